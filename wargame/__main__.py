@@ -1,0 +1,5 @@
+"""`python -m wargame` runs the command line."""
+
+from wargame.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Analysis: many seeded games in parallel, summarised (endings, scores, tracks, moves)."""

@@ -1,0 +1,109 @@
+"""The computer-seat interface, the random bot, and seat specifications.
+
+A bot sees only its seat's `PlayerView` and the moves it may order now, and returns
+orders with a one-line reason each. The engine, the UI and the simulator all drive bots
+through `decide`; none of them hands a bot the game itself.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from wargame.deck.compile import CMove, CompiledDeck
+from wargame.engine.game import Game
+from wargame.engine.view import PlayerView
+from wargame.errors import WargameError
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A bot's orders for one turn, each with a one-line reason."""
+
+    orders: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+class Bot(Protocol):
+    """A computer seat."""
+
+    label: str
+    """How the seat is described to people, e.g. "Doctrine: hardliner"."""
+
+    def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        """Choose up to `allowed` distinct moves from `legal`, from `view` alone."""
+        ...
+
+
+class RandomBot:
+    """Uniform over legal orders: as many distinct available moves as allowed."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.label = "Random"
+
+    def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        k = min(allowed, len(legal))
+        picks = self.rng.sample(list(legal), k) if k else []
+        return Decision(tuple(m.id for m in picks), tuple("Chosen at random." for _ in picks))
+
+
+@dataclass(frozen=True, slots=True)
+class SeatSpec:
+    """Who sits in a seat: `human`, `random`, `doctrine:NAME` or `lookahead[:BUDGET]`."""
+
+    kind: str
+    arg: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> SeatSpec:
+        kind, _, arg = text.strip().partition(":")
+        kind = kind.strip().lower()
+        if kind not in {"human", "random", "doctrine", "lookahead"}:
+            raise WargameError(f"unknown seat kind '{kind}' (use human, random, doctrine:NAME or lookahead[:BUDGET])")
+        if kind == "doctrine" and not arg:
+            raise WargameError("a doctrine seat needs a name, e.g. doctrine:hardliner")
+        return cls(kind, arg.strip())
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.arg}" if self.arg else self.kind
+
+    @property
+    def is_human(self) -> bool:
+        return self.kind == "human"
+
+
+def bot_seed(seed: int, actor: str, deck: CompiledDeck) -> int:
+    """Each bot draws from its own stream, so the game's dice never depend on bot choices."""
+    return (seed * 31 + 1 + deck.actors.index(actor)) * 2_654_435_761 & 0xFFFF_FFFF
+
+
+def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int) -> Bot:
+    """Build the bot for a seat spec; raises `WargameError` for a spec the deck cannot serve."""
+    if isinstance(spec, str):
+        spec = SeatSpec.parse(spec)
+    s = bot_seed(seed, actor, deck)
+    if spec.kind == "random":
+        return RandomBot(s)
+    if spec.kind == "doctrine":
+        from wargame.bots.doctrine import DoctrineBot
+
+        doctrines = deck.doctrines.get(actor, {})
+        if spec.arg not in doctrines:
+            known = ", ".join(doctrines) or "none"
+            raise WargameError(f"{deck.actor_name(actor)} has no doctrine '{spec.arg}' (doctrines: {known})")
+        return DoctrineBot(deck, actor, doctrines[spec.arg], s)
+    if spec.kind == "lookahead":
+        from wargame.bots.lookahead import LookaheadBot
+
+        return LookaheadBot(deck, actor, spec.arg, s)
+    raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
+
+
+def bot_orders(game: Game, actor: str, bot: Bot) -> Decision:
+    """Ask `bot` for `actor`'s orders and submit them (checked) to `game`."""
+    decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+    game.submit(actor, decision.orders, decision.reasons)
+    return decision

@@ -1,0 +1,237 @@
+"""The command line: validate decks, play headless games, simulate, replay saves, open the UI.
+
+Errors a user can cause print one clear message and exit 2; there is never a traceback
+for bad input. Everything here is a thin layer over the deck, engine, saves and analysis
+packages.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from wargame import __version__
+from wargame.errors import DeckError, WargameError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DECKS_DIR = Path(__file__).resolve().parent.parent / "decks"
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+def user_errors(fn: F) -> F:
+    """Turn a `WargameError` into its message on stderr and exit status 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WargameError as exc:
+            _fail(f"error: {exc}")
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def resolve_deck_path(deck: str) -> Path:
+    """A deck path as given, or a bare name (`korea-2022`) looked up in decks/."""
+    p = Path(deck)
+    if p.exists() or p.suffix == ".toml" or "/" in deck:
+        return p
+    for candidate in (Path("decks") / f"{deck}.toml", DECKS_DIR / f"{deck}.toml"):
+        if candidate.exists():
+            return candidate
+    return p
+
+
+def load(deck: str) -> Any:
+    from wargame.deck.loader import load_deck
+
+    return load_deck(resolve_deck_path(deck))
+
+
+def parse_seats(text: str, deck: Any) -> dict[str, str]:
+    """`dprk=doctrine:hardliner,us=lookahead:200` to a dict, checked against the deck."""
+    from wargame.bots.base import SeatSpec
+
+    seats: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        actor, sep, spec = part.partition("=")
+        actor = actor.strip()
+        if not sep:
+            raise WargameError(f"--seats: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
+        if actor not in deck.actors:
+            raise WargameError(f"--seats: unknown actor '{actor}' (actors: {', '.join(deck.actors)})")
+        parsed = SeatSpec.parse(spec)
+        if parsed.is_human:
+            raise WargameError("--seats: headless games have no human seats")
+        seats[actor] = str(parsed)
+    return seats
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wargame")
+def cli() -> None:
+    """wargame: a policy wargame engine with a terminal UI.
+
+    Start with `wargame play` (the terminal UI), or `wargame validate decks/*.toml`.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+def validate(paths: tuple[str, ...]) -> None:
+    """Check decks: print `ok` or every problem, with file, line and field."""
+    from wargame.deck.loader import load_deck
+
+    bad = 0
+    for path in paths:
+        try:
+            deck = load_deck(resolve_deck_path(path))
+        except DeckError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(str(problem))
+            continue
+        click.echo(f"{path}: ok ({len(deck.actors)} actors, {len(deck.moves)} moves, {len(deck.events)} events, {deck.turns} turns)")
+    sys.exit(2 if bad else 0)
+
+
+@cli.command()
+@click.argument("deck")
+@click.option("--seed", type=int, default=None, help="Seed of the game (random if omitted).")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None, help="Where to write the save (default: saves/DECK-TIME.json).")
+@click.option("--seats", default="", help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random).")
+@click.option("--turns", type=click.IntRange(1, 200), default=None, help="Number of turns (default: the deck's).")
+@click.option("--quiet", is_flag=True, help="Print only the result line.")
+@user_errors
+def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, turns: int | None, quiet: bool) -> None:
+    """Play one game with computer seats to its end and save it."""
+    import random
+
+    from wargame.analysis.simulate import play_game
+    from wargame.saves.store import DEFAULT_SAVE_DIR, default_save_path, new_save, write_save
+
+    compiled = load(deck)
+    seat_map = parse_seats(seats, compiled)
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**9)
+    game = play_game(compiled, seed, seat_map, turns)
+    all_seats = {a: seat_map.get(a, "random") for a in compiled.actors}
+    save = new_save(game, all_seats)
+    path = Path(save_path) if save_path else default_save_path(DEFAULT_SAVE_DIR, compiled.id, f"seed{seed}")
+    write_save(save, path)
+    if not quiet:
+        for rec in game.records:
+            click.echo(f"-- {compiled.model.deck.turn_name} {rec.turn}")
+            for item in rec.news:
+                secret = " [secret]" if item.audience is not None else ""
+                click.echo(f"   {item.text}{secret}")
+    assert game.ending is not None
+    scores = ", ".join(f"{a} {s.total:g}" for a, s in game.scores().items())
+    click.echo(f"ending: {game.ending.id} after {len(game.records)} turns; scores: {scores}; seed {seed}")
+    click.echo(f"saved: {path}")
+
+
+@cli.command()
+@click.argument("deck")
+@click.option("--games", type=click.IntRange(1, 10_000_000), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--seats", default="", help="e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random).")
+@click.option("--turns", type=click.IntRange(1, 200), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the summary as CSV to this file.")
+@click.option("--save-dir", type=click.Path(file_okay=False), default=None, help="Save every game here (off by default).")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
+@user_errors
+def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int | None, as_json: bool, csv_path: str | None, save_dir: str | None, progress: bool | None) -> None:
+    """Run many games with computer seats and summarise endings, scores, tracks and moves."""
+    from wargame.analysis.report import summary_csv, summary_text
+    from wargame.analysis.simulate import simulate as run
+
+    compiled = load(deck)
+    seat_map = parse_seats(seats, compiled)
+    show = progress if progress is not None else sys.stderr.isatty()
+    if show:
+        with click.progressbar(length=games, label="simulating", file=sys.stderr) as bar:
+            done = [0]
+
+            def tick(n: int) -> None:
+                bar.update(n - done[0])
+                done[0] = n
+
+            summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, tick)
+    else:
+        summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir)
+    if csv_path:
+        try:
+            Path(csv_path).write_text(summary_csv(summary), encoding="utf-8")
+        except OSError as exc:
+            raise WargameError(f"{csv_path}: cannot write: {exc.strerror or exc}") from None
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=1))
+    else:
+        click.echo(summary_text(compiled, summary))
+
+
+@cli.command()
+@click.argument("save")
+@click.option("--verify", is_flag=True, help="Re-resolve every turn and compare with the save.")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print (an actor id, or facilitator).")
+@user_errors
+def replay(save: str, verify: bool, seat: str) -> None:
+    """Print a saved game turn by turn, or check it with --verify."""
+    from wargame.engine.state import FACILITATOR
+    from wargame.saves.store import read_save, replay as run_replay, verify as run_verify
+
+    model = read_save(save)
+    if verify:
+        result = run_verify(model)
+        if result.ok:
+            click.echo(f"{save}: ok: {result.detail}")
+            return
+        click.echo(f"{save}: MISMATCH at turn {result.first_bad_turn}: {result.detail}", err=True)
+        sys.exit(1)
+    game = run_replay(model)
+    if seat != FACILITATOR and seat not in game.deck.actors:
+        raise WargameError(f"--seat: unknown seat '{seat}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
+    view = game.view(seat)
+    unit = game.deck.model.deck.turn_name
+    for rec in game.records:
+        click.echo(f"-- {unit} {rec.turn}")
+        for actor, orders in view.orders.get(rec.turn, {}).items():
+            names = [game.deck.moves[game.deck.move_index[o]].name for o in orders]
+            click.echo(f"   {game.deck.actor_name(actor)} ordered: {', '.join(names) or '(nothing)'}")
+        for item in view.news_for_turn(rec.turn):
+            click.echo(f"   {item.text}")
+    if game.ending:
+        click.echo(f"ending: {game.ending.title}")
+
+
+@cli.command()
+@click.argument("deck", required=False, default="korea-2022")
+@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="Where games are saved.")
+@user_errors
+def play(deck: str, save_dir: str) -> None:
+    """Open the terminal UI (korea-2022 by default)."""
+    from wargame.tui.app import run_app
+
+    run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="wargame", standalone_mode=True)
+    except WargameError as exc:  # pragma: no cover - commands catch their own
+        _fail(f"error: {exc}")

@@ -1,0 +1,6 @@
+"""Decks: the TOML schema, the loader with file-and-line errors, and the expression compiler."""
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck, load_deck_bytes, load_deck_text
+
+__all__ = ["CompiledDeck", "load_deck", "load_deck_bytes", "load_deck_text"]

@@ -1,0 +1,411 @@
+"""The deck expression language: a small whitelisted grammar compiled to closures.
+
+Conditions (`tension >= 7 and not flags.icbm_moratorium`), numbers (`0.5 + 0.1 *
+count('icbm-test')`) and effects (`us.standing -= 1`) are parsed with `ast.parse` and
+checked node by node against a whitelist; deck text never reaches `eval` or `exec`.
+Each expression is compiled once, at load time, to a plain closure over the engine's
+flat state (see `wargame.engine.state.State`), so the turn loop runs no parser.
+
+Names an expression may use:
+
+- a global track (``tension``), an actor's track (``dprk.capability``), a flag
+  (``flags.icbm_moratorium``), ``turn`` (1-based, the turn being resolved) and ``turns``;
+- ``true`` / ``false`` (``True`` / ``False`` also work);
+- functions ``played(id)``, ``count(id)`` (times resolved, success or not),
+  ``succeeded(id)`` (times its chance roll succeeded), ``since(id)`` (turns since the move was last
+  played; 99 if never), ``ordered(id)`` (ordered by anyone this turn), ``revealed(id)``,
+  ``fired(id)`` (an event has fired), ``min``, ``max``, ``abs``, ``round``.
+
+Effects are ``target = expr``, ``target += expr``, ``target -= expr`` (targets: a track,
+an actor's track or a flag) and ``reveal(id)``, which reveals a secret move's plays.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from wargame.errors import ExpressionError
+
+Kind = Literal["num", "bool"]
+Fn = Callable[[Any], Any]
+"""A compiled expression: takes the engine's `State`, returns a number or a bool."""
+Effect = Callable[[Any], None]
+"""A compiled effect: takes the engine's `State` and changes it."""
+
+MAX_EXPR_LENGTH = 2000
+NEVER_SINCE = 99
+
+
+@dataclass
+class Scope:
+    """Everything an expression may name, with the slot each name lives in."""
+
+    tracks: dict[str, int] = field(default_factory=dict)
+    """Global track id to its slot in `State.v`."""
+    actor_tracks: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Actor id to (track id to slot in `State.v`)."""
+    bounds: dict[int, tuple[float, float]] = field(default_factory=dict)
+    """Slot to (min, max) of its track."""
+    flags: dict[str, int] = field(default_factory=dict)
+    """Flag name to its slot in `State.f`."""
+    moves: dict[str, int] = field(default_factory=dict)
+    """Move id to its index."""
+    events: dict[str, int] = field(default_factory=dict)
+    """Event id to its index."""
+
+    def slot_name(self, slot: int) -> str:
+        for name, s in self.tracks.items():
+            if s == slot:
+                return name
+        for actor, tracks in self.actor_tracks.items():
+            for name, s in tracks.items():
+                if s == slot:
+                    return f"{actor}.{name}"
+        raise KeyError(slot)
+
+
+_CMP = {
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+}
+_CMP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+
+
+def _div(a: float, b: float) -> float:
+    # Division by zero in a deck expression yields 0 rather than crashing a game.
+    return a / b if b else 0.0
+
+
+_BIN: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: _div,
+}
+_MOVE_FUNCS = {"played", "count", "succeeded", "since", "ordered", "revealed"}
+_EVENT_FUNCS = {"fired"}
+_NUM_FUNCS = {"min", "max", "abs", "round"}
+
+
+class _Compiler:
+    def __init__(self, scope: Scope, text: str) -> None:
+        self.scope = scope
+        self.text = text
+
+    def fail(self, message: str) -> ExpressionError:
+        return ExpressionError(f"{message} in {self.text!r}")
+
+    # -- expressions -------------------------------------------------------------
+    def expr(self, node: ast.AST) -> tuple[Kind, Fn, Any]:
+        """Compile a node; returns (kind, closure, constant value or None)."""
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool):
+                return "bool", (lambda s, c=value: c), value
+            if isinstance(value, int | float):
+                return "num", (lambda s, c=value: c), value
+            if isinstance(value, str):
+                raise self.fail(f"text {value!r} can only name a move or event inside a function")
+            raise self.fail(f"unsupported constant {value!r}")
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, ast.BoolOp):
+            parts = [self.want(v, "bool") for v in node.values]
+            if isinstance(node.op, ast.And):
+                if len(parts) == 2:
+                    a, b = parts
+                    return "bool", (lambda s: a(s) and b(s)), None
+                return "bool", (lambda s: all(p(s) for p in parts)), None
+            if len(parts) == 2:
+                a, b = parts
+                return "bool", (lambda s: a(s) or b(s)), None
+            return "bool", (lambda s: any(p(s) for p in parts)), None
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                f = self.want(node.operand, "bool")
+                return "bool", (lambda s: not f(s)), None
+            if isinstance(node.op, ast.USub):
+                kind, f, const = self.expr(node.operand)
+                if kind != "num":
+                    raise self.fail("'-' needs a number")
+                if const is not None:
+                    return "num", (lambda s, c=-const: c), -const
+                return "num", (lambda s: -f(s)), None
+            if isinstance(node.op, ast.UAdd):
+                return self.expr(node.operand)
+            raise self.fail("unsupported operator")
+        if isinstance(node, ast.BinOp):
+            op = _BIN.get(type(node.op))
+            if op is None:
+                raise self.fail("only + - * / are allowed")
+            a = self.want(node.left, "num")
+            b = self.want(node.right, "num")
+            if isinstance(node.op, ast.Add):
+                return "num", (lambda s: a(s) + b(s)), None
+            if isinstance(node.op, ast.Sub):
+                return "num", (lambda s: a(s) - b(s)), None
+            if isinstance(node.op, ast.Mult):
+                return "num", (lambda s: a(s) * b(s)), None
+            return "num", (lambda s: _div(a(s), b(s))), None
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.IfExp):
+            test = self.want(node.test, "bool")
+            k1, body, _ = self.expr(node.body)
+            k2, orelse, _ = self.expr(node.orelse)
+            kind: Kind = "bool" if k1 == k2 == "bool" else "num"
+            return kind, (lambda s: body(s) if test(s) else orelse(s)), None
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.fail(f"{type(node).__name__.lower()} is not allowed")
+
+    def want(self, node: ast.AST, kind: Kind) -> Fn:
+        got, f, _ = self.expr(node)
+        if kind == "bool" and got != "bool":
+            raise self.fail("expected a condition (true or false) but found a number")
+        return f
+
+    def name(self, name: str) -> tuple[Kind, Fn, Any]:
+        if name in {"true", "True"}:
+            return "bool", (lambda s: True), True
+        if name in {"false", "False"}:
+            return "bool", (lambda s: False), False
+        if name == "turn":
+            return "num", (lambda s: s.turn), None
+        if name == "turns":
+            return "num", (lambda s: s.turns), None
+        slot = self.scope.tracks.get(name)
+        if slot is not None:
+            return "num", (lambda s, i=slot: s.v[i]), None
+        if name in self.scope.actor_tracks:
+            raise self.fail(f"'{name}' is an actor; name one of its tracks, e.g. {name}.<track>")
+        raise self.fail(f"unknown name '{name}'")
+
+    def attribute(self, node: ast.Attribute) -> tuple[Kind, Fn, Any]:
+        base = node.value
+        if not isinstance(base, ast.Name):
+            raise self.fail("only actor.track and flags.name may use a dot")
+        if node.attr.startswith("_"):
+            raise self.fail(f"'{node.attr}' is not allowed")
+        if base.id == "flags":
+            slot = self.scope.flags.get(node.attr)
+            if slot is None:
+                raise self.fail(f"unknown flag '{node.attr}'")
+            return "bool", (lambda s, i=slot: s.f[i]), None
+        tracks = self.scope.actor_tracks.get(base.id)
+        if tracks is None:
+            raise self.fail(f"unknown actor '{base.id}'")
+        slot = tracks.get(node.attr)
+        if slot is None:
+            raise self.fail(f"actor '{base.id}' has no track '{node.attr}'")
+        return "num", (lambda s, i=slot: s.v[i]), None
+
+    def compare(self, node: ast.Compare) -> tuple[Kind, Fn, Any]:
+        pairs: list[Fn] = []
+        left = node.left
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            fn = _CMP.get(type(op))
+            if fn is None:
+                raise self.fail(f"operator {type(op).__name__} is not allowed")
+            lk, lf, _ = self.expr(left)
+            rk, rf, rc = self.expr(right)
+            if (lk == "bool") != (rk == "bool") and not isinstance(op, ast.Eq | ast.NotEq):
+                raise self.fail(f"cannot compare a condition with a number using {_CMP_TEXT[type(op)]}")
+            if rc is not None and isinstance(op, ast.GtE):
+                pairs.append(lambda s, lf=lf, c=rc: lf(s) >= c)
+            elif rc is not None and isinstance(op, ast.LtE):
+                pairs.append(lambda s, lf=lf, c=rc: lf(s) <= c)
+            else:
+                pairs.append(lambda s, lf=lf, rf=rf, fn=fn: fn(lf(s), rf(s)))
+            left = right
+        if len(pairs) == 1:
+            return "bool", pairs[0], None
+        return "bool", (lambda s: all(p(s) for p in pairs)), None
+
+    def call(self, node: ast.Call) -> tuple[Kind, Fn, Any]:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only the listed functions may be called")
+        name = node.func.id
+        if node.keywords:
+            raise self.fail(f"{name}() takes no keyword arguments")
+        if name in _MOVE_FUNCS or name in _EVENT_FUNCS:
+            if len(node.args) != 1 or not (
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            ):
+                raise self.fail(f"{name}() takes one quoted id, e.g. {name}('icbm-test')")
+            ident = node.args[0].value
+            if name in _EVENT_FUNCS:
+                ev = self.scope.events.get(ident)
+                if ev is None:
+                    raise self.fail(f"unknown event '{ident}'")
+                return "bool", (lambda s, i=ev: s.fired[i] > 0), None
+            idx = self.scope.moves.get(ident)
+            if idx is None:
+                raise self.fail(f"unknown move '{ident}'")
+            if name == "played":
+                return "bool", (lambda s, i=idx: s.counts[i] > 0), None
+            if name == "count":
+                return "num", (lambda s, i=idx: s.counts[i]), None
+            if name == "succeeded":
+                return "num", (lambda s, i=idx: s.wins[i]), None
+            if name == "ordered":
+                return "bool", (lambda s, i=idx: s.ordered[i]), None
+            if name == "revealed":
+                return "bool", (lambda s, i=idx: s.revealed[i]), None
+            return "num", (
+                lambda s, i=idx: NEVER_SINCE if s.last[i] < 0 else min(NEVER_SINCE, s.turn - s.last[i])
+            ), None
+        if name in _NUM_FUNCS:
+            args = [self.want_num(a) for a in node.args]
+            if name in {"min", "max"}:
+                if len(args) < 2:
+                    raise self.fail(f"{name}() needs at least two numbers")
+                f = min if name == "min" else max
+                return "num", (lambda s: f(a(s) for a in args)), None
+            if len(args) != 1:
+                raise self.fail(f"{name}() takes one number")
+            (a,) = args
+            if name == "abs":
+                return "num", (lambda s: abs(a(s))), None
+            return "num", (lambda s: round(a(s))), None
+        raise self.fail(f"unknown function '{name}'")
+
+    def want_num(self, node: ast.AST) -> Fn:
+        _kind, f, _ = self.expr(node)
+        return f
+
+    # -- effects -------------------------------------------------------------------
+    def target(self, node: ast.AST) -> tuple[str, int]:
+        """Returns ('track', slot) or ('flag', slot)."""
+        if isinstance(node, ast.Name):
+            if node.id in {"turn", "turns"}:
+                raise self.fail(f"'{node.id}' cannot be changed")
+            slot = self.scope.tracks.get(node.id)
+            if slot is None:
+                raise self.fail(f"unknown track '{node.id}'")
+            return "track", slot
+        if isinstance(node, ast.Attribute):
+            kind, _f, _ = self.attribute(node)
+            assert isinstance(node.value, ast.Name)
+            if node.value.id == "flags":
+                return "flag", self.scope.flags[node.attr]
+            return "track", self.scope.actor_tracks[node.value.id][node.attr]
+        raise self.fail("the left side must be a track, actor.track or flags.name")
+
+    def effect(self, stmt: ast.stmt) -> Effect:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            if isinstance(call.func, ast.Name) and call.func.id == "reveal":
+                if len(call.args) != 1 or not (
+                    isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+                ):
+                    raise self.fail("reveal() takes one quoted move id")
+                idx = self.scope.moves.get(call.args[0].value)
+                if idx is None:
+                    raise self.fail(f"unknown move '{call.args[0].value}'")
+
+                def reveal(s: Any, i: int = idx) -> None:
+                    s.reveal_requests.append(i)
+
+                return reveal
+            raise self.fail("the only effect that is a call is reveal('move-id')")
+        if isinstance(stmt, ast.Assign):
+            if len(stmt.targets) != 1:
+                raise self.fail("assign one target at a time")
+            kind, slot = self.target(stmt.targets[0])
+            if kind == "flag":
+                value = self.want(stmt.value, "bool")
+
+                def set_flag(s: Any, i: int = slot, f: Fn = value) -> None:
+                    s.f[i] = bool(f(s))
+
+                return set_flag
+            vkind, value, _ = self.expr(stmt.value)
+            if vkind != "num":
+                raise self.fail("a track must be set to a number")
+            lo, hi = self.scope.bounds[slot]
+
+            def set_track(s: Any, i: int = slot, f: Fn = value, lo: float = lo, hi: float = hi) -> None:
+                x = f(s)
+                s.v[i] = lo if x < lo else hi if x > hi else x
+
+            return set_track
+        if isinstance(stmt, ast.AugAssign):
+            kind, slot = self.target(stmt.target)
+            if kind == "flag":
+                raise self.fail("flags can only be set with '=' to true or false")
+            if not isinstance(stmt.op, ast.Add | ast.Sub):
+                raise self.fail("only += and -= may change a track")
+            _vk, value, const = self.expr(stmt.value)
+            lo, hi = self.scope.bounds[slot]
+            sign = 1 if isinstance(stmt.op, ast.Add) else -1
+            if const is not None:
+                delta = sign * const
+
+                def add_const(s: Any, i: int = slot, d: float = delta, lo: float = lo, hi: float = hi) -> None:
+                    x = s.v[i] + d
+                    s.v[i] = lo if x < lo else hi if x > hi else x
+
+                return add_const
+
+            def add(s: Any, i: int = slot, f: Fn = value, k: int = sign, lo: float = lo, hi: float = hi) -> None:
+                x = s.v[i] + k * f(s)
+                s.v[i] = lo if x < lo else hi if x > hi else x
+
+            return add
+        raise self.fail("an effect must look like 'track += 1', 'flags.x = true' or reveal('id')")
+
+
+def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
+    if not isinstance(text, str):
+        raise ExpressionError(f"expected an expression as text, got {type(text).__name__}")
+    if not text.strip():
+        raise ExpressionError("empty expression")
+    if len(text) > MAX_EXPR_LENGTH:
+        raise ExpressionError(f"expression longer than {MAX_EXPR_LENGTH} characters")
+    try:
+        return ast.parse(text.strip(), mode=mode)
+    except SyntaxError as exc:
+        col = f" at column {exc.offset}" if exc.offset else ""
+        raise ExpressionError(f"syntax error{col} in {text!r}") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExpressionError(f"cannot parse {text!r}") from None
+
+
+def compile_expr(text: str, scope: Scope, kind: Kind) -> Fn:
+    """Compile a condition (kind 'bool') or a number (kind 'num') to a closure.
+
+    Raises `ExpressionError` for anything outside the grammar.
+    """
+    tree = _parse(text, "eval")
+    assert isinstance(tree, ast.Expression)
+    compiler = _Compiler(scope, text)
+    try:
+        got, fn, _ = compiler.expr(tree.body)
+    except RecursionError:
+        raise ExpressionError(f"expression nested too deeply: {text[:60]!r}") from None
+    if kind == "bool" and got != "bool":
+        raise compiler.fail("expected a condition (true or false) but found a number")
+    return fn
+
+
+def compile_effect(text: str, scope: Scope) -> Effect:
+    """Compile one effect statement to a closure that changes the state in place."""
+    tree = _parse(text, "exec")
+    assert isinstance(tree, ast.Module)
+    compiler = _Compiler(scope, text)
+    if len(tree.body) != 1:
+        raise compiler.fail("write one effect per string")
+    try:
+        return compiler.effect(tree.body[0])
+    except RecursionError:
+        raise ExpressionError(f"expression nested too deeply: {text[:60]!r}") from None

@@ -1,0 +1,225 @@
+"""The deck schema: pydantic models for what a deck author writes in TOML.
+
+These models check shape and types at the boundary (`extra="forbid"` everywhere, so a
+misspelt key is an error). Cross-references and expressions are checked afterwards by
+`wargame.deck.compile`, which turns a `Deck` into the engine's fast `CompiledDeck`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+"""Track, flag and actor ids are used as names in expressions, so no hyphens there."""
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+Text = Annotated[str, Field(max_length=20_000)]
+Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
+Number = float | int
+ChanceSpec = Annotated[float, Field(ge=0, le=1)] | Expr
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Category(StrEnum):
+    """The kind of lever a move pulls; also fixes its place in the resolution order."""
+
+    DIPLOMATIC = "diplomatic"
+    """Talks, offers, declarations: resolve first, so they can shape what follows."""
+    INFORMATION = "information"
+    """Statements, laws, cyber and influence operations."""
+    ECONOMIC = "economic"
+    """Sanctions, aid, enforcement."""
+    MILITARY = "military"
+    """Tests, drills, deployments, strikes: resolve last."""
+
+
+CATEGORY_ORDER = {
+    Category.DIPLOMATIC: 0,
+    Category.INFORMATION: 1,
+    Category.ECONOMIC: 2,
+    Category.MILITARY: 3,
+}
+
+
+class Visibility(StrEnum):
+    """Who learns that a move was played."""
+
+    PUBLIC = "public"
+    """Every seat sees the move and its news when it resolves."""
+    SECRET = "secret"
+    """Only the actor (and the facilitator) sees it, until it is revealed."""
+
+
+class DeckMeta(_Model):
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    version: Annotated[int, Field(ge=1)] = 1
+    turns: Annotated[int, Field(ge=1, le=200)]
+    turn_name: Annotated[str, Field(min_length=1, max_length=40)] = "turn"
+    start: dt.date | None = None
+    summary: Text = ""
+    sources: list[Text] = []
+    authors: list[str] = []
+
+
+class TrackSpec(_Model):
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    description: Text = ""
+    min: Number = 0
+    max: Number = 10
+    start: Number | None = None
+    """Start value; defaults to `min`. For actor tracks, an actor's `start` overrides it."""
+    thresholds: dict[str, Annotated[str, Field(min_length=1, max_length=60)]] = {}
+    """Named levels, e.g. ``{ 6 = "crisis", 9 = "brink" }``: crossing one is news."""
+    secret: bool = False
+    """Actor tracks only: seen by the owning seat and the facilitator, not the others."""
+
+    @field_validator("thresholds")
+    @classmethod
+    def _numeric_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            try:
+                float(key)
+            except ValueError:
+                raise ValueError(f"threshold key {key!r} must be a number") from None
+        return value
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TrackSpec:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.start is not None and not self.min <= self.start <= self.max:
+            raise ValueError(f"start ({self.start}) is outside {self.min}..{self.max}")
+        for key in self.thresholds:
+            if not self.min <= float(key) <= self.max:
+                raise ValueError(f"threshold {key} is outside {self.min}..{self.max}")
+        return self
+
+    def threshold_levels(self) -> list[tuple[float, str]]:
+        return sorted((float(k), v) for k, v in self.thresholds.items())
+
+
+class Objective(_Model):
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    when: Expr
+    points: Number = 1
+
+
+class Doctrine(_Model):
+    """A computer seat's personality: how much it likes each move, as numbers or expressions."""
+
+    summary: Text = ""
+    weights: dict[Id, Number | Expr] = {}
+    """Move id to weight (a number or an expression over the state); higher is likelier."""
+    default_weight: Number | Expr = 1
+    """Weight of a move not listed in `weights`."""
+    temperature: Annotated[float, Field(gt=0, le=100)] = 1.0
+    """Below 1 sharpens the preference for high weights; above 1 flattens it."""
+    orders: Annotated[int, Field(ge=0)] | None = None
+    """How many orders to give per turn (default: as many as allowed)."""
+
+
+class Actor(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    short: Annotated[str, Field(max_length=12)] = ""
+    """A short label for narrow screens, e.g. "DPRK"."""
+    brief: Text = ""
+    orders_per_turn: Annotated[int, Field(ge=0, le=10)] = 1
+    start: dict[Name, Number] = {}
+    """Start values of this actor's tracks, overriding each track's default."""
+    objectives: list[Objective] = []
+    doctrines: dict[Id, Doctrine] = {}
+
+
+class Outcome(_Model):
+    effects: list[Expr] = []
+    news: Text = ""
+
+
+class Move(_Model):
+    id: Id
+    actor: Name
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    description: Text = ""
+    category: Category
+    escalation: Annotated[int, Field(ge=-100, le=100)] = 0
+    """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
+    visibility: Visibility = Visibility.PUBLIC
+    detection: Annotated[float, Field(ge=0, le=1)] = 0.0
+    """Secret moves: the chance each time it is played that the others find out."""
+    requires: Expr | None = None
+    """Precondition: the move is unavailable (and fizzles at resolution) unless it holds."""
+    requires_text: Text = ""
+    """What to tell a player when `requires` does not hold (default: the expression)."""
+    chance: ChanceSpec = 1.0
+    success: Outcome = Outcome()
+    failure: Outcome = Outcome()
+    always: Outcome = Outcome()
+    once: bool = False
+    cooldown: Annotated[int, Field(ge=0, le=100)] = 0
+    """Turns to wait after playing before the move may be ordered again."""
+
+
+class Event(_Model):
+    """An event or inject: scheduled (`at`), triggered (`when`), or fired by the facilitator."""
+
+    id: Id
+    name: Annotated[str, Field(max_length=120)] = ""
+    at: Annotated[int, Field(ge=1)] | None = None
+    when: Expr | None = None
+    chance: ChanceSpec = 1.0
+    once: bool = True
+    inject: bool = False
+    """Only fires when the facilitator fires it (never by itself)."""
+    effects: list[Expr] = []
+    news: Text = ""
+    failure_news: Text = ""
+    """News when the chance roll fails (silent when empty)."""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Event:
+        if not self.inject and self.at is None and self.when is None:
+            raise ValueError("an event needs `at` (a turn), `when` (a condition) or `inject = true`")
+        return self
+
+
+class Ending(_Model):
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    when: Expr | None = None
+    turn_limit: bool = False
+    """This ending is the one reached when the last turn ends with no other ending."""
+    text: Text = ""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Ending:
+        if self.turn_limit == (self.when is not None):
+            raise ValueError("an ending needs exactly one of `when` or `turn_limit = true`")
+        return self
+
+
+class Deck(_Model):
+    """A whole deck, as read from one TOML file."""
+
+    deck: DeckMeta
+    tracks: dict[Name, TrackSpec] = {}
+    actor_tracks: dict[Name, TrackSpec] = {}
+    flags: dict[Name, bool] = {}
+    actors: Annotated[dict[Name, Actor], Field(min_length=1, max_length=16)]
+    moves: Annotated[list[Move], Field(min_length=1, max_length=2_000)]
+    events: Annotated[list[Event], Field(max_length=2_000)] = []
+    endings: Annotated[list[Ending], Field(min_length=1, max_length=200)]
+
+
+RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", "and", "or", "not", "if", "else"}
+_IDENT = re.compile(NAME_PATTERN)

@@ -1,0 +1,22 @@
+"""The engine: state, legal moves, simultaneous resolution, events, endings, views.
+
+Pure Python: no I/O, no textual, no click (a test enforces it).
+"""
+
+from wargame.engine.game import Game, MoveOption, Score
+from wargame.engine.state import FACILITATOR, Inject, NewsItem, Play, Roll, State, TurnRecord
+from wargame.engine.view import PlayerView
+
+__all__ = [
+    "FACILITATOR",
+    "Game",
+    "Inject",
+    "MoveOption",
+    "NewsItem",
+    "Play",
+    "PlayerView",
+    "Roll",
+    "Score",
+    "State",
+    "TurnRecord",
+]

@@ -1,0 +1,449 @@
+"""The game: legal moves, sealed orders, simultaneous resolution, events, endings, scores.
+
+A game is a pure function of (deck, seed, orders, facilitator injects and overrides):
+the same inputs give the same states, bit for bit. Resolution order within a turn is
+documented in `Game.resolve`. This module does no I/O and imports no UI library.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
+from wargame.engine.state import (
+    FACILITATOR,
+    Change,
+    Inject,
+    NewsItem,
+    Play,
+    Roll,
+    State,
+    TurnRecord,
+)
+from wargame.errors import ExpressionError, IllegalOrderError, WargameError
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOption:
+    """A move as a seat sees it in its order list: available now, or why not."""
+
+    move: CMove
+    available: bool
+    reason: str
+    """Empty when available; otherwise why not, in words a player understands."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    text: str
+    points: float
+    met: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    actor: str
+    objectives: tuple[ObjectiveResult, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(o.points for o in self.objectives if o.met)
+
+
+def turn_seed(seed: int, turn: int) -> int:
+    """The seed of one turn's dice: independent of earlier turns' draws, so branches agree."""
+    return (seed * 1_000_003 + turn * 7_919) & 0xFFFF_FFFF_FFFF_FFFF
+
+
+class Game:
+    """One game of a deck. Seats submit orders with `submit`; `resolve` plays the turn.
+
+    Public methods check their input and raise `IllegalOrderError` (or another
+    `WargameError`) for anything a person could get wrong. `available_moves` is the fast
+    unchecked path the bots and the simulator use.
+    """
+
+    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None) -> None:
+        if turns is not None and not 1 <= turns <= 200:
+            raise WargameError(f"turns must be between 1 and 200, not {turns}")
+        self.deck = deck
+        self.seed = int(seed)
+        self.turns = turns or deck.turns
+        self.state = State(deck, self.turns)
+        self.records: list[TurnRecord] = []
+        self.news: list[NewsItem] = []
+        self.plays: list[Play] = []
+        self.revealed_plays: set[tuple[int, str]] = set()
+        self.ending: CEnding | None = None
+        self.orders: dict[str, tuple[str, ...]] = {}
+        self.reasons: dict[str, tuple[str, ...]] = {}
+        self.injects: list[Inject] = []
+        self.overrides: dict[str, bool] = {}
+
+    # -- queries -----------------------------------------------------------------------
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def is_over(self) -> bool:
+        return self.ending is not None
+
+    @property
+    def actors(self) -> list[str]:
+        return self.deck.actors
+
+    def waiting_for(self) -> list[str]:
+        """Seats that have not submitted orders for this turn yet."""
+        return [a for a in self.deck.actors if a not in self.orders]
+
+    def _unavailable(self, move: CMove, state: State) -> str:
+        if self.ending is not None:
+            return "the game is over"
+        if move.once and state.counts[move.index]:
+            return "already played (once per game)"
+        last = state.last[move.index]
+        if move.cooldown and last >= 0 and state.turn - last <= move.cooldown:
+            wait = last + move.cooldown + 1 - state.turn
+            unit = self.deck.model.deck.turn_name
+            return f"cooling down: available again in {wait} {unit}{'s' if wait != 1 else ''}"
+        if move.requires is not None and not move.requires(state):
+            return move.requires_text
+        return ""
+
+    def legal_moves(self, actor: str) -> list[MoveOption]:
+        """Every move of `actor`, each with whether it is available now and, if not, why."""
+        if actor not in self.deck.moves_by_actor:
+            raise WargameError(f"unknown actor '{actor}'")
+        out = []
+        for move in self.deck.moves_by_actor[actor]:
+            reason = self._unavailable(move, self.state)
+            out.append(MoveOption(move, not reason, reason))
+        return out
+
+    def available_moves(self, actor: str, state: State | None = None) -> list[CMove]:
+        """Fast path: the moves `actor` may order now (no reasons, no checks on `actor`)."""
+        s = state or self.state
+        if self.ending is not None:
+            return []
+        turn = s.turn
+        counts = s.counts
+        last = s.last
+        out = []
+        for m in self.deck.moves_by_actor[actor]:
+            i = m.index
+            if m.once and counts[i]:
+                continue
+            if m.cooldown and last[i] >= 0 and turn - last[i] <= m.cooldown:
+                continue
+            if m.requires is not None and not m.requires(s):
+                continue
+            out.append(m)
+        return out
+
+    def orders_allowed(self, actor: str) -> int:
+        return self.deck.model.actors[actor].orders_per_turn
+
+    # -- input -----------------------------------------------------------------------
+    def submit(self, actor: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:
+        """Seal `actor`'s orders (move ids) for this turn. Replaces earlier orders this turn."""
+        if self.ending is not None:
+            raise IllegalOrderError("the game is over")
+        if actor not in self.deck.moves_by_actor:
+            raise IllegalOrderError(f"unknown actor '{actor}'")
+        allowed = self.orders_allowed(actor)
+        if len(orders) > allowed:
+            raise IllegalOrderError(f"{self.deck.actor_name(actor)} may give at most {allowed} order(s) a turn, not {len(orders)}")
+        if len(set(orders)) != len(orders):
+            raise IllegalOrderError("the same move was ordered twice")
+        for move_id in orders:
+            index = self.deck.move_index.get(move_id)
+            if index is None:
+                raise IllegalOrderError(f"unknown move '{move_id}'")
+            move = self.deck.moves[index]
+            if move.actor != actor:
+                raise IllegalOrderError(f"'{move_id}' is a move of {self.deck.actor_name(move.actor)}, not of {self.deck.actor_name(actor)}")
+            why = self._unavailable(move, self.state)
+            if why:
+                raise IllegalOrderError(f"{move.name} is not available: {why}")
+        self.orders[actor] = tuple(orders)
+        self.reasons[actor] = tuple(reasons)
+
+    def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
+        """Queue a facilitator inject for this turn: a deck event by id, or text and effects.
+
+        Effects are compiled as deck text would be; a bad one raises `ExpressionError`.
+        """
+        effects = tuple(effects)
+        if event is not None:
+            if event not in self.deck.event_index:
+                raise WargameError(f"unknown event '{event}'")
+        elif not text.strip() and not effects:
+            raise WargameError("an inject needs a text or at least one effect")
+        self.deck.compile_inject(list(effects))
+        inject = Inject(event=event, text=text, effects=effects)
+        self.injects.append(inject)
+        return inject
+
+    def override(self, key: str, outcome: bool | None) -> None:
+        """Force the outcome of a chance roll this turn (`move:ID`, `detect:ID`, `event:ID`).
+
+        None removes an override.
+        """
+        kind, _, ident = key.partition(":")
+        if kind in {"move", "detect"} and ident in self.deck.move_index:
+            pass
+        elif kind == "event" and ident in self.deck.event_index:
+            pass
+        else:
+            raise WargameError(f"nothing to override called '{key}'")
+        if outcome is None:
+            self.overrides.pop(key, None)
+        else:
+            self.overrides[key] = bool(outcome)
+
+    def pending_rolls(self) -> list[tuple[str, str, float]]:
+        """Chance rolls the submitted orders will make: (override key, label, chance now)."""
+        out: list[tuple[str, str, float]] = []
+        for actor in self.deck.actors:
+            for move_id in self.orders.get(actor, ()):
+                move = self.deck.moves[self.deck.move_index[move_id]]
+                p = self._chance(move.chance_const, move.chance, self.state)
+                if 0 < p < 1:
+                    out.append((f"move:{move.id}", f"{self.deck.actor_name(actor)}: {move.name}", p))
+                if move.secret and move.detection:
+                    out.append((f"detect:{move.id}", f"{self.deck.actor_name(actor)}: {move.name} detected", move.detection))
+        return out
+
+    # -- resolution ----------------------------------------------------------------------
+    @staticmethod
+    def _chance(const: float | None, fn: object, s: State) -> float:
+        if const is not None:
+            return const
+        p = float(fn(s))  # type: ignore[operator]
+        return 0.0 if p < 0 else 1.0 if p > 1 else p
+
+    def _roll(self, rng: random.Random, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
+        forced = self.overrides.get(f"{kind}:{key}")
+        if forced is None and (p >= 1 or p <= 0):
+            return p >= 1
+        draw = rng.random()
+        success = draw < p if forced is None else forced
+        rec.rolls.append(Roll(kind, key, actor, p, draw, success, forced is not None))
+        return success
+
+    def resolve(self) -> TurnRecord:
+        """Resolve the turn. Every seat must have submitted (an empty order list is fine).
+
+        The order, fixed and documented so that games replay bit for bit:
+
+        1. Orders resolve by category (diplomatic, information, economic, military), then
+           by actor in deck order, then in the order the seat gave them. Every seat's
+           orders are visible to `ordered(id)` from the start, since they were sealed
+           simultaneously.
+        2. Each order: a precondition that no longer holds makes it fizzle; otherwise
+           its chance is rolled, and `success`/`failure` then `always` effects apply.
+           A secret move with a detection chance rolls for detection.
+        3. The facilitator's injects for this turn, in the order fired.
+        4. Deck events in deck order: scheduled (`at`) or triggered (`when`), each with
+           its chance; `once` events fire at most once.
+        5. Threshold crossings become news; then endings are checked in deck order, and
+           the turn-limit ending applies after the last turn.
+        """
+        if self.ending is not None:
+            raise WargameError("the game is over")
+        missing = self.waiting_for()
+        if missing:
+            names = ", ".join(self.deck.actor_name(a) for a in missing)
+            raise WargameError(f"waiting for orders from {names}")
+        deck = self.deck
+        s = self.state
+        turn = s.turn
+        rng = random.Random(turn_seed(self.seed, turn))
+        rec = TurnRecord(
+            turn=turn,
+            orders={a: self.orders[a] for a in deck.actors},
+            reasons={a: self.reasons.get(a, ()) for a in deck.actors},
+            injects=tuple(self.injects),
+            overrides=dict(self.overrides),
+        )
+        v0 = list(s.v)
+        f0 = list(s.f)
+        queue: list[tuple[tuple[int, int], int, CMove]] = []
+        ordered = s.ordered
+        for actor in deck.actors:
+            for pos, move_id in enumerate(rec.orders[actor]):
+                move = deck.moves[deck.move_index[move_id]]
+                ordered[move.index] = True
+                queue.append((move.order_key, pos, move))
+        queue.sort(key=lambda item: (item[0], item[1]))
+        for _key, _pos, move in queue:
+            self._resolve_move(move, rng, rec)
+        if s.reveal_requests:
+            self._reveal(rec)
+        for inject in rec.injects:
+            self._resolve_inject(inject, rng, rec)
+        for event in deck.events:
+            if event.inject or (event.once and s.fired[event.index]):
+                continue
+            if event.at is not None and event.at != turn:
+                continue
+            if event.when is not None and not event.when(s):
+                continue
+            self._fire_event(event, rng, rec, "event")
+        if s.reveal_requests:
+            self._reveal(rec)
+        for i in range(len(ordered)):
+            ordered[i] = False
+        self._changes(v0, f0, rec)
+        ending: CEnding | None = None
+        for candidate in deck.endings:
+            if candidate.when is not None and candidate.when(s):
+                ending = candidate
+                break
+        if ending is None and turn >= self.turns:
+            ending = deck.turn_limit_ending
+        if ending is not None:
+            self.ending = ending
+            rec.ending = ending.id
+            self._news(rec, ending.text or ending.title, "ending", None, None, ending.id)
+        else:
+            s.turn = turn + 1
+        rec.state_hash = s.digest()
+        self.records.append(rec)
+        self.orders = {}
+        self.reasons = {}
+        self.injects = []
+        self.overrides = {}
+        return rec
+
+    def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
+        if not text:
+            return
+        item = NewsItem(rec.turn, text, kind, audience, actor, source)
+        rec.news.append(item)
+        self.news.append(item)
+
+    def _resolve_move(self, move: CMove, rng: random.Random, rec: TurnRecord) -> None:
+        s = self.state
+        audience = frozenset((move.actor,)) if move.secret else None
+        actor_name = self.deck.actor_name(move.actor)
+        if move.requires is not None and not move.requires(s):
+            self._news(rec, f"{actor_name}: {move.name} fizzles ({move.requires_text}).", "fizzle", audience, move.actor, move.id)
+            return
+        p = self._chance(move.chance_const, move.chance, s)
+        success = self._roll(rng, rec, "move", move.id, move.actor, p)
+        i = move.index
+        s.counts[i] += 1
+        s.last[i] = s.turn
+        if success:
+            s.wins[i] += 1
+            for effect in move.success:
+                effect(s)
+        else:
+            for effect in move.failure:
+                effect(s)
+        for effect in move.always:
+            effect(s)
+        play = Play(s.turn, move.actor, move.id, move.secret, success)
+        rec.plays.append(play)
+        self.plays.append(play)
+        headline = move.success_news if success else move.failure_news
+        text = headline or (f"{actor_name}: {move.name}" + ("" if success else " (fails)"))
+        if move.always_news:
+            text = f"{text} {move.always_news}" if headline else f"{actor_name}: {move.name}. {move.always_news}"
+        self._news(rec, text, "move", audience, move.actor, move.id)
+        if move.secret and move.detection:
+            if self._roll(rng, rec, "detect", move.id, move.actor, move.detection):
+                self._reveal_play(rec, s.turn, move)
+
+    def _reveal_play(self, rec: TurnRecord, turn: int, move: CMove) -> None:
+        key = (turn, move.id)
+        if key in self.revealed_plays:
+            return
+        self.revealed_plays.add(key)
+        self.state.revealed[move.index] = True
+        when = "" if turn == rec.turn else f" ({self.deck.model.deck.turn_name} {turn})"
+        self._news(rec, f"Revealed: {self.deck.actor_name(move.actor)} played {move.name}{when}.", "reveal", None, move.actor, move.id)
+
+    def _reveal(self, rec: TurnRecord) -> None:
+        s = self.state
+        requests, s.reveal_requests = s.reveal_requests, []
+        for index in requests:
+            move = self.deck.moves[index]
+            for play in self.plays:
+                if play.move == move.id:
+                    self._reveal_play(rec, play.turn, move)
+
+    def _resolve_inject(self, inject: Inject, rng: random.Random, rec: TurnRecord) -> None:
+        if inject.event is not None:
+            self._fire_event(self.deck.events[self.deck.event_index[inject.event]], rng, rec, "inject")
+            return
+        try:
+            effects = self.deck.compile_inject(list(inject.effects))
+        except ExpressionError as exc:  # validated when fired; a hand-edited save may differ
+            raise WargameError(f"inject effects: {exc}") from None
+        for effect in effects:
+            effect(self.state)
+        self._news(rec, inject.text or "The facilitator changes the situation.", "inject", None, None, None)
+
+    def _fire_event(self, event: CEvent, rng: random.Random, rec: TurnRecord, kind: str) -> None:
+        s = self.state
+        p = self._chance(event.chance_const, event.chance, s)
+        if not self._roll(rng, rec, "event", event.id, None, p):
+            self._news(rec, event.failure_news, kind, None, None, event.id)
+            return
+        s.fired[event.index] += 1
+        for effect in event.effects:
+            effect(s)
+        rec.fired.append(event.id)
+        self._news(rec, event.news or event.name, kind, None, None, event.id)
+
+    def _changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
+        deck = self.deck
+        v = self.state.v
+        for slot, (old, new) in enumerate(zip(v0, v, strict=True)):
+            if old == new:
+                continue
+            rec.changes.append(Change(slot, deck.slot_names[slot], old, new))
+            levels = deck.thresholds.get(slot)
+            if not levels:
+                continue
+            owner = deck.secret_slots.get(slot)
+            audience = frozenset((owner,)) if owner else None
+            label = deck.slot_label(slot)
+            for level, name in levels:
+                if old < level <= new:
+                    self._news(rec, f"{label} rises to {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                elif new < level <= old:
+                    self._news(rec, f"{label} falls below {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+        for i, (old_f, new_f) in enumerate(zip(f0, self.state.f, strict=True)):
+            if old_f != new_f:
+                rec.flag_changes.append((deck.flag_names[i], old_f, new_f))
+
+    # -- results ---------------------------------------------------------------------
+    def scores(self) -> dict[str, Score]:
+        """Each actor's objectives, met or missed, on the current state."""
+        out = {}
+        for actor in self.deck.actors:
+            results = tuple(ObjectiveResult(o.text, o.points, bool(o.when(self.state))) for o in self.deck.objectives[actor])
+            out[actor] = Score(actor, results)
+        return out
+
+    def play_visible(self, play: Play, seat: str) -> bool:
+        return not play.secret or seat == FACILITATOR or seat == play.actor or (play.turn, play.move) in self.revealed_plays
+
+    def view(self, seat: str) -> PlayerView:
+        """What `seat` may see now (an actor id, or `FACILITATOR` for everything)."""
+        from wargame.engine.view import make_view
+
+        return make_view(self, seat)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+from wargame.engine.view import PlayerView  # noqa: E402  (circular: view reads Game)

@@ -1,0 +1,148 @@
+"""The engine's flat game state, and the small records a turn produces.
+
+`State` is what compiled deck closures read and write: lists indexed by slot, no dicts
+and no pydantic, so the resolve loop stays fast. The records (`Roll`, `NewsItem`,
+`TurnRecord`) are plain slotted dataclasses; the pydantic forms live in `model.py` and
+`wargame.saves` and are used only at the boundaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from wargame.deck.compile import CompiledDeck
+
+FACILITATOR = "facilitator"
+"""The seat name of the facilitator (control), who sees everything."""
+
+
+class State:
+    """Mutable game state in flat form. Closures compiled from deck text take it as `s`."""
+
+    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "reveal_requests")
+
+    def __init__(self, deck: CompiledDeck, turns: int) -> None:
+        n = len(deck.moves)
+        self.v: list[float] = list(deck.start_values)
+        """Track values by slot (global tracks first, then each actor's tracks)."""
+        self.f: list[bool] = list(deck.flag_start)
+        self.turn = 1
+        """The turn being played (1-based); after the last turn it stays at the last turn."""
+        self.turns = turns
+        self.counts = [0] * n
+        """Times each move has resolved (succeeded or failed, not fizzled)."""
+        self.wins = [0] * n
+        """Times each move's chance roll succeeded."""
+        self.last = [-1] * n
+        """Turn each move last resolved, -1 if never."""
+        self.ordered = [False] * n
+        """Moves ordered this turn (set during resolution only)."""
+        self.revealed = [False] * n
+        """Secret moves whose plays have been revealed."""
+        self.fired = [0] * len(deck.events)
+        self.reveal_requests: list[int] = []
+
+    def copy(self) -> State:
+        new = State.__new__(State)
+        new.v = list(self.v)
+        new.f = list(self.f)
+        new.turn = self.turn
+        new.turns = self.turns
+        new.counts = list(self.counts)
+        new.wins = list(self.wins)
+        new.last = list(self.last)
+        new.ordered = list(self.ordered)
+        new.revealed = list(self.revealed)
+        new.fired = list(self.fired)
+        new.reveal_requests = []
+        return new
+
+    def digest(self) -> str:
+        """A hash of everything that decides the rest of the game; replays compare it."""
+        data = repr((self.turn, self.v, self.f, self.counts, self.wins, self.last, self.revealed, self.fired))
+        return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Roll:
+    """One chance outcome, recorded so a debrief can show the dice and a replay can check them."""
+
+    kind: str
+    """`move` (a move's success roll), `detect` (a secret move found out), `event` or `inject`."""
+    key: str
+    """The move or event id."""
+    actor: str | None
+    chance: float
+    """The probability of success at the moment of the roll."""
+    roll: float
+    """The uniform draw in [0, 1); success when `roll < chance` unless forced."""
+    success: bool
+    forced: bool = False
+    """True when the facilitator overrode the outcome."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItem:
+    """A line of the turn's news, and who may see it."""
+
+    turn: int
+    text: str
+    kind: str
+    """`move`, `fizzle`, `reveal`, `event`, `inject`, `threshold` or `ending`."""
+    audience: frozenset[str] | None = None
+    """None: public. Otherwise the seats that may see it (the facilitator always may)."""
+    actor: str | None = None
+    source: str | None = None
+    """The move or event id behind the item, if any."""
+
+    def visible_to(self, seat: str) -> bool:
+        return self.audience is None or seat == FACILITATOR or seat in self.audience
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    """One move that resolved: who played what on which turn, and whether it is known."""
+
+    turn: int
+    actor: str
+    move: str
+    secret: bool
+    success: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Inject:
+    """A facilitator's inject: a deck event fired by hand, or text and effects written on the spot."""
+
+    event: str | None = None
+    text: str = ""
+    effects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    slot: int
+    name: str
+    old: float
+    new: float
+
+
+@dataclass(slots=True)
+class TurnRecord:
+    """Everything that happened in one turn: the input (orders, injects, overrides) and the output."""
+
+    turn: int
+    orders: dict[str, tuple[str, ...]]
+    reasons: dict[str, tuple[str, ...]]
+    injects: tuple[Inject, ...]
+    overrides: dict[str, bool]
+    rolls: list[Roll] = field(default_factory=list)
+    news: list[NewsItem] = field(default_factory=list)
+    plays: list[Play] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    flag_changes: list[tuple[str, bool, bool]] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    """Ids of events that fired (including deck injects)."""
+    ending: str | None = None
+    state_hash: str = ""

@@ -1,0 +1,126 @@
+"""Per-seat views: the one way a seat, a bot, a hot-seat screen or a replay sees the game.
+
+`make_view` filters the game for one seat: another seat's secret moves (their news,
+their plays, their effect on `count()`/`played()`) and secret tracks stay out until they
+are revealed. The facilitator's view holds everything.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.model import StateModel, state_model
+from wargame.engine.state import FACILITATOR, NewsItem, Play, State
+from wargame.errors import WargameError
+
+if TYPE_CHECKING:
+    from wargame.engine.game import Game
+
+
+class PlayerView:
+    """What one seat knows at the moment the view was made. The UI renders it; bots decide from it.
+
+    Built cheaply: the state is copied when the view is made, and the filtered parts
+    (news, plays, orders, the belief state) are computed on first use from the game's
+    append-only logs, cut at their length at that moment.
+    """
+
+    def __init__(self, game: Game, seat: str) -> None:
+        deck = game.deck
+        if seat != FACILITATOR and seat not in deck.moves_by_actor:
+            raise WargameError(f"unknown seat '{seat}'")
+        self.seat = seat
+        self.deck: CompiledDeck = deck
+        self.turn: int = game.state.turn
+        self.turns: int = game.turns
+        self.over: bool = game.ending is not None
+        self.ending: str | None = game.ending.id if game.ending else None
+        self._game = game
+        self._state = game.state.copy()
+        self._n_news = len(game.news)
+        self._n_plays = len(game.plays)
+        self._n_records = len(game.records)
+        self._revealed = frozenset(game.revealed_plays)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.seat == FACILITATOR
+
+    def _visible(self, play: Play) -> bool:
+        return (
+            not play.secret
+            or self.seat == FACILITATOR
+            or self.seat == play.actor
+            or (play.turn, play.move) in self._revealed
+        )
+
+    @cached_property
+    def hidden_slots(self) -> frozenset[int]:
+        """Track slots this seat cannot see (others' secret tracks)."""
+        if self.seat == FACILITATOR:
+            return frozenset()
+        return frozenset(slot for slot, owner in self.deck.secret_slots.items() if owner != self.seat)
+
+    @cached_property
+    def belief(self) -> State:
+        """The state as this seat knows it: hidden tracks at their start values, and others'
+        unrevealed secret plays left out of counts. Deck expressions evaluate against it."""
+        belief = self._state
+        deck = self.deck
+        for slot in self.hidden_slots:
+            belief.v[slot] = deck.start_values[slot]
+        plays = self._game.plays[: self._n_plays]
+        unknown = [p for p in plays if not self._visible(p)]
+        for p in unknown:
+            i = deck.move_index[p.move]
+            belief.counts[i] -= 1
+            if p.success:
+                belief.wins[i] -= 1
+            known = [q.turn for q in plays if q.move == p.move and self._visible(q)]
+            belief.last[i] = max(known) if known else -1
+        return belief
+
+    @cached_property
+    def news(self) -> tuple[NewsItem, ...]:
+        return tuple(n for n in self._game.news[: self._n_news] if n.visible_to(self.seat))
+
+    @cached_property
+    def plays(self) -> tuple[Play, ...]:
+        return tuple(p for p in self._game.plays[: self._n_plays] if self._visible(p))
+
+    @cached_property
+    def orders(self) -> dict[int, dict[str, tuple[str, ...]]]:
+        """Turn to the orders this seat may see for resolved turns: its own (all for the facilitator)."""
+        out: dict[int, dict[str, tuple[str, ...]]] = {}
+        for rec in self._game.records[: self._n_records]:
+            out[rec.turn] = dict(rec.orders) if self.is_facilitator else {self.seat: rec.orders.get(self.seat, ())}
+        return out
+
+    @cached_property
+    def reasons(self) -> dict[int, dict[str, tuple[str, ...]]]:
+        out: dict[int, dict[str, tuple[str, ...]]] = {}
+        for rec in self._game.records[: self._n_records]:
+            out[rec.turn] = dict(rec.reasons) if self.is_facilitator else {self.seat: rec.reasons.get(self.seat, ())}
+        return out
+
+    def value(self, name: str) -> float | None:
+        """A track's value by name (`tension`, `dprk.capability`); None if hidden."""
+        slot = self.deck.slot_names.index(name)
+        return None if slot in self.hidden_slots else self.belief.v[slot]
+
+    def flag(self, name: str) -> bool:
+        return self.belief.f[self.deck.flag_names.index(name)]
+
+    @cached_property
+    def state(self) -> StateModel:
+        """The validated pydantic form of what this seat sees (for the UI and saves)."""
+        return state_model(self.deck, self.belief, self.hidden_slots)
+
+    def news_for_turn(self, turn: int) -> list[NewsItem]:
+        return [n for n in self.news if n.turn == turn]
+
+
+def make_view(game: Game, seat: str) -> PlayerView:
+    return PlayerView(game, seat)
