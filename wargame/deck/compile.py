@@ -8,6 +8,7 @@ loader can report them all at once with file and line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from wargame.deck.expr import Effect, Fn, Scope, compile_effect, compile_expr
 from wargame.deck.schema import CATEGORY_ORDER, RESERVED_NAMES, Deck, Visibility
 from wargame.errors import ExpressionError
@@ -147,6 +148,14 @@ class CompiledDeck:
         return [compile_effect(text, self.scope) for text in effects]
 
 
+def _zero(s: object) -> float:
+    return 0.0
+
+
+def _constant(value: float) -> Fn:
+    return lambda s: value
+
+
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[tuple[PathT, str]] = []
@@ -205,11 +214,11 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     for actor_id, actor in deck.actors.items():
         scope.actor_tracks[actor_id] = {}
         for key, value in actor.start.items():
-            spec = deck.actor_tracks.get(key)
-            if spec is None:
+            known = deck.actor_tracks.get(key)
+            if known is None:
                 c.add(("actors", actor_id, "start", key), f"unknown actor track '{key}'")
-            elif not spec.min <= value <= spec.max:
-                c.add(("actors", actor_id, "start", key), f"start {value} is outside {spec.min}..{spec.max}")
+            elif not known.min <= value <= known.max:
+                c.add(("actors", actor_id, "start", key), f"start {value} is outside {known.min}..{known.max}")
         for name, spec in deck.actor_tracks.items():
             slot = len(slot_names)
             scope.actor_tracks[actor_id][name] = slot
@@ -351,25 +360,26 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             if fn is not None:
                 objectives[actor_id].append(CObjective(obj.text, fn, float(obj.points)))
         doctrines[actor_id] = {}
-        own = [m for m in deck.moves if m.actor == actor_id]
+        own = [mv for mv in deck.moves if mv.actor == actor_id]
         for name, doc in actor.doctrines.items():
             p = ("actors", actor_id, "doctrines", name)
-            own_ids = {m.id for m in own}
+            own_ids = {mv.id for mv in own}
             for move_id in doc.weights:
                 if move_id not in own_ids:
                     c.add((*p, "weights", move_id), f"'{move_id}' is not one of {actor_id}'s moves")
             weights: list[Fn] = []
             sources: list[str] = []
-            for m in own:
-                raw = doc.weights.get(m.id, doc.default_weight)
+            for mv in own:
+                raw = doc.weights.get(mv.id, doc.default_weight)
                 if isinstance(raw, str):
-                    fn = c.expr(raw, scope, "num", (*p, "weights", m.id) if m.id in doc.weights else (*p, "default_weight"))
-                    weights.append(fn or (lambda s: 0))
+                    where = (*p, "weights", mv.id) if mv.id in doc.weights else (*p, "default_weight")
+                    fn = c.expr(raw, scope, "num", where)
+                    weights.append(fn or _zero)
                     sources.append(raw)
                 else:
                     if raw < 0:
-                        c.add((*p, "weights", m.id), "weights cannot be negative")
-                    weights.append(lambda s, w=float(raw): w)
+                        c.add((*p, "weights", mv.id), "weights cannot be negative")
+                    weights.append(_constant(float(raw)))
                     sources.append(str(raw))
             doctrines[actor_id][name] = CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders)
 

@@ -78,6 +78,19 @@ _CMP = {
 _CMP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
+def _comparison(op: ast.cmpop, lf: Fn, rf: Fn, rc: Any, fn: Callable[[Any, Any], bool]) -> Fn:
+    # Comparisons with a constant on the right are the common case: skip one call.
+    if rc is not None and isinstance(op, ast.GtE):
+        return lambda s: lf(s) >= rc
+    if rc is not None and isinstance(op, ast.LtE):
+        return lambda s: lf(s) <= rc
+    if rc is not None and isinstance(op, ast.Gt):
+        return lambda s: lf(s) > rc
+    if rc is not None and isinstance(op, ast.Lt):
+        return lambda s: lf(s) < rc
+    return lambda s: fn(lf(s), rf(s))
+
+
 def _div(a: float, b: float) -> float:
     # Division by zero in a deck expression yields 0 rather than crashing a game.
     return a / b if b else 0.0
@@ -162,8 +175,8 @@ class _Compiler:
             test = self.want(node.test, "bool")
             k1, body, _ = self.expr(node.body)
             k2, orelse, _ = self.expr(node.orelse)
-            kind: Kind = "bool" if k1 == k2 == "bool" else "num"
-            return kind, (lambda s: body(s) if test(s) else orelse(s)), None
+            result: Kind = "bool" if k1 == k2 == "bool" else "num"
+            return result, (lambda s: body(s) if test(s) else orelse(s)), None
         if isinstance(node, ast.Call):
             return self.call(node)
         raise self.fail(f"{type(node).__name__.lower()} is not allowed")
@@ -220,12 +233,7 @@ class _Compiler:
             rk, rf, rc = self.expr(right)
             if (lk == "bool") != (rk == "bool") and not isinstance(op, ast.Eq | ast.NotEq):
                 raise self.fail(f"cannot compare a condition with a number using {_CMP_TEXT[type(op)]}")
-            if rc is not None and isinstance(op, ast.GtE):
-                pairs.append(lambda s, lf=lf, c=rc: lf(s) >= c)
-            elif rc is not None and isinstance(op, ast.LtE):
-                pairs.append(lambda s, lf=lf, c=rc: lf(s) <= c)
-            else:
-                pairs.append(lambda s, lf=lf, rf=rf, fn=fn: fn(lf(s), rf(s)))
+            pairs.append(_comparison(op, lf, rf, rc, fn))
             left = right
         if len(pairs) == 1:
             return "bool", pairs[0], None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wargame.engine.model import StateModel
 
-FORMAT = "wargame-save"
+FORMAT: Literal["wargame-save"] = "wargame-save"
 FORMAT_VERSION = 1
 
 
