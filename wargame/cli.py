@@ -193,7 +193,9 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
 def replay(save: str, verify: bool, seat: str) -> None:
     """Print a saved game turn by turn, or check it with --verify."""
     from wargame.engine.state import FACILITATOR
-    from wargame.saves.store import read_save, replay as run_replay, verify as run_verify
+    from wargame.saves.store import read_save
+    from wargame.saves.store import replay as run_replay
+    from wargame.saves.store import verify as run_verify
 
     model = read_save(save)
     if verify:
