@@ -7,6 +7,7 @@ loader can report them all at once with file and line.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from wargame.deck.expr import Effect, Fn, Scope, compile_effect, compile_expr
@@ -132,6 +133,34 @@ class CompiledDeck:
     @property
     def turns(self) -> int:
         return self.model.deck.turns
+
+    def turn_date(self, turn: int) -> dt.date | None:
+        """The calendar date a turn starts on, when the deck has a start date and a
+        calendar turn name (day, week, month, quarter, year)."""
+        start = self.model.deck.start
+        if start is None:
+            return None
+        unit = self.model.deck.turn_name.lower()
+        n = turn - 1
+        if unit == "day":
+            return start + dt.timedelta(days=n)
+        if unit == "week":
+            return start + dt.timedelta(weeks=n)
+        months = {"month": 1, "quarter": 3, "year": 12}.get(unit)
+        if months is None:
+            return None
+        total = start.month - 1 + n * months
+        return dt.date(start.year + total // 12, total % 12 + 1, 1 if start.day > 28 else start.day)
+
+    def turn_label(self, turn: int) -> str:
+        """`month 3 (March 2022)`: the turn name and number, with the date when known."""
+        base = f"{self.model.deck.turn_name} {turn}"
+        date = self.turn_date(turn)
+        if date is None:
+            return base
+        unit = self.model.deck.turn_name.lower()
+        shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else date.isoformat()
+        return f"{base} ({shown})"
 
     def actor_name(self, actor: str) -> str:
         return self.model.actors[actor].name
