@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.model import StateModel, state_model
-from wargame.engine.state import FACILITATOR, NewsItem, Play, State
+from wargame.engine.state import FACILITATOR, Change, NewsItem, Play, Roll, State
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
@@ -120,6 +120,47 @@ class PlayerView:
 
     def news_for_turn(self, turn: int) -> list[NewsItem]:
         return [n for n in self.news if n.turn == turn]
+
+    def rolls_for_turn(self, turn: int) -> list[Roll]:
+        """The chance rolls of a resolved turn that this seat may see: events and injects,
+        public moves, its own moves, and others' secret moves once revealed."""
+        records = self._game.records[: self._n_records]
+        if not 1 <= turn <= len(records):
+            return []
+        out = []
+        for roll in records[turn - 1].rolls:
+            if roll.kind in {"move", "detect"} and roll.actor != self.seat and not self.is_facilitator:
+                move = self.deck.moves[self.deck.move_index[roll.key]]
+                if move.secret and (turn, move.id) not in self._revealed:
+                    continue
+            out.append(roll)
+        return out
+
+    def changes_for_turn(self, turn: int) -> list[Change]:
+        """Track changes (old -> new) of a resolved turn, without the tracks hidden from this seat."""
+        records = self._game.records[: self._n_records]
+        if not 1 <= turn <= len(records):
+            return []
+        return [c for c in records[turn - 1].changes if c.slot not in self.hidden_slots]
+
+    def fired_for_turn(self, turn: int) -> list[str]:
+        """Ids of the events and deck injects that fired in a resolved turn (always public)."""
+        records = self._game.records[: self._n_records]
+        return list(records[turn - 1].fired) if 1 <= turn <= len(records) else []
+
+    def history(self, name: str) -> list[float | None]:
+        """A track's value at the start and after each resolved turn (None where hidden)."""
+        slot = self.deck.slot_names.index(name)
+        if slot in self.hidden_slots:
+            return [None] * (self._n_records + 1)
+        value = self.deck.start_values[slot]
+        out: list[float | None] = [value]
+        for rec in self._game.records[: self._n_records]:
+            for change in rec.changes:
+                if change.slot == slot:
+                    value = change.new
+            out.append(value)
+        return out
 
 
 def make_view(game: Game, seat: str) -> PlayerView:
