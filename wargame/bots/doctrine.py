@@ -1,0 +1,200 @@
+"""Doctrine bots: computer seats that play a personality declared in the deck.
+
+A doctrine gives each of an actor's moves a weight (a number or an expression over the
+state); the bot draws its orders in proportion to weight ** (1 / temperature), without
+replacement, reading only its seat's belief state, and says in words why it chose each.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+from collections.abc import Callable, Sequence
+
+from wargame.bots.base import Decision
+from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
+from wargame.deck.expr import NEVER_SINCE
+from wargame.engine.state import State
+from wargame.engine.view import PlayerView
+
+Fact = Callable[[State, frozenset[int]], str]
+"""Describes one thing a weight expression reads, e.g. "Tension is 6"."""
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def draw_orders(
+    weights: Sequence[float], k: int, temperature: float, rng: random.Random
+) -> list[tuple[int, float]]:
+    """Draw up to `k` distinct positions in proportion to weight ** (1 / temperature).
+
+    Returns (position, share) pairs in draw order, where share is the position's part of
+    the total preference at the first draw (its chance when one order is drawn). Weights
+    of zero or less are never drawn, so fewer than `k` may come back.
+    """
+    power = 1.0 / temperature
+    pref = [w**power if w > 0 else 0.0 for w in weights]
+    total = sum(pref)
+    if total <= 0:
+        return []
+    shares = [p / total for p in pref]
+    out: list[tuple[int, float]] = []
+    for _ in range(k):
+        remaining = sum(pref)  # summed afresh each draw: no float residue from subtraction
+        if remaining <= 0:
+            break
+        target = rng.random() * remaining
+        pick = -1
+        acc = 0.0
+        for i, p in enumerate(pref):
+            if p <= 0:
+                continue
+            acc += p
+            pick = i
+            if target < acc:
+                break
+        out.append((pick, shares[pick]))
+        pref[pick] = 0.0
+    return out
+
+
+def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
+    """What a weight expression reads, as functions that describe its current value.
+
+    The expression was already validated when the deck loaded; parsing it again here only
+    finds the names it mentions, so each reason can quote them.
+    """
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError:
+        return []
+    scope = deck.scope
+    facts: list[Fact] = []
+    seen: set[str] = set()
+
+    def track(slot: int, label: str) -> Fact:
+        return lambda s, hidden: f"{label} is {'unknown' if slot in hidden else _fmt(s.v[slot])}"
+
+    for node in ast.walk(tree):
+        key = ast.dump(node)
+        if key in seen:
+            continue
+        if isinstance(node, ast.Name):
+            if node.id in scope.tracks:
+                seen.add(key)
+                facts.append(track(scope.tracks[node.id], deck.slot_label(scope.tracks[node.id])))
+            elif node.id == "turn":
+                seen.add(key)
+                unit = deck.model.deck.turn_name
+                facts.append(lambda s, hidden, unit=unit: f"it is {unit} {s.turn} of {s.turns}")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            base, attr = node.value.id, node.attr
+            if base == "flags" and attr in scope.flags:
+                seen.add(key)
+                i = scope.flags[attr]
+                words = attr.replace("_", " ")
+                facts.append(lambda s, hidden, i=i, words=words: f"{words} is {'on' if s.f[i] else 'off'}")
+            elif base in scope.actor_tracks and attr in scope.actor_tracks[base]:
+                seen.add(key)
+                slot = scope.actor_tracks[base][attr]
+                facts.append(track(slot, deck.slot_label(slot)))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            fn, ident = node.func.id, node.args[0].value
+            seen.add(key)
+            if ident in scope.moves:
+                i = scope.moves[ident]
+                name = deck.moves[i].name
+                if fn in {"played", "count"}:
+                    facts.append(
+                        lambda s, hidden, i=i, name=name: f"{name} played {s.counts[i]} time{'s' if s.counts[i] != 1 else ''}"
+                        if s.counts[i]
+                        else f"{name} not played yet"
+                    )
+                elif fn == "succeeded":
+                    facts.append(lambda s, hidden, i=i, name=name: f"{name} succeeded {s.wins[i]} time(s)")
+                elif fn == "since":
+                    facts.append(
+                        lambda s, hidden, i=i, name=name: f"{name} never played"
+                        if s.last[i] < 0
+                        else f"{name} last played {min(NEVER_SINCE, s.turn - s.last[i])} turn(s) ago"
+                    )
+                elif fn == "revealed":
+                    facts.append(lambda s, hidden, i=i, name=name: f"{name} {'revealed' if s.revealed[i] else 'not revealed'}")
+            elif fn == "fired" and ident in scope.events:
+                i = scope.events[ident]
+                name = deck.events[i].name
+                facts.append(lambda s, hidden, i=i, name=name: f"{name} {'has happened' if s.fired[i] else 'has not happened'}")
+    return facts
+
+
+class DoctrineBot:
+    """Plays one of an actor's doctrines from the deck: weighted draws, explained.
+
+    Weights are evaluated on `view.belief` (what the seat knows); the draw uses the
+    doctrine's temperature. Ties and the draw itself come from the bot's own seeded
+    stream, so the same seed and the same views give the same orders.
+    """
+
+    def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine, seed: int) -> None:
+        self.deck = deck
+        self.actor = actor
+        self.doctrine = doctrine
+        self.rng = random.Random(seed)
+        self.label = f"Doctrine: {doctrine.id}"
+        own = deck.moves_by_actor[actor]
+        # Doctrine weights are stored in the actor's move order; legal moves arrive as
+        # CMoves, so map each move's deck index to its weight closure.
+        self._weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
+        self._source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
+        self._facts: dict[int, list[Fact]] = {}
+
+    def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
+        """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
+        out = []
+        for m in legal:
+            w = float(self._weight[m.index](state))
+            out.append(w if w > 0 else 0.0)
+        return out
+
+    def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        doctrine = self.doctrine
+        k = allowed if doctrine.orders is None else min(allowed, doctrine.orders)
+        if k <= 0 or not legal:
+            return Decision((), ())
+        state = view.belief
+        weights = self.weights(state, legal)
+        picks = draw_orders(weights, k, doctrine.temperature, self.rng)
+        positive = sum(1 for w in weights if w > 0)
+        # Equal weights share a rank: "1st of 4" means nothing available is liked more.
+        rank = {pos: 1 + sum(1 for w in weights if w > weights[pos]) for pos, _ in picks}
+        hidden = view.hidden_slots
+        orders = tuple(legal[pos].id for pos, _ in picks)
+        reasons = tuple(self._reason(legal[pos], weights[pos], rank[pos], positive, share, state, hidden) for pos, share in picks)
+        return Decision(orders, reasons)
+
+    def _reason(self, move: CMove, weight: float, rank: int, of: int, share: float, state: State, hidden: frozenset[int]) -> str:
+        source = self._source[move.index]
+        facts = self._facts.get(move.index)
+        if facts is None:
+            facts = self._facts[move.index] = _facts(self.deck, source)
+        head = (
+            f"{move.name}: {self.doctrine.id} doctrine weight {_fmt(weight)} "
+            f"({_ordinal(rank)} of {of} available, {share:.0%} share)"
+        )
+        if not facts:
+            return f"{head}, a standing preference."
+        said = "; ".join(f(state, hidden) for f in facts)
+        return f"{head} from `{source}`: {said}."
