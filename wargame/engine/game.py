@@ -82,6 +82,19 @@ class Game:
         self.injects: list[Inject] = []
         self.overrides: dict[str, bool] = {}
 
+    @classmethod
+    def from_state(cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None) -> Game:
+        """A game that starts from a copy of `state` instead of the deck's start.
+
+        For what-if play from a seat's belief (the lookahead bot's rollouts): no history
+        carries over (no news, plays or records), so `reveal()` effects find no earlier
+        plays. Not a way to resume a saved game; use `wargame.saves.store.resume`.
+        """
+        game = cls(deck, seed, turns or state.turns)
+        game.state = state.copy()
+        game.state.turns = game.turns
+        return game
+
     # -- queries -----------------------------------------------------------------------
     @property
     def turn(self) -> int:
