@@ -6,7 +6,6 @@ its own. Nothing here imports textual, so everything the UI relies on is tested 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 import threading
@@ -19,7 +18,7 @@ from typing import TypeVar
 from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, Score
-from wargame.engine.state import FACILITATOR, Inject, NewsItem, Roll, TurnRecord
+from wargame.engine.state import FACILITATOR, Inject, NewsItem, Play, Roll, TurnRecord
 from wargame.engine.view import PlayerView
 from wargame.errors import SaveError, WargameError
 from wargame.saves.format import SaveModel
@@ -290,8 +289,7 @@ class Session:
         game = Game(deck, seed, turns)
         path = None
         if save_dir is not None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            path = Path(save_dir) / f"{deck.id}-{stamp}-{seed}.json"
+            path = unused_path(Path(save_dir) / f"{deck.id}-seed{seed}.json")
         session = cls(game, seats, facilitator=facilitator, save_path=path)
         session.autosave()
         return session
@@ -485,6 +483,10 @@ class Session:
         """Every news item `audience` may see, oldest first."""
         return _common([list(v.news) for v in self._views(audience)])
 
+    def plays(self, audience: Audience) -> list[Play]:
+        """Every resolved move `audience` may know was played, oldest first."""
+        return _common([list(v.plays) for v in self._views(audience)])
+
     def turn_report(self, turn: int, audience: Audience) -> TurnReport:
         """What `audience` may see of a resolved turn: news, dice, changes, events, thresholds."""
         views = self._views(audience)
@@ -595,6 +597,16 @@ def _common(lists: list[list[T]]) -> list[T]:
         return lists[0]
     others = [set(map(id, items)) for items in lists[1:]]
     return [x for x in lists[0] if all(id(x) in o for o in others)]
+
+
+def unused_path(path: Path) -> Path:
+    """`path`, or `path` with -2, -3, ... before its suffix: a new game never overwrites a save."""
+    candidate = path
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def new_seed() -> int:

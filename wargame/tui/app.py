@@ -1,0 +1,400 @@
+"""The Textual app behind `wargame play`: it owns the flow from seat to seat.
+
+Screens post messages up (orders confirmed, ready behind the curtain, resolve); the app
+asks the `Session` what comes next and shows it. Computer seats decide in a thread
+worker while people give orders, and the seats strip says they are thinking.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck
+from wargame.engine.state import FACILITATOR
+from wargame.errors import WargameError
+from wargame.session import Session, latest_unfinished, new_seed
+from wargame.tui.commands import WargameCommands
+from wargame.tui.screens.base import GameScreen
+from wargame.tui.screens.confirm import ConfirmScreen
+from wargame.tui.screens.curtain import CurtainScreen
+from wargame.tui.screens.end import EndScreen
+from wargame.tui.screens.new_game import NewGameScreen, find_decks
+from wargame.tui.screens.orders import OrdersScreen
+from wargame.tui.screens.resolution import ResolutionScreen
+from wargame.tui.screens.start import StartScreen
+
+PACKAGE_DECKS = Path(__file__).resolve().parent.parent.parent / "decks"
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class WargameApp(App[None]):
+    """`deck` is the deck offered first for a new game; saves go to `save_dir`."""
+
+    TITLE = "wargame"
+    CSS_PATH: ClassVar[list[str | Path]] = [  # type: ignore[misc]
+        "app.tcss",
+        "start.tcss",
+        "new_game.tcss",
+        "curtain.tcss",
+        "orders.tcss",
+        "resolution.tcss",
+        "dashboard.tcss",
+        "facilitator.tcss",
+        "projector.tcss",
+        "end.tcss",
+    ]
+    COMMANDS = App.COMMANDS | {WargameCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        deck: Path | None = None,
+        save_dir: Path = Path("saves"),
+        *,
+        compiled: CompiledDeck | None = None,
+        seed: int | None = None,
+        decks_dirs: Sequence[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.deck_path = deck
+        self.compiled = compiled
+        self.save_dir = save_dir
+        self.fixed_seed = seed
+        """A seed to offer instead of a random one (tests and snapshots)."""
+        folders = list(decks_dirs) if decks_dirs is not None else [p for p in (deck.parent if deck else None, PACKAGE_DECKS) if p]
+        self.decks_dirs = folders
+        self.session: Session | None = None
+        self.thinking = False
+        """A worker is running the computer seats' decisions."""
+        self._awaiting_bots = False
+        """The waiting curtain is up: when the computers are done, move on."""
+        self._clock: Timer | None = None
+
+    # -- showing screens -------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = DARK
+        self.push_screen(StartScreen(self.save_dir))
+
+    async def _show(self, screen: Screen[None]) -> None:
+        """Replace the current flow screen (closing any dialogs or views above it)."""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) < 2:
+            await self.push_screen(screen)
+        else:
+            await self.switch_screen(screen)
+
+    def show(self, screen: Screen[None]) -> None:
+        self.call_later(self._show, screen)
+
+    def refresh_screen(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, GameScreen) and screen.is_mounted:
+                screen.refresh_view()
+
+    # -- the flow of a game ----------------------------------------------------------
+    def begin(self, session: Session) -> None:
+        self.session = session
+        self.thinking = False
+        self._awaiting_bots = False
+        if session.countdown.active:
+            self.action_start_clock()
+        self.advance()
+
+    def advance(self, note: str = "") -> None:
+        """Show whatever the game needs next: a seat's curtain or orders, the computers
+        thinking, the facilitator, the results, or the end."""
+        s = self.session
+        self._awaiting_bots = False
+        if s is None:
+            self.show(StartScreen(self.save_dir))
+            return
+        if s.is_over:
+            self.show(EndScreen(s))
+            return
+        self.start_bots()
+        human = s.next_human()
+        if human is not None:
+            self.show(CurtainScreen(s, human, note) if s.shared_screen else OrdersScreen(s, human))
+        elif s.bots_waiting():
+            self._awaiting_bots = True
+            self.show(CurtainScreen(s, None, note))
+        elif s.facilitator:
+            self.show(CurtainScreen(s, FACILITATOR, note))
+        else:
+            self.resolve_turn()
+
+    def resolve_turn(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        try:
+            rec = s.resolve()
+        except WargameError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.show(ResolutionScreen(s, rec.turn, s.audience))
+
+    def start_bots(self) -> None:
+        s = self.session
+        if s is None or self.thinking or not s.bots_waiting():
+            return
+        self.thinking = True
+        self.think(s)
+
+    @work(thread=True, group="bots")
+    def think(self, session: Session) -> None:
+        """The computer seats decide off the UI thread (a lookahead bot can take a while)."""
+        try:
+            session.run_bots()
+        finally:
+            self.call_from_thread(self.bots_done, session)
+
+    def bots_done(self, session: Session) -> None:
+        if session is not self.session:
+            return  # a game left behind while its computers were thinking
+        self.thinking = False
+        if self._awaiting_bots:
+            self.advance()
+        else:
+            self.refresh_screen()
+
+    # -- messages from the screens ------------------------------------------------------
+    @on(NewGameScreen.Start)
+    def new_game_start(self, message: NewGameScreen.Start) -> None:
+        try:
+            session = Session.new(
+                message.deck,
+                message.seats,
+                seed=message.seed,
+                turns=message.turns,
+                facilitator=message.facilitator,
+                save_dir=self.save_dir,
+            )
+        except WargameError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.begin(session)
+
+    @on(CurtainScreen.Ready)
+    def curtain_ready(self, message: CurtainScreen.Ready) -> None:
+        s = self.session
+        if s is None:
+            return
+        if message.seat == FACILITATOR:
+            self.action_facilitator()
+        elif not s.has_orders(message.seat):
+            self.show(OrdersScreen(s, message.seat))
+
+    @on(OrdersScreen.Confirmed)
+    def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
+        s = self.session
+        if s is None:
+            return
+        try:
+            s.submit(message.seat, message.orders)
+        except WargameError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.advance(f"{s.actor_name(message.seat)}'s orders are sealed.")
+
+    @on(ResolutionScreen.Continue)
+    def resolution_continue(self) -> None:
+        self.advance()
+
+    def on_facilitator_screen_resolve(self) -> None:
+        self.resolve_turn()
+
+    # -- actions (keys, menus and the command palette) ---------------------------------
+    def _in_game(self) -> bool:
+        return self.session is not None and not self.session.is_over
+
+    def _leave_game(self, then: str, question: str) -> None:
+        """Run action `then`, asking first if a game is in progress."""
+        if not self._in_game():
+            self.call_later(self.run_action, then)
+            return
+        detail = "It is saved: every turn and every confirmed order. Orders not yet confirmed are lost."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_later(self.run_action, then)
+
+        self.push_screen(ConfirmScreen(question, detail), answered)
+
+    def action_new_game(self) -> None:
+        self._leave_game("open_new_game", "Leave this game for a new one?")
+
+    def action_open_new_game(self) -> None:
+        known = {}
+        if self.compiled is not None and self.deck_path is not None:
+            known[self.deck_path.resolve()] = self.compiled
+        decks = find_decks(self.decks_dirs, known)
+        seed = self.fixed_seed if self.fixed_seed is not None else new_seed()
+        self.show(NewGameScreen(decks, self.deck_path, seed))
+
+    def action_show_start(self) -> None:
+        self.session = None
+        self.show(StartScreen(self.save_dir))
+
+    def action_continue_game(self) -> None:
+        latest = latest_unfinished(self.save_dir)
+        if latest is None:
+            self.notify("There is no game to continue.", markup=False)
+            return
+        self.load(latest.path)
+
+    def action_load_game(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._leave_game_then_load(path)
+
+        from wargame.tui.screens.load_save import LoadSaveScreen
+
+        self.push_screen(LoadSaveScreen(self.save_dir), chosen)
+
+    def _leave_game_then_load(self, path: Path) -> None:
+        if not self._in_game():
+            self.load(path)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.load(path)
+
+        self.push_screen(ConfirmScreen("Leave this game for the saved one?", "This game is saved up to its last confirmed orders."), answered)
+
+    def load(self, path: Path) -> None:
+        try:
+            session = Session.resume(path)
+        except WargameError as exc:
+            self.notify(str(exc), title="Cannot load the save", severity="error", markup=False, timeout=10)
+            return
+        self.notify(f"Loaded {path}", markup=False)
+        self.begin(session)
+
+    def action_save_copy(self) -> None:
+        s = self.session
+        if s is None:
+            self.notify("There is no game to save yet.", markup=False)
+            return
+        base = s.save_path or (self.save_dir / f"{s.deck.id}.json")
+        suggestion = base.with_name(f"{base.stem}-turn{len(s.game.records)}.json")
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                written = s.save_copy(path)
+            except WargameError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"Saved a copy to {written}", markup=False)
+
+        from wargame.tui.screens.save_as import SaveAsScreen
+
+        self.push_screen(SaveAsScreen(suggestion), chosen)
+
+    def action_dashboard(self) -> None:
+        from wargame.tui.screens.dashboard import DashboardScreen
+
+        s = self.session
+        if s is None or isinstance(self.screen, DashboardScreen):
+            return
+        audience = self.screen.audience if isinstance(self.screen, GameScreen) else s.audience
+        self.push_screen(DashboardScreen(s, audience))
+
+    def action_projector(self) -> None:
+        from wargame.tui.screens.projector import ProjectorScreen
+
+        if self.session is None or isinstance(self.screen, ProjectorScreen):
+            return
+        self.push_screen(ProjectorScreen(self.session))
+
+    def action_facilitator(self) -> None:
+        from wargame.tui.screens.facilitator import FacilitatorScreen
+
+        s = self.session
+        if s is None or not s.facilitator or s.is_over or isinstance(self.screen, FacilitatorScreen):
+            return
+        self.push_screen(FacilitatorScreen(s))
+
+    def action_pause(self) -> None:
+        from wargame.tui.screens.pause import PauseScreen
+
+        s = self.session
+        if s is None or s.paused:
+            return
+        s.paused = True
+        s.countdown.pause(time.monotonic())
+        self.refresh_screen()
+
+        def resumed(_: None) -> None:
+            s.paused = False
+            s.countdown.resume(time.monotonic())
+            self.refresh_screen()
+
+        self.push_screen(PauseScreen(), resumed)
+
+    def action_start_clock(self) -> None:
+        if self._clock is None:
+            self._clock = self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        """Once a second while a countdown runs: update it and warn the seats."""
+        s = self.session
+        if s is None or not s.countdown.active:
+            if self._clock is not None:
+                self._clock.stop()
+                self._clock = None
+            self.refresh_screen()
+            return
+        warning = s.countdown.due_warning(time.monotonic())
+        if warning == 60:
+            self.notify("One minute left to give orders.", title="Countdown", severity="warning", markup=False)
+        elif warning == 0:
+            self.notify("Time is up: confirm your orders now.", title="Countdown", severity="error", markup=False, timeout=10)
+        self.refresh_screen()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    async def action_quit(self) -> None:
+        if not self._in_game():
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit the game?",
+                "It is saved: every turn and every confirmed order. Orders not yet confirmed are lost. "
+                "Choose Continue on the start screen to pick it up again.",
+                yes="Quit",
+                no="Keep playing",
+            ),
+            answered,
+        )
+
+
+def run_app(deck: str, save_dir: Path) -> None:
+    """Open the terminal UI with `deck` offered first; raises `DeckError` if it does not load."""
+    path = Path(deck)
+    compiled = load_deck(path)
+    WargameApp(path, save_dir, compiled=compiled).run()

@@ -1,0 +1,36 @@
+"""The command palette's game actions (ctrl+p): new game, save, load, theme, views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from wargame.tui.app import WargameApp
+
+
+class WargameCommands(Provider):
+    """The main actions of the game, found by name in the command palette."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        app: WargameApp = self.app  # type: ignore[assignment]
+        yield "New game", "Choose a deck and seats and start a game", app.action_new_game
+        yield "Save a copy of the game", "Write the game so far to a file you name", app.action_save_copy
+        yield "Load a save", "Continue a saved game", app.action_load_game
+        yield "Toggle light/dark theme", "Switch between the light and the dark theme", app.action_toggle_theme
+        if app.session is not None:
+            yield "Dashboard", "Tracks, chart, actors and the log", app.action_dashboard
+            yield "Projector view", "Public information in large type, for the room", app.action_projector
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

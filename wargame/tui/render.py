@@ -1,0 +1,263 @@
+"""Turn session data (moves, tracks, news, dice) into styled `Content` for the screens.
+
+Deck text goes in as plain text parts, never through markup, so `[bold]` or
+`[@click=...]` written in a deck is shown literally and cannot style or run anything.
+Styles use the theme's variables, so light and dark themes both read well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from textual.content import Content
+
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.game import ObjectiveResult, Score
+from wargame.engine.state import FACILITATOR, NewsItem
+from wargame.session import (
+    PUBLIC,
+    Audience,
+    ChangeLine,
+    MoveChoice,
+    PendingRoll,
+    RollLine,
+    TrackReading,
+    TurnReport,
+    format_value,
+)
+
+MUTED = "$text-muted"
+DISABLED = "$text-disabled"
+GOOD = "$text-success"
+BAD = "$text-error"
+WARN = "$text-warning"
+HEAD = "bold $text-accent"
+
+
+def percent(p: float) -> str:
+    return f"{p * 100:.0f}%"
+
+
+def heading(text: str) -> Content:
+    return Content.styled(text, HEAD)
+
+
+def audience_name(deck: CompiledDeck, audience: Audience) -> str:
+    if audience is PUBLIC:
+        return "public view"
+    if audience == FACILITATOR:
+        return "facilitator: everything"
+    return f"{deck.actor_name(audience)}'s view"
+
+
+def bar(reading: TrackReading, width: int) -> Content:
+    """A track as a bar: filled to its value, coloured by the named level it has reached."""
+    if reading.value is None:
+        return Content.styled("?" * width, DISABLED)
+    span = reading.hi - reading.lo or 1
+    filled = round((reading.value - reading.lo) / span * width)
+    filled = max(0, min(width, filled))
+    levels = [lvl for lvl, _ in reading.thresholds]
+    colour = "$primary"
+    if levels and reading.value >= levels[-1]:
+        colour = "$error"
+    elif levels and reading.value >= levels[0]:
+        colour = "$warning"
+    # A tick where each named level starts (the top of the scale needs none).
+    marks = {max(0, math.ceil((lvl - reading.lo) / span * width) - 1) for lvl in levels if lvl < reading.hi}
+    cells: list[tuple[str, str]] = []
+    for i in range(width):
+        if i < filled:
+            cells.append(("█", colour))
+        elif i in marks:
+            cells.append(("▏" if i else "░", WARN))
+        else:
+            cells.append(("░", MUTED))
+    return Content.assemble(*cells)
+
+
+def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12, names: bool = True) -> Content:
+    """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`)."""
+    label = reading.label if len(reading.label) <= label_width else reading.label[: label_width - 1] + "…"
+    value = "?" if reading.value is None else format_value(reading.value)
+    parts: list[str | Content | tuple[str, str]] = [
+        label.ljust(label_width),
+        " ",
+        bar(reading, bar_width),
+        " ",
+        (f"{value}/{format_value(reading.hi)}", "bold"),
+    ]
+    if reading.level:
+        parts += [" ", (reading.level, WARN)]
+    if names and reading.thresholds:
+        levels = ", ".join(f"{n} {format_value(v)}" for v, n in reading.thresholds)
+        parts += ["\n", " " * (label_width + 1), (levels, MUTED)]
+    if reading.secret and reading.value is not None:
+        parts += [" ", ("(secret)", MUTED)]
+    return Content.assemble(*parts)
+
+
+def tracks_block(readings: Sequence[TrackReading], label_width: int = 16, bar_width: int = 12, names: bool = True) -> Content:
+    return Content("\n").join(track_line(r, label_width, bar_width, names) for r in readings)
+
+
+def objectives_block(results: Sequence[ObjectiveResult], met_word: str = "met now") -> Content:
+    lines = []
+    for o in results:
+        mark = ("✓ ", GOOD) if o.met else ("· ", MUTED)
+        lines.append(Content.assemble(mark, o.text, (f"  {format_value(o.points)} pt{'s' if o.points != 1 else ''}", MUTED)))
+    if not lines:
+        return Content.styled("No objectives.", MUTED)
+    return Content("\n").join(lines)
+
+
+def move_prompt(choice: MoveChoice, picked: bool) -> Content:
+    """One line of the order sheet: a check box, the name, and why not if unavailable."""
+    move = choice.move
+    if not choice.available:
+        return Content.assemble(("✗ ", DISABLED), (move.name, DISABLED), (f" — {choice.reason}", DISABLED))
+    box = ("[x] ", f"bold {GOOD}") if picked else ("[ ] ", MUTED)
+    meta = f"  {move.category}"
+    if choice.chance < 1:
+        meta += f" · {percent(choice.chance)}"
+    if move.secret:
+        meta += " · secret"
+    return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
+
+
+def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
+    """Everything about one move: description, chance, effects, escalation, visibility."""
+    move = choice.move
+    unit = deck.model.deck.turn_name
+    parts: list[str | Content | tuple[str, str]] = [(move.name, "bold"), "\n"]
+    vis = "secret" if move.secret else "public"
+    if move.secret and move.detection:
+        vis += f" (found out {percent(move.detection)} of the time)"
+    parts += [(f"{move.category} · escalation {move.escalation} · {vis}", MUTED), "\n"]
+    if not choice.available:
+        parts += [("Not available: ", BAD), choice.reason, "\n"]
+    if move.description:
+        parts += [move.description, "\n"]
+    chance = f"Chance of success: {percent(choice.chance)}"
+    if move.chance_source:
+        chance += f" now ({move.chance_source})"
+    parts += [chance, "\n"]
+    for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
+        effects = move.effect_text.get(key, [])
+        news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
+        if key != "always" and choice.chance >= 1 and key == "failure":
+            continue
+        if not effects and not news:
+            continue
+        parts += [(f"{title}: ", "bold"), "; ".join(effects) or "no effect on the tracks"]
+        if news:
+            parts += [("  “", MUTED), (news, MUTED), ("”", MUTED)]
+        parts.append("\n")
+    limits = []
+    if move.once:
+        limits.append("once per game")
+    if move.cooldown:
+        limits.append(f"then {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''} to wait")
+    if move.requires_text:
+        limits.append(f"needs: {move.requires_text}")
+    if limits:
+        parts += [("Limits: ", "bold"), "; ".join(limits), "\n"]
+    return Content.assemble(*parts).rstrip()
+
+
+def news_line(item: NewsItem, deck: CompiledDeck, show_audience: bool = False) -> Content:
+    """A news item, with who could see it when the facilitator is looking."""
+    icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "▲ ", "ending": "■ "}.get(item.kind, "• ")
+    style = {"threshold": WARN, "reveal": WARN, "ending": "bold", "fizzle": MUTED}.get(item.kind, "")
+    parts: list[str | Content | tuple[str, str]] = [(icon, MUTED), (item.text, style)]
+    if show_audience and item.audience is not None:
+        who = ", ".join(deck.actor_name(a) for a in sorted(item.audience))
+        parts.append((f"  (secret: {who})", MUTED))
+    return Content.assemble(*parts)
+
+
+def news_block(items: Sequence[NewsItem], deck: CompiledDeck, show_audience: bool = False, empty: str = "No news.") -> Content:
+    if not items:
+        return Content.styled(empty, MUTED)
+    return Content("\n").join(news_line(n, deck, show_audience) for n in items)
+
+
+def roll_line(roll: RollLine) -> Content:
+    result = ("success", GOOD) if roll.success else ("failure", BAD)
+    parts: list[str | Content | tuple[str, str]] = [
+        roll.label,
+        (f"  {percent(roll.chance)} chance, rolled {roll.roll * 100:.0f} → ", MUTED),
+        result,
+    ]
+    if roll.forced:
+        parts.append((" (set by the facilitator)", WARN))
+    return Content.assemble(*parts)
+
+
+def change_line(change: ChangeLine) -> Content:
+    arrow = ("▲", "$text-accent") if change.new > change.old else ("▼", "$text-accent")
+    return Content.assemble(
+        arrow, " ", change.label, "  ", format_value(change.old), (" → ", MUTED), (format_value(change.new), "bold")
+    )
+
+
+def report_block(report: TurnReport, deck: CompiledDeck, show_audience: bool) -> Content:
+    """A resolved turn as sections: news, dice, track changes, events, thresholds, ending."""
+    sections: list[Content] = [heading("News"), news_block(report.news, deck, show_audience, "Nothing public happened.")]
+    sections += [Content(""), heading("Dice")]
+    sections.append(Content("\n").join(roll_line(r) for r in report.rolls) if report.rolls else Content.styled("No chance rolls.", MUTED))
+    sections += [Content(""), heading("Changes")]
+    lines = [change_line(c) for c in report.changes]
+    lines += [Content.assemble("⚑ ", name, "  ", "on" if old else "off", (" → ", MUTED), ("on" if new else "off", "bold")) for name, old, new in report.flags]
+    sections.append(Content("\n").join(lines) if lines else Content.styled("No track moved.", MUTED))
+    if report.events:
+        sections += [Content(""), heading("Events"), Content("\n").join(Content.assemble(("★ ", MUTED), e) for e in report.events)]
+    if report.thresholds:
+        sections += [Content(""), heading("Thresholds crossed"), news_block(report.thresholds, deck, show_audience)]
+    if report.ending is not None:
+        sections += [Content(""), heading(f"The game ends: {report.ending.title}")]
+        if report.ending.text:
+            sections.append(Content(report.ending.text))
+    return Content("\n").join(sections)
+
+
+def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, height: int = 5) -> Content:
+    """A small column chart of a track over the turns so far (start, then after each turn)."""
+    blocks = " ▁▂▃▄▅▆▇█"
+    span = hi - lo or 1
+    label_w = max(len(format_value(hi)), len(format_value(lo)))
+    cols = len(values)
+    rows: list[Content] = []
+    for row in range(height):
+        level_top = height - row  # in rows
+        cells: list[tuple[str, str] | str] = []
+        axis = format_value(hi) if row == 0 else format_value(lo) if row == height - 1 else ""
+        cells.append((axis.rjust(label_w) + " ┤", MUTED))
+        for v in values:
+            if v is None:
+                cells.append(("?  " if row == height - 1 else "   ", DISABLED))
+                continue
+            eighths = round((v - lo) / span * height * 8)
+            full = eighths - (level_top - 1) * 8
+            ch = blocks[8] if full >= 8 else blocks[max(0, full)]
+            cells.append((ch * 2 + " ", "$primary"))
+        rows.append(Content.assemble(*cells))
+    axis_line = " " * label_w + " └" + "───" * cols
+    numbers = " " * (label_w + 2) + "".join(str(i).ljust(3) for i in range(cols))
+    rows.append(Content.styled(axis_line, MUTED))
+    rows.append(Content.styled(numbers, MUTED))
+    return Content("\n").join(rows)
+
+
+def score_block(score: Score, deck: CompiledDeck) -> Content:
+    lines = [Content.assemble((deck.actor_name(score.actor), "bold"), (f"  {format_value(score.total)} points", HEAD))]
+    for o in score.objectives:
+        mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)
+        lines.append(Content.assemble("  ", mark, o.text, (f"  ({format_value(o.points)})", MUTED)))
+    return Content("\n").join(lines)
+
+
+def pending_roll_prompt(roll: PendingRoll) -> Content:
+    state = {None: ("roll the dice", MUTED), True: ("force success", GOOD), False: ("force failure", BAD)}[roll.forced]
+    return Content.assemble(roll.label, (f"  {percent(roll.chance)}  ", MUTED), ("→ ", MUTED), state)

@@ -1,0 +1,97 @@
+"""The dashboard, in reach from every game screen: turn and date, the tracks as bars with
+their named thresholds, a chart of any track over the turns so far, each actor, the log.
+
+It shows what its audience may see: the seat at the keyboard, the public on a shared
+screen, or everything for the facilitator.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Select, Static
+
+from wargame.engine.state import FACILITATOR
+from wargame.session import Audience, Session
+from wargame.tui.render import HEAD, MUTED, heading, news_block, tracks_block
+from wargame.tui.widgets import TitleBar, TrackChart
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,d", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, session: Session, audience: Audience) -> None:
+        super().__init__()
+        self.session = session
+        self.audience = audience
+
+    def _chart_tracks(self) -> list[tuple[str, str]]:
+        s = self.session
+        out = [(t.label, t.name) for t in s.tracks(self.audience) if t.value is not None]
+        for actor in s.deck.actors:
+            for t in s.tracks(self.audience, actor):
+                if t.value is not None:
+                    out.append((f"{s.actor_name(actor)}: {t.label}", t.name))
+        return out
+
+    def compose(self) -> ComposeResult:
+        from wargame.tui.render import audience_name
+
+        s = self.session
+        deck = s.deck
+        yield TitleBar(Content.assemble(("Dashboard", "bold"), "  ", s.turn_label()), audience_name(deck, self.audience))
+        with VerticalScroll(id="dash"):
+            yield Static(Content("\n").join([heading("Tracks"), tracks_block(s.tracks(self.audience))]), id="dash-tracks")
+            tracks = self._chart_tracks()
+            first = "tension" if any(n == "tension" for _, n in tracks) else (tracks[0][1] if tracks else "")
+            if tracks:
+                with Horizontal(id="chart-row"):
+                    yield TrackChart(s, self.audience, first, id="chart")
+                    yield Select([(Content(label), name) for label, name in tracks], value=first, allow_blank=False, id="chart-track")
+            with Horizontal(id="dash-actors"):
+                for actor in deck.actors:
+                    yield Static(self._actor_panel(actor), classes="actor-panel")
+            yield Static(self._log(), id="dash-log")
+        yield Footer()
+
+    def _actor_panel(self, actor: str) -> Content:
+        s = self.session
+        unit = s.deck.model.deck.turn_name
+        lines = [
+            Content.styled(s.actor_name(actor), HEAD),
+            Content.styled(s.seat_label(actor), MUTED),
+            tracks_block(s.tracks(self.audience, actor), label_width=10, bar_width=8, names=False),
+        ]
+        plays = [p for p in s.plays(self.audience) if p.actor == actor]
+        if plays:
+            lines.append(Content.styled("Played:", MUTED))
+            for p in plays[-6:]:
+                move = s.deck.moves[s.deck.move_index[p.move]]
+                secret = " (secret)" if p.secret else ""
+                lines.append(Content.assemble(f"{unit[:1]}{p.turn} ", move.name, (secret, MUTED)))
+        return Content("\n").join(lines)
+
+    def _log(self) -> Content:
+        s = self.session
+        news = s.news(self.audience)
+        lines = [heading("Log")]
+        if not news:
+            lines.append(Content.styled("Nothing has happened yet.", MUTED))
+        turns = sorted({n.turn for n in news}, reverse=True)
+        for turn in turns:
+            lines.append(Content.styled(s.turn_label(turn), "bold"))
+            lines.append(news_block([n for n in news if n.turn == turn], s.deck, self.audience == FACILITATOR))
+        return Content("\n").join(lines)
+
+    @on(Select.Changed, "#chart-track")
+    def pick_track(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.query_one("#chart", TrackChart).show_track(event.value)

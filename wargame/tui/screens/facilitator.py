@@ -1,0 +1,196 @@
+"""The facilitator's control screen: sees everything, fires injects, sets the dice,
+runs a countdown, pauses the room, and resolves the turn.
+
+Injects written on the spot are checked exactly as deck text is (the engine compiles
+them); a mistake shows its message here and nothing is queued.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wargame.engine.state import FACILITATOR
+from wargame.errors import WargameError
+from wargame.session import Session
+from wargame.tui.render import BAD, GOOD, HEAD, MUTED, WARN, heading, pending_roll_prompt
+from wargame.tui.screens.base import GameScreen
+from wargame.tui.widgets import SeatStrip, TitleBar
+
+
+class FacilitatorScreen(GameScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "resolve", "Resolve"),
+        Binding("p", "app.pause", "Pause"),
+    ]
+
+    class Resolve(Message):
+        """The facilitator resolves the turn."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, FACILITATOR)
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        yield TitleBar(Content.assemble(("Facilitator", "bold"), "  ", s.turn_label()), "you see everything")
+        with VerticalScroll(id="control"):
+            yield Static(id="fac-seats")
+            yield Static(heading("Chance rolls of the sealed orders"), classes="section")
+            yield Static(Content.styled("Enter on a roll cycles: roll the dice → force success → force failure.", MUTED), classes="hint")
+            yield OptionList(id="rolls")
+            yield Static(heading("Fire an inject from the deck"), classes="section")
+            events = [
+                Option(Content.assemble(name or eid, ("  (inject)" if inject else "  (event)", MUTED)), id=eid)
+                for eid, name, inject in s.inject_events()
+            ]
+            yield OptionList(*events, id="events")
+            yield Static(heading("Write an inject"), classes="section")
+            yield Input(placeholder="What happens (the news everyone reads)", id="inject-text")
+            yield Input(placeholder="Effects, e.g. tension += 1; red.standing -= 1", id="inject-effects")
+            with Horizontal(classes="buttons"):
+                yield Button("Fire inject", id="fire-custom", variant="warning")
+            yield Static(id="inject-error")
+            yield Static(id="queued")
+            yield Static(heading("Countdown and pause"), classes="section")
+            with Horizontal(classes="buttons"):
+                yield Input(placeholder="minutes", type="number", id="minutes", max_length=5)
+                yield Button("Start countdown", id="countdown-start")
+                yield Button("Stop", id="countdown-stop")
+                yield Button("Pause (p)", id="pause")
+            with Horizontal(classes="buttons"):
+                yield Button("Resolve (r)", id="resolve", variant="primary")
+        yield SeatStrip(s)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one("#rolls" if self.session.ready else "#events", OptionList).focus()
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        s = self.session
+        lines = [heading("Seats and their sealed orders")]
+        for actor in s.deck.actors:
+            sealed = s.sealed(actor)
+            who = Content.assemble((s.actor_name(actor), "bold"), (f"  {s.seat_label(actor)}", MUTED))
+            lines.append(who)
+            if sealed is None:
+                lines.append(Content.styled("  still choosing", WARN))
+                continue
+            names, reasons = sealed
+            if not names:
+                lines.append(Content.styled("  no orders", MUTED))
+            for i, name in enumerate(names):
+                why = reasons[i] if i < len(reasons) else ""
+                lines.append(Content.assemble("  • ", name, (f" — {why}" if why else "", MUTED)))
+        self.query_one("#fac-seats", Static).update(Content("\n").join(lines))
+        rolls = self.query_one("#rolls", OptionList)
+        highlighted = rolls.highlighted
+        rolls.clear_options()
+        pending = s.pending_rolls()
+        if pending:
+            rolls.add_options(Option(pending_roll_prompt(r), id=r.key) for r in pending)
+            rolls.highlighted = min(highlighted or 0, len(pending) - 1)
+        else:
+            rolls.add_option(Option(Content.styled("No chance rolls among the sealed orders yet.", MUTED), disabled=True))
+        queued = [heading("Injects queued this turn")] if s.injects else []
+        for inject in s.injects:
+            if inject.event:
+                name = next((n for e, n, _ in s.inject_events() if e == inject.event), inject.event)
+                queued.append(Content.assemble("★ ", name))
+            else:
+                queued.append(Content.assemble("★ ", inject.text or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED)))
+        self.query_one("#queued", Static).update(Content("\n").join(queued) if queued else Content(""))
+        resolve = self.query_one("#resolve", Button)
+        resolve.disabled = not s.ready
+        unit = s.deck.model.deck.turn_name
+        resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
+
+    @on(OptionList.OptionSelected, "#rolls")
+    def cycle_roll(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id
+        if key is None:
+            return
+        current = next((r.forced for r in self.session.pending_rolls() if r.key == key), None)
+        following = {None: True, True: False, False: None}[current]
+        self.session.override(key, following)
+        self.refresh_view()
+
+    @on(OptionList.OptionSelected, "#events")
+    def fire_event(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        try:
+            self.session.fire_inject(event=event.option.id)
+        except WargameError as exc:
+            self._error(str(exc))
+            return
+        self._error("")
+        self.notify(f"Inject queued: it fires when the {self.session.deck.model.deck.turn_name} resolves.", markup=False)
+        self.refresh_view()
+
+    @on(Button.Pressed, "#fire-custom")
+    @on(Input.Submitted, "#inject-text,#inject-effects")
+    def fire_custom(self) -> None:
+        text_input = self.query_one("#inject-text", Input)
+        effects_input = self.query_one("#inject-effects", Input)
+        effects = [e.strip() for e in effects_input.value.split(";")]
+        try:
+            self.session.fire_inject(text=text_input.value.strip(), effects=effects)
+        except WargameError as exc:
+            self._error(str(exc))
+            return
+        self._error("")
+        text_input.value = ""
+        effects_input.value = ""
+        self.notify("Inject queued.", markup=False)
+        self.refresh_view()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#inject-error", Static).update(Content.styled(message, BAD) if message else Content(""))
+
+    @on(Button.Pressed, "#countdown-start")
+    @on(Input.Submitted, "#minutes")
+    def start_countdown(self) -> None:
+        try:
+            minutes = float(self.query_one("#minutes", Input).value)
+            self.session.countdown.start(minutes * 60, time.monotonic())
+        except (ValueError, WargameError):
+            self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
+            return
+        self.app.action_start_clock()
+        self.notify(f"Countdown started: {minutes:g} minutes a turn.", markup=False)
+        self.refresh_view()
+
+    @on(Button.Pressed, "#countdown-stop")
+    def stop_countdown(self) -> None:
+        self.session.countdown.stop()
+        self.refresh_view()
+
+    @on(Button.Pressed, "#pause")
+    def pause(self) -> None:
+        self.call_later(self.run_action, "app.pause")
+
+    @on(Button.Pressed, "#resolve")
+    def resolve_pressed(self) -> None:
+        self.action_resolve()
+
+    def action_resolve(self) -> None:
+        if not self.session.ready:
+            waiting = ", ".join(self.session.actor_name(a) for a in self.session.waiting_for())
+            self.notify(f"Waiting for orders from {waiting}.", severity="warning", markup=False)
+            return
+        self.post_message(self.Resolve())
+
+
+__all__ = ["FacilitatorScreen", "GOOD", "HEAD"]

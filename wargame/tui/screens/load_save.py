@@ -1,0 +1,55 @@
+"""Pick a save to load: the saves folder, newest first, or any path typed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wargame.session import SaveSummary, list_saves
+from wargame.tui.render import MUTED
+
+
+def save_prompt(s: SaveSummary) -> Content:
+    state = f"ended: {s.ending}" if s.ending else f"{s.turn} of {s.turns}"
+    when = dt.datetime.fromtimestamp(s.modified).strftime("%Y-%m-%d %H:%M")
+    return Content.assemble((s.title, "bold"), (f"  {state}", "$text-accent"), "\n", (f"  {s.path.name} · {when}", MUTED))
+
+
+class LoadSaveScreen(ModalScreen[Path | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, save_dir: Path) -> None:
+        super().__init__()
+        self.save_dir = save_dir
+        self.saves = list_saves(save_dir)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="load-box"):
+            yield Static(Content.styled("Load a save", "bold"), classes="dialog-title")
+            if self.saves:
+                yield OptionList(*(Option(save_prompt(s), id=str(i)) for i, s in enumerate(self.saves)), id="saves")
+            else:
+                yield Static(Content.styled(f"No saves in {self.save_dir}/ yet.", MUTED), classes="dialog-body")
+            yield Input(placeholder="…or type the path of a save file and press Enter", id="save-path")
+
+    @on(OptionList.OptionSelected, "#saves")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.saves[int(event.option.id or 0)].path)
+
+    @on(Input.Submitted, "#save-path")
+    def typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(Path(event.value.strip()).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,212 @@
+"""The new-game screen: pick a deck, seat each actor, set the seed, turns and facilitator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck
+from wargame.errors import DeckError
+from wargame.session import seat_options
+from wargame.tui.render import BAD, HEAD, MUTED
+from wargame.tui.widgets import TitleBar
+
+
+@dataclass(frozen=True)
+class DeckEntry:
+    """A deck file in a decks folder: loaded, or why it does not load."""
+
+    path: Path
+    deck: CompiledDeck | None
+    error: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.deck.title if self.deck else f"{self.path.name} (does not load)"
+
+
+def find_decks(folders: Iterable[Path], known: dict[Path, CompiledDeck] | None = None) -> list[DeckEntry]:
+    """Every `*.toml` deck in `folders` (each file once), loaded; broken ones say why.
+
+    `known` maps resolved paths to decks already loaded, which are not loaded again."""
+    known = known or {}
+    seen: set[Path] = set()
+    out: list[DeckEntry] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            if real in known:
+                out.append(DeckEntry(path, known[real]))
+                continue
+            try:
+                out.append(DeckEntry(path, load_deck(path)))
+            except DeckError as exc:
+                out.append(DeckEntry(path, None, str(exc.problems[0]) if exc.problems else str(exc)))
+    return out
+
+
+def default_seats(deck: CompiledDeck) -> dict[str, str]:
+    """Solo play: the first actor is human, the others play their deck's first doctrine."""
+    seats = {}
+    for i, actor in enumerate(deck.actors):
+        options = [spec for _, spec in seat_options(deck, actor)]
+        doctrine = next((s for s in options if s.startswith("doctrine:")), "random")
+        seats[actor] = "human" if i == 0 else doctrine
+    return seats
+
+
+class NewGameScreen(Screen[None]):
+    """Choose everything a game needs, then post `Start` up to the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "start", "Start game"),
+    ]
+
+    @dataclass
+    class Start(Message):
+        deck: CompiledDeck
+        seats: dict[str, str]
+        seed: int
+        turns: int
+        facilitator: bool
+
+    def __init__(self, decks: list[DeckEntry], chosen: Path | None, seed: int) -> None:
+        super().__init__()
+        self.decks = decks
+        self.seed = seed
+        self.index = 0
+        if chosen is not None:
+            for i, entry in enumerate(decks):
+                if entry.path.resolve() == chosen.resolve() and entry.deck is not None:
+                    self.index = i
+                    break
+            else:
+                self.index = next((i for i, e in enumerate(decks) if e.deck is not None), 0)
+
+    @property
+    def entry(self) -> DeckEntry | None:
+        return self.decks[self.index] if self.decks else None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("New game", "choose a deck, the seats and the seed")
+        with VerticalScroll(id="new-game"):
+            with Horizontal(classes="field"):
+                yield Label("Deck", classes="field-label")
+                options = [(Content(e.title), i) for i, e in enumerate(self.decks)]
+                yield Select(options, value=self.index, allow_blank=False, id="deck", compact=True) if options else Static(
+                    Content.styled("No decks found in decks/.", BAD)
+                )
+            yield Static(id="deck-info")
+            yield Static(Content.styled("Seats", HEAD), classes="section")
+            yield Vertical(id="seats")
+            with Horizontal(classes="field"):
+                yield Label("Seed", classes="field-label")
+                yield Input(str(self.seed), type="integer", id="seed", max_length=12, compact=True)
+                yield Label("Turns", classes="field-label short")
+                yield Input("", type="integer", id="turns", max_length=3, compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Facilitator", classes="field-label")
+                yield Checkbox("takes part", False, id="facilitator", compact=True)
+                yield Static(Content.styled("sees everything; injects, dice, countdown", MUTED), classes="hint")
+            with Horizontal(id="new-game-buttons"):
+                yield Button("Start game", id="start", variant="primary", compact=True)
+                yield Button("Back", id="back", compact=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_deck()
+        self.query_one("#deck").focus()
+
+    async def show_deck(self) -> None:
+        entry = self.entry
+        info = self.query_one("#deck-info", Static)
+        seats = self.query_one("#seats", Vertical)
+        await seats.remove_children()
+        if entry is None or entry.deck is None:
+            info.update(Content.styled(entry.error if entry else "", BAD))
+            self.query_one("#start", Button).disabled = True
+            return
+        self.query_one("#start", Button).disabled = False
+        deck = entry.deck
+        meta = deck.model.deck
+        actors = ", ".join(deck.actor_name(a) for a in deck.actors)
+        info.update(
+            Content.assemble(
+                (meta.title, "bold"),
+                "\n",
+                meta.summary.strip(),
+                "\n",
+                ("Actors: ", MUTED),
+                actors,
+                (f"   {meta.turns} {meta.turn_name}s · {entry.path}", MUTED),
+            )
+        )
+        self.query_one("#turns", Input).value = str(meta.turns)
+        chosen = default_seats(deck)
+        rows = []
+        for actor in deck.actors:
+            options = [(Content(label), spec) for label, spec in seat_options(deck, actor)]
+            rows.append(
+                Horizontal(
+                    Label(Content(deck.actor_name(actor)), classes="field-label"),
+                    Select(options, value=chosen[actor], allow_blank=False, id=f"seat-{actor}", compact=True),
+                    classes="field",
+                )
+            )
+        await seats.mount_all(rows)
+
+    @on(Select.Changed, "#deck")
+    async def deck_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.index:
+            self.index = event.value
+            await self.show_deck()
+
+    @on(Button.Pressed, "#start")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
+
+    def action_back(self) -> None:
+        self.call_later(self.run_action, "app.show_start")
+
+    def action_start(self) -> None:
+        entry = self.entry
+        if entry is None or entry.deck is None:
+            return
+        deck = entry.deck
+        try:
+            seed = int(self.query_one("#seed", Input).value)
+        except ValueError:
+            self.notify("The seed must be a whole number.", severity="error", markup=False)
+            return
+        try:
+            turns = int(self.query_one("#turns", Input).value)
+        except ValueError:
+            turns = deck.turns
+        if not 1 <= turns <= 200:
+            self.notify("The number of turns must be between 1 and 200.", severity="error", markup=False)
+            return
+        seats = {a: str(self.query_one(f"#seat-{a}", Select).value) for a in deck.actors}
+        facilitator = self.query_one("#facilitator", Checkbox).value
+        self.post_message(self.Start(deck, seats, seed, turns, facilitator))

@@ -1,0 +1,43 @@
+"""The projector view: only public information, in large type, for the room."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Static
+
+from wargame.session import PUBLIC, Session, format_value
+from wargame.tui.render import MUTED, WARN, bar, news_block
+
+
+class ProjectorScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,v", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        with VerticalScroll(id="projector"):
+            yield Static(Content.styled(s.deck.title, "bold $accent"), id="proj-title")
+            yield Static(Content.styled(s.turn_label(), "bold"), id="proj-turn")
+            with Horizontal(id="proj-tracks"):
+                for t in s.tracks(PUBLIC):
+                    with Vertical(classes="proj-track"):
+                        yield Static(Content.styled(t.label, "bold"), classes="proj-label")
+                        yield Digits(format_value(t.value) if t.value is not None else "?")
+                        yield Static(Content.assemble(bar(t, 14), "\n", (t.level or " ", WARN)))
+            last = s.turn - 1 if not s.is_over else len(s.game.records)
+            news = [n for n in s.news(PUBLIC) if n.turn == last] if last >= 1 else []
+            title = f"Latest news ({s.turn_label(last).split(' · ')[0].lower()})" if last >= 1 else "Latest news"
+            yield Static(Content.styled(title, MUTED), id="proj-news-title")
+            yield Static(news_block(news, s.deck, empty="The game has just begun."), id="proj-news")
+        yield Footer()

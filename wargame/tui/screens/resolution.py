@@ -1,0 +1,52 @@
+"""The resolution screen: what happened this turn, as the audience may see it.
+
+News as a feed, every chance roll with its result, each track change old → new, events
+that fired, thresholds crossed. The facilitator sees everything, secret items marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from wargame.engine.state import FACILITATOR
+from wargame.session import Audience, Session
+from wargame.tui.render import audience_name, report_block
+from wargame.tui.screens.base import GameScreen
+from wargame.tui.widgets import TitleBar
+
+
+class ResolutionScreen(GameScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Continue"),
+    ]
+
+    @dataclass
+    class Continue(Message):
+        turn: int
+
+    def __init__(self, session: Session, turn: int, audience: Audience) -> None:
+        super().__init__(session, audience)
+        self.turn = turn
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        unit = s.deck.model.deck.turn_name
+        yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), audience_name(s.deck, self.audience))
+        report = s.turn_report(self.turn, self.audience)
+        with VerticalScroll(id="report-box"):
+            yield Static(report_block(report, s.deck, self.audience == FACILITATOR), id="report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#report-box").focus()
+
+    def action_next(self) -> None:
+        self.post_message(self.Continue(self.turn))

@@ -1,0 +1,59 @@
+"""Review the picked orders before sealing them: a modal that dismisses True to confirm."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from wargame.deck.compile import CompiledDeck
+from wargame.session import MoveChoice
+from wargame.tui.render import MUTED, percent
+
+
+class ReviewScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "confirm", "Confirm", priority=True),
+        Binding("escape,n", "back", "Back"),
+    ]
+
+    def __init__(self, deck: CompiledDeck, actor_name: str, chosen: Sequence[MoveChoice]) -> None:
+        super().__init__()
+        self.deck = deck
+        self.actor_name = actor_name
+        self.chosen = list(chosen)
+
+    def compose(self) -> ComposeResult:
+        unit = self.deck.model.deck.turn_name
+        lines = [Content.assemble(("Seal the orders of ", "bold"), (self.actor_name, "bold $accent"), ("?", "bold"))]
+        if not self.chosen:
+            lines.append(Content.styled(f"No orders this {unit}: you stand pat.", "$text-warning"))
+        for i, c in enumerate(self.chosen, 1):
+            extra = f"  {c.move.category}, escalation {c.move.escalation}"
+            if c.chance < 1:
+                extra += f", {percent(c.chance)} chance"
+            if c.move.secret:
+                extra += ", secret"
+            lines.append(Content.assemble(f"{i}. ", (c.move.name, "bold"), (extra, MUTED)))
+        lines.append(Content.styled("Once sealed, orders cannot be changed this " + unit + ".", MUTED))
+        with Vertical(classes="dialog"):
+            yield Static(Content("\n").join(lines), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Confirm (Enter)", id="confirm", variant="primary")
+                yield Button("Back (Esc)", id="back")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,38 @@
+"""Save a copy of the game under a name of the player's choosing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from wargame.tui.render import MUTED
+
+
+class SaveAsScreen(ModalScreen[Path | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: Path) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Content.styled("Save a copy of the game", "bold"), classes="dialog-title")
+            yield Static(Content.styled("The game also saves itself after every turn; this writes a second file.", MUTED), classes="dialog-body")
+            yield Input(str(self.suggestion), id="save-path")
+
+    @on(Input.Submitted, "#save-path")
+    def typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(Path(event.value.strip()).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

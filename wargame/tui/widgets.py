@@ -1,0 +1,115 @@
+"""Small widgets shared by the screens: the title bar, the seats strip, a track chart.
+
+They render what the session says (attributes down) and hold no game state; screens
+call `refresh_view()` when the session changes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+from wargame.session import PUBLIC, Audience, Session
+from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart
+
+if TYPE_CHECKING:
+    from wargame.tui.app import WargameApp
+
+
+class TitleBar(Static):
+    """One line at the top: what this screen is, for whom, and when in the game."""
+
+    DEFAULT_CLASSES = "title-bar"
+
+    def __init__(self, left: str | Content, right: str | Content = "", *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.left = left
+        self.right = right
+
+    def on_mount(self) -> None:
+        self.set_text(self.left, self.right)
+
+    def set_text(self, left: str | Content, right: str | Content = "") -> None:
+        self.left, self.right = left, right
+        l = left if isinstance(left, Content) else Content.styled(left, "bold")
+        r = right if isinstance(right, Content) else Content(right)
+        self.update(Content.assemble(l, ("  ·  ", MUTED), r) if r else l)
+
+
+class SeatStrip(Static):
+    """Who has sealed orders, who is still choosing, which computers are thinking, and the
+    facilitator's countdown. Shows no orders, so it is safe on every screen."""
+
+    DEFAULT_CLASSES = "seat-strip"
+
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.session = session
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    @property
+    def wargame(self) -> WargameApp:
+        return self.app  # type: ignore[return-value]
+
+    def refresh_view(self) -> None:
+        s = self.session
+        thinking = getattr(self.app, "thinking", False)
+        parts: list[str | Content | tuple[str, str]] = []
+        for actor in s.deck.actors:
+            if parts:
+                parts.append(("  ", ""))
+            name = s.deck.model.actors[actor].short or s.actor_name(actor)
+            if s.has_orders(actor):
+                parts += [name, (" ✓ sealed", GOOD)]
+            elif actor in s.computers:
+                parts += [name, (" … thinking" if thinking else " waiting", WARN if thinking else MUTED)]
+            else:
+                parts += [name, (" choosing", MUTED)]
+        left = s.countdown.left(time.monotonic())
+        if s.paused:
+            parts += [("   ⏸ paused", WARN)]
+        elif left is not None:
+            mins, secs = divmod(int(left + 0.999), 60)
+            parts += [(f"   ⏱ {mins}:{secs:02d} left", WARN if left <= 60 else "bold")]
+        self.update(Content.assemble(*parts))
+
+
+class TrackChart(Static):
+    """A track over the turns so far, as a small column chart."""
+
+    DEFAULT_CLASSES = "track-chart"
+
+    def __init__(self, session: Session, audience: Audience, track: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.session = session
+        self.audience = audience
+        self.track = track
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def show_track(self, track: str) -> None:
+        self.track = track
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        s = self.session
+        slot = s.deck.slot_names.index(self.track)
+        values = s.history(self.track, self.audience)
+        if all(v is None for v in values):
+            self.update(Content.styled("Hidden from this view.", DISABLED))
+            return
+        title = Content.assemble((s.deck.slot_label(slot), "bold"), (f" over the {s.deck.model.deck.turn_name}s so far (0 = start)", MUTED))
+        self.update(Content("\n").join([title, chart(values, s.deck.lo[slot], s.deck.hi[slot], s.turns)]))
+
+
+def public_or(audience: Audience) -> str:
+    return "public" if audience is PUBLIC else str(audience)
+
+
+__all__ = ["GOOD", "SeatStrip", "TitleBar", "TrackChart", "public_or"]
