@@ -221,9 +221,10 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     thresholds: dict[int, list[tuple[float, str]]] = {}
     secret_slots: dict[int, str] = {}
 
-    for name in (*deck.tracks, *deck.actor_tracks, *deck.flags, *actors):
-        if name in RESERVED_NAMES:
-            c.add((), f"'{name}' is a reserved word and cannot name a track, flag or actor")
+    for table, names in (("tracks", deck.tracks), ("actor_tracks", deck.actor_tracks), ("flags", deck.flags), ("actors", actors)):
+        for name in names:
+            if name in RESERVED_NAMES:
+                c.add((table, name), f"'{name}' is a reserved word and cannot name a track, flag or actor")
     for name in deck.tracks:
         if name in deck.actors:
             c.add(("tracks", name), f"track '{name}' has the same name as an actor")

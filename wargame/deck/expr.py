@@ -23,6 +23,7 @@ an actor's track or a flag) and ``reveal(id)``, which reveals a secret move's pl
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -36,6 +37,8 @@ Effect = Callable[[Any], None]
 """A compiled effect: takes the engine's `State` and changes it."""
 
 MAX_EXPR_LENGTH = 2000
+MAX_NUMBER = 1e12
+"""Largest number an expression may write; keeps arithmetic on tracks finite."""
 NEVER_SINCE = 99
 
 
@@ -93,7 +96,17 @@ def _comparison(op: ast.cmpop, lf: Fn, rf: Fn, rc: Any, fn: Callable[[Any, Any],
 
 def _div(a: float, b: float) -> float:
     # Division by zero in a deck expression yields 0 rather than crashing a game.
-    return a / b if b else 0.0
+    try:
+        return a / b if b else 0.0
+    except OverflowError:  # a huge whole number over a small one; tracks clamp it anyway
+        return math.inf if (a > 0) == (b > 0) else -math.inf
+
+
+def _round(x: float) -> float:
+    try:
+        return round(x)
+    except (OverflowError, ValueError):  # inf and nan have no rounding; effects clamp them
+        return x
 
 
 _BIN: dict[type, Callable[[Any, Any], Any]] = {
@@ -123,6 +136,8 @@ class _Compiler:
             if isinstance(value, bool):
                 return "bool", (lambda s, c=value: c), value
             if isinstance(value, int | float):
+                if not -MAX_NUMBER <= value <= MAX_NUMBER:  # also false for nan
+                    raise self.fail(f"number {value!r} is too large for a deck (at most {MAX_NUMBER:g})")
                 return "num", (lambda s, c=value: c), value
             if isinstance(value, str):
                 raise self.fail(f"text {value!r} can only name a move or event inside a function")
@@ -240,6 +255,8 @@ class _Compiler:
         return "bool", (lambda s: all(p(s) for p in pairs)), None
 
     def call(self, node: ast.Call) -> tuple[Kind, Fn, Any]:
+        if isinstance(node.func, ast.Attribute):
+            raise self.fail(f"calling a method ('.{node.func.attr}()') is not allowed")
         if not isinstance(node.func, ast.Name):
             raise self.fail("only the listed functions may be called")
         name = node.func.id
@@ -284,7 +301,7 @@ class _Compiler:
             (a,) = args
             if name == "abs":
                 return "num", (lambda s: abs(a(s))), None
-            return "num", (lambda s: round(a(s))), None
+            return "num", (lambda s: _round(a(s))), None
         raise self.fail(f"unknown function '{name}'")
 
     def want_num(self, node: ast.AST) -> Fn:
@@ -342,9 +359,10 @@ class _Compiler:
                 raise self.fail("a track must be set to a number")
             lo, hi = self.scope.bounds[slot]
 
+            # Every clamp below is written so that nan lands on `lo` (min/max would keep nan).
             def set_track(s: Any, i: int = slot, f: Fn = value, lo: float = lo, hi: float = hi) -> None:
                 x = f(s)
-                s.v[i] = lo if x < lo else hi if x > hi else x
+                s.v[i] = hi if x > hi else x if x >= lo else lo
 
             return set_track
         if isinstance(stmt, ast.AugAssign):
@@ -361,16 +379,57 @@ class _Compiler:
 
                 def add_const(s: Any, i: int = slot, d: float = delta, lo: float = lo, hi: float = hi) -> None:
                     x = s.v[i] + d
-                    s.v[i] = lo if x < lo else hi if x > hi else x
+                    s.v[i] = hi if x > hi else x if x >= lo else lo
 
                 return add_const
 
             def add(s: Any, i: int = slot, f: Fn = value, k: int = sign, lo: float = lo, hi: float = hi) -> None:
                 x = s.v[i] + k * f(s)
-                s.v[i] = lo if x < lo else hi if x > hi else x
+                s.v[i] = hi if x > hi else x if x >= lo else lo
 
             return add
         raise self.fail("an effect must look like 'track += 1', 'flags.x = true' or reveal('id')")
+
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.Constant, ast.Name,
+    ast.Attribute, ast.BoolOp, ast.UnaryOp, ast.BinOp, ast.Compare, ast.IfExp, ast.Call,
+    ast.keyword, ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop,
+)
+"""Node types the compiler knows; operators are checked there, with a precise message."""
+
+_NODE_WORDS: dict[type, str] = {
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.Subscript: "indexing with [...]",
+    ast.List: "a list",
+    ast.Tuple: "a tuple",
+    ast.Set: "a set",
+    ast.Dict: "a dict",
+    ast.Starred: "'*'",
+    ast.JoinedStr: "an f-string",
+    ast.NamedExpr: "':='",
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+}
+
+
+def _screen(tree: ast.AST, text: str) -> None:
+    """Reject anything outside the grammar before compiling, wherever it is nested.
+
+    The compiler would reject it too, but only when it reaches it; screening first gives
+    the precise reason (`lambda is not allowed`, not `only the listed functions ...`).
+    """
+    for node in ast.walk(tree):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name is not None and name.startswith("_"):
+            raise ExpressionError(f"'{name}' is not allowed (no name may start with '_') in {text!r}")
+        if not isinstance(node, _ALLOWED_NODES):
+            word = _NODE_WORDS.get(type(node), type(node).__name__.lower())
+            raise ExpressionError(f"{word} is not allowed in {text!r}")
 
 
 def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
@@ -381,12 +440,14 @@ def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
     if len(text) > MAX_EXPR_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_EXPR_LENGTH} characters")
     try:
-        return ast.parse(text.strip(), mode=mode)
+        tree = ast.parse(text.strip(), mode=mode)
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
         raise ExpressionError(f"syntax error{col} in {text!r}") from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError(f"cannot parse {text!r}") from None
+    _screen(tree, text)
+    return tree
 
 
 def compile_expr(text: str, scope: Scope, kind: Kind) -> Fn:

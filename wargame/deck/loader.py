@@ -6,16 +6,31 @@ so `wargame validate` can print them all and the UI can show them.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from pathlib import Path
 from typing import Any
 
 import tomli
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from wargame.deck.compile import CompiledDeck, compile_deck
-from wargame.deck.locate import LineIndex, format_path
-from wargame.deck.schema import Deck
+from wargame.deck.locate import LineIndex, deep_line, format_path
+from wargame.deck.schema import (
+    ID_PATTERN,
+    NAME_PATTERN,
+    Actor,
+    Deck,
+    DeckMeta,
+    Doctrine,
+    Ending,
+    Event,
+    FieldError,
+    Move,
+    Objective,
+    Outcome,
+    TrackSpec,
+)
 from wargame.errors import DeckError, Problem
 
 MAX_DECK_BYTES = 2_000_000
@@ -66,12 +81,15 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
         msg = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
-        where = f"column {col}" if col else ""
-        raise DeckError([Problem(name, line, "", f"TOML syntax error{': ' + where if where else ''}: {msg}")]) from None
+        msg = msg[:1].lower() + msg[1:]
+        where = f" at column {col}" if col else ""
+        raise DeckError([Problem(name, line, "", f"TOML syntax error{where}: {msg}")]) from None
     except RecursionError:
-        raise DeckError([Problem(name, None, "", "file is nested too deeply to be a deck")]) from None
+        line = deep_line(text, MAX_DEPTH)
+        raise DeckError([Problem(name, line, "", f"nested more than {MAX_DEPTH} levels deep; a deck never needs that")]) from None
     if _depth(data) > MAX_DEPTH:
-        raise DeckError([Problem(name, None, "", f"file is nested more than {MAX_DEPTH} levels deep")])
+        line = deep_line(text, MAX_DEPTH)
+        raise DeckError([Problem(name, line, "", f"nested more than {MAX_DEPTH} levels deep; a deck never needs that")])
     if "deck" not in data and "moves" not in data and "actors" not in data:
         raise DeckError([Problem(name, 1, "", "not a wargame deck: it has no [deck], [actors.*] or [[moves]] tables")])
 
@@ -97,48 +115,152 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
-    """Keep the parts of a pydantic `loc` that walk the data (drop union tags and the like)."""
+def _data_path(loc: tuple[Any, ...], data: Any, missing: bool = False) -> tuple[str | int, ...]:
+    """Keep the parts of a pydantic `loc` that walk the data (drop union tags and the like).
+
+    For a missing field (`missing`), the last part names the key the author must add.
+    """
     out: list[str | int] = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node:
             out.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part != "[key]":
-            # A missing key: name it, it is what the author must add.
+        elif missing and i == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str):
             out.append(part)
             node = None
     return tuple(out)
 
 
-_MESSAGES = {
-    "missing": "is required",
-    "extra_forbidden": "is not a known field (check the spelling)",
+PROBABILITY_FIELDS = {"chance", "detection"}
+"""Fields holding a probability: out of range, they get one plain message."""
+
+_PATTERNS = {
+    ID_PATTERN: "must start with a lowercase letter and use only a-z, 0-9, '-' and '_'",
+    NAME_PATTERN: "must start with a lowercase letter and use only a-z, 0-9 and '_' "
+    "(it is a name in expressions, so no '-')",
 }
+
+
+_TYPE_MESSAGES = {
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text in quotes",
+    "list_type": "must be a list, e.g. [\"...\", \"...\"]",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+}
+
+
+def _field_names() -> list[str]:
+    """Every field name of every deck model, to suggest a fix for a misspelt key."""
+    names: set[str] = set()
+    for model in _MODELS:
+        names.update(model.__pydantic_fields__)
+    return sorted(names)
+
+
+def _message(err: Any, path: tuple[str | int, ...]) -> str:
+    """A plain-language message for one pydantic error (without the `(got ...)` suffix)."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    field = path[-1] if path else ""
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(field), _FIELD_NAMES, n=1, cutoff=0.75)
+        hint = f"did you mean '{close[0]}'?" if close else "check the spelling"
+        return f"is not a known field ({hint})"
+    if field in PROBABILITY_FIELDS and kind in {"less_than_equal", "greater_than_equal"}:
+        return "must be between 0 and 1"
+    if kind in {"too_long", "too_short"}:
+        have = ctx.get("actual_length")
+        if kind == "too_long":
+            return f"has {have:,} entries; at most {ctx.get('max_length', 0):,} are allowed"
+        least = ctx.get("min_length", 1)
+        return f"needs at least {least} entr{'y' if least == 1 else 'ies'}"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        return _PATTERNS[ctx["pattern"]]
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    if kind.startswith(("date_", "datetime_")):
+        return "must be a date like 2022-01-01"
+    if kind == "enum" and "expected" in ctx:
+        return f"must be one of {ctx['expected']}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    message = message.replace("Input should be", "must be", 1).replace("String should", "must", 1)
+    return message.replace(" after validation", "")
+
+
+def _union_tag(err: Any, path: tuple[str | int, ...]) -> str | None:
+    """The branch of a `number | expression` union an error comes from, if any."""
+    loc = err["loc"]
+    extra = [part for part in loc[len(path):] if isinstance(part, str)]
+    return extra[-1] if extra and extra[-1] not in {"[key]"} else None
 
 
 def _validation_problems(exc: ValidationError, data: Any, index: LineIndex, name: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
-        path = _data_path(err["loc"], data)
-        message = _MESSAGES.get(err["type"], err["msg"])
-        message = message.removeprefix("Value error, ")
-        if err["type"] not in _MESSAGES and "input" in err and err["type"] != "model_type":
-            shown = repr(err["input"])
-            if len(shown) <= 40 and not isinstance(err["input"], dict | list):
-                message = f"{message} (got {shown})"
+    unions: dict[str, list[Any]] = {}
+    errors: list[Any] = list(exc.errors(include_url=False))
+    for err in errors:
+        path = _data_path(err["loc"], data, missing=err["type"] == "missing")
+        if _union_tag(err, path) is not None:
+            unions.setdefault(format_path(path), []).append(err)
+    for err in errors:
+        error = (err.get("ctx") or {}).get("error")
+        path = _data_path(err["loc"], data, missing=err["type"] == "missing")
+        if isinstance(error, FieldError) and isinstance(_lookup(data, path), dict):
+            # A whole-table check about one field: point at that field and its line.
+            path = (*path, error.field)
         where = format_path(path)
+        branches = unions.get(where)
+        if branches:
+            # A `number | expression` value fails once per branch: report the branch
+            # that matches what the author wrote, or say what is expected.
+            value = branches[0].get("input")
+            want = {"str"} if isinstance(value, str) else {"float", "int"} if isinstance(value, int | float) else set()
+            chosen = next((b for b in branches if (_union_tag(b, path) or "").split("-")[-1] in want), None)
+            if err is not branches[0]:
+                continue
+            if chosen is None:
+                err = {"type": "union", "msg": "must be a number or an expression in quotes", "input": value}
+            else:
+                err = chosen
+        message = _message(err, path)
+        if err["type"] not in {"missing", "extra_forbidden", "model_type", "too_long"} and "input" in err:
+            shown = repr(err["input"])
+            if len(shown) <= 40 and err["input"] != "" and not isinstance(err["input"], dict | list):
+                message = f"{message} (got {shown})"
         key = (where, message)
-        # A union (number or expression) reports once per branch: keep the first.
-        if any(w == where for w, _ in seen) and err["type"] in {"string_type", "float_type", "int_type", "float_parsing"}:
-            continue
         if key in seen:
             continue
         seen.add(key)
         problems.append(Problem(name, index.line_of(path), where, message))
     return problems
+
+
+def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+_MODELS: list[type[BaseModel]] = [DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
+_FIELD_NAMES = _field_names()

@@ -50,6 +50,10 @@ class LineIndex:
                     current = (*names, index)
                 else:
                     current = self._resolve(names, array_counts)
+                # The first header under a table also locates the table itself, so a
+                # problem with `endings` or `tracks` as a whole still gets a line.
+                for end in range(1, len(current)):
+                    self.lines.setdefault(current[:end], number)
                 self.lines.setdefault(current, number)
                 continue
             key = _KEY.match(line)
@@ -111,3 +115,37 @@ def format_path(path: Path) -> str:
         else:
             out = part
     return out
+
+
+def deep_line(text: str, limit: int) -> int | None:
+    """The first line where brackets or a dotted table header nest deeper than `limit`.
+
+    Used to point at the culprit when a file is too deeply nested to parse; strings and
+    comments are skipped roughly (a bracket inside a multi-line string may be counted).
+    """
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if depth == 0 and header and len(_split_key(header.group(2))) > limit:
+            return number
+        delta = 0
+        peak = 0
+        quote: str | None = None
+        for ch in line:
+            if quote:
+                if ch == quote:
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                delta += 1
+                peak = max(peak, delta)
+            elif ch in "]}":
+                delta -= 1
+        if header is None and depth + peak > limit:
+            return number
+        if header is None:
+            depth = max(0, depth + delta)
+    return None

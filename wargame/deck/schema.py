@@ -30,6 +30,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+class FieldError(ValueError):
+    """A whole-model check that is about one of its fields (e.g. `start` outside `min..max`).
+
+    The loader reports it at that field's line and path rather than at the table's.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class Category(StrEnum):
     """The kind of lever a move pulls; also fixes its place in the resolution order."""
 
@@ -91,18 +102,18 @@ class TrackSpec(_Model):
             try:
                 float(key)
             except ValueError:
-                raise ValueError(f"threshold key {key!r} must be a number") from None
+                raise ValueError(f"threshold {key!r} must be a number, e.g. {{ 7 = \"crisis\" }}") from None
         return value
 
     @model_validator(mode="after")
     def _bounds(self) -> TrackSpec:
         if self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+            raise FieldError("min", f"min ({self.min}) is greater than max ({self.max})")
         if self.start is not None and not self.min <= self.start <= self.max:
-            raise ValueError(f"start ({self.start}) is outside {self.min}..{self.max}")
+            raise FieldError("start", f"start ({self.start}) is outside {self.min}..{self.max}")
         for key in self.thresholds:
             if not self.min <= float(key) <= self.max:
-                raise ValueError(f"threshold {key} is outside {self.min}..{self.max}")
+                raise FieldError("thresholds", f"threshold {key} is outside {self.min}..{self.max}")
         return self
 
     def threshold_levels(self) -> list[tuple[float, str]]:

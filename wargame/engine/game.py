@@ -236,7 +236,8 @@ class Game:
         if const is not None:
             return const
         p = float(fn(s))  # type: ignore[operator]
-        return 0.0 if p < 0 else 1.0 if p > 1 else p
+        # Written so that nan (e.g. inf - inf in a deck's chance) counts as 0, not as a chance.
+        return p if 0.0 <= p <= 1.0 else 1.0 if p > 1 else 0.0
 
     def _roll(self, rng: random.Random, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
         forced = self.overrides.get(f"{kind}:{key}")

@@ -148,7 +148,10 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
     except UnicodeDecodeError:
         raise SaveError(f"{name}: not a save: the file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(raw.rstrip()) - 1 else ""
+        # A save always ends with its closing brace; a file cut short mid-string is
+        # reported by json at the string's start, so look at the end as well.
+        cut = exc.pos >= len(raw.rstrip()) - 1 or not raw.rstrip().endswith(b"}")
+        hint = " (the file looks truncated)" if cut else ""
         raise SaveError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}{hint}") from None
     except RecursionError:
         raise SaveError(f"{name}: not a save: nested too deeply") from None

@@ -1,0 +1,96 @@
+"""Shared test setup: hypothesis profiles, the committed decks, and a random-game driver.
+
+`HYPOTHESIS_PROFILE=ci` (set by `.ci/run`) keeps property tests small and drops the
+per-example deadline, since CI machines are slow and shared; "dev" is the default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck
+from wargame.engine.game import Game
+from wargame.engine.state import TurnRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+DECKS = ROOT / "decks"
+
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+DECK_NAMES = sorted(p.stem for p in DECKS.glob("*.toml"))
+"""Every committed deck (the tutorial, korea-2022, ...): property tests run on all of them."""
+
+
+@pytest.fixture(scope="session")
+def decks() -> dict[str, CompiledDeck]:
+    """Every committed deck, loaded once (a compiled deck is never changed by a game)."""
+    return {name: load_deck(DECKS / f"{name}.toml") for name in DECK_NAMES}
+
+
+@pytest.fixture(scope="session")
+def tutorial(decks: dict[str, CompiledDeck]) -> CompiledDeck:
+    return decks["tutorial"]
+
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+def inject_effects(deck: CompiledDeck) -> st.SearchStrategy[list[str]]:
+    """Effects a facilitator might type: any track, any amount (often out of bounds), flags, reveals."""
+    numbers = st.one_of(st.integers(-50, 50), st.floats(-1e6, 1e6, allow_nan=False))
+    track = st.sampled_from(deck.slot_names)
+    effect = st.one_of(
+        st.builds(lambda t, n: f"{t} += {n!r}", track, numbers),
+        st.builds(lambda t, n: f"{t} -= {n!r}", track, numbers),
+        st.builds(lambda t, n: f"{t} = {n!r}", track, numbers),
+        *(
+            [st.builds(lambda f, b: f"flags.{f} = {'true' if b else 'false'}", st.sampled_from(deck.flag_names), st.booleans())]
+            if deck.flag_names
+            else []
+        ),
+        st.builds(lambda m: f"reveal('{m.id}')", st.sampled_from([m for m in deck.moves if m.secret] or deck.moves)),
+    )
+    return st.lists(effect, min_size=1, max_size=3)
+
+
+def play_turn(game: Game, draw: Draw, facilitator: bool = True) -> TurnRecord:
+    """Resolve one turn of `game` with orders (and, if `facilitator`, injects and dice
+    overrides) drawn by hypothesis from what is legal now."""
+    for actor in game.actors:
+        available = game.available_moves(actor)
+        assert [o.move for o in game.legal_moves(actor) if o.available] == available
+        k = draw(st.integers(0, min(len(available), game.orders_allowed(actor))))
+        picks = draw(st.permutations([m.id for m in available]))[:k] if k else []
+        game.submit(actor, picks)
+    if facilitator:
+        deck = game.deck
+        for _ in range(draw(st.integers(0, 2))):
+            if deck.events and draw(st.booleans()):
+                game.fire_inject(event=draw(st.sampled_from([e.id for e in deck.events])))
+            else:
+                game.fire_inject(text="The facilitator intervenes.", effects=draw(inject_effects(deck)))
+        for key, _label, _p in game.pending_rolls():
+            if draw(st.integers(0, 3)) == 0:
+                game.override(key, draw(st.booleans()))
+    return game.resolve()
+
+
+@pytest.fixture(scope="session")
+def drive() -> Callable[[Game, Draw, bool], TurnRecord]:
+    """`drive(game, data.draw, facilitator)` plays one turn with hypothesis-drawn input."""
+    return play_turn
