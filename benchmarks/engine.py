@@ -1,0 +1,84 @@
+"""Engine speed on one core: games per second and orders resolved per second.
+
+Random seats play whole games of a deck (korea-2022 by default: 12 turns, 4 actors).
+Two figures: through the bots as `wargame simulate` plays (a `PlayerView` per seat per
+turn, `RandomBot.decide`), and the engine alone (orders drawn straight from
+`available_moves`). Issue 2's target is at least 1,000 games/s. Prints figures only;
+tests never assert on time. Run `.venv/bin/python benchmarks/engine.py [--deck D] [--games N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wargame.analysis.simulate import game_seed, play_game  # noqa: E402
+from wargame.deck.compile import CompiledDeck  # noqa: E402
+from wargame.deck.loader import load_deck  # noqa: E402
+from wargame.engine.game import Game  # noqa: E402
+
+
+def with_bots(deck: CompiledDeck, seed: int) -> Game:
+    """One game as `wargame simulate` plays it: random bots deciding from their views."""
+    return play_game(deck, seed, {})
+
+
+def engine_only(deck: CompiledDeck, seed: int) -> Game:
+    """One game with orders sampled from `available_moves`: the engine's own cost."""
+    game = Game(deck, seed)
+    rng = random.Random(seed)
+    allowed = {a: game.orders_allowed(a) for a in deck.actors}
+    while game.ending is None:
+        for actor in deck.actors:
+            legal = game.available_moves(actor)
+            picks = rng.sample(legal, min(allowed[actor], len(legal)))
+            game.submit(actor, [m.id for m in picks])
+        game.resolve()
+    return game
+
+
+def measure(deck: CompiledDeck, games: int, play: Callable[[CompiledDeck, int], Game]) -> tuple[float, float, float]:
+    """(games/s, orders resolved/s, mean turns) over `games` games."""
+    orders = turns = 0
+    start = time.perf_counter()
+    for index in range(games):
+        game = play(deck, game_seed(1, index))
+        for rec in game.records:
+            orders += sum(map(len, rec.orders.values()))
+        turns += len(game.records)
+    took = time.perf_counter() - start
+    return games / took, orders / took, turns / games
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deck", default="korea-2022", help="a deck name in decks/ or a path")
+    parser.add_argument("--games", type=int, default=3000)
+    args = parser.parse_args()
+    path = Path(args.deck) if args.deck.endswith(".toml") else ROOT / "decks" / f"{args.deck}.toml"
+    if not path.exists():
+        path = ROOT / "decks" / "tutorial.toml"  # korea-2022 may not exist on an old checkout
+    deck = load_deck(path)
+    print(
+        f"deck {deck.id}: {len(deck.actors)} actors, {len(deck.moves)} moves, {deck.turns} turns; "
+        f"Python {platform.python_version()}, one core"
+    )
+    for label, play in [("random bots (as simulate)", with_bots), ("engine only", engine_only)]:
+        measure(deck, max(20, args.games // 50), play)  # warm up
+        games_s, orders_s, mean_turns = measure(deck, args.games, play)
+        print(
+            f"{label:26s} {games_s:8,.0f} games/s  {orders_s:10,.0f} orders resolved/s  "
+            f"(mean {mean_turns:.1f} turns; target >= 1,000 games/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
