@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wargame.analysis.simulate import game_seed, play_game  # noqa: E402
-from wargame.deck.compile import CompiledDeck  # noqa: E402
-from wargame.deck.loader import load_deck  # noqa: E402
-from wargame.engine.game import Game  # noqa: E402
+from wargame.analysis.simulate import game_seed, play_game
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck
+from wargame.engine.game import Game
 
 
 def with_bots(deck: CompiledDeck, seed: int) -> Game:
