@@ -30,6 +30,9 @@ class CMove:
     category: str
     escalation: int
     secret: bool
+    audience: frozenset[str] | None
+    """Who learns of a play when it resolves: None for public moves; for secret moves the
+    actor and its `shared_with` actors."""
     detection: float
     requires: Fn | None
     requires_source: str | None
@@ -293,6 +296,11 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             chance_const = float(move.chance)
         if move.visibility != Visibility.SECRET and move.detection:
             c.add((*p, "detection"), "only secret moves can have a detection chance")
+        if move.visibility != Visibility.SECRET and move.shared_with:
+            c.add((*p, "shared_with"), "only secret moves can be shared with some actors")
+        for j, other in enumerate(move.shared_with):
+            if other not in deck.actors:
+                c.add((*p, "shared_with", j), f"unknown actor '{other}' (actors: {', '.join(actors)})")
         actor_index = actors.index(move.actor) if move.actor in deck.actors else 0
         moves.append(
             CMove(
@@ -305,6 +313,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 category=move.category.value,
                 escalation=move.escalation,
                 secret=move.visibility == Visibility.SECRET,
+                audience=frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None,
                 detection=move.detection,
                 requires=requires,
                 requires_source=move.requires,

@@ -168,6 +168,9 @@ class Move(_Model):
     visibility: Visibility = Visibility.PUBLIC
     detection: Annotated[float, Field(ge=0, le=1)] = 0.0
     """Secret moves: the chance each time it is played that the others find out."""
+    shared_with: list[Name] = []
+    """Secret moves: other actors who learn of it when it resolves (a backchannel offer
+    reaches its recipient; the rest of the table still does not know)."""
     requires: Expr | None = None
     """Precondition: the move is unavailable (and fizzles at resolution) unless it holds."""
     requires_text: Text = ""

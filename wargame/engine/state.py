@@ -109,6 +109,18 @@ class Play:
     move: str
     secret: bool
     success: bool
+    audience: frozenset[str] | None = None
+    """Seats that learned of a secret play when it resolved (the actor and any it was
+    shared with); None for public plays."""
+
+    def known_to(self, seat: str) -> bool:
+        """Whether `seat` knew of this play when it resolved (reveals come later)."""
+        return (
+            not self.secret
+            or seat == FACILITATOR
+            or seat == self.actor
+            or (self.audience is not None and seat in self.audience)
+        )
 
 
 @dataclass(frozen=True, slots=True)

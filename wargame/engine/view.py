@@ -49,12 +49,7 @@ class PlayerView:
         return self.seat == FACILITATOR
 
     def _visible(self, play: Play) -> bool:
-        return (
-            not play.secret
-            or self.seat == FACILITATOR
-            or self.seat == play.actor
-            or (play.turn, play.move) in self._revealed
-        )
+        return play.known_to(self.seat) or (play.turn, play.move) in self._revealed
 
     @cached_property
     def hidden_slots(self) -> frozenset[int]:
