@@ -126,7 +126,8 @@ class PlayerView:
         for roll in records[turn - 1].rolls:
             if roll.kind in {"move", "detect"} and roll.actor != self.seat and not self.is_facilitator:
                 move = self.deck.moves[self.deck.move_index[roll.key]]
-                if move.secret and (turn, move.id) not in self._revealed:
+                shared = move.audience is not None and self.seat in move.audience
+                if move.secret and not shared and (turn, move.id) not in self._revealed:
                     continue
             out.append(roll)
         return out
