@@ -129,7 +129,7 @@ def test_autoplay_prints_the_game_and_is_reproducible(tmp_path: Path) -> None:
     again = run("autoplay", "tutorial", "--seed", "3", "--save", str(tmp_path / "b.json"))
     assert first.exit_code == again.exit_code == 0
     assert first.stdout.startswith("-- week 1\n")
-    assert re.search(r"^ending: \w+ after \d turns; scores: red \d+, blue \d+; seed 3$", first.stdout, re.M)
+    assert re.search(r"^ending: \w+ after \d turns; scores: red \d+, blue \d+; seed 3$", first.stdout, re.MULTILINE)
     assert first.stdout.replace("a.json", "b.json") == again.stdout
     hashes = [[t.state_hash for t in read_save(tmp_path / n).history] for n in ("a.json", "b.json")]
     assert hashes[0] == hashes[1]
@@ -285,7 +285,7 @@ def test_a_save_replays_after_its_deck_file_changes(tmp_path: Path) -> None:
 
 def wargame(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "wargame", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "wargame", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False)
 
 
 def test_end_to_end_autoplay_then_verify(tmp_path: Path) -> None:
