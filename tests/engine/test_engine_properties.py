@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import FACILITATOR
@@ -64,11 +64,17 @@ def test_same_inputs_replay_bit_for_bit(decks: dict[str, CompiledDeck], drive: D
     assert again.ending is game.ending
 
 
+def _told(move: CMove, seat: str) -> bool:
+    """Whether the deck lets `seat` learn of `move` when it resolves (its actor, or shared)."""
+    return not move.secret or move.audience is None or seat in move.audience
+
+
 def _unrevealed_secrets(game: Game, seat: str) -> set[tuple[int, str]]:
+    deck = game.deck
     return {
         (p.turn, p.move)
         for p in game.plays
-        if p.secret and p.actor != seat and (p.turn, p.move) not in game.revealed_plays
+        if not _told(deck.moves[deck.move_index[p.move]], seat) and (p.turn, p.move) not in game.revealed_plays
     }
 
 
@@ -86,7 +92,7 @@ def assert_view_keeps_secrets(game: Game, seat: str) -> None:
         assert item.audience is None or seat in item.audience
         if item.kind in {"move", "fizzle"}:
             move = deck.moves[deck.move_index[item.source or ""]]
-            assert not (move.secret and move.actor != seat), item
+            assert _told(move, seat), item
     # Orders and reasons: only the seat's own.
     assert all(set(orders) == {seat} for orders in view.orders.values())
     assert all(set(reasons) == {seat} for reasons in view.reasons.values())
