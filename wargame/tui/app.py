@@ -41,7 +41,7 @@ class WargameApp(App[None]):
     """`deck` is the deck offered first for a new game; saves go to `save_dir`."""
 
     TITLE = "wargame"
-    CSS_PATH: ClassVar[list[str | Path]] = [  # type: ignore[misc]
+    CSS_PATH = [
         "app.tcss",
         "start.tcss",
         "new_game.tcss",

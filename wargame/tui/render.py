@@ -187,7 +187,7 @@ def roll_line(roll: RollLine) -> Content:
     result = ("success", GOOD) if roll.success else ("failure", BAD)
     parts: list[str | Content | tuple[str, str]] = [
         roll.label,
-        (f"  {percent(roll.chance)} chance, rolled {roll.roll * 100:.0f} → ", MUTED),
+        (f"  {percent(roll.chance)} chance: rolled {int(roll.roll * 100)} of 100 → ", MUTED),
         result,
     ]
     if roll.forced:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from wargame.session import PUBLIC, Audience, Session
+from wargame.session import Audience, Session
 from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart
 
 if TYPE_CHECKING:
@@ -107,9 +107,3 @@ class TrackChart(Static):
         title = Content.assemble((s.deck.slot_label(slot), "bold"), (f" over the {s.deck.model.deck.turn_name}s so far (0 = start)", MUTED))
         self.update(Content("\n").join([title, chart(values, s.deck.lo[slot], s.deck.hi[slot], s.turns)]))
 
-
-def public_or(audience: Audience) -> str:
-    return "public" if audience is PUBLIC else str(audience)
-
-
-__all__ = ["GOOD", "SeatStrip", "TitleBar", "TrackChart", "public_or"]

@@ -44,17 +44,16 @@ class CurtainScreen(GameScreen):
     def compose(self) -> ComposeResult:
         s = self.session
         yield TitleBar(Content(s.deck.title), s.turn_label())
-        with Center(id="curtain-center"):
-            with Vertical(id="curtain-box"):
-                if self.note:
-                    yield Static(Content.styled(self.note, MUTED), id="curtain-note")
-                if self.seat is None:
-                    yield Static(Content.styled("The computer seats are choosing their orders…", "bold"), id="curtain-title")
-                    yield LoadingIndicator(id="thinking")
-                else:
-                    who = "the facilitator" if self.seat == FACILITATOR else s.actor_name(self.seat)
-                    yield Static(Content.assemble(("Pass to ", "bold"), (who, "bold $accent")), id="curtain-title")
-                    yield Static(Content.styled("press Enter when ready", MUTED), id="curtain-hint")
+        with Center(id="curtain-center"), Vertical(id="curtain-box"):
+            if self.note:
+                yield Static(Content.styled(self.note, MUTED), id="curtain-note")
+            if self.seat is None:
+                yield Static(Content.styled("The computer seats are choosing their orders…", "bold"), id="curtain-title")
+                yield LoadingIndicator(id="thinking")
+            else:
+                who = "the facilitator" if self.seat == FACILITATOR else s.actor_name(self.seat)
+                yield Static(Content.assemble(("Pass to ", "bold"), (who, "bold $accent")), id="curtain-title")
+                yield Static(Content.styled("press Enter when ready", MUTED), id="curtain-hint")
         yield SeatStrip(s)
         yield Footer()
 

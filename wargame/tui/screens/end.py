@@ -50,7 +50,9 @@ class EndScreen(GameScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#new", Button).focus()
+        # Nothing pressable has focus: an Enter meant for the last results does not
+        # start a new game by accident.
+        self.query_one("#end-box").focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
 from wargame.session import Session
-from wargame.tui.render import BAD, GOOD, HEAD, MUTED, WARN, heading, pending_roll_prompt
+from wargame.tui.render import BAD, MUTED, WARN, heading, pending_roll_prompt
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
 
@@ -47,28 +47,28 @@ class FacilitatorScreen(GameScreen):
             yield Static(id="fac-seats")
             yield Static(heading("Chance rolls of the sealed orders"), classes="section")
             yield Static(Content.styled("Enter on a roll cycles: roll the dice → force success → force failure.", MUTED), classes="hint")
-            yield OptionList(id="rolls")
+            yield OptionList(id="rolls", compact=True)
             yield Static(heading("Fire an inject from the deck"), classes="section")
             events = [
                 Option(Content.assemble(name or eid, ("  (inject)" if inject else "  (event)", MUTED)), id=eid)
                 for eid, name, inject in s.inject_events()
             ]
-            yield OptionList(*events, id="events")
+            yield OptionList(*events, id="events", compact=True)
             yield Static(heading("Write an inject"), classes="section")
-            yield Input(placeholder="What happens (the news everyone reads)", id="inject-text")
-            yield Input(placeholder="Effects, e.g. tension += 1; red.standing -= 1", id="inject-effects")
+            yield Input(placeholder="What happens (the news everyone reads)", id="inject-text", compact=True)
+            yield Input(placeholder="Effects, e.g. tension += 1; red.standing -= 1", id="inject-effects", compact=True)
             with Horizontal(classes="buttons"):
-                yield Button("Fire inject", id="fire-custom", variant="warning")
+                yield Button("Fire inject", id="fire-custom", variant="warning", compact=True)
             yield Static(id="inject-error")
             yield Static(id="queued")
             yield Static(heading("Countdown and pause"), classes="section")
             with Horizontal(classes="buttons"):
-                yield Input(placeholder="minutes", type="number", id="minutes", max_length=5)
-                yield Button("Start countdown", id="countdown-start")
-                yield Button("Stop", id="countdown-stop")
-                yield Button("Pause (p)", id="pause")
+                yield Input(placeholder="minutes", type="number", id="minutes", max_length=5, compact=True)
+                yield Button("Start countdown", id="countdown-start", compact=True)
+                yield Button("Stop", id="countdown-stop", compact=True)
+                yield Button("Pause (p)", id="pause", compact=True)
             with Horizontal(classes="buttons"):
-                yield Button("Resolve (r)", id="resolve", variant="primary")
+                yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
         yield SeatStrip(s)
         yield Footer()
 
@@ -168,7 +168,7 @@ class FacilitatorScreen(GameScreen):
         except (ValueError, WargameError):
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
-        self.app.action_start_clock()
+        self.call_later(self.run_action, "app.start_clock")
         self.notify(f"Countdown started: {minutes:g} minutes a turn.", markup=False)
         self.refresh_view()
 
@@ -192,5 +192,3 @@ class FacilitatorScreen(GameScreen):
             return
         self.post_message(self.Resolve())
 
-
-__all__ = ["FacilitatorScreen", "GOOD", "HEAD"]

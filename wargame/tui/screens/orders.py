@@ -37,7 +37,7 @@ from wargame.tui.widgets import SeatStrip, TitleBar
 
 class OrdersScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Pick/unpick"),
+        Binding("space", "pick", "Pick/unpick"),
         Binding("c", "review", "Review & confirm"),
     ]
 
@@ -116,7 +116,6 @@ class OrdersScreen(GameScreen):
             ("Orders: ", "bold"),
             ", ".join(names) if names else ("none yet", MUTED),
             (f"  ({len(names)} of {self.allowed})", MUTED),
-            ("   Enter/space picks · c reviews and confirms", MUTED),
         )
         self.query_one("#picks", Static).update(picked)
 
@@ -128,7 +127,7 @@ class OrdersScreen(GameScreen):
     def selected(self, event: OptionList.OptionSelected) -> None:
         self.toggle(event.option_index)
 
-    def action_toggle(self) -> None:
+    def action_pick(self) -> None:
         index = self.query_one("#moves", OptionList).highlighted
         if index is not None:
             self.toggle(index)

@@ -37,7 +37,7 @@ class ProjectorScreen(Screen[None]):
                         yield Static(Content.assemble(bar(t, 14), "\n", (t.level or " ", WARN)))
             last = s.turn - 1 if not s.is_over else len(s.game.records)
             news = [n for n in s.news(PUBLIC) if n.turn == last] if last >= 1 else []
-            title = f"Latest news ({s.turn_label(last).split(' · ')[0].lower()})" if last >= 1 else "Latest news"
+            title = f"Latest news: {s.deck.model.deck.turn_name} {last}" if last >= 1 else "Latest news"
             yield Static(Content.styled(title, MUTED), id="proj-news-title")
             yield Static(news_block(news, s.deck, empty="The game has just begun."), id="proj-news")
         yield Footer()

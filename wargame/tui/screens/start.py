@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -18,7 +18,7 @@ from wargame.tui.render import MUTED
 
 LOGO = """\
 ╻ ╻┏━┓┏━┓┏━╸┏━┓┏┳┓┏━╸
-┃╻┃┣━┫┣┳┛┃╺┓┣━┫┃┃┃┣╸
+┃╻┃┣━┫┣┳┛┃╺┓┣━┫┃┃┃┣╸ 
 ┗┻┛╹ ╹╹┗╸┗━┛╹ ╹╹ ╹┗━╸"""
 
 
@@ -30,7 +30,7 @@ class StartScreen(Screen[None]):
         Binding("n", "app.new_game", "New game"),
         Binding("c", "app.continue_game", "Continue", show=False),
         Binding("l", "app.load_game", "Load"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, save_dir: Path) -> None:
@@ -48,8 +48,9 @@ class StartScreen(Screen[None]):
         options.append(Option(Content.assemble(("L", "bold underline"), "oad a save…"), id="load_game"))
         options.append(Option(Content.assemble(("Q", "bold underline"), "uit"), id="quit"))
         with Vertical(id="start-box"):
-            yield Static(Content.styled(LOGO, "bold $accent"), id="logo")
-            yield Static(Content.styled("A policy wargame for one player, a table of players, or a classroom.", MUTED), id="tagline")
+            with Center():
+                yield Static(Content.styled(LOGO, "bold $accent"), id="logo")
+            yield Static(Content.styled("A policy wargame: play solo, hot-seat, or run a classroom exercise.", MUTED), id="tagline")
             yield OptionList(*options, id="start-menu")
         yield Footer()
 
