@@ -342,7 +342,7 @@ class Game:
 
     def _resolve_move(self, move: CMove, rng: random.Random, rec: TurnRecord) -> None:
         s = self.state
-        audience = frozenset((move.actor,)) if move.secret else None
+        audience = move.audience  # a secret move's actor and those it is shared with
         actor_name = self.deck.actor_name(move.actor)
         if move.requires is not None and not move.requires(s):
             self._news(rec, f"{actor_name}: {move.name} fizzles ({move.requires_text}).", "fizzle", audience, move.actor, move.id)
@@ -361,7 +361,7 @@ class Game:
                 effect(s)
         for effect in move.always:
             effect(s)
-        play = Play(s.turn, move.actor, move.id, move.secret, success)
+        play = Play(s.turn, move.actor, move.id, move.secret, success, move.audience)
         rec.plays.append(play)
         self.plays.append(play)
         headline = move.success_news if success else move.failure_news
