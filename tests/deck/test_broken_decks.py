@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wargame.deck.loader import MAX_DECK_BYTES, MAX_DEPTH, load_deck
-from wargame.errors import DeckError, Problem
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.expr import compile_effect, compile_expr
+from wargame.deck.loader import MAX_DECK_BYTES, MAX_DEPTH, load_deck, load_deck_text
+from wargame.errors import DeckError, ExpressionError, Problem
 
 BROKEN = Path(__file__).resolve().parent.parent / "decks_broken"
 MINI = (BROKEN / "chance-above-one.toml").read_text().replace("chance = 1.5", "chance = 0.5")
@@ -137,3 +141,71 @@ def test_broken_deck_reports_file_line_and_field(case: tuple[Path, list[Expect]]
         assert str(problem).startswith(prefix)
     # The error's own message lists every problem, one a line.
     assert str(info.value).splitlines() == [str(p) for p in problems]
+
+
+# -- every expression's line, in the committed decks -------------------------------------------
+
+DECK_TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted((BROKEN.parent.parent / "decks").glob("*.toml"))}
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def _kind(text: str, deck: CompiledDeck) -> str | None:
+    """`expression` or `effect` if a string of the deck compiles as one (so it is one)."""
+    for kind, compile_one in (
+        ("expression", lambda: compile_expr(text, deck.scope, "num")),
+        ("effect", lambda: compile_effect(text, deck.scope)),
+    ):
+        try:
+            compile_one()
+            return kind
+        except ExpressionError:
+            pass
+    return None
+
+
+def _spots() -> list[tuple[str, int, int, int, str]]:
+    out = []
+    for name, text in DECK_TEXTS.items():
+        deck = load_deck_text(text, name)
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in _STRING.finditer(line.split(" #")[0]):
+                kind = _kind(match.group()[1:-1], deck)
+                if kind:
+                    out.append((name, number, match.start(), match.end(), kind))
+    return out
+
+
+SPOTS = _spots()
+BAD = {
+    "expression": ('"nonexistent_zz > 1"', "unknown name 'nonexistent_zz'"),
+    "effect": ('"nonexistent_zz += 1"', "unknown track 'nonexistent_zz'"),
+}
+
+
+def test_there_are_expressions_to_check() -> None:
+    for name in DECK_TEXTS:
+        kinds = {spot[4] for spot in SPOTS if spot[0] == name}
+        assert kinds == {"expression", "effect"}, name
+
+
+@given(spot=st.sampled_from(SPOTS))
+def test_a_bad_expression_anywhere_is_reported_at_its_own_line(spot: tuple[str, int, int, int, str]) -> None:
+    # Put an unknown name into one expression or effect of a valid deck: the problem
+    # must name the very line it is on (inline tables and multi-line arrays included).
+    name, number, start, end, kind = spot
+    bad, message = BAD[kind]
+    lines = DECK_TEXTS[name].splitlines()
+    lines[number - 1] = lines[number - 1][:start] + bad + lines[number - 1][end:]
+    with pytest.raises(DeckError) as info:
+        load_deck_text("\n".join(lines), f"{name}.toml")
+    hits = [p for p in info.value.problems if message in p.message]
+    assert [p.line for p in hits] == [number], "\n".join(map(str, info.value.problems))
+
+
+def test_multi_line_arrays_are_located_element_by_element() -> None:
+    text = DECK_TEXTS["tutorial"].replace('when = "tension < 10", points = 1', 'when = "tension < 10", points = "one"')
+    with pytest.raises(DeckError) as info:
+        load_deck_text(text, "tutorial.toml")
+    [problem] = info.value.problems
+    assert problem.where == "actors.red.objectives[1].points"
+    assert text.splitlines()[problem.line - 1].strip().startswith('{ text = "Avoid a clash"')  # type: ignore[operator]

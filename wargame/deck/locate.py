@@ -9,6 +9,7 @@ ancestor is used.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 Path = tuple[str | int, ...]
 
@@ -30,16 +31,12 @@ class LineIndex:
         self.lines: dict[Path, int] = {}
         array_counts: dict[tuple[str, ...], int] = {}
         current: Path = ()
-        in_multiline: str | None = None
-        depth = 0  # bracket depth of a multi-line array or inline table value
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw
-            if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
-                continue
-            if depth > 0:
-                depth += _bracket_delta(line)
+        value: _Value | None = None  # a value still open at the end of its key's line
+        for number, line in enumerate(text.splitlines(), start=1):
+            if value is not None:
+                value.feed(line, number)
+                if not value.open:
+                    value = None
                 continue
             header = _HEADER.match(line)
             if header and "=" not in header.group(2):
@@ -60,11 +57,10 @@ class LineIndex:
             if key:
                 path = (*current, *_split_key(key.group(1)))
                 self.lines.setdefault(path, number)
-                rest = line[key.end():]
-                for quote in ('"""', "'''"):
-                    if rest.count(quote) % 2 == 1:
-                        in_multiline = quote
-                depth = max(0, _bracket_delta(rest))
+                scan = _Value(self.lines, path)
+                scan.feed(line[key.end():], number)
+                if scan.open:
+                    value = scan
 
     @staticmethod
     def _resolve(names: tuple[str, ...], arrays: dict[tuple[str, ...], int]) -> Path:
@@ -86,22 +82,100 @@ class LineIndex:
         return None
 
 
-def _bracket_delta(text: str) -> int:
-    delta = 0
-    quote: str | None = None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#":
-            break
-        elif ch in "[{":
-            delta += 1
-        elif ch in "]}":
-            delta -= 1
-    return delta
+_INLINE_KEY = re.compile(r"""((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=(?!=)""")
+
+
+class _Value:
+    """Walks one value (array, inline table, string) across lines, recording the line
+    where each array element and inline-table key starts, e.g. `objectives[1].when`
+    on the second line of a multi-line array of inline tables."""
+
+    def __init__(self, lines: dict[Path, int], path: Path) -> None:
+        self.lines = lines
+        self.root = path
+        self.stack: list[tuple[str, Path, list[Any]]] = []
+        """Open brackets: kind (`[` or `{`), path, and [element index] or [current key]."""
+        self.string: str | None = None
+        """The closing quote of a multi-line string still open at the end of a line."""
+
+    @property
+    def open(self) -> bool:
+        return bool(self.stack) or self.string is not None
+
+    def _slot(self) -> Path:
+        if not self.stack:
+            return self.root
+        kind, path, at = self.stack[-1]
+        if kind == "[":
+            return (*path, at[0])
+        return (*path, *at[0]) if at[0] else path
+
+    def feed(self, text: str, number: int) -> None:
+        i, n = 0, len(text)
+        if self.string is not None:
+            close = text.find(self.string)
+            if close < 0:
+                return
+            i, self.string = close + 3, None
+        while i < n:
+            ch = text[i]
+            if ch in " \t\r":
+                i += 1
+            elif ch == "#":
+                return
+            elif ch in "[{":
+                path = self._slot()
+                self.lines.setdefault(path, number)
+                self.stack.append((ch, path, [0 if ch == "[" else None]))
+                i += 1
+            elif ch in "]}":
+                if self.stack:
+                    self.stack.pop()
+                i += 1
+            elif ch == ",":
+                if self.stack:
+                    kind, _path, at = self.stack[-1]
+                    at[0] = at[0] + 1 if kind == "[" else None
+                i += 1
+            else:
+                if self.stack and self.stack[-1][0] == "{" and self.stack[-1][2][0] is None:
+                    key = _INLINE_KEY.match(text, i)
+                    if key:
+                        parts = tuple(_split_key(key.group(1)))
+                        self.stack[-1][2][0] = parts
+                        self.lines.setdefault((*self.stack[-1][1], *parts), number)
+                        i = key.end()
+                        continue
+                if self.stack:
+                    self.lines.setdefault(self._slot(), number)
+                i = self._skip_scalar(text, i)
+
+    def _skip_scalar(self, text: str, i: int) -> int:
+        """The index just past the scalar (string, number, date, boolean) starting at `i`."""
+        for quote in ('"""', "'''"):
+            if text.startswith(quote, i):
+                close = text.find(quote, i + 3)
+                if close < 0:
+                    self.string = quote
+                    return len(text)
+                return close + 3
+        if text[i] == "'":
+            close = text.find("'", i + 1)
+            return len(text) if close < 0 else close + 1
+        if text[i] == '"':
+            j = i + 1
+            while j < len(text):
+                if text[j] == "\\":
+                    j += 2
+                    continue
+                if text[j] == '"':
+                    return j + 1
+                j += 1
+            return len(text)
+        j = i
+        while j < len(text) and text[j] not in ",]}#":
+            j += 1
+        return max(j, i + 1)
 
 
 def format_path(path: Path) -> str:
