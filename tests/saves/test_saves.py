@@ -340,3 +340,30 @@ def test_save_model_rejects_inconsistent_history(saved: Path) -> None:
     with pytest.raises(ValueError, match="turns but the game has only 2"):
         SaveModel.model_validate(data)
     assert store.MAX_SAVE_BYTES > 1_000_000
+
+
+def test_injects_and_overrides_are_saved_and_replayed(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    game = Game(tutorial, 11)
+    game.submit("red", ["missile-test"])
+    game.submit("blue", ["spy-op"])
+    game.override("move:missile-test", False)
+    game.override("detect:spy-op", True)
+    game.fire_inject(event="fishing-incident")
+    game.fire_inject(text="A ferry sinks.", effects=["talks += 1", "flags.hotline = true"])
+    game.resolve()
+    path = write_save(new_save(game, {}, facilitator=True), tmp_path / "g.json")
+    saved = read_save(path)
+    turn = saved.history[0]
+    assert turn.overrides == {"move:missile-test": False, "detect:spy-op": True}
+    assert [(i.event, i.text, i.effects) for i in turn.injects] == [
+        ("fishing-incident", "", []),
+        (None, "A ferry sinks.", ["talks += 1", "flags.hotline = true"]),
+    ]
+    again = replay(saved)
+    assert again.state.digest() == game.state.digest() and verify(saved).ok
+    assert again.records[0].rolls == game.records[0].rolls
+    # Without the facilitator's hand, the same orders give another game: replay uses both.
+    for strip in ({"overrides": {}}, {"injects": []}):
+        edited = saved.model_copy(update={"history": [turn.model_copy(update=strip)]})
+        result = verify(edited)
+        assert (result.ok, result.first_bad_turn) == (False, 1), strip
