@@ -367,3 +367,37 @@ def test_injects_and_overrides_are_saved_and_replayed(tutorial: CompiledDeck, tm
         edited = saved.model_copy(update={"history": [turn.model_copy(update=strip)]})
         result = verify(edited)
         assert (result.ok, result.first_bad_turn) == (False, 1), strip
+
+
+EDIT_VALUES = [None, True, False, 0, -1, 1.5, 10**30, 1e308, "", "x", "patrol", "spy-op", "0" * 32, [], {}, [1], {"a": 1}, "tension += 1", "__import__('os')"]
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, (*prefix, i))
+    return out
+
+
+@given(data=st.data())
+def test_any_hand_edit_loads_and_replays_or_is_a_save_error(tutorial: CompiledDeck, data: st.DataObject) -> None:
+    game = scripted_game(tutorial)
+    original = json.loads(new_save(game, {}).model_dump_json())
+    edited = json.loads(json.dumps(original))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from([p for p in _paths(edited) if p[0] != "deck_source"]))
+        node = edited
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = data.draw(st.sampled_from(EDIT_VALUES))
+    try:
+        save = store.parse_save(json.dumps(edited).encode(), "edited.json")
+        verify(save)
+        replay(save)
+        resume(save)
+    except SaveError as exc:
+        assert str(exc).strip()
