@@ -316,3 +316,11 @@ def test_version_and_help() -> None:
     helped = run("--help")
     for command in ("validate", "autoplay", "simulate", "replay", "play"):
         assert command in helped.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_files_are_refused_not_read_forever() -> None:
+    checked = run("validate", "/dev/zero")
+    assert checked.exit_code == 2
+    assert checked.stdout == "/dev/zero: file is too large for a deck (the limit is 2,000,000 bytes)\n"
+    fails_cleanly(run("replay", "/dev/zero"), "too large to be a save")

@@ -47,7 +47,10 @@ def load_deck(path: str | Path) -> CompiledDeck:
         size = p.stat().st_size
         if size > MAX_DECK_BYTES:
             raise DeckError([Problem(name, None, "", f"file is too large for a deck ({size:,} bytes; the limit is {MAX_DECK_BYTES:,})")])
-        raw = p.read_bytes()
+        # Read at most one byte past the limit: a device or pipe (/dev/zero) reports
+        # size 0 but never ends.
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_DECK_BYTES + 1)
     except FileNotFoundError:
         raise DeckError([Problem(name, None, "", "no such file")]) from None
     except OSError as exc:
@@ -58,7 +61,7 @@ def load_deck(path: str | Path) -> CompiledDeck:
 def load_deck_bytes(raw: bytes, name: str = "<deck>") -> CompiledDeck:
     """Load a deck from its bytes; `name` is used in messages (and kept as the deck's path)."""
     if len(raw) > MAX_DECK_BYTES:
-        raise DeckError([Problem(name, None, "", f"file is too large for a deck ({len(raw):,} bytes)")])
+        raise DeckError([Problem(name, None, "", f"file is too large for a deck (the limit is {MAX_DECK_BYTES:,} bytes)")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -132,7 +132,10 @@ def read_save(path: str | Path) -> SaveModel:
         size = p.stat().st_size
         if size > MAX_SAVE_BYTES:
             raise SaveError(f"{p}: too large to be a save ({size:,} bytes)")
-        raw = p.read_bytes()
+        with p.open("rb") as fh:  # bounded: a device like /dev/zero never ends
+            raw = fh.read(MAX_SAVE_BYTES + 1)
+        if len(raw) > MAX_SAVE_BYTES:
+            raise SaveError(f"{p}: too large to be a save (the limit is {MAX_SAVE_BYTES:,} bytes)")
     except FileNotFoundError:
         raise SaveError(f"{p}: no such save file") from None
     except OSError as exc:
