@@ -22,6 +22,7 @@ class EndScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "app.save_copy", "Save a copy"),
         Binding("n", "app.new_game", "New game"),
+        Binding("l", "app.load_game", "Load"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 

@@ -156,7 +156,7 @@ class NewGameScreen(Screen[None]):
                 "\n",
                 ("Actors: ", MUTED),
                 actors,
-                (f"   {meta.turns} {meta.turn_name}s · {entry.path}", MUTED),
+                (f"   {meta.turns} {meta.turn_name}s · {entry.path.name}", MUTED),
             )
         )
         self.query_one("#turns", Input).value = str(meta.turns)

@@ -1,0 +1,421 @@
+"""Whole games played through the terminal UI with Pilot: solo, hot-seat, facilitated.
+
+Each test drives the app with keys, as a player would, and checks what matters to that
+player: the game reaches its end, the curtain hides one seat's orders from the next,
+the facilitator's inject and dice change the outcome, and a quit loses nothing confirmed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle
+from wargame.saves.store import read_save, verify
+from wargame.session import Session
+from wargame.tui.app import WargameApp
+
+
+async def confirm_orders(pilot, picks: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """On an orders screen: pick the moves at these list positions, review, confirm."""
+    moves = pilot.app.screen.query_one("#moves", OptionList)
+    for index in picks:
+        moves.highlighted = index
+        await pilot.press("space")
+    await pilot.press("c")
+    await pilot.pause()
+    assert screen_name(pilot.app) == "ReviewScreen"
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_solo_game_against_computers_to_the_end(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert screen_name(app) == "StartScreen"
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        session = app.session
+        assert session is not None and not session.shared_screen
+        turns = 0
+        while screen_name(app) != "EndScreen":
+            assert screen_name(app) == "OrdersScreen", screen_text(app)
+            await confirm_orders(pilot, [0])
+            assert screen_name(app) == "ResolutionScreen"
+            assert "Results of week" in screen_text(app)
+            await pilot.press("enter")
+            await settle(pilot)
+            turns += 1
+            assert turns <= 6
+        assert session.is_over and session.ending is not None
+        text = screen_text(app)
+        assert session.ending.title in text
+        assert "Red" in text and "Blue" in text and "points" in text
+        assert session.save_path is not None
+        save = read_save(session.save_path)
+        assert len(save.history) == turns and save.ending == session.ending.id
+        assert verify(save).ok
+        # Red always patrolled (the first move of its list): every turn's record says so.
+        assert all(t.orders["red"] == ["patrol"] for t in save.history)
+
+
+async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", seed=5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "human"})
+        assert screen_name(app) == "CurtainScreen"
+        assert "Pass to Red" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen" and app.screen.seat == "red"  # type: ignore[attr-defined]
+        await confirm_orders(pilot, [1])  # Red orders a missile test
+        # The curtain is back: it says Red has sealed, and shows nothing of what.
+        assert screen_name(app) == "CurtainScreen"
+        text = screen_text(app)
+        assert "Pass to Blue" in text and "Red's orders are sealed." in text
+        assert "Missile test" not in text
+        # No screen still holds Red's order sheet.
+        assert not any(type(s).__name__ == "OrdersScreen" for s in app.screen_stack)
+        await pilot.press("d")  # the dashboard from the curtain is the public one
+        await pilot.pause()
+        assert "public view" in screen_text(app) and "Missile test" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.seat == "blue"  # type: ignore[attr-defined]
+        assert "Missile test" not in screen_text(app)
+        await confirm_orders(pilot, [2])  # Blue's secret intelligence operation
+        assert screen_name(app) == "ResolutionScreen"
+        session = app.session
+        assert session is not None
+        revealed = any(n.kind == "reveal" for n in session.game.records[0].news)
+        assert not revealed  # this seed keeps the operation hidden: what the checks below rely on
+        text = screen_text(app)
+        assert "public view" in text
+        assert "Missile test" in text or "missile" in text  # public moves are news
+        assert "Intelligence operation" not in text and "agents" not in text
+        await pilot.press("v")  # the projector shows only public information too
+        await pilot.pause()
+        assert "agents" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Pass to Red" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Intelligence operation" not in screen_text(app)  # Red's order sheet
+        await pilot.press("enter")  # would pick; the curtain is gone, so it is Red's sheet
+        await pilot.press("c", "escape")
+
+
+async def facilitated_turn(tmp_path: Path, force: bool, inject: bool) -> Session:
+    """One facilitated turn: Red tests a missile; the facilitator sets the dice and maybe fires
+    the fishing incident; the turn resolves."""
+    app = make_app(tmp_path / f"saves-{force}-{inject}", seed=8)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        assert "Pass to Red" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await confirm_orders(pilot, [1])
+        assert "Pass to the facilitator" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "FacilitatorScreen"
+        text = screen_text(app)
+        assert "Missile test" in text  # the facilitator sees every seat's sealed orders
+        rolls = app.screen.query_one("#rolls", OptionList)
+        rolls.focus()
+        rolls.highlighted = 0
+        await pilot.press("enter")  # roll the dice → force success
+        if not force:
+            await pilot.press("enter")  # → force failure
+        await pilot.pause()
+        assert ("force success" if force else "force failure") in screen_text(app)
+        if inject:
+            events = app.screen.query_one("#events", OptionList)
+            events.focus()
+            events.highlighted = 0  # the deck's inject comes first
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen_name(app) == "ResolutionScreen"
+        text = screen_text(app)
+        assert "facilitator: everything" in text and "set by the facilitator" in text
+        assert ("A Red trawler rams a Blue patrol boat." in text) == inject
+        session = app.session
+        assert session is not None
+        return session
+
+
+async def test_facilitator_inject_and_override_change_the_outcome(tmp_path: Path) -> None:
+    plain = await facilitated_turn(tmp_path, force=False, inject=False)
+    forced = await facilitated_turn(tmp_path, force=True, inject=True)
+
+    def value(s: Session, name: str) -> float:
+        return s.game.state.v[s.deck.slot_names.index(name)]
+
+    # Same seed, same computer orders: only the facilitator's choices differ.
+    assert plain.game.records[0].orders == forced.game.records[0].orders
+    assert value(forced, "red.standing") == value(plain, "red.standing") + 2  # +1 on success, not -1
+    assert value(forced, "tension") == value(plain, "tension") + 2  # the fishing incident
+    assert forced.game.records[0].overrides == {"move:missile-test": True}
+    saved = read_save(forced.save_path)  # type: ignore[arg-type]
+    assert saved.history[0].injects[0].event == "fishing-incident"
+    assert verify(saved).ok
+
+
+async def test_facilitator_inject_written_on_the_spot_is_checked(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen_name(app) == "FacilitatorScreen"
+        app.screen.query_one("#inject-text", Input).value = "A [bold]rumour[/bold] spreads"
+        effects = app.screen.query_one("#inject-effects", Input)
+        effects.value = "tenson += 1"
+        effects.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "unknown" in screen_text(app) and "tenson" in screen_text(app)
+        assert app.session is not None and app.session.injects == []
+        effects.value = "talks += 1; tension -= 1"
+        effects.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        [inject] = app.session.injects
+        assert inject.text == "A [bold]rumour[/bold] spreads"
+        assert inject.effects == ("talks += 1", "tension -= 1")
+        assert "A [bold]rumour[/bold] spreads" in screen_text(app)  # shown literally
+        app.screen.query_one("#events", OptionList).focus()  # letters typed in a field are text
+        await pilot.press("p")  # pause the room
+        await pilot.pause()
+        assert screen_name(app) == "PauseScreen" and app.session.paused
+        assert "Paused by the facilitator" in screen_text(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not app.session.paused
+        await pilot.press("r")  # Red has not given orders yet: nothing resolves
+        await pilot.pause()
+        assert app.session.turn == 1 and screen_name(app) == "FacilitatorScreen"
+
+
+async def test_countdown_warns_the_seats(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        await pilot.press("f")
+        await pilot.pause()
+        minutes = app.screen.query_one("#minutes", Input)
+        minutes.value = "2"
+        minutes.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        session = app.session
+        assert session is not None and session.countdown.active
+        await pilot.press("escape", "enter")  # back to the curtain, then Red's orders
+        await pilot.pause()
+        assert "2:00 left" in screen_text(app) or "1:59 left" in screen_text(app)
+        # Jump the clock to the last minute: the seat is warned once.
+        session.countdown.deadline = time.monotonic() + 59
+        app.tick()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("One minute left to give orders.") == 1
+        session.countdown.deadline = time.monotonic() - 1
+        app.tick()
+        app.tick()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("Time is up: confirm your orders now.") == 1
+
+
+async def test_autosave_mid_game_resumes_to_the_same_state(tmp_path: Path) -> None:
+    saves = tmp_path / "saves"
+    app = make_app(saves, seed=13)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "human"})
+        for picks in ([0], [0]):
+            await pilot.press("enter")
+            await pilot.pause()
+            await confirm_orders(pilot, picks)  # Red
+            await pilot.press("enter")
+            await pilot.pause()
+            await confirm_orders(pilot, picks)  # Blue
+            await pilot.press("enter")  # past the results
+            await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await confirm_orders(pilot, [2])  # Red confirms turn 3; Blue is still to choose
+        first = app.session
+        assert first is not None and first.turn == 3 and first.has_orders("red")
+        hash_before = first.state_hash
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+    again = make_app(saves, seed=13)
+    async with again.run_test(size=(100, 30)) as pilot:
+        assert "Continue" in screen_text(again)
+        await pilot.press("c")
+        await settle(pilot)
+        second = again.session
+        assert second is not None and second is not first
+        assert second.state_hash == hash_before
+        assert second.turn == 3 and second.has_orders("red") and not second.has_orders("blue")
+        assert second.game.orders["red"] == first.game.orders["red"]
+        assert "Pass to Blue" in screen_text(again)
+        # Both games play on identically.
+        await pilot.press("enter")
+        await pilot.pause()
+        await confirm_orders(pilot, [0])
+    first.submit("blue", second.game.records[-1].orders["blue"])
+    first.resolve()
+    assert first.state_hash == second.state_hash
+
+
+async def test_quitting_mid_game_asks_first(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")  # nothing to lose on the start screen: no question
+        await pilot.pause()
+    assert app.return_code == 0
+
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        assert "Quit the game?" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen" and app.is_running
+
+
+async def test_unavailable_moves_are_greyed_with_the_engine_reason(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        await confirm_orders(pilot, [1])  # a missile test: one week of cooldown follows
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Missile test — cooling down: available again in 1 week" in text
+        moves = app.screen.query_one("#moves", OptionList)
+        moves.highlighted = 1  # highlighted for its details, but it cannot be picked
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen.picks == []  # type: ignore[attr-defined]
+        assert "Not available: cooling down" in screen_text(app)
+
+
+MARKUP_DECK_CHANGES = {
+    'title = "Tutorial: the harbour standoff"': 'title = "[i]Markup[/i] test [@click=app.quit]deck[/]"',
+    'name = "Red"': 'name = "[bold red]Red[/]"',
+    'brief = "You hold the harbour.': 'brief = "[link=https://example.com]click[/link] You hold the harbour.',
+    'name = "Naval patrol"': 'name = "Patrol [b]now[/b]"',
+    'news = "Red warships patrol the harbour mouth."': 'news = "[blink]Red warships[/blink] patrol [on red]now[/]."',
+}
+
+
+async def test_deck_text_is_shown_literally(tmp_path: Path) -> None:
+    source = TUTORIAL.read_text(encoding="utf-8")
+    for old, new in MARKUP_DECK_CHANGES.items():
+        assert old in source
+        source = source.replace(old, new, 1)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    deck = decks / "markup.toml"
+    deck.write_text(source, encoding="utf-8")
+    app = make_app(tmp_path / "saves", deck=deck)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert "[i]Markup[/i] test [@click=app.quit]deck[/]" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        text = screen_text(app)
+        assert "[bold red]Red[/] — orders" in text
+        assert "[link=https://example.com]click[/link]" in text
+        assert "Patrol [b]now[/b]" in text
+        await confirm_orders(pilot, [0])
+        text = screen_text(app)
+        assert "[blink]Red warships[/blink] patrol [on red]now[/]." in text
+        await pilot.press("d")
+        await pilot.pause()
+        assert "[bold red]Red[/]" in screen_text(app)
+        assert app.is_running
+
+
+async def test_command_palette_has_the_main_actions(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"toggle light")
+        await pilot.pause(0.3)
+        assert "Toggle light/dark theme" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"new game")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "NewGameScreen"
+
+
+async def test_load_a_save_from_the_menu(tmp_path: Path) -> None:
+    saves = tmp_path / "saves"
+    from wargame.deck.loader import load_deck
+
+    done = Session.new(load_deck(TUTORIAL), {"red": "random", "blue": "random"}, seed=3, save_dir=saves)
+    while not done.is_over:
+        done.run_bots()
+        done.resolve()
+    (saves / "junk.json").write_text("{")
+    app = make_app(saves)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "Continue" not in screen_text(app)  # a finished game is not continued
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen_name(app) == "LoadSaveScreen"
+        assert done.save_path is not None and done.save_path.name in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "EndScreen"
+        assert app.session is not None and app.session.state_hash == done.state_hash
+        await pilot.press("l")  # a bad file: a message, and the game stays
+        await pilot.pause()
+        path_input = app.screen.query_one("#save-path", Input)
+        path_input.value = str(saves / "junk.json")
+        path_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "EndScreen"
+        assert any("Cannot load the save" == (n.title or "") for n in app._notifications)
+
+
+@pytest.mark.parametrize("seat", ["doctrine:bully", "lookahead:easy"])
+async def test_every_kind_of_computer_seat_plays_in_a_worker(tmp_path: Path, seat: str) -> None:
+    pytest.importorskip(f"wargame.bots.{seat.split(':')[0]}")
+    app: WargameApp = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": seat, "blue": "human"})
+        assert screen_name(app) == "OrdersScreen"
+        await confirm_orders(pilot, [0])
+        assert screen_name(app) == "ResolutionScreen"
+        assert app.session is not None and len(app.session.game.records) == 1
+        assert app.session.game.records[0].reasons["red"]  # computers say why

@@ -1,0 +1,69 @@
+"""Helpers for driving the app through its screens in Pilot tests, as a player would."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Select
+
+from wargame.tui.app import WargameApp
+
+ROOT = Path(__file__).resolve().parents[2]
+DECKS = ROOT / "decks"
+TUTORIAL = DECKS / "tutorial.toml"
+
+_TEXT = re.compile(r'<text[^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>([^<]*)</text>')
+
+
+def make_app(save_dir: Path, deck: Path = TUTORIAL, seed: int = 42, decks_dirs: list[Path] | None = None) -> WargameApp:
+    return WargameApp(deck, save_dir, seed=seed, decks_dirs=decks_dirs if decks_dirs is not None else [deck.parent])
+
+
+CELL_WIDTH = 12.2
+"""The width of one terminal cell in Textual's SVG screenshots."""
+
+
+def screen_lines(app: WargameApp) -> list[str]:
+    """The text on the screen, line by line, as a person would read it."""
+    svg = app.export_screenshot()
+    rows: dict[int, list[str]] = {}
+    for x, line, text in _TEXT.findall(svg):
+        row = rows.setdefault(int(line), [])
+        col = round(float(x) / CELL_WIDTH)
+        row.extend(" " * (col - len(row)))
+        row[col:] = list(html.unescape(text).replace("\xa0", " "))
+    return ["".join(rows.get(i, [])).rstrip() for i in range(max(rows, default=-1) + 1)]
+
+
+def screen_text(app: WargameApp) -> str:
+    return "\n".join(screen_lines(app))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers (computer seats) finish and the screens they lead to appear."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def new_game(pilot: Pilot[None], seats: dict[str, str], facilitator: bool = False, deck_index: int = 0) -> None:
+    """From the start screen: open New game, choose the deck and seats, start."""
+    await pilot.press("n")
+    await pilot.pause()
+    app = pilot.app
+    if deck_index:
+        app.screen.query_one("#deck", Select).value = deck_index
+        await pilot.pause()
+    for actor, spec in seats.items():
+        app.screen.query_one(f"#seat-{actor}", Select).value = spec
+    app.screen.query_one("#facilitator", Checkbox).value = facilitator
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+def screen_name(app: WargameApp) -> str:
+    return type(app.screen).__name__
