@@ -16,6 +16,9 @@ Names an expression may use:
   played; 99 if never), ``ordered(id)`` (ordered by anyone this turn), ``revealed(id)``,
   ``fired(id)`` (an event has fired), ``min``, ``max``, ``abs``, ``round``.
 
+A condition counts as 1 or 0 in arithmetic, so ``2 + 2 * (tension >= 6)`` is 4 in a
+crisis and 2 otherwise.
+
 Effects are ``target = expr``, ``target += expr``, ``target -= expr`` (targets: a track,
 an actor's track or a flag) and ``reveal(id)``, which reveals a secret move's plays.
 """

@@ -193,6 +193,8 @@ class Event(_Model):
     when: Expr | None = None
     chance: ChanceSpec = 1.0
     once: bool = True
+    """Fires at most once. A failed chance roll does not use it up: while the trigger
+    holds, the event rolls again on later turns."""
     inject: bool = False
     """Only fires when the facilitator fires it (never by itself)."""
     effects: list[Expr] = []
