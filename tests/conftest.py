@@ -80,8 +80,14 @@ def play_turn(game: Game, draw: Draw, facilitator: bool = True) -> TurnRecord:
     if facilitator:
         deck = game.deck
         for _ in range(draw(st.integers(0, 2))):
-            if deck.events and draw(st.booleans()):
-                game.fire_inject(event=draw(st.sampled_from([e.id for e in deck.events])))
+            # Any deck event may be fired by hand, except a `once` event that already fired.
+            ready = [
+                e.id
+                for e in deck.events
+                if not (e.once and (game.state.fired[e.index] or any(i.event == e.id for i in game.injects)))
+            ]
+            if ready and draw(st.booleans()):
+                game.fire_inject(event=draw(st.sampled_from(ready)))
             else:
                 game.fire_inject(text="The facilitator intervenes.", effects=draw(inject_effects(deck)))
         for key, _label, _p in game.pending_rolls():

@@ -335,6 +335,20 @@ def test_facilitator_injects_change_the_outcome(deck: CompiledDeck) -> None:
     assert rec.state_hash != plain.records[0].state_hash
 
 
+def test_a_once_event_fires_once_even_by_hand(deck: CompiledDeck) -> None:
+    game = Game(deck, 1)
+    game.fire_inject(event="spiral")
+    with pytest.raises(WargameError, match="already fired"):
+        game.fire_inject(event="spiral")  # twice in one turn
+    assert turn(game).fired == ["spiral"]
+    with pytest.raises(WargameError, match="spiral has already fired"):
+        game.fire_inject(event="spiral")  # in a later turn
+    # An event that may fire every time can be fired again and again.
+    game.fire_inject(event="incident")
+    game.fire_inject(event="incident")
+    assert turn(game).fired[:2] == ["incident", "incident"]
+
+
 def test_injects_are_checked_when_fired(deck: CompiledDeck) -> None:
     game = Game(deck, 1)
     with pytest.raises(WargameError, match="unknown event"):

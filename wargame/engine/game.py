@@ -191,8 +191,13 @@ class Game:
         """
         effects = tuple(effects)
         if event is not None:
-            if event not in self.deck.event_index:
+            index = self.deck.event_index.get(event)
+            if index is None:
                 raise WargameError(f"unknown event '{event}'")
+            deck_event = self.deck.events[index]
+            # `once` holds for the facilitator too: a once-only inject fires once per game.
+            if deck_event.once and (self.state.fired[index] or any(i.event == event for i in self.injects)):
+                raise WargameError(f"{deck_event.name} has already fired (once per game)")
         elif not text.strip() and not effects:
             raise WargameError("an inject needs a text or at least one effect")
         self.deck.compile_inject(list(effects))
