@@ -7,6 +7,7 @@ documented in `Game.resolve`. This module does no I/O and imports no UI library.
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,11 +66,15 @@ class Game:
     unchecked path the bots and the simulator use.
     """
 
-    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None) -> None:
+    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True) -> None:
         if turns is not None and not 1 <= turns <= 200:
             raise WargameError(f"turns must be between 1 and 200, not {turns}")
         self.deck = deck
         self.seed = int(seed)
+        self.log = log
+        """False for Monte Carlo play nobody reads (simulations, bots' playouts): turn
+        records then keep orders, plays and the ending but no news, dice, track changes
+        or state hash. The game itself (states, dice, plays) is exactly the same."""
         self.turns = turns or deck.turns
         self.state = State(deck, self.turns)
         self.records: list[TurnRecord] = []
@@ -83,14 +88,14 @@ class Game:
         self.overrides: dict[str, bool] = {}
 
     @classmethod
-    def from_state(cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None) -> Game:
+    def from_state(cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None, *, log: bool = True) -> Game:
         """A game that starts from a copy of `state` instead of the deck's start.
 
         For what-if play from a seat's belief (the lookahead bot's rollouts): no history
         carries over (no news, plays or records), so `reveal()` effects find no earlier
         plays. Not a way to resume a saved game; use `wargame.saves.store.resume`.
         """
-        game = cls(deck, seed, turns or state.turns)
+        game = cls(deck, seed, turns or state.turns, log=log)
         game.state = state.copy()
         game.state.turns = game.turns
         return game
@@ -245,12 +250,14 @@ class Game:
         return p if 0.0 <= p <= 1.0 else 1.0 if p > 1 else 0.0
 
     def _roll(self, rng: random.Random, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
-        forced = self.overrides.get(f"{kind}:{key}")
+        # Most turns have no overrides: skip building the key then (the hot path).
+        forced = self.overrides.get(f"{kind}:{key}") if self.overrides else None
         if forced is None and (p >= 1 or p <= 0):
             return p >= 1
         draw = rng.random()
         success = draw < p if forced is None else forced
-        rec.rolls.append(Roll(kind, key, actor, p, draw, success, forced is not None))
+        if self.log:
+            rec.rolls.append(Roll(kind, key, actor, p, draw, success, forced is not None))
         return success
 
     def resolve(self) -> TurnRecord:
@@ -288,8 +295,9 @@ class Game:
             injects=tuple(self.injects),
             overrides=dict(self.overrides),
         )
-        v0 = list(s.v)
-        f0 = list(s.f)
+        log = self.log
+        v0 = list(s.v) if log else s.v
+        f0 = list(s.f) if log else s.f
         queue: list[tuple[tuple[int, int], int, CMove]] = []
         ordered = s.ordered
         for actor in deck.actors:
@@ -297,7 +305,7 @@ class Game:
                 move = deck.moves[deck.move_index[move_id]]
                 ordered[move.index] = True
                 queue.append((move.order_key, pos, move))
-        queue.sort(key=lambda item: (item[0], item[1]))
+        queue.sort(key=_queue_key)
         for _key, _pos, move in queue:
             self._resolve_move(move, rng, rec)
         if s.reveal_requests:
@@ -314,9 +322,10 @@ class Game:
             self._fire_event(event, rng, rec, "event")
         if s.reveal_requests:
             self._reveal(rec)
-        for i in range(len(ordered)):
-            ordered[i] = False
-        self._changes(v0, f0, rec)
+        for _key, _pos, move in queue:  # only these were set
+            ordered[move.index] = False
+        if log:
+            self._changes(v0, f0, rec)
         ending: CEnding | None = None
         for candidate in deck.endings:
             if candidate.when is not None and candidate.when(s):
@@ -330,7 +339,8 @@ class Game:
             self._news(rec, ending.text or ending.title, "ending", None, None, ending.id)
         else:
             s.turn = turn + 1
-        rec.state_hash = s.digest()
+        if log:
+            rec.state_hash = s.digest()
         self.records.append(rec)
         self.orders = {}
         self.reasons = {}
@@ -339,7 +349,7 @@ class Game:
         return rec
 
     def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
-        if not text:
+        if not text or not self.log:
             return
         item = NewsItem(rec.turn, text, kind, audience, actor, source)
         rec.news.append(item)
@@ -347,12 +357,14 @@ class Game:
 
     def _resolve_move(self, move: CMove, rng: random.Random, rec: TurnRecord) -> None:
         s = self.state
-        audience = move.audience  # a secret move's actor and those it is shared with
-        actor_name = self.deck.actor_name(move.actor)
+        log = self.log
         if move.requires is not None and not move.requires(s):
-            self._news(rec, f"{actor_name}: {move.name} fizzles ({move.requires_text}).", "fizzle", audience, move.actor, move.id)
+            if log:
+                audience = move.audience  # a secret move's actor and those it is shared with
+                actor_name = self.deck.actor_name(move.actor)
+                self._news(rec, f"{actor_name}: {move.name} fizzles ({move.requires_text}).", "fizzle", audience, move.actor, move.id)
             return
-        p = self._chance(move.chance_const, move.chance, s)
+        p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
         success = self._roll(rng, rec, "move", move.id, move.actor, p)
         i = move.index
         s.counts[i] += 1
@@ -369,11 +381,16 @@ class Game:
         play = Play(s.turn, move.actor, move.id, move.secret, success, move.audience)
         rec.plays.append(play)
         self.plays.append(play)
-        headline = move.success_news if success else move.failure_news
-        text = headline or (f"{actor_name}: {move.name}" + ("" if success else " (fails)"))
-        if move.always_news:
-            text = f"{text} {move.always_news}" if headline else f"{actor_name}: {move.name}. {move.always_news}"
-        self._news(rec, text, "move", audience, move.actor, move.id)
+        if log:
+            headline = move.success_news if success else move.failure_news
+            if headline:
+                text = f"{headline} {move.always_news}" if move.always_news else headline
+            else:
+                actor_name = self.deck.actor_name(move.actor)
+                text = f"{actor_name}: {move.name}" + ("" if success else " (fails)")
+                if move.always_news:
+                    text = f"{actor_name}: {move.name}. {move.always_news}"
+            self._news(rec, text, "move", move.audience, move.actor, move.id)
         if move.secret and move.detection:
             if self._roll(rng, rec, "detect", move.id, move.actor, move.detection):
                 self._reveal_play(rec, s.turn, move)
@@ -430,17 +447,21 @@ class Game:
             levels = deck.thresholds.get(slot)
             if not levels:
                 continue
-            owner = deck.secret_slots.get(slot)
-            audience = frozenset((owner,)) if owner else None
-            label = deck.slot_label(slot)
             for level, name in levels:
-                if old < level <= new:
-                    self._news(rec, f"{label} rises to {name} ({_fmt(new)}).", "threshold", audience, owner, None)
-                elif new < level <= old:
-                    self._news(rec, f"{label} falls below {name} ({_fmt(new)}).", "threshold", audience, owner, None)
-        for i, (old_f, new_f) in enumerate(zip(f0, self.state.f, strict=True)):
-            if old_f != new_f:
-                rec.flag_changes.append((deck.flag_names[i], old_f, new_f))
+                if old < level <= new or new < level <= old:
+                    # Labels and audiences only when a threshold is crossed (rare).
+                    owner = deck.secret_slots.get(slot)
+                    audience = frozenset((owner,)) if owner else None
+                    label = deck.slot_label(slot)
+                    if old < level:
+                        self._news(rec, f"{label} rises to {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                    else:
+                        self._news(rec, f"{label} falls below {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+        f = self.state.f
+        if f0 != f:
+            for i, (old_f, new_f) in enumerate(zip(f0, f, strict=True)):
+                if old_f != new_f:
+                    rec.flag_changes.append((deck.flag_names[i], old_f, new_f))
 
     # -- results ---------------------------------------------------------------------
     def scores(self) -> dict[str, Score]:
@@ -459,6 +480,10 @@ class Game:
         from wargame.engine.view import make_view
 
         return make_view(self, seat)
+
+
+_queue_key = operator.itemgetter(0, 1)
+"""Sort key of the resolution queue: (category, actor) then the order's position."""
 
 
 def _fmt(x: float) -> str:

@@ -67,14 +67,25 @@ class PlayerView:
         for slot in self.hidden_slots:
             belief.v[slot] = deck.start_values[slot]
         plays = self._game.plays[: self._n_plays]
-        unknown = [p for p in plays if not self._visible(p)]
-        for p in unknown:
-            i = deck.move_index[p.move]
-            belief.counts[i] -= 1
-            if p.success:
-                belief.wins[i] -= 1
-            known = [q.turn for q in plays if q.move == p.move and self._visible(q)]
-            belief.last[i] = max(known) if known else -1
+        # One pass over the plays (views are made every turn for every seat, so this is
+        # hot): most plays are public and skip the visibility check.
+        unknown: set[int] = set()
+        for p in plays:
+            if p.secret and not self._visible(p):
+                i = deck.move_index[p.move]
+                belief.counts[i] -= 1
+                if p.success:
+                    belief.wins[i] -= 1
+                unknown.add(i)
+        if unknown:
+            # The last turn a move was played, counting only the plays this seat knows of.
+            last = dict.fromkeys(unknown, -1)
+            for p in plays:
+                i = deck.move_index[p.move]
+                if i in last and p.turn > last[i] and self._visible(p):
+                    last[i] = p.turn
+            for i, turn in last.items():
+                belief.last[i] = turn
         return belief
 
     @cached_property
