@@ -1,4 +1,8 @@
-"""Text and CSV renderings of a simulation summary (the JSON form is `Summary.to_json`)."""
+"""Text and CSV renderings of a simulation summary (the JSON form is `Summary.to_json`).
+
+The CSV carries everything the JSON does, as one long table with a `section` column, so
+a spreadsheet can filter it; the text is what a person reads in the terminal.
+"""
 
 from __future__ import annotations
 
@@ -10,48 +14,62 @@ from wargame.deck.compile import CompiledDeck
 
 
 def _num(x: float) -> str:
-    return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
+    return f"{x:g}" if float(x).is_integer() else f"{x:.2f}".rstrip("0")
 
 
 def summary_text(deck: CompiledDeck, s: Summary) -> str:
     titles = {e.id: e.title for e in (*deck.endings, deck.turn_limit_ending)}
-    lines = [f"{deck.title}: {s.games} games, seed {s.seed}, mean {s.mean_turns:.1f} turns"]
+    unit = deck.model.deck.turn_name
+    lines = [f"{deck.title}: {s.games} games, seed {s.seed}, {s.mean_turns:.1f} {unit}s on average"]
     lines.append("seats: " + ", ".join(f"{a}={spec}" for a, spec in s.seats.items()))
     lines.append("")
-    lines.append("endings                     games   share   95% interval")
-    for ending, count in sorted(s.endings.items(), key=lambda kv: -kv[1]):
+    lines.append(f"{'endings':<28}{'games':>7}  {'share':>6}   95% interval")
+    for ending, count in sorted(s.endings.items(), key=lambda kv: (-kv[1], kv[0])):
         lo, hi = s.ending_intervals[ending]
         share = count / s.games if s.games else 0.0
-        lines.append(f"  {titles.get(ending, ending)[:24]:<24} {count:>7}  {share:6.1%}   {lo:6.1%} - {hi:6.1%}")
+        lines.append(f"  {titles.get(ending, ending)[:26]:<26}{count:>7}  {share:6.1%}   {lo:6.1%} - {hi:6.1%}")
     lines.append("")
-    lines.append("mean score")
+    lines.append("mean score (of the points each actor's objectives are worth)")
     for actor, score in s.scores.items():
-        lines.append(f"  {deck.actor_name(actor):<24} {score:6.2f}")
+        best = sum(o.points for o in deck.objectives[actor])
+        lines.append(f"  {deck.actor_name(actor):<26}{score:6.2f} of {_num(best)}")
     lines.append("")
-    lines.append("tracks by turn: median (10th-90th percentile)")
+    lines.append(f"tracks at the end of each {unit}: median (10th-90th percentile)")
+    width = max((len(n) for n in s.tracks), default=10)
     for name, rows in s.tracks.items():
-        if "." in name:
-            continue
-        cells = " ".join(f"{_num(r['median'])}({_num(r['p10'])}-{_num(r['p90'])})" for r in rows)
-        lines.append(f"  {name:<14} {cells}")
+        cells = " ".join(
+            _num(r["median"]) if r["p10"] == r["p90"] else f"{_num(r['median'])}({_num(r['p10'])}-{_num(r['p90'])})"
+            for r in rows
+        )
+        lines.append(f"  {name:<{width}} {cells}")
     lines.append("")
-    lines.append("most played moves")
+    lines.append("most played moves (times per game)")
     for actor, moves in s.top_moves.items():
-        names = ", ".join(f"{deck.moves[deck.move_index[m]].name} ({c})" for m, c in moves)
-        lines.append(f"  {deck.actor_name(actor)}: {names}")
+        names = ", ".join(f"{deck.moves[deck.move_index[m]].name} ({c / s.games:.2f})" for m, c in moves) if s.games else ""
+        lines.append(f"  {deck.actor_name(actor)}: {names or '(none)'}")
     return "\n".join(lines)
 
 
 def summary_csv(s: Summary) -> str:
-    """One table with a `section` column: endings, scores, tracks, moves."""
+    """One table, `section,key,turn,value,low,high`: the same figures as the JSON."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv.writer(out, lineterminator="\n")
     w.writerow(["section", "key", "turn", "value", "low", "high"])
+    w.writerow(["run", "deck", "", s.deck, "", ""])
+    w.writerow(["run", "games", "", s.games, "", ""])
+    w.writerow(["run", "seed", "", s.seed, "", ""])
+    w.writerow(["run", "turns", "", s.turns, "", ""])
+    w.writerow(["run", "mean_turns", "", repr(s.mean_turns), "", ""])
+    for actor, spec in s.seats.items():
+        w.writerow(["seat", actor, "", spec, "", ""])
     for ending, count in s.endings.items():
         lo, hi = s.ending_intervals[ending]
-        w.writerow(["ending", ending, "", count, f"{lo:.4f}", f"{hi:.4f}"])
+        w.writerow(["ending", ending, "", count, repr(lo), repr(hi)])
     for actor, score in s.scores.items():
-        w.writerow(["score", actor, "", f"{score:.4f}", "", ""])
+        w.writerow(["score", actor, "", repr(score), "", ""])
+    for actor, dist in s.score_counts.items():
+        for value, count in dist.items():
+            w.writerow(["score_count", f"{actor}:{value:g}", "", count, "", ""])
     for name, rows in s.tracks.items():
         for r in rows:
             w.writerow(["track", name, int(r["turn"]), r["median"], r["p10"], r["p90"]])

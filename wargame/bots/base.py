@@ -31,6 +31,9 @@ class Bot(Protocol):
 
     label: str
     """How the seat is described to people, e.g. "Doctrine: hardliner"."""
+    explain: bool
+    """Whether reasons should explain in full. The simulator turns it off when no one
+    will read them (no saves); the orders are the same either way."""
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         """Choose up to `allowed` distinct moves from `legal`, from `view` alone."""
@@ -43,11 +46,34 @@ class RandomBot:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.label = "Random"
+        self.explain = True
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         k = min(allowed, len(legal))
-        picks = self.rng.sample(list(legal), k) if k else []
-        return Decision(tuple(m.id for m in picks), tuple("Chosen at random." for _ in picks))
+        if k <= 0:
+            return Decision((), ())
+        return Decision(tuple(m.id for m in pick_uniform(self.rng, legal, k)), ("Chosen at random.",) * k)
+
+
+def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMove]:
+    """`k` distinct items uniformly at random: the same draws as `rng.sample(items, k)`.
+
+    `random.sample` is the slowest part of a random seat's turn; for the short lists
+    bots see (up to 21 items, where `sample` uses this very selection) this does the
+    same `randrange` calls without its overhead, so seeded games are unchanged.
+    """
+    n = len(items)
+    if n > 21:
+        return rng.sample(list(items), k)
+    if k == 1:
+        return [items[rng.randrange(n)]]
+    pool = list(items)
+    out = []
+    for i in range(k):
+        j = rng.randrange(n - i)
+        out.append(pool[j])
+        pool[j] = pool[n - i - 1]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import random
+import weakref
 from collections.abc import Callable, Sequence
 
 from wargame.bots.base import Decision
@@ -65,6 +66,24 @@ def draw_orders(
     return out
 
 
+_FACT_CACHE: dict[int, tuple[weakref.ref[CompiledDeck], dict[str, list[Fact]]]] = {}
+"""Per deck (by identity, checked with a weak reference), weight source to its facts:
+bots are made per game, and parsing every weight again each game would cost more than
+playing it."""
+
+
+def facts_for(deck: CompiledDeck, source: str) -> list[Fact]:
+    """The facts a weight expression reads (cached per deck)."""
+    entry = _FACT_CACHE.get(id(deck))
+    if entry is None or entry[0]() is not deck:
+        entry = _FACT_CACHE[id(deck)] = (weakref.ref(deck), {})
+    cache = entry[1]
+    facts = cache.get(source)
+    if facts is None:
+        facts = cache[source] = _facts(deck, source)
+    return facts
+
+
 def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
     """What a weight expression reads, as functions that describe its current value.
 
@@ -77,13 +96,20 @@ def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
         return []
     scope = deck.scope
     facts: list[Fact] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
 
     def track(slot: int, label: str) -> Fact:
         return lambda s, hidden: f"{label} is {'unknown' if slot in hidden else _fmt(s.v[slot])}"
 
     for node in ast.walk(tree):
-        key = ast.dump(node)
+        if isinstance(node, ast.Name):
+            key: tuple[str, ...] = ("name", node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            key = ("attr", node.value.id, node.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and isinstance(node.args[0], ast.Constant):
+            key = ("call", node.func.id, str(node.args[0].value))
+        else:
+            continue
         if key in seen:
             continue
         if isinstance(node, ast.Name):
@@ -154,12 +180,12 @@ class DoctrineBot:
         self.doctrine = doctrine
         self.rng = random.Random(seed)
         self.label = f"Doctrine: {doctrine.id}"
+        self.explain = True
         own = deck.moves_by_actor[actor]
         # Doctrine weights are stored in the actor's move order; legal moves arrive as
         # CMoves, so map each move's deck index to its weight closure.
         self._weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
         self._source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
-        self._facts: dict[int, list[Fact]] = {}
 
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
@@ -177,6 +203,8 @@ class DoctrineBot:
         state = view.belief
         weights = self.weights(state, legal)
         picks = draw_orders(weights, k, doctrine.temperature, self.rng)
+        if not self.explain:
+            return Decision(tuple(legal[pos].id for pos, _ in picks), (self.label,) * len(picks))
         positive = sum(1 for w in weights if w > 0)
         # Equal weights share a rank: "1st of 4" means nothing available is liked more.
         rank = {pos: 1 + sum(1 for w in weights if w > weights[pos]) for pos, _ in picks}
@@ -187,9 +215,7 @@ class DoctrineBot:
 
     def _reason(self, move: CMove, weight: float, rank: int, of: int, share: float, state: State, hidden: frozenset[int]) -> str:
         source = self._source[move.index]
-        facts = self._facts.get(move.index)
-        if facts is None:
-            facts = self._facts[move.index] = _facts(self.deck, source)
+        facts = facts_for(self.deck, source)
         head = (
             f"{move.name}: {self.doctrine.id} doctrine weight {_fmt(weight)} "
             f"({_ordinal(rank)} of {of} available, {share:.0%} share)"

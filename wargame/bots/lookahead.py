@@ -131,6 +131,7 @@ class LookaheadBot:
         self.objective_text = [o.text for o in deck.objectives[actor]]
         self.playouts = 0
         """Playouts run in the last decision (for benchmarks and tests)."""
+        self.explain = True
 
     # -- one playout ---------------------------------------------------------------------
     def _points(self, s: State) -> float:
@@ -147,7 +148,7 @@ class LookaheadBot:
                 state.v[slot] = float(rng.randint(int(lo), int(hi)))
             else:
                 state.v[slot] = rng.uniform(lo, hi)
-        game = Game.from_state(deck, rng.getrandbits(62), state)
+        game = Game.from_state(deck, rng.getrandbits(62), state, log=False)
         held = 0.0
         turns = 0
         first = True
