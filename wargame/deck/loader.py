@@ -185,6 +185,10 @@ def _message(err: Any, path: tuple[str | int, ...]) -> str:
         return f"is not a known field ({hint})"
     if field in PROBABILITY_FIELDS and kind in {"less_than_equal", "greater_than_equal"}:
         return "must be between 0 and 1"
+    bound = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+             "greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}.get(kind)
+    if bound and bound[0] in ctx:
+        return f"must be {bound[1]} {ctx[bound[0]]:g}"
     if kind in {"too_long", "too_short"}:
         have = ctx.get("actual_length")
         if kind == "too_long":
