@@ -7,6 +7,7 @@ per-example deadline, since CI machines are slow and shared; "dev" is the defaul
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
+from wargame.errors import IllegalOrderError
 
 ROOT = Path(__file__).resolve().parent.parent
 DECKS = ROOT / "decks"
@@ -73,7 +75,14 @@ def play_turn(game: Game, draw: Draw, facilitator: bool = True) -> TurnRecord:
     overrides) drawn by hypothesis from what is legal now."""
     for actor in game.actors:
         available = game.available_moves(actor)
-        assert [o.move for o in game.legal_moves(actor) if o.available] == available
+        options = game.legal_moves(actor)
+        assert [o.move for o in options if o.available] == available
+        for option in options:
+            # Every unavailable move says why, and ordering it is refused with that reason.
+            if not option.available:
+                assert option.reason
+                with pytest.raises(IllegalOrderError, match=re.escape(option.reason)):
+                    game.submit(actor, [option.move.id])
         k = draw(st.integers(0, min(len(available), game.orders_allowed(actor))))
         picks = draw(st.permutations([m.id for m in available]))[:k] if k else []
         game.submit(actor, picks)
