@@ -263,3 +263,13 @@ def test_lookahead_seats_play(tutorial: CompiledDeck) -> None:
 def test_unknown_seat_actor(tutorial: CompiledDeck) -> None:
     with pytest.raises(WargameError):
         Session.new(tutorial, {"green": "random"}, seed=1, save_dir=None)
+
+
+def test_session_imports_no_ui_library() -> None:
+    """The session is the UI-independent layer: importing it pulls in neither textual nor click."""
+    import subprocess
+    import sys
+
+    code = "import sys, wargame.session; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'click'}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList
-
 from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle
+
 from wargame.saves.store import read_save, verify
 from wargame.session import Session
 from wargame.tui.app import WargameApp

@@ -41,7 +41,7 @@ class WargameApp(App[None]):
     """`deck` is the deck offered first for a new game; saves go to `save_dir`."""
 
     TITLE = "wargame"
-    CSS_PATH = [
+    CSS_PATH = [  # noqa: RUF012  (the type App declares)
         "app.tcss",
         "start.tcss",
         "new_game.tcss",

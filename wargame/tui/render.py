@@ -158,7 +158,7 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
     if move.once:
         limits.append("once per game")
     if move.cooldown:
-        limits.append(f"then {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''} to wait")
+        limits.append(f"after playing it, wait {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''}")
     if move.requires_text:
         limits.append(f"needs: {move.requires_text}")
     if limits:

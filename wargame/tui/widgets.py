@@ -7,13 +7,14 @@ call `refresh_view()` when the session changes.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
 
-from wargame.session import Audience, Session
-from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart
+from wargame.session import Audience, Session, TrackReading
+from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart, heading, tracks_block
 
 if TYPE_CHECKING:
     from wargame.tui.app import WargameApp
@@ -77,6 +78,36 @@ class SeatStrip(Static):
             mins, secs = divmod(int(left + 0.999), 60)
             parts += [(f"   ⏱ {mins}:{secs:02d} left", WARN if left <= 60 else "bold")]
         self.update(Content.assemble(*parts))
+
+
+class TracksView(Static):
+    """Tracks as labelled bars that use the width they are given (wider bars on big screens)."""
+
+    DEFAULT_CLASSES = "tracks-view"
+
+    def __init__(self, readings: Sequence[TrackReading], title: str | Content = "", names: bool = True, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self.readings = list(readings)
+        self.heading_text = title
+        self.names = names
+
+    def on_resize(self) -> None:
+        self.refresh_view()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        width = self.content_region.width or 40
+        longest = max((len(r.label) for r in self.readings), default=8)
+        label_width = max(8, min(longest, width // 3))
+        # label, space, bar, space, "10/10", space, a level name
+        bar_width = max(6, min(30, width - label_width - 16))
+        body = tracks_block(self.readings, label_width, bar_width, self.names)
+        if self.heading_text:
+            title = self.heading_text if isinstance(self.heading_text, Content) else heading(self.heading_text)
+            body = Content("\n").join([title, body])
+        self.update(body)
 
 
 class TrackChart(Static):

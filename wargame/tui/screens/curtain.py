@@ -54,6 +54,8 @@ class CurtainScreen(GameScreen):
                 who = "the facilitator" if self.seat == FACILITATOR else s.actor_name(self.seat)
                 yield Static(Content.assemble(("Pass to ", "bold"), (who, "bold $accent")), id="curtain-title")
                 yield Static(Content.styled("press Enter when ready", MUTED), id="curtain-hint")
+                if self.seat != FACILITATOR:
+                    yield Static(Content.styled("(everyone else, please look away)", MUTED), id="curtain-away")
         yield SeatStrip(s)
         yield Footer()
 

@@ -12,15 +12,15 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
 from wargame.engine.state import FACILITATOR
 from wargame.session import Audience, Session
-from wargame.tui.render import HEAD, MUTED, heading, news_block, tracks_block
-from wargame.tui.widgets import TitleBar, TrackChart
+from wargame.tui.render import HEAD, MUTED, heading, news_block
+from wargame.tui.widgets import TitleBar, TrackChart, TracksView
 
 
 class DashboardScreen(Screen[None]):
@@ -49,27 +49,26 @@ class DashboardScreen(Screen[None]):
         deck = s.deck
         yield TitleBar(Content.assemble(("Dashboard", "bold"), "  ", s.turn_label()), audience_name(deck, self.audience))
         with VerticalScroll(id="dash"):
-            yield Static(Content("\n").join([heading("Tracks"), tracks_block(s.tracks(self.audience))]), id="dash-tracks")
+            yield TracksView(s.tracks(self.audience), "Tracks", id="dash-tracks")
             tracks = self._chart_tracks()
             first = "tension" if any(n == "tension" for _, n in tracks) else (tracks[0][1] if tracks else "")
             if tracks:
                 with Horizontal(id="chart-row"):
                     yield TrackChart(s, self.audience, first, id="chart")
-                    yield Select([(Content(label), name) for label, name in tracks], value=first, allow_blank=False, id="chart-track")
+                    yield Select([(Content(label), name) for label, name in tracks], value=first, allow_blank=False, id="chart-track", compact=True)
             with Horizontal(id="dash-actors"):
                 for actor in deck.actors:
-                    yield Static(self._actor_panel(actor), classes="actor-panel")
+                    with Vertical(classes="actor-panel"):
+                        yield Static(Content("\n").join([Content.styled(s.actor_name(actor), HEAD), Content.styled(s.seat_label(actor), MUTED)]))
+                        yield TracksView(s.tracks(self.audience, actor), names=False)
+                        yield Static(self._plays(actor))
             yield Static(self._log(), id="dash-log")
         yield Footer()
 
-    def _actor_panel(self, actor: str) -> Content:
+    def _plays(self, actor: str) -> Content:
         s = self.session
         unit = s.deck.model.deck.turn_name
-        lines = [
-            Content.styled(s.actor_name(actor), HEAD),
-            Content.styled(s.seat_label(actor), MUTED),
-            tracks_block(s.tracks(self.audience, actor), label_width=10, bar_width=8, names=False),
-        ]
+        lines = []
         plays = [p for p in s.plays(self.audience) if p.actor == actor]
         if plays:
             lines.append(Content.styled("Played:", MUTED))

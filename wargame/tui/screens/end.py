@@ -20,7 +20,7 @@ from wargame.tui.widgets import TitleBar
 
 class EndScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "app.save_copy", "Save a copy"),
+        Binding("s", "app.save_copy", "Save"),
         Binding("n", "app.new_game", "New game"),
         Binding("l", "app.load_game", "Load"),
         Binding("q", "app.quit", "Quit", show=False),

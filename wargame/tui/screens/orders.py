@@ -28,11 +28,10 @@ from wargame.tui.render import (
     move_prompt,
     news_block,
     objectives_block,
-    tracks_block,
 )
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.review import ReviewScreen
-from wargame.tui.widgets import SeatStrip, TitleBar
+from wargame.tui.widgets import SeatStrip, TitleBar, TracksView
 
 
 class OrdersScreen(GameScreen):
@@ -63,15 +62,8 @@ class OrdersScreen(GameScreen):
                 actor = deck.model.actors[seat]
                 yield Static(Content("\n").join([heading("Briefing"), Content(actor.brief or "No briefing.")]), id="brief-text")
                 yield Static(Content("\n").join([heading("Objectives"), objectives_block(s.objectives(seat))]), id="objectives")
-                tracks = Content("\n").join(
-                    [
-                        heading("Tracks"),
-                        tracks_block(s.tracks(seat), label_width=11, bar_width=8, names=False),
-                        Content.styled("Yours", MUTED),
-                        tracks_block(s.tracks(seat, seat), label_width=11, bar_width=8, names=False),
-                    ]
-                )
-                yield Static(tracks, id="tracks")
+                yield TracksView(s.tracks(seat), "Tracks", names=False, id="tracks")
+                yield TracksView(s.tracks(seat, seat), Content.styled(s.actor_name(seat), HEAD), names=False, id="own-tracks")
                 secret = [n for n in s.news(seat) if n.turn == s.turn - 1 and n.audience is not None]
                 if secret:
                     yield Static(Content("\n").join([heading("Only you know"), news_block(secret, deck)]), id="secret-news")

@@ -32,7 +32,7 @@ class ProjectorScreen(Screen[None]):
             with Horizontal(id="proj-tracks"):
                 for t in s.tracks(PUBLIC):
                     with Vertical(classes="proj-track"):
-                        yield Static(Content.styled(t.label, "bold"), classes="proj-label")
+                        yield Static(Content.assemble((t.label, "bold"), (f"  of {format_value(t.hi)}", MUTED)), classes="proj-label")
                         yield Digits(format_value(t.value) if t.value is not None else "?")
                         yield Static(Content.assemble(bar(t, 14), "\n", (t.level or " ", WARN)))
             last = s.turn - 1 if not s.is_over else len(s.game.records)

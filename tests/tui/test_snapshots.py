@@ -1,0 +1,114 @@
+"""Snapshots of the main screens at 80×24 (the smallest supported) and 120×40.
+
+Fixed seeds and a relative save folder keep them deterministic: no clock, no random seed
+and no temporary path is on screen. After a deliberate change, look at the report
+(`pytest --snapshot-update` rewrites them) before committing new SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+from tui_helpers import make_app, new_game, settle
+
+SIZES = [(80, 24), (120, 40)]
+
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def nothing(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+
+
+async def new_game_screen(pilot: Pilot[None]) -> None:
+    await pilot.press("n")
+    await pilot.pause()
+
+
+async def solo(pilot: Pilot[None]) -> None:
+    await new_game(pilot, {"red": "human", "blue": "random"})
+    pilot.app.screen.query_one("#moves", OptionList).highlighted = 1  # the missile test's details
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def review(pilot: Pilot[None]) -> None:
+    await solo(pilot)
+    await pilot.press("c")
+    await pilot.pause()
+
+
+async def resolution(pilot: Pilot[None]) -> None:
+    await review(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def dashboard(pilot: Pilot[None]) -> None:
+    await resolution(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("space", "c", "enter")
+    await settle(pilot)
+    await pilot.press("d")
+    await pilot.pause()
+
+
+async def projector(pilot: Pilot[None]) -> None:
+    await resolution(pilot)
+    await pilot.press("v")
+    await pilot.pause()
+
+
+async def curtain(pilot: Pilot[None]) -> None:
+    await new_game(pilot, {"red": "human", "blue": "human"})
+
+
+async def facilitator(pilot: Pilot[None]) -> None:
+    await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+    await pilot.press("enter")
+    await pilot.pause()
+    pilot.app.screen.query_one("#moves", OptionList).highlighted = 1
+    await pilot.press("space", "c", "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("enter")  # force the missile test to succeed
+    await pilot.pause()
+
+
+async def end(pilot: Pilot[None]) -> None:
+    await new_game(pilot, {"red": "human", "blue": "random"})
+    for _ in range(6):
+        if type(pilot.app.screen).__name__ == "EndScreen":
+            break
+        await pilot.press("space", "c", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+
+SCREENS: dict[str, Steps] = {
+    "start": nothing,
+    "new_game": new_game_screen,
+    "orders": solo,
+    "review": review,
+    "resolution": resolution,
+    "dashboard": dashboard,
+    "projector": projector,
+    "curtain": curtain,
+    "facilitator": facilitator,
+    "end": end,
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # saves/ is relative, so the end screen shows the same path every run
+    app = make_app(Path("saves"), seed=42)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
