@@ -419,3 +419,23 @@ async def test_every_kind_of_computer_seat_plays_in_a_worker(tmp_path: Path, sea
         assert screen_name(app) == "ResolutionScreen"
         assert app.session is not None and len(app.session.game.records) == 1
         assert app.session.game.records[0].reasons["red"]  # computers say why
+
+
+async def test_orders_by_mouse(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        moves = app.screen.query_one("#moves", OptionList)
+        await pilot.click(moves, offset=(4, 2))  # the second move: the missile test
+        await pilot.pause()
+        assert app.screen.picks == ["missile-test"]  # type: ignore[attr-defined]
+        assert "Chance of success: 50%" in screen_text(app)  # its details are shown
+        await pilot.click(moves, offset=(4, 1))  # one order a week: a click swaps the pick
+        await pilot.pause()
+        assert app.screen.picks == ["patrol"]  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert screen_name(app) == "ResolutionScreen"
+        assert app.session is not None and app.session.game.records[0].orders["red"] == ("patrol",)
