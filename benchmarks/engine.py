@@ -1,10 +1,10 @@
 """Engine speed on one core: games per second and orders resolved per second.
 
 Random seats play whole games of a deck (korea-2022 by default: 12 turns, 4 actors).
-Two figures: through the bots as `wargame simulate` plays (a `PlayerView` per seat per
-turn, `RandomBot.decide`), and the engine alone (orders drawn straight from
-`available_moves`). Issue 2's target is at least 1,000 games/s. Prints figures only;
-tests never assert on time. Run `.venv/bin/python benchmarks/engine.py [--deck D] [--games N]`.
+Three figures: random bots deciding from their `PlayerView` with the full log a save
+needs (as `wargame autoplay`), the same without the log (as `wargame simulate`), and the
+engine alone (orders drawn straight from `available_moves`, no log). Issue 2's target
+is at least 1,000 games/s. Prints figures only; tests never assert on time. Run `.venv/bin/python benchmarks/engine.py [--deck D] [--games N]`.
 """
 
 from __future__ import annotations
@@ -26,14 +26,19 @@ from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 
 
-def with_bots(deck: CompiledDeck, seed: int) -> Game:
-    """One game as `wargame simulate` plays it: random bots deciding from their views."""
+def bots_logged(deck: CompiledDeck, seed: int) -> Game:
+    """One game as `wargame autoplay` plays it: random bots, full log (news, dice, hashes)."""
     return play_game(deck, seed, {})
 
 
+def bots_quiet(deck: CompiledDeck, seed: int) -> Game:
+    """One game as `wargame simulate` plays it: random bots, no log kept."""
+    return play_game(deck, seed, {}, log=False)
+
+
 def engine_only(deck: CompiledDeck, seed: int) -> Game:
-    """One game with orders sampled from `available_moves`: the engine's own cost."""
-    game = Game(deck, seed)
+    """One game with orders sampled from `available_moves` and no log: the engine's own cost."""
+    game = Game(deck, seed, log=False)
     rng = random.Random(seed)
     allowed = {a: game.orders_allowed(a) for a in deck.actors}
     while game.ending is None:
@@ -71,11 +76,16 @@ def main() -> None:
         f"deck {deck.id}: {len(deck.actors)} actors, {len(deck.moves)} moves, {deck.turns} turns; "
         f"Python {platform.python_version()}, one core"
     )
-    for label, play in [("random bots (as simulate)", with_bots), ("engine only", engine_only)]:
+    runs = [
+        ("random bots, logged (autoplay)", bots_logged),
+        ("random bots, no log (simulate)", bots_quiet),
+        ("engine only, no log", engine_only),
+    ]
+    for label, play in runs:
         measure(deck, max(20, args.games // 50), play)  # warm up
         games_s, orders_s, mean_turns = measure(deck, args.games, play)
         print(
-            f"{label:26s} {games_s:8,.0f} games/s  {orders_s:10,.0f} orders resolved/s  "
+            f"{label:31s} {games_s:8,.0f} games/s  {orders_s:10,.0f} orders resolved/s  "
             f"(mean {mean_turns:.1f} turns; target >= 1,000 games/s)"
         )
 

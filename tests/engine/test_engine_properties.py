@@ -173,3 +173,25 @@ def test_a_later_reveal_uncovers_earlier_plays(tutorial: CompiledDeck) -> None:
     # A view is a snapshot: the one taken before the reveal still keeps the secret.
     assert before.plays == () and before.belief.counts[tutorial.move_index["spy-op"]] == 0
     assert_view_keeps_secrets(game, "red")
+
+
+@pytest.mark.parametrize("name", DECK_NAMES)
+@given(seed=seeds, data=st.data())
+def test_a_game_without_its_log_plays_the_same(decks: dict[str, CompiledDeck], drive: Drive, name: str, seed: int, data: st.DataObject) -> None:
+    # `log=False` (for Monte Carlo runs) may skip news, dice records and hashes, never play.
+    deck = decks[name]
+    game = Game(deck, seed)
+    quiet = Game(deck, seed, log=False)
+    while not game.is_over:
+        rec = drive(game, data.draw, True)
+        for actor, orders in rec.orders.items():
+            quiet.submit(actor, orders)
+        for inject in rec.injects:
+            quiet.fire_inject(event=inject.event, text=inject.text, effects=inject.effects)
+        for key, outcome in rec.overrides.items():
+            quiet.override(key, outcome)
+        quiet.resolve()
+        assert quiet.state.digest() == rec.state_hash
+        assert [(p.turn, p.move, p.success) for p in quiet.plays] == [(p.turn, p.move, p.success) for p in game.plays]
+    assert quiet.is_over and quiet.ending is game.ending
+    assert {a: s.total for a, s in quiet.scores().items()} == {a: s.total for a, s in game.scores().items()}
