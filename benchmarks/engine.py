@@ -4,7 +4,8 @@ Random seats play whole games of a deck (korea-2022 by default: 12 turns, 4 acto
 Three figures: random bots deciding from their `PlayerView` with the full log a save
 needs (as `wargame autoplay`), the same without the log (as `wargame simulate`), and the
 engine alone (orders drawn straight from `available_moves`, no log). Issue 2's target
-is at least 1,000 games/s. Prints figures only; tests never assert on time. Run `.venv/bin/python benchmarks/engine.py [--deck D] [--games N]`.
+is at least 1,000 games/s. Prints figures only; tests never assert on time.
+Run `.venv/bin/python benchmarks/engine.py [--deck D] [--games N]`.
 """
 
 from __future__ import annotations
