@@ -35,6 +35,10 @@ SHAPING = 0.1
 playout. It prefers orders that meet objectives sooner and keep them, without ever
 outweighing a point at the end."""
 
+HORIZON: int | None = None
+"""Turns each playout looks ahead (None: to the end of the game). Objectives are scored
+where the playout stops."""
+
 HOLD = -1
 """Stands for "one order fewer" among the candidates, so holding back can win."""
 
@@ -152,7 +156,8 @@ class LookaheadBot:
         held = 0.0
         turns = 0
         first = True
-        while game.ending is None:
+        horizon = HORIZON
+        while game.ending is None and (horizon is None or turns < horizon):
             for actor, policy in self.policies.items():
                 # Orders come from available_moves on this very state, so the checked
                 # `submit` would only repeat that work; sealing them directly is safe.
@@ -223,6 +228,8 @@ class LookaheadBot:
             combos = list(itertools.combinations(best, k))
             budget -= screen
             screened = f" (after screening {len(pool) - 1} moves in {screen} playouts)"
+        if budget < len(combos):
+            combos = combos[: max(1, budget)]  # a tiny budget cannot try every candidate
         stats, ranked = self._halve(belief, hidden, combos, budget, seed, orders_of)
         choice = combos[ranked[0]]
         runner = combos[ranked[1]] if len(ranked) > 1 else None
@@ -253,7 +260,11 @@ class LookaheadBot:
         j = 0
         for r in range(rounds):
             left_rounds = rounds - r
-            per = max(1, budget // (len(alive) * left_rounds))
+            per = budget // (len(alive) * left_rounds)
+            if per == 0:
+                if budget < len(alive):
+                    break  # the budget is spent: rank on what was played
+                per = 1
             for _ in range(per):
                 for c in alive:  # every candidate plays the same determinised game: seed(j)
                     self._playout(belief, hidden, seed(10**7 + j), orders_of(combos[c]), [stats[c]])

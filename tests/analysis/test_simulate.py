@@ -1,0 +1,192 @@
+"""Monte Carlo runs: the same seed gives the same summary whatever the number of worker
+processes, the figures are consistent, exports carry them, and saves are only written
+when asked for, then load and verify."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from wargame.analysis.report import summary_csv, summary_text
+from wargame.analysis.simulate import Tally, game_seed, play_game, simulate
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.game import Game
+from wargame.saves.store import read_save, verify
+
+SEATS = {"red": "doctrine:bully", "blue": "doctrine:broker"}
+
+
+@pytest.fixture(scope="module")
+def summary(tutorial: CompiledDeck) -> dict:  # type: ignore[type-arg]
+    return simulate(tutorial, 300, seed=9, seats=SEATS).to_json()
+
+
+def test_same_seed_same_summary_whatever_the_jobs(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    two = simulate(tutorial, 300, seed=9, seats=SEATS, jobs=2).to_json()
+    assert json.dumps(two, sort_keys=True) == json.dumps(summary, sort_keys=True)
+    other = simulate(tutorial, 300, seed=10, seats=SEATS).to_json()
+    assert other != summary
+
+
+def test_lookahead_seats_are_the_same_whatever_the_jobs(tutorial: CompiledDeck) -> None:
+    seats = {"red": "lookahead:10", "blue": "random"}
+    one = simulate(tutorial, 12, seed=3, seats=seats, jobs=1).to_json()
+    two = simulate(tutorial, 12, seed=3, seats=seats, jobs=2).to_json()
+    assert one == two
+
+
+def test_endings_add_up_and_intervals_hold_the_share(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    assert summary["games"] == 300
+    assert sum(summary["endings"].values()) == 300
+    assert set(summary["endings"]) == {"clash", "deal", "stalemate"}
+    for ending, count in summary["endings"].items():
+        lo, hi = summary["ending_intervals"][ending]
+        assert 0 <= lo <= count / 300 <= hi <= 1
+        if 0 < count < 300:
+            assert hi - lo < 0.15  # 300 games pin a share to within a few points
+
+
+def test_scores_are_the_mean_of_the_score_counts(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    for actor in tutorial.actors:
+        counts = summary["score_counts"][actor]
+        assert sum(counts.values()) == 300
+        mean = sum(float(score) * n for score, n in counts.items()) / 300
+        assert summary["scores"][actor] == pytest.approx(mean)
+        best = sum(o.points for o in tutorial.objectives[actor])
+        assert 0 <= summary["scores"][actor] <= best
+
+
+def test_tracks_have_percentiles_for_every_turn_within_bounds(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    assert set(summary["tracks"]) == set(tutorial.slot_names)
+    for name, rows in summary["tracks"].items():
+        slot = tutorial.slot_names.index(name)
+        assert [r["turn"] for r in rows] == list(range(1, tutorial.turns + 1))
+        for r in rows:
+            assert tutorial.lo[slot] <= r["p10"] <= r["median"] <= r["p90"] <= tutorial.hi[slot]
+
+
+def test_most_played_moves_are_each_actors_own(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    for actor, moves in summary["top_moves"].items():
+        assert moves, actor
+        counts = [m["count"] for m in moves]
+        assert counts == sorted(counts, reverse=True)
+        for m in moves:
+            assert tutorial.moves[tutorial.move_index[m["move"]]].actor == actor
+            assert m["per_game"] == pytest.approx(m["count"] / 300)
+
+
+def test_track_percentiles_match_counting_every_game_turn_by_turn(tutorial: CompiledDeck) -> None:
+    # The tally stores runs of turns; expanding them must give the plain per-turn counts.
+    tally = Tally()
+    plain: Counter[tuple[int, int, float]] = Counter()
+    for i in range(60):
+        game = play_game(tutorial, game_seed(4, i), SEATS)
+        tally.add_game(game)
+        values = list(tutorial.start_values)
+        for rec in game.records:
+            for change in rec.changes:
+                values[change.slot] = change.new
+            for slot, value in enumerate(values):
+                plain[(slot, rec.turn, round(value, 2))] += 1
+        for turn in range(len(game.records) + 1, game.turns + 1):
+            for slot, value in enumerate(values):
+                plain[(slot, turn, round(value, 2))] += 1
+    expanded: Counter[tuple[int, int, float]] = Counter()
+    for (slot, value, first, last), n in tally.tracks.items():
+        for turn in range(first, last + 1):
+            expanded[(slot, turn, value)] += n
+    assert expanded == plain
+
+
+def test_a_game_without_a_log_plays_exactly_the_same(tutorial: CompiledDeck, decks: dict[str, CompiledDeck]) -> None:
+    for deck in decks.values():
+        seats = {a: f"doctrine:{next(iter(d))}" for a, d in deck.doctrines.items() if d}
+        for seed in range(10):
+            history: list[list[float]] = []
+            quiet = play_game(deck, seed, seats, log=False, history=history)
+            loud = play_game(deck, seed, seats)
+            assert quiet.state.digest() == loud.state.digest()
+            assert quiet.plays == loud.plays and quiet.ending == loud.ending
+            assert [r.orders for r in quiet.records] == [r.orders for r in loud.records]
+            assert quiet.news == [] and all(not r.rolls and not r.state_hash for r in quiet.records)
+            a, b = Tally(), Tally()
+            a.add_game(quiet, history)
+            b.add_game(loud)
+            assert a == b
+
+
+def test_memory_stays_flat_as_games_grow(tutorial: CompiledDeck) -> None:
+    # Nothing is kept per game: every key of the tally is bounded by the deck (an ending,
+    # an actor and score, a move, or a track value over a run of turns).
+    small, big = Tally(), Tally()
+    for i in range(400):
+        history: list[list[float]] = []
+        game = play_game(tutorial, game_seed(1, i), {}, log=False, history=history)
+        if i < 100:
+            small.add_game(game, history)
+        big.add_game(game, history)
+    assert big.games == 400
+    for slot, value, first, last in big.tracks:
+        assert tutorial.lo[slot] <= value <= tutorial.hi[slot]
+        assert 1 <= first <= last <= tutorial.turns
+    # Four times the games, far less than four times the keys.
+    assert len(big.tracks) < 2 * len(small.tracks)
+    assert len(big.moves) <= len(tutorial.moves)
+    assert len(big.endings) <= len(tutorial.endings) + 1
+
+
+def test_no_saves_unless_asked_and_asked_for_saves_load_and_verify(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    simulate(tutorial, 5, seed=2, seats=SEATS)
+    assert not list(tmp_path.iterdir())
+    out = tmp_path / "games"
+    with_saves = simulate(tutorial, 6, seed=2, seats=SEATS, jobs=2, save_dir=out)
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 6
+    assert with_saves.to_json() == simulate(tutorial, 6, seed=2, seats=SEATS).to_json()
+    endings = Counter()
+    for path in files:
+        save = read_save(path)
+        assert save.seats == {"red": "doctrine:bully", "blue": "doctrine:broker"}
+        assert verify(save).ok
+        assert save.history and all(turn.reasons for turn in save.history if any(turn.orders.values()))
+        endings[save.ending] += 1
+    assert dict(endings) == {k: v for k, v in with_saves.endings.items() if v}
+
+
+def test_csv_carries_the_same_figures_as_the_json(tutorial: CompiledDeck) -> None:
+    s = simulate(tutorial, 50, seed=5, seats=SEATS)
+    data = s.to_json()
+    rows = list(csv.DictReader(io.StringIO(summary_csv(s))))
+    by = lambda section: [r for r in rows if r["section"] == section]  # noqa: E731
+    assert {r["key"]: int(r["value"]) for r in by("ending")} == data["endings"]
+    assert {r["key"]: float(r["value"]) for r in by("score")} == data["scores"]
+    assert {r["key"]: (float(r["low"]), float(r["high"])) for r in by("ending")} == {k: tuple(v) for k, v in data["ending_intervals"].items()}
+    tracks = {(r["key"], int(r["turn"])): (float(r["value"]), float(r["low"]), float(r["high"])) for r in by("track")}
+    assert tracks == {(n, r["turn"]): (r["median"], r["p10"], r["p90"]) for n, rows_ in data["tracks"].items() for r in rows_}
+    moves = {r["key"]: int(r["value"]) for r in by("move")}
+    assert moves == {f"{a}:{m['move']}": m["count"] for a, ms in data["top_moves"].items() for m in ms}
+    counts = {r["key"]: int(r["value"]) for r in by("score_count")}
+    assert counts == {f"{a}:{k}": v for a, d in data["score_counts"].items() for k, v in d.items()}
+    run = {r["key"]: r["value"] for r in by("run")}
+    assert run["games"] == "50" and run["seed"] == "5" and float(run["mean_turns"]) == data["mean_turns"]
+    assert {r["key"]: r["value"] for r in by("seat")} == data["seats"]
+
+
+def test_text_report_names_endings_scores_tracks_and_moves(tutorial: CompiledDeck) -> None:
+    s = simulate(tutorial, 40, seed=5, seats=SEATS)
+    text = summary_text(tutorial, s)
+    for needle in ("95% interval", "Stalemate", "mean score", "Red", "tension", "blue.intel", "most played moves", "Naval patrol"):
+        assert needle in text
+
+
+def test_a_game_of_a_run_is_the_game_of_its_seed(tutorial: CompiledDeck) -> None:
+    # Game i of a run is play_game(seed_i): a debrief can replay any game of a run.
+    s = simulate(tutorial, 1, seed=77, seats=SEATS)
+    game = play_game(tutorial, game_seed(77, 0), SEATS)
+    assert game.ending is not None and s.endings[game.ending.id] == 1
+    assert isinstance(game, Game)
