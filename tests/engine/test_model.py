@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.model import StateModel, apply_state_model, state_model
+from wargame.errors import WargameError
 
 
 def test_state_model_names_every_track_and_flag(tutorial: CompiledDeck) -> None:
@@ -41,7 +42,7 @@ def test_a_facilitator_edit_is_applied_when_valid(tutorial: CompiledDeck) -> Non
 def test_a_bad_facilitator_edit_is_refused_and_changes_nothing(tutorial: CompiledDeck, edit: dict[str, object], message: str) -> None:
     game = Game(tutorial, 1)
     before = game.state.digest()
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(WargameError, match=message):
         apply_state_model(tutorial, game.state, {"turn": 1, "turns": 6, "tracks": {}, "flags": {}} | edit)
     assert game.state.digest() == before
 

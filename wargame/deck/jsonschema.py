@@ -46,6 +46,13 @@ def render() -> str:
 
 def main(argv: list[str]) -> int:
     """Write the schema (default `decks/deck.schema.json`), or with `--check` compare only."""
+    if any(a in {"-h", "--help"} for a in argv):
+        print("usage: python -m wargame.deck.jsonschema [--check] [PATH]")
+        return 0
+    unknown = [a for a in argv if a.startswith("-") and a != "--check"]
+    if unknown:
+        print(f"unknown option {unknown[0]}; usage: python -m wargame.deck.jsonschema [--check] [PATH]", file=sys.stderr)
+        return 2
     check = "--check" in argv
     paths = [a for a in argv if a != "--check"]
     target = Path(paths[0]) if paths else SCHEMA_PATH

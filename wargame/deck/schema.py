@@ -27,7 +27,7 @@ ChanceSpec = Annotated[float, Field(ge=0, le=1)] | Expr
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_attribute_docstrings=True)
 
 
 class FieldError(ValueError):

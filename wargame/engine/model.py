@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
+
+from wargame.errors import WargameError
 
 if TYPE_CHECKING:
     from wargame.deck.compile import CompiledDeck
@@ -59,11 +61,17 @@ def state_model(deck: CompiledDeck, state: State, hidden: frozenset[int] = froze
 def apply_state_model(deck: CompiledDeck, state: State, model: StateModel | dict[str, Any]) -> None:
     """Write a (facilitator-edited) state into the flat state, validating it first.
 
-    Raises pydantic's `ValidationError` for unknown names or values out of bounds.
+    Raises `WargameError` naming the first unknown name or value out of bounds.
     """
-    checked = StateModel.model_validate(
-        model.model_dump() if isinstance(model, StateModel) else model, context={"deck": deck}
-    )
+    try:
+        checked = StateModel.model_validate(
+            model.model_dump() if isinstance(model, StateModel) else model, context={"deck": deck}
+        )
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise WargameError(f"state: {where + ': ' if where else ''}{message}") from None
     for name, value in checked.tracks.items():
         state.v[deck.slot_names.index(name)] = value
     for name, flag in checked.flags.items():

@@ -196,6 +196,9 @@ class Verification:
 
 def apply_turn(game: Game, turn: TurnModel) -> TurnRecord:
     """Re-resolve one saved turn on `game` (orders, injects, overrides as recorded)."""
+    unknown = sorted(set(turn.orders) - set(game.deck.actors))
+    if unknown:
+        raise SaveError(f"orders for unknown actor(s) {', '.join(unknown)}")
     for actor in game.deck.actors:
         game.submit(actor, turn.orders.get(actor, []), turn.reasons.get(actor, []))
     for inject in turn.injects:
