@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
