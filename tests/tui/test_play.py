@@ -439,3 +439,64 @@ async def test_orders_by_mouse(tmp_path: Path) -> None:
         await settle(pilot)
         assert screen_name(app) == "ResolutionScreen"
         assert app.session is not None and app.session.game.records[0].orders["red"] == ("patrol",)
+
+
+async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import wargame.session
+    from wargame.bots.base import Decision, RandomBot
+
+    release = threading.Event()
+
+    class SlowBot(RandomBot):
+        def decide(self, view, legal, allowed):  # type: ignore[no-untyped-def]
+            release.wait(10)
+            return Decision(("sanctions",), ("Slow but sure.",))
+
+    monkeypatch.setattr(wargame.session, "make_bot", lambda spec, deck, actor, seed: SlowBot(seed))
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")  # the default seats: Red human, Blue a computer
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen" and app.thinking
+        assert "BLUE … thinking" in screen_text(app)
+        await pilot.press("space")  # the UI answers while Blue thinks
+        await pilot.pause()
+        assert app.screen.picks == ["patrol"]  # type: ignore[attr-defined]
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert screen_name(app) == "CurtainScreen"
+        assert "choosing their orders" in screen_text(app)
+        release.set()
+        await settle(pilot)
+        assert screen_name(app) == "ResolutionScreen"
+        assert app.session is not None and app.session.game.records[0].orders["blue"] == ("sanctions",)
+
+
+async def test_a_seat_cannot_open_the_facilitator_controls(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen"
+        app.action_facilitator()  # e.g. from the command palette
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen"
+        assert "Computer (random)" not in screen_text(app)
+
+
+async def test_dashboard_from_a_dialog_shows_the_seat_view(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        await pilot.press("enter", "c")  # Red's order sheet, then the review dialog
+        await pilot.pause()
+        assert screen_name(app) == "ReviewScreen"
+        app.action_dashboard()  # e.g. from the command palette
+        await pilot.pause()
+        assert screen_name(app) == "DashboardScreen"
+        assert "Red's view" in screen_text(app)

@@ -314,8 +314,9 @@ class WargameApp(App[None]):
         s = self.session
         if s is None or isinstance(self.screen, DashboardScreen):
             return
-        audience = self.screen.audience if isinstance(self.screen, GameScreen) else s.audience
-        self.push_screen(DashboardScreen(s, audience))
+        # Whoever is at the keyboard: the audience of the game screen under any dialogs.
+        under = next((x for x in reversed(self.screen_stack) if isinstance(x, GameScreen)), None)
+        self.push_screen(DashboardScreen(s, under.audience if under else s.audience))
 
     def action_projector(self) -> None:
         from wargame.tui.screens.projector import ProjectorScreen
@@ -329,6 +330,10 @@ class WargameApp(App[None]):
 
         s = self.session
         if s is None or not s.facilitator or s.is_over or isinstance(self.screen, FacilitatorScreen):
+            return
+        if any(isinstance(screen, OrdersScreen) for screen in self.screen_stack):
+            # A seat is at the keyboard: the controls show every seat's orders.
+            self.notify("The facilitator's controls open from the curtain, between seats.", markup=False)
             return
         self.push_screen(FacilitatorScreen(s))
 

@@ -23,6 +23,9 @@ class WargameCommands(Provider):
         if app.session is not None:
             yield "Dashboard", "Tracks, chart, actors and the log", app.action_dashboard
             yield "Projector view", "Public information in large type, for the room", app.action_projector
+            if app.session.facilitator:
+                yield "Facilitator controls", "Injects, dice, countdown and resolving the turn", app.action_facilitator
+                yield "Pause the game", "Cover every screen until the facilitator resumes", app.action_pause
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

@@ -167,7 +167,8 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
 
 
 def news_line(item: NewsItem, deck: CompiledDeck, show_audience: bool = False) -> Content:
-    """A news item, with who could see it when the facilitator is looking."""
+    """A news item; with `show_audience`, a secret item says who may see it (a seat sees only
+    its own secrets, the facilitator everyone's, the public none)."""
     icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "▲ ", "ending": "■ "}.get(item.kind, "• ")
     style = {"threshold": WARN, "reveal": WARN, "ending": "bold", "fizzle": MUTED}.get(item.kind, "")
     parts: list[str | Content | tuple[str, str]] = [(icon, MUTED), (item.text, style)]

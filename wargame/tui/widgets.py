@@ -85,9 +85,20 @@ class TracksView(Static):
 
     DEFAULT_CLASSES = "tracks-view"
 
-    def __init__(self, readings: Sequence[TrackReading], title: str | Content = "", names: bool = True, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        readings: Sequence[TrackReading],
+        title: str | Content = "",
+        names: bool = True,
+        *,
+        longest: int | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """`longest`: the label length to make room for, so several views line up."""
         super().__init__(id=id, classes=classes, markup=False)
         self.readings = list(readings)
+        self.longest = longest
         self.heading_text = title
         self.names = names
 
@@ -99,7 +110,7 @@ class TracksView(Static):
 
     def refresh_view(self) -> None:
         width = self.content_region.width or 40
-        longest = max((len(r.label) for r in self.readings), default=8)
+        longest = self.longest or max((len(r.label) for r in self.readings), default=8)
         label_width = max(8, min(longest, width // 3))
         # label, space, bar, space, "10/10", space, a level name
         bar_width = max(6, min(30, width - label_width - 16))

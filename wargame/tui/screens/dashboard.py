@@ -17,7 +17,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
-from wargame.engine.state import FACILITATOR
 from wargame.session import Audience, Session
 from wargame.tui.render import HEAD, MUTED, heading, news_block
 from wargame.tui.widgets import TitleBar, TrackChart, TracksView
@@ -57,10 +56,11 @@ class DashboardScreen(Screen[None]):
                     yield TrackChart(s, self.audience, first, id="chart")
                     yield Select([(Content(label), name) for label, name in tracks], value=first, allow_blank=False, id="chart-track", compact=True)
             with Horizontal(id="dash-actors"):
+                longest = max((len(t.label) for t in s.tracks(self.audience, deck.actors[0])), default=8)
                 for actor in deck.actors:
                     with Vertical(classes="actor-panel"):
                         yield Static(Content("\n").join([Content.styled(s.actor_name(actor), HEAD), Content.styled(s.seat_label(actor), MUTED)]))
-                        yield TracksView(s.tracks(self.audience, actor), names=False)
+                        yield TracksView(s.tracks(self.audience, actor), names=False, longest=longest)
                         yield Static(self._plays(actor))
             yield Static(self._log(), id="dash-log")
         yield Footer()
@@ -87,7 +87,7 @@ class DashboardScreen(Screen[None]):
         turns = sorted({n.turn for n in news}, reverse=True)
         for turn in turns:
             lines.append(Content.styled(s.turn_label(turn), "bold"))
-            lines.append(news_block([n for n in news if n.turn == turn], s.deck, self.audience == FACILITATOR))
+            lines.append(news_block([n for n in news if n.turn == turn], s.deck, show_audience=True))
         return Content("\n").join(lines)
 
     @on(Select.Changed, "#chart-track")

@@ -61,9 +61,11 @@ class OrdersScreen(GameScreen):
             with VerticalScroll(id="brief"):
                 actor = deck.model.actors[seat]
                 yield Static(Content("\n").join([heading("Briefing"), Content(actor.brief or "No briefing.")]), id="brief-text")
-                yield Static(Content("\n").join([heading("Objectives"), objectives_block(s.objectives(seat))]), id="objectives")
-                yield TracksView(s.tracks(seat), "Tracks", names=False, id="tracks")
-                yield TracksView(s.tracks(seat, seat), Content.styled(s.actor_name(seat), HEAD), names=False, id="own-tracks")
+                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(s.objectives(seat))]), id="objectives")
+                public, own = s.tracks(seat), s.tracks(seat, seat)
+                longest = max(len(t.label) for t in [*public, *own])
+                yield TracksView(public, "Tracks", names=False, longest=longest, id="tracks")
+                yield TracksView(own, Content.styled(s.actor_name(seat), HEAD), names=False, longest=longest, id="own-tracks")
                 secret = [n for n in s.news(seat) if n.turn == s.turn - 1 and n.audience is not None]
                 if secret:
                     yield Static(Content("\n").join([heading("Only you know"), news_block(secret, deck)]), id="secret-news")

@@ -16,7 +16,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from wargame.engine.state import FACILITATOR
 from wargame.session import Audience, Session
 from wargame.tui.render import audience_name, report_block
 from wargame.tui.screens.base import GameScreen
@@ -42,7 +41,7 @@ class ResolutionScreen(GameScreen):
         yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), audience_name(s.deck, self.audience))
         report = s.turn_report(self.turn, self.audience)
         with VerticalScroll(id="report-box"):
-            yield Static(report_block(report, s.deck, self.audience == FACILITATOR), id="report")
+            yield Static(report_block(report, s.deck, show_audience=True), id="report")
         yield Footer()
 
     def on_mount(self) -> None:
