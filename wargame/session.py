@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import threading
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -587,7 +586,6 @@ class Session:
         with self._lock:
             rec = self.game.resolve()
             self.autosave()
-        self.countdown.restart(time.monotonic())
         return rec
 
 

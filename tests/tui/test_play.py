@@ -106,8 +106,14 @@ async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) 
         await pilot.press("enter")
         await pilot.pause()
         assert "Intelligence operation" not in screen_text(app)  # Red's order sheet
-        await pilot.press("enter")  # would pick; the curtain is gone, so it is Red's sheet
-        await pilot.press("c", "escape")
+        assert "agents" not in screen_text(app)
+        await confirm_orders(pilot, [0])
+        await pilot.press("enter")
+        await pilot.pause()
+        # Blue's sheet tells Blue, and only Blue, what its operation found.
+        text = screen_text(app)
+        assert app.screen.seat == "blue"  # type: ignore[attr-defined]
+        assert "Only you know" in text and "Blue's agents report on Red's" in text
 
 
 async def facilitated_turn(tmp_path: Path, force: bool, inject: bool) -> Session:

@@ -213,6 +213,9 @@ class WargameApp(App[None]):
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self) -> None:
+        if self.session is not None:
+            # The next turn's clock starts once the room has read the results.
+            self.session.countdown.restart(time.monotonic())
         self.advance()
 
     def on_facilitator_screen_resolve(self) -> None:

@@ -56,7 +56,7 @@ class FacilitatorScreen(GameScreen):
             yield OptionList(*events, id="events", compact=True)
             yield Static(heading("Write an inject"), classes="section")
             yield Input(placeholder="What happens (the news everyone reads)", id="inject-text", compact=True)
-            yield Input(placeholder="Effects, e.g. tension += 1; red.standing -= 1", id="inject-effects", compact=True)
+            yield Input(placeholder=f"Effects, e.g. {self._example_effects()}", id="inject-effects", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Fire inject", id="fire-custom", variant="warning", compact=True)
             yield Static(id="inject-error")
@@ -71,6 +71,14 @@ class FacilitatorScreen(GameScreen):
                 yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
         yield SeatStrip(s)
         yield Footer()
+
+    def _example_effects(self) -> str:
+        """Effects in this deck's own names, as a hint of the syntax."""
+        names = self.session.deck.slot_names
+        glob = next((n for n in names if "." not in n), None)
+        own = next((n for n in names if "." in n), None)
+        parts = [f"{glob} += 1" if glob else "", f"{own} -= 1" if own else ""]
+        return "; ".join(p for p in parts if p) or "flags.name = true"
 
     def on_mount(self) -> None:
         self.refresh_view()
