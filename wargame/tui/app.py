@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -161,7 +163,18 @@ class WargameApp(App[None]):
         try:
             session.run_bots()
         finally:
-            self.call_from_thread(self.bots_done, session)
+            # post_message is thread-safe and does not wait (unlike call_from_thread, which
+            # would block for ever if the app closed while the computers were thinking).
+            self.post_message(self.BotsDone(session))
+
+    @dataclass
+    class BotsDone(Message):
+        """The computer seats have sealed their orders."""
+
+        session: Session
+
+    def on_wargame_app_bots_done(self, message: BotsDone) -> None:
+        self.bots_done(message.session)
 
     def bots_done(self, session: Session) -> None:
         if session is not self.session:
