@@ -252,7 +252,8 @@ def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, heig
 
 
 def score_block(score: Score, deck: CompiledDeck) -> Content:
-    lines = [Content.assemble((deck.actor_name(score.actor), "bold"), (f"  {format_value(score.total)} points", HEAD))]
+    points = f"{format_value(score.total)} point{'' if score.total == 1 else 's'}"
+    lines = [Content.assemble((deck.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     for o in score.objectives:
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)
         lines.append(Content.assemble("  ", mark, o.text, (f"  ({format_value(o.points)})", MUTED)))
