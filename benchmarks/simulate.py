@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wargame.analysis.simulate import simulate  # noqa: E402
-from wargame.deck.compile import CompiledDeck  # noqa: E402
-from wargame.deck.loader import load_deck  # noqa: E402
+from wargame.analysis.simulate import simulate
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck
 
 
 def doctrine_seats(deck: CompiledDeck) -> dict[str, str]:

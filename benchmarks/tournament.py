@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wargame.analysis.simulate import game_seed, play_game  # noqa: E402
-from wargame.deck.compile import CompiledDeck  # noqa: E402
-from wargame.deck.loader import load_deck, load_deck_text  # noqa: E402
+from wargame.analysis.simulate import game_seed, play_game
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck, load_deck_text
 
 _DECK: CompiledDeck | None = None
 

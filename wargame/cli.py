@@ -148,7 +148,12 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
 @click.option("--games", type=click.IntRange(1, 10_000_000), default=1000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
-@click.option("--seats", default="", help="e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random).")
+@click.option(
+    "--seats",
+    default="",
+    help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random). "
+    "Kinds: random, doctrine:NAME, lookahead[:easy|normal|hard|PLAYOUTS|MSms].",
+)
 @click.option("--turns", type=click.IntRange(1, 200), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the summary as CSV to this file.")
@@ -156,7 +161,11 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @user_errors
 def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int | None, as_json: bool, csv_path: str | None, save_dir: str | None, progress: bool | None) -> None:
-    """Run many games with computer seats and summarise endings, scores, tracks and moves."""
+    """Run many games with computer seats and summarise endings, scores, tracks and moves.
+
+    Game i of a run is the same game whatever --jobs is, so the summary is too. Nothing
+    is kept per game unless --save-dir is given (then one save per game).
+    """
     from wargame.analysis.report import summary_csv, summary_text
     from wargame.analysis.simulate import simulate as run
 

@@ -162,7 +162,7 @@ def test_csv_carries_the_same_figures_as_the_json(tutorial: CompiledDeck) -> Non
     s = simulate(tutorial, 50, seed=5, seats=SEATS)
     data = s.to_json()
     rows = list(csv.DictReader(io.StringIO(summary_csv(s))))
-    by = lambda section: [r for r in rows if r["section"] == section]  # noqa: E731
+    by = lambda section: [r for r in rows if r["section"] == section]
     assert {r["key"]: int(r["value"]) for r in by("ending")} == data["endings"]
     assert {r["key"]: float(r["value"]) for r in by("score")} == data["scores"]
     assert {r["key"]: (float(r["low"]), float(r["high"])) for r in by("ending")} == {k: tuple(v) for k, v in data["ending_intervals"].items()}

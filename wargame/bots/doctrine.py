@@ -84,53 +84,86 @@ def facts_for(deck: CompiledDeck, source: str) -> list[Fact]:
     return facts
 
 
+def _track_fact(slot: int, label: str) -> Fact:
+    def fact(s: State, hidden: frozenset[int]) -> str:
+        return f"{label} is {'unknown' if slot in hidden else _fmt(s.v[slot])}"
+
+    return fact
+
+
+def _flag_fact(i: int, words: str) -> Fact:
+    def fact(s: State, hidden: frozenset[int]) -> str:
+        return f"{words} is {'on' if s.f[i] else 'off'}"
+
+    return fact
+
+
+def _turn_fact(unit: str) -> Fact:
+    def fact(s: State, hidden: frozenset[int]) -> str:
+        return f"it is {unit} {s.turn} of {s.turns}"
+
+    return fact
+
+
+def _move_fact(fn: str, i: int, name: str, unit: str) -> Fact | None:
+    def times(n: int) -> str:
+        return f"{n} time{'' if n == 1 else 's'}"
+
+    def played(s: State, hidden: frozenset[int]) -> str:
+        return f"{name} played {times(s.counts[i])}" if s.counts[i] else f"{name} not played yet"
+
+    def succeeded(s: State, hidden: frozenset[int]) -> str:
+        return f"{name} succeeded {times(s.wins[i])}"
+
+    def since(s: State, hidden: frozenset[int]) -> str:
+        if s.last[i] < 0:
+            return f"{name} never played"
+        n = min(NEVER_SINCE, s.turn - s.last[i])
+        return f"{name} last played {n} {unit}{'' if n == 1 else 's'} ago"
+
+    def revealed(s: State, hidden: frozenset[int]) -> str:
+        return f"{name} {'revealed' if s.revealed[i] else 'not revealed'}"
+
+    return {"played": played, "count": played, "succeeded": succeeded, "since": since, "revealed": revealed}.get(fn)
+
+
+def _event_fact(i: int, name: str) -> Fact:
+    def fact(s: State, hidden: frozenset[int]) -> str:
+        return f"{name} {'has happened' if s.fired[i] else 'has not happened'}"
+
+    return fact
+
+
 def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
     """What a weight expression reads, as functions that describe its current value.
 
     The expression was already validated when the deck loaded; parsing it again here only
-    finds the names it mentions, so each reason can quote them.
+    finds the names it mentions (never evaluates it), so each reason can quote them.
     """
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError:
         return []
     scope = deck.scope
+    unit = deck.model.deck.turn_name
     facts: list[Fact] = []
     seen: set[tuple[str, ...]] = set()
-
-    def track(slot: int, label: str) -> Fact:
-        return lambda s, hidden: f"{label} is {'unknown' if slot in hidden else _fmt(s.v[slot])}"
-
     for node in ast.walk(tree):
+        fact: Fact | None = None
         if isinstance(node, ast.Name):
             key: tuple[str, ...] = ("name", node.id)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            key = ("attr", node.value.id, node.attr)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and isinstance(node.args[0], ast.Constant):
-            key = ("call", node.func.id, str(node.args[0].value))
-        else:
-            continue
-        if key in seen:
-            continue
-        if isinstance(node, ast.Name):
             if node.id in scope.tracks:
-                seen.add(key)
-                facts.append(track(scope.tracks[node.id], deck.slot_label(scope.tracks[node.id])))
+                fact = _track_fact(scope.tracks[node.id], deck.slot_label(scope.tracks[node.id]))
             elif node.id == "turn":
-                seen.add(key)
-                unit = deck.model.deck.turn_name
-                facts.append(lambda s, hidden, unit=unit: f"it is {unit} {s.turn} of {s.turns}")
+                fact = _turn_fact(unit)
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             base, attr = node.value.id, node.attr
+            key = ("attr", base, attr)
             if base == "flags" and attr in scope.flags:
-                seen.add(key)
-                i = scope.flags[attr]
-                words = attr.replace("_", " ")
-                facts.append(lambda s, hidden, i=i, words=words: f"{words} is {'on' if s.f[i] else 'off'}")
-            elif base in scope.actor_tracks and attr in scope.actor_tracks[base]:
-                seen.add(key)
+                fact = _flag_fact(scope.flags[attr], attr.replace("_", " "))
+            elif attr in scope.actor_tracks.get(base, {}):
                 slot = scope.actor_tracks[base][attr]
-                facts.append(track(slot, deck.slot_label(slot)))
+                fact = _track_fact(slot, deck.slot_label(slot))
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -139,30 +172,18 @@ def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
             and isinstance(node.args[0].value, str)
         ):
             fn, ident = node.func.id, node.args[0].value
-            seen.add(key)
+            key = ("call", fn, ident)
             if ident in scope.moves:
                 i = scope.moves[ident]
-                name = deck.moves[i].name
-                if fn in {"played", "count"}:
-                    facts.append(
-                        lambda s, hidden, i=i, name=name: f"{name} played {s.counts[i]} time{'s' if s.counts[i] != 1 else ''}"
-                        if s.counts[i]
-                        else f"{name} not played yet"
-                    )
-                elif fn == "succeeded":
-                    facts.append(lambda s, hidden, i=i, name=name: f"{name} succeeded {s.wins[i]} time(s)")
-                elif fn == "since":
-                    facts.append(
-                        lambda s, hidden, i=i, name=name: f"{name} never played"
-                        if s.last[i] < 0
-                        else f"{name} last played {min(NEVER_SINCE, s.turn - s.last[i])} turn(s) ago"
-                    )
-                elif fn == "revealed":
-                    facts.append(lambda s, hidden, i=i, name=name: f"{name} {'revealed' if s.revealed[i] else 'not revealed'}")
+                fact = _move_fact(fn, i, deck.moves[i].name, unit)
             elif fn == "fired" and ident in scope.events:
                 i = scope.events[ident]
-                name = deck.events[i].name
-                facts.append(lambda s, hidden, i=i, name=name: f"{name} {'has happened' if s.fired[i] else 'has not happened'}")
+                fact = _event_fact(i, deck.events[i].name)
+        else:
+            continue
+        if fact is not None and key not in seen:
+            seen.add(key)
+            facts.append(fact)
     return facts
 
 

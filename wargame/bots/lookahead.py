@@ -115,9 +115,14 @@ class LookaheadBot:
     compared by sequential halving, every set played on the same determinised games and
     dice (common random numbers) so the comparison is fair. A playout scores the actor's
     objective points at the end, plus `SHAPING` times the points it held on average.
+
+    In playouts the other seats follow their deck's first doctrine (random if they have
+    none) and this seat plays at random after the first turn (`own_policy`); in the
+    tournament a random continuation scored as well or better than the seat's own
+    doctrine, which can steer every playout the same (wrong) way.
     """
 
-    def __init__(self, deck: CompiledDeck, actor: str, budget: str, seed: int, *, own_policy: str = "doctrine") -> None:
+    def __init__(self, deck: CompiledDeck, actor: str, budget: str, seed: int, *, own_policy: str = "random") -> None:
         self.deck = deck
         self.actor = actor
         self.rng = random.Random(seed)
