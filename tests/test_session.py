@@ -64,6 +64,23 @@ def test_resume_mid_turn_keeps_confirmed_orders_only(tutorial: CompiledDeck, tmp
     assert again.state_hash == session.state_hash
 
 
+def test_resume_mid_turn_keeps_the_facilitators_injects_and_overrides(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    session = hot_seat(tutorial, tmp_path)
+    session.submit("red", ["missile-test"])
+    session.fire_inject(text="A trawler sinks.", effects=["tension += 2"])
+    session.override("move:missile-test", False)
+    # The terminal closes before the turn resolves: nothing the facilitator did is lost.
+    assert session.save_path is not None
+    again = Session.resume(session.save_path)
+    assert [i.text for i in again.injects] == ["A trawler sinks."]
+    assert again.game.overrides == {"move:missile-test": False}
+    for s in (session, again):
+        s.submit("blue", ["sanctions"])
+        rec = s.resolve()
+        assert [r.success for r in rec.rolls if r.key == "missile-test"] == [False]
+    assert again.state_hash == session.state_hash
+
+
 @given(seed=st.integers(0, 10_000), stop=st.integers(0, 6))
 def test_resume_after_any_turn_reproduces_the_state(tutorial: CompiledDeck, tmp_path_factory: pytest.TempPathFactory, seed: int, stop: int) -> None:
     tmp = tmp_path_factory.mktemp("saves")

@@ -565,7 +565,9 @@ class Session:
     def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
         """Queue a facilitator inject for this turn; bad effects raise `ExpressionError`."""
         with self._lock:
-            return self.game.fire_inject(event=event, text=text, effects=[e for e in effects if e.strip()])
+            inject = self.game.fire_inject(event=event, text=text, effects=[e for e in effects if e.strip()])
+            self.autosave()  # a crash before the turn resolves must not lose the inject
+            return inject
 
     @property
     def injects(self) -> list[Inject]:
@@ -580,6 +582,7 @@ class Session:
     def override(self, key: str, outcome: bool | None) -> None:
         with self._lock:
             self.game.override(key, outcome)
+            self.autosave()
 
     def resolve(self) -> TurnRecord:
         """Resolve the turn and autosave."""

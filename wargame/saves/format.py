@@ -88,6 +88,10 @@ class SaveModel(_Model):
     history: list[TurnModel] = []
     pending: dict[str, list[str]] = {}
     """Orders confirmed for the current, unresolved turn (a mid-turn autosave)."""
+    pending_injects: list[InjectModel] = []
+    """Facilitator injects queued for the current, unresolved turn."""
+    pending_overrides: dict[str, bool] = {}
+    """Facilitator dice overrides set for the current, unresolved turn."""
     final_state: StateModel | None = None
     ending: str | None = None
 

@@ -86,6 +86,8 @@ def update_save(save: SaveModel, game: Game) -> SaveModel:
         update={
             "history": history,
             "pending": {a: list(o) for a, o in game.orders.items()},
+            "pending_injects": [InjectModel(event=i.event, text=i.text, effects=list(i.effects)) for i in game.injects],
+            "pending_overrides": dict(game.overrides),
             "final_state": state_model(game.deck, game.state),
             "ending": game.ending.id if game.ending else None,
         }
@@ -253,20 +255,35 @@ def branch(save: SaveModel, turn: int, parent_path: str = "") -> tuple[SaveModel
             "parent": ParentModel(save_id=save.save_id, path=parent_path, turn=turn),
             "history": list(save.history[:turn]),
             "pending": {},
+            "pending_injects": [],
+            "pending_overrides": {},
         }
     )
     return update_save(child, game), game
 
 
 def resume(save: SaveModel) -> Game:
-    """The game a save holds, ready to continue: its turns replayed, pending orders re-sealed."""
+    """The game a save holds, ready to continue: its turns replayed, and the current turn's
+    confirmed orders, queued injects and dice overrides restored."""
     game = replay(save)
+    if game.is_over:
+        return game
     for actor, orders in save.pending.items():
-        if actor in game.deck.actors and not game.is_over:
+        if actor in game.deck.actors:
             try:
                 game.submit(actor, orders)
             except WargameError:
                 pass  # a pending order that is no longer legal is simply dropped
+    for inject in save.pending_injects:
+        try:
+            game.fire_inject(event=inject.event, text=inject.text, effects=inject.effects)
+        except WargameError:
+            pass
+    for key, outcome in save.pending_overrides.items():
+        try:
+            game.override(key, outcome)
+        except WargameError:
+            pass
     return game
 
 
