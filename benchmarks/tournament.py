@@ -93,20 +93,20 @@ def main() -> None:
             cells.append(f"{mean:5.2f} ±{half:4.2f} of {best:g}")
         print(f"  {deck.actor_name(actor):<{width}}" + "".join(f"{c:>22}" for c in cells))
     print()
-    print("head to head, same seed and seat: share of games the first scores more (ties half)")
+    print("head to head, same seed and seat: share of games the first scores more (a tie counts half)")
     for a, b in itertools.permutations(names, 2):
         if names.index(a) < names.index(b):
             continue
         row = []
-        total_w = total_n = 0.0
+        wins = ties = losses = 0
         for actor in deck.actors:
             xa, xb = scores[(actor, a)], scores[(actor, b)]
-            w = sum(1.0 if xa[i] > xb[i] else 0.5 if xa[i] == xb[i] else 0.0 for i in xa)
-            row.append(f"{deck.actor_name(actor)} {w / len(xa):.0%}")
-            total_w += w
-            total_n += len(xa)
-        print(f"  {a} beats {b}: {total_w / total_n:.0%} overall ({', '.join(row)})")
-
+            w = sum(xa[i] > xb[i] for i in xa)
+            t = sum(xa[i] == xb[i] for i in xa)
+            row.append(f"{deck.actor_name(actor)} {(w + t / 2) / len(xa):.0%}")
+            wins, ties, losses = wins + w, ties + t, losses + len(xa) - w - t
+        n = wins + ties + losses
+        print(f"  {a} beats {b}: {(wins + ties / 2) / n:.0%} ({wins} wins, {ties} ties, {losses} losses; {', '.join(row)})")
 
 if __name__ == "__main__":
     main()

@@ -23,7 +23,7 @@ from wargame.engine.state import State
 from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
 
-BUDGETS: dict[str, int] = {"easy": 60, "normal": 200, "hard": 800}
+BUDGETS: dict[str, int] = {"easy": 80, "normal": 300, "hard": 1000}
 """Named strengths, in playouts per decision. "normal" is the default."""
 DEFAULT_BUDGET = "normal"
 MAX_BUDGET = 100_000
