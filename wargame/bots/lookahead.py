@@ -164,8 +164,10 @@ class LookaheadBot:
         horizon = HORIZON
         while game.ending is None and (horizon is None or turns < horizon):
             for actor, policy in self.policies.items():
-                # Orders come from available_moves on this very state, so the checked
-                # `submit` would only repeat that work; sealing them directly is safe.
+                # Sealed directly, not through the checked `submit`: policies choose from
+                # available_moves on this very state, and the candidate's own first orders
+                # were legal on the real state (one unavailable in this guessed state
+                # fizzles in resolve, as an order overtaken by events would).
                 game.orders[actor] = orders if first and actor == self.actor else policy.choose(game, rng)
             first = False
             game.resolve()
