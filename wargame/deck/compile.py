@@ -180,6 +180,10 @@ class CompiledDeck:
         return [compile_effect(text, self.scope) for text in effects]
 
 
+def _who(deck: Deck, actor: str) -> str:
+    return deck.actors[actor].name if actor in deck.actors else actor
+
+
 def _zero(s: object) -> float:
     return 0.0
 
@@ -195,9 +199,9 @@ class _Collector:
     def add(self, path: PathT, message: str) -> None:
         self.problems.append((path, message))
 
-    def expr(self, text: str, scope: Scope, kind: str, path: PathT) -> Fn | None:
+    def expr(self, text: str, scope: Scope, kind: str, path: PathT, reads: set[tuple[str, int]] | None = None) -> Fn | None:
         try:
-            return compile_expr(text, scope, kind)  # type: ignore[arg-type]
+            return compile_expr(text, scope, kind, reads)  # type: ignore[arg-type]
         except ExpressionError as exc:
             self.add(path, str(exc))
             return None
@@ -287,7 +291,17 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     moves: list[CMove] = []
     for i, move in enumerate(deck.moves):
         p: PathT = ("moves", i)
-        requires = c.expr(move.requires, scope, "bool", (*p, "requires")) if move.requires else None
+        reads: set[tuple[str, int]] = set()
+        requires = c.expr(move.requires, scope, "bool", (*p, "requires"), reads) if move.requires else None
+        # A precondition decides which moves a seat is offered, so it may only look at what
+        # that seat can see; otherwise the order list would leak another seat's secrets.
+        for what, index in sorted(reads):
+            if what == "slot" and index in secret_slots and secret_slots[index] != move.actor:
+                c.add((*p, "requires"), f"reads {slot_names[index]}, a secret track {_who(deck, move.actor)} cannot see; a precondition may only use what its actor knows")
+            elif what == "move":
+                other = deck.moves[index]
+                if other.visibility == Visibility.SECRET and other.actor != move.actor and move.actor not in other.shared_with:
+                    c.add((*p, "requires"), f"reads the plays of '{other.id}', a secret move {_who(deck, move.actor)} does not learn of; a precondition may only use what its actor knows")
         chance_const: float | None = None
         chance_fn: Fn | None = None
         if isinstance(move.chance, str):

@@ -127,6 +127,9 @@ class _Compiler:
     def __init__(self, scope: Scope, text: str) -> None:
         self.scope = scope
         self.text = text
+        self.reads: set[tuple[str, int]] = set()
+        """What the expression looks at: ("slot", track slot) and ("move", move index)
+        for the play-history functions; used to check what a seat may know."""
 
     def fail(self, message: str) -> ExpressionError:
         return ExpressionError(f"{message} in {self.text!r}")
@@ -216,6 +219,7 @@ class _Compiler:
             return "num", (lambda s: s.turns), None
         slot = self.scope.tracks.get(name)
         if slot is not None:
+            self.reads.add(("slot", slot))
             return "num", (lambda s, i=slot: s.v[i]), None
         if name in self.scope.actor_tracks:
             raise self.fail(f"'{name}' is an actor; name one of its tracks, e.g. {name}.<track>")
@@ -238,6 +242,7 @@ class _Compiler:
         slot = tracks.get(node.attr)
         if slot is None:
             raise self.fail(f"actor '{base.id}' has no track '{node.attr}'")
+        self.reads.add(("slot", slot))
         return "num", (lambda s, i=slot: s.v[i]), None
 
     def compare(self, node: ast.Compare) -> tuple[Kind, Fn, Any]:
@@ -279,6 +284,8 @@ class _Compiler:
             idx = self.scope.moves.get(ident)
             if idx is None:
                 raise self.fail(f"unknown move '{ident}'")
+            if name in {"played", "count", "succeeded", "since"}:
+                self.reads.add(("move", idx))
             if name == "played":
                 return "bool", (lambda s, i=idx: s.counts[i] > 0), None
             if name == "count":
@@ -453,14 +460,17 @@ def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
     return tree
 
 
-def compile_expr(text: str, scope: Scope, kind: Kind) -> Fn:
+def compile_expr(text: str, scope: Scope, kind: Kind, reads: set[tuple[str, int]] | None = None) -> Fn:
     """Compile a condition (kind 'bool') or a number (kind 'num') to a closure.
 
-    Raises `ExpressionError` for anything outside the grammar.
+    Raises `ExpressionError` for anything outside the grammar. When `reads` is given, it
+    receives what the expression looks at (see `_Compiler.reads`).
     """
     tree = _parse(text, "eval")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(scope, text)
+    if reads is not None:
+        compiler.reads = reads
     try:
         got, fn, _ = compiler.expr(tree.body)
     except RecursionError:
