@@ -106,8 +106,6 @@ def test_other_seats_secret_tracks_and_plays_change_nothing_a_bot_sees(name: str
         return
     seat = data.draw(st.sampled_from(deck.actors))
     before = what_seat_knows(game.view(seat))
-    # The same legal moves both times: which moves are legal is the engine's business
-    # (a deck's `requires` may read anything); this is about what bots read.
     legal = game.available_moves(seat)
     chosen = decisions(deck, game, seat, seed, legal)
     # Change everything secret the seat may not know: others' secret tracks, and the
@@ -132,7 +130,10 @@ def test_other_seats_secret_tracks_and_plays_change_nothing_a_bot_sees(name: str
         game.state.wins[move.index] += 1
         game.state.last[move.index] = game.turn - 1
     assert what_seat_knows(game.view(seat)) == before
-    assert decisions(deck, game, seat, seed, legal) == chosen
+    # The loader lets a precondition read only what its actor knows, so the seat's order
+    # list cannot change either; and the bots then decide the same.
+    assert [m.id for m in game.available_moves(seat)] == [m.id for m in legal]
+    assert decisions(deck, game, seat, seed) == chosen
 
 
 def test_bots_decide_from_the_view_alone(tutorial: CompiledDeck) -> None:
