@@ -312,9 +312,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             c.add((*p, "detection"), "only secret moves can have a detection chance")
         if move.visibility != Visibility.SECRET and move.shared_with:
             c.add((*p, "shared_with"), "only secret moves can be shared with some actors")
-        for j, other in enumerate(move.shared_with):
-            if other not in deck.actors:
-                c.add((*p, "shared_with", j), f"unknown actor '{other}' (actors: {', '.join(actors)})")
+        for j, recipient in enumerate(move.shared_with):
+            if recipient not in deck.actors:
+                c.add((*p, "shared_with", j), f"unknown actor '{recipient}' (actors: {', '.join(actors)})")
         actor_index = actors.index(move.actor) if move.actor in deck.actors else 0
         moves.append(
             CMove(

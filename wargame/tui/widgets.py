@@ -35,9 +35,9 @@ class TitleBar(Static):
 
     def set_text(self, left: str | Content, right: str | Content = "") -> None:
         self.left, self.right = left, right
-        l = left if isinstance(left, Content) else Content.styled(left, "bold")
-        r = right if isinstance(right, Content) else Content(right)
-        self.update(Content.assemble(l, ("  ·  ", MUTED), r) if r else l)
+        head = left if isinstance(left, Content) else Content.styled(left, "bold")
+        tail = right if isinstance(right, Content) else Content(right)
+        self.update(Content.assemble(head, ("  ·  ", MUTED), tail) if tail else head)
 
 
 class SeatStrip(Static):
