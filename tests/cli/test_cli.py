@@ -248,7 +248,7 @@ def test_replay_prints_the_game_as_a_seat_saw_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("damage", "fragment"),
     [
-        (lambda raw: raw[: len(raw) // 3], "the file looks truncated"),
+        (lambda raw: raw[: len(raw) // 3], "the save looks truncated"),
         (lambda raw: b"\x89PNG\r\n" + raw, "not a save"),
         (lambda raw: raw.replace(b'"format_version": 1', b'"format_version": 99'), "format version 99"),
         (lambda raw: raw.replace(b'"seed": 7', b'"seed": "seven"'), "seed"),

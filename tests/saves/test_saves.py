@@ -164,7 +164,7 @@ def test_an_unwritable_folder_is_a_save_error(tutorial: CompiledDeck, tmp_path: 
 def test_truncated_save(saved: Path) -> None:
     raw = saved.read_bytes()
     saved.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(SaveError, match=r"not valid JSON.*the file looks truncated") as info:
+    with pytest.raises(SaveError, match=r"not valid JSON.*the save looks truncated") as info:
         read_save(saved)
     assert str(saved) in str(info.value)
 

@@ -155,9 +155,13 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
     except json.JSONDecodeError as exc:
         # A save always ends with its closing brace; a file cut short mid-string is
         # reported by json at the string's start, so look at the end as well.
-        cut = exc.pos >= len(raw.rstrip()) - 1 or not raw.rstrip().endswith(b"}")
-        hint = " (the file looks truncated)" if cut else ""
-        raise SaveError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}{hint}") from None
+        text = raw.lstrip()
+        if not text.startswith(b"{"):
+            raise SaveError(f"{name}: not a wargame save (a save is a JSON object)") from None
+        if exc.pos >= len(raw.rstrip()) - 1 or not raw.rstrip().endswith(b"}"):
+            lines = raw.count(b"\n") + 1
+            raise SaveError(f"{name}:{lines}: not valid JSON: the save looks truncated (it stops mid-way, at line {lines})") from None
+        raise SaveError(f"{name}:{exc.lineno}: not valid JSON at column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise SaveError(f"{name}: not a save: nested too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
