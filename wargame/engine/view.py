@@ -96,20 +96,23 @@ class PlayerView:
     def plays(self) -> tuple[Play, ...]:
         return tuple(p for p in self._game.plays[: self._n_plays] if self._visible(p))
 
-    @cached_property
-    def orders(self) -> dict[int, dict[str, tuple[str, ...]]]:
-        """Turn to the orders this seat may see for resolved turns: its own (all for the facilitator)."""
+    def _by_turn(self, field: str) -> dict[int, dict[str, tuple[str, ...]]]:
+        # Every seat's entry for the facilitator, only its own for a seat.
         out: dict[int, dict[str, tuple[str, ...]]] = {}
         for rec in self._game.records[: self._n_records]:
-            out[rec.turn] = dict(rec.orders) if self.is_facilitator else {self.seat: rec.orders.get(self.seat, ())}
+            per_actor: dict[str, tuple[str, ...]] = getattr(rec, field)
+            out[rec.turn] = dict(per_actor) if self.is_facilitator else {self.seat: per_actor.get(self.seat, ())}
         return out
 
     @cached_property
+    def orders(self) -> dict[int, dict[str, tuple[str, ...]]]:
+        """Turn to the orders this seat may see for resolved turns: its own (all for the facilitator)."""
+        return self._by_turn("orders")
+
+    @cached_property
     def reasons(self) -> dict[int, dict[str, tuple[str, ...]]]:
-        out: dict[int, dict[str, tuple[str, ...]]] = {}
-        for rec in self._game.records[: self._n_records]:
-            out[rec.turn] = dict(rec.reasons) if self.is_facilitator else {self.seat: rec.reasons.get(self.seat, ())}
-        return out
+        """Turn to the computer seats' reasons this seat may see: its own (all for the facilitator)."""
+        return self._by_turn("reasons")
 
     def value(self, name: str) -> float | None:
         """A track's value by name (`tension`, `dprk.capability`); None if hidden."""

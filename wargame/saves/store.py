@@ -159,8 +159,8 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
         if not text.startswith(b"{"):
             raise SaveError(f"{name}: not a wargame save (a save is a JSON object)") from None
         if exc.pos >= len(raw.rstrip()) - 1 or not raw.rstrip().endswith(b"}"):
-            lines = raw.count(b"\n") + 1
-            raise SaveError(f"{name}:{lines}: not valid JSON: the save looks truncated (it stops mid-way, at line {lines})") from None
+            last = raw.count(b"\n") + 1
+            raise SaveError(f"{name}:{last}: not valid JSON: the save looks truncated (it stops mid-way, at line {last})") from None
         raise SaveError(f"{name}:{exc.lineno}: not valid JSON at column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise SaveError(f"{name}: not a save: nested too deeply") from None

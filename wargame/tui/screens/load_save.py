@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.session import SaveSummary, list_saves
 from wargame.tui.render import MUTED
+from wargame.tui.screens.save_as import PathDialog
 
 
 def save_prompt(s: SaveSummary) -> Content:
@@ -25,8 +23,7 @@ def save_prompt(s: SaveSummary) -> Content:
     return Content.assemble((s.title, "bold"), (f"  {state}", "$text-accent"), "\n", (f"  {s.path.name} · {when}", MUTED))
 
 
-class LoadSaveScreen(ModalScreen[Path | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+class LoadSaveScreen(PathDialog):
 
     def __init__(self, save_dir: Path) -> None:
         super().__init__()
@@ -45,11 +42,3 @@ class LoadSaveScreen(ModalScreen[Path | None]):
     @on(OptionList.OptionSelected, "#saves")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.saves[int(event.option.id or 0)].path)
-
-    @on(Input.Submitted, "#save-path")
-    def typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(Path(event.value.strip()).expanduser())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

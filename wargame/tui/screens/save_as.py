@@ -16,8 +16,21 @@ from textual.widgets import Input, Static
 from wargame.tui.render import MUTED
 
 
-class SaveAsScreen(ModalScreen[Path | None]):
+class PathDialog(ModalScreen[Path | None]):
+    """A dialog with a path input (`#save-path`): Enter dismisses the path, Escape None."""
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    @on(Input.Submitted, "#save-path")
+    def typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(Path(event.value.strip()).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SaveAsScreen(PathDialog):
 
     def __init__(self, suggestion: Path) -> None:
         super().__init__()
@@ -28,11 +41,3 @@ class SaveAsScreen(ModalScreen[Path | None]):
             yield Static(Content.styled("Save a copy of the game", "bold"), classes="dialog-title")
             yield Static(Content.styled("The game also saves itself after every turn; this writes a second file.", MUTED), classes="dialog-body")
             yield Input(str(self.suggestion), id="save-path")
-
-    @on(Input.Submitted, "#save-path")
-    def typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(Path(event.value.strip()).expanduser())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
