@@ -47,6 +47,9 @@ class CMove:
     failure_news: str
     always_news: str
     effect_text: dict[str, list[str]]
+    success_text: str
+    """The news line when the move succeeds (built once here, not in the turn loop)."""
+    failure_text: str
     once: bool
     cooldown: int
     order_key: tuple[int, int]
@@ -178,6 +181,15 @@ class CompiledDeck:
     def compile_inject(self, effects: list[str]) -> list[Effect]:
         """Compile a facilitator's on-the-spot effects; raises `ExpressionError`."""
         return [compile_effect(text, self.scope) for text in effects]
+
+
+def _news_line(actor: str, move: str, headline: str, always: str, success: bool) -> str:
+    """A move's news: its outcome's text (plus the `always` text), or who did what."""
+    if headline:
+        return f"{headline} {always}" if always else headline
+    if always:
+        return f"{actor}: {move}. {always}"
+    return f"{actor}: {move}" + ("" if success else " (fails)")
 
 
 def _who(deck: Deck, actor: str) -> str:
@@ -346,6 +358,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                     "failure": list(move.failure.effects),
                     "always": list(move.always.effects),
                 },
+                success_text=_news_line(_who(deck, move.actor), move.name, move.success.news, move.always.news, True),
+                failure_text=_news_line(_who(deck, move.actor), move.name, move.failure.news, move.always.news, False),
                 once=move.once,
                 cooldown=move.cooldown,
                 order_key=(CATEGORY_ORDER[move.category], actor_index),

@@ -382,14 +382,7 @@ class Game:
         rec.plays.append(play)
         self.plays.append(play)
         if log:
-            headline = move.success_news if success else move.failure_news
-            if headline:
-                text = f"{headline} {move.always_news}" if move.always_news else headline
-            else:
-                actor_name = self.deck.actor_name(move.actor)
-                text = f"{actor_name}: {move.name}" + ("" if success else " (fails)")
-                if move.always_news:
-                    text = f"{actor_name}: {move.name}. {move.always_news}"
+            text = move.success_text if success else move.failure_text
             self._news(rec, text, "move", move.audience, move.actor, move.id)
         if move.secret and move.detection:
             if self._roll(rng, rec, "detect", move.id, move.actor, move.detection):
@@ -440,10 +433,11 @@ class Game:
     def _changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
         deck = self.deck
         v = self.state.v
-        for slot, (old, new) in enumerate(zip(v0, v, strict=True)):
-            if old == new:
-                continue
-            rec.changes.append(Change(slot, deck.slot_names[slot], old, new))
+        names = deck.slot_names
+        for slot in [i for i in range(len(v)) if v0[i] != v[i]]:
+            old = v0[slot]
+            new = v[slot]
+            rec.changes.append(Change(slot, names[slot], old, new))
             levels = deck.thresholds.get(slot)
             if not levels:
                 continue
