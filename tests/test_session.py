@@ -149,6 +149,21 @@ def secret_game(tutorial: CompiledDeck) -> Session:
     return session
 
 
+def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -> None:
+    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=3, save_dir=None, facilitator=True)
+    session.run_bots()
+    session.submit("red", ["patrol"])
+    session.resolve()
+    (blue_order,) = session.game.records[0].orders["blue"]
+    (reason,) = session.game.records[0].reasons["blue"]
+    move = tutorial.moves[tutorial.move_index[blue_order]]
+    control = session.turn_report(1, FACILITATOR)
+    assert control.reasons == [("Blue", move.name, reason.removeprefix(f"{move.name}: "))] and "broker" in reason
+    # The room and the seats do not read the computer's mind.
+    assert session.turn_report(1, PUBLIC).reasons == []
+    assert session.turn_report(1, "red").reasons == []
+
+
 def test_public_report_hides_secret_moves(tutorial: CompiledDeck) -> None:
     session = secret_game(tutorial)
     public = session.turn_report(1, PUBLIC)

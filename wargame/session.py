@@ -128,6 +128,9 @@ class TurnReport:
     """Names of the events and deck injects that fired."""
     thresholds: list[NewsItem] = field(default_factory=list)
     ending: CEnding | None = None
+    reasons: list[tuple[str, str, str]] = field(default_factory=list)
+    """(actor name, move name, reason) for each computer seat's order that this
+    audience may see: all of them for the facilitator, none in public."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +502,14 @@ class Session:
         report.changes = [ChangeLine(self.deck.slot_label(c.slot), c.old, c.new) for c in changes]
         names = {e.id: e.name for e in self.deck.events}
         report.events = [names.get(e, e) for e in views[0].fired_for_turn(turn)]
+        if audience is not PUBLIC:
+            view = views[0]
+            for actor, orders in view.orders.get(turn, {}).items():
+                why = view.reasons.get(turn, {}).get(actor, ())
+                for move_id, reason in zip(orders, why, strict=False):
+                    move = self.deck.moves[self.deck.move_index[move_id]]
+                    # Bots often open their reason with the move's name: say it once.
+                    report.reasons.append((self.deck.actor_name(actor), move.name, reason.removeprefix(f"{move.name}: ")))
         records = self.game.records
         if 1 <= turn <= len(records):
             rec = records[turn - 1]

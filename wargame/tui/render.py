@@ -216,6 +216,9 @@ def report_block(report: TurnReport, deck: CompiledDeck, show_audience: bool) ->
         sections += [Content(""), heading("Events"), Content("\n").join(Content.assemble(("★ ", MUTED), e) for e in report.events)]
     if report.thresholds:
         sections += [Content(""), heading("Thresholds crossed"), news_block(report.thresholds, deck, show_audience)]
+    if report.reasons:
+        sections += [Content(""), heading("Why the computers chose")]
+        sections.append(Content("\n").join(Content.assemble((f"{actor}: {move}", "bold"), (" — ", MUTED), reason) for actor, move, reason in report.reasons))
     if report.ending is not None:
         sections += [Content(""), heading(f"The game ends: {report.ending.title}")]
         if report.ending.text:
