@@ -506,3 +506,17 @@ async def test_dashboard_from_a_dialog_shows_the_seat_view(tmp_path: Path) -> No
         await pilot.pause()
         assert screen_name(app) == "DashboardScreen"
         assert "Red's view" in screen_text(app)
+
+
+async def test_ctrl_f_seats_a_facilitator_from_anywhere_on_the_new_game_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#seed", Input).focus()  # even while typing the seed
+        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # A facilitated game starts at the curtain, which offers the facilitator's controls.
+        assert screen_name(app) == "CurtainScreen"
+        assert app.session is not None and app.session.facilitator

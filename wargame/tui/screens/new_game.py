@@ -78,6 +78,8 @@ class NewGameScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "start", "Start game"),
+        # Reaching the checkbox by Tab depends on the deck's number of actors: a key is surer.
+        Binding("ctrl+f", "toggle_facilitator", "Facilitator on/off"),
     ]
 
     @dataclass
@@ -186,6 +188,10 @@ class NewGameScreen(Screen[None]):
     @on(Button.Pressed, "#back")
     def back_pressed(self) -> None:
         self.action_back()
+
+    def action_toggle_facilitator(self) -> None:
+        box = self.query_one("#facilitator", Checkbox)
+        box.value = not box.value
 
     def action_back(self) -> None:
         self.call_later(self.run_action, "app.show_start")
