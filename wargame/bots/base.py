@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from wargame.deck.compile import CMove, CompiledDeck
-from wargame.engine.game import Game
 from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
 
@@ -127,9 +126,3 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int) ->
         return LookaheadBot(deck, actor, spec.arg, s)
     raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
 
-
-def bot_orders(game: Game, actor: str, bot: Bot) -> Decision:
-    """Ask `bot` for `actor`'s orders and submit them (checked) to `game`."""
-    decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
-    game.submit(actor, decision.orders, decision.reasons)
-    return decision

@@ -35,7 +35,6 @@ class CMove:
     actor and its `shared_with` actors."""
     detection: float
     requires: Fn | None
-    requires_source: str | None
     requires_text: str
     chance_const: float | None
     chance: Fn | None
@@ -342,7 +341,6 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 audience=frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None,
                 detection=move.detection,
                 requires=requires,
-                requires_source=move.requires,
                 requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
                 chance_const=chance_const,
                 chance=chance_fn,

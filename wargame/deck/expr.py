@@ -62,16 +62,6 @@ class Scope:
     events: dict[str, int] = field(default_factory=dict)
     """Event id to its index."""
 
-    def slot_name(self, slot: int) -> str:
-        for name, s in self.tracks.items():
-            if s == slot:
-                return name
-        for actor, tracks in self.actor_tracks.items():
-            for name, s in tracks.items():
-                if s == slot:
-                    return f"{actor}.{name}"
-        raise KeyError(slot)
-
 
 _CMP = {
     ast.Lt: lambda a, b: a < b,

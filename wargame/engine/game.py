@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.state import (
-    FACILITATOR,
     Change,
     Inject,
     NewsItem,
@@ -23,6 +22,7 @@ from wargame.engine.state import (
     State,
     TurnRecord,
 )
+from wargame.engine.view import PlayerView
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
 
 
@@ -466,14 +466,9 @@ class Game:
             out[actor] = Score(actor, results)
         return out
 
-    def play_visible(self, play: Play, seat: str) -> bool:
-        return not play.secret or seat == FACILITATOR or seat == play.actor or (play.turn, play.move) in self.revealed_plays
-
     def view(self, seat: str) -> PlayerView:
         """What `seat` may see now (an actor id, or `FACILITATOR` for everything)."""
-        from wargame.engine.view import make_view
-
-        return make_view(self, seat)
+        return PlayerView(self, seat)
 
 
 _queue_key = operator.itemgetter(0, 1)
@@ -482,6 +477,3 @@ _queue_key = operator.itemgetter(0, 1)
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-
-from wargame.engine.view import PlayerView  # noqa: E402  (circular: view reads Game)

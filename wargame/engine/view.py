@@ -1,6 +1,6 @@
 """Per-seat views: the one way a seat, a bot, a hot-seat screen or a replay sees the game.
 
-`make_view` filters the game for one seat: another seat's secret moves (their news,
+`PlayerView` filters the game for one seat: another seat's secret moves (their news,
 their plays, their effect on `count()`/`played()`) and secret tracks stay out until they
 are revealed. The facilitator's view holds everything.
 """
@@ -136,15 +136,10 @@ class PlayerView:
         records = self._game.records[: self._n_records]
         if not 1 <= turn <= len(records):
             return []
-        out = []
-        for roll in records[turn - 1].rolls:
-            if roll.kind in {"move", "detect"} and roll.actor != self.seat and not self.is_facilitator:
-                move = self.deck.moves[self.deck.move_index[roll.key]]
-                shared = move.audience is not None and self.seat in move.audience
-                if move.secret and not shared and (turn, move.id) not in self._revealed:
-                    continue
-            out.append(roll)
-        return out
+        rec = records[turn - 1]
+        # A move's dice are as visible as its play (each rolled move resolved into a play).
+        plays = {p.move: p for p in rec.plays}
+        return [r for r in rec.rolls if r.kind not in {"move", "detect"} or self._visible(plays[r.key])]
 
     def changes_for_turn(self, turn: int) -> list[Change]:
         """Track changes (old -> new) of a resolved turn, without the tracks hidden from this seat."""
@@ -171,7 +166,3 @@ class PlayerView:
                     value = change.new
             out.append(value)
         return out
-
-
-def make_view(game: Game, seat: str) -> PlayerView:
-    return PlayerView(game, seat)
