@@ -6,8 +6,6 @@ its own. Nothing here imports textual, so everything the UI relies on is tested 
 
 from __future__ import annotations
 
-import json
-import random
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +17,15 @@ from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, Score
 from wargame.engine.state import FACILITATOR, Inject, NewsItem, Play, Roll, TurnRecord
 from wargame.engine.view import PlayerView
-from wargame.errors import SaveError, WargameError
+from wargame.errors import WargameError
+from wargame.saves.catalogue import (
+    SaveSummary,
+    describe_save,
+    latest_unfinished,
+    list_saves,
+    new_seed,
+    unused_path,
+)
 from wargame.saves.format import SaveModel
 from wargame.saves.store import (
     DEFAULT_SAVE_DIR,
@@ -141,25 +147,6 @@ class PendingRoll:
     label: str
     chance: float
     forced: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class SaveSummary:
-    """A save described cheaply (without validating it) for menus."""
-
-    path: Path
-    title: str
-    deck_id: str
-    turn: int
-    turns: int
-    ending: str | None
-    seats: dict[str, str]
-    facilitator: bool
-    modified: float
-
-    @property
-    def finished(self) -> bool:
-        return self.ending is not None
 
 
 @dataclass
@@ -609,65 +596,6 @@ def _common(lists: list[list[T]]) -> list[T]:
         return lists[0]
     others = [set(map(id, items)) for items in lists[1:]]
     return [x for x in lists[0] if all(id(x) in o for o in others)]
-
-
-def unused_path(path: Path) -> Path:
-    """`path`, or `path` with -2, -3, ... before its suffix: a new game never overwrites a save."""
-    candidate = path
-    n = 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
-
-
-def new_seed() -> int:
-    return random.SystemRandom().randrange(1, 1_000_000)
-
-
-def describe_save(path: Path) -> SaveSummary:
-    """Read the few fields a menu shows, without validating the whole save."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != "wargame-save":
-            raise ValueError
-        history = data.get("history") or []
-        ending = data.get("ending")
-        turns = int(data.get("turns", 0))
-        turn = len(history) + (0 if ending else 1)
-        return SaveSummary(
-            path=path,
-            title=str(data.get("title") or data.get("deck_id") or path.stem),
-            deck_id=str(data.get("deck_id", "")),
-            turn=min(turn, turns) if turns else turn,
-            turns=turns,
-            ending=ending,
-            seats={str(k): str(v) for k, v in (data.get("seats") or {}).items()},
-            facilitator=bool(data.get("facilitator")),
-            modified=path.stat().st_mtime,
-        )
-    except (OSError, ValueError, TypeError, AttributeError):
-        raise SaveError(f"{path}: not a wargame save") from None
-
-
-def list_saves(save_dir: Path, limit: int = 50) -> list[SaveSummary]:
-    """The saves in `save_dir`, newest first (files that are not saves are left out)."""
-    if not save_dir.is_dir():
-        return []
-    paths = [p for p in save_dir.glob("*.json") if p.is_file() and not p.name.startswith(".")]
-    paths.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    out = []
-    for p in paths[:limit]:
-        try:
-            out.append(describe_save(p))
-        except SaveError:
-            continue
-    return out
-
-
-def latest_unfinished(save_dir: Path) -> SaveSummary | None:
-    """The most recent save of a game that has not ended: what "continue" resumes."""
-    return next((s for s in list_saves(save_dir) if not s.finished), None)
 
 
 def seat_options(deck: CompiledDeck, actor: str) -> list[tuple[str, str]]:
