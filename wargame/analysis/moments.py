@@ -135,7 +135,7 @@ def key_moments(cp: Checkpoints, viewer: str = FACILITATOR, analysis: Analysis |
         out.append(Moment(turn, "ending", text + "."))
     if analysis is not None and may_see_odds(game, view):
         for tp in analysis.turning_points:
-            out.append(Moment(tp.turn, "turning-point", tp.text()))
+            out.append(Moment(tp.turn, "turning-point", tp.summary()))
     order = {"turning-point": 0, "threshold": 1, "reveal": 2, "swing": 3, "ending": 4}
     out.sort(key=lambda m: (m.turn, order.get(m.kind, 9)))
     return out
