@@ -78,6 +78,6 @@ def test_the_html_report_renders_its_charts_with_no_network(report_file: Path, t
     assert errors == []
     # Nothing in the file even points outside it (the page's CSP would also block it).
     text = report_file.read_text(encoding="utf-8")
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text, flags=re.I)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text, flags=re.IGNORECASE)
     assert "@import" not in text and "url(" not in text
     assert (tmp_path / "report.png").stat().st_size > 10_000

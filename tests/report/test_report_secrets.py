@@ -18,6 +18,7 @@ from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
+from wargame.engine.visibility import Viewer, knows_play
 from wargame.report.data import ODDS_WITHHELD, build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import md, render_markdown
@@ -54,7 +55,7 @@ def _needles(game: Game, seat: str) -> set[tuple[str, bool]]:
             labels.add(deck.slot_label(slot))
             needles.add(deck.slot_names[slot])
     for play in game.plays:
-        if play.known_to(seat) or (play.turn, play.move) in game.revealed_plays:
+        if knows_play(Viewer.seat(seat), play, game.revealed_plays, deck.actors):
             continue
         move = deck.moves[deck.move_index[play.move]]
         needles.add(move.name)
@@ -82,6 +83,7 @@ def _check(game: Game, seat: str) -> None:
             if row.actor != seat:
                 assert row.reasons == ()
     texts = [render_markdown(data), render_html(data)]
+    assert data.seed is None and all(f"seed {game.seed}" not in t for t in texts)  # the seed decides every roll
     for needle, whole in _needles(game, seat):
         for form in {needle, md(needle), html.escape(needle, quote=True)}:
             for text in texts:
@@ -165,7 +167,7 @@ def test_deck_text_cannot_change_the_reports_structure(tutorial: CompiledDeck) -
         assert len(widths) == 1, table
 
 
-@pytest.mark.parametrize("viewer", ["facilitator", "red", "blue"])
+@pytest.mark.parametrize("viewer", ["facilitator", "red", "blue", "public"])
 def test_every_viewer_gets_a_report(tutorial: CompiledDeck, viewer: str) -> None:
     game = play_game(tutorial, 5, {"red": "doctrine:bully", "blue": "doctrine:broker"})
     data = build_report(new_save(game, {"red": "human", "blue": "human"}), viewer)

@@ -18,7 +18,8 @@ from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import SeatSpec, make_bot
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.state import FACILITATOR, Play
+from wargame.engine.state import Play
+from wargame.engine.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
 
@@ -124,7 +125,8 @@ class ReportData:
     viewer: str
     viewer_label: str
     save_id: str
-    seed: int
+    seed: int | None
+    """The game's seed decides every roll: shown to the facilitator only."""
     created: str
     parent: str
     unit: str
@@ -175,35 +177,35 @@ def _roll_label(deck: CompiledDeck, kind: str, key: str, actor: str | None) -> s
 
 def build_report(
     save: SaveModel,
-    viewer: str = FACILITATOR,
+    viewer: Viewer | str = FACILITATOR,
     analysis: Analysis | None = None,
     whatifs: Sequence[WhatIf] = (),
     checkpoints: Checkpoints | None = None,
 ) -> ReportData:
-    """Everything the report shows, for `viewer` (an actor id or the facilitator).
+    """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
+    or `public`), all of it through the engine's visibility rules.
 
     Raises `WargameError` for an unknown viewer or a save that does not replay.
     """
     cp = checkpoints or Checkpoints(save)
     game = cp.game
     deck = game.deck
-    if viewer != FACILITATOR and viewer not in deck.actors:
-        raise WargameError(f"--seat: unknown seat '{viewer}' (actors: {', '.join(deck.actors)}, or facilitator)")
-    view = game.view(viewer)
+    try:
+        who = as_viewer(viewer, deck)
+    except WargameError as exc:
+        raise WargameError(f"--seat: {exc}") from None
+    view = game.view(who)
     unit = deck.model.deck.turn_name
     is_fac = view.is_facilitator
 
-    # When each secret play came to light (the first public reveal of it).
-    revealed_at: dict[tuple[str, str], int] = {}
-    for item in view.news:
-        if item.kind == "reveal" and item.actor and item.source:
-            revealed_at.setdefault((item.actor, item.source), item.turn)
+    # When each secret play this viewer knows of came to light, if it did.
+    revealed_at = {key: when for key, when in game.revealed_plays.items()}
 
     def move_name(play: Play) -> str:
         name = deck.moves[deck.move_index[play.move]].name
         if not play.secret:
             return name
-        when = revealed_at.get((play.actor, play.move))
+        when = revealed_at.get((play.turn, play.move))
         notes = [] if "(secret)" in name.lower() else ["secret"]
         if when is not None:
             notes.append(f"revealed in {unit} {when}")
@@ -305,10 +307,10 @@ def build_report(
         deck_title=deck.title,
         deck_id=deck.id,
         summary=deck.model.deck.summary,
-        viewer=viewer,
-        viewer_label="the facilitator (everything)" if is_fac else f"{deck.actor_name(viewer)} (only what this seat knew)",
+        viewer=who.name,
+        viewer_label=_viewer_label(who, deck),
         save_id=save.save_id,
-        seed=save.seed,
+        seed=save.seed if sees_seed(who) else None,
         created=save.created,
         parent=parent,
         unit=unit,
@@ -323,13 +325,22 @@ def build_report(
         ending=game.ending.title if game.ending else "",
         ending_text=(game.ending.text or "") if game.ending else "",
         scores=tuple(scores),
-        moments=tuple(key_moments(cp, viewer, analysis if show_odds else None)),
+        moments=tuple(key_moments(cp, who, analysis if show_odds else None)),
         analysis=analysis if show_odds else None,
         whatifs=tuple(whatifs) if show_odds else (),
         withheld=withheld,
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
     )
+
+
+def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:
+    if who.is_facilitator:
+        return "the facilitator (everything)"
+    if who.is_public:
+        return "the public (only what every seat knew)"
+    assert who.actor is not None
+    return f"{deck.actor_name(who.actor)} (only what this seat knew)"
 
 
 def _fmt(x: float) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, latest_cached
 from wargame.analysis.whatif import recorded_what_ifs
-from wargame.engine.state import FACILITATOR
+from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
 from wargame.report.data import build_report
 from wargame.report.html import render_html
@@ -49,7 +49,7 @@ def write_text_atomic(path: Path, text: str) -> Path:
 def export_report(
     save_path: str | Path,
     out_path: str | Path,
-    viewer: str = FACILITATOR,
+    viewer: Viewer | str = FACILITATOR,
     analysis: Analysis | None = None,
     *,
     force: bool = False,

@@ -56,7 +56,7 @@ def render_html(r: ReportData) -> str:
     add(f"<h1>After-action report: {e(r.title)}</h1>")
     meta = [
         f"Deck: {e(r.deck_title)} (<code>{e(r.deck_id)}</code>)",
-        f"save {e(r.save_id)}, created {e(r.created)}, seed {r.seed}",
+        f"save {e(r.save_id)}, created {e(r.created)}" + (f", seed {r.seed}" if r.seed is not None else ""),
         f"{r.turns_played} of {r.turns} {e(r.unit)}s played" + (", with a facilitator" if r.facilitated else ""),
     ]
     add(f'<p class="meta">{" · ".join(meta)}</p>')

@@ -34,7 +34,7 @@ def render_markdown(r: ReportData) -> str:
     add(f"# After-action report: {md(r.title)}")
     add("")
     add(f"- Deck: {md(r.deck_title)} (`{md(r.deck_id)}`)")
-    add(f"- Save: {md(r.save_id)}, created {md(r.created)}, seed {r.seed}")
+    add(f"- Save: {md(r.save_id)}, created {md(r.created)}" + (f", seed {r.seed}" if r.seed is not None else ""))
     if r.parent:
         add(f"- {md(r.parent)}")
     add(f"- Played: {r.turns_played} of {r.turns} {md(r.unit)}s" + (", with a facilitator" if r.facilitated else ""))
