@@ -178,7 +178,7 @@ def branch(save: str, turn: int, new: str, seats: str, force: bool) -> None:
 @click.command()
 @click.argument("save", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True, help="FILE.md or FILE.html.")
-@click.option("--seat", default="facilitator", show_default=True, help="Whose report: an actor id (only what that seat knew), or facilitator.")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose report: an actor id (only what that seat knew), public (what every seat knew), or facilitator.")
 @click.option("--rollouts", type=click.IntRange(1, 100_000), default=None, help="Include turning points from this many continuations per turn (cached beside the save).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)

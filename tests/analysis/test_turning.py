@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wargame.analysis import turning
 from wargame.analysis.cache import read_sidecar, sidecar_path
@@ -150,3 +152,12 @@ def test_bad_arguments_are_user_errors(save: SaveModel) -> None:
         analyse(save, rollouts=0)
     with pytest.raises(WargameError, match="jobs"):
         analyse(save, rollouts=5, jobs=0)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(game_seed=st.integers(0, 10_000), seed=st.integers(0, 2**31), rollouts=st.integers(5, 25))
+def test_analysis_never_depends_on_the_number_of_workers(tutorial: CompiledDeck, game_seed: int, seed: int, rollouts: int) -> None:
+    save = new_save(play_game(tutorial, game_seed, SEATS), SEATS)
+    one = analyse(save, rollouts=rollouts, jobs=1, seed=seed)
+    two = analyse(save, rollouts=rollouts, jobs=2, seed=seed)
+    assert one == two
