@@ -804,3 +804,41 @@ class _Lower:
         assert isinstance(stmt, ast.AugAssign)
         _kind, slot = self.target(stmt.target)
         return ChangeTrack(slot, 1 if isinstance(stmt.op, ast.Add) else -1, self.expr(stmt.value))
+
+
+def reads_of(node: Node | EffectNode) -> Reads:
+    """What an expression or effect in intermediate form reads (an effect: its value)."""
+    slots: set[int] = set()
+    flags: set[int] = set()
+    moves: set[str] = set()
+    revealed: set[str] = set()
+    events: set[str] = set()
+    turn = False
+    stack: list[Node | EffectNode] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Track):
+            slots.add(n.slot)
+        elif isinstance(n, Flag):
+            flags.add(n.slot)
+        elif isinstance(n, Clock):
+            turn = turn or n.which == "turn"
+        elif isinstance(n, Plays):
+            (revealed if n.fn == "revealed" else moves).add(n.move)
+        elif isinstance(n, Fired):
+            events.add(n.event)
+        elif isinstance(n, Not | Neg):
+            stack.append(n.operand)
+        elif isinstance(n, Logic | Compare):
+            stack.extend(n.operands)
+        elif isinstance(n, Func):
+            stack.extend(n.args)
+        elif isinstance(n, Arith):
+            stack += [n.left, n.right]
+        elif isinstance(n, IfElse):
+            stack += [n.test, n.body, n.orelse]
+        elif isinstance(n, SetTrack | ChangeTrack | SetFlag):
+            stack.append(n.value)
+    if not (slots or flags or moves or revealed or events or turn):
+        return NO_READS
+    return Reads(frozenset(slots), frozenset(flags), frozenset(moves), frozenset(revealed), frozenset(events), turn)
