@@ -8,6 +8,7 @@ know exists is never named and a track hidden from it is marked as such.
 
 from __future__ import annotations
 
+import math
 import re
 import weakref
 from collections import Counter
@@ -57,7 +58,7 @@ _FLIPPED: dict[CmpOp, CmpOp] = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=="
 
 def number(x: float) -> str:
     """`2`, `0.5`, `−1.25`: whole numbers without a point, at most three decimals."""
-    if x != x or x in {float("inf"), float("-inf")}:  # nan and inf: decks cannot write them, but stay total
+    if not math.isfinite(x):  # decks cannot write nan or inf, but stay total
         return str(x)
     text = str(int(x)) if float(x).is_integer() else f"{x:.3f}".rstrip("0").rstrip(".")
     return text.replace("-", MINUS)
