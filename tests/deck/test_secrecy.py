@@ -422,3 +422,15 @@ def test_secrecy_warnings_on_the_shipped_decks(decks: dict[str, CompiledDeck]) -
     message = where[f"moves[{index['counter-fire']}].chance"]
     assert "rok.covert (secret to South Korea)" in message and "North Korea, United States and China" in message
     assert all(w.line is not None and w.file == decks["korea-2022"].path for w in korea)
+
+
+def test_a_precondition_quoted_in_public_fizzle_news_must_not_name_a_secret_move() -> None:
+    # b knows of a-shared, so the rule lets its precondition read it; but with no
+    # requires_text, the public fizzle news would quote "played('a-shared')" to c.
+    extra = '\n[[moves]]\nid = "b-follow"\nactor = "b"\nname = "Follow up"\ncategory = "diplomatic"\nrequires = "played(\'a-shared\')"\n'
+    deck = deck_with(extra)
+    [warning] = [w for w in secrecy_warnings(deck) if w.where == "moves[3].requires"]
+    assert "names 'a-shared', a secret move United States cannot know of" in warning.message
+    assert warning.line == ISSUE_DECK.replace("{extra}", extra).splitlines().index("requires = \"played('a-shared')\"") + 1
+    with_text = deck_with(extra + 'requires_text = "Only after a word from South Korea."\n')
+    assert [w.where for w in secrecy_warnings(with_text)] == ["moves[2].chance"]

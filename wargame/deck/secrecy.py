@@ -65,13 +65,42 @@ def _checks(deck: CompiledDeck) -> list[tuple[PathT, Reads, list[str], str]]:
     return out
 
 
+def _named_in_fizzles(deck: CompiledDeck) -> list[tuple[PathT, str]]:
+    """Preconditions with no `requires_text`: their fizzle news quotes the expression, which
+    must then not name a secret move some seat in the news' audience cannot know of."""
+    out: list[tuple[PathT, str]] = []
+    for move, spec in zip(deck.moves, deck.model.moves, strict=True):
+        if spec.requires is None or spec.requires_text:
+            continue
+        seers = sorted(move.audience, key=deck.actors.index) if move.audience is not None else list(deck.actors)
+        for other_id in sorted(move.requires_reads.moves | move.requires_reads.revealed):
+            other = deck.moves[deck.move_index[other_id]]
+            if other.audience is None:
+                continue
+            blind = [deck.actor_name(a) for a in seers if a not in other.audience]
+            if blind:
+                out.append(((*_path(move.index), "requires"), (
+                    f"names '{other_id}', a secret move {_names(blind)} cannot know of, and the move has "
+                    "no requires_text: its fizzle news would quote the expression; write a requires_text"
+                )))
+    return out
+
+
+def _path(index: int) -> PathT:
+    return ("moves", index)
+
+
 def secrecy_warnings(deck: CompiledDeck) -> list[Problem]:
-    """Each expression whose result some seat sees while it reads what that seat cannot.
+    """Each expression whose result some seat sees while it reads what that seat cannot,
+    and each precondition whose quoted text would name a secret move to a seat.
 
     One problem per (field, hidden thing), naming the seats kept in the dark; in deck order.
     """
     index: LineIndex | None = None
     out: list[Problem] = []
+    for path, message in _named_in_fizzles(deck):
+        index = index or LineIndex(deck.source)
+        out.append(Problem(deck.path, index.line_of(path), format_path(path), message))
     for path, reads, seers, consequence in _checks(deck):
         if not reads.slots and not reads.moves:
             continue  # flags, events, turn and reveals are public
@@ -84,4 +113,4 @@ def secrecy_warnings(deck: CompiledDeck) -> list[Problem]:
                 index = LineIndex(deck.source)
             message = f"reads {_what(deck, hidden)}, which {_names(seats)} cannot see; {consequence}"
             out.append(Problem(deck.path, index.line_of(path), format_path(path), message))
-    return out
+    return sorted(out, key=lambda p: p.line or 0)
