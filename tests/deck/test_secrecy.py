@@ -308,7 +308,7 @@ def test_hidden_from_names_another_seats_secret_track(leak: CompiledDeck) -> Non
     assert hidden == Hidden("track", "a", "South Korea's covert work", slot=slot(leak, "a.covert"))
     assert depends_on([hidden]) == "depends on South Korea's covert work, hidden from you"
     assert leak.hidden_from("a", probe.chance_reads) == []  # its own track
-    assert [h.owner for h in leak.hidden_from(None, probe.chance_reads)] == ["a"]  # the public sees no secret
+    assert [h.owner for h in leak.hidden_from(None, probe.chance_reads)] == ["a"]  # the public sees no secret track
 
 
 def test_hidden_from_names_the_owner_of_secret_plays_never_the_move(leak: CompiledDeck) -> None:
@@ -321,6 +321,10 @@ def test_hidden_from_names_the_owner_of_secret_plays_never_the_move(leak: Compil
     assert [h.move for h in leak.hidden_from("c", reads)] == ["a-secret", "a-shared"]
     # Two secret moves of one actor read the same to a seat: said once.
     assert depends_on(leak.hidden_from("c", reads)) == "depends on whether South Korea played a secret move, hidden from you"
+    # The public sees what every seat sees: no secret move shared with only some of them.
+    assert [h.move for h in leak.hidden_from(None, reads)] == ["a-secret", "a-shared"]
+    shared_all = load_deck_text(ISSUE_DECK.replace("{extra}", "").replace('shared_with = ["b"]', 'shared_with = ["b", "c"]'), "leak.toml")
+    assert [h.move for h in shared_all.hidden_from(None, reads)] == ["a-secret"]
     # Reveals, flags, events and public tracks are seen by all.
     public = compile_expression("revealed('a-secret') and flags.alert and tension > 1", leak.scope, "bool").reads
     assert leak.hidden_from("c", public) == []

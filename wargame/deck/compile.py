@@ -283,8 +283,8 @@ class CompiledDeck:
     def hidden_from(self, actor: str | None, reads: Reads) -> list[Hidden]:
         """What in `reads` the seat `actor` cannot see: other actors' secret tracks, and the
         plays of secret moves neither its own nor shared with it. `actor=None` is the
-        public (a projector, an observer), who sees no secret. The facilitator sees all,
-        so never ask for it."""
+        public (a projector in the room), who sees what every seat sees. The facilitator
+        sees everything, so there is nothing to ask for it."""
         return hidden_reads(self.model, self.scope, self.slot_names, self.secret_slots, actor, reads)
 
     def compile_inject(self, effects: list[str]) -> list[Effect]:
@@ -314,7 +314,12 @@ def hidden_reads(
             out.append(Hidden("track", owner, phrase, slot=slot))
     for index in sorted(scope.moves[m] for m in reads.moves if m in scope.moves):
         move = deck.moves[index]
-        if move.visibility == Visibility.SECRET and move.actor != actor and (actor is None or actor not in move.shared_with):
+        if move.visibility != Visibility.SECRET:
+            continue
+        audience = {move.actor, *move.shared_with}
+        # The public sees what every seat sees: a secret move shared with all of them.
+        known = actor in audience if actor is not None else audience >= set(deck.actors)
+        if not known:
             out.append(Hidden("move", move.actor, f"whether {_who(deck, move.actor)} played a secret move", move=move.id))
     return out
 

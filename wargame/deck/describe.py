@@ -173,14 +173,18 @@ class Describer:
     def for_seat(cls, deck: CompiledDeck, seat: str | None) -> Describer:
         """What a seat may know from the deck alone: public moves, its own and those shared
         with it; tracks that are not another seat's secret; events that are not injects.
-        `seat=None` is the public. (A secret move that has been revealed is known too: the
-        visibility rules know which; pass them as predicates for that.)"""
+        `seat=None` is the public, who knows what every seat knows. A secret move that
+        has been revealed is known too: the visibility rules know which, so pass them as
+        predicates to `Describer(...)` for that."""
         moves = {m.id: m for m in deck.moves}
         events = {e.id: e for e in deck.events}
 
         def knows_move(move_id: str) -> bool:
             m = moves.get(move_id)
-            return m is not None and (m.audience is None or (seat is not None and seat in m.audience))
+            if m is None or m.audience is None:
+                return m is not None
+            # The public sees what every seat sees: a secret move shared with all of them.
+            return seat in m.audience if seat is not None else m.audience >= set(deck.actors)
 
         def knows_track(slot: int) -> bool:
             owner = deck.secret_slots.get(slot)
