@@ -15,7 +15,7 @@ from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.engine.game import Game, MoveOption, ObjectiveResult
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
+from wargame.engine.visibility import PUBLIC, Viewer
 
 
 def seat_label(spec: SeatSpec) -> str:
@@ -222,6 +222,25 @@ class ReadModel:
             if rec.ending is not None:
                 report.ending = next((e for e in [*deck.endings, deck.turn_limit_ending] if e.id == rec.ending), None)
         return report
+
+    def private_report(self, turn: int) -> TurnReport:
+        """What this viewer saw of a resolved turn that the public did not: its secret news,
+        its hidden rolls and its secret tracks' changes (a seat's private results)."""
+        mine = self.turn_report(turn)
+        public = self.peer(PUBLIC).turn_report(turn)
+        out = TurnReport(turn)
+        out.news = [n for n in mine.news if n not in public.news]
+        out.thresholds = [n for n in mine.thresholds if n not in public.thresholds]
+        out.rolls = [r for r in mine.rolls if r not in public.rolls]
+        out.changes = [c for c in mine.changes if c not in public.changes]
+        return out
+
+    def peer(self, who: Viewer | str) -> ReadModel:
+        """The read model of another viewer at the same moment of the same game."""
+        view = self.view
+        if view._n_records == len(self.game.records) and view.turn == self.game.state.turn:
+            return ReadModel(self.game, PlayerView(self.game, who))
+        return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state))
 
     def roll_line(self, roll: Roll) -> RollLine:
         deck = self.deck

@@ -225,6 +225,14 @@ def report_block(report: TurnReport, deck: CompiledDeck, show_audience: bool) ->
     return Content("\n").join(sections)
 
 
+def private_block(report: TurnReport, deck: CompiledDeck) -> Content:
+    """A seat's private results of a turn: its secret news, hidden dice and secret tracks."""
+    lines: list[Content] = [news_line(n, deck) for n in [*report.news, *report.thresholds]]
+    lines += [roll_line(r) for r in report.rolls]
+    lines += [change_line(c) for c in report.changes]
+    return Content("\n").join(lines)
+
+
 def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, height: int = 5) -> Content:
     """A small column chart of a track over the turns so far (start, then after each turn)."""
     blocks = " ▁▂▃▄▅▆▇█"
