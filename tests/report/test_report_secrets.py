@@ -18,7 +18,7 @@ from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
-from wargame.engine.visibility import Viewer, knows_play
+from wargame.engine.visibility import Viewer, hidden_inputs, knows_play, roll_reads
 from wargame.report.data import ODDS_WITHHELD, build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import md, render_markdown
@@ -82,6 +82,15 @@ def _check(game: Game, seat: str) -> None:
         for row in entry.orders:
             if row.actor != seat:
                 assert row.reasons == ()
+    # A chance computed from what the seat cannot see is not shown, nor is its draw.
+    view = game.view(seat)
+    for entry in data.timeline:
+        for roll, row in zip(view.rolls_for_turn(entry.turn), entry.rolls, strict=True):
+            reads = roll_reads(game.deck, roll)
+            if reads is not None and hidden_inputs(Viewer.seat(seat), game.deck, reads):
+                assert row.chance is None and row.draw is None and "hidden from you" in row.note
+            else:
+                assert row.chance == roll.chance and row.draw == roll.roll
     texts = [render_markdown(data), render_html(data)]
     assert data.seed is None and all(f"seed {game.seed}" not in t for t in texts)  # the seed decides every roll
     for needle, whole in _needles(game, seat):

@@ -651,7 +651,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         if question.turn is not None and question.turn > deck.deck.turns:
             c.add((*p, "turn"), f"turn {question.turn} is after the last turn ({deck.deck.turns})")
         when = c.expr(question.when, scope, "bool", (*p, "when")) if question.when else None
-        questions.append(CQuestion(question.text, question.turn, when))
+        questions.append(CQuestion(question.text, question.turn, when.fn if when is not None else None))
 
     if c.problems:
         return None, c.problems

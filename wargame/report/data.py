@@ -18,8 +18,16 @@ from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import SeatSpec, make_bot
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.state import Play
-from wargame.engine.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
+from wargame.deck.describe import depends_on
+from wargame.engine.state import Play, Roll
+from wargame.engine.visibility import (
+    FACILITATOR,
+    Viewer,
+    as_viewer,
+    hidden_inputs,
+    roll_reads,
+    sees_seed,
+)
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
 
@@ -55,10 +63,13 @@ class OrderRow:
 @dataclass(frozen=True)
 class RollRow:
     label: str
-    chance: float
-    draw: float
+    chance: float | None
+    """None when the chance read something hidden from the viewer (as is the draw then)."""
+    draw: float | None
     success: bool
     forced: bool
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
 
 
 @dataclass(frozen=True)
@@ -246,9 +257,7 @@ def build_report(
             else:
                 seen = tuple(move_name(p) for p in plays if p.actor == actor)
                 rows.append(OrderRow(actor, deck.actor_name(actor), seen, (), False))
-        rolls = tuple(
-            RollRow(_roll_label(deck, r.kind, r.key, r.actor), r.chance, r.roll, r.success, r.forced) for r in view.rolls_for_turn(t)
-        )
+        rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
         if is_fac:
             injects = []
             for inject in turn_model.injects:
@@ -332,6 +341,17 @@ def build_report(
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
     )
+
+
+def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
+    # A chance computed from what the viewer may not see is itself secret, and so is the
+    # draw beside it (the two together would give the chance away).
+    reads = roll_reads(deck, roll)
+    hidden = hidden_inputs(who, deck, reads) if reads is not None else []
+    label = _roll_label(deck, roll.kind, roll.key, roll.actor)
+    if hidden:
+        return RollRow(label, None, None, roll.success, roll.forced, depends_on(hidden))
+    return RollRow(label, roll.chance, roll.roll, roll.success, roll.forced)
 
 
 def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:
