@@ -26,6 +26,7 @@ from wargame.engine.visibility import (
     as_viewer,
     hidden_inputs,
     roll_reads,
+    sees_reason,
     sees_seed,
 )
 from wargame.errors import WargameError
@@ -55,7 +56,8 @@ class OrderRow:
     moves: tuple[str, ...]
     """Move names; a secret move carries "(secret)" or when it was revealed."""
     reasons: tuple[str, ...]
-    """The computer seat's stated reasons (only the viewer's own, or all for the facilitator)."""
+    """The computer seat's stated reasons: all of them to whoever sees its orders; to others,
+    those for plays they know of that read nothing hidden from them."""
     complete: bool
     """False when the viewer saw only the plays that came to light, not the orders."""
 
@@ -255,8 +257,22 @@ def build_report(
                     names.append(f"{move.name} (fizzled)" if resolved is None else move_name(resolved))
                 rows.append(OrderRow(actor, deck.actor_name(actor), tuple(names), tuple(known_reasons.get(actor, ())), True))
             else:
-                seen = tuple(move_name(p) for p in plays if p.actor == actor)
-                rows.append(OrderRow(actor, deck.actor_name(actor), seen, (), False))
+                # Others' orders only as far as their plays came to light, with a computer's
+                # reason for a known play where the visibility rules allow it.
+                seen_plays = [p for p in plays if p.actor == actor]
+                spec = save.seats.get(actor, "human")
+                why = dict(zip(rec.orders.get(actor, ()), rec.reasons.get(actor, ()), strict=False))
+                reasons = []
+                if spec not in {"", "human"}:
+                    for p in seen_plays:
+                        reason = why.get(p.move)
+                        if reason is None:
+                            continue
+                        if not sees_reason(who, deck, actor, spec, p.move, True):
+                            reason = f"{deck.moves[deck.move_index[p.move]].name}: its reasons weigh what is hidden from you"
+                        reasons.append(reason)
+                seen = tuple(move_name(p) for p in seen_plays)
+                rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
         rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
         if is_fac:
             injects = []
