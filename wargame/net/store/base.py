@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 from urllib.parse import urlsplit, urlunsplit
 
 from wargame.errors import WargameError
@@ -345,6 +345,11 @@ class Store(ABC):
         """``(exercise_id, role)`` for a code hash, or None if unknown or revoked."""
 
     @abstractmethod
+    def revoked_code(self, code_hash: str) -> tuple[str, str] | None:
+        """``(exercise_id, role)`` if this hash was a code that has since been revoked or
+        reissued (so a host can say "revoked" rather than "wrong code"), else None."""
+
+    @abstractmethod
     def codes(self, exercise_id: str) -> dict[str, str]:
         """The exercise's live codes: role -> code hash."""
 
@@ -376,7 +381,7 @@ class Store(ABC):
         """Release connections and wake any waiters; the store is unusable afterwards.
         Calling it twice is harmless."""
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
