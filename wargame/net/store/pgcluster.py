@@ -71,6 +71,19 @@ class PgCluster:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def create_schema(self, name: str, dbname: str = "postgres") -> str:
+        """Create an empty schema; returns a URL whose connections use only it.
+
+        Much faster than a database per test (CREATE DATABASE copies a template: ~1 s).
+        """
+        import psycopg
+
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"bad schema name {name!r}")
+        with psycopg.connect(self.url(dbname), autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'CREATE SCHEMA "{name}"')
+        return f"{self.url(dbname)}?options=-csearch_path%3D{name}"
+
     def stop(self) -> None:
         """Stop the server (fast: its data is thrown away) and delete the folder."""
         subprocess.run(

@@ -468,6 +468,7 @@ class PostgresStore(Store):
             except psycopg.Error:
                 self._listening.set()  # waiters fall back to SAFETY_WAKE_S re-reads
                 time.sleep(0.5)
+        self._listening.set()
 
     def _wake(self) -> None:
         with self._cond:
@@ -483,6 +484,8 @@ class PostgresStore(Store):
         self._listening.wait(CONNECT_TIMEOUT_S)
 
     def wait_for_event(self, exercise_id: str, after: int, timeout: float) -> list[StoreEvent]:
+        if self._closed:
+            raise StoreError(f"the store {self.url} is closed")
         self._ensure_listener()
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
