@@ -327,6 +327,26 @@ def test_wait_for_event_wakes_on_a_write_in_another_thread(store: Store, ex: str
     assert got == [2]
 
 
+def test_wait_for_event_sees_only_its_own_exercise(store: Store, ex: str) -> None:
+    other = new_id()
+    store.create_exercise(other, save_json(), {})
+    got: list[tuple[str, int]] = []
+    started = threading.Event()
+
+    def wait() -> None:
+        started.set()
+        got.extend((e.exercise_id, e.seq) for e in store.wait_for_event(ex, 1, timeout=60))
+
+    t = threading.Thread(target=wait)
+    t.start()
+    started.wait()
+    store.append_event(other, "elsewhere", {})
+    store.append_event(other, "elsewhere", {})
+    store.append_event(ex, "here", {})
+    t.join(timeout=60)
+    assert got == [(ex, 2)]
+
+
 def test_wait_for_event_wakes_on_a_write_in_another_process(store: Store, store_url: str, ex: str) -> None:
     proc = worker(store_url, "append", ex, "tick", 3)
     events = store.wait_for_event(ex, 1, timeout=60)

@@ -201,9 +201,9 @@ def check_id(exercise_id: str) -> str:
     return exercise_id
 
 
-def check_role(role: str) -> str:
+def check_role(role: str, what: str = "role name") -> str:
     if not isinstance(role, str) or not _ROLE.match(role):
-        raise StoreError(f"bad role name {role!r}: use 1-64 letters, digits, '_', '.' or '-'")
+        raise StoreError(f"bad {what} {role!r}: use 1-64 letters, digits, '_', '.' or '-'")
     return role
 
 

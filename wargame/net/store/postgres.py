@@ -125,7 +125,10 @@ class PostgresStore(Store):
         self._pool: Pool[Any] = Pool(self._connect, self._dispose)
         self._closed = False
         self._cond = threading.Condition()
-        self._gen = 0
+        # Per exercise, how many notices have arrived: a waiter re-reads only when its own
+        # exercise changed, so many exercises on one server do not wake every waiter.
+        self._gens: dict[str, int] = {}
+        self._gen_all = 0
         self._listener: threading.Thread | None = None
         self._listening = threading.Event()
         self._migrate(create)
@@ -337,7 +340,7 @@ class PostgresStore(Store):
     def submit_orders(
         self, exercise_id: str, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()
     ) -> None:
-        check_role(seat)
+        check_role(seat, "seat")
         o = json.dumps(check_lines("orders", orders))
         r = json.dumps(check_lines("reasons", reasons))
         at = self._clock()
@@ -429,7 +432,7 @@ class PostgresStore(Store):
     # -- events -------------------------------------------------------------------------
 
     def append_event(self, exercise_id: str, kind: str, payload: Mapping[str, Any]) -> int:
-        check_role(kind)
+        check_role(kind, "event kind")
         text = payload_json(payload)
         at = self._clock()
         with self._write() as conn:
@@ -465,17 +468,24 @@ class PostgresStore(Store):
                     self._listening.set()
                     self._wake()  # anything committed while we were not listening
                     while not self._closed:
-                        for _ in conn.notifies(timeout=0.25):
-                            self._wake()
+                        for notice in conn.notifies(timeout=0.25):
+                            self._wake(notice.payload.rpartition(":")[0])
             except psycopg.Error:
                 self._listening.set()  # waiters fall back to SAFETY_WAKE_S re-reads
                 time.sleep(0.5)
         self._listening.set()
 
-    def _wake(self) -> None:
+    def _wake(self, exercise_id: str | None = None) -> None:
+        """Wake the waiters on one exercise, or on all (None)."""
         with self._cond:
-            self._gen += 1
+            if exercise_id is None:
+                self._gen_all += 1
+            else:
+                self._gens[exercise_id] = self._gens.get(exercise_id, 0) + 1
             self._cond.notify_all()
+
+    def _seen(self, exercise_id: str) -> tuple[int, int]:
+        return self._gen_all, self._gens.get(exercise_id, 0)
 
     def _ensure_listener(self) -> None:
         with self._cond:
@@ -492,7 +502,7 @@ class PostgresStore(Store):
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
             with self._cond:
-                seen = self._gen
+                seen = self._seen(exercise_id)
             found = self.events(exercise_id, after)
             if found:
                 return found
@@ -500,8 +510,15 @@ class PostgresStore(Store):
             if remaining <= 0:
                 return []
             with self._cond:
-                if self._gen == seen:
-                    self._cond.wait(min(remaining, SAFETY_WAKE_S))
+                # Sleep until a notice (or a reconnect, or close), at most SAFETY_WAKE_S; a
+                # notice that came during the read is not slept through. Notices for other
+                # exercises wake us too, but only to go back to sleep without a read.
+                nap_end = time.monotonic() + min(remaining, SAFETY_WAKE_S)
+                while self._seen(exercise_id) == seen:
+                    nap = nap_end - time.monotonic()
+                    if nap <= 0:
+                        break
+                    self._cond.wait(nap)
 
     # -- lifetime -----------------------------------------------------------------------
 

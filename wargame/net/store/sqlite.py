@@ -331,7 +331,7 @@ class SqliteStore(Store):
     def submit_orders(
         self, exercise_id: str, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()
     ) -> None:
-        check_role(seat)
+        check_role(seat, "seat")
         o = json.dumps(check_lines("orders", orders))
         r = json.dumps(check_lines("reasons", reasons))
         at = _ts(self._clock())
@@ -420,7 +420,7 @@ class SqliteStore(Store):
     # -- events -------------------------------------------------------------------------
 
     def append_event(self, exercise_id: str, kind: str, payload: Mapping[str, Any]) -> int:
-        check_role(kind)
+        check_role(kind, "event kind")
         text = payload_json(payload)
         at = _ts(self._clock())
         with self._write() as conn:
