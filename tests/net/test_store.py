@@ -631,3 +631,20 @@ def test_two_postgresql_stores_share_one_database(pg_url: str) -> None:
         with pytest.raises(StaleWrite):
             a.put_save("shared", save_json(1), rev)
         assert [e.kind for e in a.wait_for_event("shared", 2, timeout=30)] == [EVENT_SAVE]
+
+
+def test_a_dropped_postgresql_connection_fails_once_then_reconnects(pg_url: str) -> None:
+    import psycopg
+
+    with open_store(pg_url) as s:
+        s.create_exercise("drop", save_json(), {})
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # the server drops every client
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+        try:
+            s.load_exercise("drop")  # may land on the dropped pooled connection
+        except StoreUnavailable as exc:
+            assert "\n" not in str(exc)
+        assert s.load_exercise("drop").revision == 1  # the broken connection was not reused
+        s.submit_orders("drop", 1, "us", ["x"])
+        assert s.pending_orders("drop", 1) == {"us": (["x"], [])}
