@@ -503,9 +503,9 @@ class PostgresStore(Store):
         while True:
             with self._cond:
                 seen = self._seen(exercise_id)
-            found = self.events(exercise_id, after)
-            if found:
-                return found
+            # One indexed read of the counter; the events only when there are new ones.
+            if self.last_event(exercise_id) > after:
+                return self.events(exercise_id, after)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []

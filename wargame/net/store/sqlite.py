@@ -448,9 +448,9 @@ class SqliteStore(Store):
         while True:
             with self._cond:
                 seen = self._gen[0]
-            found = self.events(exercise_id, after)
-            if found:
-                return found
+            # One indexed read of the counter; the events only when there are new ones.
+            if self.last_event(exercise_id) > after:
+                return self.events(exercise_id, after)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
