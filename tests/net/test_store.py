@@ -46,7 +46,7 @@ from wargame.net.store import (
     open_store,
     redact_url,
 )
-from wargame.saves.store import new_save, read_save, verify
+from wargame.saves.store import new_save, read_save, resume, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
@@ -541,6 +541,21 @@ def test_export_writes_an_ordinary_save_that_verifies(store: Store, played: str,
     with pytest.raises(UnknownExercise):
         export_save(store, "nope", tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_export_mid_turn_carries_the_sealed_orders(store: Store, played: str, tmp_path: Path) -> None:
+    store.create_exercise("class-2", played, {})
+    save = read_save(export_save(store, "class-2", tmp_path / "before.json"))
+    game = resume(save)
+    actor = next(a for a in sorted(save.seats) if game.available_moves(a))
+    move = game.available_moves(actor)[0].id
+    store.submit_orders("class-2", 4, actor, [], ["first thoughts"])
+    store.submit_orders("class-2", 4, "not-an-actor", ["x"])  # never lands in a save's pending
+    store.submit_orders("class-2", 4, actor, [move], ["on reflection"])  # the last seal counts
+    after = read_save(export_save(store, "class-2", tmp_path / "after.json"))
+    assert after.pending == {**save.pending, actor: [move]}
+    assert verify(after).ok
+    assert list(resume(after).orders[actor]) == [move]
 
 
 # -- opening stores ---------------------------------------------------------------------
