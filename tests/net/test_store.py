@@ -462,6 +462,39 @@ def test_a_killed_writer_loses_nothing_committed(store: Store, store_url: str, e
         assert s.pending_orders(ex, 1)["us"].orders == ["after the crash"]
 
 
+def test_a_writer_killed_inside_its_transaction_leaves_nothing_and_no_lock(
+    store: Store, store_url: str, ex: str
+) -> None:
+    store.submit_orders(ex, 1, "us", ["before"])
+    before = store.last_event(ex)
+    proc = worker(store_url, "hold", ex, "uncommitted", 0)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "holding\n"  # its write is done but not committed
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert store.last_event(ex) == before
+    assert "uncommitted" not in [e.kind for e in store.events(ex)]
+    store.submit_orders(ex, 1, "cn", ["after"])  # the lock it held died with it
+    assert store.pending_orders(ex, 1) == {"cn": (["after"], []), "us": (["before"], [])}
+    assert store.last_event(ex) == before + 1
+
+
+def test_a_writer_stuck_in_its_transaction_makes_others_give_up_with_a_message(
+    store: Store, store_url: str, ex: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backend_module(store), "LOCK_TIMEOUT_S", 0.5)
+    proc = worker(store_url, "hold", ex, "stuck", 0)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "holding\n"
+        with open_store(store_url) as other, pytest.raises(StoreUnavailable) as err:
+            other.submit_orders(ex, 1, "us", ["x"])
+        assert "another process" in str(err.value) and "\n" not in str(err.value)
+    finally:
+        proc.kill()
+        proc.wait()
+    store.submit_orders(ex, 1, "us", ["x"])
+
+
 def test_closing_a_store_wakes_its_waiters_with_an_error(store_url: str) -> None:
     s = open_store(store_url)
     s.create_exercise("w", save_json(), {})

@@ -49,6 +49,8 @@ from wargame.net.store.base import (
 SCHEMA_VERSION = 1
 CHANNEL = "wargame_store"
 CONNECT_TIMEOUT_S = 10
+LOCK_TIMEOUT_S = 30.0
+"""How long a write waits for another process's lock on the same exercise."""
 SAFETY_WAKE_S = 1.0
 """A waiter re-reads at least this often, in case the LISTEN connection dropped a notice."""
 _SCHEMA_LOCK = 0x77617267  # pg_advisory_xact_lock key: one process creates/migrates at a time
@@ -141,6 +143,11 @@ class PostgresStore(Store):
         if password:
             text = text.replace(password, "***")
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), type(exc).__name__)
+        if "lock timeout" in text:
+            return StoreUnavailable(
+                f"PostgreSQL store {self.url}: the exercise stayed locked by another process for "
+                f"{LOCK_TIMEOUT_S:g} s"
+            )
         if "password authentication failed" in text or "no password supplied" in text:
             return StoreUnavailable(
                 f"PostgreSQL at {self._where} refused the login for user {self._user!r} (wrong password?)"
@@ -157,7 +164,10 @@ class PostgresStore(Store):
         import psycopg
 
         try:
-            return psycopg.connect(self._dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+            # A host process stuck inside a transaction must not stall the others for ever.
+            conn.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'")
+            return conn
         except psycopg.Error as exc:
             raise self._unavailable(exc) from None
 
@@ -188,6 +198,11 @@ class PostgresStore(Store):
             yield conn
 
     def _migrate(self, create: bool) -> None:
+        with self._conn() as conn:  # the usual case needs no lock: already at this version
+            if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is not None:
+                row = conn.execute("SELECT version FROM schema_version").fetchone()
+                if row is not None and int(row[0]) == SCHEMA_VERSION:
+                    return
         with self._write() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
