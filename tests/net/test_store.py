@@ -529,7 +529,7 @@ def backend_module(store: Store) -> Any:
 def test_schema_is_versioned_and_migrations_run_once(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_store(store_url) as s:
         mod = backend_module(s)
-        assert s.schema_version() == mod.SCHEMA_VERSION == 1  # type: ignore[attr-defined]
+        assert s.schema_version() == mod.SCHEMA_VERSION == 1
         s.create_exercise("old", save_json(), {})
     ran: list[int] = []
 
@@ -540,10 +540,10 @@ def test_schema_is_versioned_and_migrations_run_once(store_url: str, monkeypatch
     monkeypatch.setattr(mod, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(mod.MIGRATIONS, 1, upgrade)
     with open_store(store_url) as s:
-        assert s.schema_version() == 2  # type: ignore[attr-defined]
+        assert s.schema_version() == 2
         assert s.load_exercise("old").revision == 1
     with open_store(store_url) as s:
-        assert s.schema_version() == 2  # type: ignore[attr-defined]
+        assert s.schema_version() == 2
     assert ran == [1]
     monkeypatch.setattr(mod, "SCHEMA_VERSION", 1)
     with pytest.raises(StoreUnavailable, match="schema version 2, newer than this wargame reads"):
@@ -640,6 +640,9 @@ def test_redact_url() -> None:
     assert redact_url("postgresql://ann:s3cret@db.example:5433/wg") == "postgresql://ann:***@db.example:5433/wg"
     assert redact_url("postgresql://ann@db/wg") == "postgresql://ann@db/wg"
     assert redact_url("sqlite:///x") == "sqlite:///x"
+    assert redact_url("postgresql://ann@db/wg?sslmode=require&password=s3cret") == (
+        "postgresql://ann@db/wg?sslmode=require&password=***")
+    assert redact_url("postgresql://ann:pw@db/wg?password=s3cret&x=1") == "postgresql://ann:***@db/wg?password=***&x=1"
 
 
 @pytest.mark.parametrize("damage, fragment", [

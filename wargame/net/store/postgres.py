@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -139,9 +140,11 @@ class PostgresStore(Store):
 
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         text = str(exc)
-        password = urlsplit(self._dsn).password
-        if password:
-            text = text.replace(password, "***")
+        parts = urlsplit(self._dsn)
+        in_query = re.search(r"(?:^|&)password=([^&]*)", parts.query)
+        for password in (parts.password, unquote(in_query.group(1)) if in_query else None):
+            if password:
+                text = text.replace(password, "***")
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), type(exc).__name__)
         if "lock timeout" in text:
             return StoreUnavailable(
