@@ -57,9 +57,9 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
         lines.append(f"  {deck.actor_name(actor)}")
         for m in moves:
             name = deck.moves[deck.move_index[m["move"]]].name
-            per = (lambda k: m[k] / s.games if s.games else 0.0)
-            fizzled = f"{per('fizzled'):6.2f}" if m["fizzled"] else f"{'-':>6}"
-            lines.append(f"    {name[:40]:<40}{per('ordered'):6.2f} {per('played'):6.2f} {fizzled}")
+            n = s.games or 1
+            fizzled = f"{m['fizzled'] / n:6.2f}" if m["fizzled"] else f"{'-':>6}"
+            lines.append(f"    {name[:40]:<40}{m['ordered'] / n:6.2f} {m['played'] / n:6.2f} {fizzled}")
     if s.events:
         lines.append("")
         lines.append("events: share of games in which each fired")
