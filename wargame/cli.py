@@ -285,6 +285,13 @@ def play(deck: str, save_dir: str) -> None:
     run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
 
 
+# Registered last: wargame.cli_deck builds on the helpers above.
+from wargame.cli_deck import deck, sweep
+
+cli.add_command(deck)
+cli.add_command(sweep)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="wargame", standalone_mode=True)

@@ -173,8 +173,8 @@ def sweep_text(deck: CompiledDeck, s: Sweep) -> str:
     cells = [f"{titles[e][:17]:>17}" for e in s.ending_ids]
     scores = [f"{(deck.model.actors[a].short or a)[:7]:>7}" for a in s.actors]
     lines = [
-        f"{deck.title}: {len(s.rows)} combination{'s' if len(s.rows) != 1 else ''} of doctrines, "
-        f"{s.games} games each, seed {s.seed}",
+        (f"{deck.title}: {len(s.rows)} combination{'s' if len(s.rows) != 1 else ''} of doctrines, "
+         f"{s.games} games each, seed {s.seed}"),
         "ending shares with 95% intervals; mean scores on the right",
         "",
         f"{head}  {' '.join(cells)}  |{' '.join(scores)}",

@@ -138,7 +138,7 @@ class _Eval:
             return TOP
         return self.expr(tree.body)
 
-    def expr(self, node: ast.AST) -> AV:  # noqa: C901 - one branch per node type
+    def expr(self, node: ast.AST) -> AV:
         r = self.reach
         if isinstance(node, ast.Constant):
             v = node.value
@@ -700,9 +700,9 @@ def _guards(tree: ast.AST) -> set[str]:
     `count('x') > 0`, `succeeded('x')`): its `since('x')` is then meant."""
     out: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"played", "count", "succeeded"}:
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                out.add(node.args[0].value)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"played", "count", "succeeded"}
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            out.add(node.args[0].value)
     return out
 
 
@@ -768,7 +768,7 @@ class _Probe:
     """A stand-in for the engine's state, enough for compiled deck closures to run on
     (the deck layer may not import the engine)."""
 
-    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "reveal_requests")
+    __slots__ = ("counts", "f", "fired", "last", "ordered", "reveal_requests", "revealed", "turn", "turns", "v", "wins")
 
     def __init__(self, deck: CompiledDeck) -> None:
         n = len(deck.moves)
