@@ -653,9 +653,9 @@ def check_since(c: Context) -> None:
                 if site.kind in {"requires", "when", "objective"} and not _true_unplayed(c, site.text, c.deck.scope.moves[move]):
                     continue  # e.g. a flag only that move sets also guards it
                 flagged.add(move)
+                fix = f"add `played('{move}') and ...` if that is not meant" if how.endswith("is true") else f"guard it with played('{move}')"
                 c.warn("since-unplayed", site.path,
-                       f"since('{move}') is {NEVER_SINCE} until '{move}' has been played, so {how} from the first turn; "
-                       f"add `played('{move}') and ...` if that is not meant")
+                       f"since('{move}') is {NEVER_SINCE} until '{move}' has been played, so {how} from the first turn; {fix}")
 
 
 def _true_unplayed(c: Context, text: str, move: int) -> bool:
