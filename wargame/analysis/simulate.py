@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +105,11 @@ class Tally:
         for i, count in enumerate(counts):
             if count:
                 moves[i] += count
+        # Counted by id in C (Counter over a flat list), then once per distinct move.
         ordered = self.ordered
         index = game.deck.move_index
-        for rec in game.records:
-            for orders in rec.orders.values():
-                for move_id in orders:
-                    ordered[index[move_id]] += 1
+        for move_id, n in Counter(chain.from_iterable([o for rec in game.records for o in rec.orders.values()])).items():
+            ordered[index[move_id]] += n
         for i, count in enumerate(game.state.fired):
             if count:
                 self.fired[i] += count
