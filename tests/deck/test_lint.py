@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_mutation import mutants  # tests/deck is on the path: the mutation strategy lives there
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.lint import CHECKS, LintWarning, lint_deck, reachable
 from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
+from wargame.errors import DeckError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "decks_lint"
@@ -145,3 +147,19 @@ def test_what_lint_says_cannot_happen_never_happens_in_a_game(which: int, seed: 
     never = _NEVER_ENDS[which]
     index = next((i for i, e in enumerate(deck.model.endings) if e.id == ending.id), None)
     assert f"endings[{index}].when" not in never
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_any_deck_that_loads_lints_without_crashing(data: st.DataObject) -> None:
+    # Lint reads whatever a valid deck may hold: every mutant of the shipped decks that
+    # still loads gets warnings (or none) with a line inside the file, never an exception.
+    name, text = data.draw(mutants())
+    try:
+        deck = load_deck_text(text.decode("utf-8"), f"{name}.toml")
+    except (DeckError, UnicodeDecodeError):
+        return
+    lines = text.count(b"\n") + 1
+    for w in lint_deck(deck):
+        assert w.message and w.code and w.file == f"{name}.toml"
+        assert w.line is None or 1 <= w.line <= lines
