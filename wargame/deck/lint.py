@@ -785,10 +785,14 @@ class _Probe:
         self.reveal_requests: list[int] = []
 
     def copy(self) -> _Probe:
+        """A copy for effects to change: effects write tracks, flags and reveal requests
+        only, so the play history is shared, not copied."""
         new = _Probe.__new__(_Probe)
         for name in _Probe.__slots__:
-            value = getattr(self, name)
-            setattr(new, name, list(value) if isinstance(value, list) else value)
+            setattr(new, name, getattr(self, name))
+        new.v = list(self.v)
+        new.f = list(self.f)
+        new.reveal_requests = []
         return new
 
 
@@ -796,12 +800,12 @@ SAMPLES = 600
 """States drawn per pair of events; seeded, so lint is deterministic."""
 
 
-def _samples(deck: CompiledDeck, reach: Reach, rng: random.Random, at: int | None) -> Iterator[_Probe]:
+def _samples(deck: CompiledDeck, reach: Reach, rng: random.Random, at: int | None, count: int = SAMPLES) -> Iterator[_Probe]:
     """Plausible states within the reachable ranges: the bounds, whole numbers between
     them and uniform draws, with random histories of the moves and events that can happen."""
     moves = sorted(reach.moves)
     events = sorted(reach.events)
-    for _ in range(SAMPLES):
+    for _ in range(count):
         s = _Probe(deck)
         s.turn = at if at is not None else rng.randint(1, deck.turns)
         for slot, (lo, hi) in enumerate(reach.slots):
@@ -826,6 +830,17 @@ def _samples(deck: CompiledDeck, reach: Reach, rng: random.Random, at: int | Non
         yield s
 
 
+def _pool(c: Context, at: int | None, count: int) -> list[_Probe]:
+    """Sampled states for turn `at` (any turn when None), drawn once per lint and shared
+    by every pair of events: drawing is the costly part."""
+    pools: dict[tuple[int | None, int], list[_Probe]] = c.cache.setdefault("samples", {})
+    key = (at, count)
+    if key not in pools:
+        rng = random.Random(20_221_103 + (at or 0))
+        pools[key] = list(_samples(c.deck, c.reach, rng, at, count))
+    return pools[key]
+
+
 def _triggers(event: CEvent, s: _Probe) -> bool:
     if event.at is not None and event.at != s.turn:
         return False
@@ -835,11 +850,12 @@ def _triggers(event: CEvent, s: _Probe) -> bool:
 def check_event_order(c: Context) -> None:
     deck = c.deck
     events = deck.events
-    rng = random.Random(20_221_103)
-    by_index = {w.source[1]: [] for w in c.writes if w.source[0] == "event"}  # type: dict[int, list[Write]]
+    by_index: dict[int, list[Write]] = {}
     for w in c.writes:
         if w.source[0] == "event":
-            by_index[w.source[1]].append(w)
+            by_index.setdefault(w.source[1], []).append(w)
+    # Pairs (A above B) where B's trigger reads something A writes, on a turn both can fire.
+    pairs: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
     for j, b in enumerate(events):
         if b.inject or b.when is None or j not in c.reach.events:
             continue
@@ -848,14 +864,20 @@ def check_event_order(c: Context) -> None:
             a = events[i]
             if a.inject or i not in c.reach.events:
                 continue
+            if a.at is not None and b.at is not None and a.at != b.at:
+                continue
             a_writes = {w.target for w in by_index.get(i, []) if w.target is not None}
             a_writes |= {("event", i)}  # firing A makes fired('a') true
             shared = sorted(b_reads & a_writes)
-            if not shared:
-                continue
-            if a.at is not None and b.at is not None and a.at != b.at:
-                continue
-            verdict = _compare(deck, c.reach, rng, a, b)
+            if shared:
+                pairs.setdefault(j, []).append((i, shared))
+    # A deck with thousands of events shares a fixed budget of sampled states.
+    samples = max(60, min(SAMPLES, 300_000 // max(1, sum(len(p) for p in pairs.values()))))
+    for j, candidates in pairs.items():
+        b = events[j]
+        for i, shared in candidates:
+            a = events[i]
+            verdict = _compare(a, b, _pool(c, b.at if b.at is not None else a.at, samples))
             if verdict is None:
                 continue
             names = ", ".join(_name(deck, x) for x in shared)
@@ -871,14 +893,14 @@ def check_event_order(c: Context) -> None:
             break  # one warning per event is enough to send the author to it
 
 
-def _compare(deck: CompiledDeck, reach: Reach, rng: random.Random, a: CEvent, b: CEvent) -> str | None:
+def _compare(a: CEvent, b: CEvent, states: list[_Probe]) -> str | None:
     """`cleared` when A always fires with B's trigger and always clears it; `order` when
     A's effects can change whether B fires on the same turn; None when neither was seen."""
     a_always = a.chance_const == 1.0 and (not a.once or (a.at is not None and a.at == b.at))
     b_held = 0
     cleared = True
     flipped = False
-    for s in _samples(deck, reach, rng, b.at if b.at is not None else a.at):
+    for s in states:
         before = _triggers(b, s)
         a_fires = _triggers(a, s)
         if not a_fires:
