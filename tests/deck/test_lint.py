@@ -62,7 +62,7 @@ def test_each_fixture_gets_exactly_the_warnings_its_lines_promise(path: Path) ->
 def test_every_kind_of_static_warning_has_a_fixture() -> None:
     codes = {code for path in STATIC for _line, code, _ in marks(path)}
     assert codes >= {
-        "move-never-legal", "event-never-fires", "ending-never-reached", "objective-never-met",
+        "move-never-legal", "move-never-succeeds", "event-never-fires", "ending-never-reached", "objective-never-met",
         "track-never-changes", "flag-never-changes", "effect-clamped", "actor-without-moves",
         "since-unplayed", "event-cleared-above", "event-order-dependence", "text-looks-like-template",
         "secret-move-public-change",
