@@ -109,7 +109,7 @@ def test_seats_and_turn_flow(tutorial: CompiledDeck) -> None:
 def test_shared_screen_audience(tutorial: CompiledDeck) -> None:
     two = Session.new(tutorial, {"red": "human", "blue": "human"}, seed=1, save_dir=None)
     assert two.shared_screen and two.viewer == PUBLIC
-    control = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=1, facilitator=True, save_dir=None)
+    control = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=1, facilitator=True, facilitator_pin="2468", save_dir=None)
     assert control.shared_screen and control.viewer.is_facilitator
 
 
@@ -146,7 +146,7 @@ def secret_game(tutorial: CompiledDeck) -> Session:
 
 
 def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -> None:
-    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=3, save_dir=None, facilitator=True)
+    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=3, save_dir=None, facilitator=True, facilitator_pin="2468")
     session.run_bots()
     session.submit("red", ["patrol"])
     session.resolve()
@@ -155,9 +155,12 @@ def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -
     move = tutorial.moves[tutorial.move_index[blue_order]]
     control = session.read(FACILITATOR).turn_report(1)
     assert control.reasons == [("Blue", move.name, reason.removeprefix(f"{move.name}: "))] and "broker" in reason
-    # The room and the seats do not read the computer's mind.
-    assert session.read(PUBLIC).turn_report(1).reasons == []
-    assert session.read("red").turn_report(1).reasons == []
+    # A public play's reason that reads nothing secret is explained to the seats and the room
+    # too (solo players learn why the computers chose).
+    shown = ("Blue", move.name, reason.removeprefix(f"{move.name}: "))
+    assert not move.secret
+    assert session.read(PUBLIC).turn_report(1).reasons == [shown]
+    assert session.read("red").turn_report(1).reasons == [shown]
 
 
 def test_public_report_hides_secret_moves(tutorial: CompiledDeck) -> None:

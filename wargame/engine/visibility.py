@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
-    from wargame.deck.compile import CompiledDeck
+    from wargame.deck.compile import CompiledDeck, Hidden
+    from wargame.deck.expr import Reads
     from wargame.engine.state import NewsItem, Play, Roll
 
 FACILITATOR = "facilitator"
@@ -137,6 +138,27 @@ def sees_roll(viewer: Viewer, roll: Roll, play_known: bool) -> bool:
     return True
 
 
+def hidden_inputs(viewer: Viewer, deck: CompiledDeck, reads: Reads) -> list[Hidden]:
+    """What a number computed from deck expressions (a chance, a weight) reads that `viewer`
+    may not see. Such a number is itself secret to that viewer: it would give the inputs
+    away. Empty for the facilitator; for the public, what not every seat sees."""
+    if viewer.is_facilitator:
+        return []
+    return deck.hidden_from(viewer.actor, reads)
+
+
+def roll_reads(deck: CompiledDeck, roll: Roll) -> Reads | None:
+    """The reads of the expression behind a roll's chance (None: a constant or unknown)."""
+    if roll.kind in {"move", "detect"}:
+        index = deck.move_index.get(roll.key)
+        if index is None:
+            return None
+        move = deck.moves[index]
+        return move.chance_reads if roll.kind == "move" else move.detection_reads
+    index = deck.event_index.get(roll.key)
+    return deck.events[index].chance_reads if index is not None else None
+
+
 def sees_orders(viewer: Viewer, actor: str) -> bool:
     """Sealed orders (and the computers' reasons for them): the seat's own, and all of them
     for the facilitator. Others learn of orders only through plays and news."""
@@ -144,9 +166,44 @@ def sees_orders(viewer: Viewer, actor: str) -> bool:
 
 
 def sees_reasons(viewer: Viewer, actor: str) -> bool:
-    """A computer seat's stated reasons read its own secrets, so they are as private as its
-    orders."""
+    """All of a seat's stated reasons, for every order (given or not): as private as its
+    orders. Others may see single reasons under `sees_reason`."""
     return sees_orders(viewer, actor)
+
+
+def reason_reads(deck: CompiledDeck, actor: str, seat: str, move_id: str) -> Reads | None:
+    """What a computer seat's stated reason for ordering `move_id` is computed from: its
+    doctrine's weight for that move, nothing for a random pick. A lookahead's estimates
+    draw on everything its actor knows, so they count as reading its secrets; None for a
+    seat whose reasons cannot be judged (a human, an agent)."""
+    from wargame.deck.expr import NO_READS, Reads
+
+    kind, _, arg = seat.partition(":")
+    if kind == "random":
+        return NO_READS
+    if kind == "doctrine":
+        doctrine = deck.doctrines.get(actor, {}).get(arg)
+        own = [m.id for m in deck.moves_by_actor.get(actor, [])]
+        if doctrine is None or move_id not in own:
+            return None
+        return doctrine.weight_reads[own.index(move_id)]
+    if kind == "lookahead":
+        secret_moves = frozenset(m.id for m in deck.moves_by_actor.get(actor, []) if m.secret)
+        own_slots = frozenset(slot for slot, owner in deck.secret_slots.items() if owner == actor)
+        return Reads(slots=own_slots, moves=secret_moves)
+    return None
+
+
+def sees_reason(viewer: Viewer, deck: CompiledDeck, actor: str, seat: str, move_id: str, play_known: bool) -> bool:
+    """One computer seat's reason for one order it gave: to whoever sees its orders; to
+    others once they know of the play, and only if the reason reads nothing hidden from them
+    (a reason quoting a secret track would give the value away)."""
+    if sees_orders(viewer, actor):
+        return True
+    if not play_known:
+        return False
+    reads = reason_reads(deck, actor, seat, move_id)
+    return reads is not None and not hidden_inputs(viewer, deck, reads)
 
 
 def sees_flags(viewer: Viewer) -> bool:
@@ -172,13 +229,17 @@ __all__ = [
     "PUBLIC",
     "Viewer",
     "as_viewer",
+    "hidden_inputs",
     "hidden_slots",
     "knew_of_play",
     "knows_play",
+    "roll_reads",
     "sees_flags",
     "sees_news",
     "sees_orders",
     "sees_pending",
+    "reason_reads",
+    "sees_reason",
     "sees_reasons",
     "sees_roll",
     "sees_seed",

@@ -7,15 +7,18 @@ now, or of a saved game before any of its turns; it holds no secrets its viewer 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
+from wargame.deck.describe import depends_on
 from wargame.engine.game import Game, MoveOption, ObjectiveResult
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
+from wargame.engine import visibility as vis
+from wargame.engine.visibility import PUBLIC, Viewer
 
 
 def seat_label(spec: SeatSpec) -> str:
@@ -50,8 +53,11 @@ class MoveChoice:
     """A move as a seat sees it on its order sheet, with its chance as far as the seat knows."""
 
     option: MoveOption
-    chance: float
-    """The move's chance of success now, computed on the seat's belief state."""
+    chance: float | None
+    """The move's chance of success now, computed on the seat's belief state; None when it
+    depends on something hidden from the seat (the number would give it away)."""
+    chance_note: str = ""
+    """Why the chance is not shown: `depends on South Korea's covert work, hidden from you`."""
 
     @property
     def move(self) -> CMove:
@@ -95,11 +101,14 @@ class RollLine:
     """A chance roll described for people."""
 
     label: str
-    chance: float
-    roll: float
+    chance: float | None
+    """None when the chance read something hidden from the viewer (as is the draw then)."""
+    roll: float | None
     success: bool
     forced: bool
     kind: str
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,15 +143,18 @@ class ReadModel:
     (for a past moment of a replayed game, see `PlayerView(game, who, upto=..., state=...)`).
     """
 
-    def __init__(self, game: Game, view: PlayerView) -> None:
+    def __init__(self, game: Game, view: PlayerView, seats: Mapping[str, str] | None = None) -> None:
+        """`seats`: who plays each actor (`human`, `doctrine:NAME`, ...), so the reasons of
+        computer seats can be shown to others where the visibility rules allow."""
         self.game = game
         self.view = view
         self.viewer: Viewer = view.viewer
         self.deck: CompiledDeck = game.deck
+        self.seats: dict[str, str] = dict(seats or {})
 
     @classmethod
-    def now(cls, game: Game, who: Viewer | str) -> ReadModel:
-        return cls(game, game.view(who))
+    def now(cls, game: Game, who: Viewer | str, seats: Mapping[str, str] | None = None) -> ReadModel:
+        return cls(game, game.view(who), seats)
 
     @property
     def turn(self) -> int:
@@ -209,12 +221,7 @@ class ReadModel:
         report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
         report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
         report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn)]
-        for actor, orders in view.orders.get(turn, {}).items():
-            why = view.reasons.get(turn, {}).get(actor, ())
-            for move_id, reason in zip(orders, why, strict=False):
-                move = deck.moves[deck.move_index[move_id]]
-                # Bots often open their reason with the move's name: say it once.
-                report.reasons.append((deck.actor_name(actor), move.name, reason.removeprefix(f"{move.name}: ")))
+        report.reasons = self._reasons(turn)
         records = self.game.records
         if 1 <= turn <= min(len(records), self.resolved):
             rec = records[turn - 1]
@@ -222,6 +229,52 @@ class ReadModel:
             if rec.ending is not None:
                 report.ending = next((e for e in [*deck.endings, deck.turn_limit_ending] if e.id == rec.ending), None)
         return report
+
+    def _reasons(self, turn: int) -> list[tuple[str, str, str]]:
+        """(actor, move, reason) for the orders of `turn` whose reasons this viewer may see:
+        a seat's own, every seat's for the facilitator, and others' computer seats' for
+        plays the viewer knows of when the reason reads nothing hidden from it."""
+        view, deck = self.view, self.deck
+        if not 1 <= turn <= self.resolved:
+            return []
+        rec = self.game.records[turn - 1]
+        known = {(p.actor, p.move) for p in view.plays if p.turn == turn}
+        out: list[tuple[str, str, str]] = []
+        for actor in deck.actors:
+            orders, why = rec.orders.get(actor, ()), rec.reasons.get(actor, ())
+            seat = self.seats.get(actor, "")
+            own = vis.sees_orders(self.viewer, actor)
+            if not orders and why and own:
+                out.append((deck.actor_name(actor), "no orders", why[0]))
+            for move_id, reason in zip(orders, why, strict=False):
+                move = deck.moves[deck.move_index[move_id]]
+                if not own:
+                    if seat in {"", "human"} or (actor, move_id) not in known:
+                        continue
+                    if not vis.sees_reason(self.viewer, deck, actor, seat, move_id, True):
+                        reason = "its reasons weigh what is hidden from you"
+                # Bots often open their reason with the move's name: say it once.
+                out.append((deck.actor_name(actor), move.name, reason.removeprefix(f"{move.name}: ")))
+        return out
+
+    def private_report(self, turn: int) -> TurnReport:
+        """What this viewer saw of a resolved turn that the public did not: its secret news,
+        its hidden rolls and its secret tracks' changes (a seat's private results)."""
+        mine = self.turn_report(turn)
+        public = self.peer(PUBLIC).turn_report(turn)
+        out = TurnReport(turn)
+        out.news = [n for n in mine.news if n not in public.news]
+        out.thresholds = [n for n in mine.thresholds if n not in public.thresholds]
+        out.rolls = [r for r in mine.rolls if r not in public.rolls]
+        out.changes = [c for c in mine.changes if c not in public.changes]
+        return out
+
+    def peer(self, who: Viewer | str) -> ReadModel:
+        """The read model of another viewer at the same moment of the same game."""
+        view = self.view
+        if view._n_records == len(self.game.records) and view.turn == self.game.state.turn:
+            return ReadModel(self.game, PlayerView(self.game, who), self.seats)
+        return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state), self.seats)
 
     def roll_line(self, roll: Roll) -> RollLine:
         deck = self.deck
@@ -232,6 +285,10 @@ class ReadModel:
                 label += " (detection)"
         else:
             label = self._event_names.get(roll.key, roll.key)
+        reads = vis.roll_reads(deck, roll)
+        hidden = vis.hidden_inputs(self.viewer, deck, reads) if reads is not None else []
+        if hidden:
+            return RollLine(label, None, None, roll.success, roll.forced, roll.kind, depends_on(hidden))
         return RollLine(label, roll.chance, roll.roll, roll.success, roll.forced, roll.kind)
 
     # -- a seat's own sheet --------------------------------------------------------------
@@ -248,12 +305,16 @@ class ReadModel:
         out = []
         for move in self.deck.moves_by_actor[seat]:
             reason = "the game is over" if self.view.over else self.game.unavailable_reason(move, belief, check_over=False)
+            option = MoveOption(move, not reason, reason)
             if move.chance_const is not None:
-                p = move.chance_const
-            else:
-                assert move.chance is not None
-                p = min(1.0, max(0.0, float(move.chance(belief))))
-            out.append(MoveChoice(MoveOption(move, not reason, reason), p))
+                out.append(MoveChoice(option, move.chance_const))
+                continue
+            hidden = vis.hidden_inputs(self.viewer, self.deck, move.chance_reads)
+            if hidden:
+                out.append(MoveChoice(option, None, depends_on(hidden)))
+                continue
+            assert move.chance is not None
+            out.append(MoveChoice(option, min(1.0, max(0.0, float(move.chance(belief))))))
         return out
 
     def objectives(self) -> list[ObjectiveResult]:
