@@ -21,6 +21,7 @@ from wargame.deck.compile import CEvent, CompiledDeck
 from wargame.deck.expr import NEVER_SINCE
 from wargame.deck.locate import LineIndex, Path, format_path
 from wargame.deck.schema import Visibility
+from wargame.deck.secrecy import secrecy_warnings
 from wargame.errors import Problem
 
 
@@ -923,6 +924,13 @@ def _compare(a: CEvent, b: CEvent, states: list[_Probe]) -> str | None:
     return "order" if flipped else None
 
 
+def check_secrecy(c: Context) -> None:
+    """Expressions whose result a seat sees while they read what it cannot (a chance
+    computed from another actor's secret track, ...): `wargame.deck.secrecy` decides."""
+    for p in secrecy_warnings(c.deck):
+        c.out.append(LintWarning("secret-input", p.file, p.line, p.where, p.message))
+
+
 # -- running -------------------------------------------------------------------------------------
 
 Check = Callable[[Context], None]
@@ -938,10 +946,10 @@ CHECKS: list[Check] = [
     check_event_order,
     check_templates,
     check_secret_effects,
+    check_secrecy,
 ]
-"""Every static check, in the order their warnings are listed. A check takes the
-`Context` and calls `Context.warn`. The secrecy check (expressions whose result a seat
-sees that read what it cannot: `wargame.deck.secrecy`) belongs in this list too."""
+"""Every static check. A check takes the `Context` and calls `Context.warn`; warnings
+are listed by line whatever the order here."""
 
 
 def lint_deck(deck: CompiledDeck, checks: list[Check] | None = None) -> list[LintWarning]:
