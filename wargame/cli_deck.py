@@ -117,7 +117,8 @@ def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: 
     wanted = parse_doctrines(chosen)
     combos = combinations(compiled, wanted)
     show = progress if progress is not None else sys.stderr.isatty()
-    with progress_bar(show, games * len(combos), f"{len(combos)} combinations") as tick:
+    label = f"{len(combos)} combination{'s' if len(combos) != 1 else ''}"
+    with progress_bar(show, games * len(combos), label) as tick:
         result = run(compiled, games, seed, wanted, jobs, turns, tick)
     if csv_path:
         try:

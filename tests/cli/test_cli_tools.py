@@ -184,3 +184,10 @@ def test_tasks_test_uses_every_core_unless_told() -> None:
     assert tasks._parallel(["tests/cli", "-x"]) == ["-n", "auto"]
     for chosen in (["-n", "2", "-p", "no:cacheprovider"], ["-n2"], ["--numprocesses=3"], ["-p", "no:xdist"], ["--pdb"]):
         assert tasks._parallel(chosen) == []
+
+
+def test_sweep_and_playtest_progress_bars_on_request() -> None:
+    result = run("sweep", "tutorial", "--games", "10", "--progress")
+    assert result.exit_code == 0 and "1 combination" in result.stderr
+    lint = run("deck", "lint", "tutorial", "--playtest", "10", "--progress")
+    assert lint.exit_code == 0 and "playtesting" in lint.stderr
