@@ -171,3 +171,4 @@ def test_cuba_with_hawks_on_both_sides_rarely_settles(decks: dict[str, CompiledD
     assert sum(endings[e] for e in SETTLEMENTS) <= 0.10 * GAMES, endings
     assert endings["war"] + endings["nuclear-exchange"] >= 0.80 * GAMES, endings
     assert endings["nuclear-exchange"] > 0, endings
+    assert played["air-strike"] >= 0.8 * GAMES, played  # the Chiefs bomb, as LeMay urged
