@@ -83,6 +83,11 @@ def secrecy_problems(deck: CompiledDeck) -> list[str]:
                 elif "=" in effect:
                     # Writing a secret track is no leak; what is written must not read one.
                     check(f"{where} {outcome}", effect.split("=", 1)[1], [None])
+    for event in model.events:
+        # An event's roll is shown to everyone with its probability. (Its trigger may read
+        # a secret: an event that fires is how a deck lets a secret out on purpose.)
+        if isinstance(event.chance, str):
+            check(f"event {event.id} chance", event.chance, [None])
     for actor_id, actor in model.actors.items():
         for name, doctrine in actor.doctrines.items():
             for move_id, weight in doctrine.weights.items():
