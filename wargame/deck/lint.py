@@ -965,7 +965,25 @@ def lint_deck(deck: CompiledDeck, checks: list[Check] | None = None) -> list[Lin
             seen.add(key)
             out.append(w)
     out.sort(key=lambda w: (w.line or 0, w.where, w.code))
-    return out
+    return [w for w in out if not allowed(deck.source, w)]
+
+
+_ALLOW = re.compile(r"#\s*lint:\s*allow\s+([\w, -]+)")
+
+
+def allowed(source: str, w: LintWarning) -> bool:
+    """Whether the deck's author acknowledged this warning: a `# lint: allow CODE` comment
+    on its line or on the line just above (like a linter's `noqa`), for a disclosure that
+    is meant, say. The reason belongs in the same comment."""
+    if not w.line:
+        return False
+    lines = source.splitlines()
+    for n in (w.line, w.line - 1):
+        if 1 <= n <= len(lines):
+            m = _ALLOW.search(lines[n - 1])
+            if m and w.code in {c.strip() for c in re.split(r"[,\s]+", m.group(1)) if c.strip()}:
+                return True
+    return False
 
 
 def _fmt(x: float) -> str:
