@@ -20,11 +20,11 @@ from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
 from wargame.saves.catalogue import (
     SaveSummary,
+    autosave_path,
     describe_save,
     latest_unfinished,
     list_saves,
     new_seed,
-    unused_path,
 )
 from wargame.saves.format import SaveModel
 from wargame.saves.store import (
@@ -278,7 +278,7 @@ class Session:
         game = Game(deck, seed, turns)
         path = None
         if save_dir is not None:
-            path = unused_path(Path(save_dir) / f"{deck.id}-seed{seed}.json")
+            path = autosave_path(save_dir, deck.id)  # no seed in the name; created exclusively
         session = cls(game, seats, facilitator=facilitator, save_path=path)
         session.autosave()
         return session

@@ -220,7 +220,7 @@ def test_replay_verify_names_the_turn_of_a_tampered_save(save: Path) -> None:
     save.write_text(json.dumps(data))
     result = run("replay", str(save), "--verify")
     assert result.exit_code != 0
-    assert "MISMATCH at turn 1" in result.stderr
+    assert result.stderr.startswith(f"{save}: MISMATCH: turn 1: state_hash differs: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
 
 
