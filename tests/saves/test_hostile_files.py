@@ -301,7 +301,7 @@ def test_autosave_names_hold_no_seed_and_are_created_exclusively(tmp_path: Path)
 
 
 def test_two_sessions_started_at_once_with_one_seed_get_two_files(tutorial: CompiledDeck, tmp_path: Path) -> None:
-    from wargame.session import Session
+    from wargame.play.control import Session
 
     a = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=77, save_dir=tmp_path)
     b = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=77, save_dir=tmp_path)

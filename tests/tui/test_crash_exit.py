@@ -8,8 +8,8 @@ import pytest
 from textual.app import App
 
 from wargame.deck.loader import load_deck
+from wargame.play.control import Session
 from wargame.saves.store import read_save
-from wargame.session import Session
 from wargame.tui.app import WargameApp, run_app, save_after_crash
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "decks" / "tutorial.toml"

@@ -68,6 +68,11 @@ def unused_path(path: Path) -> Path:
     return candidate
 
 
+def wall_clock() -> dt.datetime:
+    """The local time that autosave names carry (tests and snapshots replace it)."""
+    return dt.datetime.now()
+
+
 def autosave_path(save_dir: str | Path, deck_id: str, now: dt.datetime | None = None) -> Path:
     """A new, unused autosave file for a game of `deck_id`, created empty and exclusively.
 
@@ -82,7 +87,7 @@ def autosave_path(save_dir: str | Path, deck_id: str, now: dt.datetime | None = 
         from wargame.errors import SaveError
 
         raise SaveError(f"{folder}: cannot create the saves folder: {exc.strerror or exc}") from None
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or wall_clock()).strftime("%Y%m%d-%H%M%S")
     stem = f"{deck_id[:100]}-{stamp}"
     n = 1
     while True:

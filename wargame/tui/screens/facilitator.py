@@ -7,7 +7,6 @@ them); a mistake shows its message here and nothing is queued.
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from textual import on
@@ -21,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
-from wargame.session import Session
+from wargame.play.control import Session
 from wargame.tui.render import BAD, MUTED, WARN, heading, pending_roll_prompt
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
@@ -81,6 +80,11 @@ class FacilitatorScreen(GameScreen):
         return "; ".join(p for p in parts if p) or "flags.name = true"
 
     def on_mount(self) -> None:
+        tries = self.session.lock.unseen_failures()
+        if tries:
+            unit = self.session.deck.turn_name
+            when = ", ".join(f"{unit} {t}" for t in sorted(set(tries)))
+            self.notify(f"Someone entered a wrong facilitator PIN {len(tries)} time{'s' if len(tries) != 1 else ''} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
         self.refresh_view()
         self.query_one("#rolls" if self.session.ready else "#events", OptionList).focus()
 
@@ -121,7 +125,7 @@ class FacilitatorScreen(GameScreen):
         self.query_one("#queued", Static).update(Content("\n").join(queued) if queued else Content(""))
         resolve = self.query_one("#resolve", Button)
         resolve.disabled = not s.ready
-        unit = s.deck.model.deck.turn_name
+        unit = s.deck.turn_name
         resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
 
     @on(OptionList.OptionSelected, "#rolls")
@@ -144,7 +148,7 @@ class FacilitatorScreen(GameScreen):
             self._error(str(exc))
             return
         self._error("")
-        self.notify(f"Inject queued: it fires when the {self.session.deck.model.deck.turn_name} resolves.", markup=False)
+        self.notify(f"Inject queued: it fires when the {self.session.deck.turn_name} resolves.", markup=False)
         self.refresh_view()
 
     @on(Button.Pressed, "#fire-custom")
@@ -172,7 +176,7 @@ class FacilitatorScreen(GameScreen):
     def start_countdown(self) -> None:
         try:
             minutes = float(self.query_one("#minutes", Input).value)
-            self.session.countdown.start(minutes * 60, time.monotonic())
+            self.session.clock.start(minutes * 60)
         except (ValueError, WargameError):
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
@@ -182,7 +186,7 @@ class FacilitatorScreen(GameScreen):
 
     @on(Button.Pressed, "#countdown-stop")
     def stop_countdown(self) -> None:
-        self.session.countdown.stop()
+        self.session.clock.stop()
         self.refresh_view()
 
     @on(Button.Pressed, "#pause")
