@@ -195,7 +195,7 @@ def test_a_seed_may_be_huge_but_not_beyond_json_numbers(tutorial: CompiledDeck, 
 def test_pending_orders_keep_their_reasons_across_a_resume(tutorial: CompiledDeck, tmp_path: Path) -> None:
     game = Game(tutorial, 5)
     game.submit("blue", ["sanctions"], ["Sanctions: Red is isolated", "talks would look weak"])
-    path = write_save(new_save(game, {"red": "human", "blue": "doctrine:hawk"}), tmp_path / "mid-turn.json")
+    path = write_save(new_save(game, {"red": "human", "blue": "doctrine:broker"}), tmp_path / "mid-turn.json")
     assert json.loads(path.read_text())["pending_reasons"] == {"blue": ["Sanctions: Red is isolated", "talks would look weak"]}
     again = resume(read_save(path))
     assert again.orders == {"blue": ("sanctions",)}
@@ -316,3 +316,19 @@ def test_new_seeds_are_63_bit_and_random() -> None:
     seeds = {new_seed() for _ in range(64)}
     assert len(seeds) == 64 and all(1 <= s < 2**63 for s in seeds)
     assert max(seeds) > 2**40  # the old seeds never passed 1,000,000
+
+
+def test_computers_reasons_survive_continue(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    # Item 8: a computer seat decides, the app dies before the turn resolves, Continue.
+    from wargame.play.control import Session
+
+    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=8, save_dir=tmp_path)
+    decided = session.run_bots()
+    reasons = tuple(decided["blue"].reasons)
+    assert reasons  # the doctrine bot says why
+    assert session.save_path is not None
+    again = Session.resume(session.save_path)
+    assert again.game.orders == {"blue": tuple(decided["blue"].orders)}
+    assert again.game.reasons["blue"] == reasons
+    again.game.submit("red", [])
+    assert again.resolve().reasons["blue"] == reasons
