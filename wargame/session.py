@@ -54,6 +54,8 @@ def seat_label(spec: SeatSpec) -> str:
         return "Computer (random)"
     if spec.kind == "doctrine":
         return f"Computer (doctrine: {spec.arg})"
+    if spec.kind == "agent":
+        return f"Agent ({spec.arg})"
     return f"Computer (lookahead: {spec.arg or 'normal'})"
 
 
