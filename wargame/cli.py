@@ -241,6 +241,16 @@ def play(deck: str, save_dir: str) -> None:
     run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
 
 
+def _add_net_commands() -> None:
+    from wargame.cli_net import host, join  # the network commands live in their own module
+
+    cli.add_command(host)
+    cli.add_command(join)
+
+
+_add_net_commands()
+
+
 def main() -> None:
     try:
         cli.main(prog_name="wargame", standalone_mode=True)
