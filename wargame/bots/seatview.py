@@ -142,6 +142,8 @@ class SeatView(_Model):
     turn_name: str
     """`week`, `month`, ...: what a turn is called in this deck."""
     turn_label: str
+    turn_labels: list[str]
+    """The label of every turn, first to last (`Week 1 of 6 · 3 January 2022`, ...)."""
     over: bool
     ending: EndingInfo | None
     actors: list[ActorInfo]
@@ -255,6 +257,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
         turns=view.turns,
         turn_name=deck.model.deck.turn_name,
         turn_label=turn_label(view),
+        turn_labels=[turn_label(view, t) for t in range(1, view.turns + 1)],
         over=view.over,
         ending=ending,
         actors=[ActorInfo(id=a, name=deck.actor_name(a), short=deck.model.actors[a].short or deck.actor_name(a)) for a in deck.actors],
