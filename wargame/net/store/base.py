@@ -412,7 +412,8 @@ def open_store(url: str | Path | None = None, *, clock: Clock = utc_now) -> Stor
     if scheme == "sqlite":
         from wargame.net.store.sqlite import SqliteStore
 
-        rest = text.split("://", 1)[1]
+        # sqlite:///abs/path is /abs/path; SQLAlchemy's sqlite:////abs/path means the same.
+        rest = re.sub(r"^/+", "/", text.split("://", 1)[1])
         return SqliteStore(Path(rest) if rest else DEFAULT_STORE_PATH, clock=clock)
     if scheme in {"postgresql", "postgres"}:
         from wargame.net.store.postgres import PostgresStore

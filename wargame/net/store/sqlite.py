@@ -119,7 +119,7 @@ class SqliteStore(Store):
 
     def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
         self.path = path
-        self.url = f"sqlite:///{path}" if path.is_absolute() else f"sqlite://{path}"
+        self.url = f"sqlite://{path}"  # sqlite:///abs/path or sqlite://relative/path
         self._clock = clock
         if path.is_dir():
             raise StoreUnavailable(f"{path}: is a directory, not a store file")
