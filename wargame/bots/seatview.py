@@ -246,7 +246,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
         )
     ending = None
     if view.ending is not None:
-        e = next(x for x in deck.endings if x.id == view.ending)
+        e = next(x for x in [*deck.endings, deck.turn_limit_ending] if x.id == view.ending)
         ending = EndingInfo(id=e.id, title=e.title, text=e.text)
     actor = deck.model.actors[seat]
     return SeatView(

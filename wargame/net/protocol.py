@@ -152,11 +152,14 @@ def parse_message(raw: str | bytes | dict[str, Any]) -> ClientMessage:
     except ValidationError as exc:
         err = exc.errors()[0]
         kind = data.get("type")
-        where = ".".join(str(p) for p in err["loc"] if p != kind)
+        loc = list(err["loc"])
+        if loc and loc[0] == kind:  # the union's tag comes first; the field follows
+            loc = loc[1:]
+        where = ".".join(str(p) for p in loc)
         what = f"{kind}: " if isinstance(kind, str) and len(kind) < 40 else ""
         if err["type"] == "union_tag_invalid":
-            return_text = f"unknown message type {kind!r}" if isinstance(kind, str) and len(kind) < 40 else "unknown message type"
-            raise ProtocolError(return_text) from None
+            shown = f" {kind!r}" if isinstance(kind, str) and len(kind) < 40 else ""
+            raise ProtocolError(f"unknown message type{shown}") from None
         if err["type"] == "union_tag_not_found":
             raise ProtocolError("message has no \"type\"") from None
         raise ProtocolError(f"{what}{where + ': ' if where else ''}{err['msg']}") from None

@@ -76,8 +76,8 @@ class Host:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.sends = 0
         """Messages sent (for benchmarks and tests)."""
-        self.sent_log: list[tuple[str, str]] | None = None
-        """When a list: every (role, message text) sent, for the secrecy tests."""
+        self.on_send: Callable[[str, str], None] | None = None
+        """Called with (role, message text) before each message goes out (the secrecy tests)."""
         exercise.listeners.append(self._on_change)
 
     # -- reacting to changes -------------------------------------------------------------
@@ -143,8 +143,8 @@ class Host:
 
     async def _send(self, conn: Connection, message: dict[str, Any]) -> None:
         text = json.dumps(message, separators=(",", ":"))
-        if self.sent_log is not None:
-            self.sent_log.append((conn.role.name, text))
+        if self.on_send is not None:
+            self.on_send(conn.role.name, text)
         self.sends += 1
         await conn.ws.send_str(text)
 
