@@ -133,7 +133,7 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
     write_save(save, path)
     if not quiet:
         for rec in game.records:
-            click.echo(f"-- {compiled.model.deck.turn_name} {rec.turn}")
+            click.echo(f"-- {compiled.turn_name} {rec.turn}")
             for item in rec.news:
                 secret = " [secret]" if item.audience is not None else ""
                 click.echo(f"   {item.text}{secret}")
@@ -218,7 +218,7 @@ def replay(save: str, verify: bool, seat: str) -> None:
     if seat != FACILITATOR and seat not in game.deck.actors:
         raise WargameError(f"--seat: unknown seat '{seat}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
     view = game.view(seat)
-    unit = game.deck.model.deck.turn_name
+    unit = game.deck.turn_name
     for rec in game.records:
         click.echo(f"-- {unit} {rec.turn}")
         for actor, orders in view.orders.get(rec.turn, {}).items():

@@ -14,8 +14,8 @@ import pytest
 from textual.widgets import Input, OptionList
 from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle
 
+from wargame.play.control import Session
 from wargame.saves.store import read_save, verify
-from wargame.session import Session
 from wargame.tui.app import WargameApp
 
 
@@ -200,11 +200,11 @@ async def test_facilitator_inject_written_on_the_spot_is_checked(tmp_path: Path)
         app.screen.query_one("#events", OptionList).focus()  # letters typed in a field are text
         await pilot.press("p")  # pause the room
         await pilot.pause()
-        assert screen_name(app) == "PauseScreen" and app.session.paused
+        assert screen_name(app) == "PauseScreen" and app.session.clock.paused
         assert "Paused by the facilitator" in screen_text(app)
         await pilot.press("p")
         await pilot.pause()
-        assert not app.session.paused
+        assert not app.session.clock.paused
         await pilot.press("r")  # Red has not given orders yet: nothing resolves
         await pilot.pause()
         assert app.session.turn == 1 and screen_name(app) == "FacilitatorScreen"
@@ -222,17 +222,17 @@ async def test_countdown_warns_the_seats(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         session = app.session
-        assert session is not None and session.countdown.active
+        assert session is not None and session.clock.countdown.active
         await pilot.press("escape", "enter")  # back to the curtain, then Red's orders
         await pilot.pause()
         assert "2:00 left" in screen_text(app) or "1:59 left" in screen_text(app)
         # Jump the clock to the last minute: the seat is warned once.
-        session.countdown.deadline = time.monotonic() + 59
+        session.clock.countdown.deadline = time.monotonic() + 59
         app.tick()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert messages.count("One minute left to give orders.") == 1
-        session.countdown.deadline = time.monotonic() - 1
+        session.clock.countdown.deadline = time.monotonic() - 1
         app.tick()
         app.tick()
         await pilot.pause()
@@ -450,7 +450,8 @@ async def test_orders_by_mouse(tmp_path: Path) -> None:
 async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    import wargame.session
+    import wargame.play.control
+
     from wargame.bots.base import Decision, RandomBot
 
     release = threading.Event()
@@ -460,7 +461,7 @@ async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path
             release.wait(10)
             return Decision(("sanctions",), ("Slow but sure.",))
 
-    monkeypatch.setattr(wargame.session, "make_bot", lambda spec, deck, actor, seed: SlowBot(seed))
+    monkeypatch.setattr(wargame.play.control, "make_bot", lambda spec, deck, actor, seed: SlowBot(seed))
     app = make_app(tmp_path / "saves")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("n")  # the default seats: Red human, Blue a computer

@@ -19,7 +19,7 @@ def _num(x: float) -> str:
 
 def summary_text(deck: CompiledDeck, s: Summary) -> str:
     titles = {e.id: e.title for e in (*deck.endings, deck.turn_limit_ending)}
-    unit = deck.model.deck.turn_name
+    unit = deck.turn_name
     lines = [f"{deck.title}: {s.games} games, seed {s.seed}, {s.mean_turns:.1f} {unit}s on average"]
     lines.append("seats: " + ", ".join(f"{a}={spec}" for a, spec in s.seats.items()))
     lines.append("")

@@ -145,7 +145,7 @@ def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
     except SyntaxError:
         return []
     scope = deck.scope
-    unit = deck.model.deck.turn_name
+    unit = deck.turn_name
     facts: list[Fact] = []
     seen: set[tuple[str, ...]] = set()
     for node in ast.walk(tree):

@@ -87,7 +87,7 @@ class _Policy:
 
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine | None) -> None:
         self.actor = actor
-        self.allowed = deck.model.actors[actor].orders_per_turn
+        self.allowed = deck.orders_per_turn(actor)
         self.doctrine = doctrine
         own = deck.moves_by_actor[actor]
         self.weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)} if doctrine else {}

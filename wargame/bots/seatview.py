@@ -169,7 +169,7 @@ def turn_label(view: PlayerView, turn: int | None = None) -> str:
     """`Week 3 of 6 · 2022-01-17`, as the terminal screens write it."""
     deck = view.deck
     turn = view.turn if turn is None else turn
-    name = deck.model.deck.turn_name
+    name = deck.turn_name
     text = f"{name[:1].upper()}{name[1:]} {turn} of {view.turns}"
     date = deck.turn_date(turn)
     if date is None:
@@ -210,13 +210,11 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
     hidden = view.hidden_slots
     tracks = []
     for slot, name in enumerate(deck.slot_names):
-        owner, _, track = name.rpartition(".")
-        spec = deck.model.actor_tracks[track] if owner else deck.model.tracks[name]
         tracks.append(
             TrackInfo(
-                name=name, label=spec.label, owner=owner or None, value=None if slot in hidden else belief.v[slot],
+                name=name, label=deck.track_label(slot), owner=deck.slot_owner(slot), value=None if slot in hidden else belief.v[slot],
                 lo=deck.lo[slot], hi=deck.hi[slot], thresholds=list(deck.thresholds.get(slot, ())),
-                secret=slot in deck.secret_slots, description=spec.description, history=view.history(name),
+                secret=slot in deck.secret_slots, description=deck.slot_description(slot), history=view.history(name),
             )
         )
     names = {e.id: e.name for e in deck.events}
@@ -248,20 +246,19 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
     if view.ending is not None:
         e = next(x for x in [*deck.endings, deck.turn_limit_ending] if x.id == view.ending)
         ending = EndingInfo(id=e.id, title=e.title, text=e.text)
-    actor = deck.model.actors[seat]
     return SeatView(
         seat=seat,
         seat_name=deck.actor_name(seat),
         title=deck.title,
         turn=view.turn,
         turns=view.turns,
-        turn_name=deck.model.deck.turn_name,
+        turn_name=deck.turn_name,
         turn_label=turn_label(view),
         turn_labels=[turn_label(view, t) for t in range(1, view.turns + 1)],
         over=view.over,
         ending=ending,
-        actors=[ActorInfo(id=a, name=deck.actor_name(a), short=deck.model.actors[a].short or deck.actor_name(a)) for a in deck.actors],
-        brief=actor.brief or "",
+        actors=[ActorInfo(id=a, name=deck.actor_name(a), short=deck.actor_short(a)) for a in deck.actors],
+        brief=deck.actor_brief(seat) or "",
         allowed=allowed,
         moves=moves,
         objectives=[ObjectiveInfo(text=o.text, points=o.points, met=bool(o.when(belief))) for o in deck.objectives[seat]],

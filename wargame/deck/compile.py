@@ -139,6 +139,44 @@ class CompiledDeck:
     def turns(self) -> int:
         return self.model.deck.turns
 
+    @property
+    def turn_name(self) -> str:
+        """What a turn is called in this deck: `month`, `week`, `day`, ..."""
+        return self.model.deck.turn_name
+
+    @property
+    def summary(self) -> str:
+        return self.model.deck.summary.strip()
+
+    def orders_per_turn(self, actor: str) -> int:
+        return self.model.actors[actor].orders_per_turn
+
+    def actor_short(self, actor: str) -> str:
+        """The actor's short name for narrow places (its full name when it has none)."""
+        return self.model.actors[actor].short or self.actor_name(actor)
+
+    def actor_brief(self, actor: str) -> str:
+        return self.model.actors[actor].brief
+
+    def track_label(self, slot: int) -> str:
+        """The label of the track in `slot`, without its actor's name."""
+        name = self.slot_names[slot]
+        if "." in name:
+            return self.model.actor_tracks[name.split(".", 1)[1]].label
+        return self.model.tracks[name].label
+
+    def slot_description(self, slot: int) -> str:
+        """The deck's description of the track in `slot` (empty when it has none)."""
+        name = self.slot_names[slot]
+        if "." in name:
+            return self.model.actor_tracks[name.split(".", 1)[1]].description
+        return self.model.tracks[name].description
+
+    def slot_owner(self, slot: int) -> str | None:
+        """The actor of an actor track; None for a global track."""
+        name = self.slot_names[slot]
+        return name.split(".", 1)[0] if "." in name else None
+
     def turn_date(self, turn: int) -> dt.date | None:
         """The calendar date a turn starts on, when the deck has a start date and a
         calendar turn name (day, week, month, quarter, year)."""

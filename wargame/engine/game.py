@@ -23,6 +23,7 @@ from wargame.engine.state import (
     TurnRecord,
 )
 from wargame.engine.view import PlayerView
+from wargame.engine.visibility import Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
 
 
@@ -80,7 +81,9 @@ class Game:
         self.records: list[TurnRecord] = []
         self.news: list[NewsItem] = []
         self.plays: list[Play] = []
-        self.revealed_plays: set[tuple[int, str]] = set()
+        self.revealed_plays: dict[tuple[int, str], int] = {}
+        """(turn played, move id) of each revealed secret play, to the turn it was revealed."""
+        self._queued: list[tuple[tuple[int, int], int, CMove]] = []
         self.ending: CEnding | None = None
         self.orders: dict[str, tuple[str, ...]] = {}
         self.reasons: dict[str, tuple[str, ...]] = {}
@@ -117,15 +120,18 @@ class Game:
         """Seats that have not submitted orders for this turn yet."""
         return [a for a in self.deck.actors if a not in self.orders]
 
-    def _unavailable(self, move: CMove, state: State) -> str:
-        if self.ending is not None:
+    def unavailable_reason(self, move: CMove, state: State, *, check_over: bool = True) -> str:
+        """Why `move` may not be ordered in `state`, in a player's words; empty when it may.
+
+        `check_over=False` judges a past moment of the game (when it was not yet over)."""
+        if check_over and self.ending is not None:
             return "the game is over"
         if move.once and state.counts[move.index]:
             return "already played (once per game)"
         last = state.last[move.index]
         if move.cooldown and last >= 0 and state.turn - last <= move.cooldown:
             wait = last + move.cooldown + 1 - state.turn
-            unit = self.deck.model.deck.turn_name
+            unit = self.deck.turn_name
             return f"cooling down: available again in {wait} {unit}{'s' if wait != 1 else ''}"
         if move.requires is not None and not move.requires(state):
             return move.requires_text
@@ -137,7 +143,7 @@ class Game:
             raise WargameError(f"unknown actor '{actor}'")
         out = []
         for move in self.deck.moves_by_actor[actor]:
-            reason = self._unavailable(move, self.state)
+            reason = self.unavailable_reason(move, self.state)
             out.append(MoveOption(move, not reason, reason))
         return out
 
@@ -162,7 +168,7 @@ class Game:
         return out
 
     def orders_allowed(self, actor: str) -> int:
-        return self.deck.model.actors[actor].orders_per_turn
+        return self.deck.orders_per_turn(actor)
 
     # -- input -----------------------------------------------------------------------
     def submit(self, actor: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:
@@ -183,7 +189,7 @@ class Game:
             move = self.deck.moves[index]
             if move.actor != actor:
                 raise IllegalOrderError(f"'{move_id}' is a move of {self.deck.actor_name(move.actor)}, not of {self.deck.actor_name(actor)}")
-            why = self._unavailable(move, self.state)
+            why = self.unavailable_reason(move, self.state)
             if why:
                 raise IllegalOrderError(f"{move.name} is not available: {why}")
         self.orders[actor] = tuple(orders)
@@ -284,55 +290,26 @@ class Game:
         if missing:
             names = ", ".join(self.deck.actor_name(a) for a in missing)
             raise WargameError(f"waiting for orders from {names}")
-        deck = self.deck
         s = self.state
         turn = s.turn
         rng = random.Random(turn_seed(self.seed, turn))
         rec = TurnRecord(
             turn=turn,
-            orders={a: self.orders[a] for a in deck.actors},
-            reasons={a: self.reasons.get(a, ()) for a in deck.actors},
+            orders={a: self.orders[a] for a in self.deck.actors},
+            reasons={a: self.reasons.get(a, ()) for a in self.deck.actors},
             injects=tuple(self.injects),
             overrides=dict(self.overrides),
         )
         log = self.log
         v0 = list(s.v) if log else s.v
         f0 = list(s.f) if log else s.f
-        queue: list[tuple[tuple[int, int], int, CMove]] = []
-        ordered = s.ordered
-        for actor in deck.actors:
-            for pos, move_id in enumerate(rec.orders[actor]):
-                move = deck.moves[deck.move_index[move_id]]
-                ordered[move.index] = True
-                queue.append((move.order_key, pos, move))
-        queue.sort(key=_queue_key)
-        for _key, _pos, move in queue:
-            self._resolve_move(move, rng, rec)
-        if s.reveal_requests:
-            self._reveal(rec)
-        for inject in rec.injects:
+        self._resolve_orders(rng, rec)  # steps 1 and 2
+        for inject in rec.injects:  # step 3
             self._resolve_inject(inject, rng, rec)
-        for event in deck.events:
-            if event.inject or (event.once and s.fired[event.index]):
-                continue
-            if event.at is not None and event.at != turn:
-                continue
-            if event.when is not None and not event.when(s):
-                continue
-            self._fire_event(event, rng, rec, "event")
-        if s.reveal_requests:
-            self._reveal(rec)
-        for _key, _pos, move in queue:  # only these were set
-            ordered[move.index] = False
-        if log:
-            self._changes(v0, f0, rec)
-        ending: CEnding | None = None
-        for candidate in deck.endings:
-            if candidate.when is not None and candidate.when(s):
-                ending = candidate
-                break
-        if ending is None and turn >= self.turns:
-            ending = deck.turn_limit_ending
+        self._fire_events(rng, rec)  # step 4
+        if log:  # step 5
+            self._record_changes(v0, f0, rec)
+        ending = self.ending_reached()
         if ending is not None:
             self.ending = ending
             rec.ending = ending.id
@@ -348,6 +325,49 @@ class Game:
         self.overrides = {}
         return rec
 
+    def _resolve_orders(self, rng: random.Random, rec: TurnRecord) -> None:
+        """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
+        all of them from the start (they were sealed simultaneously)."""
+        deck = self.deck
+        queue: list[tuple[tuple[int, int], int, CMove]] = []
+        ordered = self.state.ordered
+        for actor in deck.actors:
+            for pos, move_id in enumerate(rec.orders[actor]):
+                move = deck.moves[deck.move_index[move_id]]
+                ordered[move.index] = True
+                queue.append((move.order_key, pos, move))
+        queue.sort(key=_queue_key)
+        for _key, _pos, move in queue:
+            self._resolve_move(move, rng, rec)
+        if self.state.reveal_requests:
+            self._reveal(rec)
+        self._queued = queue
+
+    def _fire_events(self, rng: random.Random, rec: TurnRecord) -> None:
+        """Step 4: the deck's events in deck order, each when `event_due` says so; then the
+        turn's `ordered()` marks are cleared."""
+        s = self.state
+        for event in self.deck.events:
+            if event_due(event, s):
+                self._fire_event(event, rng, rec, "event")
+        if s.reveal_requests:
+            self._reveal(rec)
+        ordered = s.ordered
+        for _key, _pos, move in self._queued:  # only these were set
+            ordered[move.index] = False
+        self._queued = []
+
+    def ending_reached(self) -> CEnding | None:
+        """The ending the current state triggers: the first of the deck's endings whose
+        condition holds, else the turn-limit ending after the last turn; None to play on."""
+        s = self.state
+        for candidate in self.deck.endings:
+            if candidate.when is not None and candidate.when(s):
+                return candidate
+        if s.turn >= self.turns:
+            return self.deck.turn_limit_ending
+        return None
+
     def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
         if not text or not self.log:
             return
@@ -358,7 +378,7 @@ class Game:
     def _resolve_move(self, move: CMove, rng: random.Random, rec: TurnRecord) -> None:
         s = self.state
         log = self.log
-        if move.requires is not None and not move.requires(s):
+        if fizzles(move, s):
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
@@ -392,9 +412,9 @@ class Game:
         key = (turn, move.id)
         if key in self.revealed_plays:
             return
-        self.revealed_plays.add(key)
+        self.revealed_plays[key] = rec.turn
         self.state.revealed[move.index] = True
-        when = "" if turn == rec.turn else f" ({self.deck.model.deck.turn_name} {turn})"
+        when = "" if turn == rec.turn else f" ({self.deck.turn_name} {turn})"
         self._news(rec, f"Revealed: {self.deck.actor_name(move.actor)} played {move.name}{when}.", "reveal", None, move.actor, move.id)
 
     def _reveal(self, rec: TurnRecord) -> None:
@@ -430,7 +450,8 @@ class Game:
         rec.fired.append(event.id)
         self._news(rec, event.news or event.name, kind, None, None, event.id)
 
-    def _changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
+    def _record_changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
+        """Step 5: the turn's track and flag changes, and threshold crossings as news."""
         deck = self.deck
         v = self.state.v
         names = deck.slot_names
@@ -442,7 +463,7 @@ class Game:
             if not levels:
                 continue
             for level, name in levels:
-                if old < level <= new or new < level <= old:
+                if crossed(old, new, level):
                     # Labels and audiences only when a threshold is crossed (rare).
                     owner = deck.secret_slots.get(slot)
                     audience = frozenset((owner,)) if owner else None
@@ -466,9 +487,29 @@ class Game:
             out[actor] = Score(actor, results)
         return out
 
-    def view(self, seat: str) -> PlayerView:
-        """What `seat` may see now (an actor id, or `FACILITATOR` for everything)."""
-        return PlayerView(self, seat)
+    def view(self, who: Viewer | str) -> PlayerView:
+        """What `who` may see now: a `Viewer`, or an actor id, `facilitator` or `public`."""
+        return PlayerView(self, who)
+
+
+def fizzles(move: CMove, s: State) -> bool:
+    """An order fizzles when its precondition no longer holds at its place in the turn."""
+    return move.requires is not None and not move.requires(s)
+
+
+def event_due(event: CEvent, s: State) -> bool:
+    """Whether a deck event tries to fire this turn: not an inject (those fire only by the
+    facilitator's hand), not a spent `once` event, on its `at` turn, and its `when` holds."""
+    if event.inject or (event.once and s.fired[event.index]):
+        return False
+    if event.at is not None and event.at != s.turn:
+        return False
+    return event.when is None or bool(event.when(s))
+
+
+def crossed(old: float, new: float, level: float) -> bool:
+    """A threshold crossing: `level` reached on the way up, or left on the way down."""
+    return old < level <= new or new < level <= old
 
 
 _queue_key = operator.itemgetter(0, 1)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from wargame.deck.compile import CompiledDeck
+from wargame.engine.visibility import FACILITATOR
 
-FACILITATOR = "facilitator"
-"""The seat name of the facilitator (control), who sees everything."""
+__all__ = ["FACILITATOR", "Change", "Inject", "NewsItem", "Play", "Roll", "State", "TurnRecord"]
 
 
 class State:
@@ -92,7 +92,7 @@ class Roll(NamedTuple):
 
 
 class NewsItem(NamedTuple):
-    """A line of the turn's news, and who may see it."""
+    """A line of the turn's news, and the seats it is for (`visibility.sees_news` decides)."""
 
     turn: int
     text: str
@@ -103,9 +103,6 @@ class NewsItem(NamedTuple):
     actor: str | None = None
     source: str | None = None
     """The move or event id behind the item, if any."""
-
-    def visible_to(self, seat: str) -> bool:
-        return self.audience is None or seat == FACILITATOR or seat in self.audience
 
 
 class Play(NamedTuple):
@@ -118,16 +115,7 @@ class Play(NamedTuple):
     success: bool
     audience: frozenset[str] | None = None
     """Seats that learned of a secret play when it resolved (the actor and any it was
-    shared with); None for public plays."""
-
-    def known_to(self, seat: str) -> bool:
-        """Whether `seat` knew of this play when it resolved (reveals come later)."""
-        return (
-            not self.secret
-            or seat == FACILITATOR
-            or seat == self.actor
-            or (self.audience is not None and seat in self.audience)
-        )
+    shared with); None for public plays. Who may see it is decided in `visibility`."""
 
 
 @dataclass(frozen=True, slots=True)

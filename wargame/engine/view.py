@@ -1,8 +1,9 @@
-"""Per-seat views: the one way a seat, a bot, a hot-seat screen or a replay sees the game.
+"""Views: what one viewer (a seat, the facilitator, the public) knows of a game at one moment.
 
-`PlayerView` filters the game for one seat: another seat's secret moves (their news,
-their plays, their effect on `count()`/`played()`) and secret tracks stay out until they
-are revealed. The facilitator's view holds everything.
+A `PlayerView` is the only window onto a game for screens, bots, replays and reports. It
+applies the rules of `wargame.engine.visibility` to the game's append-only logs, cut at a
+moment: now (a live game), or before any earlier turn (a replayed one, "as the seat saw
+it when deciding").
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from wargame.deck.compile import CompiledDeck
+from wargame.engine import visibility as vis
 from wargame.engine.model import StateModel, state_model
-from wargame.engine.state import FACILITATOR, Change, NewsItem, Play, Roll, State
+from wargame.engine.state import Change, NewsItem, Play, Roll, State
+from wargame.engine.visibility import Viewer, as_viewer
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
@@ -20,43 +23,54 @@ if TYPE_CHECKING:
 
 
 class PlayerView:
-    """What one seat knows at the moment the view was made. The UI renders it; bots decide from it.
+    """What one viewer knows at one moment. The UI renders it; bots decide from it.
 
     Built cheaply: the state is copied when the view is made, and the filtered parts
     (news, plays, orders, the belief state) are computed on first use from the game's
-    append-only logs, cut at their length at that moment.
+    append-only logs, cut at that moment.
     """
 
-    def __init__(self, game: Game, seat: str) -> None:
+    def __init__(self, game: Game, who: Viewer | str, *, upto: int | None = None, state: State | None = None) -> None:
+        """`upto`: see the game as it stood after that many resolved turns (before turn
+        `upto + 1` was decided); `state` must then be the game's state at that moment.
+        Without `upto`, the game as it stands now."""
         deck = game.deck
-        if seat != FACILITATOR and seat not in deck.moves_by_actor:
-            raise WargameError(f"unknown seat '{seat}'")
-        self.seat = seat
+        self.viewer: Viewer = as_viewer(who, deck)
+        self.seat: str = self.viewer.name
         self.deck: CompiledDeck = deck
-        self.turn: int = game.state.turn
         self.turns: int = game.turns
-        self.over: bool = game.ending is not None
-        self.ending: str | None = game.ending.id if game.ending else None
         self._game = game
-        self._state = game.state.copy()
-        self._n_news = len(game.news)
-        self._n_plays = len(game.plays)
-        self._n_records = len(game.records)
-        self._revealed = frozenset(game.revealed_plays)
+        if upto is None:
+            n = len(game.records)
+            self._state = game.state.copy()
+            self._n_news = len(game.news)
+            self._n_plays = len(game.plays)
+            self._revealed = frozenset(game.revealed_plays)
+        else:
+            if not 0 <= upto <= len(game.records) or state is None:
+                raise WargameError(f"no such moment: after {upto} of {len(game.records)} resolved turns")
+            n = upto
+            self._state = state.copy()
+            self._n_news = _count_upto(game.news, upto)
+            self._n_plays = _count_upto(game.plays, upto)
+            self._revealed = frozenset(k for k, when in game.revealed_plays.items() if when <= upto)
+        self._n_records = n
+        self.turn: int = self._state.turn
+        last = game.records[n - 1] if n else None
+        self.ending: str | None = last.ending if last is not None else None
+        self.over: bool = self.ending is not None
 
     @property
     def is_facilitator(self) -> bool:
-        return self.seat == FACILITATOR
+        return self.viewer.is_facilitator
 
     def _visible(self, play: Play) -> bool:
-        return play.known_to(self.seat) or (play.turn, play.move) in self._revealed
+        return vis.knows_play(self.viewer, play, self._revealed, self.deck.actors)
 
     @cached_property
     def hidden_slots(self) -> frozenset[int]:
-        """Track slots this seat cannot see (others' secret tracks)."""
-        if self.seat == FACILITATOR:
-            return frozenset()
-        return frozenset(slot for slot, owner in self.deck.secret_slots.items() if owner != self.seat)
+        """Track slots this viewer cannot see (others' secret tracks)."""
+        return vis.hidden_slots(self.viewer, self.deck)
 
     @cached_property
     def belief(self) -> State:
@@ -90,28 +104,29 @@ class PlayerView:
 
     @cached_property
     def news(self) -> tuple[NewsItem, ...]:
-        return tuple(n for n in self._game.news[: self._n_news] if n.visible_to(self.seat))
+        actors = self.deck.actors
+        return tuple(n for n in self._game.news[: self._n_news] if vis.sees_news(self.viewer, n, actors))
 
     @cached_property
     def plays(self) -> tuple[Play, ...]:
         return tuple(p for p in self._game.plays[: self._n_plays] if self._visible(p))
 
     def _by_turn(self, field: str) -> dict[int, dict[str, tuple[str, ...]]]:
-        # Every seat's entry for the facilitator, only its own for a seat.
         out: dict[int, dict[str, tuple[str, ...]]] = {}
         for rec in self._game.records[: self._n_records]:
             per_actor: dict[str, tuple[str, ...]] = getattr(rec, field)
-            out[rec.turn] = dict(per_actor) if self.is_facilitator else {self.seat: per_actor.get(self.seat, ())}
+            out[rec.turn] = {a: per_actor.get(a, ()) for a in self.deck.actors if vis.sees_orders(self.viewer, a)}
         return out
 
     @cached_property
     def orders(self) -> dict[int, dict[str, tuple[str, ...]]]:
-        """Turn to the orders this seat may see for resolved turns: its own (all for the facilitator)."""
+        """Turn to the orders this viewer may see for resolved turns: a seat's own, all of
+        them for the facilitator, none for the public."""
         return self._by_turn("orders")
 
     @cached_property
     def reasons(self) -> dict[int, dict[str, tuple[str, ...]]]:
-        """Turn to the computer seats' reasons this seat may see: its own (all for the facilitator)."""
+        """Turn to the computer seats' reasons this viewer may see (as private as orders)."""
         return self._by_turn("reasons")
 
     def value(self, name: str) -> float | None:
@@ -139,7 +154,7 @@ class PlayerView:
         rec = records[turn - 1]
         # A move's dice are as visible as its play (each rolled move resolved into a play).
         plays = {p.move: p for p in rec.plays}
-        return [r for r in rec.rolls if r.kind not in {"move", "detect"} or self._visible(plays[r.key])]
+        return [r for r in rec.rolls if vis.sees_roll(self.viewer, r, r.kind not in {"move", "detect"} or self._visible(plays[r.key]))]
 
     def changes_for_turn(self, turn: int) -> list[Change]:
         """Track changes (old -> new) of a resolved turn, without the tracks hidden from this seat."""
@@ -166,3 +181,13 @@ class PlayerView:
                     value = change.new
             out.append(value)
         return out
+
+
+def _count_upto(items: list[NewsItem] | list[Play], turns: int) -> int:
+    """How many items of a turn-ordered log belong to the first `turns` turns."""
+    n = 0
+    for item in items:
+        if item.turn > turns:
+            break
+        n += 1
+    return n

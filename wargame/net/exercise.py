@@ -25,7 +25,9 @@ from wargame.errors import IllegalOrderError, WargameError
 from wargame.net.codes import hash_code, new_code
 from wargame.net.store.base import FACILITATOR, PROJECTOR, StaleTurn, Store
 from wargame.saves.store import new_save, parse_save, resume
-from wargame.session import PUBLIC, Audience, Session, TurnReport
+from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.play.control import Session
+from wargame.play.readmodel import TurnReport
 
 EVENT_SETTINGS = "settings"
 """Event kind the host logs when the facilitator changes its settings (restored on restart)."""
@@ -322,7 +324,7 @@ class Exercise:
     def submit(self, seat: str, turn: int, orders: list[str]) -> None:
         """A team seals its orders for `turn`; refused if stale, already sealed, or illegal."""
         game = self.game
-        unit = self.deck.model.deck.turn_name
+        unit = self.deck.turn_name
         if game.is_over:
             raise IllegalOrderError("the game is over: no more orders")
         if turn != game.turn:
@@ -424,7 +426,7 @@ class Exercise:
             {
                 "id": a,
                 "name": s.actor_name(a),
-                "short": self.deck.model.actors[a].short or s.actor_name(a),
+                "short": self.deck.actor_short(a),
                 "human": s.seats[a].is_human,
                 "label": s.seat_label(a),
                 "sealed": a in self.game.orders,
@@ -454,7 +456,6 @@ class Exercise:
 
     def public_state(self) -> dict[str, Any]:
         """The projector's view: what every seat may see."""
-        s = self.session
         return {
             "type": "state",
             "role": "projector",
@@ -481,7 +482,7 @@ class Exercise:
             "type": "state",
             "role": "facilitator",
             "version": self.version,
-            **self._common(FACILITATOR),
+            **self._common(FACILITATOR_VIEWER),
             "seats": seats,
             "projector_code": PROJECTOR in codes,
             "pending_rolls": [asdict(r) for r in s.pending_rolls()] if not game.is_over else [],
@@ -494,26 +495,28 @@ class Exercise:
             **self._clock_state(),
         }
 
-    def _common(self, audience: Audience) -> dict[str, Any]:
+    def _common(self, viewer: Viewer) -> dict[str, Any]:
+        """What the projector and the facilitator share, from the read model of `viewer`."""
         s = self.session
         game = self.game
+        model = s.read(viewer)
         last = len(game.records)
-        tracks = [asdict(t) for t in s.tracks(audience)]
+        tracks = [asdict(t) for t in model.tracks()]
         for a in self.deck.actors:
-            tracks += [asdict(t) for t in s.tracks(audience, a)]
+            tracks += [asdict(t) for t in model.tracks(a)]
         ending = game.ending
         return {
             "title": self.deck.title,
             "turn": game.turn,
             "turns": game.turns,
             "turn_label": s.turn_label(),
-            "turn_name": self.deck.model.deck.turn_name,
+            "turn_name": self.deck.turn_name,
             "over": game.is_over,
             "ending": {"id": ending.id, "title": ending.title, "text": ending.text} if ending else None,
             "seats": self._seats_public(),
             "tracks": tracks,
-            "news": [_news(n) for n in s.news(audience)],
-            "report": _report(s.turn_report(last, audience)) if last else None,
+            "news": [_news(n) for n in model.news()],
+            "report": _report(model.turn_report(last)) if last else None,
         }
 
 

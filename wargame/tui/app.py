@@ -24,7 +24,8 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
-from wargame.session import Session, latest_unfinished, new_seed
+from wargame.play.control import Session
+from wargame.saves.catalogue import latest_unfinished, new_seed
 from wargame.tui.commands import WargameCommands
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
@@ -112,7 +113,7 @@ class WargameApp(App[None]):
         self.session = session
         self.thinking = False
         self._awaiting_bots = False
-        if session.countdown.active:
+        if session.clock.countdown.active:
             self.action_start_clock()
         self.advance()
 
@@ -148,7 +149,7 @@ class WargameApp(App[None]):
         except WargameError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.show(ResolutionScreen(s, rec.turn, s.audience))
+        self.show(ResolutionScreen(s, rec.turn, s.viewer))
 
     def start_bots(self) -> None:
         s = self.session
@@ -228,7 +229,7 @@ class WargameApp(App[None]):
     def resolution_continue(self) -> None:
         if self.session is not None:
             # The next turn's clock starts once the room has read the results.
-            self.session.countdown.restart(time.monotonic())
+            self.session.clock.countdown.restart(time.monotonic())
         self.advance()
 
     def on_facilitator_screen_resolve(self) -> None:
@@ -332,7 +333,7 @@ class WargameApp(App[None]):
             return
         # Whoever is at the keyboard: the audience of the game screen under any dialogs.
         under = next((x for x in reversed(self.screen_stack) if isinstance(x, GameScreen)), None)
-        self.push_screen(DashboardScreen(s, under.audience if under else s.audience))
+        self.push_screen(DashboardScreen(s, under.audience if under else s.viewer))
 
     def action_projector(self) -> None:
         from wargame.tui.screens.projector import ProjectorScreen
@@ -357,15 +358,15 @@ class WargameApp(App[None]):
         from wargame.tui.screens.pause import PauseScreen
 
         s = self.session
-        if s is None or s.paused:
+        if s is None or s.clock.paused:
             return
-        s.paused = True
-        s.countdown.pause(time.monotonic())
+        s.clock.paused = True
+        s.clock.countdown.pause(time.monotonic())
         self.refresh_screen()
 
         def resumed(_: None) -> None:
-            s.paused = False
-            s.countdown.resume(time.monotonic())
+            s.clock.paused = False
+            s.clock.countdown.resume(time.monotonic())
             self.refresh_screen()
 
         self.push_screen(PauseScreen(), resumed)
@@ -377,13 +378,13 @@ class WargameApp(App[None]):
     def tick(self) -> None:
         """Once a second while a countdown runs: update it and warn the seats."""
         s = self.session
-        if s is None or not s.countdown.active:
+        if s is None or not s.clock.countdown.active:
             if self._clock is not None:
                 self._clock.stop()
                 self._clock = None
             self.refresh_screen()
             return
-        warning = s.countdown.due_warning(time.monotonic())
+        warning = s.clock.countdown.due_warning(time.monotonic())
         if warning == 60:
             self.notify("One minute left to give orders.", title="Countdown", severity="warning", markup=False)
         elif warning == 0:

@@ -24,7 +24,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select,
 from textual.widgets.option_list import Option
 
 from wargame.net.client import Client, HostError
-from wargame.session import Session
+from wargame.play.control import Session
 from wargame.tui.remote_session import DeckSketch, RemoteSession, _news, _track
 from wargame.tui.render import BAD, GOOD, MUTED, WARN, heading, news_block, objectives_block, percent, report_block, tracks_block
 from wargame.tui.screens.base import GameScreen
@@ -117,7 +117,7 @@ class WaitScreen(GameScreen):
         self.query_one("#wait-orders", Static).update(
             Content("\n").join([heading("Your sealed orders"), Content(", ".join(names) if names else "none: you stand pat")])
         )
-        last = [n for n in s.news(s.seat) if n.turn == s.turn - 1]
+        last = [n for n in s.news() if n.turn == s.turn - 1]
         self.query_one("#wait-news", Static).update(Content("\n").join([heading("Latest news"), news_block(last, s.deck, show_audience=True)]))
 
 
@@ -138,9 +138,9 @@ class RemoteEndScreen(GameScreen):
         with VerticalScroll(id="end-box"):
             if ending and ending.text:
                 yield Static(Content(ending.text))
-            yield Static(Content("\n").join([heading("Your objectives"), objectives_block(s.objectives(s.seat), "met")]), classes="section")
+            yield Static(Content("\n").join([heading("Your objectives"), objectives_block(s.objectives(), "met")]), classes="section")
             if s.resolved:
-                report = s.turn_report(s.resolved, s.seat)
+                report = s.turn_report(s.resolved)
                 yield Static(report_block(report, s.deck, show_audience=True), classes="section")
             yield Static(Content.styled("The facilitator has the full picture for the debrief. Press q to leave.", MUTED), classes="section")
         yield Footer()

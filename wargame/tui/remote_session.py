@@ -15,7 +15,8 @@ from typing import Any, cast
 
 from wargame.engine.game import MoveOption, ObjectiveResult
 from wargame.engine.state import NewsItem, Play
-from wargame.session import ChangeLine, MoveChoice, RollLine, TrackReading, TurnReport
+from wargame.play.clock import Countdown
+from wargame.play.readmodel import ChangeLine, MoveChoice, RollLine, TrackReading, TurnReport
 
 
 @dataclass
@@ -60,6 +61,10 @@ class DeckSketch:
             deck=SimpleNamespace(turn_name=data.get("turn_name", "turn")),
             actors={a: SimpleNamespace(short=shorts.get(a, ""), brief=briefs.get(a, ""), name=self._names[a]) for a in self.actors},
         )
+        self.moves_by_actor: dict[str, list[MoveSketch]] = {a: [] for a in self.actors}
+        """Only the seat's own moves (other seats' move lists are not sent)."""
+        self._shorts = {a: shorts.get(a) or self._names[a] for a in self.actors}
+        self._briefs = briefs
         self.moves: list[MoveSketch] = []
         self.move_index: dict[str, int] = {}
         tracks = data.get("tracks", [])
@@ -73,32 +78,35 @@ class DeckSketch:
             self.move_index[move.id] = len(self.moves)
             self.moves.append(move)
 
+    @property
+    def turn_name(self) -> str:
+        return str(self.model.deck.turn_name)
+
     def actor_name(self, actor: str) -> str:
         return self._names.get(actor, actor)
+
+    def actor_short(self, actor: str) -> str:
+        return self._shorts.get(actor, actor)
+
+    def actor_brief(self, actor: str) -> str:
+        return self._briefs.get(actor, "")
 
     def slot_label(self, slot: int) -> str:
         return self._labels[slot]
 
 
-class RemoteCountdown:
-    """The host's countdown as last reported, counted down locally between updates."""
-
-    def __init__(self, left: float | None, running: bool, clock: Any = time.monotonic) -> None:
-        self._left = left
-        self._running = running
-        self._at = clock()
-        self._clock = clock
-
-    @property
-    def active(self) -> bool:
-        return self._left is not None
-
-    def left(self, now: float) -> float | None:
-        if self._left is None:
-            return None
-        if not self._running:
-            return self._left
-        return max(0.0, self._left - (now - self._at))
+def remote_countdown(left: float | None, running: bool, now: float) -> Countdown:
+    """The host's countdown as last reported, as a local `Countdown` that runs on between
+    updates (the host still decides when time is up)."""
+    countdown = Countdown()
+    if left is None:
+        return countdown
+    countdown.seconds = max(left, 1.0)
+    if running:
+        countdown.deadline = now + left
+    else:
+        countdown.left_when_paused = left
+    return countdown
 
 
 def _news(n: dict[str, Any]) -> NewsItem:
@@ -115,7 +123,9 @@ def _track(t: dict[str, Any]) -> TrackReading:
 
 
 class RemoteSession:
-    """One seat's game as the host reports it; `update(state)` with each pushed state."""
+    """One seat's game as the host reports it; `update(state)` with each pushed state.
+
+    `read(who)` returns itself: the only read model a seat's client has is its own."""
 
     facilitator = False
     shared_screen = False
@@ -143,12 +153,18 @@ class RemoteSession:
         for p in view["plays"]:
             deck.add_move(MoveSketch(id=p["move"], name=p["name"], secret=p["secret"]))
         self.deck = deck
-        self.countdown = RemoteCountdown(state.get("countdown"), bool(state.get("countdown_running")))
         self.paused: bool = bool(state.get("paused"))
+        self.clock = SimpleNamespace(
+            countdown=remote_countdown(state.get("countdown"), bool(state.get("countdown_running")), time.monotonic()),
+            paused=self.paused,
+        )
         self._seats = {s["id"]: s for s in state.get("seats", [])}
         self._reports = {t["turn"]: t for t in view["turns_resolved"]}
 
     # -- what the screens ask ----------------------------------------------------------
+    def read(self, who: object = None) -> RemoteSession:
+        return self
+
     @property
     def turn(self) -> int:
         return int(self.view["turn"])
@@ -199,32 +215,32 @@ class RemoteSession:
     def allowed(self, seat: str) -> int:
         return int(self.view["allowed"])
 
-    def moves(self, seat: str) -> list[MoveChoice]:
+    def moves(self, seat: str | None = None) -> list[MoveChoice]:
         out = []
         for m in self.view["moves"]:
             move = self.deck.moves[self.deck.move_index[m["id"]]]
             out.append(MoveChoice(MoveOption(cast(Any, move), m["available"], m["reason"]), m["chance"]))
         return out
 
-    def objectives(self, seat: str) -> list[ObjectiveResult]:
+    def objectives(self, seat: str | None = None) -> list[ObjectiveResult]:
         return [ObjectiveResult(o["text"], o["points"], o["met"]) for o in self.view["objectives"]]
 
-    def tracks(self, audience: object, actor: str | None = None) -> list[TrackReading]:
+    def tracks(self, actor: str | None = None) -> list[TrackReading]:
         return [_track(t) for t in self.view["tracks"] if t["owner"] == actor]
 
-    def history(self, name: str, audience: object) -> list[float | None]:
+    def history(self, name: str, audience: object = None) -> list[float | None]:
         for t in self.view["tracks"]:
             if t["name"] == name:
                 return list(t["history"])
         return []
 
-    def news(self, audience: object) -> list[NewsItem]:
+    def news(self, audience: object = None) -> list[NewsItem]:
         return [_news(n) for n in self.view["news"]]
 
-    def plays(self, audience: object) -> list[Play]:
+    def plays(self, audience: object = None) -> list[Play]:
         return [Play(p["turn"], p["actor"], p["move"], p["secret"], p["success"]) for p in self.view["plays"]]
 
-    def turn_report(self, turn: int, audience: object) -> TurnReport:
+    def turn_report(self, turn: int, audience: object = None) -> TurnReport:
         report = TurnReport(turn)
         data = self._reports.get(turn)
         if data is None:

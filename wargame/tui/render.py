@@ -14,13 +14,12 @@ from textual.content import Content
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import ObjectiveResult, Score
-from wargame.engine.state import FACILITATOR, NewsItem
-from wargame.session import (
-    PUBLIC,
-    Audience,
+from wargame.engine.state import NewsItem
+from wargame.engine.visibility import Viewer
+from wargame.play.control import PendingRoll
+from wargame.play.readmodel import (
     ChangeLine,
     MoveChoice,
-    PendingRoll,
     RollLine,
     TrackReading,
     TurnReport,
@@ -43,12 +42,12 @@ def heading(text: str) -> Content:
     return Content.styled(text, HEAD)
 
 
-def audience_name(deck: CompiledDeck, audience: Audience) -> str:
-    if audience is PUBLIC:
+def audience_name(deck: CompiledDeck, audience: Viewer) -> str:
+    if audience.is_public:
         return "public view"
-    if audience == FACILITATOR:
+    if audience.is_facilitator or audience.actor is None:
         return "facilitator: everything"
-    return f"{deck.actor_name(audience)}'s view"
+    return f"{deck.actor_name(audience.actor)}'s view"
 
 
 def bar(reading: TrackReading, width: int) -> Content:
@@ -129,7 +128,7 @@ def move_prompt(choice: MoveChoice, picked: bool) -> Content:
 def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
     """Everything about one move: description, chance, effects, escalation, visibility."""
     move = choice.move
-    unit = deck.model.deck.turn_name
+    unit = deck.turn_name
     parts: list[str | Content | tuple[str, str]] = [(move.name, "bold"), "\n"]
     vis = "secret" if move.secret else "public"
     if move.secret and move.detection:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from wargame.session import Audience, Session, TrackReading
+from wargame.engine.visibility import Viewer
+from wargame.play.control import Session
+from wargame.play.readmodel import TrackReading
 from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart, heading, tracks_block
 
 if TYPE_CHECKING:
@@ -64,15 +66,15 @@ class SeatStrip(Static):
         for actor in s.deck.actors:
             if parts:
                 parts.append(("  ", ""))
-            name = s.deck.model.actors[actor].short or s.actor_name(actor)
+            name = s.deck.actor_short(actor)
             if s.has_orders(actor):
                 parts += [name, (" ✓ sealed", GOOD)]
             elif actor in s.computers:
                 parts += [name, (" … thinking" if thinking else " waiting", WARN if thinking else MUTED)]
             else:
                 parts += [name, (" choosing", MUTED)]
-        left = s.countdown.left(time.monotonic())
-        if s.paused:
+        left = s.clock.countdown.left(time.monotonic())
+        if s.clock.paused:
             parts += [("   ⏸ paused", WARN)]
         elif left is not None:
             mins, secs = divmod(int(left + 0.999), 60)
@@ -126,7 +128,7 @@ class TrackChart(Static):
 
     DEFAULT_CLASSES = "track-chart"
 
-    def __init__(self, session: Session, audience: Audience, track: str, *, id: str | None = None) -> None:
+    def __init__(self, session: Session, audience: Viewer, track: str, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.session = session
         self.audience = audience
@@ -142,10 +144,10 @@ class TrackChart(Static):
     def refresh_view(self) -> None:
         s = self.session
         slot = s.deck.slot_names.index(self.track)
-        values = s.history(self.track, self.audience)
+        values = s.read(self.audience).history(self.track)
         if all(v is None for v in values):
             self.update(Content.styled("Hidden from this view.", DISABLED))
             return
-        title = Content.assemble((s.deck.slot_label(slot), "bold"), (f" over the {s.deck.model.deck.turn_name}s so far (0 = start)", MUTED))
+        title = Content.assemble((s.deck.slot_label(slot), "bold"), (f" over the {s.deck.turn_name}s so far (0 = start)", MUTED))
         self.update(Content("\n").join([title, chart(values, s.deck.lo[slot], s.deck.hi[slot], s.turns)]))
 

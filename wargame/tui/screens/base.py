@@ -8,22 +8,24 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from wargame.session import Audience, Session
+from wargame.engine.visibility import Viewer, as_viewer
+from wargame.play.control import Session
 from wargame.tui.widgets import SeatStrip
 
 
 class GameScreen(Screen[None]):
-    """A screen of a game in progress, shown to `audience` (a seat, the facilitator, or public)."""
+    """A screen of a game in progress, shown to `audience`: a `Viewer` (a seat, the
+    facilitator, or the public), or its name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "app.dashboard", "Dashboard"),
         Binding("v", "app.projector", "Projector"),
     ]
 
-    def __init__(self, session: Session, audience: Audience) -> None:
+    def __init__(self, session: Session, audience: Viewer | str) -> None:
         super().__init__()
         self.session = session
-        self.audience = audience
+        self.audience: Viewer = as_viewer(audience, session.deck)
 
     def refresh_view(self) -> None:
         """The session changed (a computer sealed its orders, a countdown ticked): re-render."""

@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from wargame.engine.state import FACILITATOR
-from wargame.session import PUBLIC, Session
+from wargame.engine.visibility import PUBLIC
+from wargame.play.control import Session
 from wargame.tui.render import MUTED
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
@@ -37,7 +38,7 @@ class CurtainScreen(GameScreen):
         seat: str
 
     def __init__(self, session: Session, seat: str | None, note: str = "") -> None:
-        super().__init__(session, PUBLIC if session.shared_screen else session.audience)
+        super().__init__(session, PUBLIC if session.shared_screen else session.viewer)
         self.seat = seat
         self.note = note
 

@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
-from wargame.session import Audience, Session
+from wargame.engine.visibility import Viewer
+from wargame.play.control import Session
 from wargame.tui.render import HEAD, MUTED, heading, news_block
 from wargame.tui.widgets import TitleBar, TrackChart, TracksView
 
@@ -27,16 +28,16 @@ class DashboardScreen(Screen[None]):
         Binding("escape,d", "app.pop_screen", "Back"),
     ]
 
-    def __init__(self, session: Session, audience: Audience) -> None:
+    def __init__(self, session: Session, audience: Viewer) -> None:
         super().__init__()
         self.session = session
         self.audience = audience
 
     def _chart_tracks(self) -> list[tuple[str, str]]:
         s = self.session
-        out = [(t.label, t.name) for t in s.tracks(self.audience) if t.value is not None]
+        out = [(t.label, t.name) for t in s.read(self.audience).tracks() if t.value is not None]
         for actor in s.deck.actors:
-            for t in s.tracks(self.audience, actor):
+            for t in s.read(self.audience).tracks(actor):
                 if t.value is not None:
                     out.append((f"{s.actor_name(actor)}: {t.label}", t.name))
         return out
@@ -48,7 +49,7 @@ class DashboardScreen(Screen[None]):
         deck = s.deck
         yield TitleBar(Content.assemble(("Dashboard", "bold"), "  ", s.turn_label()), audience_name(deck, self.audience))
         with VerticalScroll(id="dash"):
-            yield TracksView(s.tracks(self.audience), "Tracks", id="dash-tracks")
+            yield TracksView(s.read(self.audience).tracks(), "Tracks", id="dash-tracks")
             tracks = self._chart_tracks()
             first = "tension" if any(n == "tension" for _, n in tracks) else (tracks[0][1] if tracks else "")
             if tracks:
@@ -56,20 +57,20 @@ class DashboardScreen(Screen[None]):
                     yield TrackChart(s, self.audience, first, id="chart")
                     yield Select([(Content(label), name) for label, name in tracks], value=first, allow_blank=False, id="chart-track", compact=True)
             with Horizontal(id="dash-actors"):
-                longest = max((len(t.label) for t in s.tracks(self.audience, deck.actors[0])), default=8)
+                longest = max((len(t.label) for t in s.read(self.audience).tracks(deck.actors[0])), default=8)
                 for actor in deck.actors:
                     with Vertical(classes="actor-panel"):
                         yield Static(Content("\n").join([Content.styled(s.actor_name(actor), HEAD), Content.styled(s.seat_label(actor), MUTED)]))
-                        yield TracksView(s.tracks(self.audience, actor), names=False, longest=longest)
+                        yield TracksView(s.read(self.audience).tracks(actor), names=False, longest=longest)
                         yield Static(self._plays(actor))
             yield Static(self._log(), id="dash-log")
         yield Footer()
 
     def _plays(self, actor: str) -> Content:
         s = self.session
-        unit = s.deck.model.deck.turn_name
+        unit = s.deck.turn_name
         lines = []
-        plays = [p for p in s.plays(self.audience) if p.actor == actor]
+        plays = [p for p in s.read(self.audience).plays() if p.actor == actor]
         if plays:
             lines.append(Content.styled("Played:", MUTED))
             for p in plays[-6:]:
@@ -80,7 +81,7 @@ class DashboardScreen(Screen[None]):
 
     def _log(self) -> Content:
         s = self.session
-        news = s.news(self.audience)
+        news = s.read(self.audience).news()
         lines = [heading("Log")]
         if not news:
             lines.append(Content.styled("Nothing has happened yet.", MUTED))

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
 from wargame.engine.state import FACILITATOR
-from wargame.session import Session
+from wargame.play.control import Session
 from wargame.tui.render import MUTED, score_block
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar
@@ -34,7 +34,7 @@ class EndScreen(GameScreen):
         s = self.session
         ending = s.ending
         assert ending is not None
-        unit = s.deck.model.deck.turn_name
+        unit = s.deck.turn_name
         played = len(s.game.records)
         yield TitleBar(Content.assemble(("The game ends: ", "bold"), (ending.title, "bold $accent")), f"after {played} {unit}{'s' if played != 1 else ''}")
         with VerticalScroll(id="end-box"):

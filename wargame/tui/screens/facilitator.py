@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
-from wargame.session import Session
+from wargame.play.control import Session
 from wargame.tui.render import BAD, MUTED, WARN, heading, pending_roll_prompt
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
@@ -121,7 +121,7 @@ class FacilitatorScreen(GameScreen):
         self.query_one("#queued", Static).update(Content("\n").join(queued) if queued else Content(""))
         resolve = self.query_one("#resolve", Button)
         resolve.disabled = not s.ready
-        unit = s.deck.model.deck.turn_name
+        unit = s.deck.turn_name
         resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
 
     @on(OptionList.OptionSelected, "#rolls")
@@ -144,7 +144,7 @@ class FacilitatorScreen(GameScreen):
             self._error(str(exc))
             return
         self._error("")
-        self.notify(f"Inject queued: it fires when the {self.session.deck.model.deck.turn_name} resolves.", markup=False)
+        self.notify(f"Inject queued: it fires when the {self.session.deck.turn_name} resolves.", markup=False)
         self.refresh_view()
 
     @on(Button.Pressed, "#fire-custom")
@@ -172,7 +172,7 @@ class FacilitatorScreen(GameScreen):
     def start_countdown(self) -> None:
         try:
             minutes = float(self.query_one("#minutes", Input).value)
-            self.session.countdown.start(minutes * 60, time.monotonic())
+            self.session.clock.countdown.start(minutes * 60, time.monotonic())
         except (ValueError, WargameError):
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
@@ -182,7 +182,7 @@ class FacilitatorScreen(GameScreen):
 
     @on(Button.Pressed, "#countdown-stop")
     def stop_countdown(self) -> None:
-        self.session.countdown.stop()
+        self.session.clock.countdown.stop()
         self.refresh_view()
 
     @on(Button.Pressed, "#pause")

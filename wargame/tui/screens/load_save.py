@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.session import SaveSummary, list_saves
+from wargame.saves.catalogue import SaveSummary, list_saves
 from wargame.tui.render import MUTED
 from wargame.tui.screens.save_as import PathDialog
 

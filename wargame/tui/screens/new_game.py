@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
-from wargame.session import seat_options
+from wargame.play.control import seat_options
 from wargame.tui.render import BAD, HEAD, MUTED
 from wargame.tui.widgets import TitleBar
 
@@ -148,20 +148,19 @@ class NewGameScreen(Screen[None]):
             return
         self.query_one("#start", Button).disabled = False
         deck = entry.deck
-        meta = deck.model.deck
         actors = ", ".join(deck.actor_name(a) for a in deck.actors)
         info.update(
             Content.assemble(
-                (meta.title, "bold"),
+                (deck.title, "bold"),
                 "\n",
-                meta.summary.strip(),
+                deck.summary,
                 "\n",
                 ("Actors: ", MUTED),
                 actors,
-                (f"   {meta.turns} {meta.turn_name}s · {entry.path.name}", MUTED),
+                (f"   {deck.turns} {deck.turn_name}s · {entry.path.name}", MUTED),
             )
         )
-        self.query_one("#turns", Input).value = str(meta.turns)
+        self.query_one("#turns", Input).value = str(deck.turns)
         chosen = default_seats(deck)
         rows = []
         for actor in deck.actors:

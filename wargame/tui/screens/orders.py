@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.session import MoveChoice, Session
+from wargame.play.control import Session
+from wargame.play.readmodel import MoveChoice
 from wargame.tui.render import (
     HEAD,
     MUTED,
@@ -48,7 +49,7 @@ class OrdersScreen(GameScreen):
     def __init__(self, session: Session, seat: str) -> None:
         super().__init__(session, seat)
         self.seat = seat
-        self.choices: list[MoveChoice] = session.moves(seat)
+        self.choices: list[MoveChoice] = session.read(seat).moves()
         self.allowed = session.allowed(seat)
         self.picks: list[str] = []
 
@@ -59,14 +60,13 @@ class OrdersScreen(GameScreen):
         yield TitleBar(Content.assemble((s.actor_name(seat), "bold"), " — orders"), s.turn_label())
         with Horizontal(id="orders-body"):
             with VerticalScroll(id="brief"):
-                actor = deck.model.actors[seat]
-                yield Static(Content("\n").join([heading("Briefing"), Content(actor.brief or "No briefing.")]), id="brief-text")
-                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(s.objectives(seat))]), id="objectives")
-                public, own = s.tracks(seat), s.tracks(seat, seat)
+                yield Static(Content("\n").join([heading("Briefing"), Content(deck.actor_brief(seat) or "No briefing.")]), id="brief-text")
+                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(s.read(seat).objectives())]), id="objectives")
+                public, own = s.read(seat).tracks(), s.read(seat).tracks(seat)
                 longest = max(len(t.label) for t in [*public, *own])
                 yield TracksView(public, "Tracks", names=False, longest=longest, id="tracks")
                 yield TracksView(own, Content.styled(s.actor_name(seat), HEAD), names=False, longest=longest, id="own-tracks")
-                secret = [n for n in s.news(seat) if n.turn == s.turn - 1 and n.audience is not None]
+                secret = [n for n in s.read(seat).news() if n.turn == s.turn - 1 and n.audience is not None]
                 if secret:
                     yield Static(Content("\n").join([heading("Only you know"), news_block(secret, deck)]), id="secret-news")
             with Vertical(id="moves-col"):
@@ -101,7 +101,7 @@ class OrdersScreen(GameScreen):
 
     def _show_picks(self) -> None:
         names = [self.session.deck.moves[self.session.deck.move_index[m]].name for m in self.picks]
-        unit = self.session.deck.model.deck.turn_name
+        unit = self.session.deck.turn_name
         title = Content.assemble(
             ("Moves", HEAD), (f" — pick up to {self.allowed} this {unit}", MUTED)
         )

@@ -11,7 +11,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static
 
-from wargame.session import PUBLIC, Session, format_value
+from wargame.engine.visibility import PUBLIC
+from wargame.play.control import Session
+from wargame.play.readmodel import format_value
 from wargame.tui.render import MUTED, WARN, bar, news_block
 
 
@@ -30,14 +32,14 @@ class ProjectorScreen(Screen[None]):
             yield Static(Content.styled(s.deck.title, "bold $accent"), id="proj-title")
             yield Static(Content.styled(s.turn_label(), "bold"), id="proj-turn")
             with Horizontal(id="proj-tracks"):
-                for t in s.tracks(PUBLIC):
+                for t in s.read(PUBLIC).tracks():
                     with Vertical(classes="proj-track"):
                         yield Static(Content.assemble((t.label, "bold"), (f"  of {format_value(t.hi)}", MUTED)), classes="proj-label")
                         yield Digits(format_value(t.value) if t.value is not None else "?")
                         yield Static(Content.assemble(bar(t, 14), "\n", (t.level or " ", WARN)))
             last = s.turn - 1 if not s.is_over else len(s.game.records)
-            news = [n for n in s.news(PUBLIC) if n.turn == last] if last >= 1 else []
-            title = f"Latest news: {s.deck.model.deck.turn_name} {last}" if last >= 1 else "Latest news"
+            news = [n for n in s.read(PUBLIC).news() if n.turn == last] if last >= 1 else []
+            title = f"Latest news: {s.deck.turn_name} {last}" if last >= 1 else "Latest news"
             yield Static(Content.styled(title, MUTED), id="proj-news-title")
             yield Static(news_block(news, s.deck, empty="The game has just begun."), id="proj-news")
         yield Footer()

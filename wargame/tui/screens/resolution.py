@@ -16,7 +16,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from wargame.session import Audience, Session
+from wargame.engine.visibility import Viewer
+from wargame.play.control import Session
 from wargame.tui.render import audience_name, report_block
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar
@@ -31,15 +32,15 @@ class ResolutionScreen(GameScreen):
     class Continue(Message):
         turn: int
 
-    def __init__(self, session: Session, turn: int, audience: Audience) -> None:
+    def __init__(self, session: Session, turn: int, audience: Viewer) -> None:
         super().__init__(session, audience)
         self.turn = turn
 
     def compose(self) -> ComposeResult:
         s = self.session
-        unit = s.deck.model.deck.turn_name
+        unit = s.deck.turn_name
         yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), audience_name(s.deck, self.audience))
-        report = s.turn_report(self.turn, self.audience)
+        report = s.read(self.audience).turn_report(self.turn)
         with VerticalScroll(id="report-box"):
             yield Static(report_block(report, s.deck, show_audience=True), id="report")
         yield Footer()

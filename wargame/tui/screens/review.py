@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from wargame.deck.compile import CompiledDeck
-from wargame.session import MoveChoice
+from wargame.play.readmodel import MoveChoice
 from wargame.tui.render import MUTED, percent
 
 
@@ -30,7 +30,7 @@ class ReviewScreen(ModalScreen[bool]):
         self.chosen = list(chosen)
 
     def compose(self) -> ComposeResult:
-        unit = self.deck.model.deck.turn_name
+        unit = self.deck.turn_name
         lines = [Content.assemble(("Seal the orders of ", "bold"), (self.actor_name, "bold $accent"), ("?", "bold"))]
         if not self.chosen:
             lines.append(Content.styled(f"No orders this {unit}: you stand pat.", "$text-warning"))

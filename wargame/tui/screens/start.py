@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.session import latest_unfinished
+from wargame.saves.catalogue import latest_unfinished
 from wargame.tui.render import MUTED
 
 LOGO = """\

@@ -16,16 +16,12 @@ from hypothesis import strategies as st
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import FACILITATOR
+from wargame.engine.visibility import PUBLIC, Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
+from wargame.play.clock import Countdown
+from wargame.play.control import Session, seat_options
+from wargame.saves.catalogue import latest_unfinished, list_saves
 from wargame.saves.store import read_save, verify
-from wargame.session import (
-    PUBLIC,
-    Countdown,
-    Session,
-    latest_unfinished,
-    list_saves,
-    seat_options,
-)
 
 
 def hot_seat(tutorial: CompiledDeck, tmp_path: Path, **kw: object) -> Session:
@@ -100,7 +96,7 @@ def test_resume_after_any_turn_reproduces_the_state(tutorial: CompiledDeck, tmp_
 def test_seats_and_turn_flow(tutorial: CompiledDeck) -> None:
     session = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=3, save_dir=None)
     assert session.humans == ["red"] and session.computers == ["blue"]
-    assert not session.shared_screen and session.audience == "red"
+    assert not session.shared_screen and session.viewer == Viewer.seat("red")
     assert session.next_human() == "red"
     assert session.bots_waiting() == ["blue"]
     decisions = session.run_bots()
@@ -112,9 +108,9 @@ def test_seats_and_turn_flow(tutorial: CompiledDeck) -> None:
 
 def test_shared_screen_audience(tutorial: CompiledDeck) -> None:
     two = Session.new(tutorial, {"red": "human", "blue": "human"}, seed=1, save_dir=None)
-    assert two.shared_screen and two.audience is PUBLIC
+    assert two.shared_screen and two.viewer == PUBLIC
     control = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=1, facilitator=True, save_dir=None)
-    assert control.shared_screen and control.audience == FACILITATOR
+    assert control.shared_screen and control.viewer.is_facilitator
 
 
 def test_illegal_orders_are_refused(tutorial: CompiledDeck) -> None:
@@ -131,11 +127,11 @@ def test_unavailable_moves_carry_the_engine_reason(tutorial: CompiledDeck) -> No
     session.submit("red", ["missile-test"])
     session.submit("blue", ["spy-op"])
     session.resolve()
-    red = {m.move.id: m for m in session.moves("red")}
+    red = {m.move.id: m for m in session.read("red").moves()}
     assert not red["missile-test"].available and "cooling down" in red["missile-test"].reason
     assert red["patrol"].available and red["patrol"].reason == ""
     assert 0 < red["missile-test"].chance < 1
-    blue = {m.move.id: m for m in session.moves("blue")}
+    blue = {m.move.id: m for m in session.read("blue").moves()}
     assert not blue["spy-op"].available and "once" in blue["spy-op"].reason
 
 
@@ -157,31 +153,31 @@ def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -
     (blue_order,) = session.game.records[0].orders["blue"]
     (reason,) = session.game.records[0].reasons["blue"]
     move = tutorial.moves[tutorial.move_index[blue_order]]
-    control = session.turn_report(1, FACILITATOR)
+    control = session.read(FACILITATOR).turn_report(1)
     assert control.reasons == [("Blue", move.name, reason.removeprefix(f"{move.name}: "))] and "broker" in reason
     # The room and the seats do not read the computer's mind.
-    assert session.turn_report(1, PUBLIC).reasons == []
-    assert session.turn_report(1, "red").reasons == []
+    assert session.read(PUBLIC).turn_report(1).reasons == []
+    assert session.read("red").turn_report(1).reasons == []
 
 
 def test_public_report_hides_secret_moves(tutorial: CompiledDeck) -> None:
     session = secret_game(tutorial)
-    public = session.turn_report(1, PUBLIC)
+    public = session.read(PUBLIC).turn_report(1)
     assert all(n.source != "spy-op" for n in public.news)
     assert all("Intelligence" not in c.label for c in public.changes)
     assert all("Intelligence operation" not in r.label for r in public.rolls)
-    red = session.turn_report(1, "red")
+    red = session.read("red").turn_report(1)
     assert all(n.source != "spy-op" for n in red.news)
-    blue = session.turn_report(1, "blue")
+    blue = session.read("blue").turn_report(1)
     assert any(n.source == "spy-op" for n in blue.news)
     assert any(c.label == "Blue: Intelligence" and c.new == 3 for c in blue.changes)
-    control = session.turn_report(1, FACILITATOR)
+    control = session.read(FACILITATOR).turn_report(1)
     assert any(r.label.endswith("(detection)") and r.forced for r in control.rolls)
-    assert [t.value for t in session.tracks(PUBLIC, "blue") if t.name == "blue.intel"] == [None]
-    assert [t.value for t in session.tracks("blue", "blue") if t.name == "blue.intel"] == [3]
-    assert session.history("blue.intel", PUBLIC) == [None, None]
-    assert session.history("blue.intel", "blue") == [0, 3]
-    assert session.history("tension", PUBLIC) == [4, 5]
+    assert [t.value for t in session.read(PUBLIC).tracks("blue") if t.name == "blue.intel"] == [None]
+    assert [t.value for t in session.read("blue").tracks("blue") if t.name == "blue.intel"] == [3]
+    assert session.read(PUBLIC).history("blue.intel") == [None, None]
+    assert session.read("blue").history("blue.intel") == [0, 3]
+    assert session.read(PUBLIC).history("tension") == [4, 5]
 
 
 def test_facilitator_override_changes_the_outcome(tutorial: CompiledDeck) -> None:
@@ -195,7 +191,7 @@ def test_facilitator_override_changes_the_outcome(tutorial: CompiledDeck) -> Non
         session.override(pending.key, forced)
         assert session.pending_rolls()[0].forced is forced
         session.resolve()
-        outcomes[forced] = {t.name: t.value for t in session.tracks(FACILITATOR, "red")}["red.standing"]
+        outcomes[forced] = {t.name: t.value for t in session.read(FACILITATOR).tracks("red")}["red.standing"]
     assert outcomes == {True: 6, False: 4}
 
 
@@ -211,9 +207,9 @@ def test_facilitator_injects(tutorial: CompiledDeck) -> None:
     session.fire_inject(text="A [bold]rumour[/bold]", effects=["talks += 1", ""])
     session.run_bots()
     session.resolve()
-    report = session.turn_report(1, PUBLIC)
+    report = session.read(PUBLIC).turn_report(1)
     assert any(n.kind == "inject" and n.text == "A [bold]rumour[/bold]" for n in report.news)
-    assert session.history("talks", PUBLIC)[1] >= 1  # type: ignore[operator]
+    assert session.read(PUBLIC).history("talks")[1] >= 1  # type: ignore[operator]
     assert read_save_free(session)
 
 
@@ -302,6 +298,6 @@ def test_session_imports_no_ui_library() -> None:
     import subprocess
     import sys
 
-    code = "import sys, wargame.session; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'click'}))"
+    code = "import sys, wargame.play.control, wargame.play.readmodel, wargame.play.clock; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'click'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -1,0 +1,89 @@
+"""The debrief's timeline: a replayed save read at any turn, by any viewer, is exactly what
+that viewer saw live at that moment, and never more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wargame.bots.base import make_bot
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.game import Game
+from wargame.engine.view import PlayerView
+from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.play.readmodel import ReadModel
+from wargame.play.timeline import SavedGame
+from wargame.saves.store import new_save
+
+DECKS = ("tutorial", "korea-2022")
+
+
+def _snapshot(view: PlayerView) -> dict[str, Any]:
+    """Everything a view shows, in comparable form."""
+    read = ReadModel(view._game, view)
+    last = view._n_records
+    return {
+        "turn": view.turn,
+        "over": view.over,
+        "news": [tuple(n) for n in view.news],
+        "plays": [tuple(p) for p in view.plays],
+        "orders": view.orders,
+        "reasons": view.reasons,
+        "belief": (view.belief.v, view.belief.counts, view.belief.last, view.belief.f),
+        "tracks": [(t.name, t.value) for t in read.tracks()] + [(t.name, t.value) for a in view.deck.actors for t in read.tracks(a)],
+        "rolls": [view.rolls_for_turn(t) for t in range(1, last + 1)],
+        "changes": [view.changes_for_turn(t) for t in range(1, last + 1)],
+        "history": [view.history(n) for n in view.deck.slot_names],
+        "moves": [(m.move.id, m.available, m.reason, m.chance) for m in read.moves()] if view.viewer.actor else [],
+    }
+
+
+def _viewers(deck: CompiledDeck) -> list[Viewer]:
+    return [FACILITATOR_VIEWER, PUBLIC, *(Viewer.seat(a) for a in deck.actors)]
+
+
+@settings(max_examples=8)
+@given(name=st.sampled_from(DECKS), seed=st.integers(0, 10_000))
+def test_a_replayed_turn_shows_each_viewer_exactly_what_it_saw_live(decks: dict[str, CompiledDeck], name: str, seed: int) -> None:
+    deck = decks[name]
+    game = Game(deck, seed)
+    bots = {a: make_bot("random", deck, a, seed) for a in deck.actors}
+    live: list[dict[Viewer, dict[str, Any]]] = []
+    while not game.is_over:
+        live.append({v: _snapshot(game.view(v)) for v in _viewers(deck)})
+        for actor, bot in bots.items():
+            decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+            game.submit(actor, decision.orders, decision.reasons)
+        game.resolve()
+    live.append({v: _snapshot(game.view(v)) for v in _viewers(deck)})
+    saved = SavedGame(new_save(game, {a: "random" for a in deck.actors}))
+    assert saved.turns_played == len(game.records)
+    for turn, seen in enumerate(live, start=1):
+        for viewer, expected in seen.items():
+            assert _snapshot(saved.view(viewer, turn)) == expected, (viewer, turn)
+
+
+def test_later_reveals_name_only_plays_the_seat_did_not_know(decks: dict[str, CompiledDeck]) -> None:
+    deck = decks["korea-2022"]
+    for seed in range(40):
+        game = Game(deck, seed)
+        bots = {a: make_bot("random", deck, a, seed) for a in deck.actors}
+        while not game.is_over:
+            for actor, bot in bots.items():
+                decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                game.submit(actor, decision.orders)
+            game.resolve()
+        if not game.revealed_plays:
+            continue
+        saved = SavedGame(new_save(game, {a: "random" for a in deck.actors}))
+        for actor in deck.actors:
+            for turn in range(1, saved.turns_played + 2):
+                knew = {(p.turn, p.move) for p in saved.view(actor, turn).plays}
+                for reveal in saved.later_reveals(actor, turn):
+                    assert (reveal.turn, reveal.move) not in knew
+                    assert reveal.turn < turn <= reveal.revealed_in
+                    assert reveal.actor != actor
+        return
+    raise AssertionError("no korea-2022 game in 40 seeds revealed a secret play")

@@ -1,0 +1,186 @@
+"""Who may know what: the one place that decides secrecy, for every screen, bot and report.
+
+A `Viewer` is a seat (an actor), the facilitator (who sees everything) or the public (a
+projector in the room: what every seat knows). Each rule below is a named predicate on a
+viewer; views, the read model, replays, reports, bots' beliefs and network messages all
+ask these, and nothing else in the code decides what is secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from wargame.errors import WargameError
+
+if TYPE_CHECKING:
+    from wargame.deck.compile import CompiledDeck
+    from wargame.engine.state import NewsItem, Play, Roll
+
+FACILITATOR = "facilitator"
+"""The seat name of the facilitator (control), who sees everything."""
+
+PUBLIC_NAME = "public"
+"""The name of the public viewer: a shared screen every seat may be looking at."""
+
+ViewerKind = Literal["seat", "facilitator", "public"]
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Whose eyes a view is for: one seat, the facilitator, or the public."""
+
+    kind: ViewerKind
+    actor: str | None = None
+    """The seat's actor id; None for the facilitator and the public."""
+
+    @classmethod
+    def seat(cls, actor: str) -> Viewer:
+        return cls("seat", actor)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.kind == "facilitator"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == "public"
+
+    @property
+    def name(self) -> str:
+        """`facilitator`, `public`, or the seat's actor id (for command lines and saves)."""
+        return self.actor if self.actor is not None else self.kind
+
+    def __str__(self) -> str:
+        return self.name
+
+
+FACILITATOR_VIEWER = Viewer("facilitator")
+"""The facilitator: sees everything, including the seed and every seat's orders and reasons."""
+
+PUBLIC = Viewer("public")
+"""The public: sees only what every seat knows."""
+
+
+def as_viewer(who: Viewer | str, deck: CompiledDeck) -> Viewer:
+    """A viewer from a `Viewer` or a name (`facilitator`, `public`, an actor id), checked."""
+    if isinstance(who, Viewer):
+        if who.kind == "seat" and who.actor not in deck.moves_by_actor:
+            raise WargameError(f"unknown seat '{who.actor}'")
+        return who
+    if who == FACILITATOR:
+        return FACILITATOR_VIEWER
+    if who == PUBLIC_NAME:
+        return PUBLIC
+    if who not in deck.moves_by_actor:
+        known = ", ".join(deck.actors)
+        raise WargameError(f"unknown seat '{who[:60]}' (actors: {known}, or facilitator, or public)")
+    return Viewer.seat(who)
+
+
+# -- tracks ---------------------------------------------------------------------------------
+def sees_slot(viewer: Viewer, deck: CompiledDeck, slot: int) -> bool:
+    """A track's value: global and public actor tracks to all; a secret actor track to its
+    owner and the facilitator only."""
+    owner = deck.secret_slots.get(slot)
+    if owner is None or viewer.is_facilitator:
+        return True
+    return viewer.actor == owner
+
+
+def hidden_slots(viewer: Viewer, deck: CompiledDeck) -> frozenset[int]:
+    """The track slots whose values `viewer` may not see."""
+    if viewer.is_facilitator:
+        return frozenset()
+    return frozenset(slot for slot, owner in deck.secret_slots.items() if owner != viewer.actor)
+
+
+# -- plays, news and dice --------------------------------------------------------------------
+def _in_audience(viewer: Viewer, audience: frozenset[str] | None, actors: Collection[str]) -> bool:
+    """Whether a thing shared with `audience` (None: everyone) reaches `viewer`. The public
+    sees only what every seat sees."""
+    if audience is None or viewer.is_facilitator:
+        return True
+    if viewer.is_public:
+        return all(a in audience for a in actors)
+    return viewer.actor in audience
+
+
+def knew_of_play(viewer: Viewer, play: Play, actors: Collection[str]) -> bool:
+    """Whether `viewer` learned of a play when it resolved: public plays to all; a secret
+    play to its actor, those it was shared with, and the facilitator."""
+    if not play.secret:
+        return True
+    if play.audience is None:  # a secret play with no recorded audience: its actor only
+        return viewer.is_facilitator or viewer.actor == play.actor
+    return _in_audience(viewer, play.audience, actors)
+
+
+def knows_play(viewer: Viewer, play: Play, revealed: Collection[tuple[int, str]], actors: Collection[str]) -> bool:
+    """Whether `viewer` knows of a play: it knew when it resolved, or it was revealed since
+    (`revealed` holds the (turn, move) keys of plays revealed by the time of the view)."""
+    return knew_of_play(viewer, play, actors) or (play.turn, play.move) in revealed
+
+
+def sees_news(viewer: Viewer, item: NewsItem, actors: Collection[str]) -> bool:
+    """A news item: public ones to all; one with an audience to those seats and the
+    facilitator (the public only when every seat is in it)."""
+    return _in_audience(viewer, item.audience, actors)
+
+
+def sees_roll(viewer: Viewer, roll: Roll, play_known: bool) -> bool:
+    """A chance roll: events' and injects' rolls are public; a move's success or detection
+    roll is as visible as the play it belongs to (`play_known`)."""
+    if roll.kind in {"move", "detect"}:
+        return play_known
+    return True
+
+
+def sees_orders(viewer: Viewer, actor: str) -> bool:
+    """Sealed orders (and the computers' reasons for them): the seat's own, and all of them
+    for the facilitator. Others learn of orders only through plays and news."""
+    return viewer.is_facilitator or viewer.actor == actor
+
+
+def sees_reasons(viewer: Viewer, actor: str) -> bool:
+    """A computer seat's stated reasons read its own secrets, so they are as private as its
+    orders."""
+    return sees_orders(viewer, actor)
+
+
+def sees_flags(viewer: Viewer) -> bool:
+    """Flags are public: every viewer sees every flag (deck authors keep secrets in secret
+    actor tracks)."""
+    return True
+
+
+def sees_seed(viewer: Viewer) -> bool:
+    """The game's seed decides every roll: only the facilitator (and a debrief run as the
+    facilitator) may see it."""
+    return viewer.is_facilitator
+
+
+def sees_pending(viewer: Viewer) -> bool:
+    """The current turn's sealed orders, queued injects and dice overrides: the facilitator's."""
+    return viewer.is_facilitator
+
+
+__all__ = [
+    "FACILITATOR",
+    "FACILITATOR_VIEWER",
+    "PUBLIC",
+    "Viewer",
+    "as_viewer",
+    "hidden_slots",
+    "knew_of_play",
+    "knows_play",
+    "sees_flags",
+    "sees_news",
+    "sees_orders",
+    "sees_pending",
+    "sees_reasons",
+    "sees_roll",
+    "sees_seed",
+    "sees_slot",
+]

@@ -1,0 +1,263 @@
+"""The read model: what one viewer may see of a game, shaped for people, at one moment.
+
+Every screen, the projector, the replay viewer, reports and network clients render a
+`ReadModel`. It is built from a `PlayerView` (so from the visibility rules) of a live game
+now, or of a saved game before any of its turns; it holds no secrets its viewer may not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from wargame.bots.base import SeatSpec
+from wargame.deck.compile import CEnding, CMove, CompiledDeck
+from wargame.engine.game import Game, MoveOption, ObjectiveResult
+from wargame.engine.state import NewsItem, Play, Roll
+from wargame.engine.view import PlayerView
+from wargame.engine.visibility import Viewer
+
+
+def seat_label(spec: SeatSpec) -> str:
+    """How a seat is described to people: "Human", "Computer (random)", ..."""
+    if spec.kind == "human":
+        return "Human"
+    if spec.kind == "random":
+        return "Computer (random)"
+    if spec.kind == "doctrine":
+        return f"Computer (doctrine: {spec.arg})"
+    return f"Computer ({spec.kind}: {spec.arg or 'normal'})"
+
+
+def format_value(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def turn_label(deck: CompiledDeck, turn: int, turns: int) -> str:
+    """`Week 3 of 6 · 17 January 2022`: for headers."""
+    name = deck.turn_name
+    text = f"{name[:1].upper()}{name[1:]} {turn} of {turns}"
+    date = deck.turn_date(turn)
+    if date is None:
+        return text
+    unit = name.lower()
+    shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
+    return f"{text} · {shown}"
+
+
+@dataclass(frozen=True, slots=True)
+class MoveChoice:
+    """A move as a seat sees it on its order sheet, with its chance as far as the seat knows."""
+
+    option: MoveOption
+    chance: float
+    """The move's chance of success now, computed on the seat's belief state."""
+
+    @property
+    def move(self) -> CMove:
+        return self.option.move
+
+    @property
+    def available(self) -> bool:
+        return self.option.available
+
+    @property
+    def reason(self) -> str:
+        return self.option.reason
+
+
+@dataclass(frozen=True, slots=True)
+class TrackReading:
+    """One track as a viewer sees it: its value (None when hidden) and its named levels."""
+
+    name: str
+    label: str
+    value: float | None
+    lo: float
+    hi: float
+    thresholds: tuple[tuple[float, str], ...]
+    owner: str | None
+    """The actor of an actor track; None for a global track."""
+    secret: bool
+    description: str
+
+    @property
+    def level(self) -> str:
+        """The highest named threshold reached, or empty."""
+        if self.value is None:
+            return ""
+        reached = [name for level, name in self.thresholds if self.value >= level]
+        return reached[-1] if reached else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RollLine:
+    """A chance roll described for people."""
+
+    label: str
+    chance: float
+    roll: float
+    success: bool
+    forced: bool
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLine:
+    label: str
+    old: float
+    new: float
+
+
+@dataclass(slots=True)
+class TurnReport:
+    """What a viewer may see of one resolved turn."""
+
+    turn: int
+    news: list[NewsItem] = field(default_factory=list)
+    rolls: list[RollLine] = field(default_factory=list)
+    changes: list[ChangeLine] = field(default_factory=list)
+    flags: list[tuple[str, bool, bool]] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    """Names of the events and deck injects that fired."""
+    thresholds: list[NewsItem] = field(default_factory=list)
+    ending: CEnding | None = None
+    reasons: list[tuple[str, str, str]] = field(default_factory=list)
+    """(actor name, move name, reason) for each computer seat's order that this
+    viewer may see: all of them for the facilitator, a seat's own, none in public."""
+
+
+class ReadModel:
+    """What `viewer` may see of `game` at one moment, as the screens show it.
+
+    Made with `ReadModel.now(game, viewer)` for a live game, or from any `PlayerView`
+    (for a past moment of a replayed game, see `PlayerView(game, who, upto=..., state=...)`).
+    """
+
+    def __init__(self, game: Game, view: PlayerView) -> None:
+        self.game = game
+        self.view = view
+        self.viewer: Viewer = view.viewer
+        self.deck: CompiledDeck = game.deck
+
+    @classmethod
+    def now(cls, game: Game, who: Viewer | str) -> ReadModel:
+        return cls(game, game.view(who))
+
+    @property
+    def turn(self) -> int:
+        return self.view.turn
+
+    @property
+    def resolved(self) -> int:
+        """How many turns had been resolved at this moment."""
+        return self.view._n_records
+
+    def turn_label(self, turn: int | None = None) -> str:
+        return turn_label(self.deck, self.turn if turn is None else turn, self.view.turns)
+
+    # -- tracks --------------------------------------------------------------------------
+    def tracks(self, actor: str | None = None) -> list[TrackReading]:
+        """The global tracks (or one actor's tracks), hidden values as None."""
+        deck = self.deck
+        hidden = self.view.hidden_slots
+        values = self.view.belief.v
+        out = []
+        for slot, name in enumerate(deck.slot_names):
+            if deck.slot_owner(slot) != actor:
+                continue
+            out.append(
+                TrackReading(
+                    name=name,
+                    label=deck.track_label(slot),
+                    value=None if slot in hidden else values[slot],
+                    lo=deck.lo[slot],
+                    hi=deck.hi[slot],
+                    thresholds=tuple(deck.thresholds.get(slot, ())),
+                    owner=deck.slot_owner(slot),
+                    secret=slot in deck.secret_slots,
+                    description=deck.slot_description(slot),
+                )
+            )
+        return out
+
+    def history(self, name: str) -> list[float | None]:
+        """A track's value at the start and after each resolved turn (None where hidden)."""
+        return self.view.history(name)
+
+    # -- news, plays, turns --------------------------------------------------------------
+    def news(self) -> list[NewsItem]:
+        """Every news item this viewer may see, oldest first."""
+        return list(self.view.news)
+
+    def plays(self) -> list[Play]:
+        """Every resolved move this viewer may know was played, oldest first."""
+        return list(self.view.plays)
+
+    @cached_property
+    def _event_names(self) -> dict[str, str]:
+        return {e.id: e.name for e in self.deck.events}
+
+    def turn_report(self, turn: int) -> TurnReport:
+        """What this viewer may see of a resolved turn: news, dice, changes, events, reasons."""
+        view = self.view
+        deck = self.deck
+        report = TurnReport(turn)
+        news = [n for n in view.news if n.turn == turn]
+        report.news = [n for n in news if n.kind not in {"threshold", "ending"}]
+        report.thresholds = [n for n in news if n.kind == "threshold"]
+        report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
+        report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
+        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn)]
+        for actor, orders in view.orders.get(turn, {}).items():
+            why = view.reasons.get(turn, {}).get(actor, ())
+            for move_id, reason in zip(orders, why, strict=False):
+                move = deck.moves[deck.move_index[move_id]]
+                # Bots often open their reason with the move's name: say it once.
+                report.reasons.append((deck.actor_name(actor), move.name, reason.removeprefix(f"{move.name}: ")))
+        records = self.game.records
+        if 1 <= turn <= min(len(records), self.resolved):
+            rec = records[turn - 1]
+            report.flags = list(rec.flag_changes)
+            if rec.ending is not None:
+                report.ending = next((e for e in [*deck.endings, deck.turn_limit_ending] if e.id == rec.ending), None)
+        return report
+
+    def roll_line(self, roll: Roll) -> RollLine:
+        deck = self.deck
+        if roll.kind in {"move", "detect"}:
+            move = deck.moves[deck.move_index[roll.key]]
+            label = f"{deck.actor_name(move.actor)}: {move.name}"
+            if roll.kind == "detect":
+                label += " (detection)"
+        else:
+            label = self._event_names.get(roll.key, roll.key)
+        return RollLine(label, roll.chance, roll.roll, roll.success, roll.forced, roll.kind)
+
+    # -- a seat's own sheet --------------------------------------------------------------
+    def _seat(self) -> str:
+        if self.viewer.actor is None:
+            raise ValueError("only a seat has orders and objectives")
+        return self.viewer.actor
+
+    def moves(self) -> list[MoveChoice]:
+        """Every move of this seat at this moment, available or not (with the engine's
+        reason), and its chance as far as the seat knows."""
+        seat = self._seat()
+        belief = self.view.belief
+        out = []
+        for move in self.deck.moves_by_actor[seat]:
+            reason = "the game is over" if self.view.over else self.game.unavailable_reason(move, belief, check_over=False)
+            if move.chance_const is not None:
+                p = move.chance_const
+            else:
+                assert move.chance is not None
+                p = min(1.0, max(0.0, float(move.chance(belief))))
+            out.append(MoveChoice(MoveOption(move, not reason, reason), p))
+        return out
+
+    def objectives(self) -> list[ObjectiveResult]:
+        """This seat's objectives, met or not as far as the seat knows at this moment."""
+        seat = self._seat()
+        belief = self.view.belief
+        return [ObjectiveResult(o.text, o.points, bool(o.when(belief))) for o in self.deck.objectives[seat]]

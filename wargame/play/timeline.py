@@ -1,0 +1,91 @@
+"""A saved game opened for a debrief: replayed once, then readable at any moment by any viewer.
+
+`SavedGame.read(viewer, turn)` is "the game as `viewer` saw it when deciding `turn`": the
+same read model a live screen renders, cut at that moment. The replay keeps a copy of the
+state before every turn, so jumping to any turn costs no replaying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from wargame.engine.game import Game
+from wargame.engine.state import State
+from wargame.engine.view import PlayerView
+from wargame.engine.visibility import Viewer
+from wargame.errors import SaveError, WargameError
+from wargame.play.readmodel import ReadModel
+from wargame.saves.format import SaveModel
+from wargame.saves.store import Verification, apply_turn, read_save, save_deck, verify
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    """A secret play that a viewer did not know of at some moment, and when it came out."""
+
+    turn: int
+    """The turn it was played."""
+    actor: str
+    move: str
+    revealed_in: int
+    """The turn in which it was revealed."""
+
+
+class SavedGame:
+    """A save, replayed, with the state before each of its turns kept for instant jumps."""
+
+    def __init__(self, save: SaveModel, path: Path | None = None) -> None:
+        self.save = save
+        self.path = path
+        deck = save_deck(save)
+        game = Game(deck, save.seed, save.turns)
+        states: list[State] = [game.state.copy()]
+        for turn in save.history:
+            try:
+                apply_turn(game, turn)
+            except WargameError as exc:
+                raise SaveError(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
+            states.append(game.state.copy())
+        self.game = game
+        self.deck = deck
+        self._states = states
+
+    @classmethod
+    def open(cls, path: str | Path) -> SavedGame:
+        return cls(read_save(path), Path(path))
+
+    @property
+    def turns_played(self) -> int:
+        """How many turns the save holds (resolved turns)."""
+        return len(self.game.records)
+
+    def verify(self) -> Verification:
+        """Re-resolve the save from scratch and compare it with what it records."""
+        return verify(self.save)
+
+    def view(self, who: Viewer | str, turn: int) -> PlayerView:
+        """The view of `who` when deciding `turn` (1-based); `turn = turns_played + 1` is
+        the moment after the last resolved turn (the end, for a finished game)."""
+        if not 1 <= turn <= self.turns_played + 1:
+            raise WargameError(f"no turn {turn} in this save (turns 1..{self.turns_played})")
+        upto = turn - 1
+        return PlayerView(self.game, who, upto=upto, state=self._states[upto])
+
+    def read(self, who: Viewer | str, turn: int) -> ReadModel:
+        """The read model of `who` when deciding `turn` (see `view`)."""
+        return ReadModel(self.game, self.view(who, turn))
+
+    def later_reveals(self, who: Viewer | str, turn: int) -> list[Reveal]:
+        """Secret plays made before `turn` that `who` did not know of when deciding it but
+        that were revealed later in the game (so a debrief can mark them)."""
+        view = self.view(who, turn)
+        known = {(p.turn, p.move) for p in view.plays}
+        out = []
+        for play in self.game.plays:
+            if play.turn >= turn or (play.turn, play.move) in known:
+                continue
+            when = self.game.revealed_plays.get((play.turn, play.move))
+            if when is not None and when >= turn:
+                out.append(Reveal(play.turn, play.actor, play.move, when))
+        return out
