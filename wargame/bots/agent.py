@@ -79,7 +79,9 @@ class AgentBot:
             raise AgentError(f"agent for {deck.actor_name(actor)}: cannot start '{command}': {exc.strerror or exc}") from None
         self._finalizer = weakref.finalize(self, _stop, self.proc)
         self._buffer = b""
-        self._send({"v": VIEW_VERSION, "type": "hello", "seat": actor, "seed": seed, "deck": deck.id})
+        # No seed is sent: anything derived from the game's seed would let an agent search
+        # for it and foresee the dice (the seed is the facilitator's alone).
+        self._send({"v": VIEW_VERSION, "type": "hello", "seat": actor, "deck": deck.id})
 
     def _who(self) -> str:
         return f"agent for {self.deck.actor_name(self.actor)} ('{self.command}')"

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from wargame.engine.game import Game
+from wargame.engine.state import NewsItem
+from wargame.engine.visibility import Viewer, sees_news
 
 
 def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list[str]:
@@ -38,7 +40,10 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
     # Secret moves of other seats that the viewer has not seen played (or revealed).
     seen = set.intersection(*({p.move for p in v.plays} for v in views))
     own = {m.id for s in seats for m in deck.moves_by_actor[s]} if viewer is not None else set()
-    visible_text = {n.text for n in game.news if all(n.visible_to(s) for s in seats)}
+    def visible(n: NewsItem) -> bool:
+        return all(sees_news(Viewer.seat(s), n, deck.actors) for s in seats)
+
+    visible_text = {n.text for n in game.news if visible(n)}
     for move in deck.moves:
         if not move.secret or move.id in own or move.id in seen:
             continue
@@ -47,6 +52,6 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
         if move.name in text and not any(move.name in v for v in visible_text):
             problems.append(f"name of secret move {move.name}")
     for n in game.news:
-        if not all(n.visible_to(s) for s in seats) and n.text not in visible_text and n.text in text:
+        if not visible(n) and n.text not in visible_text and n.text in text:
             problems.append(f"secret news {n.text!r}")
     return problems
