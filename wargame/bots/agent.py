@@ -91,8 +91,9 @@ class AgentBot:
         try:
             self.proc.stdin.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
             self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise AgentError(f"{self._who()} has stopped (exit status {self.proc.poll()})") from None
+        except OSError:  # a broken pipe: the program has gone
+            code = self.proc.wait()
+            raise AgentError(f"{self._who()} stopped without answering (exit status {code})") from None
 
     def _read_line(self) -> bytes:
         """One line from the agent, or `AgentError` when the time limit passes first."""

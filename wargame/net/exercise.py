@@ -128,6 +128,8 @@ class Exercise:
         self.kicked: list[tuple[str, str]] = []
         """(role, reason): connections the server must close (a code revoked or reissued)."""
         self.stand_ins: dict[str, Bot] = {}
+        self.connected: set[str] = set()
+        """Roles with a live connection (kept by the server; shown to everyone, like sealing)."""
         self._thinking: set[str] = set()
 
     # -- making and reopening ----------------------------------------------------------
@@ -430,6 +432,7 @@ class Exercise:
                 "human": s.seats[a].is_human,
                 "label": s.seat_label(a),
                 "sealed": a in self.game.orders,
+                "connected": a in self.connected,
             }
             for a in self.deck.actors
         ]

@@ -132,6 +132,12 @@ class Host:
             self.exercise.notice(f"time is up but the turn could not resolve: {exc}")
             self.exercise.changed()
 
+    def _update_connected(self) -> None:
+        live = {c.role.name for c in self.connections if not c.ws.closed}
+        if live != self.exercise.connected:
+            self.exercise.connected = live
+            self.exercise.changed()
+
     # -- what a role is sent -------------------------------------------------------------
     def state_for(self, role: Role) -> dict[str, Any]:
         ex = self.exercise
@@ -203,6 +209,7 @@ class Host:
                 return ws
             conn = Connection(ws, role)
             self.connections.add(conn)
+            self._update_connected()
             ex = self.exercise
             await self._send(conn, {"type": "welcome", "v": 1, "role": "seat" if role.is_seat else role.name, "seat": role.name if role.is_seat else None, "exercise": ex.id, "title": ex.deck.title})
             conn.wake.set()
@@ -217,6 +224,7 @@ class Host:
             if conn is not None:
                 self.connections.discard(conn)
                 conn.wake.set()
+                self._update_connected()
             if pusher is not None:
                 pusher.cancel()
         return ws
