@@ -442,10 +442,26 @@ def test_a_killed_writer_loses_nothing_committed(store: Store, store_url: str, e
         assert s.pending_orders(ex, 1)["us"].orders == ["after the crash"]
 
 
-def test_a_closed_store_wakes_and_refuses(store_url: str) -> None:
+def test_closing_a_store_wakes_its_waiters_with_an_error(store_url: str) -> None:
     s = open_store(store_url)
     s.create_exercise("w", save_json(), {})
-    s.close()
+    outcome: list[BaseException | list[Any]] = []
+    started = threading.Event()
+
+    def wait() -> None:
+        started.set()
+        try:
+            outcome.append(s.wait_for_event("w", 1, timeout=120))
+        except StoreError as exc:
+            outcome.append(exc)
+
+    t = threading.Thread(target=wait)
+    t.start()
+    started.wait()
+    s.close()  # whether the waiter is already blocked or about to call, it must not hang
+    t.join(timeout=60)
+    assert not t.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], StoreError) and "closed" in str(outcome[0])
     with pytest.raises(StoreError, match="closed"):
         s.wait_for_event("w", 1, timeout=1)
 

@@ -111,7 +111,7 @@ def _describe(url: str) -> tuple[str, str, str]:
 class PostgresStore(Store):
     """A store in a PostgreSQL database (tables created on first use)."""
 
-    def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
+    def __init__(self, url: str, *, clock: Clock = utc_now, create: bool = True) -> None:
         self.url = redact_url(url)
         self._dsn = url
         self._clock = clock
@@ -128,7 +128,7 @@ class PostgresStore(Store):
         self._gen = 0
         self._listener: threading.Thread | None = None
         self._listening = threading.Event()
-        self._migrate()
+        self._migrate(create)
 
     # -- connections and transactions ---------------------------------------------------
 
@@ -184,10 +184,12 @@ class PostgresStore(Store):
         with self._conn() as conn, conn.transaction():
             yield conn
 
-    def _migrate(self) -> None:
+    def _migrate(self, create: bool) -> None:
         with self._write() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+                if not create:
+                    raise StoreUnavailable(f"{self.url}: no wargame store in this database yet")
                 if conn.execute("SELECT to_regclass('exercises')").fetchone()[0] is not None:
                     raise StoreUnavailable(f"{self.url}: not a wargame store (it has other 'exercises' tables)")
                 conn.execute("CREATE TABLE schema_version (version integer NOT NULL)")

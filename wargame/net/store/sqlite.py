@@ -117,12 +117,14 @@ def _dt(text: str) -> dt.datetime:
 class SqliteStore(Store):
     """A store in one SQLite file (created with its folder if missing)."""
 
-    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+    def __init__(self, path: Path, *, clock: Clock = utc_now, create: bool = True) -> None:
         self.path = path
         self.url = f"sqlite://{path}"  # sqlite:///abs/path or sqlite://relative/path
         self._clock = clock
         if path.is_dir():
             raise StoreUnavailable(f"{path}: is a directory, not a store file")
+        if not create and not path.exists():
+            raise StoreUnavailable(f"{path}: no such store file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -130,7 +132,7 @@ class SqliteStore(Store):
         self._pool: Pool[sqlite3.Connection] = Pool(self._connect, lambda c: c.close())
         self._cond, self._gen = _signal(os.path.realpath(path))
         self._closed = False
-        self._migrate()
+        self._migrate(create)
 
     # -- connections and transactions ---------------------------------------------------
 
@@ -188,12 +190,14 @@ class SqliteStore(Store):
             self._gen[0] += 1
             self._cond.notify_all()
 
-    def _migrate(self) -> None:
+    def _migrate(self, create: bool) -> None:
         with self._write() as conn:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "schema_version" not in tables:
                 if tables:
                     raise StoreUnavailable(f"{self.path}: not a wargame store (an SQLite file with other tables)")
+                if not create:
+                    raise StoreUnavailable(f"{self.path}: not a wargame store (an empty file)")
                 conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
                 # Statement by statement: executescript() would commit mid-transaction.
                 for stmt in _SCHEMA_V1.split(";"):
