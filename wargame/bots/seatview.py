@@ -9,11 +9,12 @@ stdin; `wargame host` sends it over the wire (docs/agent-protocol.md is the refe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
 from wargame.engine.game import MoveOption
-from wargame.engine.state import NewsItem
+from wargame.engine.state import NewsItem, Play
 from wargame.engine.view import PlayerView
 
 VIEW_VERSION = 1
@@ -105,10 +106,9 @@ class ObjectiveInfo(_Model):
 
 
 class TurnInfo(_Model):
-    """What this seat may see of one resolved turn."""
+    """What this seat may see of one resolved turn (its news are in `SeatView.news`)."""
 
     turn: int
-    news: list[NewsInfo]
     rolls: list[RollInfo]
     changes: list[ChangeInfo]
     flags: list[tuple[str, bool, bool]]
@@ -160,9 +160,38 @@ class SeatView(_Model):
 
 
 def _news(n: NewsItem) -> NewsInfo:
-    return NewsInfo(
+    # Built from the engine's own records, hundreds per view: constructed without
+    # re-validation (the models still document and serialise the format).
+    return NewsInfo.model_construct(
         turn=n.turn, text=n.text, kind=n.kind, audience=sorted(n.audience) if n.audience is not None else None, actor=n.actor
     )
+
+
+def _all_news(view: PlayerView, cache: ViewCache | None) -> list[NewsInfo]:
+    if cache is None:
+        return [_news(n) for n in view.news]
+    out = []
+    for n in view.news:
+        info = cache.news.get(n)
+        if info is None:
+            info = cache.news[n] = _news(n)
+        out.append(info)
+    return out
+
+
+def _all_plays(view: PlayerView, cache: ViewCache | None) -> list[PlayInfo]:
+    deck = view.deck
+    out = []
+    for p in view.plays:
+        info = cache.plays.get(p) if cache is not None else None
+        if info is None:
+            info = PlayInfo.model_construct(
+                turn=p.turn, actor=p.actor, move=p.move, name=deck.moves[deck.move_index[p.move]].name, secret=p.secret, success=p.success
+            )
+            if cache is not None:
+                cache.plays[p] = info
+        out.append(info)
+    return out
 
 
 def turn_label(view: PlayerView, turn: int | None = None) -> str:
@@ -179,11 +208,43 @@ def turn_label(view: PlayerView, turn: int | None = None) -> str:
     return f"{text} · {shown}"
 
 
-def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> SeatView:
+@dataclass
+class ViewCache:
+    """What a host keeps between views so that each is not rebuilt from nothing.
+
+    `turns` is per seat: turn -> (reveals so far, description); a resolved turn's
+    description changes only when a later reveal uncovers one of its plays. `news` and
+    `plays` may be shared by all seats: an item's data form does not depend on who sees it.
+    """
+
+    turns: dict[int, tuple[int, TurnInfo]] = field(default_factory=dict)
+    news: dict[NewsItem, NewsInfo] = field(default_factory=dict)
+    plays: dict[Play, PlayInfo] = field(default_factory=dict)
+
+
+def _histories(view: PlayerView) -> list[list[float | None]]:
+    """Every track's value at the start and after each resolved turn, in one pass."""
+    deck = view.deck
+    values: list[float] = list(deck.start_values)
+    out: list[list[float | None]] = [[v] for v in values]
+    records = view._game.records[: view._n_records]
+    for rec in records:
+        for change in rec.changes:
+            values[change.slot] = change.new
+        for slot, v in enumerate(values):
+            out[slot].append(v)
+    hidden = view.hidden_slots
+    for slot in hidden:
+        out[slot] = [None] * (len(records) + 1)
+    return out
+
+
+def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cache: ViewCache | None = None) -> SeatView:
     """The data form of `view` (a seat's view, not the facilitator's), with its order sheet.
 
     `options` are the seat's moves with availability and reasons (`Game.legal_moves`),
-    which depend only on what the seat may see.
+    which depend only on what the seat may see. `cache`, kept by the caller per seat,
+    saves describing the same resolved turns and news items again every time.
     """
     deck = view.deck
     seat = view.seat
@@ -208,19 +269,25 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
             )
         )
     hidden = view.hidden_slots
+    histories = _histories(view)
     tracks = []
     for slot, name in enumerate(deck.slot_names):
         tracks.append(
             TrackInfo(
                 name=name, label=deck.track_label(slot), owner=deck.slot_owner(slot), value=None if slot in hidden else belief.v[slot],
                 lo=deck.lo[slot], hi=deck.hi[slot], thresholds=list(deck.thresholds.get(slot, ())),
-                secret=slot in deck.secret_slots, description=deck.slot_description(slot), history=view.history(name),
+                secret=slot in deck.secret_slots, description=deck.slot_description(slot), history=histories[slot],
             )
         )
     names = {e.id: e.name for e in deck.events}
     resolved = []
     records = view._game.records  # flag changes are public (flags have no owner)
+    reveals = len(view._revealed)
     for turn in sorted(view.orders):  # the resolved turns
+        known = cache.turns.get(turn) if cache is not None else None
+        if known is not None and known[0] == reveals:
+            resolved.append(known[1])
+            continue
         rolls = []
         for r in view.rolls_for_turn(turn):
             if r.kind in {"move", "detect"}:
@@ -230,10 +297,8 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
                 label = names.get(r.key, r.key)
             rolls.append(RollInfo(label=label, kind=r.kind, chance=r.chance, roll=r.roll, success=r.success, forced=r.forced))
         record = records[turn - 1]
-        resolved.append(
-            TurnInfo(
+        info = TurnInfo(
                 turn=turn,
-                news=[_news(n) for n in view.news_for_turn(turn)],
                 rolls=rolls,
                 changes=[ChangeInfo(label=deck.slot_label(c.slot), old=c.old, new=c.new) for c in view.changes_for_turn(turn)],
                 flags=[tuple(f) for f in record.flag_changes],
@@ -241,7 +306,9 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
                 orders=list(view.orders.get(turn, {}).get(seat, ())),
                 reasons=list(view.reasons.get(turn, {}).get(seat, ())),
             )
-        )
+        if cache is not None:
+            cache.turns[turn] = (reveals, info)
+        resolved.append(info)
     ending = None
     if view.ending is not None:
         e = next(x for x in [*deck.endings, deck.turn_limit_ending] if x.id == view.ending)
@@ -264,10 +331,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int) -> 
         objectives=[ObjectiveInfo(text=o.text, points=o.points, met=bool(o.when(belief))) for o in deck.objectives[seat]],
         tracks=tracks,
         flags=dict(zip(deck.flag_names, belief.f, strict=True)),
-        news=[_news(n) for n in view.news],
-        plays=[
-            PlayInfo(turn=p.turn, actor=p.actor, move=p.move, name=deck.moves[deck.move_index[p.move]].name, secret=p.secret, success=p.success)
-            for p in view.plays
-        ],
+        news=_all_news(view, cache),
+        plays=_all_plays(view, cache),
         turns_resolved=resolved,
     )

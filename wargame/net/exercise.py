@@ -11,13 +11,14 @@ code lives here, so it is tested directly.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
-from wargame.bots.seatview import seat_view
+from wargame.bots.seatview import ViewCache, seat_view
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import NewsItem
@@ -128,6 +129,10 @@ class Exercise:
         self.kicked: list[tuple[str, str]] = []
         """(role, reason): connections the server must close (a code revoked or reissued)."""
         self.stand_ins: dict[str, Bot] = {}
+        self._views: dict[str, tuple[tuple[int, ...], str]] = {}
+        """Per seat: the key of the game's moment and its view as JSON text (see `seat_text`)."""
+        self._view_caches: dict[str, ViewCache] = {}
+        self._shared_news: ViewCache = ViewCache()
         self.connected: set[str] = set()
         """Roles with a live connection (kept by the server; shown to everyone, like sealing)."""
         self._thinking: set[str] = set()
@@ -317,11 +322,12 @@ class Exercise:
         turn = game.turn
         game.submit(seat, list(orders), list(reasons))  # raises IllegalOrderError first
         try:
+            # Durable on its own (and checked against the open turn in one transaction):
+            # the whole save is rewritten only when the turn resolves.
             self.store.submit_orders(self.id, turn, seat, list(orders), list(reasons))
         except StaleTurn:
             del game.orders[seat]
             raise
-        self._persist()
 
     def submit(self, seat: str, turn: int, orders: list[str]) -> None:
         """A team seals its orders for `turn`; refused if stale, already sealed, or illegal."""
@@ -441,15 +447,50 @@ class Exercise:
         left = self.countdown.left(self.clock())
         return {"paused": self.paused, "countdown": left, "countdown_running": self.countdown.deadline is not None}
 
+    def view_key(self) -> tuple[int, ...]:
+        """Changes whenever anything a seat may see in its view could have changed."""
+        game = self.game
+        return (game.turn, len(game.records), len(game.news), len(game.revealed_plays), int(game.is_over))
+
+    def _view_text(self, seat: str) -> str:
+        """The seat's view as JSON text, rebuilt only when something it may see has changed.
+
+        Within a turn, other seats sealing, injects and overrides change nothing a seat
+        sees; resolution, reveals and the end do, and each adds news or a record."""
+        game = self.game
+        key = self.view_key()
+        cached = self._views.get(seat)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        cache = self._view_caches.get(seat)
+        if cache is None:
+            shared = self._shared_news  # news and plays are the same objects for every seat
+            cache = self._view_caches[seat] = ViewCache(news=shared.news, plays=shared.plays)
+        view = seat_view(game.view(seat), game.legal_moves(seat), game.orders_allowed(seat), cache)
+        text = view.model_dump_json()
+        self._views[seat] = (key, text)
+        return text
+
+    def seat_text(self, seat: str, with_view: bool = True) -> str:
+        """`seat_state` as the JSON text sent over the wire (the view part is cached).
+
+        Without the view when the client already has this moment's view: another seat
+        sealing changes only the room (who has sealed, the clock), not what this seat sees."""
+        head = json.dumps(self._seat_envelope(seat), separators=(",", ":"))
+        if not with_view:
+            return head
+        return head[:-1] + ',"view":' + self._view_text(seat) + "}"
+
     def seat_state(self, seat: str) -> dict[str, Any]:
         """What a seat's client is sent: its own view and the public bits of the room."""
+        return {**self._seat_envelope(seat), "view": json.loads(self._view_text(seat))}
+
+    def _seat_envelope(self, seat: str) -> dict[str, Any]:
         game = self.game
-        view = seat_view(game.view(seat), game.legal_moves(seat), game.orders_allowed(seat))
         return {
             "type": "state",
             "role": "seat",
             "version": self.version,
-            "view": view.model_dump(mode="json"),
             "seats": self._seats_public(),
             "sealed": seat in game.orders,
             "my_orders": list(game.orders.get(seat, ())),

@@ -60,6 +60,8 @@ class Connection:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     sent: int = -1
     """The exercise version last sent to this client."""
+    view_key: tuple[int, ...] = ()
+    """The moment of the view last sent (a seat's client keeps it until it changes)."""
 
 
 class Host:
@@ -147,8 +149,13 @@ class Host:
             return ex.public_state()
         return ex.seat_state(role.name)
 
-    async def _send(self, conn: Connection, message: dict[str, Any]) -> None:
-        text = json.dumps(message, separators=(",", ":"))
+    def text_for(self, role: Role) -> str:
+        if role.is_seat:
+            return self.exercise.seat_text(role.name)
+        return json.dumps(self.state_for(role), separators=(",", ":"))
+
+    async def _send(self, conn: Connection, message: dict[str, Any] | str) -> None:
+        text = message if isinstance(message, str) else json.dumps(message, separators=(",", ":"))
         if self.on_send is not None:
             self.on_send(conn.role.name, text)
         self.sends += 1
@@ -170,7 +177,13 @@ class Host:
                 continue
             conn.sent = self.exercise.version
             try:
-                await self._send(conn, self.state_for(conn.role))
+                if conn.role.is_seat:
+                    key = self.exercise.view_key()
+                    text = self.exercise.seat_text(conn.role.name, with_view=key != conn.view_key)
+                    conn.view_key = key
+                else:
+                    text = self.text_for(conn.role)
+                await self._send(conn, text)
             except (ConnectionError, RuntimeError):
                 return
 
@@ -308,7 +321,7 @@ class Host:
             role = self._http_role(request)  # the code may have been revoked while waiting
         except AccessError as exc:
             return self._error(403, str(exc))
-        return web.json_response(self.state_for(role))
+        return web.Response(text=self.text_for(role), content_type="application/json")
 
     async def handle_post(self, request: web.Request) -> web.Response:
         try:

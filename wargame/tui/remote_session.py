@@ -245,7 +245,7 @@ class RemoteSession:
         data = self._reports.get(turn)
         if data is None:
             return report
-        news = [_news(n) for n in data["news"]]
+        news = [_news(n) for n in self.view["news"] if n["turn"] == turn]
         report.news = [n for n in news if n.kind not in {"threshold", "ending"}]
         report.thresholds = [n for n in news if n.kind == "threshold"]
         report.rolls = [RollLine(r["label"], r["chance"], r["roll"], r["success"], r["forced"], r["kind"]) for r in data["rolls"]]

@@ -63,14 +63,14 @@ def test_a_team_plays_a_turn_in_the_browser(tmp_path: Path, browser: Any) -> Non
         for _attempt in range(3):
             page.goto(host.url + "/")
             # The app started for this tab asks for the code: nothing of the game is in the page.
-            page.wait_for_selector("canvas", timeout=20000)
-            time.sleep(4)  # the app process starts and draws the prompt
+            page.wait_for_selector("body.-first-byte", timeout=60000)  # the app has drawn
+            time.sleep(3)  # and mounted its code prompt
             page.screenshot(path=str(tmp_path / "1-code.png"))
             page.mouse.click(640, 368)
             page.keyboard.type(code, delay=20)
             page.keyboard.press("Enter")
             try:
-                wait_until("the seat to open", red_connected, timeout=10)
+                wait_until("the seat to open", red_connected, timeout=20)
                 break
             except AssertionError:
                 continue  # a slow machine: the keys arrived before the app was ready
