@@ -24,7 +24,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,7 +62,7 @@ def bench_deck(seats: int, turns: int) -> str:
 
 def rss_kb(pid: int, field: str = "VmRSS") -> int:
     text = Path(f"/proc/{pid}/status").read_text()
-    m = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
+    m = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
     return int(m.group(1)) if m else 0
 
 

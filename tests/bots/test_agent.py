@@ -100,9 +100,9 @@ def test_a_missing_program_is_a_clear_error(tutorial: CompiledDeck) -> None:
 
 
 def test_simulate_seats_an_agent_and_reports_a_bad_one(tmp_path: Path) -> None:
-    ok = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "2", "--seats", f"red=agent:{EXAMPLE}"], capture_output=True, text=True, cwd=ROOT)
+    ok = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "2", "--seats", f"red=agent:{EXAMPLE}"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert ok.returncode == 0, ok.stderr
     bad = script(tmp_path, "for line in sys.stdin:\n    print('{\"orders\": [\"x\"]}', flush=True)\n")
-    run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", f"red=agent:{bad}"], capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", f"red=agent:{bad}"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == 2
     assert run.stderr.startswith("error: agent for Red") and "Traceback" not in run.stderr

@@ -301,7 +301,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
                 turn=turn,
                 rolls=rolls,
                 changes=[ChangeInfo(label=deck.slot_label(c.slot), old=c.old, new=c.new) for c in view.changes_for_turn(turn)],
-                flags=[tuple(f) for f in record.flag_changes],
+                flags=[(str(f[0]), bool(f[1]), bool(f[2])) for f in record.flag_changes],
                 events=[names.get(e, e) for e in view.fired_for_turn(turn)],
                 orders=list(view.orders.get(turn, {}).get(seat, ())),
                 reasons=list(view.reasons.get(turn, {}).get(seat, ())),

@@ -11,6 +11,7 @@ code lives here, so it is tested directly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -22,13 +23,13 @@ from wargame.bots.seatview import ViewCache, seat_view
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import NewsItem
+from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import IllegalOrderError, WargameError
 from wargame.net.codes import hash_code, new_code
 from wargame.net.store.base import FACILITATOR, PROJECTOR, StaleTurn, Store
-from wargame.saves.store import new_save, parse_save, resume
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.control import Session
 from wargame.play.readmodel import TurnReport
+from wargame.saves.store import new_save, parse_save, resume
 
 EVENT_SETTINGS = "settings"
 """Event kind the host logs when the facilitator changes its settings (restored on restart)."""
@@ -295,7 +296,7 @@ class Exercise:
             legal = self.game.available_moves(actor)
             allowed = self.game.orders_allowed(actor)
             self._thinking.add(actor)
-            jobs.append(BotJob(actor, self.game.turn, bot, lambda b=bot, v=view, lg=legal, al=allowed: b.decide(v, lg, al)))
+            jobs.append(BotJob(actor, self.game.turn, bot, functools.partial(bot.decide, view, legal, allowed)))
         return jobs
 
     def bot_decided(self, job: BotJob, decision: Decision | None, error: Exception | None) -> None:

@@ -109,7 +109,7 @@ class Host:
         loop = asyncio.get_running_loop()
         try:
             decision = await loop.run_in_executor(None, job.run)
-        except Exception as exc:  # an agent's or a bot's failure is reported, not fatal
+        except Exception as exc:  # noqa: BLE001 - a bot's or an agent's failure is reported to the facilitator, never fatal to the host
             self.exercise.bot_decided(job, None, exc if isinstance(exc, WargameError) else WargameError(f"{job.bot.label} failed: {exc!r}"))
             return
         self.exercise.bot_decided(job, decision, None)

@@ -23,10 +23,22 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from wargame.engine.visibility import Viewer
 from wargame.net.client import Client, HostError
 from wargame.play.control import Session
 from wargame.tui.remote_session import DeckSketch, RemoteSession, _news, _track
-from wargame.tui.render import BAD, GOOD, MUTED, WARN, heading, news_block, objectives_block, percent, report_block, tracks_block
+from wargame.tui.render import (
+    BAD,
+    GOOD,
+    MUTED,
+    WARN,
+    heading,
+    news_block,
+    objectives_block,
+    percent,
+    report_block,
+    tracks_block,
+)
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
@@ -118,7 +130,7 @@ class WaitScreen(GameScreen):
             Content("\n").join([heading("Your sealed orders"), Content(", ".join(names) if names else "none: you stand pat")])
         )
         last = [n for n in s.news() if n.turn == s.turn - 1]
-        self.query_one("#wait-news", Static).update(Content("\n").join([heading("Latest news"), news_block(last, s.deck, show_audience=True)]))
+        self.query_one("#wait-news", Static).update(Content("\n").join([heading("Latest news"), news_block(last, cast(Any, s.deck), show_audience=True)]))
 
 
 class RemoteEndScreen(GameScreen):
@@ -141,7 +153,7 @@ class RemoteEndScreen(GameScreen):
             yield Static(Content("\n").join([heading("Your objectives"), objectives_block(s.objectives(), "met")]), classes="section")
             if s.resolved:
                 report = s.turn_report(s.resolved)
-                yield Static(report_block(report, s.deck, show_audience=True), classes="section")
+                yield Static(report_block(report, cast(Any, s.deck), show_audience=True), classes="section")
             yield Static(Content.styled("The facilitator has the full picture for the debrief. Press q to leave.", MUTED), classes="section")
         yield Footer()
 
@@ -500,7 +512,7 @@ class RemoteApp(App[None]):
         if s.resolved > self._shown_results and not first:
             self._shown_results = s.resolved
             self._reading_results = True
-            self._replace(ResolutionScreen(_as_session(s), s.resolved, s.seat))
+            self._replace(ResolutionScreen(_as_session(s), s.resolved, Viewer.seat(s.seat)))
             return
         if self._reading_results:
             self._refresh()
@@ -521,7 +533,7 @@ class RemoteApp(App[None]):
             screen.turn = s.turn  # type: ignore[attr-defined]
             self._replace(screen)
 
-    def _show_single(self, kind: type[FacilitatorConsole] | type[ProjectorView], st: dict[str, Any]) -> None:
+    def _show_single(self, kind: type[FacilitatorConsole | ProjectorView], st: dict[str, Any]) -> None:
         screen = next((x for x in self.screen_stack if isinstance(x, kind)), None)
         if screen is None:
             self._replace(kind(st))
@@ -582,7 +594,7 @@ class RemoteApp(App[None]):
 
         if self.remote is None or isinstance(self.screen, DashboardScreen):
             return
-        self.push_screen(DashboardScreen(_as_session(self.remote), self.remote.seat))
+        self.push_screen(DashboardScreen(_as_session(self.remote), Viewer.seat(self.remote.seat)))
 
     def action_projector(self) -> None:
         self.notify("The public view is on the room's projector.", markup=False)

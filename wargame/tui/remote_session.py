@@ -53,10 +53,10 @@ class DeckSketch:
     def __init__(self, data: dict[str, Any]) -> None:
         self.title: str = data["title"]
         self.id = "remote"
-        self.actors: list[str] = [a["id"] if "id" in a else a for a in data.get("actors", data.get("seats", []))]
-        self._names = {a["id"]: a["name"] for a in data.get("actors", data.get("seats", []))}
-        shorts = {a["id"]: a.get("short", "") for a in data.get("actors", data.get("seats", []))}
-        briefs = {data.get("seat", ""): data.get("brief", "")}
+        self.actors: list[str] = [a["id"] for a in data.get("actors", data.get("seats", []))]
+        self._names: dict[str, str] = {a["id"]: a["name"] for a in data.get("actors", data.get("seats", []))}
+        shorts: dict[str, str] = {a["id"]: a.get("short", "") for a in data.get("actors", data.get("seats", []))}
+        briefs: dict[str, str] = {data.get("seat", ""): data.get("brief", "")}
         self.model = SimpleNamespace(
             deck=SimpleNamespace(turn_name=data.get("turn_name", "turn")),
             actors={a: SimpleNamespace(short=shorts.get(a, ""), brief=briefs.get(a, ""), name=self._names[a]) for a in self.actors},
@@ -69,7 +69,7 @@ class DeckSketch:
         self.move_index: dict[str, int] = {}
         tracks = data.get("tracks", [])
         self.slot_names: list[str] = [t["name"] for t in tracks]
-        self._labels = [t["label"] for t in tracks]
+        self._labels: list[str] = [t["label"] for t in tracks]
         self.lo: list[float] = [t["lo"] for t in tracks]
         self.hi: list[float] = [t["hi"] for t in tracks]
 

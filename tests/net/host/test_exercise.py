@@ -12,7 +12,6 @@ from wargame.net.store.base import FACILITATOR, PROJECTOR, Store
 from wargame.saves.store import parse_save, verify
 
 
-
 class FakeClock:
     """Monotonic time that moves only when a test says so."""
 

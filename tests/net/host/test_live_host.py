@@ -126,9 +126,8 @@ async def test_http_agents_long_poll_and_submit(tmp_path: Path, tutorial: Compil
                 assert (await r.json())["sealed"] is True
             async with http.post(f"{url(server)}/api/v1/orders", json={"type": "orders", "turn": 1, "orders": ["talks-offer"]}) as r:
                 assert r.status == 409 and "already sealed" in (await r.json())["message"]
-        async with aiohttp.ClientSession() as anon:
-            async with anon.get(f"{url(server)}/api/v1/view", headers={"Authorization": "Bearer nope"}) as r:
-                assert r.status == 403 and (await r.json())["message"].startswith("wrong code")
+        async with aiohttp.ClientSession() as anon, anon.get(f"{url(server)}/api/v1/view", headers={"Authorization": "Bearer nope"}) as r:
+            assert r.status == 403 and (await r.json())["message"].startswith("wrong code")
         assert problems == []
     finally:
         await server.close()

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +51,7 @@ def test_agents_in_separate_processes_play_a_whole_game(tmp_path: Path, hosts: l
         for code in host.codes.values()
     ]
     for agent in agents:
-        out, err = agent.communicate(timeout=180)
+        _out, err = agent.communicate(timeout=180)
         assert agent.returncode == 0, err
         assert "game over" in err
     with open_store(store) as s:
@@ -92,7 +90,8 @@ async def test_a_seat_killed_mid_turn_rejoins_and_a_killed_host_resumes(tmp_path
     hosts.append(host)
     codes = host.codes
     # Red joins from another process, which is killed mid-turn.
-    seat = subprocess.Popen([sys.executable, "-c", SEAT_SCRIPT, host.url, codes["Red"]], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    seat = subprocess.Popen(  # noqa: ASYNC220 - a separate process is the point of the test
+        [sys.executable, "-c", SEAT_SCRIPT, host.url, codes["Red"]], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert seat.stdout is not None and seat.stdout.readline().strip() == "joined 1"
     await _expect_refused(host.url, codes["Red"], "Red's seat is already open on another device")
     seat.send_signal(signal.SIGKILL)
