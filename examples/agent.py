@@ -28,9 +28,14 @@ from typing import Any
 def choose(view: dict[str, Any], rng: random.Random) -> tuple[list[str], list[str]]:
     """Orders (move ids) and one reason each, from the seat's view alone."""
     moves = [m for m in view["moves"] if m["available"]]
-    scored = sorted(moves, key=lambda m: (m["chance"] - 0.1 * m["escalation"], rng.random()), reverse=True)
+
+    def chance(m: dict[str, Any]) -> float:
+        # None when the odds depend on something hidden from this seat: assume even odds.
+        return 0.5 if m["chance"] is None else float(m["chance"])
+
+    scored = sorted(moves, key=lambda m: (chance(m) - 0.1 * m["escalation"], rng.random()), reverse=True)
     picked = scored[: view["allowed"]]
-    reasons = [f"{m['name']}: {m['chance']:.0%} chance at escalation {m['escalation']}." for m in picked]
+    reasons = [f"{m['name']}: {chance(m):.0%} chance at escalation {m['escalation']}." for m in picked]
     return [m["id"] for m in picked], reasons
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
+from wargame.deck.describe import depends_on
+from wargame.engine import visibility as vis
 from wargame.engine.game import MoveOption
 from wargame.engine.state import NewsItem, Play
 from wargame.engine.view import PlayerView
@@ -36,8 +38,11 @@ class MoveInfo(_Model):
     secret: bool
     detection: float
     """Chance a secret move is found out (0 for public moves)."""
-    chance: float
-    """Chance of success now, computed on what the seat knows."""
+    chance: float | None
+    """Chance of success now, computed on what the seat knows; None when the chance reads
+    something hidden from the seat (the number would give it away)."""
+    chance_note: str = ""
+    """Why the chance is not shown: `depends on South Korea's covert work, hidden from you`."""
     chance_source: str | None
     effects: dict[str, list[str]]
     """`success`, `failure`, `always`: the effects as deck text."""
@@ -87,10 +92,13 @@ class PlayInfo(_Model):
 class RollInfo(_Model):
     label: str
     kind: str
-    chance: float
-    roll: float
+    chance: float | None
+    """None (as is `roll`) when the chance read something hidden from this seat."""
+    roll: float | None
     success: bool
     forced: bool
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
 
 
 class ChangeInfo(_Model):
@@ -254,15 +262,19 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
         m = opt.move
         if m.actor != seat:
             raise ValueError(f"move {m.id} is not a move of {seat}")
+        p: float | None
+        note = ""
         if m.chance_const is not None:
             p = m.chance_const
+        elif hidden_why := depends_on(vis.hidden_inputs(view.viewer, deck, m.chance_reads)):
+            p, note = None, hidden_why  # the odds would give away what they read
         else:
             assert m.chance is not None
             p = min(1.0, max(0.0, float(m.chance(belief))))
         moves.append(
             MoveInfo(
                 id=m.id, name=m.name, description=m.description, category=m.category, escalation=m.escalation,
-                secret=m.secret, detection=m.detection if m.secret else 0.0, chance=p, chance_source=m.chance_source,
+                secret=m.secret, detection=m.detection if m.secret else 0.0, chance=p, chance_note=note, chance_source=m.chance_source,
                 effects={k: list(v) for k, v in m.effect_text.items()},
                 news={k: t for k, t in (("success", m.success_news), ("failure", m.failure_news), ("always", m.always_news)) if t},
                 once=m.once, cooldown=m.cooldown, requires=m.requires_text, available=opt.available, reason=opt.reason,
@@ -295,7 +307,12 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
                 label = f"{deck.actor_name(mv.actor)}: {mv.name}" + (" (detection)" if r.kind == "detect" else "")
             else:
                 label = names.get(r.key, r.key)
-            rolls.append(RollInfo(label=label, kind=r.kind, chance=r.chance, roll=r.roll, success=r.success, forced=r.forced))
+            reads = vis.roll_reads(deck, r)
+            why = depends_on(vis.hidden_inputs(view.viewer, deck, reads)) if reads is not None else ""
+            if why:
+                rolls.append(RollInfo(label=label, kind=r.kind, chance=None, roll=None, success=r.success, forced=r.forced, note=why))
+            else:
+                rolls.append(RollInfo(label=label, kind=r.kind, chance=r.chance, roll=r.roll, success=r.success, forced=r.forced))
         record = records[turn - 1]
         info = TurnInfo(
                 turn=turn,

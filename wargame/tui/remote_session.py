@@ -219,7 +219,7 @@ class RemoteSession:
         out = []
         for m in self.view["moves"]:
             move = self.deck.moves[self.deck.move_index[m["id"]]]
-            out.append(MoveChoice(MoveOption(cast(Any, move), m["available"], m["reason"]), m["chance"]))
+            out.append(MoveChoice(MoveOption(cast(Any, move), m["available"], m["reason"]), m["chance"], m.get("chance_note", "")))
         return out
 
     def objectives(self, seat: str | None = None) -> list[ObjectiveResult]:
@@ -248,7 +248,7 @@ class RemoteSession:
         news = [_news(n) for n in self.view["news"] if n["turn"] == turn]
         report.news = [n for n in news if n.kind not in {"threshold", "ending"}]
         report.thresholds = [n for n in news if n.kind == "threshold"]
-        report.rolls = [RollLine(r["label"], r["chance"], r["roll"], r["success"], r["forced"], r["kind"]) for r in data["rolls"]]
+        report.rolls = [RollLine(r["label"], r["chance"], r["roll"], r["success"], r["forced"], r["kind"], r.get("note", "")) for r in data["rolls"]]
         report.changes = [ChangeLine(c["label"], c["old"], c["new"]) for c in data["changes"]]
         report.flags = [(str(f[0]), bool(f[1]), bool(f[2])) for f in data["flags"]]
         report.events = list(data["events"])

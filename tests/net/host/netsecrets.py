@@ -37,6 +37,13 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
             label = change["label"] if isinstance(change, dict) else change[0]
             if label in hidden_labels:
                 problems.append(f"change of {label}")
+    # Odds computed from something hidden from the viewer are hidden too.
+    if viewer is not None:
+        by_id = {m.id: m for m in deck.moves_by_actor[viewer]}
+        for m in view.get("moves", []):
+            move = by_id[m["id"]]
+            if move.chance_const is None and deck.hidden_from(viewer, move.chance_reads) and m["chance"] is not None:
+                problems.append(f"chance of {m['id']} reads a hidden input")
     # Secret moves of other seats that the viewer has not seen played (or revealed).
     seen = set.intersection(*({p.move for p in v.plays} for v in views))
     own = {m.id for s in seats for m in deck.moves_by_actor[s]} if viewer is not None else set()
