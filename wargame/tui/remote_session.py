@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from wargame.engine.game import MoveOption, ObjectiveResult
 from wargame.engine.state import NewsItem, Play
-from wargame.play.clock import Countdown
+from wargame.play.clock import Clock, Countdown
 from wargame.play.readmodel import ChangeLine, MoveChoice, RollLine, TrackReading, TurnReport
 
 
@@ -69,7 +69,7 @@ class DeckSketch:
         self.move_index: dict[str, int] = {}
         tracks = data.get("tracks", [])
         self.slot_names: list[str] = [t["name"] for t in tracks]
-        self._labels: list[str] = [t["label"] for t in tracks]
+        self._labels: list[str] = [f"{self._names.get(t['owner'], t['owner'])}: {t['label']}" if t["owner"] else t["label"] for t in tracks]
         self.lo: list[float] = [t["lo"] for t in tracks]
         self.hi: list[float] = [t["hi"] for t in tracks]
 
@@ -130,6 +130,8 @@ class RemoteSession:
     facilitator = False
     shared_screen = False
     save_path = None
+    save_error: str | None = None
+    """The host keeps the game; a client has no save of its own to fail."""
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.update(state)
@@ -154,7 +156,7 @@ class RemoteSession:
             deck.add_move(MoveSketch(id=p["move"], name=p["name"], secret=p["secret"]))
         self.deck = deck
         self.paused: bool = bool(state.get("paused"))
-        self.clock = SimpleNamespace(
+        self.clock = Clock(
             countdown=remote_countdown(state.get("countdown"), bool(state.get("countdown_running")), time.monotonic()),
             paused=self.paused,
         )
@@ -239,6 +241,17 @@ class RemoteSession:
 
     def plays(self, audience: object = None) -> list[Play]:
         return [Play(p["turn"], p["actor"], p["move"], p["secret"], p["success"]) for p in self.view["plays"]]
+
+    def private_report(self, turn: int) -> TurnReport:
+        """What this seat saw of a resolved turn that not everyone did: its secret news and
+        its secret tracks' changes (worked out here from the seat's own view)."""
+        full = self.turn_report(turn)
+        secret_labels = {self.deck.slot_label(i) for i, t in enumerate(self.view["tracks"]) if t["secret"]}
+        out = TurnReport(turn)
+        out.news = [n for n in full.news if n.audience is not None]
+        out.thresholds = [n for n in full.thresholds if n.audience is not None]
+        out.changes = [c for c in full.changes if c.label in secret_labels]
+        return out
 
     def turn_report(self, turn: int, audience: object = None) -> TurnReport:
         report = TurnReport(turn)
