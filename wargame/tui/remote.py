@@ -177,7 +177,7 @@ class ProjectorView(Screen[None]):
     def show(self, state: dict[str, Any]) -> None:
         self.state = state
         deck = DeckSketch(state)
-        tracks = [_track(t) for t in state["tracks"] if t["value"] is not None]
+        tracks = [_track({**t, "label": deck.slot_label(i)}) for i, t in enumerate(state["tracks"]) if t["value"] is not None]
         seats = "  ".join(f"{x['short']}{' ✓' if x['sealed'] else ' …'}" for x in state["seats"])
         parts = [
             Content.styled(state["title"], "bold $accent"),
@@ -275,8 +275,9 @@ class FacilitatorConsole(Screen[None]):
         lines = [heading("Seats")]
         for x in st["seats"]:
             mark = ("✓ sealed", GOOD) if x["sealed"] else ("… choosing", WARN)
+            online = ("  ● connected", GOOD) if x["connected"] else ("  ○ not connected" if x["human"] else "", MUTED)
             code = "" if x["code"] or not x["human"] else "  (no code: revoked)"
-            lines.append(Content.assemble((x["name"], "bold"), "  ", mark, (f"  {x['label']}{code}", MUTED)))
+            lines.append(Content.assemble((x["name"], "bold"), "  ", mark, online, (f"  {x['label']}{code}", MUTED)))
             for i, name in enumerate(x["orders"]):
                 why = x["reasons"][i] if i < len(x["reasons"]) else ""
                 lines.append(Content.assemble("    • ", name, (f" — {why}" if why else "", MUTED)))
@@ -305,7 +306,7 @@ class FacilitatorConsole(Screen[None]):
             self.query_one("#fac-report", Static).update(
                 Content("\n").join([heading(f"Results of {st['turn_name']} {report['turn']}")] + [news_block([_news(n) for n in report["news"]], cast(Any, deck), show_audience=True)])
             )
-        tracks = [_track(t) for t in st["tracks"]]
+        tracks = [_track({**t, "label": deck.slot_label(i)}) for i, t in enumerate(st["tracks"])]
         self.query_one("#fac-tracks", Static).update(Content("\n").join([heading("Tracks (everything)"), tracks_block(tracks, 22, 14, names=False)]))
 
     def send(self, message: dict[str, Any]) -> None:
