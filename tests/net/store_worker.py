@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 from wargame.net.store import StaleWrite, open_store
 
@@ -19,6 +20,17 @@ def main() -> None:
     mode, exercise, arg, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     store = open_store(os.environ["WARGAME_STORE_URL"])
     print("ready", flush=True)
+    if mode == "hold":  # write inside a transaction, say so, and wait there to be killed
+        from wargame.net.store.sqlite import SqliteStore
+
+        at: object = store._clock()  # type: ignore[attr-defined]
+        if isinstance(store, SqliteStore):
+            at = store._clock().isoformat()
+        with store._write() as conn:  # type: ignore[attr-defined]
+            store._event(conn, exercise, arg, "{}", at)  # type: ignore[attr-defined]
+            print("holding", flush=True)
+            time.sleep(600)
+        return
     i = 0
     while n == 0 or i < n:
         if mode == "submit":  # arg: the seat

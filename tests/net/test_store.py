@@ -46,7 +46,7 @@ from wargame.net.store import (
     open_store,
     redact_url,
 )
-from wargame.saves.store import new_save, read_save, verify
+from wargame.saves.store import new_save, read_save, resume, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
@@ -327,6 +327,26 @@ def test_wait_for_event_wakes_on_a_write_in_another_thread(store: Store, ex: str
     assert got == [2]
 
 
+def test_wait_for_event_sees_only_its_own_exercise(store: Store, ex: str) -> None:
+    other = new_id()
+    store.create_exercise(other, save_json(), {})
+    got: list[tuple[str, int]] = []
+    started = threading.Event()
+
+    def wait() -> None:
+        started.set()
+        got.extend((e.exercise_id, e.seq) for e in store.wait_for_event(ex, 1, timeout=60))
+
+    t = threading.Thread(target=wait)
+    t.start()
+    started.wait()
+    store.append_event(other, "elsewhere", {})
+    store.append_event(other, "elsewhere", {})
+    store.append_event(ex, "here", {})
+    t.join(timeout=60)
+    assert got == [(ex, 2)]
+
+
 def test_wait_for_event_wakes_on_a_write_in_another_process(store: Store, store_url: str, ex: str) -> None:
     proc = worker(store_url, "append", ex, "tick", 3)
     events = store.wait_for_event(ex, 1, timeout=60)
@@ -442,6 +462,39 @@ def test_a_killed_writer_loses_nothing_committed(store: Store, store_url: str, e
         assert s.pending_orders(ex, 1)["us"].orders == ["after the crash"]
 
 
+def test_a_writer_killed_inside_its_transaction_leaves_nothing_and_no_lock(
+    store: Store, store_url: str, ex: str
+) -> None:
+    store.submit_orders(ex, 1, "us", ["before"])
+    before = store.last_event(ex)
+    proc = worker(store_url, "hold", ex, "uncommitted", 0)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "holding\n"  # its write is done but not committed
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert store.last_event(ex) == before
+    assert "uncommitted" not in [e.kind for e in store.events(ex)]
+    store.submit_orders(ex, 1, "cn", ["after"])  # the lock it held died with it
+    assert store.pending_orders(ex, 1) == {"cn": (["after"], []), "us": (["before"], [])}
+    assert store.last_event(ex) == before + 1
+
+
+def test_a_writer_stuck_in_its_transaction_makes_others_give_up_with_a_message(
+    store: Store, store_url: str, ex: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backend_module(store), "LOCK_TIMEOUT_S", 0.5)
+    proc = worker(store_url, "hold", ex, "stuck", 0)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "holding\n"
+        with open_store(store_url) as other, pytest.raises(StoreUnavailable) as err:
+            other.submit_orders(ex, 1, "us", ["x"])
+        assert "another process" in str(err.value) and "\n" not in str(err.value)
+    finally:
+        proc.kill()
+        proc.wait()
+    store.submit_orders(ex, 1, "us", ["x"])
+
+
 def test_closing_a_store_wakes_its_waiters_with_an_error(store_url: str) -> None:
     s = open_store(store_url)
     s.create_exercise("w", save_json(), {})
@@ -476,7 +529,7 @@ def backend_module(store: Store) -> Any:
 def test_schema_is_versioned_and_migrations_run_once(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_store(store_url) as s:
         mod = backend_module(s)
-        assert s.schema_version() == mod.SCHEMA_VERSION == 1  # type: ignore[attr-defined]
+        assert s.schema_version() == mod.SCHEMA_VERSION == 1
         s.create_exercise("old", save_json(), {})
     ran: list[int] = []
 
@@ -487,10 +540,10 @@ def test_schema_is_versioned_and_migrations_run_once(store_url: str, monkeypatch
     monkeypatch.setattr(mod, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(mod.MIGRATIONS, 1, upgrade)
     with open_store(store_url) as s:
-        assert s.schema_version() == 2  # type: ignore[attr-defined]
+        assert s.schema_version() == 2
         assert s.load_exercise("old").revision == 1
     with open_store(store_url) as s:
-        assert s.schema_version() == 2  # type: ignore[attr-defined]
+        assert s.schema_version() == 2
     assert ran == [1]
     monkeypatch.setattr(mod, "SCHEMA_VERSION", 1)
     with pytest.raises(StoreUnavailable, match="schema version 2, newer than this wargame reads"):
@@ -521,6 +574,21 @@ def test_export_writes_an_ordinary_save_that_verifies(store: Store, played: str,
     with pytest.raises(UnknownExercise):
         export_save(store, "nope", tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_export_mid_turn_carries_the_sealed_orders(store: Store, played: str, tmp_path: Path) -> None:
+    store.create_exercise("class-2", played, {})
+    save = read_save(export_save(store, "class-2", tmp_path / "before.json"))
+    game = resume(save)
+    actor = next(a for a in sorted(save.seats) if game.available_moves(a))
+    move = game.available_moves(actor)[0].id
+    store.submit_orders("class-2", 4, actor, [], ["first thoughts"])
+    store.submit_orders("class-2", 4, "not-an-actor", ["x"])  # never lands in a save's pending
+    store.submit_orders("class-2", 4, actor, [move], ["on reflection"])  # the last seal counts
+    after = read_save(export_save(store, "class-2", tmp_path / "after.json"))
+    assert after.pending == {**save.pending, actor: [move]}
+    assert verify(after).ok
+    assert list(resume(after).orders[actor]) == [move]
 
 
 # -- opening stores ---------------------------------------------------------------------
@@ -572,6 +640,9 @@ def test_redact_url() -> None:
     assert redact_url("postgresql://ann:s3cret@db.example:5433/wg") == "postgresql://ann:***@db.example:5433/wg"
     assert redact_url("postgresql://ann@db/wg") == "postgresql://ann@db/wg"
     assert redact_url("sqlite:///x") == "sqlite:///x"
+    assert redact_url("postgresql://ann@db/wg?sslmode=require&password=s3cret") == (
+        "postgresql://ann@db/wg?sslmode=require&password=***")
+    assert redact_url("postgresql://ann:pw@db/wg?password=s3cret&x=1") == "postgresql://ann:***@db/wg?password=***&x=1"
 
 
 @pytest.mark.parametrize("damage, fragment", [
@@ -611,3 +682,20 @@ def test_two_postgresql_stores_share_one_database(pg_url: str) -> None:
         with pytest.raises(StaleWrite):
             a.put_save("shared", save_json(1), rev)
         assert [e.kind for e in a.wait_for_event("shared", 2, timeout=30)] == [EVENT_SAVE]
+
+
+def test_a_dropped_postgresql_connection_fails_once_then_reconnects(pg_url: str) -> None:
+    import psycopg
+
+    with open_store(pg_url) as s:
+        s.create_exercise("drop", save_json(), {})
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # the server drops every client
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+        try:
+            s.load_exercise("drop")  # may land on the dropped pooled connection
+        except StoreUnavailable as exc:
+            assert "\n" not in str(exc)
+        assert s.load_exercise("drop").revision == 1  # the broken connection was not reused
+        s.submit_orders("drop", 1, "us", ["x"])
+        assert s.pending_orders("drop", 1) == {"us": (["x"], [])}

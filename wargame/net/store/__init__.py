@@ -29,7 +29,7 @@ from wargame.net.store.base import (
     open_store,
     redact_url,
 )
-from wargame.net.store.export import export_save
+from wargame.net.store.export import export_save, exported_save
 
 __all__ = [
     "DEFAULT_STORE_PATH",
@@ -50,6 +50,7 @@ __all__ = [
     "StoreUnavailable",
     "UnknownExercise",
     "export_save",
+    "exported_save",
     "hash_code",
     "open_store",
     "redact_url",

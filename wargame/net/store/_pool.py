@@ -40,6 +40,7 @@ class Pool(Generic[C]):
         if conn is None:
             conn = self._connect()
         keep = True
+        stale: list[C] = []
         try:
             yield conn
         except BaseException:
@@ -47,11 +48,16 @@ class Pool(Generic[C]):
             raise
         finally:
             with self._lock:
-                if keep and not self.closed and len(self._idle) < self._max_idle:
+                if not keep:
+                    # The server went away: the idle connections are from before, drop them
+                    # too, so the outage costs one failed call rather than one per connection.
+                    stale, self._idle = self._idle, []
+                elif not self.closed and len(self._idle) < self._max_idle:
                     self._idle.append(conn)
                     conn = None
-            if conn is not None:
-                self._dispose(conn)
+            for old in [*stale, conn]:
+                if old is not None:
+                    self._dispose(old)
 
     def close(self) -> None:
         """Dispose of idle connections now and of busy ones when they come back."""

@@ -201,9 +201,9 @@ def check_id(exercise_id: str) -> str:
     return exercise_id
 
 
-def check_role(role: str) -> str:
+def check_role(role: str, what: str = "role name") -> str:
     if not isinstance(role, str) or not _ROLE.match(role):
-        raise StoreError(f"bad role name {role!r}: use 1-64 letters, digits, '_', '.' or '-'")
+        raise StoreError(f"bad {what} {role!r}: use 1-64 letters, digits, '_', '.' or '-'")
     return role
 
 
@@ -243,8 +243,11 @@ def redact_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return "<unparsable store URL>"
+    query = parts.query
+    if re.search(r"(^|&)password=", query):  # libpq also takes ?password=...
+        query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", query)
     if parts.password is None:
-        return url
+        return url if query == parts.query else urlunsplit(parts._replace(query=query))
     user = parts.username or ""
     host = parts.hostname or ""
     if ":" in host:
@@ -254,7 +257,7 @@ def redact_url(url: str) -> str:
     except ValueError:
         port = None
     netloc = f"{user}:***@{host}" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 # -- the interface ------------------------------------------------------------------------
@@ -375,6 +378,10 @@ class Store(ABC):
         check every 50 ms for other processes). Never spins."""
 
     # lifetime ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The version of the store's tables (a newer wargame migrates older ones on open)."""
 
     @abstractmethod
     def close(self) -> None:

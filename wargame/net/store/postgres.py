@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -49,6 +50,8 @@ from wargame.net.store.base import (
 SCHEMA_VERSION = 1
 CHANNEL = "wargame_store"
 CONNECT_TIMEOUT_S = 10
+LOCK_TIMEOUT_S = 30.0
+"""How long a write waits for another process's lock on the same exercise."""
 SAFETY_WAKE_S = 1.0
 """A waiter re-reads at least this often, in case the LISTEN connection dropped a notice."""
 _SCHEMA_LOCK = 0x77617267  # pg_advisory_xact_lock key: one process creates/migrates at a time
@@ -125,7 +128,10 @@ class PostgresStore(Store):
         self._pool: Pool[Any] = Pool(self._connect, self._dispose)
         self._closed = False
         self._cond = threading.Condition()
-        self._gen = 0
+        # Per exercise, how many notices have arrived: a waiter re-reads only when its own
+        # exercise changed, so many exercises on one server do not wake every waiter.
+        self._gens: dict[str, int] = {}
+        self._gen_all = 0
         self._listener: threading.Thread | None = None
         self._listening = threading.Event()
         self._migrate(create)
@@ -134,10 +140,17 @@ class PostgresStore(Store):
 
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         text = str(exc)
-        password = urlsplit(self._dsn).password
-        if password:
-            text = text.replace(password, "***")
+        parts = urlsplit(self._dsn)
+        in_query = re.search(r"(?:^|&)password=([^&]*)", parts.query)
+        for password in (parts.password, unquote(in_query.group(1)) if in_query else None):
+            if password:
+                text = text.replace(password, "***")
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), type(exc).__name__)
+        if "lock timeout" in text:
+            return StoreUnavailable(
+                f"PostgreSQL store {self.url}: the exercise stayed locked by another process for "
+                f"{LOCK_TIMEOUT_S:g} s"
+            )
         if "password authentication failed" in text or "no password supplied" in text:
             return StoreUnavailable(
                 f"PostgreSQL at {self._where} refused the login for user {self._user!r} (wrong password?)"
@@ -154,7 +167,10 @@ class PostgresStore(Store):
         import psycopg
 
         try:
-            return psycopg.connect(self._dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+            # A host process stuck inside a transaction must not stall the others for ever.
+            conn.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'")
+            return conn
         except psycopg.Error as exc:
             raise self._unavailable(exc) from None
 
@@ -185,6 +201,11 @@ class PostgresStore(Store):
             yield conn
 
     def _migrate(self, create: bool) -> None:
+        with self._conn() as conn:  # the usual case needs no lock: already at this version
+            if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is not None:
+                row = conn.execute("SELECT version FROM schema_version").fetchone()
+                if row is not None and int(row[0]) == SCHEMA_VERSION:
+                    return
         with self._write() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
@@ -337,7 +358,7 @@ class PostgresStore(Store):
     def submit_orders(
         self, exercise_id: str, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()
     ) -> None:
-        check_role(seat)
+        check_role(seat, "seat")
         o = json.dumps(check_lines("orders", orders))
         r = json.dumps(check_lines("reasons", reasons))
         at = self._clock()
@@ -429,7 +450,7 @@ class PostgresStore(Store):
     # -- events -------------------------------------------------------------------------
 
     def append_event(self, exercise_id: str, kind: str, payload: Mapping[str, Any]) -> int:
-        check_role(kind)
+        check_role(kind, "event kind")
         text = payload_json(payload)
         at = self._clock()
         with self._write() as conn:
@@ -465,17 +486,24 @@ class PostgresStore(Store):
                     self._listening.set()
                     self._wake()  # anything committed while we were not listening
                     while not self._closed:
-                        for _ in conn.notifies(timeout=0.25):
-                            self._wake()
+                        for notice in conn.notifies(timeout=0.25):
+                            self._wake(notice.payload.rpartition(":")[0])
             except psycopg.Error:
                 self._listening.set()  # waiters fall back to SAFETY_WAKE_S re-reads
                 time.sleep(0.5)
         self._listening.set()
 
-    def _wake(self) -> None:
+    def _wake(self, exercise_id: str | None = None) -> None:
+        """Wake the waiters on one exercise, or on all (None)."""
         with self._cond:
-            self._gen += 1
+            if exercise_id is None:
+                self._gen_all += 1
+            else:
+                self._gens[exercise_id] = self._gens.get(exercise_id, 0) + 1
             self._cond.notify_all()
+
+    def _seen(self, exercise_id: str) -> tuple[int, int]:
+        return self._gen_all, self._gens.get(exercise_id, 0)
 
     def _ensure_listener(self) -> None:
         with self._cond:
@@ -492,16 +520,23 @@ class PostgresStore(Store):
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
             with self._cond:
-                seen = self._gen
-            found = self.events(exercise_id, after)
-            if found:
-                return found
+                seen = self._seen(exercise_id)
+            # One indexed read of the counter; the events only when there are new ones.
+            if self.last_event(exercise_id) > after:
+                return self.events(exercise_id, after)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
             with self._cond:
-                if self._gen == seen:
-                    self._cond.wait(min(remaining, SAFETY_WAKE_S))
+                # Sleep until a notice (or a reconnect, or close), at most SAFETY_WAKE_S; a
+                # notice that came during the read is not slept through. Notices for other
+                # exercises wake us too, but only to go back to sleep without a read.
+                nap_end = time.monotonic() + min(remaining, SAFETY_WAKE_S)
+                while self._seen(exercise_id) == seen:
+                    nap = nap_end - time.monotonic()
+                    if nap <= 0:
+                        break
+                    self._cond.wait(nap)
 
     # -- lifetime -----------------------------------------------------------------------
 

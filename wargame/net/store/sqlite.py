@@ -47,7 +47,7 @@ from wargame.net.store.base import (
 )
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_S = 30.0
+LOCK_TIMEOUT_S = 30.0
 """How long a write waits for another process's transaction before giving up."""
 POLL_S = 0.05
 """How often `wait_for_event` looks for other processes' writes (one indexed read)."""
@@ -139,12 +139,12 @@ class SqliteStore(Store):
     def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute(f"PRAGMA busy_timeout={int(LOCK_TIMEOUT_S * 1000)}")
         except sqlite3.DatabaseError as exc:
             raise self._unavailable(exc) from None
         return conn
@@ -154,7 +154,7 @@ class SqliteStore(Store):
         if "not a database" in text:
             return StoreUnavailable(f"{self.path}: not a wargame store (not an SQLite database)")
         if "locked" in text or "busy" in text:
-            return StoreUnavailable(f"{self.path}: the store stayed busy for {BUSY_TIMEOUT_S:.0f} s (another process holds it)")
+            return StoreUnavailable(f"{self.path}: the store stayed busy for {LOCK_TIMEOUT_S:g} s (another process holds it)")
         if "readonly" in text or "unable to open" in text:
             return StoreUnavailable(f"{self.path}: cannot open the store for writing: {text}")
         return StoreUnavailable(f"{self.path}: store error: {text}")
@@ -191,6 +191,14 @@ class SqliteStore(Store):
             self._cond.notify_all()
 
     def _migrate(self, create: bool) -> None:
+        # The usual case, a store already at this version, needs only a read: opening a
+        # store must not queue behind another process's write.
+        with self._conn() as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "schema_version" in tables:
+                row = conn.execute("SELECT version FROM schema_version").fetchone()
+                if row is not None and int(row[0]) == SCHEMA_VERSION:
+                    return
         with self._write() as conn:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "schema_version" not in tables:
@@ -331,7 +339,7 @@ class SqliteStore(Store):
     def submit_orders(
         self, exercise_id: str, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()
     ) -> None:
-        check_role(seat)
+        check_role(seat, "seat")
         o = json.dumps(check_lines("orders", orders))
         r = json.dumps(check_lines("reasons", reasons))
         at = _ts(self._clock())
@@ -420,7 +428,7 @@ class SqliteStore(Store):
     # -- events -------------------------------------------------------------------------
 
     def append_event(self, exercise_id: str, kind: str, payload: Mapping[str, Any]) -> int:
-        check_role(kind)
+        check_role(kind, "event kind")
         text = payload_json(payload)
         at = _ts(self._clock())
         with self._write() as conn:
@@ -448,9 +456,9 @@ class SqliteStore(Store):
         while True:
             with self._cond:
                 seen = self._gen[0]
-            found = self.events(exercise_id, after)
-            if found:
-                return found
+            # One indexed read of the counter; the events only when there are new ones.
+            if self.last_event(exercise_id) > after:
+                return self.events(exercise_id, after)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
