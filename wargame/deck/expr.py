@@ -552,7 +552,7 @@ class _Compiler:
             # Every clamp below is written so that nan lands on `lo` (min/max would keep nan).
             def set_track(s: Any, i: int = slot, f: Fn = value, lo: float = lo, hi: float = hi) -> None:
                 x = f(s)
-                s.v[i] = hi if x > hi else max(x, lo)
+                s.v[i] = hi if x > hi else x if x >= lo else lo
 
             return set_track
         if isinstance(stmt, ast.AugAssign):
@@ -569,13 +569,13 @@ class _Compiler:
 
                 def add_const(s: Any, i: int = slot, d: float = delta, lo: float = lo, hi: float = hi) -> None:
                     x = s.v[i] + d
-                    s.v[i] = hi if x > hi else max(x, lo)
+                    s.v[i] = hi if x > hi else x if x >= lo else lo
 
                 return add_const
 
             def add(s: Any, i: int = slot, f: Fn = value, k: int = sign, lo: float = lo, hi: float = hi) -> None:
                 x = s.v[i] + k * f(s)
-                s.v[i] = hi if x > hi else max(x, lo)
+                s.v[i] = hi if x > hi else x if x >= lo else lo
 
             return add
         raise self.fail("an effect must look like 'track += 1', 'flags.x = true' or reveal('id')")

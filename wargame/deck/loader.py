@@ -72,7 +72,8 @@ def load_deck_bytes(raw: bytes, name: str = "<deck>") -> CompiledDeck:
 
 def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     """Load a deck from its source text."""
-    text = text.removeprefix("\ufeff")
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip():
         raise DeckError([Problem(name, None, "", "file is empty; a deck needs [deck], [actors.*], [[moves]] and [[endings]]")])
     if "\x00" in text:
@@ -125,7 +126,10 @@ def _data_path(loc: tuple[Any, ...], data: Any, missing: bool = False) -> tuple[
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
         elif missing and i == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str):
