@@ -311,6 +311,16 @@ for _command in (analyse, whatif, branch, report):
     cli.add_command(_command)
 
 
+def _add_net_commands() -> None:
+    from wargame.cli_net import host, join  # the network commands live in their own module
+
+    cli.add_command(host)
+    cli.add_command(join)
+
+
+_add_net_commands()
+
+
 def main() -> None:
     try:
         cli.main(prog_name="wargame", standalone_mode=True)

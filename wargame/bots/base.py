@@ -78,7 +78,8 @@ def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMo
 
 @dataclass(frozen=True, slots=True)
 class SeatSpec:
-    """Who sits in a seat: `human`, `random`, `doctrine:NAME` or `lookahead[:BUDGET]`."""
+    """Who sits in a seat: `human`, `random`, `doctrine:NAME`, `lookahead[:BUDGET]` or
+    `agent:COMMAND` (an outside program, docs/agent-protocol.md)."""
 
     kind: str
     arg: str = ""
@@ -87,10 +88,14 @@ class SeatSpec:
     def parse(cls, text: str) -> SeatSpec:
         kind, _, arg = text.strip().partition(":")
         kind = kind.strip().lower()
-        if kind not in {"human", "random", "doctrine", "lookahead"}:
-            raise WargameError(f"unknown seat kind '{kind}' (use human, random, doctrine:NAME or lookahead[:BUDGET])")
+        if kind not in {"human", "random", "doctrine", "lookahead", "agent"}:
+            raise WargameError(
+                f"unknown seat kind '{kind}' (use human, random, doctrine:NAME, lookahead[:BUDGET] or agent:COMMAND)"
+            )
         if kind == "doctrine" and not arg:
             raise WargameError("a doctrine seat needs a name, e.g. doctrine:hardliner")
+        if kind == "agent" and not arg.strip():
+            raise WargameError("an agent seat needs a command, e.g. agent:python examples/agent.py")
         return cls(kind, arg.strip())
 
     def __str__(self) -> str:
@@ -125,5 +130,9 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int) ->
         from wargame.bots.lookahead import LookaheadBot
 
         return LookaheadBot(deck, actor, spec.arg, s)
+    if spec.kind == "agent":
+        from wargame.bots.agent import AgentBot
+
+        return AgentBot(spec.arg, deck, actor, s)
     raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
 

@@ -1,0 +1,108 @@
+"""Agent seats: an outside program answers its seat's view with orders, within a time limit;
+a late, broken or illegal answer stops with one clear `AgentError`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wargame.analysis.simulate import play_game
+from wargame.bots.agent import AgentBot, AgentError, parse_answer
+from wargame.bots.base import SeatSpec, make_bot
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.game import Game
+from wargame.errors import WargameError
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = f"{sys.executable} {ROOT / 'examples' / 'agent.py'}"
+
+
+def script(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "agent.py"
+    path.write_text("import json, sys, time\n" + body)
+    return f"{sys.executable} {path}"
+
+
+def test_the_example_agent_plays_whole_games(tutorial: CompiledDeck) -> None:
+    game = play_game(tutorial, 4, {"red": f"agent:{EXAMPLE}", "blue": "random"})
+    assert game.is_over
+    assert all(len(rec.orders["red"]) == 1 for rec in game.records)
+    assert "red" in game.records[0].reasons
+
+
+def test_agent_is_sent_its_seats_view_and_nothing_else(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    log = tmp_path / "seen.jsonl"
+    cmd = script(tmp_path, f"""
+for line in sys.stdin:
+    open({str(log)!r}, "a").write(line)
+    if json.loads(line)["type"] == "turn":
+        print(json.dumps({{"orders": []}}), flush=True)
+""")
+    game = Game(tutorial, 2)
+    bot = make_bot(SeatSpec.parse(f"agent:{cmd}"), tutorial, "blue", 2)
+    decision = bot.decide(game.view("blue"), game.available_moves("blue"), 1)
+    assert decision.orders == ()
+    bot.close()  # type: ignore[attr-defined]
+    hello, turn = [json.loads(x) for x in log.read_text().splitlines()]
+    assert hello == {"v": 1, "type": "hello", "seat": "blue", "deck": "tutorial"}
+    view = turn["view"]
+    assert view["seat"] == "blue" and {m["id"] for m in view["moves"]} <= {m.id for m in tutorial.moves_by_actor["blue"]}
+    red_secret = [t for t in view["tracks"] if t["owner"] == "red" and t["secret"]]
+    assert red_secret and all(t["value"] is None for t in red_secret)
+    assert "deck_source" not in log.read_text() and "seed" not in log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("for line in sys.stdin:\n    print('{\"orders\": [\"launch\"]}', flush=True)\n", "ordered 'launch' on turn 1, which is not one of its available moves"),
+        ("for line in sys.stdin:\n    print('orders please', flush=True)\n", "answered turn 1 with something that is not JSON"),
+        ("for line in sys.stdin:\n    print('{\"moves\": []}', flush=True)\n", 'without an "orders" list'),
+        ("sys.stdin.readline()\nsys.exit(3)\n", "stopped without answering (exit status 3)"),
+        ("for line in sys.stdin:\n    time.sleep(30)\n", "did not answer within 0.5 s"),
+    ],
+)
+def test_bad_agents_fail_with_one_clear_line(tmp_path: Path, tutorial: CompiledDeck, body: str, message: str) -> None:
+    game = Game(tutorial, 1)
+    bot = AgentBot(script(tmp_path, body), tutorial, "red", 1, timeout=0.5)
+    with pytest.raises(AgentError, match="agent for Red") as err:
+        bot.decide(game.view("red"), game.available_moves("red"), 1)
+    assert message in str(err.value) and "\n" not in str(err.value)
+    bot.close()
+
+
+def test_answers_are_checked_against_the_allowance() -> None:
+    class M:
+        def __init__(self, id: str) -> None:
+            self.id = id
+
+    legal = [M("a"), M("b")]
+    assert parse_answer(b'{"orders": ["a"], "reasons": ["why"]}', legal, 1, "agent", 1).reasons == ("why",)  # type: ignore[arg-type]
+    with pytest.raises(AgentError, match="gave 2 orders on turn 1; at most 1 are allowed"):
+        parse_answer(b'{"orders": ["a", "b"]}', legal, 1, "agent", 1)  # type: ignore[arg-type]
+    with pytest.raises(AgentError, match="the same move twice"):
+        parse_answer(b'{"orders": ["a", "a"]}', legal, 2, "agent", 1)  # type: ignore[arg-type]
+
+
+def test_seat_specs_for_agents() -> None:
+    assert str(SeatSpec.parse("agent:python examples/agent.py")) == "agent:python examples/agent.py"
+    with pytest.raises(WargameError, match="an agent seat needs a command"):
+        SeatSpec.parse("agent:")
+
+
+def test_a_missing_program_is_a_clear_error(tutorial: CompiledDeck) -> None:
+    with pytest.raises(AgentError, match="cannot start 'no-such-program-xyz'"):
+        AgentBot("no-such-program-xyz", tutorial, "red", 1)
+
+
+def test_simulate_seats_an_agent_and_reports_a_bad_one(tmp_path: Path) -> None:
+    ok = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "2", "--seats", f"red=agent:{EXAMPLE}"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert ok.returncode == 0, ok.stderr
+    bad = script(tmp_path, "for line in sys.stdin:\n    print('{\"orders\": [\"x\"]}', flush=True)\n")
+    run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", f"red=agent:{bad}"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: agent for Red") and "Traceback" not in run.stderr

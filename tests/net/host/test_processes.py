@@ -1,0 +1,146 @@
+"""The host as its own process, with seats in other processes: concurrent agents playing a
+whole game, a seat killed mid-turn and rejoined, refusals, a stale submission, and the host
+killed with `kill -9` and restarted from its store: nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostproc import ROOT, HostProcess
+
+from wargame.net.client import Client, HostError
+from wargame.net.store.base import open_store
+from wargame.saves.store import parse_save, verify
+
+SEAT_SCRIPT = """
+import asyncio, sys
+from wargame.net.client import Client
+async def main():
+    c = Client(sys.argv[1])
+    await c.connect(sys.argv[2])
+    s = await c.wait_for(lambda m: m.get("type") == "state")
+    print("joined", s["view"]["turn"], flush=True)
+    await asyncio.sleep(3600)
+asyncio.run(main())
+"""
+
+
+@pytest.fixture
+def hosts() -> Iterator[list[HostProcess]]:
+    made: list[HostProcess] = []
+    yield made
+    for h in made:
+        h.stop()
+
+
+def test_agents_in_separate_processes_play_a_whole_game(tmp_path: Path, hosts: list[HostProcess]) -> None:
+    store = tmp_path / "s.sqlite3"
+    host = HostProcess(["korea-2022", "--no-facilitator", "--port", "0", "--store", str(store), "--exercise", "k1", "--seed", "5", "--no-browser"], tmp_path)
+    hosts.append(host)
+    assert set(host.codes) == {"North Korea", "United States", "South Korea", "China"}
+    agents = [
+        subprocess.Popen([sys.executable, str(ROOT / "examples" / "agent.py"), "--host", host.url, "--code", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for code in host.codes.values()
+    ]
+    for agent in agents:
+        _out, err = agent.communicate(timeout=180)
+        assert agent.returncode == 0, err
+        assert "game over" in err
+    with open_store(store) as s:
+        save = parse_save(s.load_exercise("k1").save_json.encode(), "k1")
+    assert save.ending is not None and verify(save).ok
+    assert all(len(turn.orders) == 4 for turn in save.history)
+
+
+async def _expect_refused(url: str, code: str, message: str) -> None:
+    with pytest.raises(HostError, match=message):
+        await Client(url).connect(code)
+
+
+async def _connect_when_free(url: str, code: str) -> Client:
+    """Connect once the host has noticed the previous holder of the seat is gone."""
+    deadline = time.monotonic() + 15
+    while True:
+        c = Client(url)
+        try:
+            await c.connect(code)
+            return c
+        except HostError as exc:
+            if "already open" not in str(exc) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
+async def _state(c: Client, **want: object) -> dict[str, object]:
+    return await c.wait_for(lambda m: m.get("type") == "state" and all(m["view"].get(k) == v if k in m["view"] else m.get(k) == v for k, v in want.items()), timeout=20)
+
+
+async def test_a_seat_killed_mid_turn_rejoins_and_a_killed_host_resumes(tmp_path: Path, hosts: list[HostProcess]) -> None:
+    store = tmp_path / "s.sqlite3"
+    args = ["tutorial", "--port", "0", "--store", str(store), "--exercise", "t1", "--seed", "3", "--no-browser"]
+    host = HostProcess(args, tmp_path)
+    hosts.append(host)
+    codes = host.codes
+    # Red joins from another process, which is killed mid-turn.
+    seat = subprocess.Popen(  # noqa: ASYNC220 - a separate process is the point of the test
+        [sys.executable, "-c", SEAT_SCRIPT, host.url, codes["Red"]], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert seat.stdout is not None and seat.stdout.readline().strip() == "joined 1"
+    await _expect_refused(host.url, codes["Red"], "Red's seat is already open on another device")
+    seat.send_signal(signal.SIGKILL)
+    seat.wait()
+    red = await _connect_when_free(host.url, codes["Red"])
+    await _state(red, turn=1, sealed=False)
+    await _expect_refused(host.url, "AAAA-BBBB-CCCC", "wrong code")
+    fac = Client(host.url)
+    await fac.connect(codes["Facilitator"])
+    blue = Client(host.url)
+    await blue.connect(codes["Blue"])
+    # Both seal at once; the facilitator resolves.
+    await asyncio.gather(red.send({"type": "orders", "turn": 1, "orders": ["patrol"]}), blue.send({"type": "orders", "turn": 1, "orders": ["sanctions"]}))
+    await fac.wait_for(lambda m: m.get("type") == "state" and all(s["sealed"] for s in m["seats"]), timeout=20)
+    await fac.send({"type": "resolve"})
+    await _state(red, turn=2)
+    # A stale submission after the turn resolved is refused, and changes nothing.
+    await red.send({"type": "orders", "turn": 1, "orders": ["talks-offer"]})
+    stale = await red.wait_for(lambda m: m.get("type") == "error")
+    assert stale["message"] == "these orders are for week 1, but week 2 is being played now: they were not sealed"
+    # A revoked code is refused by name; its live client is told and closed.
+    await fac.send({"type": "revoke", "role": "blue"})
+    assert (await blue.wait_for(lambda m: m.get("type") == "closed"))["message"] == "the facilitator revoked the code for Blue"
+    await _expect_refused(host.url, codes["Blue"], "code for Blue has been revoked")
+    await red.send({"type": "orders", "turn": 2, "orders": ["talks-offer"]})
+    await red.wait_for(lambda m: m.get("type") == "ok")
+    for c in (red, fac, blue):
+        await c.close()
+    # The host dies without warning, and is started again with the same command.
+    host.kill9()
+    host.start()
+    assert host.codes == {}  # codes are not reprinted: the old ones still work
+    red = await _connect_when_free(host.url, codes["Red"])
+    again = await _state(red, turn=2)
+    assert again["sealed"] is True and again["my_orders"] == ["talks-offer"]
+    assert [t["orders"] for t in again["view"]["turns_resolved"]] == [["patrol"]]  # type: ignore[index]
+    fac = Client(host.url)
+    await fac.connect(codes["Facilitator"])
+    await fac.send({"type": "reissue", "role": "blue"})
+    new_blue = (await fac.wait_for(lambda m: m.get("type") == "code"))["code"]
+    blue = Client(host.url)
+    await blue.connect(str(new_blue))
+    await blue.send({"type": "orders", "turn": 2, "orders": []})
+    await blue.wait_for(lambda m: m.get("type") == "ok")
+    await fac.send({"type": "resolve"})
+    await _state(red, turn=3)
+    for c in (red, fac, blue):
+        await c.close()
+    with open_store(store) as s:
+        save = parse_save(s.load_exercise("t1").save_json.encode(), "t1")
+    assert [dict(t.orders) for t in save.history] == [{"red": ["patrol"], "blue": ["sanctions"]}, {"red": ["talks-offer"], "blue": []}]
+    assert verify(save).ok

@@ -1,0 +1,153 @@
+"""`wargame host` and `wargame join`: a classroom over the network.
+
+`host` starts (or, after a crash, resumes) an exercise kept in a store and serves it;
+`join` opens a seat, the facilitator's console or the projector in the terminal. Bad
+input prints one line and exits 2, like every other command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import sys
+
+import click
+
+from wargame.cli import load, user_errors
+from wargame.errors import WargameError
+
+
+def _parse_host_seats(text: str, deck: object) -> dict[str, str]:
+    """`us=agent:python examples/agent.py,dprk=doctrine:hardliner`; `human` is allowed here."""
+    from wargame.bots.base import SeatSpec
+
+    seats: dict[str, str] = {}
+    actors = deck.actors  # type: ignore[attr-defined]
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        actor, sep, spec = part.partition("=")
+        actor = actor.strip()
+        if not sep:
+            raise WargameError(f"--seats: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
+        if actor not in actors:
+            raise WargameError(f"--seats: unknown actor '{actor}' (actors: {', '.join(actors)})")
+        seats[actor] = str(SeatSpec.parse(spec))
+    return seats
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (for --public), without sending anything."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return str(s.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+@click.command()
+@click.argument("deck", required=False)
+@click.option("--seats", default="", help="ACTOR=SPEC,...: human (default), random, doctrine:NAME, lookahead[:BUDGET], agent:COMMAND.")
+@click.option("--facilitator/--no-facilitator", default=True, show_default=True, help="Issue a facilitator's code (the facilitator resolves turns).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--store", "store_url", default="", help="Where the exercise is kept: a SQLite file (default saves/exercises.sqlite3) or postgresql://...")
+@click.option("--public", is_flag=True, help="Listen on every network interface (default: this machine only, 127.0.0.1).")
+@click.option("--exercise", "exercise_id", default="", help="The exercise's name in the store; if it exists, it is resumed.")
+@click.option("--seed", type=int, default=None)
+@click.option("--turns", type=int, default=None)
+@click.option("--new-codes", is_flag=True, help="When resuming: issue fresh codes for every seat, the facilitator and the projector.")
+@click.option("--no-browser", is_flag=True, help="Serve only the API (no Textual app for browsers).")
+@user_errors
+def host(
+    deck: str | None, seats: str, facilitator: bool, port: int, store_url: str, public: bool, exercise_id: str,
+    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool,
+) -> None:
+    """Host an exercise: teams join from a browser or `wargame join`, each with its own code.
+
+    Restart the same command (or `--exercise ID` alone) after a crash: the game resumes
+    from the store where it stopped, and the teams' codes still work.
+    """
+    from aiohttp import web
+
+    from wargame.net.exercise import Exercise
+    from wargame.net.server import Host, browser_command
+    from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+    from wargame.saves.catalogue import new_seed
+
+    store = open_store(store_url or None)
+    try:
+        codes: dict[str, str] = {}
+        if exercise_id and exercise_id in store.exercise_ids():
+            ex = Exercise.open(store, exercise_id)
+            click.echo(f"Resuming exercise {exercise_id} at {ex.session.turn_label()} (store: {store.url})")
+            if new_codes:
+                roles = [*ex.session.humans, PROJECTOR] + ([FACILITATOR] if ex.session.facilitator else [])
+                codes = ex.new_codes_for(*roles)
+            else:
+                click.echo("The join codes issued before still work (use --new-codes to issue fresh ones).")
+        else:
+            if deck is None:
+                raise WargameError(f"no exercise '{exercise_id}' in {store.url}: give a DECK to start one" if exercise_id else "give a DECK to host (or --exercise ID to resume one)")
+            compiled = load(deck)
+            seed = seed if seed is not None else new_seed()
+            exercise_id = exercise_id or f"{compiled.id}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+            ex, codes = Exercise.create(store, exercise_id, compiled, _parse_host_seats(seats, compiled), seed=seed, turns=turns, facilitator=facilitator)
+            click.echo(f"Exercise {exercise_id}: {compiled.title}, seed {seed} (store: {store.url})")
+        bind = "0.0.0.0" if public else "127.0.0.1"
+        address = lan_address() if public else "127.0.0.1"
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((bind, port))
+            except OSError as exc:
+                raise WargameError(f"--port {port}: cannot listen there ({exc.strerror}); choose another port") from None
+            if port == 0:
+                port = probe.getsockname()[1]
+        url = f"http://{address}:{port}"
+        local_api = f"http://127.0.0.1:{port}"
+        server = Host(ex, browser_command=None if no_browser else browser_command(local_api))
+        if not no_browser:
+            try:
+                import textual_serve  # noqa: F401
+            except ImportError:
+                server.browser_command = None
+                click.echo("(textual-serve is not installed: no browser app, terminal clients only)")
+        click.echo("")
+        if server.browser_command:
+            click.echo(f"  Teams in a browser:   {url}/")
+        click.echo(f"  Teams in a terminal:  wargame join {url} --code CODE")
+        click.echo(f"  Agents over HTTP:     python examples/agent.py --host {url} --code CODE")
+        if PROJECTOR in codes:
+            click.echo(f"  Projector (public):   {url}/projector?code={codes[PROJECTOR]}")
+        else:
+            click.echo(f"  Projector (public):   {url}/projector?code=PROJECTOR-CODE")
+        if not public:
+            click.echo("  (this machine only: restart with --public to let other laptops join)")
+        if codes:
+            click.echo("\nJoin codes (give each team only its own):")
+            for role, code in codes.items():
+                if role == PROJECTOR:
+                    continue
+                name = "Facilitator" if role == FACILITATOR else ex.deck.actor_name(role)
+                click.echo(f"  {name:<22} {code}")
+        click.echo("\nPress Ctrl+C to stop; run the same command with --exercise " f"{ex.id} to resume.", err=False)
+        sys.stdout.flush()
+
+        async def make() -> web.Application:
+            return await server.make_app(None)
+
+        web.run_app(make(), host=bind, port=port, print=None, access_log=None)
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("url")
+@click.option("--code", default="", help="Your join code (asked for when not given).")
+@click.option("--ask-code", is_flag=True, hidden=True, help="Always ask for the code (the browser app).")
+@user_errors
+def join(url: str, code: str, ask_code: bool) -> None:
+    """Open your seat (or the facilitator's console, or the projector) of a hosted exercise."""
+    from wargame.net.client import check_url
+    from wargame.tui.remote import run_remote
+
+    run_remote(check_url(url), "" if ask_code else code)

@@ -1,0 +1,404 @@
+"""The host's web server (aiohttp): the JSON API, WebSocket pushes, the projector page, and
+the Textual app served to browsers by textual-serve.
+
+The API is a WebSocket at `/api/v1/ws` (a `hello` with a join code, then orders or the
+facilitator's commands; the host pushes a fresh state to each client when anything
+changes) and plain HTTP for simple agents (`GET /api/v1/view?after=N` waits for a change,
+`POST /api/v1/orders`). Each client is sent only the state built for its own viewer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shlex
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from wargame.errors import WargameError
+from wargame.net.exercise import AccessError, BotJob, Exercise, Role
+from wargame.net.protocol import (
+    FACILITATOR_ONLY,
+    MAX_MESSAGE,
+    ClientMessage,
+    Countdown,
+    Hello,
+    Inject,
+    Orders,
+    Override,
+    Pause,
+    Ping,
+    ProtocolError,
+    Reissue,
+    Reseat,
+    Resolve,
+    Resume,
+    Revoke,
+    Settings,
+    parse_message,
+)
+from wargame.net.store.base import FACILITATOR, PROJECTOR
+
+log = logging.getLogger("wargame.host")
+HELLO_TIMEOUT = 60.0
+LONG_POLL = 50.0
+"""Seconds an HTTP `view?after=N` waits for a change before answering with the same state."""
+
+
+@dataclass(eq=False)
+class Connection:
+    """One live WebSocket client and the role its code opened."""
+
+    ws: web.WebSocketResponse
+    role: Role
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    sent: int = -1
+    """The exercise version last sent to this client."""
+    view_key: tuple[int, ...] = ()
+    """The moment of the view last sent (a seat's client keeps it until it changes)."""
+
+
+class Host:
+    """Serves one `Exercise`. All game changes happen on the event loop thread; computer
+    seats decide in worker threads and hand their decisions back to the loop."""
+
+    def __init__(self, exercise: Exercise, *, browser_command: str | None = None) -> None:
+        self.exercise = exercise
+        self.connections: set[Connection] = set()
+        self.changed = asyncio.Event()
+        """Set and replaced on every change: HTTP long polls wait on it."""
+        self.browser_command = browser_command
+        self._timer: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.sends = 0
+        """Messages sent (for benchmarks and tests)."""
+        self.on_send: Callable[[str, str], None] | None = None
+        """Called with (role, message text) before each message goes out (the secrecy tests)."""
+        exercise.listeners.append(self._on_change)
+
+    # -- reacting to changes -------------------------------------------------------------
+    def _on_change(self) -> None:
+        ex = self.exercise
+        for conn in self.connections:
+            conn.wake.set()
+        old, self.changed = self.changed, asyncio.Event()
+        old.set()
+        while ex.kicked:
+            role, reason = ex.kicked.pop(0)
+            for conn in [c for c in self.connections if c.role.name == role]:
+                self._spawn(self._close(conn, reason))
+        self._schedule_timer()
+        self.run_bots()
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def run_bots(self) -> None:
+        for job in self.exercise.bot_jobs():
+            self._spawn(self._think(job))
+
+    async def _think(self, job: BotJob) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            decision = await loop.run_in_executor(None, job.run)
+        except Exception as exc:  # noqa: BLE001 - a bot's or an agent's failure is reported to the facilitator, never fatal to the host
+            self.exercise.bot_decided(job, None, exc if isinstance(exc, WargameError) else WargameError(f"{job.bot.label} failed: {exc!r}"))
+            return
+        self.exercise.bot_decided(job, decision, None)
+
+    def _schedule_timer(self) -> None:
+        ex = self.exercise
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        left = ex.countdown.left(ex.clock())
+        if left is None or ex.paused or ex.countdown.deadline is None:
+            return
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_later(max(0.0, left) + 0.05, self._time_up)
+
+    def _time_up(self) -> None:
+        self._timer = None
+        try:
+            if not self.exercise.time_up():
+                self.exercise.changed()  # clients show "time is up"
+        except WargameError as exc:
+            self.exercise.notice(f"time is up but the turn could not resolve: {exc}")
+            self.exercise.changed()
+
+    def _update_connected(self) -> None:
+        live = {c.role.name for c in self.connections if not c.ws.closed}
+        if live != self.exercise.connected:
+            self.exercise.connected = live
+            self.exercise.changed()
+
+    # -- what a role is sent -------------------------------------------------------------
+    def state_for(self, role: Role) -> dict[str, Any]:
+        ex = self.exercise
+        if role.name == FACILITATOR:
+            return ex.facilitator_state()
+        if role.name == PROJECTOR:
+            return ex.public_state()
+        return ex.seat_state(role.name)
+
+    def text_for(self, role: Role) -> str:
+        if role.is_seat:
+            return self.exercise.seat_text(role.name)
+        return json.dumps(self.state_for(role), separators=(",", ":"))
+
+    async def _send(self, conn: Connection, message: dict[str, Any] | str) -> None:
+        text = message if isinstance(message, str) else json.dumps(message, separators=(",", ":"))
+        if self.on_send is not None:
+            self.on_send(conn.role.name, text)
+        self.sends += 1
+        await conn.ws.send_str(text)
+
+    async def _close(self, conn: Connection, reason: str) -> None:
+        try:
+            await self._send(conn, {"type": "closed", "message": reason})
+            await conn.ws.close()
+        except (ConnectionError, RuntimeError):
+            pass
+
+    async def _pusher(self, conn: Connection) -> None:
+        """Send the client a new state whenever the exercise changes (no polling)."""
+        while not conn.ws.closed:
+            await conn.wake.wait()
+            conn.wake.clear()
+            if conn.sent == self.exercise.version or conn.ws.closed:
+                continue
+            conn.sent = self.exercise.version
+            try:
+                if conn.role.is_seat:
+                    key = self.exercise.view_key()
+                    text = self.exercise.seat_text(conn.role.name, with_view=key != conn.view_key)
+                    conn.view_key = key
+                else:
+                    text = self.text_for(conn.role)
+                await self._send(conn, text)
+            except (ConnectionError, RuntimeError):
+                return
+
+    # -- the WebSocket API ---------------------------------------------------------------
+    def open_role(self, code: str) -> Role:
+        """Check a code; a seat or the facilitator may be open on one device at a time."""
+        role = self.exercise.authenticate(code)
+        if role.name != PROJECTOR and any(c.role == role and not c.ws.closed for c in self.connections):
+            who = "the facilitator's console" if role.name == FACILITATOR else f"{self.exercise.deck.actor_name(role.name)}'s seat"
+            raise AccessError(
+                f"{who} is already open on another device: close it there first, or ask the facilitator to issue a new code"
+            )
+        return role
+
+    async def handle_ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=5.0, max_msg_size=MAX_MESSAGE)
+        await ws.prepare(request)
+        conn: Connection | None = None
+        pusher: asyncio.Task[None] | None = None
+        try:
+            try:
+                first = await ws.receive(timeout=HELLO_TIMEOUT)
+            except TimeoutError:
+                await ws.send_json({"type": "error", "message": "no hello with a join code: closing"})
+                return ws
+            if first.type != WSMsgType.TEXT:
+                return ws
+            try:
+                hello = parse_message(first.data)
+                if not isinstance(hello, Hello):
+                    raise ProtocolError("the first message must be a hello with your join code")
+                role = self.open_role(hello.code)
+            except WargameError as exc:
+                await ws.send_json({"type": "refused", "message": str(exc)})
+                await ws.close()
+                return ws
+            conn = Connection(ws, role)
+            self.connections.add(conn)
+            self._update_connected()
+            ex = self.exercise
+            await self._send(conn, {"type": "welcome", "v": 1, "role": "seat" if role.is_seat else role.name, "seat": role.name if role.is_seat else None, "exercise": ex.id, "title": ex.deck.title})
+            conn.wake.set()
+            pusher = asyncio.ensure_future(self._pusher(conn))
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                reply = self.handle_message(role, msg.data)
+                if reply is not None:
+                    await self._send(conn, reply)
+        finally:
+            if conn is not None:
+                self.connections.discard(conn)
+                conn.wake.set()
+                self._update_connected()
+            if pusher is not None:
+                pusher.cancel()
+        return ws
+
+    def handle_message(self, role: Role, raw: str | dict[str, Any]) -> dict[str, Any] | None:
+        """Act on one message from `role`; the reply (ok or error) for the sender, if any."""
+        try:
+            msg = parse_message(raw)
+            if msg.type in FACILITATOR_ONLY and role.name != FACILITATOR:
+                raise ProtocolError(f"{msg.type}: only the facilitator may do that")
+            return self._act(role, msg)
+        except WargameError as exc:
+            return {"type": "error", "message": str(exc)}
+
+    def _act(self, role: Role, msg: ClientMessage) -> dict[str, Any] | None:
+        ex = self.exercise
+        match msg:
+            case Ping():
+                return {"type": "pong"}
+            case Hello():
+                raise ProtocolError("hello: this connection is already open")
+            case Orders():
+                if not role.is_seat:
+                    raise ProtocolError("orders: only a seat gives orders")
+                ex.submit(role.name, msg.turn, list(msg.orders))
+                return {"type": "ok", "of": "orders", "turn": msg.turn}
+            case Resolve():
+                ex.resolve(msg.missing)
+            case Pause():
+                ex.pause()
+            case Resume():
+                ex.resume()
+            case Countdown():
+                ex.set_countdown(msg.minutes)
+            case Settings():
+                ex.configure(msg.auto_resolve, msg.on_timeout)
+            case Inject():
+                ex.inject(msg.event, msg.text, list(msg.effects))
+            case Override():
+                ex.override(msg.key, msg.outcome)
+            case Revoke():
+                ex.revoke(msg.role)
+            case Reissue():
+                code = ex.reissue(msg.role)
+                return {"type": "code", "role": msg.role, "code": code}
+            case Reseat():
+                ex.reseat(msg.seat, msg.spec)
+        return {"type": "ok", "of": msg.type}
+
+    # -- plain HTTP (agents, scripts) ----------------------------------------------------
+    def _http_role(self, request: web.Request) -> Role:
+        auth = request.headers.get("Authorization", "")
+        code = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else request.query.get("code", "")
+        if not code:
+            raise AccessError("no join code: send the header 'Authorization: Bearer CODE'")
+        return self.exercise.authenticate(code)
+
+    @staticmethod
+    def _error(status: int, message: str) -> web.Response:
+        return web.json_response({"type": "error", "message": message}, status=status)
+
+    async def handle_info(self, request: web.Request) -> web.Response:
+        ex = self.exercise
+        return web.json_response({"v": 1, "exercise": ex.id, "title": ex.deck.title, "turn": ex.game.turn, "over": ex.game.is_over, "seats": [{"id": a, "name": ex.deck.actor_name(a)} for a in ex.deck.actors]})
+
+    async def handle_view(self, request: web.Request) -> web.Response:
+        try:
+            role = self._http_role(request)
+            after = int(request.query.get("after", "-1"))
+        except AccessError as exc:
+            return self._error(403, str(exc))
+        except ValueError:
+            return self._error(400, "after: must be a whole number (the version you have)")
+        if self.exercise.version <= after:
+            waiter = self.changed
+            try:
+                await asyncio.wait_for(waiter.wait(), LONG_POLL)
+            except TimeoutError:
+                pass
+        try:
+            role = self._http_role(request)  # the code may have been revoked while waiting
+        except AccessError as exc:
+            return self._error(403, str(exc))
+        return web.Response(text=self.text_for(role), content_type="application/json")
+
+    async def handle_post(self, request: web.Request) -> web.Response:
+        try:
+            role = self._http_role(request)
+        except AccessError as exc:
+            return self._error(403, str(exc))
+        raw = await request.read()
+        if len(raw) > MAX_MESSAGE:
+            return self._error(413, "message too large")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._error(400, "message is not UTF-8 JSON")
+        reply = self.handle_message(role, text)
+        if reply is not None and reply.get("type") == "error":
+            return web.json_response(reply, status=409)
+        return web.json_response(reply or {"type": "ok"})
+
+    async def handle_projector(self, request: web.Request) -> web.Response:
+        page = resources.files("wargame.net").joinpath("projector.html").read_text("utf-8")
+        return web.Response(text=page, content_type="text/html")
+
+    # -- the application -----------------------------------------------------------------
+    def add_routes(self, app: web.Application) -> None:
+        app.add_routes(
+            [
+                web.get("/api/v1/ws", self.handle_ws),
+                web.get("/api/v1/info", self.handle_info),
+                web.get("/api/v1/view", self.handle_view),
+                web.post("/api/v1/orders", self.handle_post),
+                web.post("/api/v1/command", self.handle_post),
+                web.get("/projector", self.handle_projector),
+            ]
+        )
+        app.on_startup.append(self._started)
+        app.on_shutdown.append(self._shutdown)
+
+    async def _started(self, app: web.Application) -> None:
+        self.exercise.changed()  # start any computer seats and the countdown
+
+    async def _shutdown(self, app: web.Application) -> None:
+        for conn in list(self.connections):
+            await self._close(conn, "the host is shutting down")
+
+    async def make_app(self, public_url: str | None = None) -> web.Application:
+        """The aiohttp app: the API, plus the browser app when textual-serve is installed."""
+        if self.browser_command is not None:
+            app = await _browser_app(self.browser_command, self.exercise.deck.title, public_url)
+        else:
+            app = web.Application()
+        self.add_routes(app)
+        return app
+
+
+async def _browser_app(command: str, title: str, public_url: str | None) -> web.Application:
+    """textual-serve's app (one `wargame join` process per browser tab, at `/`)."""
+    from textual_serve.server import Server
+
+    class _Serve(Server):
+        async def handle_index(self, request: web.Request) -> Any:
+            # Links in the page must point where the browser reached us (a classroom
+            # address with --public, 127.0.0.1 otherwise).
+            self.public_url = public_url or f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
+        async def on_startup(self, app: web.Application) -> None:
+            pass  # the host prints its own banner
+
+    serve = _Serve(command, title=title)
+    # textual-serve builds its routes in `_make_app`; we add ours to the same app so one
+    # port serves the browser app and the API.
+    return await serve._make_app()
+
+
+def browser_command(api_url: str) -> str:
+    """The command textual-serve runs for each browser tab: a join client that asks for the code."""
+    return f"{shlex.quote(sys.executable)} -m wargame join {shlex.quote(api_url)} --ask-code"
+
+
+Runner = Callable[[], Awaitable[None]]
