@@ -8,6 +8,7 @@ loader can report them all at once with file and line.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -191,6 +192,8 @@ class CompiledDeck:
     doctrines: dict[str, dict[str, CDoctrine]]
     move_index: dict[str, int] = field(default_factory=dict)
     event_index: dict[str, int] = field(default_factory=dict)
+    descending: frozenset[int] = frozenset()
+    """Slots of tracks where lower is worse: their thresholds are reached from above."""
 
     @property
     def id(self) -> str:
@@ -394,6 +397,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     start: list[float] = []
     thresholds: dict[int, list[tuple[float, str]]] = {}
     secret_slots: dict[int, str] = {}
+    descending: set[int] = set()
 
     for table, names in (("tracks", deck.tracks), ("actor_tracks", deck.actor_tracks), ("flags", deck.flags), ("actors", actors)):
         for name in names:
@@ -413,6 +417,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         start.append(spec.start if spec.start is not None else spec.min)
         if spec.thresholds:
             thresholds[slot] = spec.threshold_levels()
+        if spec.descending:
+            descending.add(slot)
         if spec.secret:
             c.add(("tracks", name, "secret"), "only actor tracks can be secret")
     for actor_id, actor in deck.actors.items():
@@ -434,6 +440,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             start.append(min(max(value, spec.min), spec.max))
             if spec.thresholds:
                 thresholds[slot] = spec.threshold_levels()
+            if spec.descending:
+                descending.add(slot)
             if spec.secret:
                 secret_slots[slot] = actor_id
     flag_names = list(deck.flags)
@@ -446,7 +454,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         else:
             seen[move.id] = i
         if move.actor not in deck.actors:
-            c.add(("moves", i, "actor"), f"unknown actor '{move.actor}' (actors: {', '.join(actors)})")
+            close = difflib.get_close_matches(move.actor, actors, n=1, cutoff=0.6)
+            hint = f", did you mean '{close[0]}'?" if close else ""
+            c.add(("moves", i, "actor"), f"unknown actor '{move.actor}'{hint} (actors: {', '.join(actors)})")
     scope.moves = {m.id: i for i, m in enumerate(deck.moves)}
     seen_events: dict[str, int] = {}
     for i, event in enumerate(deck.events):
@@ -662,6 +672,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             doctrines=doctrines,
             move_index=dict(scope.moves),
             event_index=dict(scope.events),
+            descending=frozenset(descending),
         ),
         [],
     )

@@ -23,6 +23,7 @@ from wargame.deck.expr import (
     CmpOp,
     Compare,
     EffectNode,
+    EventHistory,
     Fired,
     Flag,
     Func,
@@ -243,6 +244,10 @@ class Describer:
             return f"the times {self.move(n.move)} succeeded", _ATOM
         if isinstance(n, Plays) and n.fn == "since":
             return f"the {self.unit}s since {self.move(n.move)} was last played", _ATOM
+        if isinstance(n, EventHistory) and n.fn == "count":
+            return f"the times {self.event_name(n.event)} has happened", _ATOM
+        if isinstance(n, EventHistory):
+            return f"the {self.unit}s since {self.event_name(n.event)} last happened", _ATOM
         if isinstance(n, Neg):
             return f"{MINUS}{self._wrap(n.operand, _ATOM)}", _ATOM
         if isinstance(n, Arith):

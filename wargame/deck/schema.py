@@ -27,7 +27,8 @@ ChanceSpec = Annotated[float, Field(ge=0, le=1)] | Expr
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
+    """Strict: `points = "3"` or `turns = true` is refused as the schema says, never coerced."""
 
 
 class FieldError(ValueError):
@@ -94,6 +95,9 @@ class TrackSpec(_Model):
     """Named levels, e.g. ``{ 6 = "crisis", 9 = "brink" }``: crossing one is news."""
     secret: bool = False
     """Actor tracks only: seen by the owning seat and the facilitator, not the others."""
+    descending: bool = False
+    """A scale where lower is worse (DEFCON 5 -> 1): a threshold is reached when the value
+    falls to it or below, so crossing it is news on the way down."""
 
     @field_validator("thresholds")
     @classmethod
@@ -162,10 +166,10 @@ class Move(_Model):
     actor: Name
     name: Annotated[str, Field(min_length=1, max_length=120)]
     description: Text = ""
-    category: Category
+    category: Annotated[Category, Field(strict=False)]
     escalation: Annotated[int, Field(ge=-100, le=100)] = 0
     """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
-    visibility: Visibility = Visibility.PUBLIC
+    visibility: Annotated[Visibility, Field(strict=False)] = Visibility.PUBLIC
     detection: Annotated[float, Field(ge=0, le=1)] = 0.0
     """Secret moves: the chance each time it is played that the others find out."""
     shared_with: list[Name] = []

@@ -445,10 +445,13 @@ class Game:
             self._news(rec, event.failure_news, kind, None, None, event.id)
             return
         s.fired[event.index] += 1
+        s.fired_last[event.index] = s.turn
         for effect in event.effects:
             effect(s)
         rec.fired.append(event.id)
-        self._news(rec, event.news or event.name, kind, None, None, event.id)
+        # An event with no news is silent (an author's bookkeeping); a facilitator's inject
+        # is always announced, by name when it has no news.
+        self._news(rec, event.news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
 
     def _record_changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
         """Step 5: the turn's track and flag changes, and threshold crossings as news."""
@@ -462,16 +465,19 @@ class Game:
             levels = deck.thresholds.get(slot)
             if not levels:
                 continue
+            down = slot in deck.descending
             for level, name in levels:
-                if crossed(old, new, level):
+                if crossed(old, new, level, descending=down):
                     # Labels and audiences only when a threshold is crossed (rare).
                     owner = deck.secret_slots.get(slot)
                     audience = frozenset((owner,)) if owner else None
                     label = deck.slot_label(slot)
-                    if old < level:
-                        self._news(rec, f"{label} rises to {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                    if down:
+                        # Lower is worse: reaching the level is on the way down.
+                        verb = "falls to" if new < old else "rises above"
                     else:
-                        self._news(rec, f"{label} falls below {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                        verb = "rises to" if old < level else "falls below"
+                    self._news(rec, f"{label} {verb} {name} ({_fmt(new)}).", "threshold", audience, owner, None)
         f = self.state.f
         if f0 != f:
             for i, (old_f, new_f) in enumerate(zip(f0, f, strict=True)):
@@ -507,9 +513,21 @@ def event_due(event: CEvent, s: State) -> bool:
     return event.when is None or bool(event.when(s))
 
 
-def crossed(old: float, new: float, level: float) -> bool:
-    """A threshold crossing: `level` reached on the way up, or left on the way down."""
+def crossed(old: float, new: float, level: float, *, descending: bool = False) -> bool:
+    """A threshold crossing: `level` reached on the way up, or left on the way down. On a
+    descending scale (lower is worse) it is reached on the way down and left going up."""
+    if descending:
+        return new <= level < old or old <= level < new
     return old < level <= new or new < level <= old
+
+
+def level_reached(value: float, levels: Iterable[tuple[float, str]], *, descending: bool = False) -> str:
+    """The most severe named level `value` has reached, or empty: the highest threshold at or
+    below it, or on a descending scale the lowest threshold at or above it."""
+    if descending:
+        return next((name for level, name in sorted(levels) if value <= level), "")
+    reached = [name for level, name in sorted(levels) if value >= level]
+    return reached[-1] if reached else ""
 
 
 _queue_key = operator.itemgetter(0, 1)

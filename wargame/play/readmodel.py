@@ -12,7 +12,7 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
-from wargame.engine.game import Game, MoveOption, ObjectiveResult
+from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import PUBLIC, Viewer
@@ -80,14 +80,23 @@ class TrackReading:
     """The actor of an actor track; None for a global track."""
     secret: bool
     description: str
+    descending: bool = False
+    """Lower is worse (DEFCON): a level is reached from above."""
 
     @property
     def level(self) -> str:
-        """The highest named threshold reached, or empty."""
+        """The most severe named threshold reached, or empty."""
         if self.value is None:
             return ""
-        reached = [name for level, name in self.thresholds if self.value >= level]
-        return reached[-1] if reached else ""
+        return level_reached(self.value, self.thresholds, descending=self.descending)
+
+    @property
+    def severity(self) -> int:
+        """How many named levels the value has reached (0 none; the bar's colour)."""
+        if self.value is None:
+            return 0
+        v = self.value
+        return sum(1 for level, _ in self.thresholds if (v <= level if self.descending else v >= level))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +183,7 @@ class ReadModel:
                     lo=deck.lo[slot],
                     hi=deck.hi[slot],
                     thresholds=tuple(deck.thresholds.get(slot, ())),
+                    descending=slot in deck.descending,
                     owner=deck.slot_owner(slot),
                     secret=slot in deck.secret_slots,
                     description=deck.slot_description(slot),
@@ -208,7 +218,9 @@ class ReadModel:
         report.thresholds = [n for n in news if n.kind == "threshold"]
         report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
         report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
-        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn)]
+        # A silent event (no news) is the author's bookkeeping: only the facilitator sees it fire.
+        silent = {e.id for e in deck.events if not e.news and not e.inject} if not self.viewer.is_facilitator else set()
+        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn) if e not in silent]
         for actor, orders in view.orders.get(turn, {}).items():
             why = view.reasons.get(turn, {}).get(actor, ())
             for move_id, reason in zip(orders, why, strict=False):

@@ -59,9 +59,10 @@ def bar(reading: TrackReading, width: int) -> Content:
     filled = max(0, min(width, filled))
     levels = [lvl for lvl, _ in reading.thresholds]
     colour = "$primary"
-    if levels and reading.value >= levels[-1]:
+    severity = reading.severity
+    if levels and severity == len(levels):
         colour = "$error"
-    elif levels and reading.value >= levels[0]:
+    elif severity:
         colour = "$warning"
     # A tick where each named level starts (the top of the scale needs none).
     marks = {max(0, math.ceil((lvl - reading.lo) / span * width) - 1) for lvl in levels if lvl < reading.hi}
