@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
-    from wargame.deck.compile import CompiledDeck
+    from wargame.deck.compile import CompiledDeck, Hidden
+    from wargame.deck.expr import Reads
     from wargame.engine.state import NewsItem, Play, Roll
 
 FACILITATOR = "facilitator"
@@ -137,6 +138,27 @@ def sees_roll(viewer: Viewer, roll: Roll, play_known: bool) -> bool:
     return True
 
 
+def hidden_inputs(viewer: Viewer, deck: CompiledDeck, reads: Reads) -> list[Hidden]:
+    """What a number computed from deck expressions (a chance, a weight) reads that `viewer`
+    may not see. Such a number is itself secret to that viewer: it would give the inputs
+    away. Empty for the facilitator; for the public, what not every seat sees."""
+    if viewer.is_facilitator:
+        return []
+    return deck.hidden_from(viewer.actor, reads)
+
+
+def roll_reads(deck: CompiledDeck, roll: Roll) -> Reads | None:
+    """The reads of the expression behind a roll's chance (None: a constant or unknown)."""
+    if roll.kind in {"move", "detect"}:
+        index = deck.move_index.get(roll.key)
+        if index is None:
+            return None
+        move = deck.moves[index]
+        return move.chance_reads if roll.kind == "move" else move.detection_reads
+    index = deck.event_index.get(roll.key)
+    return deck.events[index].chance_reads if index is not None else None
+
+
 def sees_orders(viewer: Viewer, actor: str) -> bool:
     """Sealed orders (and the computers' reasons for them): the seat's own, and all of them
     for the facilitator. Others learn of orders only through plays and news."""
@@ -172,9 +194,11 @@ __all__ = [
     "PUBLIC",
     "Viewer",
     "as_viewer",
+    "hidden_inputs",
     "hidden_slots",
     "knew_of_play",
     "knows_play",
+    "roll_reads",
     "sees_flags",
     "sees_news",
     "sees_orders",

@@ -12,9 +12,11 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
+from wargame.deck.describe import depends_on
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
+from wargame.engine import visibility as vis
 from wargame.engine.visibility import PUBLIC, Viewer
 
 
@@ -50,8 +52,11 @@ class MoveChoice:
     """A move as a seat sees it on its order sheet, with its chance as far as the seat knows."""
 
     option: MoveOption
-    chance: float
-    """The move's chance of success now, computed on the seat's belief state."""
+    chance: float | None
+    """The move's chance of success now, computed on the seat's belief state; None when it
+    depends on something hidden from the seat (the number would give it away)."""
+    chance_note: str = ""
+    """Why the chance is not shown: `depends on South Korea's covert work, hidden from you`."""
 
     @property
     def move(self) -> CMove:
@@ -104,11 +109,14 @@ class RollLine:
     """A chance roll described for people."""
 
     label: str
-    chance: float
-    roll: float
+    chance: float | None
+    """None when the chance read something hidden from the viewer (as is the draw then)."""
+    roll: float | None
     success: bool
     forced: bool
     kind: str
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +271,10 @@ class ReadModel:
                 label += " (detection)"
         else:
             label = self._event_names.get(roll.key, roll.key)
+        reads = vis.roll_reads(deck, roll)
+        hidden = vis.hidden_inputs(self.viewer, deck, reads) if reads is not None else []
+        if hidden:
+            return RollLine(label, None, None, roll.success, roll.forced, roll.kind, depends_on(hidden))
         return RollLine(label, roll.chance, roll.roll, roll.success, roll.forced, roll.kind)
 
     # -- a seat's own sheet --------------------------------------------------------------
@@ -279,12 +291,16 @@ class ReadModel:
         out = []
         for move in self.deck.moves_by_actor[seat]:
             reason = "the game is over" if self.view.over else self.game.unavailable_reason(move, belief, check_over=False)
+            option = MoveOption(move, not reason, reason)
             if move.chance_const is not None:
-                p = move.chance_const
-            else:
-                assert move.chance is not None
-                p = min(1.0, max(0.0, float(move.chance(belief))))
-            out.append(MoveChoice(MoveOption(move, not reason, reason), p))
+                out.append(MoveChoice(option, move.chance_const))
+                continue
+            hidden = vis.hidden_inputs(self.viewer, self.deck, move.chance_reads)
+            if hidden:
+                out.append(MoveChoice(option, None, depends_on(hidden)))
+                continue
+            assert move.chance is not None
+            out.append(MoveChoice(option, min(1.0, max(0.0, float(move.chance(belief))))))
         return out
 
     def objectives(self) -> list[ObjectiveResult]:
