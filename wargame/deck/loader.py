@@ -20,6 +20,7 @@ from wargame.deck.schema import (
     ID_PATTERN,
     NAME_PATTERN,
     Actor,
+    Coach,
     Deck,
     DeckMeta,
     Doctrine,
@@ -180,9 +181,10 @@ def _message(err: Any, path: tuple[str | int, ...]) -> str:
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        if field in _FIELD_NAMES:  # a real field, in the wrong table
+        others = [name for name in _FIELD_NAMES if name != field]
+        close = difflib.get_close_matches(str(field), others, n=1, cutoff=0.75)
+        if not close and field in _FIELD_NAMES:  # a real field, in the wrong table
             return "is not a field of this table (see docs/deck-format.md for where it belongs)"
-        close = difflib.get_close_matches(str(field), _FIELD_NAMES, n=1, cutoff=0.75)
         hint = f"did you mean '{close[0]}'?" if close else "check the spelling"
         return f"is not a known field ({hint})"
     if field in PROBABILITY_FIELDS and kind in {"less_than_equal", "greater_than_equal"}:
@@ -291,5 +293,5 @@ def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
     return node
 
 
-_MODELS: list[type[BaseModel]] = [DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
+_MODELS: list[type[BaseModel]] = [Coach, DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
 _FIELD_NAMES = _field_names()

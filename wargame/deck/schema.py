@@ -8,6 +8,7 @@ misspelt key is an error). Cross-references and expressions are checked afterwar
 from __future__ import annotations
 
 import datetime as dt
+import keyword
 import re
 from enum import StrEnum
 from typing import Annotated
@@ -228,6 +229,19 @@ class Ending(_Model):
         return self
 
 
+class Coach(_Model):
+    """A coach line: a short hint a seat sees on its orders screen and after the results,
+    saying what just happened and what to try. The first line that applies is shown."""
+
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    turn: Annotated[int, Field(ge=1)] | None = None
+    """The turn it is for (its orders, and the results just before them); any turn if omitted."""
+    when: Expr | None = None
+    """Shown only while this holds (it may read only what its seats can see)."""
+    actor: Name | None = None
+    """Shown only to this seat; to every seat (and the projector) if omitted."""
+
+
 class Deck(_Model):
     """A whole deck, as read from one TOML file."""
 
@@ -239,7 +253,11 @@ class Deck(_Model):
     moves: Annotated[list[Move], Field(min_length=1, max_length=2_000)]
     events: Annotated[list[Event], Field(max_length=2_000)] = []
     endings: Annotated[list[Ending], Field(min_length=1, max_length=200)]
+    coach: Annotated[list[Coach], Field(max_length=2_000)] = []
+    """Coach lines for a guided game (the tutorial's hints)."""
 
 
-RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", "and", "or", "not", "if", "else"}
+RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", *keyword.kwlist}
+"""Names no track, flag or actor may have: the language's own words (and every word the
+expression parser keeps for itself, such as `as` or `in`, which would break `as.standing`)."""
 _IDENT = re.compile(NAME_PATTERN)

@@ -313,7 +313,8 @@ class Game:
         if ending is not None:
             self.ending = ending
             rec.ending = ending.id
-            self._news(rec, ending.text or ending.title, "ending", None, None, ending.id)
+            text = ending.text_tpl.fill(s) if ending.text_tpl is not None else ending.text
+            self._news(rec, text or ending.title, "ending", None, None, ending.id)
         else:
             s.turn = turn + 1
         if log:
@@ -402,7 +403,8 @@ class Game:
         rec.plays.append(play)
         self.plays.append(play)
         if log:
-            text = move.success_text if success else move.failure_text
+            tpl = move.success_tpl if success else move.failure_tpl
+            text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
             self._news(rec, text, "move", move.audience, move.actor, move.id)
         if move.secret and move.detection:
             if self._roll(rng, rec, "detect", move.id, move.actor, move.detection):
@@ -442,7 +444,8 @@ class Game:
         s = self.state
         p = self._chance(event.chance_const, event.chance, s)
         if not self._roll(rng, rec, "event", event.id, None, p):
-            self._news(rec, event.failure_news, kind, None, None, event.id)
+            failure = event.failure_tpl.fill(s) if event.failure_tpl is not None else event.failure_news
+            self._news(rec, failure, kind, None, None, event.id)
             return
         s.fired[event.index] += 1
         s.fired_last[event.index] = s.turn
@@ -451,7 +454,8 @@ class Game:
         rec.fired.append(event.id)
         # An event with no news is silent (an author's bookkeeping); a facilitator's inject
         # is always announced, by name when it has no news.
-        self._news(rec, event.news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
+        news = event.news_tpl.fill(s) if event.news_tpl is not None else event.news
+        self._news(rec, news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
 
     def _record_changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
         """Step 5: the turn's track and flag changes, and threshold crossings as news."""
@@ -489,7 +493,10 @@ class Game:
         """Each actor's objectives, met or missed, on the current state."""
         out = {}
         for actor in self.deck.actors:
-            results = tuple(ObjectiveResult(o.text, o.points, bool(o.when(self.state))) for o in self.deck.objectives[actor])
+            results = tuple(
+                ObjectiveResult(o.text_tpl.fill(self.state) if o.text_tpl else o.text, o.points, bool(o.when(self.state)))
+                for o in self.deck.objectives[actor]
+            )
             out[actor] = Score(actor, results)
         return out
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
-from wargame.deck.describe import depends_on
+from wargame.deck.describe import Describer, MoveWords, depends_on
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
@@ -303,8 +303,42 @@ class ReadModel:
             out.append(MoveChoice(option, min(1.0, max(0.0, float(move.chance(belief))))))
         return out
 
+    def coach(self) -> str:
+        """The deck's coach line for this viewer at this moment (the turn about to be
+        ordered), or empty. Judged on the viewer's belief, and the loader has checked that
+        its condition reads nothing the viewer cannot see."""
+        if self.view.over or self.viewer.is_facilitator:
+            return ""
+        belief = self.view.belief
+        seat = self.viewer.actor
+        turn = self.view.turn
+        return next((line.text for line in self.deck.coach if line.applies(turn, seat, belief)), "")
+
+    def describer(self) -> Describer:
+        """Puts this deck's expressions into words for this viewer: never naming a secret
+        move it cannot know of (unless a play of it was revealed), no amounts on tracks
+        hidden from it."""
+        base = Describer.for_seat(self.deck, self.viewer.actor)
+        if self.viewer.is_facilitator:
+            return Describer(self.deck)
+        view = self.view
+        revealed = {move for _turn, move in view._revealed}
+        hidden = view.hidden_slots
+
+        def knows_move(move_id: str) -> bool:
+            return move_id in revealed or base.knows_move(move_id)
+
+        return Describer(self.deck, knows_move, lambda slot: slot not in hidden, base.knows_event)
+
+    def move_words(self, move: CMove) -> MoveWords:
+        """A move's precondition and effects in plain words for this viewer."""
+        return self.describer().describe_move(move)
+
     def objectives(self) -> list[ObjectiveResult]:
         """This seat's objectives, met or not as far as the seat knows at this moment."""
         seat = self._seat()
         belief = self.view.belief
-        return [ObjectiveResult(o.text, o.points, bool(o.when(belief))) for o in self.deck.objectives[seat]]
+        return [
+            ObjectiveResult(o.text_tpl.fill(belief) if o.text_tpl else o.text, o.points, bool(o.when(belief)))
+            for o in self.deck.objectives[seat]
+        ]

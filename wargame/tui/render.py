@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from wargame.deck.compile import CompiledDeck
+from wargame.deck.describe import MoveWords
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.state import NewsItem
 from wargame.engine.visibility import Viewer
@@ -128,8 +129,11 @@ def move_prompt(choice: MoveChoice, picked: bool) -> Content:
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
-def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
-    """Everything about one move: description, chance, effects, escalation, visibility."""
+def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None = None) -> Content:
+    """Everything about one move: description, chance, effects, escalation, visibility.
+
+    `words` is the move in plain words for the viewer (`ReadModel.move_words`); without it
+    the deck's own expressions are shown (the facilitator's and author's view)."""
     move = choice.move
     unit = deck.turn_name
     parts: list[str | Content | tuple[str, str]] = [(move.name, "bold"), "\n"]
@@ -146,10 +150,10 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
     else:
         chance = f"Chance of success: {percent(choice.chance)}"
         if move.chance_source:
-            chance += f" now ({move.chance_source})"
+            chance += f" now ({words.chance if words is not None else move.chance_source})"
     parts += [chance, "\n"]
     for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
-        effects = move.effect_text.get(key, [])
+        effects = move.effect_text.get(key, []) if words is None else list(getattr(words, key))
         news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
         if key == "failure" and choice.chance is not None and choice.chance >= 1:
             continue
@@ -164,8 +168,13 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
         limits.append("once per game")
     if move.cooldown:
         limits.append(f"after playing it, wait {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''}")
-    if move.requires_text:
-        limits.append(f"needs: {move.requires_text}")
+    own_text = deck.model.moves[move.index].requires_text
+    if own_text:
+        limits.append(f"needs: {own_text}")
+    elif words is not None and words.requires:
+        limits.append(words.requires)
+    elif move.requires_text:
+        limits.append(move.requires_text)
     if limits:
         parts += [("Limits: ", "bold"), "; ".join(limits), "\n"]
     return Content.assemble(*parts).rstrip()

@@ -1,0 +1,151 @@
+"""Engine tests for the deck format extensions: descending scales, events read by since()
+and count(), silent events, text with values, and coach lines as each viewer sees them.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.deck.test_format_extensions import deck, load
+from wargame.engine.game import Game, crossed, level_reached
+from wargame.play.readmodel import ReadModel
+
+LEVELS = ((2.0, "DEFCON 2"), (3.0, "DEFCON 3"), (4.0, "DEFCON 4"))
+
+
+def test_a_descending_track_at_its_start_shows_no_level() -> None:
+    # The bug this fixes: a track at 5 with { 4 = "DEFCON 4" } was labelled "DEFCON 4".
+    assert level_reached(5, LEVELS, descending=True) == ""
+    assert level_reached(4, LEVELS, descending=True) == "DEFCON 4"
+    assert level_reached(2.5, LEVELS, descending=True) == "DEFCON 3"
+    assert level_reached(1, LEVELS, descending=True) == "DEFCON 2"
+    assert level_reached(5, LEVELS) == "DEFCON 4"  # ascending, as before
+
+
+def test_descending_thresholds_fire_on_the_way_down_at_the_right_step() -> None:
+    d = load(deck())
+    game = Game(d, 1)
+    read = ReadModel.now(game, "un")
+    assert read.tracks()[0].level == ""
+    lines = []
+    for _ in range(3):
+        game.submit("us", ["alert"])
+        game.submit("un", [])
+        rec = game.resolve()
+        lines.append([n.text for n in rec.news if n.kind == "threshold"])
+    assert lines == [["DEFCON falls to DEFCON 4 (4)."], ["DEFCON falls to DEFCON 3 (3)."], ["DEFCON falls to DEFCON 2 (2)."]]
+    assert ReadModel.now(game, "un").tracks()[0].level == "DEFCON 2"
+
+
+@given(st.lists(st.integers(1, 5), min_size=2, max_size=12))
+def test_a_crossing_is_exactly_a_change_of_level(values: list[int]) -> None:
+    """On either kind of scale, `crossed` for some level holds exactly when the level shown changes."""
+    for descending in (False, True):
+        for old, new in zip(values, values[1:], strict=False):
+            any_crossed = any(crossed(old, new, level, descending=descending) for level, _ in LEVELS)
+            changed = level_reached(old, LEVELS, descending=descending) != level_reached(new, LEVELS, descending=descending)
+            assert any_crossed == changed
+
+
+def test_since_and_count_read_an_events_firings() -> None:
+    d = load(deck(move="requires = \"since('first-letter') == 1 and count('first-letter') == 1\""))
+    game = Game(d, 1)
+    available = []
+    for _ in range(4):
+        available.append([m.id for m in game.available_moves("un")])
+        game.submit("us", [])
+        game.submit("un", [])
+        game.resolve()
+    # Fires in turn 2; one turn later (turn 3) since() is 1.
+    assert available == [[], [], ["appeal"], []]
+
+
+def test_a_silent_event_prints_nothing_and_seats_do_not_see_it() -> None:
+    d = load(deck(event='news = ""\neffects = ["tension += 1"]'))
+    game = Game(d, 1)
+    for _ in range(2):
+        game.submit("us", [])
+        game.submit("un", [])
+        rec = game.resolve()
+    assert rec.fired == ["first-letter"]
+    assert rec.news == []
+    assert ReadModel.now(game, "un").turn_report(2).events == []
+    assert ReadModel.now(game, "facilitator").turn_report(2).events == ["First letter"]
+
+
+def test_an_inject_with_no_news_is_still_announced() -> None:
+    d = load(deck(event='news = ""\ninject = true\nonce = false'))
+    game = Game(d, 1)
+    game.fire_inject("first-letter")
+    game.submit("us", [])
+    game.submit("un", [])
+    rec = game.resolve()
+    assert [n.text for n in rec.news] == ["First letter"]
+
+
+def test_text_with_values_is_filled_when_it_is_news() -> None:
+    d = load(deck(event='news = "Letter: DEFCON is {defcon}, tension {tension}; {{sic}}."'))
+    game = Game(d, 1)
+    for _ in range(2):
+        game.submit("us", ["alert"])
+        game.submit("un", [])
+        rec = game.resolve()
+    assert "Letter: DEFCON is 3, tension 3; {sic}." in [n.text for n in rec.news]
+
+
+def test_a_secret_moves_news_shows_its_own_secret_value_to_its_audience_only() -> None:
+    move = 'visibility = "secret"\nsuccess = { effects = ["un.covert += 2"], news = "Covert work now {un.covert}." }'
+    d = load(deck(move=move))
+    game = Game(d, 1)
+    game.submit("us", [])
+    game.submit("un", ["appeal"])
+    game.resolve()
+    assert "Covert work now 2." in [n.text for n in ReadModel.now(game, "un").news()]
+    assert all("Covert" not in n.text for n in ReadModel.now(game, "us").news())
+    assert all("Covert" not in n.text for n in ReadModel.now(game, "public").news())
+
+
+COACH = """
+[[coach]]
+turn = 2
+when = "defcon <= 4"
+text = "The alert went up."
+
+[[coach]]
+turn = 2
+text = "Quiet week."
+
+[[coach]]
+actor = "us"
+text = "Only for the United States."
+"""
+
+
+def test_the_first_coach_line_that_applies_is_shown_to_each_viewer() -> None:
+    d = load(deck(tail=COACH))
+    game = Game(d, 1)
+    assert ReadModel.now(game, "un").coach() == ""
+    assert ReadModel.now(game, "us").coach() == "Only for the United States."
+    game.submit("us", ["alert"])
+    game.submit("un", [])
+    game.resolve()
+    assert ReadModel.now(game, "un").coach() == "The alert went up."
+    assert ReadModel.now(game, "public").coach() == "The alert went up."
+    assert ReadModel.now(game, "facilitator").coach() == ""
+
+
+@settings(max_examples=50)
+@given(st.integers(0, 10), st.integers(0, 10))
+def test_a_coach_line_never_depends_on_another_seats_secret(un_covert: int, us_covert: int) -> None:
+    """What a seat's coach says is the same whatever the other seat's secret track holds."""
+    tail = COACH + '\n[[coach]]\nactor = "un"\nwhen = "un.covert >= 5"\ntext = "Your covert work is paying off."\n'
+    d = load(deck(tail=tail))
+    seen = []
+    for other in (0, us_covert):
+        game = Game(d, 1)
+        game.state.v[d.slot_names.index("un.covert")] = un_covert
+        game.state.v[d.slot_names.index("us.covert")] = other
+        seen.append(ReadModel.now(game, "un").coach())
+    assert seen[0] == seen[1]
+    assert (seen[0] == "Your covert work is paying off.") == (un_covert >= 5)
