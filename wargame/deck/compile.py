@@ -107,6 +107,9 @@ class CMove:
     """Outcome ("success", "failure", "always") to its effects in intermediate form."""
     effect_reads: Reads = NO_READS
     """What the amounts of all its effects read."""
+    detection_fn: Fn | None = None
+    """The detection chance when it is an expression (`detection` is then 0)."""
+    detection_node: Node | None = None
     success_tpl: Template | None = None
     """`success_text` with values to fill in when it is news (None: plain text)."""
     failure_tpl: Template | None = None
@@ -523,15 +526,27 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             descending.add(slot)
         if spec.secret:
             c.add(("tracks", name, "secret"), "only actor tracks can be secret")
+        if spec.actors is not None:
+            c.add(("tracks", name, "actors"), "only actor tracks can belong to some actors")
+    for name, spec in deck.actor_tracks.items():
+        for j, holder in enumerate(spec.actors or ()):
+            if holder not in deck.actors:
+                close = difflib.get_close_matches(holder, actors, n=1, cutoff=0.6)
+                hint = f", did you mean '{close[0]}'?" if close else ""
+                c.add(("actor_tracks", name, "actors", j), f"unknown actor '{holder}'{hint} (actors: {', '.join(actors)})")
     for actor_id, actor in deck.actors.items():
         scope.actor_tracks[actor_id] = {}
         for key, value in actor.start.items():
             known = deck.actor_tracks.get(key)
             if known is None:
                 c.add(("actors", actor_id, "start", key), f"unknown actor track '{key}'")
+            elif known.actors is not None and actor_id not in known.actors:
+                c.add(("actors", actor_id, "start", key), f"{actor_id} has no track '{key}' (it belongs to {', '.join(known.actors)})")
             elif not known.min <= value <= known.max:
                 c.add(("actors", actor_id, "start", key), f"start {value} is outside {known.min}..{known.max}")
         for name, spec in deck.actor_tracks.items():
+            if spec.actors is not None and actor_id not in spec.actors:
+                continue  # a track only some actors have
             slot = len(slot_names)
             scope.actor_tracks[actor_id][name] = slot
             scope.bounds[slot] = (spec.min, spec.max)
@@ -584,6 +599,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             chance = c.expr(move.chance, scope, "num", (*p, "chance"))
         else:
             chance_const = float(move.chance)
+        detection: Expression | None = None
+        if isinstance(move.detection, str):
+            detection = c.expr(move.detection, scope, "num", (*p, "detection"))
         success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
         failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
         always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
@@ -617,7 +635,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 escalation=move.escalation,
                 secret=move.visibility == Visibility.SECRET,
                 audience=frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None,
-                detection=move.detection,
+                detection=0.0 if isinstance(move.detection, str) else float(move.detection),
                 requires=requires.fn if requires else None,
                 requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
                 chance_const=chance_const,
@@ -645,6 +663,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 chance_reads=chance.reads if chance else NO_READS,
                 effect_nodes={"success": _nodes(success), "failure": _nodes(failure), "always": _nodes(always)},
                 effect_reads=_reads(success) | _reads(failure) | _reads(always),
+                detection_fn=detection.fn if detection else None,
+                detection_node=detection.node if detection else None,
+                detection_reads=detection.reads if detection else NO_READS,
                 success_tpl=success_tpl if isinstance(success_tpl, Template) else None,
                 failure_tpl=failure_tpl if isinstance(failure_tpl, Template) else None,
             )

@@ -96,6 +96,8 @@ class TrackSpec(_Model):
     """Named levels, e.g. ``{ 6 = "crisis", 9 = "brink" }``: crossing one is news."""
     secret: bool = False
     """Actor tracks only: seen by the owning seat and the facilitator, not the others."""
+    actors: list[Name] | None = None
+    """Actor tracks only: the actors who have this track (default: every actor)."""
     descending: bool = False
     """A scale where lower is worse (DEFCON 5 -> 1): a threshold is reached when the value
     falls to it or below, so crossing it is news on the way down."""
@@ -171,8 +173,9 @@ class Move(_Model):
     escalation: Annotated[int, Field(ge=-100, le=100)] = 0
     """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
     visibility: Annotated[Visibility, Field(strict=False)] = Visibility.PUBLIC
-    detection: Annotated[float, Field(ge=0, le=1)] = 0.0
-    """Secret moves: the chance each time it is played that the others find out."""
+    detection: ChanceSpec = 0.0
+    """Secret moves: the chance each time it is played that the others find out (a number,
+    or an expression such as `"0.1 * us.recon"`)."""
     shared_with: list[Name] = []
     """Secret moves: other actors who learn of it when it resolves (a backchannel offer
     reaches its recipient; the rest of the table still does not know)."""

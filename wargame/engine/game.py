@@ -242,8 +242,9 @@ class Game:
                 p = self._chance(move.chance_const, move.chance, self.state)
                 if 0 < p < 1:
                     out.append((f"move:{move.id}", f"{self.deck.actor_name(actor)}: {move.name}", p))
-                if move.secret and move.detection:
-                    out.append((f"detect:{move.id}", f"{self.deck.actor_name(actor)}: {move.name} detected", move.detection))
+                if move.secret and (move.detection or move.detection_fn):
+                    detect = self._chance(None if move.detection_fn else move.detection, move.detection_fn, self.state)
+                    out.append((f"detect:{move.id}", f"{self.deck.actor_name(actor)}: {move.name} detected", detect))
         return out
 
     # -- resolution ----------------------------------------------------------------------
@@ -406,8 +407,10 @@ class Game:
             tpl = move.success_tpl if success else move.failure_tpl
             text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
             self._news(rec, text, "move", move.audience, move.actor, move.id)
-        if move.secret and move.detection:
-            if self._roll(rng, rec, "detect", move.id, move.actor, move.detection):
+        if move.secret and (move.detection or move.detection_fn is not None):
+            # A detection expression reads the state after the move's own effects.
+            detect = move.detection if move.detection_fn is None else self._chance(None, move.detection_fn, s)
+            if self._roll(rng, rec, "detect", move.id, move.actor, detect):
                 self._reveal_play(rec, s.turn, move)
 
     def _reveal_play(self, rec: TurnRecord, turn: int, move: CMove) -> None:

@@ -140,6 +140,8 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
     vis = "secret" if move.secret else "public"
     if move.secret and move.detection:
         vis += f" (found out {percent(move.detection)} of the time)"
+    elif move.secret and move.detection_fn is not None:
+        vis += " (may be found out; the odds change with the situation)"
     parts += [(f"{move.category} · escalation {move.escalation} · {vis}", MUTED), "\n"]
     if not choice.available:
         parts += [("Not available: ", BAD), choice.reason, "\n"]

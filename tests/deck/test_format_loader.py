@@ -197,3 +197,24 @@ def test_a_coach_condition_may_not_read_a_secret() -> None:
     assert "coach[0].when: reads United States' covert work, which every seat cannot see" in line
     # Its own seat may read it.
     load(deck(tail='[[coach]]\nactor = "us"\nwhen = "us.covert > 2"\ntext = "Hi"'))
+
+
+def test_an_actor_track_can_belong_to_some_actors() -> None:
+    text = deck().replace("[actors.un]", '[actor_tracks.readiness]\nlabel = "Readiness"\nactors = ["us"]\n\n[actors.un]')
+    d = load(text)
+    assert "us.readiness" in d.slot_names and "un.readiness" not in d.slot_names
+    [line] = problems(text.replace('category = "diplomatic"', 'category = "diplomatic"\nrequires = "un.readiness > 1"', 1))
+    assert "actor 'un' has no track 'readiness'" in line
+    [line] = problems(text.replace('actors = ["us"]', 'actors = ["uss"]'))
+    assert "actor_tracks.readiness.actors[0]: unknown actor 'uss', did you mean 'us'?" in line
+    [line] = problems(text.replace('name = "UN"', 'name = "UN"\nstart = { readiness = 2 }'))
+    assert "actors.un.start.readiness: un has no track 'readiness' (it belongs to us)" in line
+
+
+def test_detection_may_be_an_expression() -> None:
+    d = load(deck(move='visibility = "secret"\ndetection = "0.2 * un.covert"'))
+    move = d.moves[d.move_index["appeal"]]
+    assert move.detection_fn is not None and move.detection == 0.0
+    assert move.detection_reads.slots == frozenset({d.slot_names.index("un.covert")})
+    [line] = problems(deck(move='detection = "0.2 * tension"'))
+    assert "only secret moves can have a detection chance" in line

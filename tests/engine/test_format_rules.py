@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.deck.test_format_extensions import deck, load
+from tests.deck.test_format_loader import deck, load
 from wargame.engine.game import Game, crossed, level_reached
 from wargame.play.readmodel import ReadModel
 
@@ -149,3 +149,24 @@ def test_a_coach_line_never_depends_on_another_seats_secret(un_covert: int, us_c
         seen.append(ReadModel.now(game, "un").coach())
     assert seen[0] == seen[1]
     assert (seen[0] == "Your covert work is paying off.") == (un_covert >= 5)
+
+
+def test_a_detection_expression_is_rolled_on_the_state_after_the_moves_effects() -> None:
+    move = 'visibility = "secret"\ndetection = "0.5 * un.covert"\nsuccess = { effects = ["un.covert += 2"] }'
+    d = load(deck(move=move))
+    game = Game(d, 3)
+    game.submit("us", [])
+    game.submit("un", ["appeal"])
+    rec = game.resolve()
+    # covert goes 0 -> 2 first, so detection is certain: no die is needed and it is revealed.
+    assert [n.kind for n in rec.news if n.kind == "reveal"] == ["reveal"]
+    game2 = Game(load(deck(move=move.replace("0.5 *", "0.2 *"))), 3)
+    game2.submit("us", [])
+    game2.submit("un", ["appeal"])
+    game2.resolve()
+    [roll] = [r for r in game2.records[0].rolls if r.kind == "detect"]
+    assert roll.chance == 0.4
+    # The United States cannot see UN's covert work, so it is not shown the odds.
+    from wargame.engine import visibility as vis
+
+    assert vis.hidden_inputs(vis.Viewer.seat("us"), game2.deck, vis.roll_reads(game2.deck, roll) or game2.deck.moves[0].chance_reads)
