@@ -170,3 +170,51 @@ def test_a_detection_expression_is_rolled_on_the_state_after_the_moves_effects()
     from wargame.engine import visibility as vis
 
     assert vis.hidden_inputs(vis.Viewer.seat("us"), game2.deck, vis.roll_reads(game2.deck, roll) or game2.deck.moves[0].chance_reads)
+
+
+OUTCOMES = '''news = "A letter arrives."
+outcomes = [
+  { name = "conciliatory", weight = "3 * (defcon >= 4)", effects = ["tension -= 1"], news = "It is conciliatory." },
+  { name = "hard-line", weight = 1, effects = ["tension += 1"], news = "It is hard-line ({tension})." },
+  { name = "never", weight = 0, effects = ["tension = 0"] },
+]'''
+
+
+@given(st.integers(0, 10_000))
+@settings(max_examples=60)
+def test_a_weighted_one_of_event_picks_exactly_one_outcome_and_records_why(seed: int) -> None:
+    d = load(deck(event=OUTCOMES))
+    game = Game(d, seed)
+    for _ in range(2):
+        game.submit("us", [])
+        game.submit("un", [])
+        rec = game.resolve()
+    [roll] = [r for r in rec.rolls if r.kind == "outcome"]
+    chosen = int(roll.key.partition("#")[2])
+    assert roll.key.startswith("first-letter#") and chosen in (0, 1)  # weight 0 is never picked
+    assert roll.chance == (0.75 if chosen == 0 else 0.25)
+    assert (roll.roll < 0.75) == (chosen == 0)  # the draw explains the pick
+    texts = [n.text for n in rec.news]
+    assert texts[0] == "A letter arrives."
+    assert texts[1] == ("It is conciliatory." if chosen == 0 else "It is hard-line (4).")
+    assert game.state.v[d.slot_names.index("tension")] == (2 if chosen == 0 else 4)
+    line = ReadModel.now(game, "public").roll_line(roll)
+    assert line.label == f"First letter: {'conciliatory' if chosen == 0 else 'hard-line'}"
+    assert line.chance == roll.chance
+
+
+def test_a_weighted_event_replays_and_verifies(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from wargame.saves.store import new_save, read_save, verify, write_save
+
+    d = load(deck(event=OUTCOMES))
+    game = Game(d, 11)
+    while not game.is_over:
+        game.submit("us", ["alert"])
+        game.submit("un", [])
+        game.resolve()
+    path = Path(str(tmp_path)) / "g.json"
+    write_save(new_save(game, {"us": "random", "un": "random"}), path)
+    report = verify(read_save(path))
+    assert report.ok and report.turns_checked == 6, report

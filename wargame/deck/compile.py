@@ -116,6 +116,26 @@ class CMove:
 
 
 @dataclass(slots=True)
+class COutcome:
+    """One outcome of a weighted one-of event."""
+
+    name: str
+    weight_const: float | None
+    weight: Fn | None
+    effects: list[Effect]
+    news: str
+    news_tpl: Template | None = None
+    effect_nodes: list[EffectNode] = field(default_factory=list)
+
+    def weight_in(self, state: object) -> float:
+        if self.weight_const is not None:
+            return self.weight_const
+        assert self.weight is not None
+        w = float(self.weight(state))
+        return w if w > 0 else 0.0  # negative and nan weigh nothing
+
+
+@dataclass(slots=True)
 class CEvent:
     index: int
     id: str
@@ -138,6 +158,9 @@ class CEvent:
     effect_reads: Reads = NO_READS
     news_tpl: Template | None = None
     failure_tpl: Template | None = None
+    outcomes: list[COutcome] = field(default_factory=list)
+    outcome_reads: Reads = NO_READS
+    """What the outcomes' weights read (the odds shown with the roll)."""
 
 
 @dataclass(slots=True)
@@ -681,6 +704,26 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         when = c.expr(event.when, scope, "bool", (*p, "when")) if event.when else None
         event_chance = c.expr(event.chance, scope, "num", (*p, "chance")) if isinstance(event.chance, str) else None
         effects = c.effects(event.effects, scope, (*p, "effects"))
+        outcomes: list[COutcome] = []
+        odds_reads: list[Reads] = []
+        for j, outcome in enumerate(event.outcomes):
+            q = (*p, "outcomes", j)
+            weight_expr = c.expr(outcome.weight, scope, "num", (*q, "weight")) if isinstance(outcome.weight, str) else None
+            if not isinstance(outcome.weight, str) and outcome.weight < 0:
+                c.add((*q, "weight"), "weights cannot be negative")
+            codes = c.effects(outcome.effects, scope, (*q, "effects"))
+            outcomes.append(
+                COutcome(
+                    outcome.name,
+                    None if isinstance(outcome.weight, str) else float(outcome.weight),
+                    weight_expr.fn if weight_expr else None,
+                    _fns(codes),
+                    outcome.news,
+                    c.text(outcome.news, scope, (*q, "news"), deck, secret_slots, None),
+                    _nodes(codes),
+                )
+            )
+            odds_reads.append(weight_expr.reads if weight_expr else NO_READS)
         if event.at is not None and event.at > deck.deck.turns:
             c.add((*p, "at"), f"turn {event.at} is after the last turn ({deck.deck.turns})")
         events.append(
@@ -706,6 +749,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 effect_reads=_reads(effects),
                 news_tpl=c.text(event.news, scope, (*p, "news"), deck, secret_slots, None),
                 failure_tpl=c.text(event.failure_news, scope, (*p, "failure_news"), deck, secret_slots, None),
+                outcomes=outcomes,
+                outcome_reads=Reads.union(odds_reads),
             )
         )
 

@@ -461,7 +461,12 @@ class Describer:
             triggers.append(f"in {self.unit} {event.at}")
         if event.when_node is not None:
             triggers.append(f"when {self.condition(event.when_node)}")
-        return EventWords(" and ".join(triggers), self.chance(event), self.effects(event.effect_nodes))
+        effects = self.effects(event.effect_nodes)
+        for outcome in event.outcomes:
+            weight = f"weight {number(outcome.weight_const)}" if outcome.weight_const is not None else "a weight that changes"
+            changes = "; ".join(self.effects(outcome.effect_nodes)) or "no change"
+            effects.append(f"one of these, by weight ({weight}): {outcome.name}: {changes}")
+        return EventWords(" and ".join(triggers), self.chance(event), effects)
 
 
 def is_condition(n: Node) -> bool:

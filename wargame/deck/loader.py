@@ -26,6 +26,7 @@ from wargame.deck.schema import (
     Doctrine,
     Ending,
     Event,
+    EventOutcome,
     FieldError,
     Move,
     Objective,
@@ -293,5 +294,5 @@ def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
     return node
 
 
-_MODELS: list[type[BaseModel]] = [Coach, DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
+_MODELS: list[type[BaseModel]] = [Coach, EventOutcome, DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
 _FIELD_NAMES = _field_names()

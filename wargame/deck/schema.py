@@ -192,6 +192,17 @@ class Move(_Model):
     """Turns to wait after playing before the move may be ordered again."""
 
 
+class EventOutcome(_Model):
+    """One of a weighted one-of event's outcomes: the event picks one by weight."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    """What the dice chose, as the results show it ("a conciliatory letter")."""
+    weight: Number | Expr = 1
+    """Relative weight (a number or an expression); 0 never picks it."""
+    effects: list[Expr] = []
+    news: Text = ""
+
+
 class Event(_Model):
     """An event or inject: scheduled (`at`), triggered (`when`), or fired by the facilitator."""
 
@@ -209,6 +220,9 @@ class Event(_Model):
     news: Text = ""
     failure_news: Text = ""
     """News when the chance roll fails (silent when empty)."""
+    outcomes: Annotated[list[EventOutcome], Field(max_length=50)] = []
+    """A weighted one-of event: when it fires (after its own `effects` and `news`), one
+    outcome is picked by weight and its effects and news follow; the roll is recorded."""
 
     @model_validator(mode="after")
     def _trigger(self) -> Event:

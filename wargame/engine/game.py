@@ -459,6 +459,34 @@ class Game:
         # is always announced, by name when it has no news.
         news = event.news_tpl.fill(s) if event.news_tpl is not None else event.news
         self._news(rec, news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
+        if event.outcomes:
+            self._pick_outcome(event, rng, rec, kind)
+
+    def _pick_outcome(self, event: CEvent, rng: random.Random, rec: TurnRecord, kind: str) -> None:
+        """A weighted one-of event: one draw picks an outcome by weight, recorded as an
+        `outcome` roll (key `EVENT#INDEX`, chance the outcome's share) so it explains itself."""
+        s = self.state
+        weights = [o.weight_in(s) for o in event.outcomes]
+        total = sum(weights)
+        if not total > 0:
+            return  # every weight is 0 now: nothing to pick
+        draw = rng.random()
+        target = draw * total
+        chosen = len(weights) - 1
+        for i, w in enumerate(weights):
+            if target < w:
+                chosen = i
+                break
+            target -= w
+        while weights[chosen] <= 0:  # rounding at the top end: the last outcome with weight
+            chosen -= 1
+        outcome = event.outcomes[chosen]
+        if self.log:
+            rec.rolls.append(Roll("outcome", f"{event.id}#{chosen}", None, weights[chosen] / total, draw, True, False))
+        for effect in outcome.effects:
+            effect(s)
+        text = outcome.news_tpl.fill(s) if outcome.news_tpl is not None else outcome.news
+        self._news(rec, text, kind, None, None, event.id)
 
     def _record_changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
         """Step 5: the turn's track and flag changes, and threshold crossings as news."""

@@ -269,6 +269,10 @@ class ReadModel:
             label = f"{deck.actor_name(move.actor)}: {move.name}"
             if roll.kind == "detect":
                 label += " (detection)"
+        elif roll.kind == "outcome":
+            event_id, _, index = roll.key.partition("#")
+            event = deck.events[deck.event_index[event_id]]
+            label = f"{event.name}: {event.outcomes[int(index)].name}"
         else:
             label = self._event_names.get(roll.key, roll.key)
         reads = vis.roll_reads(deck, roll)

@@ -201,7 +201,7 @@ def news_block(items: Sequence[NewsItem], deck: CompiledDeck, show_audience: boo
 
 
 def roll_line(roll: RollLine) -> Content:
-    result = ("success", GOOD) if roll.success else ("failure", BAD)
+    result = ("chosen", GOOD) if roll.kind == "outcome" else ("success", GOOD) if roll.success else ("failure", BAD)
     if roll.chance is None or roll.roll is None:
         odds = f"  (odds {roll.note}) → " if roll.note else "  → "
     else:
