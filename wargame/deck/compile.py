@@ -381,6 +381,8 @@ def hidden_reads(
     return out
 
 
+_TURN, _TURNS = -1, -2
+"""Template slots standing for `{turn}` and `{turns}` rather than a track."""
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
@@ -401,7 +403,8 @@ class Template:
             token = match.group(0)
             if token in {"{{", "}}"}:
                 return token[0]
-            x = v[next(values)]
+            slot = next(values)
+            x = v[slot] if slot >= 0 else state.turn if slot == _TURN else state.turns  # type: ignore[attr-defined]
             return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
         return _FIELD.sub(one, self.text)
@@ -417,6 +420,9 @@ def template_of(text: str, scope: Scope) -> Template | None | str:
         if name is None:
             continue
         name = name.strip()
+        if name in {"turn", "turns"}:
+            slots.append(_TURN if name == "turn" else _TURNS)
+            continue
         slot = scope.tracks.get(name)
         if slot is None and "." in name:
             actor, _, track = name.partition(".")
@@ -480,7 +486,7 @@ class _Collector:
         if tpl is None:
             return None
         for slot in tpl.slots:
-            owner = secret_slots.get(slot)
+            owner = secret_slots.get(slot) if slot >= 0 else None
             if owner is None:
                 continue
             blind = sorted(set(deck.actors) - {owner}) if readers is None else sorted(readers - {owner})
