@@ -326,3 +326,9 @@ def main() -> None:
         cli.main(prog_name="wargame", standalone_mode=True)
     except WargameError as exc:  # pragma: no cover - commands catch their own
         _fail(f"error: {exc}")
+
+
+# `wargame deck new` joins the deck authors' group (wargame.cli_new).
+from wargame.cli_new import register as _register_deck_new  # noqa: E402
+
+_register_deck_new(cli)

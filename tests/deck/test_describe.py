@@ -37,6 +37,8 @@ NUMBERS = [
     ("count('patrol')", "the times Naval patrol was played"),
     ("succeeded('missile-test')", "the times Missile test succeeded"),
     ("since('patrol')", "the weeks since Naval patrol was last played"),
+    ("since('storm')", "the weeks since Storm season last happened"),
+    ("count('storm')", "the times Storm season has happened"),
     ("-tension", "\u2212Tension"),
     ("-2.5", "\u22122.5"),
     ("+tension", "Tension"),

@@ -398,7 +398,8 @@ def test_any_hand_edit_loads_and_replays_or_is_a_save_error(tutorial: CompiledDe
         node = edited
         for key in path[:-1]:
             node = node[key]
-        node[path[-1]] = data.draw(st.sampled_from(EDIT_VALUES))
+        # A copy: the drawn value may be edited inside later, and must not change EDIT_VALUES.
+        node[path[-1]] = json.loads(json.dumps(data.draw(st.sampled_from(EDIT_VALUES))))
     try:
         save = store.parse_save(json.dumps(edited).encode(), "edited.json")
         verify(save)

@@ -8,6 +8,8 @@ loader can report them all at once with file and line.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -105,6 +107,32 @@ class CMove:
     """Outcome ("success", "failure", "always") to its effects in intermediate form."""
     effect_reads: Reads = NO_READS
     """What the amounts of all its effects read."""
+    detection_fn: Fn | None = None
+    """The detection chance when it is an expression (`detection` is then 0)."""
+    detection_node: Node | None = None
+    success_tpl: Template | None = None
+    """`success_text` with values to fill in when it is news (None: plain text)."""
+    failure_tpl: Template | None = None
+
+
+@dataclass(slots=True)
+class COutcome:
+    """One outcome of a weighted one-of event."""
+
+    name: str
+    weight_const: float | None
+    weight: Fn | None
+    effects: list[Effect]
+    news: str
+    news_tpl: Template | None = None
+    effect_nodes: list[EffectNode] = field(default_factory=list)
+
+    def weight_in(self, state: object) -> float:
+        if self.weight_const is not None:
+            return self.weight_const
+        assert self.weight is not None
+        w = float(self.weight(state))
+        return w if w > 0 else 0.0  # negative and nan weigh nothing
 
 
 @dataclass(slots=True)
@@ -128,6 +156,11 @@ class CEvent:
     chance_reads: Reads = NO_READS
     effect_nodes: list[EffectNode] = field(default_factory=list)
     effect_reads: Reads = NO_READS
+    news_tpl: Template | None = None
+    failure_tpl: Template | None = None
+    outcomes: list[COutcome] = field(default_factory=list)
+    outcome_reads: Reads = NO_READS
+    """What the outcomes' weights read (the odds shown with the roll)."""
 
 
 @dataclass(slots=True)
@@ -139,6 +172,26 @@ class CEnding:
     text: str
     when_node: Node | None = None
     when_reads: Reads = NO_READS
+    text_tpl: Template | None = None
+
+
+@dataclass(slots=True)
+class CCoach:
+    """A coach line in compiled form (see `wargame.deck.schema.Coach`)."""
+
+    text: str
+    turn: int | None
+    actor: str | None
+    when: Fn | None
+    when_reads: Reads = NO_READS
+
+    def applies(self, turn: int, seat: str | None, state: object) -> bool:
+        """Whether this line is for `turn` and `seat` (None: the public) in `state`."""
+        if self.turn is not None and self.turn != turn:
+            return False
+        if self.actor is not None and self.actor != seat:
+            return False
+        return self.when is None or bool(self.when(state))
 
 
 @dataclass(slots=True)
@@ -148,6 +201,7 @@ class CObjective:
     points: float
     when_node: Node | None = None
     when_reads: Reads = NO_READS
+    text_tpl: Template | None = None
 
 
 @dataclass(slots=True)
@@ -202,6 +256,9 @@ class CompiledDeck:
     event_index: dict[str, int] = field(default_factory=dict)
     questions: list[CQuestion] = field(default_factory=list)
     """The debrief's discussion questions, in deck order."""
+    descending: frozenset[int] = frozenset()
+    """Slots of tracks where lower is worse: their thresholds are reached from above."""
+    coach: list[CCoach] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -335,6 +392,64 @@ def hidden_reads(
     return out
 
 
+_TURN, _TURNS = -1, -2
+"""Template slots standing for `{turn}` and `{turns}` rather than a track."""
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Text with values in braces (`DEFCON is now {defcon}`), names resolved to slots."""
+
+    text: str
+    slots: tuple[int, ...]
+    """The slot of each `{name}` in order."""
+
+    def fill(self, state: object) -> str:
+        """The text with each value as it stands in `state` (whole numbers without `.0`)."""
+        values = iter(self.slots)
+        v = state.v  # type: ignore[attr-defined]
+
+        def one(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token in {"{{", "}}"}:
+                return token[0]
+            slot = next(values)
+            x = v[slot] if slot >= 0 else state.turn if slot == _TURN else state.turns  # type: ignore[attr-defined]
+            return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+        return _FIELD.sub(one, self.text)
+
+
+def template_of(text: str, scope: Scope) -> Template | None | str:
+    """A `Template` for text with `{name}` fields, None for plain text, or an error message."""
+    if "{" not in text and "}" not in text:
+        return None
+    slots: list[int] = []
+    for match in _FIELD.finditer(text):
+        name = match.group(1)
+        if name is None:
+            continue
+        name = name.strip()
+        if name in {"turn", "turns"}:
+            slots.append(_TURN if name == "turn" else _TURNS)
+            continue
+        slot = scope.tracks.get(name)
+        if slot is None and "." in name:
+            actor, _, track = name.partition(".")
+            slot = scope.actor_tracks.get(actor, {}).get(track)
+        if slot is None:
+            known = [*scope.tracks, *(f"{a}.{t}" for a, ts in scope.actor_tracks.items() for t in ts)]
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" (did you mean '{{{close[0]}}}'?)" if close else " (a track or actor.track; write {{ and }} for braces)"
+            return f"unknown value '{{{name}}}' in the text{hint}"
+        slots.append(slot)
+    stray = _FIELD.sub("", text)
+    if "{" in stray or "}" in stray:
+        return "unmatched '{' or '}' in the text (write {{ and }} for literal braces)"
+    return Template(text, tuple(slots)) if slots else Template(text, ())
+
+
 def _who(deck: Deck, actor: str) -> str:
     return deck.actors[actor].name if actor in deck.actors else actor
 
@@ -369,6 +484,28 @@ class _Collector:
             except ExpressionError as exc:
                 self.add((*path, i), str(exc))
         return out
+
+    def text(
+        self, text: str, scope: Scope, path: PathT, deck: Deck, secret_slots: dict[int, str], readers: frozenset[str] | None
+    ) -> Template | None:
+        """Check text with `{values}`: known names, and none its `readers` (None: everyone,
+        the public included) may not see."""
+        tpl = template_of(text, scope)
+        if isinstance(tpl, str):
+            self.add(path, tpl)
+            return None
+        if tpl is None:
+            return None
+        for slot in tpl.slots:
+            owner = secret_slots.get(slot) if slot >= 0 else None
+            if owner is None:
+                continue
+            blind = sorted(set(deck.actors) - {owner}) if readers is None else sorted(readers - {owner})
+            if blind:
+                who = ", ".join(_who(deck, a) for a in blind)
+                self.add(path, f"shows a secret track of {_who(deck, owner)} that {who} cannot see; "
+                         "text may show only values all its readers see")
+        return tpl
 
     def secrecy(
         self, hidden: list[Hidden], path: PathT, deck: Deck, slot_names: list[str], actor: str, what: str, why: str
@@ -405,6 +542,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     start: list[float] = []
     thresholds: dict[int, list[tuple[float, str]]] = {}
     secret_slots: dict[int, str] = {}
+    descending: set[int] = set()
 
     for table, names in (("tracks", deck.tracks), ("actor_tracks", deck.actor_tracks), ("flags", deck.flags), ("actors", actors)):
         for name in names:
@@ -424,17 +562,31 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         start.append(spec.start if spec.start is not None else spec.min)
         if spec.thresholds:
             thresholds[slot] = spec.threshold_levels()
+        if spec.descending:
+            descending.add(slot)
         if spec.secret:
             c.add(("tracks", name, "secret"), "only actor tracks can be secret")
+        if spec.actors is not None:
+            c.add(("tracks", name, "actors"), "only actor tracks can belong to some actors")
+    for name, spec in deck.actor_tracks.items():
+        for j, holder in enumerate(spec.actors or ()):
+            if holder not in deck.actors:
+                close = difflib.get_close_matches(holder, actors, n=1, cutoff=0.6)
+                hint = f", did you mean '{close[0]}'?" if close else ""
+                c.add(("actor_tracks", name, "actors", j), f"unknown actor '{holder}'{hint} (actors: {', '.join(actors)})")
     for actor_id, actor in deck.actors.items():
         scope.actor_tracks[actor_id] = {}
         for key, value in actor.start.items():
             known = deck.actor_tracks.get(key)
             if known is None:
                 c.add(("actors", actor_id, "start", key), f"unknown actor track '{key}'")
+            elif known.actors is not None and actor_id not in known.actors:
+                c.add(("actors", actor_id, "start", key), f"{actor_id} has no track '{key}' (it belongs to {', '.join(known.actors)})")
             elif not known.min <= value <= known.max:
                 c.add(("actors", actor_id, "start", key), f"start {value} is outside {known.min}..{known.max}")
         for name, spec in deck.actor_tracks.items():
+            if spec.actors is not None and actor_id not in spec.actors:
+                continue  # a track only some actors have
             slot = len(slot_names)
             scope.actor_tracks[actor_id][name] = slot
             scope.bounds[slot] = (spec.min, spec.max)
@@ -445,6 +597,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             start.append(min(max(value, spec.min), spec.max))
             if spec.thresholds:
                 thresholds[slot] = spec.threshold_levels()
+            if spec.descending:
+                descending.add(slot)
             if spec.secret:
                 secret_slots[slot] = actor_id
     flag_names = list(deck.flags)
@@ -457,7 +611,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         else:
             seen[move.id] = i
         if move.actor not in deck.actors:
-            c.add(("moves", i, "actor"), f"unknown actor '{move.actor}' (actors: {', '.join(actors)})")
+            close = difflib.get_close_matches(move.actor, actors, n=1, cutoff=0.6)
+            hint = f", did you mean '{close[0]}'?" if close else ""
+            c.add(("moves", i, "actor"), f"unknown actor '{move.actor}'{hint} (actors: {', '.join(actors)})")
     scope.moves = {m.id: i for i, m in enumerate(deck.moves)}
     seen_events: dict[str, int] = {}
     for i, event in enumerate(deck.events):
@@ -483,6 +639,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             chance = c.expr(move.chance, scope, "num", (*p, "chance"))
         else:
             chance_const = float(move.chance)
+        detection: Expression | None = None
+        if isinstance(move.detection, str):
+            detection = c.expr(move.detection, scope, "num", (*p, "detection"))
         success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
         failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
         always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
@@ -494,6 +653,16 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             if recipient not in deck.actors:
                 c.add((*p, "shared_with", j), f"unknown actor '{recipient}' (actors: {', '.join(actors)})")
         actor_index = actors.index(move.actor) if move.actor in deck.actors else 0
+        readers = frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None
+        has_values = False
+        for key in ("success", "failure", "always"):
+            outcome_news = getattr(move, key).news
+            if c.text(outcome_news, scope, (*p, key, "news"), deck, secret_slots, readers) is not None:
+                has_values = True
+        success_line = _news_line(_who(deck, move.actor), move.name, move.success.news, move.always.news, True)
+        failure_line = _news_line(_who(deck, move.actor), move.name, move.failure.news, move.always.news, False)
+        success_tpl = template_of(success_line, scope) if has_values else None
+        failure_tpl = template_of(failure_line, scope) if has_values else None
         moves.append(
             CMove(
                 index=i,
@@ -506,7 +675,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 escalation=move.escalation,
                 secret=move.visibility == Visibility.SECRET,
                 audience=frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None,
-                detection=move.detection,
+                detection=0.0 if isinstance(move.detection, str) else float(move.detection),
                 requires=requires.fn if requires else None,
                 requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
                 chance_const=chance_const,
@@ -534,6 +703,11 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 chance_reads=chance.reads if chance else NO_READS,
                 effect_nodes={"success": _nodes(success), "failure": _nodes(failure), "always": _nodes(always)},
                 effect_reads=_reads(success) | _reads(failure) | _reads(always),
+                detection_fn=detection.fn if detection else None,
+                detection_node=detection.node if detection else None,
+                detection_reads=detection.reads if detection else NO_READS,
+                success_tpl=success_tpl if isinstance(success_tpl, Template) else None,
+                failure_tpl=failure_tpl if isinstance(failure_tpl, Template) else None,
             )
         )
     moves_by_actor: dict[str, list[CMove]] = {a: [] for a in actors}
@@ -547,6 +721,26 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         when = c.expr(event.when, scope, "bool", (*p, "when")) if event.when else None
         event_chance = c.expr(event.chance, scope, "num", (*p, "chance")) if isinstance(event.chance, str) else None
         effects = c.effects(event.effects, scope, (*p, "effects"))
+        outcomes: list[COutcome] = []
+        odds_reads: list[Reads] = []
+        for j, outcome in enumerate(event.outcomes):
+            q = (*p, "outcomes", j)
+            weight_expr = c.expr(outcome.weight, scope, "num", (*q, "weight")) if isinstance(outcome.weight, str) else None
+            if not isinstance(outcome.weight, str) and outcome.weight < 0:
+                c.add((*q, "weight"), "weights cannot be negative")
+            codes = c.effects(outcome.effects, scope, (*q, "effects"))
+            outcomes.append(
+                COutcome(
+                    outcome.name,
+                    None if isinstance(outcome.weight, str) else float(outcome.weight),
+                    weight_expr.fn if weight_expr else None,
+                    _fns(codes),
+                    outcome.news,
+                    c.text(outcome.news, scope, (*q, "news"), deck, secret_slots, None),
+                    _nodes(codes),
+                )
+            )
+            odds_reads.append(weight_expr.reads if weight_expr else NO_READS)
         if event.at is not None and event.at > deck.deck.turns:
             c.add((*p, "at"), f"turn {event.at} is after the last turn ({deck.deck.turns})")
         events.append(
@@ -570,6 +764,10 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 chance_reads=event_chance.reads if event_chance else NO_READS,
                 effect_nodes=_nodes(effects),
                 effect_reads=_reads(effects),
+                news_tpl=c.text(event.news, scope, (*p, "news"), deck, secret_slots, None),
+                failure_tpl=c.text(event.failure_news, scope, (*p, "failure_news"), deck, secret_slots, None),
+                outcomes=outcomes,
+                outcome_reads=Reads.union(odds_reads),
             )
         )
 
@@ -590,6 +788,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             text=ending.text,
             when_node=ending_when.node if ending_when else None,
             when_reads=ending_when.reads if ending_when else NO_READS,
+            text_tpl=c.text(ending.text, scope, (*p, "text"), deck, secret_slots, None),
         )
         if ending.turn_limit:
             if limit is not None:
@@ -606,8 +805,12 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         objectives[actor_id] = []
         for j, obj in enumerate(actor.objectives):
             objective = c.expr(obj.when, scope, "bool", ("actors", actor_id, "objectives", j, "when"))
+            # Objectives are shown to their seat, and to everyone at the end.
+            text_tpl = c.text(obj.text, scope, ("actors", actor_id, "objectives", j, "text"), deck, secret_slots, None)
             if objective is not None:
-                objectives[actor_id].append(CObjective(obj.text, objective.fn, float(obj.points), objective.node, objective.reads))
+                objectives[actor_id].append(
+                    CObjective(obj.text, objective.fn, float(obj.points), objective.node, objective.reads, text_tpl)
+                )
         doctrines[actor_id] = {}
         own = [mv for mv in deck.moves if mv.actor == actor_id]
         for name, doc in actor.doctrines.items():
@@ -653,6 +856,25 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         when = c.expr(question.when, scope, "bool", (*p, "when")) if question.when else None
         questions.append(CQuestion(question.text, question.turn, when.fn if when is not None else None))
 
+    coach: list[CCoach] = []
+    for i, line in enumerate(deck.coach):
+        p = ("coach", i)
+        if line.actor is not None and line.actor not in deck.actors:
+            c.add((*p, "actor"), f"unknown actor '{line.actor}' (actors: {', '.join(actors)})")
+        if line.turn is not None and line.turn > deck.deck.turns:
+            c.add((*p, "turn"), f"turn {line.turn} is after the last turn ({deck.deck.turns})")
+        coach_when = c.expr(line.when, scope, "bool", (*p, "when")) if line.when else None
+        if coach_when is not None and (line.actor is None or line.actor in deck.actors):
+            # Whether a line shows tells its seats the condition's value: it may read only
+            # what they see (every seat, when it is for all of them).
+            hidden = hidden_reads(deck, scope, slot_names, secret_slots, line.actor, coach_when.reads)
+            who = _who(deck, line.actor) if line.actor else "every seat"
+            for h in hidden:
+                c.add((*p, "when"), f"reads {h.phrase if h.slot is not None else repr(h.move)}, which {who} cannot see; "
+                      "whether a coach line shows would give it away")
+        coach.append(CCoach(line.text, line.turn, line.actor, coach_when.fn if coach_when else None,
+                            coach_when.reads if coach_when else NO_READS))
+
     if c.problems:
         return None, c.problems
     assert limit is not None
@@ -682,6 +904,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             move_index=dict(scope.moves),
             event_index=dict(scope.events),
             questions=questions,
+            descending=frozenset(descending),
+            coach=coach,
         ),
         [],
     )

@@ -23,6 +23,7 @@ from wargame.deck.expr import (
     CmpOp,
     Compare,
     EffectNode,
+    EventHistory,
     Fired,
     Flag,
     Func,
@@ -243,6 +244,10 @@ class Describer:
             return f"the times {self.move(n.move)} succeeded", _ATOM
         if isinstance(n, Plays) and n.fn == "since":
             return f"the {self.unit}s since {self.move(n.move)} was last played", _ATOM
+        if isinstance(n, EventHistory) and n.fn == "count":
+            return f"the times {self.event_name(n.event)} has happened", _ATOM
+        if isinstance(n, EventHistory):
+            return f"the {self.unit}s since {self.event_name(n.event)} last happened", _ATOM
         if isinstance(n, Neg):
             return f"{MINUS}{self._wrap(n.operand, _ATOM)}", _ATOM
         if isinstance(n, Arith):
@@ -456,7 +461,12 @@ class Describer:
             triggers.append(f"in {self.unit} {event.at}")
         if event.when_node is not None:
             triggers.append(f"when {self.condition(event.when_node)}")
-        return EventWords(" and ".join(triggers), self.chance(event), self.effects(event.effect_nodes))
+        effects = self.effects(event.effect_nodes)
+        for outcome in event.outcomes:
+            weight = f"weight {number(outcome.weight_const)}" if outcome.weight_const is not None else "a weight that changes"
+            changes = "; ".join(self.effects(outcome.effect_nodes)) or "no change"
+            effects.append(f"one of these, by weight ({weight}): {outcome.name}: {changes}")
+        return EventWords(" and ".join(triggers), self.chance(event), effects)
 
 
 def is_condition(n: Node) -> bool:

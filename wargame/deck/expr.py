@@ -31,7 +31,9 @@ them into plain words without parsing again.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -161,6 +163,14 @@ class Fired:
 
 
 @dataclass(frozen=True, slots=True)
+class EventHistory:
+    """`count('event-id')` (times it fired) or `since('event-id')` (turns since it last fired)."""
+
+    fn: Literal["count", "since"]
+    event: str
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     operand: Node
 
@@ -207,7 +217,7 @@ class IfElse:
     orelse: Node
 
 
-Node = Num | Truth | Track | Flag | Clock | Plays | Fired | Not | Logic | Compare | Arith | Neg | Func | IfElse
+Node = Num | Truth | Track | Flag | Clock | Plays | Fired | EventHistory | Not | Logic | Compare | Arith | Neg | Func | IfElse
 """An expression in intermediate form (names resolved to slots and ids)."""
 
 
@@ -458,14 +468,28 @@ class _Compiler:
             ):
                 raise self.fail(f"{name}() takes one quoted id, e.g. {name}('icbm-test')")
             ident = node.args[0].value
-            if name in _EVENT_FUNCS:
-                ev = self.scope.events.get(ident)
-                if ev is None:
-                    raise self.fail(f"unknown event '{ident}'")
-                return "bool", (lambda s, i=ev: s.fired[i] > 0), None
             idx = self.scope.moves.get(ident)
+            ev = self.scope.events.get(ident)
+            if name in _EVENT_FUNCS:
+                if ev is None:
+                    if idx is not None:
+                        raise self.fail(f"'{ident}' is a move, not an event: use played('{ident}') for a move")
+                    raise self.fail(f"unknown event '{ident}'{_suggest(ident, self.scope.events)}")
+                return "bool", (lambda s, i=ev: s.fired[i] > 0), None
+            if idx is None and ev is not None:
+                # An id that names only an event: since() and count() read its firings.
+                if name == "since":
+                    return "num", (
+                        lambda s, i=ev: NEVER_SINCE if s.fired_last[i] < 0 else min(NEVER_SINCE, s.turn - s.fired_last[i])
+                    ), None
+                if name == "count":
+                    return "num", (lambda s, i=ev: s.fired[i]), None
+                raise self.fail(
+                    f"'{ident}' is an event, not a move: {name}() reads moves; for an event use "
+                    f"fired('{ident}'), count('{ident}') or since('{ident}')"
+                )
             if idx is None:
-                raise self.fail(f"unknown move '{ident}'")
+                raise self.fail(f"unknown move '{ident}'{_suggest(ident, self.scope.moves)}")
             if name == "played":
                 return "bool", (lambda s, i=idx: s.counts[i] > 0), None
             if name == "count":
@@ -607,6 +631,30 @@ _NODE_WORDS: dict[type, str] = {
 }
 
 
+def _suggest(name: str, known: Any) -> str:
+    """`, did you mean 'x'?` for a near miss among `known` names, else nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_SINGLE_EQUALS = re.compile(r"(?<![=<>!+\-*/])=(?!=)")
+
+
+def syntax_hint(text: str, mode: Literal["eval", "exec"]) -> str:
+    """A likely fix for a syntax error, in the words of someone who knows other languages."""
+    if "&&" in text:
+        return "; did you mean 'and' instead of '&&'?"
+    if "||" in text:
+        return "; did you mean 'or' instead of '||'?"
+    if re.search(r"!(?!=)", text):
+        return "; did you mean 'not' instead of '!'?"
+    if mode == "eval" and _SINGLE_EQUALS.search(text):
+        return "; did you mean '==' to compare? ('=' sets a value, and only in effects)"
+    if mode == "exec" and len(_SINGLE_EQUALS.findall(text)) > 1:
+        return "; an effect sets one thing: write one effect per string, and '==' to compare"
+    return ""
+
+
 def _screen(tree: ast.AST, text: str) -> None:
     """Reject anything outside the grammar before compiling, wherever it is nested.
 
@@ -633,7 +681,7 @@ def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
         tree = ast.parse(text.strip(), mode=mode)
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"syntax error{col} in {text!r}") from None
+        raise ExpressionError(f"syntax error{col} in {text!r}{syntax_hint(text, mode)}") from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError(f"cannot parse {text!r}") from None
     _screen(tree, text)
@@ -778,6 +826,9 @@ class _Lower:
                 if name == "fired":
                     self.events.add(arg.value)
                     return Fired(arg.value)
+                if arg.value not in self.scope.moves:  # an event's count() or since()
+                    self.events.add(arg.value)
+                    return EventHistory(name, arg.value)  # type: ignore[arg-type]
                 (self.revealed if name == "revealed" else self.moves).add(arg.value)
                 return Plays(name, arg.value)  # type: ignore[arg-type]
             return Func(name, tuple(self.expr(a) for a in node.args))  # type: ignore[arg-type]
@@ -825,7 +876,7 @@ def reads_of(node: Node | EffectNode) -> Reads:
             turn = turn or n.which == "turn"
         elif isinstance(n, Plays):
             (revealed if n.fn == "revealed" else moves).add(n.move)
-        elif isinstance(n, Fired):
+        elif isinstance(n, Fired | EventHistory):
             events.add(n.event)
         elif isinstance(n, Not | Neg):
             stack.append(n.operand)

@@ -281,6 +281,17 @@ def expression_sites(deck: CompiledDeck) -> Iterator[Site]:
             yield Site(("events", i, "chance"), event.chance, "chance")
         for j, text in enumerate(event.effects):
             yield Site(("events", i, "effects", j), text, "effect")
+        for k, one in enumerate(event.outcomes):
+            if isinstance(one.weight, str):
+                yield Site(("events", i, "outcomes", k, "weight"), one.weight, "chance")
+            for j, text in enumerate(one.effects):
+                yield Site(("events", i, "outcomes", k, "effects", j), text, "effect")
+    for i, move in enumerate(model.moves):
+        if isinstance(move.detection, str):
+            yield Site(("moves", i, "detection"), move.detection, "chance")
+    for i, line in enumerate(model.coach):
+        if line.when:
+            yield Site(("coach", i, "when"), line.when, "when")
     for i, ending in enumerate(model.endings):
         if ending.when:
             yield Site(("endings", i, "when"), ending.when, "when")
@@ -349,6 +360,9 @@ def writes(deck: CompiledDeck) -> list[Write]:
     for i, event in enumerate(deck.model.events):
         for j, text in enumerate(event.effects):
             out.append(_parse_write(deck, ("events", i, "effects", j), text, ("event", i), "effects"))
+        for k, one in enumerate(event.outcomes):  # a weighted one-of event's outcomes
+            for j, text in enumerate(one.effects):
+                out.append(_parse_write(deck, ("events", i, "outcomes", k, "effects", j), text, ("event", i), "effects"))
     return out
 
 
@@ -376,6 +390,8 @@ def reads(deck: CompiledDeck, text: str, mode: str = "eval") -> set[tuple[str, i
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 if node.func.id == "fired" and arg.value in deck.scope.events:
                     out.add(("event", deck.scope.events[arg.value]))
+                elif arg.value not in deck.scope.moves and arg.value in deck.scope.events:
+                    out.add(("event", deck.scope.events[arg.value]))  # count()/since() on an event
                 elif arg.value in deck.scope.moves:
                     out.add(("move", deck.scope.moves[arg.value]))
     return out
@@ -585,7 +601,8 @@ def check_tracks_and_flags(c: Context) -> None:
         if ("slot", slot) not in changed:
             c.warn("track-never-changes", ("tracks", name), f"nothing ever changes track '{name}': it stays at {_fmt(deck.start_values[slot])} all game")
     for name in deck.model.actor_tracks:
-        slots = [deck.scope.actor_tracks[a][name] for a in deck.actors]
+        # An actor track may belong to some actors only (`actors = [...]`).
+        slots = [deck.scope.actor_tracks[a][name] for a in deck.actors if name in deck.scope.actor_tracks[a]]
         if not any(("slot", s) in changed for s in slots):
             c.warn("track-never-changes", ("actor_tracks", name), f"nothing ever changes actor track '{name}' of any actor: it stays at its start all game")
     for i, name in enumerate(deck.flag_names):
@@ -726,6 +743,9 @@ def check_templates(c: Context) -> None:
     for actor_id, actor in model.actors.items():
         for j, obj in enumerate(actor.objectives):
             texts.append((("actors", actor_id, "objectives", j, "text"), obj.text))
+    for i, event in enumerate(model.events):
+        for k, one in enumerate(event.outcomes):
+            texts.append((("events", i, "outcomes", k, "news"), one.news))
     for path, text in texts:
         match = _TEMPLATE.search(text or "")
         if match and template_enabled(c.deck, path) is False:
@@ -733,9 +753,10 @@ def check_templates(c: Context) -> None:
 
 
 def template_enabled(deck: CompiledDeck, path: Path) -> bool:
-    """Whether the text at `path` has its `{name}` placeholders filled in. The deck format
-    has no templates yet, so never; when it gains them, say here which texts do."""
-    return False
+    """Whether the text at `path` has its `{name}` placeholders filled in: news (of moves,
+    events and outcomes), ending text and objective text do (the loader checks their
+    names); `requires_text` and titles are shown as written."""
+    return path[-1] in {"news", "failure_news", "text"}
 
 
 def check_secret_effects(c: Context) -> None:
@@ -769,7 +790,7 @@ class _Probe:
     """A stand-in for the engine's state, enough for compiled deck closures to run on
     (the deck layer may not import the engine)."""
 
-    __slots__ = ("counts", "f", "fired", "last", "ordered", "reveal_requests", "revealed", "turn", "turns", "v", "wins")
+    __slots__ = ("counts", "f", "fired", "fired_last", "last", "ordered", "reveal_requests", "revealed", "turn", "turns", "v", "wins")
 
     def __init__(self, deck: CompiledDeck) -> None:
         n = len(deck.moves)
@@ -783,6 +804,7 @@ class _Probe:
         self.ordered = [False] * n
         self.revealed = [False] * n
         self.fired = [0] * len(deck.events)
+        self.fired_last = [-1] * len(deck.events)
         self.reveal_requests: list[int] = []
 
     def copy(self) -> _Probe:
@@ -828,6 +850,7 @@ def _samples(deck: CompiledDeck, reach: Reach, rng: random.Random, at: int | Non
             s.revealed[i] = deck.moves[i].secret and rng.random() < 0.3
         for i in events:
             s.fired[i] = 1 if rng.random() < 0.3 else 0
+            s.fired_last[i] = rng.randint(1, s.turn) if s.fired[i] else -1
         yield s
 
 

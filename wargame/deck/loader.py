@@ -20,11 +20,13 @@ from wargame.deck.schema import (
     ID_PATTERN,
     NAME_PATTERN,
     Actor,
+    Coach,
     Deck,
     DeckMeta,
     Doctrine,
     Ending,
     Event,
+    EventOutcome,
     FieldError,
     Move,
     Objective,
@@ -214,7 +216,10 @@ def _message(err: Any, path: tuple[str | int, ...]) -> str:
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(field), _FIELD_NAMES, n=1, cutoff=0.75)
+        others = [name for name in _FIELD_NAMES if name != field]
+        close = difflib.get_close_matches(str(field), others, n=1, cutoff=0.75)
+        if not close and field in _FIELD_NAMES:  # a real field, in the wrong table
+            return "is not a field of this table (see docs/deck-format.md for where it belongs)"
         hint = f"did you mean '{close[0]}'?" if close else "check the spelling"
         return f"is not a known field ({hint})"
     if field in PROBABILITY_FIELDS and kind in {"less_than_equal", "greater_than_equal"}:
@@ -285,6 +290,10 @@ def _validation_problems(exc: ValidationError, data: Any, index: LineIndex, name
             else:
                 err = chosen
         message = _message(err, path)
+        stray = _stray_actor(err, path, data)
+        if stray is not None:
+            path, message = stray
+            where = format_path(path)
         if err["type"] not in {"missing", "extra_forbidden", "model_type", "too_long"} and "input" in err:
             shown = repr(err["input"])
             if len(shown) <= 40 and err["input"] != "" and not isinstance(err["input"], dict | list):
@@ -297,6 +306,22 @@ def _validation_problems(exc: ValidationError, data: Any, index: LineIndex, name
     return problems
 
 
+def _stray_actor(err: Any, path: tuple[str | int, ...], data: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """A misspelt actor in a table name (`[actors.unn.doctrines.x]` for `un`) makes a new
+    actor with no name; say what happened instead of "actors.unn.name is required"."""
+    if err["type"] != "missing" or len(path) != 3 or path[0] != "actors" or path[2] != "name":
+        return None
+    actors = data.get("actors") if isinstance(data, dict) else None
+    if not isinstance(actors, dict):
+        return None
+    stray = str(path[1])
+    named = [a for a, v in actors.items() if a != stray and isinstance(v, dict) and "name" in v]
+    close = difflib.get_close_matches(stray, named, n=1, cutoff=0.6)
+    if not close:
+        return None
+    return (path[0], path[1]), f"unknown actor '{stray}', did you mean '{close[0]}'? (an actor needs a name)"
+
+
 def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
     node = data
     for part in path:
@@ -307,5 +332,5 @@ def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
     return node
 
 
-_MODELS: list[type[BaseModel]] = [DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
+_MODELS: list[type[BaseModel]] = [Coach, EventOutcome, DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
 _FIELD_NAMES = _field_names()

@@ -8,6 +8,7 @@ misspelt key is an error). Cross-references and expressions are checked afterwar
 from __future__ import annotations
 
 import datetime as dt
+import keyword
 import re
 from enum import StrEnum
 from typing import Annotated
@@ -27,7 +28,8 @@ ChanceSpec = Annotated[float, Field(ge=0, le=1)] | Expr
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
+    """Strict: `points = "3"` or `turns = true` is refused as the schema says, never coerced."""
 
 
 class FieldError(ValueError):
@@ -94,6 +96,11 @@ class TrackSpec(_Model):
     """Named levels, e.g. ``{ 6 = "crisis", 9 = "brink" }``: crossing one is news."""
     secret: bool = False
     """Actor tracks only: seen by the owning seat and the facilitator, not the others."""
+    actors: list[Name] | None = None
+    """Actor tracks only: the actors who have this track (default: every actor)."""
+    descending: bool = False
+    """A scale where lower is worse (DEFCON 5 -> 1): a threshold is reached when the value
+    falls to it or below, so crossing it is news on the way down."""
 
     @field_validator("thresholds")
     @classmethod
@@ -162,12 +169,13 @@ class Move(_Model):
     actor: Name
     name: Annotated[str, Field(min_length=1, max_length=120)]
     description: Text = ""
-    category: Category
+    category: Annotated[Category, Field(strict=False)]
     escalation: Annotated[int, Field(ge=-100, le=100)] = 0
     """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
-    visibility: Visibility = Visibility.PUBLIC
-    detection: Annotated[float, Field(ge=0, le=1)] = 0.0
-    """Secret moves: the chance each time it is played that the others find out."""
+    visibility: Annotated[Visibility, Field(strict=False)] = Visibility.PUBLIC
+    detection: ChanceSpec = 0.0
+    """Secret moves: the chance each time it is played that the others find out (a number,
+    or an expression such as `"0.1 * us.recon"`)."""
     shared_with: list[Name] = []
     """Secret moves: other actors who learn of it when it resolves (a backchannel offer
     reaches its recipient; the rest of the table still does not know)."""
@@ -182,6 +190,17 @@ class Move(_Model):
     once: bool = False
     cooldown: Annotated[int, Field(ge=0, le=100)] = 0
     """Turns to wait after playing before the move may be ordered again."""
+
+
+class EventOutcome(_Model):
+    """One of a weighted one-of event's outcomes: the event picks one by weight."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    """What the dice chose, as the results show it ("a conciliatory letter")."""
+    weight: Number | Expr = 1
+    """Relative weight (a number or an expression); 0 never picks it."""
+    effects: list[Expr] = []
+    news: Text = ""
 
 
 class Event(_Model):
@@ -201,6 +220,9 @@ class Event(_Model):
     news: Text = ""
     failure_news: Text = ""
     """News when the chance roll fails (silent when empty)."""
+    outcomes: Annotated[list[EventOutcome], Field(max_length=50)] = []
+    """A weighted one-of event: when it fires (after its own `effects` and `news`), one
+    outcome is picked by weight and its effects and news follow; the roll is recorded."""
 
     @model_validator(mode="after")
     def _trigger(self) -> Event:
@@ -240,6 +262,19 @@ class Debrief(_Model):
     questions: Annotated[list[Question], Field(max_length=200)] = []
 
 
+class Coach(_Model):
+    """A coach line: a short hint a seat sees on its orders screen and after the results,
+    saying what just happened and what to try. The first line that applies is shown."""
+
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    turn: Annotated[int, Field(ge=1)] | None = None
+    """The turn it is for (its orders, and the results just before them); any turn if omitted."""
+    when: Expr | None = None
+    """Shown only while this holds (it may read only what its seats can see)."""
+    actor: Name | None = None
+    """Shown only to this seat; to every seat (and the projector) if omitted."""
+
+
 class Deck(_Model):
     """A whole deck, as read from one TOML file."""
 
@@ -252,7 +287,11 @@ class Deck(_Model):
     events: Annotated[list[Event], Field(max_length=2_000)] = []
     endings: Annotated[list[Ending], Field(min_length=1, max_length=200)]
     debrief: Debrief = Debrief()
+    coach: Annotated[list[Coach], Field(max_length=2_000)] = []
+    """Coach lines for a guided game (the tutorial's hints)."""
 
 
-RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", "and", "or", "not", "if", "else"}
+RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", *keyword.kwlist}
+"""Names no track, flag or actor may have: the language's own words (and every word the
+expression parser keeps for itself, such as `as` or `in`, which would break `as.standing`)."""
 _IDENT = re.compile(NAME_PATTERN)

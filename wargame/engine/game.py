@@ -243,8 +243,9 @@ class Game:
                 p = self._chance(move.chance_const, move.chance, self.state)
                 if 0 < p < 1:
                     out.append((f"move:{move.id}", f"{self.deck.actor_name(actor)}: {move.name}", p))
-                if move.secret and move.detection:
-                    out.append((f"detect:{move.id}", f"{self.deck.actor_name(actor)}: {move.name} detected", move.detection))
+                if move.secret and (move.detection or move.detection_fn):
+                    detect = self._chance(None if move.detection_fn else move.detection, move.detection_fn, self.state)
+                    out.append((f"detect:{move.id}", f"{self.deck.actor_name(actor)}: {move.name} detected", detect))
         return out
 
     # -- resolution ----------------------------------------------------------------------
@@ -314,7 +315,8 @@ class Game:
         if ending is not None:
             self.ending = ending
             rec.ending = ending.id
-            self._news(rec, ending.text or ending.title, "ending", None, None, ending.id)
+            text = ending.text_tpl.fill(s) if ending.text_tpl is not None else ending.text
+            self._news(rec, text or ending.title, "ending", None, None, ending.id)
         else:
             s.turn = turn + 1
         if log:
@@ -403,10 +405,13 @@ class Game:
         rec.plays.append(play)
         self.plays.append(play)
         if log:
-            text = move.success_text if success else move.failure_text
+            tpl = move.success_tpl if success else move.failure_tpl
+            text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
             self._news(rec, text, "move", move.audience, move.actor, move.id)
-        if move.secret and move.detection:
-            if self._roll(rng, rec, "detect", move.id, move.actor, move.detection):
+        if move.secret and (move.detection or move.detection_fn is not None):
+            # A detection expression reads the state after the move's own effects.
+            detect = move.detection if move.detection_fn is None else self._chance(None, move.detection_fn, s)
+            if self._roll(rng, rec, "detect", move.id, move.actor, detect):
                 self._reveal_play(rec, s.turn, move)
 
     def _reveal_play(self, rec: TurnRecord, turn: int, move: CMove) -> None:
@@ -443,13 +448,46 @@ class Game:
         s = self.state
         p = self._chance(event.chance_const, event.chance, s)
         if not self._roll(rng, rec, "event", event.id, None, p):
-            self._news(rec, event.failure_news, kind, None, None, event.id)
+            failure = event.failure_tpl.fill(s) if event.failure_tpl is not None else event.failure_news
+            self._news(rec, failure, kind, None, None, event.id)
             return
         s.fired[event.index] += 1
+        s.fired_last[event.index] = s.turn
         for effect in event.effects:
             effect(s)
         rec.fired.append(event.id)
-        self._news(rec, event.news or event.name, kind, None, None, event.id)
+        # An event with no news is silent (an author's bookkeeping); a facilitator's inject
+        # is always announced, by name when it has no news.
+        news = event.news_tpl.fill(s) if event.news_tpl is not None else event.news
+        self._news(rec, news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
+        if event.outcomes:
+            self._pick_outcome(event, rng, rec, kind)
+
+    def _pick_outcome(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
+        """A weighted one-of event: one draw picks an outcome by weight, recorded as an
+        `outcome` roll (key `EVENT#INDEX`, chance the outcome's share) so it explains itself."""
+        s = self.state
+        weights = [o.weight_in(s) for o in event.outcomes]
+        total = sum(weights)
+        if not total > 0:
+            return  # every weight is 0 now: nothing to pick
+        draw = rng.draw("outcome", event.id)  # its own keyed stream, like every other roll
+        target = draw * total
+        chosen = len(weights) - 1
+        for i, w in enumerate(weights):
+            if target < w:
+                chosen = i
+                break
+            target -= w
+        while weights[chosen] <= 0:  # rounding at the top end: the last outcome with weight
+            chosen -= 1
+        outcome = event.outcomes[chosen]
+        if self.log:
+            rec.rolls.append(Roll("outcome", f"{event.id}#{chosen}", None, weights[chosen] / total, draw, True, False))
+        for effect in outcome.effects:
+            effect(s)
+        text = outcome.news_tpl.fill(s) if outcome.news_tpl is not None else outcome.news
+        self._news(rec, text, kind, None, None, event.id)
 
     def _record_changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
         """Step 5: the turn's track and flag changes, and threshold crossings as news."""
@@ -463,16 +501,19 @@ class Game:
             levels = deck.thresholds.get(slot)
             if not levels:
                 continue
+            down = slot in deck.descending
             for level, name in levels:
-                if crossed(old, new, level):
+                if crossed(old, new, level, descending=down):
                     # Labels and audiences only when a threshold is crossed (rare).
                     owner = deck.secret_slots.get(slot)
                     audience = frozenset((owner,)) if owner else None
                     label = deck.slot_label(slot)
-                    if old < level:
-                        self._news(rec, f"{label} rises to {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                    if down:
+                        # Lower is worse: reaching the level is on the way down.
+                        verb = "falls to" if new < old else "rises above"
                     else:
-                        self._news(rec, f"{label} falls below {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                        verb = "rises to" if old < level else "falls below"
+                    self._news(rec, f"{label} {verb} {name} ({_fmt(new)}).", "threshold", audience, owner, None)
         f = self.state.f
         if f0 != f:
             for i, (old_f, new_f) in enumerate(zip(f0, f, strict=True)):
@@ -484,7 +525,10 @@ class Game:
         """Each actor's objectives, met or missed, on the current state."""
         out = {}
         for actor in self.deck.actors:
-            results = tuple(ObjectiveResult(o.text, o.points, bool(o.when(self.state))) for o in self.deck.objectives[actor])
+            results = tuple(
+                ObjectiveResult(o.text_tpl.fill(self.state) if o.text_tpl else o.text, o.points, bool(o.when(self.state)))
+                for o in self.deck.objectives[actor]
+            )
             out[actor] = Score(actor, results)
         return out
 
@@ -508,9 +552,21 @@ def event_due(event: CEvent, s: State) -> bool:
     return event.when is None or bool(event.when(s))
 
 
-def crossed(old: float, new: float, level: float) -> bool:
-    """A threshold crossing: `level` reached on the way up, or left on the way down."""
+def crossed(old: float, new: float, level: float, *, descending: bool = False) -> bool:
+    """A threshold crossing: `level` reached on the way up, or left on the way down. On a
+    descending scale (lower is worse) it is reached on the way down and left going up."""
+    if descending:
+        return new <= level < old or old <= level < new
     return old < level <= new or new < level <= old
+
+
+def level_reached(value: float, levels: Iterable[tuple[float, str]], *, descending: bool = False) -> str:
+    """The most severe named level `value` has reached, or empty: the highest threshold at or
+    below it, or on a descending scale the lowest threshold at or above it."""
+    if descending:
+        return next((name for level, name in sorted(levels) if value <= level), "")
+    reached = [name for level, name in sorted(levels) if value >= level]
+    return reached[-1] if reached else ""
 
 
 _queue_key = operator.itemgetter(0, 1)

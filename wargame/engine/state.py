@@ -23,7 +23,7 @@ __all__ = ["FACILITATOR", "Change", "Inject", "NewsItem", "Play", "Roll", "State
 class State:
     """Mutable game state in flat form. Closures compiled from deck text take it as `s`."""
 
-    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "reveal_requests")
+    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last", "reveal_requests")
 
     def __init__(self, deck: CompiledDeck, turns: int) -> None:
         n = len(deck.moves)
@@ -44,6 +44,12 @@ class State:
         self.revealed = [False] * n
         """Secret moves whose plays have been revealed."""
         self.fired = [0] * len(deck.events)
+        """Times each event has fired."""
+        self.fired_last = [-1] * len(deck.events)
+        """Turn each event last fired, -1 if never (for `since('event-id')`). Not in the
+        digest: it changes only on a turn whose `fired` count changes, which is hashed, so
+        a replay that diverged here is caught on that turn; keeping it out also keeps the
+        hashes of saves written before it existed."""
         self.reveal_requests: list[int] = []
 
     def copy(self) -> State:
@@ -58,6 +64,7 @@ class State:
         new.ordered = list(self.ordered)
         new.revealed = list(self.revealed)
         new.fired = list(self.fired)
+        new.fired_last = list(self.fired_last)
         new.reveal_requests = []
         return new
 

@@ -155,6 +155,9 @@ def roll_reads(deck: CompiledDeck, roll: Roll) -> Reads | None:
             return None
         move = deck.moves[index]
         return move.chance_reads if roll.kind == "move" else move.detection_reads
+    if roll.kind == "outcome":  # a weighted one-of event's pick: its weights' reads
+        index = deck.event_index.get(roll.key.partition("#")[0])
+        return deck.events[index].outcome_reads if index is not None else None
     index = deck.event_index.get(roll.key)
     return deck.events[index].chance_reads if index is not None else None
 

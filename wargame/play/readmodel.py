@@ -13,8 +13,8 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
-from wargame.deck.describe import depends_on
-from wargame.engine.game import Game, MoveOption, ObjectiveResult
+from wargame.deck.describe import Describer, MoveWords, depends_on
+from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
 from wargame.engine import visibility as vis
@@ -86,14 +86,23 @@ class TrackReading:
     """The actor of an actor track; None for a global track."""
     secret: bool
     description: str
+    descending: bool = False
+    """Lower is worse (DEFCON): a level is reached from above."""
 
     @property
     def level(self) -> str:
-        """The highest named threshold reached, or empty."""
+        """The most severe named threshold reached, or empty."""
         if self.value is None:
             return ""
-        reached = [name for level, name in self.thresholds if self.value >= level]
-        return reached[-1] if reached else ""
+        return level_reached(self.value, self.thresholds, descending=self.descending)
+
+    @property
+    def severity(self) -> int:
+        """How many named levels the value has reached (0 none; the bar's colour)."""
+        if self.value is None:
+            return 0
+        v = self.value
+        return sum(1 for level, _ in self.thresholds if (v <= level if self.descending else v >= level))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +195,7 @@ class ReadModel:
                     lo=deck.lo[slot],
                     hi=deck.hi[slot],
                     thresholds=tuple(deck.thresholds.get(slot, ())),
+                    descending=slot in deck.descending,
                     owner=deck.slot_owner(slot),
                     secret=slot in deck.secret_slots,
                     description=deck.slot_description(slot),
@@ -220,7 +230,9 @@ class ReadModel:
         report.thresholds = [n for n in news if n.kind == "threshold"]
         report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
         report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
-        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn)]
+        # A silent event (no news) is the author's bookkeeping: only the facilitator sees it fire.
+        silent = {e.id for e in deck.events if not e.news and not e.inject} if not self.viewer.is_facilitator else set()
+        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn) if e not in silent]
         report.reasons = self._reasons(turn)
         records = self.game.records
         if 1 <= turn <= min(len(records), self.resolved):
@@ -283,6 +295,10 @@ class ReadModel:
             label = f"{deck.actor_name(move.actor)}: {move.name}"
             if roll.kind == "detect":
                 label += " (detection)"
+        elif roll.kind == "outcome":
+            event_id, _, index = roll.key.partition("#")
+            event = deck.events[deck.event_index[event_id]]
+            label = f"{event.name}: {event.outcomes[int(index)].name}"
         else:
             label = self._event_names.get(roll.key, roll.key)
         reads = vis.roll_reads(deck, roll)
@@ -317,8 +333,42 @@ class ReadModel:
             out.append(MoveChoice(option, min(1.0, max(0.0, float(move.chance(belief))))))
         return out
 
+    def coach(self) -> str:
+        """The deck's coach line for this viewer at this moment (the turn about to be
+        ordered), or empty. Judged on the viewer's belief, and the loader has checked that
+        its condition reads nothing the viewer cannot see."""
+        if self.view.over or self.viewer.is_facilitator:
+            return ""
+        belief = self.view.belief
+        seat = self.viewer.actor
+        turn = self.view.turn
+        return next((line.text for line in self.deck.coach if line.applies(turn, seat, belief)), "")
+
+    def describer(self) -> Describer:
+        """Puts this deck's expressions into words for this viewer: never naming a secret
+        move it cannot know of (unless a play of it was revealed), no amounts on tracks
+        hidden from it."""
+        base = Describer.for_seat(self.deck, self.viewer.actor)
+        if self.viewer.is_facilitator:
+            return Describer(self.deck)
+        view = self.view
+        revealed = {move for _turn, move in view._revealed}
+        hidden = view.hidden_slots
+
+        def knows_move(move_id: str) -> bool:
+            return move_id in revealed or base.knows_move(move_id)
+
+        return Describer(self.deck, knows_move, lambda slot: slot not in hidden, base.knows_event)
+
+    def move_words(self, move: CMove) -> MoveWords:
+        """A move's precondition and effects in plain words for this viewer."""
+        return self.describer().describe_move(move)
+
     def objectives(self) -> list[ObjectiveResult]:
         """This seat's objectives, met or not as far as the seat knows at this moment."""
         seat = self._seat()
         belief = self.view.belief
-        return [ObjectiveResult(o.text, o.points, bool(o.when(belief))) for o in self.deck.objectives[seat]]
+        return [
+            ObjectiveResult(o.text_tpl.fill(belief) if o.text_tpl else o.text, o.points, bool(o.when(belief)))
+            for o in self.deck.objectives[seat]
+        ]

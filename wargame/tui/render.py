@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from wargame.deck.compile import CompiledDeck
+from wargame.deck.describe import MoveWords
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.state import NewsItem
 from wargame.engine.visibility import Viewer
@@ -59,9 +60,10 @@ def bar(reading: TrackReading, width: int) -> Content:
     filled = max(0, min(width, filled))
     levels = [lvl for lvl, _ in reading.thresholds]
     colour = "$primary"
-    if levels and reading.value >= levels[-1]:
+    severity = reading.severity
+    if levels and severity == len(levels):
         colour = "$error"
-    elif levels and reading.value >= levels[0]:
+    elif severity:
         colour = "$warning"
     # A tick where each named level starts (the top of the scale needs none).
     marks = {max(0, math.ceil((lvl - reading.lo) / span * width) - 1) for lvl in levels if lvl < reading.hi}
@@ -127,14 +129,19 @@ def move_prompt(choice: MoveChoice, picked: bool) -> Content:
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
-def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
-    """Everything about one move: description, chance, effects, escalation, visibility."""
+def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None = None) -> Content:
+    """Everything about one move: description, chance, effects, escalation, visibility.
+
+    `words` is the move in plain words for the viewer (`ReadModel.move_words`); without it
+    the deck's own expressions are shown (the facilitator's and author's view)."""
     move = choice.move
     unit = deck.turn_name
     parts: list[str | Content | tuple[str, str]] = [(move.name, "bold"), "\n"]
     vis = "secret" if move.secret else "public"
     if move.secret and move.detection:
         vis += f" (found out {percent(move.detection)} of the time)"
+    elif move.secret and move.detection_fn is not None:
+        vis += " (may be found out; the odds change with the situation)"
     parts += [(f"{move.category} · escalation {move.escalation} · {vis}", MUTED), "\n"]
     if not choice.available:
         parts += [("Not available: ", BAD), choice.reason, "\n"]
@@ -145,10 +152,10 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
     else:
         chance = f"Chance of success: {percent(choice.chance)}"
         if move.chance_source:
-            chance += f" now ({move.chance_source})"
+            chance += f" now ({words.chance if words is not None else move.chance_source})"
     parts += [chance, "\n"]
     for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
-        effects = move.effect_text.get(key, [])
+        effects = move.effect_text.get(key, []) if words is None else list(getattr(words, key))
         news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
         if key == "failure" and choice.chance is not None and choice.chance >= 1:
             continue
@@ -163,8 +170,13 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
         limits.append("once per game")
     if move.cooldown:
         limits.append(f"after playing it, wait {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''}")
-    if move.requires_text:
-        limits.append(f"needs: {move.requires_text}")
+    own_text = deck.model.moves[move.index].requires_text
+    if own_text:
+        limits.append(f"needs: {own_text}")
+    elif words is not None and words.requires:
+        limits.append(words.requires)
+    elif move.requires_text:
+        limits.append(move.requires_text)
     if limits:
         parts += [("Limits: ", "bold"), "; ".join(limits), "\n"]
     return Content.assemble(*parts).rstrip()
@@ -189,7 +201,7 @@ def news_block(items: Sequence[NewsItem], deck: CompiledDeck, show_audience: boo
 
 
 def roll_line(roll: RollLine) -> Content:
-    result = ("success", GOOD) if roll.success else ("failure", BAD)
+    result = ("chosen", GOOD) if roll.kind == "outcome" else ("success", GOOD) if roll.success else ("failure", BAD)
     if roll.chance is None or roll.roll is None:
         odds = f"  (odds {roll.note}) → " if roll.note else "  → "
     else:

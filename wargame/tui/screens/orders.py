@@ -49,7 +49,12 @@ class OrdersScreen(GameScreen):
     def __init__(self, session: Session, seat: str) -> None:
         super().__init__(session, seat)
         self.seat = seat
-        self.choices: list[MoveChoice] = session.read(seat).moves()
+        read = session.read(seat)
+        self.choices: list[MoveChoice] = read.moves()
+        # Plain words for each move, as this seat may know them (never naming a secret
+        # move it cannot know of).
+        self.words = {c.move.id: read.move_words(c.move) for c in self.choices}
+        self.coach = read.coach()
         self.allowed = session.allowed(seat)
         self.picks: list[str] = []
 
@@ -62,6 +67,8 @@ class OrdersScreen(GameScreen):
             with VerticalScroll(id="brief"):
                 # What changes turn to turn comes first, so it shows even at 80x24.
                 read = s.read(seat)
+                if self.coach:
+                    yield Static(Content.assemble(("Coach: ", "bold"), self.coach), id="coach")
                 public, own = read.tracks(), read.tracks(seat)
                 longest = max(len(t.label) for t in [*public, *own])
                 yield TracksView(public, "Tracks", names=False, longest=longest, id="tracks")
@@ -104,7 +111,8 @@ class OrdersScreen(GameScreen):
     def _show_detail(self, index: int | None) -> None:
         if index is None or not self.choices:
             return
-        self.query_one("#detail", Static).update(move_detail(self.choices[index], self.session.deck))
+        choice = self.choices[index]
+        self.query_one("#detail", Static).update(move_detail(choice, self.session.deck, self.words.get(choice.move.id)))
 
     def _show_picks(self) -> None:
         names = [self.session.deck.moves[self.session.deck.move_index[m]].name for m in self.picks]

@@ -40,8 +40,12 @@ class ResolutionScreen(GameScreen):
         s = self.session
         unit = s.deck.turn_name
         yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), audience_name(s.deck, self.audience))
-        report = s.read(self.audience).turn_report(self.turn)
+        read = s.read(self.audience)
+        report = read.turn_report(self.turn)
         yield Static(id="save-warning")
+        coach = read.coach()
+        if coach:
+            yield Static(Content.assemble(("Coach: ", "bold"), coach), id="coach")
         with VerticalScroll(id="report-box"):
             yield Static(report_block(report, s.deck, show_audience=True), id="report")
         yield Footer()

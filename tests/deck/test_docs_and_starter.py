@@ -1,0 +1,83 @@
+"""The deck reference's examples load, and the starter deck `wargame deck new` writes
+loads for any usable actor list and is never written over an existing file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import tomli
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wargame.cli import cli
+from wargame.deck.loader import load_deck_text
+from wargame.deck.schema import RESERVED_NAMES
+from wargame.deck.starter import starter_deck
+from wargame.engine.game import Game
+from wargame.errors import WargameError
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "deck-format.md"
+BLOCKS = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+
+
+def test_the_reference_has_examples() -> None:
+    assert len(BLOCKS) >= 2
+    assert any("[deck]" in b for b in BLOCKS)
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_every_example_in_the_reference_is_valid_toml_and_whole_decks_load(block: str) -> None:
+    data = tomli.loads(block)
+    if "deck" in data:
+        deck = load_deck_text(block, "docs/deck-format.md")
+        game = Game(deck, 7)  # and plays to the end
+        while not game.is_over:
+            for actor in deck.actors:
+                game.submit(actor, [m.id for m in game.available_moves(actor)[:1]])
+            game.resolve()
+    else:
+        # A fragment: it loads when added to the worked example.
+        whole = next(b for b in BLOCKS if "[deck]" in b)
+        load_deck_text(whole + "\n" + block, "docs/deck-format.md")
+
+
+_IDS = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(lambda s: s not in RESERVED_NAMES | {"tension", "talks"})
+
+
+@given(st.lists(_IDS, min_size=2, max_size=6, unique=True))
+def test_the_starter_deck_loads_for_any_usable_actors(actors: list[str]) -> None:
+    deck = load_deck_text(starter_deck(actors), "new.toml")
+    assert deck.actors == actors
+    assert all(deck.doctrines[a] for a in actors)
+
+
+@pytest.mark.parametrize("bad", [["red"], ["red", "red"], ["red", "Blue"], ["red", "turn"], ["red", "as"]])
+def test_bad_actor_lists_are_refused(bad: list[str]) -> None:
+    with pytest.raises(WargameError):
+        starter_deck(bad)
+
+
+def test_deck_new_writes_a_deck_that_validates_and_never_overwrites(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "cuba.toml"
+    result = runner.invoke(cli, ["deck", "new", str(path), "--actors", "us,ussr,cuba"])
+    assert result.exit_code == 0, result.output
+    text = path.read_text()
+    assert 'id = "cuba"' in text
+    assert load_deck_text(text, str(path)).actors == ["us", "ussr", "cuba"]
+    assert runner.invoke(cli, ["validate", str(path)]).exit_code == 0
+    path.write_text("mine")
+    again = runner.invoke(cli, ["deck", "new", str(path)])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+    assert path.read_text() == "mine"
+
+
+def test_deck_new_refuses_bad_actors_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["deck", "new", str(tmp_path / "x.toml"), "--actors", "us,US"])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert not (tmp_path / "x.toml").exists()
