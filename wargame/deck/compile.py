@@ -98,6 +98,15 @@ class CDoctrine:
     orders: int | None
 
 
+@dataclass(slots=True)
+class CQuestion:
+    """A debrief discussion question: asked at `turn` (or at the end), if `when` holds."""
+
+    text: str
+    turn: int | None
+    when: Fn | None
+
+
 @dataclass
 class CompiledDeck:
     """Everything the engine needs, flat and index-based. Built once per deck load."""
@@ -126,6 +135,8 @@ class CompiledDeck:
     doctrines: dict[str, dict[str, CDoctrine]]
     move_index: dict[str, int] = field(default_factory=dict)
     event_index: dict[str, int] = field(default_factory=dict)
+    questions: list[CQuestion] = field(default_factory=list)
+    """The debrief's discussion questions, in deck order."""
 
     @property
     def id(self) -> str:
@@ -486,6 +497,14 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                     sources.append(str(raw))
             doctrines[actor_id][name] = CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders)
 
+    questions: list[CQuestion] = []
+    for i, question in enumerate(deck.debrief.questions):
+        p = ("debrief", "questions", i)
+        if question.turn is not None and question.turn > deck.deck.turns:
+            c.add((*p, "turn"), f"turn {question.turn} is after the last turn ({deck.deck.turns})")
+        when = c.expr(question.when, scope, "bool", (*p, "when")) if question.when else None
+        questions.append(CQuestion(question.text, question.turn, when))
+
     if c.problems:
         return None, c.problems
     assert limit is not None
@@ -514,6 +533,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             doctrines=doctrines,
             move_index=dict(scope.moves),
             event_index=dict(scope.events),
+            questions=questions,
         ),
         [],
     )

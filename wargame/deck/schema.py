@@ -224,6 +224,22 @@ class Ending(_Model):
         return self
 
 
+class Question(_Model):
+    """A discussion question for the debrief (the after-action report lists them)."""
+
+    text: Annotated[str, Field(min_length=1, max_length=2_000)]
+    turn: Annotated[int, Field(ge=1)] | None = None
+    """Ask it at this turn of the timeline (within the deck's turns)."""
+    when: Expr | None = None
+    """Ask it only if this condition holds at the end of the game (as the reader knew it)."""
+
+
+class Debrief(_Model):
+    """What the deck gives the debrief: `[[debrief.questions]]` tables."""
+
+    questions: Annotated[list[Question], Field(max_length=200)] = []
+
+
 class Deck(_Model):
     """A whole deck, as read from one TOML file."""
 
@@ -235,6 +251,7 @@ class Deck(_Model):
     moves: Annotated[list[Move], Field(min_length=1, max_length=2_000)]
     events: Annotated[list[Event], Field(max_length=2_000)] = []
     endings: Annotated[list[Ending], Field(min_length=1, max_length=200)]
+    debrief: Debrief = Debrief()
 
 
 RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", "and", "or", "not", "if", "else"}

@@ -1,0 +1,93 @@
+"""The sidecar file beside a save that keeps its debrief analyses: `SAVE.analysis.json`.
+
+Turning points take seconds to compute and what-ifs are worth keeping for the report, so
+both are stored beside the save, keyed by what they depend on (the save's hash and the
+run's parameters). The file is written atomically; an unreadable one is treated as empty,
+never as an error, since it can always be computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from wargame.saves.format import SaveModel
+
+FORMAT = "wargame-analysis"
+VERSION = 1
+KEEP_ANALYSES = 8
+"""Analyses kept per save (different rollouts, seeds or stand-ins); the oldest go first."""
+KEEP_WHATIFS = 50
+
+
+def sidecar_path(save_path: str | Path) -> Path:
+    p = Path(save_path)
+    return p.with_name(p.name + ".analysis.json") if p.suffix != ".json" else p.with_suffix(".analysis.json")
+
+
+def save_hash(save: SaveModel) -> str:
+    """What an analysis depends on: the deck, the seed, the seats and every turn's input."""
+    data = {
+        "deck": save.deck_sha256,
+        "seed": save.seed,
+        "turns": save.turns,
+        "seats": save.seats,
+        "history": [t.model_dump(include={"orders", "injects", "overrides"}) for t in save.history],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def read_sidecar(save_path: str | Path) -> dict[str, Any]:
+    path = sidecar_path(save_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {"format": FORMAT, "version": VERSION, "analyses": [], "whatifs": []}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+        return {"format": FORMAT, "version": VERSION, "analyses": [], "whatifs": []}
+    for key in ("analyses", "whatifs"):
+        if not isinstance(data.get(key), list):
+            data[key] = []
+    return data
+
+
+def write_sidecar(save_path: str | Path, data: dict[str, Any]) -> Path | None:
+    """Write the sidecar atomically; None when the folder is not writable (the cache is
+    an optimisation: a read-only folder still gets its analysis, just not kept)."""
+    target = sidecar_path(save_path)
+    data["analyses"] = data.get("analyses", [])[-KEEP_ANALYSES:]
+    data["whatifs"] = data.get("whatifs", [])[-KEEP_WHATIFS:]
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=1, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return None
+    return target
+
+
+def find_entry(entries: list[Any], key: dict[str, Any]) -> dict[str, Any] | None:
+    for entry in reversed(entries):
+        if isinstance(entry, dict) and entry.get("key") == key:
+            return entry
+    return None
+
+
+def store_entry(save_path: str | Path, kind: str, key: dict[str, Any], result: dict[str, Any]) -> Path | None:
+    """Add (or replace) the entry with `key` in the sidecar's `kind` list and write it."""
+    data = read_sidecar(save_path)
+    entries = [e for e in data[kind] if not (isinstance(e, dict) and e.get("key") == key)]
+    entries.append({"key": key, "result": result})
+    data[kind] = entries
+    return write_sidecar(save_path, data)

@@ -1,0 +1,148 @@
+"""Key moments of a saved game, as one viewer may know them.
+
+Thresholds crossed, the largest swings of a track in one turn, secrets revealed, the move
+or event that brought the ending, and (when an analysis is given and the viewer may see
+it) the turning points. Everything is read through the viewer's `PlayerView`, so a seat's
+list holds only what that seat learned by the end of the game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wargame.analysis.rollout import Checkpoints
+from wargame.analysis.turning import Analysis, turn_title
+from wargame.engine.game import Game
+from wargame.engine.state import FACILITATOR
+from wargame.engine.view import PlayerView
+from wargame.errors import WargameError
+
+SWINGS = 3
+"""How many of the largest one-turn track swings to list."""
+MIN_SWING_SHARE = 0.2
+"""A swing counts only if it moves a track at least this share of its range."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One thing worth stopping on in a debrief."""
+
+    turn: int
+    kind: str
+    """`threshold`, `swing`, `reveal`, `ending` or `turning-point`."""
+    text: str
+
+    @property
+    def kind_label(self) -> str:
+        return {"threshold": "threshold", "swing": "swing", "reveal": "secret revealed", "ending": "ending", "turning-point": "turning point"}.get(self.kind, self.kind)
+
+
+def may_see_odds(game: Game, view: PlayerView) -> bool:
+    """Whether ending odds may be shown to this viewer.
+
+    Odds are computed from the full state, so they are themselves secret to a viewer who
+    could not see all of it: only the facilitator, or a seat from which nothing was
+    hidden by the end (no secret tracks of others, no unrevealed secret plays), may see them.
+    """
+    if view.is_facilitator:
+        return True
+    if view.hidden_slots:
+        return False
+    return len(view.plays) == len(game.plays)
+
+
+def ending_trigger(cp: Checkpoints, view: PlayerView) -> str | None:
+    """The order or event of the last turn without which the ending would not have come
+    then (found by resolving that turn again without it), named only if `view` may know it.
+    None when the game is not over, ended on the turn limit, or no single cause is found."""
+    game = cp.game
+    ending = game.ending
+    if ending is None or ending.turn_limit or not game.records:
+        return None
+    deck = game.deck
+    last = game.records[-1]
+    turn = last.turn
+    known = {(p.actor, p.move) for p in view.plays if p.turn == turn}
+    candidates: list[tuple[str, str, str | None]] = []
+    for seat in deck.actors:
+        for move in last.orders.get(seat, ()):
+            candidates.append(("move", move, seat))
+    for event in last.fired:
+        candidates.append(("event", event, None))
+    causes: list[tuple[str, str, str | None]] = []
+    for kind, ident, actor in candidates:
+        trial = cp.fork(turn, game.seed)
+        for a in deck.actors:
+            orders = list(last.orders.get(a, ()))
+            if kind == "move" and a == actor:
+                orders.remove(ident)
+            trial.submit(a, orders)
+        for inject in last.injects:
+            trial.fire_inject(event=inject.event, text=inject.text, effects=inject.effects)
+        for key, outcome in last.overrides.items():
+            trial.override(key, outcome)
+        if kind == "event":
+            trial.override(f"event:{ident}", False)
+        try:
+            trial.resolve()
+        except WargameError:
+            continue
+        if trial.ending is None or trial.ending.id != ending.id:
+            causes.append((kind, ident, actor))
+    names = []
+    for kind, ident, actor in causes:
+        if kind == "move":
+            assert actor is not None
+            if (actor, ident) not in known:
+                continue  # another seat's secret, still unknown to this viewer
+            names.append(f"{deck.actor_name(actor)}'s {deck.moves[deck.move_index[ident]].name}")
+        else:
+            names.append(f"the event {deck.events[deck.event_index[ident]].name}")
+    return " and ".join(names) if names else None
+
+
+def key_moments(cp: Checkpoints, viewer: str = FACILITATOR, analysis: Analysis | None = None) -> list[Moment]:
+    """The key moments of the game in `cp` as `viewer` (an actor id or the facilitator)
+    knew them by its end, in turn order. Raises `WargameError` for an unknown viewer."""
+    game: Game = cp.game
+    view = game.view(viewer)
+    deck = game.deck
+    out: list[Moment] = []
+    for item in view.news:
+        if item.kind == "threshold":
+            out.append(Moment(item.turn, "threshold", item.text))
+        elif item.kind == "reveal":
+            out.append(Moment(item.turn, "reveal", item.text))
+    swings: list[tuple[float, int, str]] = []
+    for rec in game.records:
+        for change in view.changes_for_turn(rec.turn):
+            span = deck.hi[change.slot] - deck.lo[change.slot]
+            size = abs(change.new - change.old) / span if span else 0.0
+            if size >= MIN_SWING_SHARE:
+                way = "rises" if change.new > change.old else "falls"
+                text = f"{deck.slot_label(change.slot)} {way} {_fmt(change.old)} → {_fmt(change.new)} in one {deck.model.deck.turn_name}"
+                swings.append((size, rec.turn, text))
+    swings.sort(key=lambda s: (-s[0], s[1], s[2]))
+    out += [Moment(turn, "swing", text) for _size, turn, text in swings[:SWINGS]]
+    if game.ending is not None and game.records:
+        turn = game.records[-1].turn
+        trigger = ending_trigger(cp, view)
+        text = f"The game ends: {game.ending.title}"
+        if game.ending.turn_limit:
+            text += " (time ran out)"
+        elif trigger:
+            text += f", brought about by {trigger}"
+        out.append(Moment(turn, "ending", text + "."))
+    if analysis is not None and may_see_odds(game, view):
+        for tp in analysis.turning_points:
+            out.append(Moment(tp.turn, "turning-point", tp.text()))
+    order = {"turning-point": 0, "threshold": 1, "reveal": 2, "swing": 3, "ending": 4}
+    out.sort(key=lambda m: (m.turn, order.get(m.kind, 9)))
+    return out
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+__all__ = ["Moment", "ending_trigger", "key_moments", "may_see_odds", "turn_title"]

@@ -1,0 +1,329 @@
+"""Continuations of a saved game: fork the game before any turn and play it out many times.
+
+Turning points and what-ifs both ask "from the state before turn T, if the seats play
+on, how does the game end?". A save is replayed once into checkpoints; each continuation
+forks a log-free game from one, with its own dice and stand-in bots seeded by its index,
+so the counts depend only on (save, seed, opening, index), never on worker processes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Self
+
+from wargame.bots.base import Bot, SeatSpec, make_bot
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.game import Game
+from wargame.engine.state import Inject, State
+from wargame.errors import SaveError, WargameError
+from wargame.saves.format import SaveModel
+from wargame.saves.store import apply_turn, parse_save, save_deck
+
+
+def continuation_seed(seed: int, turn: int, index: int) -> int:
+    """The seed of continuation `index` from before `turn`: its dice and its bots' draws.
+
+    Every opening tried from the same turn reuses these seeds (common random numbers),
+    so a difference between two openings is the openings', not the dice's.
+    """
+    return ((seed * 1_000_033 + turn) * 2_654_435_761 + index * 40_503 + 1) & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def default_stand_ins(save: SaveModel, deck: CompiledDeck, chosen: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The computer seat that plays each actor in continuations.
+
+    `chosen` wins (actor to spec); otherwise a computer seat keeps its own spec, except
+    lookahead, which is replaced by its playout policy (the deck's first doctrine): a
+    searching bot inside thousands of continuations would take hours. A human seat gets
+    the deck's first doctrine for that actor (random if it has none).
+    Raises `WargameError` for an unknown actor or a spec the deck cannot serve.
+    """
+    out: dict[str, str] = {}
+    chosen = dict(chosen or {})
+    for actor in chosen:
+        if actor not in deck.actors:
+            raise WargameError(f"stand-in for unknown actor '{actor}' (actors: {', '.join(deck.actors)})")
+    for actor in deck.actors:
+        first = next(iter(deck.doctrines.get(actor, {})), None)
+        fallback = f"doctrine:{first}" if first else "random"
+        if actor in chosen:
+            spec = SeatSpec.parse(chosen[actor])
+            if spec.is_human:
+                raise WargameError(f"the stand-in for {deck.actor_name(actor)} must be a computer seat, not human")
+        else:
+            spec = SeatSpec.parse(save.seats.get(actor, "human"))
+            if spec.is_human or spec.kind == "lookahead":
+                spec = SeatSpec.parse(fallback)
+        make_bot(spec, deck, actor, 0)  # fail now, not in a worker
+        out[actor] = str(spec)
+    return out
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How the first turn of a continuation is played; later turns are all stand-ins.
+
+    Seats named in `orders` give exactly those orders; the rest ask their stand-in.
+    `injects` and `overrides` are the facilitator's for that turn (as in a save).
+    """
+
+    orders: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    injects: tuple[Inject, ...] = ()
+    overrides: tuple[tuple[str, bool], ...] = ()
+    track_rolls: bool = False
+    """Count endings by each opening roll's outcome (`Outcomes.by_roll`): the odds given
+    that a roll came out one way, read from the same continuations at no extra cost."""
+
+    @classmethod
+    def of(cls, orders: Mapping[str, Sequence[str]] | None = None, injects: Iterable[Inject] = (), overrides: Mapping[str, bool] | None = None, *, track_rolls: bool = False) -> Opening:
+        return cls(
+            tuple(sorted((a, tuple(o)) for a, o in (orders or {}).items())),
+            tuple(injects),
+            tuple(sorted((overrides or {}).items())),
+            track_rolls,
+        )
+
+
+@dataclass
+class Outcomes:
+    """What a batch of continuations came to: counts only, so merging is addition and the
+    result is the same whatever order the batches finish in."""
+
+    games: int = 0
+    endings: Counter[str] = field(default_factory=Counter)
+    scores: Counter[tuple[str, float]] = field(default_factory=Counter)
+    """(actor, final score) to continuations."""
+    by_roll: Counter[tuple[str, bool, str]] = field(default_factory=Counter)
+    """(`kind:id` of an opening roll, its outcome, ending) to continuations (only when
+    the opening tracks rolls)."""
+
+    def merge(self, other: Outcomes) -> None:
+        self.games += other.games
+        self.endings.update(other.endings)
+        self.scores.update(other.scores)
+        self.by_roll.update(other.by_roll)
+
+    def given_roll(self, roll: str, success: bool, ending: str) -> tuple[float, int] | None:
+        """The share of `ending` among continuations whose opening roll `roll` came out
+        `success`, and how many those were; None if none did."""
+        n = sum(c for (r, ok, _e), c in self.by_roll.items() if r == roll and ok == success)
+        if n == 0:
+            return None
+        return self.by_roll.get((roll, success, ending), 0) / n, n
+
+    def share(self, ending: str) -> float:
+        return self.endings.get(ending, 0) / self.games if self.games else 0.0
+
+    def mean_score(self, actor: str) -> float:
+        if not self.games:
+            return 0.0
+        return math.fsum(s * c for (a, s), c in sorted(self.scores.items()) if a == actor) / self.games
+
+    def score_interval(self, actor: str, z: float = 1.96) -> tuple[float, float]:
+        """A normal-approximation 95% interval for the mean score."""
+        n = self.games
+        if n == 0:
+            return (0.0, 0.0)
+        mean = self.mean_score(actor)
+        if n == 1:
+            return (mean, mean)
+        var = math.fsum(c * (s - mean) ** 2 for (a, s), c in sorted(self.scores.items()) if a == actor) / (n - 1)
+        half = z * math.sqrt(var / n)
+        return (mean - half, mean + half)
+
+
+class Checkpoints:
+    """A save replayed once, with the game before each turn kept to fork from.
+
+    `fork(turn, seed)` is the game before `turn` (1-based; one past the last saved turn
+    is the game as the save leaves it), as a new log-free `Game` with its own dice seed.
+    Raises `SaveError` if a saved turn cannot be replayed.
+    """
+
+    def __init__(self, save: SaveModel, deck: CompiledDeck | None = None) -> None:
+        self.save = save
+        self.deck = deck or save_deck(save)
+        game = Game(self.deck, save.seed, save.turns)
+        self._snaps: list[tuple[State, int, frozenset[tuple[int, str]], int]] = [self._snap(game)]
+        for turn in save.history:
+            try:
+                apply_turn(game, turn)
+            except WargameError as exc:
+                raise SaveError(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
+            self._snaps.append(self._snap(game))
+        self.game = game
+        """The whole game as the save leaves it (with its log)."""
+
+    @staticmethod
+    def _snap(game: Game) -> tuple[State, int, frozenset[tuple[int, str]], int]:
+        return (game.state.copy(), len(game.plays), frozenset(game.revealed_plays), len(game.records))
+
+    @property
+    def last(self) -> int:
+        """The last turn that can be forked from (one past the saved turns)."""
+        return len(self._snaps)
+
+    def fork(self, turn: int, seed: int) -> Game:
+        if not 1 <= turn <= len(self._snaps):
+            raise SaveError(f"no turn {turn} to start from: the save has turns 1..{len(self._snaps)}")
+        state, n_plays, revealed, n_records = self._snaps[turn - 1]
+        final = self.game
+        game = Game(self.deck, seed, final.turns, log=False)
+        game.state = state.copy()
+        game.plays = final.plays[:n_plays]
+        game.revealed_plays = set(revealed)
+        game.records = final.records[:n_records]
+        if n_records == len(final.records):
+            game.ending = final.ending
+        return game
+
+
+def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> list[tuple[str, bool]]:
+    """Play `game` to its end: the opening's turn first, then every seat's stand-in.
+
+    Returns the opening turn's rolls as (`kind:id`, success) when the opening tracks them.
+    """
+    deck = game.deck
+    rolls: list[tuple[str, bool]] = []
+    fixed = dict(opening.orders)
+    first = True
+    while game.ending is None:
+        for actor in deck.actors:
+            if first and actor in fixed:
+                game.submit(actor, fixed[actor])
+                continue
+            decision = bots[actor].decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+            game.submit(actor, decision.orders, decision.reasons)
+        if first:
+            for inject in opening.injects:
+                game.fire_inject(event=inject.event, text=inject.text, effects=inject.effects)
+            for key, outcome in opening.overrides:
+                game.override(key, outcome)
+            first = False
+            if opening.track_rolls:
+                game.log = True  # only a log keeps the dice; one turn of it is cheap
+                rec = game.resolve()
+                game.log = False
+                rolls = [(f"{r.kind}:{r.key}", r.success) for r in rec.rolls]
+                continue
+        game.resolve()
+    return rolls
+
+
+def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, turn: int, opening: Opening, start: int, stop: int) -> Outcomes:
+    """Continuations `start..stop-1` from before `turn` with `opening`, counted."""
+    deck = checkpoints.deck
+    out = Outcomes()
+    for index in range(start, stop):
+        cseed = continuation_seed(seed, turn, index)
+        game = checkpoints.fork(turn, cseed)
+        bots = {a: make_bot(stand_ins[a], deck, a, cseed) for a in deck.actors}
+        for bot in bots.values():
+            bot.explain = False  # nobody reads a continuation's reasons
+        rolls = play_continuation(game, bots, opening)
+        assert game.ending is not None
+        out.games += 1
+        ending = game.ending.id
+        out.endings[ending] += 1
+        for ident, success in dict(rolls).items():
+            out.by_roll[(ident, success, ending)] += 1
+        for actor, score in game.scores().items():
+            out.scores[(actor, score.total)] += 1
+    return out
+
+
+# -- worker processes --------------------------------------------------------------------
+# Compiled decks hold closures, which cannot be pickled: each worker parses the save and
+# replays it into checkpoints once, and tasks name continuations by index only.
+_WORKER: Checkpoints | None = None
+
+
+def _init_worker(save_json: bytes) -> None:
+    global _WORKER
+    _WORKER = Checkpoints(parse_save(save_json))
+
+
+@dataclass(frozen=True)
+class Task:
+    """One batch of continuations: its results are keyed by `key` when merged."""
+
+    key: tuple[object, ...]
+    turn: int
+    opening: Opening
+    start: int
+    stop: int
+
+
+def _run_task(task: Task, stand_ins: Mapping[str, str], seed: int) -> tuple[tuple[object, ...], Outcomes]:
+    assert _WORKER is not None, "worker started without a save"
+    return task.key, run_batch(_WORKER, stand_ins, seed, task.turn, task.opening, task.start, task.stop)
+
+
+def split(key: tuple[object, ...], turn: int, opening: Opening, games: int, chunk: int) -> list[Task]:
+    return [Task(key, turn, opening, a, min(a + chunk, games)) for a in range(0, games, chunk)]
+
+
+def chunk_size(games: int, jobs: int) -> int:
+    # Enough chunks that both workers stay busy to the end and progress moves; big enough
+    # that sending results back costs little next to playing the games.
+    return max(10, math.ceil(games / 4)) if jobs > 1 else games
+
+
+class Runner:
+    """Runs tasks in this process (jobs=1) or in a pool of workers, and merges by key.
+
+    Use as a context manager so the pool is shut down. `progress(done, total)` is called
+    with continuations finished so far.
+    """
+
+    def __init__(self, checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, jobs: int = 1) -> None:
+        self.checkpoints = checkpoints
+        self.stand_ins = dict(stand_ins)
+        self.seed = seed
+        self.jobs = max(1, min(jobs, os.cpu_count() or 1, 64)) if jobs > 1 else 1
+        self._pool: Executor | None = None
+
+    def __enter__(self) -> Self:
+        if self.jobs > 1:
+            data = self.checkpoints.save.model_dump_json().encode("utf-8")
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data,))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def run(self, tasks: Sequence[Task], progress: Callable[[int, int], None] | None = None) -> dict[tuple[object, ...], Outcomes]:
+        total = sum(t.stop - t.start for t in tasks)
+        done = 0
+        out: dict[tuple[object, ...], Outcomes] = {}
+        if self._pool is None:
+            for task in tasks:
+                result = run_batch(self.checkpoints, self.stand_ins, self.seed, task.turn, task.opening, task.start, task.stop)
+                out.setdefault(task.key, Outcomes()).merge(result)
+                done += task.stop - task.start
+                if progress:
+                    progress(done, total)
+            return out
+        from concurrent.futures import as_completed
+
+        futures = {self._pool.submit(_run_task, task, self.stand_ins, self.seed): task for task in tasks}
+        try:
+            for future in as_completed(futures):
+                key, result = future.result()
+                out.setdefault(key, Outcomes()).merge(result)
+                task = futures[future]
+                done += task.stop - task.start
+                if progress:
+                    progress(done, total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        return out
