@@ -197,10 +197,12 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
 @cli.command()
 @click.argument("save")
 @click.option("--verify", is_flag=True, help="Re-resolve every turn and compare with the save.")
-@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print (an actor id, or facilitator).")
+@click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, or facilitator).")
+@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="Where branches made in the viewer are offered to go.")
 @user_errors
-def replay(save: str, verify: bool, seat: str) -> None:
-    """Print a saved game turn by turn, or check it with --verify."""
+def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> None:
+    """Debrief a saved game in the replay viewer; --text prints it, --verify checks it."""
     from wargame.engine.state import FACILITATOR
     from wargame.saves.store import read_save
     from wargame.saves.store import replay as run_replay
@@ -214,6 +216,11 @@ def replay(save: str, verify: bool, seat: str) -> None:
             return
         click.echo(f"{save}: MISMATCH at turn {result.first_bad_turn}: {result.detail}", err=True)
         sys.exit(1)
+    if not text and sys.stdout.isatty() and sys.stdin.isatty():
+        from wargame.tui.app import run_replay as open_viewer
+
+        open_viewer(Path(save), Path(save_dir))
+        return
     game = run_replay(model)
     if seat != FACILITATOR and seat not in game.deck.actors:
         raise WargameError(f"--seat: unknown seat '{seat}' (actors: {', '.join(game.deck.actors)}, or facilitator)")

@@ -149,7 +149,7 @@ class Checkpoints:
         self.save = save
         self.deck = deck or save_deck(save)
         game = Game(self.deck, save.seed, save.turns)
-        self._snaps: list[tuple[State, int, frozenset[tuple[int, str]], int]] = [self._snap(game)]
+        self._snaps: list[tuple[State, int, dict[tuple[int, str], int], int]] = [self._snap(game)]
         for turn in save.history:
             try:
                 apply_turn(game, turn)
@@ -160,8 +160,8 @@ class Checkpoints:
         """The whole game as the save leaves it (with its log)."""
 
     @staticmethod
-    def _snap(game: Game) -> tuple[State, int, frozenset[tuple[int, str]], int]:
-        return (game.state.copy(), len(game.plays), frozenset(game.revealed_plays), len(game.records))
+    def _snap(game: Game) -> tuple[State, int, dict[tuple[int, str], int], int]:
+        return (game.state.copy(), len(game.plays), dict(game.revealed_plays), len(game.records))
 
     @property
     def last(self) -> int:
@@ -176,7 +176,7 @@ class Checkpoints:
         game = Game(self.deck, seed, final.turns, log=False)
         game.state = state.copy()
         game.plays = final.plays[:n_plays]
-        game.revealed_plays = set(revealed)
+        game.revealed_plays = dict(revealed)
         game.records = final.records[:n_records]
         if n_records == len(final.records):
             game.ending = final.ending

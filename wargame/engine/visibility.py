@@ -149,6 +149,29 @@ def sees_reasons(viewer: Viewer, actor: str) -> bool:
     return sees_orders(viewer, actor)
 
 
+def sees_read(viewer: Viewer, deck: CompiledDeck, what: str, index: int) -> bool:
+    """Something a deck expression read, shown to explain a roll: a track (`what` is
+    `slot`) as `sees_slot`; the plays of a move (`move`, by move index) to all for a public
+    move, else to the secret move's audience and the facilitator (as a precondition may
+    read them)."""
+    if what == "slot":
+        return sees_slot(viewer, deck, index)
+    move = deck.moves[index]
+    return not move.secret or _in_audience(viewer, move.audience, deck.actors)
+
+
+def sees_chance(viewer: Viewer, deck: CompiledDeck, reads: Collection[tuple[str, int]]) -> bool:
+    """A chance computed by an expression is as secret as what it read: a number computed
+    from a secret is itself secret (and so is the draw compared with it)."""
+    return all(sees_read(viewer, deck, what, index) for what, index in reads)
+
+
+def sees_inject_effects(viewer: Viewer) -> bool:
+    """The effects the facilitator wrote into an inject may move secret tracks: only the
+    facilitator sees them; every seat sees the inject's news."""
+    return viewer.is_facilitator
+
+
 def sees_flags(viewer: Viewer) -> bool:
     """Flags are public: every viewer sees every flag (deck authors keep secrets in secret
     actor tracks)."""
@@ -175,10 +198,13 @@ __all__ = [
     "hidden_slots",
     "knew_of_play",
     "knows_play",
+    "sees_chance",
     "sees_flags",
+    "sees_inject_effects",
     "sees_news",
     "sees_orders",
     "sees_pending",
+    "sees_read",
     "sees_reasons",
     "sees_roll",
     "sees_seed",
