@@ -502,7 +502,7 @@ class ReplayScreen(Screen[None]):
         tps = self.query_one("#turning-list", OptionList)
         bar = self.query_one("#odds-progress", ProgressBar)
         bar.display = "analysis" in self._busy
-        self.query_one("#run-analysis", Button).display = self._odds_allowed() and "analysis" not in self._busy
+        self.query_one("#run-analysis", Button).display = self._odds_allowed() and "analysis" not in self._busy and self.analysis is None
         if not self._odds_allowed():
             note.update(Content.styled("The odds are computed from the full state, secrets included: they are shown in the facilitator's view (f).", MUTED))
             chart.update("")
