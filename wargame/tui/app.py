@@ -319,10 +319,7 @@ class WargameApp(App[None]):
 
     def play_branch(self, path: Path) -> None:
         """A branch made in the replay viewer: play it in the normal game UI."""
-        if self.replay_path is not None and self.session is None and len(self.screen_stack) <= 2:
-            # Opened from the command line: there is no start screen under the viewer.
-            self.replay_path = None
-            self.push_screen(StartScreen(self.save_dir))
+        self.replay_path = None  # from now on the app is a game like any other
         self.load(path)
 
     def _leave_game_then_load(self, path: Path) -> None:

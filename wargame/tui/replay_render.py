@@ -85,6 +85,8 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
 def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_tracks: bool = True) -> Content:
     """The whole of one turn for the Turn panel."""
     s: list[Content] = [Content.styled(d.title, "bold $accent")]
+    if d.ending is not None:
+        s.append(Content.assemble(("■ ", WARN), ("The game ends: ", "bold"), (d.ending.title, f"bold {WARN}"), ("  (below)", MUTED)))
 
     s += [Content(""), heading("Orders")]
     for seat in d.orders:

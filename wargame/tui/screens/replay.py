@@ -57,9 +57,9 @@ from wargame.saves.store import Verification
 from wargame.tui.render import BAD, DISABLED, GOOD, MUTED, WARN, heading, percent
 from wargame.tui.replay_render import scores_block, timeline_chart, turn_block
 from wargame.tui.screens.replay_dialogs import (
+    BranchScreen,
     GoToTurnScreen,
     HelpScreen,
-    PathChoice,
     PerspectiveScreen,
 )
 from wargame.tui.widgets import TitleBar
@@ -264,6 +264,8 @@ class ReplayScreen(Screen[None]):
         self.whatif_result: WhatIf | None = None
         self._whatif_sets: list[tuple[str, ...]] = []
         self._busy: set[str] = set()
+        self.rollouts = ROLLOUTS
+        """Continuations per turn for the turning-point analysis."""
 
     # -- opening the save --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -514,7 +516,7 @@ class ReplayScreen(Screen[None]):
             note.update(
                 Content.assemble(
                     ("Ending odds by turn", "bold"),
-                    (f": from the state before each turn, {ROLLOUTS} continuations played by computer stand-ins. Press a to run it; the result is kept beside the save.", MUTED),
+                    (f": from the state before each turn, {self.rollouts} continuations played by computer stand-ins. Press a to run it; the result is kept beside the save.", MUTED),
                 )
             )
             chart.update("")
@@ -613,7 +615,7 @@ class ReplayScreen(Screen[None]):
             self.post_message(self.AnalysisProgress(stage, done, total))
 
         try:
-            result = cached_analysis(saved.save, saved.path, ROLLOUTS, jobs, progress=progress)
+            result = cached_analysis(saved.save, saved.path, self.rollouts, jobs, progress=progress)
         except WargameError as exc:
             self.post_message(self.AnalysisDone(None, str(exc)))
             return
@@ -765,9 +767,9 @@ class ReplayScreen(Screen[None]):
         def chosen(answer: object) -> None:
             if not isinstance(answer, tuple):
                 return
-            path, overwrite = answer
+            path, overwrite, seats = answer
             try:
-                written = play_from_here(saved.path or self.path, turn, path, force=bool(overwrite))
+                written = play_from_here(saved.path or self.path, turn, path, seats, force=bool(overwrite))
             except WargameError as exc:
                 self.notify(str(exc), title="Cannot branch", severity="error", markup=False)
                 return
@@ -776,7 +778,7 @@ class ReplayScreen(Screen[None]):
             if callable(opener):
                 opener(written)
 
-        self.app.push_screen(PathChoice("Play from here", detail, suggestion), chosen)
+        self.app.push_screen(BranchScreen("Play from here", detail, suggestion, saved.deck, dict(saved.save.seats)), chosen)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

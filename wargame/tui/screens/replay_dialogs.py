@@ -12,10 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from wargame.deck.compile import CompiledDeck
 from wargame.engine.visibility import Viewer
+from wargame.play.control import seat_options
 from wargame.tui.render import MUTED, WARN
 
 HELP = """\
@@ -132,7 +134,11 @@ class PathChoice(_Dialog):
             self._confirm_for = path
             self.query_one("#path-warning", Static).update(Content.styled(f"{path} exists. Press Write (or Enter) again to replace it.", WARN))
             return
-        self.dismiss((path, path.exists()))
+        self.dismiss(self.answer(path, path.exists()))
+
+    def answer(self, path: Path, overwrite: bool) -> object:
+        """What the dialog dismisses with: (path, whether to replace an existing file)."""
+        return (path, overwrite)
 
     @on(Input.Changed)
     def changed(self) -> None:
@@ -149,3 +155,29 @@ class PathChoice(_Dialog):
             self._submit()
         else:
             self.dismiss(None)
+
+
+class BranchScreen(PathChoice):
+    """Play from here: where the new save goes, and who sits in each seat (the parent's
+    seats to start with; take one yourself by making it Human)."""
+
+    def __init__(self, title: str, detail: str, suggestion: Path, deck: CompiledDeck, seats: dict[str, str]) -> None:
+        super().__init__(title, detail, suggestion)
+        self.deck = deck
+        self.seats = seats
+
+    def on_mount(self) -> None:
+        box = self.query_one("#path-choice")
+        rows = []
+        for actor in self.deck.actors:
+            options = [(Content(label), spec) for label, spec in seat_options(self.deck, actor)]
+            current = self.seats.get(actor, "human")
+            if current not in {spec for _, spec in options}:
+                options.append((Content(current), current))
+            rows.append(Horizontal(Label(self.deck.actor_name(actor), classes="seat-label"), Select(options, value=current, allow_blank=False, id=f"branch-seat-{actor}", compact=True), classes="seat-row"))
+        box.mount_all(rows, before="#target-path")
+        self.query_one("#target-path", Input).focus()
+
+    def answer(self, path: Path, overwrite: bool) -> object:
+        seats = {actor: str(self.query_one(f"#branch-seat-{actor}", Select).value) for actor in self.deck.actors}
+        return (path, overwrite, seats)
