@@ -63,18 +63,20 @@ def roll_block(roll: RollExplained) -> Content:
 
 
 def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
+    """`▲ Tension                5 → 6/10  crisis` when it changed; muted when not."""
     before, after = delta.before, delta.after
     label = after.label if len(after.label) <= label_width else after.label[: label_width - 1] + "…"
+    label = label.ljust(label_width) + " "
     if after.value is None:
-        return Content.assemble(("  " + label.ljust(label_width), DISABLED), (f" {HIDDEN}", DISABLED))
-    old = "?" if before.value is None else format_value(before.value)
+        return Content.assemble(("  " + label, DISABLED), (HIDDEN, DISABLED))
     new = format_value(after.value)
     scale = f"/{format_value(after.hi)}"
     if not delta.changed:
-        return Content.assemble(("  " + label.ljust(label_width), MUTED), (f" {new}{scale}", MUTED), (f"  {after.level}" if after.level else "", MUTED))
+        return Content.assemble(("  " + label, MUTED), (f"{new}{scale}", MUTED), (f"  {after.level}" if after.level else "", MUTED))
+    old = "?" if before.value is None else format_value(before.value)
     up = before.value is not None and after.value > before.value
-    arrow = ("▲", WARN) if up else ("▼", "$text-accent")
-    parts: list[Part] = [arrow, " ", (label.ljust(label_width), "bold"), f"{old}", (" → ", MUTED), (f"{new}{scale}", "bold")]
+    arrow = ("▲ ", WARN) if up else ("▼ ", "$text-accent")
+    parts: list[Part] = [arrow, (label, "bold"), old, (" → ", MUTED), (f"{new}{scale}", "bold")]
     if after.level:
         parts += ["  ", (after.level, WARN)]
     if after.secret:
@@ -190,8 +192,8 @@ def timeline_chart(values: Sequence[float | None], lo: float, hi: float, marked:
             eighths = round((v - lo) / span * height * 8)
             full = eighths - (level_top - 1) * 8
             ch = blocks[8] if full >= 8 else blocks[max(0, full)]
-            if i == marked and ch == " " and row == height - 1:
-                ch = "▁"
+            if ch == " " and row == height - 1:
+                ch = "▁"  # a value at the bottom of the scale still shows
             cells.append(((ch * (cell - 1 if cell > 1 else 1)).ljust(cell), style))
         rows.append(Content.assemble(*cells))
     axis: list[Part] = [(" " * label_w + " └", MUTED)]

@@ -190,7 +190,8 @@ class ChartView(Static):
             self.update(Content.assemble(self.title, "\n", ("Hidden from this view.", DISABLED)))
             return
         width = self.content_region.width or 50
-        height = max(4, min(8, (self.content_region.height or 12) - 4))
+        # The screen less its bars, the chart's title and axis, and the line below it.
+        height = max(4, min(14, self.screen.size.height - 14))
         self.update(Content("\n").join([self.title, timeline_chart(self.values, self.lo, self.hi, self.marked, width, height)]))
 
 
@@ -432,7 +433,11 @@ class ReplayScreen(Screen[None]):
     def _tracks(self) -> list[tuple[str, str]]:
         assert self.saved is not None
         deck = self.saved.deck
-        return [(name, deck.slot_label(slot)) for slot, name in enumerate(deck.slot_names)]
+        out = []
+        for slot, name in enumerate(deck.slot_names):
+            owner = deck.slot_owner(slot)
+            out.append((name, deck.track_label(slot) if owner is None else f"{deck.actor_short(owner)}: {deck.track_label(slot)}"))
+        return out
 
     def refresh_tracks(self) -> None:
         assert self.debrief is not None and self.saved is not None
@@ -448,7 +453,7 @@ class ReplayScreen(Screen[None]):
         name, label = tracks[self.track_index]
         slot = deck.slot_names.index(name)
         values = self.debrief.history(self.viewer, name)
-        title = Content.assemble((label, "bold"), (f"  by {deck.turn_name} (0 = start; ▲ after {deck.turn_name} {self.turn})", MUTED))
+        title = Content.assemble((deck.slot_label(slot), "bold"), (f"  by {deck.turn_name} (0 = start; ▲ after {deck.turn_name} {self.turn})", MUTED))
         self.query_one("#chart", ChartView).show(title, values, deck.lo[slot], deck.hi[slot], self.turn)
         before, after = values[self.turn - 1], values[self.turn]
         if before is None or after is None:
@@ -670,6 +675,8 @@ class ReplayScreen(Screen[None]):
         if turn != self.turn:
             self.turn = turn
             self.refresh_all()
+            for scroll in self.query("#turn-scroll"):
+                scroll.scroll_home(animate=False)
 
     def action_step(self, delta: int) -> None:
         self.go(self.turn + delta)
