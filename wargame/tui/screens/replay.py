@@ -265,6 +265,8 @@ class ReplayScreen(Screen[None]):
         self.whatif_result: WhatIf | None = None
         self._whatif_sets: list[tuple[str, ...]] = []
         self._busy: set[str] = set()
+        self._tabs: TabbedContent | None = None
+        self._head: tuple[Viewer, str] | None = None
         self.rollouts = ROLLOUTS
         """Continuations per turn for the turning-point analysis."""
 
@@ -313,6 +315,7 @@ class ReplayScreen(Screen[None]):
         self.debrief = Debrief(saved)
         self.turn = 1
         await self.query_one("#replay-body").mount_all(self._body(saved))
+        self._tabs = self.query_one(TabbedContent)
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
         self.query_one("#turn-scroll").focus()
         self.refresh_all()
@@ -398,19 +401,23 @@ class ReplayScreen(Screen[None]):
         if saved is None:
             return
         deck = saved.deck
-        title = self.query_one("#replay-title", TitleBar)
-        title.set_text(Content.assemble(("Debrief: ", "bold"), (saved.save.title or deck.title, "bold $accent")), f"{saved.turns_played} {deck.turn_name}s · {self.path.name}")
         hind = "" if self.viewer.actor is None else ("  ·  hindsight on (h)" if self.hindsight else "  ·  hindsight off (h)")
-        self.query_one("#perspective-line", Static).update(Content.assemble(("Seeing: ", MUTED), (perspective_label(saved, self.viewer), "bold"), (hind, MUTED), ("  ·  p to change", MUTED)))
+        head = (self.viewer, hind)
+        if head != self._head:  # unchanged bars are not redrawn (a jump stays cheap)
+            self._head = head
+            title = self.query_one("#replay-title", TitleBar)
+            title.set_text(Content.assemble(("Debrief: ", "bold"), (saved.save.title or deck.title, "bold $accent")), f"{saved.turns_played} {deck.turn_name}s · {self.path.name}")
+            self.query_one("#perspective-line", Static).update(
+                Content.assemble(("Seeing: ", MUTED), (perspective_label(saved, self.viewer), "bold"), (hind, MUTED), ("  ·  p to change", MUTED))
+            )
         marks = {m.turn for m in self.moments.get(self.viewer, [])}
         self.query_one(Timeline).show(self.turn, marks)
         self.refresh_pane()
 
     def refresh_pane(self) -> None:
-        tabs = self.query(TabbedContent)
-        if not tabs or self.saved is None:
+        if self._tabs is None or self.saved is None:
             return
-        active = tabs.first().active
+        active = self._tabs.active
         if active == "turn":
             self.refresh_turn()
         elif active == "tracks":
@@ -590,8 +597,7 @@ class ReplayScreen(Screen[None]):
         return actors[self.track_index % len(actors)] if self._active() == "whatif" else actors[0]
 
     def _active(self) -> str:
-        tabs = self.query(TabbedContent)
-        return tabs.first().active if tabs else ""
+        return self._tabs.active if self._tabs is not None else ""
 
     # -- workers -----------------------------------------------------------------------
     @work(thread=True, group="moments")
@@ -675,8 +681,8 @@ class ReplayScreen(Screen[None]):
         if turn != self.turn:
             self.turn = turn
             self.refresh_all()
-            for scroll in self.query("#turn-scroll"):
-                scroll.scroll_home(animate=False)
+            if self._active() == "turn":
+                self.query_one("#turn-scroll").scroll_home(animate=False)
 
     def action_step(self, delta: int) -> None:
         self.go(self.turn + delta)
@@ -724,9 +730,8 @@ class ReplayScreen(Screen[None]):
         self.refresh_all()
 
     def action_tab(self, tab: str) -> None:
-        tabs = self.query(TabbedContent)
-        if tabs:
-            tabs.first().active = tab
+        if self._tabs is not None:
+            self._tabs.active = tab
             self.refresh_pane()
 
     def action_track(self, delta: int) -> None:
