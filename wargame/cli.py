@@ -28,6 +28,11 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def interactive() -> bool:
+    """Whether a person is at a terminal (a UI may open), not a pipe or a script."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
 def user_errors(fn: F) -> F:
     """Turn a `WargameError` into its message on stderr and exit status 2."""
 
@@ -216,7 +221,7 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> Non
             return
         click.echo(f"{save}: MISMATCH at turn {result.first_bad_turn}: {result.detail}", err=True)
         sys.exit(1)
-    if not text and sys.stdout.isatty() and sys.stdin.isatty():
+    if not text and interactive():
         from wargame.tui.app import run_replay as open_viewer
 
         open_viewer(Path(save), Path(save_dir))
