@@ -16,6 +16,7 @@ from wargame.bots.doctrine import DoctrineBot, draw_orders
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
+from wargame.errors import DeckError
 
 DECKS = Path(__file__).resolve().parents[2] / "decks"
 
@@ -167,19 +168,25 @@ def test_same_seed_same_orders_for_a_whole_game(tutorial: CompiledDeck) -> None:
     assert any(play(11) != play(s) for s in range(12, 16))
 
 
-def test_weights_are_read_from_the_belief_not_the_real_state(tutorial: CompiledDeck) -> None:
-    # Red's doctrine reads no secret, but a weight may: one reading blue.intel sees only
-    # its start value from Red's seat, however high the real value is.
+def test_weights_are_read_from_the_belief_and_may_not_read_others_secrets(tutorial: CompiledDeck) -> None:
+    # A weight reading another seat's secret would only ever see its start value from
+    # the bot's own view: the loader refuses it (issue 8, item 2).
     source = tutorial.source + """
 [actors.red.doctrines.spy-hunter]
 weights = { patrol = "10 * (blue.intel >= 3)", "missile-test" = 1, "talks-offer" = 1 }
 """
-    deck = load_deck_text(source, "spy-hunter.toml")
+    with pytest.raises(DeckError, match=r'doctrines\."spy-hunter"\.weights\.patrol: reads blue\.intel'):
+        load_deck_text(source, "spy-hunter.toml")
+    # Its own secret track is in its view, so a weight on it reacts to the real value.
+    source = tutorial.source + """
+[actors.blue.doctrines.spymaster]
+weights = { spy-op = "10 * (blue.intel < 3)", sanctions = 1, "talks-offer-blue" = 1 }
+"""
+    deck = load_deck_text(source, "spymaster.toml")
     game = Game(deck, 3)
-    game.state.v[deck.scope.actor_tracks["blue"]["intel"]] = 5
-    bot = make_bot("doctrine:spy-hunter", deck, "red", 3)
+    bot = make_bot("doctrine:spymaster", deck, "blue", 3)
     assert isinstance(bot, DoctrineBot)
-    view = game.view("red")
-    assert bot.weights(view.belief, game.available_moves("red"))[0] == 0.0
-    decision = bot.decide(view, game.available_moves("red"), 1)
-    assert "patrol" not in decision.orders
+    spy = [m.id for m in game.available_moves("blue")].index("spy-op")
+    assert bot.weights(game.view("blue").belief, game.available_moves("blue"))[spy] == 10.0
+    game.state.v[deck.scope.actor_tracks["blue"]["intel"]] = 5
+    assert bot.weights(game.view("blue").belief, game.available_moves("blue"))[spy] == 0.0

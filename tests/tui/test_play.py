@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList
-from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle
+from textual.widgets import Static, Input, OptionList
+from tui_helpers import PIN, TUTORIAL, make_app, new_game, open_facilitator, screen_lines, screen_name, screen_text, settle
 
 from wargame.play.control import Session
 from wargame.saves.store import read_save, verify
@@ -114,6 +114,9 @@ async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) 
         text = screen_text(app)
         assert app.screen.seat == "blue"  # type: ignore[attr-defined]
         assert "Only you know" in text and "Blue's agents report on Red's" in text
+        # Its private results too: the hidden detection roll and its secret track's change.
+        private = str(app.screen.query_one("#secret-news", Static).render())
+        assert "Intelligence operation (detection)" in private and "Intel" in private
 
 
 async def facilitated_turn(tmp_path: Path, force: bool, inject: bool) -> Session:
@@ -127,6 +130,10 @@ async def facilitated_turn(tmp_path: Path, force: bool, inject: bool) -> Session
         await pilot.pause()
         await confirm_orders(pilot, [1])
         assert "Pass to the facilitator" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "PinScreen"
+        app.screen.query_one("#pin", Input).value = PIN
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(app) == "FacilitatorScreen"
@@ -178,8 +185,7 @@ async def test_facilitator_inject_written_on_the_spot_is_checked(tmp_path: Path)
     app = make_app(tmp_path / "saves")
     async with app.run_test(size=(100, 40)) as pilot:
         await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
-        await pilot.press("f")
-        await pilot.pause()
+        await open_facilitator(pilot)
         assert screen_name(app) == "FacilitatorScreen"
         app.screen.query_one("#inject-text", Input).value = "A [bold]rumour[/bold] spreads"
         effects = app.screen.query_one("#inject-effects", Input)
@@ -210,12 +216,22 @@ async def test_facilitator_inject_written_on_the_spot_is_checked(tmp_path: Path)
         assert app.session.turn == 1 and screen_name(app) == "FacilitatorScreen"
 
 
+class FakeClock:
+    """A monotonic clock the test moves by hand: no test reads the wall clock."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
 async def test_countdown_warns_the_seats(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "saves")
+    clock = FakeClock()
+    app = make_app(tmp_path / "saves", now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
-        await pilot.press("f")
-        await pilot.pause()
+        await open_facilitator(pilot)
         minutes = app.screen.query_one("#minutes", Input)
         minutes.value = "2"
         minutes.focus()
@@ -225,19 +241,140 @@ async def test_countdown_warns_the_seats(tmp_path: Path) -> None:
         assert session is not None and session.clock.countdown.active
         await pilot.press("escape", "enter")  # back to the curtain, then Red's orders
         await pilot.pause()
-        assert "2:00 left" in screen_text(app) or "1:59 left" in screen_text(app)
-        # Jump the clock to the last minute: the seat is warned once.
-        session.clock.countdown.deadline = time.monotonic() + 59
+        assert "2:00 left" in screen_text(app)
+        clock.t += 61  # the last minute: the seat is warned once
+        app.tick()
         app.tick()
         await pilot.pause()
+        assert "0:59 left" in screen_text(app)
         messages = [n.message for n in app._notifications]
         assert messages.count("One minute left to give orders.") == 1
-        session.clock.countdown.deadline = time.monotonic() - 1
+        clock.t += 60
         app.tick()
         app.tick()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert messages.count("Time is up: confirm your orders now.") == 1
+        # The facilitator is asked what to do with the seats still choosing.
+        assert screen_name(app) == "ExpiryScreen" and "Red" in screen_text(app)
+
+
+async def test_when_time_is_up_the_facilitator_lets_missing_seats_stand_pat(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path / "saves", now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        session = app.session
+        assert session is not None
+        session.clock.start(60)
+        app.action_start_clock()
+        clock.t += 61
+        app.tick()
+        await pilot.pause()
+        assert screen_name(app) == "ExpiryScreen"
+        await pilot.press("s")  # stand pat
+        await pilot.pause()
+        app.screen.query_one("#pin", Input).value = PIN
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ResolutionScreen"
+        assert session.game.records[0].orders["red"] == ()
+        assert "stood pat" in session.game.records[0].reasons["red"][0]
+
+
+async def test_when_time_is_up_the_facilitator_can_extend(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path / "saves", now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        session = app.session
+        assert session is not None
+        session.clock.start(60)
+        clock.t += 61
+        app.tick()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#pin", Input).value = PIN
+        await pilot.press("enter")
+        await pilot.pause()
+        assert session.clock.left() == 120 and session.turn == 1
+
+
+async def test_a_wrong_pin_is_refused_and_shown_to_the_facilitator(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        # A seat's curtain offers no facilitator key, and `f` does nothing there.
+        assert "Facilitator" not in screen_lines(app)[-1]
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen_name(app) == "CurtainScreen"
+        await open_facilitator(pilot, pin="1111")  # e.g. from the palette, with a guess
+        assert screen_name(app) == "CurtainScreen"
+        assert app.session is not None and app.session.lock.failures == [1]
+        saved = read_save(app.session.save_path)  # type: ignore[arg-type]
+        assert saved.pin_failures == [1] and PIN not in saved.model_dump_json()
+        await open_facilitator(pilot)
+        assert screen_name(app) == "FacilitatorScreen"
+        assert any("wrong facilitator PIN 1 time" in n.message for n in app._notifications)
+
+
+async def test_save_a_copy_never_overwrites_without_asking(tmp_path: Path) -> None:
+    saves = tmp_path / "saves"
+    app = make_app(saves)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        other = saves / "other-game.json"
+        other.write_text("precious")
+        app.action_save_copy()
+        await pilot.pause()
+        assert screen_name(app) == "SaveAsScreen"
+        suggested = app.screen.query_one("#save-path", Input).value
+        assert not Path(suggested).exists()  # the suggestion is always unused
+        assert "Save" in screen_text(app) and "Cancel" in screen_text(app)
+        app.screen.query_one("#save-path", Input).value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen" and "other-game.json" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert other.read_text() == "precious"
+        app.action_save_copy()
+        await pilot.pause()
+        app.screen.query_one("#save-path", Input).value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert read_save(other).deck_id == "tutorial"
+
+
+async def test_a_failed_autosave_is_reported_and_never_desyncs_the_game(tmp_path: Path) -> None:
+    saves = tmp_path / "saves"
+    app = make_app(saves)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        session = app.session
+        assert session is not None and session.save_path is not None
+        good = session.save_path
+        session.save_path = tmp_path / "no-such-dir" / "file" / "x.json"
+        (tmp_path / "no-such-dir").write_text("a file where a folder should be")
+        await pilot.press("space", "c", "enter")
+        await settle(pilot)
+        # The turn resolved and its results show; the failure is said plainly.
+        assert screen_name(app) == "ResolutionScreen" and session.turn == 2
+        assert session.save_error and "not saved" in screen_text(app)
+        assert any(n.title == "Autosave failed" for n in app._notifications)
+        session.save_path = good
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert session.save_error is None and len(read_save(good).history) == 1
+        await pilot.press("enter")  # the next orders go into turn 2
+        await settle(pilot)
+        await pilot.press("space", "c", "enter")
+        await settle(pilot)
+        assert len(session.game.records) == 2
 
 
 async def test_autosave_mid_game_resumes_to_the_same_state(tmp_path: Path) -> None:
@@ -451,7 +588,6 @@ async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path
     import threading
 
     import wargame.play.control
-
     from wargame.bots.base import Decision, RandomBot
 
     release = threading.Event()
@@ -516,8 +652,9 @@ async def test_ctrl_f_seats_a_facilitator_from_anywhere_on_the_new_game_screen(t
         await pilot.pause()
         app.screen.query_one("#seed", Input).focus()  # even while typing the seed
         await pilot.press("ctrl+f")
+        app.screen.query_one("#facilitator-pin", Input).value = PIN
         await pilot.press("ctrl+s")
         await settle(pilot)
-        # A facilitated game starts at the curtain, which offers the facilitator's controls.
+        # A facilitated game starts at the curtain (a seat's: it offers no facilitator key).
         assert screen_name(app) == "CurtainScreen"
-        assert app.session is not None and app.session.facilitator
+        assert app.session is not None and app.session.facilitator and app.session.lock.locked

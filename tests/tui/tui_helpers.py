@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Select
+from textual.widgets import Checkbox, Input, Select
 
 from wargame.tui.app import WargameApp
 
@@ -18,8 +19,26 @@ TUTORIAL = DECKS / "tutorial.toml"
 _TEXT = re.compile(r'<text[^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>([^<]*)</text>')
 
 
-def make_app(save_dir: Path, deck: Path = TUTORIAL, seed: int = 42, decks_dirs: list[Path] | None = None) -> WargameApp:
-    return WargameApp(deck, save_dir, seed=seed, decks_dirs=decks_dirs if decks_dirs is not None else [deck.parent])
+PIN = "2468"
+"""The facilitator's PIN in tests."""
+
+
+async def open_facilitator(pilot: Pilot[None], pin: str = PIN) -> None:
+    """Press `f` on the curtain (or ask the palette) and give the PIN."""
+    await pilot.app.run_action("facilitator")
+    await pilot.pause()
+    pilot.app.screen.query_one("#pin", Input).value = pin
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def make_app(
+    save_dir: Path, deck: Path = TUTORIAL, seed: int = 42, decks_dirs: list[Path] | None = None, now: Callable[[], float] | None = None
+) -> WargameApp:
+    dirs = decks_dirs if decks_dirs is not None else [deck.parent]
+    if now is None:
+        return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs)
+    return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, now=now)
 
 
 CELL_WIDTH = 12.2
@@ -60,6 +79,8 @@ async def new_game(pilot: Pilot[None], seats: dict[str, str], facilitator: bool 
     for actor, spec in seats.items():
         app.screen.query_one(f"#seat-{actor}", Select).value = spec
     app.screen.query_one("#facilitator", Checkbox).value = facilitator
+    if facilitator:
+        app.screen.query_one("#facilitator-pin", Input).value = PIN
     await pilot.pause()
     await pilot.press("ctrl+s")
     await settle(pilot)

@@ -1,4 +1,5 @@
-"""Decks: the TOML schema, the loader with file-and-line errors, and the expression compiler."""
+"""Decks: the TOML schema, the loader with file-and-line errors, the expression compiler,
+secrecy checks (`secrecy`) and plain-word descriptions (`describe`)."""
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_bytes, load_deck_text

@@ -9,12 +9,54 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
-from wargame.deck.expr import Effect, Fn, Scope, compile_effect, compile_expr
+from wargame.deck.expr import (
+    NO_READS,
+    Effect,
+    EffectCode,
+    EffectNode,
+    Expression,
+    Fn,
+    Node,
+    Reads,
+    Scope,
+    compile_effect,
+    compile_effect_code,
+    compile_expression,
+)
 from wargame.deck.schema import CATEGORY_ORDER, RESERVED_NAMES, Deck, Visibility
 from wargame.errors import ExpressionError
 
 PathT = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """One thing an expression reads that a seat cannot see, with words to say so."""
+
+    kind: Literal["track", "move"]
+    owner: str
+    """The actor whose secret it is."""
+    phrase: str
+    """What is hidden, in words: "South Korea's covert work", "whether China played a
+    secret move" (never the secret move's name)."""
+    slot: int | None = None
+    """For a secret track: its slot."""
+    move: str | None = None
+    """For a secret move's plays: its id (for the program; never show it to the seat)."""
+
+
+def possessive(name: str) -> str:
+    """`China's`, `United States'`."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def lower_label(label: str) -> str:
+    """A label inside a sentence: `Covert work` -> `covert work`, but `UN unity` stays."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 @dataclass(slots=True)
@@ -52,6 +94,17 @@ class CMove:
     once: bool
     cooldown: int
     order_key: tuple[int, int]
+    requires_node: Node | None = None
+    """`requires` in intermediate form (for plain-word descriptions)."""
+    requires_reads: Reads = NO_READS
+    chance_node: Node | None = None
+    chance_reads: Reads = NO_READS
+    detection_reads: Reads = NO_READS
+    """What the detection chance reads: nothing while it is a constant."""
+    effect_nodes: dict[str, list[EffectNode]] = field(default_factory=dict)
+    """Outcome ("success", "failure", "always") to its effects in intermediate form."""
+    effect_reads: Reads = NO_READS
+    """What the amounts of all its effects read."""
 
 
 @dataclass(slots=True)
@@ -69,6 +122,12 @@ class CEvent:
     effect_text: list[str]
     news: str
     failure_news: str
+    when_node: Node | None = None
+    when_reads: Reads = NO_READS
+    chance_node: Node | None = None
+    chance_reads: Reads = NO_READS
+    effect_nodes: list[EffectNode] = field(default_factory=list)
+    effect_reads: Reads = NO_READS
 
 
 @dataclass(slots=True)
@@ -78,6 +137,8 @@ class CEnding:
     when: Fn | None
     turn_limit: bool
     text: str
+    when_node: Node | None = None
+    when_reads: Reads = NO_READS
 
 
 @dataclass(slots=True)
@@ -85,6 +146,8 @@ class CObjective:
     text: str
     when: Fn
     points: float
+    when_node: Node | None = None
+    when_reads: Reads = NO_READS
 
 
 @dataclass(slots=True)
@@ -96,6 +159,8 @@ class CDoctrine:
     weight_source: list[str]
     temperature: float
     orders: int | None
+    weight_reads: list[Reads] = field(default_factory=list)
+    """What each weight reads, in the same order as `weights` (no reads for a number)."""
 
 
 @dataclass(slots=True)
@@ -226,6 +291,13 @@ class CompiledDeck:
             return f"{self.model.actors[actor].name}: {self.model.actor_tracks[track].label}"
         return self.model.tracks[name].label
 
+    def hidden_from(self, actor: str | None, reads: Reads) -> list[Hidden]:
+        """What in `reads` the seat `actor` cannot see: other actors' secret tracks, and the
+        plays of secret moves neither its own nor shared with it. `actor=None` is the
+        public (a projector in the room), who sees what every seat sees. The facilitator
+        sees everything, so there is nothing to ask for it."""
+        return hidden_reads(self.model, self.scope, self.slot_names, self.secret_slots, actor, reads)
+
     def compile_inject(self, effects: list[str]) -> list[Effect]:
         """Compile a facilitator's on-the-spot effects; raises `ExpressionError`."""
         return [compile_effect(text, self.scope) for text in effects]
@@ -238,6 +310,29 @@ def _news_line(actor: str, move: str, headline: str, always: str, success: bool)
     if always:
         return f"{actor}: {move}. {always}"
     return f"{actor}: {move}" + ("" if success else " (fails)")
+
+
+def hidden_reads(
+    deck: Deck, scope: Scope, slot_names: list[str], secret_slots: dict[int, str], actor: str | None, reads: Reads
+) -> list[Hidden]:
+    """The rule behind `CompiledDeck.hidden_from`, usable before the deck is built."""
+    out: list[Hidden] = []
+    for slot in sorted(reads.slots):
+        owner = secret_slots.get(slot)
+        if owner is not None and owner != actor:
+            track = slot_names[slot].split(".", 1)[1]
+            phrase = f"{possessive(_who(deck, owner))} {lower_label(deck.actor_tracks[track].label)}"
+            out.append(Hidden("track", owner, phrase, slot=slot))
+    for index in sorted(scope.moves[m] for m in reads.moves if m in scope.moves):
+        move = deck.moves[index]
+        if move.visibility != Visibility.SECRET:
+            continue
+        audience = {move.actor, *move.shared_with}
+        # The public sees what every seat sees: a secret move shared with all of them.
+        known = actor in audience if actor is not None else audience >= set(deck.actors)
+        if not known:
+            out.append(Hidden("move", move.actor, f"whether {_who(deck, move.actor)} played a secret move", move=move.id))
+    return out
 
 
 def _who(deck: Deck, actor: str) -> str:
@@ -259,21 +354,44 @@ class _Collector:
     def add(self, path: PathT, message: str) -> None:
         self.problems.append((path, message))
 
-    def expr(self, text: str, scope: Scope, kind: str, path: PathT, reads: set[tuple[str, int]] | None = None) -> Fn | None:
+    def expr(self, text: str, scope: Scope, kind: Literal["num", "bool"], path: PathT) -> Expression | None:
         try:
-            return compile_expr(text, scope, kind, reads)  # type: ignore[arg-type]
+            return compile_expression(text, scope, kind)
         except ExpressionError as exc:
             self.add(path, str(exc))
             return None
 
-    def effects(self, texts: list[str], scope: Scope, path: PathT) -> list[Effect]:
-        out: list[Effect] = []
+    def effects(self, texts: list[str], scope: Scope, path: PathT) -> list[EffectCode]:
+        out: list[EffectCode] = []
         for i, text in enumerate(texts):
             try:
-                out.append(compile_effect(text, scope))
+                out.append(compile_effect_code(text, scope))
             except ExpressionError as exc:
                 self.add((*path, i), str(exc))
         return out
+
+    def secrecy(
+        self, hidden: list[Hidden], path: PathT, deck: Deck, slot_names: list[str], actor: str, what: str, why: str
+    ) -> None:
+        """One problem per secret an expression `what` reads that `actor` cannot see."""
+        who = _who(deck, actor)
+        for h in hidden:
+            if h.slot is not None:
+                self.add(path, f"reads {slot_names[h.slot]}, a secret track {who} cannot see; {what} may only use what its actor knows{why}")
+            else:
+                self.add(path, f"reads the plays of '{h.move}', a secret move {who} does not learn of; {what} may only use what its actor knows{why}")
+
+
+def _fns(codes: list[EffectCode]) -> list[Effect]:
+    return [code.fn for code in codes]
+
+
+def _nodes(codes: list[EffectCode]) -> list[EffectNode]:
+    return [code.node for code in codes]
+
+
+def _reads(codes: list[EffectCode]) -> Reads:
+    return Reads.union([code.reads for code in codes])
 
 
 def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[CompiledDeck | None, list[tuple[PathT, str]]]:
@@ -351,23 +469,23 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     moves: list[CMove] = []
     for i, move in enumerate(deck.moves):
         p: PathT = ("moves", i)
-        reads: set[tuple[str, int]] = set()
-        requires = c.expr(move.requires, scope, "bool", (*p, "requires"), reads) if move.requires else None
-        # A precondition decides which moves a seat is offered, so it may only look at what
-        # that seat can see; otherwise the order list would leak another seat's secrets.
-        for what, index in sorted(reads):
-            if what == "slot" and index in secret_slots and secret_slots[index] != move.actor:
-                c.add((*p, "requires"), f"reads {slot_names[index]}, a secret track {_who(deck, move.actor)} cannot see; a precondition may only use what its actor knows")
-            elif what == "move":
-                other = deck.moves[index]
-                if other.visibility == Visibility.SECRET and other.actor != move.actor and move.actor not in other.shared_with:
-                    c.add((*p, "requires"), f"reads the plays of '{other.id}', a secret move {_who(deck, move.actor)} does not learn of; a precondition may only use what its actor knows")
+        requires = c.expr(move.requires, scope, "bool", (*p, "requires")) if move.requires else None
+        # A precondition decides which moves a seat is offered, and a fizzle is news to the
+        # move's audience, so it may only look at what its actor can see (every function
+        # that reads plays counts, `ordered` included); otherwise the order list or the
+        # fizzle news would leak another seat's secrets.
+        if requires is not None:
+            hidden = hidden_reads(deck, scope, slot_names, secret_slots, move.actor, requires.reads)
+            c.secrecy(hidden, (*p, "requires"), deck, slot_names, move.actor, "a precondition", "")
         chance_const: float | None = None
-        chance_fn: Fn | None = None
+        chance: Expression | None = None
         if isinstance(move.chance, str):
-            chance_fn = c.expr(move.chance, scope, "num", (*p, "chance"))
+            chance = c.expr(move.chance, scope, "num", (*p, "chance"))
         else:
             chance_const = float(move.chance)
+        success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
+        failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
+        always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
         if move.visibility != Visibility.SECRET and move.detection:
             c.add((*p, "detection"), "only secret moves can have a detection chance")
         if move.visibility != Visibility.SECRET and move.shared_with:
@@ -389,14 +507,14 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 secret=move.visibility == Visibility.SECRET,
                 audience=frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None,
                 detection=move.detection,
-                requires=requires,
+                requires=requires.fn if requires else None,
                 requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
                 chance_const=chance_const,
-                chance=chance_fn,
+                chance=chance.fn if chance else None,
                 chance_source=move.chance if isinstance(move.chance, str) else None,
-                success=c.effects(move.success.effects, scope, (*p, "success", "effects")),
-                failure=c.effects(move.failure.effects, scope, (*p, "failure", "effects")),
-                always=c.effects(move.always.effects, scope, (*p, "always", "effects")),
+                success=_fns(success),
+                failure=_fns(failure),
+                always=_fns(always),
                 success_news=move.success.news,
                 failure_news=move.failure.news,
                 always_news=move.always.news,
@@ -410,6 +528,12 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 once=move.once,
                 cooldown=move.cooldown,
                 order_key=(CATEGORY_ORDER[move.category], actor_index),
+                requires_node=requires.node if requires else None,
+                requires_reads=requires.reads if requires else NO_READS,
+                chance_node=chance.node if chance else None,
+                chance_reads=chance.reads if chance else NO_READS,
+                effect_nodes={"success": _nodes(success), "failure": _nodes(failure), "always": _nodes(always)},
+                effect_reads=_reads(success) | _reads(failure) | _reads(always),
             )
         )
     moves_by_actor: dict[str, list[CMove]] = {a: [] for a in actors}
@@ -421,6 +545,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     for i, event in enumerate(deck.events):
         p = ("events", i)
         when = c.expr(event.when, scope, "bool", (*p, "when")) if event.when else None
+        event_chance = c.expr(event.chance, scope, "num", (*p, "chance")) if isinstance(event.chance, str) else None
+        effects = c.effects(event.effects, scope, (*p, "effects"))
         if event.at is not None and event.at > deck.deck.turns:
             c.add((*p, "at"), f"turn {event.at} is after the last turn ({deck.deck.turns})")
         events.append(
@@ -429,15 +555,21 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 id=event.id,
                 name=event.name or event.id,
                 at=event.at,
-                when=when,
+                when=when.fn if when else None,
                 chance_const=None if isinstance(event.chance, str) else float(event.chance),
-                chance=c.expr(event.chance, scope, "num", (*p, "chance")) if isinstance(event.chance, str) else None,
+                chance=event_chance.fn if event_chance else None,
                 once=event.once,
                 inject=event.inject,
-                effects=c.effects(event.effects, scope, (*p, "effects")),
+                effects=_fns(effects),
                 effect_text=list(event.effects),
                 news=event.news,
                 failure_news=event.failure_news,
+                when_node=when.node if when else None,
+                when_reads=when.reads if when else NO_READS,
+                chance_node=event_chance.node if event_chance else None,
+                chance_reads=event_chance.reads if event_chance else NO_READS,
+                effect_nodes=_nodes(effects),
+                effect_reads=_reads(effects),
             )
         )
 
@@ -449,12 +581,15 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         if ending.id in seen_endings:
             c.add((*p, "id"), f"duplicate ending id '{ending.id}'")
         seen_endings.add(ending.id)
+        ending_when = c.expr(ending.when, scope, "bool", (*p, "when")) if ending.when else None
         compiled = CEnding(
             id=ending.id,
             title=ending.title,
-            when=c.expr(ending.when, scope, "bool", (*p, "when")) if ending.when else None,
+            when=ending_when.fn if ending_when else None,
             turn_limit=ending.turn_limit,
             text=ending.text,
+            when_node=ending_when.node if ending_when else None,
+            when_reads=ending_when.reads if ending_when else NO_READS,
         )
         if ending.turn_limit:
             if limit is not None:
@@ -470,9 +605,9 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     for actor_id, actor in deck.actors.items():
         objectives[actor_id] = []
         for j, obj in enumerate(actor.objectives):
-            fn = c.expr(obj.when, scope, "bool", ("actors", actor_id, "objectives", j, "when"))
-            if fn is not None:
-                objectives[actor_id].append(CObjective(obj.text, fn, float(obj.points)))
+            objective = c.expr(obj.when, scope, "bool", ("actors", actor_id, "objectives", j, "when"))
+            if objective is not None:
+                objectives[actor_id].append(CObjective(obj.text, objective.fn, float(obj.points), objective.node, objective.reads))
         doctrines[actor_id] = {}
         own = [mv for mv in deck.moves if mv.actor == actor_id]
         for name, doc in actor.doctrines.items():
@@ -483,19 +618,32 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                     c.add((*p, "weights", move_id), f"'{move_id}' is not one of {actor_id}'s moves")
             weights: list[Fn] = []
             sources: list[str] = []
+            weight_reads: list[Reads] = []
+            # The default weight applies to every move not listed: compiled and checked once.
+            done: dict[PathT, Expression | None] = {}
             for mv in own:
                 raw = doc.weights.get(mv.id, doc.default_weight)
                 if isinstance(raw, str):
                     where = (*p, "weights", mv.id) if mv.id in doc.weights else (*p, "default_weight")
-                    fn = c.expr(raw, scope, "num", where)
-                    weights.append(fn or _zero)
+                    if where in done:
+                        weight = done[where]
+                    else:
+                        weight = done[where] = c.expr(raw, scope, "num", where)
+                        if weight is not None:
+                            # A computer seat decides from its own view, where others'
+                            # secrets sit at their start values: such a weight never reacts.
+                            hidden = hidden_reads(deck, scope, slot_names, secret_slots, actor_id, weight.reads)
+                            c.secrecy(hidden, where, deck, slot_names, actor_id, "a doctrine weight", " (a computer seat decides from its own view, so this weight would never react)")
+                    weights.append(weight.fn if weight else _zero)
+                    weight_reads.append(weight.reads if weight else NO_READS)
                     sources.append(raw)
                 else:
                     if raw < 0:
                         c.add((*p, "weights", mv.id), "weights cannot be negative")
                     weights.append(_constant(float(raw)))
+                    weight_reads.append(NO_READS)
                     sources.append(str(raw))
-            doctrines[actor_id][name] = CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders)
+            doctrines[actor_id][name] = CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads)
 
     questions: list[CQuestion] = []
     for i, question in enumerate(deck.debrief.questions):
@@ -503,7 +651,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         if question.turn is not None and question.turn > deck.deck.turns:
             c.add((*p, "turn"), f"turn {question.turn} is after the last turn ({deck.deck.turns})")
         when = c.expr(question.when, scope, "bool", (*p, "when")) if question.when else None
-        questions.append(CQuestion(question.text, question.turn, when))
+        questions.append(CQuestion(question.text, question.turn, when.fn if when is not None else None))
 
     if c.problems:
         return None, c.problems

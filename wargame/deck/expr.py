@@ -21,6 +21,11 @@ crisis and 2 otherwise.
 
 Effects are ``target = expr``, ``target += expr``, ``target -= expr`` (targets: a track,
 an actor's track or a flag) and ``reveal(id)``, which reveals a secret move's plays.
+
+Besides the closure, `compile_expression` and `compile_effect_code` keep a small
+intermediate form (`Node`, `EffectNode`) and what the expression reads (`Reads`): the
+secrecy rules check what a seat may know from them, and `wargame.deck.describe` turns
+them into plain words without parsing again.
 """
 
 from __future__ import annotations
@@ -61,6 +66,198 @@ class Scope:
     """Move id to its index."""
     events: dict[str, int] = field(default_factory=dict)
     """Event id to its index."""
+
+
+# -- the intermediate form kept for secrecy checks and plain-word descriptions ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """Everything an expression looks at, to decide who may see its result."""
+
+    slots: frozenset[int] = frozenset()
+    """Track slots (global and actor tracks) in `State.v`."""
+    flags: frozenset[int] = frozenset()
+    """Flag slots in `State.f`."""
+    moves: frozenset[str] = frozenset()
+    """Moves whose plays or orders it reads: `played`, `count`, `succeeded`, `since`, `ordered`."""
+    revealed: frozenset[str] = frozenset()
+    """Moves whose public reveal it reads (`revealed`): every seat learns of a reveal, so
+    reading it needs no secret; kept apart from `moves` for that reason."""
+    events: frozenset[str] = frozenset()
+    """Events it asks about with `fired` (firing is public news)."""
+    turn: bool = False
+    """Whether it reads `turn` (the turn being resolved)."""
+
+    def __or__(self, other: Reads) -> Reads:
+        if not other:
+            return self
+        if not self:
+            return other
+        return Reads(
+            self.slots | other.slots,
+            self.flags | other.flags,
+            self.moves | other.moves,
+            self.revealed | other.revealed,
+            self.events | other.events,
+            self.turn or other.turn,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.slots or self.flags or self.moves or self.revealed or self.events or self.turn)
+
+    @staticmethod
+    def union(parts: list[Reads]) -> Reads:
+        out = NO_READS
+        for part in parts:
+            out = out | part
+        return out
+
+
+NO_READS = Reads()
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    slot: int
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    slot: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """`turn` (the turn being resolved) or `turns` (the game's length)."""
+
+    which: Literal["turn", "turns"]
+
+
+MoveFunc = Literal["played", "count", "succeeded", "since", "ordered", "revealed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Plays:
+    """A function of a move's history: `played('icbm-test')` and its kin."""
+
+    fn: MoveFunc
+    move: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    event: str
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Logic:
+    op: Literal["and", "or"]
+    operands: tuple[Node, ...]
+
+
+CmpOp = Literal["<", "<=", ">", ">=", "==", "!="]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """`a < b` or a chain `a < b <= c`: `ops[i]` sits between `operands[i]` and `operands[i + 1]`."""
+
+    ops: tuple[CmpOp, ...]
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    op: Literal["+", "-", "*", "/"]
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Func:
+    fn: Literal["min", "max", "abs", "round"]
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IfElse:
+    test: Node
+    body: Node
+    orelse: Node
+
+
+Node = Num | Truth | Track | Flag | Clock | Plays | Fired | Not | Logic | Compare | Arith | Neg | Func | IfElse
+"""An expression in intermediate form (names resolved to slots and ids)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetTrack:
+    slot: int
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTrack:
+    """`track += value` (sign 1) or `track -= value` (sign -1)."""
+
+    slot: int
+    sign: Literal[1, -1]
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class SetFlag:
+    slot: int
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    move: str
+
+
+EffectNode = SetTrack | ChangeTrack | SetFlag | Reveal
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A compiled expression with its source, intermediate form and reads."""
+
+    text: str
+    fn: Fn
+    node: Node
+    reads: Reads
+
+
+@dataclass(frozen=True, slots=True)
+class EffectCode:
+    """A compiled effect with its source, intermediate form and what its value reads."""
+
+    text: str
+    fn: Effect
+    node: EffectNode
+    reads: Reads
 
 
 _CMP = {
@@ -117,9 +314,6 @@ class _Compiler:
     def __init__(self, scope: Scope, text: str) -> None:
         self.scope = scope
         self.text = text
-        self.reads: set[tuple[str, int]] = set()
-        """What the expression looks at: ("slot", track slot) and ("move", move index)
-        for the play-history functions; used to check what a seat may know."""
 
     def fail(self, message: str) -> ExpressionError:
         return ExpressionError(f"{message} in {self.text!r}")
@@ -209,7 +403,6 @@ class _Compiler:
             return "num", (lambda s: s.turns), None
         slot = self.scope.tracks.get(name)
         if slot is not None:
-            self.reads.add(("slot", slot))
             return "num", (lambda s, i=slot: s.v[i]), None
         if name in self.scope.actor_tracks:
             raise self.fail(f"'{name}' is an actor; name one of its tracks, e.g. {name}.<track>")
@@ -232,7 +425,6 @@ class _Compiler:
         slot = tracks.get(node.attr)
         if slot is None:
             raise self.fail(f"actor '{base.id}' has no track '{node.attr}'")
-        self.reads.add(("slot", slot))
         return "num", (lambda s, i=slot: s.v[i]), None
 
     def compare(self, node: ast.Compare) -> tuple[Kind, Fn, Any]:
@@ -274,8 +466,6 @@ class _Compiler:
             idx = self.scope.moves.get(ident)
             if idx is None:
                 raise self.fail(f"unknown move '{ident}'")
-            if name in {"played", "count", "succeeded", "since"}:
-                self.reads.add(("move", idx))
             if name == "played":
                 return "bool", (lambda s, i=idx: s.counts[i] > 0), None
             if name == "count":
@@ -450,34 +640,205 @@ def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
     return tree
 
 
-def compile_expr(text: str, scope: Scope, kind: Kind, reads: set[tuple[str, int]] | None = None) -> Fn:
-    """Compile a condition (kind 'bool') or a number (kind 'num') to a closure.
-
-    Raises `ExpressionError` for anything outside the grammar. When `reads` is given, it
-    receives what the expression looks at (see `_Compiler.reads`).
-    """
+def _compile(text: str, scope: Scope, kind: Kind) -> tuple[ast.Expression, Fn]:
     tree = _parse(text, "eval")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(scope, text)
-    if reads is not None:
-        compiler.reads = reads
     try:
         got, fn, _ = compiler.expr(tree.body)
     except RecursionError:
         raise ExpressionError(f"expression nested too deeply: {text[:60]!r}") from None
     if kind == "bool" and got != "bool":
         raise compiler.fail("expected a condition (true or false) but found a number")
-    return fn
+    return tree, fn
 
 
-def compile_effect(text: str, scope: Scope) -> Effect:
-    """Compile one effect statement to a closure that changes the state in place."""
+def compile_expr(text: str, scope: Scope, kind: Kind) -> Fn:
+    """Compile a condition (kind 'bool') or a number (kind 'num') to a closure.
+
+    Raises `ExpressionError` for anything outside the grammar.
+    """
+    return _compile(text, scope, kind)[1]
+
+
+def compile_expression(text: str, scope: Scope, kind: Kind) -> Expression:
+    """Like `compile_expr`, keeping the intermediate form and what the expression reads."""
+    tree, fn = _compile(text, scope, kind)
+    lower = _Lower(scope)
+    try:
+        node = lower.expr(tree.body)
+    except RecursionError:  # pragma: no cover - the compiler above recursed as deep
+        raise ExpressionError(f"expression nested too deeply: {text[:60]!r}") from None
+    return Expression(text, fn, node, lower.reads())
+
+
+def _compile_effect(text: str, scope: Scope) -> tuple[ast.stmt, Effect]:
     tree = _parse(text, "exec")
     assert isinstance(tree, ast.Module)
     compiler = _Compiler(scope, text)
     if len(tree.body) != 1:
         raise compiler.fail("write one effect per string")
     try:
-        return compiler.effect(tree.body[0])
+        return tree.body[0], compiler.effect(tree.body[0])
     except RecursionError:
         raise ExpressionError(f"expression nested too deeply: {text[:60]!r}") from None
+
+
+def compile_effect(text: str, scope: Scope) -> Effect:
+    """Compile one effect statement to a closure that changes the state in place."""
+    return _compile_effect(text, scope)[1]
+
+
+def compile_effect_code(text: str, scope: Scope) -> EffectCode:
+    """Like `compile_effect`, keeping the intermediate form and what its value reads."""
+    stmt, fn = _compile_effect(text, scope)
+    lower = _Lower(scope)
+    try:
+        node = lower.effect(stmt)
+    except RecursionError:  # pragma: no cover - the compiler above recursed as deep
+        raise ExpressionError(f"expression nested too deeply: {text[:60]!r}") from None
+    return EffectCode(text, fn, node, lower.reads())
+
+
+_CMP_OPS: dict[type, CmpOp] = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+_ARITH_OPS: dict[type, Literal["+", "-", "*", "/"]] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+class _Lower:
+    """Turns an AST the compiler has accepted into the intermediate form, noting what it reads.
+
+    It runs only after `_Compiler` succeeded, so it can trust the tree's shape and names.
+    """
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.slots: set[int] = set()
+        self.flags: set[int] = set()
+        self.moves: set[str] = set()
+        self.revealed: set[str] = set()
+        self.events: set[str] = set()
+        self.turn = False
+
+    def reads(self) -> Reads:
+        if not (self.slots or self.flags or self.moves or self.revealed or self.events or self.turn):
+            return NO_READS
+        return Reads(
+            frozenset(self.slots), frozenset(self.flags), frozenset(self.moves),
+            frozenset(self.revealed), frozenset(self.events), self.turn,
+        )
+
+    def expr(self, node: ast.AST) -> Node:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool):
+                return Truth(node.value)
+            assert isinstance(node.value, int | float)
+            return Num(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in {"true", "True", "false", "False"}:
+                return Truth(node.id in {"true", "True"})
+            if node.id == "turn":
+                self.turn = True
+                return Clock("turn")
+            if node.id == "turns":
+                return Clock("turns")
+            slot = self.scope.tracks[node.id]
+            self.slots.add(slot)
+            return Track(slot)
+        if isinstance(node, ast.Attribute):
+            assert isinstance(node.value, ast.Name)
+            if node.value.id == "flags":
+                slot = self.scope.flags[node.attr]
+                self.flags.add(slot)
+                return Flag(slot)
+            slot = self.scope.actor_tracks[node.value.id][node.attr]
+            self.slots.add(slot)
+            return Track(slot)
+        if isinstance(node, ast.BoolOp):
+            return Logic("and" if isinstance(node.op, ast.And) else "or", tuple(self.expr(v) for v in node.values))
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand)
+            if isinstance(node.op, ast.Not):
+                return Not(operand)
+            if isinstance(node.op, ast.USub):
+                return Num(-operand.value) if isinstance(operand, Num) else Neg(operand)
+            return operand  # unary +
+        if isinstance(node, ast.BinOp):
+            return Arith(_ARITH_OPS[type(node.op)], self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.Compare):
+            operands = (self.expr(node.left), *(self.expr(c) for c in node.comparators))
+            return Compare(tuple(_CMP_OPS[type(op)] for op in node.ops), operands)
+        if isinstance(node, ast.IfExp):
+            return IfElse(self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
+        if isinstance(node, ast.Call):
+            assert isinstance(node.func, ast.Name)
+            name = node.func.id
+            if name in _MOVE_FUNCS or name in _EVENT_FUNCS:
+                arg = node.args[0]
+                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                if name == "fired":
+                    self.events.add(arg.value)
+                    return Fired(arg.value)
+                (self.revealed if name == "revealed" else self.moves).add(arg.value)
+                return Plays(name, arg.value)  # type: ignore[arg-type]
+            return Func(name, tuple(self.expr(a) for a in node.args))  # type: ignore[arg-type]
+        raise AssertionError(f"the compiler accepted a {type(node).__name__}")  # pragma: no cover
+
+    def target(self, node: ast.AST) -> tuple[Literal["track", "flag"], int]:
+        if isinstance(node, ast.Name):
+            return "track", self.scope.tracks[node.id]
+        assert isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        if node.value.id == "flags":
+            return "flag", self.scope.flags[node.attr]
+        return "track", self.scope.actor_tracks[node.value.id][node.attr]
+
+    def effect(self, stmt: ast.stmt) -> EffectNode:
+        if isinstance(stmt, ast.Expr):
+            assert isinstance(stmt.value, ast.Call)
+            arg = stmt.value.args[0]
+            assert isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            return Reveal(arg.value)
+        if isinstance(stmt, ast.Assign):
+            kind, slot = self.target(stmt.targets[0])
+            value = self.expr(stmt.value)
+            return SetFlag(slot, value) if kind == "flag" else SetTrack(slot, value)
+        assert isinstance(stmt, ast.AugAssign)
+        _kind, slot = self.target(stmt.target)
+        return ChangeTrack(slot, 1 if isinstance(stmt.op, ast.Add) else -1, self.expr(stmt.value))
+
+
+def reads_of(node: Node | EffectNode) -> Reads:
+    """What an expression or effect in intermediate form reads (an effect: its value)."""
+    slots: set[int] = set()
+    flags: set[int] = set()
+    moves: set[str] = set()
+    revealed: set[str] = set()
+    events: set[str] = set()
+    turn = False
+    stack: list[Node | EffectNode] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Track):
+            slots.add(n.slot)
+        elif isinstance(n, Flag):
+            flags.add(n.slot)
+        elif isinstance(n, Clock):
+            turn = turn or n.which == "turn"
+        elif isinstance(n, Plays):
+            (revealed if n.fn == "revealed" else moves).add(n.move)
+        elif isinstance(n, Fired):
+            events.add(n.event)
+        elif isinstance(n, Not | Neg):
+            stack.append(n.operand)
+        elif isinstance(n, Logic | Compare):
+            stack.extend(n.operands)
+        elif isinstance(n, Func):
+            stack.extend(n.args)
+        elif isinstance(n, Arith):
+            stack += [n.left, n.right]
+        elif isinstance(n, IfElse):
+            stack += [n.test, n.body, n.orelse]
+        elif isinstance(n, SetTrack | ChangeTrack | SetFlag):
+            stack.append(n.value)
+    if not (slots or flags or moves or revealed or events or turn):
+        return NO_READS
+    return Reads(frozenset(slots), frozenset(flags), frozenset(moves), frozenset(revealed), frozenset(events), turn)

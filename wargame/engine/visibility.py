@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
-    from wargame.deck.compile import CompiledDeck
+    from wargame.deck.compile import CompiledDeck, Hidden
+    from wargame.deck.expr import Reads
     from wargame.engine.state import NewsItem, Play, Roll
 
 FACILITATOR = "facilitator"
@@ -137,6 +138,27 @@ def sees_roll(viewer: Viewer, roll: Roll, play_known: bool) -> bool:
     return True
 
 
+def hidden_inputs(viewer: Viewer, deck: CompiledDeck, reads: Reads) -> list[Hidden]:
+    """What a number computed from deck expressions (a chance, a weight) reads that `viewer`
+    may not see. Such a number is itself secret to that viewer: it would give the inputs
+    away. Empty for the facilitator; for the public, what not every seat sees."""
+    if viewer.is_facilitator:
+        return []
+    return deck.hidden_from(viewer.actor, reads)
+
+
+def roll_reads(deck: CompiledDeck, roll: Roll) -> Reads | None:
+    """The reads of the expression behind a roll's chance (None: a constant or unknown)."""
+    if roll.kind in {"move", "detect"}:
+        index = deck.move_index.get(roll.key)
+        if index is None:
+            return None
+        move = deck.moves[index]
+        return move.chance_reads if roll.kind == "move" else move.detection_reads
+    index = deck.event_index.get(roll.key)
+    return deck.events[index].chance_reads if index is not None else None
+
+
 def sees_orders(viewer: Viewer, actor: str) -> bool:
     """Sealed orders (and the computers' reasons for them): the seat's own, and all of them
     for the facilitator. Others learn of orders only through plays and news."""
@@ -147,23 +169,6 @@ def sees_reasons(viewer: Viewer, actor: str) -> bool:
     """A computer seat's stated reasons read its own secrets, so they are as private as its
     orders."""
     return sees_orders(viewer, actor)
-
-
-def sees_read(viewer: Viewer, deck: CompiledDeck, what: str, index: int) -> bool:
-    """Something a deck expression read, shown to explain a roll: a track (`what` is
-    `slot`) as `sees_slot`; the plays of a move (`move`, by move index) to all for a public
-    move, else to the secret move's audience and the facilitator (as a precondition may
-    read them)."""
-    if what == "slot":
-        return sees_slot(viewer, deck, index)
-    move = deck.moves[index]
-    return not move.secret or _in_audience(viewer, move.audience, deck.actors)
-
-
-def sees_chance(viewer: Viewer, deck: CompiledDeck, reads: Collection[tuple[str, int]]) -> bool:
-    """A chance computed by an expression is as secret as what it read: a number computed
-    from a secret is itself secret (and so is the draw compared with it)."""
-    return all(sees_read(viewer, deck, what, index) for what, index in reads)
 
 
 def sees_inject_effects(viewer: Viewer) -> bool:
@@ -195,16 +200,16 @@ __all__ = [
     "PUBLIC",
     "Viewer",
     "as_viewer",
+    "hidden_inputs",
     "hidden_slots",
     "knew_of_play",
     "knows_play",
-    "sees_chance",
+    "roll_reads",
     "sees_flags",
     "sees_inject_effects",
     "sees_news",
     "sees_orders",
     "sees_pending",
-    "sees_read",
     "sees_reasons",
     "sees_roll",
     "sees_seed",

@@ -1,12 +1,16 @@
 """The facilitator's clock: a per-turn countdown and the pause.
 
-Time always comes in as an argument (`now`, from a monotonic clock the caller owns), so
-the rules here are tested without reading the wall clock.
+`Countdown` takes the time as an argument; `Clock` reads it from a clock function it is
+given (`time.monotonic` unless a test or a replay gives another), so nothing here depends
+on the wall clock in tests.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from wargame.errors import WargameError
 
@@ -78,7 +82,69 @@ class Countdown:
 
 @dataclass
 class Clock:
-    """The facilitator's control of time in a game: the countdown and whether play is paused."""
+    """The facilitator's control of time in a game: the countdown and whether play is paused.
+
+    `now` is the clock it reads (seconds, monotonic); tests give it a fake one.
+    """
 
     countdown: Countdown = field(default_factory=Countdown)
     paused: bool = False
+    now: Callable[[], float] = time.monotonic
+
+    def start(self, seconds: float) -> None:
+        self.countdown.start(seconds, self.now())
+
+    def stop(self) -> None:
+        self.countdown.stop()
+
+    def restart(self) -> None:
+        """The next turn's countdown, with the same length (if one was set)."""
+        self.countdown.restart(self.now())
+
+    def extend(self, seconds: float) -> None:
+        """More time for this turn: the countdown runs on for `seconds` from now."""
+        if seconds <= 0:
+            raise WargameError("extend the countdown by a positive number of minutes")
+        length = self.countdown.seconds
+        self.countdown.start(seconds, self.now())
+        self.countdown.seconds = max(length, seconds)
+
+    def pause(self) -> None:
+        self.paused = True
+        self.countdown.pause(self.now())
+
+    def resume(self) -> None:
+        self.paused = False
+        self.countdown.resume(self.now())
+
+    def left(self) -> float | None:
+        return self.countdown.left(self.now())
+
+    def due_warning(self) -> int | None:
+        return self.countdown.due_warning(self.now())
+
+    @property
+    def expired(self) -> bool:
+        """The countdown ran out and the turn has not been resolved yet."""
+        left = self.left()
+        return left is not None and left <= 0
+
+    def snapshot(self) -> dict[str, Any] | None:
+        """The countdown as the save keeps it: its length and the time left; None if none."""
+        if not self.countdown.active:
+            return None
+        return {"seconds": self.countdown.seconds, "left": self.left(), "paused": self.paused}
+
+    def restore(self, data: dict[str, Any] | None) -> None:
+        """Set the countdown back as a save kept it: running on from the time that was
+        left (paused if it was paused)."""
+        if not data:
+            return
+        seconds = float(data.get("seconds") or 0)
+        left = data.get("left")
+        if seconds <= 0 or left is None:
+            return
+        self.countdown.start(seconds, self.now())
+        self.countdown.deadline = self.now() + max(0.0, float(left))
+        if data.get("paused"):
+            self.pause()

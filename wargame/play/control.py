@@ -18,11 +18,12 @@ from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
-from wargame.errors import WargameError
+from wargame.errors import SaveError, WargameError
 from wargame.play.clock import Clock
+from wargame.play.lock import FacilitatorLock, hash_pin
 from wargame.play.readmodel import ReadModel, seat_label, turn_label
 from wargame.saves.catalogue import new_seed, unused_path
-from wargame.saves.format import SaveModel
+from wargame.saves.format import CountdownModel, SaveModel
 from wargame.saves.store import (
     DEFAULT_SAVE_DIR,
     new_save,
@@ -62,7 +63,10 @@ class Session:
         save_path: Path | None = None,
         save: SaveModel | None = None,
         title: str = "",
+        facilitator_pin: str | None = None,
     ) -> None:
+        """`facilitator_pin`: the PIN (in clear) that guards the facilitator's screens;
+        only its hash is kept. A resumed game takes its hash from `save`."""
         deck = game.deck
         self.game = game
         self.deck: CompiledDeck = deck
@@ -87,6 +91,15 @@ class Session:
         self.save = save or new_save(game, self.seat_specs, facilitator=facilitator, title=title)
         self.clock = Clock()
         """The facilitator's countdown and pause."""
+        self.lock = FacilitatorLock()
+        """The facilitator's PIN, asked before any screen that shows everything."""
+        if save is not None:
+            self.lock = FacilitatorLock(save.facilitator_pin, list(save.pin_failures), len(save.pin_failures))
+            self.clock.restore(save.countdown.model_dump() if save.countdown else None)
+        elif facilitator and facilitator_pin:
+            self.lock = FacilitatorLock(hash_pin(facilitator_pin))
+        self.save_error: str | None = None
+        """Why the last autosave failed (the game itself went on); None when saved."""
 
     # -- making and resuming ------------------------------------------------------------
     @classmethod
@@ -98,16 +111,24 @@ class Session:
         seed: int | None = None,
         turns: int | None = None,
         facilitator: bool = False,
+        facilitator_pin: str | None = None,
         save_dir: Path | None = DEFAULT_SAVE_DIR,
     ) -> Session:
-        """Start a game and write its first autosave (unless `save_dir` is None)."""
+        """Start a game and write its first autosave (unless `save_dir` is None).
+
+        A facilitated game with human seats needs a `facilitator_pin`: the seats share the
+        keyboard, and the facilitator's screens show every seat's secrets."""
         seed = seed if seed is not None else new_seed()
         game = Game(deck, seed, turns)
         path = None
         if save_dir is not None:
             path = unused_path(Path(save_dir) / f"{deck.id}-seed{seed}.json")
-        session = cls(game, seats, facilitator=facilitator, save_path=path)
+        session = cls(game, seats, facilitator=facilitator, save_path=path, facilitator_pin=facilitator_pin)
+        if facilitator and session.humans and not session.lock.locked:
+            raise WargameError("choose a facilitator PIN: the seats share this keyboard, and the facilitator's screens show their secrets")
         session.autosave()
+        if session.save_error:
+            raise SaveError(session.save_error)
         return session
 
     @classmethod
@@ -123,19 +144,50 @@ class Session:
         return {a: str(s) for a, s in self.seats.items()}
 
     # -- saving -------------------------------------------------------------------------
+    def _current_save(self) -> SaveModel:
+        save = update_save(self.save, self.game)
+        countdown = self.clock.snapshot()
+        return save.model_copy(
+            update={
+                "facilitator_pin": self.lock.pin_hash,
+                "pin_failures": list(self.lock.failures),
+                "countdown": CountdownModel.model_validate(countdown) if countdown else None,
+            }
+        )
+
     def autosave(self) -> Path | None:
-        """Rewrite the save file with everything so far (atomically); None without a file."""
+        """Rewrite the save file with everything so far (atomically); None without a file.
+
+        A failed write never stops the game: the game goes on in memory, `save_error`
+        says why, and the next autosave (or `retry_save`) tries again."""
         with self._lock:
-            self.save = update_save(self.save, self.game)
+            self.save = self._current_save()
             if self.save_path is None:
                 return None
-            return write_save(self.save, self.save_path)
+            try:
+                written = write_save(self.save, self.save_path)
+            except SaveError as exc:
+                self.save_error = str(exc)
+                return None
+            self.save_error = None
+            return written
 
-    def save_copy(self, path: str | Path) -> Path:
-        """Write the game so far to another file (the autosave goes on where it was)."""
+    def retry_save(self) -> bool:
+        """Try the autosave again after a failure; True when it is saved now."""
+        self.autosave()
+        return self.save_error is None
+
+    def save_copy(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the game so far to another file (the autosave goes on where it was).
+
+        Refuses to replace an existing file unless `overwrite` (the UI asks first)."""
+        target = Path(path)
+        if self.save_path is not None and target.resolve() == Path(self.save_path).resolve():
+            raise WargameError(f"{target} is this game's own autosave; choose another name")
+        if target.exists() and not overwrite:
+            raise FileExistsError(str(target))
         with self._lock:
-            self.save = update_save(self.save, self.game)
-            return write_save(self.save, path)
+            return write_save(self._current_save(), target)
 
     @property
     def state_hash(self) -> str:
@@ -243,7 +295,9 @@ class Session:
 
     # -- input --------------------------------------------------------------------------
     def submit(self, seat: str, orders: Sequence[str]) -> None:
-        """Seal a human seat's orders and autosave, so a crash loses no confirmed orders."""
+        """Seal a human seat's orders and autosave, so a crash loses no confirmed orders.
+
+        Raises only for illegal orders; a failed save is reported in `save_error`."""
         with self._lock:
             self.game.submit(seat, list(orders))
             self.autosave()
@@ -265,7 +319,37 @@ class Session:
             with self._lock:
                 self.game.submit(actor, decision.orders, decision.reasons)
             out[actor] = decision
+        if out:
+            self.autosave()  # the computers' orders and reasons survive a crash too
         return out
+
+    def seal_missing(self, how: str) -> list[str]:
+        """When the countdown has run out: seal the orders of every seat still choosing.
+
+        `how` is `stand-pat` (they give no orders this turn) or `stand-in` (a computer
+        plays them this turn: the actor's first doctrine, or random). Returns the seats."""
+        if how not in {"stand-pat", "stand-in"}:
+            raise WargameError(f"unknown way to seal missing orders: {how!r}")
+        missing = self.waiting_for()
+        for actor in missing:
+            if how == "stand-pat":
+                with self._lock:
+                    self.game.submit(actor, [], ["stood pat: no orders before the countdown ran out"])
+                continue
+            doctrines = list(self.deck.doctrines.get(actor, {}))
+            spec = SeatSpec.parse(f"doctrine:{doctrines[0]}" if doctrines else "random")
+            bot = make_bot(spec, self.deck, actor, self.game.seed + self.turn)
+            with self._lock:
+                view = self.game.view(actor)
+                legal = self.game.available_moves(actor)
+                allowed = self.game.orders_allowed(actor)
+            decision = bot.decide(view, legal, allowed)
+            reasons = [f"(a computer stood in when time ran out) {r}" for r in decision.reasons]
+            with self._lock:
+                self.game.submit(actor, decision.orders, reasons)
+        if missing:
+            self.autosave()
+        return missing
 
     def inject_events(self) -> list[tuple[str, str, bool]]:
         """The deck's events a facilitator may fire: (id, name, is an inject), injects first."""

@@ -13,8 +13,9 @@ import ast
 from dataclasses import dataclass, field
 
 from wargame.bots.base import SeatSpec
-from wargame.deck.compile import CEnding, CompiledDeck
-from wargame.deck.expr import compile_expr
+from wargame.deck.compile import CEnding, CompiledDeck, Hidden
+from wargame.deck.describe import depends_on
+from wargame.deck.expr import Expression, compile_expression
 from wargame.engine import visibility as vis
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.state import NewsItem, Roll, State
@@ -59,6 +60,8 @@ class RollExplained:
     """The facilitator set the outcome instead of the dice."""
     inject: bool
     """The roll of an event the facilitator fired as an inject."""
+    hidden: str = ""
+    """Why the chance is hidden: "depends on South Korea's covert work, hidden from you"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,46 +154,23 @@ def _leaves(source: str) -> list[str]:
 
 
 class _Reader:
-    """Compiles each leaf of a deck's chance expressions once, with what it reads."""
+    """Compiles each leaf of a deck's chance expressions once, keeping what it reads."""
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.deck = deck
-        self._cache: dict[str, tuple[object, frozenset[tuple[str, int]]] | None] = {}
+        self._cache: dict[str, Expression | None] = {}
 
-    def leaf(self, text: str) -> tuple[object, frozenset[tuple[str, int]]] | None:
-        if text in self._cache:
-            return self._cache[text]
-        out: tuple[object, frozenset[tuple[str, int]]] | None = None
-        reads: set[tuple[str, int]] = set()
-        try:
-            node = ast.parse(text, mode="eval").body
-        except SyntaxError:
-            node = None
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _MOVE_FUNCS:
-            arg = node.args[0] if node.args else None
-            index = self.deck.scope.moves.get(arg.value) if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
-            if index is not None:
-                reads.add(("move", index))  # `ordered` too: this turn's sealed orders
-        try:
-            # "num" compiles conditions too (only "bool" insists on one); the value shows as is.
-            out = (compile_expr(text, self.deck.scope, "num", reads), frozenset(reads))
-        except ExpressionError:
-            out = None
-        self._cache[text] = out
-        return out
+    def leaf(self, text: str) -> Expression | None:
+        if text not in self._cache:
+            try:
+                # "num" compiles conditions too (only "bool" insists on one).
+                self._cache[text] = compile_expression(text, self.deck.scope, "num")
+            except ExpressionError:
+                self._cache[text] = None
+        return self._cache[text]
 
-    def reads(self, source: str, state: State) -> tuple[list[tuple[str, object, frozenset[tuple[str, int]]]], frozenset[tuple[str, int]]]:
-        """Each leaf of `source` with its value on `state` and what it reads; and all reads."""
-        leaves = []
-        every: set[tuple[str, int]] = set()
-        for text in _leaves(source):
-            compiled = self.leaf(text)
-            if compiled is None:
-                continue
-            fn, reads = compiled
-            leaves.append((text, fn(state), reads))  # type: ignore[operator]
-            every |= reads
-        return leaves, frozenset(every)
+    def leaves(self, source: str) -> list[Expression]:
+        return [e for e in (self.leaf(text) for text in _leaves(source)) if e is not None]
 
 
 def _show(value: object) -> str:
@@ -229,17 +209,20 @@ class Debrief:
         return event.chance if event is not None and isinstance(event.chance, str) else ""
 
     def explain(self, viewer: Viewer, roll: Roll, state: State, injected: frozenset[str]) -> RollExplained:
-        """A roll as `viewer` may see it (the roll itself must be one the viewer sees)."""
+        """A roll as `viewer` may see it (the roll itself must be one the viewer sees).
+        Each value read is shown only if the viewer may see what it reads; the chance and
+        the draw only if it may see everything the expression reads."""
         deck = self.deck
         source = self._chance_source(roll)
         shown: list[ValueRead] = []
-        visible = True
+        hidden: list[Hidden] = []
+        reads = vis.roll_reads(deck, roll)
+        if reads is not None:
+            hidden = vis.hidden_inputs(viewer, deck, reads)
         if source:
-            leaves, reads = self._reader.reads(source, state)
-            for text, value, leaf_reads in leaves:
-                ok = vis.sees_chance(viewer, deck, leaf_reads)
-                shown.append(ValueRead(text, _show(value) if ok else None))
-            visible = vis.sees_chance(viewer, deck, reads)
+            for leaf in self._reader.leaves(source):
+                ok = not vis.hidden_inputs(viewer, deck, leaf.reads)
+                shown.append(ValueRead(leaf.text, _show(leaf.fn(state)) if ok else None))
         else:
             source = f"fixed {roll.chance * 100:.0f}%"
         if roll.kind in {"move", "detect"}:
@@ -252,11 +235,12 @@ class Debrief:
             kind=roll.kind,
             source=source,
             reads=tuple(shown),
-            chance=roll.chance if visible else None,
-            draw=roll.roll if visible else None,
+            chance=None if hidden else roll.chance,
+            draw=None if hidden else roll.roll,
             success=roll.success,
             forced=roll.forced,
             inject=roll.kind == "event" and roll.key in injected,
+            hidden=depends_on(hidden) if hidden else "",
         )
 
     # -- a turn ------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
+from wargame.deck.describe import depends_on
 from wargame.engine.game import Game, MoveOption, ObjectiveResult
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
+from wargame.engine import visibility as vis
+from wargame.engine.visibility import PUBLIC, Viewer
 
 
 def seat_label(spec: SeatSpec) -> str:
@@ -50,8 +52,11 @@ class MoveChoice:
     """A move as a seat sees it on its order sheet, with its chance as far as the seat knows."""
 
     option: MoveOption
-    chance: float
-    """The move's chance of success now, computed on the seat's belief state."""
+    chance: float | None
+    """The move's chance of success now, computed on the seat's belief state; None when it
+    depends on something hidden from the seat (the number would give it away)."""
+    chance_note: str = ""
+    """Why the chance is not shown: `depends on South Korea's covert work, hidden from you`."""
 
     @property
     def move(self) -> CMove:
@@ -95,11 +100,14 @@ class RollLine:
     """A chance roll described for people."""
 
     label: str
-    chance: float
-    roll: float
+    chance: float | None
+    """None when the chance read something hidden from the viewer (as is the draw then)."""
+    roll: float | None
     success: bool
     forced: bool
     kind: str
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +231,25 @@ class ReadModel:
                 report.ending = next((e for e in [*deck.endings, deck.turn_limit_ending] if e.id == rec.ending), None)
         return report
 
+    def private_report(self, turn: int) -> TurnReport:
+        """What this viewer saw of a resolved turn that the public did not: its secret news,
+        its hidden rolls and its secret tracks' changes (a seat's private results)."""
+        mine = self.turn_report(turn)
+        public = self.peer(PUBLIC).turn_report(turn)
+        out = TurnReport(turn)
+        out.news = [n for n in mine.news if n not in public.news]
+        out.thresholds = [n for n in mine.thresholds if n not in public.thresholds]
+        out.rolls = [r for r in mine.rolls if r not in public.rolls]
+        out.changes = [c for c in mine.changes if c not in public.changes]
+        return out
+
+    def peer(self, who: Viewer | str) -> ReadModel:
+        """The read model of another viewer at the same moment of the same game."""
+        view = self.view
+        if view._n_records == len(self.game.records) and view.turn == self.game.state.turn:
+            return ReadModel(self.game, PlayerView(self.game, who))
+        return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state))
+
     def roll_line(self, roll: Roll) -> RollLine:
         deck = self.deck
         if roll.kind in {"move", "detect"}:
@@ -232,6 +259,10 @@ class ReadModel:
                 label += " (detection)"
         else:
             label = self._event_names.get(roll.key, roll.key)
+        reads = vis.roll_reads(deck, roll)
+        hidden = vis.hidden_inputs(self.viewer, deck, reads) if reads is not None else []
+        if hidden:
+            return RollLine(label, None, None, roll.success, roll.forced, roll.kind, depends_on(hidden))
         return RollLine(label, roll.chance, roll.roll, roll.success, roll.forced, roll.kind)
 
     # -- a seat's own sheet --------------------------------------------------------------
@@ -248,12 +279,16 @@ class ReadModel:
         out = []
         for move in self.deck.moves_by_actor[seat]:
             reason = "the game is over" if self.view.over else self.game.unavailable_reason(move, belief, check_over=False)
+            option = MoveOption(move, not reason, reason)
             if move.chance_const is not None:
-                p = move.chance_const
-            else:
-                assert move.chance is not None
-                p = min(1.0, max(0.0, float(move.chance(belief))))
-            out.append(MoveChoice(MoveOption(move, not reason, reason), p))
+                out.append(MoveChoice(option, move.chance_const))
+                continue
+            hidden = vis.hidden_inputs(self.viewer, self.deck, move.chance_reads)
+            if hidden:
+                out.append(MoveChoice(option, None, depends_on(hidden)))
+                continue
+            assert move.chance is not None
+            out.append(MoveChoice(option, min(1.0, max(0.0, float(move.chance(belief))))))
         return out
 
     def objectives(self) -> list[ObjectiveResult]:

@@ -68,6 +68,16 @@ class ParentModel(_Model):
     """The number of turns kept from the parent; play diverges from the next one."""
 
 
+class CountdownModel(_Model):
+    """The facilitator's countdown when the game was saved."""
+
+    seconds: float = Field(gt=0, le=24 * 3600)
+    """The length of a turn's countdown."""
+    left: float = Field(ge=0, le=24 * 3600)
+    """The time that was left."""
+    paused: bool = False
+
+
 class SaveModel(_Model):
     format: Literal["wargame-save"] = FORMAT
     format_version: int
@@ -84,6 +94,11 @@ class SaveModel(_Model):
     seats: dict[str, str]
     """Actor id to seat spec: `human`, `random`, `doctrine:NAME`, `lookahead:BUDGET`."""
     facilitator: bool = False
+    facilitator_pin: str | None = Field(default=None, pattern=r"^pbkdf2-sha256\$\d{1,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$")
+    """A salted hash of the facilitator's PIN (never the PIN itself); None: no PIN."""
+    pin_failures: list[int] = Field(default=[], max_length=10_000)
+    """The turns in which someone entered a wrong facilitator PIN."""
+    countdown: CountdownModel | None = None
     parent: ParentModel | None = None
     history: list[TurnModel] = []
     pending: dict[str, list[str]] = {}

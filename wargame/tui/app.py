@@ -8,7 +8,7 @@ worker while people give orders, and the seats strip says they are thinking.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -25,7 +25,7 @@ from wargame.deck.loader import load_deck
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
 from wargame.play.control import Session
-from wargame.saves.catalogue import latest_unfinished, new_seed
+from wargame.saves.catalogue import describe_save, latest_unfinished, new_seed, unused_path
 from wargame.tui.commands import WargameCommands
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
@@ -61,6 +61,7 @@ class WargameApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+r", "retry_save", "Retry save", show=False),
     ]
 
     def __init__(
@@ -71,11 +72,14 @@ class WargameApp(App[None]):
         compiled: CompiledDeck | None = None,
         seed: int | None = None,
         decks_dirs: Sequence[Path] | None = None,
+        now: Callable[[], float] = time.monotonic,
         replay: Path | None = None,
     ) -> None:
-        """`replay`: open the debrief of this save instead of the start screen (leaving
-        it quits)."""
+        """`now` is the clock the facilitator's countdown reads (tests give a fake one).
+        `replay`: open the debrief of this save instead of the start screen (leaving it
+        quits)."""
         super().__init__()
+        self.now = now
         self.replay_path = replay
         self.deck_path = deck
         self.compiled = compiled
@@ -121,6 +125,7 @@ class WargameApp(App[None]):
     # -- the flow of a game ----------------------------------------------------------
     def begin(self, session: Session) -> None:
         self.session = session
+        session.clock.now = self.now
         self.thinking = False
         self._awaiting_bots = False
         if session.clock.countdown.active:
@@ -159,7 +164,29 @@ class WargameApp(App[None]):
         except WargameError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self.check_saved()
         self.show(ResolutionScreen(s, rec.turn, s.viewer))
+
+    def check_saved(self) -> None:
+        """Say so plainly when the autosave failed (the game goes on in memory)."""
+        s = self.session
+        if s is not None and s.save_error:
+            self.notify(
+                f"{s.save_error}. The game goes on; press ctrl+r to try saving again.",
+                title="Autosave failed",
+                severity="error",
+                markup=False,
+                timeout=30,
+            )
+        self.refresh_screen()
+
+    def action_retry_save(self) -> None:
+        s = self.session
+        if s is None or not s.save_error:
+            return
+        if s.retry_save():
+            self.notify(f"Saved to {s.save_path}", markup=False)
+        self.check_saved()
 
     def start_bots(self) -> None:
         s = self.session
@@ -191,6 +218,8 @@ class WargameApp(App[None]):
         if session is not self.session:
             return  # a game left behind while its computers were thinking
         self.thinking = False
+        if session.save_error:
+            self.check_saved()
         if self._awaiting_bots:
             self.advance()
         else:
@@ -206,6 +235,7 @@ class WargameApp(App[None]):
                 seed=message.seed,
                 turns=message.turns,
                 facilitator=message.facilitator,
+                facilitator_pin=message.pin or None,
                 save_dir=self.save_dir,
             )
         except WargameError as exc:
@@ -233,13 +263,15 @@ class WargameApp(App[None]):
         except WargameError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        if s.save_error:
+            self.check_saved()
         self.advance(f"{s.actor_name(message.seat)}'s orders are sealed.")
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self) -> None:
         if self.session is not None:
             # The next turn's clock starts once the room has read the results.
-            self.session.clock.countdown.restart(time.monotonic())
+            self.session.clock.restart()
         self.advance()
 
     def on_facilitator_screen_resolve(self) -> None:
@@ -348,17 +380,34 @@ class WargameApp(App[None]):
             self.notify("There is no game to save yet.", markup=False)
             return
         base = s.save_path or (self.save_dir / f"{s.deck.id}.json")
-        suggestion = base.with_name(f"{base.stem}-turn{len(s.game.records)}.json")
+        suggestion = unused_path(base.with_name(f"{base.stem}-turn{len(s.game.records)}.json"))
 
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
+        def write(path: Path, overwrite: bool) -> None:
             try:
-                written = s.save_copy(path)
+                written = s.save_copy(path, overwrite=overwrite)
+            except FileExistsError:
+                confirm_overwrite(path)
+                return
             except WargameError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify(f"Saved a copy to {written}", markup=False)
+
+        def confirm_overwrite(path: Path) -> None:
+            try:
+                summary = describe_save(path)
+                done = ", finished" if summary.finished else ""
+                what = f'the saved game "{summary.title}" ({summary.deck_id}, turn {summary.turn} of {summary.turns}{done})'
+            except WargameError:
+                what = "a file that is not a readable save"
+            self.push_screen(
+                ConfirmScreen(f"Replace {path.name}?", f"{path} already holds {what}. Replacing it loses that file for good.", yes="Replace", no="Keep it"),
+                lambda yes: write(path, True) if yes else None,
+            )
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                write(path, False)
 
         from wargame.tui.screens.save_as import SaveAsScreen
 
@@ -391,7 +440,30 @@ class WargameApp(App[None]):
             # A seat is at the keyboard: the controls show every seat's orders.
             self.notify("The facilitator's controls open from the curtain, between seats.", markup=False)
             return
-        self.push_screen(FacilitatorScreen(s))
+        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(s)))
+
+    def as_facilitator(self, then: Callable[[], object]) -> None:
+        """Run `then` once the facilitator's PIN is given (at once when there is none).
+
+        A wrong PIN is refused, recorded and autosaved; the facilitator sees it next time."""
+        s = self.session
+        if s is None:
+            return
+        if not s.lock.locked:
+            then()
+            return
+        from wargame.tui.screens.pin import PinScreen
+
+        def answered(pin: str | None) -> None:
+            if pin is None or self.session is not s:
+                return
+            if s.lock.check(pin, s.turn):
+                then()
+                return
+            s.autosave()
+            self.notify("Wrong PIN. The facilitator will see that someone tried.", severity="error", markup=False)
+
+        self.push_screen(PinScreen(), answered)
 
     def action_pause(self) -> None:
         from wargame.tui.screens.pause import PauseScreen
@@ -399,13 +471,11 @@ class WargameApp(App[None]):
         s = self.session
         if s is None or s.clock.paused:
             return
-        s.clock.paused = True
-        s.clock.countdown.pause(time.monotonic())
+        s.clock.pause()
         self.refresh_screen()
 
         def resumed(_: None) -> None:
-            s.clock.paused = False
-            s.clock.countdown.resume(time.monotonic())
+            s.clock.resume()
             self.refresh_screen()
 
         self.push_screen(PauseScreen(), resumed)
@@ -423,12 +493,44 @@ class WargameApp(App[None]):
                 self._clock = None
             self.refresh_screen()
             return
-        warning = s.clock.countdown.due_warning(time.monotonic())
+        warning = s.clock.due_warning()
         if warning == 60:
             self.notify("One minute left to give orders.", title="Countdown", severity="warning", markup=False)
         elif warning == 0:
             self.notify("Time is up: confirm your orders now.", title="Countdown", severity="error", markup=False, timeout=10)
+            if s.facilitator and s.waiting_for():
+                self.time_is_up(s)
         self.refresh_screen()
+
+    def time_is_up(self, s: Session) -> None:
+        """The facilitator chooses: missing seats stand pat, a computer plays them, or more time."""
+        from wargame.tui.screens.expiry import ExpiryScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice is None or s is not self.session or s.is_over:
+                return
+            if choice == "extend":
+
+                def extend() -> None:
+                    s.clock.extend(120)
+                    self.refresh_screen()
+
+                self.as_facilitator(extend)
+                return
+
+            def seal() -> None:
+                if not s.waiting_for():
+                    return
+                names = ", ".join(s.actor_name(a) for a in s.seal_missing(choice))
+                self.notify(f"Sealed for {names}: {'no orders' if choice == 'stand-pat' else 'a computer chose'}.", markup=False)
+                self.check_saved()
+                if s.ready:
+                    self.resolve_turn()
+
+            self.as_facilitator(seal)
+
+        names = [s.actor_name(a) for a in s.waiting_for()]
+        self.push_screen(ExpiryScreen(names), chosen)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

@@ -118,7 +118,9 @@ def move_prompt(choice: MoveChoice, picked: bool) -> Content:
         return Content.assemble(("✗ ", DISABLED), (move.name, DISABLED), (f" — {choice.reason}", DISABLED))
     box = ("[x] ", f"bold {GOOD}") if picked else ("[ ] ", MUTED)
     meta = f"  {move.category}"
-    if choice.chance < 1:
+    if choice.chance is None:
+        meta += " · odds hidden"
+    elif choice.chance < 1:
         meta += f" · {percent(choice.chance)}"
     if move.secret:
         meta += " · secret"
@@ -138,14 +140,17 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
         parts += [("Not available: ", BAD), choice.reason, "\n"]
     if move.description:
         parts += [move.description, "\n"]
-    chance = f"Chance of success: {percent(choice.chance)}"
-    if move.chance_source:
-        chance += f" now ({move.chance_source})"
+    if choice.chance is None:
+        chance = f"Chance of success: {choice.chance_note}"
+    else:
+        chance = f"Chance of success: {percent(choice.chance)}"
+        if move.chance_source:
+            chance += f" now ({move.chance_source})"
     parts += [chance, "\n"]
     for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
         effects = move.effect_text.get(key, [])
         news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
-        if key != "always" and choice.chance >= 1 and key == "failure":
+        if key == "failure" and choice.chance is not None and choice.chance >= 1:
             continue
         if not effects and not news:
             continue
@@ -185,11 +190,11 @@ def news_block(items: Sequence[NewsItem], deck: CompiledDeck, show_audience: boo
 
 def roll_line(roll: RollLine) -> Content:
     result = ("success", GOOD) if roll.success else ("failure", BAD)
-    parts: list[str | Content | tuple[str, str]] = [
-        roll.label,
-        (f"  {percent(roll.chance)} chance: rolled {int(roll.roll * 100)} of 100 → ", MUTED),
-        result,
-    ]
+    if roll.chance is None or roll.roll is None:
+        odds = f"  (odds {roll.note}) → " if roll.note else "  → "
+    else:
+        odds = f"  {percent(roll.chance)} chance: rolled {int(roll.roll * 100)} of 100 → "
+    parts: list[str | Content | tuple[str, str]] = [roll.label, (odds, MUTED), result]
     if roll.forced:
         parts.append((" (set by the facilitator)", WARN))
     return Content.assemble(*parts)
@@ -223,6 +228,14 @@ def report_block(report: TurnReport, deck: CompiledDeck, show_audience: bool) ->
         if report.ending.text:
             sections.append(Content(report.ending.text))
     return Content("\n").join(sections)
+
+
+def private_block(report: TurnReport, deck: CompiledDeck) -> Content:
+    """A seat's private results of a turn: its secret news, hidden dice and secret tracks."""
+    lines: list[Content] = [news_line(n, deck) for n in [*report.news, *report.thresholds]]
+    lines += [roll_line(r) for r in report.rolls]
+    lines += [change_line(c) for c in report.changes]
+    return Content("\n").join(lines)
 
 
 def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, height: int = 5) -> Content:

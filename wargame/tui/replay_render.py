@@ -41,7 +41,7 @@ def roll_block(roll: RollExplained) -> Content:
         head.append(("  inject", WARN))
     lines = [Content.assemble(*head)]
     if roll.chance is None:
-        why: list[Part] = ["    chance ", (HIDDEN, DISABLED), (f"  (it reads what you cannot see: {roll.source})", MUTED)]
+        why: list[Part] = ["    chance ", (roll.hidden or HIDDEN, DISABLED), (f"  ({roll.source})", MUTED)]
     else:
         why = ["    chance ", (percent(roll.chance), "bold"), ("  = ", MUTED), (roll.source, MUTED)]
     lines.append(Content.assemble(*why))

@@ -6,7 +6,6 @@ call `refresh_view()` when the session changes.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -73,7 +72,9 @@ class SeatStrip(Static):
                 parts += [name, (" … thinking" if thinking else " waiting", WARN if thinking else MUTED)]
             else:
                 parts += [name, (" choosing", MUTED)]
-        left = s.clock.countdown.left(time.monotonic())
+        left = s.clock.left()
+        if s.save_error:
+            parts += [("   ⚠ not saved (ctrl+r)", "bold $error")]
         if s.clock.paused:
             parts += [("   ⏸ paused", WARN)]
         elif left is not None:

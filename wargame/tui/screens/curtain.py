@@ -64,7 +64,9 @@ class CurtainScreen(GameScreen):
         if action == "ready":
             return self.seat is not None
         if action == "facilitator":
-            return self.session.facilitator
+            # Only the facilitator's own curtain offers the controls; a seat's never does
+            # (the facilitator can still open them from the palette, with the PIN).
+            return self.session.facilitator and self.seat == FACILITATOR
         return True
 
     def action_facilitator(self) -> None:

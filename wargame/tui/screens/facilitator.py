@@ -7,7 +7,6 @@ them); a mistake shows its message here and nothing is queued.
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from textual import on
@@ -81,6 +80,11 @@ class FacilitatorScreen(GameScreen):
         return "; ".join(p for p in parts if p) or "flags.name = true"
 
     def on_mount(self) -> None:
+        tries = self.session.lock.unseen_failures()
+        if tries:
+            unit = self.session.deck.turn_name
+            when = ", ".join(f"{unit} {t}" for t in sorted(set(tries)))
+            self.notify(f"Someone entered a wrong facilitator PIN {len(tries)} time{'s' if len(tries) != 1 else ''} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
         self.refresh_view()
         self.query_one("#rolls" if self.session.ready else "#events", OptionList).focus()
 
@@ -172,7 +176,7 @@ class FacilitatorScreen(GameScreen):
     def start_countdown(self) -> None:
         try:
             minutes = float(self.query_one("#minutes", Input).value)
-            self.session.clock.countdown.start(minutes * 60, time.monotonic())
+            self.session.clock.start(minutes * 60)
         except (ValueError, WargameError):
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
@@ -182,7 +186,7 @@ class FacilitatorScreen(GameScreen):
 
     @on(Button.Pressed, "#countdown-stop")
     def stop_countdown(self) -> None:
-        self.session.clock.countdown.stop()
+        self.session.clock.stop()
         self.refresh_view()
 
     @on(Button.Pressed, "#pause")

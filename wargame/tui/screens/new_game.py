@@ -89,6 +89,8 @@ class NewGameScreen(Screen[None]):
         seed: int
         turns: int
         facilitator: bool
+        pin: str = ""
+        """The facilitator's PIN, in clear only on its way to the session (which hashes it)."""
 
     def __init__(self, decks: list[DeckEntry], chosen: Path | None, seed: int) -> None:
         super().__init__()
@@ -121,13 +123,20 @@ class NewGameScreen(Screen[None]):
             yield Vertical(id="seats")
             with Horizontal(classes="field"):
                 yield Label("Seed", classes="field-label")
-                yield Input(str(self.seed), type="integer", id="seed", max_length=12, compact=True)
+                # Masked: a seat that knows the seed could work out others' dice.
+                yield Input(str(self.seed), type="integer", id="seed", max_length=19, password=True, compact=True)
                 yield Label("Turns", classes="field-label short")
                 yield Input("", type="integer", id="turns", max_length=3, compact=True)
             with Horizontal(classes="field"):
                 yield Label("Facilitator", classes="field-label")
                 yield Checkbox("takes part", False, id="facilitator", compact=True)
-                yield Static(Content.styled("sees everything; injects, dice, countdown", MUTED), classes="hint")
+                yield Label("PIN", classes="field-label short")
+                yield Input(placeholder="4+ characters", password=True, id="facilitator-pin", max_length=64, compact=True)
+            yield Static(
+                Content.styled("The facilitator sees everything (injects, dice, countdown); the PIN keeps seats out.", MUTED),
+                classes="hint",
+                id="facilitator-hint",
+            )
             with Horizontal(id="new-game-buttons"):
                 yield Button("Start game", id="start", variant="primary", compact=True)
                 yield Button("Back", id="back", compact=True)
@@ -214,4 +223,9 @@ class NewGameScreen(Screen[None]):
             return
         seats = {a: str(self.query_one(f"#seat-{a}", Select).value) for a in deck.actors}
         facilitator = self.query_one("#facilitator", Checkbox).value
-        self.post_message(self.Start(deck, seats, seed, turns, facilitator))
+        pin = self.query_one("#facilitator-pin", Input).value if facilitator else ""
+        if facilitator and any(spec == "human" for spec in seats.values()) and len(pin) < 4:
+            self.notify("Choose a facilitator PIN of at least 4 characters: the seats share this keyboard.", severity="error", markup=False)
+            self.query_one("#facilitator-pin", Input).focus()
+            return
+        self.post_message(self.Start(deck, seats, seed, turns, facilitator, pin))

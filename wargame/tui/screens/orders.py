@@ -27,8 +27,8 @@ from wargame.tui.render import (
     heading,
     move_detail,
     move_prompt,
-    news_block,
     objectives_block,
+    private_block,
 )
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.review import ReviewScreen
@@ -60,15 +60,22 @@ class OrdersScreen(GameScreen):
         yield TitleBar(Content.assemble((s.actor_name(seat), "bold"), " — orders"), s.turn_label())
         with Horizontal(id="orders-body"):
             with VerticalScroll(id="brief"):
-                yield Static(Content("\n").join([heading("Briefing"), Content(deck.actor_brief(seat) or "No briefing.")]), id="brief-text")
-                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(s.read(seat).objectives())]), id="objectives")
-                public, own = s.read(seat).tracks(), s.read(seat).tracks(seat)
+                # What changes turn to turn comes first, so it shows even at 80x24.
+                read = s.read(seat)
+                public, own = read.tracks(), read.tracks(seat)
                 longest = max(len(t.label) for t in [*public, *own])
                 yield TracksView(public, "Tracks", names=False, longest=longest, id="tracks")
                 yield TracksView(own, Content.styled(s.actor_name(seat), HEAD), names=False, longest=longest, id="own-tracks")
-                secret = [n for n in s.read(seat).news() if n.turn == s.turn - 1 and n.audience is not None]
-                if secret:
-                    yield Static(Content("\n").join([heading("Only you know"), news_block(secret, deck)]), id="secret-news")
+                if s.turn > 1:
+                    private = read.private_report(s.turn - 1)
+                    if private.news or private.rolls or private.changes or private.thresholds:
+                        unit = deck.turn_name
+                        yield Static(
+                            Content("\n").join([heading(f"Only you know ({unit} {s.turn - 1})"), private_block(private, deck)]),
+                            id="secret-news",
+                        )
+                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(read.objectives())]), id="objectives")
+                yield Static(Content("\n").join([heading("Briefing"), Content(deck.actor_brief(seat) or "No briefing.")]), id="brief-text")
             with Vertical(id="moves-col"):
                 yield Static(id="moves-title")
                 yield OptionList(*self._options(), id="moves")

@@ -457,7 +457,7 @@ class ReplayScreen(Screen[None]):
         self.track_index %= len(tracks)
         if ol.highlighted != self.track_index:
             ol.highlighted = self.track_index
-        name, label = tracks[self.track_index]
+        name, _label = tracks[self.track_index]
         slot = deck.slot_names.index(name)
         values = self.debrief.history(self.viewer, name)
         title = Content.assemble((deck.slot_label(slot), "bold"), (f"  by {deck.turn_name} (0 = start; ▲ after {deck.turn_name} {self.turn})", MUTED))

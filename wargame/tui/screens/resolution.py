@@ -41,11 +41,20 @@ class ResolutionScreen(GameScreen):
         unit = s.deck.turn_name
         yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), audience_name(s.deck, self.audience))
         report = s.read(self.audience).turn_report(self.turn)
+        yield Static(id="save-warning")
         with VerticalScroll(id="report-box"):
             yield Static(report_block(report, s.deck, show_audience=True), id="report")
         yield Footer()
 
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        warning = self.query_one("#save-warning", Static)
+        error = self.session.save_error
+        warning.display = bool(error)
+        warning.update(Content.styled("⚠ This turn is not saved: the autosave failed. Press ctrl+r to try again.", "bold $error") if error else "")
+
     def on_mount(self) -> None:
+        self.refresh_view()
         self.query_one("#report-box").focus()
 
     def action_next(self) -> None:

@@ -36,7 +36,9 @@ class ReviewScreen(ModalScreen[bool]):
             lines.append(Content.styled(f"No orders this {unit}: you stand pat.", "$text-warning"))
         for i, c in enumerate(self.chosen, 1):
             extra = f"  {c.move.category}, escalation {c.move.escalation}"
-            if c.chance < 1:
+            if c.chance is None:
+                extra += ", odds hidden from you"
+            elif c.chance < 1:
                 extra += f", {percent(c.chance)} chance"
             if c.move.secret:
                 extra += ", secret"

@@ -1,0 +1,124 @@
+"""A number computed from a secret is itself secret: a move's odds and a roll's chance and
+draw are shown to a viewer only when it may see everything they read (issue: a chance
+display leaked another actor's secret track)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck_text
+from wargame.engine.game import Game
+from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.play.readmodel import ReadModel
+
+DECK = """
+[deck]
+id = "odds"
+title = "Odds"
+turns = 3
+
+[tracks.tension]
+label = "Tension"
+start = 3
+
+[actor_tracks.covert]
+label = "Covert work"
+max = 5
+secret = true
+
+[actors.a]
+name = "South Korea"
+start = { covert = 3 }
+
+[actors.b]
+name = "North Korea"
+
+[[moves]]
+id = "dig"
+actor = "a"
+name = "Dig"
+category = "information"
+visibility = "secret"
+success = { effects = ["a.covert += 1"] }
+
+[[moves]]
+id = "fire"
+actor = "b"
+name = "Counter-fire"
+category = "military"
+chance = "0.1 + 0.2 * a.covert"
+always = { effects = ["tension += 1"] }
+
+[[endings]]
+id = "time"
+title = "Time"
+turn_limit = true
+"""
+
+
+def _deck() -> CompiledDeck:
+    return load_deck_text(DECK, "odds.toml")
+
+
+def test_a_seat_sees_no_odds_computed_from_anothers_secret_track() -> None:
+    deck = _deck()
+    game = Game(deck, 1)
+    fire = next(m for m in ReadModel.now(game, "b").moves() if m.move.id == "fire")
+    assert fire.chance is None
+    assert fire.chance_note == "depends on South Korea's covert work, hidden from you"
+    # Its owner and the facilitator may see the number.
+    assert next(m for m in ReadModel.now(game, FACILITATOR_VIEWER).peer("a").moves() if m.move.id == "dig").chance == 1
+    game.submit("a", [])
+    game.submit("b", ["fire"])
+    game.resolve()
+    for who in ("b", PUBLIC):
+        [line] = ReadModel.now(game, who).turn_report(1).rolls
+        assert line.chance is None and line.roll is None and "hidden from you" in line.note
+    [line] = ReadModel.now(game, "a").turn_report(1).rolls
+    assert line.chance == pytest.approx(0.7) and line.roll is not None
+    [line] = ReadModel.now(game, FACILITATOR_VIEWER).turn_report(1).rolls
+    assert line.chance == pytest.approx(0.7)
+
+
+@settings(max_examples=30)
+@given(seed=st.integers(0, 10_000), turns=st.integers(0, 11), owner=st.integers(0, 3), data=st.data())
+def test_what_a_seat_is_shown_never_depends_on_others_secret_tracks(
+    decks: dict[str, CompiledDeck], seed: int, turns: int, owner: int, data: st.DataObject
+) -> None:
+    """Play the same turn twice, the second time with one actor's secret tracks changed:
+    every other seat (and the public) is shown the same odds and the same dice, apart from
+    outcomes (which are public). korea-2022 has public moves whose odds read a secret track."""
+    deck = decks["korea-2022"]
+    games = [Game(deck, seed), Game(deck, seed)]
+    orders: list[dict[str, list[str]]] = []
+    for _ in range(turns + 1):
+        legal = {a: games[0].available_moves(a) for a in deck.actors}
+        orders.append({a: [m[seed % len(m)].id] if (m := legal[a]) else [] for a in deck.actors})
+        if _ == turns or games[0].is_over:
+            break
+        for game in games:
+            for actor, given_orders in orders[-1].items():
+                game.submit(actor, given_orders)
+            game.resolve()
+    if games[0].is_over:
+        return
+    secret_owner = deck.actors[owner]
+    for slot, who in deck.secret_slots.items():
+        if who == secret_owner:
+            games[1].state.v[slot] = data.draw(st.integers(int(deck.lo[slot]), int(deck.hi[slot])))
+    viewers = [PUBLIC, *(Viewer.seat(a) for a in deck.actors if a != secret_owner)]
+    for viewer in viewers:
+        shown = [[(m.move.id, m.chance, m.chance_note) for m in ReadModel.now(g, viewer).moves()] for g in games] if viewer.actor else [[], []]
+        assert shown[0] == shown[1]
+    for game in games:
+        for actor, given_orders in orders[-1].items():
+            game.submit(actor, given_orders)
+        game.resolve()
+    turn = len(games[0].records)
+    for viewer in viewers:
+        lines = [[(r.label, r.chance, r.roll) for r in ReadModel.now(g, viewer).turn_report(turn).rolls if r.kind == "move"] for g in games]
+        # Only rolls both games made are comparable (an outcome may change what follows).
+        assert [x for x in lines[0] if x[0] in {y[0] for y in lines[1]}] == [y for y in lines[1] if y[0] in {x[0] for x in lines[0]}]

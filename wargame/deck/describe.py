@@ -1,0 +1,513 @@
+"""Deck expressions and effects in plain words, for one viewer.
+
+"Tension +1", "Sanctions pressure set to 0", "sets the flag ICBM moratorium off", "needs
+Tension at least 7 and ICBM moratorium off": built from the intermediate form the compiler
+keeps (no parsing here), and told what the viewer may know, so a secret move it cannot
+know exists is never named and a track hidden from it is marked as such.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from wargame.deck.compile import CEvent, CMove, CompiledDeck, Hidden, lower_label, possessive
+from wargame.deck.expr import (
+    Arith,
+    ChangeTrack,
+    Clock,
+    CmpOp,
+    Compare,
+    EffectNode,
+    Fired,
+    Flag,
+    Func,
+    IfElse,
+    Logic,
+    Neg,
+    Node,
+    Not,
+    Num,
+    Plays,
+    Reveal,
+    SetFlag,
+    SetTrack,
+    Track,
+    Truth,
+)
+
+HIDDEN = "hidden from you"
+UNKNOWN_MOVE = "a secret move (hidden from you)"
+"""How a move the viewer cannot know exists is named, wherever an expression reads it."""
+UNKNOWN_EVENT = "an event (hidden from you)"
+MINUS = "\u2212"
+
+_ATOM, _PRODUCT, _SUM, _LOOSE = 3, 2, 1, 0
+"""Binding strength of a rendered number: a looser part is put in parentheses."""
+_AND, _OR = 1, 0
+_CMP_WORDS: dict[CmpOp, str] = {
+    ">=": "at least", "<=": "at most", ">": "above", "<": "below", "==": "equal to", "!=": "not equal to",
+}
+_NEGATED: dict[CmpOp, CmpOp] = {">=": "<", "<": ">=", "<=": ">", ">": "<=", "==": "!=", "!=": "=="}
+_FLIPPED: dict[CmpOp, CmpOp] = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+
+
+def number(x: float) -> str:
+    """`2`, `0.5`, `−1.25`: whole numbers without a point, at most three decimals."""
+    if not math.isfinite(x):  # decks cannot write nan or inf, but stay total
+        return str(x)
+    text = str(int(x)) if float(x).is_integer() else f"{x:.3f}".rstrip("0").rstrip(".")
+    return text.replace("-", MINUS)
+
+
+def signed(x: float) -> str:
+    """`+1`, `−2`."""
+    return f"+{number(x)}" if x >= 0 else number(x)
+
+
+def _join(parts: list[str], last: str = "and") -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {last} {parts[-1]}"
+
+
+def depends_on(hidden: Iterable[Hidden]) -> str:
+    """`depends on South Korea's covert work, hidden from you` (each phrase once), or ''."""
+    phrases = list(dict.fromkeys(h.phrase for h in hidden))
+    return f"depends on {_join(phrases)}, {HIDDEN}" if phrases else ""
+
+
+# -- the deck's own spelling of words, for flag names -------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z]+")
+_SPELLING: dict[int, tuple[weakref.ref[CompiledDeck], dict[str, str]]] = {}
+
+
+def _spelling(deck: CompiledDeck) -> dict[str, str]:
+    """Lowercase word to how the deck writes it when it always capitalises it (`icbm` ->
+    `ICBM`, `yoon` -> `Yoon`), from the deck's prose: flags are bare identifiers."""
+    entry = _SPELLING.get(id(deck))
+    if entry is not None and entry[0]() is deck:
+        return entry[1]
+    m = deck.model
+    texts: list[str] = [m.deck.title, m.deck.summary]
+    texts += [t.label for t in (*m.tracks.values(), *m.actor_tracks.values())]
+    texts += [t.description for t in (*m.tracks.values(), *m.actor_tracks.values())]
+    for a in m.actors.values():
+        texts += [a.name, a.brief, *(o.text for o in a.objectives)]
+    for mv in m.moves:
+        texts += [mv.name, mv.description, mv.requires_text, mv.success.news, mv.failure.news, mv.always.news]
+    for ev in m.events:
+        texts += [ev.name, ev.news]
+    texts += [e.title for e in m.endings]
+    lower: set[str] = set()
+    forms: Counter[str] = Counter()
+    for text in texts:
+        for word in _WORD.findall(text):
+            if word.islower():
+                lower.add(word)
+            else:
+                forms[word] += 1
+    spelling: dict[str, str] = {}
+    for form, _n in forms.most_common():
+        key = form.lower()
+        if key not in lower and key not in spelling and (form.isupper() or form[1:].islower()):
+            spelling[key] = form
+    _SPELLING[id(deck)] = (weakref.ref(deck), spelling)
+    return spelling
+
+
+# -- what a viewer may know ------------------------------------------------------------------------
+
+
+def _always(_key: object) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class MoveWords:
+    """A move described for one viewer; empty strings and lists where there is nothing."""
+
+    requires: str
+    """`needs Tension at least 7 and ICBM moratorium off`."""
+    chance: str
+    """`70%`, or the formula in words: `0.1 + 0.2 × Tension`."""
+    success: list[str]
+    failure: list[str]
+    always: list[str]
+
+
+@dataclass(frozen=True)
+class EventWords:
+    when: str
+    """`when Tension at least 6`, or `in month 3`, or '' for an inject."""
+    chance: str
+    effects: list[str]
+
+
+class Describer:
+    """Puts expressions and effects into words for a viewer.
+
+    `knows_move(id)` says whether the viewer may know that a move exists (a secret move it
+    may not know of is never named), `knows_track(slot)` whether it may see a track's value
+    (if not, the track is marked "hidden from you" and an effect on it shows no amount), and
+    `knows_event(id)` whether it may know of an event (a facilitator's unfired inject).
+    """
+
+    def __init__(
+        self,
+        deck: CompiledDeck,
+        knows_move: Callable[[str], bool] = _always,
+        knows_track: Callable[[int], bool] = _always,
+        knows_event: Callable[[str], bool] = _always,
+    ) -> None:
+        self.deck = deck
+        self.knows_move = knows_move
+        self.knows_track = knows_track
+        self.knows_event = knows_event
+        self.unit = deck.model.deck.turn_name
+
+    @classmethod
+    def for_seat(cls, deck: CompiledDeck, seat: str | None) -> Describer:
+        """What a seat may know from the deck alone: public moves, its own and those shared
+        with it; tracks that are not another seat's secret; events that are not injects.
+        `seat=None` is the public, who knows what every seat knows. A secret move that
+        has been revealed is known too: the visibility rules know which, so pass them as
+        predicates to `Describer(...)` for that."""
+        moves = {m.id: m for m in deck.moves}
+        events = {e.id: e for e in deck.events}
+
+        def knows_move(move_id: str) -> bool:
+            m = moves.get(move_id)
+            if m is None or m.audience is None:
+                return m is not None
+            # The public sees what every seat sees: a secret move shared with all of them.
+            return seat in m.audience if seat is not None else m.audience >= set(deck.actors)
+
+        def knows_track(slot: int) -> bool:
+            owner = deck.secret_slots.get(slot)
+            return owner is None or owner == seat
+
+        def knows_event(event_id: str) -> bool:
+            e = events.get(event_id)
+            return e is not None and not e.inject
+
+        return cls(deck, knows_move, knows_track, knows_event)
+
+    # -- names -------------------------------------------------------------------------------
+    def track(self, slot: int, mark: bool = True) -> str:
+        """`Tension`, `North Korea's military capability`, `China's covert work (hidden from you)`."""
+        name = self.deck.slot_names[slot]
+        if "." in name:
+            actor, track = name.split(".", 1)
+            text = f"{possessive(self.deck.actor_name(actor))} {lower_label(self.deck.model.actor_tracks[track].label)}"
+        else:
+            text = self.deck.model.tracks[name].label
+        return f"{text} ({HIDDEN})" if mark and not self.knows_track(slot) else text
+
+    def flag(self, slot: int) -> str:
+        """`ICBM moratorium` for `icbm_moratorium`, spelt as the deck spells its words."""
+        spelling = _spelling(self.deck)
+        return " ".join(spelling.get(w, w) for w in self.deck.flag_names[slot].split("_") if w)
+
+    def move(self, move_id: str) -> str:
+        if not self.knows_move(move_id) or move_id not in self.deck.move_index:
+            return UNKNOWN_MOVE
+        return self.deck.moves[self.deck.move_index[move_id]].name
+
+    def event_name(self, event_id: str) -> str:
+        if not self.knows_event(event_id) or event_id not in self.deck.event_index:
+            return UNKNOWN_EVENT
+        return self.deck.events[self.deck.event_index[event_id]].name
+
+    def _units(self, n: float) -> str:
+        return f"{number(n)} {self.unit}{'' if n == 1 else 's'}"
+
+    # -- numbers -----------------------------------------------------------------------------
+    def number(self, node: Node) -> str:
+        """A number in words and symbols: `0.5 + 0.1 × the times Missile test was played`."""
+        return self._num(node)[0]
+
+    def _num(self, n: Node) -> tuple[str, int]:
+        if isinstance(n, Num):
+            return number(n.value), _ATOM
+        if isinstance(n, Track):
+            return self.track(n.slot), _ATOM
+        if isinstance(n, Clock):
+            return (f"the {self.unit} number" if n.which == "turn" else f"the number of {self.unit}s"), _ATOM
+        if isinstance(n, Plays) and n.fn == "count":
+            return f"the times {self.move(n.move)} was played", _ATOM
+        if isinstance(n, Plays) and n.fn == "succeeded":
+            return f"the times {self.move(n.move)} succeeded", _ATOM
+        if isinstance(n, Plays) and n.fn == "since":
+            return f"the {self.unit}s since {self.move(n.move)} was last played", _ATOM
+        if isinstance(n, Neg):
+            return f"{MINUS}{self._wrap(n.operand, _ATOM)}", _ATOM
+        if isinstance(n, Arith):
+            if n.op == "*":
+                amount, cond = _conditional(n)
+                if cond is not None:
+                    return f"{self._wrap(amount, _SUM)} if {self.condition(cond)}, else 0", _LOOSE
+            if n.op in {"+", "-"}:
+                sym = "+" if n.op == "+" else MINUS
+                return f"{self._wrap(n.left, _SUM)} {sym} {self._wrap(n.right, _PRODUCT)}", _SUM
+            sym = "×" if n.op == "*" else "÷"
+            return f"{self._wrap(n.left, _PRODUCT)} {sym} {self._wrap(n.right, _ATOM)}", _PRODUCT
+        if isinstance(n, Func):
+            args = [self._wrap(a, _SUM) for a in n.args]
+            if n.fn in {"min", "max"}:
+                word = ("smaller" if n.fn == "min" else "larger") if len(args) == 2 else ("smallest" if n.fn == "min" else "largest")
+                return f"the {word} of {_join(args)}", _ATOM
+            if n.fn == "abs":
+                return f"the size of {args[0]}", _ATOM
+            return f"{args[0]}, rounded", _LOOSE
+        if isinstance(n, IfElse) and not is_condition(n):
+            return f"{self._wrap(n.body, _SUM)} if {self.condition(n.test)}, otherwise {self._wrap(n.orelse, _SUM)}", _LOOSE
+        # A condition used as a number counts 1 when it holds.
+        return f"1 if {self.condition(n)}, else 0", _LOOSE
+
+    def _wrap(self, n: Node, least: int) -> str:
+        text, strength = self._num(n)
+        return text if strength >= least else f"({text})"
+
+    # -- conditions ----------------------------------------------------------------------------
+    def condition(self, node: Node) -> str:
+        """A condition in words: `Tension at least 7 and ICBM moratorium off`."""
+        return self._cond(node)[0]
+
+    def _cond(self, n: Node) -> tuple[str, int]:
+        if isinstance(n, Truth):
+            return ("always" if n.value else "never"), _ATOM
+        if isinstance(n, Flag):
+            return f"{self.flag(n.slot)} on", _ATOM
+        if isinstance(n, Plays):
+            name = self.move(n.move)
+            if n.fn == "ordered":
+                return f"{name} ordered this {self.unit}", _ATOM
+            if n.fn == "revealed":
+                return f"{name} revealed", _ATOM
+            if n.fn == "played":
+                return f"{name} played before", _ATOM
+        if isinstance(n, Fired):
+            return f"{self.event_name(n.event)} has happened", _ATOM
+        if isinstance(n, Not):
+            return self._negate(n.operand)
+        if isinstance(n, Logic):
+            return self._logic(n.op, list(n.operands))
+        if isinstance(n, Compare):
+            return self._compare(n)
+        if isinstance(n, IfElse):
+            return f"{self._cwrap(n.body)} if {self._cwrap(n.test)}, otherwise {self._cwrap(n.orelse)}", _OR
+        # A number where a condition is expected (never compiled; kept total).
+        return f"{self.number(n)} is not 0", _ATOM
+
+    def _cwrap(self, n: Node, joined_by: int = _ATOM) -> str:
+        """A condition inside another: in parentheses unless it is a single test or is
+        joined the same way as its neighbours (`a and b and c`)."""
+        text, strength = self._cond(n)
+        return text if strength in {_ATOM, joined_by} else f"({text})"
+
+    def _logic(self, op: str, operands: list[Node]) -> tuple[str, int]:
+        if op == "and":
+            return " and ".join(self._cwrap(o, _AND) for o in operands), _AND
+        return " or ".join(self._cwrap(o, _OR) for o in operands), _OR
+
+    def _negate(self, n: Node) -> tuple[str, int]:
+        if isinstance(n, Truth):
+            return ("never" if n.value else "always"), _ATOM
+        if isinstance(n, Flag):
+            return f"{self.flag(n.slot)} off", _ATOM
+        if isinstance(n, Plays):
+            name = self.move(n.move)
+            if n.fn == "ordered":
+                return f"{name} not ordered this {self.unit}", _ATOM
+            if n.fn == "revealed":
+                return f"{name} not revealed", _ATOM
+            if n.fn == "played":
+                return f"{name} never played", _ATOM
+        if isinstance(n, Fired):
+            return f"{self.event_name(n.event)} has not happened", _ATOM
+        if isinstance(n, Not):
+            return self._cond(n.operand)
+        if isinstance(n, Logic):
+            # Not (a and b) is (not a) or (not b): say it that way round.
+            flipped = "or" if n.op == "and" else "and"
+            return self._logic(flipped, [Not(o) for o in n.operands])
+        if isinstance(n, Compare) and len(n.ops) == 1:
+            return self._compare(Compare((_NEGATED[n.ops[0]],), n.operands))
+        return f"not ({self.condition(n)})", _ATOM
+
+    def _compare(self, n: Compare) -> tuple[str, int]:
+        parts = [self._pair(a, op, b) for a, op, b in zip(n.operands, n.ops, n.operands[1:], strict=False)]
+        return (parts[0], _ATOM) if len(parts) == 1 else (" and ".join(parts), _AND)
+
+    def _pair(self, a: Node, op: CmpOp, b: Node) -> str:
+        if isinstance(a, Num) and not isinstance(b, Num):
+            a, op, b = b, _FLIPPED[op], a
+        if is_condition(a) or is_condition(b):
+            for x, y in ((a, b), (b, a)):
+                if isinstance(y, Truth) and op in {"==", "!="}:
+                    holds = y.value == (op == "==")
+                    return self.condition(x) if holds else self._negate(x)[0]
+            if op in {"==", "!="}:
+                same = "the same as" if op == "==" else "not the same as"
+                return f"whether {self._cwrap(a)} is {same} whether {self._cwrap(b)}"
+        if isinstance(a, Plays) and isinstance(b, Num):
+            said = self._plays_pair(a, op, b.value)
+            if said:
+                return said
+        if isinstance(a, Plays) and isinstance(b, Plays) and a.fn == b.fn == "since" and op in {"<", ">"}:
+            first, second = (a, b) if op == "<" else (b, a)
+            return f"{self.move(first.move)} played more recently than {self.move(second.move)}"
+        return f"{self._wrap(a, _SUM)} {_CMP_WORDS[op]} {self._wrap(b, _SUM)}"
+
+    def _plays_pair(self, a: Plays, op: CmpOp, k: float) -> str:
+        """The common history tests, said the way a person would."""
+        name = self.move(a.move)
+        verb = {"count": "played", "succeeded": "succeeded"}.get(a.fn)
+        if verb is not None and ((op == ">" and k == 0) or (op == ">=" and k == 1)):
+            return f"{name} {verb} before"
+        if verb is not None and ((op == "<=" and k == 0) or (op == "<" and k == 1) or (op == "==" and k == 0)):
+            return f"{name} never {verb}"
+        if a.fn == "since" and float(k).is_integer():
+            if op in {"<", ">="}:
+                k, op = k - 1, ("<=" if op == "<" else ">")
+            if op in {"<=", ">"} and k >= 0:
+                if k == 0:
+                    window = f"this {self.unit}"
+                elif k == 1:
+                    window = f"this {self.unit} or last"
+                else:
+                    window = f"within the last {self._units(k)}"
+                return f"{name} played {window}" if op == "<=" else f"{name} not played {window}"
+        return ""
+
+    # -- effects ------------------------------------------------------------------------------
+    def effect(self, node: EffectNode) -> str:
+        """One effect: `Tension +1`, `Sanctions pressure set to 0`, `sets the flag X off`,
+        `reveals an earlier secret move`."""
+        if isinstance(node, Reveal):
+            if self.knows_move(node.move) and node.move in self.deck.move_index:
+                return f"reveals earlier plays of {self.move(node.move)}"
+            return "reveals an earlier secret move, if there was one"
+        if isinstance(node, SetFlag):
+            name = self.flag(node.slot)
+            if isinstance(node.value, Truth):
+                return f"sets the flag {name} {'on' if node.value.value else 'off'}"
+            return f"sets the flag {name} on if {self.condition(node.value)}, otherwise off"
+        if not self.knows_track(node.slot):
+            # Even a fixed amount would tell the viewer something about a value it may not see.
+            return f"{self.track(node.slot, mark=False)} changes ({HIDDEN})"
+        name = self.track(node.slot)
+        if isinstance(node, SetTrack):
+            return f"{name} set to {self.number(node.value)}"
+        return self._change(name, node)
+
+    def _change(self, name: str, node: ChangeTrack) -> str:
+        base = 0.0
+        extras: list[str] = []
+        for sign, term in _terms(node.value, node.sign):
+            if isinstance(term, Num):
+                base += sign * term.value
+                continue
+            sym = "+" if sign > 0 else MINUS
+            amount, cond = _conditional(term)
+            if cond is None:
+                extras.append(f"{sym}{self._wrap(term, _PRODUCT)}")
+            elif isinstance(amount, Num):
+                extras.append(f"{signed(sign * amount.value)} if {self.condition(cond)}")
+            else:
+                extras.append(f"{sym}{self._wrap(amount, _ATOM)} if {self.condition(cond)}")
+        if not extras:
+            return f"{name} {signed(base)}"
+        if base == 0:
+            first, rest = extras[0], extras[1:]
+            return f"{name} {first}" + "".join(f", {_another(e)}" for e in rest)
+        return f"{name} {signed(base)}" + "".join(f", {_another(e)}" for e in extras)
+
+    def effects(self, nodes: Iterable[EffectNode]) -> list[str]:
+        return [self.effect(n) for n in nodes]
+
+    # -- whole moves and events ------------------------------------------------------------------
+    def requires(self, move: CMove) -> str:
+        """`needs Tension at least 7 and ICBM moratorium off`, or '' when it has no precondition."""
+        return f"needs {self.condition(move.requires_node)}" if move.requires_node is not None else ""
+
+    def chance(self, move: CMove | CEvent) -> str:
+        """`70%`, or the formula in words (the caller decides whether the viewer may see its value)."""
+        if move.chance_node is not None:
+            return self.number(move.chance_node)
+        return f"{number(round(100 * (move.chance_const or 0.0), 1))}%"
+
+    def describe_move(self, move: CMove) -> MoveWords:
+        return MoveWords(
+            requires=self.requires(move),
+            chance=self.chance(move),
+            success=self.effects(move.effect_nodes.get("success", [])),
+            failure=self.effects(move.effect_nodes.get("failure", [])),
+            always=self.effects(move.effect_nodes.get("always", [])),
+        )
+
+    def describe_event(self, event: CEvent) -> EventWords:
+        triggers = []
+        if event.at is not None:
+            triggers.append(f"in {self.unit} {event.at}")
+        if event.when_node is not None:
+            triggers.append(f"when {self.condition(event.when_node)}")
+        return EventWords(" and ".join(triggers), self.chance(event), self.effects(event.effect_nodes))
+
+
+def is_condition(n: Node) -> bool:
+    """Whether a node is true/false (else a number); mirrors the compiler's kinds."""
+    if isinstance(n, Truth | Flag | Fired | Not | Logic | Compare):
+        return True
+    if isinstance(n, Plays):
+        return n.fn in {"played", "ordered", "revealed"}
+    if isinstance(n, IfElse):
+        return is_condition(n.body) and is_condition(n.orelse)
+    return False
+
+
+def _terms(n: Node, sign: int) -> list[tuple[int, Node]]:
+    """A sum flattened into signed terms: `1 + a - b` -> [(+1, 1), (+1, a), (-1, b)]."""
+    if isinstance(n, Arith) and n.op in {"+", "-"}:
+        return [*_terms(n.left, sign), *_terms(n.right, sign if n.op == "+" else -sign)]
+    if isinstance(n, Neg):
+        return _terms(n.operand, -sign)
+    return [(sign, n)]
+
+
+def _factors(n: Node) -> list[Node]:
+    if isinstance(n, Arith) and n.op == "*":
+        return [*_factors(n.left), *_factors(n.right)]
+    return [n]
+
+
+def _conditional(n: Node) -> tuple[Node, Node | None]:
+    """A term that counts only while conditions hold, as (amount, condition): `k * cond`,
+    `cond * k`, `cond`, `0.5 * a * b` (-> 0.5 if a and b); (n, None) for anything else."""
+    if is_condition(n):
+        return Num(1), n
+    factors = _factors(n)
+    conds = [f for f in factors if is_condition(f)]
+    if not conds:
+        return n, None
+    amounts = [f for f in factors if not is_condition(f)]
+    cond = conds[0] if len(conds) == 1 else Logic("and", tuple(conds))
+    if all(isinstance(a, Num) for a in amounts):
+        total = 1.0
+        for a in amounts:
+            assert isinstance(a, Num)
+            total *= a.value
+        return Num(total), cond
+    amount = amounts[0]
+    for a in amounts[1:]:
+        amount = Arith("*", amount, a)
+    return amount, cond
+
+
+def _another(extra: str) -> str:
+    # The first amount is the base; each conditional one comes on top of it.
+    return f"another {extra}" if " if " in extra else extra
