@@ -253,6 +253,13 @@ def play(deck: str, save_dir: str) -> None:
     run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
 
 
+# Imported here, at the end: the debrief commands use the helpers above.
+from wargame.cli_debrief import analyse, branch, report, whatif
+
+for _command in (analyse, whatif, branch, report):
+    cli.add_command(_command)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="wargame", standalone_mode=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
 from wargame.engine.game import Game
-from wargame.engine.state import FACILITATOR
 from wargame.engine.view import PlayerView
+from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
 
 SWINGS = 3
@@ -41,8 +41,9 @@ def may_see_odds(game: Game, view: PlayerView) -> bool:
     """Whether ending odds may be shown to this viewer.
 
     Odds are computed from the full state, so they are themselves secret to a viewer who
-    could not see all of it: only the facilitator, or a seat from which nothing was
-    hidden by the end (no secret tracks of others, no unrevealed secret plays), may see them.
+    could not see all of it: only the facilitator, or a viewer from which the visibility
+    rules hid nothing by the end (no secret tracks of others, no unknown secret plays),
+    may see them.
     """
     if view.is_facilitator:
         return True
@@ -101,9 +102,10 @@ def ending_trigger(cp: Checkpoints, view: PlayerView) -> str | None:
     return " and ".join(names) if names else None
 
 
-def key_moments(cp: Checkpoints, viewer: str = FACILITATOR, analysis: Analysis | None = None) -> list[Moment]:
-    """The key moments of the game in `cp` as `viewer` (an actor id or the facilitator)
-    knew them by its end, in turn order. Raises `WargameError` for an unknown viewer."""
+def key_moments(cp: Checkpoints, viewer: Viewer | str = FACILITATOR, analysis: Analysis | None = None) -> list[Moment]:
+    """The key moments of the game in `cp` as `viewer` (a `Viewer`, an actor id,
+    `facilitator` or `public`) knew them by its end, in turn order. Raises `WargameError`
+    for an unknown viewer."""
     game: Game = cp.game
     view = game.view(viewer)
     deck = game.deck
@@ -135,7 +137,7 @@ def key_moments(cp: Checkpoints, viewer: str = FACILITATOR, analysis: Analysis |
         out.append(Moment(turn, "ending", text + "."))
     if analysis is not None and may_see_odds(game, view):
         for tp in analysis.turning_points:
-            out.append(Moment(tp.turn, "turning-point", tp.text()))
+            out.append(Moment(tp.turn, "turning-point", tp.summary()))
     order = {"turning-point": 0, "threshold": 1, "reveal": 2, "swing": 3, "ending": 4}
     out.sort(key=lambda m: (m.turn, order.get(m.kind, 9)))
     return out

@@ -105,7 +105,11 @@ class TurningPoint:
 
     def text(self) -> str:
         """"Month 4: War 12% → 41%; North Korea's ICBM launch (+18 pts), the miscalculation roll (+9 pts)"."""
-        head = f"{self.label}: {self.ending_title} {self.before:.0%} → {self.after:.0%}"
+        return f"{self.label}: {self.summary()}"
+
+    def summary(self) -> str:
+        """`text` without the turn: "War 12% → 41%; North Korea's ICBM launch (+18 pts)"."""
+        head = f"{self.ending_title} {self.before:.0%} → {self.after:.0%}"
         shown = [f.text() for f in self.factors if abs(f.points) >= MIN_FACTOR_POINTS][:3]
         return head + ("; " + ", ".join(shown) if shown else "")
 

@@ -1,0 +1,105 @@
+"""The debrief commands: analyse, whatif, branch and report. Good input does what it says;
+bad input prints one line on stderr, exits 2 and never shows a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from wargame.analysis.cache import sidecar_path
+from wargame.cli import cli
+from wargame.saves.store import read_save
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = str(ROOT / "decks" / "tutorial.toml")
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def one_line_error(result: Result, fragment: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def save(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("debrief") / "game.json"
+    result = run("autoplay", TUTORIAL, "--seed", "3", "--seats", "red=doctrine:bully,blue=doctrine:broker", "--save", str(path), "--quiet")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_analyse_prints_the_odds_and_the_turning_points(save: Path) -> None:
+    result = run("analyse", str(save), "--rollouts", "30", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "Ending odds before each turn" in result.stdout
+    assert "Stalemate" in result.stdout and "end" in result.stdout
+    assert sidecar_path(save).exists()
+    as_json = json.loads(run("analyse", str(save), "--rollouts", "30", "--json").stdout)
+    assert as_json["rollouts"] == 30 and len(as_json["odds"]) == len(read_save(save).history) + 1
+
+
+def test_whatif_compares_the_actual_orders_with_alternatives(save: Path) -> None:
+    result = run("whatif", str(save), "--turn", "2", "--seat", "red", "--orders", "patrol", "--orders", "none", "--games", "20", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "(actual)" in result.stdout and "Naval patrol" in result.stdout and "(no orders)" in result.stdout
+    data = json.loads(run("whatif", str(save), "--turn", "2", "--seat", "red", "--all", "--games", "10", "--json").stdout)
+    assert data["seat"] == "red" and len(data["choices"]) >= 3
+
+
+def test_branch_writes_a_new_save_and_refuses_to_overwrite(save: Path, tmp_path: Path) -> None:
+    before = save.read_bytes()
+    child = tmp_path / "child.json"
+    result = run("branch", str(save), "--turn", "3", "--save", str(child), "--seats", "red=human")
+    assert result.exit_code == 0, result.output
+    assert read_save(child).parent is not None
+    one_line_error(run("branch", str(save), "--turn", "3", "--save", str(child)), "already exists (use --force")
+    assert run("branch", str(save), "--turn", "2", "--save", str(child), "--force").exit_code == 0
+    assert save.read_bytes() == before
+
+
+def test_report_writes_markdown_and_html(save: Path, tmp_path: Path) -> None:
+    md = tmp_path / "r.md"
+    assert run("report", str(save), "-o", str(md)).exit_code == 0
+    assert md.read_text(encoding="utf-8").startswith("# After-action report:")
+    page = tmp_path / "r.html"
+    assert run("report", str(save), "-o", str(page), "--seat", "blue").exit_code == 0
+    assert "only what this seat knew" in page.read_text(encoding="utf-8")
+    one_line_error(run("report", str(save), "-o", str(md)), "already exists")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["analyse", "{missing}"], "no such save file"),
+        (["analyse", "{save}", "--stand-ins", "green=random"], "unknown actor 'green'"),
+        (["analyse", "{save}", "--stand-ins", "red=human"], "must be a computer seat"),
+        (["analyse", "{save}", "--stand-ins", "red"], "should look like ACTOR=SPEC"),
+        (["whatif", "{save}", "--turn", "2", "--seat", "red"], "name other orders with --orders"),
+        (["whatif", "{save}", "--turn", "2", "--seat", "green", "--orders", "patrol"], "unknown actor 'green'"),
+        (["whatif", "{save}", "--turn", "0", "--seat", "red", "--orders", "patrol"], "no turn 0"),
+        (["whatif", "{save}", "--turn", "2", "--seat", "red", "--orders", "nope"], "unknown move 'nope'"),
+        (["whatif", "{save}", "--turn", "2", "--seat", "red", "--orders", ","], "name at least one move"),
+        (["branch", "{save}", "--turn", "99", "--save", "{new}"], "cannot branch before turn 99"),
+        (["branch", "{save}", "--turn", "2", "--save", "{save}"], "the save being branched"),
+        (["branch", "{save}", "--turn", "2", "--save", "{new}", "--seats", "red=wizard"], "unknown seat kind"),
+        (["report", "{save}", "-o", "{new}.txt"], "written as .md or .html"),
+        (["report", "{save}", "-o", "{new}.md", "--seat", "green"], "unknown seat 'green'"),
+        (["report", "{notsave}", "-o", "{new}.md"], "not a wargame save"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(save: Path, tmp_path: Path, args: list[str], fragment: str) -> None:
+    notsave = tmp_path / "notes.json"
+    notsave.write_text('{"hello": 1}', encoding="utf-8")
+    values = {"save": str(save), "missing": str(tmp_path / "missing.json"), "new": str(tmp_path / "new"), "notsave": str(notsave)}
+    one_line_error(run(*(a.format(**values) for a in args)), fragment)

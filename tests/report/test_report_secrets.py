@@ -1,0 +1,175 @@
+"""A seat's report holds nothing that seat did not know by the end of the game: no other
+seat's secret tracks, unrevealed secret moves (names, news) or reasons; and deck text is
+escaped so it cannot change the report's structure."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wargame.analysis.rollout import Checkpoints
+from wargame.analysis.simulate import play_game
+from wargame.analysis.turning import analyse
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck_text
+from wargame.engine.game import Game
+from wargame.engine.visibility import Viewer, knows_play
+from wargame.report.data import ODDS_WITHHELD, build_report
+from wargame.report.html import render_html
+from wargame.report.markdown import md, render_markdown
+from wargame.saves.store import new_save
+
+KINDS = ["random", "doctrine"]
+
+
+def _public_text(deck: CompiledDeck) -> str:
+    """Deck text every seat may read whatever happened: briefs, summary, questions, names of
+    public moves, events and endings. A needle found here proves nothing."""
+    m = deck.model
+    parts = [m.deck.summary, m.deck.title]
+    parts += [a.brief + " " + a.name for a in m.actors.values()]
+    parts += [o.text for a in m.actors.values() for o in a.objectives]
+    parts += [q.text for q in m.debrief.questions]
+    parts += [mv.name + " " + mv.description for mv in m.moves if mv.visibility == "public"]
+    parts += [f"{e.name} {e.news} {e.failure_news}" for e in m.events]
+    parts += [f"{e.title} {e.text}" for e in m.endings]
+    return "\n".join(parts)
+
+
+def _needles(game: Game, seat: str) -> set[tuple[str, bool]]:
+    """Text that would give away another seat's secret. A track label counts only as a whole
+    label ("Blue: Intelligence 3", not "Blue: Intelligence operation"): see `_shows`."""
+    deck = game.deck
+    view = game.view(seat)
+    public = _public_text(deck)
+    visible_news = {n.text for n in view.news}
+    needles: set[str] = set()
+    labels: set[str] = set()
+    for slot, owner in deck.secret_slots.items():
+        if owner != seat:
+            labels.add(deck.slot_label(slot))
+            needles.add(deck.slot_names[slot])
+    for play in game.plays:
+        if knows_play(Viewer.seat(seat), play, game.revealed_plays, deck.actors):
+            continue
+        move = deck.moves[deck.move_index[play.move]]
+        needles.add(move.name)
+        needles.update(t for t in (move.success_text, move.failure_text) if t and t not in visible_news)
+    own = {r for rec in game.records for r in rec.reasons.get(seat, ())}
+    for rec in game.records:
+        for actor, reasons in rec.reasons.items():
+            if actor != seat:
+                needles.update(r for r in reasons if r and r not in own)
+    # The seat's own reasons may name another seat's move (a doctrine that weighs whether
+    # it was revealed): that is the seat's own knowledge of the deck, not a leak.
+    seen = [*visible_news, *own]
+    out = {(n, False) for n in needles if n and n not in public and not any(n in v for v in seen)}
+    return out | {(label, True) for label in labels}
+
+
+def _check(game: Game, seat: str) -> None:
+    save = new_save(game, {a: "human" for a in game.deck.actors})
+    cp = Checkpoints(save)
+    data = build_report(save, seat, None, (), cp)
+    hidden = {deck_slot for deck_slot, owner in game.deck.secret_slots.items() if owner != seat}
+    assert not {t.name for t in data.tracks} & {game.deck.slot_names[s] for s in hidden}
+    for entry in data.timeline:
+        for row in entry.orders:
+            if row.actor != seat:
+                assert row.reasons == ()
+    texts = [render_markdown(data), render_html(data)]
+    assert data.seed is None and all(f"seed {game.seed}" not in t for t in texts)  # the seed decides every roll
+    for needle, whole in _needles(game, seat):
+        for form in {needle, md(needle), html.escape(needle, quote=True)}:
+            for text in texts:
+                assert not _shows(text, form, whole), f"{seat}'s report shows {needle!r}"
+
+
+def _shows(text: str, needle: str, whole: bool) -> bool:
+    if not whole:
+        return needle in text
+    # A label followed by more words is another name that starts the same way.
+    return re.search(re.escape(needle) + r"(?!\s?[A-Za-z])", text) is not None
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deck_name=st.sampled_from(["tutorial", "korea-2022"]), seed=st.integers(0, 100_000), kinds=st.lists(st.sampled_from(KINDS), min_size=4, max_size=4))
+def test_a_seat_report_holds_no_other_seats_unrevealed_secret(decks: dict[str, CompiledDeck], deck_name: str, seed: int, kinds: list[str]) -> None:
+    deck = decks[deck_name]
+    seats = {}
+    for actor, kind in zip(deck.actors, kinds, strict=False):
+        seats[actor] = f"doctrine:{next(iter(deck.doctrines[actor]))}" if kind == "doctrine" and deck.doctrines.get(actor) else "random"
+    game = play_game(deck, seed, seats)
+    for seat in deck.actors:
+        _check(game, seat)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_seat_report_holds_no_secret_after_injects_and_overrides(tutorial: CompiledDeck, drive: object, data: st.DataObject) -> None:
+    game = Game(tutorial, data.draw(st.integers(0, 10_000)))
+    while not game.is_over:
+        drive(game, data.draw, True)  # type: ignore[operator]
+    for seat in tutorial.actors:
+        _check(game, seat)
+
+
+def test_odds_are_withheld_from_a_seat_that_could_not_see_everything(tutorial: CompiledDeck) -> None:
+    game = play_game(tutorial, 3, {"red": "doctrine:bully", "blue": "doctrine:broker"})
+    save = new_save(game, {"red": "human", "blue": "human"})
+    cp = Checkpoints(save)
+    analysis = analyse(save, rollouts=10, seed=1, checkpoints=cp)
+    seat = build_report(save, "red", analysis, (), cp)
+    assert seat.analysis is None and seat.withheld == ODDS_WITHHELD
+    assert all(m.kind != "turning-point" for m in seat.moments)
+    assert "Turning points" not in render_markdown(seat) and "chart-odds" not in render_html(seat)
+    full = build_report(save, "facilitator", analysis, (), cp)
+    assert full.analysis is analysis and not full.withheld
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+
+HOSTILE = '*Bold* <script>alert(1)</script> | [link](http://example.com) `code` # & "q"'
+
+
+def test_deck_text_cannot_change_the_reports_structure(tutorial: CompiledDeck) -> None:
+    source = tutorial.source.replace('name = "Naval patrol"', f"name = '{HOSTILE}'")
+    source = source.replace('name = "Red"', "name = \"Red </td><img src=x onerror=alert(2)>\"")
+    deck = load_deck_text(source, "hostile.toml")
+    assert deck.moves[deck.move_index["patrol"]].name == HOSTILE
+    game = play_game(deck, 3, {"red": "doctrine:bully", "blue": "doctrine:broker"})
+    save = new_save(game, {"red": "doctrine:bully", "blue": "doctrine:broker"})
+    data = build_report(save)
+    page = render_html(data)
+    parser = _Tags()
+    parser.feed(page)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert html.escape(HOSTILE, quote=True) in page
+    text = render_markdown(data)
+    assert "<script>" not in text
+    assert "[link](" not in text  # the brackets are escaped, so no link forms
+    # Every table row still has its header's number of cells.
+    for table in re.findall(r"(?:^\|.*\|$\n?)+", text, flags=re.MULTILINE):
+        rows = [r for r in table.strip().split("\n")]
+        widths = {len(re.findall(r"(?<!\\)\|", r)) for r in rows}
+        assert len(widths) == 1, table
+
+
+@pytest.mark.parametrize("viewer", ["facilitator", "red", "blue", "public"])
+def test_every_viewer_gets_a_report(tutorial: CompiledDeck, viewer: str) -> None:
+    game = play_game(tutorial, 5, {"red": "doctrine:bully", "blue": "doctrine:broker"})
+    data = build_report(new_save(game, {"red": "human", "blue": "human"}), viewer)
+    assert len(data.timeline) == len(game.records)
+    assert data.viewer == viewer

@@ -1,0 +1,202 @@
+"""The debrief commands: `analyse`, `whatif`, `branch` and `report`.
+
+Thin click wrappers over `wargame.analysis` and `wargame.report`; bad input prints one
+line and exits 2 (through `user_errors`), like every other command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+import click
+
+from wargame.cli import user_errors
+from wargame.errors import WargameError
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def _seat_map(text: str, option: str, *, humans: bool) -> dict[str, str]:
+    """`dprk=doctrine:hardliner,us=human` to a dict (actors checked later, against the deck)."""
+    from wargame.bots.base import SeatSpec
+
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        actor, sep, spec = part.partition("=")
+        if not sep or not actor.strip():
+            raise WargameError(f"{option}: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
+        parsed = SeatSpec.parse(spec)
+        if parsed.is_human and not humans:
+            raise WargameError(f"{option}: a stand-in must be a computer seat, not human")
+        out[actor.strip()] = str(parsed)
+    return out
+
+
+def _progress(show: bool | None) -> tuple[bool, Callable[[str, int, int], None] | None]:
+    enabled = show if show is not None else sys.stderr.isatty()
+    if not enabled:
+        return False, None
+    state: dict[str, int] = {}
+
+    def tick(stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        click.echo(f"\r{stage:<12}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=False)
+        if done >= total and state.get(stage) != total:
+            click.echo("", err=True)
+        state[stage] = done
+
+    return True, tick
+
+
+@click.command()
+@click.argument("save", type=click.Path(dir_okay=False))
+@click.option("--rollouts", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Continuations from each turn.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--stand-ins", default="", help="Who plays each seat in continuations, e.g. dprk=doctrine:pragmatist (default: computers as seated, humans the deck's first doctrine).")
+@click.option("--top", type=click.IntRange(0, 50), default=3, show_default=True, help="Turning points to explain.")
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
+@click.option("--progress/--no-progress", default=None, help="Show progress (default: when stderr is a terminal).")
+@user_errors
+def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top: int, as_json: bool, refresh: bool, progress: bool | None) -> None:
+    """Ending odds before every turn of a saved game, and the turning points.
+
+    From the state before each turn, ROLLOUTS continuations are played by the seats'
+    stand-ins; the turns where the odds moved most are explained by the orders given and
+    the dice. The result is cached beside the save (SAVE.analysis.json) and is the same
+    whatever --jobs is.
+    """
+    from wargame.analysis.turning import cached_analysis
+    from wargame.saves.store import read_save
+
+    model = read_save(save)
+    _, tick = _progress(progress)
+    result = cached_analysis(model, save, rollouts, jobs, seed, _seat_map(stand_ins, "--stand-ins", humans=False), top=top, progress=tick, refresh=refresh)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+        return
+    titles = [result.titles[e] for e in result.endings]
+    width = max(10, *(len(t) for t in titles))
+    click.echo(f"Ending odds before each turn ({result.rollouts} continuations each, seed {result.seed}; 95% intervals in JSON)")
+    click.echo("stand-ins: " + ", ".join(f"{a}={s}" for a, s in result.stand_ins.items()))
+    click.echo("")
+    click.echo(f"{'before':<8}" + "".join(f"{t[:width]:>{width + 2}}" for t in titles))
+    for o in result.odds:
+        label = "end" if o.final else str(o.turn)
+        click.echo(f"{label:<8}" + "".join(f"{o.p(e):>{width + 2}.0%}" for e in result.endings))
+    click.echo("")
+    for e, t in zip(result.endings, titles, strict=True):
+        line = "".join(SPARK[min(len(SPARK) - 1, int(p * len(SPARK)))] for p in result.series(e))
+        click.echo(f"{t[:width]:<{width}}  {line}")
+    click.echo("")
+    if result.turning_points:
+        click.echo("Turning points:")
+        for tp in result.turning_points:
+            click.echo(f"  {tp.text()}")
+    else:
+        click.echo("No turn moved the odds of any ending by 5 points or more.")
+
+
+@click.command()
+@click.argument("save", type=click.Path(dir_okay=False))
+@click.option("--turn", type=int, required=True, help="The turn whose orders to change.")
+@click.option("--seat", required=True, help="The actor whose orders to change.")
+@click.option("--orders", "orders", multiple=True, help="Other orders, MOVE[,MOVE] ('none' for no orders); repeat to compare several.")
+@click.option("--all", "every", is_flag=True, help="Compare every legal order set (each move alone when there are too many).")
+@click.option("--games", type=click.IntRange(1, 1_000_000), default=200, show_default=True, help="Continuations for each choice.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--stand-ins", default="", help="Who plays each seat in continuations (as for analyse).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--progress/--no-progress", default=None)
+@user_errors
+def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, games: int, seed: int, jobs: int, stand_ins: str, as_json: bool, progress: bool | None) -> None:
+    """Compare a seat's orders at one turn with other orders: endings and mean scores.
+
+    Every choice is played GAMES times from the state before TURN, on the same dice, with
+    the other seats' orders as they were given. Results are kept beside the save for the
+    report.
+    """
+    from wargame.analysis.whatif import recorded_what_if
+    from wargame.saves.store import read_save
+
+    model = read_save(save)
+    alternatives = []
+    for text in orders:
+        moves = [] if text.strip().lower() == "none" else [m.strip() for m in text.split(",") if m.strip()]
+        if not moves and text.strip().lower() != "none":
+            raise WargameError("--orders: name at least one move, or 'none' for no orders")
+        alternatives.append(moves)
+    if not alternatives and not every:
+        raise WargameError("name other orders with --orders MOVE[,MOVE], or use --all")
+    _, tick3 = _progress(progress)
+    tick = (lambda d, t: tick3("what-if", d, t)) if tick3 else None
+    result = recorded_what_if(
+        model, save, turn, seat, alternatives, every=every, games=games, seed=seed, jobs=jobs,
+        stand_ins=_seat_map(stand_ins, "--stand-ins", humans=False), progress=tick,
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+        return
+    click.echo(f"{result.label}, {result.seat_name}: {result.games} continuations for each choice, seed {result.seed}")
+    click.echo("")
+    titles = [result.titles[e] for e in result.endings]
+    label_w = min(48, max(len(c.label) + 11 for c in result.choices))
+    click.echo(f"{'orders':<{label_w}}" + "".join(f"{t[:16]:>18}" for t in titles) + f"{'mean score':>22}")
+    for c in result.choices:
+        name = c.label + (" (actual)" if c.actual else "")
+        cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>18}" for e in result.endings)
+        mean, lo, hi = c.scores[result.seat]
+        click.echo(f"{name[:label_w - 1]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>22}")
+    if result.left_out:
+        click.echo(f"\n{result.left_out} order sets of two or more moves were not tried (too many); name them with --orders.")
+
+
+@click.command()
+@click.argument("save", type=click.Path(dir_okay=False))
+@click.option("--turn", type=int, required=True, help="Play on from the state before this turn.")
+@click.option("--save", "new", type=click.Path(dir_okay=False), required=True, help="The new save file.")
+@click.option("--seats", default="", help="Change who plays, e.g. dprk=human,us=doctrine:engagement-first.")
+@click.option("--force", is_flag=True, help="Replace NEW if it exists.")
+@user_errors
+def branch(save: str, turn: int, new: str, seats: str, force: bool) -> None:
+    """Start a new game from the state before TURN of a saved game ("play from here").
+
+    The new save keeps the turns before TURN and names its parent; the parent file is
+    never changed. Continue it with `wargame play` (load) like any save.
+    """
+    from wargame.analysis.whatif import play_from_here
+
+    path = play_from_here(save, turn, new, _seat_map(seats, "--seats", humans=True), force=force)
+    click.echo(f"branched before turn {turn}: {path}")
+
+
+@click.command()
+@click.argument("save", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True, help="FILE.md or FILE.html.")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose report: an actor id (only what that seat knew), public (what every seat knew), or facilitator.")
+@click.option("--rollouts", type=click.IntRange(1, 100_000), default=None, help="Include turning points from this many continuations per turn (cached beside the save).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@user_errors
+def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, force: bool) -> None:
+    """Write the after-action report of a saved game as Markdown or self-contained HTML.
+
+    Without --rollouts the latest analysis cached beside the save (from `wargame
+    analyse`) is used, if any. What-ifs run with `wargame whatif` are included.
+    """
+    from wargame.analysis.turning import Analysis, cached_analysis
+    from wargame.report.export import export_report, report_format
+    from wargame.saves.store import read_save
+
+    report_format(output)
+    analysis: Analysis | None = None
+    if rollouts is not None:
+        analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed)
+    path = export_report(save, output, seat, analysis, force=force)
+    click.echo(f"wrote {path}")

@@ -1,0 +1,347 @@
+"""What an after-action report says, gathered once for one viewer; Markdown and HTML render it.
+
+Modelled on a tabletop exercise's after-action report: who played, a turn-by-turn timeline
+(decision points: orders and the reasons given, the dice, injects, events, news), the
+tracks and each side's escalation over time, objectives met or missed, key moments,
+turning points, what-ifs and discussion questions. Everything is read through the
+viewer's `PlayerView`, so a seat's report holds only what that seat knew by the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wargame.analysis.moments import Moment, key_moments, may_see_odds
+from wargame.analysis.rollout import Checkpoints
+from wargame.analysis.turning import Analysis, turn_title
+from wargame.analysis.whatif import WhatIf
+from wargame.bots.base import SeatSpec, make_bot
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.state import Play
+from wargame.engine.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
+from wargame.errors import WargameError
+from wargame.saves.format import SaveModel
+
+ODDS_WITHHELD = (
+    "Ending odds and what-ifs are computed from the full state of the game, including "
+    "other seats' secrets, so they appear only in the facilitator's report."
+)
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    actor: str
+    name: str
+    played_by: str
+    """"a person" or the computer seat, e.g. "computer (Doctrine: hardliner)"."""
+    brief: str
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """One seat's orders in a turn, as far as the viewer knows them."""
+
+    actor: str
+    name: str
+    moves: tuple[str, ...]
+    """Move names; a secret move carries "(secret)" or when it was revealed."""
+    reasons: tuple[str, ...]
+    """The computer seat's stated reasons (only the viewer's own, or all for the facilitator)."""
+    complete: bool
+    """False when the viewer saw only the plays that came to light, not the orders."""
+
+
+@dataclass(frozen=True)
+class RollRow:
+    label: str
+    chance: float
+    draw: float
+    success: bool
+    forced: bool
+
+
+@dataclass(frozen=True)
+class NewsRow:
+    kind: str
+    text: str
+    restricted: bool
+    """Seen by only some seats when it happened (marked in the facilitator's report)."""
+
+
+@dataclass(frozen=True)
+class TurnEntry:
+    turn: int
+    label: str
+    orders: tuple[OrderRow, ...]
+    rolls: tuple[RollRow, ...]
+    injects: tuple[str, ...]
+    events: tuple[str, ...]
+    news: tuple[NewsRow, ...]
+    changes: tuple[str, ...]
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrackSeries:
+    name: str
+    label: str
+    values: tuple[float, ...]
+    """Value at the start, then after each turn."""
+    lo: float
+    hi: float
+    thresholds: tuple[tuple[float, str], ...]
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    text: str
+    points: float
+    met: bool
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    actor: str
+    name: str
+    total: float
+    best: float
+    objectives: tuple[ObjectiveRow, ...]
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    text: str
+    turn: int | None
+    turn_label: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    title: str
+    deck_title: str
+    deck_id: str
+    summary: str
+    viewer: str
+    viewer_label: str
+    save_id: str
+    seed: int | None
+    """The game's seed decides every roll: shown to the facilitator only."""
+    created: str
+    parent: str
+    unit: str
+    turns_played: int
+    turns: int
+    facilitated: bool
+    seats: tuple[SeatRow, ...]
+    timeline: tuple[TurnEntry, ...]
+    tracks: tuple[TrackSeries, ...]
+    actor_names: dict[str, str]
+    escalation: dict[str, tuple[int, ...]]
+    """Actor to the summed escalation of its moves that resolved in each turn (as the viewer knows them)."""
+    ending: str
+    ending_text: str
+    scores: tuple[ScoreRow, ...]
+    moments: tuple[Moment, ...]
+    analysis: Analysis | None
+    whatifs: tuple[WhatIf, ...]
+    withheld: str
+    """Why odds and what-ifs are left out of this report (empty when they are shown)."""
+    questions: tuple[QuestionRow, ...]
+    turn_labels: tuple[str, ...]
+    """"week 1 (January 2022)" for each turn played."""
+
+
+def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
+    try:
+        spec = SeatSpec.parse(spec_text)
+    except WargameError:
+        return spec_text
+    if spec.is_human:
+        return "a person"
+    try:
+        return f"computer ({make_bot(spec, deck, actor, 0).label})"
+    except WargameError:
+        return f"computer ({spec})"
+
+
+def _roll_label(deck: CompiledDeck, kind: str, key: str, actor: str | None) -> str:
+    if kind in {"move", "detect"} and key in deck.move_index:
+        move = deck.moves[deck.move_index[key]]
+        who = deck.actor_name(move.actor)
+        return f"{who}: {move.name}" + (" found out" if kind == "detect" else "")
+    if key in deck.event_index:
+        return deck.events[deck.event_index[key]].name
+    return key
+
+
+def build_report(
+    save: SaveModel,
+    viewer: Viewer | str = FACILITATOR,
+    analysis: Analysis | None = None,
+    whatifs: Sequence[WhatIf] = (),
+    checkpoints: Checkpoints | None = None,
+) -> ReportData:
+    """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
+    or `public`), all of it through the engine's visibility rules.
+
+    Raises `WargameError` for an unknown viewer or a save that does not replay.
+    """
+    cp = checkpoints or Checkpoints(save)
+    game = cp.game
+    deck = game.deck
+    try:
+        who = as_viewer(viewer, deck)
+    except WargameError as exc:
+        raise WargameError(f"--seat: {exc}") from None
+    view = game.view(who)
+    unit = deck.model.deck.turn_name
+    is_fac = view.is_facilitator
+
+    # When each secret play this viewer knows of came to light, if it did.
+    revealed_at = {key: when for key, when in game.revealed_plays.items()}
+
+    def move_name(play: Play) -> str:
+        name = deck.moves[deck.move_index[play.move]].name
+        if not play.secret:
+            return name
+        when = revealed_at.get((play.turn, play.move))
+        notes = [] if "(secret)" in name.lower() else ["secret"]
+        if when is not None:
+            notes.append(f"revealed in {unit} {when}")
+        return f"{name} ({'; '.join(notes)})" if notes else name
+
+    timeline = []
+    questions_at: dict[int, list[str]] = {}
+    belief = view.belief
+    questions: list[QuestionRow] = []
+    for q in deck.questions:
+        if q.when is not None and not q.when(belief):
+            continue
+        questions.append(QuestionRow(q.text, q.turn, deck.turn_label(q.turn) if q.turn else ""))
+        if q.turn is not None:
+            questions_at.setdefault(q.turn, []).append(q.text)
+    plays_by_turn: dict[int, list[Play]] = {}
+    for play in view.plays:
+        plays_by_turn.setdefault(play.turn, []).append(play)
+    escalation: dict[str, list[int]] = {a: [] for a in deck.actors}
+    for rec, turn_model in zip(game.records, save.history, strict=True):
+        t = rec.turn
+        plays = plays_by_turn.get(t, [])
+        for actor in deck.actors:
+            escalation[actor].append(sum(deck.moves[deck.move_index[p.move]].escalation for p in plays if p.actor == actor))
+        known_orders = view.orders.get(t, {})
+        known_reasons = view.reasons.get(t, {})
+        rows = []
+        for actor in deck.actors:
+            if actor in known_orders:
+                # The viewer knows these orders as given (its own, or all for the facilitator).
+                by_move = {p.move: p for p in plays if p.actor == actor}
+                names = []
+                for move_id in known_orders[actor]:
+                    resolved = by_move.get(move_id)
+                    move = deck.moves[deck.move_index[move_id]]
+                    names.append(f"{move.name} (fizzled)" if resolved is None else move_name(resolved))
+                rows.append(OrderRow(actor, deck.actor_name(actor), tuple(names), tuple(known_reasons.get(actor, ())), True))
+            else:
+                seen = tuple(move_name(p) for p in plays if p.actor == actor)
+                rows.append(OrderRow(actor, deck.actor_name(actor), seen, (), False))
+        rolls = tuple(
+            RollRow(_roll_label(deck, r.kind, r.key, r.actor), r.chance, r.roll, r.success, r.forced) for r in view.rolls_for_turn(t)
+        )
+        if is_fac:
+            injects = []
+            for inject in turn_model.injects:
+                if inject.event and inject.event in deck.event_index:
+                    injects.append(f"{deck.events[deck.event_index[inject.event]].name} (deck event fired by hand)")
+                else:
+                    effects = "; ".join(inject.effects)
+                    injects.append((inject.text or "An on-the-spot inject") + (f" [effects: {effects}]" if effects else ""))
+        else:
+            injects = [n.text for n in view.news_for_turn(t) if n.kind == "inject"]
+        events = tuple(deck.events[deck.event_index[e]].name for e in view.fired_for_turn(t) if e in deck.event_index)
+        news = tuple(NewsRow(n.kind, n.text, n.audience is not None) for n in view.news_for_turn(t))
+        changes = tuple(
+            f"{deck.slot_label(c.slot)} {_fmt(c.old)} → {_fmt(c.new)}" for c in view.changes_for_turn(t)
+        )
+        timeline.append(
+            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())))
+        )
+
+    tracks = []
+    for slot, name in enumerate(deck.slot_names):
+        history = view.history(name)
+        if any(v is None for v in history):
+            continue  # hidden from this viewer
+        tracks.append(
+            TrackSeries(
+                name,
+                deck.slot_label(slot),
+                tuple(float(v) for v in history if v is not None),
+                deck.lo[slot],
+                deck.hi[slot],
+                tuple(deck.thresholds.get(slot, ())),
+            )
+        )
+
+    # The end screen shows every actor's objectives to everyone: the report does the same.
+    scores = []
+    if game.ending is not None:
+        for actor, score in game.scores().items():
+            best = sum(o.points for o in deck.objectives[actor])
+            objectives = tuple(ObjectiveRow(o.text, o.points, o.met) for o in score.objectives)
+            scores.append(ScoreRow(actor, deck.actor_name(actor), score.total, best, objectives))
+
+    show_odds = may_see_odds(game, view)
+    withheld = "" if show_odds or (analysis is None and not whatifs) else ODDS_WITHHELD
+    seats = tuple(
+        SeatRow(a, deck.actor_name(a), _played_by(save.seats.get(a, "human"), deck, a), deck.model.actors[a].brief)
+        for a in deck.actors
+    )
+    parent = ""
+    if save.parent is not None:
+        where = f" ({save.parent.path})" if save.parent.path else ""
+        parent = f"branched from save {save.parent.save_id}{where} after {save.parent.turn} {unit}{'' if save.parent.turn == 1 else 's'}"
+    return ReportData(
+        title=save.title or deck.title,
+        deck_title=deck.title,
+        deck_id=deck.id,
+        summary=deck.model.deck.summary,
+        viewer=who.name,
+        viewer_label=_viewer_label(who, deck),
+        save_id=save.save_id,
+        seed=save.seed if sees_seed(who) else None,
+        created=save.created,
+        parent=parent,
+        unit=unit,
+        turns_played=len(game.records),
+        turns=game.turns,
+        facilitated=save.facilitator,
+        seats=seats,
+        timeline=tuple(timeline),
+        tracks=tuple(tracks),
+        actor_names={a: deck.actor_name(a) for a in deck.actors},
+        escalation={a: tuple(v) for a, v in escalation.items()},
+        ending=game.ending.title if game.ending else "",
+        ending_text=(game.ending.text or "") if game.ending else "",
+        scores=tuple(scores),
+        moments=tuple(key_moments(cp, who, analysis if show_odds else None)),
+        analysis=analysis if show_odds else None,
+        whatifs=tuple(whatifs) if show_odds else (),
+        withheld=withheld,
+        questions=tuple(questions),
+        turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
+    )
+
+
+def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:
+    if who.is_facilitator:
+        return "the facilitator (everything)"
+    if who.is_public:
+        return "the public (only what every seat knew)"
+    assert who.actor is not None
+    return f"{deck.actor_name(who.actor)} (only what this seat knew)"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"

@@ -1,0 +1,72 @@
+"""Writing a report file: the format from the file name, written atomically, never over
+an existing file unless asked. The one call the CLI and the replay viewer both use."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from wargame.analysis.rollout import Checkpoints
+from wargame.analysis.turning import Analysis, latest_cached
+from wargame.analysis.whatif import recorded_what_ifs
+from wargame.engine.visibility import FACILITATOR, Viewer
+from wargame.errors import WargameError
+from wargame.report.data import build_report
+from wargame.report.html import render_html
+from wargame.report.markdown import render_markdown
+from wargame.saves.store import read_save
+
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def report_format(path: str | Path) -> str:
+    """`markdown` or `html`, from the file's suffix; raises `WargameError` otherwise."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise WargameError(f"{path}: a report is written as .md or .html (the name says which)")
+    return fmt
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise WargameError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+    return path
+
+
+def export_report(
+    save_path: str | Path,
+    out_path: str | Path,
+    viewer: Viewer | str = FACILITATOR,
+    analysis: Analysis | None = None,
+    *,
+    force: bool = False,
+) -> Path:
+    """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
+    (.md or .html). Without `analysis`, the latest cached one for this save is used, if
+    any; what-ifs run on the save are read from its sidecar. Raises `WargameError` for a
+    bad save, viewer or path, or if `out_path` exists and `force` is not set."""
+    out = Path(out_path)
+    fmt = report_format(out)
+    if out.is_dir():
+        raise WargameError(f"{out}: is a directory")
+    if out.exists() and not force:
+        raise WargameError(f"{out}: already exists (use --force to replace it)")
+    save = read_save(save_path)
+    if analysis is None:
+        analysis = latest_cached(save, save_path)
+    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
+    text = render_markdown(data) if fmt == "markdown" else render_html(data)
+    return write_text_atomic(out, text)
