@@ -16,6 +16,7 @@ from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.saves.store import new_save, write_save
+from wargame.engine.visibility import Viewer
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.replay import ReplayScreen
 
@@ -290,3 +291,33 @@ async def test_the_turning_point_analysis_runs_and_is_cached(tmp_path: Path, rol
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await opened(pilot)
         assert screen.analysis is not None and screen.analysis.rollouts == rollouts
+
+
+async def test_exporting_a_report_as_the_perspective_sees_it(tmp_path: Path) -> None:
+    path = tmp_path / "game.json"
+    game = make_save(path, SEED)
+    deck = game.deck
+    app = viewer_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await opened(pilot)
+        # A seat's report: the suggestion names the seat.
+        screen.set_viewer(Viewer.seat(deck.actors[0]))
+        await pilot.press("x")
+        await pilot.pause()
+        target = Path(app.screen.query_one("#target-path", Input).value)
+        assert target.name == f"game-report-{deck.actors[0]}.md"
+        await pilot.press("enter")
+        await settle(pilot)
+        text = target.read_text()
+        assert deck.title in text
+        # Never over an existing file without a second yes.
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "exists" in screen_text(app)
+        app.screen.query_one("#target-path", Input).value = str(tmp_path / "game-report.html")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / "game-report.html").read_text().lstrip().lower().startswith("<!doctype html")
+    assert target.read_text() == text

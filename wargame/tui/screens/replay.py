@@ -46,13 +46,14 @@ from wargame.analysis.whatif import (
     legal_alternatives,
     orders_label,
     play_from_here,
-    what_if,
+    recorded_what_if,
 )
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import WargameError
 from wargame.play.debrief import Debrief
 from wargame.play.readmodel import format_value
 from wargame.play.timeline import SavedGame
+from wargame.report.export import export_report
 from wargame.saves.store import Verification
 from wargame.tui.render import BAD, DISABLED, GOOD, MUTED, WARN, heading, percent
 from wargame.tui.replay_render import scores_block, timeline_chart, turn_block
@@ -60,6 +61,7 @@ from wargame.tui.screens.replay_dialogs import (
     BranchScreen,
     GoToTurnScreen,
     HelpScreen,
+    PathChoice,
     PerspectiveScreen,
 )
 from wargame.tui.widgets import TitleBar
@@ -219,6 +221,7 @@ class ReplayScreen(Screen[None]):
         Binding("a", "analyse", "Analyse", show=False),
         Binding("r", "run_whatif", "Run what-if", show=False),
         Binding("b", "branch", "Play from here", show=False),
+        Binding("x", "export", "Export report", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape,q", "close", "Back"),
     ]
@@ -243,6 +246,11 @@ class ReplayScreen(Screen[None]):
         stage: str
         done: int
         total: int
+
+    @dataclass
+    class Exported(Message):
+        path: Path | None
+        error: str = ""
 
     @dataclass
     class WhatIfDone(Message):
@@ -658,7 +666,8 @@ class ReplayScreen(Screen[None]):
             self.post_message(self.AnalysisProgress("whatif", done, total))
 
         try:
-            result = what_if(saved.save, turn, seat, sets, games=games, jobs=max(1, min(4, (os.cpu_count() or 2) - 1)), progress=progress, checkpoints=self.checkpoints)
+            # Recorded beside the save, so the after-action report can show it.
+            result = recorded_what_if(saved.save, saved.path, turn, seat, sets, games=games, jobs=max(1, min(4, (os.cpu_count() or 2) - 1)), progress=progress)
         except WargameError as exc:
             self.post_message(self.WhatIfDone(None, str(exc)))
             return
@@ -791,6 +800,46 @@ class ReplayScreen(Screen[None]):
                 opener(written)
 
         self.app.push_screen(BranchScreen("Play from here", detail, suggestion, saved.deck, dict(saved.save.seats)), chosen)
+
+    def action_export(self) -> None:
+        """Write the after-action report, as the current perspective sees the game."""
+        saved = self.saved
+        if saved is None or saved.path is None:
+            return
+        viewer = self.viewer
+        who = "" if viewer.is_facilitator else f"-{viewer.name}"
+        suggestion = saved.path.with_name(f"{saved.path.stem}-report{who}.md")
+        detail = (
+            f"The after-action report as {viewer_name(saved, viewer)} may see it: scenario and seats, the timeline, "
+            "charts, turning points, what-ifs run here, objectives, key moments and discussion questions. "
+            "Name it .md (Markdown) or .html (one self-contained page)."
+        )
+
+        def chosen(answer: object) -> None:
+            if isinstance(answer, tuple):
+                path, overwrite = answer
+                self.notify(f"Writing the report to {path}…", markup=False)
+                self.export(path, viewer, bool(overwrite))
+
+        self.app.push_screen(PathChoice("Export an after-action report", detail, suggestion), chosen)
+
+    @work(thread=True, group="export")
+    def export(self, path: Path, viewer: Viewer, overwrite: bool) -> None:
+        saved = self.saved
+        assert saved is not None and saved.path is not None
+        try:
+            written = export_report(saved.path, path, viewer, self.analysis, force=overwrite)
+        except WargameError as exc:
+            self.post_message(self.Exported(None, str(exc)))
+            return
+        self.post_message(self.Exported(written))
+
+    @on(Exported)
+    def exported(self, message: Exported) -> None:
+        if message.path is None:
+            self.notify(message.error, title="Cannot write the report", severity="error", markup=False)
+        else:
+            self.notify(f"Report written to {message.path}", markup=False)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
