@@ -321,3 +321,37 @@ async def test_exporting_a_report_as_the_perspective_sees_it(tmp_path: Path) -> 
         await settle(pilot)
         assert (tmp_path / "game-report.html").read_text().lstrip().lower().startswith("<!doctype html")
     assert target.read_text() == text
+
+
+async def test_a_pin_guarded_save_opens_in_public_and_asks_before_showing_secrets(tmp_path: Path) -> None:
+    from wargame.play.lock import hash_pin
+
+    path = tmp_path / "game.json"
+    game = make_save(path, SEED)
+    data = json.loads(path.read_text())
+    data["facilitator"] = True
+    data["facilitator_pin"] = hash_pin("4321", iterations=1000)
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    app = viewer_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await opened(pilot)
+        assert screen.viewer.is_public
+        assert not any(o.visible for o in screen.debrief.turn(screen.viewer, 1).orders)  # type: ignore[union-attr]
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#pin", Input).value = "0000"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.viewer.is_public  # a wrong PIN keeps the public view
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#pin", Input).value = "4321"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.viewer.is_facilitator
+        # Once given, the PIN is not asked again in this viewing.
+        screen.set_viewer(Viewer.seat(game.deck.actors[0]))
+        await pilot.pause()
+        assert screen.viewer.actor == game.deck.actors[0]
+    assert path.read_bytes() == before

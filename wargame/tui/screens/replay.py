@@ -11,6 +11,7 @@ nothing about secrecy. The save is opened and verified in a worker, with Esc as 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -51,12 +52,14 @@ from wargame.analysis.whatif import (
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import WargameError
 from wargame.play.debrief import Debrief
+from wargame.play.lock import pin_matches
 from wargame.play.readmodel import format_value
 from wargame.play.timeline import SavedGame
 from wargame.report.export import export_report
 from wargame.saves.store import Verification
 from wargame.tui.render import BAD, DISABLED, GOOD, MUTED, WARN, heading, percent
 from wargame.tui.replay_render import scores_block, timeline_chart, turn_block
+from wargame.tui.screens.pin import PinScreen
 from wargame.tui.screens.replay_dialogs import (
     BranchScreen,
     GoToTurnScreen,
@@ -275,6 +278,8 @@ class ReplayScreen(Screen[None]):
         self._busy: set[str] = set()
         self._tabs: TabbedContent | None = None
         self._head: tuple[Viewer, str] | None = None
+        self.unlocked = True
+        """False until the facilitator's PIN is given, for a save that has one."""
         self.rollouts = ROLLOUTS
         """Continuations per turn for the turning-point analysis."""
 
@@ -321,6 +326,11 @@ class ReplayScreen(Screen[None]):
         await loading.remove()
         saved = self.saved = message.saved
         self.debrief = Debrief(saved)
+        if saved.save.facilitator_pin is not None:
+            # A game guarded by a facilitator's PIN opens in the public view: every other
+            # perspective shows some seat's secrets, so it asks for the PIN first.
+            self.unlocked = False
+            self.viewer = PUBLIC
         self.turn = 1
         await self.query_one("#replay-body").mount_all(self._body(saved))
         self._tabs = self.query_one(TabbedContent)
@@ -726,10 +736,31 @@ class ReplayScreen(Screen[None]):
         self.app.push_screen(PerspectiveScreen(choices, self.viewer), chosen)
 
     def set_viewer(self, viewer: Viewer) -> None:
+        if not viewer.is_public and not self.unlocked:
+            self._ask_pin(lambda: self.set_viewer(viewer))
+            return
         self.viewer = viewer
         self.whatif_result = None
         self.find_moments(viewer)
         self.refresh_all()
+
+    def _ask_pin(self, then: Callable[[], None]) -> None:
+        """The facilitator's PIN, once per viewing; a wrong one is refused (the save being
+        debriefed is never written, so it is not recorded there)."""
+        saved = self.saved
+        assert saved is not None and saved.save.facilitator_pin is not None
+        stored = saved.save.facilitator_pin
+
+        def answered(pin: str | None) -> None:
+            if pin is None:
+                return
+            if pin_matches(stored, pin):
+                self.unlocked = True
+                then()
+            else:
+                self.notify("Wrong PIN: the public view stays.", severity="error", markup=False)
+
+        self.app.push_screen(PinScreen("This game has a facilitator's PIN, and the seats' views and the full view show secrets."), answered)
 
     def action_facilitator(self) -> None:
         self.set_viewer(PUBLIC if self.viewer.is_facilitator else FACILITATOR_VIEWER)
