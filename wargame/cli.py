@@ -94,6 +94,15 @@ def cli() -> None:
     """
 
 
+def _add_store_commands() -> None:
+    from wargame.cli_store import store  # `wargame store ...` lives in its own module
+
+    cli.add_command(store)
+
+
+_add_store_commands()
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 def validate(paths: tuple[str, ...]) -> None:

@@ -106,7 +106,10 @@ def test_orders_are_legal_distinct_and_within_budget(decks: dict[str, CompiledDe
             assert 0 < bot.playouts <= 30
             assert len(set(decision.orders)) == len(decision.orders) <= allowed
             assert set(decision.orders) <= {m.id for m in legal}
-            assert len(decision.reasons) == len(decision.orders)
+            if decision.orders:
+                assert len(decision.reasons) == len(decision.orders)
+            else:  # standing pat is explained too
+                assert len(decision.reasons) == 1 and decision.reasons[0].startswith("Stands pat: ")
             game.submit(actor, decision.orders, decision.reasons)
         game.resolve()
 

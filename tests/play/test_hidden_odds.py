@@ -33,8 +33,14 @@ secret = true
 name = "South Korea"
 start = { covert = 3 }
 
+[actors.a.doctrines.sly]
+weights = { dig = 1, bluster = "1 + a.covert" }
+
 [actors.b]
 name = "North Korea"
+
+[actors.b.doctrines.plain]
+weights = { fire = 1 }
 
 [[moves]]
 id = "dig"
@@ -43,6 +49,13 @@ name = "Dig"
 category = "information"
 visibility = "secret"
 success = { effects = ["a.covert += 1"] }
+
+[[moves]]
+id = "bluster"
+actor = "a"
+name = "Bluster"
+category = "information"
+always = { effects = ["tension += 1"] }
 
 [[moves]]
 id = "fire"
@@ -115,6 +128,9 @@ def test_what_a_seat_is_shown_never_depends_on_others_secret_tracks(
         assert shown[0] == shown[1]
     for game in games:
         for actor, given_orders in orders[-1].items():
+            if actor == secret_owner:  # its own secrets decide what it may order
+                legal = game.available_moves(actor)
+                given_orders = [legal[seed % len(legal)].id] if legal else []
             game.submit(actor, given_orders)
         game.resolve()
     turn = len(games[0].records)
@@ -122,3 +138,26 @@ def test_what_a_seat_is_shown_never_depends_on_others_secret_tracks(
         lines = [[(r.label, r.chance, r.roll) for r in ReadModel.now(g, viewer).turn_report(turn).rolls if r.kind == "move"] for g in games]
         # Only rolls both games made are comparable (an outcome may change what follows).
         assert [x for x in lines[0] if x[0] in {y[0] for y in lines[1]}] == [y for y in lines[1] if y[0] in {x[0] for x in lines[0]}]
+
+
+def test_a_computers_reason_is_shown_to_others_only_when_it_reads_nothing_hidden() -> None:
+    from wargame.play.control import Session
+
+    deck = _deck()
+    session = Session.new(deck, {"a": "doctrine:sly", "b": "doctrine:plain"}, seed=4, save_dir=None)
+    for _ in range(3):
+        session.run_bots()
+        rec = session.resolve()
+        if "bluster" in rec.orders["a"]:
+            break
+    else:
+        raise AssertionError("South Korea never blustered in 3 turns")
+    turn = rec.turn
+    mine = dict(((m, r) for _, m, r in session.read("a").turn_report(turn).reasons))
+    theirs = dict(((m, r) for _, m, r in session.read("b").turn_report(turn).reasons))
+    # Its own seat reads the weight (and the secret value it quotes); North Korea does not.
+    assert "covert" in mine["Bluster"].lower()
+    assert theirs["Bluster"] == "its reasons weigh what is hidden from you"
+    # North Korea's own reason for a public move reads nothing secret: South Korea sees it.
+    if rec.orders["b"]:
+        assert "plain doctrine" in dict(((m, r) for _, m, r in session.read("a").turn_report(turn).reasons))["Counter-fire"]

@@ -155,9 +155,12 @@ def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -
     move = tutorial.moves[tutorial.move_index[blue_order]]
     control = session.read(FACILITATOR).turn_report(1)
     assert control.reasons == [("Blue", move.name, reason.removeprefix(f"{move.name}: "))] and "broker" in reason
-    # The room and the seats do not read the computer's mind.
-    assert session.read(PUBLIC).turn_report(1).reasons == []
-    assert session.read("red").turn_report(1).reasons == []
+    # A public play's reason that reads nothing secret is explained to the seats and the room
+    # too (solo players learn why the computers chose).
+    shown = ("Blue", move.name, reason.removeprefix(f"{move.name}: "))
+    assert not move.secret
+    assert session.read(PUBLIC).turn_report(1).reasons == [shown]
+    assert session.read("red").turn_report(1).reasons == [shown]
 
 
 def test_public_report_hides_secret_moves(tutorial: CompiledDeck) -> None:

@@ -19,7 +19,8 @@ from wargame.errors import WargameError
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A bot's orders for one turn, each with a one-line reason."""
+    """A bot's orders for one turn, each with a one-line reason; a bot that gives no orders
+    says why in a single reason ("Stands pat: ...")."""
 
     orders: tuple[str, ...]
     reasons: tuple[str, ...]
@@ -50,7 +51,7 @@ class RandomBot:
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         k = min(allowed, len(legal))
         if k <= 0:
-            return Decision((), ())
+            return Decision((), ("Stands pat: no move is available this turn.",))
         return Decision(tuple(m.id for m in pick_uniform(self.rng, legal, k)), ("Chosen at random.",) * k)
 
 

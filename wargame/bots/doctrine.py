@@ -220,7 +220,8 @@ class DoctrineBot:
         doctrine = self.doctrine
         k = allowed if doctrine.orders is None else min(allowed, doctrine.orders)
         if k <= 0 or not legal:
-            return Decision((), ())
+            why = "no move is available this turn" if not legal else f"the {doctrine.id} doctrine gives no orders"
+            return Decision((), (f"Stands pat: {why}.",))
         state = view.belief
         weights = self.weights(state, legal)
         picks = draw_orders(weights, k, doctrine.temperature, self.rng)

@@ -74,12 +74,21 @@ class _Stats:
 
     n: int = 0
     total: float = 0.0
+    squares: float = 0.0
+    """The sum of squared scores, for the uncertainty of the mean."""
     met: list[int] = field(default_factory=list)
     """Playouts in which each of the actor's objectives was met at the end."""
 
     @property
     def mean(self) -> float:
         return self.total / self.n if self.n else float("-inf")
+
+    @property
+    def variance_of_mean(self) -> float:
+        if self.n < 2:
+            return float("inf")
+        var = max(0.0, (self.squares - self.total * self.total / self.n) / (self.n - 1))
+        return var / self.n
 
 
 class _Policy:
@@ -184,6 +193,7 @@ class LookaheadBot:
         for st in stats:
             st.n += 1
             st.total += score
+            st.squares += score * score
             if not st.met:
                 st.met = [0] * len(met)
             for i, ok in enumerate(met):
@@ -192,8 +202,10 @@ class LookaheadBot:
     # -- deciding ------------------------------------------------------------------------
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         k = min(allowed, len(legal))
-        if k <= 0 or view.over:
+        if view.over:
             return Decision((), ())
+        if k <= 0:
+            return Decision((), ("Stands pat: no move is available this turn.",))
         self.playouts = 0
         belief = view.belief
         hidden = sorted(view.hidden_slots)
@@ -241,10 +253,14 @@ class LookaheadBot:
         choice = combos[ranked[0]]
         runner = combos[ranked[1]] if len(ranked) > 1 else None
         orders = orders_of(choice)
-        if not orders:
-            return Decision((), ())
         why = self._reasons(legal, choice, stats[ranked[0]], runner, stats[ranked[1]] if runner is not None else None, screened)
-        return Decision(orders, tuple(f"{legal[i].name}: {why}" for i in choice if i != HOLD))
+        if not orders:
+            return Decision((), (f"Stands pat: {why}",))
+        # How sure it is, once per seat: the first order carries the reasoning.
+        picked = [i for i in choice if i != HOLD]
+        first = legal[picked[0]].name
+        reasons = [f"{first}: {why}"] + [f"{legal[i].name}: chosen together with {first} (see its reason)." for i in picked[1:]]
+        return Decision(orders, tuple(reasons))
 
     def _halve(
         self,
@@ -290,11 +306,20 @@ class LookaheadBot:
             picked = [legal[i].name for i in combo if i != HOLD]
             return " + ".join(picked) if picked else "holding back"
 
-        what = "this order" if len(choice) == 1 else "these orders"
-        head = f"Rollouts: {best.n} playouts of {what} ({names(choice)}) averaged {best.mean:.1f} objective points"
+        if all(i == HOLD for i in choice):
+            head = f"Rollouts: {best.n} playouts of holding back averaged {best.mean:.1f} objective points"
+        else:
+            what = "this order" if len(choice) == 1 else "these orders"
+            head = f"Rollouts: {best.n} playouts of {what} ({names(choice)}) averaged {best.mean:.1f} objective points"
         if runner is None or other is None or not other.n:
             return head + screened + "."
         head += f" vs {other.mean:.1f} for the next best ({names(runner)})"
+        diff = best.mean - other.mean
+        spread = 1.96 * math.sqrt(best.variance_of_mean + other.variance_of_mean)
+        if not math.isfinite(spread) or diff <= spread:
+            head += f": a toss-up (+{diff:.1f} ± {spread:.1f} points)" if math.isfinite(spread) else ": a toss-up"
+        else:
+            head += f": clearly better (+{diff:.1f} ± {spread:.1f} points)"
         # Name the objective these orders help most, compared with the runner-up.
         diffs = [(best.met[i] / best.n - other.met[i] / other.n, i) for i in range(len(self.objective_text))] if best.met and other.met else []
         if diffs:

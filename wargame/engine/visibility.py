@@ -166,8 +166,8 @@ def sees_orders(viewer: Viewer, actor: str) -> bool:
 
 
 def sees_reasons(viewer: Viewer, actor: str) -> bool:
-    """A computer seat's stated reasons read its own secrets, so they are as private as its
-    orders."""
+    """All of a seat's stated reasons, for every order (given or not): as private as its
+    orders. Others may see single reasons under `sees_reason`."""
     return sees_orders(viewer, actor)
 
 
@@ -175,6 +175,41 @@ def sees_inject_effects(viewer: Viewer) -> bool:
     """The effects the facilitator wrote into an inject may move secret tracks: only the
     facilitator sees them; every seat sees the inject's news."""
     return viewer.is_facilitator
+
+
+def reason_reads(deck: CompiledDeck, actor: str, seat: str, move_id: str) -> Reads | None:
+    """What a computer seat's stated reason for ordering `move_id` is computed from: its
+    doctrine's weight for that move, nothing for a random pick. A lookahead's estimates
+    draw on everything its actor knows, so they count as reading its secrets; None for a
+    seat whose reasons cannot be judged (a human, an agent)."""
+    from wargame.deck.expr import NO_READS, Reads
+
+    kind, _, arg = seat.partition(":")
+    if kind == "random":
+        return NO_READS
+    if kind == "doctrine":
+        doctrine = deck.doctrines.get(actor, {}).get(arg)
+        own = [m.id for m in deck.moves_by_actor.get(actor, [])]
+        if doctrine is None or move_id not in own:
+            return None
+        return doctrine.weight_reads[own.index(move_id)]
+    if kind == "lookahead":
+        secret_moves = frozenset(m.id for m in deck.moves_by_actor.get(actor, []) if m.secret)
+        own_slots = frozenset(slot for slot, owner in deck.secret_slots.items() if owner == actor)
+        return Reads(slots=own_slots, moves=secret_moves)
+    return None
+
+
+def sees_reason(viewer: Viewer, deck: CompiledDeck, actor: str, seat: str, move_id: str, play_known: bool) -> bool:
+    """One computer seat's reason for one order it gave: to whoever sees its orders; to
+    others once they know of the play, and only if the reason reads nothing hidden from them
+    (a reason quoting a secret track would give the value away)."""
+    if sees_orders(viewer, actor):
+        return True
+    if not play_known:
+        return False
+    reads = reason_reads(deck, actor, seat, move_id)
+    return reads is not None and not hidden_inputs(viewer, deck, reads)
 
 
 def sees_flags(viewer: Viewer) -> bool:
@@ -210,6 +245,8 @@ __all__ = [
     "sees_news",
     "sees_orders",
     "sees_pending",
+    "reason_reads",
+    "sees_reason",
     "sees_reasons",
     "sees_roll",
     "sees_seed",

@@ -276,7 +276,7 @@ class Session:
     def read(self, who: Viewer | str) -> ReadModel:
         """What `who` may see of the game now, for a screen to render."""
         with self._lock:
-            return ReadModel.now(self.game, who)
+            return ReadModel.now(self.game, who, self.seat_specs)
 
     def allowed(self, seat: str) -> int:
         return self.game.orders_allowed(seat)

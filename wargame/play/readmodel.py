@@ -7,6 +7,7 @@ now, or of a saved game before any of its turns; it holds no secrets its viewer 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -142,15 +143,18 @@ class ReadModel:
     (for a past moment of a replayed game, see `PlayerView(game, who, upto=..., state=...)`).
     """
 
-    def __init__(self, game: Game, view: PlayerView) -> None:
+    def __init__(self, game: Game, view: PlayerView, seats: Mapping[str, str] | None = None) -> None:
+        """`seats`: who plays each actor (`human`, `doctrine:NAME`, ...), so the reasons of
+        computer seats can be shown to others where the visibility rules allow."""
         self.game = game
         self.view = view
         self.viewer: Viewer = view.viewer
         self.deck: CompiledDeck = game.deck
+        self.seats: dict[str, str] = dict(seats or {})
 
     @classmethod
-    def now(cls, game: Game, who: Viewer | str) -> ReadModel:
-        return cls(game, game.view(who))
+    def now(cls, game: Game, who: Viewer | str, seats: Mapping[str, str] | None = None) -> ReadModel:
+        return cls(game, game.view(who), seats)
 
     @property
     def turn(self) -> int:
@@ -217,12 +221,7 @@ class ReadModel:
         report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
         report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
         report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn)]
-        for actor, orders in view.orders.get(turn, {}).items():
-            why = view.reasons.get(turn, {}).get(actor, ())
-            for move_id, reason in zip(orders, why, strict=False):
-                move = deck.moves[deck.move_index[move_id]]
-                # Bots often open their reason with the move's name: say it once.
-                report.reasons.append((deck.actor_name(actor), move.name, reason.removeprefix(f"{move.name}: ")))
+        report.reasons = self._reasons(turn)
         records = self.game.records
         if 1 <= turn <= min(len(records), self.resolved):
             rec = records[turn - 1]
@@ -230,6 +229,33 @@ class ReadModel:
             if rec.ending is not None:
                 report.ending = next((e for e in [*deck.endings, deck.turn_limit_ending] if e.id == rec.ending), None)
         return report
+
+    def _reasons(self, turn: int) -> list[tuple[str, str, str]]:
+        """(actor, move, reason) for the orders of `turn` whose reasons this viewer may see:
+        a seat's own, every seat's for the facilitator, and others' computer seats' for
+        plays the viewer knows of when the reason reads nothing hidden from it."""
+        view, deck = self.view, self.deck
+        if not 1 <= turn <= self.resolved:
+            return []
+        rec = self.game.records[turn - 1]
+        known = {(p.actor, p.move) for p in view.plays if p.turn == turn}
+        out: list[tuple[str, str, str]] = []
+        for actor in deck.actors:
+            orders, why = rec.orders.get(actor, ()), rec.reasons.get(actor, ())
+            seat = self.seats.get(actor, "")
+            own = vis.sees_orders(self.viewer, actor)
+            if not orders and why and own:
+                out.append((deck.actor_name(actor), "no orders", why[0]))
+            for move_id, reason in zip(orders, why, strict=False):
+                move = deck.moves[deck.move_index[move_id]]
+                if not own:
+                    if seat in {"", "human"} or (actor, move_id) not in known:
+                        continue
+                    if not vis.sees_reason(self.viewer, deck, actor, seat, move_id, True):
+                        reason = "its reasons weigh what is hidden from you"
+                # Bots often open their reason with the move's name: say it once.
+                out.append((deck.actor_name(actor), move.name, reason.removeprefix(f"{move.name}: ")))
+        return out
 
     def private_report(self, turn: int) -> TurnReport:
         """What this viewer saw of a resolved turn that the public did not: its secret news,
@@ -247,8 +273,8 @@ class ReadModel:
         """The read model of another viewer at the same moment of the same game."""
         view = self.view
         if view._n_records == len(self.game.records) and view.turn == self.game.state.turn:
-            return ReadModel(self.game, PlayerView(self.game, who))
-        return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state))
+            return ReadModel(self.game, PlayerView(self.game, who), self.seats)
+        return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state), self.seats)
 
     def roll_line(self, roll: Roll) -> RollLine:
         deck = self.deck

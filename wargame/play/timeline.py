@@ -132,7 +132,7 @@ class SavedGame:
 
     def read(self, who: Viewer | str, turn: int) -> ReadModel:
         """The read model of `who` when deciding `turn` (see `view`)."""
-        return ReadModel(self.game, self.view(who, turn))
+        return ReadModel(self.game, self.view(who, turn), self.save.seats)
 
     def later_reveals(self, who: Viewer | str, turn: int) -> list[Reveal]:
         """Secret plays made before `turn` that `who` did not know of when deciding it but

@@ -1,0 +1,57 @@
+"""The shared game store: saves, sealed orders, join codes and an event log for hosted games.
+
+`open_store(url)` picks the backend from the URL: a SQLite file (the embedded default,
+nothing to install) or a PostgreSQL server (for several host processes or many
+exercises). Both implement the one `Store` interface in `base.py`.
+"""
+
+from __future__ import annotations
+
+from wargame.net.store.base import (
+    DEFAULT_STORE_PATH,
+    EVENT_CODE,
+    EVENT_CREATED,
+    EVENT_ORDERS,
+    EVENT_SAVE,
+    FACILITATOR,
+    PROJECTOR,
+    CodeInUse,
+    ExerciseExists,
+    ExerciseRecord,
+    StaleTurn,
+    StaleWrite,
+    Store,
+    StoreError,
+    StoreEvent,
+    StoreUnavailable,
+    UnknownExercise,
+    hash_code,
+    open_store,
+    redact_url,
+)
+from wargame.net.store.export import export_save, exported_save
+
+__all__ = [
+    "DEFAULT_STORE_PATH",
+    "EVENT_CODE",
+    "EVENT_CREATED",
+    "EVENT_ORDERS",
+    "EVENT_SAVE",
+    "FACILITATOR",
+    "PROJECTOR",
+    "CodeInUse",
+    "ExerciseExists",
+    "ExerciseRecord",
+    "StaleTurn",
+    "StaleWrite",
+    "Store",
+    "StoreError",
+    "StoreEvent",
+    "StoreUnavailable",
+    "UnknownExercise",
+    "export_save",
+    "exported_save",
+    "hash_code",
+    "open_store",
+    "redact_url",
+]
