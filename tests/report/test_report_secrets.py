@@ -18,7 +18,7 @@ from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
-from wargame.engine.visibility import Viewer, knows_play
+from wargame.engine.visibility import Viewer, hidden_inputs, knows_play, roll_reads, sees_reason
 from wargame.report.data import ODDS_WITHHELD, build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import md, render_markdown
@@ -41,7 +41,7 @@ def _public_text(deck: CompiledDeck) -> str:
     return "\n".join(parts)
 
 
-def _needles(game: Game, seat: str) -> set[tuple[str, bool]]:
+def _needles(game: Game, seat: str, seats: dict[str, str]) -> set[tuple[str, bool]]:
     """Text that would give away another seat's secret. A track label counts only as a whole
     label ("Blue: Intelligence 3", not "Blue: Intelligence operation"): see `_shows`."""
     deck = game.deck
@@ -61,10 +61,23 @@ def _needles(game: Game, seat: str) -> set[tuple[str, bool]]:
         needles.add(move.name)
         needles.update(t for t in (move.success_text, move.failure_text) if t and t not in visible_news)
     own = {r for rec in game.records for r in rec.reasons.get(seat, ())}
+    who = Viewer.seat(seat)
+    allowed: set[str] = set()
+    withheld: set[str] = set()
     for rec in game.records:
+        known = {(p.actor, p.move) for p in view.plays if p.turn == rec.turn}
         for actor, reasons in rec.reasons.items():
-            if actor != seat:
-                needles.update(r for r in reasons if r and r not in own)
+            if actor == seat:
+                continue
+            for move_id, reason in zip(rec.orders.get(actor, ()), reasons, strict=False):
+                # A reason may be shown only for a known play, and only if it reads nothing
+                # hidden from this seat (engine/visibility.py's sees_reason).
+                if (actor, move_id) in known and sees_reason(who, deck, actor, seats[actor], move_id, True):
+                    allowed.add(reason)
+                elif reason:
+                    withheld.add(reason)
+    # The same words may be a reason shown elsewhere ("Chosen at random.").
+    needles.update(withheld - allowed - own)
     # The seat's own reasons may name another seat's move (a doctrine that weighs whether
     # it was revealed): that is the seat's own knowledge of the deck, not a leak.
     seen = [*visible_news, *own]
@@ -72,19 +85,29 @@ def _needles(game: Game, seat: str) -> set[tuple[str, bool]]:
     return out | {(label, True) for label in labels}
 
 
-def _check(game: Game, seat: str) -> None:
-    save = new_save(game, {a: "human" for a in game.deck.actors})
+def _check(game: Game, seat: str, seats: dict[str, str] | None = None) -> None:
+    seats = {a: (seats or {}).get(a, "human") for a in game.deck.actors}
+    save = new_save(game, seats)
     cp = Checkpoints(save)
     data = build_report(save, seat, None, (), cp)
     hidden = {deck_slot for deck_slot, owner in game.deck.secret_slots.items() if owner != seat}
     assert not {t.name for t in data.tracks} & {game.deck.slot_names[s] for s in hidden}
     for entry in data.timeline:
         for row in entry.orders:
-            if row.actor != seat:
+            if row.actor != seat and seats[row.actor] == "human":
                 assert row.reasons == ()
+    # A chance computed from what the seat cannot see is not shown, nor is its draw.
+    view = game.view(seat)
+    for entry in data.timeline:
+        for roll, row in zip(view.rolls_for_turn(entry.turn), entry.rolls, strict=True):
+            reads = roll_reads(game.deck, roll)
+            if reads is not None and hidden_inputs(Viewer.seat(seat), game.deck, reads):
+                assert row.chance is None and row.draw is None and "hidden from you" in row.note
+            else:
+                assert row.chance == roll.chance and row.draw == roll.roll
     texts = [render_markdown(data), render_html(data)]
     assert data.seed is None and all(f"seed {game.seed}" not in t for t in texts)  # the seed decides every roll
-    for needle, whole in _needles(game, seat):
+    for needle, whole in _needles(game, seat, seats):
         for form in {needle, md(needle), html.escape(needle, quote=True)}:
             for text in texts:
                 assert not _shows(text, form, whole), f"{seat}'s report shows {needle!r}"
@@ -106,7 +129,7 @@ def test_a_seat_report_holds_no_other_seats_unrevealed_secret(decks: dict[str, C
         seats[actor] = f"doctrine:{next(iter(deck.doctrines[actor]))}" if kind == "doctrine" and deck.doctrines.get(actor) else "random"
     game = play_game(deck, seed, seats)
     for seat in deck.actors:
-        _check(game, seat)
+        _check(game, seat, seats)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -18,8 +18,17 @@ from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import SeatSpec, make_bot
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.state import Play
-from wargame.engine.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
+from wargame.deck.describe import depends_on
+from wargame.engine.state import Play, Roll
+from wargame.engine.visibility import (
+    FACILITATOR,
+    Viewer,
+    as_viewer,
+    hidden_inputs,
+    roll_reads,
+    sees_reason,
+    sees_seed,
+)
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
 
@@ -47,7 +56,8 @@ class OrderRow:
     moves: tuple[str, ...]
     """Move names; a secret move carries "(secret)" or when it was revealed."""
     reasons: tuple[str, ...]
-    """The computer seat's stated reasons (only the viewer's own, or all for the facilitator)."""
+    """The computer seat's stated reasons: all of them to whoever sees its orders; to others,
+    those for plays they know of that read nothing hidden from them."""
     complete: bool
     """False when the viewer saw only the plays that came to light, not the orders."""
 
@@ -55,10 +65,13 @@ class OrderRow:
 @dataclass(frozen=True)
 class RollRow:
     label: str
-    chance: float
-    draw: float
+    chance: float | None
+    """None when the chance read something hidden from the viewer (as is the draw then)."""
+    draw: float | None
     success: bool
     forced: bool
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
 
 
 @dataclass(frozen=True)
@@ -244,11 +257,23 @@ def build_report(
                     names.append(f"{move.name} (fizzled)" if resolved is None else move_name(resolved))
                 rows.append(OrderRow(actor, deck.actor_name(actor), tuple(names), tuple(known_reasons.get(actor, ())), True))
             else:
-                seen = tuple(move_name(p) for p in plays if p.actor == actor)
-                rows.append(OrderRow(actor, deck.actor_name(actor), seen, (), False))
-        rolls = tuple(
-            RollRow(_roll_label(deck, r.kind, r.key, r.actor), r.chance, r.roll, r.success, r.forced) for r in view.rolls_for_turn(t)
-        )
+                # Others' orders only as far as their plays came to light, with a computer's
+                # reason for a known play where the visibility rules allow it.
+                seen_plays = [p for p in plays if p.actor == actor]
+                spec = save.seats.get(actor, "human")
+                why = dict(zip(rec.orders.get(actor, ()), rec.reasons.get(actor, ()), strict=False))
+                reasons = []
+                if spec not in {"", "human"}:
+                    for p in seen_plays:
+                        reason = why.get(p.move)
+                        if reason is None:
+                            continue
+                        if not sees_reason(who, deck, actor, spec, p.move, True):
+                            reason = f"{deck.moves[deck.move_index[p.move]].name}: its reasons weigh what is hidden from you"
+                        reasons.append(reason)
+                seen = tuple(move_name(p) for p in seen_plays)
+                rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
+        rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
         if is_fac:
             injects = []
             for inject in turn_model.injects:
@@ -332,6 +357,17 @@ def build_report(
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
     )
+
+
+def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
+    # A chance computed from what the viewer may not see is itself secret, and so is the
+    # draw beside it (the two together would give the chance away).
+    reads = roll_reads(deck, roll)
+    hidden = hidden_inputs(who, deck, reads) if reads is not None else []
+    label = _roll_label(deck, roll.kind, roll.key, roll.actor)
+    if hidden:
+        return RollRow(label, None, None, roll.success, roll.forced, depends_on(hidden))
+    return RollRow(label, roll.chance, roll.roll, roll.success, roll.forced)
 
 
 def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:

@@ -202,10 +202,11 @@ def _timeline(r: ReportData, add: Callable[[str], None]) -> None:
             emit("<p><strong>Dice</strong></p><table><tr><th>Roll</th><th>Chance</th><th>Drew</th><th>Result</th></tr>")
             for roll in entry.rolls:
                 forced = ' <span class="tag forced">forced by the facilitator</span>' if roll.forced else ""
-                emit(
-                    f'<tr><td>{e(roll.label)}</td><td class="n">{pct(roll.chance)}</td><td class="n">{roll.draw:.2f}</td>'
-                    f"<td>{'success' if roll.success else 'failure'}{forced}</td></tr>"
-                )
+                if roll.chance is None or roll.draw is None:
+                    odds = f'<td colspan="2" class="note">{e(roll.note)}</td>'
+                else:
+                    odds = f'<td class="n">{pct(roll.chance)}</td><td class="n">{roll.draw:.2f}</td>'
+                emit(f"<tr><td>{e(roll.label)}</td>{odds}<td>{'success' if roll.success else 'failure'}{forced}</td></tr>")
             emit("</table>")
         if entry.injects:
             emit("<ul>")

@@ -100,7 +100,11 @@ def render_markdown(r: ReportData) -> str:
             for roll in entry.rolls:
                 result = "success" if roll.success else "failure"
                 forced = ", forced by the facilitator" if roll.forced else ""
-                add(f"- {md(roll.label)}: {pct(roll.chance)} chance, drew {roll.draw:.2f}: {result}{forced}")
+                if roll.chance is None or roll.draw is None:
+                    odds = f"chance and draw not shown ({md(roll.note)})"
+                else:
+                    odds = f"{pct(roll.chance)} chance, drew {roll.draw:.2f}"
+                add(f"- {md(roll.label)}: {odds}: {result}{forced}")
             add("")
         if entry.injects:
             add("Injects:")
