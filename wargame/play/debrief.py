@@ -75,7 +75,8 @@ class SeatOrders:
     visible: bool
     """False: sealed orders of another seat (what it did shows in the news, if public)."""
     orders: tuple[tuple[str, bool, str], ...] = ()
-    """(move name, secret move, the computer's stated reason or "")."""
+    """(move name, secret move, the computer's stated reason or ""): every order when
+    visible; otherwise only the plays the viewer knows of whose reasons it may read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +265,10 @@ class Debrief:
         for actor in deck.actors:
             name = deck.actor_name(actor)
             if actor not in orders:
-                out.orders.append(SeatOrders(actor, name, self.seat_label(actor), False))
+                # Sealed orders stay sealed; a computer's reason for a play the viewer knows
+                # of comes with it where the visibility rules allow (the read model says).
+                known = tuple((move, False, why) for who, move, why in report.reasons if who == name)
+                out.orders.append(SeatOrders(actor, name, self.seat_label(actor), False, known))
                 continue
             why = reasons.get(actor, ())
             lines = []

@@ -94,7 +94,9 @@ def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_t
     for seat in d.orders:
         who = Content.assemble((seat.name, "bold"), (f"  {seat.seat}", MUTED))
         if not seat.visible:
-            s.append(Content.assemble(who, ("  sealed: ", MUTED), (HIDDEN, DISABLED)))
+            s.append(Content.assemble(who, ("  sealed orders: ", MUTED), (HIDDEN, DISABLED)))
+            for name, _secret, reason in seat.orders:  # plays you saw, with the reason you may read
+                s.append(Content.assemble("  • ", name, ("  — ", MUTED), (reason, "italic"), ("  (a play you saw)", MUTED)))
             continue
         if not seat.orders:
             s.append(Content.assemble(who, ("  no orders", MUTED)))
