@@ -56,7 +56,7 @@ def long_save(path: Path, turns: int) -> None:
                 log.append(orders)
                 break
         else:
-            orders = dict.fromkeys(deck.actors, [])
+            orders = {actor: [] for actor in deck.actors}
             log.append(orders)
     game = play(log)
     write_save(new_save(game, dict.fromkeys(deck.actors, "human")), path)
