@@ -213,7 +213,7 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
 @click.option("--verify", is_flag=True, help="Re-resolve every turn and compare with the save.")
 @click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
 @click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, or facilitator).")
-@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="Where branches made in the viewer are offered to go.")
+@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="The saves folder of the game UI that play-from-here opens (a branch is written beside SAVE unless you name another path).")
 @user_errors
 def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> None:
     """Debrief a saved game in the replay viewer; --text prints it, --verify checks it."""
