@@ -355,3 +355,15 @@ async def test_a_pin_guarded_save_opens_in_public_and_asks_before_showing_secret
         await pilot.pause()
         assert screen.viewer.actor == game.deck.actors[0]
     assert path.read_bytes() == before
+
+
+async def test_escape_while_a_save_opens_leaves_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Opening" in screen_text(app) or isinstance(app.screen, ReplayScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert app.return_code == 0
