@@ -71,13 +71,19 @@ def parse_seats(text: str, deck: Any) -> dict[str, str]:
     from wargame.bots.base import SeatSpec
 
     seats: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
+    if not text.strip():
+        return seats
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            raise WargameError(f"--seats: empty entry in '{text}'; give ACTOR=SPEC pairs separated by commas, e.g. dprk=doctrine:hardliner")
         actor, sep, spec = part.partition("=")
         actor = actor.strip()
         if not sep:
             raise WargameError(f"--seats: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
         if actor not in deck.actors:
             raise WargameError(f"--seats: unknown actor '{actor}' (actors: {', '.join(deck.actors)})")
+        if actor in seats:
+            raise WargameError(f"--seats: '{actor}' is seated twice; give each actor one seat")
         parsed = SeatSpec.parse(spec)
         if parsed.is_human:
             raise WargameError("--seats: headless games have no human seats")
@@ -85,7 +91,43 @@ def parse_seats(text: str, deck: Any) -> dict[str, str]:
     return seats
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UsageError(click.ClickException):
+    """A command-line mistake, shown as one line (click's own shows three: Usage, Try, Error)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> _UsageError:
+    where = exc.ctx.command_path if exc.ctx is not None else "wargame"
+    message = " ".join(exc.format_message().split()).rstrip(".")  # never more than one line
+    return _UsageError(f"{where}: {message[:1].lower()}{message[1:]} (see '{where} --help')")
+
+
+class OneLineErrors(click.Group):
+    """A command group whose usage errors, its own and its subcommands', are one line
+    on stderr with exit status 2. Used for the whole CLI (`cli` and its subgroups)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `wargame` alone: show the help
+                raise
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            raise _one_line(exc) from None
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wargame")
 def cli() -> None:
     """wargame: a policy wargame engine with a terminal UI.
@@ -166,7 +208,8 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
     "--seats",
     default="",
     help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random). "
-    "Kinds: random, doctrine:NAME, lookahead[:easy|normal|hard|PLAYOUTS|MSms].",
+    "Kinds: random, doctrine:NAME, lookahead[:easy|normal|hard|PLAYOUTS|MSms]. "
+    "Actors not named play their first doctrine (random if they have none).",
 )
 @click.option("--turns", type=click.IntRange(1, 200), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -181,10 +224,11 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
     is kept per game unless --save-dir is given (then one save per game).
     """
     from wargame.analysis.report import summary_csv, summary_text
+    from wargame.analysis.simulate import default_seats
     from wargame.analysis.simulate import simulate as run
 
     compiled = load(deck)
-    seat_map = parse_seats(seats, compiled)
+    seat_map = default_seats(compiled, parse_seats(seats, compiled))
     show = progress if progress is not None else sys.stderr.isatty()
     if show:
         with click.progressbar(length=games, label="simulating", file=sys.stderr) as bar:
@@ -262,10 +306,11 @@ def play(deck: str, save_dir: str) -> None:
     run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
 
 
-# Imported here, at the end: the debrief commands use the helpers above.
+# Imported here, at the end: the debrief and deck commands use the helpers above.
 from wargame.cli_debrief import analyse, branch, report, whatif
+from wargame.cli_deck import deck, sweep
 
-for _command in (analyse, whatif, branch, report):
+for _command in (analyse, whatif, branch, report, deck, sweep):
     cli.add_command(_command)
 
 

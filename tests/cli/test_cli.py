@@ -110,7 +110,8 @@ def test_validate_missing_files_and_folders(tmp_path: Path) -> None:
 
 def test_validate_needs_a_path() -> None:
     result = run("validate")
-    assert result.exit_code == 2 and "Missing argument" in result.stderr
+    assert result.exit_code == 2 and result.stderr.startswith("error: cli validate: missing argument 'PATHS...'")
+    assert len(result.stderr.splitlines()) == 1  # one line, not click's Usage/Try/Error
 
 
 # -- autoplay ---------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def test_autoplay_with_turns_and_seats(tmp_path: Path) -> None:
         (["simulate", "tutorial", "--jobs", "0"], ["0 is not in the range"]),
         (["simulate", "tutorial", "--seats", "blue=doctrine:nope"], ["no doctrine 'nope'"]),
         (["replay", "no-such-save.json"], ["no-such-save.json: no such save file"]),
-        (["nonsense"], ["No such command 'nonsense'"]),
+        (["nonsense"], ["no such command 'nonsense'"]),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else None,
 )

@@ -81,6 +81,10 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
+        if _looks_like_save(text):
+            raise DeckError([Problem(name, None, "", "this is a wargame save, not a deck; open it with `wargame replay` or the Continue screen")]) from None
+        if text.lstrip().startswith(("{", "[{")):
+            raise DeckError([Problem(name, None, "", "this is a JSON file, not a TOML deck")]) from None
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
         msg = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
@@ -106,6 +110,13 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     if compiled is None:
         raise DeckError([Problem(name, index.line_of(p), format_path(p), msg) for p, msg in problems])
     return compiled
+
+
+def _looks_like_save(text: str) -> bool:
+    """Whether text that failed to parse as TOML is a save file (JSON with the save's
+    format marker near its start), so `validate` can say so instead of a syntax error."""
+    head = text.lstrip()[:4096]
+    return head.startswith("{") and '"wargame-save"' in head
 
 
 def _depth(value: Any, level: int = 0) -> int:
