@@ -78,6 +78,9 @@ def _needles(game: Game, seat: str, seats: dict[str, str]) -> set[tuple[str, boo
                     withheld.add(reason)
     # The same words may be a reason shown elsewhere ("Chosen at random.").
     needles.update(withheld - allowed - own)
+    # A reason the rules let this seat read may name a secret move without saying it was
+    # played ("... not revealed"): the deck's move names are no secret.
+    own |= allowed
     # The seat's own reasons may name another seat's move (a doctrine that weighs whether
     # it was revealed): that is the seat's own knowledge of the deck, not a leak.
     seen = [*visible_news, *own]
