@@ -31,6 +31,11 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def interactive() -> bool:
+    """Whether a person is at a terminal (a UI may open), not a pipe or a script."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
 def user_errors(fn: F) -> F:
     """Turn a `WargameError` into its message on stderr and exit status 2."""
 
@@ -252,10 +257,12 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
 @cli.command()
 @click.argument("save")
 @click.option("--verify", is_flag=True, help="Re-resolve every turn and compare with the save.")
-@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print (an actor id, or facilitator).")
+@click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, or facilitator).")
+@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="The saves folder of the game UI that play-from-here opens (a branch is written beside SAVE unless you name another path).")
 @user_errors
-def replay(save: str, verify: bool, seat: str) -> None:
-    """Print a saved game turn by turn, or check it with --verify."""
+def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> None:
+    """Debrief a saved game in the replay viewer; --text prints it, --verify checks it."""
     from wargame.engine.state import FACILITATOR
     from wargame.saves.store import read_save
     from wargame.saves.store import replay as run_replay
@@ -271,6 +278,11 @@ def replay(save: str, verify: bool, seat: str) -> None:
         # One line: the first turn and field that differ (the detail names both).
         click.echo(f"{name}: MISMATCH: {cut(result.detail, 400)}", err=True)
         sys.exit(1)
+    if not text and interactive():
+        from wargame.tui.app import run_replay as open_viewer
+
+        open_viewer(Path(save), Path(save_dir))
+        return
     game = run_replay(model)
     if seat != FACILITATOR and seat not in game.deck.actors:
         raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, or facilitator)")

@@ -174,6 +174,12 @@ def sees_reasons(viewer: Viewer, actor: str) -> bool:
     return sees_orders(viewer, actor)
 
 
+def sees_inject_effects(viewer: Viewer) -> bool:
+    """The effects the facilitator wrote into an inject may move secret tracks: only the
+    facilitator sees them; every seat sees the inject's news."""
+    return viewer.is_facilitator
+
+
 def reason_reads(deck: CompiledDeck, actor: str, seat: str, move_id: str) -> Reads | None:
     """What a computer seat's stated reason for ordering `move_id` is computed from: its
     doctrine's weight for that move, nothing for a random pick. A lookahead's estimates
@@ -238,6 +244,7 @@ __all__ = [
     "knows_play",
     "roll_reads",
     "sees_flags",
+    "sees_inject_effects",
     "sees_news",
     "sees_orders",
     "sees_pending",

@@ -8,9 +8,13 @@ state before every turn, so jumping to any turn costs no replaying.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from wargame.engine.state import State
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.dice import KEYED, DiceVersion, TurnDice
+from wargame.engine.game import Game
+from wargame.engine.state import Roll, State, TurnRecord
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import Viewer
 from wargame.errors import SaveError, WargameError
@@ -31,6 +35,24 @@ class Reveal:
     """The turn in which it was revealed."""
 
 
+class _RollWatcher(Game):
+    """A game that keeps a copy of its state at each chance roll it records, so a debrief
+    can show what the roll's chance expression read at that point of the turn (earlier
+    orders of the same turn may have moved the tracks since the turn began)."""
+
+    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED) -> None:
+        super().__init__(deck, seed, turns, log=log, dice=dice)
+        self.at_roll: list[State] = []
+
+    def _roll(self, rng: TurnDice, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
+        before = self.state.copy()
+        n = len(rec.rolls)
+        success = super()._roll(rng, rec, kind, key, actor, p)
+        if len(rec.rolls) > n:  # a roll was drawn and recorded (not a certainty)
+            self.at_roll.append(before)
+        return success
+
+
 class SavedGame:
     """A save, replayed, with the state before each of its turns kept for instant jumps."""
 
@@ -49,6 +71,7 @@ class SavedGame:
         self.game = game
         self.deck = deck
         self._states = states
+        self._roll_states: dict[int, list[tuple[Roll, State]]] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> SavedGame:
@@ -62,6 +85,42 @@ class SavedGame:
     def verify(self) -> Verification:
         """Re-resolve the save from scratch and compare it with what it records."""
         return verify(self.save)
+
+    @cached_property
+    def verification(self) -> Verification:
+        """`verify()`, run once and kept (the viewer shows it as a banner)."""
+        return self.verify()
+
+    def record(self, turn: int) -> TurnRecord:
+        """The replayed record of a resolved turn (1-based)."""
+        if not 1 <= turn <= self.turns_played:
+            raise WargameError(f"no turn {turn} in this save (turns 1..{self.turns_played})")
+        return self.game.records[turn - 1]
+
+    def state_before(self, turn: int) -> State:
+        """A copy of the full state before `turn` (`turns_played + 1`: after the last)."""
+        if not 1 <= turn <= self.turns_played + 1:
+            raise WargameError(f"no turn {turn} in this save (turns 1..{self.turns_played})")
+        return self._states[turn - 1].copy()
+
+    def roll_states(self, turn: int) -> list[tuple[Roll, State]]:
+        """Each recorded chance roll of a resolved turn with the full state at the moment
+        it was rolled (what its chance expression read). Re-resolves that one turn from
+        the state before it; kept, so a second call is free. The state is the
+        facilitator's: what a viewer may see of it is for `visibility` to say."""
+        cached = self._roll_states.get(turn)
+        if cached is not None:
+            return cached
+        rec = self.record(turn)
+        game = _RollWatcher.from_state(self.deck, self.save.seed, self._states[turn - 1], self.game.turns, dice=self.save.dice)
+        # The history before this turn, so reveal() effects find the plays they reveal.
+        game.plays = [p for p in self.game.plays if p.turn < turn]
+        game.revealed_plays = {k: when for k, when in self.game.revealed_plays.items() if when < turn}
+        apply_turn(game, self.save.history[turn - 1])
+        assert isinstance(game, _RollWatcher)
+        out = list(zip(rec.rolls, game.at_roll, strict=True))
+        self._roll_states[turn] = out
+        return out
 
     def view(self, who: Viewer | str, turn: int) -> PlayerView:
         """The view of `who` when deciding `turn` (1-based); `turn = turns_played + 1` is

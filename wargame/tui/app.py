@@ -56,6 +56,7 @@ class WargameApp(App[None]):
         "facilitator.tcss",
         "projector.tcss",
         "end.tcss",
+        "replay.tcss",
     ]
     COMMANDS = App.COMMANDS | {WargameCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,10 +74,14 @@ class WargameApp(App[None]):
         seed: int | None = None,
         decks_dirs: Sequence[Path] | None = None,
         now: Callable[[], float] = time.monotonic,
+        replay: Path | None = None,
     ) -> None:
-        """`now` is the clock the facilitator's countdown reads (tests give a fake one)."""
+        """`now` is the clock the facilitator's countdown reads (tests give a fake one).
+        `replay`: open the debrief of this save instead of the start screen (leaving it
+        quits)."""
         super().__init__()
         self.now = now
+        self.replay_path = replay
         self.deck_path = deck
         self.compiled = compiled
         self.save_dir = save_dir
@@ -94,6 +99,11 @@ class WargameApp(App[None]):
     # -- showing screens -------------------------------------------------------------
     def on_mount(self) -> None:
         self.theme = DARK
+        if self.replay_path is not None:
+            from wargame.tui.screens.replay import ReplayScreen
+
+            self.push_screen(ReplayScreen(self.replay_path, exit_on_close=True))
+            return
         self.push_screen(StartScreen(self.save_dir))
 
     async def _show(self, screen: Screen[None]) -> None:
@@ -316,6 +326,35 @@ class WargameApp(App[None]):
 
         self.push_screen(LoadSaveScreen(self.save_dir), chosen)
 
+    def action_debrief(self) -> None:
+        """Pick a save and open it in the replay viewer."""
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.open_replay(path)
+
+        from wargame.tui.screens.load_save import LoadSaveScreen
+
+        self.push_screen(LoadSaveScreen(self.save_dir, title="Debrief a saved game"), chosen)
+
+    def action_debrief_game(self) -> None:
+        """The replay viewer on the game just played (from the end screen)."""
+        s = self.session
+        if s is None or s.save_path is None:
+            self.notify("This game has no save to debrief.", markup=False)
+            return
+        self.open_replay(s.save_path)
+
+    def open_replay(self, path: Path) -> None:
+        from wargame.tui.screens.replay import ReplayScreen
+
+        self.push_screen(ReplayScreen(path))
+
+    def play_branch(self, path: Path) -> None:
+        """A branch made in the replay viewer: play it in the normal game UI."""
+        self.replay_path = None  # from now on the app is a game like any other
+        self.load(path)
+
     def _leave_game_then_load(self, path: Path) -> None:
         if not self._in_game():
             self.load(path)
@@ -516,6 +555,11 @@ class WargameApp(App[None]):
             ),
             answered,
         )
+
+
+def run_replay(save: Path, save_dir: Path) -> None:
+    """Open the replay viewer on `save` (it is opened and checked inside the app)."""
+    WargameApp(None, save_dir, replay=save).run()
 
 
 def run_app(deck: str, save_dir: Path) -> None:

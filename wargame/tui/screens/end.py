@@ -20,6 +20,7 @@ from wargame.tui.widgets import TitleBar
 
 class EndScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "app.debrief_game", "Debrief"),
         Binding("s", "app.save_copy", "Save"),
         Binding("n", "app.new_game", "New game"),
         Binding("l", "app.load_game", "Load"),
@@ -45,6 +46,8 @@ class EndScreen(GameScreen):
             if s.save_path is not None:
                 yield Static(Content.assemble(("Saved as ", MUTED), str(s.save_path)), id="saved-as")
             with Horizontal(classes="buttons"):
+                if s.save_path is not None:
+                    yield Button("Debrief (b)", id="debrief")
                 yield Button("Save a copy (s)", id="save")
                 yield Button("New game (n)", id="new", variant="primary")
                 yield Button("Quit (q)", id="quit")
@@ -57,6 +60,6 @@ class EndScreen(GameScreen):
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
-        action = {"save": "app.save_copy", "new": "app.new_game", "quit": "app.quit"}.get(event.button.id or "")
+        action = {"debrief": "app.debrief_game", "save": "app.save_copy", "new": "app.new_game", "quit": "app.quit"}.get(event.button.id or "")
         if action:
             self.call_later(self.run_action, action)

@@ -28,14 +28,15 @@ def save_prompt(s: SaveSummary) -> Content:
 
 class LoadSaveScreen(PathDialog):
 
-    def __init__(self, save_dir: Path) -> None:
+    def __init__(self, save_dir: Path, title: str = "Load a save") -> None:
         super().__init__()
         self.save_dir = save_dir
+        self.title_text = title
         self.saves = list_saves(save_dir)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="load-box"):
-            yield Static(Content.styled("Load a save", "bold"), classes="dialog-title")
+            yield Static(Content.styled(self.title_text, "bold"), classes="dialog-title")
             if self.saves:
                 yield OptionList(*(Option(save_prompt(s), id=str(i)) for i, s in enumerate(self.saves)), id="saves")
             else:

@@ -1,4 +1,4 @@
-"""The start screen: new game, continue the latest autosave, load a save, quit."""
+"""The start screen: new game, continue the latest autosave, load a save, debrief one, quit."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class StartScreen(Screen[None]):
         Binding("n", "app.new_game", "New game"),
         Binding("c", "app.continue_game", "Continue", show=False),
         Binding("l", "app.load_game", "Load"),
+        Binding("d", "app.debrief", "Debrief"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -46,6 +47,7 @@ class StartScreen(Screen[None]):
             )
             options.append(Option(label, id="continue_game"))
         options.append(Option(Content.assemble(("L", "bold underline"), "oad a save…"), id="load_game"))
+        options.append(Option(Content.assemble(("D", "bold underline"), "ebrief a saved game…"), id="debrief"))
         options.append(Option(Content.assemble(("Q", "bold underline"), "uit"), id="quit"))
         with Vertical(id="start-box"):
             with Center():
