@@ -240,7 +240,7 @@ def test_edited_orders_make_verify_report_the_first_differing_turn(saved: Path) 
     result = verify(read_save(edit(saved, change)))
     assert not result.ok
     assert result.first_bad_turn == 2 and result.turns_checked == 1
-    assert "turn 2" in result.detail
+    assert result.detail == "chance outcomes differ from the save" or result.detail.startswith("state hash ")
 
 
 def test_an_order_that_is_no_longer_legal_is_reported_at_its_turn(saved: Path) -> None:
@@ -248,7 +248,8 @@ def test_an_order_that_is_no_longer_legal_is_reported_at_its_turn(saved: Path) -
     edit(saved, lambda d: d["history"][1]["orders"].update(red=["missile-test"]))
     result = verify(read_save(saved))
     assert (result.ok, result.first_bad_turn, result.turns_checked) == (False, 2, 1)
-    assert "turn 2: cannot be replayed: Missile test is not available: cooling down" in result.detail
+    assert "turn" not in result.detail.split(":")[0]  # the turn is first_bad_turn, not repeated
+    assert "cannot be replayed: Missile test is not available: cooling down" in result.detail
     with pytest.raises(SaveError, match="turn 2 of the save cannot be replayed"):
         replay(read_save(saved))
 

@@ -25,6 +25,7 @@ from wargame.engine.state import (
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
+from wargame.words import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,7 @@ class Game:
         if move.cooldown and last >= 0 and state.turn - last <= move.cooldown:
             wait = last + move.cooldown + 1 - state.turn
             unit = self.deck.turn_name
-            return f"cooling down: available again in {wait} {unit}{'s' if wait != 1 else ''}"
+            return f"cooling down: available again in {count(wait, unit)}"
         if move.requires is not None and not move.requires(state):
             return move.requires_text
         return ""
@@ -215,6 +216,12 @@ class Game:
         inject = Inject(event=event, text=text, effects=effects)
         self.injects.append(inject)
         return inject
+
+    def remove_inject(self, index: int) -> Inject:
+        """Take back the `index`-th inject queued this turn (the facilitator changed their mind)."""
+        if not 0 <= index < len(self.injects):
+            raise WargameError(f"no queued inject number {index + 1} (there are {len(self.injects)})")
+        return self.injects.pop(index)
 
     def override(self, key: str, outcome: bool | None) -> None:
         """Force the outcome of a chance roll this turn (`move:ID`, `detect:ID`, `event:ID`).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,29 @@ class SaveSummary:
     seats: dict[str, str]
     facilitator: bool
     modified: float
+    turn_name: str = "turn"
+    """What the deck calls a turn (`month`, `week`), so menus speak as the game does."""
 
     @property
     def finished(self) -> bool:
         return self.ending is not None
+
+    @property
+    def progress(self) -> str:
+        """`month 5 of 12`."""
+        return f"{self.turn_name} {self.turn} of {self.turns}"
+
+
+_TURN_NAME = re.compile(r'^\s*turn_name\s*=\s*"([^"\\\n]{1,40})"', re.MULTILINE)
+
+
+def _turn_name(deck_source: object) -> str:
+    """The deck's `turn_name`, read cheaply from the deck copy (a menu must not compile decks)."""
+    if isinstance(deck_source, str):
+        found = _TURN_NAME.search(deck_source)
+        if found and found.group(1).isprintable():
+            return found.group(1)
+    return "turn"
 
 
 def unused_path(path: Path) -> Path:
@@ -67,6 +87,7 @@ def describe_save(path: Path) -> SaveSummary:
             seats={str(k): str(v) for k, v in (data.get("seats") or {}).items()},
             facilitator=bool(data.get("facilitator")),
             modified=path.stat().st_mtime,
+            turn_name=_turn_name(data.get("deck_source")),
         )
     except (OSError, ValueError, TypeError, AttributeError):
         raise SaveError(f"{path}: not a wargame save") from None

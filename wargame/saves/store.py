@@ -237,13 +237,13 @@ def verify(save: SaveModel) -> Verification:
         try:
             rec = apply_turn(game, turn)
         except WargameError as exc:
-            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: cannot be replayed: {exc}")
+            return Verification(False, turn.turn - 1, turn.turn, f"cannot be replayed: {exc}")
         saved_rolls = [(r.kind, r.key, r.success, round(r.roll, 12)) for r in turn.rolls]
         got_rolls = [(r.kind, r.key, r.success, round(r.roll, 12)) for r in rec.rolls]
         if saved_rolls != got_rolls:
-            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: chance outcomes differ from the save")
+            return Verification(False, turn.turn - 1, turn.turn, "chance outcomes differ from the save")
         if rec.state_hash != turn.state_hash:
-            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: state hash {rec.state_hash} differs from the saved {turn.state_hash}")
+            return Verification(False, turn.turn - 1, turn.turn, f"state hash {rec.state_hash} differs from the saved {turn.state_hash}")
     return Verification(True, len(save.history), None, f"all {len(save.history)} turns match")
 
 

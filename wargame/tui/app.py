@@ -35,6 +35,7 @@ from wargame.tui.screens.new_game import NewGameScreen, find_decks
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.screens.start import StartScreen
+from wargame.words import possessive
 
 PACKAGE_DECKS = Path(__file__).resolve().parent.parent.parent / "decks"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -255,7 +256,7 @@ class WargameApp(App[None]):
             return
         if s.save_error:
             self.check_saved()
-        self.advance(f"{s.actor_name(message.seat)}'s orders are sealed.")
+        self.advance(f"{possessive(s.actor_name(message.seat))} orders are sealed.")
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self) -> None:
@@ -358,7 +359,7 @@ class WargameApp(App[None]):
             try:
                 summary = describe_save(path)
                 done = ", finished" if summary.finished else ""
-                what = f'the saved game "{summary.title}" ({summary.deck_id}, turn {summary.turn} of {summary.turns}{done})'
+                what = f'the saved game "{summary.title}" ({summary.deck_id}, {summary.progress}{done})'
             except WargameError:
                 what = "a file that is not a readable save"
             self.push_screen(

@@ -25,6 +25,7 @@ from wargame.play.readmodel import (
     TurnReport,
     format_value,
 )
+from wargame.words import count, plural, possessive
 
 MUTED = "$text-muted"
 DISABLED = "$text-disabled"
@@ -47,7 +48,7 @@ def audience_name(deck: CompiledDeck, audience: Viewer) -> str:
         return "public view"
     if audience.is_facilitator or audience.actor is None:
         return "facilitator: everything"
-    return f"{deck.actor_name(audience.actor)}'s view"
+    return f"{possessive(deck.actor_name(audience.actor))} view"
 
 
 def bar(reading: TrackReading, width: int) -> Content:
@@ -105,7 +106,7 @@ def objectives_block(results: Sequence[ObjectiveResult], met_word: str = "met no
     lines = []
     for o in results:
         mark = ("✓ ", GOOD) if o.met else ("· ", MUTED)
-        lines.append(Content.assemble(mark, o.text, (f"  {format_value(o.points)} pt{'s' if o.points != 1 else ''}", MUTED)))
+        lines.append(Content.assemble(mark, o.text, (f"  {format_value(o.points)} {plural(o.points, 'pt')}", MUTED)))
     if not lines:
         return Content.styled("No objectives.", MUTED)
     return Content("\n").join(lines)
@@ -162,7 +163,7 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
     if move.once:
         limits.append("once per game")
     if move.cooldown:
-        limits.append(f"after playing it, wait {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''}")
+        limits.append(f"after playing it, wait {count(move.cooldown, unit)}")
     if move.requires_text:
         limits.append(f"needs: {move.requires_text}")
     if limits:
@@ -267,7 +268,7 @@ def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, heig
 
 
 def score_block(score: Score, deck: CompiledDeck) -> Content:
-    points = f"{format_value(score.total)} point{'' if score.total == 1 else 's'}"
+    points = f"{format_value(score.total)} {plural(score.total, 'point')}"
     lines = [Content.assemble((deck.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     for o in score.objectives:
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)

@@ -24,6 +24,7 @@ from wargame.play.control import Session
 from wargame.tui.render import BAD, MUTED, WARN, heading, pending_roll_prompt
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
+from wargame.words import count
 
 
 class FacilitatorScreen(GameScreen):
@@ -84,7 +85,7 @@ class FacilitatorScreen(GameScreen):
         if tries:
             unit = self.session.deck.turn_name
             when = ", ".join(f"{unit} {t}" for t in sorted(set(tries)))
-            self.notify(f"Someone entered a wrong facilitator PIN {len(tries)} time{'s' if len(tries) != 1 else ''} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
+            self.notify(f"Someone entered a wrong facilitator PIN {count(len(tries), 'time')} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
         self.refresh_view()
         self.query_one("#rolls" if self.session.ready else "#events", OptionList).focus()
 
@@ -181,7 +182,7 @@ class FacilitatorScreen(GameScreen):
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
         self.call_later(self.run_action, "app.start_clock")
-        self.notify(f"Countdown started: {minutes:g} minutes a turn.", markup=False)
+        self.notify(f"Countdown started: {count(minutes, 'minute')} a turn.", markup=False)
         self.refresh_view()
 
     @on(Button.Pressed, "#countdown-stop")

@@ -18,7 +18,7 @@ from wargame.tui.screens.save_as import PathDialog
 
 
 def save_prompt(s: SaveSummary) -> Content:
-    state = f"ended: {s.ending}" if s.ending else f"{s.turn} of {s.turns}"
+    state = f"ended: {s.ending}" if s.ending else s.progress
     when = dt.datetime.fromtimestamp(s.modified).strftime("%Y-%m-%d %H:%M")
     return Content.assemble((s.title, "bold"), (f"  {state}", "$text-accent"), "\n", (f"  {s.path.name} · {when}", MUTED))
 
