@@ -25,7 +25,7 @@ from wargame.engine.state import (
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
-from wargame.words import count
+from wargame.words import count, sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +389,7 @@ class Game:
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
-                self._news(rec, f"{actor_name}: {move.name} fizzles ({move.requires_text}).", "fizzle", audience, move.actor, move.id)
+                self._news(rec, f"{actor_name}: {move.name} fizzles. {sentence(move.requires_text)}", "fizzle", audience, move.actor, move.id)
             return
         p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
         success = self._roll(rng, rec, "move", move.id, move.actor, p)

@@ -25,7 +25,7 @@ from wargame.play.readmodel import (
     TurnReport,
     format_value,
 )
-from wargame.words import count, plural, possessive
+from wargame.words import count, plural, possessive, sentence
 
 MUTED = "$text-muted"
 DISABLED = "$text-disabled"
@@ -164,10 +164,13 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck) -> Content:
         limits.append("once per game")
     if move.cooldown:
         limits.append(f"after playing it, wait {count(move.cooldown, unit)}")
+    # The deck's requirement is a sentence of its own ("Needs a prepared test site."): quote
+    # it as written rather than behind a "needs:" of ours.
+    said = [sentence("; ".join(limits))] if limits else []
     if move.requires_text:
-        limits.append(f"needs: {move.requires_text}")
-    if limits:
-        parts += [("Limits: ", "bold"), "; ".join(limits), "\n"]
+        said.append(sentence(move.requires_text))
+    if said:
+        parts += [("Limits: ", "bold"), " ".join(said), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
