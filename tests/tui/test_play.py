@@ -725,3 +725,55 @@ async def test_ctrl_f_seats_a_facilitator_from_anywhere_on_the_new_game_screen(t
         # A facilitated game starts at the curtain (a seat's: it offers no facilitator key).
         assert screen_name(app) == "CurtainScreen"
         assert app.session is not None and app.session.facilitator and app.session.lock.locked
+
+
+async def test_projector_shows_the_countdown_and_the_pause_and_the_pause_leaves_the_facilitator_in_view(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path / "saves", now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        session = app.session
+        assert session is not None
+        session.clock.start(120)
+        app.action_start_clock()
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen_name(app) == "ProjectorScreen"
+        text = screen_text(app)
+        assert "2:00 left to give orders" in text
+        assert " of 10" not in text and "/ 10" in text  # "Tension ... 3 / 10", never "Tension of 10"
+        clock.t += 30
+        app.tick()
+        await pilot.pause()
+        assert "1:30 left to give orders" in screen_text(app)
+        app.action_pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "PAUSED BY THE FACILITATOR" in text and "Paused by the facilitator" in text
+        await pilot.press("p")
+        await pilot.pause()
+        assert "PAUSED" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await open_facilitator(pilot)
+        assert screen_name(app) == "FacilitatorScreen"
+        app.screen.query_one("#events", OptionList).focus()
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen_name(app) == "PauseScreen"
+        text = screen_text(app)
+        # The pause is a banner: the facilitator still sees their controls beneath it.
+        assert "Paused by the facilitator" in text and "Seats and their sealed orders" in text
+
+
+async def test_the_keys_help_closes_with_escape(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        assert screen_name(app) == "OrdersScreen"
+        app.action_show_help_panel()
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel") and screen_name(app) == "OrdersScreen"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -62,6 +63,8 @@ class WargameApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+r", "retry_save", "Retry save", show=False),
+        # Esc closes the keys help (opened from the palette) before anything else it means.
+        Binding("escape", "close_help", "Close help", show=False, priority=True),
     ]
 
     def __init__(
@@ -109,8 +112,10 @@ class WargameApp(App[None]):
         self.call_later(self._show, screen)
 
     def refresh_screen(self) -> None:
+        from wargame.tui.screens.projector import ProjectorScreen
+
         for screen in self.screen_stack:
-            if isinstance(screen, GameScreen) and screen.is_mounted:
+            if isinstance(screen, GameScreen | ProjectorScreen) and screen.is_mounted:
                 screen.refresh_view()
 
     # -- the flow of a game ----------------------------------------------------------
@@ -493,6 +498,11 @@ class WargameApp(App[None]):
 
         names = [s.actor_name(a) for a in s.waiting_for()]
         self.push_screen(ExpiryScreen(names), chosen)
+
+    def action_close_help(self) -> None:
+        if not self.screen.query("HelpPanel"):
+            raise SkipAction  # Esc keeps its meaning on this screen
+        self.action_hide_help_panel()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
