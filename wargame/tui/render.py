@@ -77,29 +77,46 @@ def bar(reading: TrackReading, width: int) -> Content:
     return Content.assemble(*cells)
 
 
-def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12, names: bool = True) -> Content:
-    """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`)."""
-    label = reading.label if len(reading.label) <= label_width else reading.label[: label_width - 1] + "…"
+def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
+    """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`).
+
+    Given the `width` it must fit, a label longer than `label_width` gets a line of its own
+    (never cut to "Talks mo…") and words that would run past the edge start a new line
+    under the bar; without it, a long label is cut.
+    """
+    indent = " " * (label_width + 1)
     value = "?" if reading.value is None else format_value(reading.value)
-    parts: list[str | Content | tuple[str, str]] = [
-        label.ljust(label_width),
-        " ",
-        bar(reading, bar_width),
-        " ",
-        (f"{value}/{format_value(reading.hi)}", "bold"),
-    ]
+    parts: list[str | Content | tuple[str, str]] = []
+    if len(reading.label) <= label_width:
+        parts.append(reading.label.ljust(label_width))
+    elif width is not None:
+        parts += [reading.label, "\n", " " * label_width]
+    else:
+        parts.append(reading.label[: label_width - 1] + "…")
+    number = f"{value}/{format_value(reading.hi)}"
+    parts += [" ", bar(reading, bar_width), " ", (number, "bold")]
+    used = label_width + 2 + bar_width + len(number)
+    extras: list[tuple[str, str]] = []
     if reading.level:
-        parts += [" ", (reading.level, WARN)]
+        extras.append((reading.level, WARN))
+    if reading.secret and reading.value is not None:
+        extras.append(("(secret)", MUTED))
+    for text, style in extras:
+        if width is not None and used + 1 + len(text) > width:
+            under = indent if len(indent) + len(text) <= width else "  "
+            parts += ["\n", under, (text, style)]
+            used = len(under) + len(text)
+        else:
+            parts += [" ", (text, style)]
+            used += 1 + len(text)
     if names and reading.thresholds:
         levels = ", ".join(f"{n} {format_value(v)}" for v, n in reading.thresholds)
-        parts += ["\n", " " * (label_width + 1), (levels, MUTED)]
-    if reading.secret and reading.value is not None:
-        parts += [" ", ("(secret)", MUTED)]
+        parts += ["\n", indent, (levels, MUTED)]
     return Content.assemble(*parts)
 
 
-def tracks_block(readings: Sequence[TrackReading], label_width: int = 16, bar_width: int = 12, names: bool = True) -> Content:
-    return Content("\n").join(track_line(r, label_width, bar_width, names) for r in readings)
+def tracks_block(readings: Sequence[TrackReading], label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
+    return Content("\n").join(track_line(r, label_width, bar_width, names, width) for r in readings)
 
 
 def objectives_block(results: Sequence[ObjectiveResult], met_word: str = "met now") -> Content:

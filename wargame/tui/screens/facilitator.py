@@ -64,14 +64,14 @@ class FacilitatorScreen(GameScreen):
             yield Static(id="inject-error")
             yield Static(id="queued-title")
             yield OptionList(id="queued", compact=True)
-            yield Static(heading("Countdown and pause"), classes="section")
-            with Horizontal(classes="buttons"):
-                yield Input(placeholder="minutes", type="number", id="minutes", max_length=5, compact=True)
-                yield Button("Start countdown", id="countdown-start", compact=True)
-                yield Button("Stop", id="countdown-stop", compact=True)
-                yield Button("Pause (p)", id="pause", compact=True)
-            with Horizontal(classes="buttons"):
-                yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
+        # Below the scrolling controls: the countdown, the pause and Resolve are always in
+        # view, however many seats, rolls and injects the deck has.
+        with Horizontal(id="fac-bar"):
+            yield Input(placeholder="minutes", type="number", id="minutes", max_length=5, compact=True)
+            yield Button("Start countdown", id="countdown-start", compact=True)
+            yield Button("Stop", id="countdown-stop", compact=True)
+            yield Button("Pause (p)", id="pause", compact=True)
+            yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
         yield SeatStrip(s)
         yield Footer()
 
@@ -107,7 +107,8 @@ class FacilitatorScreen(GameScreen):
             if not names:
                 lines.append(Content.styled("  no orders", MUTED))
             for i, name in enumerate(names):
-                why = reasons[i] if i < len(reasons) else ""
+                # Bots open their reasons with the move's name: say it once.
+                why = reasons[i].removeprefix(f"{name}: ") if i < len(reasons) else ""
                 lines.append(Content.assemble("  • ", name, (f" — {why}" if why else "", MUTED)))
         self.query_one("#fac-seats", Static).update(Content("\n").join(lines))
         rolls = self.query_one("#rolls", OptionList)
