@@ -119,8 +119,10 @@ class TracksView(Static):
         number = max((len(f"{format_value(r.hi)}/{format_value(r.hi)}") for r in self.readings), default=5)
         label_width = max(6, min(longest, width - 2 - number - 6))
         room = width - label_width - 2 - number
-        # Keep 8 cells for a level name ("crisis") when the bar can spare them.
-        bar_width = max(4, min(30, room - 8 if room - 8 >= 8 else room))
+        # Keep room for the words after the number ("working majority", "(secret)") when the
+        # bar can spare it; otherwise they go on a line of their own.
+        tail = max((len(f" {r.level}" if r.level else "") + (9 if r.secret else 0) for r in self.readings), default=0)
+        bar_width = max(4, min(30, room - tail if room - tail >= 8 else room))
         body = tracks_block(self.readings, label_width, bar_width, self.names, width)
         if self.heading_text:
             title = self.heading_text if isinstance(self.heading_text, Content) else heading(self.heading_text)
