@@ -25,7 +25,8 @@ USAGE = """usage: python3 tasks.py COMMAND [ARGS...]
 
 commands:
   play [ARGS]    set up, then run `wargame play` (the terminal UI); ARGS go to it
-  test [ARGS]    set up, then run the test suite with pytest; ARGS go to pytest
+  test [ARGS]    set up, then run the test suite with pytest on every core
+                 (`-n auto`; pass -n N to choose); ARGS go to pytest
   wargame ARGS   set up, then run any `wargame` command (validate, simulate, ...)
   bench          set up, then run every benchmark in benchmarks/
   setup          only set up .venv/
@@ -53,6 +54,19 @@ def setup() -> None:
         check=True,
     )
     STAMP.write_text(_wanted_stamp())
+
+
+def _parallel(args: list[str]) -> list[str]:
+    """`-n auto` (pytest-xdist on every core) unless the caller chose: `-n N`,
+    `--numprocesses`, `-p no:xdist`, or `--pdb`, which needs one process."""
+    for i, arg in enumerate(args):
+        if arg in {"-n", "--numprocesses", "--pdb"} or arg.startswith(("-n", "--numprocesses=")):
+            return []
+        if arg == "-p" and i + 1 < len(args) and args[i + 1] == "no:xdist":
+            return []
+        if arg == "-pno:xdist":
+            return []
+    return ["-n", "auto"]
 
 
 def main(argv: list[str]) -> int:
@@ -83,7 +97,7 @@ def main(argv: list[str]) -> int:
                 return code
         return 0
     else:
-        cmd = [str(PYTHON), "-m", "pytest", *rest]
+        cmd = [str(PYTHON), "-m", "pytest", *_parallel(rest), *rest]
     try:
         return subprocess.call(cmd)
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from wargame.deck.compile import CompiledDeck
-from wargame.deck.loader import load_deck
+from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
 from wargame.errors import IllegalOrderError
@@ -52,6 +52,26 @@ def decks() -> dict[str, CompiledDeck]:
 @pytest.fixture(scope="session")
 def tutorial(decks: dict[str, CompiledDeck]) -> CompiledDeck:
     return decks["tutorial"]
+
+
+def leaky_korea_text() -> str:
+    """korea-2022 with two secrecy leaks it had before issue 9 fixed them: counter-fire's
+    odds read South Korea's secret covert work, and the nuclear test's effects read
+    China's. The shipped deck no longer leaks; tests of the machinery that marks, hides
+    and warns about such reads need a deck that does."""
+    text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8")
+    start = text.index('id = "counter-fire"')
+    at = text.index("chance = 0.85", start)
+    text = text[:at] + 'chance = "min(0.95, 0.85 + 0.05 * rok.covert)"' + text[at + len("chance = 0.85") :]
+    plain = '"dprk.economy -= 1", "china.standing -= 1",'
+    assert text.count(plain) == 1
+    return text.replace(plain, '"dprk.economy -= 1 + (china.covert >= 1)", "china.standing -= 1 + (china.covert >= 1)",')
+
+
+@pytest.fixture(scope="session")
+def leaky_korea() -> CompiledDeck:
+    """See `leaky_korea_text`."""
+    return load_deck_text(leaky_korea_text(), "korea-2022-leaky.toml")
 
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]

@@ -18,13 +18,16 @@ import click
 
 from wargame import __version__
 from wargame.errors import DeckError, WargameError
+from wargame.text import cut, safe_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 DECKS_DIR = Path(__file__).resolve().parent.parent / "decks"
 
 
 def _fail(message: str) -> None:
-    click.echo(message, err=True)
+    # A message may quote a file's content or an argument: each line is cut short and
+    # shown without terminal control characters.
+    click.echo("\n".join(cut(line, 1_000) for line in message.splitlines()[:50]), err=True)
     sys.exit(2)
 
 
@@ -66,13 +69,19 @@ def parse_seats(text: str, deck: Any) -> dict[str, str]:
     from wargame.bots.base import SeatSpec
 
     seats: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
+    if not text.strip():
+        return seats
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            raise WargameError(f"--seats: empty entry in '{text}'; give ACTOR=SPEC pairs separated by commas, e.g. dprk=doctrine:hardliner")
         actor, sep, spec = part.partition("=")
         actor = actor.strip()
         if not sep:
-            raise WargameError(f"--seats: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
+            raise WargameError(f"--seats: '{cut(part, 60)}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
         if actor not in deck.actors:
-            raise WargameError(f"--seats: unknown actor '{actor}' (actors: {', '.join(deck.actors)})")
+            raise WargameError(f"--seats: unknown actor '{cut(actor, 60)}' (actors: {', '.join(deck.actors)})")
+        if actor in seats:
+            raise WargameError(f"--seats: '{actor}' is seated twice; give each actor one seat")
         parsed = SeatSpec.parse(spec)
         if parsed.is_human:
             raise WargameError("--seats: headless games have no human seats")
@@ -80,7 +89,43 @@ def parse_seats(text: str, deck: Any) -> dict[str, str]:
     return seats
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UsageError(click.ClickException):
+    """A command-line mistake, shown as one line (click's own shows three: Usage, Try, Error)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> _UsageError:
+    where = exc.ctx.command_path if exc.ctx is not None else "wargame"
+    message = " ".join(exc.format_message().split()).rstrip(".")  # never more than one line
+    return _UsageError(f"{where}: {message[:1].lower()}{message[1:]} (see '{where} --help')")
+
+
+class OneLineErrors(click.Group):
+    """A command group whose usage errors, its own and its subcommands', are one line
+    on stderr with exit status 2. Used for the whole CLI (`cli` and its subgroups)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `wargame` alone: show the help
+                raise
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            raise _one_line(exc) from None
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wargame")
 def cli() -> None:
     """wargame: a policy wargame engine with a terminal UI.
@@ -127,29 +172,28 @@ def validate(paths: tuple[str, ...]) -> None:
 @user_errors
 def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, turns: int | None, quiet: bool) -> None:
     """Play one game with computer seats to its end and save it."""
-    import random
-
     from wargame.analysis.simulate import play_game
-    from wargame.saves.store import DEFAULT_SAVE_DIR, default_save_path, new_save, write_save
+    from wargame.saves.catalogue import autosave_path, new_seed
+    from wargame.saves.store import DEFAULT_SAVE_DIR, new_save, write_save
 
     compiled = load(deck)
     seat_map = parse_seats(seats, compiled)
-    seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**9)
+    seed = seed if seed is not None else new_seed()
     game = play_game(compiled, seed, seat_map, turns)
     all_seats = {a: seat_map.get(a, "random") for a in compiled.actors}
     save = new_save(game, all_seats)
-    path = Path(save_path) if save_path else default_save_path(DEFAULT_SAVE_DIR, compiled.id, f"seed{seed}")
+    path = Path(save_path) if save_path else autosave_path(DEFAULT_SAVE_DIR, compiled.id)
     write_save(save, path)
     if not quiet:
         for rec in game.records:
             click.echo(f"-- {compiled.turn_name} {rec.turn}")
             for item in rec.news:
                 secret = " [secret]" if item.audience is not None else ""
-                click.echo(f"   {item.text}{secret}")
+                click.echo(f"   {safe_text(item.text)}{secret}")
     assert game.ending is not None
     scores = ", ".join(f"{a} {s.total:g}" for a, s in game.scores().items())
     click.echo(f"ending: {game.ending.id} after {len(game.records)} turns; scores: {scores}; seed {seed}")
-    click.echo(f"saved: {path}")
+    click.echo(f"saved: {safe_text(path, one_line=True)}")
 
 
 @cli.command()
@@ -161,7 +205,8 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
     "--seats",
     default="",
     help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random). "
-    "Kinds: random, doctrine:NAME, lookahead[:easy|normal|hard|PLAYOUTS|MSms].",
+    "Kinds: random, doctrine:NAME, lookahead[:easy|normal|hard|PLAYOUTS|MSms]. "
+    "Actors not named play their first doctrine (random if they have none).",
 )
 @click.option("--turns", type=click.IntRange(1, 200), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -176,10 +221,11 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
     is kept per game unless --save-dir is given (then one save per game).
     """
     from wargame.analysis.report import summary_csv, summary_text
+    from wargame.analysis.simulate import default_seats
     from wargame.analysis.simulate import simulate as run
 
     compiled = load(deck)
-    seat_map = parse_seats(seats, compiled)
+    seat_map = default_seats(compiled, parse_seats(seats, compiled))
     show = progress if progress is not None else sys.stderr.isatty()
     if show:
         with click.progressbar(length=games, label="simulating", file=sys.stderr) as bar:
@@ -218,25 +264,27 @@ def replay(save: str, verify: bool, seat: str) -> None:
     model = read_save(save)
     if verify:
         result = run_verify(model)
+        name = cut(save, 200)
         if result.ok:
-            click.echo(f"{save}: ok: {result.detail}")
+            click.echo(f"{name}: ok: {result.detail}")
             return
-        click.echo(f"{save}: MISMATCH at turn {result.first_bad_turn}: {result.detail}", err=True)
+        # One line: the first turn and field that differ (the detail names both).
+        click.echo(f"{name}: MISMATCH: {cut(result.detail, 400)}", err=True)
         sys.exit(1)
     game = run_replay(model)
     if seat != FACILITATOR and seat not in game.deck.actors:
-        raise WargameError(f"--seat: unknown seat '{seat}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
+        raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
     view = game.view(seat)
     unit = game.deck.turn_name
     for rec in game.records:
         click.echo(f"-- {unit} {rec.turn}")
         for actor, orders in view.orders.get(rec.turn, {}).items():
             names = [game.deck.moves[game.deck.move_index[o]].name for o in orders]
-            click.echo(f"   {game.deck.actor_name(actor)} ordered: {', '.join(names) or '(nothing)'}")
+            click.echo(safe_text(f"   {game.deck.actor_name(actor)} ordered: {', '.join(names) or '(nothing)'}"))
         for item in view.news_for_turn(rec.turn):
-            click.echo(f"   {item.text}")
+            click.echo(f"   {safe_text(item.text)}")
     if game.ending:
-        click.echo(f"ending: {game.ending.title}")
+        click.echo(f"ending: {safe_text(game.ending.title)}")
 
 
 @cli.command()
@@ -248,6 +296,13 @@ def play(deck: str, save_dir: str) -> None:
     from wargame.tui.app import run_app
 
     run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
+
+
+# Registered last: wargame.cli_deck builds on the helpers above.
+from wargame.cli_deck import deck, sweep
+
+cli.add_command(deck)
+cli.add_command(sweep)
 
 
 def main() -> None:

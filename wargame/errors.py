@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wargame.text import cut
+
 
 class WargameError(Exception):
     """An error caused by input from a person (a deck, a save, an order, an option)."""
@@ -27,8 +29,16 @@ class Problem:
     """A plain-language message."""
 
     def __str__(self) -> str:
-        loc = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{loc}: {self.where}: {self.message}" if self.where else f"{loc}: {self.message}"
+        # Each part may quote what a user wrote (a 10 MB id): cut, on one line, no escapes.
+        file = cut(self.file, MAX_QUOTED)
+        loc = f"{file}:{self.line}" if self.line else file
+        message = cut(self.message, MAX_MESSAGE)
+        return f"{loc}: {cut(self.where, MAX_QUOTED)}: {message}" if self.where else f"{loc}: {message}"
+
+
+MAX_QUOTED = 200
+"""Characters of a path or a field name quoted in a message."""
+MAX_MESSAGE = 500
 
 
 class DeckError(WargameError):

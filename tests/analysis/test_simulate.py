@@ -28,7 +28,8 @@ def summary(tutorial: CompiledDeck) -> dict:  # type: ignore[type-arg]
 
 def test_same_seed_same_summary_whatever_the_jobs(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
     two = simulate(tutorial, 300, seed=9, seats=SEATS, jobs=2).to_json()
-    assert json.dumps(two, sort_keys=True) == json.dumps(summary, sort_keys=True)
+    # The same bytes, not merely equal values: `10` and `10.0` are equal but print apart.
+    assert json.dumps(two) == json.dumps(summary)
     other = simulate(tutorial, 300, seed=10, seats=SEATS).to_json()
     assert other != summary
 
@@ -70,14 +71,36 @@ def test_tracks_have_percentiles_for_every_turn_within_bounds(tutorial: Compiled
             assert tutorial.lo[slot] <= r["p10"] <= r["median"] <= r["p90"] <= tutorial.hi[slot]
 
 
-def test_most_played_moves_are_each_actors_own(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
-    for actor, moves in summary["top_moves"].items():
-        assert moves, actor
-        counts = [m["count"] for m in moves]
-        assert counts == sorted(counts, reverse=True)
+def test_every_move_of_every_actor_is_listed_with_orders_plays_and_fizzles(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    for actor, moves in summary["moves"].items():
+        assert [m["move"] for m in moves] == [m.id for m in tutorial.moves_by_actor[actor]]
         for m in moves:
-            assert tutorial.moves[tutorial.move_index[m["move"]]].actor == actor
-            assert m["per_game"] == pytest.approx(m["count"] / 300)
+            assert m["ordered"] == m["played"] + m["fizzled"] and m["fizzled"] >= 0
+            assert m["per_game"] == pytest.approx(m["played"] / 300)
+    # Bully and broker each give one order a turn: orders add up to turns played.
+    for actor in tutorial.actors:
+        assert sum(m["ordered"] for m in summary["moves"][actor]) == round(summary["mean_turns"] * 300)
+
+
+def test_events_and_ending_turns_add_up(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    assert [e["event"] for e in summary["events"]] == [e.id for e in tutorial.events]
+    for e in summary["events"]:
+        assert 0 <= e["games"] <= e["fired"] and e["rate"] == pytest.approx(e["games"] / 300)
+    storm = next(e for e in summary["events"] if e["event"] == "storm")
+    assert 0.3 < storm["rate"] < 0.7  # a 50% roll on week 3, in games that reach week 3
+    for ending, turns in summary["ending_turns"].items():
+        assert sum(turns.values()) == summary["endings"][ending]
+    assert set(summary["ending_turns"]["stalemate"]) <= {str(tutorial.turns)}
+
+
+def test_track_rows_count_only_the_games_still_running(tutorial: CompiledDeck, summary: dict) -> None:  # type: ignore[type-arg]
+    ended_by: Counter[int] = Counter()
+    for turns in summary["ending_turns"].values():
+        for turn, n in turns.items():
+            ended_by[int(turn)] += n
+    for rows in summary["tracks"].values():
+        for r in rows:
+            assert r["games"] == 300 - sum(n for t, n in ended_by.items() if t < r["turn"])
 
 
 def test_track_percentiles_match_counting_every_game_turn_by_turn(tutorial: CompiledDeck) -> None:
@@ -93,9 +116,6 @@ def test_track_percentiles_match_counting_every_game_turn_by_turn(tutorial: Comp
                 values[change.slot] = change.new
             for slot, value in enumerate(values):
                 plain[(slot, rec.turn, round(value, 2))] += 1
-        for turn in range(len(game.records) + 1, game.turns + 1):
-            for slot, value in enumerate(values):
-                plain[(slot, turn, round(value, 2))] += 1
     expanded: Counter[tuple[int, int, float]] = Counter()
     for (slot, value, first, last), n in tally.tracks.items():
         for turn in range(first, last + 1):
@@ -169,7 +189,12 @@ def test_csv_carries_the_same_figures_as_the_json(tutorial: CompiledDeck) -> Non
     tracks = {(r["key"], int(r["turn"])): (float(r["value"]), float(r["low"]), float(r["high"])) for r in by("track")}
     assert tracks == {(n, r["turn"]): (r["median"], r["p10"], r["p90"]) for n, rows_ in data["tracks"].items() for r in rows_}
     moves = {r["key"]: int(r["value"]) for r in by("move")}
-    assert moves == {f"{a}:{m['move']}": m["count"] for a, ms in data["top_moves"].items() for m in ms}
+    assert moves == {f"{a}:{m['move']}": m["played"] for a, ms in data["moves"].items() for m in ms}
+    fizzled = {r["key"]: int(r["value"]) for r in by("move_fizzled")}
+    assert fizzled == {f"{a}:{m['move']}": m["fizzled"] for a, ms in data["moves"].items() for m in ms}
+    assert {r["key"]: int(r["value"]) for r in by("event")} == {e["event"]: e["games"] for e in data["events"]}
+    turns = {(r["key"], r["turn"]): int(r["value"]) for r in by("ending_turn")}
+    assert turns == {(k, t): c for k, d in data["ending_turns"].items() for t, c in d.items()}
     counts = {r["key"]: int(r["value"]) for r in by("score_count")}
     assert counts == {f"{a}:{k}": v for a, d in data["score_counts"].items() for k, v in d.items()}
     run = {r["key"]: r["value"] for r in by("run")}
@@ -180,7 +205,7 @@ def test_csv_carries_the_same_figures_as_the_json(tutorial: CompiledDeck) -> Non
 def test_text_report_names_endings_scores_tracks_and_moves(tutorial: CompiledDeck) -> None:
     s = simulate(tutorial, 40, seed=5, seats=SEATS)
     text = summary_text(tutorial, s)
-    for needle in ("95% interval", "Stalemate", "mean score", "Red", "tension", "blue.intel", "most played moves", "Naval patrol"):
+    for needle in ("95% interval", "Stalemate", "mean score", "Red", "tension", "blue.intel", "ordered / played / fizzled", "Naval patrol", "Storm season", "when each ending happened"):
         assert needle in text
 
 

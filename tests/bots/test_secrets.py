@@ -24,7 +24,7 @@ from wargame.engine.game import Game
 from wargame.engine.state import Play
 from wargame.engine.view import PlayerView
 
-DECK_NAMES = ["tutorial", "korea-2022"]
+DECK_NAMES = ["tutorial", "korea-2022", "cuba-1962"]
 
 
 def bot_specs(deck: CompiledDeck, actor: str) -> list[str]:

@@ -236,7 +236,11 @@ def test_korea_moratorium_moves_read_plainly(korea: CompiledDeck) -> None:
     ]
 
 
-def test_korea_nuclear_test_as_each_seat_reads_it(korea: CompiledDeck) -> None:
+def test_korea_nuclear_test_as_each_seat_reads_it(korea: CompiledDeck, leaky_korea: CompiledDeck) -> None:
+    # The shipped deck's nuclear test reads no one's secret; the leaky variant's effects
+    # read China's covert work (as korea-2022 did before issue 9).
+    assert "North Korea's economy \u22121" in words(korea, "us", "nuclear-test")
+    korea = leaky_korea
     us = words(korea, "us", "nuclear-test")
     assert us[0] == "needs nuclear moratorium off and North Korea's covert work (hidden from you) at least 2"
     assert "North Korea's economy \u22121, another \u22121 if China's covert work (hidden from you) at least 1" in us
@@ -263,7 +267,10 @@ def test_korea_backchannel_is_named_to_its_parties_only(korea: CompiledDeck) -> 
             assert "a secret move (hidden from you) succeeded before" in text
 
 
-def test_korea_counter_fire_odds_mark_south_koreas_secret(korea: CompiledDeck) -> None:
+def test_korea_counter_fire_odds_mark_south_koreas_secret(korea: CompiledDeck, leaky_korea: CompiledDeck) -> None:
+    # Fixed in the shipped deck (its odds are public): the leaky variant keeps the issue's example.
+    assert Describer.for_seat(korea, "us").chance(korea.moves[korea.move_index["counter-fire"]]) == "85%"
+    korea = leaky_korea
     move = korea.moves[korea.move_index["counter-fire"]]
     assert Describer.for_seat(korea, "us").chance(move) == "the smaller of 0.95 and 0.85 + 0.05 × South Korea's covert work (hidden from you)"
     assert Describer.for_seat(korea, "rok").chance(move) == "the smaller of 0.95 and 0.85 + 0.05 × South Korea's covert work"

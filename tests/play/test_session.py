@@ -260,7 +260,9 @@ def test_saves_listing(tutorial: CompiledDeck, tmp_path: Path) -> None:
     assert latest_unfinished(tmp_path) is None
     ongoing = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=10, save_dir=tmp_path)
     saves = list_saves(tmp_path)
-    assert {s.path for s in saves} == {done.save_path, ongoing.save_path}
+    assert {s.path for s in saves if s.readable} == {done.save_path, ongoing.save_path}
+    # Files that are not saves are listed last, as unreadable, with the reason.
+    assert {(s.path.name, s.problem) for s in saves[2:]} == {("notes.json", "not a wargame save"), ("broken.json", "not a wargame save (cut short)")}
     latest = latest_unfinished(tmp_path)
     assert latest is not None and latest.path == ongoing.save_path
     assert latest.turn == 1 and latest.turns == 6 and latest.seats["red"] == "human"

@@ -62,7 +62,7 @@ async def test_solo_game_against_computers_to_the_end(tmp_path: Path) -> None:
 
 
 async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "saves", seed=5)
+    app = make_app(tmp_path / "saves", seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         await new_game(pilot, {"red": "human", "blue": "human"})
         assert screen_name(app) == "CurtainScreen"

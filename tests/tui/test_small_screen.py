@@ -57,12 +57,3 @@ async def test_facilitator_at_80x24_keeps_resolve_and_the_countdown_in_view(tmp_
         await pilot.pause()
         assert screen_name(app) == "ConfirmScreen"
 
-
-async def test_continue_speaks_of_months_as_the_game_does(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "saves", deck=KOREA)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await new_game(pilot, {})
-        await app.run_action("show_start")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "(month 1 of 12)" in text and "turn 1" not in text

@@ -7,6 +7,7 @@ and no temporary path is on screen. After a deliberate change, look at the repor
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from tui_helpers import make_app, new_game, settle
+
+from wargame.saves import catalogue
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -110,5 +113,7 @@ SCREENS: dict[str, Steps] = {
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)  # saves/ is relative, so the end screen shows the same path every run
+    # Autosave names carry the time: a fixed clock keeps the end screen's path the same.
+    monkeypatch.setattr(catalogue, "wall_clock", lambda: dt.datetime(2022, 1, 3, 9, 0, 0))
     app = make_app(Path("saves"), seed=42)
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])

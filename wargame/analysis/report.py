@@ -21,7 +21,7 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
     titles = {e.id: e.title for e in (*deck.endings, deck.turn_limit_ending)}
     unit = deck.turn_name
     lines = [f"{deck.title}: {s.games} games, seed {s.seed}, {s.mean_turns:.1f} {unit}s on average"]
-    lines.append("seats: " + ", ".join(f"{a}={spec}" for a, spec in s.seats.items()))
+    lines.append("seats: " + ", ".join(f"{deck.actor_name(a)} played {spec}" for a, spec in s.seats.items()))
     lines.append("")
     lines.append(f"{'endings':<28}{'games':>7}  {'share':>6}   95% interval")
     for ending, count in sorted(s.endings.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -34,7 +34,7 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
         best = sum(o.points for o in deck.objectives[actor])
         lines.append(f"  {deck.actor_name(actor):<26}{score:6.2f} of {_num(best)}")
     lines.append("")
-    lines.append(f"tracks at the end of each {unit}: median (10th-90th percentile)")
+    lines.append(f"tracks at the end of each {unit} (games still running): median (10th-90th percentile)")
     width = max((len(n) for n in s.tracks), default=10)
     for name, rows in s.tracks.items():
         cells = " ".join(
@@ -42,11 +42,31 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
             for r in rows
         )
         lines.append(f"  {name:<{width}} {cells}")
+    running = next(iter(s.tracks.values()), [])
+    if running and any(r["games"] != s.games for r in running):
+        lines.append(f"  {'games':<{width}} " + " ".join(str(int(r["games"])) for r in running))
     lines.append("")
-    lines.append("most played moves (times per game)")
-    for actor, moves in s.top_moves.items():
-        names = ", ".join(f"{deck.moves[deck.move_index[m]].name} ({c / s.games:.2f})" for m, c in moves) if s.games else ""
-        lines.append(f"  {deck.actor_name(actor)}: {names or '(none)'}")
+    lines.append(f"when each ending happened ({unit}: games)")
+    for ending, turns in s.ending_turns.items():
+        if turns:
+            cells = ", ".join(f"{t}: {c}" for t, c in turns.items())
+            lines.append(f"  {titles.get(ending, ending)[:26]:<26}{cells}")
+    lines.append("")
+    lines.append("moves: times per game ordered / played / fizzled")
+    for actor, moves in s.moves.items():
+        lines.append(f"  {deck.actor_name(actor)}")
+        for m in moves:
+            name = deck.moves[deck.move_index[m["move"]]].name
+            n = s.games or 1
+            fizzled = f"{m['fizzled'] / n:6.2f}" if m["fizzled"] else f"{'-':>6}"
+            lines.append(f"    {name[:40]:<40}{m['ordered'] / n:6.2f} {m['played'] / n:6.2f} {fizzled}")
+    if s.events:
+        lines.append("")
+        lines.append("events: share of games in which each fired")
+        for e in s.events:
+            event = deck.events[deck.event_index[e["event"]]]
+            note = " (inject: only the facilitator fires it)" if event.inject else ""
+            lines.append(f"  {event.name[:40]:<40}{e['rate']:6.1%}{note}")
     return "\n".join(lines)
 
 
@@ -70,10 +90,20 @@ def summary_csv(s: Summary) -> str:
     for actor, dist in s.score_counts.items():
         for value, count in dist.items():
             w.writerow(["score_count", f"{actor}:{value:g}", "", count, "", ""])
+    for ending, turns in s.ending_turns.items():
+        for turn, count in turns.items():
+            w.writerow(["ending_turn", ending, turn, count, "", ""])
     for name, rows in s.tracks.items():
         for r in rows:
             w.writerow(["track", name, int(r["turn"]), r["median"], r["p10"], r["p90"]])
-    for actor, moves in s.top_moves.items():
-        for move, count in moves:
-            w.writerow(["move", f"{actor}:{move}", "", count, "", ""])
+            w.writerow(["track_games", name, int(r["turn"]), int(r["games"]), "", ""])
+    for actor, moves in s.moves.items():
+        for m in moves:
+            key = f"{actor}:{m['move']}"
+            w.writerow(["move", key, "", m["played"], "", ""])
+            w.writerow(["move_ordered", key, "", m["ordered"], "", ""])
+            w.writerow(["move_fizzled", key, "", m["fizzled"], "", ""])
+    for e in s.events:
+        w.writerow(["event", e["event"], "", e["games"], "", ""])
+        w.writerow(["event_fired", e["event"], "", e["fired"], "", ""])
     return out.getvalue()

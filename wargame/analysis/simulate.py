@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,24 @@ class Tally:
     scores: Counter[tuple[str, float]] = field(default_factory=Counter)
     """(actor, final score) to games."""
     moves: Counter[int] = field(default_factory=Counter)
-    """Move index to times resolved."""
+    """Move index to times resolved (played: succeeded or failed, not fizzled)."""
+    ordered: Counter[int] = field(default_factory=Counter)
+    """Move index to times ordered (resolved or fizzled)."""
+    fired: Counter[int] = field(default_factory=Counter)
+    """Event index to times fired."""
+    fired_games: Counter[int] = field(default_factory=Counter)
+    """Event index to games in which it fired at least once."""
+    ending_turns: Counter[tuple[str, int]] = field(default_factory=Counter)
+    """(ending id, the turn it happened on) to games."""
     tracks: Counter[tuple[int, float, int, int]] = field(default_factory=Counter)
     """(slot, value, first turn, last turn) to games: a run of turns at whose end the track
-    held that value (rounded to 1/100). Games that end early carry their last values to
-    the last turn, so every turn counts every game."""
+    held that value (rounded to 1/100). A game counts only on the turns it was played, so
+    the figures for a late turn describe the games still running then."""
+    move_scores: Counter[tuple[int, bool, float]] = field(default_factory=Counter)
+    """(move index, played at least once, its actor's final score) to games; kept only
+    when `by_move` is set (the playtest's dominance check), empty otherwise."""
     turns_sum: int = 0
+    by_move: bool = False
 
     def add_game(self, game: Game, history: list[list[float]] | None = None) -> None:
         """Count a finished game. `history` (track values after each turn) is needed when
@@ -81,12 +94,29 @@ class Tally:
         assert game.ending is not None
         self.games += 1
         self.endings[game.ending.id] += 1
-        for actor, score in game.scores().items():
-            self.scores[(actor, score.total)] += 1
+        self.ending_turns[(game.ending.id, len(game.records))] += 1
+        # Scores are floats in every key: a Counter keeps the first key it saw, and `0`
+        # (an empty sum) and `0.0` would otherwise print differently run to run.
+        scores = {actor: float(score.total) for actor, score in game.scores().items()}
+        for actor, total in scores.items():
+            self.scores[(actor, total)] += 1
         moves = self.moves
-        for i, count in enumerate(game.state.counts):
+        counts = game.state.counts
+        for i, count in enumerate(counts):
             if count:
                 moves[i] += count
+        # Counted by id in C (Counter over a flat list), then once per distinct move.
+        ordered = self.ordered
+        index = game.deck.move_index
+        for move_id, n in Counter(chain.from_iterable([o for rec in game.records for o in rec.orders.values()])).items():
+            ordered[index[move_id]] += n
+        for i, count in enumerate(game.state.fired):
+            if count:
+                self.fired[i] += count
+                self.fired_games[i] += 1
+        if self.by_move:
+            for move in game.deck.moves:
+                self.move_scores[(move.index, counts[move.index] > 0, scores[move.actor])] += 1
         self.turns_sum += len(game.records)
         if history is None:
             if not game.log:
@@ -98,7 +128,7 @@ class Tally:
         # Runs rather than one entry per turn and track: most tracks hold still most
         # turns, so this is a few dozen counts per game instead of hundreds.
         raw = list(game.deck.start_values)
-        values = [round(x, 2) for x in raw]
+        values = [float(round(x, 2)) for x in raw]
         since = [1] * len(values)
         tracks = self.tracks
         for turn, now in enumerate(history, 1):
@@ -106,13 +136,13 @@ class Tally:
                 if x == raw[slot]:
                     continue
                 raw[slot] = x
-                new = round(x, 2)
+                new = float(round(x, 2))
                 if new != values[slot]:
                     if turn > since[slot]:
                         tracks[(slot, values[slot], since[slot], turn - 1)] += 1
                     values[slot] = new
                     since[slot] = turn
-        last = game.turns
+        last = len(history)  # the turn the game ended on: later turns did not happen
         for slot, value in enumerate(values):
             tracks[(slot, value, since[slot], last)] += 1
 
@@ -121,7 +151,12 @@ class Tally:
         self.endings.update(other.endings)
         self.scores.update(other.scores)
         self.moves.update(other.moves)
+        self.ordered.update(other.ordered)
+        self.fired.update(other.fired)
+        self.fired_games.update(other.fired_games)
+        self.ending_turns.update(other.ending_turns)
         self.tracks.update(other.tracks)
+        self.move_scores.update(other.move_scores)
         self.turns_sum += other.turns_sum
 
 
@@ -160,7 +195,11 @@ def _percentile(dist: list[tuple[float, int]], q: float) -> float:
 
 @dataclass
 class Summary:
-    """What `wargame simulate` prints and exports (`to_json`; the CSV holds the same)."""
+    """What `wargame simulate` prints and exports (`to_json`; the CSV holds the same).
+
+    Every figure is computed from counts in a fixed order, so the JSON and CSV are the
+    same bytes whatever `jobs` is and however the workers' results arrive.
+    """
 
     deck: str
     games: int
@@ -170,14 +209,20 @@ class Summary:
     endings: dict[str, int]
     ending_intervals: dict[str, tuple[float, float]]
     """Ending id to its 95% Wilson interval for the share of games."""
+    ending_turns: dict[str, dict[int, int]]
+    """Ending id to (the turn it happened on to games), turns in order."""
     scores: dict[str, float]
     """Actor to mean final score."""
     score_counts: dict[str, dict[float, int]]
     """Actor to (final score to games)."""
     tracks: dict[str, list[dict[str, float]]]
-    """Track name to one entry per turn: turn, p10, median, p90 (value at the turn's end)."""
-    top_moves: dict[str, list[tuple[str, int]]]
-    """Actor to its most played moves (times resolved over all games), most first."""
+    """Track name to one entry per turn: turn, games (still running at that turn),
+    p10, median, p90 (value at the turn's end, over those games)."""
+    moves: dict[str, list[dict[str, Any]]]
+    """Actor to every one of its moves in deck order: move, ordered, played, fizzled
+    (times over all games) and per_game (plays per game)."""
+    events: list[dict[str, Any]]
+    """Every event in deck order: event, fired (times), games (games it fired in), rate."""
     mean_turns: float
 
     def to_json(self) -> dict[str, Any]:
@@ -192,23 +237,23 @@ class Summary:
             "endings": self.endings,
             "ending_rates": {k: v / n for k, v in self.endings.items()} if n else {},
             "ending_intervals": {k: list(v) for k, v in self.ending_intervals.items()},
+            "ending_turns": {k: {str(t): c for t, c in d.items()} for k, d in self.ending_turns.items()},
             "scores": self.scores,
             "score_counts": {a: {f"{k:g}": c for k, c in sorted(d.items())} for a, d in self.score_counts.items()},
             "tracks": self.tracks,
-            "top_moves": {
-                a: [{"move": m, "count": c, "per_game": c / n if n else 0.0} for m, c in ms]
-                for a, ms in self.top_moves.items()
-            },
+            "moves": self.moves,
+            "events": self.events,
         }
-
-
-TOP_MOVES = 5
 
 
 def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, SeatSpec | str], turns: int | None = None) -> Summary:
     """Turn a tally into the figures people read: shares with intervals, means, percentiles."""
     n = tally.games
-    endings = {e.id: tally.endings.get(e.id, 0) for e in (*deck.endings, deck.turn_limit_ending)}
+    all_endings = (*deck.endings, deck.turn_limit_ending)
+    endings = {e.id: tally.endings.get(e.id, 0) for e in all_endings}
+    ending_turns: dict[str, dict[int, int]] = {e.id: {} for e in all_endings}
+    for (ending, turn), count in sorted(tally.ending_turns.items()):
+        ending_turns.setdefault(ending, {})[turn] = count
     per_slot: dict[tuple[int, int], Counter[float]] = {}
     for (slot, value, first, last), count in tally.tracks.items():
         for turn in range(first, last + 1):
@@ -221,21 +266,37 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
             dist = sorted(per_slot.get((slot, turn), Counter()).items())
             if not dist:
                 continue
-            rows.append({"turn": turn, "p10": _percentile(dist, 0.1), "median": _percentile(dist, 0.5), "p90": _percentile(dist, 0.9)})
+            running = sum(c for _, c in dist)
+            rows.append({"turn": turn, "games": running, "p10": _percentile(dist, 0.1), "median": _percentile(dist, 0.5), "p90": _percentile(dist, 0.9)})
         tracks[name] = rows
     score_counts: dict[str, dict[float, int]] = {a: {} for a in deck.actors}
-    for (actor, score), count in tally.scores.items():
+    for (actor, score), count in sorted(tally.scores.items()):
         if actor in score_counts:
-            score_counts[actor][score] = count
+            score_counts[actor][float(score)] = count
     scores = {
         a: (math.fsum(score * c for score, c in sorted(score_counts[a].items())) / n if n else 0.0)
         for a in deck.actors
     }
-    top: dict[str, list[tuple[str, int]]] = {}
-    for actor in deck.actors:
-        counts = [(deck.moves[i].id, c) for i, c in tally.moves.items() if deck.moves[i].actor == actor]
-        counts.sort(key=lambda mc: (-mc[1], mc[0]))
-        top[actor] = counts[:TOP_MOVES]
+    moves: dict[str, list[dict[str, Any]]] = {a: [] for a in deck.actors}
+    for move in deck.moves:
+        played = tally.moves.get(move.index, 0)
+        ordered = tally.ordered.get(move.index, 0)
+        moves[move.actor].append({
+            "move": move.id,
+            "ordered": ordered,
+            "played": played,
+            "fizzled": ordered - played,
+            "per_game": played / n if n else 0.0,
+        })
+    events = [
+        {
+            "event": event.id,
+            "fired": tally.fired.get(event.index, 0),
+            "games": tally.fired_games.get(event.index, 0),
+            "rate": tally.fired_games.get(event.index, 0) / n if n else 0.0,
+        }
+        for event in deck.events
+    ]
     return Summary(
         deck=deck.id,
         games=n,
@@ -244,12 +305,32 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
         turns=last_turn,
         endings=endings,
         ending_intervals={k: wilson(v, n) for k, v in endings.items()},
+        ending_turns=ending_turns,
         scores=scores,
         score_counts={a: dict(sorted(d.items())) for a, d in score_counts.items()},
         tracks=tracks,
-        top_moves=top,
+        moves=moves,
+        events=events,
         mean_turns=tally.turns_sum / n if n else 0.0,
     )
+
+
+def default_seats(deck: CompiledDeck, seats: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every actor's seat: as given in `seats`, else its first doctrine, else random.
+
+    What a person running a simulation expects of the seats they did not name: the
+    deck's computer personalities rather than uniform random play.
+    """
+    given = dict(seats or {})
+    out: dict[str, str] = {}
+    for actor in deck.actors:
+        if actor in given:
+            out[actor] = given[actor]
+        elif deck.doctrines.get(actor):
+            out[actor] = f"doctrine:{next(iter(deck.doctrines[actor]))}"
+        else:
+            out[actor] = "random"
+    return out
 
 
 # -- running games in worker processes -------------------------------------------------
@@ -264,19 +345,24 @@ def _init_worker(source: str, name: str) -> None:
 
 
 @dataclass(frozen=True)
-class _Chunk:
+class Chunk:
+    """Games `start..stop` of the run `key` (a simulation has one run; a sweep one per
+    combination of doctrines)."""
+
+    key: int
     seed: int
     start: int
     stop: int
     seats: dict[str, str]
     turns: int | None
-    save_dir: str | None
+    save_dir: str | None = None
+    by_move: bool = False
 
 
-def _run_chunk(chunk: _Chunk, deck: CompiledDeck | None = None) -> Tally:
+def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tally]:
     deck = deck or _WORKER_DECK
     assert deck is not None, "worker started without a deck"
-    tally = Tally()
+    tally = Tally(by_move=chunk.by_move)
     all_seats = {a: chunk.seats.get(a, "random") for a in deck.actors}
     log = chunk.save_dir is not None  # only saves need the news, dice and hashes
     for index in range(chunk.start, chunk.stop):
@@ -288,14 +374,59 @@ def _run_chunk(chunk: _Chunk, deck: CompiledDeck | None = None) -> Tally:
 
             save = new_save(game, all_seats, title=f"{deck.title} (simulation {chunk.seed}, game {index})")
             write_save(save, Path(chunk.save_dir) / f"{deck.id}-{chunk.seed}-{index:06d}.json")
-    return tally
+    return chunk.key, tally
 
 
-def _chunks(games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None, save_dir: str | None) -> list[_Chunk]:
+def make_chunks(key: int, games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None,
+                save_dir: str | None = None, by_move: bool = False) -> list[Chunk]:
+    """Split one run of `games` games into chunks for `run_chunks`."""
     # Small enough chunks that the progress bar moves and both workers stay busy to the
     # end; big enough that passing results back costs little next to playing the games.
     size = max(1, min(500, math.ceil(games / (jobs * 8)))) if jobs > 1 else max(1, min(200, math.ceil(games / 20)))
-    return [_Chunk(seed, a, min(a + size, games), seats, turns, save_dir) for a in range(0, games, size)]
+    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move) for a in range(0, games, size)]
+
+
+def run_chunks(deck: CompiledDeck, chunks: list[Chunk], jobs: int = 1,
+               progress: Callable[[int], None] | None = None) -> dict[int, Tally]:
+    """Play every chunk (in `jobs` worker processes when more than one) and merge the
+    tallies of each run key. `progress(games done)` is called as chunks finish.
+
+    Tallies are counts, so the result is the same whatever order the chunks finish in.
+    """
+    totals: dict[int, Tally] = {c.key: Tally(by_move=c.by_move) for c in chunks}
+    done = 0
+    jobs = max(1, min(jobs, len(chunks) or 1))
+    if jobs == 1:
+        for chunk in chunks:
+            key, tally = _run_chunk(chunk, deck)
+            totals[key].merge(tally)
+            done += tally.games
+            if progress:
+                progress(done)
+        return totals
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(deck.source, deck.path)) as pool:
+        pending = [pool.submit(_run_chunk, chunk) for chunk in chunks]
+        try:
+            for future in as_completed(pending):
+                key, tally = future.result()
+                totals[key].merge(tally)
+                done += tally.games
+                if progress:
+                    progress(done)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return totals
+
+
+def check_seats(deck: CompiledDeck, seats: Mapping[str, SeatSpec | str], seed: int = 0) -> dict[str, str]:
+    """The seats as text, after building each bot once: a bad seat fails here, in the
+    parent process, before any game starts (raises `WargameError`)."""
+    seat_map = {a: str(s) for a, s in seats.items()}
+    for actor, spec in seat_map.items():
+        make_bot(spec, deck, actor, seed)
+    return seat_map
 
 
 def simulate(
@@ -307,38 +438,37 @@ def simulate(
     turns: int | None = None,
     save_dir: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    by_move: bool = False,
 ) -> Summary:
     """Run `games` games and summarise them. `progress(n)` is called as chunks finish.
 
-    The summary depends only on (deck, games, seed, seats, turns), never on `jobs`.
-    Raises `WargameError` for a seat the deck cannot serve, before any game starts.
+    Seats not named in `seats` play random. The summary depends only on (deck, games,
+    seed, seats, turns), never on `jobs`. Raises `WargameError` for a seat the deck cannot
+    serve, before any game starts.
     """
-    seat_map = {a: str(s) for a, s in (seats or {}).items()}
-    for actor, spec in seat_map.items():
-        make_bot(spec, deck, actor, seed)  # fail early, in the parent, on a bad seat
+    return summarise(deck, simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move), seed, seats or {}, turns)
+
+
+def simulate_tally(
+    deck: CompiledDeck,
+    games: int,
+    seed: int,
+    seats: Mapping[str, SeatSpec | str] | None = None,
+    jobs: int = 1,
+    turns: int | None = None,
+    save_dir: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    *,
+    by_move: bool = False,
+) -> Tally:
+    """`simulate` without the summary: the merged tally of the run."""
+    seat_map = check_seats(deck, seats or {}, seed)
     if save_dir is not None:
         try:
             Path(save_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WargameError(f"{save_dir}: cannot create the save folder: {exc.strerror or exc}") from None
     jobs = max(1, min(jobs, games or 1))
-    chunks = _chunks(games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None)
-    total = Tally()
-    if jobs == 1:
-        for chunk in chunks:
-            total.merge(_run_chunk(chunk, deck))
-            if progress:
-                progress(total.games)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(deck.source, deck.path)) as pool:
-            pending = [pool.submit(_run_chunk, chunk) for chunk in chunks]
-            try:
-                for future in as_completed(pending):
-                    total.merge(future.result())
-                    if progress:
-                        progress(total.games)
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
-    return summarise(deck, total, seed, seat_map, turns)
+    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move)
+    return run_chunks(deck, chunks, jobs, progress).get(0, Tally(by_move=by_move))

@@ -32,6 +32,8 @@ from wargame.deck.schema import (
     TrackSpec,
 )
 from wargame.errors import DeckError, Problem
+from wargame.files import FileProblem, read_regular_file
+from wargame.text import control_name, first_control
 
 MAX_DECK_BYTES = 2_000_000
 MAX_DEPTH = 24
@@ -40,21 +42,11 @@ MAX_DEPTH = 24
 def load_deck(path: str | Path) -> CompiledDeck:
     """Load, validate and compile the deck at `path`; raises `DeckError` listing every problem."""
     name = str(path)
-    p = Path(path)
     try:
-        if p.is_dir():
-            raise DeckError([Problem(name, None, "", "is a directory, not a deck file")])
-        size = p.stat().st_size
-        if size > MAX_DECK_BYTES:
-            raise DeckError([Problem(name, None, "", f"file is too large for a deck ({size:,} bytes; the limit is {MAX_DECK_BYTES:,})")])
-        # Read at most one byte past the limit: a device or pipe (/dev/zero) reports
-        # size 0 but never ends.
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_DECK_BYTES + 1)
-    except FileNotFoundError:
-        raise DeckError([Problem(name, None, "", "no such file")]) from None
-    except OSError as exc:
-        raise DeckError([Problem(name, None, "", f"cannot read: {exc.strerror or exc}")]) from None
+        # A FIFO or device (/dev/zero, a pipe) is refused at once: it could never end.
+        raw = read_regular_file(path, MAX_DECK_BYTES, "deck")
+    except FileProblem as exc:
+        raise DeckError([Problem(name, None, "", str(exc))]) from None
     return load_deck_bytes(raw, name)
 
 
@@ -81,6 +73,10 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
+        if _looks_like_save(text):
+            raise DeckError([Problem(name, None, "", "this is a wargame save, not a deck; open it with `wargame replay` or the Continue screen")]) from None
+        if text.lstrip().startswith(("{", "[{")):
+            raise DeckError([Problem(name, None, "", "this is a JSON file, not a TOML deck")]) from None
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
         msg = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
@@ -97,6 +93,9 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
         raise DeckError([Problem(name, 1, "", "not a wargame deck: it has no [deck], [actors.*] or [[moves]] tables")])
 
     index = LineIndex(text)
+    controls = _control_problems(data, index, name)
+    if controls:
+        raise DeckError(controls)
     try:
         deck = Deck.model_validate(data)
     except ValidationError as exc:
@@ -106,6 +105,41 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     if compiled is None:
         raise DeckError([Problem(name, index.line_of(p), format_path(p), msg) for p, msg in problems])
     return compiled
+
+
+def _looks_like_save(text: str) -> bool:
+    """Whether text that failed to parse as TOML is a save file (JSON with the save's
+    format marker near its start), so `validate` can say so instead of a syntax error."""
+    head = text.lstrip()[:4096]
+    return head.startswith("{") and '"wargame-save"' in head
+
+
+MAX_CONTROL_PROBLEMS = 20
+
+
+def _control_problems(data: Any, index: LineIndex, name: str) -> list[Problem]:
+    """Every string (key or value) holding a terminal control character, with its line.
+
+    Deck text reaches every seat's screen: an ESC or OSC sequence in a move's name could
+    clear the screen or rewrite the terminal's title, so only tab and newline are allowed.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack and len(problems) < MAX_CONTROL_PROBLEMS:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                at = first_control(key)
+                if at >= 0:
+                    problems.append(Problem(name, index.line_of((*path, key)), format_path((*path, key)), f"the key contains the control character {control_name(key[at])}; only tab and newline are allowed in deck text"))
+                stack.append(((*path, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(node))))
+        elif isinstance(node, str):
+            at = first_control(node)
+            if at >= 0:
+                problems.append(Problem(name, index.line_of(path), format_path(path), f"contains the control character {control_name(node[at])}; only tab and newline are allowed in deck text"))
+    return problems
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -191,8 +225,12 @@ def _message(err: Any, path: tuple[str | int, ...]) -> str:
         return f"must be {bound[1]} {ctx[bound[0]]:g}"
     if kind in {"too_long", "too_short"}:
         have = ctx.get("actual_length")
+        if have is None:  # pydantic leaves it out for a table (a dict)
+            value = err.get("input")
+            have = len(value) if isinstance(value, dict | list) else None
         if kind == "too_long":
-            return f"has {have:,} entries; at most {ctx.get('max_length', 0):,} are allowed"
+            count = f"{have:,} entries" if isinstance(have, int) else "too many entries"
+            return f"has {count}; at most {ctx.get('max_length') or 0:,} are allowed"
         least = ctx.get("min_length", 1)
         return f"needs at least {least} entr{'y' if least == 1 else 'ies'}"
     if kind == "string_too_short" and ctx.get("min_length") == 1:

@@ -8,11 +8,11 @@ documented in `Game.resolve`. This module does no I/O and imports no UI library.
 from __future__ import annotations
 
 import operator
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
+from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
 from wargame.engine.state import (
     Change,
     Inject,
@@ -55,11 +55,6 @@ class Score:
         return sum(o.points for o in self.objectives if o.met)
 
 
-def turn_seed(seed: int, turn: int) -> int:
-    """The seed of one turn's dice: independent of earlier turns' draws, so branches agree."""
-    return (seed * 1_000_003 + turn * 7_919) & 0xFFFF_FFFF_FFFF_FFFF
-
-
 class Game:
     """One game of a deck. Seats submit orders with `submit`; `resolve` plays the turn.
 
@@ -68,11 +63,17 @@ class Game:
     unchecked path the bots and the simulator use.
     """
 
-    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True) -> None:
+    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED) -> None:
         if turns is not None and not 1 <= turns <= 200:
             raise WargameError(f"turns must be between 1 and 200, not {turns}")
+        if dice not in DICE_VERSIONS:
+            raise WargameError(f"unknown dice version {dice}")
         self.deck = deck
         self.seed = int(seed)
+        self.dice = dice
+        """Which dice (`wargame.engine.dice`): format-2 keyed dice, or the format-1 turn
+        stream that older saves were played with."""
+        self._seed_key = seed_key(self.seed)
         self.log = log
         """False for Monte Carlo play nobody reads (simulations, bots' playouts): turn
         records then keep orders, plays and the ending but no news, dice, track changes
@@ -92,14 +93,14 @@ class Game:
         self.overrides: dict[str, bool] = {}
 
     @classmethod
-    def from_state(cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None, *, log: bool = True) -> Game:
+    def from_state(cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED) -> Game:
         """A game that starts from a copy of `state` instead of the deck's start.
 
         For what-if play from a seat's belief (the lookahead bot's rollouts): no history
         carries over (no news, plays or records), so `reveal()` effects find no earlier
         plays. Not a way to resume a saved game; use `wargame.saves.store.resume`.
         """
-        game = cls(deck, seed, turns or state.turns, log=log)
+        game = cls(deck, seed, turns or state.turns, log=log, dice=dice)
         game.state = state.copy()
         game.state.turns = game.turns
         return game
@@ -262,12 +263,12 @@ class Game:
         # Written so that nan (e.g. inf - inf in a deck's chance) counts as 0, not as a chance.
         return p if 0.0 <= p <= 1.0 else 1.0 if p > 1 else 0.0
 
-    def _roll(self, rng: random.Random, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
+    def _roll(self, rng: TurnDice, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
         # Most turns have no overrides: skip building the key then (the hot path).
         forced = self.overrides.get(f"{kind}:{key}") if self.overrides else None
         if forced is None and (p >= 1 or p <= 0):
             return p >= 1
-        draw = rng.random()
+        draw = rng.draw(kind, key)
         success = draw < p if forced is None else forced
         if self.log:
             rec.rolls.append(Roll(kind, key, actor, p, draw, success, forced is not None))
@@ -299,7 +300,7 @@ class Game:
             raise WargameError(f"waiting for orders from {names}")
         s = self.state
         turn = s.turn
-        rng = random.Random(turn_seed(self.seed, turn))
+        rng = turn_dice(self.dice, self.seed, turn, self._seed_key)
         rec = TurnRecord(
             turn=turn,
             orders={a: self.orders[a] for a in self.deck.actors},
@@ -332,7 +333,7 @@ class Game:
         self.overrides = {}
         return rec
 
-    def _resolve_orders(self, rng: random.Random, rec: TurnRecord) -> None:
+    def _resolve_orders(self, rng: TurnDice, rec: TurnRecord) -> None:
         """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
         all of them from the start (they were sealed simultaneously)."""
         deck = self.deck
@@ -350,7 +351,7 @@ class Game:
             self._reveal(rec)
         self._queued = queue
 
-    def _fire_events(self, rng: random.Random, rec: TurnRecord) -> None:
+    def _fire_events(self, rng: TurnDice, rec: TurnRecord) -> None:
         """Step 4: the deck's events in deck order, each when `event_due` says so; then the
         turn's `ordered()` marks are cleared."""
         s = self.state
@@ -382,7 +383,7 @@ class Game:
         rec.news.append(item)
         self.news.append(item)
 
-    def _resolve_move(self, move: CMove, rng: random.Random, rec: TurnRecord) -> None:
+    def _resolve_move(self, move: CMove, rng: TurnDice, rec: TurnRecord) -> None:
         s = self.state
         log = self.log
         if fizzles(move, s):
@@ -433,7 +434,7 @@ class Game:
                 if play.move == move.id:
                     self._reveal_play(rec, play.turn, move)
 
-    def _resolve_inject(self, inject: Inject, rng: random.Random, rec: TurnRecord) -> None:
+    def _resolve_inject(self, inject: Inject, rng: TurnDice, rec: TurnRecord) -> None:
         if inject.event is not None:
             self._fire_event(self.deck.events[self.deck.event_index[inject.event]], rng, rec, "inject")
             return
@@ -445,7 +446,7 @@ class Game:
             effect(self.state)
         self._news(rec, inject.text or "The facilitator changes the situation.", "inject", None, None, None)
 
-    def _fire_event(self, event: CEvent, rng: random.Random, rec: TurnRecord, kind: str) -> None:
+    def _fire_event(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
         s = self.state
         p = self._chance(event.chance_const, event.chance, s)
         if not self._roll(rng, rec, "event", event.id, None, p):

@@ -22,7 +22,7 @@ from wargame.errors import SaveError, WargameError
 from wargame.play.clock import Clock
 from wargame.play.lock import FacilitatorLock, hash_pin
 from wargame.play.readmodel import ReadModel, seat_label, turn_label
-from wargame.saves.catalogue import new_seed, unused_path
+from wargame.saves.catalogue import autosave_path, new_seed
 from wargame.saves.format import CountdownModel, SaveModel
 from wargame.saves.store import (
     DEFAULT_SAVE_DIR,
@@ -122,7 +122,7 @@ class Session:
         game = Game(deck, seed, turns)
         path = None
         if save_dir is not None:
-            path = unused_path(Path(save_dir) / f"{deck.id}-seed{seed}.json")
+            path = autosave_path(save_dir, deck.id)  # no seed in the name; created exclusively
         session = cls(game, seats, facilitator=facilitator, save_path=path, facilitator_pin=facilitator_pin)
         if facilitator and session.humans and not session.lock.locked:
             raise WargameError("choose a facilitator PIN: the seats share this keyboard, and the facilitator's screens show their secrets")

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from wargame.engine.game import Game
 from wargame.engine.state import State
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import Viewer
 from wargame.errors import SaveError, WargameError
 from wargame.play.readmodel import ReadModel
 from wargame.saves.format import SaveModel
-from wargame.saves.store import Verification, apply_turn, read_save, save_deck, verify
+from wargame.saves.store import Verification, apply_turn, new_game, read_save, save_deck, verify
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ class SavedGame:
         self.save = save
         self.path = path
         deck = save_deck(save)
-        game = Game(deck, save.seed, save.turns)
+        game = new_game(save, deck)  # the save's dice: format-1 saves keep their own
         states: list[State] = [game.state.copy()]
         for turn in save.history:
             try:

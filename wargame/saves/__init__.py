@@ -1,7 +1,10 @@
-"""Saves: the versioned JSON format, atomic writes, loading with clear errors, replay."""
+"""Saves: the versioned JSON format, atomic writes, loading with clear errors, replay,
+verification of the whole record, and migration from older format versions."""
 
 from wargame.saves.format import SaveModel
+from wargame.saves.migrate import migrate
 from wargame.saves.store import (
+    Verification,
     branch,
     latest_save,
     new_save,
@@ -15,8 +18,10 @@ from wargame.saves.store import (
 
 __all__ = [
     "SaveModel",
+    "Verification",
     "branch",
     "latest_save",
+    "migrate",
     "new_save",
     "read_save",
     "replay",

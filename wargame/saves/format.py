@@ -3,19 +3,53 @@
 A save holds the deck's full source (so it replays even after the deck file changes),
 the seed, the seats, and every turn's input (orders, injects, overrides) and output
 (chance rolls, news, the state hash). Replaying re-resolves the inputs and compares.
+
+The fields a menu shows come first in the file (`HEADER_FIELDS`), so the save catalogue
+reads only the first few kilobytes of each save. Every list and text has a limit, so a
+hostile file costs bounded time and memory. Older versions are upgraded by `migrate`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wargame.deck.loader import MAX_DECK_BYTES
+from wargame.engine.dice import KEYED, DiceVersion
 from wargame.engine.model import StateModel
 
 FORMAT: Literal["wargame-save"] = "wargame-save"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: per-roll keyed dice (`dice`), `played` and `ending` in the header, `pending_reasons`.
+1: the first format (one dice stream per turn)."""
+
+HEADER_FIELDS = ("format", "format_version", "engine_version", "save_id", "created", "title", "deck_id", "turns", "played", "ending", "seats", "facilitator")
+"""The fields a menu needs, written first (in this order) so a reader can stop early."""
+
+# Limits: far above any real game (a deck has at most 16 actors, 2,000 moves and events,
+# 10 orders a seat a turn), low enough that a hostile save costs seconds, not minutes.
+MAX_TITLE = 200
+MAX_ID = 200
+MAX_TEXT = 25_000
+MAX_EXPR = 2_000
+MAX_ACTORS = 16
+MAX_ORDERS = 10
+MAX_REASONS = 50
+MAX_INJECTS = 50
+"""Facilitator injects in one turn."""
+MAX_INJECT_EFFECTS = 50
+MAX_ROLLS = 10_000
+MAX_NEWS = 10_000
+MAX_FIRED = 4_000
+MAX_OVERRIDES = 6_000
+MAX_TURNS = 200
+
+ShortText = Annotated[str, Field(max_length=MAX_ID)]
+LongText = Annotated[str, Field(max_length=MAX_TEXT)]
+Orders = Annotated[list[ShortText], Field(max_length=MAX_ORDERS)]
+Reasons = Annotated[list[Annotated[str, Field(max_length=MAX_EXPR)]], Field(max_length=MAX_REASONS)]
 
 
 class _Model(BaseModel):
@@ -23,9 +57,9 @@ class _Model(BaseModel):
 
 
 class RollModel(_Model):
-    kind: str
-    key: str
-    actor: str | None = None
+    kind: ShortText
+    key: ShortText
+    actor: ShortText | None = None
     chance: float = Field(ge=0, le=1)
     roll: float = Field(ge=0, lt=1)
     success: bool
@@ -33,37 +67,41 @@ class RollModel(_Model):
 
 
 class NewsModel(_Model):
-    text: str
-    kind: str
-    audience: list[str] | None = None
-    actor: str | None = None
-    source: str | None = None
+    text: LongText
+    kind: ShortText
+    audience: Annotated[list[ShortText], Field(max_length=MAX_ACTORS)] | None = None
+    actor: ShortText | None = None
+    source: ShortText | None = None
 
 
 class InjectModel(_Model):
-    event: str | None = None
-    text: str = ""
-    effects: list[str] = []
+    event: ShortText | None = None
+    text: LongText = ""
+    effects: Annotated[list[Annotated[str, Field(max_length=MAX_EXPR)]], Field(max_length=MAX_INJECT_EFFECTS)] = []
+
+
+Injects = Annotated[list[InjectModel], Field(max_length=MAX_INJECTS)]
+Overrides = Annotated[dict[ShortText, bool], Field(max_length=MAX_OVERRIDES)]
 
 
 class TurnModel(_Model):
     turn: int = Field(ge=1)
-    orders: dict[str, list[str]]
-    reasons: dict[str, list[str]] = {}
-    injects: list[InjectModel] = []
-    overrides: dict[str, bool] = {}
-    rolls: list[RollModel] = []
-    news: list[NewsModel] = []
-    fired: list[str] = []
-    ending: str | None = None
+    orders: Annotated[dict[ShortText, Orders], Field(max_length=MAX_ACTORS)]
+    reasons: Annotated[dict[ShortText, Reasons], Field(max_length=MAX_ACTORS)] = {}
+    injects: Injects = []
+    overrides: Overrides = {}
+    rolls: Annotated[list[RollModel], Field(max_length=MAX_ROLLS)] = []
+    news: Annotated[list[NewsModel], Field(max_length=MAX_NEWS)] = []
+    fired: Annotated[list[ShortText], Field(max_length=MAX_FIRED)] = []
+    ending: ShortText | None = None
     state_hash: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 
 class ParentModel(_Model):
     """Where a branched ("what if") game forked from."""
 
-    save_id: str
-    path: str = ""
+    save_id: ShortText
+    path: Annotated[str, Field(max_length=4_096)] = ""
     turn: int = Field(ge=0)
     """The number of turns kept from the parent; play diverges from the next one."""
 
@@ -79,36 +117,46 @@ class CountdownModel(_Model):
 
 
 class SaveModel(_Model):
+    # The header: what a menu shows, first in the file (see HEADER_FIELDS).
     format: Literal["wargame-save"] = FORMAT
     format_version: int
-    engine_version: str
-    save_id: str
-    created: str
-    title: str = ""
-    deck_path: str
-    deck_id: str
-    deck_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    deck_source: str
-    seed: int
-    turns: int = Field(ge=1, le=200)
-    seats: dict[str, str]
+    engine_version: ShortText
+    save_id: ShortText
+    created: ShortText
+    title: Annotated[str, Field(max_length=MAX_TITLE)] = ""
+    deck_id: ShortText
+    turns: int = Field(ge=1, le=MAX_TURNS)
+    played: int = Field(ge=0, le=MAX_TURNS)
+    """How many turns `history` holds (in the header, so menus need not read it)."""
+    ending: ShortText | None = None
+    seats: Annotated[dict[ShortText, ShortText], Field(max_length=MAX_ACTORS)]
     """Actor id to seat spec: `human`, `random`, `doctrine:NAME`, `lookahead:BUDGET`."""
     facilitator: bool = False
+    # The rest.
     facilitator_pin: str | None = Field(default=None, pattern=r"^pbkdf2-sha256\$\d{1,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$")
     """A salted hash of the facilitator's PIN (never the PIN itself); None: no PIN."""
     pin_failures: list[int] = Field(default=[], max_length=10_000)
     """The turns in which someone entered a wrong facilitator PIN."""
     countdown: CountdownModel | None = None
     parent: ParentModel | None = None
-    history: list[TurnModel] = []
-    pending: dict[str, list[str]] = {}
+    seed: int
+    dice: DiceVersion = KEYED
+    """The dice the game is played with (`wargame.engine.dice`); saves migrated from
+    format 1 keep the format-1 dice so they replay as they were played."""
+    deck_path: Annotated[str, Field(max_length=4_096)]
+    deck_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    deck_source: Annotated[str, Field(max_length=MAX_DECK_BYTES)]
+    """The deck's full text, limited as a deck file is (the loader's `MAX_DECK_BYTES`)."""
+    history: Annotated[list[TurnModel], Field(max_length=MAX_TURNS)] = []
+    pending: Annotated[dict[ShortText, Orders], Field(max_length=MAX_ACTORS)] = {}
     """Orders confirmed for the current, unresolved turn (a mid-turn autosave)."""
-    pending_injects: list[InjectModel] = []
+    pending_reasons: Annotated[dict[ShortText, Reasons], Field(max_length=MAX_ACTORS)] = {}
+    """Why each computer seat chose its pending orders (restored on resume)."""
+    pending_injects: Injects = []
     """Facilitator injects queued for the current, unresolved turn."""
-    pending_overrides: dict[str, bool] = {}
+    pending_overrides: Overrides = {}
     """Facilitator dice overrides set for the current, unresolved turn."""
     final_state: StateModel | None = None
-    ending: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> SaveModel:
@@ -117,8 +165,12 @@ class SaveModel(_Model):
                 f"this save is format version {self.format_version}; this wargame reads up to "
                 f"version {FORMAT_VERSION}: upgrade wargame to open it"
             )
-        if self.format_version < 1:
-            raise ValueError(f"unknown save format version {self.format_version}")
+        if self.format_version < FORMAT_VERSION:
+            raise ValueError(f"format version {self.format_version} must be migrated first (wargame.saves.migrate)")
+        if len(self.deck_source.encode("utf-8")) > MAX_DECK_BYTES:
+            raise ValueError(f"the deck copy inside the save is larger than a deck may be ({MAX_DECK_BYTES:,} bytes)")
+        if self.played != len(self.history):
+            raise ValueError(f"played says {self.played} turns but the history holds {len(self.history)}")
         digest = hashlib.sha256(self.deck_source.encode("utf-8")).hexdigest()
         if digest != self.deck_sha256:
             raise ValueError("the deck copy inside the save does not match its sha256 (the save was edited)")

@@ -2,7 +2,8 @@
 
 A save is only ever replaced whole: the new text goes to a temporary file in the same
 folder, is fsynced, then renamed over the old one, so a crash mid-write leaves the
-previous save intact.
+previous save intact. Temporary names are short and carry the writer's pid, so a legal
+255-byte save name works and the next writer can clean up after a killed one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
+import re
+import secrets
+import stat
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +28,8 @@ from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import TurnRecord
 from wargame.errors import DeckError, SaveError, WargameError
+from wargame.files import FileProblem, read_regular_file
+from wargame.saves import safejson
 from wargame.saves.format import (
     FORMAT,
     FORMAT_VERSION,
@@ -34,6 +40,8 @@ from wargame.saves.format import (
     SaveModel,
     TurnModel,
 )
+from wargame.saves.migrate import migrate
+from wargame.text import cut
 
 MAX_SAVE_BYTES = 64_000_000
 DEFAULT_SAVE_DIR = Path("saves")
@@ -54,7 +62,9 @@ def new_save(game: Game, seats: dict[str, str], *, facilitator: bool = False, ti
         deck_sha256=deck.sha256,
         deck_source=deck.source,
         seed=game.seed,
+        dice=game.dice,
         turns=game.turns,
+        played=0,
         seats={a: seats.get(a, "human") for a in deck.actors},
         facilitator=facilitator,
     )
@@ -85,7 +95,9 @@ def update_save(save: SaveModel, game: Game) -> SaveModel:
     return save.model_copy(
         update={
             "history": history,
+            "played": len(history),
             "pending": {a: list(o) for a, o in game.orders.items()},
+            "pending_reasons": {a: list(r) for a, r in game.reasons.items() if r and a in game.orders},
             "pending_injects": [InjectModel(event=i.event, text=i.text, effects=list(i.effects)) for i in game.injects],
             "pending_overrides": dict(game.overrides),
             "final_state": state_model(game.deck, game.state),
@@ -94,21 +106,46 @@ def update_save(save: SaveModel, game: Game) -> SaveModel:
     )
 
 
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"^\.(\d+)-[0-9a-f]{8}\.tmp$")
+"""A temporary save of this version: `.PID-RANDOM.tmp` (short, whatever the save's name)."""
+_OLD_TEMP_NAME = re.compile(r"^\..+\.json\.[A-Za-z0-9_]{8}\.tmp$")
+"""A temporary save of format-1 wargame (`.NAME.json.XXXXXXXX.tmp`, no pid)."""
+STALE_TEMP_SECONDS = 60.0
+"""A temporary file of a dead writer is removed once it is this old (a writer on another
+machine sharing the folder has a pid we cannot check, and writes in well under a minute)."""
+ORPHAN_TEMP_SECONDS = 3600.0
+"""Any temporary save this old is removed, even if its pid is alive (pids are reused)."""
+
+
 def write_save(save: SaveModel, path: str | Path) -> Path:
-    """Write `save` to `path` atomically (temp file, fsync, rename); creates the folder."""
+    """Write `save` to `path` atomically (temp file, fsync, rename); creates the folder.
+
+    A save being rewritten keeps its file mode; a new one gets the umask's. Temporary
+    files that killed writers left in the folder are removed on the way.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         data = save.model_dump_json(indent=1).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        clean_temp_files(target.parent)
+        try:
+            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = None
+        tmp = target.parent / f".{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        # 0o666 is filtered by the umask, as for any new file (mkstemp would give 0o600).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
             with os.fdopen(fd, "wb") as fh:
+                if mode is not None:
+                    os.fchmod(fh.fileno(), mode)
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         try:
             dir_fd = os.open(target.parent, os.O_RDONLY)
@@ -125,31 +162,75 @@ def write_save(save: SaveModel, path: str | Path) -> Path:
     return target
 
 
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, but another user's
+    except OSError:
+        return False
+    return True
+
+
+def clean_temp_files(folder: str | Path, now: float | None = None) -> list[Path]:
+    """Remove temporary saves that killed writers left in `folder`; returns what went.
+
+    A temporary file is removed only when its writer is surely gone: its pid is dead and
+    it is over a minute old, or it is over an hour old whatever its pid. A concurrent
+    writer's temporary file is never touched.
+    """
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or not name.endswith(TEMP_SUFFIX):
+            continue
+        match = _TEMP_NAME.match(name)
+        if match is None and _OLD_TEMP_NAME.match(name) is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        age = now - info.st_mtime
+        dead = match is not None and not _pid_alive(int(match.group(1)))
+        if age > ORPHAN_TEMP_SECONDS or (dead and age > STALE_TEMP_SECONDS):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+    return removed
+
+
 def read_save(path: str | Path) -> SaveModel:
     """Read and validate a save; raises `SaveError` with a clear message for any bad file."""
     p = Path(path)
     try:
-        if p.is_dir():
-            raise SaveError(f"{p}: is a directory, not a save file")
-        size = p.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"{p}: too large to be a save ({size:,} bytes)")
-        with p.open("rb") as fh:  # bounded: a device like /dev/zero never ends
-            raw = fh.read(MAX_SAVE_BYTES + 1)
-        if len(raw) > MAX_SAVE_BYTES:
-            raise SaveError(f"{p}: too large to be a save (the limit is {MAX_SAVE_BYTES:,} bytes)")
-    except FileNotFoundError:
-        raise SaveError(f"{p}: no such save file") from None
-    except OSError as exc:
-        raise SaveError(f"{p}: cannot read: {exc.strerror or exc}") from None
+        # Never blocks on a FIFO, never reads past the limit (/dev/zero never ends).
+        raw = read_regular_file(p, MAX_SAVE_BYTES, "save")
+    except FileProblem as exc:
+        message = str(exc)
+        raise SaveError(f"{p}: {'no such save file' if message == 'no such file' else message}") from None
     return parse_save(raw, str(p))
 
 
 def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
+    """Parse, migrate (from an older format version) and validate a save's bytes."""
     if not raw.strip():
         raise SaveError(f"{name}: the file is empty (not a save)")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = safejson.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise SaveError(f"{name}: not a save: the file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -162,26 +243,34 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
             last = raw.count(b"\n") + 1
             raise SaveError(f"{name}:{last}: not valid JSON: the save looks truncated (it stops mid-way, at line {last})") from None
         raise SaveError(f"{name}:{exc.lineno}: not valid JSON at column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise SaveError(f"{name}: not a save: nested too deeply") from None
+    except safejson.UnsafeJSON as exc:
+        raise SaveError(f"{name}: not a save: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SaveError(f"{name}: not a wargame save (no \"format\": \"{FORMAT}\")")
-    version = data.get("format_version")
-    if isinstance(version, int) and version > FORMAT_VERSION:
-        raise SaveError(
-            f"{name}: this save is format version {version}, newer than this wargame reads "
-            f"(up to {FORMAT_VERSION}); upgrade wargame to open it"
-        )
+    data = migrate(_named(data, name))
     try:
         return SaveModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)
         lines = []
         for err in first[:5]:
-            where = ".".join(str(p) for p in err["loc"]) or "save"
-            lines.append(f"{name}: {where}: {err['msg'].removeprefix('Value error, ')}")
+            where = cut(".".join(str(p) for p in err["loc"]) or "save", 120)
+            lines.append(f"{name}: {where}: {cut(err['msg'].removeprefix('Value error, '), 300)}")
         more = f"\n{name}: ... and {len(first) - 5} more problems" if len(first) > 5 else ""
         raise SaveError("\n".join(lines) + more) from None
+
+
+def _named(data: dict[str, object], name: str) -> dict[str, object]:
+    """Check the version before migrating, so a message names the file."""
+    version = data.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise SaveError(
+            f"{name}: this save is format version {version}, newer than this wargame reads "
+            f"(up to {FORMAT_VERSION}); upgrade wargame to open it"
+        )
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SaveError(f"{name}: format_version: unknown save format version {cut(version, 40)}")
+    return data
 
 
 def save_deck(save: SaveModel) -> CompiledDeck:
@@ -194,17 +283,26 @@ def save_deck(save: SaveModel) -> CompiledDeck:
 
 @dataclass(frozen=True)
 class Verification:
+    """What `verify` found: all well, or the first turn and field that differ."""
+
     ok: bool
     turns_checked: int
+    """Turns that replayed and matched before the first difference."""
     first_bad_turn: int | None
+    """The first turn that differs (None when `ok`; `played + 1` for a difference in
+    the save's ending or final state that no recorded turn explains)."""
     detail: str
+    """One line: what matched, or the first turn and field that differ and how."""
+    field: str | None = None
+    """The first field that differs, e.g. `rolls[1].chance`, `news[0].text`, `ending`,
+    `final_state.tracks.tension`; None when `ok`."""
 
 
 def apply_turn(game: Game, turn: TurnModel) -> TurnRecord:
     """Re-resolve one saved turn on `game` (orders, injects, overrides as recorded)."""
     unknown = sorted(set(turn.orders) - set(game.deck.actors))
     if unknown:
-        raise SaveError(f"orders for unknown actor(s) {', '.join(unknown)}")
+        raise SaveError(f"orders for unknown actor(s) {cut(', '.join(unknown), 120)}")
     for actor in game.deck.actors:
         game.submit(actor, turn.orders.get(actor, []), turn.reasons.get(actor, []))
     for inject in turn.injects:
@@ -214,13 +312,17 @@ def apply_turn(game: Game, turn: TurnModel) -> TurnRecord:
     return game.resolve()
 
 
+def new_game(save: SaveModel, deck: CompiledDeck | None = None) -> Game:
+    """A fresh game of the save's deck, seed, length and dice (before any turn)."""
+    return Game(deck or save_deck(save), save.seed, save.turns, dice=save.dice)
+
+
 def replay(save: SaveModel, upto: int | None = None, deck: CompiledDeck | None = None) -> Game:
     """Rebuild the game from the save by re-resolving its turns (all, or the first `upto`).
 
     Raises `SaveError` if a saved order is illegal on replay (a hand-edited save).
     """
-    deck = deck or save_deck(save)
-    game = Game(deck, save.seed, save.turns)
+    game = new_game(save, deck)
     for turn in save.history[: upto if upto is not None else len(save.history)]:
         try:
             apply_turn(game, turn)
@@ -229,22 +331,73 @@ def replay(save: SaveModel, upto: int | None = None, deck: CompiledDeck | None =
     return game
 
 
+def _first_difference(saved: object, got: object, where: str) -> tuple[str, str] | None:
+    """The first place two JSON-like values differ: (path, "X in the save, Y on replay")."""
+    if isinstance(saved, dict) and isinstance(got, dict):
+        for key in list(saved) + [k for k in got if k not in saved]:
+            if key not in got:
+                return f"{where}.{key}".lstrip("."), f"{_show(saved[key])} in the save, absent on replay"
+            if key not in saved:
+                return f"{where}.{key}".lstrip("."), f"absent in the save, {_show(got[key])} on replay"
+            found = _first_difference(saved[key], got[key], f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(saved, list) and isinstance(got, list):
+        for i, (a, b) in enumerate(zip(saved, got, strict=False)):
+            found = _first_difference(a, b, f"{where}[{i}]")
+            if found:
+                return found
+        if len(saved) != len(got):
+            return where.lstrip("."), f"{len(saved)} entries in the save, {len(got)} on replay"
+        return None
+    if saved != got:
+        return where.lstrip("."), f"{_show(saved)} in the save, {_show(got)} on replay"
+    return None
+
+
+def _show(value: object) -> str:
+    return cut(json.dumps(value, ensure_ascii=False), 60)
+
+
 def verify(save: SaveModel) -> Verification:
-    """Re-resolve every turn and compare chance rolls and state hashes with the save."""
-    deck = save_deck(save)
-    game = Game(deck, save.seed, save.turns)
+    """Re-resolve every turn and compare everything the save records with the replay.
+
+    Checks every field of every turn record (orders, reasons, injects, overrides, each
+    roll's kind, key, actor, chance, number, outcome and forced flag, the news, the
+    events fired, the ending, the state hash), that no turn is missing (a save that
+    records an ending has every turn up to it), and the final state and ending.
+    """
+    try:
+        game = new_game(save)
+    except SaveError as exc:
+        return Verification(False, 0, 1, f"the deck inside the save does not load: {cut(exc, 200)}", "deck_source")
     for turn in save.history:
+        if game.is_over:
+            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: the game ended at turn {turn.turn - 1}; this turn should not exist", "turn")
         try:
             rec = apply_turn(game, turn)
         except WargameError as exc:
-            return Verification(False, turn.turn - 1, turn.turn, f"cannot be replayed: {exc}")
-        saved_rolls = [(r.kind, r.key, r.success, round(r.roll, 12)) for r in turn.rolls]
-        got_rolls = [(r.kind, r.key, r.success, round(r.roll, 12)) for r in rec.rolls]
-        if saved_rolls != got_rolls:
-            return Verification(False, turn.turn - 1, turn.turn, "chance outcomes differ from the save")
-        if rec.state_hash != turn.state_hash:
-            return Verification(False, turn.turn - 1, turn.turn, f"state hash {rec.state_hash} differs from the saved {turn.state_hash}")
-    return Verification(True, len(save.history), None, f"all {len(save.history)} turns match")
+            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: cannot be replayed: {cut(exc, 200)}", "orders")
+        found = _first_difference(turn.model_dump(mode="json"), turn_model(rec).model_dump(mode="json"), "")
+        if found:
+            where, how = found
+            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: {where} differs: {how}", where)
+    played = len(save.history)
+    after = played + 1
+    ending = game.ending.id if game.ending else None
+    if save.ending != ending:
+        if save.ending is not None and ending is None:
+            detail = f"the save records the ending {_show(save.ending)} but its {played} turns end in none: turns are missing"
+        else:
+            detail = f"the save records the ending {_show(save.ending)}, the replay gives {_show(ending)}"
+        return Verification(False, played, after, detail, "ending")
+    if save.final_state is not None:
+        found = _first_difference(save.final_state.model_dump(mode="json"), state_model(game.deck, game.state).model_dump(mode="json"), "final_state")
+        if found:
+            where, how = found
+            return Verification(False, played, after, f"{where} differs: {how}", where)
+    return Verification(True, played, None, f"all {played} turns match", None)
 
 
 def branch(save: SaveModel, turn: int, parent_path: str = "") -> tuple[SaveModel, Game]:
@@ -259,6 +412,7 @@ def branch(save: SaveModel, turn: int, parent_path: str = "") -> tuple[SaveModel
             "parent": ParentModel(save_id=save.save_id, path=parent_path, turn=turn),
             "history": list(save.history[:turn]),
             "pending": {},
+            "pending_reasons": {},
             "pending_injects": [],
             "pending_overrides": {},
         }
@@ -275,7 +429,7 @@ def resume(save: SaveModel) -> Game:
     for actor, orders in save.pending.items():
         if actor in game.deck.actors:
             try:
-                game.submit(actor, orders)
+                game.submit(actor, orders, save.pending_reasons.get(actor, ()))
             except WargameError:
                 pass  # a pending order that is no longer legal is simply dropped
     for inject in save.pending_injects:

@@ -7,6 +7,7 @@ worker while people give orders, and the seats strip says they are thinking.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -361,11 +362,11 @@ class WargameApp(App[None]):
             self.notify(f"Saved a copy to {written}", markup=False)
 
         def confirm_overwrite(path: Path) -> None:
-            try:
-                summary = describe_save(path)
+            summary = describe_save(path)  # never raises: a bad file has a `problem`
+            if summary.readable:
                 done = ", finished" if summary.finished else ""
                 what = f'the saved game "{summary.title}" ({summary.deck_id}, {summary.progress}{done})'
-            except WargameError:
+            else:
                 what = "a file that is not a readable save"
             self.push_screen(
                 ConfirmScreen(f"Replace {path.name}?", f"{path} already holds {what}. Replacing it loses that file for good.", yes="Replace", no="Keep it"),
@@ -529,7 +530,33 @@ class WargameApp(App[None]):
 
 
 def run_app(deck: str, save_dir: Path) -> None:
-    """Open the terminal UI with `deck` offered first; raises `DeckError` if it does not load."""
+    """Open the terminal UI with `deck` offered first; raises `DeckError` if it does not load.
+
+    After a crash, saves what it can and exits with the app's non-zero status (a script
+    or a shell must see that it failed).
+    """
     path = Path(deck)
     compiled = load_deck(path)
-    WargameApp(path, save_dir, compiled=compiled).run()
+    app = WargameApp(path, save_dir, compiled=compiled)
+    app.run()
+    code = app.return_code or 0
+    if code:
+        raise SystemExit(save_after_crash(app, code))
+
+
+def save_after_crash(app: WargameApp, code: int) -> int:
+    """Write the game's last autosave after the app stopped on an error; the exit status."""
+    session = app.session
+    where = ""
+    if session is not None:
+        try:
+            saved = session.autosave()
+        except Exception as exc:  # noqa: BLE001 - crashing already; say why the save failed too
+            where = f"; the last save could not be written ({exc})"
+        else:
+            if saved:
+                where = f"; the game so far is saved in {saved}"
+            elif getattr(session, "save_error", None):
+                where = f"; the last save could not be written ({session.save_error})"
+    print(f"wargame: stopped on an error (exit status {code}){where}", file=sys.stderr)
+    return code

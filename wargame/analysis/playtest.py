@@ -1,0 +1,224 @@
+"""Seeded playtests for `wargame deck lint --playtest N`: what static reasoning cannot show.
+
+N games with random seats (every legal move gets tried) and N with the deck's doctrines
+(how computer seats actually play, each actor rotating through its doctrines), counted
+like `simulate` counts them. The findings name a file, line and field like lint's: moves
+never played or always fizzling, events that never fired, endings never reached, and
+moves that look dominant (playing them goes with a much higher score).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from wargame.analysis.simulate import Chunk, Tally, make_chunks, run_chunks
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.lint import LintWarning
+from wargame.deck.locate import LineIndex, Path, format_path
+
+DOMINANT_SHARE = 0.25
+"""A move is noted as possibly dominant when, in random play, its actor's mean score in games
+where it was played beats games where it was not by this share of the actor's points."""
+DOMINANT_MIN_GAMES = 20
+"""Both sides of that comparison need at least this many games to say anything."""
+
+
+@dataclass(frozen=True)
+class Playtest:
+    """The counts of a playtest and what they show."""
+
+    deck: str
+    seed: int
+    games: int
+    """Games per kind of seat (random, doctrine)."""
+    rotations: list[dict[str, str]]
+    """The doctrine seats of each rotation (empty when no actor has a doctrine)."""
+    random: Tally
+    doctrine: Tally
+    findings: list[LintWarning]
+
+    def to_json(self, deck: CompiledDeck) -> dict[str, Any]:
+        def moves(t: Tally) -> dict[str, dict[str, int]]:
+            return {
+                m.id: {"ordered": t.ordered.get(m.index, 0), "played": t.moves.get(m.index, 0),
+                       "fizzled": t.ordered.get(m.index, 0) - t.moves.get(m.index, 0)}
+                for m in deck.moves
+            }
+
+        def endings(t: Tally) -> dict[str, dict[str, Any]]:
+            out: dict[str, dict[str, Any]] = {}
+            for e in (*deck.endings, deck.turn_limit_ending):
+                turns = {str(turn): n for (ending, turn), n in sorted(t.ending_turns.items()) if ending == e.id}
+                out[e.id] = {"games": t.endings.get(e.id, 0), "turns": turns}
+            return out
+
+        def kind(t: Tally) -> dict[str, Any]:
+            return {
+                "games": t.games,
+                "moves": moves(t),
+                "events": {e.id: {"fired": t.fired.get(e.index, 0), "games": t.fired_games.get(e.index, 0)} for e in deck.events},
+                "endings": endings(t),
+            }
+
+        return {
+            "seed": self.seed,
+            "games": self.games,
+            "random": kind(self.random),
+            "doctrine": kind(self.doctrine) | {"rotations": self.rotations},
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def rotations(deck: CompiledDeck) -> list[dict[str, str]]:
+    """Rotation k seats every actor on its k-th doctrine (wrapping round; random if it
+    has none), so every doctrine plays and each against several others."""
+    k = max((len(d) for d in deck.doctrines.values()), default=0)
+    out = []
+    for r in range(k):
+        seats = {}
+        for actor in deck.actors:
+            names = list(deck.doctrines.get(actor, {}))
+            seats[actor] = f"doctrine:{names[r % len(names)]}" if names else "random"
+        out.append(seats)
+    return out
+
+
+def playtest(
+    deck: CompiledDeck,
+    games: int,
+    seed: int = 0,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    known: set[tuple[str, str]] | None = None,
+) -> Playtest:
+    """Play `games` random-seat games and `games` doctrine-seat games; find what they show.
+
+    `known` holds (code, where) pairs static lint already reported, so a move it proved
+    never legal is not reported again as never played. Deterministic for a seed, whatever
+    `jobs` is. `progress(games done)` is called as work finishes.
+    """
+    rots = rotations(deck)
+    chunks: list[Chunk] = make_chunks(0, games, jobs, seed, {a: "random" for a in deck.actors}, None, by_move=True)
+    for r, seats in enumerate(rots):
+        share = games // len(rots) + (1 if r < games % len(rots) else 0)
+        if share:
+            chunks.extend(make_chunks(r + 1, share, jobs, seed + r + 1, seats, None))
+    tallies = run_chunks(deck, chunks, jobs, progress)
+    random_tally = tallies.get(0, Tally(by_move=True))
+    doctrine_tally = Tally()
+    for r in range(len(rots)):
+        if r + 1 in tallies:
+            doctrine_tally.merge(tallies[r + 1])
+    findings = _findings(deck, random_tally, doctrine_tally, games, known or set())
+    return Playtest(deck.id, seed, games, rots, random_tally, doctrine_tally, findings)
+
+
+def _findings(deck: CompiledDeck, rnd: Tally, doc: Tally, games: int, known: set[tuple[str, str]]) -> list[LintWarning]:
+    index = LineIndex(deck.source)
+    out: list[LintWarning] = []
+    total = rnd.games + doc.games
+    played_in = f"{total} playtest games"
+
+    def warn(code: str, path: Path, message: str) -> None:
+        where = format_path(path)
+        out.append(LintWarning(code, deck.path, index.line_of(path), where, message))
+
+    static = {where for _code, where in known}
+    for move in deck.moves:
+        path: Path = ("moves", move.index)
+        if format_path((*path, "requires")) in static or format_path(path) in static:
+            continue
+        ordered = rnd.ordered.get(move.index, 0) + doc.ordered.get(move.index, 0)
+        played = rnd.moves.get(move.index, 0) + doc.moves.get(move.index, 0)
+        if ordered == 0:
+            warn("playtest-move-never-played", (*path, "requires") if move.requires else (*path, "id"),
+                 f"'{move.id}' was never ordered in {played_in} (random seats try every legal move): check when it is available")
+        elif played == 0:
+            warn("playtest-move-always-fizzles", (*path, "requires"),
+                 f"'{move.id}' was ordered {ordered} times in {played_in} and fizzled every time: its precondition never holds at resolution")
+    for event in deck.events:
+        if event.inject:
+            continue
+        path = ("events", event.index)
+        if any(w.startswith(format_path(path)) for w in static):
+            continue
+        if rnd.fired.get(event.index, 0) + doc.fired.get(event.index, 0) == 0:
+            field = "when" if event.when is not None else "at" if event.at is not None else "chance"
+            warn("playtest-event-never-fired", (*path, field), f"'{event.id}' never fired in {played_in}")
+    limit = deck.turn_limit_ending
+    for i, ending in enumerate(deck.model.endings):
+        path = ("endings", i)
+        if any(w.startswith(format_path(path)) for w in static):
+            continue
+        if rnd.endings.get(ending.id, 0) + doc.endings.get(ending.id, 0) == 0:
+            field = "when" if ending.id != limit.id else "turn_limit"
+            warn("playtest-ending-never-reached", (*path, field), f"'{ending.id}' was never reached in {played_in}")
+    out.extend(_dominant(deck, rnd, index))
+    out.sort(key=lambda w: (w.line or 0, w.where, w.code))
+    return out
+
+
+def _dominant(deck: CompiledDeck, rnd: Tally, index: LineIndex) -> list[LintWarning]:
+    out = []
+    best = {a: sum(o.points for o in deck.objectives[a]) for a in deck.actors}
+    sums: dict[tuple[int, bool], float] = {}
+    counts: Counter[tuple[int, bool]] = Counter()
+    for (index_, played, score), n in sorted(rnd.move_scores.items()):  # sorted: sums in a fixed order
+        sums[(index_, played)] = sums.get((index_, played), 0.0) + score * n
+        counts[(index_, played)] += n
+    for move in deck.moves:
+        yes, no = counts[(move.index, True)], counts[(move.index, False)]
+        if yes < DOMINANT_MIN_GAMES or no < DOMINANT_MIN_GAMES or best[move.actor] <= 0:
+            continue
+        with_it, without = sums.get((move.index, True), 0.0) / yes, sums.get((move.index, False), 0.0) / no
+        if with_it - without >= DOMINANT_SHARE * best[move.actor]:
+            path: Path = ("moves", move.index, "id")
+            out.append(LintWarning(
+                "playtest-dominant-move", deck.path, index.line_of(path), format_path(path),
+                f"'{move.id}' looks dominant: in random play {deck.actor_name(move.actor)} scores {with_it:.2f} on average "
+                f"in games where it was played and {without:.2f} where it was not (of {best[move.actor]:g} points); "
+                "a hint, not proof: the games also differ in other ways",
+                "note",
+            ))
+    return out
+
+
+def playtest_text(deck: CompiledDeck, p: Playtest) -> str:
+    """The counts a person reads: per move, event and ending, random and doctrine seats."""
+    r, d = p.random, p.doctrine
+    unit = deck.model.deck.turn_name
+    lines = [f"playtest: {r.games} games with random seats, {d.games} with doctrine seats, seed {p.seed}"]
+    for k, seats in enumerate(p.rotations, 1):
+        lines.append(f"  rotation {k}: " + ", ".join(f"{a}={s.removeprefix('doctrine:')}" for a, s in seats.items()))
+    lines.append("")
+    lines.append(f"{'moves (ordered / fizzled)':<44}{'random':>15}{'doctrine':>15}")
+    for actor in deck.actors:
+        lines.append(f"  {deck.actor_name(actor)}")
+        for m in deck.moves_by_actor[actor]:
+            cells = []
+            for t in (r, d):
+                o = t.ordered.get(m.index, 0)
+                f = o - t.moves.get(m.index, 0)
+                cells.append(f"{o:>8} / {f:<4}")
+            lines.append(f"    {m.name[:38]:<40}{cells[0]:>15}{cells[1]:>15}")
+    if deck.events:
+        lines.append("")
+        lines.append(f"{'events (games fired in)':<44}{'random':>15}{'doctrine':>15}")
+        for e in deck.events:
+            note = " (inject)" if e.inject else ""
+            lines.append(f"  {(e.name + note)[:40]:<42}{r.fired_games.get(e.index, 0):>15}{d.fired_games.get(e.index, 0):>15}")
+    lines.append("")
+    lines.append(f"endings (games; {unit}s they happened on)")
+    for end in (*deck.endings, deck.turn_limit_ending):
+        n = r.endings.get(end.id, 0) + d.endings.get(end.id, 0)
+        turns: Counter[int] = Counter()
+        for t in (r, d):
+            for (ending, turn), c in t.ending_turns.items():
+                if ending == end.id:
+                    turns[turn] += c
+        when = f"{unit}s {min(turns)}-{max(turns)}" if turns else "never"
+        lines.append(f"  {end.title[:40]:<42}{n:>8}   {when}")
+    return "\n".join(lines)

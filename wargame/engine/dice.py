@@ -1,0 +1,89 @@
+"""The dice: where every chance roll's number comes from, as a pure function of the seed.
+
+Format-2 dice (`KEYED`) give each roll its own stream, a keyed hash of what the roll is
+for (turn, kind, move or event id, and how many times that key already rolled this turn),
+so knowing the seed and the public rolls of a turn says nothing about its hidden rolls.
+Format-1 dice (`TURN_STREAM`: one Mersenne Twister stream per turn, drawn in resolution
+order) are kept only so that saves written with them still replay bit for bit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from typing import Final, Literal, Protocol
+
+DiceVersion = Literal[1, 2]
+TURN_STREAM: Final = 1
+"""Format-1 dice: one stream per turn shared by all its rolls (kept for old saves)."""
+KEYED: Final = 2
+"""Format-2 dice: one independent stream per roll, keyed by what the roll is for."""
+DICE_VERSIONS: Final = (TURN_STREAM, KEYED)
+
+_SCALE: Final = 2.0**-53
+
+
+def turn_seed(seed: int, turn: int) -> int:
+    """The seed of one turn's format-1 dice (independent of earlier turns' draws)."""
+    return (seed * 1_000_003 + turn * 7_919) & 0xFFFF_FFFF_FFFF_FFFF
+
+
+class TurnDice(Protocol):
+    """One turn's dice: a uniform number in [0, 1) for a roll of `kind` about `key`."""
+
+    def draw(self, kind: str, key: str) -> float: ...
+
+
+class _StreamDice:
+    """Format 1: every roll of the turn takes the next number of one stream."""
+
+    __slots__ = ("_random",)
+
+    def __init__(self, seed: int, turn: int) -> None:
+        self._random = random.Random(turn_seed(seed, turn)).random
+
+    def draw(self, kind: str, key: str) -> float:
+        return self._random()
+
+
+class _KeyedDice:
+    """Format 2: blake2b keyed with the seed, over (turn, kind, key, occurrence).
+
+    The hash state after the seed and turn is built once per turn and copied per roll,
+    which keeps a roll at about a microsecond.
+    """
+
+    __slots__ = ("_base", "_seen")
+
+    def __init__(self, seed_key: bytes, turn: int) -> None:
+        base = hashlib.blake2b(key=seed_key, digest_size=8, person=b"wargame-dice-v2")
+        base.update(turn.to_bytes(4, "little"))
+        self._base = base
+        self._seen: dict[str, int] = {}
+
+    def draw(self, kind: str, key: str) -> float:
+        label = f"{kind}:{key}"
+        # A key can roll more than once in a turn (a deck event fired by the deck and
+        # again as an inject): each occurrence gets its own number.
+        n = self._seen.get(label, 0)
+        self._seen[label] = n + 1
+        h = self._base.copy()
+        h.update(f"{label}#{n}".encode())
+        return (int.from_bytes(h.digest(), "little") >> 11) * _SCALE
+
+
+def seed_key(seed: int) -> bytes:
+    """The blake2b key for a seed (any int, negative or beyond 64 bits)."""
+    n = int(seed)
+    raw = n.to_bytes((n.bit_length() + 8) // 8 or 1, "little", signed=True)
+    # blake2b keys are at most 64 bytes; a longer seed is hashed down first.
+    return raw if len(raw) <= 64 else hashlib.blake2b(raw).digest()
+
+
+def turn_dice(version: int, seed: int, turn: int, key: bytes | None = None) -> TurnDice:
+    """The dice of one turn; `key` is `seed_key(seed)`, passed in to build it once per game."""
+    if version == KEYED:
+        return _KeyedDice(key if key is not None else seed_key(seed), turn)
+    if version == TURN_STREAM:
+        return _StreamDice(seed, turn)
+    raise ValueError(f"unknown dice version {version}")

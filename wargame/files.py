@@ -1,0 +1,80 @@
+"""Reading a file a person named (a deck, a save) without hanging or running out of memory.
+
+A FIFO, a device or a socket is refused at once (opening a FIFO to read would wait for a
+writer forever), and no more than a limit is ever read, whatever the file claims its size is.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class FileProblem(Exception):
+    """Why a file could not be read, in words (without the path: the caller adds it)."""
+
+
+def read_regular_file(path: str | Path, limit: int, what: str = "deck") -> bytes:
+    """The bytes of the regular file at `path`, if no more than `limit`.
+
+    Raises `FileProblem` for a missing file, a directory, anything that is not a regular
+    file, a file over the limit, or an OS error; never blocks on a FIFO.
+    """
+    try:
+        # O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileProblem("no such file") from None
+    except IsADirectoryError:
+        raise FileProblem(f"is a directory, not a {what} file") from None
+    except OSError as exc:
+        raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem(f"is a directory, not a {what} file")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(f"not a regular file (a pipe, device or socket), so not a {what}")
+        if info.st_size > limit:
+            raise FileProblem(f"file is too large for a {what} ({info.st_size:,} bytes; the limit is {limit:,})")
+        chunks = []
+        left = limit + 1  # one byte past the limit tells a file that grew while read
+        while left > 0:
+            try:
+                chunk = os.read(fd, min(left, 1 << 20))
+            except BlockingIOError:  # pragma: no cover - regular files never block
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
+        if len(raw) > limit:
+            raise FileProblem(f"file is too large for a {what} (the limit is {limit:,} bytes)")
+        return raw
+    except OSError as exc:
+        raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def read_head(path: str | Path, size: int) -> tuple[bytes, int]:
+    """The first `size` bytes of a regular file, and its full size (`FileProblem` as above)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileProblem("no such file") from None
+    except IsADirectoryError:
+        raise FileProblem("is a directory") from None
+    except OSError as exc:
+        raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem("not a regular file (a pipe, device or socket)")
+        return os.read(fd, size), info.st_size
+    except OSError as exc:
+        raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
