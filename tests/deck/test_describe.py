@@ -258,7 +258,7 @@ def test_korea_treasury_move_does_not_name_north_koreas_secret_theft(korea: Comp
     us = words(korea, "us", "treasury-designations")
     assert "North Korea's economy \u22120.5, another \u22120.5 if a secret move (hidden from you) revealed" in us
     assert not any("theft" in w.lower() or "cyber" in w for w in us)
-    assert "North Korea's economy \u22120.5, another \u22120.5 if Cryptocurrency theft (secret) revealed" in words(korea, "dprk", "treasury-designations")
+    assert "North Korea's economy \u22120.5, another \u22120.5 if Cryptocurrency theft revealed" in words(korea, "dprk", "treasury-designations")
 
 
 def test_korea_backchannel_is_named_to_its_parties_only(korea: CompiledDeck) -> None:

@@ -216,7 +216,7 @@ def test_a_move_whose_precondition_no_longer_holds_fizzles(deck: CompiledDeck) -
     assert {o.move.id: o.available for o in game.legal_moves("beta")}["use-channel"]
     rec = turn(game, alpha=["close"], beta=["use-channel"])
     fizzles = [n for n in rec.news if n.kind == "fizzle"]
-    assert [n.text for n in fizzles] == ["Beta: Use the channel fizzles (Only while the channel is open.)."]
+    assert [n.text for n in fizzles] == ["Beta: Use the channel fizzles. Only while the channel is open."]
     assert fizzles[0].source == "use-channel"
     # A fizzled move has no effect, rolls no dice and does not count as played.
     assert value(game, "tension") == 5

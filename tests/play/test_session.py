@@ -77,6 +77,29 @@ def test_resume_mid_turn_keeps_the_facilitators_injects_and_overrides(tutorial: 
     assert again.state_hash == session.state_hash
 
 
+def test_a_removed_inject_stays_removed_after_continue_and_replays_without_it(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    session = hot_seat(tutorial, tmp_path)
+    plain = hot_seat(tutorial, tmp_path / "plain")
+    session.fire_inject(text="A trawler sinks.", effects=["tension += 2"])
+    session.fire_inject(text="A ferry is found.", effects=["tension -= 1"])
+    removed = session.remove_inject(0)
+    assert removed.text == "A trawler sinks."
+    assert [i.text for i in session.injects] == ["A ferry is found."]
+    with pytest.raises(WargameError, match="no queued inject number 2"):
+        session.remove_inject(1)
+    assert session.save_path is not None
+    again = Session.resume(session.save_path)
+    assert [i.text for i in again.injects] == ["A ferry is found."]
+    plain.fire_inject(text="A ferry is found.", effects=["tension -= 1"])
+    for s in (session, again, plain):
+        s.submit("red", ["missile-test"])
+        s.submit("blue", ["sanctions"])
+        s.resolve()
+    # The removed inject left no trace: the game is the one where it was never fired.
+    assert session.state_hash == again.state_hash == plain.state_hash
+    assert verify(read_save(session.save_path)).ok
+
+
 @given(seed=st.integers(0, 10_000), stop=st.integers(0, 6))
 def test_resume_after_any_turn_reproduces_the_state(tutorial: CompiledDeck, tmp_path_factory: pytest.TempPathFactory, seed: int, stop: int) -> None:
     tmp = tmp_path_factory.mktemp("saves")

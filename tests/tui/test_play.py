@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static, Input, OptionList
+from textual.widgets import Button, Input, OptionList, Static
 from tui_helpers import PIN, TUTORIAL, make_app, new_game, open_facilitator, screen_lines, screen_name, screen_text, settle
 
 from wargame.play.control import Session
@@ -153,6 +153,13 @@ async def facilitated_turn(tmp_path: Path, force: bool, inject: bool) -> Session
             events.highlighted = 0  # the deck's inject comes first
             await pilot.press("enter")
             await pilot.pause()
+            # A preview in plain words first; nothing is queued until the facilitator says so.
+            assert screen_name(app) == "ConfirmScreen"
+            preview = screen_text(app)
+            assert "Queue “Fishing incident”?" in preview and "Tension" in preview and "A Red trawler rams" in preview
+            assert app.session is not None and app.session.injects == []
+            await pilot.press("y")
+            await pilot.pause()
         await pilot.press("r")
         await settle(pilot)
         assert screen_name(app) == "ResolutionScreen"
@@ -214,6 +221,66 @@ async def test_facilitator_inject_written_on_the_spot_is_checked(tmp_path: Path)
         await pilot.press("r")  # Red has not given orders yet: nothing resolves
         await pilot.pause()
         assert app.session.turn == 1 and screen_name(app) == "FacilitatorScreen"
+
+
+async def test_facilitator_previews_an_inject_and_can_take_a_queued_one_back(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        await open_facilitator(pilot)
+        events = app.screen.query_one("#events", OptionList)
+        events.focus()
+        events.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("n")  # changed their mind: nothing queued
+        await pilot.pause()
+        session = app.session
+        assert session is not None and session.injects == []
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert [i.event for i in session.injects] == ["fishing-incident"]
+        queued = app.screen.query_one("#queued", OptionList)
+        assert queued.display and queued.option_count == 1
+        queued.focus()
+        queued.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen" and "Take back this inject?" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert session.injects == []
+        assert session.save_path is not None and read_save(session.save_path).pending_injects == []
+        assert not app.screen.query_one("#queued", OptionList).display
+
+
+async def test_the_countdown_stops_only_when_the_facilitator_confirms(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", now=FakeClock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        await open_facilitator(pilot)
+        session = app.session
+        assert session is not None
+        minutes = app.screen.query_one("#minutes", Input)
+        minutes.value = "5"
+        minutes.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert session.clock.countdown.active
+        await pilot.press("tab", "enter")  # tab lands on "Start countdown"; tab again is Stop
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert session.clock.countdown.active  # a stray Enter on Stop only asks
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert session.clock.countdown.active
+        app.screen.query_one("#countdown-stop", Button).press()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not session.clock.countdown.active
 
 
 class FakeClock:
@@ -658,3 +725,55 @@ async def test_ctrl_f_seats_a_facilitator_from_anywhere_on_the_new_game_screen(t
         # A facilitated game starts at the curtain (a seat's: it offers no facilitator key).
         assert screen_name(app) == "CurtainScreen"
         assert app.session is not None and app.session.facilitator and app.session.lock.locked
+
+
+async def test_projector_shows_the_countdown_and_the_pause_and_the_pause_leaves_the_facilitator_in_view(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path / "saves", now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
+        session = app.session
+        assert session is not None
+        session.clock.start(120)
+        app.action_start_clock()
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen_name(app) == "ProjectorScreen"
+        text = screen_text(app)
+        assert "2:00 left to give orders" in text
+        assert " of 10" not in text and "/ 10" in text  # "Tension ... 3 / 10", never "Tension of 10"
+        clock.t += 30
+        app.tick()
+        await pilot.pause()
+        assert "1:30 left to give orders" in screen_text(app)
+        app.action_pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "PAUSED BY THE FACILITATOR" in text and "Paused by the facilitator" in text
+        await pilot.press("p")
+        await pilot.pause()
+        assert "PAUSED" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await open_facilitator(pilot)
+        assert screen_name(app) == "FacilitatorScreen"
+        app.screen.query_one("#events", OptionList).focus()
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen_name(app) == "PauseScreen"
+        text = screen_text(app)
+        # The pause is a banner: the facilitator still sees their controls beneath it.
+        assert "Paused by the facilitator" in text and "Seats and their sealed orders" in text
+
+
+async def test_the_keys_help_closes_with_escape(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        assert screen_name(app) == "OrdersScreen"
+        app.action_show_help_panel()
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel") and screen_name(app) == "OrdersScreen"

@@ -17,6 +17,7 @@ from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.deck.expr import NEVER_SINCE
 from wargame.engine.state import State
 from wargame.engine.view import PlayerView
+from wargame.words import count
 
 Fact = Callable[[State, frozenset[int]], str]
 """Describes one thing a weight expression reads, e.g. "Tension is 6"."""
@@ -107,7 +108,7 @@ def _turn_fact(unit: str) -> Fact:
 
 def _move_fact(fn: str, i: int, name: str, unit: str) -> Fact | None:
     def times(n: int) -> str:
-        return f"{n} time{'' if n == 1 else 's'}"
+        return count(n, "time")
 
     def played(s: State, hidden: frozenset[int]) -> str:
         return f"{name} played {times(s.counts[i])}" if s.counts[i] else f"{name} not played yet"
@@ -119,7 +120,7 @@ def _move_fact(fn: str, i: int, name: str, unit: str) -> Fact | None:
         if s.last[i] < 0:
             return f"{name} never played"
         n = min(NEVER_SINCE, s.turn - s.last[i])
-        return f"{name} last played {n} {unit}{'' if n == 1 else 's'} ago"
+        return f"{name} last played {count(n, unit)} ago"
 
     def revealed(s: State, hidden: frozenset[int]) -> str:
         return f"{name} {'revealed' if s.revealed[i] else 'not revealed'}"

@@ -29,6 +29,7 @@ from wargame.deck.expr import (
 )
 from wargame.deck.schema import CATEGORY_ORDER, RESERVED_NAMES, Deck, Visibility
 from wargame.errors import ExpressionError
+from wargame.words import possessive
 
 PathT = tuple[str | int, ...]
 
@@ -47,11 +48,6 @@ class Hidden:
     """For a secret track: its slot."""
     move: str | None = None
     """For a secret move's plays: its id (for the program; never show it to the seat)."""
-
-
-def possessive(name: str) -> str:
-    """`China's`, `United States'`."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def lower_label(label: str) -> str:

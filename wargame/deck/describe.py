@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from wargame.deck.compile import CEvent, CMove, CompiledDeck, Hidden, lower_label, possessive
+from wargame.deck.compile import CEvent, CMove, CompiledDeck, Hidden, lower_label
 from wargame.deck.expr import (
     Arith,
     ChangeTrack,
@@ -40,6 +40,7 @@ from wargame.deck.expr import (
     Track,
     Truth,
 )
+from wargame.words import plural, possessive
 
 HIDDEN = "hidden from you"
 UNKNOWN_MOVE = "a secret move (hidden from you)"
@@ -224,7 +225,7 @@ class Describer:
         return self.deck.events[self.deck.event_index[event_id]].name
 
     def _units(self, n: float) -> str:
-        return f"{number(n)} {self.unit}{'' if n == 1 else 's'}"
+        return f"{number(n)} {plural(n, self.unit)}"
 
     # -- numbers -----------------------------------------------------------------------------
     def number(self, node: Node) -> str:

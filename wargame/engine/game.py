@@ -25,6 +25,7 @@ from wargame.engine.state import (
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
+from wargame.words import count, sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,7 @@ class Game:
         if move.cooldown and last >= 0 and state.turn - last <= move.cooldown:
             wait = last + move.cooldown + 1 - state.turn
             unit = self.deck.turn_name
-            return f"cooling down: available again in {wait} {unit}{'s' if wait != 1 else ''}"
+            return f"cooling down: available again in {count(wait, unit)}"
         if move.requires is not None and not move.requires(state):
             return move.requires_text
         return ""
@@ -216,6 +217,12 @@ class Game:
         inject = Inject(event=event, text=text, effects=effects)
         self.injects.append(inject)
         return inject
+
+    def remove_inject(self, index: int) -> Inject:
+        """Take back the `index`-th inject queued this turn (the facilitator changed their mind)."""
+        if not 0 <= index < len(self.injects):
+            raise WargameError(f"no queued inject number {index + 1} (there are {len(self.injects)})")
+        return self.injects.pop(index)
 
     def override(self, key: str, outcome: bool | None) -> None:
         """Force the outcome of a chance roll this turn (`move:ID`, `detect:ID`, `event:ID`).
@@ -385,7 +392,7 @@ class Game:
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
-                self._news(rec, f"{actor_name}: {move.name} fizzles ({move.requires_text}).", "fizzle", audience, move.actor, move.id)
+                self._news(rec, f"{actor_name}: {move.name} fizzles. {sentence(move.requires_text)}", "fizzle", audience, move.actor, move.id)
             return
         p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
         success = self._roll(rng, rec, "move", move.id, move.actor, p)

@@ -363,6 +363,13 @@ class Session:
             self.autosave()  # a crash before the turn resolves must not lose the inject
             return inject
 
+    def remove_inject(self, index: int) -> Inject:
+        """Take back a queued inject and autosave, so Continue does not bring it back."""
+        with self._lock:
+            inject = self.game.remove_inject(index)
+            self.autosave()
+            return inject
+
     @property
     def injects(self) -> list[Inject]:
         return list(self.game.injects)

@@ -14,10 +14,10 @@ from functools import cached_property
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import Describer, MoveWords, depends_on
+from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
-from wargame.engine import visibility as vis
 from wargame.engine.visibility import PUBLIC, Viewer
 
 

@@ -48,10 +48,17 @@ class SaveSummary:
     problem: str | None = None
     """Why the file cannot be read as a save (then the other fields are placeholders);
     None for a readable save. Menus list such a file as unreadable, with this reason."""
+    turn_name: str = "turn"
+    """What the deck calls a turn (`month`, `week`), when the save's header says so."""
 
     @property
     def finished(self) -> bool:
         return self.ending is not None
+
+    @property
+    def progress(self) -> str:
+        """`month 5 of 12` (`turn 5 of 12` when the header does not name the deck's turns)."""
+        return f"{self.turn_name} {self.turn} of {self.turns}"
 
     @property
     def readable(self) -> bool:
@@ -281,6 +288,7 @@ def _summary(path: Path, data: dict[str, Any], modified: float) -> SaveSummary:
         seats={_text(k): _text(v) for k, v in list(seats.items())[:MAX_ACTORS]},
         facilitator=data.get("facilitator") is True,
         modified=modified,
+        turn_name=_text(data.get("turn_name")) or "turn",
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -36,6 +37,7 @@ from wargame.tui.screens.new_game import NewGameScreen, find_decks
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.screens.start import StartScreen
+from wargame.words import possessive
 
 PACKAGE_DECKS = Path(__file__).resolve().parent.parent.parent / "decks"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -63,6 +65,8 @@ class WargameApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+r", "retry_save", "Retry save", show=False),
+        # Esc closes the keys help (opened from the palette) before anything else it means.
+        Binding("escape", "close_help", "Close help", show=False, priority=True),
     ]
 
     def __init__(
@@ -119,8 +123,10 @@ class WargameApp(App[None]):
         self.call_later(self._show, screen)
 
     def refresh_screen(self) -> None:
+        from wargame.tui.screens.projector import ProjectorScreen
+
         for screen in self.screen_stack:
-            if isinstance(screen, GameScreen) and screen.is_mounted:
+            if isinstance(screen, GameScreen | ProjectorScreen) and screen.is_mounted:
                 screen.refresh_view()
 
     # -- the flow of a game ----------------------------------------------------------
@@ -266,7 +272,7 @@ class WargameApp(App[None]):
             return
         if s.save_error:
             self.check_saved()
-        self.advance(f"{s.actor_name(message.seat)}'s orders are sealed.")
+        self.advance(f"{possessive(s.actor_name(message.seat))} orders are sealed.")
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self) -> None:
@@ -398,7 +404,7 @@ class WargameApp(App[None]):
             summary = describe_save(path)  # never raises: a bad file has a `problem`
             if summary.readable:
                 done = ", finished" if summary.finished else ""
-                what = f'the saved game "{summary.title}" ({summary.deck_id}, turn {summary.turn} of {summary.turns}{done})'
+                what = f'the saved game "{summary.title}" ({summary.deck_id}, {summary.progress}{done})'
             else:
                 what = "a file that is not a readable save"
             self.push_screen(
@@ -532,6 +538,11 @@ class WargameApp(App[None]):
 
         names = [s.actor_name(a) for a in s.waiting_for()]
         self.push_screen(ExpiryScreen(names), chosen)
+
+    def action_close_help(self) -> None:
+        if not self.screen.query("HelpPanel"):
+            raise SkipAction  # Esc keeps its meaning on this screen
+        self.action_hide_help_panel()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

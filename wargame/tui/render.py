@@ -26,6 +26,7 @@ from wargame.play.readmodel import (
     TurnReport,
     format_value,
 )
+from wargame.words import count, plural, possessive, sentence
 
 MUTED = "$text-muted"
 DISABLED = "$text-disabled"
@@ -48,7 +49,7 @@ def audience_name(deck: CompiledDeck, audience: Viewer) -> str:
         return "public view"
     if audience.is_facilitator or audience.actor is None:
         return "facilitator: everything"
-    return f"{deck.actor_name(audience.actor)}'s view"
+    return f"{possessive(deck.actor_name(audience.actor))} view"
 
 
 def bar(reading: TrackReading, width: int) -> Content:
@@ -78,36 +79,53 @@ def bar(reading: TrackReading, width: int) -> Content:
     return Content.assemble(*cells)
 
 
-def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12, names: bool = True) -> Content:
-    """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`)."""
-    label = reading.label if len(reading.label) <= label_width else reading.label[: label_width - 1] + "…"
+def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
+    """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`).
+
+    Given the `width` it must fit, a label longer than `label_width` gets a line of its own
+    (never cut to "Talks mo…") and words that would run past the edge start a new line
+    under the bar; without it, a long label is cut.
+    """
+    indent = " " * (label_width + 1)
     value = "?" if reading.value is None else format_value(reading.value)
-    parts: list[str | Content | tuple[str, str]] = [
-        label.ljust(label_width),
-        " ",
-        bar(reading, bar_width),
-        " ",
-        (f"{value}/{format_value(reading.hi)}", "bold"),
-    ]
+    parts: list[str | Content | tuple[str, str]] = []
+    if len(reading.label) <= label_width:
+        parts.append(reading.label.ljust(label_width))
+    elif width is not None:
+        parts += [reading.label, "\n", " " * label_width]
+    else:
+        parts.append(reading.label[: label_width - 1] + "…")
+    number = f"{value}/{format_value(reading.hi)}"
+    parts += [" ", bar(reading, bar_width), " ", (number, "bold")]
+    used = label_width + 2 + bar_width + len(number)
+    extras: list[tuple[str, str]] = []
     if reading.level:
-        parts += [" ", (reading.level, WARN)]
+        extras.append((reading.level, WARN))
+    if reading.secret and reading.value is not None:
+        extras.append(("(secret)", MUTED))
+    for text, style in extras:
+        if width is not None and used + 1 + len(text) > width:
+            under = indent if len(indent) + len(text) <= width else "  "
+            parts += ["\n", under, (text, style)]
+            used = len(under) + len(text)
+        else:
+            parts += [" ", (text, style)]
+            used += 1 + len(text)
     if names and reading.thresholds:
         levels = ", ".join(f"{n} {format_value(v)}" for v, n in reading.thresholds)
-        parts += ["\n", " " * (label_width + 1), (levels, MUTED)]
-    if reading.secret and reading.value is not None:
-        parts += [" ", ("(secret)", MUTED)]
+        parts += ["\n", indent, (levels, MUTED)]
     return Content.assemble(*parts)
 
 
-def tracks_block(readings: Sequence[TrackReading], label_width: int = 16, bar_width: int = 12, names: bool = True) -> Content:
-    return Content("\n").join(track_line(r, label_width, bar_width, names) for r in readings)
+def tracks_block(readings: Sequence[TrackReading], label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
+    return Content("\n").join(track_line(r, label_width, bar_width, names, width) for r in readings)
 
 
 def objectives_block(results: Sequence[ObjectiveResult], met_word: str = "met now") -> Content:
     lines = []
     for o in results:
         mark = ("✓ ", GOOD) if o.met else ("· ", MUTED)
-        lines.append(Content.assemble(mark, o.text, (f"  {format_value(o.points)} pt{'s' if o.points != 1 else ''}", MUTED)))
+        lines.append(Content.assemble(mark, o.text, (f"  {format_value(o.points)} {plural(o.points, 'pt')}", MUTED)))
     if not lines:
         return Content.styled("No objectives.", MUTED)
     return Content("\n").join(lines)
@@ -169,16 +187,19 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
     if move.once:
         limits.append("once per game")
     if move.cooldown:
-        limits.append(f"after playing it, wait {move.cooldown} {unit}{'s' if move.cooldown != 1 else ''}")
+        limits.append(f"after playing it, wait {count(move.cooldown, unit)}")
+    # The deck's requirement is a sentence of its own ("Needs a prepared test site."): quote
+    # it as written rather than behind a "needs:" of ours; else say it in plain words.
+    said = [sentence("; ".join(limits))] if limits else []
     own_text = deck.model.moves[move.index].requires_text
     if own_text:
-        limits.append(f"needs: {own_text}")
+        said.append(sentence(own_text))
     elif words is not None and words.requires:
-        limits.append(words.requires)
+        said.append(sentence(words.requires))
     elif move.requires_text:
-        limits.append(move.requires_text)
-    if limits:
-        parts += [("Limits: ", "bold"), "; ".join(limits), "\n"]
+        said.append(sentence(move.requires_text))
+    if said:
+        parts += [("Limits: ", "bold"), " ".join(said), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -279,7 +300,7 @@ def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, heig
 
 
 def score_block(score: Score, deck: CompiledDeck) -> Content:
-    points = f"{format_value(score.total)} point{'' if score.total == 1 else 's'}"
+    points = f"{format_value(score.total)} {plural(score.total, 'point')}"
     lines = [Content.assemble((deck.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     for o in score.objectives:
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from wargame.engine.visibility import Viewer
 from wargame.play.control import Session
-from wargame.play.readmodel import TrackReading
+from wargame.play.readmodel import TrackReading, format_value
 from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart, heading, tracks_block
 
 if TYPE_CHECKING:
@@ -114,10 +114,16 @@ class TracksView(Static):
     def refresh_view(self) -> None:
         width = self.content_region.width or 40
         longest = self.longest or max((len(r.label) for r in self.readings), default=8)
-        label_width = max(8, min(longest, width // 3))
-        # label, space, bar, space, "10/10", space, a level name
-        bar_width = max(6, min(30, width - label_width - 16))
-        body = tracks_block(self.readings, label_width, bar_width, self.names)
+        # label, space, bar, space, "10/10": labels get the room they need while a bar of 6
+        # still fits; a longer label takes a line of its own above its bar.
+        number = max((len(f"{format_value(r.hi)}/{format_value(r.hi)}") for r in self.readings), default=5)
+        label_width = max(6, min(longest, width - 2 - number - 6))
+        room = width - label_width - 2 - number
+        # Keep room for the words after the number ("working majority", "(secret)") when the
+        # bar can spare it; otherwise they go on a line of their own.
+        tail = max((len(f" {r.level}" if r.level else "") + (9 if r.secret else 0) for r in self.readings), default=0)
+        bar_width = max(4, min(30, room - tail if room - tail >= 8 else room))
+        body = tracks_block(self.readings, label_width, bar_width, self.names, width)
         if self.heading_text:
             title = self.heading_text if isinstance(self.heading_text, Content) else heading(self.heading_text)
             body = Content("\n").join([title, body])

@@ -16,6 +16,7 @@ from wargame.play.control import Session
 from wargame.tui.render import MUTED, score_block
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar
+from wargame.words import count
 
 
 class EndScreen(GameScreen):
@@ -37,7 +38,7 @@ class EndScreen(GameScreen):
         assert ending is not None
         unit = s.deck.turn_name
         played = len(s.game.records)
-        yield TitleBar(Content.assemble(("The game ends: ", "bold"), (ending.title, "bold $accent")), f"after {played} {unit}{'s' if played != 1 else ''}")
+        yield TitleBar(Content.assemble(("The game ends: ", "bold"), (ending.title, "bold $accent")), f"after {count(played, unit)}")
         with VerticalScroll(id="end-box"):
             yield Static(Content(ending.text or ending.title), id="ending-text")
             scores = s.scores()

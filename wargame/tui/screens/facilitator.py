@@ -18,12 +18,15 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wargame.deck.describe import Describer
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
 from wargame.play.control import Session
 from wargame.tui.render import BAD, MUTED, WARN, heading, pending_roll_prompt
 from wargame.tui.screens.base import GameScreen
+from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
+from wargame.words import count
 
 
 class FacilitatorScreen(GameScreen):
@@ -59,15 +62,16 @@ class FacilitatorScreen(GameScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Fire inject", id="fire-custom", variant="warning", compact=True)
             yield Static(id="inject-error")
-            yield Static(id="queued")
-            yield Static(heading("Countdown and pause"), classes="section")
-            with Horizontal(classes="buttons"):
-                yield Input(placeholder="minutes", type="number", id="minutes", max_length=5, compact=True)
-                yield Button("Start countdown", id="countdown-start", compact=True)
-                yield Button("Stop", id="countdown-stop", compact=True)
-                yield Button("Pause (p)", id="pause", compact=True)
-            with Horizontal(classes="buttons"):
-                yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
+            yield Static(id="queued-title")
+            yield OptionList(id="queued", compact=True)
+        # Below the scrolling controls: the countdown, the pause and Resolve are always in
+        # view, however many seats, rolls and injects the deck has.
+        with Horizontal(id="fac-bar"):
+            yield Input(placeholder="minutes", type="number", id="minutes", max_length=5, compact=True)
+            yield Button("Start countdown", id="countdown-start", compact=True)
+            yield Button("Stop", id="countdown-stop", compact=True)
+            yield Button("Pause (p)", id="pause", compact=True)
+            yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
         yield SeatStrip(s)
         yield Footer()
 
@@ -84,7 +88,7 @@ class FacilitatorScreen(GameScreen):
         if tries:
             unit = self.session.deck.turn_name
             when = ", ".join(f"{unit} {t}" for t in sorted(set(tries)))
-            self.notify(f"Someone entered a wrong facilitator PIN {len(tries)} time{'s' if len(tries) != 1 else ''} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
+            self.notify(f"Someone entered a wrong facilitator PIN {count(len(tries), 'time')} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
         self.refresh_view()
         self.query_one("#rolls" if self.session.ready else "#events", OptionList).focus()
 
@@ -103,7 +107,8 @@ class FacilitatorScreen(GameScreen):
             if not names:
                 lines.append(Content.styled("  no orders", MUTED))
             for i, name in enumerate(names):
-                why = reasons[i] if i < len(reasons) else ""
+                # Bots open their reasons with the move's name: say it once.
+                why = reasons[i].removeprefix(f"{name}: ") if i < len(reasons) else ""
                 lines.append(Content.assemble("  • ", name, (f" — {why}" if why else "", MUTED)))
         self.query_one("#fac-seats", Static).update(Content("\n").join(lines))
         rolls = self.query_one("#rolls", OptionList)
@@ -115,14 +120,18 @@ class FacilitatorScreen(GameScreen):
             rolls.highlighted = min(highlighted or 0, len(pending) - 1)
         else:
             rolls.add_option(Option(Content.styled("No chance rolls among the sealed orders yet.", MUTED), disabled=True))
-        queued = [heading("Injects queued this turn")] if s.injects else []
-        for inject in s.injects:
+        title = Content.assemble(heading("Injects queued this turn"), ("  Enter on one takes it back.", MUTED))
+        self.query_one("#queued-title", Static).update(title if s.injects else Content(""))
+        queued = self.query_one("#queued", OptionList)
+        queued.clear_options()
+        for i, inject in enumerate(s.injects):
             if inject.event:
                 name = next((n for e, n, _ in s.inject_events() if e == inject.event), inject.event)
-                queued.append(Content.assemble("★ ", name))
+                queued.add_option(Option(Content.assemble("★ ", name), id=str(i)))
             else:
-                queued.append(Content.assemble("★ ", inject.text or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED)))
-        self.query_one("#queued", Static).update(Content("\n").join(queued) if queued else Content(""))
+                label = Content.assemble("★ ", inject.text or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED))
+                queued.add_option(Option(label, id=str(i)))
+        queued.display = bool(s.injects)
         resolve = self.query_one("#resolve", Button)
         resolve.disabled = not s.ready
         unit = s.deck.turn_name
@@ -139,17 +148,58 @@ class FacilitatorScreen(GameScreen):
         self.refresh_view()
 
     @on(OptionList.OptionSelected, "#events")
-    def fire_event(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
+    def preview_event(self, event: OptionList.OptionSelected) -> None:
+        """Show what the inject would do, in plain words, and queue it only when confirmed."""
+        event_id = event.option.id
+        if event_id is None:
             return
+        deck = self.session.deck
+        deck_event = deck.events[deck.event_index[event_id]]
+        words = Describer(deck).describe_event(deck_event)  # the facilitator may know everything
+        lines = []
+        if deck_event.news:
+            lines.append(f"News: “{deck_event.news}”")
+        lines += [f"• {effect}" for effect in words.effects] or ["• no effect on the tracks"]
+        if deck_event.chance is not None or (deck_event.chance_const is not None and deck_event.chance_const < 1):
+            lines.append(f"Chance it happens: {words.chance}")
+        if deck_event.once:
+            lines.append("Once per game.")
+        lines.append(f"It fires when the {deck.turn_name} resolves.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.fire_event(event_id)
+
+        self.app.push_screen(ConfirmScreen(f"Queue “{deck_event.name}”?", "\n".join(lines), yes="Queue it", no="Cancel"), answered)
+
+    def fire_event(self, event_id: str) -> None:
         try:
-            self.session.fire_inject(event=event.option.id)
+            self.session.fire_inject(event=event_id)
         except WargameError as exc:
             self._error(str(exc))
             return
         self._error("")
         self.notify(f"Inject queued: it fires when the {self.session.deck.turn_name} resolves.", markup=False)
         self.refresh_view()
+
+    @on(OptionList.OptionSelected, "#queued")
+    def ask_remove_inject(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        index = int(event.option.id)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.remove_inject(index)
+            except WargameError as exc:
+                self._error(str(exc))
+                return
+            self.notify("Inject taken back: it will not fire.", markup=False)
+            self.refresh_view()
+
+        self.app.push_screen(ConfirmScreen("Take back this inject?", str(event.option.prompt), yes="Take it back", no="Keep it"), answered)
 
     @on(Button.Pressed, "#fire-custom")
     @on(Input.Submitted, "#inject-text,#inject-effects")
@@ -181,13 +231,22 @@ class FacilitatorScreen(GameScreen):
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
         self.call_later(self.run_action, "app.start_clock")
-        self.notify(f"Countdown started: {minutes:g} minutes a turn.", markup=False)
+        self.notify(f"Countdown started: {count(minutes, 'minute')} a turn.", markup=False)
         self.refresh_view()
 
     @on(Button.Pressed, "#countdown-stop")
     def stop_countdown(self) -> None:
-        self.session.clock.stop()
-        self.refresh_view()
+        """Stopping is asked, never done by a stray Enter while moving between fields."""
+        if not self.session.clock.countdown.active:
+            self.notify("No countdown is running.", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.session.clock.stop()
+                self.refresh_view()
+
+        self.app.push_screen(ConfirmScreen("Stop the countdown?", "The seats will have no time limit this turn.", yes="Stop it", no="Keep it"), answered)
 
     @on(Button.Pressed, "#pause")
     def pause(self) -> None:

@@ -21,7 +21,7 @@ def save_prompt(s: SaveSummary) -> Content:
     when = dt.datetime.fromtimestamp(s.modified).strftime("%Y-%m-%d %H:%M")
     if s.problem is not None:
         return Content.assemble((s.title, "bold"), ("  unreadable", "$text-error"), "\n", (f"  {s.problem} · {when}", MUTED))
-    state = f"ended: {s.ending}" if s.ending else f"{s.turn} of {s.turns}"
+    state = f"ended: {s.ending}" if s.ending else s.progress
     when = dt.datetime.fromtimestamp(s.modified).strftime("%Y-%m-%d %H:%M")
     return Content.assemble((s.title, "bold"), (f"  {state}", "$text-accent"), "\n", (f"  {s.path.name} · {when}", MUTED))
 

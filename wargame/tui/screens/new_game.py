@@ -75,6 +75,8 @@ def default_seats(deck: CompiledDeck) -> dict[str, str]:
 class NewGameScreen(Screen[None]):
     """Choose everything a game needs, then post `Start` up to the app."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012  (Textual reads it per class)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "start", "Start game"),
@@ -118,7 +120,6 @@ class NewGameScreen(Screen[None]):
                 yield Select(options, value=self.index, allow_blank=False, id="deck", compact=True) if options else Static(
                     Content.styled("No decks found in decks/.", BAD)
                 )
-            yield Static(id="deck-info")
             yield Static(Content.styled("Seats", HEAD), classes="section")
             yield Vertical(id="seats")
             with Horizontal(classes="field"):
@@ -137,9 +138,13 @@ class NewGameScreen(Screen[None]):
                 classes="hint",
                 id="facilitator-hint",
             )
-            with Horizontal(id="new-game-buttons"):
-                yield Button("Start game", id="start", variant="primary", compact=True)
-                yield Button("Back", id="back", compact=True)
+            # The deck's story comes after the form: on a small screen the choices and Start
+            # are in view first and the reading scrolls.
+            yield Static(id="deck-info")
+        # Below the scrolling form: Start is always in reach, however tall the form.
+        with Horizontal(id="new-game-buttons"):
+            yield Button("Start game (ctrl+s)", id="start", variant="primary", compact=True)
+            yield Button("Back (esc)", id="back", compact=True)
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -200,6 +205,14 @@ class NewGameScreen(Screen[None]):
     def action_toggle_facilitator(self) -> None:
         box = self.query_one("#facilitator", Checkbox)
         box.value = not box.value
+
+    @on(Checkbox.Changed, "#facilitator")
+    def facilitator_changed(self, event: Checkbox.Changed) -> None:
+        """A facilitator needs a PIN: go straight to it, in view."""
+        if event.value:
+            pin = self.query_one("#facilitator-pin", Input)
+            pin.focus()
+            pin.scroll_visible()
 
     def action_back(self) -> None:
         self.call_later(self.run_action, "app.show_start")

@@ -37,7 +37,7 @@ from wargame.tui.widgets import SeatStrip, TitleBar, TracksView
 
 class OrdersScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "pick", "Pick/unpick"),
+        Binding("space", "pick", "Pick"),
         Binding("c", "review", "Review & confirm"),
     ]
 

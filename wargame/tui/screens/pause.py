@@ -1,4 +1,5 @@
-"""The facilitator's pause: covers every screen until dismissed; the countdown stands still."""
+"""The facilitator's pause: a banner over every screen until dismissed; the countdown stands
+still. The screen below stays in view (the facilitator keeps an eye on the room's state)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,24 @@ from wargame.tui.render import MUTED
 
 
 class PauseScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    PauseScreen {
+        align: center top;
+        background: $background 15%;
+    }
+    PauseScreen #pause-box {
+        margin-top: 2;
+        width: 48;
+        padding: 0 2;
+    }
+    PauseScreen #pause-box .dialog-title {
+        margin-bottom: 0;
+    }
+    PauseScreen #pause-box .dialog-body {
+        margin-bottom: 0;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p,escape,enter", "resume", "Resume"),
     ]

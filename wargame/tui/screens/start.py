@@ -43,7 +43,7 @@ class StartScreen(Screen[None]):
         latest = latest_unfinished(self.save_dir)
         if latest is not None:
             label = Content.assemble(
-                ("C", "bold underline"), "ontinue: ", latest.title, (f"  (turn {latest.turn} of {latest.turns})", MUTED)
+                ("C", "bold underline"), "ontinue: ", latest.title, (f"  ({latest.progress})", MUTED)
             )
             options.append(Option(label, id="continue_game"))
         options.append(Option(Content.assemble(("L", "bold underline"), "oad a save…"), id="load_game"))

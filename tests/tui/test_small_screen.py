@@ -1,0 +1,59 @@
+"""At 80x24 everything a person needs on a screen is in view or plainly reachable, and
+the words on the screens read as English (korea-2022: long labels and long actor names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+from tui_helpers import DECKS, PIN, make_app, new_game, open_facilitator, screen_lines, screen_name, screen_text, settle
+
+KOREA = DECKS / "korea-2022.toml"
+
+
+async def test_new_game_at_80x24_shows_every_field_and_start(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", deck=KOREA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        text = screen_text(app)
+        for needed in ("Seed", "Turns", "Facilitator", "PIN", "Start game", "China"):
+            assert needed in text, needed
+        await pilot.press("ctrl+f")  # the facilitator needs a PIN: the cursor goes there
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#facilitator-pin", Input)
+
+
+async def test_orders_at_80x24_show_whole_labels_and_quit(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", deck=KOREA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot, {})
+        assert screen_name(app) == "OrdersScreen"
+        lines = screen_lines(app)
+        brief = "\n".join(line[:31] for line in lines[1:-3])
+        assert "…" not in brief  # no "Talks mo…"
+        for label in ("Tension", "Talks momentum", "Sanctions pressure", "UN Security Council unity"):
+            assert label in brief, label
+        assert "Quit" in lines[-1]
+
+
+async def test_facilitator_at_80x24_keeps_resolve_and_the_countdown_in_view(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", deck=KOREA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot, {"dprk": "random"}, facilitator=True)
+        await settle(pilot)
+        await open_facilitator(pilot, PIN)
+        assert screen_name(app) == "FacilitatorScreen"
+        text = screen_text(app)
+        assert "Resolve month 1 (r)" in text and "Start countdown" in text and "Pause (p)" in text
+        # A computer's reason follows its order once, without repeating the move's name.
+        for line in screen_lines(app):
+            if "•" in line and " — " in line:
+                name, why = line.split("•", 1)[1].split(" — ", 1)
+                assert not why.startswith(name.strip()), line
+        events = app.screen.query_one("#events", OptionList)
+        events.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+
