@@ -258,8 +258,10 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
     seat = view.seat
     belief = view.belief
     moves = []
+    words = view.describer()  # effects in plain words, never naming a secret it cannot know
     for opt in options:
         m = opt.move
+        said = words.describe_move(m)
         if m.actor != seat:
             raise ValueError(f"move {m.id} is not a move of {seat}")
         p: float | None
@@ -275,9 +277,9 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
             MoveInfo(
                 id=m.id, name=m.name, description=m.description, category=m.category, escalation=m.escalation,
                 secret=m.secret, detection=m.detection if m.secret else 0.0, chance=p, chance_note=note, chance_source=m.chance_source,
-                effects={k: list(v) for k, v in m.effect_text.items()},
+                effects={k: v for k, v in (("success", said.success), ("failure", said.failure), ("always", said.always)) if v},
                 news={k: t for k, t in (("success", m.success_news), ("failure", m.failure_news), ("always", m.always_news)) if t},
-                once=m.once, cooldown=m.cooldown, requires=m.requires_text, available=opt.available, reason=opt.reason,
+                once=m.once, cooldown=m.cooldown, requires=m.requires_own or said.requires, available=opt.available, reason=opt.reason,
             )
         )
     hidden = view.hidden_slots

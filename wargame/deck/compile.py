@@ -106,6 +106,8 @@ class CMove:
     detection_fn: Fn | None = None
     """The detection chance when it is an expression (`detection` is then 0)."""
     detection_node: Node | None = None
+    requires_own: str = ""
+    """The deck author's own `requires_text` (empty when the deck gave none)."""
     success_tpl: Template | None = None
     """`success_text` with values to fill in when it is news (None: plain text)."""
     failure_tpl: Template | None = None
@@ -674,6 +676,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 detection=0.0 if isinstance(move.detection, str) else float(move.detection),
                 requires=requires.fn if requires else None,
                 requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
+                requires_own=move.requires_text,
                 chance_const=chance_const,
                 chance=chance.fn if chance else None,
                 chance_source=move.chance if isinstance(move.chance, str) else None,

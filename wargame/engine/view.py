@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from wargame.deck.compile import CompiledDeck
+from wargame.deck.describe import Describer
 from wargame.engine import visibility as vis
 from wargame.engine.model import StateModel, state_model
 from wargame.engine.state import Change, NewsItem, Play, Roll, State
@@ -63,6 +64,21 @@ class PlayerView:
     @property
     def is_facilitator(self) -> bool:
         return self.viewer.is_facilitator
+
+    def describer(self) -> Describer:
+        """Puts the deck's expressions into words for this viewer at this moment: never
+        naming a secret move it cannot know of (unless a play of it was revealed by then),
+        no amounts on tracks hidden from it."""
+        if self.viewer.is_facilitator:
+            return Describer(self.deck)
+        base = Describer.for_seat(self.deck, self.viewer.actor)
+        revealed = {move for _turn, move in self._revealed}
+        hidden = self.hidden_slots
+
+        def knows_move(move_id: str) -> bool:
+            return move_id in revealed or base.knows_move(move_id)
+
+        return Describer(self.deck, knows_move, lambda slot: slot not in hidden, base.knows_event)
 
     def _visible(self, play: Play) -> bool:
         return vis.knows_play(self.viewer, play, self._revealed, self.deck.actors)

@@ -345,20 +345,8 @@ class ReadModel:
         return next((line.text for line in self.deck.coach if line.applies(turn, seat, belief)), "")
 
     def describer(self) -> Describer:
-        """Puts this deck's expressions into words for this viewer: never naming a secret
-        move it cannot know of (unless a play of it was revealed), no amounts on tracks
-        hidden from it."""
-        base = Describer.for_seat(self.deck, self.viewer.actor)
-        if self.viewer.is_facilitator:
-            return Describer(self.deck)
-        view = self.view
-        revealed = {move for _turn, move in view._revealed}
-        hidden = view.hidden_slots
-
-        def knows_move(move_id: str) -> bool:
-            return move_id in revealed or base.knows_move(move_id)
-
-        return Describer(self.deck, knows_move, lambda slot: slot not in hidden, base.knows_event)
+        """Puts this deck's expressions into words for this viewer (see `PlayerView.describer`)."""
+        return self.view.describer()
 
     def move_words(self, move: CMove) -> MoveWords:
         """A move's precondition and effects in plain words for this viewer."""

@@ -185,9 +185,10 @@ def _decode(text: str, i: int, complete: bool) -> tuple[Any, int]:
         raise _Unreadable("not a wargame save (not valid JSON)") from None
 
 
-_HEADER = frozenset(HEADER_FIELDS) - {"engine_version", "save_id", "created"}
-_KEEP = _HEADER | {"history"}
-"""Format-1 saves have no `played`: their history is counted instead."""
+_HEADER = frozenset(HEADER_FIELDS) - {"engine_version", "save_id", "created", "turn_name"}
+_KEEP = _HEADER | {"history", "turn_name"}
+"""Format-1 saves have no `played`: their history is counted instead. `turn_name` is read
+when present (it comes before `turns`) but older saves lack it."""
 _VERSION = frozenset({"format", "format_version"})
 
 

@@ -25,7 +25,7 @@ FORMAT_VERSION = 2
 """2: per-roll keyed dice (`dice`), `played` and `ending` in the header, `pending_reasons`.
 1: the first format (one dice stream per turn)."""
 
-HEADER_FIELDS = ("format", "format_version", "engine_version", "save_id", "created", "title", "deck_id", "turns", "played", "ending", "seats", "facilitator")
+HEADER_FIELDS = ("format", "format_version", "engine_version", "save_id", "created", "title", "deck_id", "turn_name", "turns", "played", "ending", "seats", "facilitator")
 """The fields a menu needs, written first (in this order) so a reader can stop early."""
 
 # Limits: far above any real game (a deck has at most 16 actors, 2,000 moves and events,
@@ -125,6 +125,8 @@ class SaveModel(_Model):
     created: ShortText
     title: Annotated[str, Field(max_length=MAX_TITLE)] = ""
     deck_id: ShortText
+    turn_name: Annotated[str, Field(max_length=40)] = "turn"
+    """What a turn is called in the deck (`month`), so menus say "month 5 of 12"."""
     turns: int = Field(ge=1, le=MAX_TURNS)
     played: int = Field(ge=0, le=MAX_TURNS)
     """How many turns `history` holds (in the header, so menus need not read it)."""

@@ -59,6 +59,7 @@ def new_save(game: Game, seats: dict[str, str], *, facilitator: bool = False, ti
         title=title or deck.title,
         deck_path=deck.path,
         deck_id=deck.id,
+        turn_name=deck.turn_name,
         deck_sha256=deck.sha256,
         deck_source=deck.source,
         seed=game.seed,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
 
+from wargame.deck.describe import MoveWords
 from wargame.engine.game import MoveOption, ObjectiveResult
 from wargame.engine.state import NewsItem, Play
 from wargame.play.clock import Clock, Countdown
@@ -38,6 +39,8 @@ class MoveSketch:
     once: bool = False
     cooldown: int = 0
     requires_text: str = ""
+    requires_own: str = ""
+    """The requirement as the host sent it (the deck's words, or plain words)."""
 
 
 @dataclass
@@ -149,7 +152,7 @@ class RemoteSession:
                     id=m["id"], name=m["name"], description=m["description"], category=m["category"],
                     escalation=m["escalation"], secret=m["secret"], detection=m["detection"], chance_source=m["chance_source"],
                     effect_text=m["effects"], success_news=m["news"].get("success", ""), failure_news=m["news"].get("failure", ""),
-                    always_news=m["news"].get("always", ""), once=m["once"], cooldown=m["cooldown"], requires_text=m["requires"],
+                    always_news=m["news"].get("always", ""), once=m["once"], cooldown=m["cooldown"], requires_text=m["requires"], requires_own=m["requires"],
                 )
             )
         for p in view["plays"]:
@@ -241,6 +244,15 @@ class RemoteSession:
 
     def plays(self, audience: object = None) -> list[Play]:
         return [Play(p["turn"], p["actor"], p["move"], p["secret"], p["success"]) for p in self.view["plays"]]
+
+    def move_words(self, move: MoveSketch) -> MoveWords:
+        """A move in words: the host already sent its effects described for this seat."""
+        e = move.effect_text
+        return MoveWords(move.requires_own, "", list(e.get("success", [])), list(e.get("failure", [])), list(e.get("always", [])))
+
+    def coach(self) -> str:
+        """Coach lines are not sent over the network (yet): none."""
+        return ""
 
     def private_report(self, turn: int) -> TurnReport:
         """What this seat saw of a resolved turn that not everyone did: its secret news and

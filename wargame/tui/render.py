@@ -191,7 +191,7 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
     # The deck's requirement is a sentence of its own ("Needs a prepared test site."): quote
     # it as written rather than behind a "needs:" of ours; else say it in plain words.
     said = [sentence("; ".join(limits))] if limits else []
-    own_text = deck.model.moves[move.index].requires_text
+    own_text = move.requires_own
     if own_text:
         said.append(sentence(own_text))
     elif words is not None and words.requires:
