@@ -332,3 +332,21 @@ def test_computers_reasons_survive_continue(tutorial: CompiledDeck, tmp_path: Pa
     assert again.game.reasons["blue"] == reasons
     again.game.submit("red", [])
     assert again.resolve().reasons["blue"] == reasons
+
+
+def test_menus_say_the_decks_own_word_for_a_turn(tmp_path: Path) -> None:
+    """The start screen's Continue and the Load list read "month 3 of 12", as the game does."""
+    from wargame.deck.loader import load_deck
+    from wargame.engine.game import Game
+    from wargame.saves.catalogue import describe_save
+    from wargame.saves.store import new_save, write_save
+
+    deck = load_deck(Path(__file__).resolve().parents[2] / "decks" / "korea-2022.toml")
+    game = Game(deck, 3)
+    for _ in range(2):
+        for actor in deck.actors:
+            game.submit(actor, [])
+        game.resolve()
+    path = write_save(new_save(game, {}), tmp_path / "k.json")
+    summary = describe_save(path)
+    assert summary.problem is None and summary.progress == "month 3 of 12"
