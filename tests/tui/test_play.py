@@ -777,3 +777,39 @@ async def test_the_keys_help_closes_with_escape(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query("HelpPanel") and screen_name(app) == "OrdersScreen"
+
+
+async def test_a_save_opens_off_the_ui_thread_and_esc_gives_up_waiting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import wargame.tui.app as app_module
+
+    saves = tmp_path / "saves"
+    app = make_app(saves)
+    release = threading.Event()
+    real_resume = app_module.Session.resume
+
+    def slow_resume(path: Path) -> Session:
+        release.wait(10)  # a huge save: the screen must stay alive meanwhile
+        return real_resume(path)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot, {"red": "human", "blue": "random"})
+        assert app.session is not None and app.session.save_path is not None
+        path = app.session.save_path
+        app.action_show_start()
+        await pilot.pause()
+        monkeypatch.setattr(app_module.Session, "resume", staticmethod(slow_resume))
+        app.load(path)
+        await pilot.pause()
+        assert screen_name(app) == "OpeningScreen" and "Opening the saved game" in screen_text(app)
+        await pilot.press("escape")  # the way out
+        await pilot.pause()
+        assert screen_name(app) == "StartScreen"
+        release.set()
+        await settle(pilot)
+        assert screen_name(app) == "StartScreen" and app.session is None  # the late result is ignored
+        monkeypatch.setattr(app_module.Session, "resume", staticmethod(real_resume))
+        app.load(path)
+        await settle(pilot)
+        assert app.session is not None and screen_name(app) in {"OrdersScreen", "CurtainScreen"}

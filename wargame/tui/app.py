@@ -373,13 +373,41 @@ class WargameApp(App[None]):
         self.push_screen(ConfirmScreen("Leave this game for the saved one?", "This game is saved up to its last confirmed orders."), answered)
 
     def load(self, path: Path) -> None:
+        """Open a save: read and replayed in a worker (a large save never freezes the
+        screen), with an "Opening…" dialog that Esc cancels."""
+        from wargame.tui.screens.opening import OpeningScreen
+
+        opening = OpeningScreen(path)
+        self.push_screen(opening)
+        self.open_save(path, opening)
+
+    @work(thread=True, exclusive=True, group="open-save")
+    def open_save(self, path: Path, opening: Screen[None]) -> None:
         try:
-            session = Session.resume(path)
+            result: Session | str = Session.resume(path)
         except WargameError as exc:
-            self.notify(str(exc), title="Cannot load the save", severity="error", markup=False, timeout=10)
+            result = str(exc)
+        self.post_message(self.SaveOpened(path, result, opening))
+
+    @dataclass
+    class SaveOpened(Message):
+        """A save has been read (a `Session`), or why not (a message)."""
+
+        path: Path
+        result: Session | str
+        opening: Screen[None]
+
+    def on_wargame_app_save_opened(self, message: SaveOpened) -> None:
+        opening = message.opening
+        if getattr(opening, "cancelled", False):
+            return  # the person gave up waiting: leave things as they are
+        if opening.is_attached and self.screen is opening:
+            opening.dismiss(None)
+        if isinstance(message.result, str):
+            self.notify(message.result, title="Cannot load the save", severity="error", markup=False, timeout=10)
             return
-        self.notify(f"Loaded {path}", markup=False)
-        self.begin(session)
+        self.notify(f"Loaded {message.path}", markup=False)
+        self.begin(message.result)
 
     def action_save_copy(self) -> None:
         s = self.session
