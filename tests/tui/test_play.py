@@ -813,3 +813,18 @@ async def test_a_save_opens_off_the_ui_thread_and_esc_gives_up_waiting(tmp_path:
         app.load(path)
         await settle(pilot)
         assert app.session is not None and screen_name(app) in {"OrdersScreen", "CurtainScreen"}
+
+
+async def test_a_long_actor_name_keeps_its_seat_row_to_one_line(tmp_path: Path) -> None:
+    deck = tmp_path / "decks" / "long.toml"
+    deck.parent.mkdir()
+    text = TUTORIAL.read_text(encoding="utf-8").replace('name = "Red"', 'name = "The Democratic Republic of the Red Harbour and its Islands"', 1)
+    assert "Democratic" in text
+    deck.write_text(text, encoding="utf-8")
+    app = make_app(tmp_path / "saves", deck=deck)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        lines = screen_lines(app)
+        row = next(i for i, line in enumerate(lines) if "Human" in line)
+        assert "The Democrat" in lines[row] and lines[row + 1].lstrip().startswith("Blue")
