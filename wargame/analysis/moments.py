@@ -16,6 +16,7 @@ from wargame.engine.game import Game
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
+from wargame.words import possessive
 
 SWINGS = 3
 """How many of the largest one-turn track swings to list."""
@@ -96,7 +97,7 @@ def ending_trigger(cp: Checkpoints, view: PlayerView) -> str | None:
             assert actor is not None
             if (actor, ident) not in known:
                 continue  # another seat's secret, still unknown to this viewer
-            names.append(f"{deck.actor_name(actor)}'s {deck.moves[deck.move_index[ident]].name}")
+            names.append(f"{possessive(deck.actor_name(actor))} {deck.moves[deck.move_index[ident]].name}")
         else:
             names.append(f"the event {deck.events[deck.event_index[ident]].name}")
     return " and ".join(names) if names else None

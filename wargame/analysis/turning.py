@@ -30,6 +30,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import Inject
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel, TurnModel
+from wargame.words import possessive
 
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`: stage is "odds" then "attribution"; counts are continuations."""
@@ -230,7 +231,7 @@ def _orders_label(deck: CompiledDeck, actor: str, orders: list[str]) -> str:
     if not orders:
         return f"{who} giving no orders"
     names = [deck.moves[deck.move_index[m]].name for m in orders if m in deck.move_index]
-    return f"{who}'s {' and '.join(names)}"
+    return f"{possessive(who)} {' and '.join(names)}"
 
 
 def _roll_label(deck: CompiledDeck, kind: str, key: str, success: bool, chance: float) -> str:

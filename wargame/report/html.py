@@ -11,6 +11,7 @@ from html import escape
 
 from wargame.report.data import ReportData
 from wargame.report.svg import Chart, Line, line_chart
+from wargame.words import possessive
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}
@@ -234,7 +235,7 @@ def _whatifs(r: ReportData, add: Callable[[str], None]) -> None:
         return
     emit("<h2>What-ifs</h2>")
     for w in r.whatifs:
-        emit(f"<h3>{e(w.label)}: {e(w.seat_name)}'s orders</h3>")
+        emit(f"<h3>{e(w.label)}: {e(possessive(w.seat_name))} orders</h3>")
         emit(f'<p class="note">{w.games} continuations for each choice, on the same dice; others\' orders as given.</p>')
         head = "".join(f"<th>{e(w.titles.get(x, x))}</th>" for x in w.endings)
         emit(f"<table><tr><th>Orders</th>{head}<th>{e(w.seat_name)} mean score</th></tr>")

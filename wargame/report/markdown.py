@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from wargame.report.data import ReportData
+from wargame.words import possessive
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 
@@ -132,7 +133,7 @@ def render_markdown(r: ReportData) -> str:
         add("## What-ifs")
         add("")
         for w in r.whatifs:
-            add(f"### {md(w.label)}: {md(w.seat_name)}'s orders ({w.games} continuations each)")
+            add(f"### {md(w.label)}: {md(possessive(w.seat_name))} orders ({w.games} continuations each)")
             add("")
             titles = [w.titles.get(e, e) for e in w.endings]
             add("| Orders | " + " | ".join(md(t) for t in titles) + f" | {md(w.seat_name)} mean score |")
