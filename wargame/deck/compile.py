@@ -28,6 +28,7 @@ from wargame.deck.expr import (
     compile_expression,
 )
 from wargame.deck.schema import CATEGORY_ORDER, RESERVED_NAMES, Deck, Visibility
+from wargame.deck.targets import Expansion, expand
 from wargame.errors import ExpressionError
 from wargame.words import possessive
 
@@ -111,6 +112,38 @@ class CMove:
     success_tpl: Template | None = None
     """`success_text` with values to fill in when it is news (None: plain text)."""
     failure_tpl: Template | None = None
+    base: str = ""
+    """The id the deck author wrote: `sanction` for the targeted move `sanction@cn`, the
+    offer's id for its answers; the move's own id otherwise."""
+    target: str | None = None
+    """The actor a targeted move is aimed at (for an answer: the recipient of the offer)."""
+    gate: int | None = None
+    """For an offer and its two answers: the offer's slot in `State.offers`. An offer may be
+    ordered only while it is not waiting for an answer; an answer only while it is."""
+    answer: str | None = None
+    """`accept` or `refuse` for an answer to an offer (orders that cost no order slot)."""
+
+
+@dataclass(slots=True)
+class COffer:
+    """An offer made to one actor, and what becomes of it (see `wargame.deck.targets`)."""
+
+    index: int
+    """Its slot in `State.offers` (the turn it was made while it waits, else -1)."""
+    move: int
+    """The offer move's index."""
+    maker: str
+    recipient: str
+    expires: int
+    """Turns the recipient has to answer."""
+    accept: int
+    """The index of the recipient's move that accepts it."""
+    refuse: int
+    expire: list[Effect]
+    """Effects when it expires unanswered."""
+    expire_news: str
+    expire_tpl: Template | None = None
+    expire_nodes: list[EffectNode] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -257,6 +290,18 @@ class CompiledDeck:
     descending: frozenset[int] = frozenset()
     """Slots of tracks where lower is worse: their thresholds are reached from above."""
     coach: list[CCoach] = field(default_factory=list)
+    offers: list[COffer] = field(default_factory=list)
+    """Every (offer, recipient) pair, in deck order; empty for a deck without offers."""
+    expansion: Expansion | None = None
+    """How targeted moves and offers were expanded (for paths in the deck file)."""
+
+    def source_path(self, path: PathT) -> PathT:
+        """The path in the deck file of `path` in the compiled deck's model."""
+        return self.expansion.source_path(path) if self.expansion is not None else path
+
+    def answers_for(self, actor: str) -> list[CMove]:
+        """`actor`'s answers to offers made to it (whether or not one is waiting now)."""
+        return [m for m in self.moves_by_actor[actor] if m.answer is not None]
 
     @property
     def id(self) -> str:
@@ -530,7 +575,36 @@ def _reads(codes: list[EffectCode]) -> Reads:
 
 
 def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[CompiledDeck | None, list[tuple[PathT, str]]]:
-    """Check cross-references and compile. Returns (deck or None, problems)."""
+    """Check cross-references and compile. Returns (deck or None, problems).
+
+    Targeted moves and offers are first expanded into plain moves (`wargame.deck.targets`);
+    problems are reported at the paths the author wrote."""
+    original = deck
+    expansion = expand(deck)
+    deck = expansion.deck
+    compiled, problems = _compile(deck, original, expansion, source, sha256, path)
+    if compiled is not None:
+        return compiled, []
+    out: list[tuple[PathT, str]] = []
+    seen: set[tuple[PathT, str]] = set()
+    said: set[PathT] = set()
+    # The expansion's own problems are already at the author's paths; the compiler's are
+    # in the expanded deck.
+    mapped_problems = [(w, w, m) for w, m in expansion.problems] + [(w, expansion.source_path(w), m) for w, m in problems]
+    for where, mapped, message in mapped_problems:
+        # One target's message stands for all: "actor 'cn' has no track" once, not per target.
+        per_target = where[:1] == ("moves",) and mapped != where
+        if (mapped, message) in seen or (per_target and mapped in said):
+            continue
+        seen.add((mapped, message))
+        said.add(mapped)
+        out.append((mapped, message))
+    return None, out
+
+
+def _compile(
+    deck: Deck, original: Deck, expansion: Expansion, source: str, sha256: str, path: str
+) -> tuple[CompiledDeck | None, list[tuple[PathT, str]]]:
     c = _Collector()
     actors = list(deck.actors)
     scope = Scope()
@@ -603,11 +677,12 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     scope.flags = {name: i for i, name in enumerate(flag_names)}
 
     seen: dict[str, int] = {}
-    for i, move in enumerate(deck.moves):
+    for i, move in enumerate(original.moves):  # as written: a targeted move's id is one id
         if move.id in seen:
-            c.add(("moves", i, "id"), f"duplicate move id '{move.id}' (also moves[{seen[move.id]}])")
+            expansion.problems.append((("moves", i, "id"), f"duplicate move id '{move.id}' (also moves[{seen[move.id]}])"))
         else:
             seen[move.id] = i
+    for i, move in enumerate(deck.moves):
         if move.actor not in deck.actors:
             close = difflib.get_close_matches(move.actor, actors, n=1, cutoff=0.6)
             hint = f", did you mean '{close[0]}'?" if close else ""
@@ -707,8 +782,28 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
                 detection_reads=detection.reads if detection else NO_READS,
                 success_tpl=success_tpl if isinstance(success_tpl, Template) else None,
                 failure_tpl=failure_tpl if isinstance(failure_tpl, Template) else None,
+                base=origin.base if (origin := expansion.origins[i]).target is not None else move.id,
+                target=origin.target,
             )
         )
+        if origin.answer is not None:
+            moves[-1].answer = origin.answer
+            moves[-1].order_key = (-1, actor_index)  # answers resolve before every other order
+    offers: list[COffer] = []
+    for i, move in enumerate(deck.moves):
+        offer = move.offer
+        if offer is None or expansion.origins[i].target is None or move.actor not in deck.actors:
+            continue
+        p = ("moves", i, "offer", "expire")
+        expire = c.effects(offer.expire.effects, scope, (*p, "effects"))
+        readers = frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None
+        news = offer.expire.news or f"{possessive(_who(deck, move.actor))} offer to {_who(deck, expansion.origins[i].target or '')} expires unanswered: {move.name}."
+        k = len(offers)
+        offers.append(COffer(k, i, move.actor, expansion.origins[i].target or "", offer.expires, i + 1, i + 2,
+                             _fns(expire), news, c.text(offer.expire.news, scope, (*p, "news"), deck, secret_slots, readers),
+                             _nodes(expire)))
+        for j in (i, i + 1, i + 2):
+            moves[j].gate = k
     moves_by_actor: dict[str, list[CMove]] = {a: [] for a in actors}
     for m in moves:
         if m.actor in moves_by_actor:
@@ -874,7 +969,7 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
         coach.append(CCoach(line.text, line.turn, line.actor, coach_when.fn if coach_when else None,
                             coach_when.reads if coach_when else NO_READS))
 
-    if c.problems:
+    if c.problems or expansion.problems:
         return None, c.problems
     assert limit is not None
     return (
@@ -905,6 +1000,8 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
             questions=questions,
             descending=frozenset(descending),
             coach=coach,
+            offers=offers,
+            expansion=expansion if expansion.origins and expansion.deck is not original else None,
         ),
         [],
     )

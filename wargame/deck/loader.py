@@ -18,6 +18,7 @@ from wargame.deck.compile import CompiledDeck, compile_deck
 from wargame.deck.locate import LineIndex, deep_line, format_path
 from wargame.deck.schema import (
     ID_PATTERN,
+    WEIGHT_KEY_PATTERN,
     NAME_PATTERN,
     Actor,
     Coach,
@@ -30,6 +31,7 @@ from wargame.deck.schema import (
     FieldError,
     Move,
     Objective,
+    Offer,
     Outcome,
     TrackSpec,
 )
@@ -181,6 +183,8 @@ _PATTERNS = {
     ID_PATTERN: "must start with a lowercase letter and use only a-z, 0-9, '-' and '_'",
     NAME_PATTERN: "must start with a lowercase letter and use only a-z, 0-9 and '_' "
     "(it is a name in expressions, so no '-')",
+    WEIGHT_KEY_PATTERN: "must be a move id (a lowercase letter, then a-z, 0-9, '-' and '_'), "
+    "or an offer's id with /accept or /refuse",
 }
 
 
@@ -332,5 +336,5 @@ def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
     return node
 
 
-_MODELS: list[type[BaseModel]] = [Coach, EventOutcome, DeckMeta, TrackSpec, Objective, Doctrine, Actor, Outcome, Move, Event, Ending, Deck]
+_MODELS: list[type[BaseModel]] = [Coach, EventOutcome, DeckMeta, TrackSpec, Objective, Doctrine, Actor, Offer, Outcome, Move, Event, Ending, Deck]
 _FIELD_NAMES = _field_names()

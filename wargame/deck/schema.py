@@ -11,7 +11,7 @@ import datetime as dt
 import keyword
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +20,10 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Track, flag and actor ids are used as names in expressions, so no hyphens there."""
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+WEIGHT_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(/accept|/refuse)?$"
+WeightKey = Annotated[str, Field(pattern=WEIGHT_KEY_PATTERN)]
+"""A doctrine weight's key: a move id, or `offer-id/accept` and `offer-id/refuse` for the
+answers to another actor's offer."""
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 Text = Annotated[str, Field(max_length=20_000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
@@ -137,8 +141,10 @@ class Doctrine(_Model):
     """A computer seat's personality: how much it likes each move, as numbers or expressions."""
 
     summary: Text = ""
-    weights: dict[Id, Number | Expr] = {}
-    """Move id to weight (a number or an expression over the state); higher is likelier."""
+    weights: dict[WeightKey, Number | Expr] = {}
+    """Move id to weight (a number or an expression over the state); higher is likelier.
+    For a targeted move the weight is per target (an expression may read `target`); for an
+    offer made to this actor, `offer-id/accept` and `offer-id/refuse` weigh its answers."""
     default_weight: Number | Expr = 1
     """Weight of a move not listed in `weights`."""
     temperature: Annotated[float, Field(gt=0, le=100)] = 1.0
@@ -162,6 +168,27 @@ class Actor(_Model):
 class Outcome(_Model):
     effects: list[Expr] = []
     news: Text = ""
+
+
+class Offer(_Model):
+    """An offer to the move's target: it may accept or refuse in a later turn, until it expires."""
+
+    expires: Annotated[int, Field(ge=1, le=50)] = 1
+    """Turns the recipient has to answer: an offer made in turn 3 with `expires = 2` may be
+    answered in turns 4 and 5, and expires at the end of turn 5 if it has not been."""
+    accept_name: Annotated[str, Field(max_length=120)] = ""
+    """The recipient's order to accept (default: "Accept: " and the move's name)."""
+    refuse_name: Annotated[str, Field(max_length=120)] = ""
+    """The recipient's order to refuse (default: "Refuse: " and the move's name)."""
+    accept: Outcome = Outcome()
+    """Effects and news when the recipient accepts."""
+    refuse: Outcome = Outcome()
+    """Effects and news when the recipient refuses."""
+    expire: Outcome = Outcome()
+    """Effects and news when the offer expires unanswered."""
+
+
+Targets = list[Name] | Literal["others"]
 
 
 class Move(_Model):
@@ -190,6 +217,13 @@ class Move(_Model):
     once: bool = False
     cooldown: Annotated[int, Field(ge=0, le=100)] = 0
     """Turns to wait after playing before the move may be ordered again."""
+    targets: Targets | None = None
+    """A targeted move: the actor it is aimed at is picked when ordering, from this list
+    of actors or `"others"` (every other actor). Its texts and expressions may say
+    `target` (`target.standing`, `{target}` in its name and news)."""
+    offer: Offer | None = None
+    """Makes the move an offer to its target, which accepts or refuses in a later turn
+    (`[moves.offer]`); needs `targets`."""
 
 
 class EventOutcome(_Model):
@@ -291,7 +325,7 @@ class Deck(_Model):
     """Coach lines for a guided game (the tutorial's hints)."""
 
 
-RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", *keyword.kwlist}
+RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", "target", *keyword.kwlist}
 """Names no track, flag or actor may have: the language's own words (and every word the
 expression parser keeps for itself, such as `as` or `in`, which would break `as.standing`)."""
 _IDENT = re.compile(NAME_PATTERN)

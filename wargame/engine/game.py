@@ -135,6 +135,12 @@ class Game:
             wait = last + move.cooldown + 1 - state.turn
             unit = self.deck.turn_name
             return f"cooling down: available again in {count(wait, unit)}"
+        if move.gate is not None:
+            waiting = state.offers[move.gate] >= 0
+            if move.answer is None and waiting:
+                return "your offer is still waiting for an answer"
+            if move.answer is not None and not waiting:
+                return "there is no offer to answer"
         if move.requires is not None and not move.requires(state):
             return move.requires_text
         return ""
@@ -164,6 +170,8 @@ class Game:
                 continue
             if m.cooldown and last[i] >= 0 and turn - last[i] <= m.cooldown:
                 continue
+            if m.gate is not None and (s.offers[m.gate] < 0) == (m.answer is not None):
+                continue  # an offer waiting for an answer, or an answer with no offer
             if m.requires is not None and not m.requires(s):
                 continue
             out.append(m)
@@ -180,10 +188,10 @@ class Game:
         if actor not in self.deck.moves_by_actor:
             raise IllegalOrderError(f"unknown actor '{actor}'")
         allowed = self.orders_allowed(actor)
-        if len(orders) > allowed:
-            raise IllegalOrderError(f"{self.deck.actor_name(actor)} may give at most {allowed} order(s) a turn, not {len(orders)}")
         if len(set(orders)) != len(orders):
             raise IllegalOrderError("the same move was ordered twice")
+        answered: set[int] = set()
+        given = 0
         for move_id in orders:
             index = self.deck.move_index.get(move_id)
             if index is None:
@@ -194,6 +202,14 @@ class Game:
             why = self.unavailable_reason(move, self.state)
             if why:
                 raise IllegalOrderError(f"{move.name} is not available: {why}")
+            if move.answer is None:
+                given += 1  # answers to offers cost no order
+            elif move.gate in answered:
+                raise IllegalOrderError(f"{move.name}: an offer is answered once (accept or refuse, not both)")
+            else:
+                answered.add(move.gate)  # type: ignore[arg-type]
+        if given > allowed:
+            raise IllegalOrderError(f"{self.deck.actor_name(actor)} may give at most {allowed} order(s) a turn, not {given}")
         self.orders[actor] = tuple(orders)
         self.reasons[actor] = tuple(reasons)
 
@@ -280,7 +296,8 @@ class Game:
 
         The order, fixed and documented so that games replay bit for bit:
 
-        1. Orders resolve by category (diplomatic, information, economic, military), then
+        1. Answers to offers resolve first; then orders by category (diplomatic,
+           information, economic, military), then
            by actor in deck order, then in the order the seat gave them. Every seat's
            orders are visible to `ordered(id)` from the start, since they were sealed
            simultaneously.
@@ -290,7 +307,8 @@ class Game:
         3. The facilitator's injects for this turn, in the order fired.
         4. Deck events in deck order: scheduled (`at`) or triggered (`when`), each with
            its chance; `once` events fire at most once.
-        5. Threshold crossings become news; then endings are checked in deck order, and
+        5. Offers left unanswered for their `expires` turns expire, in deck order.
+        6. Threshold crossings become news; then endings are checked in deck order, and
            the turn-limit ending applies after the last turn.
         """
         if self.ending is not None:
@@ -316,7 +334,9 @@ class Game:
         for inject in rec.injects:  # step 3
             self._resolve_inject(inject, rng, rec)
         self._fire_events(rng, rec)  # step 4
-        if log:  # step 5
+        if self.deck.offers:
+            self._expire_offers(rec)  # step 5
+        if log:  # step 6
             self._record_changes(v0, f0, rec)
         ending = self.ending_reached()
         if ending is not None:
@@ -367,6 +387,19 @@ class Game:
             ordered[move.index] = False
         self._queued = []
 
+    def _expire_offers(self, rec: TurnRecord) -> None:
+        """Step 5: an offer unanswered for its `expires` turns expires, with its effects."""
+        s = self.state
+        for offer in self.deck.offers:
+            made = s.offers[offer.index]
+            if made >= 0 and s.turn - made >= offer.expires:
+                s.offers[offer.index] = -1
+                for effect in offer.expire:
+                    effect(s)
+                move = self.deck.moves[offer.move]
+                text = offer.expire_tpl.fill(s) if offer.expire_tpl is not None else offer.expire_news
+                self._news(rec, text, "expire", move.audience, offer.maker, move.id)
+
     def ending_reached(self) -> CEnding | None:
         """The ending the current state triggers: the first of the deck's endings whose
         condition holds, else the turn-limit ending after the last turn; None to play on."""
@@ -388,6 +421,10 @@ class Game:
     def _resolve_move(self, move: CMove, rng: TurnDice, rec: TurnRecord) -> None:
         s = self.state
         log = self.log
+        if move.answer is not None and s.offers[move.gate] < 0:  # type: ignore[index]
+            # Only a hand-edited save gets here: `submit` allows one answer to a waiting offer.
+            self._news(rec, f"{self.deck.actor_name(move.actor)}: {move.name} fizzles. There is no offer to answer.", "fizzle", move.audience, move.actor, move.id)
+            return
         if fizzles(move, s):
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
@@ -408,6 +445,11 @@ class Game:
                 effect(s)
         for effect in move.always:
             effect(s)
+        if move.gate is not None:
+            if move.answer is not None:
+                s.offers[move.gate] = -1  # answered
+            elif success:
+                s.offers[move.gate] = s.turn  # the offer went out: it waits for an answer
         play = Play(s.turn, move.actor, move.id, move.secret, success, move.audience)
         rec.plays.append(play)
         self.plays.append(play)

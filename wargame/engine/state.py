@@ -23,7 +23,7 @@ __all__ = ["FACILITATOR", "Change", "Inject", "NewsItem", "Play", "Roll", "State
 class State:
     """Mutable game state in flat form. Closures compiled from deck text take it as `s`."""
 
-    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last", "reveal_requests")
+    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last", "reveal_requests", "offers")
 
     def __init__(self, deck: CompiledDeck, turns: int) -> None:
         n = len(deck.moves)
@@ -51,6 +51,9 @@ class State:
         a replay that diverged here is caught on that turn; keeping it out also keeps the
         hashes of saves written before it existed."""
         self.reveal_requests: list[int] = []
+        self.offers = [-1] * len(deck.offers)
+        """Per offer slot (`CompiledDeck.offers`): the turn the offer was made while it waits
+        for an answer, else -1."""
 
     def copy(self) -> State:
         new = State.__new__(State)
@@ -66,6 +69,7 @@ class State:
         new.fired = list(self.fired)
         new.fired_last = list(self.fired_last)
         new.reveal_requests = []
+        new.offers = list(self.offers)
         return new
 
     def digest(self) -> str:
@@ -78,6 +82,8 @@ class State:
         h.update(array("d", self.v).tobytes())
         h.update(array("q", (self.turn, *self.counts, *self.wins, *self.last, *self.fired)).tobytes())
         h.update(bytes(self.f) + b"|" + bytes(self.revealed))
+        if self.offers:  # only decks with offers: every other deck keeps its hashes
+            h.update(b"|" + array("q", self.offers).tobytes())
         return h.hexdigest()
 
 
