@@ -151,8 +151,10 @@ def parse_answer(line: bytes, legal: Sequence[CMove], allowed: int, who: str, tu
             )
     if len(set(orders)) != len(orders):
         raise AgentError(f"{who} ordered the same move twice on turn {turn}")
-    if len(orders) > allowed:
-        raise AgentError(f"{who} gave {len(orders)} orders on turn {turn}; at most {allowed} are allowed")
+    answers = {m.id for m in legal if m.answer is not None}
+    given = sum(1 for o in orders if o not in answers)  # answers to offers cost no order
+    if given > allowed:
+        raise AgentError(f"{who} gave {given} orders on turn {turn}; at most {allowed} are allowed")
     padded = [str(r)[:200] for r in reasons[: len(orders)]]
     padded += ["Chosen by the agent."] * (len(orders) - len(padded))
     return Decision(tuple(orders), tuple(padded))

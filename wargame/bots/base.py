@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from wargame.bots.answers import draw_answer, split_answers
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
@@ -49,10 +50,13 @@ class RandomBot:
         self.explain = True
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        legal, pending = split_answers(legal)
         k = min(allowed, len(legal))
-        if k <= 0:
+        orders = tuple(m.id for m in pick_uniform(self.rng, legal, k)) if k > 0 else ()
+        answers = tuple(a.move.id for p in pending if (a := draw_answer(p, lambda m: 1.0, 1.0, self.rng)).move)
+        if not orders and not answers:
             return Decision((), ("Stands pat: no move is available this turn.",))
-        return Decision(tuple(m.id for m in pick_uniform(self.rng, legal, k)), ("Chosen at random.",) * k)
+        return Decision(answers + orders, ("Chosen at random.",) * (len(answers) + len(orders)))
 
 
 def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMove]:

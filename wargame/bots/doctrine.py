@@ -12,6 +12,7 @@ import random
 import weakref
 from collections.abc import Callable, Sequence
 
+from wargame.bots.answers import Pending, draw_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.deck.expr import NEVER_SINCE
@@ -218,6 +219,40 @@ class DoctrineBot:
         return out
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        legal, pending = split_answers(legal)
+        decision = self._orders(view, legal, allowed)
+        if not pending:
+            return decision
+        answers, reasons = self._answers(view, pending)
+        if not decision.orders:  # "Stands pat" is about orders: the answers speak for themselves
+            return Decision(answers, reasons) if answers else Decision((), reasons or decision.reasons)
+        return Decision(answers + decision.orders, reasons + decision.reasons)
+
+    def _answers(self, view: PlayerView, pending: list[Pending]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Accept or refuse each offer waiting for this seat, drawn by the doctrine's weights
+        for `OFFER/accept` and `OFFER/refuse`, with a reason each."""
+        state = view.belief
+        orders: list[str] = []
+        reasons: list[str] = []
+        for p in pending:
+            wa, wr = (max(float(self._weight[m.index](state)), 0.0) for m in (p.accept, p.refuse))
+            answer = draw_answer(p, lambda m: wa if m is p.accept else wr, self.doctrine.temperature, self.rng)
+            weighs = f"{self.doctrine.id} doctrine weighs accepting {_fmt(wa)} against refusing {_fmt(wr)}"
+            if answer.move is None:
+                if self.explain:
+                    reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}.")
+                continue
+            orders.append(answer.move.id)
+            if not self.explain:
+                reasons.append(self.label)
+                continue
+            facts = facts_for(self.deck, self._source[answer.move.index])
+            said = "; ".join(f(state, view.hidden_slots) for f in facts)
+            chance = answer.accept_share if answer.move is p.accept else 1 - answer.accept_share
+            reasons.append(f"{answer.move.name}: the {weighs} ({chance:.0%} chance of this answer)" + (f": {said}." if said else "."))
+        return tuple(orders), tuple(reasons)
+
+    def _orders(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         doctrine = self.doctrine
         k = allowed if doctrine.orders is None else min(allowed, doctrine.orders)
         if k <= 0 or not legal:

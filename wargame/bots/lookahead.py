@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from wargame.bots.answers import Pending, draw_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.bots.doctrine import draw_orders
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
@@ -104,15 +105,28 @@ class _Policy:
             self.allowed = min(self.allowed, doctrine.orders)
 
     def choose(self, game: Game, rng: random.Random) -> tuple[str, ...]:
-        legal = game.available_moves(self.actor)
+        legal, pending = split_answers(game.available_moves(self.actor))
+        answers = self.answer(game.state, pending, rng) if pending else ()
         k = min(self.allowed, len(legal))
         if k <= 0:
-            return ()
+            return answers
         if self.doctrine is None:
-            return tuple(m.id for m in rng.sample(legal, k))
+            return answers + tuple(m.id for m in rng.sample(list(legal), k))
         s = game.state
         weights = [float(self.weight[m.index](s)) for m in legal]
-        return tuple(legal[pos].id for pos, _ in draw_orders(weights, k, self.doctrine.temperature, rng))
+        return answers + tuple(legal[pos].id for pos, _ in draw_orders(weights, k, self.doctrine.temperature, rng))
+
+    def answer(self, s: State, pending: list[Pending], rng: random.Random) -> tuple[str, ...]:
+        """Answers to the offers waiting: by the doctrine's weights, else at even odds."""
+        out = []
+        for p in pending:
+            if self.doctrine is None:
+                chosen = draw_answer(p, lambda m: 1.0, 1.0, rng)
+            else:
+                chosen = draw_answer(p, lambda m: float(self.weight[m.index](s)), self.doctrine.temperature, rng)
+            if chosen.move is not None:
+                out.append(chosen.move.id)
+        return tuple(out)
 
 
 class LookaheadBot:
@@ -145,6 +159,8 @@ class LookaheadBot:
             if a == actor and own_policy == "random":
                 first = None
             self.policies[a] = _Policy(deck, a, first)
+        self.answerer = _Policy(deck, actor, next(iter(deck.doctrines.get(actor, {}).values()), None))
+        """How this seat answers offers: its first doctrine (even odds without one)."""
         self.objectives = [(o.when, o.points) for o in deck.objectives[actor]]
         self.objective_text = [o.text for o in deck.objectives[actor]]
         self.playouts = 0
@@ -201,9 +217,23 @@ class LookaheadBot:
 
     # -- deciding ------------------------------------------------------------------------
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
-        k = min(allowed, len(legal))
         if view.over:
             return Decision((), ())
+        legal, pending = split_answers(legal)
+        if not pending:
+            return self._decide(view, legal, allowed, ())
+        # Offers are answered by the seat's doctrine (even odds without one), and every
+        # candidate's playouts start from those answers.
+        answers = self.answerer.answer(view.belief, pending, self.rng)
+        decision = self._decide(view, legal, allowed, answers)
+        names = {m.id: m.name for p in pending for m in (p.accept, p.refuse)}
+        said = tuple(f"{names[a]}: as the seat's {self.answerer.doctrine.id if self.answerer.doctrine else 'random'} policy answers offers." for a in answers)
+        if not decision.orders:
+            return Decision(answers, said) if answers else decision
+        return Decision(answers + decision.orders, said + decision.reasons)
+
+    def _decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int, answers: tuple[str, ...]) -> Decision:
+        k = min(allowed, len(legal))
         if k <= 0:
             return Decision((), ("Stands pat: no move is available this turn.",))
         self.playouts = 0
@@ -217,7 +247,7 @@ class LookaheadBot:
             return base * 1_000_003 + j
 
         def orders_of(combo: tuple[int, ...]) -> tuple[str, ...]:
-            return tuple(legal[i].id for i in combo if i != HOLD)
+            return answers + tuple(legal[i].id for i in combo if i != HOLD)
 
         budget = self.budget
         if budget is None:  # a time budget: measure a few playouts, then count
@@ -252,7 +282,7 @@ class LookaheadBot:
         stats, ranked = self._halve(belief, hidden, combos, budget, seed, orders_of)
         choice = combos[ranked[0]]
         runner = combos[ranked[1]] if len(ranked) > 1 else None
-        orders = orders_of(choice)
+        orders = orders_of(choice)[len(answers):]
         why = self._reasons(legal, choice, stats[ranked[0]], runner, stats[ranked[1]] if runner is not None else None, screened)
         if not orders:
             return Decision((), (f"Stands pat: {why}",))

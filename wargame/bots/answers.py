@@ -1,0 +1,55 @@
+"""How computer seats answer offers made to them (`[moves.offer]` in a deck).
+
+An answer costs no order, so bots decide their orders from the ordinary moves and, apart
+from that, answer each offer waiting for them: accept or refuse, drawn by weight. Decks
+without offers never reach the draw, so their games are unchanged.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from wargame.deck.compile import CMove
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The two answers to one offer waiting for this seat."""
+
+    accept: CMove
+    refuse: CMove
+
+
+def split_answers(legal: Sequence[CMove]) -> tuple[Sequence[CMove], list[Pending]]:
+    """The ordinary moves of `legal`, and the offers it may answer now."""
+    if not any(m.answer is not None for m in legal):
+        return legal, []
+    ordinary = [m for m in legal if m.answer is None]
+    by_gate: dict[int, dict[str, CMove]] = {}
+    for m in legal:
+        if m.answer is not None and m.gate is not None:
+            by_gate.setdefault(m.gate, {})[m.answer] = m
+    pending = [Pending(pair["accept"], pair["refuse"]) for _, pair in sorted(by_gate.items()) if len(pair) == 2]
+    return ordinary, pending
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    move: CMove | None
+    """The answer chosen, or None to leave the offer unanswered (it may expire)."""
+    accept_share: float
+    """The chance the draw gave to accepting."""
+
+
+def draw_answer(pending: Pending, weight: Callable[[CMove], float], temperature: float, rng: random.Random) -> Answer:
+    """Accept or refuse in proportion to weight ** (1 / temperature); both weights zero or
+    less leave the offer unanswered."""
+    power = 1.0 / temperature
+    wa = max(weight(pending.accept), 0.0) ** power
+    wr = max(weight(pending.refuse), 0.0) ** power
+    if wa + wr <= 0:
+        return Answer(None, 0.0)
+    share = wa / (wa + wr)
+    return Answer(pending.accept if rng.random() < share else pending.refuse, share)
