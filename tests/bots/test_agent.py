@@ -79,6 +79,7 @@ def test_answers_are_checked_against_the_allowance() -> None:
     class M:
         def __init__(self, id: str) -> None:
             self.id = id
+            self.answer = None  # not an answer to an offer: it costs an order
 
     legal = [M("a"), M("b")]
     assert parse_answer(b'{"orders": ["a"], "reasons": ["why"]}', legal, 1, "agent", 1).reasons == ("why",)  # type: ignore[arg-type]
