@@ -341,6 +341,6 @@ def main() -> None:
 
 
 # `wargame deck new` joins the deck authors' group (wargame.cli_new).
-from wargame.cli_new import register as _register_deck_new  # noqa: E402
+from wargame.cli_new import register as _register_deck_new
 
 _register_deck_new(cli)

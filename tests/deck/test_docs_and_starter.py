@@ -20,7 +20,7 @@ from wargame.engine.game import Game
 from wargame.errors import WargameError
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deck-format.md"
-BLOCKS = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+BLOCKS = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
 
 
 def test_the_reference_has_examples() -> None:

@@ -140,7 +140,7 @@ def test_a_misspelt_actor_in_a_table_name_is_named_with_a_suggestion() -> None:
     ],
 )
 def test_types_are_strict(field: str, value: str, message: str) -> None:
-    text = deck().replace("turns = 6", f"turns = 6\nversion = 1" if field == "version" else "turns = 6")
+    text = deck().replace("turns = 6", "turns = 6\nversion = 1" if field == "version" else "turns = 6")
     text = text.replace(f"{field} = {'6' if field == 'turns' else '1'}\n", f"{field} = {value}\n", 1)
     [line] = problems(text)
     assert message in line

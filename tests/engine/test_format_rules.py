@@ -4,6 +4,8 @@ and count(), silent events, text with values, and coach lines as each viewer see
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +44,7 @@ def test_descending_thresholds_fire_on_the_way_down_at_the_right_step() -> None:
 def test_a_crossing_is_exactly_a_change_of_level(values: list[int]) -> None:
     """On either kind of scale, `crossed` for some level holds exactly when the level shown changes."""
     for descending in (False, True):
-        for old, new in zip(values, values[1:], strict=False):
+        for old, new in itertools.pairwise(values):
             any_crossed = any(crossed(old, new, level, descending=descending) for level, _ in LEVELS)
             changed = level_reached(old, LEVELS, descending=descending) != level_reached(new, LEVELS, descending=descending)
             assert any_crossed == changed

@@ -153,11 +153,11 @@ def test_a_computers_reason_is_shown_to_others_only_when_it_reads_nothing_hidden
     else:
         raise AssertionError("South Korea never blustered in 3 turns")
     turn = rec.turn
-    mine = dict(((m, r) for _, m, r in session.read("a").turn_report(turn).reasons))
-    theirs = dict(((m, r) for _, m, r in session.read("b").turn_report(turn).reasons))
+    mine = {m: r for _, m, r in session.read("a").turn_report(turn).reasons}
+    theirs = {m: r for _, m, r in session.read("b").turn_report(turn).reasons}
     # Its own seat reads the weight (and the secret value it quotes); North Korea does not.
     assert "covert" in mine["Bluster"].lower()
     assert theirs["Bluster"] == "its reasons weigh what is hidden from you"
     # North Korea's own reason for a public move reads nothing secret: South Korea sees it.
     if rec.orders["b"]:
-        assert "plain doctrine" in dict(((m, r) for _, m, r in session.read("a").turn_report(turn).reasons))["Counter-fire"]
+        assert "plain doctrine" in {m: r for _, m, r in session.read("a").turn_report(turn).reasons}["Counter-fire"]

@@ -7,12 +7,21 @@ the facilitator's inject and dice change the outcome, and a quit loses nothing c
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from textual.widgets import Button, Input, OptionList, Static
-from tui_helpers import PIN, TUTORIAL, make_app, new_game, open_facilitator, screen_lines, screen_name, screen_text, settle
+from tui_helpers import (
+    PIN,
+    TUTORIAL,
+    make_app,
+    new_game,
+    open_facilitator,
+    screen_lines,
+    screen_name,
+    screen_text,
+    settle,
+)
 
 from wargame.play.control import Session
 from wargame.saves.store import read_save, verify

@@ -6,7 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, OptionList
-from tui_helpers import DECKS, PIN, make_app, new_game, open_facilitator, screen_lines, screen_name, screen_text, settle
+from tui_helpers import (
+    DECKS,
+    PIN,
+    make_app,
+    new_game,
+    open_facilitator,
+    screen_lines,
+    screen_name,
+    screen_text,
+    settle,
+)
 
 KOREA = DECKS / "korea-2022.toml"
 

@@ -8,7 +8,7 @@ without offers never reach the draw, so their games are unchanged.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wargame.deck.compile import CMove
@@ -43,12 +43,12 @@ class Answer:
     """The chance the draw gave to accepting."""
 
 
-def draw_answer(pending: Pending, weight: Callable[[CMove], float], temperature: float, rng: random.Random) -> Answer:
+def draw_answer(pending: Pending, accept: float, refuse: float, temperature: float, rng: random.Random) -> Answer:
     """Accept or refuse in proportion to weight ** (1 / temperature); both weights zero or
     less leave the offer unanswered."""
     power = 1.0 / temperature
-    wa = max(weight(pending.accept), 0.0) ** power
-    wr = max(weight(pending.refuse), 0.0) ** power
+    wa = max(accept, 0.0) ** power
+    wr = max(refuse, 0.0) ** power
     if wa + wr <= 0:
         return Answer(None, 0.0)
     share = wa / (wa + wr)

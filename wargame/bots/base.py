@@ -53,7 +53,7 @@ class RandomBot:
         legal, pending = split_answers(legal)
         k = min(allowed, len(legal))
         orders = tuple(m.id for m in pick_uniform(self.rng, legal, k)) if k > 0 else ()
-        answers = tuple(a.move.id for p in pending if (a := draw_answer(p, lambda m: 1.0, 1.0, self.rng)).move)
+        answers = tuple(a.move.id for p in pending if (a := draw_answer(p, 1.0, 1.0, 1.0, self.rng)).move)
         if not orders and not answers:
             return Decision((), ("Stands pat: no move is available this turn.",))
         return Decision(answers + orders, ("Chosen at random.",) * (len(answers) + len(orders)))

@@ -121,9 +121,9 @@ class _Policy:
         out = []
         for p in pending:
             if self.doctrine is None:
-                chosen = draw_answer(p, lambda m: 1.0, 1.0, rng)
+                chosen = draw_answer(p, 1.0, 1.0, 1.0, rng)
             else:
-                chosen = draw_answer(p, lambda m: float(self.weight[m.index](s)), self.doctrine.temperature, rng)
+                chosen = draw_answer(p, float(self.weight[p.accept.index](s)), float(self.weight[p.refuse.index](s)), self.doctrine.temperature, rng)
             if chosen.move is not None:
                 out.append(chosen.move.id)
         return tuple(out)

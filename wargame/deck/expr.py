@@ -533,7 +533,7 @@ class _Compiler:
                 raise self.fail(f"unknown track '{node.id}'")
             return "track", slot
         if isinstance(node, ast.Attribute):
-            kind, _f, _ = self.attribute(node)
+            _kind, _f, _ = self.attribute(node)
             assert isinstance(node.value, ast.Name)
             if node.value.id == "flags":
                 return "flag", self.scope.flags[node.attr]
@@ -576,7 +576,7 @@ class _Compiler:
             # Every clamp below is written so that nan lands on `lo` (min/max would keep nan).
             def set_track(s: Any, i: int = slot, f: Fn = value, lo: float = lo, hi: float = hi) -> None:
                 x = f(s)
-                s.v[i] = hi if x > hi else x if x >= lo else lo
+                s.v[i] = hi if x > hi else max(x, lo)
 
             return set_track
         if isinstance(stmt, ast.AugAssign):
@@ -593,13 +593,13 @@ class _Compiler:
 
                 def add_const(s: Any, i: int = slot, d: float = delta, lo: float = lo, hi: float = hi) -> None:
                     x = s.v[i] + d
-                    s.v[i] = hi if x > hi else x if x >= lo else lo
+                    s.v[i] = hi if x > hi else max(x, lo)
 
                 return add_const
 
             def add(s: Any, i: int = slot, f: Fn = value, k: int = sign, lo: float = lo, hi: float = hi) -> None:
                 x = s.v[i] + k * f(s)
-                s.v[i] = hi if x > hi else x if x >= lo else lo
+                s.v[i] = hi if x > hi else max(x, lo)
 
             return add
         raise self.fail("an effect must look like 'track += 1', 'flags.x = true' or reveal('id')")

@@ -18,8 +18,8 @@ from wargame.deck.compile import CompiledDeck, compile_deck
 from wargame.deck.locate import LineIndex, deep_line, format_path
 from wargame.deck.schema import (
     ID_PATTERN,
-    WEIGHT_KEY_PATTERN,
     NAME_PATTERN,
+    WEIGHT_KEY_PATTERN,
     Actor,
     Coach,
     Deck,
@@ -68,8 +68,7 @@ def load_deck_bytes(raw: bytes, name: str = "<deck>") -> CompiledDeck:
 
 def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     """Load a deck from its source text."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise DeckError([Problem(name, None, "", "file is empty; a deck needs [deck], [actors.*], [[moves]] and [[endings]]")])
     if "\x00" in text:
@@ -164,10 +163,7 @@ def _data_path(loc: tuple[Any, ...], data: Any, missing: bool = False) -> tuple[
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
         elif missing and i == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str):

@@ -307,9 +307,10 @@ class _Expander:
                 moves.append(expanded)
                 origins.append(Origin(i, move.id, target))
                 if expanded.offer is not None:
-                    for answer in ("accept", "refuse"):
-                        moves.append(self.answer(expanded, expanded.offer, answer, target))  # type: ignore[arg-type]
-                        origins.append(Origin(i, move.id, target, answer))  # type: ignore[arg-type]
+                    answers: tuple[Answer, ...] = ("accept", "refuse")
+                    for answer in answers:
+                        moves.append(self.answer(expanded, expanded.offer, answer, target))
+                        origins.append(Origin(i, move.id, target, answer))
         expansion = Expansion(self.deck, origins, problems=self.problems)
         if not self.groups:
             return expansion

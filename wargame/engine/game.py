@@ -246,9 +246,7 @@ class Game:
         None removes an override.
         """
         kind, _, ident = key.partition(":")
-        if kind in {"move", "detect"} and ident in self.deck.move_index:
-            pass
-        elif kind == "event" and ident in self.deck.event_index:
+        if kind in {"move", "detect"} and ident in self.deck.move_index or kind == "event" and ident in self.deck.event_index:
             pass
         else:
             raise WargameError(f"nothing to override called '{key}'")

@@ -23,7 +23,7 @@ __all__ = ["FACILITATOR", "Change", "Inject", "NewsItem", "Play", "Roll", "State
 class State:
     """Mutable game state in flat form. Closures compiled from deck text take it as `s`."""
 
-    __slots__ = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last", "reveal_requests", "offers")
+    __slots__ = ("counts", "f", "fired", "fired_last", "last", "offers", "ordered", "reveal_requests", "revealed", "turn", "turns", "v", "wins")
 
     def __init__(self, deck: CompiledDeck, turns: int) -> None:
         n = len(deck.moves)

@@ -116,6 +116,12 @@ class PlayerView:
                     last[i] = p.turn
             for i, turn in last.items():
                 belief.last[i] = turn
+        if belief.offers and not self.viewer.is_facilitator:
+            # A secret offer waiting for an answer is known to its audience only.
+            for offer in deck.offers:
+                audience = deck.moves[offer.move].audience
+                if belief.offers[offer.index] >= 0 and audience is not None and not vis.in_audience(self.viewer, audience, deck.actors):
+                    belief.offers[offer.index] = -1
         return belief
 
     @cached_property

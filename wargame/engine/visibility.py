@@ -108,6 +108,12 @@ def _in_audience(viewer: Viewer, audience: frozenset[str] | None, actors: Collec
     return viewer.actor in audience
 
 
+def in_audience(viewer: Viewer, audience: frozenset[str] | None, actors: Collection[str]) -> bool:
+    """Whether something shared with `audience` (None: everyone) reaches `viewer`: a secret
+    offer waiting for an answer, for one (see `PlayerView.belief`)."""
+    return _in_audience(viewer, audience, actors)
+
+
 def knew_of_play(viewer: Viewer, play: Play, actors: Collection[str]) -> bool:
     """Whether `viewer` learned of a play when it resolved: public plays to all; a secret
     play to its actor, those it was shared with, and the facilitator."""
@@ -242,13 +248,13 @@ __all__ = [
     "hidden_slots",
     "knew_of_play",
     "knows_play",
+    "reason_reads",
     "roll_reads",
     "sees_flags",
     "sees_inject_effects",
     "sees_news",
     "sees_orders",
     "sees_pending",
-    "reason_reads",
     "sees_reason",
     "sees_reasons",
     "sees_roll",

@@ -16,6 +16,7 @@ from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import Describer, MoveWords, depends_on
 from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
+from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import PUBLIC, Viewer
@@ -215,6 +216,17 @@ class ReadModel:
     def plays(self) -> list[Play]:
         """Every resolved move this viewer may know was played, oldest first."""
         return list(self.view.plays)
+
+    def offers(self) -> list[OfferRecord]:
+        """Every offer this viewer may know of, oldest first: waiting, accepted, refused,
+        expired, or unanswered when the game ended (see `wargame.engine.offers`)."""
+        return offer_history(self.deck, self.view.plays, self.resolved, self.view.over)
+
+    def offers_waiting(self) -> list[OfferRecord]:
+        """Offers made to this seat that wait for its answer now (the facilitator and the
+        public: every offer waiting that they may know of)."""
+        seat = self.viewer.actor
+        return [o for o in self.offers() if o.status == "waiting" and (seat is None or o.recipient == seat)]
 
     @cached_property
     def _event_names(self) -> dict[str, str]:
