@@ -47,8 +47,8 @@ def draw_answer(pending: Pending, accept: float, refuse: float, temperature: flo
     """Accept or refuse in proportion to weight ** (1 / temperature); both weights zero or
     less leave the offer unanswered."""
     power = 1.0 / temperature
-    wa = max(accept, 0.0) ** power
-    wr = max(refuse, 0.0) ** power
+    wa = accept**power if accept > 0 else 0.0  # nan and negative weigh nothing
+    wr = refuse**power if refuse > 0 else 0.0
     if wa + wr <= 0:
         return Answer(None, 0.0)
     share = wa / (wa + wr)

@@ -235,7 +235,7 @@ class DoctrineBot:
         orders: list[str] = []
         reasons: list[str] = []
         for p in pending:
-            wa, wr = (max(float(self._weight[m.index](state)), 0.0) for m in (p.accept, p.refuse))
+            wa, wr = (w if (w := float(self._weight[m.index](state))) > 0 else 0.0 for m in (p.accept, p.refuse))
             answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng)
             weighs = f"{self.doctrine.id} doctrine weighs accepting {_fmt(wa)} against refusing {_fmt(wr)}"
             if answer.move is None:

@@ -576,7 +576,7 @@ class _Compiler:
             # Every clamp below is written so that nan lands on `lo` (min/max would keep nan).
             def set_track(s: Any, i: int = slot, f: Fn = value, lo: float = lo, hi: float = hi) -> None:
                 x = f(s)
-                s.v[i] = hi if x > hi else max(x, lo)
+                s.v[i] = hi if x > hi else x if x >= lo else lo  # noqa: FURB136 (max() would keep nan)
 
             return set_track
         if isinstance(stmt, ast.AugAssign):
@@ -593,13 +593,13 @@ class _Compiler:
 
                 def add_const(s: Any, i: int = slot, d: float = delta, lo: float = lo, hi: float = hi) -> None:
                     x = s.v[i] + d
-                    s.v[i] = hi if x > hi else max(x, lo)
+                    s.v[i] = hi if x > hi else x if x >= lo else lo  # noqa: FURB136 (max() would keep nan)
 
                 return add_const
 
             def add(s: Any, i: int = slot, f: Fn = value, k: int = sign, lo: float = lo, hi: float = hi) -> None:
                 x = s.v[i] + k * f(s)
-                s.v[i] = hi if x > hi else max(x, lo)
+                s.v[i] = hi if x > hi else x if x >= lo else lo  # noqa: FURB136 (max() would keep nan)
 
             return add
         raise self.fail("an effect must look like 'track += 1', 'flags.x = true' or reveal('id')")
