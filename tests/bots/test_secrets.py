@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wargame.analysis import simulate as simulate_module
+from wargame.bots.answers import split_answers
 from wargame.bots.base import Bot, Decision, make_bot
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.loader import load_deck
@@ -99,8 +100,11 @@ def test_other_seats_secret_tracks_and_plays_change_nothing_a_bot_sees(name: str
         if game.is_over:
             break
         for actor in deck.actors:
-            legal = game.available_moves(actor)
-            game.submit(actor, [m.id for m in rng.sample(legal, min(len(legal), game.orders_allowed(actor)))])
+            # Random orders, and to each offer waiting for this seat one answer or none.
+            ordinary, pending = split_answers(game.available_moves(actor))
+            orders = [m.id for m in rng.sample(list(ordinary), min(len(ordinary), game.orders_allowed(actor)))]
+            orders += [m.id for p in pending if (m := rng.choice([p.accept, p.refuse, None])) is not None]
+            game.submit(actor, orders)
         game.resolve()
     if game.is_over:
         return

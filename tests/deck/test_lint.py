@@ -73,7 +73,7 @@ def test_an_author_can_allow_a_warning_they_mean() -> None:
     assert [w for w in lint_deck(deck) if w.code == "secret-input"] == []
     bare = source.replace("# lint: allow secret-input", "# (pragma removed)")
     found = [w for w in lint_deck(load_deck_text(bare, "cuba.toml")) if w.code == "secret-input"]
-    assert sorted(w.where for w in found) == ["endings[3].when", "events[14].when"]
+    assert sorted(w.where for w in found) == ["endings[3].when", "events[15].when"]
     # Only the named code is allowed, and only on its line or the line above.
     w = found[0]
     assert not allowed(source.replace("allow secret-input", "allow since-unplayed"), w)
