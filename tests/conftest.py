@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from wargame.bots.answers import split_answers
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
@@ -108,8 +109,15 @@ def play_turn(game: Game, draw: Draw, facilitator: bool = True) -> TurnRecord:
                 assert option.reason
                 with pytest.raises(IllegalOrderError, match=re.escape(option.reason)):
                     game.submit(actor, [option.move.id])
-        k = draw(st.integers(0, min(len(available), game.orders_allowed(actor))))
-        picks = draw(st.permutations([m.id for m in available]))[:k] if k else []
+        # Ordinary orders up to the limit, and to each offer waiting one answer or none
+        # (answers cost no order; accepting and refusing the same offer is refused).
+        ordinary, pending = split_answers(available)
+        k = draw(st.integers(0, min(len(ordinary), game.orders_allowed(actor))))
+        picks = draw(st.permutations([m.id for m in ordinary]))[:k] if k else []
+        for offer in pending:
+            answer = draw(st.sampled_from([offer.accept, offer.refuse, None]))
+            if answer is not None:
+                picks.append(answer.id)
         game.submit(actor, picks)
     if facilitator:
         deck = game.deck
