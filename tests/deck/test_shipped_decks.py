@@ -168,12 +168,19 @@ SETTLEMENTS = ("secret-trade", "missiles-for-pledge", "public-trade", "soviet-cl
 
 
 def test_cuba_under_the_historical_doctrines_usually_settles(decks: dict[str, CompiledDeck]) -> None:
+    # 1962: the quarantine, no air strike; Kennedy answered the first letter in public,
+    # ignored the second, and traded the Jupiters in secret; Khrushchev took it.
     endings, played = run(decks["cuba-1962"], doctrines(us="excomm", ussr="khrushchev", cuba="castro"), GAMES)
     settled = sum(endings[e] for e in SETTLEMENTS)
     assert settled >= 0.65 * GAMES, endings
-    assert endings["secret-trade"] >= endings["public-trade"], endings
+    assert endings["secret-trade"] >= 0.3 * settled, endings  # a good share through the secret offer
+    assert endings["secret-trade"] >= 2 * endings["public-trade"], endings
     assert endings["war"] + endings["nuclear-exchange"] <= 0.15 * GAMES, endings
     assert played["quarantine"] >= 0.9 * GAMES and played["air-strike"] <= 0.05 * GAMES, played
+    assert played["first-letter@us/accept"] >= 0.7 * GAMES, played
+    assert played["second-letter@us/accept"] <= 0.05 * GAMES, played
+    assert played["jupiter-assurance@ussr/accept"] >= 0.3 * GAMES, played
+    assert played["jupiter-assurance@ussr/refuse"] <= 0.05 * GAMES, played
 
 
 def test_cuba_with_hawks_on_both_sides_rarely_settles(decks: dict[str, CompiledDeck]) -> None:
@@ -182,3 +189,12 @@ def test_cuba_with_hawks_on_both_sides_rarely_settles(decks: dict[str, CompiledD
     assert endings["war"] + endings["nuclear-exchange"] >= 0.80 * GAMES, endings
     assert endings["nuclear-exchange"] > 0, endings
     assert played["air-strike"] >= 0.8 * GAMES, played  # the Chiefs bomb, as LeMay urged
+    assert played["jupiter-assurance@ussr"] == 0 and played["second-letter@us/accept"] == 0, played
+
+
+def test_cuba_either_hawk_alone_mostly_ends_in_war(decks: dict[str, CompiledDeck]) -> None:
+    for seats in (doctrines(us="joint-chiefs", ussr="khrushchev", cuba="castro"),
+                  doctrines(us="excomm", ussr="hardliner", cuba="castro")):
+        endings, _ = run(decks["cuba-1962"], seats, GAMES)
+        assert endings["war"] + endings["nuclear-exchange"] >= 0.6 * GAMES, (seats, endings)
+        assert endings["secret-trade"] == 0, (seats, endings)  # a hawk takes no secret deal
