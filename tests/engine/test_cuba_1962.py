@@ -110,7 +110,7 @@ def test_a_warning_is_aimed_at_the_target_picked(cuba: CompiledDeck) -> None:
     turn(game, us=["warn@cuba"])
     after = {a: game.state.v[cuba.slot_names.index(f"{a}.standing")] for a in ("ussr", "cuba")}
     assert after["cuba"] == standing["cuba"] - 0.5 and after["ussr"] == standing["ussr"]
-    assert any("Warn Cuba." in t and "the President tells Cuba; US forces stand at DEFCON 3." in t for t in texts(game, "ussr"))
+    assert any("Warn Cuba." in t and "White House to Cuba: any attack" in t and "US forces stand at DEFCON 3." in t for t in texts(game, "ussr"))
 
 
 def test_the_brink_alert_is_silent_and_the_defcon_track_tells_the_table(cuba: CompiledDeck) -> None:
