@@ -51,7 +51,7 @@ def test_defcon_counts_down_from_5_and_is_labelled_by_the_level_reached(cuba: Co
     assert defcon(game) == 2
     news = texts(game, "cuba")
     assert any("US forces go to DEFCON 3." in t for t in news), news
-    assert any("take US forces to DEFCON 2." in t for t in news), news
+    assert any("take US forces to DEFCON 2:" in t for t in news), news
     # Short of the brink, DEFCON 2 is as far as it goes.
     assert "raise-alert" not in [m.id for m in game.available_moves("us")]
 
