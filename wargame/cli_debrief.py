@@ -147,10 +147,13 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     click.echo(f"{result.label}, {result.seat_name}: {result.games} continuations for each choice, seed {result.seed}")
     click.echo("")
     titles = [result.titles[e] for e in result.endings]
-    label_w = min(48, max(len(c.label) + 11 for c in result.choices))
+    label_w = min(64, max(len(c.label) + 11 for c in result.choices))
     click.echo(f"{'orders':<{label_w}}" + "".join(f"{t[:16]:>18}" for t in titles) + f"{'mean score':>22}")
     for c in result.choices:
-        name = c.label + (" (actual)" if c.actual else "")
+        mark = " (actual)" if c.actual else ""
+        room = label_w - 1 - len(mark)
+        # A long label (an answer names the offer it answers) is cut, never its "(actual)".
+        name = (c.label if len(c.label) <= room else c.label[: room - 1] + "…") + mark
         cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>18}" for e in result.endings)
         mean, lo, hi = c.scores[result.seat]
         click.echo(f"{name[:label_w - 1]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>22}")

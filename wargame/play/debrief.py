@@ -17,16 +17,16 @@ from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
 from wargame.deck.expr import Expression, compile_expression
-from wargame.engine import visibility as vis
 from wargame.deck.labels import play_name
+from wargame.engine import visibility as vis
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem, Roll, State
 from wargame.engine.visibility import Viewer, as_viewer
 from wargame.errors import ExpressionError, WargameError
-from wargame.words import possessive
 from wargame.play.readmodel import ReadModel, TrackReading, format_value, seat_label
 from wargame.play.timeline import SavedGame
+from wargame.words import possessive
 
 _MOVE_FUNCS = frozenset({"played", "count", "succeeded", "since", "ordered"})
 """Functions that read a move's plays (or this turn's sealed orders): as secret as the move."""
