@@ -52,7 +52,8 @@ def test_the_offers_section_tells_each_offers_fate(offers_save: SaveModel) -> No
         (2, "Alpha", "Bravo", "expired", "expired unanswered at the end of turn 4"),
         (3, "Charlie", "Alpha", "expired", "expired unanswered at the end of turn 4"),
         (5, "Alpha", "Bravo", "accepted", "accepted in turn 6"),
-        (6, "Charlie", "Alpha", "unanswered", "unanswered when the game ended (it could be answered until turn 7)"),
+        # Made in the last turn: its deadline lies past the game, so it goes unsaid.
+        (6, "Charlie", "Alpha", "unanswered", "unanswered when the game ended"),
     ]
     # The effects that followed, in plain words (the deck's accept/refuse/expire outcomes).
     assert [o.effects for o in data.offers] == [
@@ -69,6 +70,13 @@ def test_the_offers_section_tells_each_offers_fate(offers_save: SaveModel) -> No
     # Answers cost no order and carry no escalation of their own: the table says so.
     assert all(v == 0 for vs in data.escalation.values() for v in vs)
     assert "Answering an offer scores 0" in text
+    # Each turn says which offers waited for an answer when it began.
+    assert [entry.waiting for entry in data.timeline][2:4] == [
+        ("Alpha's offer to Bravo (Offer talks to Bravo), answer due by turn 4",),
+        ("Alpha's offer to Bravo (Offer talks to Bravo), answer due by turn 4",
+         "Charlie's secret offer to Alpha (Backchannel deal with Alpha), answer due by turn 4"),
+    ]
+    assert data.timeline[0].waiting == () and data.timeline[4].waiting == ()
 
 
 def test_a_seat_report_holds_only_the_offers_it_was_party_to(offers_save: SaveModel) -> None:
@@ -77,6 +85,7 @@ def test_a_seat_report_holds_only_the_offers_it_was_party_to(offers_save: SaveMo
         assert any(o.secret for o in data.offers) == secret_expected, seat
         texts = [render_markdown(data), render_html(data)]
         if not secret_expected:
+            assert all("Backchannel" not in w for entry in data.timeline for w in entry.waiting)
             for text in texts:
                 assert "Backchannel" not in text and "Covert deals" not in text and "covert deals" not in text
                 assert "Charlie's deal" not in text

@@ -34,6 +34,7 @@ from wargame.engine.visibility import (
 )
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
+from wargame.words import possessive
 
 ODDS_WITHHELD = (
     "Ending odds and what-ifs are computed from the full state of the game, including "
@@ -96,6 +97,9 @@ class TurnEntry:
     news: tuple[NewsRow, ...]
     changes: tuple[str, ...]
     questions: tuple[str, ...]
+    waiting: tuple[str, ...] = ()
+    """Offers waiting for an answer when the turn began (that the viewer knew of by the
+    end): "Alpha's offer to Bravo (Offer talks to Bravo), answer due by turn 4"."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,8 @@ def build_report(
     for play in view.plays:
         plays_by_turn.setdefault(play.turn, []).append(play)
     escalation: dict[str, list[int]] = {a: [] for a in deck.actors}
+    offers = offer_history(deck, view.plays, len(game.records), view.over)
+    offer_table = offer_rows(deck, who, offers, view.describer(), game.turns)
     for rec, turn_model in zip(game.records, save.history, strict=True):
         t = rec.turn
         plays = plays_by_turn.get(t, [])
@@ -320,7 +326,8 @@ def build_report(
             f"{deck.slot_label(c.slot)} {_fmt(c.old)} → {_fmt(c.new)}" for c in view.changes_for_turn(t)
         )
         timeline.append(
-            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())))
+            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())),
+                      _waiting(deck, offers, offer_table, t, game.turns))
         )
 
     tracks = []
@@ -377,7 +384,7 @@ def build_report(
         tracks=tuple(tracks),
         actor_names={a: deck.actor_name(a) for a in deck.actors},
         escalation={a: tuple(v) for a, v in escalation.items()},
-        offers=tuple(offer_rows(deck, who, offer_history(deck, view.plays, len(game.records), view.over), view.describer())),
+        offers=tuple(offer_table),
         deck_offers=bool(deck.offers),
         ending=game.ending.title if game.ending else "",
         ending_text=(game.ending.text or "") if game.ending else "",
@@ -391,9 +398,24 @@ def build_report(
     )
 
 
-def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], describer: Describer) -> list[OfferRow]:
+def _waiting(deck: CompiledDeck, records: Sequence[OfferRecord], rows: Sequence[OfferRow], turn: int, turns: int) -> tuple[str, ...]:
+    """The offers waiting for an answer when `turn` began, in words (not one whose fate the
+    viewer never saw: it cannot say how long it waited)."""
+    out = []
+    for rec, row in zip(records, rows, strict=True):
+        if row.status == "unknown" or not rec.made < turn or (rec.closed is not None and rec.closed < turn):
+            continue
+        name = play_name(deck, deck.moves[deck.move_index[rec.move]])
+        due = f", answer due by {deck.turn_name} {rec.deadline}" if rec.deadline <= turns else ""
+        secret = "secret " if rec.secret else ""
+        out.append(f"{possessive(row.maker)} {secret}offer to {row.recipient} ({name}){due}")
+    return tuple(out)
+
+
+def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], describer: Describer, turns: int) -> list[OfferRow]:
     """The report's rows for the offers in `records` (already only those `who` may know
-    of), each outcome's effects put into words by `describer` (the viewer's)."""
+    of), each outcome's effects put into words by `describer` (the viewer's); `turns` is
+    the game's length (a deadline past it goes unsaid)."""
     unit = deck.turn_name
     out = []
     for rec in records:
@@ -415,7 +437,9 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
             outcome = f"expired unanswered at the end of {unit} {rec.closed}"
             effects = describer.effects(offer.expire_nodes)
         elif status == "unanswered":
-            outcome = f"unanswered when the game ended (it could be answered until {unit} {rec.deadline})"
+            outcome = "unanswered when the game ended"
+            if rec.deadline <= turns:
+                outcome += f" (it could have been answered until {unit} {rec.deadline})"
         elif status == "waiting":
             outcome = f"waiting for an answer (until {unit} {rec.deadline})"
         else:

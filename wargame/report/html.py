@@ -209,6 +209,8 @@ def _timeline(r: ReportData, add: Callable[[str], None]) -> None:
     emit("<h2>Timeline</h2>")
     for entry in r.timeline:
         emit(f'<section class="turn" id="turn-{entry.turn}"><h3>{e(entry.label[:1].upper() + entry.label[1:])}</h3>')
+        if entry.waiting:
+            emit(f"<p><strong>Offers waiting for an answer</strong>: {'; '.join(e(w) for w in entry.waiting)}</p>")
         emit("<p><strong>Orders</strong></p><ul>")
         for row in entry.orders:
             if row.complete:

@@ -87,6 +87,9 @@ def render_markdown(r: ReportData) -> str:
     for entry in r.timeline:
         add(f"### {md(entry.label[:1].upper() + entry.label[1:])}")
         add("")
+        if entry.waiting:
+            add("Offers waiting for an answer: " + "; ".join(md(w) for w in entry.waiting))
+            add("")
         add("Orders:")
         add("")
         for row in entry.orders:
