@@ -136,3 +136,28 @@ def test_targeted_plays_read_as_move_and_target(offers_deck: CompiledDeck) -> No
     data = build_report(new_save(game, dict.fromkeys(deck.actors, "human")))
     alpha = next(r for r in data.timeline[0].orders if r.actor == "a")
     assert alpha.moves == ("Sanction → Bravo",)
+
+
+def test_a_revealed_secret_offer_keeps_its_fate_to_those_it_was_made_among(offers_deck: CompiledDeck) -> None:
+    # The facilitator reveals Charlie's secret offer; Alpha lets it expire. Bravo now
+    # knows the offer was made, but its expiry went only to Alpha and Charlie: Bravo's
+    # report must not say "expired" (nor guess anything else).
+    from wargame.engine.game import Game
+    from wargame.saves.store import new_save
+
+    game = Game(offers_deck, 5)
+    for turn, orders in enumerate(({"a": [], "b": [], "c": ["backchannel@a"]}, {"a": [], "b": [], "c": []}, {"a": [], "b": [], "c": []}), 1):
+        for actor, given in orders.items():
+            game.submit(actor, given)
+        if turn == 2:
+            game.fire_inject(text="A leak.", effects=["reveal('backchannel@a')"])
+        game.resolve()
+    save = new_save(game, dict.fromkeys(offers_deck.actors, "human"))
+    bravo = build_report(save, "b")
+    assert [(o.name, o.status, o.outcome, o.effects) for o in bravo.offers] == [
+        ("Backchannel deal with Alpha (secret)", "unknown", "what became of it did not come to light", ())
+    ]
+    assert not [m for m in bravo.moments if m.kind == "offer"]
+    assert all(entry.waiting == () for entry in bravo.timeline)
+    alpha = build_report(save, "a")
+    assert [(o.status, o.outcome) for o in alpha.offers] == [("expired", "expired unanswered at the end of turn 2")]
