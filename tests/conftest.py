@@ -23,6 +23,8 @@ from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
 from wargame.errors import IllegalOrderError
+from wargame.saves.format import SaveModel
+from wargame.saves.store import new_save
 
 ROOT = Path(__file__).resolve().parent.parent
 DECKS = ROOT / "decks"
@@ -142,3 +144,42 @@ def play_turn(game: Game, draw: Draw, facilitator: bool = True) -> TurnRecord:
 def drive() -> Callable[[Game, Draw, bool], TurnRecord]:
     """`drive(game, data.draw, facilitator)` plays one turn with hypothesis-drawn input."""
     return play_turn
+
+
+OFFERS_DECK = ROOT / "tests" / "decks_format" / "offers.toml"
+
+OFFERS_SCRIPT: tuple[dict[str, list[str]], ...] = (
+    # Turn 1: Alpha offers Charlie talks; Charlie secretly offers Alpha a backchannel deal.
+    {"a": ["talks@c"], "b": ["wait"], "c": ["backchannel@a"]},
+    # Turn 2: Charlie refuses the talks; Alpha quietly accepts the deal and offers Bravo talks.
+    {"a": ["talks@b", "backchannel@a/accept"], "b": [], "c": ["talks@c/refuse"]},
+    # Turn 3: Bravo lets the offer wait; Alpha warns Charlie; Charlie offers the deal again.
+    {"a": ["warn@c"], "b": ["wait"], "c": ["backchannel@a"]},
+    # Turn 4: nobody answers: Bravo's talks and Charlie's second deal expire.
+    {"a": ["warn@b"], "b": [], "c": ["wait-c"]},
+    # Turn 5: Alpha offers Bravo talks again.
+    {"a": ["talks@b"], "b": ["wait"], "c": []},
+    # Turn 6: Bravo accepts (calm); Charlie's third deal is left unanswered at the end.
+    {"a": [], "b": ["talks@b/accept"], "c": ["backchannel@a"]},
+)
+"""A short game of the offers test deck in which offers meet every fate: refused (public),
+accepted (secret, then public), expired (public and secret), unanswered at the end."""
+
+
+@pytest.fixture(scope="session")
+def offers_deck() -> CompiledDeck:
+    """tests/decks_format/offers.toml: a targeted move, a public offer and a secret one."""
+    return load_deck(OFFERS_DECK)
+
+
+@pytest.fixture(scope="session")
+def offers_save(offers_deck: CompiledDeck) -> SaveModel:
+    """`OFFERS_SCRIPT` played (human seats), saved with a fixed id and date."""
+    game = Game(offers_deck, 11)
+    for orders in OFFERS_SCRIPT:
+        for actor, given in orders.items():
+            game.submit(actor, given)
+        game.resolve()
+    assert game.is_over and len(game.records) == len(OFFERS_SCRIPT)
+    save = new_save(game, dict.fromkeys(offers_deck.actors, "human"))
+    return save.model_copy(update={"save_id": "golden000002", "created": "2022-01-03T09:00:00+00:00"})

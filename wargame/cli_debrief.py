@@ -107,6 +107,7 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top:
 @click.option("--seat", required=True, help="The actor whose orders to change.")
 @click.option("--orders", "orders", multiple=True, help="Other orders, MOVE[,MOVE] ('none' for no orders); repeat to compare several.")
 @click.option("--all", "every", is_flag=True, help="Compare every legal order set (each move alone when there are too many).")
+@click.option("--answers", is_flag=True, help="Compare every way of answering the offers waiting for the seat (accept, refuse, no answer), its other orders as given.")
 @click.option("--games", type=click.IntRange(1, 1_000_000), default=200, show_default=True, help="Continuations for each choice.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
@@ -114,12 +115,13 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--progress/--no-progress", default=None)
 @user_errors
-def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, games: int, seed: int, jobs: int, stand_ins: str, as_json: bool, progress: bool | None) -> None:
+def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: str, as_json: bool, progress: bool | None) -> None:
     """Compare a seat's orders at one turn with other orders: endings and mean scores.
 
     Every choice is played GAMES times from the state before TURN, on the same dice, with
     the other seats' orders as they were given. Results are kept beside the save for the
-    report.
+    report. With --answers, "what if it had accepted the offer?": each way of answering
+    the offers waiting for SEAT at TURN, against what it did.
     """
     from wargame.analysis.whatif import recorded_what_if
     from wargame.saves.store import read_save
@@ -131,12 +133,12 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
         if not moves and text.strip().lower() != "none":
             raise WargameError("--orders: name at least one move, or 'none' for no orders")
         alternatives.append(moves)
-    if not alternatives and not every:
-        raise WargameError("name other orders with --orders MOVE[,MOVE], or use --all")
+    if not alternatives and not every and not answers:
+        raise WargameError("name other orders with --orders MOVE[,MOVE], or use --all or --answers")
     _, tick3 = _progress(progress)
     tick = (lambda d, t: tick3("what-if", d, t)) if tick3 else None
     result = recorded_what_if(
-        model, save, turn, seat, alternatives, every=every, games=games, seed=seed, jobs=jobs,
+        model, save, turn, seat, alternatives, every=every, answers=answers, games=games, seed=seed, jobs=jobs,
         stand_ins=_seat_map(stand_ins, "--stand-ins", humans=False), progress=tick,
     )
     if as_json:
@@ -145,10 +147,13 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     click.echo(f"{result.label}, {result.seat_name}: {result.games} continuations for each choice, seed {result.seed}")
     click.echo("")
     titles = [result.titles[e] for e in result.endings]
-    label_w = min(48, max(len(c.label) + 11 for c in result.choices))
+    label_w = min(64, max(len(c.label) + 11 for c in result.choices))
     click.echo(f"{'orders':<{label_w}}" + "".join(f"{t[:16]:>18}" for t in titles) + f"{'mean score':>22}")
     for c in result.choices:
-        name = c.label + (" (actual)" if c.actual else "")
+        mark = " (actual)" if c.actual else ""
+        room = label_w - 1 - len(mark)
+        # A long label (an answer names the offer it answers) is cut, never its "(actual)".
+        name = (c.label if len(c.label) <= room else c.label[: room - 1] + "…") + mark
         cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>18}" for e in result.endings)
         mean, lo, hi = c.scores[result.seat]
         click.echo(f"{name[:label_w - 1]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>22}")

@@ -103,3 +103,26 @@ def test_bad_input_is_one_line_and_exit_2(save: Path, tmp_path: Path, args: list
     notsave.write_text('{"hello": 1}', encoding="utf-8")
     values = {"save": str(save), "missing": str(tmp_path / "missing.json"), "new": str(tmp_path / "new"), "notsave": str(notsave)}
     one_line_error(run(*(a.format(**values) for a in args)), fragment)
+
+
+@pytest.fixture(scope="module")
+def offers_file(offers_save: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from wargame.saves.store import write_save
+
+    return write_save(offers_save, tmp_path_factory.mktemp("offers") / "offers.json")  # type: ignore[arg-type]
+
+
+def test_whatif_answers_compares_each_way_of_answering(offers_file: Path) -> None:
+    result = run("whatif", str(offers_file), "--turn", "6", "--seat", "b", "--answers", "--games", "10", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "Accept Alpha's offer (Offer talks to Bravo) (actual)" in result.output
+    assert "No answer to Alpha's offer" in result.output and "Refuse Alpha's offer" in result.output
+    one_line_error(run("whatif", str(offers_file), "--turn", "1", "--seat", "b", "--answers", "--games", "10"), "--answers: no offer waits for Bravo's answer in turn 1")
+
+
+def test_a_seat_report_of_an_offers_game_leaves_out_secret_offers(offers_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bravo.md"
+    assert run("report", str(offers_file), "-o", str(out), "--seat", "b").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Offers" in text and "| Turn 5 | Alpha | Bravo | Offer talks to Bravo | accepted in turn 6 | Tension −2 |" in text
+    assert "Backchannel" not in text

@@ -16,6 +16,7 @@ from wargame.engine.game import Game
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.timeline import SavedGame
+from wargame.saves.format import SaveModel
 from wargame.saves.store import new_save
 from wargame.tui.replay_render import turn_block
 
@@ -171,3 +172,41 @@ def test_later_reveals_are_marked_with_when_they_came_out(decks: dict[str, Compi
     # The inject's effects are the facilitator's; a seat reads its news only.
     assert debrief.turn(FACILITATOR_VIEWER, 2).injects == [f"A leak.  [reveal('{secret.id}')]"]
     assert debrief.turn(other, 2).injects == ["A leak."]
+
+
+def test_each_turn_says_which_offers_were_made_answered_expired_and_waiting(offers_save: SaveModel) -> None:
+    debrief = Debrief(SavedGame(offers_save))
+    facilitator = [debrief.turn(FACILITATOR_VIEWER, t) for t in range(1, 7)]
+    assert [(n.what, n.record.move) for n in facilitator[1].offers] == [
+        ("refused", "talks@c"), ("accepted", "backchannel@a"), ("made", "talks@b")
+    ]
+    assert [n.text for n in facilitator[3].offers] == [
+        "Alpha's offer to Bravo expires unanswered: Offer talks to Bravo",
+        "Charlie's offer to Alpha expires unanswered: Backchannel deal with Alpha",
+    ]
+    assert [n.text for n in facilitator[5].waiting] == ["Alpha's offer to Bravo waits for an answer (until turn 7): Offer talks to Bravo"]
+    assert facilitator[5].offers[0].text == "Bravo accepts Alpha's offer: Offer talks to Bravo"
+    assert facilitator[0].offers[0].text == "Alpha offers Charlie: Offer talks to Charlie (an answer is due by turn 3)"
+    # Bravo and the public never hear of Charlie's secret deal with Alpha; Alpha does.
+    for who in ("b", PUBLIC):
+        for t in range(1, 7):
+            turn = debrief.turn(who, t)
+            assert all(not n.record.secret and "Backchannel" not in n.text for n in [*turn.offers, *turn.waiting]), (who, t)
+    alpha = debrief.turn("a", 2)
+    assert ("accepted", "backchannel@a") in [(n.what, n.record.move) for n in alpha.offers]
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 10_000))
+def test_no_turn_shows_a_seat_an_offer_it_was_not_party_to(offers_deck: CompiledDeck, drive: Callable[..., Any], data: st.DataObject, seed: int) -> None:
+    saved = _saved(offers_deck, data.draw, drive, seed, False)
+    debrief = Debrief(saved)
+    for t in range(1, saved.turns_played + 1):
+        for who in debrief.viewers():
+            turn = debrief.turn(who, t, hindsight=True)
+            known = {(p.turn, p.move) for p in saved.view(who, t + 1).plays}
+            for note in [*turn.offers, *turn.waiting]:
+                # Every offer shown is one whose making the viewer knows of.
+                assert (note.record.made, note.record.move) in known, (who, t, note)
+                if note.record.secret and not who.is_facilitator:
+                    assert who.actor in {"a", "c"}

@@ -37,6 +37,8 @@ def _snapshot(view: PlayerView) -> dict[str, Any]:
         "changes": [view.changes_for_turn(t) for t in range(1, last + 1)],
         "history": [view.history(n) for n in view.deck.slot_names],
         "moves": [(m.move.id, m.available, m.reason, m.chance) for m in read.moves()] if view.viewer.actor else [],
+        "offers": read.offers(),
+        "offers_waiting": read.offers_waiting(),
     }
 
 
@@ -47,7 +49,40 @@ def _viewers(deck: CompiledDeck) -> list[Viewer]:
 @settings(max_examples=8)
 @given(name=st.sampled_from(DECKS), seed=st.integers(0, 10_000))
 def test_a_replayed_turn_shows_each_viewer_exactly_what_it_saw_live(decks: dict[str, CompiledDeck], name: str, seed: int) -> None:
-    deck = decks[name]
+    _replay_matches_live(decks[name], seed)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 100_000))
+def test_a_replayed_turn_shows_each_viewer_the_offers_it_saw_live(offers_deck: CompiledDeck, seed: int) -> None:
+    # Offers made, answered, expired and waiting (a secret one among them), for every
+    # viewer at every turn: the replay's read model is the live one's.
+    _replay_matches_live(offers_deck, seed)
+
+
+def test_a_secret_offer_is_in_no_read_model_of_a_seat_not_party_to_it(offers_deck: CompiledDeck) -> None:
+    for seed in range(30):
+        game = Game(offers_deck, seed)
+        bots = {a: make_bot("random", offers_deck, a, seed) for a in offers_deck.actors}
+        while not game.is_over:
+            for actor, bot in bots.items():
+                decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                game.submit(actor, decision.orders)
+            game.resolve()
+        secret = [p for p in game.plays if p.move.startswith("backchannel@a")]
+        if not secret:
+            continue
+        saved = SavedGame(new_save(game, dict.fromkeys(offers_deck.actors, "random")))
+        for turn in range(1, saved.turns_played + 2):
+            assert all(not o.secret for o in saved.read("b", turn).offers())
+            assert all(not o.secret for o in saved.read(PUBLIC, turn).offers())
+        assert any(o.secret for o in saved.read("a", saved.turns_played + 1).offers())
+        assert any(o.secret for o in saved.read("c", saved.turns_played + 1).offers())
+        return
+    raise AssertionError("no offers game in 30 seeds made the secret offer")
+
+
+def _replay_matches_live(deck: CompiledDeck, seed: int) -> None:
     game = Game(deck, seed)
     bots = {a: make_bot("random", deck, a, seed) for a in deck.actors}
     live: list[dict[Viewer, dict[str, Any]]] = []

@@ -19,6 +19,7 @@ from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
 from wargame.report.data import build_report
 from wargame.report.html import render_html
+from wargame.saves.format import SaveModel
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
@@ -81,3 +82,33 @@ def test_the_html_report_renders_its_charts_with_no_network(report_file: Path, t
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text, flags=re.IGNORECASE)
     assert "@import" not in text and "url(" not in text
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_the_offers_section_renders_in_a_browser(offers_save: SaveModel, tmp_path: Path) -> None:
+    # Bravo's report: the public offers with their fates, no secret one, no network.
+    path = tmp_path / "offers.html"
+    path.write_text(render_html(build_report(offers_save, "b")), encoding="utf-8")
+    requests: list[str] = []
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.locator("h2#offers").is_visible()
+            rows = page.locator("tr.offer")
+            assert rows.count() == 3
+            cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(3)]
+            assert cells[0] == ["Turn 1", "Alpha", "Charlie", "Offer talks to Charlie", "refused in turn 2", "Tension +1"]
+            assert cells[1][4] == "expired unanswered at the end of turn 4" and cells[1][5] == "Alpha's standing −1"
+            assert cells[2][4] == "accepted in turn 6"
+            box = page.locator("h2#offers + p + table").bounding_box()
+            assert box is not None and box["width"] > 300
+            assert "Backchannel" not in page.content()
+        finally:
+            browser.close()
+    assert requests == [path.as_uri()]
+    assert errors == []

@@ -16,6 +16,7 @@ from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.simulate import play_game
 from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
+from wargame.deck.describe import Describer
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.visibility import Viewer, hidden_inputs, knows_play, roll_reads, sees_reason
@@ -50,10 +51,14 @@ def _needles(game: Game, seat: str, seats: dict[str, str]) -> set[tuple[str, boo
     visible_news = {n.text for n in view.news}
     needles: set[str] = set()
     labels: set[str] = set()
+    words = Describer(deck)
     for slot, owner in deck.secret_slots.items():
         if owner != seat:
             labels.add(deck.slot_label(slot))
             needles.add(deck.slot_names[slot])
+            labels.add(words.track(slot, mark=False))  # as effects are put in words: "Charlie's covert deals"
+    # News the seat never saw (a secret offer's answer or expiry, a secret play's results).
+    needles.update(n.text for rec in game.records for n in rec.news if n.text not in visible_news)
     for play in game.plays:
         if knows_play(Viewer.seat(seat), play, game.revealed_plays, deck.actors):
             continue
@@ -133,6 +138,28 @@ def test_a_seat_report_holds_no_other_seats_unrevealed_secret(decks: dict[str, C
     game = play_game(deck, seed, seats)
     for seat in deck.actors:
         _check(game, seat, seats)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 100_000), kinds=st.lists(st.sampled_from(KINDS), min_size=3, max_size=3))
+def test_a_seat_report_holds_no_secret_offer_it_was_not_party_to(offers_deck: CompiledDeck, seed: int, kinds: list[str]) -> None:
+    # Charlie's backchannel deal to Alpha is secret: its offer, answer, expiry and effects
+    # on the secret covert tracks reach only the two of them (and the facilitator).
+    deck = offers_deck
+    seats = {}
+    for actor, kind in zip(deck.actors, kinds, strict=True):
+        seats[actor] = f"doctrine:{next(iter(deck.doctrines[actor]))}" if kind == "doctrine" and deck.doctrines.get(actor) else "random"
+    game = play_game(deck, seed, seats)
+    for seat in deck.actors:
+        _check(game, seat, seats)
+        data = build_report(new_save(game, seats), seat)
+        known = {(p.turn, p.move) for p in game.view(seat).plays}
+        for row in data.offers:
+            assert not row.secret or seat in {"a", "c"}
+        offered = [(p.turn, p.move) for p in game.plays if p.move == "backchannel@a" and p.success]
+        if seat == "b":
+            assert not any(key in known for key in offered)
+            assert all("Backchannel" not in o.name for o in data.offers)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

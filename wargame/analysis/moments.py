@@ -1,8 +1,8 @@
 """Key moments of a saved game, as one viewer may know them.
 
-Thresholds crossed, the largest swings of a track in one turn, secrets revealed, the move
-or event that brought the ending, and (when an analysis is given and the viewer may see
-it) the turning points. Everything is read through the viewer's `PlayerView`, so a seat's
+Thresholds crossed, the largest swings of a track in one turn, secrets revealed, offers
+accepted, refused or left to expire, the move or event that brought the ending, and (when
+an analysis is given and the viewer may see it) the turning points. Everything is read through the viewer's `PlayerView`, so a seat's
 list holds only what that seat learned by the end of the game.
 """
 
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
+from wargame.deck.labels import answer_phrase, play_name
 from wargame.engine.game import Game
+from wargame.engine.offers import offer_history
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import FACILITATOR, Viewer
+from wargame.engine.visibility import FACILITATOR, Viewer, in_audience
 from wargame.errors import WargameError
 from wargame.words import possessive
 
@@ -30,12 +32,12 @@ class Moment:
 
     turn: int
     kind: str
-    """`threshold`, `swing`, `reveal`, `ending` or `turning-point`."""
+    """`threshold`, `swing`, `reveal`, `offer`, `ending` or `turning-point`."""
     text: str
 
     @property
     def kind_label(self) -> str:
-        return {"threshold": "threshold", "swing": "swing", "reveal": "secret revealed", "ending": "ending", "turning-point": "turning point"}.get(self.kind, self.kind)
+        return {"threshold": "threshold", "swing": "swing", "reveal": "secret revealed", "offer": "offer", "ending": "ending", "turning-point": "turning point"}.get(self.kind, self.kind)
 
 
 def may_see_odds(game: Game, view: PlayerView) -> bool:
@@ -97,7 +99,7 @@ def ending_trigger(cp: Checkpoints, view: PlayerView) -> str | None:
             assert actor is not None
             if (actor, ident) not in known:
                 continue  # another seat's secret, still unknown to this viewer
-            names.append(f"{possessive(deck.actor_name(actor))} {deck.moves[deck.move_index[ident]].name}")
+            names.append(answer_phrase(deck, deck.moves[deck.move_index[ident]]))
         else:
             names.append(f"the event {deck.events[deck.event_index[ident]].name}")
     return " and ".join(names) if names else None
@@ -116,6 +118,7 @@ def key_moments(cp: Checkpoints, viewer: Viewer | str = FACILITATOR, analysis: A
             out.append(Moment(item.turn, "threshold", item.text))
         elif item.kind == "reveal":
             out.append(Moment(item.turn, "reveal", item.text))
+    out += offer_moments(game, view)
     swings: list[tuple[float, int, str]] = []
     for rec in game.records:
         for change in view.changes_for_turn(rec.turn):
@@ -139,8 +142,28 @@ def key_moments(cp: Checkpoints, viewer: Viewer | str = FACILITATOR, analysis: A
     if analysis is not None and may_see_odds(game, view):
         for tp in analysis.turning_points:
             out.append(Moment(tp.turn, "turning-point", tp.summary()))
-    order = {"turning-point": 0, "threshold": 1, "reveal": 2, "swing": 3, "ending": 4}
+    order = {"turning-point": 0, "offer": 1, "threshold": 2, "reveal": 3, "swing": 4, "ending": 5}
     out.sort(key=lambda m: (m.turn, order.get(m.kind, 9)))
+    return out
+
+
+def offer_moments(game: Game, view: PlayerView) -> list[Moment]:
+    """An offer accepted or refused (a decision, like an order), or left to expire, as a
+    moment of the turn it happened; only offers `view` may know of, and an expiry only
+    if the viewer would have seen it (not a secret offer it learned of from a reveal)."""
+    deck = game.deck
+    out = []
+    for rec in offer_history(deck, view.plays, len(game.records), view.over):
+        offer = deck.offers[rec.slot]
+        made = deck.moves[offer.move]
+        name = play_name(deck, made) + (", secret" if made.secret else "")
+        if rec.status in {"accepted", "refused"} and rec.closed is not None:
+            verb = "accepts" if rec.status == "accepted" else "refuses"
+            text = f"{deck.actor_name(rec.recipient)} {verb} {possessive(deck.actor_name(rec.maker))} offer ({name}), made in {deck.turn_name} {rec.made}"
+            out.append(Moment(rec.closed, "offer", text))
+        elif rec.status == "expired" and rec.closed is not None and in_audience(view.viewer, made.audience, deck.actors):
+            text = f"{possessive(deck.actor_name(rec.maker))} offer to {deck.actor_name(rec.recipient)} ({name}) expires unanswered"
+            out.append(Moment(rec.closed, "offer", text))
     return out
 
 
@@ -148,4 +171,4 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
-__all__ = ["Moment", "ending_trigger", "key_moments", "may_see_odds", "turn_title"]
+__all__ = ["Moment", "ending_trigger", "key_moments", "may_see_odds", "offer_moments", "turn_title"]

@@ -70,6 +70,10 @@ class Opening:
 
     Seats named in `orders` give exactly those orders; the rest ask their stand-in.
     `injects` and `overrides` are the facilitator's for that turn (as in a save).
+    A seat in `stand_in` gives the orders named for it and asks its stand-in for the
+    rest: `answers` (its answers to offers; the named orders are its ordinary ones) or
+    `orders` (its ordinary orders; the named ones are its answers). Turning points credit
+    an acceptance or a refusal apart from the seat's other orders this way.
     """
 
     orders: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -78,14 +82,26 @@ class Opening:
     track_rolls: bool = False
     """Count endings by each opening roll's outcome (`Outcomes.by_roll`): the odds given
     that a roll came out one way, read from the same continuations at no extra cost."""
+    stand_in: tuple[tuple[str, str], ...] = ()
+    """(actor, `answers` or `orders`): what that seat's stand-in decides on top of the
+    orders named for it."""
 
     @classmethod
-    def of(cls, orders: Mapping[str, Sequence[str]] | None = None, injects: Iterable[Inject] = (), overrides: Mapping[str, bool] | None = None, *, track_rolls: bool = False) -> Opening:
+    def of(
+        cls,
+        orders: Mapping[str, Sequence[str]] | None = None,
+        injects: Iterable[Inject] = (),
+        overrides: Mapping[str, bool] | None = None,
+        *,
+        track_rolls: bool = False,
+        stand_in: Mapping[str, str] | None = None,
+    ) -> Opening:
         return cls(
             tuple(sorted((a, tuple(o)) for a, o in (orders or {}).items())),
             tuple(injects),
             tuple(sorted((overrides or {}).items())),
             track_rolls,
+            tuple(sorted((stand_in or {}).items())),
         )
 
 
@@ -191,9 +207,18 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
     deck = game.deck
     rolls: list[tuple[str, bool]] = []
     fixed = dict(opening.orders)
+    partial = dict(opening.stand_in)
     first = True
     while game.ending is None:
         for actor in deck.actors:
+            if first and actor in partial:
+                # Bots answer offers apart from choosing orders (wargame.bots.answers), so
+                # one half of a decision stands on its own beside the other half as given.
+                decision = bots[actor].decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                answers = partial[actor] == "answers"
+                chosen = [m for m in decision.orders if (deck.moves[deck.move_index[m]].answer is not None) == answers]
+                game.submit(actor, [*fixed.get(actor, ()), *chosen])
+                continue
             if first and actor in fixed:
                 game.submit(actor, fixed[actor])
                 continue

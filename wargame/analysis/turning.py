@@ -9,7 +9,7 @@ from the same state) and chance (each roll's actual outcome against its expectat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,9 @@ from wargame.analysis.rollout import (
     split,
 )
 from wargame.analysis.simulate import wilson
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import COffer, CompiledDeck
+from wargame.deck.labels import answer_phrase, play_name
+from wargame.engine.game import Game
 from wargame.engine.state import Inject
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel, TurnModel
@@ -70,11 +72,13 @@ class Factor:
     """One part of a turning point's swing, in percentage points of the focus ending."""
 
     kind: str
-    """`orders` (a seat's orders against its stand-in's), `inject` (the facilitator's
-    injects against none) or `chance` (a roll's actual outcome against its odds)."""
+    """`orders` (a seat's orders against its stand-in's), `answer` (a seat's answers to
+    offers against its stand-in's, its other orders as given), `inject` (the
+    facilitator's injects against none) or `chance` (a roll's actual outcome against its
+    odds)."""
     actor: str | None
     key: str
-    """The move ids (comma-separated) for orders; `kind:id` of the roll for chance."""
+    """The move ids (comma-separated) for orders and answers; `kind:id` of the roll for chance."""
     label: str
     """In words: "North Korea's ICBM launch", "the miscalculation roll"."""
     points: float
@@ -219,25 +223,60 @@ def _injects(turn: TurnModel) -> tuple[Inject, ...]:
     return tuple(Inject(event=i.event, text=i.text, effects=tuple(i.effects)) for i in turn.injects)
 
 
-def actual_opening(deck: CompiledDeck, turn: TurnModel, *, without: str | None = None, injects: bool = True, track_rolls: bool = False) -> Opening:
+def actual_opening(
+    deck: CompiledDeck, turn: TurnModel, *, without: str | None = None, injects: bool = True, track_rolls: bool = False, half: str | None = None
+) -> Opening:
     """The saved turn's input as an opening: every seat's orders (but `without`'s, left to
-    its stand-in), the facilitator's injects and overrides."""
+    its stand-in), the facilitator's injects and overrides. With `half` (`answers` or
+    `orders`), `without` keeps the other half of its orders and its stand-in decides only
+    that half (see `Opening.stand_in`)."""
     orders = {a: tuple(turn.orders.get(a, ())) for a in deck.actors if a != without}
-    return Opening.of(orders, _injects(turn) if injects else (), turn.overrides, track_rolls=track_rolls)
+    stand_in: dict[str, str] = {}
+    if without is not None and half is not None:
+        ordinary, answers = split_answers(deck, turn.orders.get(without, ()))
+        orders[without] = tuple(ordinary if half == "answers" else answers)
+        stand_in[without] = half
+    return Opening.of(orders, _injects(turn) if injects else (), turn.overrides, track_rolls=track_rolls, stand_in=stand_in)
+
+
+def split_answers(deck: CompiledDeck, orders: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A seat's orders split into its ordinary orders and its answers to offers."""
+    ordinary: list[str] = []
+    answers: list[str] = []
+    for m in orders:
+        is_answer = m in deck.move_index and deck.moves[deck.move_index[m]].answer is not None
+        (answers if is_answer else ordinary).append(m)
+    return ordinary, answers
 
 
 def _orders_label(deck: CompiledDeck, actor: str, orders: list[str]) -> str:
     who = deck.actor_name(actor)
     if not orders:
         return f"{who} giving no orders"
-    names = [deck.moves[deck.move_index[m]].name for m in orders if m in deck.move_index]
+    names = [play_name(deck, deck.moves[deck.move_index[m]]) for m in orders if m in deck.move_index]
     return f"{possessive(who)} {' and '.join(names)}"
+
+
+def waiting_offers(game: Game, seat: str) -> list[COffer]:
+    """The offers waiting for `seat`'s answer in `game` now."""
+    return [o for o in game.deck.offers if o.recipient == seat and game.state.offers[o.index] >= 0]
+
+
+def _answers_label(deck: CompiledDeck, actor: str, answers: list[str], waiting: list[COffer]) -> str:
+    """`Bravo's acceptance of Alpha's offer (Offer talks to Bravo)`; an offer waiting that
+    was not answered: `Bravo leaving Alpha's offer (Offer talks to Bravo) unanswered`."""
+    parts = [answer_phrase(deck, deck.moves[deck.move_index[m]]) for m in answers]
+    answered = {deck.moves[deck.move_index[m]].gate for m in answers}
+    for offer in waiting:
+        if offer.index not in answered:
+            parts.append(f"{deck.actor_name(actor)} leaving {possessive(deck.actor_name(offer.maker))} offer ({deck.moves[offer.move].name}) unanswered")
+    return " and ".join(parts)
 
 
 def _roll_label(deck: CompiledDeck, kind: str, key: str, success: bool, chance: float) -> str:
     how = f"{'came off' if success else 'failed'} at {chance:.0%}"
     if kind in {"move", "detect"} and key in deck.move_index:
-        name = deck.moves[deck.move_index[key]].name
+        name = play_name(deck, deck.moves[deck.move_index[key]])
         if kind == "detect":
             return f"the detection roll for {name} ({'found out' if success else 'not found'} at {chance:.0%})"
         return f"the {name} roll ({how})"
@@ -342,11 +381,24 @@ def _attribute(
         record = save.history[turn - 1]
         tasks += split(("actual", turn), turn, actual_opening(deck, record, track_rolls=True), rollouts, chunk)
         plan: list[tuple[str, str | None, str, str, tuple[object, ...]]] = []
+        start = cp.fork(turn, 0) if deck.offers else None
         for actor in deck.actors:
             without: tuple[object, ...] = ("without", turn, actor)
-            tasks += split(without, turn, actual_opening(deck, record, without=actor), rollouts, chunk)
             orders = record.orders.get(actor, [])
-            plan.append(("orders", actor, ",".join(orders), _orders_label(deck, actor, orders), without))
+            ordinary, answers = split_answers(deck, orders)
+            waiting = waiting_offers(start, actor) if start is not None else []
+            if not answers and not waiting:
+                tasks += split(without, turn, actual_opening(deck, record, without=actor), rollouts, chunk)
+                plan.append(("orders", actor, ",".join(orders), _orders_label(deck, actor, orders), without))
+                continue
+            # Answers to offers (or leaving one waiting) are credited like orders, each half
+            # against the stand-in's choice for that half with the other half as given.
+            without_orders: tuple[object, ...] = ("without-orders", turn, actor)
+            tasks += split(without_orders, turn, actual_opening(deck, record, without=actor, half="orders"), rollouts, chunk)
+            plan.append(("orders", actor, ",".join(ordinary), _orders_label(deck, actor, ordinary), without_orders))
+            without_answers: tuple[object, ...] = ("without-answers", turn, actor)
+            tasks += split(without_answers, turn, actual_opening(deck, record, without=actor, half="answers"), rollouts, chunk)
+            plan.append(("answer", actor, ",".join(answers), _answers_label(deck, actor, answers, waiting), without_answers))
         if record.injects:
             no_injects: tuple[object, ...] = ("no-injects", turn)
             tasks += split(no_injects, turn, actual_opening(deck, record, injects=False), rollouts, chunk)
@@ -376,8 +428,8 @@ def _attribute(
                     continue
                 points = given[0] - a
             else:
-                # Orders and injects: giving them against leaving them out (the stand-in's
-                # choice from the same state, or no inject), on the same dice.
+                # Orders, answers and injects: giving them against leaving them out (the
+                # stand-in's choice from the same state, or no inject), on the same dice.
                 points = a - results[rkey].share(ending)
             factors.append(Factor(kind, who, ident, label, round(points * 100, 1)))
         factors.sort(key=lambda f: (-abs(f.points), f.kind, f.key))

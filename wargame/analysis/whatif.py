@@ -26,13 +26,16 @@ from wargame.analysis.rollout import (
     split,
 )
 from wargame.analysis.simulate import wilson
-from wargame.analysis.turning import turn_title
+from wargame.analysis.turning import turn_title, waiting_offers
 from wargame.bots.base import SeatSpec
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import COffer, CompiledDeck
+from wargame.deck.labels import play_name
+from wargame.engine.game import Game
 from wargame.engine.state import Inject
 from wargame.errors import SaveError, WargameError
 from wargame.saves.format import SaveModel
 from wargame.saves.store import branch, read_save, write_save
+from wargame.words import possessive
 
 MAX_ALTERNATIVES = 64
 """Order sets tried by `--all` before falling back to each move on its own."""
@@ -130,10 +133,23 @@ class WhatIf:
         )
 
 
-def orders_label(deck: CompiledDeck, orders: Sequence[str]) -> str:
-    if not orders:
-        return "(no orders)"
-    return " + ".join(deck.moves[deck.move_index[m]].name if m in deck.move_index else m for m in orders)
+def orders_label(deck: CompiledDeck, orders: Sequence[str], waiting: Sequence[COffer] = ()) -> str:
+    """`Warn Bravo + Accept Alpha's offer (...)`; each offer in `waiting` that the orders
+    leave unanswered is said so, since leaving it is a choice too."""
+    parts = [play_name(deck, deck.moves[deck.move_index[m]]) if m in deck.move_index else m for m in orders]
+    answered = {deck.moves[deck.move_index[m]].gate for m in orders if m in deck.move_index}
+    for offer in waiting:
+        if offer.index not in answered:
+            parts.append(f"{'no' if parts else 'No'} answer to {possessive(deck.actor_name(offer.maker))} offer ({deck.moves[offer.move].name})")
+    return " + ".join(parts) if parts else "(no orders)"
+
+
+def answer_sets(game: Game, seat: str) -> list[tuple[str, ...]]:
+    """Every way `seat` may answer the offers waiting for it now: each offer accepted,
+    refused or left unanswered (the first set answers none)."""
+    deck = game.deck
+    choices = [((), (deck.moves[o.accept].id,), (deck.moves[o.refuse].id,)) for o in waiting_offers(game, seat)]
+    return [tuple(m for part in combo for m in part) for combo in itertools.product(*choices)]
 
 
 def _check_turn(cp: Checkpoints, turn: int) -> None:
@@ -148,14 +164,18 @@ def legal_alternatives(cp: Checkpoints, turn: int, seat: str, cap: int = MAX_ALT
     limit), or, when there are more than `cap`, no orders and each move on its own.
     Returns (order sets, how many were left out)."""
     game = cp.fork(turn, 0)
-    legal = [m.id for m in game.available_moves(seat)]
+    # Answers to offers cost no order and an offer is answered once: the ordinary order
+    # sets, each with every way of answering what waits (accept, refuse or not at all).
+    legal = [m.id for m in game.available_moves(seat) if m.answer is None]
+    answers = answer_sets(game, seat)
     allowed = game.orders_allowed(seat)
-    sets: list[tuple[str, ...]] = []
+    ordinary: list[tuple[str, ...]] = []
     for k in range(min(allowed, len(legal)) + 1):
-        sets += list(itertools.combinations(legal, k))
+        ordinary += list(itertools.combinations(legal, k))
+    sets = [o + a for o in ordinary for a in answers]
     if len(sets) <= cap:
         return sets, 0
-    small: list[tuple[str, ...]] = [(), *((m,) for m in legal)]
+    small: list[tuple[str, ...]] = [(), *((m,) for m in legal), *(a for a in answers if a)]
     return small[:cap], len(sets) - len(small[:cap])
 
 
@@ -166,6 +186,7 @@ def what_if(
     alternatives: Sequence[Sequence[str]] = (),
     *,
     every: bool = False,
+    answers: bool = False,
     games: int = 200,
     seed: int = 0,
     jobs: int = 1,
@@ -175,7 +196,9 @@ def what_if(
     checkpoints: Checkpoints | None = None,
 ) -> WhatIf:
     """Compare `seat`'s actual orders at `turn` with `alternatives` (or, with `every`,
-    with every legal order set up to `cap`): `games` continuations each, on the same dice.
+    with every legal order set up to `cap`; with `answers`, with every way of answering
+    the offers waiting for it then, its other orders as given): `games` continuations
+    each, on the same dice.
 
     The result depends only on its inputs, never on `jobs`. Raises `WargameError` for an
     unknown seat, a turn outside the save, or an alternative that was not legal then.
@@ -195,6 +218,15 @@ def what_if(
     left_out = 0
     if every:
         sets, left_out = legal_alternatives(cp, turn, seat, cap)
+    waiting = waiting_offers(probe, seat)
+    if answers:
+        if not waiting:
+            raise WargameError(f"--answers: no offer waits for {deck.actor_name(seat)}'s answer in {deck.turn_name} {turn}")
+        given = [m for m in (actual or ()) if deck.moves[deck.move_index[m]].answer is None]
+        for a in answer_sets(probe, seat):
+            option = tuple(given) + a
+            # The actual orders may list the answer first: the same set is the actual one.
+            sets.append(actual if actual is not None and sorted(option) == sorted(actual) else option)
     for alt in alternatives:
         orders = tuple(alt)
         probe.submit(seat, orders)  # raises IllegalOrderError (a WargameError) with the reason
@@ -204,7 +236,7 @@ def what_if(
     # The same set named twice is tried once; the order within a set is kept as given.
     seen: set[tuple[str, ...]] = set()
     unique = [s for s in sets if not (s in seen or seen.add(s))]  # type: ignore[func-returns-value]
-    if not unique or (len(unique) == 1 and actual is not None and not alternatives and not every):
+    if not unique or (len(unique) == 1 and actual is not None and not alternatives and not every and not answers):
         raise WargameError("nothing to compare: name other orders with --orders, or use --all")
     others = {a: tuple(record.orders.get(a, ())) for a in deck.actors if a != seat} if record else {}
     injects = tuple(Inject(event=i.event, text=i.text, effects=tuple(i.effects)) for i in record.injects) if record else ()
@@ -223,7 +255,7 @@ def what_if(
         choices.append(
             Choice(
                 orders=orders,
-                label=orders_label(deck, orders),
+                label=orders_label(deck, orders, waiting),
                 actual=orders == actual,
                 games=out.games,
                 endings=dict(sorted(out.endings.items())),
@@ -255,6 +287,7 @@ def recorded_what_if(save: SaveModel, save_path: str | Path | None, turn: int, s
         "seat": seat,
         "alternatives": [list(a) for a in alternatives],
         "every": bool(kwargs.get("every", False)),
+        **({"answers": True} if kwargs.get("answers") else {}),  # keeps older cache keys
         "games": int(kwargs.get("games", 200)),
         "seed": int(kwargs.get("seed", 0)),
         "stand_ins": default_stand_ins(save, cp.deck, kwargs.get("stand_ins")),

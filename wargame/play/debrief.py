@@ -1,8 +1,9 @@
 """One turn of a saved game explained for a debrief, as one viewer may see it.
 
 Orders and each computer's reasons, every chance roll with its expression, the values it
-read, its probability and the number drawn, injects, events, news, fizzles, the state
-before and after, and secrets the viewer only learned later. Everything comes from the
+read, its probability and the number drawn, injects, events, news, fizzles, offers made,
+answered or expired and those waiting, the state before and after, and secrets the
+viewer only learned later. Everything comes from the
 `SavedGame`'s read models and the rules in `wargame.engine.visibility`; the replay viewer
 and reports render a `TurnDebrief` and decide nothing about secrecy themselves.
 """
@@ -16,13 +17,16 @@ from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
 from wargame.deck.expr import Expression, compile_expression
+from wargame.deck.labels import play_name
 from wargame.engine import visibility as vis
 from wargame.engine.game import ObjectiveResult, Score
+from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem, Roll, State
 from wargame.engine.visibility import Viewer, as_viewer
 from wargame.errors import ExpressionError, WargameError
 from wargame.play.readmodel import ReadModel, TrackReading, format_value, seat_label
 from wargame.play.timeline import SavedGame
+from wargame.words import possessive
 
 _MOVE_FUNCS = frozenset({"played", "count", "succeeded", "since", "ordered"})
 """Functions that read a move's plays (or this turn's sealed orders): as secret as the move."""
@@ -80,6 +84,18 @@ class SeatOrders:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferNote:
+    """One offer in one turn as a viewer may know it: made, answered, expired, or waiting
+    for an answer when the turn was decided."""
+
+    record: OfferRecord
+    what: str
+    """`made`, `accepted`, `refused`, `expired` or `waiting` (when the turn began)."""
+    text: str
+    """In words: "Alpha offers Bravo: Offer talks to Bravo (an answer is due by turn 5)"."""
+
+
+@dataclass(frozen=True, slots=True)
 class TrackDelta:
     """A track before and after the turn, as this viewer saw it."""
 
@@ -114,6 +130,11 @@ class TurnDebrief:
     learned_later: list[str] = field(default_factory=list)
     """Secret plays of this turn the viewer did not know of then, revealed later (only
     with hindsight)."""
+    waiting: list[OfferNote] = field(default_factory=list)
+    """Offers waiting for an answer when the turn was decided, as far as the viewer knew."""
+    offers: list[OfferNote] = field(default_factory=list)
+    """Offers made, accepted, refused or expired in this turn that the viewer may know of
+    (an expiry only if it would have seen it: not a secret offer it learned of later)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +249,7 @@ class Debrief:
             source = f"fixed {roll.chance * 100:.0f}%"
         if roll.kind in {"move", "detect"}:
             move = deck.moves[deck.move_index[roll.key]]
-            label = f"{deck.actor_name(move.actor)}: {move.name}" + (" (detection)" if roll.kind == "detect" else "")
+            label = f"{deck.actor_name(move.actor)}: {play_name(deck, move)}" + (" (detection)" if roll.kind == "detect" else "")
         else:
             label = self._event_names.get(roll.key, roll.key)
         return RollExplained(
@@ -275,7 +296,7 @@ class Debrief:
             for i, move_id in enumerate(orders[actor]):
                 move = deck.moves[deck.move_index[move_id]]
                 reason = why[i].removeprefix(f"{move.name}: ") if i < len(why) else ""
-                lines.append((move.name, move.secret, reason))
+                lines.append((play_name(deck, move), move.secret, reason))
             out.orders.append(SeatOrders(actor, name, self.seat_label(actor), True, tuple(lines)))
 
         injected = frozenset(i.event for i in rec.injects if i.event is not None)
@@ -299,6 +320,7 @@ class Debrief:
         out.flags = report.flags
         out.ending = report.ending
         out.tracks = self._tracks(before, after)
+        out.waiting, out.offers = self._offers(viewer, turn, before, after)
         if hindsight:
             unit = deck.turn_name
             for reveal in saved.later_reveals(viewer, turn + 1):
@@ -306,6 +328,34 @@ class Debrief:
                     move = deck.moves[deck.move_index[reveal.move]]
                     out.learned_later.append(f"{deck.actor_name(reveal.actor)} played {move.name} (revealed in {unit} {reveal.revealed_in})")
         return out
+
+    def _offers(self, viewer: Viewer, turn: int, before: ReadModel, after: ReadModel) -> tuple[list[OfferNote], list[OfferNote]]:
+        """(waiting when `turn` began, what happened to offers in it) for `viewer`: from the
+        read models' offers, so a secret offer reaches only those it was made among."""
+        deck = self.deck
+        unit = deck.turn_name
+
+        def names(rec: OfferRecord) -> tuple[str, str, str]:
+            return deck.actor_name(rec.maker), deck.actor_name(rec.recipient), play_name(deck, deck.moves[deck.move_index[rec.move]])
+
+        waiting = []
+        for rec in before.offers():
+            if rec.status == "waiting":
+                maker, recipient, name = names(rec)
+                waiting.append(OfferNote(rec, "waiting", f"{possessive(maker)} offer to {recipient} waits for an answer (until {unit} {rec.deadline}): {name}"))
+        happened = []
+        for rec in after.offers():
+            maker, recipient, name = names(rec)
+            if rec.made == turn:
+                happened.append(OfferNote(rec, "made", f"{maker} offers {recipient}: {name} (an answer is due by {unit} {rec.deadline})"))
+            if rec.closed != turn:
+                continue
+            if rec.status in {"accepted", "refused"}:
+                verb = "accepts" if rec.status == "accepted" else "refuses"
+                happened.append(OfferNote(rec, rec.status, f"{recipient} {verb} {possessive(maker)} offer: {name}"))
+            elif rec.status == "expired" and vis.in_audience(viewer, deck.moves[deck.move_index[rec.move]].audience, deck.actors):
+                happened.append(OfferNote(rec, "expired", f"{possessive(maker)} offer to {recipient} expires unanswered: {name}"))
+        return waiting, happened
 
     def _tracks(self, before: ReadModel, after: ReadModel) -> list[tuple[str, list[TrackDelta]]]:
         deck = self.deck
@@ -333,4 +383,4 @@ class Debrief:
         return FinalScores((), tuple(end.objectives()), note="As far as this seat knew at the end; the facilitator's view has every score.")
 
 
-__all__ = ["Debrief", "FinalScores", "RollExplained", "SeatOrders", "TrackDelta", "TurnDebrief", "ValueRead"]
+__all__ = ["Debrief", "FinalScores", "OfferNote", "RollExplained", "SeatOrders", "TrackDelta", "TurnDebrief", "ValueRead"]

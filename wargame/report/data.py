@@ -18,19 +18,23 @@ from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import SeatSpec, make_bot
 from wargame.deck.compile import CompiledDeck
-from wargame.deck.describe import depends_on
+from wargame.deck.describe import Describer, depends_on
+from wargame.deck.labels import play_name
+from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
     FACILITATOR,
     Viewer,
     as_viewer,
     hidden_inputs,
+    in_audience,
     roll_reads,
     sees_reason,
     sees_seed,
 )
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
+from wargame.words import possessive
 
 ODDS_WITHHELD = (
     "Ending odds and what-ifs are computed from the full state of the game, including "
@@ -93,6 +97,30 @@ class TurnEntry:
     news: tuple[NewsRow, ...]
     changes: tuple[str, ...]
     questions: tuple[str, ...]
+    waiting: tuple[str, ...] = ()
+    """Offers waiting for an answer when the turn began (that the viewer knew of by the
+    end): "Alpha's offer to Bravo (Offer talks to Bravo), answer due by turn 4"."""
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """One offer the viewer may know of, and what became of it."""
+
+    made: int
+    """The turn it was made."""
+    maker: str
+    """The names of the actor who made it and the one it was made to."""
+    recipient: str
+    name: str
+    """The offer move's name, marked "(secret)" for a secret offer."""
+    status: str
+    """`accepted`, `refused`, `expired`, `unanswered` (when the game ended), `waiting`,
+    or `unknown`: a secret offer this viewer learned of but whose fate it never saw."""
+    outcome: str
+    """In words: "accepted in turn 6", "expired unanswered at the end of turn 4"."""
+    effects: tuple[str, ...]
+    """The effects of that outcome in plain words for this viewer (empty: none, or none yet)."""
+    secret: bool
 
 
 @dataclass(frozen=True)
@@ -151,7 +179,13 @@ class ReportData:
     tracks: tuple[TrackSeries, ...]
     actor_names: dict[str, str]
     escalation: dict[str, tuple[int, ...]]
-    """Actor to the summed escalation of its moves that resolved in each turn (as the viewer knows them)."""
+    """Actor to the summed escalation of its moves that resolved in each turn (as the viewer
+    knows them). Answers to offers have escalation 0: what an acceptance changes is in
+    its effects, not in a score of its own."""
+    offers: tuple[OfferRow, ...]
+    """Every offer this viewer may know of, oldest first (empty for a deck without offers)."""
+    deck_offers: bool
+    """The deck has offers (the report then has an Offers section, even if none was made)."""
     ending: str
     ending_text: str
     scores: tuple[ScoreRow, ...]
@@ -182,7 +216,7 @@ def _roll_label(deck: CompiledDeck, kind: str, key: str, actor: str | None) -> s
     if kind in {"move", "detect"} and key in deck.move_index:
         move = deck.moves[deck.move_index[key]]
         who = deck.actor_name(move.actor)
-        return f"{who}: {move.name}" + (" found out" if kind == "detect" else "")
+        return f"{who}: {play_name(deck, move)}" + (" found out" if kind == "detect" else "")
     if key in deck.event_index:
         return deck.events[deck.event_index[key]].name
     return key
@@ -215,7 +249,7 @@ def build_report(
     revealed_at = {key: when for key, when in game.revealed_plays.items()}
 
     def move_name(play: Play) -> str:
-        name = deck.moves[deck.move_index[play.move]].name
+        name = play_name(deck, deck.moves[deck.move_index[play.move]])
         if not play.secret:
             return name
         when = revealed_at.get((play.turn, play.move))
@@ -238,6 +272,8 @@ def build_report(
     for play in view.plays:
         plays_by_turn.setdefault(play.turn, []).append(play)
     escalation: dict[str, list[int]] = {a: [] for a in deck.actors}
+    offers = offer_history(deck, view.plays, len(game.records), view.over)
+    offer_table = offer_rows(deck, who, offers, view.describer(), game.turns)
     for rec, turn_model in zip(game.records, save.history, strict=True):
         t = rec.turn
         plays = plays_by_turn.get(t, [])
@@ -254,7 +290,7 @@ def build_report(
                 for move_id in known_orders[actor]:
                     resolved = by_move.get(move_id)
                     move = deck.moves[deck.move_index[move_id]]
-                    names.append(f"{move.name} (fizzled)" if resolved is None else move_name(resolved))
+                    names.append(f"{play_name(deck, move)} (fizzled)" if resolved is None else move_name(resolved))
                 rows.append(OrderRow(actor, deck.actor_name(actor), tuple(names), tuple(known_reasons.get(actor, ())), True))
             else:
                 # Others' orders only as far as their plays came to light, with a computer's
@@ -269,7 +305,7 @@ def build_report(
                         if reason is None:
                             continue
                         if not sees_reason(who, deck, actor, spec, p.move, True):
-                            reason = f"{deck.moves[deck.move_index[p.move]].name}: its reasons weigh what is hidden from you"
+                            reason = f"{play_name(deck, deck.moves[deck.move_index[p.move]])}: its reasons weigh what is hidden from you"
                         reasons.append(reason)
                 seen = tuple(move_name(p) for p in seen_plays)
                 rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
@@ -290,7 +326,8 @@ def build_report(
             f"{deck.slot_label(c.slot)} {_fmt(c.old)} → {_fmt(c.new)}" for c in view.changes_for_turn(t)
         )
         timeline.append(
-            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())))
+            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())),
+                      _waiting(deck, offers, offer_table, t, game.turns))
         )
 
     tracks = []
@@ -347,6 +384,8 @@ def build_report(
         tracks=tuple(tracks),
         actor_names={a: deck.actor_name(a) for a in deck.actors},
         escalation={a: tuple(v) for a, v in escalation.items()},
+        offers=tuple(offer_table),
+        deck_offers=bool(deck.offers),
         ending=game.ending.title if game.ending else "",
         ending_text=(game.ending.text or "") if game.ending else "",
         scores=tuple(scores),
@@ -357,6 +396,59 @@ def build_report(
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
     )
+
+
+def _waiting(deck: CompiledDeck, records: Sequence[OfferRecord], rows: Sequence[OfferRow], turn: int, turns: int) -> tuple[str, ...]:
+    """The offers waiting for an answer when `turn` began, in words (not one whose fate the
+    viewer never saw: it cannot say how long it waited)."""
+    out = []
+    for rec, row in zip(records, rows, strict=True):
+        if row.status == "unknown" or not rec.made < turn or (rec.closed is not None and rec.closed < turn):
+            continue
+        name = play_name(deck, deck.moves[deck.move_index[rec.move]])
+        due = f", answer due by {deck.turn_name} {rec.deadline}" if rec.deadline <= turns else ""
+        secret = "secret " if rec.secret else ""
+        out.append(f"{possessive(row.maker)} {secret}offer to {row.recipient} ({name}){due}")
+    return tuple(out)
+
+
+def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], describer: Describer, turns: int) -> list[OfferRow]:
+    """The report's rows for the offers in `records` (already only those `who` may know
+    of), each outcome's effects put into words by `describer` (the viewer's); `turns` is
+    the game's length (a deadline past it goes unsaid)."""
+    unit = deck.turn_name
+    out = []
+    for rec in records:
+        offer = deck.offers[rec.slot]
+        move = deck.moves[offer.move]
+        status: str = rec.status
+        if status in {"expired", "unanswered", "waiting"} and not in_audience(who, move.audience, deck.actors):
+            # A secret offer this viewer learned of from a reveal: its answer or expiry
+            # went only to those it was made among, so its silence tells nothing.
+            status = "unknown"
+        effects: list[str] = []
+        if status == "accepted":
+            outcome = f"accepted in {unit} {rec.closed}"
+            effects = describer.describe_move(deck.moves[offer.accept]).success
+        elif status == "refused":
+            outcome = f"refused in {unit} {rec.closed}"
+            effects = describer.describe_move(deck.moves[offer.refuse]).success
+        elif status == "expired":
+            outcome = f"expired unanswered at the end of {unit} {rec.closed}"
+            effects = describer.effects(offer.expire_nodes)
+        elif status == "unanswered":
+            outcome = "unanswered when the game ended"
+            if rec.deadline <= turns:
+                outcome += f" (it could have been answered until {unit} {rec.deadline})"
+        elif status == "waiting":
+            outcome = f"waiting for an answer (until {unit} {rec.deadline})"
+        else:
+            outcome = "what became of it did not come to light"
+        name = play_name(deck, move)
+        if rec.secret and "(secret)" not in name.lower():
+            name += " (secret)"
+        out.append(OfferRow(rec.made, deck.actor_name(rec.maker), deck.actor_name(rec.recipient), name, status, outcome, tuple(effects), rec.secret))
+    return out
 
 
 def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:

@@ -103,6 +103,7 @@ def render_html(r: ReportData) -> str:
     _odds(r, add)
     _tracks(r, add)
     _escalation(r, add)
+    _offers(r, add)
     _timeline(r, add)
     _whatifs(r, add)
     if r.withheld:
@@ -173,7 +174,8 @@ def _tracks(r: ReportData, add: Callable[[str], None]) -> None:
 def _escalation(r: ReportData, add: Callable[[str], None]) -> None:
     emit = add
     emit(f"<h2>Escalation by {e(r.unit)}</h2>")
-    emit("<p>The summed escalation scores of each side's moves that resolved (negative is de-escalation).</p>")
+    note = " Answering an offer scores 0: what an acceptance or a refusal changed is in the Offers section." if r.deck_offers else ""
+    emit(f"<p>The summed escalation scores of each side's moves that resolved (negative is de-escalation).{note}</p>")
     values = [v for vs in r.escalation.values() for v in vs]
     lo = min([0, *values])
     hi = max([1, *values])
@@ -182,11 +184,33 @@ def _escalation(r: ReportData, add: Callable[[str], None]) -> None:
     emit(line_chart(Chart(f"Escalation score by {r.unit}", x_labels, lines, lo, hi), "chart-escalation"))
 
 
+def _offers(r: ReportData, add: Callable[[str], None]) -> None:
+    emit = add
+    if not r.deck_offers:
+        return
+    emit('<h2 id="offers">Offers</h2>')
+    if not r.offers:
+        emit("<p>No offer was made" + ("" if r.viewer == "facilitator" else " that this report's reader knew of") + ".</p>")
+        return
+    emit("<p>Each offer waited for its recipient's answer (answering cost no order) until it was accepted, refused or expired.</p>")
+    emit("<table><tr><th>Made</th><th>From</th><th>To</th><th>Offer</th><th>Outcome</th><th>What followed</th></tr>")
+    for o in r.offers:
+        secret = ' <span class="tag restricted">secret</span>' if o.secret else ""
+        name = o.name.removesuffix(" (secret)") if o.secret else o.name
+        followed = "; ".join(e(x) for x in o.effects) or ("no change" if o.status in {"accepted", "refused", "expired"} else "—")
+        made = r.turn_labels[o.made - 1] if 0 < o.made <= len(r.turn_labels) else f"{r.unit} {o.made}"
+        emit(f'<tr class="offer {e(o.status)}"><td>{e(made)}</td><td>{e(o.maker)}</td><td>{e(o.recipient)}</td>'
+             f"<td>{e(name)}{secret}</td><td>{e(o.outcome)}</td><td>{followed}</td></tr>")
+    emit("</table>")
+
+
 def _timeline(r: ReportData, add: Callable[[str], None]) -> None:
     emit = add
     emit("<h2>Timeline</h2>")
     for entry in r.timeline:
         emit(f'<section class="turn" id="turn-{entry.turn}"><h3>{e(entry.label[:1].upper() + entry.label[1:])}</h3>')
+        if entry.waiting:
+            emit(f"<p><strong>Offers waiting for an answer</strong>: {'; '.join(e(w) for w in entry.waiting)}</p>")
         emit("<p><strong>Orders</strong></p><ul>")
         for row in entry.orders:
             if row.complete:

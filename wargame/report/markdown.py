@@ -29,6 +29,9 @@ def pct(p: float) -> str:
     return f"{p:.0%}"
 
 
+ANSWERS_NOTE = " Answering an offer scores 0: what an acceptance or a refusal changed is in the Offers section."
+
+
 def render_markdown(r: ReportData) -> str:
     out: list[str] = []
     add = out.append
@@ -78,11 +81,15 @@ def render_markdown(r: ReportData) -> str:
     _odds(r, add)
     _tracks(r, add)
     _escalation(r, add)
+    _offers(r, add)
     add("## Timeline")
     add("")
     for entry in r.timeline:
         add(f"### {md(entry.label[:1].upper() + entry.label[1:])}")
         add("")
+        if entry.waiting:
+            add("Offers waiting for an answer: " + "; ".join(md(w) for w in entry.waiting))
+            add("")
         add("Orders:")
         add("")
         for row in entry.orders:
@@ -212,10 +219,35 @@ def _escalation(r: ReportData, add: Callable[[str], None]) -> None:
     emit = add
     emit(f"## Escalation by {md(r.unit)}")
     emit("")
-    emit("The summed escalation scores of each side's moves that resolved (negative is de-escalation).")
+    emit("The summed escalation scores of each side's moves that resolved (negative is de-escalation)." + (ANSWERS_NOTE if r.deck_offers else ""))
     emit("")
     emit("| Actor | " + " | ".join(str(i) for i in range(1, r.turns_played + 1)) + " | total |")
     emit("| --- |" + " --- |" * (r.turns_played + 1))
     for actor, values in r.escalation.items():
         emit(f"| {md(r.actor_names[actor])} | " + " | ".join(str(v) for v in values) + f" | {sum(values)} |")
     emit("")
+
+
+def _offers(r: ReportData, add: Callable[[str], None]) -> None:
+    emit = add
+    if not r.deck_offers:
+        return
+    emit("## Offers")
+    emit("")
+    if not r.offers:
+        emit("No offer was made" + ("" if r.viewer == "facilitator" else " that this report's reader knew of") + ".")
+        emit("")
+        return
+    emit("Each offer waited for its recipient's answer (answering cost no order) until it was accepted, refused or expired.")
+    emit("")
+    emit("| Made | From | To | Offer | Outcome | What followed |")
+    emit("| --- | --- | --- | --- | --- | --- |")
+    for o in r.offers:
+        followed = "; ".join(md(x) for x in o.effects) or ("no change" if o.status in {"accepted", "refused", "expired"} else "—")
+        emit(f"| {md(_turn(r, o.made))} | {md(o.maker)} | {md(o.recipient)} | {md(o.name)} | {md(o.outcome)} | {followed} |")
+    emit("")
+
+
+def _turn(r: ReportData, turn: int) -> str:
+    """`Turn 3` (the deck's word for a turn, capitalised)."""
+    return r.turn_labels[turn - 1] if 0 < turn <= len(r.turn_labels) else f"{r.unit[:1].upper()}{r.unit[1:]} {turn}"
