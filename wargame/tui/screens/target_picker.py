@@ -1,0 +1,93 @@
+"""Choose the target of a targeted move: a modal listing every possible target, each
+available or greyed with the engine's reason. It dismisses the chosen target's move id
+(`sanction@cn`), or None when Esc cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.describe import MoveWords
+from wargame.play.sheet import SheetLine
+from wargame.tui.render import MUTED, move_detail, target_prompt
+
+
+class TargetPickerScreen(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, line: SheetLine, deck: CompiledDeck, picks: Sequence[str], words: dict[str, MoveWords] | None = None) -> None:
+        super().__init__()
+        self.line = line
+        self.deck = deck
+        self.picks = list(picks)
+        self.words = words or {}
+
+    def compose(self) -> ComposeResult:
+        picked = any(i in self.picks for i in self.line.ids())
+        hint = "Enter orders it against the target; on a picked one, takes it back." if picked else "Enter orders it against the highlighted target."
+        with Vertical(classes="dialog wide", id="picker"):
+            yield Static(Content.assemble(("Target: ", "bold"), (self.line.name, "bold $accent")), classes="dialog-title")
+            options = [
+                Option(target_prompt(c, c.move.id in self.picks, self.deck), id=c.move.id, disabled=not c.available)
+                for c in self.line.choices
+            ]
+            yield OptionList(*options, id="targets")
+            with VerticalScroll(id="target-detail-box"):
+                yield Static(id="target-detail")
+            yield Static(Content.styled(hint, MUTED), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Choose (Enter)", id="choose", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        targets = self.query_one("#targets", OptionList)
+        first = next((i for i, c in enumerate(self.line.choices) if c.available), None)
+        if first is not None:
+            targets.highlighted = first
+        targets.focus()
+        self._detail(first)
+
+    def _detail(self, index: int | None) -> None:
+        if index is None:
+            self.query_one("#target-detail", Static).update(Content.styled("No target may be chosen now.", MUTED))
+            return
+        choice = self.line.choices[index]
+        self.query_one("#target-detail", Static).update(move_detail(choice, self.deck, self.words.get(choice.move.id)))
+
+    @on(OptionList.OptionHighlighted, "#targets")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._detail(event.option_index)
+
+    @on(OptionList.OptionSelected, "#targets")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    @on(Button.Pressed, "#choose")
+    def choose(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = self.query_one("#targets", OptionList).highlighted
+        if index is None or not self.line.choices[index].available:
+            self.notify("No target is highlighted that may be chosen.", severity="warning", markup=False)
+            return
+        self.dismiss(self.line.choices[index].move.id)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
