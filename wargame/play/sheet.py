@@ -161,6 +161,40 @@ def offers_to_answer(read: ReadModel) -> list[OfferToAnswer]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class OfferTerms:
+    """What an offer the seat may make does once made, in plain words for the maker."""
+
+    recipient: str
+    """The recipient's name."""
+    expires: int
+    """Turns the recipient has to answer."""
+    accept_does: tuple[str, ...]
+    refuse_does: tuple[str, ...]
+    expire_does: tuple[str, ...]
+
+
+def offer_terms(read: ReadModel) -> dict[str, OfferTerms]:
+    """The terms of each offer this seat may make, by the offer move's id."""
+    deck = read.deck
+    seat = read.viewer.actor
+    if seat is None or not deck.offers:
+        return {}
+    describer = read.describer()
+    out = {}
+    for offer in deck.offers:
+        if offer.maker != seat:
+            continue
+        out[deck.moves[offer.move].id] = OfferTerms(
+            recipient=deck.actor_name(offer.recipient),
+            expires=offer.expires,
+            accept_does=tuple(describer.describe_move(deck.moves[offer.accept]).success),
+            refuse_does=tuple(describer.describe_move(deck.moves[offer.refuse]).success),
+            expire_does=tuple(describer.effects(offer.expire_nodes)),
+        )
+    return out
+
+
 def offer_line(rec: OfferRecord, deck: CompiledDeck, seat: str | None) -> str:
     """One offer's story in a sentence, from `seat`'s side (None: the facilitator's or the
     room's): `Your offer to Bravo: waiting, answer due by month 3`."""

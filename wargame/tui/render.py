@@ -27,7 +27,7 @@ from wargame.play.readmodel import (
     TurnReport,
     format_value,
 )
-from wargame.play.sheet import OfferToAnswer, SheetLine, offer_line
+from wargame.play.sheet import OfferTerms, OfferToAnswer, SheetLine, offer_line
 from wargame.words import count, plural, possessive, sentence
 
 MUTED = "$text-muted"
@@ -381,6 +381,16 @@ def offer_detail(offer: OfferToAnswer) -> Content:
     parts += [("Leave it (u): ", "bold"), f"nothing now; {later}: {_does(offer.expire_does)}" if offer.expire_does else f"nothing now; {later} it expires"]
     parts += ["\n", ("Answers use none of your orders.", MUTED)]
     return Content.assemble(*parts)
+
+
+def terms_block(terms: OfferTerms, unit: str) -> Content:
+    """An offer's terms for its maker: what each answer, or none, would do."""
+    return Content.assemble(
+        ("An offer: ", "bold"), f"{terms.recipient} has {count(terms.expires, unit)} to answer.", "\n",
+        ("If accepted: ", f"bold {GOOD}"), _does(terms.accept_does), "\n",
+        ("If refused: ", f"bold {BAD}"), _does(terms.refuse_does), "\n",
+        ("If unanswered: ", "bold"), _does(terms.expire_does) if terms.expire_does else "it expires, with no effect on the tracks",
+    )
 
 
 def offers_block(records: Sequence[OfferRecord], deck: CompiledDeck, seat: str | None, empty: str = "No offers yet.") -> Content:

@@ -37,9 +37,9 @@ class AnswerScreen(ModalScreen[str | None]):
             with VerticalScroll(id="answer-detail-box"):
                 yield Static(offer_detail(self.offer), id="answer-detail")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Accept (a)", id="accept", variant="success")
-                yield Button("Refuse (r)", id="refuse", variant="error")
-                yield Button("Leave unanswered (u)", id="leave")
+                yield Button("Accept (a)", id="accept", variant="success", compact=True)
+                yield Button("Refuse (r)", id="refuse", variant="error", compact=True)
+                yield Button("Leave unanswered (u)", id="leave", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.current or 'leave'}", Button).focus()

@@ -28,6 +28,7 @@ from wargame.play.sheet import (
     OfferToAnswer,
     SheetLine,
     answers_for,
+    offer_terms,
     offers_to_answer,
     order_label,
     order_sheet,
@@ -46,6 +47,7 @@ from wargame.tui.render import (
     private_block,
     sheet_prompt,
     target_prompt,
+    terms_block,
 )
 from wargame.tui.screens.answer import AnswerScreen
 from wargame.tui.screens.base import GameScreen
@@ -59,9 +61,10 @@ class OffersList(OptionList):
     """The offers waiting for an answer: a, r and u answer the highlighted one at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer('accept')", "Accept"),
-        Binding("r", "answer('refuse')", "Refuse"),
-        Binding("u", "answer('leave')", "Leave it"),
+        # Not in the footer (it has no room at 80 columns): the detail beside says them.
+        Binding("a", "answer('accept')", "Accept", show=False),
+        Binding("r", "answer('refuse')", "Refuse", show=False),
+        Binding("u", "answer('leave')", "Leave it", show=False),
     ]
 
     @dataclass
@@ -102,6 +105,7 @@ class OrdersScreen(GameScreen):
         local = isinstance(read, ReadModel)
         self.offers: list[OfferToAnswer] = offers_to_answer(read) if local else []
         self.own_offers = own_offers_waiting(read) if local else []
+        self.terms = offer_terms(read) if local else {}
         self.answers: dict[int, str] = {}
         """Offer slot to `accept` or `refuse` (no entry: no answer this turn)."""
 
@@ -190,6 +194,9 @@ class OrdersScreen(GameScreen):
             parts.append(Content.assemble("  ", target_prompt(c, c.move.id in self.picks, deck)))
         example = next((c for c in line.choices if c.available), line.choices[0])
         parts += [Content(""), move_detail(example, deck, self.words.get(example.move.id))]
+        terms = self.terms.get(example.move.id)
+        if terms is not None:
+            parts.append(terms_block(terms, deck.turn_name))
         self.query_one("#detail", Static).update(Content("\n").join(parts))
 
     def _show_offer(self, index: int | None) -> None:
@@ -288,7 +295,7 @@ class OrdersScreen(GameScreen):
             if move_id is not None:
                 self.toggle_move(move_id)
 
-        self.app.push_screen(TargetPickerScreen(line, self.session.deck, self.picks, self.words), chosen)
+        self.app.push_screen(TargetPickerScreen(line, self.session.deck, self.picks, self.words, self.terms), chosen)
 
     def toggle_move(self, move_id: str) -> None:
         """Pick the move (one target of a targeted move), or take it back if picked."""

@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import MoveWords
-from wargame.play.sheet import SheetLine
-from wargame.tui.render import MUTED, move_detail, target_prompt
+from wargame.play.sheet import OfferTerms, SheetLine
+from wargame.tui.render import MUTED, move_detail, target_prompt, terms_block
 
 
 class TargetPickerScreen(ModalScreen[str | None]):
@@ -27,8 +27,17 @@ class TargetPickerScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, line: SheetLine, deck: CompiledDeck, picks: Sequence[str], words: dict[str, MoveWords] | None = None) -> None:
+    def __init__(
+        self,
+        line: SheetLine,
+        deck: CompiledDeck,
+        picks: Sequence[str],
+        words: dict[str, MoveWords] | None = None,
+        terms: dict[str, OfferTerms] | None = None,
+    ) -> None:
+        """`words`: each target's move in plain words for the seat; `terms`: an offer's."""
         super().__init__()
+        self.terms = terms or {}
         self.line = line
         self.deck = deck
         self.picks = list(picks)
@@ -36,9 +45,9 @@ class TargetPickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         picked = any(i in self.picks for i in self.line.ids())
-        hint = "Enter orders it against the target; on a picked one, takes it back." if picked else "Enter orders it against the highlighted target."
+        hint = "  Enter: order it (again: take it back)" if picked else "  Enter: order it against the target"
         with Vertical(classes="dialog wide", id="picker"):
-            yield Static(Content.assemble(("Target: ", "bold"), (self.line.name, "bold $accent")), classes="dialog-title")
+            yield Static(Content.assemble(("Target: ", "bold"), (self.line.name, "bold $accent"), (hint, MUTED)), classes="dialog-title")
             options = [
                 Option(target_prompt(c, c.move.id in self.picks, self.deck), id=c.move.id, disabled=not c.available)
                 for c in self.line.choices
@@ -46,10 +55,9 @@ class TargetPickerScreen(ModalScreen[str | None]):
             yield OptionList(*options, id="targets")
             with VerticalScroll(id="target-detail-box"):
                 yield Static(id="target-detail")
-            yield Static(Content.styled(hint, MUTED), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Choose (Enter)", id="choose", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Choose (Enter)", id="choose", variant="primary", compact=True)
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         targets = self.query_one("#targets", OptionList)
@@ -64,7 +72,11 @@ class TargetPickerScreen(ModalScreen[str | None]):
             self.query_one("#target-detail", Static).update(Content.styled("No target may be chosen now.", MUTED))
             return
         choice = self.line.choices[index]
-        self.query_one("#target-detail", Static).update(move_detail(choice, self.deck, self.words.get(choice.move.id)))
+        detail = move_detail(choice, self.deck, self.words.get(choice.move.id))
+        terms = self.terms.get(choice.move.id)
+        if terms is not None:
+            detail = Content("\n").join([detail, terms_block(terms, self.deck.turn_name)])
+        self.query_one("#target-detail", Static).update(detail)
 
     @on(OptionList.OptionHighlighted, "#targets")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
