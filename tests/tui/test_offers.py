@@ -247,3 +247,48 @@ async def test_the_facilitator_sees_every_offer_and_the_room_only_public_ones(tm
         room = screen_text(app)
         assert "Alpha's offer to Bravo: waiting" in room
         assert_no_secret(room)
+
+
+async def test_the_replay_viewer_shows_answers_and_expiries(tmp_path: Path) -> None:
+    from wargame.deck.loader import load_deck
+    from wargame.engine.game import Game
+    from wargame.engine.visibility import Viewer
+    from wargame.saves.store import new_save, write_save
+    from wargame.tui.screens.replay import ReplayScreen
+
+    deck = load_deck(OFFERS)
+    game = Game(deck, 3)
+    turns = [
+        {"a": ["talks@b"], "b": [], "c": ["backchannel@a"]},
+        {"a": [], "b": [], "c": []},  # nobody answers: the backchannel expires
+        {"a": [], "b": ["talks@b/refuse"], "c": []},
+    ]
+    for orders in turns:
+        for actor, moves in orders.items():
+            game.submit(actor, moves)
+        game.resolve()
+    path = tmp_path / "offers.json"
+    write_save(new_save(game, dict.fromkeys(deck.actors, "human")), path)
+    app = WargameApp(None, tmp_path, replay=path, decks_dirs=[OFFERS.parent])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await pilot.press("right")
+        await pilot.pause()
+        turn = str(screen.query_one("#turn-text", Static).render())
+        assert "Charlie's offer to Alpha expires unanswered" in turn
+        assert "Charlie's offer to Alpha: expired unanswered after turn 2" in turn
+        assert "Alpha's offer to Bravo: waiting, answer due by turn 3" in turn
+        await pilot.press("right")
+        await pilot.pause()
+        turn = str(screen.query_one("#turn-text", Static).render())
+        assert "Refuse Alpha's offer (Offer talks to Bravo)" in turn  # the answer, among the orders
+        assert "Alpha's offer to Bravo: refused in turn 3" in turn
+        screen.set_viewer(Viewer.seat("b"))
+        await pilot.pause()
+        for step in ("home", "right", "right"):
+            await pilot.press(step)
+            await pilot.pause()
+            assert_no_secret(str(screen.query_one("#turn-text", Static).render()))
+        assert "Alpha's offer to you: refused in turn 3" in str(screen.query_one("#turn-text", Static).render())

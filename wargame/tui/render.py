@@ -8,6 +8,7 @@ Styles use the theme's variables, so light and dark themes both read well.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from textual.content import Content
@@ -149,6 +150,10 @@ def move_prompt(choice: MoveChoice, picked: bool) -> Content:
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
+_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+"""A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
+
+
 def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None = None) -> Content:
     """Everything about one move: description, chance, effects, escalation, visibility.
 
@@ -177,6 +182,9 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
     for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
         effects = move.effect_text.get(key, []) if words is None else list(getattr(words, key))
         news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
+        if news and (getattr(move, "success_tpl", None) or getattr(move, "failure_tpl", None)):
+            # News with values is filled in when it happens: before, its values are "…".
+            news = _FIELD.sub("…", news).replace("{{", "{").replace("}}", "}")
         if key == "failure" and choice.chance is not None and choice.chance >= 1:
             continue
         if not effects and not news:

@@ -192,7 +192,8 @@ class OrdersScreen(GameScreen):
         parts: list[Content] = [Content.assemble((line.name, "bold"), ("  Enter: choose the target", MUTED))]
         for c in line.choices:
             parts.append(Content.assemble("  ", target_prompt(c, c.move.id in self.picks, deck)))
-        example = next((c for c in line.choices if c.available), line.choices[0])
+        example = next((c for c in line.choices if c.move.id in self.picks), None)
+        example = example or next((c for c in line.choices if c.available), line.choices[0])
         parts += [Content(""), move_detail(example, deck, self.words.get(example.move.id))]
         terms = self.terms.get(example.move.id)
         if terms is not None:
