@@ -70,7 +70,9 @@ async def first_turn(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
 
     await pass_to(pilot, "Bravo")
-    assert_no_secret(screen_text(app))
+    text = screen_text(app)
+    assert_no_secret(text)
+    assert "Accept" not in text and "Refuse" not in text  # no offer to answer: no answers
     await seal(pilot)
 
     await pass_to(pilot, "Charlie")
@@ -222,9 +224,13 @@ async def test_the_facilitator_sees_every_offer_and_the_room_only_public_ones(tm
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        # Turn 2: Alpha leaves the secret offer unanswered; Bravo accepts.
+        # Turn 2: Alpha leaves the secret offer unanswered (told it then expires); Bravo accepts.
         await pass_to(pilot, "Alpha")
-        await seal(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert "No answer yet — Charlie's offer: Backchannel deal with Alpha (it expires after this turn)" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
         await pass_to(pilot, "Bravo")
         await pilot.press("a")
         await seal(pilot)

@@ -36,6 +36,7 @@ def bravo_sees(game: Game) -> str:
     choices = read.moves()
     words = {c.move.id: read.move_words(c.move) for c in choices}
     for line in order_sheet(choices):
+        assert all(c.move.answer is None for c in line.choices)  # answers are never moves
         parts.append(sheet_prompt(line, [], DECK))
         for c in line.choices:
             if line.targeted:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.content import Content
 
@@ -401,8 +401,15 @@ def terms_block(terms: OfferTerms, unit: str) -> Content:
     )
 
 
-def offers_block(records: Sequence[OfferRecord], deck: CompiledDeck, seat: str | None, empty: str = "No offers yet.") -> Content:
-    """Offers, waiting ones first: `offer_line`, and under it the offer's name."""
+def offers_block(
+    records: Sequence[OfferRecord],
+    deck: CompiledDeck,
+    seat: str | None,
+    empty: str = "No offers yet.",
+    extra: Callable[[OfferRecord], Content | None] | None = None,
+) -> Content:
+    """Offers, waiting ones first: `offer_line`, under it the offer's name, and any `extra`
+    line for it (the facilitator's: the answer sealed this turn)."""
     if not records:
         return Content.styled(empty, MUTED)
     ordered = sorted(records, key=lambda r: (r.status != "waiting", -r.made))
@@ -414,4 +421,7 @@ def offers_block(records: Sequence[OfferRecord], deck: CompiledDeck, seat: str |
         lines.append(Content.assemble((mark, style.get(r.status, MUTED)), offer_line(r, deck, seat)))
         secret = ", secret" if r.secret else ""
         lines.append(Content.styled(f"  {r.name} ({unit} {r.made}{secret})", MUTED))
+        more = extra(r) if extra is not None else None
+        if more is not None:
+            lines.append(Content.assemble("  ", more))
     return Content("\n").join(lines)

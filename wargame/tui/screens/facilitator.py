@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.deck.describe import Describer
+from wargame.engine.offers import OfferRecord
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
 from wargame.play.control import Session
@@ -147,28 +148,26 @@ class FacilitatorScreen(GameScreen):
         resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
 
     def _offers(self) -> Content:
-        """Every offer, secret ones too, and for each waiting one the answer its recipient
+        """Every offer, secret ones too, and under each waiting one the answer its recipient
         has sealed this turn (if any)."""
         s = self.session
         records = s.read(FACILITATOR).offers()
-        lines = [heading("Offers")]
-        lines.append(offers_block(records, s.deck, None, empty="No offer made yet."))
-        for rec in records:
+
+        def pending(rec: OfferRecord) -> Content | None:
             if rec.status != "waiting":
-                continue
+                return None
             offer = s.deck.offers[rec.slot]
             sealed = s.sealed_ids(rec.recipient)
             who = s.actor_name(rec.recipient)
             if sealed is None:
-                state: tuple[str, str] = (f"{who} is still choosing", WARN)
-            elif s.deck.moves[offer.accept].id in sealed:
-                state = (f"{who} has sealed: accept", GOOD)
-            elif s.deck.moves[offer.refuse].id in sealed:
-                state = (f"{who} has sealed: refuse", BAD)
-            else:
-                state = (f"{who} has sealed no answer", MUTED)
-            lines.append(Content.assemble(("  pending: ", MUTED), f"{rec.name} → ", state))
-        return Content("\n").join(lines)
+                return Content.styled(f"{who} is still choosing", WARN)
+            if s.deck.moves[offer.accept].id in sealed:
+                return Content.styled(f"{who} has sealed: accept", GOOD)
+            if s.deck.moves[offer.refuse].id in sealed:
+                return Content.styled(f"{who} has sealed: refuse", BAD)
+            return Content.styled(f"{who} has sealed no answer", MUTED)
+
+        return Content("\n").join([heading("Offers"), offers_block(records, s.deck, None, "No offer made yet.", pending)])
 
     @on(OptionList.OptionSelected, "#rolls")
     def cycle_roll(self, event: OptionList.OptionSelected) -> None:

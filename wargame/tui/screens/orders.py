@@ -327,7 +327,11 @@ class OrdersScreen(GameScreen):
         deck = self.session.deck
         chosen = [self.by_id[m] for m in self.picks]
         labels = {m: order_label(self.by_id[m].move, deck) for m in self.picks}
-        answers = [(f"{possessive(o.maker)} offer: {o.offer.name}", self.answers.get(o.slot)) for o in self.offers]
+        answers = []
+        for o in self.offers:
+            # Leaving an offer on its last turn lets it expire: say so before sealing.
+            expires = " (it expires after this " + o.unit + ")" if o.last_chance and o.slot not in self.answers else ""
+            answers.append((f"{possessive(o.maker)} offer: {o.offer.name}{expires}", self.answers.get(o.slot)))
         self.app.push_screen(ReviewScreen(deck, self.session.actor_name(self.seat), chosen, labels, answers), self._reviewed)
 
     def _reviewed(self, confirmed: bool | None) -> None:
