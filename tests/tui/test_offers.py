@@ -228,7 +228,8 @@ async def test_the_facilitator_sees_every_offer_and_the_room_only_public_ones(tm
         await pass_to(pilot, "Alpha")
         await pilot.press("c")
         await pilot.pause()
-        assert "No answer yet — Charlie's offer: Backchannel deal with Alpha (it expires after this turn)" in screen_text(app)
+        review = str(app.screen.query_one(".dialog-body", Static).render())  # wrapped on screen
+        assert "No answer yet — Charlie's offer: Backchannel deal with Alpha (it expires after this turn)" in review
         await pilot.press("enter")
         await settle(pilot)
         await pass_to(pilot, "Bravo")
