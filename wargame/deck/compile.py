@@ -122,6 +122,9 @@ class CMove:
     ordered only while it is not waiting for an answer; an answer only while it is."""
     answer: str | None = None
     """`accept` or `refuse` for an answer to an offer (orders that cost no order slot)."""
+    base_name: str = ""
+    """The name the deck author wrote (`Sanction`, `Warn {target}`): for an order sheet that
+    lists a targeted move once and picks its target apart."""
 
 
 @dataclass(slots=True)
@@ -784,6 +787,7 @@ def _compile(
                 failure_tpl=failure_tpl if isinstance(failure_tpl, Template) else None,
                 base=origin.base if (origin := expansion.origins[i]).target is not None else move.id,
                 target=origin.target,
+                base_name=original.moves[origin.source].name,
             )
         )
         if origin.answer is not None:

@@ -289,6 +289,12 @@ class Session:
             names = tuple(self.deck.moves[self.deck.move_index[m]].name for m in self.game.orders[actor])
             return names, self.game.reasons.get(actor, ())
 
+    def sealed_ids(self, actor: str) -> tuple[str, ...] | None:
+        """The move ids of a seat's sealed orders this turn (None: still choosing); the
+        facilitator's, like `sealed`."""
+        with self._lock:
+            return self.game.orders.get(actor)
+
     def scores(self) -> dict[str, Score]:
         with self._lock:
             return self.game.scores()

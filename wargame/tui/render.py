@@ -8,13 +8,15 @@ Styles use the theme's variables, so light and dark themes both read well.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from textual.content import Content
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import MoveWords
 from wargame.engine.game import ObjectiveResult, Score
+from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem
 from wargame.engine.visibility import Viewer
 from wargame.play.control import PendingRoll
@@ -26,6 +28,7 @@ from wargame.play.readmodel import (
     TurnReport,
     format_value,
 )
+from wargame.play.sheet import OfferTerms, OfferToAnswer, SheetLine, offer_line
 from wargame.words import count, plural, possessive, sentence
 
 MUTED = "$text-muted"
@@ -147,6 +150,10 @@ def move_prompt(choice: MoveChoice, picked: bool) -> Content:
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
+_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+"""A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
+
+
 def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None = None) -> Content:
     """Everything about one move: description, chance, effects, escalation, visibility.
 
@@ -175,6 +182,9 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
     for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
         effects = move.effect_text.get(key, []) if words is None else list(getattr(words, key))
         news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
+        if news and (getattr(move, "success_tpl", None) or getattr(move, "failure_tpl", None)):
+            # News with values is filled in when it happens: before, its values are "…".
+            news = _FIELD.sub("…", news).replace("{{", "{").replace("}}", "}")
         if key == "failure" and choice.chance is not None and choice.chance >= 1:
             continue
         if not effects and not news:
@@ -206,8 +216,9 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
 def news_line(item: NewsItem, deck: CompiledDeck, show_audience: bool = False) -> Content:
     """A news item; with `show_audience`, a secret item says who may see it (a seat sees only
     its own secrets, the facilitator everyone's, the public none)."""
-    icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "▲ ", "ending": "■ "}.get(item.kind, "• ")
-    style = {"threshold": WARN, "reveal": WARN, "ending": "bold", "fizzle": MUTED}.get(item.kind, "")
+    icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "▲ ", "ending": "■ ", "expire": "○ "}.get(item.kind, "• ")
+    # An offer left to expire is news, but a quiet kind: nobody did anything.
+    style = {"threshold": WARN, "reveal": WARN, "ending": "bold", "fizzle": MUTED, "expire": "italic"}.get(item.kind, "")
     parts: list[str | Content | tuple[str, str]] = [(icon, MUTED), (item.text, style)]
     if show_audience and item.audience is not None:
         who = ", ".join(deck.actor_name(a) for a in sorted(item.audience))
@@ -311,3 +322,106 @@ def score_block(score: Score, deck: CompiledDeck) -> Content:
 def pending_roll_prompt(roll: PendingRoll) -> Content:
     state = {None: ("roll the dice", MUTED), True: ("force success", GOOD), False: ("force failure", BAD)}[roll.forced]
     return Content.assemble(roll.label, (f"  {percent(roll.chance)}  ", MUTED), ("→ ", MUTED), state)
+
+
+# -- targeted moves and offers -------------------------------------------------------------
+def sheet_prompt(line: SheetLine, picks: Sequence[str], deck: CompiledDeck) -> Content:
+    """One line of the order sheet; a targeted move names its picked targets, or says a
+    target is to be chosen."""
+    if not line.targeted:
+        return move_prompt(line.choices[0], line.key in picks)
+    if not line.available:
+        return Content.assemble(("✗ ", DISABLED), (line.name, DISABLED), (f" — {line.reason}", DISABLED))
+    chosen = [deck.actor_name(c.move.target) for c in line.choices if c.move.id in picks and c.move.target]
+    box = ("[x] ", f"bold {GOOD}") if chosen else ("[ ] ", MUTED)
+    meta = f"  {line.move.category}"
+    if line.move.secret:
+        meta += " · secret"
+    if chosen:
+        # The targets take the place of the "…": `Warn Bravo, Charlie`, `Sanction → China`.
+        head, _, tail = line.name.partition("…")
+        return Content.assemble(box, (head, "bold"), (" and ".join(chosen) if len(chosen) == 2 else ", ".join(chosen), "bold"), (tail, "bold"), (meta, MUTED))
+    return Content.assemble(box, line.name, (meta, MUTED))
+
+
+def target_prompt(choice: MoveChoice, picked: bool, deck: CompiledDeck) -> Content:
+    """A target in the picker: its name, the odds, or why it may not be chosen now."""
+    name = deck.actor_name(choice.move.target or "")
+    if not choice.available:
+        return Content.assemble(("✗ ", DISABLED), (name, DISABLED), (f" — {choice.reason}", DISABLED))
+    box = ("[x] ", f"bold {GOOD}") if picked else ("[ ] ", MUTED)
+    meta = ""
+    if choice.chance is None:
+        meta = "  odds hidden"
+    elif choice.chance < 1:
+        meta = f"  {percent(choice.chance)}"
+    return Content.assemble(box, (name, "bold" if picked else ""), (meta, MUTED))
+
+
+def answer_word(answer: str | None) -> tuple[str, str]:
+    return {"accept": ("accept", GOOD), "refuse": ("refuse", BAD)}.get(answer or "", ("no answer", MUTED))
+
+
+def offer_prompt(offer: OfferToAnswer, answer: str | None) -> Content:
+    """An offer in the "waiting for your answer" list: the answer chosen so far, who offered
+    what, and by when."""
+    box = {"accept": ("[accept] ", f"bold {GOOD}"), "refuse": ("[refuse] ", f"bold {BAD}")}.get(answer or "", ("[ ] ", MUTED))
+    due = (f"  answer this {offer.unit} or it expires", WARN) if offer.last_chance else (f"  answer by {offer.deadline}", MUTED)
+    return Content.assemble(box, (offer.maker, "bold"), ": ", offer.offer.name, due)
+
+
+def _does(words: Sequence[str]) -> str:
+    return "; ".join(words) if words else "no effect on the tracks"
+
+
+def offer_detail(offer: OfferToAnswer) -> Content:
+    """What an offer is and what each answer does, in plain words."""
+    rec = offer.record
+    parts: list[str | Content | tuple[str, str]] = [
+        (f"{offer.maker} offers: {offer.offer.name}", "bold"), "\n",
+        (f"made in {offer.unit} {rec.made}; answer by {offer.deadline}" + (" (secret)" if rec.secret else ""), MUTED), "\n",
+    ]
+    if offer.offer.description:
+        parts += [offer.offer.description, "\n"]
+    parts += [("Accept (a): ", f"bold {GOOD}"), _does(offer.accept_does), "\n"]
+    parts += [("Refuse (r): ", f"bold {BAD}"), _does(offer.refuse_does), "\n"]
+    later = "if still unanswered after " + offer.deadline
+    parts += [("Leave it (u): ", "bold"), f"nothing now; {later}: {_does(offer.expire_does)}" if offer.expire_does else f"nothing now; {later} it expires"]
+    parts += ["\n", ("Answers use none of your orders.", MUTED)]
+    return Content.assemble(*parts)
+
+
+def terms_block(terms: OfferTerms, unit: str) -> Content:
+    """An offer's terms for its maker: what each answer, or none, would do."""
+    return Content.assemble(
+        ("An offer: ", "bold"), f"{terms.recipient} has {count(terms.expires, unit)} to answer.", "\n",
+        ("If accepted: ", f"bold {GOOD}"), _does(terms.accept_does), "\n",
+        ("If refused: ", f"bold {BAD}"), _does(terms.refuse_does), "\n",
+        ("If unanswered: ", "bold"), _does(terms.expire_does) if terms.expire_does else "it expires, with no effect on the tracks",
+    )
+
+
+def offers_block(
+    records: Sequence[OfferRecord],
+    deck: CompiledDeck,
+    seat: str | None,
+    empty: str = "No offers yet.",
+    extra: Callable[[OfferRecord], Content | None] | None = None,
+) -> Content:
+    """Offers, waiting ones first: `offer_line`, under it the offer's name, and any `extra`
+    line for it (the facilitator's: the answer sealed this turn)."""
+    if not records:
+        return Content.styled(empty, MUTED)
+    ordered = sorted(records, key=lambda r: (r.status != "waiting", -r.made))
+    style = {"waiting": WARN, "accepted": GOOD, "refused": BAD}
+    unit = deck.turn_name
+    lines = []
+    for r in ordered:
+        mark = {"waiting": "◇ ", "accepted": "✓ ", "refused": "✗ ", "expired": "○ ", "unanswered": "○ "}[r.status]
+        lines.append(Content.assemble((mark, style.get(r.status, MUTED)), offer_line(r, deck, seat)))
+        secret = ", secret" if r.secret else ""
+        lines.append(Content.styled(f"  {r.name} ({unit} {r.made}{secret})", MUTED))
+        more = extra(r) if extra is not None else None
+        if more is not None:
+            lines.append(Content.assemble("  ", more))
+    return Content("\n").join(lines)

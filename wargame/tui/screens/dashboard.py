@@ -19,7 +19,8 @@ from textual.widgets import Footer, Select, Static
 
 from wargame.engine.visibility import Viewer
 from wargame.play.control import Session
-from wargame.tui.render import HEAD, MUTED, heading, news_block
+from wargame.play.readmodel import ReadModel
+from wargame.tui.render import HEAD, MUTED, heading, news_block, offers_block
 from wargame.tui.widgets import TitleBar, TrackChart, TracksView
 
 
@@ -63,6 +64,9 @@ class DashboardScreen(Screen[None]):
                         yield Static(Content("\n").join([Content.styled(s.actor_name(actor), HEAD), Content.styled(s.seat_label(actor), MUTED)]))
                         yield TracksView(s.read(self.audience).tracks(actor), names=False, longest=longest)
                         yield Static(self._plays(actor))
+            offers = self._offers()
+            if offers is not None:
+                yield Static(offers, id="dash-offers")
             yield Static(self._log(), id="dash-log")
         yield Footer()
 
@@ -78,6 +82,17 @@ class DashboardScreen(Screen[None]):
                 secret = " (secret)" if p.secret else ""
                 lines.append(Content.assemble(f"{unit[:1]}{p.turn} ", move.name, (secret, MUTED)))
         return Content("\n").join(lines)
+
+    def _offers(self) -> Content | None:
+        """The offers this audience may know of, waiting ones first (None: the deck has none
+        or none has been made)."""
+        read = self.session.read(self.audience)
+        if not isinstance(read, ReadModel) or not read.deck.offers:
+            return None  # a networked seat's read model has no offers to show
+        records = read.offers()
+        if not records:
+            return None
+        return Content("\n").join([heading("Offers"), offers_block(records, read.deck, self.audience.actor)])
 
     def _log(self) -> Content:
         s = self.session

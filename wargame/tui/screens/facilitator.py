@@ -19,10 +19,12 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.deck.describe import Describer
+from wargame.engine.offers import OfferRecord
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
 from wargame.play.control import Session
-from wargame.tui.render import BAD, MUTED, WARN, heading, pending_roll_prompt
+from wargame.play.sheet import order_label
+from wargame.tui.render import BAD, GOOD, MUTED, WARN, heading, offers_block, pending_roll_prompt
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
@@ -47,6 +49,7 @@ class FacilitatorScreen(GameScreen):
         yield TitleBar(Content.assemble(("Facilitator", "bold"), "  ", s.turn_label()), "you see everything")
         with VerticalScroll(id="control"):
             yield Static(id="fac-seats")
+            yield Static(id="fac-offers")
             yield Static(heading("Chance rolls of the sealed orders"), classes="section")
             yield Static(Content.styled("Enter on a roll cycles: roll the dice → force success → force failure.", MUTED), classes="hint")
             yield OptionList(id="rolls", compact=True)
@@ -104,13 +107,20 @@ class FacilitatorScreen(GameScreen):
                 lines.append(Content.styled("  still choosing", WARN))
                 continue
             names, reasons = sealed
+            ids = s.sealed_ids(actor) or ()
             if not names:
                 lines.append(Content.styled("  no orders", MUTED))
             for i, name in enumerate(names):
                 # Bots open their reasons with the move's name: say it once.
                 why = reasons[i].removeprefix(f"{name}: ") if i < len(reasons) else ""
-                lines.append(Content.assemble("  • ", name, (f" — {why}" if why else "", MUTED)))
+                move = s.deck.moves[s.deck.move_index[ids[i]]] if i < len(ids) else None
+                shown = order_label(move, s.deck) if move is not None else name
+                answer: tuple[str, str] = ("  (answer to an offer: no order used)" if move is not None and move.answer else "", MUTED)
+                lines.append(Content.assemble("  • ", shown, answer, (f" — {why}" if why else "", MUTED)))
         self.query_one("#fac-seats", Static).update(Content("\n").join(lines))
+        offers = self.query_one("#fac-offers", Static)
+        offers.update(self._offers())
+        offers.display = bool(s.deck.offers)
         rolls = self.query_one("#rolls", OptionList)
         highlighted = rolls.highlighted
         rolls.clear_options()
@@ -136,6 +146,28 @@ class FacilitatorScreen(GameScreen):
         resolve.disabled = not s.ready
         unit = s.deck.turn_name
         resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
+
+    def _offers(self) -> Content:
+        """Every offer, secret ones too, and under each waiting one the answer its recipient
+        has sealed this turn (if any)."""
+        s = self.session
+        records = s.read(FACILITATOR).offers()
+
+        def pending(rec: OfferRecord) -> Content | None:
+            if rec.status != "waiting":
+                return None
+            offer = s.deck.offers[rec.slot]
+            sealed = s.sealed_ids(rec.recipient)
+            who = s.actor_name(rec.recipient)
+            if sealed is None:
+                return Content.styled(f"{who} is still choosing", WARN)
+            if s.deck.moves[offer.accept].id in sealed:
+                return Content.styled(f"{who} has sealed: accept", GOOD)
+            if s.deck.moves[offer.refuse].id in sealed:
+                return Content.styled(f"{who} has sealed: refuse", BAD)
+            return Content.styled(f"{who} has sealed no answer", MUTED)
+
+        return Content("\n").join([heading("Offers"), offers_block(records, s.deck, None, "No offer made yet.", pending)])
 
     @on(OptionList.OptionSelected, "#rolls")
     def cycle_roll(self, event: OptionList.OptionSelected) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Digits, Footer, Static
 from wargame.engine.visibility import PUBLIC
 from wargame.play.control import Session
 from wargame.play.readmodel import format_value
-from wargame.tui.render import MUTED, WARN, bar, news_block
+from wargame.tui.render import MUTED, WARN, bar, news_block, offers_block
 
 
 class ProjectorScreen(Screen[None]):
@@ -39,6 +39,10 @@ class ProjectorScreen(Screen[None]):
                         yield Digits(format_value(t.value) if t.value is not None else "?")
                         scale = f" {format_value(t.value)} / {format_value(t.hi)}" if t.value is not None else " hidden"
                         yield Static(Content.assemble(bar(t, 14), (scale, MUTED), "\n", (t.level or " ", WARN)))
+            # Offers the room may know of: public ones only (the read model is the public's).
+            waiting = [o for o in s.read(PUBLIC).offers() if o.status == "waiting"]
+            if waiting:
+                yield Static(Content("\n").join([Content.styled("Offers waiting for an answer", MUTED), offers_block(waiting, s.deck, None)]), id="proj-offers")
             last = s.turn - 1 if not s.is_over else len(s.game.records)
             news = [n for n in s.read(PUBLIC).news() if n.turn == last] if last >= 1 else []
             title = f"Latest news: {s.deck.turn_name} {last}" if last >= 1 else "Latest news"

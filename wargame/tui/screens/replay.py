@@ -57,7 +57,7 @@ from wargame.play.readmodel import format_value
 from wargame.play.timeline import SavedGame
 from wargame.report.export import export_report
 from wargame.saves.store import Verification
-from wargame.tui.render import BAD, DISABLED, GOOD, MUTED, WARN, heading, percent
+from wargame.tui.render import BAD, DISABLED, GOOD, MUTED, WARN, heading, offers_block, percent
 from wargame.tui.replay_render import scores_block, timeline_chart, turn_block
 from wargame.tui.screens.pin import PinScreen
 from wargame.tui.screens.replay_dialogs import (
@@ -453,6 +453,13 @@ class ReplayScreen(Screen[None]):
         assert self.debrief is not None and self.saved is not None
         d = self.debrief.turn(self.viewer, self.turn, hindsight=self.hindsight)
         body = turn_block(d, self.saved.deck, show_audience=not self.viewer.is_public)
+        if self.saved.deck.offers:
+            # The offers this viewer knew of once the turn was resolved: made, answered or
+            # expired in it, and those still waiting.
+            known = self.saved.read(self.viewer, self.turn + 1).offers()
+            shown = [o for o in known if self.turn in {o.made, o.closed} or o.status in {"waiting", "unanswered"}]
+            if shown:
+                body = Content("\n").join([body, Content(""), heading("Offers after this turn"), offers_block(shown, self.saved.deck, self.viewer.actor)])
         self.query_one("#turn-text", Static).update(body)
 
     def _tracks(self) -> list[tuple[str, str]]:

@@ -18,7 +18,8 @@ from textual.widgets import Footer, Static
 
 from wargame.engine.visibility import Viewer
 from wargame.play.control import Session
-from wargame.tui.render import audience_name, report_block
+from wargame.play.readmodel import ReadModel
+from wargame.tui.render import audience_name, heading, offers_block, report_block
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar
 
@@ -48,6 +49,10 @@ class ResolutionScreen(GameScreen):
             yield Static(Content.assemble(("Coach: ", "bold"), coach), id="coach")
         with VerticalScroll(id="report-box"):
             yield Static(report_block(report, s.deck, show_audience=True), id="report")
+            waiting = [o for o in read.offers() if o.status == "waiting"] if isinstance(read, ReadModel) else []
+            if waiting:
+                seat = self.audience.actor
+                yield Static(Content("\n").join([heading("Offers waiting for an answer"), offers_block(waiting, s.deck, seat)]), id="report-offers")
         yield Footer()
 
     def refresh_view(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 
 from wargame.deck.compile import CompiledDeck
 from wargame.play.readmodel import MoveChoice
-from wargame.tui.render import MUTED, percent
+from wargame.tui.render import BAD, GOOD, MUTED, WARN, percent
 
 
 class ReviewScreen(ModalScreen[bool]):
@@ -23,11 +23,23 @@ class ReviewScreen(ModalScreen[bool]):
         Binding("escape,n", "back", "Back"),
     ]
 
-    def __init__(self, deck: CompiledDeck, actor_name: str, chosen: Sequence[MoveChoice]) -> None:
+    def __init__(
+        self,
+        deck: CompiledDeck,
+        actor_name: str,
+        chosen: Sequence[MoveChoice],
+        labels: Mapping[str, str] | None = None,
+        answers: Sequence[tuple[str, str | None]] = (),
+    ) -> None:
+        """`labels`: how each order reads (`Sanction → China`), by move id. `answers`: each
+        offer waiting for this seat (`Alpha's offer: Offer talks`) and its answer (`accept`,
+        `refuse`, or None for none this turn)."""
         super().__init__()
         self.deck = deck
         self.actor_name = actor_name
         self.chosen = list(chosen)
+        self.labels = dict(labels or {})
+        self.answers = list(answers)
 
     def compose(self) -> ComposeResult:
         unit = self.deck.turn_name
@@ -42,7 +54,12 @@ class ReviewScreen(ModalScreen[bool]):
                 extra += f", {percent(c.chance)} chance"
             if c.move.secret:
                 extra += ", secret"
-            lines.append(Content.assemble(f"{i}. ", (c.move.name, "bold"), (extra, MUTED)))
+            lines.append(Content.assemble(f"{i}. ", (self.labels.get(c.move.id, c.move.name), "bold"), (extra, MUTED)))
+        if self.answers:
+            lines.append(Content.assemble(("Answers to offers", "bold"), ("  (they use no orders)", MUTED)))
+            for offer, answer in self.answers:
+                word = {"accept": ("Accept", f"bold {GOOD}"), "refuse": ("Refuse", f"bold {BAD}")}.get(answer or "", ("No answer yet", WARN))
+                lines.append(Content.assemble("• ", word, (" — ", MUTED), offer))
         lines.append(Content.styled("Once sealed, orders cannot be changed this " + unit + ".", MUTED))
         with Vertical(classes="dialog"):
             yield Static(Content("\n").join(lines), classes="dialog-body")
