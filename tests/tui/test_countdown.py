@@ -7,21 +7,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from tui_helpers import make_app, new_game, open_facilitator, screen_name, screen_text
+from tui_helpers import FakeClock, make_app, new_game, open_facilitator, screen_name, screen_text
 
 from wargame.play.clock import Clock
 from wargame.saves.store import read_save
 
 
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
+async def start_countdown(pilot: Pilot[None], minutes: str) -> None:
+    """On the facilitator's screen: type the minutes, Enter, then leave the field (so the
+    keys reach the screen rather than the field)."""
+    field = pilot.app.screen.query_one("#minutes", Input)
+    field.value = minutes
+    field.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    pilot.app.screen.query_one("#events", OptionList).focus()
 
 
 async def test_the_facilitator_adds_and_takes_away_time_and_a_restart_keeps_it(tmp_path: Path) -> None:
@@ -33,13 +35,8 @@ async def test_the_facilitator_adds_and_takes_away_time_and_a_restart_keeps_it(t
         session = app.session
         assert session is not None and session.save_path is not None
         assert "+/- 1 min" not in screen_text(app)  # the keys show only while a countdown runs
-        minutes = app.screen.query_one("#minutes", Input)
-        minutes.value = "5"
-        minutes.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await start_countdown(pilot, "5")
         assert "+/- 1 min" in screen_text(app)
-        app.screen.query_one("#events", OptionList).focus()
         clock.t += 30
         await pilot.press("plus")
         await pilot.pause()
@@ -78,12 +75,7 @@ async def test_taking_away_all_the_time_asks_the_facilitator_what_to_do(tmp_path
         await open_facilitator(pilot)
         session = app.session
         assert session is not None
-        minutes = app.screen.query_one("#minutes", Input)
-        minutes.value = "1"
-        minutes.focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.query_one("#events", OptionList).focus()
+        await start_countdown(pilot, "1")
         await pilot.press("minus")
         await pilot.pause()
         assert session.clock.expired

@@ -3,12 +3,11 @@ and every client (seats, projector, the console) is sent the new time at once.""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
+from waiting import until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
@@ -65,15 +64,6 @@ async def test_only_the_facilitator_may_change_the_time(tmp_path: Path, tutorial
     assert host.handle_message(Role(FACILITATOR), {"v": 1, "type": "add_time", "seconds": -60}) == {"type": "ok", "of": "add_time"}
     assert ex.public_state()["countdown"] == 240
     store.close()
-
-
-async def until(pilot: object, check: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not check():
-        if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_the_console_keys_change_the_time_a_seat_sees(tmp_path: Path, tutorial: CompiledDeck) -> None:
