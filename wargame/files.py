@@ -1,4 +1,5 @@
-"""Reading a file a person named (a deck, a save) without hanging or running out of memory.
+"""Reading a file a person named (a deck, a save) without hanging or running out of memory,
+and writing one atomically.
 
 A FIFO, a device or a socket is refused at once (opening a FIFO to read would wait for a
 writer forever), and no more than a limit is ever read, whatever the file claims its size is.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 
@@ -78,3 +80,22 @@ def read_head(path: str | Path, size: int) -> tuple[bytes, int]:
         raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` (UTF-8) so that a reader sees the old file or the whole new
+    one, never a part: a temporary file beside it, fsynced, then renamed over it.
+
+    Raises `OSError` (the caller says what could not be written); no temporary file is
+    left behind.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

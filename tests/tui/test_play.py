@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from tui_helpers import (
     PIN,
     TUTORIAL,
+    FakeClock,
     make_app,
     new_game,
     open_facilitator,
@@ -290,16 +291,6 @@ async def test_the_countdown_stops_only_when_the_facilitator_confirms(tmp_path: 
         await pilot.press("y")
         await pilot.pause()
         assert not session.clock.countdown.active
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand: no test reads the wall clock."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 async def test_countdown_warns_the_seats(tmp_path: Path) -> None:

@@ -23,6 +23,16 @@ PIN = "2468"
 """The facilitator's PIN in tests."""
 
 
+class FakeClock:
+    """A monotonic clock the test moves by hand: no test reads the wall clock."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
 async def open_facilitator(pilot: Pilot[None], pin: str = PIN) -> None:
     """Press `f` on the curtain (or ask the palette) and give the PIN."""
     await pilot.app.run_action("facilitator")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from wargame.files import write_text_atomic
 from wargame.saves.format import SaveModel
 
 FORMAT = "wargame-analysis"
@@ -62,16 +61,7 @@ def write_sidecar(save_path: str | Path, data: dict[str, Any]) -> Path | None:
     data["analyses"] = data.get("analyses", [])[-KEEP_ANALYSES:]
     data["whatifs"] = data.get("whatifs", [])[-KEEP_WHATIFS:]
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(target, json.dumps(data, indent=1, sort_keys=True))
     except OSError:
         return None
     return target

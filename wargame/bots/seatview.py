@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 from wargame.deck.describe import depends_on
+from wargame.deck.describe import turn_label as deck_turn_label
 from wargame.engine import visibility as vis
 from wargame.engine.game import MoveOption
 from wargame.engine.state import NewsItem, Play
@@ -203,17 +204,8 @@ def _all_plays(view: PlayerView, cache: ViewCache | None) -> list[PlayInfo]:
 
 
 def turn_label(view: PlayerView, turn: int | None = None) -> str:
-    """`Week 3 of 6 · 2022-01-17`, as the terminal screens write it."""
-    deck = view.deck
-    turn = view.turn if turn is None else turn
-    name = deck.turn_name
-    text = f"{name[:1].upper()}{name[1:]} {turn} of {view.turns}"
-    date = deck.turn_date(turn)
-    if date is None:
-        return text
-    unit = name.lower()
-    shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
-    return f"{text} · {shown}"
+    """`Week 3 of 6 · 17 January 2022`, as the terminal screens write it."""
+    return deck_turn_label(view.deck, view.turn if turn is None else turn, view.turns)
 
 
 @dataclass

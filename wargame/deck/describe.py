@@ -522,3 +522,15 @@ def _conditional(n: Node) -> tuple[Node, Node | None]:
 def _another(extra: str) -> str:
     # The first amount is the base; each conditional one comes on top of it.
     return f"another {extra}" if " if " in extra else extra
+
+
+def turn_label(deck: CompiledDeck, turn: int, turns: int) -> str:
+    """`Week 3 of 6 · 17 January 2022`: a turn as headers, menus and seats' views write it."""
+    name = deck.turn_name
+    text = f"{name[:1].upper()}{name[1:]} {turn} of {turns}"
+    date = deck.turn_date(turn)
+    if date is None:
+        return text
+    unit = name.lower()
+    shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
+    return f"{text} · {shown}"

@@ -27,6 +27,7 @@ from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import IllegalOrderError, WargameError
 from wargame.net.codes import hash_code, new_code
 from wargame.net.store.base import FACILITATOR, PROJECTOR, StaleTurn, Store
+from wargame.play.clock import Countdown
 from wargame.play.control import Session
 from wargame.play.readmodel import TurnReport
 from wargame.saves.store import new_save, parse_save, resume
@@ -73,35 +74,6 @@ class BotJob:
     turn: int
     bot: Bot
     run: Callable[[], Decision]
-
-
-@dataclass
-class Countdown:
-    """The turn's countdown; time comes in as an argument, so it is testable."""
-
-    seconds: float = 0.0
-    deadline: float | None = None
-    left_when_paused: float | None = None
-
-    def start(self, seconds: float, now: float) -> None:
-        self.seconds = seconds
-        self.deadline = now + seconds if seconds > 0 else None
-        self.left_when_paused = None
-
-    def left(self, now: float) -> float | None:
-        if self.left_when_paused is not None:
-            return self.left_when_paused
-        return None if self.deadline is None else max(0.0, self.deadline - now)
-
-    def pause(self, now: float) -> None:
-        if self.deadline is not None:
-            self.left_when_paused = max(0.0, self.deadline - now)
-            self.deadline = None
-
-    def resume(self, now: float) -> None:
-        if self.left_when_paused is not None:
-            self.deadline = now + self.left_when_paused
-            self.left_when_paused = None
 
 
 def stand_in_spec(deck: CompiledDeck, actor: str) -> str:
@@ -377,7 +349,7 @@ class Exercise:
         if self.settings.countdown_minutes > 0 and not game.is_over:
             self.countdown.start(self.settings.countdown_minutes * 60, self.clock())
         else:
-            self.countdown.start(0, self.clock())
+            self.countdown.stop()
         self.changed()
 
     def time_up(self) -> bool:
@@ -387,7 +359,7 @@ class Exercise:
         left = self.countdown.left(self.clock())
         if left is None or left > 0:
             return False
-        self.countdown.start(0, self.clock())
+        self.countdown.stop()
         self.resolve("computer" if self.settings.on_timeout == "computer" else "stand_pat")
         return True
 
@@ -404,10 +376,20 @@ class Exercise:
 
     def set_countdown(self, minutes: float) -> None:
         self.settings.countdown_minutes = minutes
-        self.countdown.start(minutes * 60, self.clock())
+        if minutes > 0:
+            self.countdown.start(minutes * 60, self.clock())
+        else:
+            self.countdown.stop()
         if self.paused:
             self.countdown.pause(self.clock())
         self._log_settings()
+        self.changed()
+
+    def add_time(self, seconds: float) -> None:
+        """More time for this turn (less, with a negative number; never below none left),
+        sent to every client at once; later turns keep the set length. Raises
+        `WargameError` when no countdown runs."""
+        self.countdown.adjust(seconds, self.clock())
         self.changed()
 
     def configure(self, auto_resolve: bool | None, on_timeout: Literal["wait", "stand_pat", "computer"] | None) -> None:

@@ -76,6 +76,14 @@ class Countdown(_Msg):
     minutes: Annotated[float, Field(ge=0, le=600)]
 
 
+class AddTime(_Msg):
+    """Facilitator: add `seconds` to this turn's running countdown (take time away with a
+    negative number, down to none left); later turns keep the countdown's length."""
+
+    type: Literal["add_time"]
+    seconds: Annotated[float, Field(ge=-36_000, le=36_000)]
+
+
 class Settings(_Msg):
     """Facilitator: resolve on its own when every seat has sealed; what to do at time-up."""
 
@@ -124,11 +132,11 @@ class Reseat(_Msg):
 
 
 ClientMessage = Annotated[
-    Hello | Orders | Ping | Resolve | Pause | Resume | Countdown | Settings | Inject | Override | Revoke | Reissue | Reseat,
+    Hello | Orders | Ping | Resolve | Pause | Resume | Countdown | AddTime | Settings | Inject | Override | Revoke | Reissue | Reseat,
     Field(discriminator="type"),
 ]
 _adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
-FACILITATOR_ONLY = frozenset({"resolve", "pause", "resume", "countdown", "settings", "inject", "override", "revoke", "reissue", "reseat"})
+FACILITATOR_ONLY = frozenset({"resolve", "pause", "resume", "countdown", "add_time", "settings", "inject", "override", "revoke", "reissue", "reseat"})
 
 
 def parse_message(raw: str | bytes | dict[str, Any]) -> ClientMessage:

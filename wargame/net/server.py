@@ -26,6 +26,7 @@ from wargame.net.exercise import AccessError, BotJob, Exercise, Role
 from wargame.net.protocol import (
     FACILITATOR_ONLY,
     MAX_MESSAGE,
+    AddTime,
     ClientMessage,
     Countdown,
     Hello,
@@ -272,6 +273,8 @@ class Host:
                 ex.resume()
             case Countdown():
                 ex.set_countdown(msg.minutes)
+            case AddTime():
+                ex.add_time(msg.seconds)
             case Settings():
                 ex.configure(msg.auto_resolve, msg.on_timeout)
             case Inject():

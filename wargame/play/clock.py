@@ -59,6 +59,24 @@ class Countdown:
             self.deadline = now + self.left_when_paused
             self.left_when_paused = None
 
+    def adjust(self, seconds: float, now: float) -> float:
+        """Add time to this turn's countdown (take it away with a negative number), running
+        or paused; never below none left. Later turns keep the countdown's length.
+
+        A warning already given is given again if the time added puts it ahead once more
+        (a minute left, then three added: the one-minute warning comes again). Returns the
+        time left. Raises `WargameError` when there is no countdown."""
+        left = self.left(now)
+        if left is None:
+            raise WargameError("no countdown is running: start one first")
+        left = max(0.0, left + seconds)
+        if self.left_when_paused is not None:
+            self.left_when_paused = left
+        else:
+            self.deadline = now + left
+        self.warned = {w for w in self.warned if left <= w}
+        return left
+
     def left(self, now: float) -> float | None:
         if self.left_when_paused is not None:
             return self.left_when_paused
@@ -108,6 +126,11 @@ class Clock:
         length = self.countdown.seconds
         self.countdown.start(seconds, self.now())
         self.countdown.seconds = max(length, seconds)
+
+    def adjust(self, seconds: float) -> float:
+        """More time (or less, with a negative number) for this turn only; see
+        `Countdown.adjust`. The save keeps the time left (`snapshot`)."""
+        return self.countdown.adjust(seconds, self.now())
 
     def pause(self) -> None:
         self.paused = True

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
-from wargame.deck.describe import Describer, MoveWords, depends_on
+from wargame.deck.describe import Describer, MoveWords, depends_on, turn_label
 from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
@@ -35,18 +35,6 @@ def seat_label(spec: SeatSpec) -> str:
 
 def format_value(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-
-def turn_label(deck: CompiledDeck, turn: int, turns: int) -> str:
-    """`Week 3 of 6 · 17 January 2022`: for headers."""
-    name = deck.turn_name
-    text = f"{name[:1].upper()}{name[1:]} {turn} of {turns}"
-    date = deck.turn_date(turn)
-    if date is None:
-        return text
-    unit = name.lower()
-    shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
-    return f"{text} · {shown}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -323,7 +323,7 @@ def build_report(
         events = tuple(deck.events[deck.event_index[e]].name for e in view.fired_for_turn(t) if e in deck.event_index)
         news = tuple(NewsRow(n.kind, n.text, n.audience is not None) for n in view.news_for_turn(t))
         changes = tuple(
-            f"{deck.slot_label(c.slot)} {_fmt(c.old)} → {_fmt(c.new)}" for c in view.changes_for_turn(t)
+            f"{deck.slot_label(c.slot)} {num(c.old)} → {num(c.new)}" for c in view.changes_for_turn(t)
         )
         timeline.append(
             TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())),
@@ -471,5 +471,11 @@ def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:
     return f"{deck.actor_name(who.actor)} (only what this seat knew)"
 
 
-def _fmt(x: float) -> str:
+def num(x: float) -> str:
+    """A value as the report writes it: whole numbers bare, others to one decimal."""
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def pct(p: float) -> str:
+    """A probability as a whole percentage."""
+    return f"{p:.0%}"

@@ -3,8 +3,6 @@ an existing file unless asked. The one call the CLI and the replay viewer both u
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from wargame.analysis.rollout import Checkpoints
@@ -12,6 +10,7 @@ from wargame.analysis.turning import Analysis, latest_cached
 from wargame.analysis.whatif import recorded_what_ifs
 from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
+from wargame.files import write_text_atomic
 from wargame.report.data import build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import render_markdown
@@ -28,19 +27,11 @@ def report_format(path: str | Path) -> str:
     return fmt
 
 
-def write_text_atomic(path: Path, text: str) -> Path:
+def write_report(path: Path, text: str) -> Path:
+    """Write a report atomically, its folder created; `WargameError` in one line if it cannot be."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, text)
     except OSError as exc:
         raise WargameError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
     return path
@@ -69,4 +60,4 @@ def export_report(
         analysis = latest_cached(save, save_path)
     data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
     text = render_markdown(data) if fmt == "markdown" else render_html(data)
-    return write_text_atomic(out, text)
+    return write_report(out, text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from wargame.report.data import ReportData
+from wargame.report.data import ReportData, num, pct
 from wargame.report.svg import Chart, Line, line_chart
 from wargame.words import possessive
 
@@ -34,14 +34,6 @@ svg .mark{fill:#f0a000;opacity:.18}svg .series{stroke-width:2}svg .band{opacity:
 
 def e(text: object) -> str:
     return escape(str(text), quote=True)
-
-
-def num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-
-def pct(p: float) -> str:
-    return f"{p:.0%}"
 
 
 def render_html(r: ReportData) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from wargame.report.data import ReportData
+from wargame.report.data import ReportData, num, pct
 from wargame.words import possessive
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
@@ -19,14 +19,6 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 def md(text: str) -> str:
     """Deck or save text made inert in Markdown: special characters escaped, one line."""
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-
-def pct(p: float) -> str:
-    return f"{p:.0%}"
 
 
 ANSWERS_NOTE = " Answering an offer scores 0: what an acceptance or a refusal changed is in the Offers section."

@@ -281,6 +281,12 @@ class WargameApp(App[None]):
             self.session.clock.restart()
         self.advance()
 
+    def on_facilitator_screen_countdown_changed(self) -> None:
+        """Save the time left at once (a restart keeps it) and show it on every screen."""
+        if self.session is not None:
+            self.session.autosave()
+        self.check_saved()
+
     def on_facilitator_screen_resolve(self) -> None:
         self.resolve_turn()
 

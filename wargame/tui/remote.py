@@ -201,6 +201,9 @@ class FacilitatorConsole(Screen[None]):
         Binding("r", "resolve('stand_pat')", "Resolve (missing stand pat)"),
         Binding("R", "resolve('computer')", "Resolve (stand-ins play)"),
         Binding("p", "pause", "Pause/resume"),
+        # Shown only while a countdown runs (see check_action).
+        Binding("plus,equals_sign", "add_time(60)", "1 min", key_display="+/-"),
+        Binding("minus", "add_time(-60)", "1 min less", show=False),
     ]
 
     def __init__(self, state: dict[str, Any]) -> None:
@@ -272,6 +275,7 @@ class FacilitatorConsole(Screen[None]):
             mins, secs = divmod(int(left + 0.999), 60)
             status.append(Content.styled(f"⏱ {mins}:{secs:02d} left", WARN if left <= 60 else "bold"))
         self.query_one("#fac-status", Static).update(Content("   ").join(status))
+        self.refresh_bindings()  # the +/- keys show while a countdown runs
         lines = [heading("Seats")]
         for x in st["seats"]:
             mark = ("✓ sealed", GOOD) if x["sealed"] else ("… choosing", WARN)
@@ -317,6 +321,15 @@ class FacilitatorConsole(Screen[None]):
 
     def action_pause(self) -> None:
         self.send({"type": "resume" if self.state["paused"] else "pause"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_time":
+            return self.state.get("countdown") is not None
+        return True
+
+    def action_add_time(self, seconds: int) -> None:
+        """A minute more or less for this turn; the host sends every screen the new time."""
+        self.send({"type": "add_time", "seconds": seconds})
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

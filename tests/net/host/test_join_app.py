@@ -3,12 +3,11 @@ turn, a wrong code, the facilitator's console, and rejoining after the connectio
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp.test_utils import TestServer
 from textual.widgets import Static
+from waiting import until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise
@@ -26,15 +25,6 @@ async def serve(tmp_path: Path, deck: CompiledDeck, facilitator: bool, seats: di
     server = TestServer(await host.make_app())
     await server.start_server()
     return host, server, codes
-
-
-async def until(pilot: object, check: Callable[[], bool], what: str, timeout: float = 15) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not check():
-        if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_a_seat_plays_a_turn_and_rejoins_after_a_drop(tmp_path: Path, tutorial: CompiledDeck) -> None:

@@ -9,43 +9,17 @@ different exercises proceed in parallel. Each commit NOTIFYs the channel
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from wargame.net.store._pool import Pool, PoolClosed
-from wargame.net.store.base import (
-    EVENT_CODE,
-    EVENT_CREATED,
-    EVENT_ORDERS,
-    EVENT_SAVE,
-    Clock,
-    CodeInUse,
-    ExerciseExists,
-    ExerciseInfo,
-    ExerciseRecord,
-    Sealed,
-    StaleTurn,
-    StaleWrite,
-    Store,
-    StoreError,
-    StoreEvent,
-    StoreUnavailable,
-    UnknownExercise,
-    check_hash,
-    check_id,
-    check_lines,
-    check_role,
-    check_save,
-    payload_json,
-    redact_url,
-    utc_now,
-)
+from wargame.net.store._sql import Duplicate, SqlStore, schema_v1
+from wargame.net.store.base import Clock, StoreError, StoreUnavailable, redact_url, utc_now
 
 SCHEMA_VERSION = 1
 CHANNEL = "wargame_store"
@@ -57,46 +31,13 @@ SAFETY_WAKE_S = 1.0
 _SCHEMA_LOCK = 0x77617267  # pg_advisory_xact_lock key: one process creates/migrates at a time
 
 _SCHEMA_V1 = [
-    """CREATE TABLE exercises (
-        id text PRIMARY KEY,
-        save_json text NOT NULL,
-        revision bigint NOT NULL,
-        turn integer,
-        event_seq bigint NOT NULL DEFAULT 0,
-        created timestamptz NOT NULL,
-        updated timestamptz NOT NULL)""",
-    """CREATE TABLE orders (
-        exercise_id text NOT NULL REFERENCES exercises(id) ON DELETE CASCADE,
-        turn integer NOT NULL,
-        seat text NOT NULL,
-        orders text NOT NULL,
-        reasons text NOT NULL,
-        sealed timestamptz NOT NULL,
-        PRIMARY KEY (exercise_id, turn, seat))""",
-    """CREATE TABLE codes (
-        code_hash text PRIMARY KEY,
-        exercise_id text NOT NULL REFERENCES exercises(id) ON DELETE CASCADE,
-        role text NOT NULL,
-        issued timestamptz NOT NULL,
-        revoked timestamptz)""",
-    "CREATE UNIQUE INDEX codes_live ON codes (exercise_id, role) WHERE revoked IS NULL",
+    *schema_v1(text="text", integer="integer", bigint="bigint", timestamp="timestamptz"),
     "CREATE INDEX codes_exercise ON codes (exercise_id)",
-    """CREATE TABLE events (
-        exercise_id text NOT NULL REFERENCES exercises(id) ON DELETE CASCADE,
-        seq bigint NOT NULL,
-        kind text NOT NULL,
-        payload text NOT NULL,
-        at timestamptz NOT NULL,
-        PRIMARY KEY (exercise_id, seq))""",
 ]
 
 
 # Migrations from version N to N + 1 (run under the advisory lock, in one transaction).
 MIGRATIONS: dict[int, Callable[[Any], None]] = {}
-
-
-def _utc(t: dt.datetime) -> dt.datetime:
-    return t.astimezone(dt.UTC)
 
 
 def _describe(url: str) -> tuple[str, str, str]:
@@ -111,8 +52,12 @@ def _describe(url: str) -> tuple[str, str, str]:
     return unquote(parts.username or ""), where, unquote(parts.path.lstrip("/")) or "(default)"
 
 
-class PostgresStore(Store):
+class PostgresStore(SqlStore):
     """A store in a PostgreSQL database (tables created on first use)."""
+
+    _PARAM = "%s"
+    _FOR_UPDATE = " FOR UPDATE"
+    _NAP_S = SAFETY_WAKE_S
 
     def __init__(self, url: str, *, clock: Clock = utc_now, create: bool = True) -> None:
         self.url = redact_url(url)
@@ -200,279 +145,43 @@ class PostgresStore(Store):
         with self._conn() as conn, conn.transaction():
             yield conn
 
-    def _migrate(self, create: bool) -> None:
-        with self._conn() as conn:  # the usual case needs no lock: already at this version
-            if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is not None:
-                row = conn.execute("SELECT version FROM schema_version").fetchone()
-                if row is not None and int(row[0]) == SCHEMA_VERSION:
-                    return
-        with self._write() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
-                if not create:
-                    raise StoreUnavailable(f"{self.url}: no wargame store in this database yet")
-                if conn.execute("SELECT to_regclass('exercises')").fetchone()[0] is not None:
-                    raise StoreUnavailable(f"{self.url}: not a wargame store (it has other 'exercises' tables)")
-                conn.execute("CREATE TABLE schema_version (version integer NOT NULL)")
-                for stmt in _SCHEMA_V1:
-                    conn.execute(stmt)
-                conn.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
-                return
-            row = conn.execute("SELECT version FROM schema_version").fetchone()
-            version = int(row[0]) if row else 0
-            if version > SCHEMA_VERSION:
-                raise StoreUnavailable(
-                    f"{self.url}: the store is schema version {version}, newer than this wargame "
-                    f"reads (up to {SCHEMA_VERSION}); upgrade wargame"
-                )
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](conn)
-                version += 1
-                conn.execute("UPDATE schema_version SET version = %s", (version,))
-
-    def schema_version(self) -> int:
-        """The schema version of the database."""
-        with self._conn() as conn:
-            return int(conn.execute("SELECT version FROM schema_version").fetchone()[0])
-
-    # -- helpers inside a transaction ---------------------------------------------------
-
-    @staticmethod
-    def _lock(conn: Any, exercise_id: str) -> tuple[int, int | None]:
-        """Lock the exercise's row for this transaction; (revision, open turn)."""
-        row = conn.execute(
-            "SELECT revision, turn FROM exercises WHERE id = %s FOR UPDATE", (exercise_id,)
-        ).fetchone()
-        if row is None:
-            raise UnknownExercise(exercise_id)
-        return int(row[0]), row[1]
-
-    @staticmethod
-    def _event(conn: Any, exercise_id: str, kind: str, payload: str, at: dt.datetime) -> int:
-        row = conn.execute(
-            "UPDATE exercises SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq",
-            (exercise_id,),
-        ).fetchone()
-        if row is None:
-            raise UnknownExercise(exercise_id)
-        seq = int(row[0])
-        conn.execute(
-            "INSERT INTO events (exercise_id, seq, kind, payload, at) VALUES (%s, %s, %s, %s, %s)",
-            (exercise_id, seq, kind, payload, at),
-        )
-        # Delivered to listeners only when (and if) the transaction commits.
-        conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{exercise_id}:{seq}"))
-        return seq
-
-    @staticmethod
-    def _insert_code(conn: Any, exercise_id: str, role: str, code_hash: str, at: dt.datetime) -> None:
+    @contextmanager
+    def _insert_once(self, conn: Any) -> Iterator[None]:
         import psycopg
 
-        conn.execute(
-            "UPDATE codes SET revoked = %s WHERE exercise_id = %s AND role = %s AND revoked IS NULL",
-            (at, exercise_id, role),
-        )
         try:
             with conn.transaction():  # a savepoint: the outer transaction survives the error
-                conn.execute(
-                    "INSERT INTO codes (code_hash, exercise_id, role, issued) VALUES (%s, %s, %s, %s)",
-                    (code_hash, exercise_id, role, at),
-                )
+                yield
         except psycopg.errors.UniqueViolation:
-            raise CodeInUse() from None
+            raise Duplicate from None
 
-    @staticmethod
-    def _exists(conn: Any, exercise_id: str) -> bool:
-        return conn.execute("SELECT 1 FROM exercises WHERE id = %s", (exercise_id,)).fetchone() is not None
+    def _migrate(self, create: bool) -> None:
+        self._migrate_to(self.url, create, SCHEMA_VERSION, MIGRATIONS)
 
-    # -- exercises ----------------------------------------------------------------------
+    def _has_table(self, conn: Any, name: str) -> bool:
+        return conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
 
-    def create_exercise(self, exercise_id: str, save_json: str, codes: Mapping[str, str]) -> None:
-        import psycopg
+    def _lock_schema(self, conn: Any) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
 
-        check_id(exercise_id)
-        turn = check_save(save_json)
-        checked = {check_role(r): check_hash(h) for r, h in codes.items()}
-        if len(set(checked.values())) < len(checked):
-            raise CodeInUse()
-        at = self._clock()
-        with self._write() as conn:
-            try:
-                with conn.transaction():
-                    conn.execute(
-                        "INSERT INTO exercises (id, save_json, revision, turn, created, updated) "
-                        "VALUES (%s, %s, 1, %s, %s, %s)",
-                        (exercise_id, save_json, turn, at, at),
-                    )
-            except psycopg.errors.UniqueViolation:
-                raise ExerciseExists(exercise_id) from None
-            for role, code_hash in checked.items():
-                self._insert_code(conn, exercise_id, role, code_hash, at)
-            self._event(conn, exercise_id, EVENT_CREATED, payload_json({"turn": turn, "revision": 1}), at)
+    def _refuse_foreign(self, conn: Any, create: bool) -> None:
+        if not create:
+            raise StoreUnavailable(f"{self.url}: no wargame store in this database yet")
+        if self._has_table(conn, "exercises"):
+            raise StoreUnavailable(f"{self.url}: not a wargame store (it has other 'exercises' tables)")
 
-    def exercise_ids(self) -> list[str]:
-        with self._conn() as conn:
-            return [r[0] for r in conn.execute("SELECT id FROM exercises ORDER BY id")]
+    def _schema(self) -> list[str]:
+        return _SCHEMA_V1
 
-    def exercises(self) -> list[ExerciseInfo]:
-        with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT id, revision, turn, created, updated FROM exercises ORDER BY updated DESC, id"
-            ).fetchall()
-        return [ExerciseInfo(r[0], int(r[1]), r[2], _utc(r[3]), _utc(r[4])) for r in rows]
+    def _stamp(self, t: dt.datetime) -> dt.datetime:
+        return t
 
-    def load_exercise(self, exercise_id: str) -> ExerciseRecord:
-        with self._conn() as conn:
-            row = conn.execute(
-                "SELECT id, revision, turn, created, updated, save_json FROM exercises WHERE id = %s",
-                (exercise_id,),
-            ).fetchone()
-        if row is None:
-            raise UnknownExercise(exercise_id)
-        return ExerciseRecord(row[0], int(row[1]), row[2], _utc(row[3]), _utc(row[4]), row[5])
+    def _time(self, value: Any) -> dt.datetime:
+        return value.astimezone(dt.UTC)  # type: ignore[no-any-return]
 
-    def put_save(self, exercise_id: str, save_json: str, expected_revision: int) -> int:
-        turn = check_save(save_json)
-        at = self._clock()
-        with self._write() as conn:
-            revision, _ = self._lock(conn, exercise_id)
-            if revision != expected_revision:
-                raise StaleWrite(exercise_id, expected_revision, revision)
-            revision += 1
-            conn.execute(
-                "UPDATE exercises SET save_json = %s, revision = %s, turn = %s, updated = %s WHERE id = %s",
-                (save_json, revision, turn, at, exercise_id),
-            )
-            payload = {"revision": revision, "turn": turn, "finished": turn is None}
-            self._event(conn, exercise_id, EVENT_SAVE, payload_json(payload), at)
-        return revision
-
-    def delete_exercise(self, exercise_id: str) -> None:
-        with self._write() as conn:
-            if conn.execute("DELETE FROM exercises WHERE id = %s", (exercise_id,)).rowcount == 0:
-                raise UnknownExercise(exercise_id)
-            conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{exercise_id}:0"))
-
-    # -- sealed orders ------------------------------------------------------------------
-
-    def submit_orders(
-        self, exercise_id: str, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()
-    ) -> None:
-        check_role(seat, "seat")
-        o = json.dumps(check_lines("orders", orders))
-        r = json.dumps(check_lines("reasons", reasons))
-        at = self._clock()
-        with self._write() as conn:
-            _, current = self._lock(conn, exercise_id)
-            if current != turn:
-                raise StaleTurn(exercise_id, turn, current)
-            conn.execute(
-                "INSERT INTO orders (exercise_id, turn, seat, orders, reasons, sealed) "
-                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (exercise_id, turn, seat) "
-                "DO UPDATE SET orders = EXCLUDED.orders, reasons = EXCLUDED.reasons, sealed = EXCLUDED.sealed",
-                (exercise_id, turn, seat, o, r, at),
-            )
-            payload = {"turn": turn, "seat": seat, "sealed": True}
-            self._event(conn, exercise_id, EVENT_ORDERS, payload_json(payload), at)
-
-    def withdraw_orders(self, exercise_id: str, turn: int, seat: str) -> bool:
-        at = self._clock()
-        with self._write() as conn:
-            _, current = self._lock(conn, exercise_id)
-            if current != turn:
-                raise StaleTurn(exercise_id, turn, current)
-            gone = conn.execute(
-                "DELETE FROM orders WHERE exercise_id = %s AND turn = %s AND seat = %s",
-                (exercise_id, turn, seat),
-            ).rowcount
-            if gone:
-                payload = {"turn": turn, "seat": seat, "sealed": False}
-                self._event(conn, exercise_id, EVENT_ORDERS, payload_json(payload), at)
-        return bool(gone)
-
-    def pending_orders(self, exercise_id: str, turn: int) -> dict[str, Sealed]:
-        with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT seat, orders, reasons FROM orders WHERE exercise_id = %s AND turn = %s ORDER BY seat",
-                (exercise_id, turn),
-            ).fetchall()
-            if not rows and not self._exists(conn, exercise_id):
-                raise UnknownExercise(exercise_id)
-        return {seat: Sealed(json.loads(o), json.loads(r)) for seat, o, r in rows}
-
-    # -- join codes ---------------------------------------------------------------------
-
-    def set_code(self, exercise_id: str, role: str, code_hash: str) -> None:
-        check_role(role)
-        check_hash(code_hash)
-        at = self._clock()
-        with self._write() as conn:
-            self._lock(conn, exercise_id)
-            self._insert_code(conn, exercise_id, role, code_hash, at)
-            self._event(conn, exercise_id, EVENT_CODE, payload_json({"role": role, "action": "issued"}), at)
-
-    def revoke_code(self, exercise_id: str, role: str) -> bool:
-        at = self._clock()
-        with self._write() as conn:
-            self._lock(conn, exercise_id)
-            gone = conn.execute(
-                "UPDATE codes SET revoked = %s WHERE exercise_id = %s AND role = %s AND revoked IS NULL",
-                (at, exercise_id, role),
-            ).rowcount
-            if gone:
-                self._event(conn, exercise_id, EVENT_CODE, payload_json({"role": role, "action": "revoked"}), at)
-        return bool(gone)
-
-    def find_code(self, code_hash: str) -> tuple[str, str] | None:
-        with self._conn() as conn:
-            row = conn.execute(
-                "SELECT exercise_id, role FROM codes WHERE code_hash = %s AND revoked IS NULL", (code_hash,)
-            ).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def revoked_code(self, code_hash: str) -> tuple[str, str] | None:
-        with self._conn() as conn:
-            row = conn.execute(
-                "SELECT exercise_id, role FROM codes WHERE code_hash = %s AND revoked IS NOT NULL", (code_hash,)
-            ).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def codes(self, exercise_id: str) -> dict[str, str]:
-        with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT role, code_hash FROM codes WHERE exercise_id = %s AND revoked IS NULL ORDER BY role",
-                (exercise_id,),
-            ).fetchall()
-            if not rows and not self._exists(conn, exercise_id):
-                raise UnknownExercise(exercise_id)
-        return {role: h for role, h in rows}
-
-    # -- events -------------------------------------------------------------------------
-
-    def append_event(self, exercise_id: str, kind: str, payload: Mapping[str, Any]) -> int:
-        check_role(kind, "event kind")
-        text = payload_json(payload)
-        at = self._clock()
-        with self._write() as conn:
-            return self._event(conn, exercise_id, kind, text, at)
-
-    def events(self, exercise_id: str, after: int = 0, limit: int | None = None) -> list[StoreEvent]:
-        with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT seq, kind, payload, at FROM events WHERE exercise_id = %s AND seq > %s "
-                "ORDER BY seq LIMIT %s",
-                (exercise_id, after, limit),
-            ).fetchall()
-            if not rows and not self._exists(conn, exercise_id):
-                raise UnknownExercise(exercise_id)
-        return [StoreEvent(exercise_id, int(s), k, json.loads(p), _utc(a)) for s, k, p, a in rows]
-
-    def last_event(self, exercise_id: str) -> int:
-        with self._conn() as conn:
-            row = conn.execute("SELECT event_seq FROM exercises WHERE id = %s", (exercise_id,)).fetchone()
-        if row is None:
-            raise UnknownExercise(exercise_id)
-        return int(row[0])
+    def _notify(self, conn: Any, exercise_id: str, seq: int) -> None:
+        # Delivered to listeners only when (and if) the transaction commits.
+        conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{exercise_id}:{seq}"))
 
     def _listen(self) -> None:
         """The listener thread: LISTEN on one connection and wake waiters on each notice;
@@ -513,30 +222,8 @@ class PostgresStore(Store):
         # The first wait must not read before LISTEN is in place, or it could miss a commit.
         self._listening.wait(CONNECT_TIMEOUT_S)
 
-    def wait_for_event(self, exercise_id: str, after: int, timeout: float) -> list[StoreEvent]:
-        if self._closed:
-            raise StoreError(f"the store {self.url} is closed")
+    def _before_wait(self) -> None:
         self._ensure_listener()
-        deadline = time.monotonic() + max(0.0, timeout)
-        while True:
-            with self._cond:
-                seen = self._seen(exercise_id)
-            # One indexed read of the counter; the events only when there are new ones.
-            if self.last_event(exercise_id) > after:
-                return self.events(exercise_id, after)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return []
-            with self._cond:
-                # Sleep until a notice (or a reconnect, or close), at most SAFETY_WAKE_S; a
-                # notice that came during the read is not slept through. Notices for other
-                # exercises wake us too, but only to go back to sleep without a read.
-                nap_end = time.monotonic() + min(remaining, SAFETY_WAKE_S)
-                while self._seen(exercise_id) == seen:
-                    nap = nap_end - time.monotonic()
-                    if nap <= 0:
-                        break
-                    self._cond.wait(nap)
 
     # -- lifetime -----------------------------------------------------------------------
 

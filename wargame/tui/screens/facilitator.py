@@ -36,10 +36,17 @@ class FacilitatorScreen(GameScreen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "resolve", "Resolve"),
         Binding("p", "app.pause", "Pause"),
+        # Shown only while a countdown runs (see check_action); one footer entry for both,
+        # so Quit stays in view at 80 columns.
+        Binding("plus,equals_sign", "adjust_time(60)", "1 min", key_display="+/-"),
+        Binding("minus", "adjust_time(-60)", "1 min less", show=False),
     ]
 
     class Resolve(Message):
         """The facilitator resolves the turn."""
+
+    class CountdownChanged(Message):
+        """The facilitator changed the time left: save it and show it everywhere at once."""
 
     def __init__(self, session: Session) -> None:
         super().__init__(session, FACILITATOR)
@@ -146,6 +153,7 @@ class FacilitatorScreen(GameScreen):
         resolve.disabled = not s.ready
         unit = s.deck.turn_name
         resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
+        self.refresh_bindings()  # the +1 min / −1 min keys show while a countdown runs
 
     def _offers(self) -> Content:
         """Every offer, secret ones too, and under each waiting one the answer its recipient
@@ -279,6 +287,23 @@ class FacilitatorScreen(GameScreen):
                 self.refresh_view()
 
         self.app.push_screen(ConfirmScreen("Stop the countdown?", "The seats will have no time limit this turn.", yes="Stop it", no="Keep it"), answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "adjust_time":
+            return self.session.clock.countdown.active
+        return True
+
+    def action_adjust_time(self, seconds: int) -> None:
+        """More (or less) time for the seats this turn; the next turns keep the set length."""
+        try:
+            left = self.session.clock.adjust(seconds)
+        except WargameError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        mins, secs = divmod(int(left + 0.999), 60)
+        said = "One more minute" if seconds > 0 else "A minute less"
+        self.notify(f"{said}: {mins}:{secs:02d} left this {self.session.deck.turn_name}.", markup=False)
+        self.post_message(self.CountdownChanged())
 
     @on(Button.Pressed, "#pause")
     def pause(self) -> None:
