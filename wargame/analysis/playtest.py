@@ -256,11 +256,11 @@ def playtest_text(deck: CompiledDeck, p: Playtest) -> str:
     if deck.offers:
         lines.append("")
         lines.append("offers (times made; then accepted / refused / expired / unanswered at the end, of those made)")
-        for o in deck.offers:
-            lines.append(f"  {deck.moves[o.move].name[:70]}")
+        for offer in deck.offers:
+            lines.append(f"  {deck.moves[offer.move].name[:70]}")
             for label, t in (("random", r), ("doctrine", d)):
-                made = t.offers.get((o.index, "made"), 0)
-                fates = " / ".join(f"{_share(t.offers.get((o.index, k), 0), made):>4}" for k in OFFER_FATES[1:])
+                made = t.offers.get((offer.index, "made"), 0)
+                fates = " / ".join(f"{_share(t.offers.get((offer.index, k), 0), made):>4}" for k in OFFER_FATES[1:])
                 lines.append(f"    {label:<10}{made:>8}   {fates}")
     lines.append("")
     lines.append(f"endings (games; {unit}s they happened on)")
