@@ -230,3 +230,9 @@ def test_an_offers_expire_effects_count_as_changes() -> None:
     deck = load_deck(OFFERS)
     slot = deck.scope.actor_tracks["a"]["standing"]
     assert reachable(deck).slots[slot][0] < deck.start_values[slot]
+
+
+def test_an_actor_with_no_orders_may_still_answer_offers() -> None:
+    text = OFFERS.read_text(encoding="utf-8").replace('[actors.b]\nname = "Bravo"', '[actors.b]\nname = "Bravo"\norders_per_turn = 0')
+    [w] = [w for w in lint_deck(load_deck_text(text, "no-orders.toml")) if w.code == "actor-without-moves"]
+    assert w.message == "Bravo may give 0 orders a turn, so its moves can never be played (it may still answer offers made to it)"

@@ -223,3 +223,19 @@ def test_validate_counts_moves_as_written_and_as_played() -> None:
     result = CliRunner().invoke(cli, ["validate", str(DECK_PATH)], catch_exceptions=False)
     assert result.exit_code == 0
     assert "3 actors, 5 moves (13 with targets and answers), 0 events" in result.stdout
+
+
+def test_an_unknown_target_value_in_a_text_is_quoted_as_written() -> None:
+    text = edit('news = "{target} accepts talks."', 'news = "{target} accepts talks {target.standin}."')
+    [(line, where, message)] = problems(text)
+    assert where == "moves[1].offer.accept.news"
+    assert message == "unknown value '{target.standin}' in the text (did you mean '{target.standing}'?)"
+    assert line == line_of(text, "{target.standin}")
+
+
+def test_a_track_only_some_targets_have_is_an_error_naming_the_target() -> None:
+    # covert belongs to Charlie and Alpha: warn (at Bravo and Charlie) cannot read Bravo's.
+    text = edit('requires = "target.standing > 1"', 'requires = "target.covert > 1"')
+    [(_, where, message)] = problems(text)
+    assert where == "moves[0].requires"
+    assert message == "the target 'b' has no track 'covert' in 'target.covert > 1'"

@@ -658,6 +658,8 @@ def _as_written(message: str, expanded: object, written: object, target: str | N
         message = message.replace(f"'{expanded}'", f"'{written}'").replace(f'"{expanded}"', f'"{written}"')
         if target is not None:
             message = message.replace(f"actor '{target}' has", f"the target '{target}' has")
+            if "{target." in written:  # a text's `{target.x}` was filled in as `{cn.x}`
+                message = message.replace("{" + target + ".", "{target.")
     return message
 
 

@@ -626,7 +626,10 @@ def check_actors(c: Context) -> None:
         if not c.deck.moves_by_actor.get(actor_id):
             c.warn("actor-without-moves", ("actors", actor_id), f"{actor.name} has no moves, so its seat can never do anything")
         elif actor.orders_per_turn == 0:
-            c.warn("actor-without-moves", ("actors", actor_id, "orders_per_turn"), f"{actor.name} may give 0 orders a turn, so its moves can never be played")
+            # Answers to offers cost no order: such an actor can still answer.
+            answers = " (it may still answer offers made to it)" if c.deck.answers_for(actor_id) else ""
+            c.warn("actor-without-moves", ("actors", actor_id, "orders_per_turn"),
+                   f"{actor.name} may give 0 orders a turn, so its moves can never be played{answers}")
 
 
 def check_moves(c: Context) -> None:
