@@ -236,3 +236,14 @@ def test_an_actor_with_no_orders_may_still_answer_offers() -> None:
     text = OFFERS.read_text(encoding="utf-8").replace('[actors.b]\nname = "Bravo"', '[actors.b]\nname = "Bravo"\norders_per_turn = 0')
     [w] = [w for w in lint_deck(load_deck_text(text, "no-orders.toml")) if w.code == "actor-without-moves"]
     assert w.message == "Bravo may give 0 orders a turn, so its moves can never be played (it may still answer offers made to it)"
+
+
+def test_since_of_an_offers_answers_is_checked_and_named_as_written() -> None:
+    text = OFFERS.read_text(encoding="utf-8").replace(
+        "when = \"tension <= 0 or played('talks/accept')\"", "when = \"tension <= 0 or since('talks/accept') >= 2\"")
+    [w] = lint_deck(load_deck_text(text, "since.toml"))
+    assert (w.code, w.where) == ("since-unplayed", "endings[0].when")
+    assert w.message.startswith("since('talks/accept') is 99 until 'talks/accept' has been played")
+    # Guarded as the message suggests, it is meant.
+    guarded = text.replace("since('talks/accept') >= 2", "played('talks/accept') and since('talks/accept') >= 2")
+    assert lint_deck(load_deck_text(guarded, "since.toml")) == []

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wargame.deck.compile import CEvent, CompiledDeck
+from wargame.deck.compile import CEvent, CMove, CompiledDeck
 from wargame.deck.expr import NEVER_SINCE
 from wargame.deck.locate import LineIndex, Path, format_path
 from wargame.deck.schema import Doctrine, Visibility
@@ -751,7 +751,7 @@ def check_since(c: Context) -> None:
                 if all(i in guarded for i in ids) or any(i not in moves for i in ids):
                     continue
                 # A targeted move's id stands for all its targets (`min(since(...), ...)`).
-                move = c.deck.moves[moves[ids[0]]].base if len(ids) > 1 else ids[0]
+                move = _written(c.deck.moves[moves[ids[0]]]) if len(ids) > 1 else ids[0]
                 if move in flagged:
                     continue
                 if site.kind in {"requires", "when", "objective"} and not _true_unplayed(c, site.text, frozenset(moves[i] for i in ids)):
@@ -787,8 +787,13 @@ def _since_arg(node: ast.AST) -> tuple[str, ...] | None:
 def _shown(node: ast.expr, ids: tuple[str, ...] | None, deck: CompiledDeck) -> str:
     """An operand as the author wrote it (`since('x')` for a targeted move's expansion)."""
     if ids is not None and len(ids) > 1 and ids[0] in deck.scope.moves:
-        return f"since('{deck.moves[deck.scope.moves[ids[0]]].base}')"
+        return f"since('{_written(deck.moves[deck.scope.moves[ids[0]]])}')"
     return ast.unparse(node)
+
+
+def _written(move: CMove) -> str:
+    """The id the author wrote for an expanded move: `warn`, or `talks/accept` for an answer."""
+    return f"{move.base}/{move.answer}" if move.answer is not None else move.base
 
 
 def _unguarded_since(node: ast.AST, deck: CompiledDeck) -> Iterator[tuple[tuple[str, ...], str]]:
