@@ -32,7 +32,7 @@ def test_offer_counts_add_up_and_do_not_depend_on_jobs() -> None:
         assert sum(f["made"] for f in offers.values()) > 0
     text = playtest_text(deck, one)
     assert "offers (times made; then accepted / refused / expired / unanswered" in text
-    assert "Backchannel deal with Alpha" in text
+    assert "  Charlie: Backchannel deal with Alpha\n    random " in text
 
 
 def test_offers_that_expire_are_counted() -> None:

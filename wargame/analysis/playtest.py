@@ -257,7 +257,7 @@ def playtest_text(deck: CompiledDeck, p: Playtest) -> str:
         lines.append("")
         lines.append("offers (times made; then accepted / refused / expired / unanswered at the end, of those made)")
         for offer in deck.offers:
-            lines.append(f"  {deck.moves[offer.move].name[:70]}")
+            lines.append(f"  {deck.actor_name(offer.maker)}: {deck.moves[offer.move].name}"[:74])
             for label, t in (("random", r), ("doctrine", d)):
                 made = t.offers.get((offer.index, "made"), 0)
                 fates = " / ".join(f"{_share(t.offers.get((offer.index, k), 0), made):>4}" for k in OFFER_FATES[1:])
