@@ -163,7 +163,8 @@ def validate(paths: tuple[str, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem))
             continue
-        click.echo(f"{path}: ok ({len(deck.actors)} actors, {len(deck.moves)} moves, {len(deck.events)} events, {deck.turns} turns)")
+        moves = f"{deck.written_moves} moves" + (f" ({len(deck.moves)} with targets and answers)" if deck.written_moves != len(deck.moves) else "")
+        click.echo(f"{path}: ok ({len(deck.actors)} actors, {moves}, {len(deck.events)} events, {deck.turns} turns)")
     sys.exit(2 if bad else 0)
 
 

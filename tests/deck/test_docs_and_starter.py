@@ -81,3 +81,45 @@ def test_deck_new_refuses_bad_actors_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
     assert not (tmp_path / "x.toml").exists()
+
+
+@pytest.mark.parametrize("actors", [["red", "blue"], ["us", "ussr", "cuba"], ["a", "b", "c", "d", "e"]])
+def test_the_starter_deck_lints_clean_and_shows_a_targeted_move_and_an_offer(actors: list[str]) -> None:
+    from wargame.deck.lint import lint_deck
+
+    text = starter_deck(actors)
+    deck = load_deck_text(text, "new.toml")
+    assert lint_deck(deck) == []
+    first, second = actors[0], actors[1]
+    assert f"{first}-warn@{second}" in deck.move_index
+    assert f"{first}-ceasefire@{second}/accept" in deck.move_index
+    assert len(deck.offers) == len(actors) * (len(actors) - 1)
+    assert "targets = " in text and "[moves.offer]" in text
+    # The doctrine weighs answers to another side's offer, as the comment says.
+    assert deck.model.actors[second].doctrines["cautious"].weights[f"{first}-ceasefire@{second}/accept"] == "1 + 2 * (tension >= 6)"
+
+
+def test_the_reference_offer_timeline_holds() -> None:
+    """The worked timeline in the reference: made in turn 3 with expires = 2, answerable in
+    turns 4 and 5, expired at the end of turn 5, made again from turn 6."""
+    whole = next(b for b in BLOCKS if "[deck]" in b)
+    fragment = next(b for b in BLOCKS if "[moves.offer]" in b)
+    deck = load_deck_text(whole + "\n" + fragment, "docs/deck-format.md")
+    game = Game(deck, 1)
+
+    def turn(orders: dict[str, list[str]]) -> list[tuple[str, str]]:
+        for actor in deck.actors:
+            game.submit(actor, orders.get(actor, []))
+        return [(n.kind, n.text) for n in game.resolve().news]
+
+    answers = {"ceasefire@north/accept", "ceasefire@north/refuse"}
+    turn({})
+    turn({})
+    assert ("move", "South proposes a ceasefire to North.") in turn({"south": ["ceasefire@north"]})
+    for _turn in (4, 5):
+        assert answers <= {m.id for m in game.available_moves("north")}
+        assert "ceasefire@north" not in {m.id for m in game.available_moves("south")}
+        news = turn({})
+    assert ("expire", "South's ceasefire proposal lapses unanswered.") in news
+    assert not answers & {m.id for m in game.available_moves("north")}
+    assert "ceasefire@north" in {m.id for m in game.available_moves("south")}

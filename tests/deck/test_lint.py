@@ -53,7 +53,7 @@ def test_every_kind_of_static_warning_has_a_fixture() -> None:
         "move-never-legal", "move-never-succeeds", "event-never-fires", "ending-never-reached", "objective-never-met",
         "track-never-changes", "flag-never-changes", "effect-clamped", "actor-without-moves",
         "since-unplayed", "event-cleared-above", "event-order-dependence", "text-looks-like-template",
-        "secret-move-public-change", "secret-input",
+        "secret-move-public-change", "secret-input", "offer-answer-changes-nothing", "offer-never-answered",
     }
     assert marks(FIXTURES / "clean.toml") == set()
 
@@ -106,7 +106,8 @@ def test_a_warning_reads_like_a_problem_and_serialises() -> None:
 
 
 def _lint_decks() -> list[CompiledDeck]:
-    return [load_deck(p) for p in [*STATIC, FIXTURES / "playtest-only.toml", ROOT / "decks" / "tutorial.toml", ROOT / "decks" / "korea-2022.toml"]]
+    return [load_deck(p) for p in [*STATIC, FIXTURES / "playtest-only.toml", ROOT / "decks" / "tutorial.toml", ROOT / "decks" / "korea-2022.toml",
+                                   ROOT / "tests" / "decks_format" / "offers.toml"]]
 
 
 LINT_DECKS = _lint_decks()
@@ -131,7 +132,12 @@ def test_what_lint_says_cannot_happen_never_happens_in_a_game(which: int, seed: 
             k = min(len(legal), game.orders_allowed(actor))
             if k:
                 assert {m.index for m in legal} <= reach.moves, (deck.id, [m.id for m in legal])
-            game.submit(actor, [m.id for m in rng.sample(legal, rng.randint(0, k))])
+            ordinary = [m for m in legal if m.answer is None]
+            # Answers cost no order; each waiting offer is accepted, refused or left.
+            choice = {m.gate: rng.choice(["accept", "refuse", None]) for m in legal if m.answer is not None}
+            answers = [m.id for m in legal if m.answer is not None and m.answer == choice[m.gate]]
+            k = min(len(ordinary), game.orders_allowed(actor))
+            game.submit(actor, [m.id for m in rng.sample(ordinary, rng.randint(0, k))] + answers)
         for event in deck.events:
             if event.inject and not (event.once and game.state.fired[event.index]) and rng.random() < 0.2:
                 game.fire_inject(event=event.id)
@@ -166,3 +172,78 @@ def test_any_deck_that_loads_lints_without_crashing(data: st.DataObject) -> None
     for w in lint_deck(deck):
         assert w.message and w.code and w.file == f"{name}.toml"
         assert w.line is None or 1 <= w.line <= lines
+
+
+# -- targeted moves and offers -----------------------------------------------------------------
+
+OFFERS = ROOT / "tests" / "decks_format" / "offers.toml"
+
+
+def test_targeted_warnings_are_said_once_at_the_authors_line() -> None:
+    path = FIXTURES / "targets-and-offers.toml"
+    found = lint_deck(load_deck(path))
+    keys = [(w.line, w.code, w.message) for w in found]
+    assert len(keys) == len(set(keys))
+    assert len([w for w in found if w.code == "since-unplayed"]) == 1  # two targets, one warning
+    for w in found:
+        assert "@" not in w.where and "@" not in w.message, str(w)  # no expanded ids
+
+
+def test_the_offers_test_deck_lints_clean() -> None:
+    assert lint_deck(load_deck(OFFERS)) == []
+
+
+def test_a_secret_read_in_a_targeted_move_names_each_target_it_holds_for() -> None:
+    text = OFFERS.read_text(encoding="utf-8")
+    # Bravo cannot see Alpha's or Charlie's covert dealings: a chance reading the target's.
+    text = text.replace('id = "wait"\nactor = "b"', 'id = "probe"\nactor = "b"\nname = "Probe {target}"\n'
+                        'category = "information"\ntargets = ["a", "c"]\nchance = "0.5 + 0.1 * target.covert"\n\n'
+                        '[[moves]]\nid = "wait"\nactor = "b"')
+    deck = load_deck_text(text, "probe.toml")
+    found = [w for w in lint_deck(deck) if w.code == "secret-input"]
+    line = text.splitlines().index('chance = "0.5 + 0.1 * target.covert"') + 1
+    assert [(w.line, w.where) for w in found] == [(line, "moves[3].chance")] * 2
+    assert sorted(w.message.rsplit("(", 1)[1] for w in found) == ["for the target Alpha)", "for the target Charlie)"]
+
+
+def test_an_offer_nobody_can_make_has_answers_nobody_can_give() -> None:
+    text = OFFERS.read_text(encoding="utf-8").replace(
+        'targets = ["b", "c"]\n[moves.offer]', 'targets = ["b", "c"]\nrequires = "tension > 50"\n[moves.offer]')
+    deck = load_deck_text(text, "never.toml")
+    reach = reachable(deck)
+    assert not {m.index for m in deck.moves if m.base == "talks"} & reach.moves
+    never = [w for w in lint_deck(deck) if w.code == "move-never-legal"]
+    assert [(w.where, w.message) for w in never] == [
+        ("moves[1].requires", "'talks' can never be ordered: its precondition is false in every reachable state")]
+
+
+def test_answers_are_reachable_once_their_offer_is_even_for_an_actor_with_no_orders() -> None:
+    text = OFFERS.read_text(encoding="utf-8").replace('[actors.b]\nname = "Bravo"', '[actors.b]\nname = "Bravo"\norders_per_turn = 0')
+    deck = load_deck_text(text, "no-orders.toml")
+    reach = reachable(deck)
+    assert deck.move_index["talks@b/accept"] in reach.moves
+    assert deck.move_index["wait"] not in reach.moves
+
+
+def test_an_offers_expire_effects_count_as_changes() -> None:
+    # `a.standing` changes only when talks expire unanswered (and through warn, on b and c).
+    deck = load_deck(OFFERS)
+    slot = deck.scope.actor_tracks["a"]["standing"]
+    assert reachable(deck).slots[slot][0] < deck.start_values[slot]
+
+
+def test_an_actor_with_no_orders_may_still_answer_offers() -> None:
+    text = OFFERS.read_text(encoding="utf-8").replace('[actors.b]\nname = "Bravo"', '[actors.b]\nname = "Bravo"\norders_per_turn = 0')
+    [w] = [w for w in lint_deck(load_deck_text(text, "no-orders.toml")) if w.code == "actor-without-moves"]
+    assert w.message == "Bravo may give 0 orders a turn, so its moves can never be played (it may still answer offers made to it)"
+
+
+def test_since_of_an_offers_answers_is_checked_and_named_as_written() -> None:
+    text = OFFERS.read_text(encoding="utf-8").replace(
+        "when = \"tension <= 0 or played('talks/accept')\"", "when = \"tension <= 0 or since('talks/accept') >= 2\"")
+    [w] = lint_deck(load_deck_text(text, "since.toml"))
+    assert (w.code, w.where) == ("since-unplayed", "endings[0].when")
+    assert w.message.startswith("since('talks/accept') is 99 until 'talks/accept' has been played")
+    # Guarded as the message suggests, it is meant.
+    guarded = text.replace("since('talks/accept') >= 2", "played('talks/accept') and since('talks/accept') >= 2")
+    assert lint_deck(load_deck_text(guarded, "since.toml")) == []

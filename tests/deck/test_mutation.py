@@ -26,6 +26,7 @@ from wargame.errors import DeckError
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = {p.stem: p.read_bytes() for p in sorted((ROOT / "decks").glob("*.toml"))}
 SOURCES["mini"] = (ROOT / "tests" / "decks_broken" / "chance-above-one.toml").read_bytes().replace(b"chance = 1.5", b"chance = 0.5")
+SOURCES["offers"] = (ROOT / "tests" / "decks_format" / "offers.toml").read_bytes()  # targeted moves and offers
 
 NUMBER = re.compile(rb"(?<![\w.-])-?\d+(\.\d+)?(?![\w-])")
 STRING = re.compile(rb'"[^"\n]*"')
@@ -40,7 +41,7 @@ KINDS = ["delete-line", "duplicate-line", "swap-lines", "number", "string", "id"
 REPLACEMENTS: dict[str, tuple[re.Pattern[bytes], list[bytes]]] = {
     "number": (NUMBER, ODD_NUMBERS + [str(n).encode() for n in (-1000, -3, 2, 7, 12, 100, 1000)]),
     "string": (STRING, ODD_STRINGS),
-    "id": (ID, [b"red", b"blue", b"dprk", b"us", b"patrol", b"nope", b"Bad Id", b"", b"storm", b"tension"]),
+    "id": (ID, [b"red", b"blue", b"dprk", b"us", b"patrol", b"nope", b"Bad Id", b"", b"storm", b"tension", b"others", b"target", b"a", b"talks"]),
     "type": (re.compile(rb"(?<== )(\"[^\"\n]*\"|-?\d[\d.]*|true|false)"), [b"[1]", b"{}", b"true", b"7", b'"7"', b"[]", b"1979-05-27", b"{ x = 1 }"]),
     "expression": (EXPR_TOKEN, EXPR_NOISE),
 }

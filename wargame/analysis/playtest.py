@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wargame.analysis.simulate import Chunk, Tally, make_chunks, run_chunks
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.lint import LintWarning
 from wargame.deck.locate import LineIndex, Path, format_path
 
@@ -56,12 +56,15 @@ class Playtest:
             return out
 
         def kind(t: Tally) -> dict[str, Any]:
-            return {
+            out = {
                 "games": t.games,
                 "moves": moves(t),
                 "events": {e.id: {"fired": t.fired.get(e.index, 0), "games": t.fired_games.get(e.index, 0)} for e in deck.events},
                 "endings": endings(t),
             }
+            if deck.offers:
+                out["offers"] = {deck.moves[o.move].id: {k: t.offers.get((o.index, k), 0) for k in OFFER_FATES} for o in deck.offers}
+            return out
 
         return {
             "seed": self.seed,
@@ -70,6 +73,14 @@ class Playtest:
             "doctrine": kind(self.doctrine) | {"rotations": self.rotations},
             "findings": [f.to_json() for f in self.findings],
         }
+
+
+OFFER_FATES = ("made", "accepted", "refused", "expired", "unanswered")
+"""How often an offer was made, and how each ended (`unanswered`: the game ended first)."""
+
+
+OFFER_MIN_MADE = 20
+"""An offer made this often and never accepted is worth a look (random seats accept half)."""
 
 
 def rotations(deck: CompiledDeck) -> list[dict[str, str]]:
@@ -122,23 +133,49 @@ def _findings(deck: CompiledDeck, rnd: Tally, doc: Tally, games: int, known: set
     total = rnd.games + doc.games
     played_in = f"{total} playtest games"
 
+    said: set[tuple[str, str, str]] = set()
+
     def warn(code: str, path: Path, message: str) -> None:
-        where = format_path(path)
-        out.append(LintWarning(code, deck.path, index.line_of(path), where, message))
+        # A targeted move's finding is said once, at the move the author wrote.
+        source = deck.source_path(path)
+        where = format_path(source)
+        if (code, where, message) not in said:
+            said.add((code, where, message))
+            out.append(LintWarning(code, deck.path, index.line_of(source), where, message))
 
     static = {where for _code, where in known}
+    # A targeted move is one move per target: counted together, and by target when only
+    # some targets are never ordered. Answers are counted with their offers below.
+    groups: dict[Path, list[CMove]] = {}
     for move in deck.moves:
-        path: Path = ("moves", move.index)
+        if move.answer is None:
+            groups.setdefault(deck.source_path(("moves", move.index))[:2], []).append(move)
+    for path, members in groups.items():
         if format_path((*path, "requires")) in static or format_path(path) in static:
             continue
-        ordered = rnd.ordered.get(move.index, 0) + doc.ordered.get(move.index, 0)
-        played = rnd.moves.get(move.index, 0) + doc.moves.get(move.index, 0)
-        if ordered == 0:
-            warn("playtest-move-never-played", (*path, "requires") if move.requires else (*path, "id"),
-                 f"'{move.id}' was never ordered in {played_in} (random seats try every legal move): check when it is available")
-        elif played == 0:
+        first = members[0]
+        written = first.base if first.target is not None else first.id
+        ordered = {m.target: rnd.ordered.get(m.index, 0) + doc.ordered.get(m.index, 0) for m in members}
+        played = {m.target: rnd.moves.get(m.index, 0) + doc.moves.get(m.index, 0) for m in members}
+        never = [t for t, n in ordered.items() if n == 0 and t is not None]
+        at: Path = (*path, "requires") if deck.model.moves[first.index].requires else (*path, "id")
+        if sum(ordered.values()) == 0:
+            warn("playtest-move-never-played", at,
+                 f"'{written}' was never ordered in {played_in} (random seats try every legal move): check when it is available")
+        elif sum(played.values()) == 0:
             warn("playtest-move-always-fizzles", (*path, "requires"),
-                 f"'{move.id}' was ordered {ordered} times in {played_in} and fizzled every time: its precondition never holds at resolution")
+                 f"'{written}' was ordered {sum(ordered.values())} times in {played_in} and fizzled every time: its precondition never holds at resolution")
+        elif never:
+            whom = ", ".join(deck.actor_name(t) for t in never)
+            warn("playtest-move-never-played", at,
+                 f"'{written}' was never ordered against {whom} in {played_in} (random seats try every legal move): check when it is available")
+    for offer in deck.offers:
+        made = rnd.offers.get((offer.index, "made"), 0) + doc.offers.get((offer.index, "made"), 0)
+        accepted = rnd.offers.get((offer.index, "accepted"), 0) + doc.offers.get((offer.index, "accepted"), 0)
+        if made >= OFFER_MIN_MADE and accepted == 0:
+            move = deck.moves[offer.move]
+            warn("playtest-offer-never-accepted", ("moves", offer.move, "offer"),
+                 f"'{move.base}' was made to {deck.actor_name(offer.recipient)} {made} times in {played_in} and never accepted")
     for event in deck.events:
         if event.inject:
             continue
@@ -175,10 +212,16 @@ def _dominant(deck: CompiledDeck, rnd: Tally, index: LineIndex) -> list[LintWarn
             continue
         with_it, without = sums.get((move.index, True), 0.0) / yes, sums.get((move.index, False), 0.0) / no
         if with_it - without >= DOMINANT_SHARE * best[move.actor]:
-            path: Path = ("moves", move.index, "id")
+            path = deck.source_path(("moves", move.index, "id"))
+            if move.answer is not None:
+                label = f"'{move.base}/{move.answer}'"
+            elif move.target is not None:
+                label = f"'{move.base}' against {deck.actor_name(move.target)}"
+            else:
+                label = f"'{move.id}'"
             out.append(LintWarning(
                 "playtest-dominant-move", deck.path, index.line_of(path), format_path(path),
-                f"'{move.id}' looks dominant: in random play {deck.actor_name(move.actor)} scores {with_it:.2f} on average "
+                f"{label} looks dominant: in random play {deck.actor_name(move.actor)} scores {with_it:.2f} on average "
                 f"in games where it was played and {without:.2f} where it was not (of {best[move.actor]:g} points); "
                 "a hint, not proof: the games also differ in other ways",
                 "note",
@@ -210,6 +253,15 @@ def playtest_text(deck: CompiledDeck, p: Playtest) -> str:
         for e in deck.events:
             note = " (inject)" if e.inject else ""
             lines.append(f"  {(e.name + note)[:40]:<42}{r.fired_games.get(e.index, 0):>15}{d.fired_games.get(e.index, 0):>15}")
+    if deck.offers:
+        lines.append("")
+        lines.append("offers (times made; then accepted / refused / expired / unanswered at the end, of those made)")
+        for offer in deck.offers:
+            lines.append(f"  {deck.actor_name(offer.maker)}: {deck.moves[offer.move].name}"[:74])
+            for label, t in (("random", r), ("doctrine", d)):
+                made = t.offers.get((offer.index, "made"), 0)
+                fates = " / ".join(f"{_share(t.offers.get((offer.index, k), 0), made):>4}" for k in OFFER_FATES[1:])
+                lines.append(f"    {label:<10}{made:>8}   {fates}")
     lines.append("")
     lines.append(f"endings (games; {unit}s they happened on)")
     for end in (*deck.endings, deck.turn_limit_ending):
@@ -222,3 +274,8 @@ def playtest_text(deck: CompiledDeck, p: Playtest) -> str:
         when = f"{unit}s {min(turns)}-{max(turns)}" if turns else "never"
         lines.append(f"  {end.title[:40]:<42}{n:>8}   {when}")
     return "\n".join(lines)
+
+
+def _share(n: int, of: int) -> str:
+    """`n` as a whole share of `of` (`40%`); `-` when there is nothing to share."""
+    return f"{n / of:.0%}" if of else "-"

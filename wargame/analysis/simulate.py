@@ -20,6 +20,7 @@ from wargame.bots.base import SeatSpec, make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
+from wargame.engine.offers import offer_history
 from wargame.errors import WargameError
 
 
@@ -85,6 +86,9 @@ class Tally:
     move_scores: Counter[tuple[int, bool, float]] = field(default_factory=Counter)
     """(move index, played at least once, its actor's final score) to games; kept only
     when `by_move` is set (the playtest's dominance check), empty otherwise."""
+    offers: Counter[tuple[int, str]] = field(default_factory=Counter)
+    """(offer slot, `made` or how it ended: `accepted`, `refused`, `expired`, `unanswered`)
+    to times; empty for a deck without offers."""
     turns_sum: int = 0
     by_move: bool = False
 
@@ -117,6 +121,10 @@ class Tally:
         if self.by_move:
             for move in game.deck.moves:
                 self.move_scores[(move.index, counts[move.index] > 0, scores[move.actor])] += 1
+        if game.deck.offers:
+            for offer in offer_history(game.deck, game.plays, len(game.records), True):
+                self.offers[(offer.slot, "made")] += 1
+                self.offers[(offer.slot, offer.status)] += 1
         self.turns_sum += len(game.records)
         if history is None:
             if not game.log:
@@ -157,6 +165,7 @@ class Tally:
         self.ending_turns.update(other.ending_turns)
         self.tracks.update(other.tracks)
         self.move_scores.update(other.move_scores)
+        self.offers.update(other.offers)
         self.turns_sum += other.turns_sum
 
 

@@ -302,6 +302,11 @@ class CompiledDeck:
         """The path in the deck file of `path` in the compiled deck's model."""
         return self.expansion.source_path(path) if self.expansion is not None else path
 
+    @property
+    def written_moves(self) -> int:
+        """How many `[[moves]]` the deck file has (a targeted move and its answers count once)."""
+        return len({o.source for o in self.expansion.origins}) if self.expansion is not None else len(self.moves)
+
     def answers_for(self, actor: str) -> list[CMove]:
         """`actor`'s answers to offers made to it (whether or not one is waiting now)."""
         return [m for m in self.moves_by_actor[actor] if m.answer is not None]
@@ -484,6 +489,8 @@ def template_of(text: str, scope: Scope) -> Template | None | str:
         if slot is None and "." in name:
             actor, _, track = name.partition(".")
             slot = scope.actor_tracks.get(actor, {}).get(track)
+        if slot is None and (name == "target" or name.startswith("target.")):
+            return f"'{{{name}}}' works only in the texts of a move with `targets` (the actor it is aimed at)"
         if slot is None:
             known = [*scope.tracks, *(f"{a}.{t}" for a, ts in scope.actor_tracks.items() for t in ts)]
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
@@ -594,15 +601,69 @@ def compile_deck(deck: Deck, source: str, sha256: str, path: str) -> tuple[Compi
     # The expansion's own problems are already at the author's paths; the compiler's are
     # in the expanded deck.
     mapped_problems = [(w, w, m) for w, m in expansion.problems] + [(w, expansion.source_path(w), m) for w, m in problems]
-    for where, mapped, message in mapped_problems:
-        # One target's message stands for all: "actor 'cn' has no track" once, not per target.
-        per_target = where[:1] == ("moves",) and mapped != where
-        if (mapped, message) in seen or (per_target and mapped in said):
+    # A field the expansion found wrong (reveal() of a group) needs no second line.
+    by_expansion = {w for w, _ in expansion.problems}
+    # An offer whose targets are wrong has no answers yet: weights and expressions naming
+    # them follow from that one mistake and are not said again.
+    unanswerable = {original.moves[w[1]].id for w, _ in expansion.problems
+                    if len(w) >= 3 and w[0] == "moves" and isinstance(w[1], int) and w[2] in {"targets", "offer"}}
+    for n, (where, mapped, message) in enumerate(mapped_problems):
+        # One target's message stands for all: "actor 'cn' has no track" once, not per target,
+        # and it quotes the expression as the author wrote it (`target.x`, not `cn.x`).
+        per_target = expansion.targeted(where)
+        if (mapped, message) in seen or (per_target and mapped in said) or (
+            n >= len(expansion.problems) and (mapped in by_expansion or any(f"'{u}/" in message for u in unanswerable))
+        ):
             continue
+        if per_target:
+            target = expansion.origins[where[1]].target if where[0] == "moves" and isinstance(where[1], int) else None
+            message = _as_written(message, _value_at(deck, where), _value_at(original, mapped), target)
         seen.add((mapped, message))
         said.add(mapped)
         out.append((mapped, message))
     return None, out
+
+
+def _not_own(key: str, actor_id: str, original: Deck) -> str:
+    """Why a doctrine weight's key is none of the actor's moves (answers get their own words)."""
+    base, slash, _ = key.partition("/")
+    if not slash:
+        return f"'{key}' is not one of {actor_id}'s moves"
+    move = next((m for m in original.moves if m.id == base), None)
+    if move is None:
+        return f"'{key}': there is no offer '{base}'"
+    if move.offer is None:
+        return f"'{key}': '{base}' is not an offer, so it has no answers to weigh"
+    if move.actor == actor_id:
+        return f"'{key}': '{base}' is {actor_id}'s own offer; its answers are the recipient's to weigh"
+    return f"'{key}': the offer '{base}' is not made to {actor_id} (see its `targets`)"
+
+
+def _value_at(model: object, path: PathT) -> object:
+    """The value at `path` in a deck model (None when there is none)."""
+    node: object = model
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node
+
+
+def _as_written(message: str, expanded: object, written: object, target: str | None) -> str:
+    """`message` about an expanded expression, quoting the text the author wrote instead
+    (and calling the target the target)."""
+    if isinstance(expanded, str) and isinstance(written, str) and expanded != written:
+        message = message.replace(f"'{expanded}'", f"'{written}'").replace(f'"{expanded}"', f'"{written}"')
+        if target is not None:
+            message = message.replace(f"actor '{target}' has", f"the target '{target}' has")
+            if "{target." in written:  # a text's `{target.x}` was filled in as `{cn.x}`
+                message = message.replace("{" + target + ".", "{target.")
+    return message
 
 
 def _compile(
@@ -916,7 +977,7 @@ def _compile(
             own_ids = {mv.id for mv in own}
             for move_id in doc.weights:
                 if move_id not in own_ids:
-                    c.add((*p, "weights", move_id), f"'{move_id}' is not one of {actor_id}'s moves")
+                    c.add((*p, "weights", move_id), _not_own(move_id, actor_id, original))
             weights: list[Fn] = []
             sources: list[str] = []
             weight_reads: list[Reads] = []

@@ -139,6 +139,11 @@ class MoveWords:
     success: list[str]
     failure: list[str]
     always: list[str]
+    target: str = ""
+    """For a targeted move: `aimed at North Korea`."""
+    offer: str = ""
+    """For an offer: what becomes of it (`An offer to North Korea, who has 2 months to
+    answer. If accepted: …`); for an answer to one: whose offer it answers."""
 
 
 @dataclass(frozen=True)
@@ -454,7 +459,35 @@ class Describer:
             success=self.effects(move.effect_nodes.get("success", [])),
             failure=self.effects(move.effect_nodes.get("failure", [])),
             always=self.effects(move.effect_nodes.get("always", [])),
+            target=self.target(move),
+            offer=self.offer(move),
         )
+
+    def target(self, move: CMove) -> str:
+        """`aimed at North Korea` for a targeted move (not for an answer to an offer)."""
+        if move.target is None or move.answer is not None:
+            return ""
+        return f"aimed at {self.deck.actor_name(move.target)}"
+
+    def offer(self, move: CMove) -> str:
+        """An offer and what becomes of it, or whose offer an answer answers, in plain words."""
+        if move.gate is None or move.gate >= len(self.deck.offers):
+            return ""
+        offer = self.deck.offers[move.gate]
+        maker = self.deck.actor_name(offer.maker)
+        if move.answer is not None:
+            verb = "Accepts" if move.answer == "accept" else "Refuses"
+            return (f"{verb} {possessive(maker)} offer ({self.move(self.deck.moves[offer.move].id)}); "
+                    "an answer costs no order and comes before every other order")
+        accept = self._outcome(self.deck.moves[offer.accept].effect_nodes.get("success", []))
+        refuse = self._outcome(self.deck.moves[offer.refuse].effect_nodes.get("success", []))
+        expire = self._outcome(offer.expire_nodes)
+        recipient = self.deck.actor_name(offer.recipient)
+        return (f"An offer to {recipient}, who has {self._units(offer.expires)} to answer. "
+                f"If accepted: {accept}; if refused: {refuse}; if it expires: {expire}.")
+
+    def _outcome(self, nodes: list[EffectNode]) -> str:
+        return ", ".join(self.effects(nodes)) or "no change"
 
     def describe_event(self, event: CEvent) -> EventWords:
         triggers = []

@@ -416,6 +416,8 @@ class _Compiler:
             return "num", (lambda s, i=slot: s.v[i]), None
         if name in self.scope.actor_tracks:
             raise self.fail(f"'{name}' is an actor; name one of its tracks, e.g. {name}.<track>")
+        if name == "target":
+            raise self.fail(_NOT_TARGETED)
         raise self.fail(f"unknown name '{name}'")
 
     def attribute(self, node: ast.Attribute) -> tuple[Kind, Fn, Any]:
@@ -430,6 +432,8 @@ class _Compiler:
                 raise self.fail(f"unknown flag '{node.attr}'")
             return "bool", (lambda s, i=slot: s.f[i]), None
         tracks = self.scope.actor_tracks.get(base.id)
+        if tracks is None and base.id == "target":
+            raise self.fail(_NOT_TARGETED)
         if tracks is None:
             raise self.fail(f"unknown actor '{base.id}'")
         slot = tracks.get(node.attr)
@@ -629,6 +633,9 @@ _NODE_WORDS: dict[type, str] = {
     ast.Import: "import",
     ast.ImportFrom: "import",
 }
+
+
+_NOT_TARGETED = "'target' (the actor a move is aimed at) works only in a move with `targets`"
 
 
 def _suggest(name: str, known: Any) -> str:

@@ -13,15 +13,15 @@ import ast
 import math
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wargame.deck.compile import CEvent, CompiledDeck
+from wargame.deck.compile import CEvent, CMove, CompiledDeck
 from wargame.deck.expr import NEVER_SINCE
 from wargame.deck.locate import LineIndex, Path, format_path
-from wargame.deck.schema import Visibility
-from wargame.deck.secrecy import secrecy_warnings
+from wargame.deck.schema import Doctrine, Visibility
+from wargame.deck.secrecy import secrecy_findings
 from wargame.errors import Problem
 
 
@@ -274,6 +274,9 @@ def expression_sites(deck: CompiledDeck) -> Iterator[Site]:
         for outcome in ("success", "failure", "always"):
             for j, text in enumerate(getattr(move, outcome).effects):
                 yield Site(("moves", i, outcome, "effects", j), text, "effect")
+        if move.offer is not None:  # one offer per target: its `expire` effects
+            for j, text in enumerate(move.offer.expire.effects):
+                yield Site(("moves", i, "offer", "expire", "effects", j), text, "effect")
     for i, event in enumerate(model.events):
         if event.when:
             yield Site(("events", i, "when"), event.when, "when")
@@ -357,6 +360,10 @@ def writes(deck: CompiledDeck) -> list[Write]:
         for outcome in ("success", "failure", "always"):
             for j, text in enumerate(getattr(move, outcome).effects):
                 out.append(_parse_write(deck, ("moves", i, outcome, "effects", j), text, ("move", i), outcome))
+    for offer in deck.offers:  # an offer left unanswered: its `expire` effects
+        spec = deck.model.moves[offer.move].offer
+        for j, text in enumerate(spec.expire.effects if spec is not None else ()):
+            out.append(_parse_write(deck, ("moves", offer.move, "offer", "expire", "effects", j), text, ("move", offer.move), "expire"))
     for i, event in enumerate(deck.model.events):
         for j, text in enumerate(event.effects):
             out.append(_parse_write(deck, ("events", i, "effects", j), text, ("event", i), "effects"))
@@ -439,7 +446,16 @@ def reachable(deck: CompiledDeck, forbid: frozenset[int] = frozenset()) -> Reach
     for _ in range(200):  # each round adds a move or event or widens a range; few are needed
         grown = False
         for i, move in enumerate(model.moves):
-            if i in reach.moves or i in forbid or model.actors[move.actor].orders_per_turn == 0:
+            if i in reach.moves or i in forbid:
+                continue
+            gate = deck.moves[i].gate
+            if deck.moves[i].answer is not None and gate is not None:
+                # An answer costs no order, and there is one to give once its offer went out.
+                if deck.offers[gate].move in reach.moves:
+                    reach.moves.add(i)
+                    grown = True
+                continue
+            if model.actors[move.actor].orders_per_turn == 0:
                 continue
             if move.requires is None or ev.run(move.requires).t:
                 reach.moves.add(i)
@@ -530,8 +546,26 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     """For checks to keep what they computed (e.g. reachability without a move)."""
 
+    targets: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    """For a warning about a move made for one target: the targets it was found for."""
+
     def warn(self, code: str, path: Path, message: str, severity: str = "warning") -> None:
-        self.out.append(LintWarning(code, self.deck.path, self.index.line_of(path), format_path(path), message, severity))
+        """Warn at `path` in the expanded deck, reported where the author wrote it: a
+        targeted move's warning names the move as written (`'sanction'`) and, unless it
+        holds for every target, the targets it holds for."""
+        source = self.deck.source_path(path)
+        target = _target_of(self.deck, path)
+        if target is not None:
+            expanded, written = target[1], target[2]
+            message = message.replace(f"'{expanded}'", f"'{written}'")
+        where = format_path(source)
+        if target is not None:
+            key = (code, where, message)
+            if key in self.targets:
+                self.targets[key].append(target[0])
+                return
+            self.targets[key] = [target[0]]
+        self.out.append(LintWarning(code, self.deck.path, self.index.line_of(source), where, message, severity))
 
     def eval(self, text: str, turn: tuple[float, float] | None = None) -> AV:
         saved = self.reach.turn
@@ -543,19 +577,66 @@ class Context:
             self.reach.turn = saved
 
 
+def _target_of(deck: CompiledDeck, path: Path) -> tuple[str, str, str] | None:
+    """(target, expanded id, id as written) when `path` is in a move made for one target
+    (an offer's answer counts: its target is the recipient) or a weight given per target."""
+    expansion = deck.expansion
+    if expansion is None or not expansion.targeted(path):
+        return None
+    if path[0] == "moves" and isinstance(path[1], int):
+        origin = expansion.origins[path[1]]
+        if origin.target is None:
+            return None
+        written = f"{origin.base}/{origin.answer}" if origin.answer else origin.base
+        return origin.target, deck.model.moves[path[1]].id, written
+    key = str(path[5])
+    target = key.split("@", 1)[1].split("/", 1)[0]
+    return target, key, expansion.weight_keys[key]
+
+
+def _all_targets(deck: CompiledDeck, where: str) -> list[str]:
+    """Every target of the targeted move (or per-target weight) at the author's `where`."""
+    expansion = deck.expansion
+    if expansion is None:
+        return []
+    if where.startswith("moves["):
+        source = int(where[len("moves["):where.index("]")])
+        return [o.target for o in expansion.origins if o.source == source and o.answer is None and o.target is not None]
+    key = where.rsplit(".", 1)[-1].strip('"')
+    return sorted({k.split("@", 1)[1].split("/", 1)[0] for k, v in expansion.weight_keys.items() if v == key})
+
+
+def _with_targets(c: Context) -> None:
+    """Add "(for Bravo)" to a targeted move's warnings that hold for some targets only."""
+    deck = c.deck
+    for n, w in enumerate(c.out):
+        found = c.targets.get((w.code, w.where, w.message))
+        if not found:
+            continue
+        every = _all_targets(deck, w.where)
+        if set(found) >= set(every):
+            continue
+        names = [deck.actor_name(t) for t in every if t in found]
+        which = f"the target {names[0]}" if len(names) == 1 else f"the targets {', '.join(names)}"
+        c.out[n] = LintWarning(w.code, w.file, w.line, w.where, f"{w.message} (for {which})", w.severity)
+
+
 def check_actors(c: Context) -> None:
     for actor_id, actor in c.deck.model.actors.items():
         if not c.deck.moves_by_actor.get(actor_id):
             c.warn("actor-without-moves", ("actors", actor_id), f"{actor.name} has no moves, so its seat can never do anything")
         elif actor.orders_per_turn == 0:
-            c.warn("actor-without-moves", ("actors", actor_id, "orders_per_turn"), f"{actor.name} may give 0 orders a turn, so its moves can never be played")
+            # Answers to offers cost no order: such an actor can still answer.
+            answers = " (it may still answer offers made to it)" if c.deck.answers_for(actor_id) else ""
+            c.warn("actor-without-moves", ("actors", actor_id, "orders_per_turn"),
+                   f"{actor.name} may give 0 orders a turn, so its moves can never be played{answers}")
 
 
 def check_moves(c: Context) -> None:
     model = c.deck.model
     for i, move in enumerate(model.moves):
-        if model.actors[move.actor].orders_per_turn == 0 or i in c.reach.moves:
-            continue
+        if model.actors[move.actor].orders_per_turn == 0 or i in c.reach.moves or c.deck.moves[i].answer is not None:
+            continue  # an answer is there whenever its offer is: the offer's warning says it
         c.warn("move-never-legal", ("moves", i, "requires"),
                f"'{move.id}' can never be ordered: its precondition is false in every reachable state")
     for i, move in enumerate(model.moves):
@@ -665,10 +746,15 @@ def check_since(c: Context) -> None:
         guarded = _guards(tree)
         flagged: set[str] = set()
         for node in ast.walk(tree):
-            for move, how in _unguarded_since(node):
-                if move in guarded or move in flagged or move not in c.deck.scope.moves:
+            for ids, how in _unguarded_since(node, c.deck):
+                moves = c.deck.scope.moves
+                if all(i in guarded for i in ids) or any(i not in moves for i in ids):
                     continue
-                if site.kind in {"requires", "when", "objective"} and not _true_unplayed(c, site.text, c.deck.scope.moves[move]):
+                # A targeted move's id stands for all its targets (`min(since(...), ...)`).
+                move = _written(c.deck.moves[moves[ids[0]]]) if len(ids) > 1 else ids[0]
+                if move in flagged:
+                    continue
+                if site.kind in {"requires", "when", "objective"} and not _true_unplayed(c, site.text, frozenset(moves[i] for i in ids)):
                     continue  # e.g. a flag only that move sets also guards it
                 flagged.add(move)
                 fix = f"add `played('{move}') and ...` if that is not meant" if how.endswith("is true") else f"guard it with played('{move}')"
@@ -676,31 +762,50 @@ def check_since(c: Context) -> None:
                        f"since('{move}') is {NEVER_SINCE} until '{move}' has been played, so {how} from the first turn; {fix}")
 
 
-def _true_unplayed(c: Context, text: str, move: int) -> bool:
-    """Whether a condition can hold in a game where `move` has not been played yet."""
+def _true_unplayed(c: Context, text: str, moves: frozenset[int]) -> bool:
+    """Whether a condition can hold in a game where `moves` have not been played yet."""
     cache = c.cache.setdefault("unplayed", {})
-    if move not in cache:
-        cache[move] = reachable(c.deck, frozenset({move}))
-    return _Eval(c.deck, cache[move]).run(text).t
+    if moves not in cache:
+        cache[moves] = reachable(c.deck, moves)
+    return _Eval(c.deck, cache[moves]).run(text).t
 
 
-def _since_arg(node: ast.AST) -> str | None:
+def _since_arg(node: ast.AST) -> tuple[str, ...] | None:
+    """The move id of `since('x')`; for a targeted move's id, which the expansion wrote as
+    `min(since('x@a'), since('x@b'))`, the id of every target's move."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "since" and len(node.args) == 1:
         arg = node.args[0]
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            return arg.value
+            return (arg.value,)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "min" and len(node.args) > 1:
+        parts = [_since_arg(a) for a in node.args]
+        if all(p is not None and len(p) == 1 and "@" in p[0] for p in parts):
+            return tuple(p[0] for p in parts if p is not None)
     return None
 
 
-def _unguarded_since(node: ast.AST) -> Iterator[tuple[str, str]]:
+def _shown(node: ast.expr, ids: tuple[str, ...] | None, deck: CompiledDeck) -> str:
+    """An operand as the author wrote it (`since('x')` for a targeted move's expansion)."""
+    if ids is not None and len(ids) > 1 and ids[0] in deck.scope.moves:
+        return f"since('{_written(deck.moves[deck.scope.moves[ids[0]]])}')"
+    return ast.unparse(node)
+
+
+def _written(move: CMove) -> str:
+    """The id the author wrote for an expanded move: `warn`, or `talks/accept` for an answer."""
+    return f"{move.base}/{move.answer}" if move.answer is not None else move.base
+
+
+def _unguarded_since(node: ast.AST, deck: CompiledDeck) -> Iterator[tuple[tuple[str, ...], str]]:
     if isinstance(node, ast.Compare):
         left = node.left
         for op, right in zip(node.ops, node.comparators, strict=False):
             a, b = _since_arg(left), _since_arg(right)
+            shown = f"`{_shown(left, a, deck)} {_op(op)} {_shown(right, b, deck)}` is true"
             if a and not b and isinstance(op, _LARGE_TRUE):
-                yield a, f"`{ast.unparse(left)} {_op(op)} {ast.unparse(right)}` is true"
+                yield a, shown
             if b and not a and isinstance(op, ast.Lt | ast.LtE | ast.NotEq):
-                yield b, f"`{ast.unparse(left)} {_op(op)} {ast.unparse(right)}` is true"
+                yield b, shown
             left = right
     elif isinstance(node, ast.BinOp):
         for side in (node.left, node.right):
@@ -781,6 +886,43 @@ def check_secret_effects(c: Context) -> None:
         elif owner != move.actor and owner not in move.shared_with:
             c.warn("secret-move-public-change", w.path,
                    f"secret move '{move.id}' changes {name}, a secret track that {deck.actor_name(owner)} sees: the change tells {deck.actor_name(owner)} of the move")
+
+
+def check_offers(c: Context) -> None:
+    """Offers whose answers make no difference, and offers computer seats never accept."""
+    deck = c.deck
+    if not deck.offers:
+        return
+    read: set[int] = set()
+    for site in expression_sites(deck):
+        read |= {i for kind, i in reads(deck, site.text, "exec" if site.kind == "effect" else "eval") if kind == "move"}
+    for offer in deck.offers:
+        move = deck.moves[offer.move]
+        spec = deck.model.moves[offer.move].offer
+        assert spec is not None
+        accept, refuse = deck.moves[offer.accept], deck.moves[offer.refuse]
+        recipient = deck.actor_name(offer.recipient)
+        if (not accept.success and not refuse.success and not spec.accept.news and not spec.refuse.news
+                and offer.accept not in read and offer.refuse not in read):
+            c.warn("offer-answer-changes-nothing", ("moves", offer.move, "offer"),
+                   f"accepting or refusing '{move.id}' changes nothing: neither answer has effects or news of its own, "
+                   f"and nothing reads played('{move.base}/accept'); give the answers consequences")
+        doctrines = deck.model.actors[offer.recipient].doctrines
+        if not doctrines or offer.move not in c.reach.moves:
+            continue
+        never_accept, never_refuse = (_weighs_nothing(doctrines.values(), m.id) for m in (accept, refuse))
+        if never_accept and never_refuse:
+            c.warn("offer-never-answered", ("moves", offer.move, "offer"),
+                   f"no doctrine of {recipient} weighs accepting or refusing '{move.id}' above 0, so a computer seat "
+                   "never answers it and it always expires", "note")
+        elif never_accept:
+            c.warn("offer-never-answered", ("moves", offer.move, "offer"),
+                   f"no doctrine of {recipient} weighs accepting '{move.id}' above 0, so only a human seat can ever accept it", "note")
+
+
+def _weighs_nothing(doctrines: Iterable[Doctrine], key: str) -> bool:
+    """Whether every doctrine gives the move `key` a constant weight of 0 or less."""
+    return all(not isinstance(w := d.weights.get(key, d.default_weight), str) and w <= 0 for d in doctrines)
 
 
 # -- events seen in order -------------------------------------------------------------------------
@@ -950,8 +1092,8 @@ def _compare(a: CEvent, b: CEvent, states: list[_Probe]) -> str | None:
 def check_secrecy(c: Context) -> None:
     """Expressions whose result a seat sees while they read what it cannot (a chance
     computed from another actor's secret track, ...): `wargame.deck.secrecy` decides."""
-    for p in secrecy_warnings(c.deck):
-        c.out.append(LintWarning("secret-input", p.file, p.line, p.where, p.message))
+    for path, message in secrecy_findings(c.deck):
+        c.warn("secret-input", path, message)
 
 
 # -- running -------------------------------------------------------------------------------------
@@ -969,6 +1111,7 @@ CHECKS: list[Check] = [
     check_event_order,
     check_templates,
     check_secret_effects,
+    check_offers,
     check_secrecy,
 ]
 """Every static check. A check takes the `Context` and calls `Context.warn`; warnings
@@ -980,6 +1123,7 @@ def lint_deck(deck: CompiledDeck, checks: list[Check] | None = None) -> list[Lin
     c = Context(deck, LineIndex(deck.source), reachable(deck), writes(deck))
     for check in checks if checks is not None else CHECKS:
         check(c)
+    _with_targets(c)
     seen: set[tuple[str, str, str]] = set()
     out: list[LintWarning] = []
     for w in c.out:

@@ -177,9 +177,11 @@ class Offer(_Model):
     """Turns the recipient has to answer: an offer made in turn 3 with `expires = 2` may be
     answered in turns 4 and 5, and expires at the end of turn 5 if it has not been."""
     accept_name: Annotated[str, Field(max_length=120)] = ""
-    """The recipient's order to accept (default: "Accept: " and the move's name)."""
+    """The recipient's order to accept; may say `{target}` (default: "Accept North's
+    offer (Offer talks to South)")."""
     refuse_name: Annotated[str, Field(max_length=120)] = ""
-    """The recipient's order to refuse (default: "Refuse: " and the move's name)."""
+    """The recipient's order to refuse; may say `{target}` (default: "Refuse North's
+    offer (Offer talks to South)")."""
     accept: Outcome = Outcome()
     """Effects and news when the recipient accepts."""
     refuse: Outcome = Outcome()
@@ -204,8 +206,9 @@ class Move(_Model):
     """Secret moves: the chance each time it is played that the others find out (a number,
     or an expression such as `"0.1 * us.recon"`)."""
     shared_with: list[Name] = []
-    """Secret moves: other actors who learn of it when it resolves (a backchannel offer
-    reaches its recipient; the rest of the table still does not know)."""
+    """Secret moves: other actors who learn of it when it resolves (a backchannel); in a
+    targeted move, `"target"` stands for its target. A secret offer always reaches its
+    recipient."""
     requires: Expr | None = None
     """Precondition: the move is unavailable (and fizzles at resolution) unless it holds."""
     requires_text: Text = ""
@@ -223,7 +226,8 @@ class Move(_Model):
     `target` (`target.standing`, `{target}` in its name and news)."""
     offer: Offer | None = None
     """Makes the move an offer to its target, which accepts or refuses in a later turn
-    (`[moves.offer]`); needs `targets`."""
+    (`[moves.offer]`); needs `targets`. Answers cost the recipient no order; an offer
+    left unanswered for `expires` turns expires."""
 
 
 class EventOutcome(_Model):

@@ -91,17 +91,12 @@ def _path(index: int) -> PathT:
     return ("moves", index)
 
 
-def secrecy_warnings(deck: CompiledDeck) -> list[Problem]:
-    """Each expression whose result some seat sees while it reads what that seat cannot,
-    and each precondition whose quoted text would name a secret move to a seat.
-
-    One problem per (field, hidden thing), naming the seats kept in the dark; in deck order.
-    """
-    index: LineIndex | None = None
-    out: list[Problem] = []
-    for path, message in _named_in_fizzles(deck):
-        index = index or LineIndex(deck.source)
-        out.append(Problem(deck.path, index.line_of(path), format_path(path), message))
+def secrecy_findings(deck: CompiledDeck) -> list[tuple[PathT, str]]:
+    """(path in the compiled deck, message) for each expression whose result some seat
+    sees while it reads what that seat cannot, and each precondition whose quoted text
+    would name a secret move to a seat. Paths of targeted moves are in the expanded deck
+    (`CompiledDeck.source_path` leads back to the file)."""
+    out = list(_named_in_fizzles(deck))
     for path, reads, seers, consequence in _checks(deck):
         if not reads.slots and not reads.moves:
             continue  # flags, events, turn and reveals are public
@@ -110,8 +105,21 @@ def secrecy_warnings(deck: CompiledDeck) -> list[Problem]:
             for hidden in deck.hidden_from(seat, reads):
                 blind.setdefault(hidden, []).append(deck.actor_name(seat))
         for hidden, seats in blind.items():
-            if index is None:
-                index = LineIndex(deck.source)
-            message = f"reads {_what(deck, hidden)}, which {_names(seats)} cannot see; {consequence}"
-            out.append(Problem(deck.path, index.line_of(path), format_path(path), message))
+            out.append((path, f"reads {_what(deck, hidden)}, which {_names(seats)} cannot see; {consequence}"))
+    return out
+
+
+def secrecy_warnings(deck: CompiledDeck) -> list[Problem]:
+    """`secrecy_findings` at the lines the author wrote, once each (a targeted move's
+    finding is said once, not per target), in deck order."""
+    index: LineIndex | None = None
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for path, message in secrecy_findings(deck):
+        index = index or LineIndex(deck.source)
+        source = deck.source_path(path)
+        where = format_path(source)
+        if (where, message) not in seen:
+            seen.add((where, message))
+            out.append(Problem(deck.path, index.line_of(source), where, message))
     return sorted(out, key=lambda p: p.line or 0)

@@ -10,6 +10,7 @@ import re
 
 from wargame.deck.schema import NAME_PATTERN, RESERVED_NAMES
 from wargame.errors import WargameError
+from wargame.words import possessive
 
 DEFAULT_ACTORS = ("red", "blue")
 _NAME = re.compile(NAME_PATTERN)
@@ -95,7 +96,14 @@ def starter_deck(actors: list[str] | tuple[str, ...] = DEFAULT_ACTORS, deck_id: 
             "# A personality for computer seats: how much it likes each of its moves.",
             f"[actors.{actor}.doctrines.cautious]",
             'summary = "Talks when tension is high, pressure otherwise."',
-            f'weights = {{ "{actor}-pressure" = "1 + 2 * (tension < 6)", "{actor}-talks" = "1 + 3 * (tension >= 6)" }}',
+            f"[actors.{actor}.doctrines.cautious.weights]",
+            f'{actor}-pressure = "1 + 2 * (tension < 6)"',
+            f'{actor}-talks = "1 + 3 * (tension >= 6)"',
+            "# A targeted move's weight counts for each target and may read `target`.",
+            f'{actor}-warn = "1 + (target.standing >= 6)"',
+            "# OFFER/accept and OFFER/refuse weigh the answers to an offer made to this side.",
+            f'"{others[actor][0]}-ceasefire/accept" = "1 + 2 * (tension >= 6)"',
+            f'"{others[actor][0]}-ceasefire/refuse" = 1',
             "",
         ]
     for actor in actors:
@@ -124,6 +132,35 @@ def starter_deck(actors: list[str] | tuple[str, ...] = DEFAULT_ACTORS, deck_id: 
             'requires = "tension < 9"',
             'requires_text = "Not at the brink of a clash."',
             f'success = {{ effects = ["talks += 1 * ({partners})", "tension -= 1"], news = "{name} offers talks." }}',
+            "",
+            "# A targeted move: the seat picks whom it is aimed at when ordering. It becomes one",
+            f"# move per target ({actor}-warn@{others[actor][0]}, ...); `target` and {{target}} stand for that actor.",
+            "[[moves]]",
+            f'id = "{actor}-warn"',
+            f'actor = "{actor}"',
+            'name = "Warn {target}"',
+            'category = "information"',
+            "escalation = 1",
+            'targets = "others"         # or a list: ["..."]',
+            'requires = "target.standing >= 2"',
+            'requires_text = "Only a side with some standing left is worth warning."',
+            f'success = {{ effects = ["target.standing -= 1", "tension += 1"], news = "{name} warns {{target}} publicly." }}',
+            "",
+            "# An offer: the target accepts or refuses in a later turn (answers cost it no order),",
+            "# or lets it expire. Here the target has 2 turns to answer.",
+            "[[moves]]",
+            f'id = "{actor}-ceasefire"',
+            f'actor = "{actor}"',
+            'name = "Propose a ceasefire to {target}"',
+            'category = "diplomatic"',
+            "escalation = -2",
+            'targets = "others"',
+            f'success = {{ news = "{name} proposes a ceasefire to {{target}}." }}',
+            "[moves.offer]",
+            "expires = 2",
+            'accept = { effects = ["tension -= 2", "talks += 1"], news = "{target} agrees to a ceasefire." }',
+            f'refuse = {{ effects = ["tension += 1"], news = "{{target}} rejects {possessive(name)} ceasefire." }}',
+            f'expire = {{ effects = ["{actor}.standing -= 1"], news = "{possessive(name)} ceasefire proposal lapses unanswered." }}',
             "",
         ]
     out += [

@@ -148,6 +148,8 @@ def rewrite(text: str, target: str | None, groups: dict[str, list[str]], mode: L
 
 
 _TARGET_FIELD = re.compile(r"\{\s*target\s*([.}])")
+_TARGET_TEMPLATE_FIELD = re.compile(r"\{\{|\}\}|\{\s*target\s*([.}])")
+"""In template text `{{` and `}}` are literal braces: `{{target}}` prints as written."""
 
 
 def fill_target(text: str, target: str, name: str, *, template: bool) -> str:
@@ -158,9 +160,11 @@ def fill_target(text: str, target: str, name: str, *, template: bool) -> str:
     shown = name.replace("{", "{{").replace("}", "}}") if template else name
 
     def one(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(0)  # an escaped brace
         return shown if match.group(1) == "}" else "{" + target + "."
 
-    return _TARGET_FIELD.sub(one, text)
+    return (_TARGET_TEMPLATE_FIELD if template else _TARGET_FIELD).sub(one, text)
 
 
 def _escape(text: str) -> str:
