@@ -126,11 +126,14 @@ def test_what_a_seat_is_shown_never_depends_on_others_secret_tracks(
     for viewer in viewers:
         shown = [[(m.move.id, m.chance, m.chance_note) for m in ReadModel.now(g, viewer).moves()] for g in games] if viewer.actor else [[], []]
         assert shown[0] == shown[1]
+    # Its own secrets decide what the owner may order: it gives the same order in both
+    # games (one legal in both), since a different public order would rightly change what
+    # the others see.
+    both = [m.id for m in games[0].available_moves(secret_owner) if m.id in {n.id for n in games[1].available_moves(secret_owner)}]
     for game in games:
         for actor, given_orders in orders[-1].items():
-            if actor == secret_owner:  # its own secrets decide what it may order
-                legal = game.available_moves(actor)
-                given_orders = [legal[seed % len(legal)].id] if legal else []
+            if actor == secret_owner:
+                given_orders = [both[seed % len(both)]] if both else []
             game.submit(actor, given_orders)
         game.resolve()
     turn = len(games[0].records)
