@@ -7,6 +7,7 @@ the facilitator's inject and dice change the outcome, and a quit loses nothing c
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -652,8 +653,6 @@ async def test_orders_by_mouse(tmp_path: Path) -> None:
 
 
 async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
     import wargame.play.control
     from wargame.bots.base import Decision, RandomBot
 
@@ -661,11 +660,20 @@ async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path
 
     class SlowBot(RandomBot):
         def decide(self, view, legal, allowed):  # type: ignore[no-untyped-def]
-            release.wait(10)
+            # Blue thinks until the test lets it answer, however slow the machine is (the
+            # finally below lets it go if the test fails first).
+            release.wait()
             return Decision(("sanctions",), ("Slow but sure.",))
 
     monkeypatch.setattr(wargame.play.control, "make_bot", lambda spec, deck, actor, seed: SlowBot(seed))
     app = make_app(tmp_path / "saves")
+    try:
+        await _think_while_choosing(app, release)
+    finally:
+        release.set()
+
+
+async def _think_while_choosing(app: WargameApp, release: threading.Event) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("n")  # the default seats: Red human, Blue a computer
         await pilot.pause()
