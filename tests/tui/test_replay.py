@@ -362,6 +362,11 @@ async def test_escape_while_a_save_opens_leaves_at_once(tmp_path: Path) -> None:
     make_save(path, SEED)
     app = viewer_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
+        # On a loaded machine the first screen may take a few frames to mount.
+        for _ in range(500):
+            if "Opening" in screen_text(app) or isinstance(app.screen, ReplayScreen):
+                break
+            await pilot.pause()
         assert "Opening" in screen_text(app) or isinstance(app.screen, ReplayScreen)
         await pilot.press("escape")
         await pilot.pause()
