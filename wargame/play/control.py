@@ -15,13 +15,14 @@ from pathlib import Path
 from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
 from wargame.deck.compile import CEnding, CompiledDeck
 from wargame.engine.game import Game, Score
+from wargame.engine.reading import turn_label
 from wargame.engine.state import Inject, TurnRecord
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import SaveError, WargameError
 from wargame.play.clock import Clock
 from wargame.play.lock import FacilitatorLock, hash_pin
-from wargame.play.readmodel import ReadModel, seat_label, turn_label
+from wargame.play.readmodel import ReadModel, seat_label
 from wargame.saves.catalogue import autosave_path, new_seed
 from wargame.saves.format import CountdownModel, SaveModel
 from wargame.saves.store import (

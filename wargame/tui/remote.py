@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from wargame.engine.visibility import Viewer
 from wargame.net.client import Client, HostError
 from wargame.play.control import Session
+from wargame.tui.remote_orders import RemoteOrdersScreen
 from wargame.tui.remote_session import DeckSketch, RemoteSession, _news, _track
 from wargame.tui.render import (
     BAD,
@@ -40,7 +41,6 @@ from wargame.tui.render import (
     tracks_block,
 )
 from wargame.tui.screens.base import GameScreen
-from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
 
@@ -527,12 +527,10 @@ class RemoteApp(App[None]):
             self._replace(WaitScreen(s, "A computer plays your seat", "The facilitator handed your seat to a computer."), same_turn=True)
         elif s.sealed:
             self._replace(WaitScreen(s, "Orders sealed"), same_turn=True)
-        elif isinstance(self.screen, OrdersScreen) and getattr(self.screen, "turn", None) == s.turn:
+        elif isinstance(self.screen, RemoteOrdersScreen) and self.screen.turn == s.turn:
             self._refresh()
         else:
-            screen = OrdersScreen(_as_session(s), s.seat)
-            screen.turn = s.turn  # type: ignore[attr-defined]
-            self._replace(screen)
+            self._replace(RemoteOrdersScreen(s))
 
     def _show_single(self, kind: type[FacilitatorConsole | ProjectorView], st: dict[str, Any]) -> None:
         screen = next((x for x in self.screen_stack if isinstance(x, kind)), None)
@@ -578,8 +576,8 @@ class RemoteApp(App[None]):
                 screen.show(self.state)
 
     # -- messages from the reused screens ----------------------------------------------
-    @on(OrdersScreen.Confirmed)
-    def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
+    @on(RemoteOrdersScreen.Confirmed)
+    def orders_confirmed(self, message: RemoteOrdersScreen.Confirmed) -> None:
         if self.remote is None:
             return
         self.send({"type": "orders", "turn": self.remote.turn, "orders": list(message.orders)})
