@@ -11,6 +11,7 @@ code lives here, so it is tested directly.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import time
@@ -30,6 +31,7 @@ from wargame.net.store.base import FACILITATOR, PROJECTOR, StaleTurn, Store
 from wargame.play.control import Session
 from wargame.play.readmodel import TurnReport
 from wargame.saves.store import new_save, parse_save, resume
+from wargame.words import possessive
 
 EVENT_SETTINGS = "settings"
 """Event kind the host logs when the facilitator changes its settings (restored on restart)."""
@@ -346,8 +348,22 @@ class Exercise:
             if list(game.orders[seat]) == list(orders):
                 return  # the same orders again (a client retrying): already done
             raise IllegalOrderError(f"your orders for {unit} {turn} are already sealed and cannot be changed")
+        self._check_ids(seat, orders)
         self._seal(seat, orders, ())
         self.after_change()
+
+    def _check_ids(self, seat: str, orders: list[str]) -> None:
+        """Every order must be one of the seat's own move ids. Said here rather than by the
+        engine, whose message names the actor a move belongs to: over the network that
+        would confirm to a guessing team that another seat's secret move exists."""
+        own = [m.id for m in self.deck.moves_by_actor[seat]]
+        for order in orders:
+            if order in own:
+                continue
+            close = difflib.get_close_matches(order, own, n=1, cutoff=0.75)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            shown = order if len(order) <= 60 else order[:57] + "..."
+            raise IllegalOrderError(f"'{shown}' is not one of {possessive(self.deck.actor_name(seat))} moves{hint}: nothing was sealed")
 
     def after_change(self) -> None:
         """Tell the clients, and resolve if every seat is in and nobody need be waited for."""
