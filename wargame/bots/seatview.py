@@ -235,6 +235,7 @@ class SeatView(_Model):
     allowed: int
     """How many distinct moves this seat may order a turn."""
     moves: list[MoveInfo]
+    """The seat's moves (answers to offers only while an offer waits for this seat)."""
     move_groups: list[MoveGroupInfo] = []
     """The targeted moves among `moves`, grouped by the move the deck wrote (each target
     also appears in `moves` under its own id)."""
@@ -334,6 +335,9 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
     seat = view.seat
     viewer = view.viewer
     belief = view.belief
+    # An answer appears only while its offer waits: listed otherwise, "Accept Charlie's offer
+    # (Backchannel deal)" would tell the seat of a secret offer it may one day be made.
+    options = [o for o in options if o.move.answer is None or o.available]
     moves = []
     words = view.describer()  # effects in plain words, never naming a secret it cannot know
     for opt in options:
