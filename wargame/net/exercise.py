@@ -23,6 +23,7 @@ from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
 from wargame.bots.seatview import ViewCache, seat_view
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
+from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import IllegalOrderError, WargameError
@@ -578,11 +579,22 @@ class Exercise:
             "tracks": tracks,
             "news": [_news(n) for n in model.news()],
             "report": _report(model.turn_report(last)) if last else None,
+            # The read model gives each viewer only the offers it may know of: the public
+            # never a secret one, the facilitator all of them.
+            "offers": [_offer(self.deck, o) for o in model.offers()],
         }
 
 
 def _news(n: NewsItem) -> dict[str, Any]:
     return {"turn": n.turn, "text": n.text, "kind": n.kind, "audience": sorted(n.audience) if n.audience is not None else None, "actor": n.actor}
+
+
+def _offer(deck: CompiledDeck, o: OfferRecord) -> dict[str, Any]:
+    return {
+        "move": o.move, "name": o.name, "maker": o.maker, "maker_name": deck.actor_name(o.maker),
+        "recipient": o.recipient, "recipient_name": deck.actor_name(o.recipient), "made": o.made,
+        "deadline": o.deadline, "status": o.status, "closed": o.closed, "secret": o.secret,
+    }
 
 
 def _report(r: TurnReport) -> dict[str, Any]:

@@ -53,6 +53,20 @@ def _as_session(remote: RemoteSession) -> Session:
     return cast(Session, remote)
 
 
+def waiting_offers(state: dict[str, Any]) -> list[Content]:
+    """The offers waiting for an answer that this viewer may know of (from its state)."""
+    unit = state.get("turn_name", "turn")
+    waiting = [o for o in state.get("offers", []) if o["status"] == "waiting"]
+    if not waiting:
+        return []
+    lines = [heading("Offers waiting for an answer")]
+    for o in waiting:
+        secret = "  (secret)" if o["secret"] else ""
+        lines.append(Content.assemble("• ", (o["maker_name"], "bold"), " → ", (o["recipient_name"], "bold"), ": ", o["name"],
+                                      (f"  answer by {unit} {o['deadline']}{secret}", MUTED)))
+    return lines
+
+
 class CodeScreen(Screen[None]):
     """Ask for the join code; the host decides what it opens."""
 
@@ -126,9 +140,13 @@ class WaitScreen(GameScreen):
         self.query_one("#wait-text", Static).update(Content("\n").join(lines))
         mine = s.state.get("my_orders", [])
         names = [s.deck.moves[s.deck.move_index[m]].name for m in mine if m in s.deck.move_index]
-        self.query_one("#wait-orders", Static).update(
-            Content("\n").join([heading("Your sealed orders"), Content(", ".join(names) if names else "none: you stand pat")])
-        )
+        lines = [heading("Your sealed orders"), Content(", ".join(names) if names else "none: you stand pat")]
+        unit = s.deck.turn_name
+        mine = s.my_offers_waiting()
+        if mine:
+            lines.append(heading("Your offers waiting for an answer"))
+            lines += [Content.assemble("• ", (o["name"], "bold"), (f"  answer due by {unit} {o['deadline']}", MUTED)) for o in mine]
+        self.query_one("#wait-orders", Static).update(Content("\n").join(lines))
         last = [n for n in s.news() if n.turn == s.turn - 1]
         self.query_one("#wait-news", Static).update(Content("\n").join([heading("Latest news"), news_block(last, cast(Any, s.deck), show_audience=True)]))
 
@@ -188,6 +206,9 @@ class ProjectorView(Screen[None]):
         ]
         if state["ending"]:
             parts += [Content(""), heading(f"The game ends: {state['ending']['title']}"), Content(state["ending"]["text"])]
+        offers = waiting_offers(state)
+        if offers:
+            parts += [Content(""), *offers]
         last = [_news(n) for n in state["news"] if n["turn"] == (state["report"] or {}).get("turn")]
         parts += [Content(""), heading("Latest news"), news_block(last, cast(Any, deck), empty="The game has just begun.")]
         self.query_one("#proj-body", Static).update(Content("\n").join(parts))
@@ -297,6 +318,7 @@ class FacilitatorConsole(Screen[None]):
         else:
             rolls.add_option(Option(Content.styled("No chance rolls among the sealed orders yet.", MUTED), disabled=True))
         notes = [heading("Notices")] + [Content(n) for n in st["notices"][-8:]] if st["notices"] else []
+        notes += waiting_offers(st)
         if st["injects"]:
             notes += [heading("Injects queued this turn")] + [Content("★ " + (i["text"] or i["event"] or "")) for i in st["injects"]]
         self.query_one("#fac-notices", Static).update(Content("\n").join(notes))

@@ -237,12 +237,13 @@ class RemoteOrdersScreen(GameScreen):
     def _prompt(self, row: Row | None, index: int) -> Content:
         if row is None:
             first = index == 0 and bool(self.offers)
-            return heading("Offers waiting for your answer (free: no order used)" if first else "Moves")
+            return heading("Offers waiting for your answer (free)" if first else "Moves")
         if row.kind == "offer":
             o = self.offers[row.key]
             answer = self.answers.get(row.key)
             mark = {"accept": ("[accept] ", f"bold {GOOD}"), "refuse": ("[refuse] ", f"bold {BAD}"), None: ("[ ? ] ", WARN)}[answer]
-            due = f"  answer by {self.remote.deck.turn_name} {o['deadline']}"
+            unit = self.remote.deck.turn_name
+            due = f"  last {unit} to answer" if o["deadline"] <= self.remote.turn else f"  answer by {unit} {o['deadline']}"
             return Content.assemble(mark, (o["maker_name"], "bold"), ": ", o["name"], (due, MUTED))
         if row.kind == "group":
             g = self.groups[row.key]

@@ -244,3 +244,13 @@ def test_the_secret_offer_answered_or_expired_stays_between_charlie_and_alpha(of
     (offer,) = json.loads(ex.seat_text("a"))["view"]["offers"]
     assert offer["status"] == {"backchannel@a/accept": "accepted", "backchannel@a/refuse": "refused", None: "expired"}[answer]
     assert any("Charlie's deal" in n["text"] or "expires unanswered" in n["text"] for n in json.loads(ex.seat_text("a"))["view"]["news"])
+
+
+def test_the_projector_sees_public_offers_and_the_facilitator_all(offers_deck: CompiledDeck, shared_store: Store) -> None:
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, facilitator=False)
+    ex.submit("a", 1, ["talks@b"])
+    ex.submit("b", 1, [])
+    ex.submit("c", 1, ["backchannel@a"])
+    public = [(o["move"], o["status"], o["deadline"]) for o in ex.public_state()["offers"]]
+    assert public == [("talks@b", "waiting", 3)]
+    assert [(o["move"], o["secret"]) for o in ex.facilitator_state()["offers"]] == [("talks@b", False), ("backchannel@a", True)]
