@@ -156,3 +156,4 @@ def test_answers_cost_an_agent_no_order() -> None:
     assert parse_answer(b'{"orders": ["talks@b/accept", "wait"]}', legal, 1, "agent", 2).orders == ("talks@b/accept", "wait")
     with pytest.raises(AgentError, match="not one of its available moves"):
         parse_answer(b'{"orders": ["talks@b/refuse"]}', legal, 1, "agent", 2)
+

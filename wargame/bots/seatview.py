@@ -19,6 +19,7 @@ from wargame.engine.game import MoveOption
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.reading import (
     coach_line,
+    event_names,
     move_chance,
     move_groups,
     objectives,
@@ -398,7 +399,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
                 rolls=rolls,
                 changes=[ChangeInfo(label=deck.slot_label(c.slot), old=c.old, new=c.new) for c in view.changes_for_turn(turn)],
                 flags=[(str(f[0]), bool(f[1]), bool(f[2])) for f in record.flag_changes],
-                events=[names.get(e, e) for e in view.fired_for_turn(turn)],
+                events=event_names(deck, viewer, view.fired_for_turn(turn), names),
                 orders=list(view.orders.get(turn, {}).get(seat, ())),
                 reasons=list(view.reasons.get(turn, {}).get(seat, ())),
             )

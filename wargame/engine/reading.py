@@ -64,6 +64,13 @@ def roll_hidden_note(viewer: Viewer, deck: CompiledDeck, roll: Roll) -> str:
     return depends_on(vis.hidden_inputs(viewer, deck, reads)) if reads is not None else ""
 
 
+def event_names(deck: CompiledDeck, viewer: Viewer, fired: Iterable[str], names: dict[str, str]) -> list[str]:
+    """The names of the events and injects that fired, as `viewer` is told of them: a
+    silent event (no news) is the author's bookkeeping, so only the facilitator sees it fire."""
+    silent = {e.id for e in deck.events if not e.news and not e.inject} if not viewer.is_facilitator else set()
+    return [names.get(e, e) for e in fired if e not in silent]
+
+
 def coach_line(deck: CompiledDeck, viewer: Viewer, turn: int, belief: State, over: bool) -> str:
     """The deck's coach line for `viewer` before ordering `turn`, or empty. Judged on the
     viewer's belief (the loader has checked that its condition reads nothing hidden)."""

@@ -17,7 +17,14 @@ from wargame.deck.describe import Describer, MoveWords
 from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.reading import coach_line, move_chance, roll_hidden_note, roll_label, turn_label
+from wargame.engine.reading import (
+    coach_line,
+    event_names,
+    move_chance,
+    roll_hidden_note,
+    roll_label,
+    turn_label,
+)
 from wargame.engine.reading import objectives as objective_results
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
@@ -232,9 +239,7 @@ class ReadModel:
         report.thresholds = [n for n in news if n.kind == "threshold"]
         report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
         report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
-        # A silent event (no news) is the author's bookkeeping: only the facilitator sees it fire.
-        silent = {e.id for e in deck.events if not e.news and not e.inject} if not self.viewer.is_facilitator else set()
-        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn) if e not in silent]
+        report.events = event_names(deck, self.viewer, view.fired_for_turn(turn), self._event_names)
         report.reasons = self._reasons(turn)
         records = self.game.records
         if 1 <= turn <= min(len(records), self.resolved):
