@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from hypothesis import given, settings
@@ -67,9 +68,14 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
     host, server, codes, problems = await serve(tmp_path, offers_deck)
     url = str(server.make_url("")).rstrip("/")
     ex = host.exercise
-    charlie = Client(url)
+
+    async def charlie_stands_pat(turn: int) -> None:
+        # Over plain HTTP: a WebSocket nobody reads would stop answering the host's pings.
+        auth = {"Authorization": f"Bearer {codes['c']}"}
+        async with aiohttp.ClientSession(headers=auth) as http, http.post(f"{url}/api/v1/orders", json={"type": "orders", "turn": turn, "orders": []}) as r:
+            assert (await r.json())["type"] == "ok"
+
     try:
-        await charlie.connect(codes["c"])
         alpha, bravo = RemoteApp(url, codes["a"]), RemoteApp(url, codes["b"])
         async with alpha.run_test(size=(120, 40)) as a_pilot, bravo.run_test(size=(120, 40)) as b_pilot:
             await until(a_pilot, lambda: isinstance(alpha.screen, RemoteOrdersScreen), "Alpha's order sheet")
@@ -88,7 +94,7 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
             await b_pilot.press("c")
             await b_pilot.pause(0.2)
             await b_pilot.press("enter")  # Bravo stands pat
-            await charlie.send({"type": "orders", "turn": 1, "orders": []})
+            await charlie_stands_pat(1)
             await until(a_pilot, lambda: ex.game.turn == 2, "the first turn to resolve")
             assert ex.game.records[0].orders["a"] == ("talks@b",)
 
@@ -115,7 +121,7 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
             await a_pilot.press("c")
             await a_pilot.pause(0.2)
             await a_pilot.press("enter")
-            await charlie.send({"type": "orders", "turn": 2, "orders": []})
+            await charlie_stands_pat(2)
             await until(a_pilot, lambda: ex.game.is_over, "the second turn to resolve")
             # Answers cost no order: Bravo answered and could still have ordered a move.
             assert ex.game.records[1].orders["b"] == ("talks@b/accept",)
@@ -127,7 +133,6 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
                 assert any(n.text == "Bravo accepts talks." for n in app.remote.news())
         assert problems == []
     finally:
-        await charlie.close()
         await server.close()
         ex.store.close()
 
@@ -183,6 +188,7 @@ async def test_coach_lines_arrive_and_show_in_the_join_app(tmp_path: Path) -> No
         await alpha.connect(codes["a"])
         first = await alpha.wait_for(lambda m: m["type"] == "state" and "view" in m)
         assert first["view"]["coach"] == ""  # the lines are Bravo's
+        await alpha.close()  # (a WebSocket left unread would stop answering the host's pings)
         bravo = RemoteApp(url, codes["b"])
         async with bravo.run_test(size=(120, 40)) as pilot:
             await until(pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen), "Bravo's order sheet")
