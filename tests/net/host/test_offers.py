@@ -27,6 +27,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
+from wargame.errors import IllegalOrderError
 from wargame.net.client import Client
 from wargame.net.exercise import Exercise
 from wargame.net.server import Host
@@ -260,3 +261,13 @@ def test_the_projector_sees_public_offers_and_the_facilitator_all(offers_deck: C
     public = [(o["move"], o["status"], o["deadline"]) for o in ex.public_state()["offers"]]
     assert public == [("talks@b", "waiting", 3)]
     assert [(o["move"], o["secret"]) for o in ex.facilitator_state()["offers"]] == [("talks@b", False), ("backchannel@a", True)]
+
+
+def test_an_offer_is_answered_once_and_answers_are_free(offers_deck: CompiledDeck, shared_store: Store) -> None:
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, facilitator=False)
+    for seat, orders in {"a": ["talks@b"], "b": [], "c": []}.items():
+        ex.submit(seat, 1, orders)
+    with pytest.raises(IllegalOrderError, match=r"^Refuse Alpha's offer \(Offer talks to Bravo\): an offer is answered once \(accept or refuse, not both\)$"):
+        ex.submit("b", 2, ["talks@b/accept", "talks@b/refuse"])
+    ex.submit("b", 2, ["talks@b/refuse", "wait"])  # an answer and a move, with one order a turn
+    assert ex.game.orders["b"] == ("talks@b/refuse", "wait")
