@@ -26,8 +26,20 @@ from typing import Any
 
 
 def choose(view: dict[str, Any], rng: random.Random) -> tuple[list[str], list[str]]:
-    """Orders (move ids) and one reason each, from the seat's view alone."""
-    moves = [m for m in view["moves"] if m["available"]]
+    """Orders (move ids) and one reason each, from the seat's view alone.
+
+    Offers made to this seat are answered first (answers are free: they do not count
+    against `allowed`); this policy accepts an offer unless accepting raises tension.
+    Targeted moves are plain moves here (`warn@b`); `view["move_groups"]` groups them."""
+    orders: list[str] = []
+    reasons: list[str] = []
+    for offer in view.get("offers_waiting", []):
+        worse = any("Tension +" in e for e in offer["accept_effects"])
+        answer = "refuse" if worse else "accept"
+        orders.append(offer[answer])
+        does = "; ".join(offer[f"{answer}_effects"]) or "no effect on the tracks"
+        reasons.append(f"{answer.title()} {offer['maker_name']}'s offer ({offer['name']}): {does}.")
+    moves = [m for m in view["moves"] if m["available"] and not m.get("answer")]
 
     def chance(m: dict[str, Any]) -> float:
         # None when the odds depend on something hidden from this seat: assume even odds.
@@ -35,8 +47,9 @@ def choose(view: dict[str, Any], rng: random.Random) -> tuple[list[str], list[st
 
     scored = sorted(moves, key=lambda m: (chance(m) - 0.1 * m["escalation"], rng.random()), reverse=True)
     picked = scored[: view["allowed"]]
-    reasons = [f"{m['name']}: {chance(m):.0%} chance at escalation {m['escalation']}." for m in picked]
-    return [m["id"] for m in picked], reasons
+    orders += [m["id"] for m in picked]
+    reasons += [f"{m['name']}: {chance(m):.0%} chance at escalation {m['escalation']}." for m in picked]
+    return orders, reasons
 
 
 def run_stdio() -> int:

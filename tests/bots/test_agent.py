@@ -107,3 +107,53 @@ def test_simulate_seats_an_agent_and_reports_a_bad_one(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", f"red=agent:{bad}"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == 2
     assert run.stderr.startswith("error: agent for Red") and "Traceback" not in run.stderr
+
+
+def test_an_agent_answers_an_offer_made_to_its_seat(tmp_path: Path) -> None:
+    """The example agent, seated as Bravo, is sent Alpha's offer with what each answer does,
+    accepts it (an answer costs no order, so it still orders a move), and the game ends in
+    talks; Alpha's agent is sent its targeted moves grouped by the move the deck wrote."""
+    from wargame.deck.loader import load_deck
+
+    deck = load_deck(ROOT / "tests" / "decks_format" / "offers.toml")
+    log = tmp_path / "alpha.jsonl"
+    alpha_cmd = script(tmp_path, f"""
+for line in sys.stdin:
+    open({str(log)!r}, "a").write(line)
+    if json.loads(line)["type"] == "turn":
+        print(json.dumps({{"orders": ["talks@b"]}}), flush=True)
+""")
+    game = Game(deck, 3)
+    alpha = make_bot(SeatSpec.parse(f"agent:{alpha_cmd}"), deck, "a", 3)
+    bravo = make_bot(SeatSpec.parse(f"agent:{EXAMPLE}"), deck, "b", 3)
+    try:
+        d = alpha.decide(game.view("a"), game.available_moves("a"), 1)
+        game.submit("a", d.orders)
+        game.submit("b", bravo.decide(game.view("b"), game.available_moves("b"), 1).orders)
+        game.submit("c", [])
+        game.resolve()
+        groups = json.loads(log.read_text().splitlines()[1])["view"]["move_groups"]
+        assert [(g["base"], [t["move"] for t in g["targets"]]) for g in groups] == [("warn", ["warn@b", "warn@c"]), ("talks", ["talks@b", "talks@c"])]
+        decision = bravo.decide(game.view("b"), game.available_moves("b"), 1)
+        assert decision.orders == ("talks@b/accept", "wait")
+        assert decision.reasons[0] == "Accept Alpha's offer (Offer talks to Bravo): Tension −2."
+        game.submit("b", decision.orders)
+        game.submit("a", [])
+        game.submit("c", [])
+        game.resolve()
+        assert game.is_over and game.ending is not None and game.ending.id == "calm"
+    finally:
+        alpha.close()  # type: ignore[attr-defined]
+        bravo.close()  # type: ignore[attr-defined]
+
+
+def test_answers_cost_an_agent_no_order() -> None:
+    """`parse_answer` counts only the moves that are not answers against the allowance."""
+    from wargame.deck.loader import load_deck
+
+    deck = load_deck(ROOT / "tests" / "decks_format" / "offers.toml")
+    legal = [deck.moves[deck.move_index[m]] for m in ("talks@b/accept", "wait")]
+    assert parse_answer(b'{"orders": ["talks@b/accept", "wait"]}', legal, 1, "agent", 2).orders == ("talks@b/accept", "wait")
+    with pytest.raises(AgentError, match="not one of its available moves"):
+        parse_answer(b'{"orders": ["talks@b/refuse"]}', legal, 1, "agent", 2)
+

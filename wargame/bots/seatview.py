@@ -13,10 +13,22 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
-from wargame.deck.describe import depends_on
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.describe import Describer
 from wargame.deck.describe import turn_label as deck_turn_label
-from wargame.engine import visibility as vis
 from wargame.engine.game import MoveOption
+from wargame.engine.offers import OfferRecord, offer_history
+from wargame.engine.reading import (
+    coach_line,
+    event_names,
+    move_chance,
+    move_groups,
+    objectives,
+    offer_terms,
+    offers_for,
+    roll_hidden_note,
+    roll_label,
+)
 from wargame.engine.state import NewsItem, Play
 from wargame.engine.view import PlayerView
 
@@ -54,6 +66,70 @@ class MoveInfo(_Model):
     available: bool
     reason: str
     """Why not, when unavailable; empty otherwise."""
+    base: str = ""
+    """The move as the deck wrote it: `warn` for `warn@b` (a targeted move, see
+    `SeatView.move_groups`), the offer's id for an answer; the move's own id otherwise."""
+    target: str | None = None
+    """The actor a targeted move is aimed at (for an answer: this seat, the recipient)."""
+    answer: str | None = None
+    """`accept` or `refuse` for an answer to an offer: answers cost no order (they are not
+    counted against `SeatView.allowed`)."""
+
+
+class TargetInfo(_Model):
+    """One target of a targeted move: the move id to order for it, and why not."""
+
+    target: str
+    target_name: str
+    move: str
+    """The id to order: `warn@b`."""
+    available: bool
+    reason: str
+
+
+class MoveGroupInfo(_Model):
+    """A targeted move as the deck wrote it, once, with each target it may be aimed at."""
+
+    base: str
+    """`warn`: the targets' moves are `warn@b`, `warn@c`, ..."""
+    name: str
+    """Its name without a target: `Warn …`."""
+    available: bool
+    """Whether any target is available."""
+    targets: list[TargetInfo]
+
+
+class OfferInfo(_Model):
+    """An offer this seat knows of: who made it to whom, by when, and what answers do."""
+
+    move: str
+    """The offer move's id (`talks@b`)."""
+    name: str
+    maker: str
+    maker_name: str
+    recipient: str
+    recipient_name: str
+    made: int
+    """The turn it was made."""
+    deadline: int
+    """The last turn it may be answered in (answer by then, or it expires)."""
+    status: str
+    """`waiting`, `accepted`, `refused`, `expired`, or `unanswered` (the game ended)."""
+    closed: int | None
+    """The turn it was answered or expired (null while it waits)."""
+    secret: bool
+    accept: str
+    """The recipient's move id that accepts it (`talks@b/accept`): order it to accept."""
+    refuse: str
+    accept_name: str
+    refuse_name: str
+    accept_effects: list[str]
+    """What accepting does, in plain words (no amounts on tracks hidden from this seat)."""
+    refuse_effects: list[str]
+    expire_effects: list[str]
+    """What happens if it is left unanswered past its deadline."""
+    accept_news: str
+    refuse_news: str
 
 
 class TrackInfo(_Model):
@@ -160,6 +236,19 @@ class SeatView(_Model):
     allowed: int
     """How many distinct moves this seat may order a turn."""
     moves: list[MoveInfo]
+    """The seat's moves (answers to offers only while an offer waits for this seat)."""
+    move_groups: list[MoveGroupInfo] = []
+    """The targeted moves among `moves`, grouped by the move the deck wrote (each target
+    also appears in `moves` under its own id)."""
+    offers_waiting: list[OfferInfo] = []
+    """Offers made to this seat that wait for its answer now: order `accept` or `refuse`
+    (free: answers cost no order), or let it expire after `deadline`."""
+    my_offers_waiting: list[OfferInfo] = []
+    """This seat's own offers still waiting for the other side's answer."""
+    offers: list[OfferInfo] = []
+    """Every offer this seat knows of, oldest first, with what became of it."""
+    coach: str = ""
+    """The deck's coach line for this seat this turn (a hint for new players), or empty."""
     objectives: list[ObjectiveInfo]
     tracks: list[TrackInfo]
     flags: dict[str, bool]
@@ -222,21 +311,16 @@ class ViewCache:
     plays: dict[Play, PlayInfo] = field(default_factory=dict)
 
 
-def _histories(view: PlayerView) -> list[list[float | None]]:
-    """Every track's value at the start and after each resolved turn, in one pass."""
-    deck = view.deck
-    values: list[float] = list(deck.start_values)
-    out: list[list[float | None]] = [[v] for v in values]
-    records = view._game.records[: view._n_records]
-    for rec in records:
-        for change in rec.changes:
-            values[change.slot] = change.new
-        for slot, v in enumerate(values):
-            out[slot].append(v)
-    hidden = view.hidden_slots
-    for slot in hidden:
-        out[slot] = [None] * (len(records) + 1)
-    return out
+def _offer(deck: CompiledDeck, words: Describer, record: OfferRecord) -> OfferInfo:
+    terms = offer_terms(deck, words, record)
+    return OfferInfo(
+        move=record.move, name=record.name, maker=record.maker, maker_name=deck.actor_name(record.maker),
+        recipient=record.recipient, recipient_name=deck.actor_name(record.recipient), made=record.made,
+        deadline=record.deadline, status=record.status, closed=record.closed, secret=record.secret,
+        accept=terms.accept.id, refuse=terms.refuse.id, accept_name=terms.accept.name, refuse_name=terms.refuse.name,
+        accept_effects=terms.accept_effects, refuse_effects=terms.refuse_effects, expire_effects=terms.expire_effects,
+        accept_news=terms.accept_news, refuse_news=terms.refuse_news,
+    )
 
 
 def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cache: ViewCache | None = None) -> SeatView:
@@ -244,11 +328,17 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
 
     `options` are the seat's moves with availability and reasons (`Game.legal_moves`),
     which depend only on what the seat may see. `cache`, kept by the caller per seat,
-    saves describing the same resolved turns and news items again every time.
+    saves describing the same resolved turns and news items again every time. The odds,
+    roll labels, coach line, objectives, targeted moves and offers are worked out by
+    `wargame.engine.reading`, as the read model works them out for the screens.
     """
     deck = view.deck
     seat = view.seat
+    viewer = view.viewer
     belief = view.belief
+    # An answer appears only while its offer waits: listed otherwise, "Accept Charlie's offer
+    # (Backchannel deal)" would tell the seat of a secret offer it may one day be made.
+    options = [o for o in options if o.move.answer is None or o.available]
     moves = []
     words = view.describer()  # effects in plain words, never naming a secret it cannot know
     for opt in options:
@@ -256,15 +346,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
         said = words.describe_move(m)
         if m.actor != seat:
             raise ValueError(f"move {m.id} is not a move of {seat}")
-        p: float | None
-        note = ""
-        if m.chance_const is not None:
-            p = m.chance_const
-        elif hidden_why := depends_on(vis.hidden_inputs(view.viewer, deck, m.chance_reads)):
-            p, note = None, hidden_why  # the odds would give away what they read
-        else:
-            assert m.chance is not None
-            p = min(1.0, max(0.0, float(m.chance(belief))))
+        p, note = move_chance(viewer, deck, m, belief)  # None when the odds would give away what they read
         moves.append(
             MoveInfo(
                 id=m.id, name=m.name, description=m.description, category=m.category, escalation=m.escalation,
@@ -272,22 +354,31 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
                 effects={k: v for k, v in (("success", said.success), ("failure", said.failure), ("always", said.always)) if v},
                 news={k: t for k, t in (("success", m.success_news), ("failure", m.failure_news), ("always", m.always_news)) if t},
                 once=m.once, cooldown=m.cooldown, requires=m.requires_own or said.requires, available=opt.available, reason=opt.reason,
+                base=m.base or m.id, target=m.target, answer=m.answer,
             )
         )
+    groups = [
+        MoveGroupInfo(
+            base=g.base, name=g.name, available=g.available,
+            targets=[TargetInfo(target=t.target, target_name=deck.actor_name(t.target), move=t.move.id, available=t.available, reason=t.reason) for t in g.targets],
+        )
+        for g in move_groups(deck, options)
+    ]
+    records = offer_history(deck, view.plays, view._n_records, view.over)
+    waiting, mine = offers_for(seat, records)
     hidden = view.hidden_slots
-    histories = _histories(view)
     tracks = []
     for slot, name in enumerate(deck.slot_names):
         tracks.append(
             TrackInfo(
                 name=name, label=deck.track_label(slot), owner=deck.slot_owner(slot), value=None if slot in hidden else belief.v[slot],
                 lo=deck.lo[slot], hi=deck.hi[slot], thresholds=list(deck.thresholds.get(slot, ())),
-                secret=slot in deck.secret_slots, description=deck.slot_description(slot), history=histories[slot],
+                secret=slot in deck.secret_slots, description=deck.slot_description(slot), history=view.history(name),
             )
         )
     names = {e.id: e.name for e in deck.events}
     resolved = []
-    records = view._game.records  # flag changes are public (flags have no owner)
+    game_records = view._game.records  # flag changes are public (flags have no owner)
     reveals = len(view._revealed)
     for turn in sorted(view.orders):  # the resolved turns
         known = cache.turns.get(turn) if cache is not None else None
@@ -296,24 +387,19 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
             continue
         rolls = []
         for r in view.rolls_for_turn(turn):
-            if r.kind in {"move", "detect"}:
-                mv = deck.moves[deck.move_index[r.key]]
-                label = f"{deck.actor_name(mv.actor)}: {mv.name}" + (" (detection)" if r.kind == "detect" else "")
-            else:
-                label = names.get(r.key, r.key)
-            reads = vis.roll_reads(deck, r)
-            why = depends_on(vis.hidden_inputs(view.viewer, deck, reads)) if reads is not None else ""
+            label = roll_label(deck, r, names)
+            why = roll_hidden_note(viewer, deck, r)
             if why:
                 rolls.append(RollInfo(label=label, kind=r.kind, chance=None, roll=None, success=r.success, forced=r.forced, note=why))
             else:
                 rolls.append(RollInfo(label=label, kind=r.kind, chance=r.chance, roll=r.roll, success=r.success, forced=r.forced))
-        record = records[turn - 1]
+        record = game_records[turn - 1]
         info = TurnInfo(
                 turn=turn,
                 rolls=rolls,
                 changes=[ChangeInfo(label=deck.slot_label(c.slot), old=c.old, new=c.new) for c in view.changes_for_turn(turn)],
                 flags=[(str(f[0]), bool(f[1]), bool(f[2])) for f in record.flag_changes],
-                events=[names.get(e, e) for e in view.fired_for_turn(turn)],
+                events=event_names(deck, viewer, view.fired_for_turn(turn), names),
                 orders=list(view.orders.get(turn, {}).get(seat, ())),
                 reasons=list(view.reasons.get(turn, {}).get(seat, ())),
             )
@@ -339,7 +425,12 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
         brief=deck.actor_brief(seat) or "",
         allowed=allowed,
         moves=moves,
-        objectives=[ObjectiveInfo(text=o.text, points=o.points, met=bool(o.when(belief))) for o in deck.objectives[seat]],
+        move_groups=groups,
+        offers_waiting=[_offer(deck, words, o) for o in waiting],
+        my_offers_waiting=[_offer(deck, words, o) for o in mine],
+        offers=[_offer(deck, words, o) for o in records],
+        coach=coach_line(deck, viewer, view.turn, belief, view.over),
+        objectives=[ObjectiveInfo(text=o.text, points=o.points, met=o.met) for o in objectives(deck, seat, belief)],
         tracks=tracks,
         flags=dict(zip(deck.flag_names, belief.f, strict=True)),
         news=_all_news(view, cache),

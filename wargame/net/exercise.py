@@ -11,6 +11,7 @@ code lives here, so it is tested directly.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import time
@@ -22,6 +23,7 @@ from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
 from wargame.bots.seatview import ViewCache, seat_view
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
+from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import IllegalOrderError, WargameError
@@ -31,6 +33,7 @@ from wargame.play.clock import Countdown
 from wargame.play.control import Session
 from wargame.play.readmodel import TurnReport
 from wargame.saves.store import new_save, parse_save, resume
+from wargame.words import possessive
 
 EVENT_SETTINGS = "settings"
 """Event kind the host logs when the facilitator changes its settings (restored on restart)."""
@@ -318,8 +321,22 @@ class Exercise:
             if list(game.orders[seat]) == list(orders):
                 return  # the same orders again (a client retrying): already done
             raise IllegalOrderError(f"your orders for {unit} {turn} are already sealed and cannot be changed")
+        self._check_ids(seat, orders)
         self._seal(seat, orders, ())
         self.after_change()
+
+    def _check_ids(self, seat: str, orders: list[str]) -> None:
+        """Every order must be one of the seat's own move ids. Said here rather than by the
+        engine, whose message names the actor a move belongs to: over the network that
+        would confirm to a guessing team that another seat's secret move exists."""
+        own = [m.id for m in self.deck.moves_by_actor[seat]]
+        for order in orders:
+            if order in own:
+                continue
+            close = difflib.get_close_matches(order, own, n=1, cutoff=0.75)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            shown = order if len(order) <= 60 else order[:57] + "..."
+            raise IllegalOrderError(f"'{shown}' is not one of {possessive(self.deck.actor_name(seat))} moves{hint}: nothing was sealed")
 
     def after_change(self) -> None:
         """Tell the clients, and resolve if every seat is in and nobody need be waited for."""
@@ -544,11 +561,22 @@ class Exercise:
             "tracks": tracks,
             "news": [_news(n) for n in model.news()],
             "report": _report(model.turn_report(last)) if last else None,
+            # The read model gives each viewer only the offers it may know of: the public
+            # never a secret one, the facilitator all of them.
+            "offers": [_offer(self.deck, o) for o in model.offers()],
         }
 
 
 def _news(n: NewsItem) -> dict[str, Any]:
     return {"turn": n.turn, "text": n.text, "kind": n.kind, "audience": sorted(n.audience) if n.audience is not None else None, "actor": n.actor}
+
+
+def _offer(deck: CompiledDeck, o: OfferRecord) -> dict[str, Any]:
+    return {
+        "move": o.move, "name": o.name, "maker": o.maker, "maker_name": deck.actor_name(o.maker),
+        "recipient": o.recipient, "recipient_name": deck.actor_name(o.recipient), "made": o.made,
+        "deadline": o.deadline, "status": o.status, "closed": o.closed, "secret": o.secret,
+    }
 
 
 def _report(r: TurnReport) -> dict[str, Any]:

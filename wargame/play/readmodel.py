@@ -13,10 +13,18 @@ from functools import cached_property
 
 from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
-from wargame.deck.describe import Describer, MoveWords, depends_on, turn_label
+from wargame.deck.describe import Describer, MoveWords, turn_label
 from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
+from wargame.engine.reading import (
+    coach_line,
+    event_names,
+    move_chance,
+    roll_hidden_note,
+    roll_label,
+)
+from wargame.engine.reading import objectives as objective_results
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import PUBLIC, Viewer
@@ -230,9 +238,7 @@ class ReadModel:
         report.thresholds = [n for n in news if n.kind == "threshold"]
         report.rolls = [self.roll_line(r) for r in view.rolls_for_turn(turn)]
         report.changes = [ChangeLine(deck.slot_label(c.slot), c.old, c.new) for c in view.changes_for_turn(turn)]
-        # A silent event (no news) is the author's bookkeeping: only the facilitator sees it fire.
-        silent = {e.id for e in deck.events if not e.news and not e.inject} if not self.viewer.is_facilitator else set()
-        report.events = [self._event_names.get(e, e) for e in view.fired_for_turn(turn) if e not in silent]
+        report.events = event_names(deck, self.viewer, view.fired_for_turn(turn), self._event_names)
         report.reasons = self._reasons(turn)
         records = self.game.records
         if 1 <= turn <= min(len(records), self.resolved):
@@ -289,22 +295,10 @@ class ReadModel:
         return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state), self.seats)
 
     def roll_line(self, roll: Roll) -> RollLine:
-        deck = self.deck
-        if roll.kind in {"move", "detect"}:
-            move = deck.moves[deck.move_index[roll.key]]
-            label = f"{deck.actor_name(move.actor)}: {move.name}"
-            if roll.kind == "detect":
-                label += " (detection)"
-        elif roll.kind == "outcome":
-            event_id, _, index = roll.key.partition("#")
-            event = deck.events[deck.event_index[event_id]]
-            label = f"{event.name}: {event.outcomes[int(index)].name}"
-        else:
-            label = self._event_names.get(roll.key, roll.key)
-        reads = vis.roll_reads(deck, roll)
-        hidden = vis.hidden_inputs(self.viewer, deck, reads) if reads is not None else []
-        if hidden:
-            return RollLine(label, None, None, roll.success, roll.forced, roll.kind, depends_on(hidden))
+        label = roll_label(self.deck, roll, self._event_names)
+        note = roll_hidden_note(self.viewer, self.deck, roll)
+        if note:
+            return RollLine(label, None, None, roll.success, roll.forced, roll.kind, note)
         return RollLine(label, roll.chance, roll.roll, roll.success, roll.forced, roll.kind)
 
     # -- a seat's own sheet --------------------------------------------------------------
@@ -322,27 +316,15 @@ class ReadModel:
         for move in self.deck.moves_by_actor[seat]:
             reason = "the game is over" if self.view.over else self.game.unavailable_reason(move, belief, check_over=False)
             option = MoveOption(move, not reason, reason)
-            if move.chance_const is not None:
-                out.append(MoveChoice(option, move.chance_const))
-                continue
-            hidden = vis.hidden_inputs(self.viewer, self.deck, move.chance_reads)
-            if hidden:
-                out.append(MoveChoice(option, None, depends_on(hidden)))
-                continue
-            assert move.chance is not None
-            out.append(MoveChoice(option, min(1.0, max(0.0, float(move.chance(belief))))))
+            chance, note = move_chance(self.viewer, self.deck, move, belief)
+            out.append(MoveChoice(option, chance, note))
         return out
 
     def coach(self) -> str:
         """The deck's coach line for this viewer at this moment (the turn about to be
         ordered), or empty. Judged on the viewer's belief, and the loader has checked that
         its condition reads nothing the viewer cannot see."""
-        if self.view.over or self.viewer.is_facilitator:
-            return ""
-        belief = self.view.belief
-        seat = self.viewer.actor
-        turn = self.view.turn
-        return next((line.text for line in self.deck.coach if line.applies(turn, seat, belief)), "")
+        return coach_line(self.deck, self.viewer, self.view.turn, self.view.belief, self.view.over)
 
     def describer(self) -> Describer:
         """Puts this deck's expressions into words for this viewer (see `PlayerView.describer`)."""
@@ -354,9 +336,4 @@ class ReadModel:
 
     def objectives(self) -> list[ObjectiveResult]:
         """This seat's objectives, met or not as far as the seat knows at this moment."""
-        seat = self._seat()
-        belief = self.view.belief
-        return [
-            ObjectiveResult(o.text_tpl.fill(belief) if o.text_tpl else o.text, o.points, bool(o.when(belief)))
-            for o in self.deck.objectives[seat]
-        ]
+        return objective_results(self.deck, self._seat(), self.view.belief)

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from wargame.engine.visibility import Viewer
 from wargame.net.client import Client, HostError
 from wargame.play.control import Session
+from wargame.tui.remote_orders import RemoteOrdersScreen
 from wargame.tui.remote_session import DeckSketch, RemoteSession, _news, _track
 from wargame.tui.render import (
     BAD,
@@ -40,7 +41,6 @@ from wargame.tui.render import (
     tracks_block,
 )
 from wargame.tui.screens.base import GameScreen
-from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
 
@@ -51,6 +51,20 @@ RETRY = (1.0, 2.0, 3.0, 5.0)
 def _as_session(remote: RemoteSession) -> Session:
     # The screens are typed against Session; RemoteSession answers the same calls.
     return cast(Session, remote)
+
+
+def waiting_offers(state: dict[str, Any]) -> list[Content]:
+    """The offers waiting for an answer that this viewer may know of (from its state)."""
+    unit = state.get("turn_name", "turn")
+    waiting = [o for o in state.get("offers", []) if o["status"] == "waiting"]
+    if not waiting:
+        return []
+    lines = [heading("Offers waiting for an answer")]
+    for o in waiting:
+        secret = "  (secret)" if o["secret"] else ""
+        lines.append(Content.assemble("• ", (o["maker_name"], "bold"), " → ", (o["recipient_name"], "bold"), ": ", o["name"],
+                                      (f"  answer by {unit} {o['deadline']}{secret}", MUTED)))
+    return lines
 
 
 class CodeScreen(Screen[None]):
@@ -126,9 +140,13 @@ class WaitScreen(GameScreen):
         self.query_one("#wait-text", Static).update(Content("\n").join(lines))
         mine = s.state.get("my_orders", [])
         names = [s.deck.moves[s.deck.move_index[m]].name for m in mine if m in s.deck.move_index]
-        self.query_one("#wait-orders", Static).update(
-            Content("\n").join([heading("Your sealed orders"), Content(", ".join(names) if names else "none: you stand pat")])
-        )
+        lines = [heading("Your sealed orders"), Content(", ".join(names) if names else "none: you stand pat")]
+        unit = s.deck.turn_name
+        mine = s.my_offers_waiting()
+        if mine:
+            lines.append(heading("Your offers waiting for an answer"))
+            lines += [Content.assemble("• ", (o["name"], "bold"), (f"  answer due by {unit} {o['deadline']}", MUTED)) for o in mine]
+        self.query_one("#wait-orders", Static).update(Content("\n").join(lines))
         last = [n for n in s.news() if n.turn == s.turn - 1]
         self.query_one("#wait-news", Static).update(Content("\n").join([heading("Latest news"), news_block(last, cast(Any, s.deck), show_audience=True)]))
 
@@ -188,6 +206,9 @@ class ProjectorView(Screen[None]):
         ]
         if state["ending"]:
             parts += [Content(""), heading(f"The game ends: {state['ending']['title']}"), Content(state["ending"]["text"])]
+        offers = waiting_offers(state)
+        if offers:
+            parts += [Content(""), *offers]
         last = [_news(n) for n in state["news"] if n["turn"] == (state["report"] or {}).get("turn")]
         parts += [Content(""), heading("Latest news"), news_block(last, cast(Any, deck), empty="The game has just begun.")]
         self.query_one("#proj-body", Static).update(Content("\n").join(parts))
@@ -301,6 +322,7 @@ class FacilitatorConsole(Screen[None]):
         else:
             rolls.add_option(Option(Content.styled("No chance rolls among the sealed orders yet.", MUTED), disabled=True))
         notes = [heading("Notices")] + [Content(n) for n in st["notices"][-8:]] if st["notices"] else []
+        notes += waiting_offers(st)
         if st["injects"]:
             notes += [heading("Injects queued this turn")] + [Content("★ " + (i["text"] or i["event"] or "")) for i in st["injects"]]
         self.query_one("#fac-notices", Static).update(Content("\n").join(notes))
@@ -540,12 +562,10 @@ class RemoteApp(App[None]):
             self._replace(WaitScreen(s, "A computer plays your seat", "The facilitator handed your seat to a computer."), same_turn=True)
         elif s.sealed:
             self._replace(WaitScreen(s, "Orders sealed"), same_turn=True)
-        elif isinstance(self.screen, OrdersScreen) and getattr(self.screen, "turn", None) == s.turn:
+        elif isinstance(self.screen, RemoteOrdersScreen) and self.screen.turn == s.turn:
             self._refresh()
         else:
-            screen = OrdersScreen(_as_session(s), s.seat)
-            screen.turn = s.turn  # type: ignore[attr-defined]
-            self._replace(screen)
+            self._replace(RemoteOrdersScreen(s))
 
     def _show_single(self, kind: type[FacilitatorConsole | ProjectorView], st: dict[str, Any]) -> None:
         screen = next((x for x in self.screen_stack if isinstance(x, kind)), None)
@@ -591,8 +611,8 @@ class RemoteApp(App[None]):
                 screen.show(self.state)
 
     # -- messages from the reused screens ----------------------------------------------
-    @on(OrdersScreen.Confirmed)
-    def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
+    @on(RemoteOrdersScreen.Confirmed)
+    def orders_confirmed(self, message: RemoteOrdersScreen.Confirmed) -> None:
         if self.remote is None:
             return
         self.send({"type": "orders", "turn": self.remote.turn, "orders": list(message.orders)})

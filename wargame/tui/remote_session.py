@@ -41,6 +41,13 @@ class MoveSketch:
     requires_text: str = ""
     requires_own: str = ""
     """The requirement as the host sent it (the deck's words, or plain words)."""
+    detection_fn: None = None
+    """The host sends a secret move's detection chance as a number only."""
+    base: str = ""
+    """The move the deck wrote (`warn` for `warn@b`); see `CMove.base`."""
+    target: str | None = None
+    answer: str | None = None
+    """`accept` or `refuse` for an answer to an offer."""
 
 
 @dataclass
@@ -153,6 +160,7 @@ class RemoteSession:
                     escalation=m["escalation"], secret=m["secret"], detection=m["detection"], chance_source=m["chance_source"],
                     effect_text=m["effects"], success_news=m["news"].get("success", ""), failure_news=m["news"].get("failure", ""),
                     always_news=m["news"].get("always", ""), once=m["once"], cooldown=m["cooldown"], requires_text=m["requires"], requires_own=m["requires"],
+                    base=m.get("base") or m["id"], target=m.get("target"), answer=m.get("answer"),
                 )
             )
         for p in view["plays"]:
@@ -251,8 +259,24 @@ class RemoteSession:
         return MoveWords(move.requires_own, "", list(e.get("success", [])), list(e.get("failure", [])), list(e.get("always", [])))
 
     def coach(self) -> str:
-        """Coach lines are not sent over the network (yet): none."""
-        return ""
+        """The deck's coach line for this seat this turn, as the host worked it out."""
+        return str(self.view.get("coach", ""))
+
+    def move_groups(self) -> list[dict[str, Any]]:
+        """The seat's targeted moves, each with its targets (`SeatView.move_groups`)."""
+        return list(self.view.get("move_groups", []))
+
+    def offers_waiting(self) -> list[dict[str, Any]]:
+        """Offers made to this seat that wait for its answer (`SeatView.offers_waiting`)."""
+        return list(self.view.get("offers_waiting", []))
+
+    def my_offers_waiting(self) -> list[dict[str, Any]]:
+        """This seat's own offers still waiting for an answer."""
+        return list(self.view.get("my_offers_waiting", []))
+
+    def offers(self) -> list[dict[str, Any]]:
+        """Every offer this seat knows of, with what became of it."""
+        return list(self.view.get("offers", []))
 
     def private_report(self, turn: int) -> TurnReport:
         """What this seat saw of a resolved turn that not everyone did: its secret news and

@@ -75,9 +75,12 @@ def test_sealing_is_checked_and_the_turn_resolves_when_all_are_in(store: Store, 
     ex, _ = make(store, tutorial, clock, facilitator=False)
     with pytest.raises(IllegalOrderError, match="week 2, but week 1 is being played"):
         ex.submit("red", 2, [])
-    with pytest.raises(IllegalOrderError, match="unknown move"):
+    with pytest.raises(IllegalOrderError, match="'no-such-move' is not one of Red's moves: nothing was sealed"):
         ex.submit("red", 1, ["no-such-move"])
-    with pytest.raises(IllegalOrderError, match="is a move of Blue"):
+    with pytest.raises(IllegalOrderError, match=r"'patrl' is not one of Red's moves \(did you mean 'patrol'\?\)"):
+        ex.submit("red", 1, ["patrl"])
+    # Another seat's move is refused without saying whose it is (it might be a secret).
+    with pytest.raises(IllegalOrderError, match="'sanctions' is not one of Red's moves: nothing was sealed"):
         ex.submit("red", 1, ["sanctions"])
     ex.submit("red", 1, first_move(ex, "red"))
     ex.submit("red", 1, first_move(ex, "red"))  # a retry of the same orders is harmless

@@ -14,7 +14,7 @@ from wargame.net.exercise import Exercise
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, open_store
 from wargame.tui.remote import CodeScreen, FacilitatorConsole, RemoteApp, WaitScreen
-from wargame.tui.screens.orders import OrdersScreen
+from wargame.tui.remote_orders import RemoteOrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 
 
@@ -33,19 +33,19 @@ async def test_a_seat_plays_a_turn_and_rejoins_after_a_drop(tmp_path: Path, tuto
     try:
         app = RemoteApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen), "the order sheet")
+            await until(pilot, lambda: isinstance(app.screen, RemoteOrdersScreen), "the order sheet")
             # The connection drops (a closed laptop): the app rejoins with the same code.
             for conn in list(host.connections):
                 await conn.ws.close()
             await until(pilot, lambda: "red" in host.exercise.connected and app.client is not None and not app.client.ws.closed, "the rejoin")  # type: ignore[union-attr]
-            assert isinstance(app.screen, OrdersScreen)
+            assert isinstance(app.screen, RemoteOrdersScreen)
             await pilot.press("space", "c")
             await pilot.pause(0.2)
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, ResolutionScreen), "the results")
             assert host.exercise.game.records[0].orders["red"] == ("patrol",)
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen) and app.remote is not None and app.remote.turn == 2, "the next turn")
+            await until(pilot, lambda: isinstance(app.screen, RemoteOrdersScreen) and app.remote is not None and app.remote.turn == 2, "the next turn")
     finally:
         await server.close()
         host.exercise.store.close()
@@ -75,7 +75,7 @@ async def test_the_facilitator_console_runs_the_room(tmp_path: Path, tutorial: C
         fac = RemoteApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
             await until(pilot, lambda: isinstance(fac.screen, FacilitatorConsole), "the console")
-            await until(red_pilot, lambda: isinstance(red.screen, OrdersScreen), "Red's orders")
+            await until(red_pilot, lambda: isinstance(red.screen, RemoteOrdersScreen), "Red's orders")
             await pilot.press("p")
             await until(pilot, lambda: ex.paused and fac.state.get("paused") is True, "the pause")
             await until(red_pilot, lambda: red.remote is not None and red.remote.paused, "Red to see the pause")

@@ -1,0 +1,273 @@
+"""Offers and targeted moves over the network, on tests/decks_format/offers.toml.
+
+Alpha offers Bravo talks from its join app (picking the target), Bravo's join app shows
+the offer waiting for its answer and accepts it, and both see what became of it; every
+message the live host sends is checked for secrets as it goes out. A malformed answer is
+one clear line, coach lines arrive, and (a property test) nothing sent to Bravo or the
+projector ever holds Charlie's secret backchannel offer to Alpha, its answers or expiry.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from netsecrets import leaks
+from test_join_app import until
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck, load_deck_text
+from wargame.engine.game import Game
+from wargame.engine.state import TurnRecord
+from wargame.errors import IllegalOrderError
+from wargame.net.client import Client
+from wargame.net.exercise import Exercise
+from wargame.net.server import Host
+from wargame.net.store.base import PROJECTOR, Store, open_store
+from wargame.tui.remote import RemoteApp
+from wargame.tui.remote_orders import RemoteOrdersScreen, TargetPicker
+from wargame.tui.screens.resolution import ResolutionScreen
+
+DECK = Path(__file__).resolve().parents[2] / "decks_format" / "offers.toml"
+SECRET_WORDS = ("backchannel", "Backchannel", "Charlie's deal")
+"""Anything of Charlie's secret offer to Alpha: its ids, its name, its answers' news and
+its expiry news (`Charlie's offer to Alpha expires unanswered: Backchannel deal ...`)."""
+
+
+@pytest.fixture(scope="module")
+def offers_deck() -> CompiledDeck:
+    return load_deck(DECK)
+
+
+async def serve(tmp_path: Path, deck: CompiledDeck) -> tuple[Host, TestServer, dict[str, str], list[str]]:
+    store = open_store(tmp_path / "s.sqlite3")
+    ex, codes = Exercise.create(store, "offers", deck, {}, seed=5, facilitator=False)
+    host = Host(ex)
+    problems: list[str] = []
+
+    def check(role: str, text: str) -> None:
+        problems.extend(f"{role}: {p}" for p in leaks(ex.game, None if role == PROJECTOR else role, text))
+        # (An error reply may quote back what the seat itself sent: that is not a leak.)
+        if role in {"b", PROJECTOR} and json.loads(text).get("type") != "error":
+            problems.extend(f"{role}: {w!r}" for w in SECRET_WORDS if w in text)
+
+    host.on_send = check
+    server = TestServer(await host.make_app())
+    await server.start_server()
+    return host, server, codes, problems
+
+
+async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, offers_deck: CompiledDeck) -> None:
+    host, server, codes, problems = await serve(tmp_path, offers_deck)
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+
+    async def charlie_stands_pat(turn: int) -> None:
+        # Over plain HTTP: a WebSocket nobody reads would stop answering the host's pings.
+        auth = {"Authorization": f"Bearer {codes['c']}"}
+        async with aiohttp.ClientSession(headers=auth) as http, http.post(f"{url}/api/v1/orders", json={"type": "orders", "turn": turn, "orders": []}) as r:
+            assert (await r.json())["type"] == "ok"
+
+    try:
+        alpha, bravo = RemoteApp(url, codes["a"]), RemoteApp(url, codes["b"])
+        async with alpha.run_test(size=(120, 40)) as a_pilot, bravo.run_test(size=(120, 40)) as b_pilot:
+            await until(a_pilot, lambda: isinstance(alpha.screen, RemoteOrdersScreen), "Alpha's order sheet")
+            await until(b_pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen), "Bravo's order sheet")
+            sheet = alpha.screen
+            assert isinstance(sheet, RemoteOrdersScreen)
+            # Each targeted move is one line; its targets are picked from a list.
+            assert [r.key for r in sheet.rows if r is not None] == ["warn", "talks"]
+            await a_pilot.press("down", "enter")
+            await until(a_pilot, lambda: isinstance(alpha.screen, TargetPicker), "the target picker")
+            await a_pilot.press("enter")  # the first target: Bravo
+            await until(a_pilot, lambda: sheet.picks == ["talks@b"], "the pick")
+            await a_pilot.press("c")
+            await a_pilot.pause(0.2)
+            await a_pilot.press("enter")
+            await b_pilot.press("c")
+            await b_pilot.pause(0.2)
+            await b_pilot.press("enter")  # Bravo stands pat
+            await charlie_stands_pat(1)
+            await until(a_pilot, lambda: ex.game.turn == 2, "the first turn to resolve")
+            assert ex.game.records[0].orders["a"] == ("talks@b",)
+
+            # Bravo's state carries the offer, with what each answer does in plain words.
+            await until(b_pilot, lambda: isinstance(bravo.screen, ResolutionScreen), "Bravo's results")
+            assert bravo.remote is not None
+            (offer,) = bravo.remote.offers_waiting()
+            assert (offer["maker"], offer["accept"], offer["deadline"]) == ("a", "talks@b/accept", 3)
+            assert offer["accept_effects"] == ["Tension −2"] and offer["expire_effects"] == ["Alpha's standing −1"]
+            assert alpha.remote is not None and [o["move"] for o in alpha.remote.my_offers_waiting()] == ["talks@b"]
+            await b_pilot.press("enter")
+            await until(b_pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen) and bravo.screen.turn == 2, "Bravo's second sheet")
+            b_sheet = bravo.screen
+            assert isinstance(b_sheet, RemoteOrdersScreen)
+            assert b_sheet.rows[1] is not None and b_sheet.rows[1].kind == "offer"  # under its heading, first
+            await b_pilot.press("a")
+            assert b_sheet.orders() == ("talks@b/accept",)
+            await b_pilot.press("c")
+            await b_pilot.pause(0.2)
+            await b_pilot.press("enter")
+            await until(a_pilot, lambda: isinstance(alpha.screen, ResolutionScreen), "Alpha's results")
+            await a_pilot.press("enter")
+            await until(a_pilot, lambda: isinstance(alpha.screen, RemoteOrdersScreen) and alpha.screen.turn == 2, "Alpha's second sheet")
+            await a_pilot.press("c")
+            await a_pilot.pause(0.2)
+            await a_pilot.press("enter")
+            await charlie_stands_pat(2)
+            await until(a_pilot, lambda: ex.game.is_over, "the second turn to resolve")
+            # Answers cost no order: Bravo answered and could still have ordered a move.
+            assert ex.game.records[1].orders["b"] == ("talks@b/accept",)
+            # Both sides see what became of the offer, in their state and their news.
+            for app in (alpha, bravo):
+                await until(b_pilot, lambda app=app: app.remote is not None and app.remote.is_over, "the end")
+                assert app.remote is not None
+                assert [(o["move"], o["status"], o["closed"]) for o in app.remote.offers()] == [("talks@b", "accepted", 2)]
+                assert any(n.text == "Bravo accepts talks." for n in app.remote.news())
+        assert problems == []
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_a_malformed_answer_gets_one_clear_line(tmp_path: Path, offers_deck: CompiledDeck) -> None:
+    host, server, codes, problems = await serve(tmp_path, offers_deck)
+    url = str(server.make_url("")).rstrip("/")
+    bravo = Client(url)
+    try:
+        await bravo.connect(codes["b"])
+
+        async def refused(orders: Any) -> str:
+            await bravo.send({"v": 1, "type": "orders", "turn": 1, "orders": orders})
+            reply = await bravo.wait_for(lambda m: m["type"] in {"error", "ok"})
+            assert reply["type"] == "error", reply
+            message = str(reply["message"])
+            assert "\n" not in message and "Traceback" not in message
+            return message
+
+        assert await refused(["talks@b/acept"]) == "'talks@b/acept' is not one of Bravo's moves (did you mean 'talks@b/accept'?): nothing was sealed"
+        assert await refused(["talks@b/accept"]) == "Accept Alpha's offer (Offer talks to Bravo) is not available: there is no offer to answer"
+        # Another seat's secret answer is refused without confirming it exists.
+        assert await refused(["backchannel@a/accept"]) == "'backchannel@a/accept' is not one of Bravo's moves: nothing was sealed"
+        assert (await refused("talks@b/accept")).startswith("orders: orders: Input should be a valid list")
+        assert (await refused([{"answer": "accept"}])).startswith("orders: orders.0: Input should be a valid string")
+        assert "b" not in host.exercise.game.orders  # nothing was sealed
+        assert problems == []
+    finally:
+        await bravo.close()
+        await server.close()
+        host.exercise.store.close()
+
+
+COACHED = DECK.read_text(encoding="utf-8") + """
+[[coach]]
+turn = 1
+actor = "b"
+text = "Bravo: wait and see what Alpha offers."
+
+[[coach]]
+turn = 2
+actor = "b"
+text = "Bravo: an offer waits for your answer; answering costs no order."
+"""
+
+
+async def test_coach_lines_arrive_and_show_in_the_join_app(tmp_path: Path) -> None:
+    deck = load_deck_text(COACHED, "offers-coached.toml")
+    host, server, codes, problems = await serve(tmp_path, deck)
+    url = str(server.make_url("")).rstrip("/")
+    alpha = Client(url)
+    try:
+        await alpha.connect(codes["a"])
+        first = await alpha.wait_for(lambda m: m["type"] == "state" and "view" in m)
+        assert first["view"]["coach"] == ""  # the lines are Bravo's
+        await alpha.close()  # (a WebSocket left unread would stop answering the host's pings)
+        bravo = RemoteApp(url, codes["b"])
+        async with bravo.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen), "Bravo's order sheet")
+            assert bravo.remote is not None and bravo.remote.coach() == "Bravo: wait and see what Alpha offers."
+            assert "wait and see what Alpha offers" in str(bravo.screen.query_one("#coach").render())
+        assert problems == []
+    finally:
+        await alpha.close()
+        await server.close()
+        host.exercise.store.close()
+
+
+# -- the property: Bravo and the projector never learn of the backchannel ----------------
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with open_store(Path(tmp_path_factory.mktemp("offers")) / "s.sqlite3") as s:
+        yield s
+
+
+@settings(max_examples=min(40, settings.default.max_examples))
+@given(data=st.data(), seed=st.integers(0, 2**31))
+def test_nothing_sent_to_bravo_or_the_projector_holds_the_secret_offer(
+    offers_deck: CompiledDeck,
+    shared_store: Store,
+    drive: Callable[[Game, object, bool], TurnRecord],
+    data: st.DataObject,
+    seed: int,
+) -> None:
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=seed, turns=data.draw(st.integers(1, 6)))
+    game = ex.game
+    while True:
+        sent = {"b": ex.seat_text("b"), PROJECTOR: json.dumps(ex.public_state())}
+        for role, text in sent.items():
+            for word in SECRET_WORDS:
+                assert word not in text, (role, word)
+            assert leaks(game, None if role == PROJECTOR else role, text) == []
+        # Charlie and Alpha, who are party to it, do learn of it when it is made.
+        made = [p for p in game.plays if p.move == "backchannel@a" and p.success]
+        if made:
+            assert "Backchannel deal with Alpha" in ex.seat_text("a") and "Backchannel deal with Alpha" in ex.seat_text("c")
+        if game.is_over:
+            break
+        drive(game, data.draw, False)  # no injects: a facilitator's reveal() would rightly tell Bravo
+
+
+@pytest.mark.parametrize("answer", ["backchannel@a/accept", "backchannel@a/refuse", None])
+def test_the_secret_offer_answered_or_expired_stays_between_charlie_and_alpha(offers_deck: CompiledDeck, shared_store: Store, answer: str | None) -> None:
+    """The property above, for each way the backchannel can end (the draws may miss one)."""
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, turns=4, facilitator=False)
+    plan = [{"a": [], "b": [], "c": ["backchannel@a"]}, {"a": [answer] if answer else [], "b": [], "c": []}, {"a": [], "b": [], "c": []}]
+    for turn, orders in enumerate(plan, 1):
+        for seat, ordered in orders.items():
+            ex.submit(seat, turn, ordered)
+        assert ex.game.turn == turn + 1
+        for role, text in {"b": ex.seat_text("b"), PROJECTOR: json.dumps(ex.public_state())}.items():
+            assert [w for w in SECRET_WORDS if w in text] == [], (role, turn)
+            assert leaks(ex.game, None if role == PROJECTOR else role, text) == []
+    # Alpha knows what became of it.
+    (offer,) = json.loads(ex.seat_text("a"))["view"]["offers"]
+    assert offer["status"] == {"backchannel@a/accept": "accepted", "backchannel@a/refuse": "refused", None: "expired"}[answer]
+    assert any("Charlie's deal" in n["text"] or "expires unanswered" in n["text"] for n in json.loads(ex.seat_text("a"))["view"]["news"])
+
+
+def test_the_projector_sees_public_offers_and_the_facilitator_all(offers_deck: CompiledDeck, shared_store: Store) -> None:
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, facilitator=False)
+    ex.submit("a", 1, ["talks@b"])
+    ex.submit("b", 1, [])
+    ex.submit("c", 1, ["backchannel@a"])
+    public = [(o["move"], o["status"], o["deadline"]) for o in ex.public_state()["offers"]]
+    assert public == [("talks@b", "waiting", 3)]
+    assert [(o["move"], o["secret"]) for o in ex.facilitator_state()["offers"]] == [("talks@b", False), ("backchannel@a", True)]
+
+
+def test_an_offer_is_answered_once_and_answers_are_free(offers_deck: CompiledDeck, shared_store: Store) -> None:
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, facilitator=False)
+    for seat, orders in {"a": ["talks@b"], "b": [], "c": []}.items():
+        ex.submit(seat, 1, orders)
+    with pytest.raises(IllegalOrderError, match=r"^Refuse Alpha's offer \(Offer talks to Bravo\): an offer is answered once \(accept or refuse, not both\)$"):
+        ex.submit("b", 2, ["talks@b/accept", "talks@b/refuse"])
+    ex.submit("b", 2, ["talks@b/refuse", "wait"])  # an answer and a move, with one order a turn
+    assert ex.game.orders["b"] == ("talks@b/refuse", "wait")
