@@ -8,7 +8,8 @@ documented in `Game.resolve`. This module does no I/O and imports no UI library.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
@@ -79,6 +80,7 @@ class Game:
         records then keep orders, plays and the ending but no news, dice, track changes
         or state hash. The game itself (states, dice, plays) is exactly the same."""
         self.turns = turns or deck.turns
+        self._plan = _plan(deck)
         self.state = State(deck, self.turns)
         self.records: list[TurnRecord] = []
         self.news: list[NewsItem] = []
@@ -164,15 +166,15 @@ class Game:
         counts = s.counts
         last = s.last
         out = []
-        for m in self.deck.moves_by_actor[actor]:
-            i = m.index
-            if m.once and counts[i]:
+        # The same tests as `unavailable_reason`, on each move's fields unpacked once per deck.
+        for m, i, once, cooldown, gate, answer, requires in self._plan.moves[actor]:
+            if once and counts[i]:
                 continue
-            if m.cooldown and last[i] >= 0 and turn - last[i] <= m.cooldown:
+            if cooldown and last[i] >= 0 and turn - last[i] <= cooldown:
                 continue
-            if m.gate is not None and (s.offers[m.gate] < 0) == (m.answer is not None):
+            if gate is not None and (s.offers[gate] < 0) == answer:
                 continue  # an offer waiting for an answer, or an answer with no offer
-            if m.requires is not None and not m.requires(s):
+            if requires is not None and not requires(s):
                 continue
             out.append(m)
         return out
@@ -375,8 +377,12 @@ class Game:
         """Step 4: the deck's events in deck order, each when `event_due` says so; then the
         turn's `ordered()` marks are cleared."""
         s = self.state
-        for event in self.deck.events:
-            if event_due(event, s):
+        fired = s.fired
+        # `event_due`, with its tests on `inject` and `at` answered once per deck and turn.
+        for event in self._plan.events_on(s.turn):
+            if event.once and fired[event.index]:
+                continue
+            if event.when is None or event.when(s):
                 self._fire_event(event, rng, rec, "event")
         if s.reveal_requests:
             self._reveal(rec)
@@ -423,14 +429,15 @@ class Game:
             # Only a hand-edited save gets here: `submit` allows one answer to a waiting offer.
             self._news(rec, f"{self.deck.actor_name(move.actor)}: {move.name} fizzles. There is no offer to answer.", "fizzle", move.audience, move.actor, move.id)
             return
-        if fizzles(move, s):
+        if move.requires is not None and not move.requires(s):  # `fizzles`, inlined (hot)
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
                 self._news(rec, f"{actor_name}: {move.name} fizzles. {sentence(move.requires_text)}", "fizzle", audience, move.actor, move.id)
             return
         p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
-        success = self._roll(rng, rec, "move", move.id, move.actor, p)
+        # A sure move with no override draws nothing: decided here without the call (hot).
+        success = p >= 1 if (p >= 1 or p <= 0) and not self.overrides else self._roll(rng, rec, "move", move.id, move.actor, p)
         i = move.index
         s.counts[i] += 1
         s.last[i] = s.turn
@@ -622,3 +629,52 @@ _queue_key = operator.itemgetter(0, 1)
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+Requires = Callable[[State], object]
+
+
+class _Plan:
+    """What the hot loops of `available_moves` and `_fire_events` precompute once per deck.
+
+    A compiled deck never changes, so each game of it (thousands in a simulation) shares
+    one plan instead of testing the same fixed fields of every move and event each turn.
+    """
+
+    __slots__ = ("_events", "_events_by_turn", "moves")
+
+    def __init__(self, deck: CompiledDeck) -> None:
+        self.moves: dict[str, tuple[tuple[CMove, int, bool, int, int | None, bool, Requires | None], ...]] = {
+            actor: tuple((m, m.index, m.once, m.cooldown, m.gate, m.answer is not None, m.requires) for m in moves)
+            for actor, moves in deck.moves_by_actor.items()
+        }
+        """Per actor, each move with the fields `available_moves` tests: (move, index, once,
+        cooldown, gate, is an answer, requires)."""
+        self._events = tuple(e for e in deck.events if not e.inject)
+        self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
+
+    def events_on(self, turn: int) -> tuple[CEvent, ...]:
+        """The deck events that may be due on `turn`, in deck order: not injects, and
+        scheduled for that turn or unscheduled (`event_due` still tests `once` and `when`)."""
+        events = self._events_by_turn.get(turn)
+        if events is None:
+            events = self._events_by_turn[turn] = tuple(e for e in self._events if e.at is None or e.at == turn)
+        return events
+
+
+_PLANS: dict[int, tuple[weakref.ref[CompiledDeck], _Plan]] = {}
+"""Per deck (by identity, checked with a weak reference), its plan."""
+
+
+def _plan(deck: CompiledDeck) -> _Plan:
+    entry = _PLANS.get(id(deck))
+    if entry is None or entry[0]() is not deck:
+        key = id(deck)
+
+        def forget(ref: weakref.ref[CompiledDeck]) -> None:
+            # The deck is gone: drop its plan, unless a newer deck reuses the id by now.
+            if _PLANS.get(key, (None,))[0] is ref:
+                del _PLANS[key]
+
+        entry = _PLANS[key] = (weakref.ref(deck, forget), _Plan(deck))
+    return entry[1]
