@@ -52,11 +52,12 @@ class RandomBot:
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         legal, pending = split_answers(legal)
         k = min(allowed, len(legal))
-        orders = tuple(m.id for m in pick_uniform(self.rng, legal, k)) if k > 0 else ()
-        answers = tuple(a.move.id for p in pending if (a := draw_answer(p, 1.0, 1.0, 1.0, self.rng)).move)
-        if not orders and not answers:
+        orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
+        if pending:  # most turns no offer waits: no answers to build then
+            orders = tuple(a.move.id for p in pending if (a := draw_answer(p, 1.0, 1.0, 1.0, self.rng)).move) + orders
+        if not orders:
             return Decision((), ("Stands pat: no move is available this turn.",))
-        return Decision(answers + orders, ("Chosen at random.",) * (len(answers) + len(orders)))
+        return Decision(orders, ("Chosen at random.",) * len(orders))
 
 
 def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMove]:
