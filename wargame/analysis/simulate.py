@@ -150,7 +150,7 @@ class Tally:
         for turn, now in enumerate(history, 1):
             # Only the slots whose exact value moved this turn (`!=`, so nan counts as moved).
             for slot in [i for i, (a, b) in enumerate(zip(prev, now)) if a != b]:
-                new = float(round(now[slot], 2))
+                new = _cents(now[slot])
                 if new != values[slot]:
                     if turn > since[slot]:
                         runs.append((slot, values[slot], since[slot], turn - 1))
@@ -173,6 +173,15 @@ class Tally:
         self.tracks.update(other.tracks)
         self.move_scores.update(other.move_scores)
         self.turns_sum += other.turns_sum
+
+
+def _cents(x: float) -> float:
+    """`float(round(x, 2))`, the same float, faster for the usual values of a track.
+
+    A value whose quadruple is a whole number (a whole number, or a half or a quarter) has
+    at most two decimals, so rounding it to two gives it back exactly; `round(x, 2)` of
+    a float is correctly rounded through its decimal digits, several times slower."""
+    return float(x) if (x * 4.0).is_integer() else float(round(x, 2))
 
 
 def final_scores(game: Game) -> dict[str, float]:
