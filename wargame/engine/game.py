@@ -313,7 +313,9 @@ class Game:
         """
         if self.ending is not None:
             raise WargameError("the game is over")
-        missing = self.waiting_for()
+        # Every seat has submitted when there are as many orders as seats (`submit` takes
+        # no one else): the list of who is missing is built only when someone is.
+        missing = self.waiting_for() if len(self.orders) != len(self.deck.actors) else None
         if missing:
             names = ", ".join(self.deck.actor_name(a) for a in missing)
             raise WargameError(f"waiting for orders from {names}")
@@ -455,7 +457,9 @@ class Game:
                 s.offers[move.gate] = -1  # answered
             elif success:
                 s.offers[move.gate] = s.turn  # the offer went out: it waits for an answer
-        play = Play(s.turn, move.actor, move.id, move.secret, success, move.audience)
+        # Built as a plain tuple of the named type: the same `Play`, without the Python-level
+        # `__new__` a named tuple's constructor goes through (a play per order, hot).
+        play = tuple.__new__(Play, (s.turn, move.actor, move.id, move.secret, success, move.audience))
         rec.plays.append(play)
         self.plays.append(play)
         if log:
