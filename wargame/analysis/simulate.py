@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -147,9 +148,11 @@ class Tally:
         values = [float(round(x, 2)) for x in prev]
         since = [1] * len(values)
         runs: list[tuple[int, float, int, int]] = []
+        slots = range(len(values))
         for turn, now in enumerate(history, 1):
-            # Only the slots whose exact value moved this turn (`!=`, so nan counts as moved).
-            for slot in [i for i, (a, b) in enumerate(zip(prev, now)) if a != b]:
+            # Only the slots whose exact value moved this turn (`!=`, so nan counts as moved),
+            # picked out in C.
+            for slot in compress(slots, map(ne, prev, now)):
                 new = _cents(now[slot])
                 if new != values[slot]:
                     if turn > since[slot]:

@@ -438,8 +438,10 @@ class Game:
                 self._news(rec, f"{actor_name}: {move.name} fizzles. {sentence(move.requires_text)}", "fizzle", audience, move.actor, move.id)
             return
         p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
-        # A sure move with no override draws nothing: decided here without the call (hot).
-        success = p >= 1 if (p >= 1 or p <= 0) and not self.overrides else self._roll(rng, rec, "move", move.id, move.actor, p)
+        if (p >= 1 or p <= 0) and not self.overrides:
+            success = p >= 1  # a sure move draws nothing: `_roll`'s answer, without the call (hot)
+        else:
+            success = self._roll(rng, rec, "move", move.id, move.actor, p)
         i = move.index
         s.counts[i] += 1
         s.last[i] = s.turn
@@ -504,8 +506,12 @@ class Game:
 
     def _fire_event(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
         s = self.state
-        p = self._chance(event.chance_const, event.chance, s)
-        if not self._roll(rng, rec, "event", event.id, None, p):
+        p = event.chance_const if event.chance_const is not None else self._chance(None, event.chance, s)
+        if (p >= 1 or p <= 0) and not self.overrides:
+            happens = p >= 1  # a sure event draws nothing: `_roll`'s answer, without the call (hot)
+        else:
+            happens = self._roll(rng, rec, "event", event.id, None, p)
+        if not happens:
             failure = event.failure_tpl.fill(s) if event.failure_tpl is not None else event.failure_news
             self._news(rec, failure, kind, None, None, event.id)
             return
