@@ -322,10 +322,15 @@ class Game:
         s = self.state
         turn = s.turn
         rng = turn_dice(self.dice, self.seed, turn, self._seed_key)
+        actors = self.deck.actors
+        # The record keeps orders and reasons in deck order. Seats usually submit in deck
+        # order, and these dicts are replaced after the turn: then they are kept as they are.
+        orders = self.orders if list(self.orders) == actors else {a: self.orders[a] for a in actors}
+        reasons = self.reasons if list(self.reasons) == actors else {a: self.reasons.get(a, ()) for a in actors}
         rec = TurnRecord(
             turn=turn,
-            orders={a: self.orders[a] for a in self.deck.actors},
-            reasons={a: self.reasons.get(a, ()) for a in self.deck.actors},
+            orders=orders,
+            reasons=reasons,
             injects=tuple(self.injects),
             overrides=dict(self.overrides),
         )
