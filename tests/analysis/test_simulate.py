@@ -8,14 +8,18 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from wargame.analysis import simulate as simulate_module
 from wargame.analysis.report import summary_csv, summary_text
 from wargame.analysis.simulate import Tally, game_seed, play_game, simulate
-from wargame.deck.compile import CompiledDeck
+from wargame.bots.base import Bot, Decision, RandomBot, bot_seed, make_bot
+from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
+from wargame.engine.view import PlayerView
 from wargame.saves.store import read_save, verify
 
 SEATS = {"red": "doctrine:bully", "blue": "doctrine:broker"}
@@ -215,3 +219,35 @@ def test_a_game_of_a_run_is_the_game_of_its_seed(tutorial: CompiledDeck) -> None
     game = play_game(tutorial, game_seed(77, 0), SEATS)
     assert game.ending is not None and s.endings[game.ending.id] == 1
     assert isinstance(game, Game)
+
+
+def test_a_bot_that_keeps_its_views_sees_each_at_its_own_turn(decks: dict[str, CompiledDeck], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The simulator hands seats lazy views (no copy of the state unless read) and settles
+    # the ones a bot kept before the turn resolves: read later, each still shows its turn.
+    deck = decks["korea-2022"]
+    keeper = deck.actors[0]
+    kept: list[PlayerView] = []
+
+    class Keeper(RandomBot):
+        def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+            kept.append(view)  # read nothing now
+            return super().decide(view, legal, allowed)
+
+    def bots(spec: str, deck: CompiledDeck, actor: str, seed: int) -> Bot:
+        return Keeper(bot_seed(seed, actor, deck)) if actor == keeper else make_bot(spec, deck, actor, seed)
+
+    monkeypatch.setattr(simulate_module, "make_bot", bots)
+    for seed in range(5):
+        kept.clear()
+        history: list[list[float]] = []
+        game = play_game(deck, seed, {}, log=False, history=history)
+        assert len(kept) == len(game.records) > 1
+        before = [list(deck.start_values), *history]
+        for turn, view in enumerate(kept, 1):
+            assert view.turn == view.belief.turn == turn
+            shown = [x for slot, x in enumerate(view.belief.v) if slot not in view.hidden_slots]
+            assert shown == [x for slot, x in enumerate(before[turn - 1]) if slot not in view.hidden_slots]
+        monkeypatch.undo()
+        again = play_game(deck, seed, {}, log=False)  # keeping views changes no game
+        monkeypatch.setattr(simulate_module, "make_bot", bots)
+        assert again.state.digest() == game.state.digest() and again.plays == game.plays

@@ -18,6 +18,7 @@ from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import FACILITATOR
+from wargame.engine.view import PlayerView
 
 DECK_NAMES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "decks").glob("*.toml"))
 seeds = st.integers(0, 2**63 - 1)
@@ -195,3 +196,31 @@ def test_a_game_without_its_log_plays_the_same(decks: dict[str, CompiledDeck], d
         assert [(p.turn, p.move, p.success) for p in quiet.plays] == [(p.turn, p.move, p.success) for p in game.plays]
     assert quiet.is_over and quiet.ending is game.ending
     assert {a: s.total for a, s in quiet.scores().items()} == {a: s.total for a, s in game.scores().items()}
+
+
+def _seen(view: PlayerView) -> tuple[object, ...]:
+    """Everything a view shows that depends on its moment."""
+    b = view.belief
+    return (view.turn, view.over, b.turn, b.v, b.f, b.counts, b.wins, b.last, b.offers, view.plays, view.news, view.orders)
+
+
+@pytest.mark.parametrize("name", DECK_NAMES)
+@given(seed=seeds, data=st.data())
+def test_a_lazy_view_shows_what_an_eager_one_shows(decks: dict[str, CompiledDeck], drive: Drive, name: str, seed: int, data: st.DataObject) -> None:
+    # A lazy view (the simulator's) copies the state only when first read; settled before
+    # the game moves on, it keeps its moment like an eager view.
+    deck = decks[name]
+    game = Game(deck, seed)
+    kept: list[tuple[PlayerView, tuple[object, ...]]] = []
+    while not game.is_over:
+        for seat in (*deck.actors, FACILITATOR):
+            lazy = PlayerView(game, seat, lazy=True)
+            read_now = data.draw(st.booleans())
+            if read_now:
+                assert _seen(lazy) == _seen(game.view(seat))
+            else:
+                lazy.settle()
+            kept.append((lazy, _seen(game.view(seat))))
+        drive(game, data.draw, data.draw(st.booleans()))
+    for view, then in kept:
+        assert _seen(view) == then

@@ -8,11 +8,13 @@ folded into counters that do not depend on order, so the summary is identical wh
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
+from wargame.engine.view import PlayerView
+from wargame.engine.visibility import Viewer
 from wargame.errors import WargameError
 
 
@@ -44,13 +48,24 @@ def play_game(
     the same). `history`, if given, receives the track values after each turn.
     """
     game = Game(deck, seed, turns, log=log)
-    seated = [(a, make_bot(seats.get(a, "random"), deck, a, seed), game.orders_allowed(a)) for a in deck.actors]
-    for _actor, bot, _allowed in seated:
+    seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed), game.orders_allowed(a)) for a in deck.actors]
+    for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
+    views: list[weakref.ref[PlayerView]] = []
     while game.ending is None:
-        for actor, bot, allowed in seated:
-            decision = bot.decide(game.view(actor), game.available_moves(actor), allowed)
+        for actor, viewer, bot, allowed in seated:
+            # A lazy view: a seat that never reads it (a random one) costs no copy of the
+            # state. One its bot kept is settled below, before the state changes.
+            view = PlayerView(game, viewer, lazy=True)
+            decision = bot.decide(view, game.available_moves(actor), allowed)
+            views.append(weakref.ref(view))
+            del view  # from here on only the bot may hold it
             game.submit(actor, decision.orders, decision.reasons)
+        for ref in views:
+            kept = ref()
+            if kept is not None:
+                kept.settle()
+        views.clear()
         game.resolve()
         if history is not None:
             history.append(list(game.state.v))
@@ -101,7 +116,7 @@ class Tally:
         self.ending_turns[(game.ending.id, len(game.records))] += 1
         # Scores are floats in every key: a Counter keeps the first key it saw, and `0`
         # (an empty sum) and `0.0` would otherwise print differently run to run.
-        scores = {actor: float(score.total) for actor, score in game.scores().items()}
+        scores = final_scores(game)
         for actor, total in scores.items():
             self.scores[(actor, total)] += 1
         moves = self.moves
@@ -134,25 +149,28 @@ class Tally:
 
     def _add_tracks(self, game: Game, history: list[list[float]]) -> None:
         # Runs rather than one entry per turn and track: most tracks hold still most
-        # turns, so this is a few dozen counts per game instead of hundreds.
-        raw = list(game.deck.start_values)
-        values = [float(round(x, 2)) for x in raw]
+        # turns, so this is a few dozen counts per game instead of hundreds. The finished
+        # runs are gathered in a list and counted by one `Counter.update` (in C): a `+=`
+        # per run goes through `Counter.__missing__` in Python and cost more than the game.
+        prev = game.deck.start_values
+        values = [float(round(x, 2)) for x in prev]
         since = [1] * len(values)
-        tracks = self.tracks
+        runs: list[tuple[int, float, int, int]] = []
+        slots = range(len(values))
         for turn, now in enumerate(history, 1):
-            for slot, x in enumerate(now):
-                if x == raw[slot]:
-                    continue
-                raw[slot] = x
-                new = float(round(x, 2))
+            # Only the slots whose exact value moved this turn (`!=`, so nan counts as moved),
+            # picked out in C.
+            for slot in compress(slots, map(ne, prev, now)):
+                new = _cents(now[slot])
                 if new != values[slot]:
                     if turn > since[slot]:
-                        tracks[(slot, values[slot], since[slot], turn - 1)] += 1
+                        runs.append((slot, values[slot], since[slot], turn - 1))
                     values[slot] = new
                     since[slot] = turn
+            prev = now
         last = len(history)  # the turn the game ended on: later turns did not happen
-        for slot, value in enumerate(values):
-            tracks[(slot, value, since[slot], last)] += 1
+        runs.extend((slot, value, since[slot], last) for slot, value in enumerate(values))
+        self.tracks.update(runs)
 
     def merge(self, other: Tally) -> None:
         self.games += other.games
@@ -167,6 +185,23 @@ class Tally:
         self.move_scores.update(other.move_scores)
         self.offers.update(other.offers)
         self.turns_sum += other.turns_sum
+
+
+def _cents(x: float) -> float:
+    """`float(round(x, 2))`, the same float, faster for the usual values of a track.
+
+    A value whose quadruple is a whole number (a whole number, or a half or a quarter) has
+    at most two decimals, so rounding it to two gives it back exactly; `round(x, 2)` of
+    a float is correctly rounded through its decimal digits, several times slower."""
+    return float(x) if (x * 4.0).is_integer() else float(round(x, 2))
+
+
+def final_scores(game: Game) -> dict[str, float]:
+    """Each actor's final score as a float: the sum `Game.scores()` gives, in the same order
+    (so the same float), without filling in the objectives' texts nobody reads here."""
+    s = game.state
+    objectives = game.deck.objectives
+    return {actor: float(sum(o.points for o in objectives[actor] if o.when(s))) for actor in game.deck.actors}
 
 
 def _history(game: Game) -> list[list[float]]:

@@ -8,7 +8,7 @@ through `decide`; none of them hands a bot the game itself.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,29 +52,33 @@ class RandomBot:
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         legal, pending = split_answers(legal)
         k = min(allowed, len(legal))
-        orders = tuple(m.id for m in pick_uniform(self.rng, legal, k)) if k > 0 else ()
-        answers = tuple(a.move.id for p in pending if (a := draw_answer(p, 1.0, 1.0, 1.0, self.rng)).move)
-        if not orders and not answers:
+        orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
+        if pending:  # most turns no offer waits: no answers to build then
+            orders = tuple(a.move.id for p in pending if (a := draw_answer(p, 1.0, 1.0, 1.0, self.rng)).move) + orders
+        if not orders:
             return Decision((), ("Stands pat: no move is available this turn.",))
-        return Decision(answers + orders, ("Chosen at random.",) * (len(answers) + len(orders)))
+        return Decision(orders, ("Chosen at random.",) * len(orders))
 
 
 def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMove]:
     """`k` distinct items uniformly at random: the same draws as `rng.sample(items, k)`.
 
     `random.sample` is the slowest part of a random seat's turn; for the short lists
-    bots see (up to 21 items, where `sample` uses this very selection) this does the
-    same `randrange` calls without its overhead, so seeded games are unchanged.
+    bots see (up to 21 items, where `sample` uses this very selection) this makes the
+    same `_randbelow` calls `sample` makes, without its overhead, so seeded games are
+    unchanged. (`randrange(n)` is `_randbelow(n)` behind argument checks that cost more
+    than the draw.)
     """
     n = len(items)
     if n > 21:
         return rng.sample(list(items), k)
+    below: Callable[[int], int] = rng._randbelow  # type: ignore[attr-defined]  # what `sample` itself calls
     if k == 1:
-        return [items[rng.randrange(n)]]
+        return [items[below(n)]]
     pool = list(items)
     out = []
     for i in range(k):
-        j = rng.randrange(n - i)
+        j = below(n - i)
         out.append(pool[j])
         pool[j] = pool[n - i - 1]
     return out

@@ -294,6 +294,15 @@ def _comparison(op: ast.cmpop, lf: Fn, rf: Fn, rc: Any, fn: Callable[[Any, Any],
     return lambda s: fn(lf(s), rf(s))
 
 
+_TRACK_CMP: dict[type, Callable[[int, Any], Fn]] = {
+    ast.GtE: lambda i, c: lambda s: s.v[i] >= c,
+    ast.LtE: lambda i, c: lambda s: s.v[i] <= c,
+    ast.Gt: lambda i, c: lambda s: s.v[i] > c,
+    ast.Lt: lambda i, c: lambda s: s.v[i] < c,
+}
+"""A track compared with a constant, as `_comparison` does it with the read inlined."""
+
+
 def _div(a: float, b: float) -> float:
     # Division by zero in a deck expression yields 0 rather than crashing a game.
     try:
@@ -360,6 +369,10 @@ class _Compiler:
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):
                 f = self.want(node.operand, "bool")
+                read = self.slot_read(node.operand)
+                if read is not None and read[0] == "flag":
+                    # `not flags.x`, the commonest precondition: one call, not two (hot).
+                    return "bool", (lambda s, i=read[1]: not s.f[i]), None
                 return "bool", (lambda s: not f(s)), None
             if isinstance(node.op, ast.USub):
                 kind, f, const = self.expr(node.operand)
@@ -441,6 +454,24 @@ class _Compiler:
             raise self.fail(f"actor '{base.id}' has no track '{node.attr}'")
         return "num", (lambda s, i=slot: s.v[i]), None
 
+    def slot_read(self, node: ast.AST) -> tuple[Literal["track", "flag"], int] | None:
+        """("track", slot) or ("flag", slot) when `node` is nothing but a read of one (a
+        name `name` and `attribute` compile to `s.v[slot]` or `s.f[slot]`), else None.
+        Called on a node that compiled, so it only has to recognise, not check."""
+        if isinstance(node, ast.Name):
+            if node.id in {"true", "True", "false", "False", "turn", "turns"}:
+                return None  # these names come before tracks in `name`
+            slot = self.scope.tracks.get(node.id)
+            return ("track", slot) if slot is not None else None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and not node.attr.startswith("_"):
+            if node.value.id == "flags":
+                flag = self.scope.flags.get(node.attr)
+                return ("flag", flag) if flag is not None else None
+            tracks = self.scope.actor_tracks.get(node.value.id)
+            slot = tracks.get(node.attr) if tracks is not None else None
+            return ("track", slot) if slot is not None else None
+        return None
+
     def compare(self, node: ast.Compare) -> tuple[Kind, Fn, Any]:
         pairs: list[Fn] = []
         left = node.left
@@ -452,7 +483,12 @@ class _Compiler:
             rk, rf, rc = self.expr(right)
             if (lk == "bool") != (rk == "bool") and not isinstance(op, ast.Eq | ast.NotEq):
                 raise self.fail(f"cannot compare a condition with a number using {_CMP_TEXT[type(op)]}")
-            pairs.append(_comparison(op, lf, rf, rc, fn))
+            read = self.slot_read(left)
+            if read is not None and read[0] == "track" and rc is not None and type(op) in _TRACK_CMP:
+                # `track >= 3` and the like: the track read inside the comparison, one call (hot).
+                pairs.append(_TRACK_CMP[type(op)](read[1], rc))
+            else:
+                pairs.append(_comparison(op, lf, rf, rc, fn))
             left = right
         if len(pairs) == 1:
             return "bool", pairs[0], None

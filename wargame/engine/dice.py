@@ -56,7 +56,7 @@ class _KeyedDice:
     __slots__ = ("_base", "_seen")
 
     def __init__(self, seed_key: bytes, turn: int) -> None:
-        base = hashlib.blake2b(key=seed_key, digest_size=8, person=b"wargame-dice-v2")
+        base = _keyed(seed_key).copy()
         base.update(turn.to_bytes(4, "little"))
         self._base = base
         self._seen: dict[str, int] = {}
@@ -70,6 +70,21 @@ class _KeyedDice:
         h = self._base.copy()
         h.update(f"{label}#{n}".encode())
         return (int.from_bytes(h.digest(), "little") >> 11) * _SCALE
+
+
+_last_keyed: tuple[bytes, hashlib.blake2b | None] = (b"", None)
+"""The hash state keyed with the last seed used, before any turn: each turn of a game
+copies it instead of keying a new hash (keying hashes a whole block)."""
+
+
+def _keyed(seed_key: bytes) -> hashlib.blake2b:
+    """The blake2b state keyed with `seed_key`: only copied, never updated, so sharing it is safe."""
+    global _last_keyed
+    key, h = _last_keyed
+    if h is None or key != seed_key:
+        h = hashlib.blake2b(key=seed_key, digest_size=8, person=b"wargame-dice-v2")
+        _last_keyed = (seed_key, h)
+    return h
 
 
 def seed_key(seed: int) -> bytes:

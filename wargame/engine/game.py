@@ -8,7 +8,8 @@ documented in `Game.resolve`. This module does no I/O and imports no UI library.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
@@ -79,6 +80,7 @@ class Game:
         records then keep orders, plays and the ending but no news, dice, track changes
         or state hash. The game itself (states, dice, plays) is exactly the same."""
         self.turns = turns or deck.turns
+        self._plan = _plan(deck)
         self.state = State(deck, self.turns)
         self.records: list[TurnRecord] = []
         self.news: list[NewsItem] = []
@@ -164,15 +166,15 @@ class Game:
         counts = s.counts
         last = s.last
         out = []
-        for m in self.deck.moves_by_actor[actor]:
-            i = m.index
-            if m.once and counts[i]:
+        # The same tests as `unavailable_reason`, on each move's fields unpacked once per deck.
+        for m, i, once, cooldown, gate, answer, requires in self._plan.moves[actor]:
+            if once and counts[i]:
                 continue
-            if m.cooldown and last[i] >= 0 and turn - last[i] <= m.cooldown:
+            if cooldown and last[i] >= 0 and turn - last[i] <= cooldown:
                 continue
-            if m.gate is not None and (s.offers[m.gate] < 0) == (m.answer is not None):
+            if gate is not None and (s.offers[gate] < 0) == answer:
                 continue  # an offer waiting for an answer, or an answer with no offer
-            if m.requires is not None and not m.requires(s):
+            if requires is not None and not requires(s):
                 continue
             out.append(m)
         return out
@@ -311,17 +313,24 @@ class Game:
         """
         if self.ending is not None:
             raise WargameError("the game is over")
-        missing = self.waiting_for()
+        # Every seat has submitted when there are as many orders as seats (`submit` takes
+        # no one else): the list of who is missing is built only when someone is.
+        missing = self.waiting_for() if len(self.orders) != len(self.deck.actors) else None
         if missing:
             names = ", ".join(self.deck.actor_name(a) for a in missing)
             raise WargameError(f"waiting for orders from {names}")
         s = self.state
         turn = s.turn
         rng = turn_dice(self.dice, self.seed, turn, self._seed_key)
+        actors = self.deck.actors
+        # The record keeps orders and reasons in deck order. Seats usually submit in deck
+        # order, and these dicts are replaced after the turn: then they are kept as they are.
+        orders = self.orders if list(self.orders) == actors else {a: self.orders[a] for a in actors}
+        reasons = self.reasons if list(self.reasons) == actors else {a: self.reasons.get(a, ()) for a in actors}
         rec = TurnRecord(
             turn=turn,
-            orders={a: self.orders[a] for a in self.deck.actors},
-            reasons={a: self.reasons.get(a, ()) for a in self.deck.actors},
+            orders=orders,
+            reasons=reasons,
             injects=tuple(self.injects),
             overrides=dict(self.overrides),
         )
@@ -375,8 +384,12 @@ class Game:
         """Step 4: the deck's events in deck order, each when `event_due` says so; then the
         turn's `ordered()` marks are cleared."""
         s = self.state
-        for event in self.deck.events:
-            if event_due(event, s):
+        fired = s.fired
+        # `event_due`, with its tests on `inject` and `at` answered once per deck and turn.
+        for event in self._plan.events_on(s.turn):
+            if event.once and fired[event.index]:
+                continue
+            if event.when is None or event.when(s):
                 self._fire_event(event, rng, rec, "event")
         if s.reveal_requests:
             self._reveal(rec)
@@ -423,14 +436,17 @@ class Game:
             # Only a hand-edited save gets here: `submit` allows one answer to a waiting offer.
             self._news(rec, f"{self.deck.actor_name(move.actor)}: {move.name} fizzles. There is no offer to answer.", "fizzle", move.audience, move.actor, move.id)
             return
-        if fizzles(move, s):
+        if move.requires is not None and not move.requires(s):  # `fizzles`, inlined (hot)
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
                 self._news(rec, f"{actor_name}: {move.name} fizzles. {sentence(move.requires_text)}", "fizzle", audience, move.actor, move.id)
             return
         p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
-        success = self._roll(rng, rec, "move", move.id, move.actor, p)
+        if (p >= 1 or p <= 0) and not self.overrides:
+            success = p >= 1  # a sure move draws nothing: `_roll`'s answer, without the call (hot)
+        else:
+            success = self._roll(rng, rec, "move", move.id, move.actor, p)
         i = move.index
         s.counts[i] += 1
         s.last[i] = s.turn
@@ -448,7 +464,9 @@ class Game:
                 s.offers[move.gate] = -1  # answered
             elif success:
                 s.offers[move.gate] = s.turn  # the offer went out: it waits for an answer
-        play = Play(s.turn, move.actor, move.id, move.secret, success, move.audience)
+        # Built as a plain tuple of the named type: the same `Play`, without the Python-level
+        # `__new__` a named tuple's constructor goes through (a play per order, hot).
+        play = tuple.__new__(Play, (s.turn, move.actor, move.id, move.secret, success, move.audience))
         rec.plays.append(play)
         self.plays.append(play)
         if log:
@@ -493,8 +511,12 @@ class Game:
 
     def _fire_event(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
         s = self.state
-        p = self._chance(event.chance_const, event.chance, s)
-        if not self._roll(rng, rec, "event", event.id, None, p):
+        p = event.chance_const if event.chance_const is not None else self._chance(None, event.chance, s)
+        if (p >= 1 or p <= 0) and not self.overrides:
+            happens = p >= 1  # a sure event draws nothing: `_roll`'s answer, without the call (hot)
+        else:
+            happens = self._roll(rng, rec, "event", event.id, None, p)
+        if not happens:
             failure = event.failure_tpl.fill(s) if event.failure_tpl is not None else event.failure_news
             self._news(rec, failure, kind, None, None, event.id)
             return
@@ -626,3 +648,52 @@ _queue_key = operator.itemgetter(0, 1)
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+Requires = Callable[[State], object]
+
+
+class _Plan:
+    """What the hot loops of `available_moves` and `_fire_events` precompute once per deck.
+
+    A compiled deck never changes, so each game of it (thousands in a simulation) shares
+    one plan instead of testing the same fixed fields of every move and event each turn.
+    """
+
+    __slots__ = ("_events", "_events_by_turn", "moves")
+
+    def __init__(self, deck: CompiledDeck) -> None:
+        self.moves: dict[str, tuple[tuple[CMove, int, bool, int, int | None, bool, Requires | None], ...]] = {
+            actor: tuple((m, m.index, m.once, m.cooldown, m.gate, m.answer is not None, m.requires) for m in moves)
+            for actor, moves in deck.moves_by_actor.items()
+        }
+        """Per actor, each move with the fields `available_moves` tests: (move, index, once,
+        cooldown, gate, is an answer, requires)."""
+        self._events = tuple(e for e in deck.events if not e.inject)
+        self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
+
+    def events_on(self, turn: int) -> tuple[CEvent, ...]:
+        """The deck events that may be due on `turn`, in deck order: not injects, and
+        scheduled for that turn or unscheduled (`event_due` still tests `once` and `when`)."""
+        events = self._events_by_turn.get(turn)
+        if events is None:
+            events = self._events_by_turn[turn] = tuple(e for e in self._events if e.at is None or e.at == turn)
+        return events
+
+
+_PLANS: dict[int, tuple[weakref.ref[CompiledDeck], _Plan]] = {}
+"""Per deck (by identity, checked with a weak reference), its plan."""
+
+
+def _plan(deck: CompiledDeck) -> _Plan:
+    entry = _PLANS.get(id(deck))
+    if entry is None or entry[0]() is not deck:
+        key = id(deck)
+
+        def forget(ref: weakref.ref[CompiledDeck]) -> None:
+            # The deck is gone: drop its plan, unless a newer deck reuses the id by now.
+            if _PLANS.get(key, (None,))[0] is ref:
+                del _PLANS[key]
+
+        entry = _PLANS[key] = (weakref.ref(deck, forget), _Plan(deck))
+    return entry[1]

@@ -31,19 +31,28 @@ class PlayerView:
     append-only logs, cut at that moment.
     """
 
-    def __init__(self, game: Game, who: Viewer | str, *, upto: int | None = None, state: State | None = None) -> None:
+    def __init__(self, game: Game, who: Viewer | str, *, upto: int | None = None, state: State | None = None, lazy: bool = False) -> None:
         """`upto`: see the game as it stood after that many resolved turns (before turn
         `upto + 1` was decided); `state` must then be the game's state at that moment.
-        Without `upto`, the game as it stands now."""
+        Without `upto`, the game as it stands now.
+
+        `lazy` (without `upto`): copy the game's state only when it is first wanted (the
+        belief). For the simulator, whose random seats never read their view: copying the
+        state for each seat each turn cost more than their decision. The caller must
+        `settle()` a lazy view it may not have seen the last of before the game's state
+        next changes."""
         deck = game.deck
         self.viewer: Viewer = as_viewer(who, deck)
         self.seat: str = self.viewer.name
         self.deck: CompiledDeck = deck
         self.turns: int = game.turns
         self._game = game
+        self._own: State | None = None
         if upto is None:
             n = len(game.records)
-            self._state = game.state.copy()
+            self._source = game.state
+            if not lazy:
+                self._own = game.state.copy()
             self._n_news = len(game.news)
             self._n_plays = len(game.plays)
             self._revealed = frozenset(game.revealed_plays)
@@ -51,15 +60,29 @@ class PlayerView:
             if not 0 <= upto <= len(game.records) or state is None:
                 raise WargameError(f"no such moment: after {upto} of {len(game.records)} resolved turns")
             n = upto
-            self._state = state.copy()
+            self._source = state
+            self._own = state.copy()
             self._n_news = _count_upto(game.news, upto)
             self._n_plays = _count_upto(game.plays, upto)
             self._revealed = frozenset(k for k, when in game.revealed_plays.items() if when <= upto)
         self._n_records = n
-        self.turn: int = self._state.turn
+        self.turn: int = self._source.turn
         last = game.records[n - 1] if n else None
         self.ending: str | None = last.ending if last is not None else None
         self.over: bool = self.ending is not None
+
+    @property
+    def _state(self) -> State:
+        """This view's own copy of the state at its moment (taken now if the view is lazy)."""
+        if self._own is None:
+            self._own = self._source.copy()
+        return self._own
+
+    def settle(self) -> None:
+        """Take this view's copy of the state now, if it is lazy and has not yet: call it
+        before the game's state changes while the view may still be read."""
+        if self._own is None:
+            self._own = self._source.copy()
 
     @property
     def is_facilitator(self) -> bool:
