@@ -14,11 +14,18 @@ from wargame.words import possessive
 def play_name(deck: CompiledDeck, move: CMove) -> str:
     """A move's name in a timeline: a targeted move whose name does not say its target
     (the loader then adds ` (China)`) as `Sanction → China`; any other as named."""
+    bare = offer_name(deck, move)
+    return move.name if bare == move.name else f"{bare} → {deck.actor_name(move.target or '')}"
+
+
+def offer_name(deck: CompiledDeck, move: CMove) -> str:
+    """A targeted move's name without the target the loader added (`Sanction` for
+    `Sanction (China)`): where the target is said apart ("to China"); any other as named."""
     if move.target is None or move.answer is not None:
         return move.name
     suffix = f" ({deck.actor_name(move.target)})"
     if move.name.endswith(suffix) and len(move.name) > len(suffix):
-        return f"{move.name[: -len(suffix)]} → {deck.actor_name(move.target)}"
+        return move.name[: -len(suffix)]
     return move.name
 
 

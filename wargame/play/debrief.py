@@ -17,7 +17,7 @@ from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
 from wargame.deck.expr import Expression, compile_expression
-from wargame.deck.labels import play_name
+from wargame.deck.labels import offer_name, play_name
 from wargame.engine import visibility as vis
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.offers import OfferRecord
@@ -336,7 +336,7 @@ class Debrief:
         unit = deck.turn_name
 
         def names(rec: OfferRecord) -> tuple[str, str, str]:
-            return deck.actor_name(rec.maker), deck.actor_name(rec.recipient), play_name(deck, deck.moves[deck.move_index[rec.move]])
+            return deck.actor_name(rec.maker), deck.actor_name(rec.recipient), offer_name(deck, deck.moves[deck.move_index[rec.move]])
 
         waiting = []
         for rec in before.offers():

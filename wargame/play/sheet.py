@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wargame.deck.compile import CMove, CompiledDeck
+from wargame.deck.labels import offer_name
 from wargame.engine.offers import OfferRecord
 from wargame.play.readmodel import MoveChoice, ReadModel
 from wargame.words import possessive
@@ -125,6 +126,10 @@ class OfferToAnswer:
     def slot(self) -> int:
         return self.record.slot
 
+    name: str = ""
+    """The offer as its recipient reads it: without the recipient's own name appended
+    ("First letter", not "First letter (United States)")."""
+
     def answer_move(self, answer: str) -> MoveChoice:
         return self.accept if answer == "accept" else self.refuse
 
@@ -149,6 +154,7 @@ def offers_to_answer(read: ReadModel) -> list[OfferToAnswer]:
             record=rec,
             maker=deck.actor_name(rec.maker),
             offer=deck.moves[offer.move],
+            name=offer_name(deck, deck.moves[offer.move]),
             accept=accept,
             refuse=refuse,
             accept_does=tuple(describer.describe_move(accept.move).success),

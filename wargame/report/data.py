@@ -19,7 +19,7 @@ from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import SeatSpec, make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer, depends_on
-from wargame.deck.labels import play_name
+from wargame.deck.labels import offer_name, play_name
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
@@ -405,7 +405,7 @@ def _waiting(deck: CompiledDeck, records: Sequence[OfferRecord], rows: Sequence[
     for rec, row in zip(records, rows, strict=True):
         if row.status == "unknown" or not rec.made < turn or (rec.closed is not None and rec.closed < turn):
             continue
-        name = play_name(deck, deck.moves[deck.move_index[rec.move]])
+        name = offer_name(deck, deck.moves[deck.move_index[rec.move]])
         due = f", answer due by {deck.turn_name} {rec.deadline}" if rec.deadline <= turns else ""
         secret = "secret " if rec.secret else ""
         out.append(f"{possessive(row.maker)} {secret}offer to {row.recipient} ({name}){due}")
@@ -444,7 +444,7 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
             outcome = f"waiting for an answer (until {unit} {rec.deadline})"
         else:
             outcome = "what became of it did not come to light"
-        name = play_name(deck, move)
+        name = offer_name(deck, move)  # the recipient has a column of its own
         if rec.secret and "(secret)" not in name.lower():
             name += " (secret)"
         out.append(OfferRow(rec.made, deck.actor_name(rec.maker), deck.actor_name(rec.recipient), name, status, outcome, tuple(effects), rec.secret))

@@ -359,7 +359,7 @@ def target_prompt(choice: MoveChoice, picked: bool, deck: CompiledDeck) -> Conte
 
 
 def answer_word(answer: str | None) -> tuple[str, str]:
-    return {"accept": ("accept", GOOD), "refuse": ("refuse", BAD)}.get(answer or "", ("no answer", MUTED))
+    return {"accept": ("accept", GOOD), "refuse": ("refuse", BAD)}.get(answer or "", ("no answer yet", MUTED))
 
 
 def offer_prompt(offer: OfferToAnswer, answer: str | None) -> Content:
@@ -367,7 +367,7 @@ def offer_prompt(offer: OfferToAnswer, answer: str | None) -> Content:
     what, and by when."""
     box = {"accept": ("[accept] ", f"bold {GOOD}"), "refuse": ("[refuse] ", f"bold {BAD}")}.get(answer or "", ("[ ] ", MUTED))
     due = (f"  answer this {offer.unit} or it expires", WARN) if offer.last_chance else (f"  answer by {offer.deadline}", MUTED)
-    return Content.assemble(box, (offer.maker, "bold"), ": ", offer.offer.name, due)
+    return Content.assemble(box, (offer.maker, "bold"), ": ", offer.name, due)
 
 
 def _does(words: Sequence[str]) -> str:
@@ -378,7 +378,7 @@ def offer_detail(offer: OfferToAnswer) -> Content:
     """What an offer is and what each answer does, in plain words."""
     rec = offer.record
     parts: list[str | Content | tuple[str, str]] = [
-        (f"{offer.maker} offers: {offer.offer.name}", "bold"), "\n",
+        (f"{offer.maker} offers: {offer.name}", "bold"), "\n",
         (f"made in {offer.unit} {rec.made}; answer by {offer.deadline}" + (" (secret)" if rec.secret else ""), MUTED), "\n",
     ]
     if offer.offer.description:

@@ -15,7 +15,7 @@ from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, Store, open_store
 from wargame.tui.remote import FacilitatorConsole, RemoteApp
-from wargame.tui.screens.orders import OrdersScreen
+from wargame.tui.remote_orders import RemoteOrdersScreen
 
 
 class FakeClock:
@@ -78,7 +78,7 @@ async def test_the_console_keys_change_the_time_a_seat_sees(tmp_path: Path, tuto
         fac = RemoteApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
             await until(pilot, lambda: isinstance(fac.screen, FacilitatorConsole), "the console")
-            await until(red_pilot, lambda: isinstance(red.screen, OrdersScreen), "Red's orders")
+            await until(red_pilot, lambda: isinstance(red.screen, RemoteOrdersScreen), "Red's orders")
             await pilot.press("plus")  # no countdown yet: the key does nothing
             await pilot.pause(0.2)
             assert ex.public_state()["countdown"] is None

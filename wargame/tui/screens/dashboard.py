@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
+from wargame.engine.offers import OfferRecord
 from wargame.engine.visibility import Viewer
 from wargame.play.control import Session
 from wargame.play.readmodel import ReadModel
@@ -87,11 +88,16 @@ class DashboardScreen(Screen[None]):
         """The offers this audience may know of, waiting ones first (None: the deck has none
         or none has been made)."""
         read = self.session.read(self.audience)
-        if not isinstance(read, ReadModel) or not read.deck.offers:
-            return None  # a networked seat's read model has no offers to show
-        records = read.offers()
+        if isinstance(read, ReadModel):
+            records = read.offers() if read.deck.offers else []
+        else:  # a joined seat: the offers the host sent it (built from its read model there)
+            records = [
+                OfferRecord(-1, o["move"], o["name"], o["maker"], o["recipient"], o["made"], o["deadline"], o["status"], o["closed"], o["secret"])
+                for o in read.offers()
+            ]
         if not records:
             return None
+        # A joined seat's deck sketch has the actors' names and the turn's name: all it reads.
         return Content("\n").join([heading("Offers"), offers_block(records, read.deck, self.audience.actor)])
 
     def _log(self) -> Content:

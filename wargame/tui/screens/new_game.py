@@ -81,7 +81,8 @@ class NewGameScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "start", "Start game"),
         # Reaching the checkbox by Tab depends on the deck's number of actors: a key is surer.
-        Binding("ctrl+f", "toggle_facilitator", "Facilitator on/off"),
+        # Priority: a focused Input would otherwise take ctrl+f as "delete the word to the right".
+        Binding("ctrl+f", "toggle_facilitator", "Facilitator on/off", priority=True),
     ]
 
     @dataclass

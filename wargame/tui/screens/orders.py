@@ -218,7 +218,7 @@ class OrdersScreen(GameScreen):
         if self.offers:
             parts.append(("   Answers: ", "bold"))
             for i, o in enumerate(self.offers):
-                parts += [(", " if i else "", MUTED), f"{possessive(o.maker)} offer ", answer_word(self.answers.get(o.slot))]
+                parts += [(", " if i else "", MUTED), f"{possessive(o.maker)} offer: ", answer_word(self.answers.get(o.slot))]
         self.query_one("#picks", Static).update(Content.assemble(*parts))
 
     @on(OptionList.OptionHighlighted, "#moves")
