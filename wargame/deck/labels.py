@@ -29,6 +29,15 @@ def offer_name(deck: CompiledDeck, move: CMove) -> str:
     return move.name
 
 
+def group_name(move: CMove) -> str:
+    """A targeted move's name before its target is picked (order sheets, pickers): `Warn …`
+    for `Warn {target}`, `Sanction → …` for `Sanction`."""
+    base = move.base_name or move.name
+    if "{target}" in base:
+        return " ".join(base.replace("{target}", "…").split())
+    return f"{base} → …"
+
+
 def offer_of(deck: CompiledDeck, move: CMove) -> COffer | None:
     """The offer a move makes or answers (None for any other move)."""
     if move.gate is None or not 0 <= move.gate < len(deck.offers):

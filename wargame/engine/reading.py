@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.describe import Describer, depends_on
+from wargame.deck.labels import group_name
 from wargame.engine import visibility as vis
 from wargame.engine.game import MoveOption, ObjectiveResult
 from wargame.engine.offers import OfferRecord
@@ -92,23 +93,12 @@ class MoveGroup:
 
     base: str
     name: str
-    """The move's name without a target (`Warn …`, `Sanction`)."""
+    """The move's name before its target is picked (`Warn …`, `Sanction → …`)."""
     targets: tuple[TargetChoice, ...]
 
     @property
     def available(self) -> bool:
         return any(t.available for t in self.targets)
-
-
-def untargeted_name(deck: CompiledDeck, move: CMove) -> str:
-    """A targeted move's name with its target taken out: `Warn Bravo` -> `Warn …`, and a
-    name that never mentioned the target (`Sanction (China)`) -> `Sanction`."""
-    if move.target is None:
-        return move.name
-    who = deck.actor_name(move.target)
-    if move.name.endswith(f" ({who})"):
-        return move.name[: -len(who) - 3]
-    return move.name.replace(who, "…", 1) if who in move.name else move.name
 
 
 def move_groups(deck: CompiledDeck, options: Iterable[MoveOption]) -> list[MoveGroup]:
@@ -120,7 +110,7 @@ def move_groups(deck: CompiledDeck, options: Iterable[MoveOption]) -> list[MoveG
         m = opt.move
         if m.target is None or m.answer is not None:
             continue
-        names.setdefault(m.base, untargeted_name(deck, m))
+        names.setdefault(m.base, group_name(m))
         groups.setdefault(m.base, []).append(TargetChoice(m.target, m, opt.available, opt.reason))
     return [MoveGroup(base, names[base], tuple(targets)) for base, targets in groups.items()]
 

@@ -11,12 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wargame.deck.compile import CMove, CompiledDeck
-from wargame.deck.labels import offer_name
+from wargame.deck.labels import group_name, offer_name, play_name
 from wargame.engine.offers import OfferRecord
 from wargame.play.readmodel import MoveChoice, ReadModel
 from wargame.words import possessive
-
-_PLACEHOLDER = "{target}"
 
 
 def _target(move: CMove) -> str | None:
@@ -28,25 +26,12 @@ def _answer(move: CMove) -> str | None:
     return getattr(move, "answer", None)
 
 
-def group_name(move: CMove) -> str:
-    """A targeted move's name before its target is picked: `Warn …` for `Warn {target}`,
-    `Sanction → …` for `Sanction`."""
-    base = getattr(move, "base_name", "") or move.name
-    if _PLACEHOLDER in base:
-        return " ".join(base.replace(_PLACEHOLDER, "…").split())
-    return f"{base} → …"
-
-
 def order_label(move: CMove, deck: CompiledDeck) -> str:
     """An order as it reads in the picks and the confirmation: `Sanction → China`; the
     author's own wording when the name places the target (`Warn Bravo`); else the name."""
-    target = _target(move)
-    if target is None or _answer(move) is not None:
+    if _target(move) is None or _answer(move) is not None:
         return move.name
-    base = getattr(move, "base_name", "") or ""
-    if not base or _PLACEHOLDER in base:
-        return move.name
-    return f"{base} → {deck.actor_name(target)}"
+    return play_name(deck, move)
 
 
 @dataclass(frozen=True, slots=True)
