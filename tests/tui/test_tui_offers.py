@@ -135,7 +135,7 @@ async def test_an_offer_made_through_the_picker_is_accepted_next_turn(tmp_path: 
         assert_no_secret(dialog)
         await pilot.press("a")
         await pilot.pause()
-        assert "Answers: Alpha's offer accept" in screen_text(app)
+        assert "Answers: Alpha's offer: accept" in screen_text(app)
         await pilot.press("c")
         await pilot.pause()
         assert "Accept — Alpha's offer: Offer talks to Bravo" in screen_text(app)

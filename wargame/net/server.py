@@ -14,6 +14,7 @@ import json
 import logging
 import shlex
 import sys
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -393,15 +394,52 @@ async def _browser_app(command: str, title: str, public_url: str | None) -> web.
         async def on_startup(self, app: web.Application) -> None:
             pass  # the host prints its own banner
 
+    _track_tab_processes()
     serve = _Serve(command, title=title)
     # textual-serve builds its routes in `_make_app`; we add ours to the same app so one
     # port serves the browser app and the API.
-    return await serve._make_app()
+    app = await serve._make_app()
+
+    async def end_tabs(_app: web.Application) -> None:
+        # A tab's process outlives a host that stops while the tab is open (textual-serve
+        # asks it to quit only when its websocket closes in good order): end them here.
+        for process in list(_TAB_PROCESSES.get(command, ())):
+            if process.returncode is None:
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), 5)
+                except TimeoutError:
+                    process.kill()
+
+    app.on_cleanup.append(end_tabs)
+    return app
+
+
+_TAB_PROCESSES: dict[str, weakref.WeakSet[asyncio.subprocess.Process]] = {}
+"""Each host's browser-tab processes, by the command that started them (one per host)."""
+
+
+def _track_tab_processes() -> None:
+    """Have textual-serve's app service note each process it starts (once per run)."""
+    import textual_serve.server as serve_module
+    from textual_serve.app_service import AppService
+
+    if getattr(serve_module, "AppService", None) is not AppService:
+        return  # already tracked
+
+    class TrackedAppService(AppService):
+        async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+            process: asyncio.subprocess.Process = await super()._open_app_process(width, height)
+            _TAB_PROCESSES.setdefault(self.command, weakref.WeakSet()).add(process)
+            return process
+
+    serve_module.AppService = TrackedAppService  # type: ignore[attr-defined]
 
 
 def browser_command(api_url: str) -> str:
-    """The command textual-serve runs for each browser tab: a join client that asks for the code."""
-    return f"{shlex.quote(sys.executable)} -m wargame join {shlex.quote(api_url)} --ask-code"
+    """The command textual-serve runs for each browser tab: a join client that asks for the
+    code. `exec`: the shell becomes the client, so ending the process ends the client."""
+    return f"exec {shlex.quote(sys.executable)} -m wargame join {shlex.quote(api_url)} --ask-code"
 
 
 Runner = Callable[[], Awaitable[None]]
