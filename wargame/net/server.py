@@ -402,7 +402,8 @@ async def _browser_app(command: str, title: str, public_url: str | None) -> web.
 
     async def end_tabs(_app: web.Application) -> None:
         # A tab's process outlives a host that stops while the tab is open (textual-serve
-        # asks it to quit only when its websocket closes in good order): end them here.
+        # asks it to quit only when its websocket closes in good order, which a stopping
+        # host waits for): end them first, so the tabs' handlers finish and the host stops.
         for process in list(_TAB_PROCESSES.get(command, ())):
             if process.returncode is None:
                 process.terminate()
@@ -411,7 +412,8 @@ async def _browser_app(command: str, title: str, public_url: str | None) -> web.
                 except TimeoutError:
                     process.kill()
 
-    app.on_cleanup.append(end_tabs)
+    app.on_shutdown.append(end_tabs)
+    app.on_cleanup.append(end_tabs)  # any started while the host was stopping
     return app
 
 
