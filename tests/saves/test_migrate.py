@@ -77,3 +77,13 @@ def test_the_format_2_fixture_opens_and_verifies() -> None:
     save = read_save(FIXTURES / "v2-korea-unfinished.json")
     assert save.dice == KEYED and save.played == 3
     assert verify(save).ok
+
+
+def test_a_save_whose_turn_crossed_two_levels_at_once_still_verifies() -> None:
+    """An ordinary scale is news of every level one change crosses (lowest first); saves
+    record that news, so a replay that said only the last level would fail `--verify`."""
+    save = read_save(FIXTURES / "v2-korea-two-thresholds.json")
+    turn = save.history[10]
+    crossings = [n.text for n in turn.news if n.kind == "threshold"]
+    assert crossings[:2] == ["Tension rises to brink (10).", "Tension rises to war (10)."]
+    assert verify(save).ok

@@ -571,22 +571,26 @@ class Game:
             if not levels:
                 continue
             down = slot in deck.descending
-            # One change that crosses several levels (DEFCON 5 straight to 3) is news of
-            # the last one crossed, in its direction of travel, not of each on the way.
             passed = [(level, name) for level, name in levels if crossed(old, new, level, descending=down)]
             if not passed:
                 continue
-            level, name = sorted(passed, reverse=new < old)[-1]
+            if down:
+                # A descending scale (DEFCON 5 -> 1) is news of the one level it ends at,
+                # in its direction of travel: 5 straight to 3 is "falls to DEFCON 3".
+                passed = [sorted(passed, reverse=new < old)[-1]]
+            # An ordinary scale is news of every level crossed, lowest first, as it always
+            # was: saves record the news, and `--verify` of an older save compares it.
             # Labels and audiences only when a threshold is crossed (rare).
             owner = deck.secret_slots.get(slot)
             audience = frozenset((owner,)) if owner else None
             label = deck.slot_label(slot)
-            if down:
-                # Lower is worse: reaching the level is on the way down.
-                verb = "falls to" if new < old else "rises above"
-            else:
-                verb = "rises to" if old < level else "falls below"
-            self._news(rec, f"{label} {verb} {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+            for level, name in passed:
+                if down:
+                    # Lower is worse: reaching the level is on the way down.
+                    verb = "falls to" if new < old else "rises above"
+                else:
+                    verb = "rises to" if old < level else "falls below"
+                self._news(rec, f"{label} {verb} {name} ({_fmt(new)}).", "threshold", audience, owner, None)
         f = self.state.f
         if f0 != f:
             for i, (old_f, new_f) in enumerate(zip(f0, f, strict=True)):
