@@ -60,7 +60,14 @@ def play_game(
             decision = bot.decide(view, game.available_moves(actor), allowed)
             views.append(weakref.ref(view))
             del view  # from here on only the bot may hold it
-            game.submit(actor, decision.orders, decision.reasons)
+            if log:
+                game.submit(actor, decision.orders, decision.reasons)
+            else:
+                # Monte Carlo play nobody reads: the bots chose from `available_moves` on
+                # this very state, so `submit`'s checks (each precondition again) are
+                # skipped; a logged game (autoplay, saves, the tests) keeps them.
+                game.orders[actor] = tuple(decision.orders)
+                game.reasons[actor] = tuple(decision.reasons)
         for ref in views:
             kept = ref()
             if kept is not None:
