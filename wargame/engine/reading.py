@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from wargame.deck.compile import CMove, CompiledDeck
+from wargame.deck.compile import CMove, COffer, CompiledDeck
 from wargame.deck.describe import Describer, depends_on
 from wargame.deck.labels import group_name
 from wargame.engine import visibility as vis
@@ -132,21 +132,18 @@ class OfferTerms:
     refuse_news: str
 
 
-def offer_terms(deck: CompiledDeck, words: Describer, record: OfferRecord) -> OfferTerms:
-    """The terms of an offer the viewer knows of, its effects said by `words` (the viewer's
+def answer_effects(deck: CompiledDeck, words: Describer, offer: COffer) -> tuple[list[str], list[str], list[str]]:
+    """What accepting, refusing and letting `offer` expire do, said by `words` (a viewer's
     describer: no amounts on tracks hidden from it)."""
+    accept, refuse = deck.moves[offer.accept], deck.moves[offer.refuse]
+    return list(words.describe_move(accept).success), list(words.describe_move(refuse).success), words.effects(offer.expire_nodes)
+
+
+def offer_terms(deck: CompiledDeck, words: Describer, record: OfferRecord) -> OfferTerms:
+    """The terms of an offer the viewer knows of, its effects said by `words`."""
     offer = deck.offers[record.slot]
     accept, refuse = deck.moves[offer.accept], deck.moves[offer.refuse]
-    return OfferTerms(
-        record,
-        accept,
-        refuse,
-        list(words.describe_move(accept).success),
-        list(words.describe_move(refuse).success),
-        words.effects(offer.expire_nodes),
-        accept.success_news,
-        refuse.success_news,
-    )
+    return OfferTerms(record, accept, refuse, *answer_effects(deck, words, offer), accept.success_news, refuse.success_news)
 
 
 def offers_for(seat: str, records: Sequence[OfferRecord]) -> tuple[list[OfferRecord], list[OfferRecord]]:

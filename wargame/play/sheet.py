@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.labels import group_name, offer_name, play_name
 from wargame.engine.offers import OfferRecord
+from wargame.engine.reading import answer_effects, offers_for
 from wargame.play.readmodel import MoveChoice, ReadModel
 from wargame.words import possessive
 
@@ -135,6 +136,7 @@ def offers_to_answer(read: ReadModel) -> list[OfferToAnswer]:
         refuse = choices.get(deck.moves[offer.refuse].id)
         if accept is None or refuse is None:
             continue
+        accept_does, refuse_does, expire_does = answer_effects(deck, describer, offer)
         out.append(OfferToAnswer(
             record=rec,
             maker=deck.actor_name(rec.maker),
@@ -142,9 +144,9 @@ def offers_to_answer(read: ReadModel) -> list[OfferToAnswer]:
             name=offer_name(deck, deck.moves[offer.move]),
             accept=accept,
             refuse=refuse,
-            accept_does=tuple(describer.describe_move(accept.move).success),
-            refuse_does=tuple(describer.describe_move(refuse.move).success),
-            expire_does=tuple(describer.effects(offer.expire_nodes)),
+            accept_does=tuple(accept_does),
+            refuse_does=tuple(refuse_does),
+            expire_does=tuple(expire_does),
             unit=unit,
             deadline=f"{unit} {rec.deadline}",
             last_chance=rec.deadline <= read.turn,
@@ -176,12 +178,13 @@ def offer_terms(read: ReadModel) -> dict[str, OfferTerms]:
     for offer in deck.offers:
         if offer.maker != seat:
             continue
+        accept_does, refuse_does, expire_does = answer_effects(deck, describer, offer)
         out[deck.moves[offer.move].id] = OfferTerms(
             recipient=deck.actor_name(offer.recipient),
             expires=offer.expires,
-            accept_does=tuple(describer.describe_move(deck.moves[offer.accept]).success),
-            refuse_does=tuple(describer.describe_move(deck.moves[offer.refuse]).success),
-            expire_does=tuple(describer.effects(offer.expire_nodes)),
+            accept_does=tuple(accept_does),
+            refuse_does=tuple(refuse_does),
+            expire_does=tuple(expire_does),
         )
     return out
 
@@ -212,7 +215,7 @@ def own_offers_waiting(read: ReadModel) -> list[OfferRecord]:
     seat = read.viewer.actor
     if seat is None or not read.deck.offers:
         return []
-    return [o for o in read.offers() if o.maker == seat and o.status == "waiting"]
+    return offers_for(seat, read.offers())[1]
 
 
 def answers_for(offers: Sequence[OfferToAnswer], answers: dict[int, str]) -> list[str]:
