@@ -69,9 +69,29 @@ def load(deck: str) -> Any:
     return load_deck(resolve_deck_path(deck))
 
 
+def agent_option(fn: F) -> F:
+    """`--agent NAME=COMMAND` (repeatable): a program this run may seat as `agent:NAME`."""
+    return click.option(
+        "--agent", "agents", multiple=True, metavar="NAME=COMMAND",
+        help="A program this run may seat (as agent:NAME); repeat for more. Programs in a save, "
+        "the store or a network message are never started.",
+    )(fn)
+
+
+def programs_for(agents: tuple[str, ...] | list[str], seats: Any = ()) -> Any:
+    """The programs this run may start: the person's settings file, `--agent` options, and
+    any `agent:COMMAND` they typed in this run's `--seats` (`seats`: specs)."""
+    from wargame.bots.seats import Programs, programs_from_settings
+
+    settings, warning = programs_from_settings()
+    if warning:
+        click.echo(f"warning: {cut(warning, 300)}", err=True)
+    return settings.merged(Programs.from_options(agents)).with_inline(seats)
+
+
 def parse_seats(text: str, deck: Any) -> dict[str, str]:
     """`dprk=doctrine:hardliner,us=lookahead:200` to a dict, checked against the deck."""
-    from wargame.bots.base import SeatSpec
+    from wargame.bots.seats import SeatSpec
 
     seats: dict[str, str] = {}
     if not text.strip():
@@ -175,8 +195,9 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.option("--seats", default="", help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random).")
 @click.option("--turns", type=click.IntRange(1, 200), default=None, help="Number of turns (default: the deck's).")
 @click.option("--quiet", is_flag=True, help="Print only the result line.")
+@agent_option
 @user_errors
-def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, turns: int | None, quiet: bool) -> None:
+def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, turns: int | None, quiet: bool, agents: tuple[str, ...]) -> None:
     """Play one game with computer seats to its end and save it."""
     from wargame.analysis.simulate import play_game
     from wargame.saves.catalogue import autosave_path, new_seed
@@ -185,7 +206,7 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
     compiled = load(deck)
     seat_map = parse_seats(seats, compiled)
     seed = seed if seed is not None else new_seed()
-    game = play_game(compiled, seed, seat_map, turns)
+    game = play_game(compiled, seed, seat_map, turns, programs=programs_for(agents, seat_map.values()))
     all_seats = {a: seat_map.get(a, "random") for a in compiled.actors}
     save = new_save(game, all_seats)
     path = Path(save_path) if save_path else autosave_path(DEFAULT_SAVE_DIR, compiled.id)
@@ -219,8 +240,9 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: str, tur
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the summary as CSV to this file.")
 @click.option("--save-dir", type=click.Path(file_okay=False), default=None, help="Save every game here (off by default).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
+@agent_option
 @user_errors
-def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int | None, as_json: bool, csv_path: str | None, save_dir: str | None, progress: bool | None) -> None:
+def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int | None, as_json: bool, csv_path: str | None, save_dir: str | None, progress: bool | None, agents: tuple[str, ...]) -> None:
     """Run many games with computer seats and summarise endings, scores, tracks and moves.
 
     Game i of a run is the same game whatever --jobs is, so the summary is too. Nothing
@@ -232,6 +254,7 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
 
     compiled = load(deck)
     seat_map = default_seats(compiled, parse_seats(seats, compiled))
+    programs = programs_for(agents, seat_map.values())
     show = progress if progress is not None else sys.stderr.isatty()
     if show:
         with click.progressbar(length=games, label="simulating", file=sys.stderr) as bar:
@@ -241,9 +264,9 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: str, turns: int
                 bar.update(n - done[0])
                 done[0] = n
 
-            summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, tick)
+            summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, tick, programs=programs)
     else:
-        summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir)
+        summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, programs=programs)
     if csv_path:
         try:
             Path(csv_path).write_text(summary_csv(summary), encoding="utf-8")

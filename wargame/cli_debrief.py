@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import click
 
-from wargame.cli import user_errors
+from wargame.cli import agent_option, programs_for, user_errors
 from wargame.errors import WargameError
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -20,7 +20,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 def _seat_map(text: str, option: str, *, humans: bool) -> dict[str, str]:
     """`dprk=doctrine:hardliner,us=human` to a dict (actors checked later, against the deck)."""
-    from wargame.bots.base import SeatSpec
+    from wargame.bots.seats import SeatSpec
 
     out: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
@@ -32,6 +32,14 @@ def _seat_map(text: str, option: str, *, humans: bool) -> dict[str, str]:
             raise WargameError(f"{option}: a stand-in must be a computer seat, not human")
         out[actor.strip()] = str(parsed)
     return out
+
+
+def _say_notes(notes: list[str]) -> None:
+    """Tell the person at the terminal what stood in for a seat the save says a program played."""
+    from wargame.text import cut
+
+    for note in notes:
+        click.echo(f"note: {cut(note, 300)}", err=True)
 
 
 def _progress(show: bool | None) -> tuple[bool, Callable[[str, int, int], None] | None]:
@@ -70,10 +78,12 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top:
     the dice. The result is cached beside the save (SAVE.analysis.json) and is the same
     whatever --jobs is.
     """
+    from wargame.analysis.rollout import program_notes
     from wargame.analysis.turning import cached_analysis
-    from wargame.saves.store import read_save
+    from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
+    _say_notes(program_notes(model, save_deck(model)))
     _, tick = _progress(progress)
     result = cached_analysis(model, save, rollouts, jobs, seed, _seat_map(stand_ins, "--stand-ins", humans=False), top=top, progress=tick, refresh=refresh)
     if as_json:
@@ -123,10 +133,12 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     report. With --answers, "what if it had accepted the offer?": each way of answering
     the offers waiting for SEAT at TURN, against what it did.
     """
+    from wargame.analysis.rollout import program_notes
     from wargame.analysis.whatif import recorded_what_if
-    from wargame.saves.store import read_save
+    from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
+    _say_notes(program_notes(model, save_deck(model)))
     alternatives = []
     for text in orders:
         moves = [] if text.strip().lower() == "none" else [m.strip() for m in text.split(",") if m.strip()]
@@ -167,8 +179,9 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
 @click.option("--save", "new", type=click.Path(dir_okay=False), required=True, help="The new save file.")
 @click.option("--seats", default="", help="Change who plays, e.g. dprk=human,us=doctrine:engagement-first.")
 @click.option("--force", is_flag=True, help="Replace NEW if it exists.")
+@agent_option
 @user_errors
-def branch(save: str, turn: int, new: str, seats: str, force: bool) -> None:
+def branch(save: str, turn: int, new: str, seats: str, force: bool, agents: tuple[str, ...]) -> None:
     """Start a new game from the state before TURN of a saved game ("play from here").
 
     The new save keeps the turns before TURN and names its parent; the parent file is
@@ -176,8 +189,10 @@ def branch(save: str, turn: int, new: str, seats: str, force: bool) -> None:
     """
     from wargame.analysis.whatif import play_from_here
 
-    path = play_from_here(save, turn, new, _seat_map(seats, "--seats", humans=True), force=force)
-    click.echo(f"branched before turn {turn}: {path}")
+    seat_map = _seat_map(seats, "--seats", humans=True)
+    written = play_from_here(save, turn, new, seat_map, force=force, programs=programs_for(agents, seat_map.values()))
+    _say_notes(list(written.notes))
+    click.echo(f"branched before turn {turn}: {written.path}")
 
 
 @click.command()

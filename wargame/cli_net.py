@@ -13,13 +13,13 @@ import sys
 
 import click
 
-from wargame.cli import load, user_errors
+from wargame.cli import agent_option, load, programs_for, user_errors
 from wargame.errors import WargameError
 
 
 def _parse_host_seats(text: str, deck: object) -> dict[str, str]:
-    """`us=agent:python examples/agent.py,dprk=doctrine:hardliner`; `human` is allowed here."""
-    from wargame.bots.base import SeatSpec
+    """`us=agent:llm,dprk=doctrine:hardliner`; `human` is allowed here."""
+    from wargame.bots.seats import SeatSpec
 
     seats: dict[str, str] = {}
     actors = deck.actors  # type: ignore[attr-defined]
@@ -46,7 +46,7 @@ def lan_address() -> str:
 
 @click.command()
 @click.argument("deck", required=False)
-@click.option("--seats", default="", help="ACTOR=SPEC,...: human (default), random, doctrine:NAME, lookahead[:BUDGET], agent:COMMAND.")
+@click.option("--seats", default="", help="ACTOR=SPEC,...: human (default), random, doctrine:NAME, lookahead[:BUDGET], agent:NAME (a program named with --agent).")
 @click.option("--facilitator/--no-facilitator", default=True, show_default=True, help="Issue a facilitator's code (the facilitator resolves turns).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--store", "store_url", default="", help="Where the exercise is kept: a SQLite file (default saves/exercises.sqlite3) or postgresql://...")
@@ -56,10 +56,11 @@ def lan_address() -> str:
 @click.option("--turns", type=int, default=None)
 @click.option("--new-codes", is_flag=True, help="When resuming: issue fresh codes for every seat, the facilitator and the projector.")
 @click.option("--no-browser", is_flag=True, help="Serve only the API (no Textual app for browsers).")
+@agent_option
 @user_errors
 def host(
     deck: str | None, seats: str, facilitator: bool, port: int, store_url: str, public: bool, exercise_id: str,
-    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool,
+    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool, agents: tuple[str, ...],
 ) -> None:
     """Host an exercise: teams join from a browser or `wargame join`, each with its own code.
 
@@ -77,7 +78,10 @@ def host(
     try:
         codes: dict[str, str] = {}
         if exercise_id and exercise_id in store.exercise_ids():
-            ex = Exercise.open(store, exercise_id)
+            programs = programs_for(agents)
+            ex = Exercise.open(store, exercise_id, programs=programs)
+            for note in ex.notices:
+                click.echo(f"note: {note.split(' ', 1)[-1]}", err=True)
             click.echo(f"Resuming exercise {exercise_id} at {ex.session.turn_label()} (store: {store.url})")
             if new_codes:
                 roles = [*ex.session.humans, PROJECTOR] + ([FACILITATOR] if ex.session.facilitator else [])
@@ -90,7 +94,9 @@ def host(
             compiled = load(deck)
             seed = seed if seed is not None else new_seed()
             exercise_id = exercise_id or f"{compiled.id}-{dt.datetime.now():%Y%m%d-%H%M%S}"
-            ex, codes = Exercise.create(store, exercise_id, compiled, _parse_host_seats(seats, compiled), seed=seed, turns=turns, facilitator=facilitator)
+            seat_map = _parse_host_seats(seats, compiled)
+            programs = programs_for(agents, seat_map.values())
+            ex, codes = Exercise.create(store, exercise_id, compiled, seat_map, seed=seed, turns=turns, facilitator=facilitator, programs=programs)
             click.echo(f"Exercise {exercise_id}: {compiled.title}, seed {seed} (store: {store.url})")
         bind = "0.0.0.0" if public else "127.0.0.1"
         address = lan_address() if public else "127.0.0.1"

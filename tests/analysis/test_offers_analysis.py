@@ -84,7 +84,7 @@ def test_a_branch_where_an_offer_waits_keeps_it_waiting(offers_save: SaveModel, 
     parent = write_save(offers_save, tmp_path / "parent.json")
     before = SavedGame(offers_save).state_before(6)
     assert before.offers[0] == 5  # Alpha's talks offer to Bravo, made in turn 5, waits
-    child = play_from_here(parent, 6, tmp_path / "child.json", {"b": "human"})
+    child = play_from_here(parent, 6, tmp_path / "child.json", {"b": "human"}).path
     game = resume(read_save(child))
     assert game.state.offers == before.offers and game.state.digest() == before.digest()
     assert verify(read_save(child)).ok

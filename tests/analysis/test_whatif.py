@@ -95,7 +95,7 @@ def test_what_ifs_are_kept_beside_the_save_for_the_report(tmp_path: Path, save: 
 
 def test_play_from_here_writes_a_child_that_names_its_parent(tmp_path: Path, save: SaveModel) -> None:
     parent = write_save(save, tmp_path / "parent.json")
-    child_path = play_from_here(parent, 3, tmp_path / "child.json", {"red": "human"})
+    child_path = play_from_here(parent, 3, tmp_path / "child.json", {"red": "human"}).path
     child = read_save(child_path)
     assert child.parent is not None and child.parent.save_id == save.save_id and child.parent.turn == 2
     assert child.history == save.history[:2] and child.seats["red"] == "human"
@@ -125,7 +125,7 @@ def test_branching_never_changes_the_parent_save(tutorial: CompiledDeck, tmp_pat
         target.write_text("old", encoding="utf-8")
     # A finished game can be branched before any turn it played, and only then.
     if turn <= len(game.records):
-        child = read_save(play_from_here(parent, turn, target, seats, force=force))
+        child = read_save(play_from_here(parent, turn, target, seats, force=force).path)
         assert child.parent is not None and child.parent.path == str(parent)
     else:
         with pytest.raises(WargameError):

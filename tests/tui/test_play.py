@@ -665,7 +665,7 @@ async def test_computers_think_in_a_worker_while_the_seat_chooses(tmp_path: Path
             release.wait()
             return Decision(("sanctions",), ("Slow but sure.",))
 
-    monkeypatch.setattr(wargame.play.control, "make_bot", lambda spec, deck, actor, seed: SlowBot(seed))
+    monkeypatch.setattr(wargame.play.control, "make_bot", lambda spec, deck, actor, seed, **kw: SlowBot(seed))
     app = make_app(tmp_path / "saves")
     try:
         await _think_while_choosing(app, release)

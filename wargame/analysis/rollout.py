@@ -16,7 +16,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Self
 
-from wargame.bots.base import Bot, SeatSpec, make_bot
+from wargame.bots.base import Bot, make_bot
+from wargame.bots.seats import NO_PROGRAMS, SeatSpec, default_computer, safe_seats
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
@@ -40,7 +41,9 @@ def default_stand_ins(save: SaveModel, deck: CompiledDeck, chosen: Mapping[str, 
     `chosen` wins (actor to spec); otherwise a computer seat keeps its own spec, except
     lookahead, which is replaced by its playout policy (the deck's first doctrine): a
     searching bot inside thousands of continuations would take hours. A human seat gets
-    the deck's first doctrine for that actor (random if it has none).
+    the deck's first doctrine for that actor (random if it has none), and so does a seat
+    played by a program: a program named in a save is never started (`program_notes` says
+    so), and none may stand in for continuations.
     Raises `WargameError` for an unknown actor or a spec the deck cannot serve.
     """
     out: dict[str, str] = {}
@@ -49,19 +52,27 @@ def default_stand_ins(save: SaveModel, deck: CompiledDeck, chosen: Mapping[str, 
         if actor not in deck.actors:
             raise WargameError(f"stand-in for unknown actor '{actor}' (actors: {', '.join(deck.actors)})")
     for actor in deck.actors:
-        first = next(iter(deck.doctrines.get(actor, {})), None)
-        fallback = f"doctrine:{first}" if first else "random"
         if actor in chosen:
             spec = SeatSpec.parse(chosen[actor])
             if spec.is_human:
                 raise WargameError(f"the stand-in for {deck.actor_name(actor)} must be a computer seat, not human")
+            if spec.is_program:
+                raise WargameError(f"the stand-in for {deck.actor_name(actor)} must be a computer (random, doctrine or lookahead): a program cannot play thousands of continuations")
         else:
-            spec = SeatSpec.parse(save.seats.get(actor, "human"))
-            if spec.is_human or spec.kind == "lookahead":
-                spec = SeatSpec.parse(fallback)
+            try:
+                spec = SeatSpec.parse(save.seats.get(actor, "human"))
+            except WargameError:
+                spec = default_computer(deck, actor)
+            if spec.is_human or spec.kind == "lookahead" or spec.is_program:
+                spec = default_computer(deck, actor)
         make_bot(spec, deck, actor, 0)  # fail now, not in a worker
         out[actor] = str(spec)
     return out
+
+
+def program_notes(save: SaveModel, deck: CompiledDeck) -> list[str]:
+    """A line for each seat of `save` that a program played: it is not run here."""
+    return safe_seats(save.seats, deck, NO_PROGRAMS)[1]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from operator import ne
 from pathlib import Path
 from typing import Any
 
-from wargame.bots.base import SeatSpec, make_bot
+from wargame.bots.base import make_bot
+from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
@@ -41,14 +42,16 @@ def play_game(
     *,
     log: bool = True,
     history: list[list[float]] | None = None,
+    programs: Programs = NO_PROGRAMS,
 ) -> Game:
     """Play one game to its end with computer seats (random where `seats` names none).
 
     `log=False` skips the news, dice and hashes nobody reads in a simulation (the game is
     the same). `history`, if given, receives the track values after each turn.
+    `programs`: the outside programs an `agent:` seat may start (this run's command line).
     """
     game = Game(deck, seed, turns, log=log)
-    seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed), game.orders_allowed(a)) for a in deck.actors]
+    seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), game.orders_allowed(a)) for a in deck.actors]
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
     views: list[weakref.ref[PlayerView]] = []
@@ -408,6 +411,7 @@ class Chunk:
     turns: int | None
     save_dir: str | None = None
     by_move: bool = False
+    programs: Programs = NO_PROGRAMS
 
 
 def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tally]:
@@ -418,7 +422,7 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
     log = chunk.save_dir is not None  # only saves need the news, dice and hashes
     for index in range(chunk.start, chunk.stop):
         history: list[list[float]] = []
-        game = play_game(deck, game_seed(chunk.seed, index), chunk.seats, chunk.turns, log=log, history=history)
+        game = play_game(deck, game_seed(chunk.seed, index), chunk.seats, chunk.turns, log=log, history=history, programs=chunk.programs)
         tally.add_game(game, history)
         if chunk.save_dir:
             from wargame.saves.store import new_save, write_save
@@ -429,12 +433,12 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
 
 
 def make_chunks(key: int, games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None,
-                save_dir: str | None = None, by_move: bool = False) -> list[Chunk]:
+                save_dir: str | None = None, by_move: bool = False, programs: Programs = NO_PROGRAMS) -> list[Chunk]:
     """Split one run of `games` games into chunks for `run_chunks`."""
     # Small enough chunks that the progress bar moves and both workers stay busy to the
     # end; big enough that passing results back costs little next to playing the games.
     size = max(1, min(500, math.ceil(games / (jobs * 8)))) if jobs > 1 else max(1, min(200, math.ceil(games / 20)))
-    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move) for a in range(0, games, size)]
+    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move, programs) for a in range(0, games, size)]
 
 
 def run_chunks(deck: CompiledDeck, chunks: list[Chunk], jobs: int = 1,
@@ -471,12 +475,15 @@ def run_chunks(deck: CompiledDeck, chunks: list[Chunk], jobs: int = 1,
     return totals
 
 
-def check_seats(deck: CompiledDeck, seats: Mapping[str, SeatSpec | str], seed: int = 0) -> dict[str, str]:
+def check_seats(deck: CompiledDeck, seats: Mapping[str, SeatSpec | str], seed: int = 0, programs: Programs = NO_PROGRAMS) -> dict[str, str]:
     """The seats as text, after building each bot once: a bad seat fails here, in the
     parent process, before any game starts (raises `WargameError`)."""
     seat_map = {a: str(s) for a, s in seats.items()}
     for actor, spec in seat_map.items():
-        make_bot(spec, deck, actor, seed)
+        bot = make_bot(spec, deck, actor, seed, programs=programs)
+        close = getattr(bot, "close", None)
+        if close is not None:
+            close()  # a program started only to check it: stopped at once
     return seat_map
 
 
@@ -491,6 +498,7 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     *,
     by_move: bool = False,
+    programs: Programs = NO_PROGRAMS,
 ) -> Summary:
     """Run `games` games and summarise them. `progress(n)` is called as chunks finish.
 
@@ -498,7 +506,7 @@ def simulate(
     seed, seats, turns), never on `jobs`. Raises `WargameError` for a seat the deck cannot
     serve, before any game starts.
     """
-    return summarise(deck, simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move), seed, seats or {}, turns)
+    return summarise(deck, simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move, programs=programs), seed, seats or {}, turns)
 
 
 def simulate_tally(
@@ -512,14 +520,15 @@ def simulate_tally(
     progress: Callable[[int], None] | None = None,
     *,
     by_move: bool = False,
+    programs: Programs = NO_PROGRAMS,
 ) -> Tally:
     """`simulate` without the summary: the merged tally of the run."""
-    seat_map = check_seats(deck, seats or {}, seed)
+    seat_map = check_seats(deck, seats or {}, seed, programs)
     if save_dir is not None:
         try:
             Path(save_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WargameError(f"{save_dir}: cannot create the save folder: {exc.strerror or exc}") from None
     jobs = max(1, min(jobs, games or 1))
-    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move)
+    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs)
     return run_chunks(deck, chunks, jobs, progress).get(0, Tally(by_move=by_move))

@@ -27,7 +27,7 @@ from wargame.analysis.rollout import (
 )
 from wargame.analysis.simulate import wilson
 from wargame.analysis.turning import turn_title, waiting_offers
-from wargame.bots.base import SeatSpec
+from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, safe_seat
 from wargame.deck.compile import COffer, CompiledDeck
 from wargame.deck.labels import play_name
 from wargame.engine.game import Game
@@ -319,11 +319,25 @@ def recorded_what_ifs(save: SaveModel, save_path: str | Path) -> list[WhatIf]:
     return out
 
 
-def play_from_here(save_path: str | Path, turn: int, new_path: str | Path, seats: Mapping[str, str] | None = None, *, force: bool = False, title: str = "") -> Path:
+@dataclass(frozen=True)
+class Branched:
+    """A branch written by `play_from_here`: where, and what its reader should be told."""
+
+    path: Path
+    notes: tuple[str, ...] = ()
+    """A line for each seat a program played in the parent: a computer plays it in the branch."""
+
+
+def play_from_here(
+    save_path: str | Path, turn: int, new_path: str | Path, seats: Mapping[str, str] | None = None, *,
+    force: bool = False, title: str = "", programs: Programs = NO_PROGRAMS,
+) -> Branched:
     """Branch the save at `save_path` before `turn` into a new save at `new_path`, ready to
     resume (`wargame.saves.store.resume`): the turns before it kept, the parent named, the
     parent file never written. `seats` changes who plays (actor to `human`, `random`,
-    `doctrine:NAME` or `lookahead[:BUDGET]`).
+    `doctrine:NAME`, `lookahead[:BUDGET]`, or `agent:PROGRAM` when `programs`, this run's
+    own list, names it). A seat the parent says a program played is never copied into the
+    branch as a program: the actor's default computer plays it, and `notes` says so.
 
     Raises `WargameError` if `new_path` exists (unless `force`) or is the parent itself,
     or for a turn outside the save or a bad seat.
@@ -345,6 +359,13 @@ def play_from_here(save_path: str | Path, turn: int, new_path: str | Path, seats
     if not 1 <= turn <= played + 1:
         raise WargameError(f"--turn: cannot branch before turn {turn}: the save's turns are 1..{played + 1}")
     child, game = branch(save, turn - 1, str(parent))
+    kept: dict[str, str] = {}
+    notes: list[str] = []
+    for actor in game.deck.actors:
+        kept[actor], note = safe_seat(child.seats.get(actor, "human"), game.deck, actor)
+        if note and actor not in (seats or {}):
+            notes.append(note)
+    child = child.model_copy(update={"seats": kept})
     if seats:
         from wargame.bots.base import make_bot
 
@@ -354,10 +375,13 @@ def play_from_here(save_path: str | Path, turn: int, new_path: str | Path, seats
                 raise WargameError(f"--seats: unknown actor '{actor}' (actors: {', '.join(game.deck.actors)})")
             spec = SeatSpec.parse(spec_text)
             if not spec.is_human:
-                make_bot(spec, game.deck, actor, 0)
+                bot = make_bot(spec, game.deck, actor, 0, programs=programs)
+                close = getattr(bot, "close", None)
+                if close is not None:
+                    close()  # started only to check it
             new_seats[actor] = str(spec)
         child = child.model_copy(update={"seats": new_seats})
     child = child.model_copy(update={"title": title or f"{save.title} (branch before {turn_title(game.deck, turn).lower()})"})
     if game.is_over:
         raise SaveError(f"cannot play on from turn {turn}: the game had already ended")
-    return write_save(child, target)
+    return Branched(write_save(child, target), tuple(notes))

@@ -1,5 +1,6 @@
 """Computer seats. Every bot sees only its seat's view and its legal moves."""
 
-from wargame.bots.base import Bot, Decision, RandomBot, SeatSpec, make_bot
+from wargame.bots.base import Bot, Decision, RandomBot, make_bot
+from wargame.bots.seats import Programs, SeatSpec
 
-__all__ = ["Bot", "Decision", "RandomBot", "SeatSpec", "make_bot"]
+__all__ = ["Bot", "Decision", "Programs", "RandomBot", "SeatSpec", "make_bot"]

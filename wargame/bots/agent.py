@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from wargame.bots.base import Decision
+from wargame.bots.seats import PROGRAM_NAME
 from wargame.bots.seatview import VIEW_VERSION, seat_view
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import MoveOption
@@ -60,7 +61,10 @@ class AgentBot:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
+        name: str = "",
     ) -> None:
+        """Start `command`. Only `make_bot` calls this, with a command from `Programs`
+        (this run's command line or the person's settings), never one read from data."""
         if not command.strip():
             raise WargameError("an agent seat needs a command, e.g. agent:python examples/agent.py")
         self.command = command
@@ -68,15 +72,16 @@ class AgentBot:
         self.actor = actor
         self.timeout = timeout
         self.clock = clock
-        self.label = f"Agent ({command})"
+        self.name = name
+        self.label = f"Program ({name})" if PROGRAM_NAME.match(name) else "A program"
         try:
             argv = shlex.split(command)
         except ValueError as exc:
-            raise WargameError(f"agent command '{command}': {exc}") from None
+            raise WargameError(f"the program for {deck.actor_name(actor)}: its command line cannot be split: {exc}") from None
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
         except OSError as exc:
-            raise AgentError(f"agent for {deck.actor_name(actor)}: cannot start '{command}': {exc.strerror or exc}") from None
+            raise AgentError(f"the program for {deck.actor_name(actor)} cannot start ({argv[0] if argv else 'empty command'}): {exc.strerror or exc}") from None
         self._finalizer = weakref.finalize(self, _stop, self.proc)
         self._buffer = b""
         # No seed is sent: anything derived from the game's seed would let an agent search
@@ -84,7 +89,8 @@ class AgentBot:
         self._send({"v": VIEW_VERSION, "type": "hello", "seat": actor, "deck": deck.id})
 
     def _who(self) -> str:
-        return f"agent for {self.deck.actor_name(self.actor)} ('{self.command}')"
+        # Never the command line: it may hold a key, and this text reaches the facilitator's console.
+        return f"the program for {self.deck.actor_name(self.actor)}" + (f" ({self.name})" if PROGRAM_NAME.match(self.name) else "")
 
     def _send(self, message: dict[str, Any]) -> None:
         assert self.proc.stdin is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from wargame.bots.answers import draw_answer, split_answers
+from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, UntrustedProgram, untrusted_message
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
@@ -84,43 +85,18 @@ def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMo
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class SeatSpec:
-    """Who sits in a seat: `human`, `random`, `doctrine:NAME`, `lookahead[:BUDGET]` or
-    `agent:COMMAND` (an outside program, docs/agent-protocol.md)."""
-
-    kind: str
-    arg: str = ""
-
-    @classmethod
-    def parse(cls, text: str) -> SeatSpec:
-        kind, _, arg = text.strip().partition(":")
-        kind = kind.strip().lower()
-        if kind not in {"human", "random", "doctrine", "lookahead", "agent"}:
-            raise WargameError(
-                f"unknown seat kind '{kind}' (use human, random, doctrine:NAME, lookahead[:BUDGET] or agent:COMMAND)"
-            )
-        if kind == "doctrine" and not arg:
-            raise WargameError("a doctrine seat needs a name, e.g. doctrine:hardliner")
-        if kind == "agent" and not arg.strip():
-            raise WargameError("an agent seat needs a command, e.g. agent:python examples/agent.py")
-        return cls(kind, arg.strip())
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.arg}" if self.arg else self.kind
-
-    @property
-    def is_human(self) -> bool:
-        return self.kind == "human"
-
-
 def bot_seed(seed: int, actor: str, deck: CompiledDeck) -> int:
     """Each bot draws from its own stream, so the game's dice never depend on bot choices."""
     return (seed * 31 + 1 + deck.actors.index(actor)) * 2_654_435_761 & 0xFFFF_FFFF
 
 
-def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int) -> Bot:
-    """Build the bot for a seat spec; raises `WargameError` for a spec the deck cannot serve."""
+def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *, programs: Programs = NO_PROGRAMS) -> Bot:
+    """Build the bot for a seat spec; raises `WargameError` for a spec the deck cannot serve.
+
+    An `agent:` seat starts its program only when `programs` (this run's command line and
+    the person's own settings) names it; otherwise `UntrustedProgram` is raised and nothing
+    runs. Callers that read seats from a save or the store pass them through
+    `seats.seat_from_record` first."""
     if isinstance(spec, str):
         spec = SeatSpec.parse(spec)
     s = bot_seed(seed, actor, deck)
@@ -141,6 +117,9 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int) ->
     if spec.kind == "agent":
         from wargame.bots.agent import AgentBot
 
-        return AgentBot(spec.arg, deck, actor, s)
+        command = programs.command(spec.arg)
+        if command is None:
+            raise UntrustedProgram(untrusted_message(deck.actor_name(actor), spec.arg, programs))
+        return AgentBot(command, deck, actor, s, name=spec.arg)
     raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
 

@@ -19,7 +19,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
+from wargame.bots.base import Bot, Decision, make_bot
+from wargame.bots.seats import (
+    COMPUTER_KINDS,
+    NO_PROGRAMS,
+    PROGRAM_NAME,
+    Programs,
+    SeatSpec,
+    default_computer,
+    safe_seats,
+)
 from wargame.bots.seatview import ViewCache, seat_view
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
@@ -33,6 +42,7 @@ from wargame.play.clock import Countdown
 from wargame.play.control import Session
 from wargame.play.readmodel import TurnReport
 from wargame.saves.store import new_save, parse_save, resume
+from wargame.text import cut
 from wargame.words import possessive
 
 EVENT_SETTINGS = "settings"
@@ -81,15 +91,20 @@ class BotJob:
 
 def stand_in_spec(deck: CompiledDeck, actor: str) -> str:
     """The computer that plays a seat whose team did not seal in time: its first doctrine, or random."""
-    doctrines = deck.doctrines.get(actor, {})
-    return f"doctrine:{next(iter(doctrines))}" if doctrines else "random"
+    return str(default_computer(deck, actor))
 
 
 class Exercise:
     """One hosted game and its codes, persisted in `store` under `exercise_id`."""
 
-    def __init__(self, store: Store, exercise_id: str, session: Session, revision: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, store: Store, exercise_id: str, session: Session, revision: int, *,
+        clock: Callable[[], float] = time.monotonic, programs: Programs = NO_PROGRAMS,
+    ) -> None:
         self.store = store
+        self.programs = programs
+        """The programs this host was started with (`--agent NAME=COMMAND`): the only ones a
+        facilitator may seat; never sent to anyone."""
         self.id = exercise_id
         self.session = session
         self.revision = revision
@@ -126,28 +141,39 @@ class Exercise:
         turns: int | None = None,
         facilitator: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        programs: Programs = NO_PROGRAMS,
     ) -> tuple[Exercise, dict[str, str]]:
-        """Start a new exercise; returns it and the fresh codes (role -> code), shown once."""
-        session = Session(Game(deck, seed, turns), seats, facilitator=facilitator, save_path=None)
+        """Start a new exercise; returns it and the fresh codes (role -> code), shown once.
+
+        `programs`: what this run's command line named; an `agent:` seat must be among them."""
+        session = Session(Game(deck, seed, turns), seats, facilitator=facilitator, save_path=None, programs=programs)
         codes = {a: new_code() for a in session.humans}
         if facilitator:
             codes[FACILITATOR] = new_code()
         codes[PROJECTOR] = new_code()
         session.save = new_save(session.game, session.seat_specs, facilitator=facilitator)
         store.create_exercise(exercise_id, session.save.model_dump_json(), {r: hash_code(c) for r, c in codes.items()})
-        ex = cls(store, exercise_id, session, 1, clock=clock)
+        ex = cls(store, exercise_id, session, 1, clock=clock, programs=programs)
         ex._log_settings()
         return ex, codes
 
     @classmethod
-    def open(cls, store: Store, exercise_id: str, *, clock: Callable[[], float] = time.monotonic) -> Exercise:
+    def open(cls, store: Store, exercise_id: str, *, clock: Callable[[], float] = time.monotonic, programs: Programs = NO_PROGRAMS) -> Exercise:
         """Reopen an exercise from the store after a restart: every resolved turn, the
-        orders sealed for the open one, the facilitator's settings and queued injects."""
+        orders sealed for the open one, the facilitator's settings and queued injects.
+
+        A seat the store says a program played runs again only if this run's `programs`
+        names it; otherwise its default computer plays, and the facilitator is told."""
         record = store.load_exercise(exercise_id)
         save = parse_save(record.save_json.encode("utf-8"), f"exercise {exercise_id!r}")
         game = resume(save)
-        session = Session(game, save.seats, facilitator=save.facilitator, save_path=None, save=save)
-        ex = cls(store, exercise_id, session, record.revision, clock=clock)
+        seats, notes = safe_seats(save.seats, game.deck, programs)
+        if seats != save.seats:
+            save = save.model_copy(update={"seats": seats})
+        session = Session(game, seats, facilitator=save.facilitator, save_path=None, save=save, programs=programs)
+        ex = cls(store, exercise_id, session, record.revision, clock=clock, programs=programs)
+        for note in notes:
+            ex.notice(note)
         if not game.is_over:
             for seat, sealed in store.pending_orders(exercise_id, game.turn).items():
                 if seat in game.deck.actors and seat not in game.orders:
@@ -243,19 +269,31 @@ class Exercise:
 
     # -- seats -------------------------------------------------------------------------
     def reseat(self, seat: str, spec_text: str) -> None:
-        """Hand a seat to a computer, or back to its team (`human`)."""
+        """Hand a seat to a computer, or back to its team (`human`).
+
+        The spec comes over the network: it may name a computer (random, doctrine,
+        lookahead) or `agent:NAME` for a program this host was started with, never a
+        command line."""
         s = self.session
         if seat not in self.deck.actors:
-            raise WargameError(f"unknown seat '{seat}'")
+            raise WargameError(f"unknown seat '{cut(seat, 40)}'")
         spec = SeatSpec.parse(spec_text)
+        if spec.is_program:
+            if not PROGRAM_NAME.match(spec.arg) or self.programs.command(spec.arg) is None or spec.arg != spec.arg.strip():
+                known = ", ".join(n for n in self.programs.names() if PROGRAM_NAME.match(n)) or "none"
+                raise WargameError(
+                    f"a seat can be given only to a program this host was started with (--agent NAME=COMMAND); programs: {known}"
+                )
+        elif not spec.is_human and spec.kind not in COMPUTER_KINDS:
+            raise WargameError(f"unknown seat kind '{cut(spec.kind, 40)}'")
         if spec.is_human:
             s.bots.pop(seat, None)
         else:
-            s.bots[seat] = make_bot(spec, self.deck, seat, self.game.seed)
+            s.bots[seat] = make_bot(spec, self.deck, seat, self.game.seed, programs=self.programs)
         s.seats[seat] = spec
         s.save = s.save.model_copy(update={"seats": s.seat_specs})
         self._persist()
-        self.notice(f"{self.deck.actor_name(seat)} is now played by: {s.seat_label(seat)}")
+        self.notice(f"{self.deck.actor_name(seat)} is now played by: {s.seat_label(seat, facilitator=True)}")
         self.changed()
 
     def bot_jobs(self) -> list[BotJob]:
@@ -520,7 +558,9 @@ class Exercise:
             row["orders"] = list(sealed[0]) if sealed else []
             row["reasons"] = list(sealed[1]) if sealed else []
             row["code"] = a in codes
-            row["spec"] = str(s.seats[a])
+            spec = s.seats[a]
+            # A program's command line may hold a key: the console gets its name only.
+            row["spec"] = f"agent:{spec.arg}" if spec.is_program and PROGRAM_NAME.match(spec.arg) else ("agent" if spec.is_program else str(spec))
             row["stand_in"] = stand_in_spec(self.deck, a)
         return {
             "type": "state",
@@ -534,6 +574,7 @@ class Exercise:
             "inject_events": [{"id": e, "name": n, "inject": i} for e, n, i in s.inject_events()],
             "scores": {a: {"total": sc.total, "objectives": [asdict(o) for o in sc.objectives]} for a, sc in s.scores().items()},
             "settings": asdict(self.settings),
+            "programs": [n for n in self.programs.names() if PROGRAM_NAME.match(n)],
             "notices": list(self.notices),
             "exercise": self.id,
             **self._clock_state(),

@@ -12,7 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wargame.bots.base import Bot, Decision, SeatSpec, make_bot
+from wargame.bots.base import Bot, Decision, make_bot
+from wargame.bots.seats import (
+    NO_PROGRAMS,
+    Programs,
+    SeatSpec,
+    default_computer,
+    safe_seats,
+    seat_label,
+)
 from wargame.deck.compile import CEnding, CompiledDeck
 from wargame.deck.describe import turn_label
 from wargame.engine.game import Game, Score
@@ -22,7 +30,7 @@ from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import SaveError, WargameError
 from wargame.play.clock import Clock
 from wargame.play.lock import FacilitatorLock, hash_pin
-from wargame.play.readmodel import ReadModel, seat_label
+from wargame.play.readmodel import ReadModel
 from wargame.saves.catalogue import autosave_path, new_seed
 from wargame.saves.format import CountdownModel, SaveModel
 from wargame.saves.store import (
@@ -65,9 +73,13 @@ class Session:
         save: SaveModel | None = None,
         title: str = "",
         facilitator_pin: str | None = None,
+        programs: Programs = NO_PROGRAMS,
     ) -> None:
         """`facilitator_pin`: the PIN (in clear) that guards the facilitator's screens;
-        only its hash is kept. A resumed game takes its hash from `save`."""
+        only its hash is kept. A resumed game takes its hash from `save`.
+
+        `programs`: the outside programs this run may start (named on its command line
+        or in the person's settings); an `agent:` seat not among them is refused."""
         deck = game.deck
         self.game = game
         self.deck: CompiledDeck = deck
@@ -86,7 +98,7 @@ class Session:
             if spec.is_human:
                 continue
             try:
-                self.bots[actor] = make_bot(spec, deck, actor, game.seed)
+                self.bots[actor] = make_bot(spec, deck, actor, game.seed, programs=programs)
             except ImportError:
                 raise WargameError(f"{spec.kind} computer seats are not available in this version") from None
         self.save = save or new_save(game, self.seat_specs, facilitator=facilitator, title=title)
@@ -101,6 +113,8 @@ class Session:
             self.lock = FacilitatorLock(hash_pin(facilitator_pin))
         self.save_error: str | None = None
         """Why the last autosave failed (the game itself went on); None when saved."""
+        self.notes: list[str] = []
+        """What the person opening this game should be told (a program seat stood in for)."""
 
     # -- making and resuming ------------------------------------------------------------
     @classmethod
@@ -114,6 +128,7 @@ class Session:
         facilitator: bool = False,
         facilitator_pin: str | None = None,
         save_dir: Path | None = DEFAULT_SAVE_DIR,
+        programs: Programs = NO_PROGRAMS,
     ) -> Session:
         """Start a game and write its first autosave (unless `save_dir` is None).
 
@@ -124,7 +139,7 @@ class Session:
         path = None
         if save_dir is not None:
             path = autosave_path(save_dir, deck.id)  # no seed in the name; created exclusively
-        session = cls(game, seats, facilitator=facilitator, save_path=path, facilitator_pin=facilitator_pin)
+        session = cls(game, seats, facilitator=facilitator, save_path=path, facilitator_pin=facilitator_pin, programs=programs)
         if facilitator and session.humans and not session.lock.locked:
             raise WargameError("choose a facilitator PIN: the seats share this keyboard, and the facilitator's screens show their secrets")
         session.autosave()
@@ -133,12 +148,21 @@ class Session:
         return session
 
     @classmethod
-    def resume(cls, path: str | Path) -> Session:
+    def resume(cls, path: str | Path, *, programs: Programs = NO_PROGRAMS) -> Session:
         """Continue a saved game where its save left off: every resolved turn, and the
-        orders confirmed for the current one. Only unconfirmed orders are lost."""
+        orders confirmed for the current one. Only unconfirmed orders are lost.
+
+        A seat the save says a program played is never started from the file: unless
+        `programs` (this run's own list) names it, the actor's default computer stands in
+        from now on, and `notes` says so."""
         save = read_save(path)
         game = resume(save)
-        return cls(game, save.seats, facilitator=save.facilitator, save_path=Path(path), save=save)
+        seats, notes = safe_seats(save.seats, game.deck, programs)
+        if seats != save.seats:
+            save = save.model_copy(update={"seats": seats})
+        session = cls(game, seats, facilitator=save.facilitator, save_path=Path(path), save=save, programs=programs)
+        session.notes = notes
+        return session
 
     @property
     def seat_specs(self) -> dict[str, str]:
@@ -218,8 +242,8 @@ class Session:
             return Viewer.seat(self.humans[0])
         return PUBLIC
 
-    def seat_label(self, actor: str) -> str:
-        return seat_label(self.seats[actor])
+    def seat_label(self, actor: str, *, facilitator: bool = False) -> str:
+        return seat_label(self.seats[actor], facilitator=facilitator)
 
     def actor_name(self, actor: str) -> str:
         return self.deck.actor_name(actor)
@@ -343,9 +367,7 @@ class Session:
                 with self._lock:
                     self.game.submit(actor, [], ["stood pat: no orders before the countdown ran out"])
                 continue
-            doctrines = list(self.deck.doctrines.get(actor, {}))
-            spec = SeatSpec.parse(f"doctrine:{doctrines[0]}" if doctrines else "random")
-            bot = make_bot(spec, self.deck, actor, self.game.seed + self.turn)
+            bot = make_bot(default_computer(self.deck, actor), self.deck, actor, self.game.seed + self.turn)
             with self._lock:
                 view = self.game.view(actor)
                 legal = self.game.available_moves(actor)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from wargame.bots.base import SeatSpec
+from wargame.bots.seats import SeatSpec, seat_label
 from wargame.deck.compile import CEnding, CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
 from wargame.deck.expr import Expression, compile_expression
@@ -24,7 +24,7 @@ from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem, Roll, State
 from wargame.engine.visibility import Viewer, as_viewer
 from wargame.errors import ExpressionError, WargameError
-from wargame.play.readmodel import ReadModel, TrackReading, format_value, seat_label
+from wargame.play.readmodel import ReadModel, TrackReading, format_value
 from wargame.play.timeline import SavedGame
 from wargame.words import possessive
 
@@ -218,7 +218,13 @@ class Debrief:
         return [vis.FACILITATOR_VIEWER, vis.PUBLIC, *(Viewer.seat(a) for a in self.deck.actors)]
 
     def seat_label(self, actor: str) -> str:
-        return seat_label(SeatSpec.parse(self.saved.save.seats.get(actor, "human")))
+        try:
+            spec = SeatSpec.parse(self.saved.save.seats.get(actor, "human"))
+        except WargameError:
+            return "Unknown (the file's seat cannot be read)"
+        if spec.is_program:
+            return "Program (not run)"  # a debrief never starts one, nor shows its command
+        return seat_label(spec)
 
     # -- rolls -------------------------------------------------------------------------
     def _chance_source(self, roll: Roll) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from wargame.bots.base import SeatSpec
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import Describer, MoveWords, turn_label
 from wargame.engine import visibility as vis
@@ -28,17 +27,6 @@ from wargame.engine.reading import objectives as objective_results
 from wargame.engine.state import NewsItem, Play, Roll
 from wargame.engine.view import PlayerView
 from wargame.engine.visibility import PUBLIC, Viewer
-
-
-def seat_label(spec: SeatSpec) -> str:
-    """How a seat is described to people: "Human", "Computer (random)", ..."""
-    if spec.kind == "human":
-        return "Human"
-    if spec.kind == "random":
-        return "Computer (random)"
-    if spec.kind == "doctrine":
-        return f"Computer (doctrine: {spec.arg})"
-    return f"Computer ({spec.kind}: {spec.arg or 'normal'})"
 
 
 def format_value(x: float) -> str:

@@ -16,7 +16,8 @@ from wargame.analysis.moments import Moment, key_moments, may_see_odds
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
-from wargame.bots.base import SeatSpec, make_bot
+from wargame.bots.base import make_bot
+from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer, depends_on
 from wargame.deck.labels import offer_name, play_name
@@ -206,6 +207,8 @@ def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
         return spec_text
     if spec.is_human:
         return "a person"
+    if spec.is_program:
+        return "a program (not run)"  # a report never starts a program, nor names its command
     try:
         return f"computer ({make_bot(spec, deck, actor, 0).label})"
     except WargameError:

@@ -137,6 +137,8 @@ class WargameApp(App[None]):
         self._awaiting_bots = False
         if session.clock.countdown.active:
             self.action_start_clock()
+        for note in session.notes:  # e.g. a program seat from the save that is not run
+            self.notify(note, title="Stand-in", severity="warning", markup=False, timeout=15)
         self.advance()
 
     def advance(self, note: str = "") -> None:

@@ -272,7 +272,8 @@ class FacilitatorConsole(Screen[None]):
                 yield Button("Issue new code", id="reissue", compact=True)
             with Horizontal(classes="buttons"):
                 yield Select(seats, prompt="seat", id="reseat-seat", compact=True)
-                yield Input(placeholder="human | random | doctrine:NAME | lookahead", id="reseat-spec", compact=True)
+                programs = " | ".join(f"agent:{n}" for n in st.get("programs", []))
+                yield Input(placeholder="human | random | doctrine:NAME | lookahead" + (f" | {programs}" if programs else ""), id="reseat-spec", compact=True)
                 yield Button("Re-seat", id="reseat", compact=True)
             yield Static(id="fac-code")
             yield Static(id="fac-notices", classes="section")

@@ -14,7 +14,8 @@ import pytest
 from textual.app import App
 from textual.widgets import Static
 
-from wargame.bots.base import SeatSpec, make_bot
+from wargame.bots.base import make_bot
+from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.visibility import Viewer

@@ -49,6 +49,7 @@ from wargame.analysis.whatif import (
     play_from_here,
     recorded_what_if,
 )
+from wargame.bots.seats import safe_seats
 from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import WargameError
 from wargame.play.debrief import Debrief
@@ -832,12 +833,16 @@ class ReplayScreen(Screen[None]):
             except WargameError as exc:
                 self.notify(str(exc), title="Cannot branch", severity="error", markup=False)
                 return
-            self.notify(f"Branched into {written}", markup=False)
+            self.notify(f"Branched into {written.path}", markup=False)
+            for note in written.notes:
+                self.notify(note, title="Stand-in", severity="warning", markup=False, timeout=15)
             opener = getattr(self.app, "play_branch", None)
             if callable(opener):
-                opener(written)
+                opener(written.path)
 
-        self.app.push_screen(BranchScreen("Play from here", detail, suggestion, saved.deck, dict(saved.save.seats)), chosen)
+        # A program named in the save is never offered again: its default computer is.
+        seats, _ = safe_seats(saved.save.seats, saved.deck)
+        self.app.push_screen(BranchScreen("Play from here", detail, suggestion, saved.deck, seats), chosen)
 
     def action_export(self) -> None:
         """Write the after-action report, as the current perspective sees the game."""
