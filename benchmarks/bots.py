@@ -23,6 +23,7 @@ from wargame.bots.lookahead import BUDGETS, DEFAULT_BUDGET
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
+from wargame.observe.view import PlayerView
 
 
 def positions(deck: CompiledDeck) -> list[Game]:
@@ -51,7 +52,7 @@ def timed(deck: CompiledDeck, kind: str, game: Game, repeats: int) -> list[float
         for actor in deck.actors:
             spec = f"doctrine:{next(iter(deck.doctrines[actor]))}" if kind == "doctrine" else kind
             bot = make_bot(spec, deck, actor, r)
-            view, legal, allowed = game.view(actor), game.available_moves(actor), game.orders_allowed(actor)
+            view, legal, allowed = PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor)
             start = time.perf_counter()
             bot.decide(view, legal, allowed)
             times.append(time.perf_counter() - start)

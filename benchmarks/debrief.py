@@ -31,6 +31,7 @@ from wargame.analysis.whatif import what_if
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
+from wargame.observe.view import PlayerView
 from wargame.saves.format import SaveModel
 from wargame.saves.store import new_save, read_save, replay, save_deck, write_save
 
@@ -114,7 +115,7 @@ def main() -> None:
         for turn in (1, 25, 50, 75, 100):
             def view_at(t: int = turn) -> object:
                 game = replay(model, upto=t, deck=compiled)
-                return game.view("facilitator").state, game.view("dprk").news
+                return PlayerView(game, "facilitator").state, PlayerView(game, "dprk").news
 
             _, wall_view, cpu_view = timed(view_at)
             total = cpu_read + cpu_deck + cpu_view

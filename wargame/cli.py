@@ -310,7 +310,7 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> Non
     game = run_replay(model)
     if seat != FACILITATOR and seat not in game.deck.actors:
         raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
-    view = game.view(seat)
+    view = PlayerView(game, seat)
     unit = game.deck.turn_name
     for rec in game.records:
         click.echo(f"-- {unit} {rec.turn}")
@@ -366,5 +366,6 @@ def main() -> None:
 
 # `wargame deck new` joins the deck authors' group (wargame.cli_new).
 from wargame.cli_new import register as _register_deck_new
+from wargame.observe.view import PlayerView
 
 _register_deck_new(cli)

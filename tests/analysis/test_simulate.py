@@ -19,7 +19,7 @@ from wargame.analysis.simulate import Tally, game_seed, play_game, simulate
 from wargame.bots.base import Bot, Decision, RandomBot, bot_seed, make_bot
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
-from wargame.engine.view import PlayerView
+from wargame.observe.view import PlayerView
 from wargame.saves.store import read_save, verify
 
 SEATS = {"red": "doctrine:bully", "blue": "doctrine:broker"}

@@ -17,6 +17,7 @@ from wargame.bots.seats import Programs, SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = f"{sys.executable} {ROOT / 'examples' / 'agent.py'}"
@@ -45,7 +46,7 @@ for line in sys.stdin:
 """)
     game = Game(tutorial, 2)
     bot = make_bot(SeatSpec.parse(f"agent:{cmd}"), tutorial, "blue", 2, programs=Programs({"spy": cmd}).with_inline([f"agent:{cmd}"]))
-    decision = bot.decide(game.view("blue"), game.available_moves("blue"), 1)
+    decision = bot.decide(PlayerView(game, "blue"), game.available_moves("blue"), 1)
     assert decision.orders == ()
     bot.close()  # type: ignore[attr-defined]
     hello, turn = [json.loads(x) for x in log.read_text().splitlines()]
@@ -71,7 +72,7 @@ def test_bad_agents_fail_with_one_clear_line(tmp_path: Path, tutorial: CompiledD
     game = Game(tutorial, 1)
     bot = AgentBot(script(tmp_path, body), tutorial, "red", 1, timeout=0.5)
     with pytest.raises(AgentError, match="the program for Red") as err:
-        bot.decide(game.view("red"), game.available_moves("red"), 1)
+        bot.decide(PlayerView(game, "red"), game.available_moves("red"), 1)
     assert message in str(err.value) and "\n" not in str(err.value)
     bot.close()
 
@@ -130,14 +131,14 @@ for line in sys.stdin:
     alpha = make_bot(SeatSpec.parse("agent:alpha"), deck, "a", 3, programs=programs)
     bravo = make_bot(SeatSpec.parse("agent:bravo"), deck, "b", 3, programs=programs)
     try:
-        d = alpha.decide(game.view("a"), game.available_moves("a"), 1)
+        d = alpha.decide(PlayerView(game, "a"), game.available_moves("a"), 1)
         game.submit("a", d.orders)
-        game.submit("b", bravo.decide(game.view("b"), game.available_moves("b"), 1).orders)
+        game.submit("b", bravo.decide(PlayerView(game, "b"), game.available_moves("b"), 1).orders)
         game.submit("c", [])
         game.resolve()
         groups = json.loads(log.read_text().splitlines()[1])["view"]["move_groups"]
         assert [(g["base"], [t["move"] for t in g["targets"]]) for g in groups] == [("warn", ["warn@b", "warn@c"]), ("talks", ["talks@b", "talks@c"])]
-        decision = bravo.decide(game.view("b"), game.available_moves("b"), 1)
+        decision = bravo.decide(PlayerView(game, "b"), game.available_moves("b"), 1)
         assert decision.orders == ("talks@b/accept", "wait")
         assert decision.reasons[0] == "Accept Alpha's offer (Offer talks to Bravo): Tension −2."
         game.submit("b", decision.orders)

@@ -17,6 +17,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.errors import DeckError
+from wargame.observe.view import PlayerView
 
 DECKS = Path(__file__).resolve().parents[2] / "decks"
 
@@ -57,7 +58,7 @@ def test_zero_weight_moves_are_never_ordered(extended: CompiledDeck, seed: int, 
         return
     bot = make_bot("doctrine:no-patrol", extended, "red", seed)
     legal = game.available_moves("red")
-    decision = bot.decide(game.view("red"), legal, 1)
+    decision = bot.decide(PlayerView(game, "red"), legal, 1)
     assert "patrol" not in decision.orders
     tension = game.state.v[extended.scope.tracks["tension"]]
     if tension >= 7:
@@ -76,7 +77,7 @@ def test_orders_are_distinct_legal_and_as_many_as_allowed(decks: dict[str, Compi
             bot = make_bot(f"doctrine:{name}", deck, actor, 3)
             legal = game.available_moves(actor)
             allowed = game.orders_allowed(actor)
-            decision = bot.decide(game.view(actor), legal, allowed)
+            decision = bot.decide(PlayerView(game, actor), legal, allowed)
             assert len(set(decision.orders)) == len(decision.orders) == min(allowed, len(legal))
             assert set(decision.orders) <= {m.id for m in legal}
             game.submit(actor, decision.orders, decision.reasons)  # the checked path accepts them
@@ -87,7 +88,7 @@ def test_doctrine_orders_cap(extended: CompiledDeck) -> None:
     deck = load_deck_text(source, "capped.toml")
     game = Game(deck, 1)
     bot = make_bot("doctrine:no-patrol", deck, "red", 1)
-    assert bot.decide(game.view("red"), game.available_moves("red"), 1).orders == ()
+    assert bot.decide(PlayerView(game, "red"), game.available_moves("red"), 1).orders == ()
 
 
 def shares(weights: list[float], temperature: float, draws: int = 4000) -> Counter[int]:
@@ -124,7 +125,7 @@ def test_reasons_name_the_move_its_rank_and_the_tracks_its_weight_reads(tutorial
     seen: dict[str, str] = {}
     for seed in range(40):
         bot = make_bot("doctrine:bully", tutorial, "red", seed)
-        decision = bot.decide(game.view("red"), game.available_moves("red"), 1)
+        decision = bot.decide(PlayerView(game, "red"), game.available_moves("red"), 1)
         assert len(decision.reasons) == len(decision.orders) == 1
         seen[decision.orders[0]] = decision.reasons[0]
     assert set(seen) == {"patrol", "missile-test", "talks-offer"}
@@ -144,7 +145,7 @@ def test_reasons_quote_counts_of_moves_the_weight_mentions(tutorial: CompiledDec
     game.resolve()
     for seed in range(60):
         bot = make_bot("doctrine:broker", tutorial, "blue", seed)
-        decision = bot.decide(game.view("blue"), game.available_moves("blue"), 1)
+        decision = bot.decide(PlayerView(game, "blue"), game.available_moves("blue"), 1)
         if decision.orders == ("sanctions",):
             assert "Missile test played 1 time" in decision.reasons[0]
             return
@@ -158,7 +159,7 @@ def test_same_seed_same_orders_for_a_whole_game(tutorial: CompiledDeck) -> None:
         out = []
         while not game.is_over:
             for actor, bot in bots.items():
-                d = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                d = bot.decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
                 game.submit(actor, d.orders, d.reasons)
                 out.append(d.orders + d.reasons)
             game.resolve()
@@ -187,6 +188,6 @@ weights = { spy-op = "10 * (blue.intel < 3)", sanctions = 1, "talks-offer-blue" 
     bot = make_bot("doctrine:spymaster", deck, "blue", 3)
     assert isinstance(bot, DoctrineBot)
     spy = [m.id for m in game.available_moves("blue")].index("spy-op")
-    assert bot.weights(game.view("blue").belief, game.available_moves("blue"))[spy] == 10.0
+    assert bot.weights(PlayerView(game, "blue").belief, game.available_moves("blue"))[spy] == 10.0
     game.state.v[deck.scope.actor_tracks["blue"]["intel"]] = 5
-    assert bot.weights(game.view("blue").belief, game.available_moves("blue"))[spy] == 0.0
+    assert bot.weights(PlayerView(game, "blue").belief, game.available_moves("blue"))[spy] == 0.0

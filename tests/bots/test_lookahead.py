@@ -11,6 +11,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
 
 FORK = """
 [deck]
@@ -82,7 +83,7 @@ def test_finds_the_move_that_meets_its_objective(fork: CompiledDeck) -> None:
     game = Game(fork, 1)
     for seed in range(5):
         bot = make_bot("lookahead:60", fork, "hero", seed)
-        decision = bot.decide(game.view("hero"), game.available_moves("hero"), 1)
+        decision = bot.decide(PlayerView(game, "hero"), game.available_moves("hero"), 1)
         assert decision.orders == ("dig",)
 
 
@@ -90,7 +91,7 @@ def test_holds_back_when_every_order_hurts(fork: CompiledDeck) -> None:
     game = Game(fork, 1)
     burn = [m for m in game.available_moves("hero") if m.id == "burn"]
     bot = make_bot("lookahead:40", fork, "hero", 0)
-    assert bot.decide(game.view("hero"), burn, 1).orders == ()
+    assert bot.decide(PlayerView(game, "hero"), burn, 1).orders == ()
 
 
 def test_orders_are_legal_distinct_and_within_budget(decks: dict[str, CompiledDeck]) -> None:
@@ -102,7 +103,7 @@ def test_orders_are_legal_distinct_and_within_budget(decks: dict[str, CompiledDe
             assert isinstance(bot, LookaheadBot)
             legal = game.available_moves(actor)
             allowed = game.orders_allowed(actor)
-            decision = bot.decide(game.view(actor), legal, allowed)
+            decision = bot.decide(PlayerView(game, actor), legal, allowed)
             assert 0 < bot.playouts <= 30
             assert len(set(decision.orders)) == len(decision.orders) <= allowed
             assert set(decision.orders) <= {m.id for m in legal}
@@ -119,7 +120,7 @@ def test_same_seed_same_decision(tutorial: CompiledDeck) -> None:
 
     def decide(seed: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         bot = make_bot("lookahead:50", tutorial, "blue", seed)
-        d = bot.decide(game.view("blue"), game.available_moves("blue"), 1)
+        d = bot.decide(PlayerView(game, "blue"), game.available_moves("blue"), 1)
         return d.orders, d.reasons
 
     assert decide(8) == decide(8)
@@ -128,7 +129,7 @@ def test_same_seed_same_decision(tutorial: CompiledDeck) -> None:
 def test_reasons_report_the_playouts(fork: CompiledDeck) -> None:
     game = Game(fork, 1)
     bot = make_bot("lookahead:60", fork, "hero", 0)
-    (reason,) = bot.decide(game.view("hero"), game.available_moves("hero"), 1).reasons
+    (reason,) = bot.decide(PlayerView(game, "hero"), game.available_moves("hero"), 1).reasons
     assert reason.startswith("Dig: Rollouts: ")
     assert "playouts of this order" in reason and "objective points" in reason
     assert "next best" in reason
@@ -152,7 +153,7 @@ def test_a_bad_budget_is_a_clear_error(tutorial: CompiledDeck, arg: str) -> None
 def test_a_time_budget_still_gives_legal_orders(tutorial: CompiledDeck) -> None:
     game = Game(tutorial, 2)
     bot = make_bot("lookahead:30ms", tutorial, "red", 1)
-    decision = bot.decide(game.view("red"), game.available_moves("red"), 1)
+    decision = bot.decide(PlayerView(game, "red"), game.available_moves("red"), 1)
     assert set(decision.orders) <= {m.id for m in game.available_moves("red")}
     assert bot.playouts > 0
 
@@ -160,5 +161,5 @@ def test_a_time_budget_still_gives_legal_orders(tutorial: CompiledDeck) -> None:
 def test_nothing_to_decide_when_nothing_is_legal(tutorial: CompiledDeck) -> None:
     game = Game(tutorial, 2)
     bot = make_bot("lookahead", tutorial, "red", 1)
-    assert bot.decide(game.view("red"), [], 1).orders == ()
-    assert bot.decide(game.view("red"), game.available_moves("red"), 0).orders == ()
+    assert bot.decide(PlayerView(game, "red"), [], 1).orders == ()
+    assert bot.decide(PlayerView(game, "red"), game.available_moves("red"), 0).orders == ()

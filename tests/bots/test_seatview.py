@@ -1,5 +1,5 @@
 """The seat view (what agents and network clients are sent) says what the read model says
-to the same seat: the two are built on the same rules (`wargame.engine.reading`)."""
+to the same seat: the two are built on the same rules (`wargame.observe.reading`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
+from wargame.observe.view import PlayerView
 from wargame.play.readmodel import ReadModel
 
 
@@ -30,7 +31,7 @@ def test_the_seat_view_leaves_out_silent_events_as_the_read_model_does() -> None
         game.submit("un", [])
         game.resolve()
     assert game.records[1].fired == ["first-letter"]
-    view = seat_view(game.view("un"), game.legal_moves("un"), 1)
+    view = seat_view(PlayerView(game, "un"), game.legal_moves("un"), 1)
     assert [t.events for t in view.turns_resolved] == [ReadModel.now(game, "un").turn_report(t).events for t in (1, 2)] == [[], []]
 
 
@@ -50,7 +51,7 @@ def test_the_seat_view_agrees_with_the_read_model(
     while True:
         for seat in deck.actors:
             read = ReadModel.now(game, seat)
-            view = seat_view(game.view(seat), game.legal_moves(seat), game.orders_allowed(seat))
+            view = seat_view(PlayerView(game, seat), game.legal_moves(seat), game.orders_allowed(seat))
             listed = {m.id: m for m in view.moves}
             for choice in read.moves():
                 if choice.move.id in listed:  # (answers are listed only while they may be given)

@@ -23,7 +23,7 @@ from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.state import Play
-from wargame.engine.view import PlayerView
+from wargame.observe.view import PlayerView
 
 DECK_NAMES = ["tutorial", "korea-2022", "cuba-1962"]
 
@@ -47,7 +47,7 @@ def decisions(deck: CompiledDeck, game: Game, actor: str, seed: int, legal: Sequ
     out = []
     for spec in bot_specs(deck, actor):
         bot = make_bot(spec, deck, actor, seed)
-        out.append(bot.decide(game.view(actor), legal, game.orders_allowed(actor)))
+        out.append(bot.decide(PlayerView(game, actor), legal, game.orders_allowed(actor)))
     return out
 
 
@@ -83,11 +83,11 @@ def test_a_secret_move_leaves_the_other_seats_view_and_decisions_unchanged(tutor
     spied, quiet = game_with(["spy-op"]), game_with([])
     assert spied.state.v != quiet.state.v  # Blue's secret intelligence track differs
     assert spied.state.counts != quiet.state.counts
-    assert what_seat_knows(spied.view("red")) == what_seat_knows(quiet.view("red"))
+    assert what_seat_knows(PlayerView(spied, "red")) == what_seat_knows(PlayerView(quiet, "red"))
     for seed in range(3):
         assert decisions(tutorial, spied, "red", seed) == decisions(tutorial, quiet, "red", seed)
     # Blue itself of course knows: its own view differs.
-    assert belief_of(spied.view("blue")) != belief_of(quiet.view("blue"))
+    assert belief_of(PlayerView(spied, "blue")) != belief_of(PlayerView(quiet, "blue"))
 
 
 @pytest.mark.parametrize("name", DECK_NAMES)
@@ -109,7 +109,7 @@ def test_other_seats_secret_tracks_and_plays_change_nothing_a_bot_sees(name: str
     if game.is_over:
         return
     seat = data.draw(st.sampled_from(deck.actors))
-    before = what_seat_knows(game.view(seat))
+    before = what_seat_knows(PlayerView(game, seat))
     legal = game.available_moves(seat)
     chosen = decisions(deck, game, seat, seed, legal)
     # Change everything secret the seat may not know: others' secret tracks, and the
@@ -133,7 +133,7 @@ def test_other_seats_secret_tracks_and_plays_change_nothing_a_bot_sees(name: str
         game.state.counts[move.index] += 1
         game.state.wins[move.index] += 1
         game.state.last[move.index] = game.turn - 1
-    assert what_seat_knows(game.view(seat)) == before
+    assert what_seat_knows(PlayerView(game, seat)) == before
     # The loader lets a precondition read only what its actor knows, so the seat's order
     # list cannot change either; and the bots then decide the same.
     assert [m.id for m in game.available_moves(seat)] == [m.id for m in legal]
@@ -149,7 +149,7 @@ def test_bots_decide_from_the_view_alone(tutorial: CompiledDeck) -> None:
     game.resolve()
     for actor in tutorial.actors:
         for spec in bot_specs(tutorial, actor):
-            view = game.view(actor)
+            view = PlayerView(game, actor)
             _ = (view.belief, view.news, view.plays, view.hidden_slots, view.orders, view.reasons)
             view._game = _Poison()  # type: ignore[assignment]
             decision = make_bot(spec, tutorial, actor, 1).decide(view, game.available_moves(actor), 1)

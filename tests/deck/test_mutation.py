@@ -22,6 +22,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_bytes
 from wargame.engine.game import Game
 from wargame.errors import DeckError
+from wargame.observe.view import PlayerView
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = {p.stem: p.read_bytes() for p in sorted((ROOT / "decks").glob("*.toml"))}
@@ -90,7 +91,7 @@ def play_through(deck: CompiledDeck, seed: int) -> None:
     bots = {a: RandomBot(seed + i) for i, a in enumerate(deck.actors)}
     while not game.is_over:
         for actor, bot in bots.items():
-            decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+            decision = bot.decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
             game.submit(actor, decision.orders)
         game.resolve()
         assert all(lo <= v <= hi for lo, v, hi in zip(deck.lo, game.state.v, deck.hi, strict=True))

@@ -11,6 +11,7 @@ import pytest
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game, level_reached
+from wargame.observe.view import PlayerView
 from wargame.play.readmodel import ReadModel
 
 DECK = Path(__file__).resolve().parents[2] / "decks" / "cuba-1962.toml"
@@ -32,7 +33,7 @@ def defcon(game: Game) -> float:
 
 
 def texts(game: Game, who: str) -> list[str]:
-    return [n.text for n in game.view(who).news]
+    return [n.text for n in PlayerView(game, who).news]
 
 
 def test_defcon_counts_down_from_5_and_is_labelled_by_the_level_reached(cuba: CompiledDeck) -> None:
@@ -98,7 +99,7 @@ def test_the_secret_trade_is_known_only_to_washington_and_moscow(cuba: CompiledD
     cuban = ReadModel.now(game, "cuba")
     assert [o.move for o in cuban.offers()] == ["first-letter@us"]
     # Cuba learns of the trade only from the ending, as the world did decades later.
-    before_end = [n.text for n in game.view("cuba").news if n.kind != "ending"]
+    before_end = [n.text for n in PlayerView(game, "cuba").news if n.kind != "ending"]
     assert not any("Jupiter" in t or "Dobrynin" in t for t in before_end), before_end
     assert not any(p.move.startswith("jupiter-assurance") for p in cuban.plays())
 
@@ -120,5 +121,5 @@ def test_the_brink_alert_is_silent_and_the_defcon_track_tells_the_table(cuba: Co
     turn(game)
     assert defcon(game) <= 2
     assert "brink-alert" in game.records[-1].fired
-    assert not any(n.source == "brink-alert" for n in game.view("cuba").news)
-    assert any(n.kind == "threshold" and "DEFCON 2" in n.text for n in game.view("cuba").news)
+    assert not any(n.source == "brink-alert" for n in PlayerView(game, "cuba").news)
+    assert any(n.kind == "threshold" and "DEFCON 2" in n.text for n in PlayerView(game, "cuba").news)

@@ -18,7 +18,7 @@ from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import FACILITATOR
-from wargame.engine.view import PlayerView
+from wargame.observe.view import PlayerView
 
 DECK_NAMES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "decks").glob("*.toml"))
 seeds = st.integers(0, 2**63 - 1)
@@ -36,7 +36,7 @@ def test_tracks_stay_within_bounds(decks: dict[str, CompiledDeck], drive: Drive,
             assert deck.lo[slot] <= value <= deck.hi[slot], f"{deck.slot_names[slot]} = {value}"
         state_model(deck, game.state)  # the boundary model agrees (it checks bounds too)
         for seat in (*deck.actors, FACILITATOR):
-            view = game.view(seat)
+            view = PlayerView(game, seat)
             for track, shown in view.state.tracks.items():
                 slot = deck.slot_names.index(track)
                 assert deck.lo[slot] <= shown <= deck.hi[slot]
@@ -82,7 +82,7 @@ def _unrevealed_secrets(game: Game, seat: str) -> set[tuple[int, str]]:
 def assert_view_keeps_secrets(game: Game, seat: str) -> None:
     """Everything `seat`'s view holds, checked against what the game knows is secret."""
     deck = game.deck
-    view = game.view(seat)
+    view = PlayerView(game, seat)
     hidden = _unrevealed_secrets(game, seat)
     # Plays: no unrevealed secret play of another seat.
     assert not [p for p in view.plays if (p.turn, p.move) in hidden]
@@ -128,7 +128,7 @@ def test_a_seat_never_sees_another_seats_secrets(decks: dict[str, CompiledDeck],
         drive(game, data.draw, data.draw(st.booleans()))
         for seat in deck.actors:
             assert_view_keeps_secrets(game, seat)
-        everything = game.view(FACILITATOR)
+        everything = PlayerView(game, FACILITATOR)
         assert len(everything.plays) == len(game.plays) and len(everything.news) == len(game.news)
         assert everything.hidden_slots == frozenset()
 
@@ -140,7 +140,7 @@ def test_a_secret_play_is_hidden_until_detected(tutorial: CompiledDeck) -> None:
         game.submit("blue", ["spy-op"])
         game.override("detect:spy-op", detected)
         game.resolve()
-        red, blue = game.view("red"), game.view("blue")
+        red, blue = PlayerView(game, "red"), PlayerView(game, "blue")
         spy = tutorial.move_index["spy-op"]
         assert [p.move for p in blue.plays] == ["spy-op"]
         assert blue.belief.counts[spy] == 1
@@ -161,13 +161,13 @@ def test_a_later_reveal_uncovers_earlier_plays(tutorial: CompiledDeck) -> None:
     game.submit("blue", ["spy-op"])
     game.override("detect:spy-op", False)
     game.resolve()
-    before = game.view("red")
+    before = PlayerView(game, "red")
     assert before.plays == ()
     game.submit("red", [])
     game.submit("blue", [])
     game.fire_inject(text="A defector talks.", effects=["reveal('spy-op')"])
     rec = game.resolve()
-    after = game.view("red")
+    after = PlayerView(game, "red")
     assert [(p.turn, p.move) for p in after.plays] == [(1, "spy-op")]
     assert "Revealed: Blue played Intelligence operation (week 1)." in [n.text for n in rec.news]
     assert after.belief.counts[tutorial.move_index["spy-op"]] == 1
@@ -217,10 +217,10 @@ def test_a_lazy_view_shows_what_an_eager_one_shows(decks: dict[str, CompiledDeck
             lazy = PlayerView(game, seat, lazy=True)
             read_now = data.draw(st.booleans())
             if read_now:
-                assert _seen(lazy) == _seen(game.view(seat))
+                assert _seen(lazy) == _seen(PlayerView(game, seat))
             else:
                 lazy.settle()
-            kept.append((lazy, _seen(game.view(seat))))
+            kept.append((lazy, _seen(PlayerView(game, seat))))
         drive(game, data.draw, data.draw(st.booleans()))
     for view, then in kept:
         assert _seen(view) == then

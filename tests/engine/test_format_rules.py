@@ -169,7 +169,7 @@ def test_a_detection_expression_is_rolled_on_the_state_after_the_moves_effects()
     [roll] = [r for r in game2.records[0].rolls if r.kind == "detect"]
     assert roll.chance == 0.4
     # The United States cannot see UN's covert work, so it is not shown the odds.
-    from wargame.engine import visibility as vis
+    from wargame.observe import visibility as vis
 
     assert vis.hidden_inputs(vis.Viewer.seat("us"), game2.deck, vis.roll_reads(game2.deck, roll) or game2.deck.moves[0].chance_reads)
 

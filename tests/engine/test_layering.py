@@ -11,9 +11,9 @@ import sys
 
 PROBE = """
 import importlib, json, pkgutil, sys
-import wargame.deck, wargame.engine, wargame.saves
+import wargame.deck, wargame.engine, wargame.observe, wargame.saves
 names = []
-for package in (wargame.deck, wargame.engine, wargame.saves):
+for package in (wargame.deck, wargame.engine, wargame.observe, wargame.saves):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(info.name)
         names.append(info.name)
@@ -27,7 +27,7 @@ def test_deck_engine_and_saves_import_no_ui_library() -> None:
     result = json.loads(out.stdout)
     assert result["ui"] == []
     # The probe really walked the layers (a broken walk would pass vacuously).
-    for module in ["wargame.deck.loader", "wargame.deck.expr", "wargame.engine.game", "wargame.engine.view", "wargame.saves.store"]:
+    for module in ["wargame.deck.loader", "wargame.deck.expr", "wargame.engine.game", "wargame.observe.view", "wargame.saves.store"]:
         assert module in result["imported"]
 
 

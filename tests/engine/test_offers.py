@@ -18,8 +18,8 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import IllegalOrderError
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.readmodel import ReadModel
 from wargame.saves.store import new_save, parse_save, replay, update_save, verify
 

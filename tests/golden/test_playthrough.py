@@ -17,6 +17,7 @@ from pathlib import Path
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import FACILITATOR
+from wargame.observe.view import PlayerView
 
 GOLDEN = Path(__file__).resolve().parent / "tutorial-playthrough.txt"
 SEED = 20220106
@@ -90,7 +91,7 @@ def render(deck: CompiledDeck) -> str:
         out.append("tracks: " + " ".join(f"{n}={_num(v)}" for n, v in zip(deck.slot_names, game.state.v, strict=True)))
         out.append("flags: " + " ".join(f"{n}={f}" for n, f in zip(deck.flag_names, game.state.f, strict=True)))
         for seat in deck.actors:
-            view = game.view(seat)
+            view = PlayerView(game, seat)
             out.append(f"{seat} sees: {len(view.news)} news, plays {[p.move for p in view.plays]}")
         out.append(f"hash: {rec.state_hash}")
     assert game.ending is not None, "the script must reach an ending"
@@ -99,7 +100,7 @@ def render(deck: CompiledDeck) -> str:
     for actor, score in game.scores().items():
         met = ", ".join(f"{'x' if o.met else ' '} {o.text}" for o in score.objectives)
         out.append(f"score {actor}: {_num(score.total)} [{met}]")
-    out.append(f"facilitator sees: {len(game.view(FACILITATOR).news)} news")
+    out.append(f"facilitator sees: {len(PlayerView(game, FACILITATOR).news)} news")
     return "\n".join(out) + "\n"
 
 

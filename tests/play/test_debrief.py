@@ -13,7 +13,7 @@ from textual.content import Content
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.expr import compile_expr
 from wargame.engine.game import Game
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.timeline import SavedGame
 from wargame.saves.format import SaveModel

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.readmodel import ReadModel
 
 DECK = """

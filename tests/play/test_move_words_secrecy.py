@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from wargame.bots.base import RandomBot
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
+from wargame.observe.view import PlayerView
 from wargame.play.readmodel import ReadModel
 
 DECK = load_deck(Path(__file__).resolve().parents[2] / "decks" / "korea-2022.toml")
@@ -27,7 +28,7 @@ def test_move_words_name_no_secret_move_the_seat_cannot_know(seed: int, turns: i
             break
         for actor, bot in bots.items():
             legal = game.available_moves(actor)
-            game.submit(actor, bot.decide(game.view(actor), legal, game.orders_allowed(actor)).orders)
+            game.submit(actor, bot.decide(PlayerView(game, actor), legal, game.orders_allowed(actor)).orders)
         game.resolve()
     for seat in DECK.actors:
         read = ReadModel.now(game, seat)

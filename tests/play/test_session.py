@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import FACILITATOR
-from wargame.engine.visibility import PUBLIC, Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
+from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.play.clock import Countdown
 from wargame.play.control import Session, seat_options
 from wargame.saves.catalogue import latest_unfinished, list_saves

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from wargame.bots.base import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.readmodel import ReadModel
 from wargame.play.timeline import SavedGame
 from wargame.saves.store import new_save
@@ -66,7 +66,7 @@ def test_a_secret_offer_is_in_no_read_model_of_a_seat_not_party_to_it(offers_dec
         bots = {a: make_bot("random", offers_deck, a, seed) for a in offers_deck.actors}
         while not game.is_over:
             for actor, bot in bots.items():
-                decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                decision = bot.decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
                 game.submit(actor, decision.orders)
             game.resolve()
         secret = [p for p in game.plays if p.move.startswith("backchannel@a")]
@@ -87,12 +87,12 @@ def _replay_matches_live(deck: CompiledDeck, seed: int) -> None:
     bots = {a: make_bot("random", deck, a, seed) for a in deck.actors}
     live: list[dict[Viewer, dict[str, Any]]] = []
     while not game.is_over:
-        live.append({v: _snapshot(game.view(v)) for v in _viewers(deck)})
+        live.append({v: _snapshot(PlayerView(game, v)) for v in _viewers(deck)})
         for actor, bot in bots.items():
-            decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+            decision = bot.decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
             game.submit(actor, decision.orders, decision.reasons)
         game.resolve()
-    live.append({v: _snapshot(game.view(v)) for v in _viewers(deck)})
+    live.append({v: _snapshot(PlayerView(game, v)) for v in _viewers(deck)})
     saved = SavedGame(new_save(game, {a: "random" for a in deck.actors}))
     assert saved.turns_played == len(game.records)
     for turn, seen in enumerate(live, start=1):
@@ -107,7 +107,7 @@ def test_later_reveals_name_only_plays_the_seat_did_not_know(decks: dict[str, Co
         bots = {a: make_bot("random", deck, a, seed) for a in deck.actors}
         while not game.is_over:
             for actor, bot in bots.items():
-                decision = bot.decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                decision = bot.decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
                 game.submit(actor, decision.orders)
             game.resolve()
         if not game.revealed_plays:

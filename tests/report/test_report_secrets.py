@@ -19,7 +19,8 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
-from wargame.engine.visibility import Viewer, hidden_inputs, knows_play, roll_reads, sees_reason
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer, hidden_inputs, knows_play, roll_reads, sees_reason
 from wargame.report.data import ODDS_WITHHELD, build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import md, render_markdown
@@ -46,7 +47,7 @@ def _needles(game: Game, seat: str, seats: dict[str, str]) -> set[tuple[str, boo
     """Text that would give away another seat's secret. A track label counts only as a whole
     label ("Blue: Intelligence 3", not "Blue: Intelligence operation"): see `_shows`."""
     deck = game.deck
-    view = game.view(seat)
+    view = PlayerView(game, seat)
     public = _public_text(deck)
     visible_news = {n.text for n in view.news}
     needles: set[str] = set()
@@ -105,7 +106,7 @@ def _check(game: Game, seat: str, seats: dict[str, str] | None = None) -> None:
             if row.actor != seat and seats[row.actor] == "human":
                 assert row.reasons == ()
     # A chance computed from what the seat cannot see is not shown, nor is its draw.
-    view = game.view(seat)
+    view = PlayerView(game, seat)
     for entry in data.timeline:
         for roll, row in zip(view.rolls_for_turn(entry.turn), entry.rolls, strict=True):
             reads = roll_reads(game.deck, roll)
@@ -153,7 +154,7 @@ def test_a_seat_report_holds_no_secret_offer_it_was_not_party_to(offers_deck: Co
     for seat in deck.actors:
         _check(game, seat, seats)
         data = build_report(new_save(game, seats), seat)
-        known = {(p.turn, p.move) for p in game.view(seat).plays}
+        known = {(p.turn, p.move) for p in PlayerView(game, seat).plays}
         for row in data.offers:
             assert not row.secret or seat in {"a", "c"}
         offered = [(p.turn, p.move) for p in game.plays if p.move == "backchannel@a" and p.success]

@@ -15,7 +15,7 @@ from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, 
 from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
-from wargame.engine.visibility import Viewer
+from wargame.observe.visibility import Viewer
 from wargame.saves.store import new_save, write_save
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.replay import ReplayScreen

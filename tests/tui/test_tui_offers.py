@@ -259,7 +259,7 @@ async def test_the_facilitator_sees_every_offer_and_the_room_only_public_ones(tm
 async def test_the_replay_viewer_shows_answers_and_expiries(tmp_path: Path) -> None:
     from wargame.deck.loader import load_deck
     from wargame.engine.game import Game
-    from wargame.engine.visibility import Viewer
+    from wargame.observe.visibility import Viewer
     from wargame.saves.store import new_save, write_save
     from wargame.tui.screens.replay import ReplayScreen
 

@@ -15,9 +15,9 @@ from wargame.analysis.turning import Analysis, turn_title
 from wargame.deck.labels import answer_phrase, play_name
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import FACILITATOR, Viewer, in_audience
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import FACILITATOR, Viewer, in_audience
 from wargame.words import possessive
 
 SWINGS = 3
@@ -110,7 +110,7 @@ def key_moments(cp: Checkpoints, viewer: Viewer | str = FACILITATOR, analysis: A
     `facilitator` or `public`) knew them by its end, in turn order. Raises `WargameError`
     for an unknown viewer."""
     game: Game = cp.game
-    view = game.view(viewer)
+    view = PlayerView(game, viewer)
     deck = game.deck
     out: list[Moment] = []
     for item in view.news:

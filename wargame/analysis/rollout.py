@@ -22,6 +22,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
 from wargame.errors import SaveError, WargameError
+from wargame.observe.view import PlayerView
 from wargame.saves.format import SaveModel
 from wargame.saves.store import apply_turn, parse_save, save_deck
 
@@ -225,7 +226,7 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
             if first and actor in partial:
                 # Bots answer offers apart from choosing orders (wargame.bots.answers), so
                 # one half of a decision stands on its own beside the other half as given.
-                decision = bots[actor].decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+                decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
                 answers = partial[actor] == "answers"
                 chosen = [m for m in decision.orders if (deck.moves[deck.move_index[m]].answer is not None) == answers]
                 game.submit(actor, [*fixed.get(actor, ()), *chosen])
@@ -233,7 +234,7 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
             if first and actor in fixed:
                 game.submit(actor, fixed[actor])
                 continue
-            decision = bots[actor].decide(game.view(actor), game.available_moves(actor), game.orders_allowed(actor))
+            decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
             game.submit(actor, decision.orders, decision.reasons)
         if first:
             for inject in opening.injects:

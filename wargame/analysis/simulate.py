@@ -24,9 +24,9 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer
 
 
 def game_seed(seed: int, index: int) -> int:

@@ -23,8 +23,8 @@ from wargame.bots.seats import PROGRAM_NAME
 from wargame.bots.seatview import VIEW_VERSION, seat_view
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import MoveOption
-from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds an agent may take for one decision unless told otherwise."""

@@ -15,8 +15,8 @@ from typing import Protocol
 from wargame.bots.answers import draw_answer, split_answers
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, UntrustedProgram, untrusted_message
 from wargame.deck.compile import CMove, CompiledDeck
-from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from wargame.bots.base import Decision
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.deck.expr import NEVER_SINCE
 from wargame.engine.state import State
-from wargame.engine.view import PlayerView
+from wargame.observe.view import PlayerView
 from wargame.words import count
 
 Fact = Callable[[State, frozenset[int]], str]

@@ -21,8 +21,8 @@ from wargame.bots.doctrine import draw_orders
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import State
-from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
 
 BUDGETS: dict[str, int] = {"easy": 80, "normal": 300, "hard": 1000}
 """Named strengths, in playouts per decision. "normal" is the default."""

@@ -18,7 +18,8 @@ from wargame.deck.describe import Describer
 from wargame.deck.describe import turn_label as deck_turn_label
 from wargame.engine.game import MoveOption
 from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.reading import (
+from wargame.engine.state import NewsItem, Play
+from wargame.observe.reading import (
     coach_line,
     event_names,
     move_chance,
@@ -29,8 +30,7 @@ from wargame.engine.reading import (
     roll_hidden_note,
     roll_label,
 )
-from wargame.engine.state import NewsItem, Play
-from wargame.engine.view import PlayerView
+from wargame.observe.view import PlayerView
 
 VIEW_VERSION = 1
 """Bumped when a field changes meaning or goes away (new fields may appear at any time)."""
@@ -330,7 +330,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
     which depend only on what the seat may see. `cache`, kept by the caller per seat,
     saves describing the same resolved turns and news items again every time. The odds,
     roll labels, coach line, objectives, targeted moves and offers are worked out by
-    `wargame.engine.reading`, as the read model works them out for the screens.
+    `wargame.observe.reading`, as the read model works them out for the screens.
     """
     deck = view.deck
     seat = view.seat

@@ -1,11 +1,10 @@
-"""The engine: state, legal moves, simultaneous resolution, events, endings, views.
+"""The engine: state, legal moves, simultaneous resolution, events, endings.
 
 Pure Python: no I/O, no textual, no click (a test enforces it).
 """
 
 from wargame.engine.game import Game, MoveOption, Score
 from wargame.engine.state import FACILITATOR, Inject, NewsItem, Play, Roll, State, TurnRecord
-from wargame.engine.view import PlayerView
 
 __all__ = [
     "FACILITATOR",
@@ -14,7 +13,6 @@ __all__ = [
     "MoveOption",
     "NewsItem",
     "Play",
-    "PlayerView",
     "Roll",
     "Score",
     "State",

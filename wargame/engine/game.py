@@ -23,8 +23,6 @@ from wargame.engine.state import (
     State,
     TurnRecord,
 )
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
 from wargame.words import count, sentence
 
@@ -609,9 +607,6 @@ class Game:
             out[actor] = Score(actor, results)
         return out
 
-    def view(self, who: Viewer | str) -> PlayerView:
-        """What `who` may see now: a `Viewer`, or an actor id, `facilitator` or `public`."""
-        return PlayerView(self, who)
 
 
 def fizzles(move: CMove, s: State) -> bool:

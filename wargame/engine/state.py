@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.visibility import FACILITATOR
+
+FACILITATOR = "facilitator"
+"""The seat name of the facilitator (control), who sees everything."""
 
 __all__ = ["FACILITATOR", "Change", "Inject", "NewsItem", "Play", "Roll", "State", "TurnRecord"]
 

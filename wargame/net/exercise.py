@@ -34,10 +34,11 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import IllegalOrderError, WargameError
 from wargame.net.codes import hash_code, new_code
 from wargame.net.store.base import FACILITATOR, PROJECTOR, StaleTurn, Store
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.clock import Countdown
 from wargame.play.control import Session
 from wargame.play.readmodel import TurnReport
@@ -305,7 +306,7 @@ class Exercise:
             if actor in self._thinking:
                 continue
             bot = self.session.bots[actor]
-            view = self.game.view(actor)
+            view = PlayerView(self.game, actor)
             legal = self.game.available_moves(actor)
             allowed = self.game.orders_allowed(actor)
             self._thinking.add(actor)
@@ -392,7 +393,7 @@ class Exercise:
             if missing == "computer":
                 bot = self.stand_ins.get(seat) or make_bot(stand_in_spec(self.deck, seat), self.deck, seat, game.seed)
                 self.stand_ins[seat] = bot
-                d = bot.decide(game.view(seat), game.available_moves(seat), game.orders_allowed(seat))
+                d = bot.decide(PlayerView(game, seat), game.available_moves(seat), game.orders_allowed(seat))
                 self._seal(seat, d.orders, d.reasons)
                 self.notice(f"{self.deck.actor_name(seat)} did not seal in time: its computer stand-in played")
             else:
@@ -504,7 +505,7 @@ class Exercise:
         if cache is None:
             shared = self._shared_news  # news and plays are the same objects for every seat
             cache = self._view_caches[seat] = ViewCache(news=shared.news, plays=shared.plays)
-        view = seat_view(game.view(seat), game.legal_moves(seat), game.orders_allowed(seat), cache)
+        view = seat_view(PlayerView(game, seat), game.legal_moves(seat), game.orders_allowed(seat), cache)
         text = view.model_dump_json()
         self._views[seat] = (key, text)
         return text

@@ -25,9 +25,9 @@ from wargame.deck.compile import CEnding, CompiledDeck
 from wargame.deck.describe import turn_label
 from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import SaveError, WargameError
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.clock import Clock
 from wargame.play.lock import FacilitatorLock, hash_pin
 from wargame.play.readmodel import ReadModel
@@ -296,7 +296,7 @@ class Session:
     # -- views --------------------------------------------------------------------------
     def view(self, who: Viewer | str) -> PlayerView:
         with self._lock:
-            return self.game.view(who)
+            return PlayerView(self.game, who)
 
     def read(self, who: Viewer | str) -> ReadModel:
         """What `who` may see of the game now, for a screen to render."""
@@ -343,7 +343,7 @@ class Session:
         for actor in self.bots_waiting():
             bot = self.bots[actor]
             with self._lock:
-                view = self.game.view(actor)
+                view = PlayerView(self.game, actor)
                 legal = self.game.available_moves(actor)
                 allowed = self.game.orders_allowed(actor)
             decision = bot.decide(view, legal, allowed)
@@ -369,7 +369,7 @@ class Session:
                 continue
             bot = make_bot(default_computer(self.deck, actor), self.deck, actor, self.game.seed + self.turn)
             with self._lock:
-                view = self.game.view(actor)
+                view = PlayerView(self.game, actor)
                 legal = self.game.available_moves(actor)
                 allowed = self.game.orders_allowed(actor)
             decision = bot.decide(view, legal, allowed)

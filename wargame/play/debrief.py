@@ -4,7 +4,7 @@ Orders and each computer's reasons, every chance roll with its expression, the v
 read, its probability and the number drawn, injects, events, news, fizzles, offers made,
 answered or expired and those waiting, the state before and after, and secrets the
 viewer only learned later. Everything comes from the
-`SavedGame`'s read models and the rules in `wargame.engine.visibility`; the replay viewer
+`SavedGame`'s read models and the rules in `wargame.observe.visibility`; the replay viewer
 and reports render a `TurnDebrief` and decide nothing about secrecy themselves.
 """
 
@@ -18,12 +18,12 @@ from wargame.deck.compile import CEnding, CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
 from wargame.deck.expr import Expression, compile_expression
 from wargame.deck.labels import offer_name, play_name
-from wargame.engine import visibility as vis
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem, Roll, State
-from wargame.engine.visibility import Viewer, as_viewer
 from wargame.errors import ExpressionError, WargameError
+from wargame.observe import visibility as vis
+from wargame.observe.visibility import Viewer, as_viewer
 from wargame.play.readmodel import ReadModel, TrackReading, format_value
 from wargame.play.timeline import SavedGame
 from wargame.words import possessive

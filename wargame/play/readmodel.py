@@ -13,20 +13,20 @@ from functools import cached_property
 
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import Describer, MoveWords, turn_label
-from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.reading import (
+from wargame.engine.state import NewsItem, Play, Roll
+from wargame.observe import visibility as vis
+from wargame.observe.reading import (
     coach_line,
     event_names,
     move_chance,
     roll_hidden_note,
     roll_label,
 )
-from wargame.engine.reading import objectives as objective_results
-from wargame.engine.state import NewsItem, Play, Roll
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import PUBLIC, Viewer
+from wargame.observe.reading import objectives as objective_results
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import PUBLIC, Viewer
 
 
 def format_value(x: float) -> str:
@@ -148,7 +148,7 @@ class ReadModel:
 
     @classmethod
     def now(cls, game: Game, who: Viewer | str, seats: Mapping[str, str] | None = None) -> ReadModel:
-        return cls(game, game.view(who), seats)
+        return cls(game, PlayerView(game, who), seats)
 
     @property
     def turn(self) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.labels import group_name, offer_name, play_name
 from wargame.engine.offers import OfferRecord
-from wargame.engine.reading import answer_effects, offers_for
+from wargame.observe.reading import answer_effects, offers_for
 from wargame.play.readmodel import MoveChoice, ReadModel
 from wargame.words import possessive
 

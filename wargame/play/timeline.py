@@ -15,9 +15,9 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.dice import KEYED, DiceVersion, TurnDice
 from wargame.engine.game import Game
 from wargame.engine.state import Roll, State, TurnRecord
-from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
 from wargame.errors import SaveError, WargameError
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer
 from wargame.play.readmodel import ReadModel
 from wargame.saves.format import SaveModel
 from wargame.saves.store import Verification, apply_turn, new_game, read_save, save_deck, verify

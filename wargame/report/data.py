@@ -23,7 +23,9 @@ from wargame.deck.describe import Describer, depends_on
 from wargame.deck.labels import offer_name, play_name
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import Play, Roll
-from wargame.engine.visibility import (
+from wargame.errors import WargameError
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import (
     FACILITATOR,
     Viewer,
     as_viewer,
@@ -33,7 +35,6 @@ from wargame.engine.visibility import (
     sees_reason,
     sees_seed,
 )
-from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
 from wargame.words import possessive
 
@@ -244,7 +245,7 @@ def build_report(
         who = as_viewer(viewer, deck)
     except WargameError as exc:
         raise WargameError(f"--seat: {exc}") from None
-    view = game.view(who)
+    view = PlayerView(game, who)
     unit = deck.model.deck.turn_name
     is_fac = view.is_facilitator
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, latest_cached
 from wargame.analysis.whatif import recorded_what_ifs
-from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
 from wargame.files import write_text_atomic
+from wargame.observe.visibility import FACILITATOR, Viewer
 from wargame.report.data import build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import render_markdown

@@ -23,8 +23,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from wargame.engine.visibility import Viewer
 from wargame.net.client import Client, HostError
+from wargame.observe.visibility import Viewer
 from wargame.play.control import Session
 from wargame.tui.remote_orders import RemoteOrdersScreen
 from wargame.tui.remote_session import DeckSketch, RemoteSession, _news, _track

@@ -18,7 +18,7 @@ from wargame.deck.describe import MoveWords
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem
-from wargame.engine.visibility import Viewer
+from wargame.observe.visibility import Viewer
 from wargame.play.control import PendingRoll
 from wargame.play.readmodel import (
     ChangeLine,

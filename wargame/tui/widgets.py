@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from wargame.engine.visibility import Viewer
+from wargame.observe.visibility import Viewer
 from wargame.play.control import Session
 from wargame.play.readmodel import TrackReading, format_value
 from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart, heading, tracks_block

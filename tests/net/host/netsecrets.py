@@ -8,7 +8,8 @@ from typing import Any
 
 from wargame.engine.game import Game
 from wargame.engine.state import NewsItem
-from wargame.engine.visibility import Viewer, sees_news
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer, sees_news
 
 
 def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list[str]:
@@ -19,7 +20,7 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
     data = json.loads(text)
     deck = game.deck
     seats = [viewer] if viewer is not None else list(deck.actors)
-    views = [game.view(s) for s in seats]
+    views = [PlayerView(game, s) for s in seats]
     problems = []
     # Secret tracks: the value and history of a track owned by someone else are absent.
     hidden = set().union(*(v.hidden_slots for v in views))

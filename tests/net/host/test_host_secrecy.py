@@ -20,6 +20,7 @@ from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
 from wargame.net.exercise import Exercise
 from wargame.net.store.base import Store, open_store
+from wargame.observe.view import PlayerView
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,6 @@ def test_the_checker_catches_a_leak(tutorial: CompiledDeck, shared_store: Store)
     ex.submit("red", 1, [])
     ex.submit("blue", 1, ["spy-op"])
     ex.resolve()
-    found = leaks(ex.game, "red", ex.facilitator_state()) if "spy-op" not in {p.move for p in ex.game.view("red").plays} else ["revealed"]
+    found = leaks(ex.game, "red", ex.facilitator_state()) if "spy-op" not in {p.move for p in PlayerView(ex.game, "red").plays} else ["revealed"]
     assert found
     assert any("blue.intel" in p for p in leaks(ex.game, "red", ex.facilitator_state()))

@@ -18,9 +18,10 @@ from wargame.bots.base import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
-from wargame.engine.visibility import Viewer
 from wargame.net.exercise import Exercise
 from wargame.net.store.base import open_store
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer
 from wargame.play.control import Session
 from wargame.tui.remote_session import RemoteSession
 from wargame.tui.screens.dashboard import DashboardScreen
@@ -58,7 +59,7 @@ def test_the_remote_dashboard_shows_what_the_local_one_does(tmp_path: Path, deck
                 break
             turn = ex.game.turn
             for a in deck.actors:
-                d = bots[a].decide(ex.game.view(a), ex.game.available_moves(a), ex.game.orders_allowed(a))
+                d = bots[a].decide(PlayerView(ex.game, a), ex.game.available_moves(a), ex.game.orders_allowed(a))
                 ex.submit(a, turn, list(d.orders))
         assert ex.game.records, "the game was played"
         secret_plays = sum(p.secret for p in ex.game.plays)

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from wargame.engine.visibility import Viewer, as_viewer
+from wargame.observe.visibility import Viewer, as_viewer
 from wargame.play.control import Session
 from wargame.tui.widgets import SeatStrip
 

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from wargame.engine.state import FACILITATOR
-from wargame.engine.visibility import PUBLIC
+from wargame.observe.visibility import PUBLIC
 from wargame.play.control import Session
 from wargame.tui.render import MUTED
 from wargame.tui.screens.base import GameScreen

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
 from wargame.engine.offers import OfferRecord
-from wargame.engine.visibility import Viewer
+from wargame.observe.visibility import Viewer
 from wargame.play.control import Session
 from wargame.play.readmodel import ReadModel
 from wargame.tui.render import HEAD, MUTED, heading, news_block, offers_block

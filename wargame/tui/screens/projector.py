@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static
 
-from wargame.engine.visibility import PUBLIC
+from wargame.observe.visibility import PUBLIC
 from wargame.play.control import Session
 from wargame.play.readmodel import format_value
 from wargame.tui.render import MUTED, WARN, bar, news_block, offers_block

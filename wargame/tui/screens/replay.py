@@ -50,8 +50,8 @@ from wargame.analysis.whatif import (
     recorded_what_if,
 )
 from wargame.bots.seats import safe_seats
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import WargameError
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.lock import pin_matches
 from wargame.play.readmodel import format_value

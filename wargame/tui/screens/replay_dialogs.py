@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.visibility import Viewer
+from wargame.observe.visibility import Viewer
 from wargame.play.control import seat_options
 from wargame.tui.render import MUTED, WARN
 

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from wargame.engine.visibility import Viewer
+from wargame.observe.visibility import Viewer
 from wargame.play.control import Session
 from wargame.play.readmodel import ReadModel
 from wargame.tui.render import audience_name, heading, offers_block, report_block

@@ -19,8 +19,7 @@ if TYPE_CHECKING:
     from wargame.deck.expr import Reads
     from wargame.engine.state import NewsItem, Play, Roll
 
-FACILITATOR = "facilitator"
-"""The seat name of the facilitator (control), who sees everything."""
+from wargame.engine.state import FACILITATOR
 
 PUBLIC_NAME = "public"
 """The name of the public viewer: a shared screen every seat may be looking at."""

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from wargame.deck.compile import CMove, COffer, CompiledDeck
 from wargame.deck.describe import Describer, depends_on
 from wargame.deck.labels import group_name
-from wargame.engine import visibility as vis
 from wargame.engine.game import MoveOption, ObjectiveResult
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import Roll, State
-from wargame.engine.visibility import Viewer
+from wargame.observe import visibility as vis
+from wargame.observe.visibility import Viewer
 
 
 def move_chance(viewer: Viewer, deck: CompiledDeck, move: CMove, belief: State) -> tuple[float | None, str]:

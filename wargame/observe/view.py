@@ -1,7 +1,7 @@
 """Views: what one viewer (a seat, the facilitator, the public) knows of a game at one moment.
 
 A `PlayerView` is the only window onto a game for screens, bots, replays and reports. It
-applies the rules of `wargame.engine.visibility` to the game's append-only logs, cut at a
+applies the rules of `wargame.observe.visibility` to the game's append-only logs, cut at a
 moment: now (a live game), or before any earlier turn (a replayed one, "as the seat saw
 it when deciding").
 """
@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
-from wargame.engine import visibility as vis
 from wargame.engine.model import StateModel, state_model
 from wargame.engine.state import Change, NewsItem, Play, Roll, State
-from wargame.engine.visibility import Viewer, as_viewer
 from wargame.errors import WargameError
+from wargame.observe import visibility as vis
+from wargame.observe.visibility import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from wargame.engine.game import Game
