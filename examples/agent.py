@@ -5,7 +5,7 @@ Two ways to run it, same decision code:
 
 * Seated by wargame, talking over stdin/stdout (one JSON line per message):
       wargame simulate tutorial --seats red=agent:"python examples/agent.py"
-      wargame host tutorial --seats red=agent:"python examples/agent.py"
+      wargame host tutorial --agent example="python examples/agent.py" --seats red=agent:example
 * Over the network against a running host, with the seat's join code:
       python examples/agent.py --host http://127.0.0.1:8000 --code CODE
 
@@ -25,28 +25,29 @@ import urllib.request
 from typing import Any
 
 
-def choose(view: dict[str, Any], rng: random.Random) -> tuple[list[str], list[str]]:
-    """Orders (move ids) and one reason each, from the seat's view alone.
+def choose(observation: dict[str, Any], rng: random.Random) -> tuple[list[str], list[str]]:
+    """Orders (move ids) and one reason each, from the seat's observation alone.
 
     Offers made to this seat are answered first (answers are free: they do not count
     against `allowed`); this policy accepts an offer unless accepting raises tension.
-    Targeted moves are plain moves here (`warn@b`); `view["move_groups"]` groups them."""
+    Targeted moves are plain moves here (`warn@b`); `seat["groups"]` groups them."""
+    sheet = observation["seat"]
     orders: list[str] = []
     reasons: list[str] = []
-    for offer in view.get("offers_waiting", []):
+    for offer in sheet.get("offers_waiting", []):
         worse = any("Tension +" in e for e in offer["accept_effects"])
         answer = "refuse" if worse else "accept"
         orders.append(offer[answer])
         does = "; ".join(offer[f"{answer}_effects"]) or "no effect on the tracks"
         reasons.append(f"{answer.title()} {offer['maker_name']}'s offer ({offer['name']}): {does}.")
-    moves = [m for m in view["moves"] if m["available"] and not m.get("answer")]
+    moves = [m for m in sheet["moves"] if m["available"] and not m.get("answer")]
 
     def chance(m: dict[str, Any]) -> float:
         # None when the odds depend on something hidden from this seat: assume even odds.
         return 0.5 if m["chance"] is None else float(m["chance"])
 
     scored = sorted(moves, key=lambda m: (chance(m) - 0.1 * m["escalation"], rng.random()), reverse=True)
-    picked = scored[: view["allowed"]]
+    picked = scored[: sheet["allowed"]]
     orders += [m["id"] for m in picked]
     reasons += [f"{m['name']}: {chance(m):.0%} chance at escalation {m['escalation']}." for m in picked]
     return orders, reasons
@@ -58,7 +59,7 @@ def run_stdio() -> int:
     for line in sys.stdin:
         message = json.loads(line)
         if message["type"] == "turn":
-            orders, reasons = choose(message["view"], rng)
+            orders, reasons = choose(message["observation"], rng)
             print(json.dumps({"orders": orders, "reasons": reasons}), flush=True)
         # "hello" and any message type added later need no answer.
     return 0
@@ -84,14 +85,15 @@ def run_http(host: str, code: str) -> int:
     while True:
         state = _call(f"{host}/api/v1/view?after={seen}", code)
         seen = state["version"]
-        view = state["view"]
-        if view["over"]:
-            print(f"game over: {view['ending']['title'] if view['ending'] else ''}", file=sys.stderr)
+        observation = state["observation"]
+        game = observation["game"]
+        if game["over"]:
+            print(f"game over: {game['ending']['title'] if game['ending'] else ''}", file=sys.stderr)
             return 0
-        if state["sealed"] or state["paused"]:
+        if observation["seat"]["sealed"] is not None or state["room"]["paused"]:
             continue  # our orders are in (or the room is paused): wait for the next change
-        orders, reasons = choose(view, rng)
-        _call(f"{host}/api/v1/orders", code, {"v": 1, "type": "orders", "turn": view["turn"], "orders": orders, "reasons": reasons})
+        orders, reasons = choose(observation, rng)
+        _call(f"{host}/api/v1/orders", code, {"v": 1, "type": "orders", "turn": game["turn"], "orders": orders, "reasons": reasons})
 
 
 def main() -> int:

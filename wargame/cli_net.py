@@ -154,6 +154,6 @@ def host(
 def join(url: str, code: str, ask_code: bool) -> None:
     """Open your seat (or the facilitator's console, or the projector) of a hosted exercise."""
     from wargame.net.client import check_url
-    from wargame.tui.remote import run_remote
+    from wargame.tui.join import run_remote
 
     run_remote(check_url(url), "" if ask_code else code)

@@ -52,6 +52,7 @@ def play_game(
     """
     game = Game(deck, seed, turns, log=log)
     seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), game.orders_allowed(a)) for a in deck.actors]
+    seat_specs = {a: str(seats.get(a, "random")) for a in deck.actors}
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
     views: list[weakref.ref[PlayerView]] = []
@@ -59,7 +60,7 @@ def play_game(
         for actor, viewer, bot, allowed in seated:
             # A lazy view: a seat that never reads it (a random one) costs no copy of the
             # state. One its bot kept is settled below, before the state changes.
-            view = PlayerView(game, viewer, lazy=True)
+            view = PlayerView(game, viewer, lazy=True, seats=seat_specs)
             decision = bot.decide(view, game.available_moves(actor), allowed)
             views.append(weakref.ref(view))
             del view  # from here on only the bot may hold it

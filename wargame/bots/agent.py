@@ -1,8 +1,9 @@
 """A computer seat played by an outside program: one JSON line in, one JSON line out.
 
 The program (any language) is started once per seat and talks over its stdin/stdout as
-docs/agent-protocol.md describes: it is sent its seat's view (`seatview.SeatView`, built
-from the seat's `PlayerView` alone) and answers with orders within a time limit. An
+docs/agent-protocol.md describes: it is sent its seat's `Observation` (the one every
+screen and client reads, built from the seat's view alone) and answers with orders
+within a time limit. An
 answer that is late, not JSON, or illegal stops the game with one clear `AgentError`.
 """
 
@@ -20,10 +21,10 @@ from typing import Any
 
 from wargame.bots.base import Decision
 from wargame.bots.seats import PROGRAM_NAME
-from wargame.bots.seatview import VIEW_VERSION, seat_view
 from wargame.deck.compile import CMove, CompiledDeck
-from wargame.engine.game import MoveOption
 from wargame.errors import WargameError
+from wargame.observe.build import observe_view
+from wargame.observe.model import OBSERVATION_VERSION
 from wargame.observe.view import PlayerView
 
 DEFAULT_TIMEOUT = 10.0
@@ -86,7 +87,7 @@ class AgentBot:
         self._buffer = b""
         # No seed is sent: anything derived from the game's seed would let an agent search
         # for it and foresee the dice (the seed is the facilitator's alone).
-        self._send({"v": VIEW_VERSION, "type": "hello", "seat": actor, "deck": deck.id})
+        self._send({"v": OBSERVATION_VERSION, "type": "hello", "seat": actor, "deck": deck.id})
 
     def _who(self) -> str:
         # Never the command line: it may hold a key, and this text reaches the facilitator's console.
@@ -123,8 +124,8 @@ class AgentBot:
         return line
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
-        data = seat_view(view, [MoveOption(m, True, "") for m in legal], allowed)
-        self._send({"v": VIEW_VERSION, "type": "turn", "view": data.model_dump(mode="json")})
+        observation = observe_view(view)
+        self._send({"v": OBSERVATION_VERSION, "type": "turn", "observation": observation.model_dump(mode="json")})
         line = self._read_line()
         return parse_answer(line, legal, allowed, self._who(), view.turn)
 

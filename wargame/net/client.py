@@ -77,8 +77,8 @@ class Client:
             raise HostError("the connection to the host closed")
         data: dict[str, Any] = json.loads(msg.data)
         if data.get("type") == "state":
-            if "view" not in data and "view" in self.state:
-                data = {**self.state, **data}  # only the room changed: the view is as before
+            if "observation" not in data and "observation" in self.state:
+                data = {**self.state, **data}  # only the room changed: the observation is as before
             self.state = data
         return data
 

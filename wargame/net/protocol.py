@@ -1,6 +1,7 @@
 """The wire protocol between `wargame host` and its clients: versioned JSON messages.
 
-Every message a client sends is checked here with pydantic before the host acts on it;
+The game's commands are `wargame.play.commands` (the same a local game takes); a client
+also says hello with its code and may ping. Every message is checked here with pydantic before the host acts on it;
 anything malformed becomes one `ProtocolError` line ("orders: turn: must be a whole
 number"), never a crash. docs/agent-protocol.md documents the messages for other languages.
 """
@@ -10,9 +11,28 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from wargame.errors import WargameError
+from wargame.play.commands import (
+    FACILITATOR_ONLY,
+    AddTime,
+    Command,
+    Configure,
+    Countdown,
+    Inject,
+    Orders,
+    Override,
+    Pause,
+    Reissue,
+    RemoveInject,
+    Reseat,
+    Resolve,
+    Resume,
+    Revoke,
+)
+
+__all__ = ["FACILITATOR_ONLY", "MAX_MESSAGE", "PROTOCOL_VERSION", "ClientMessage", "Hello", "Ping", "ProtocolError", "parse_message"]
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE = 256 * 1024
@@ -23,120 +43,22 @@ class ProtocolError(WargameError):
     """A client sent a message the host cannot accept; the text says what is wrong."""
 
 
-class _Msg(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    v: Literal[1] = 1
-
-
-Text = Annotated[str, Field(max_length=2000)]
-Id = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class Hello(_Msg):
+class Hello(Command):
     """Open a seat, the facilitator's console or the projector with a join code."""
 
     type: Literal["hello"]
     code: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class Orders(_Msg):
-    """Seal this seat's orders for `turn` (move ids, at most the seat's allowance)."""
-
-    type: Literal["orders"]
-    turn: int
-    orders: Annotated[list[Id], Field(max_length=50)]
-    reasons: Annotated[list[Text], Field(max_length=50)] = []
-
-
-class Ping(_Msg):
+class Ping(Command):
     type: Literal["ping"]
 
 
-class Resolve(_Msg):
-    """Facilitator: resolve the turn now. Seats that have not sealed stand pat (no orders)
-    or are played by their computer stand-in."""
-
-    type: Literal["resolve"]
-    missing: Literal["stand_pat", "computer"] = "stand_pat"
-
-
-class Pause(_Msg):
-    type: Literal["pause"]
-
-
-class Resume(_Msg):
-    type: Literal["resume"]
-
-
-class Countdown(_Msg):
-    """Facilitator: start a countdown of `minutes` for this turn and the next ones (0 stops it)."""
-
-    type: Literal["countdown"]
-    minutes: Annotated[float, Field(ge=0, le=600)]
-
-
-class AddTime(_Msg):
-    """Facilitator: add `seconds` to this turn's running countdown (take time away with a
-    negative number, down to none left); later turns keep the countdown's length."""
-
-    type: Literal["add_time"]
-    seconds: Annotated[float, Field(ge=-36_000, le=36_000)]
-
-
-class Settings(_Msg):
-    """Facilitator: resolve on its own when every seat has sealed; what to do at time-up."""
-
-    type: Literal["settings"]
-    auto_resolve: bool | None = None
-    on_timeout: Literal["wait", "stand_pat", "computer"] | None = None
-
-
-class Inject(_Msg):
-    """Facilitator: fire a deck event, or an inject written now (text and effects)."""
-
-    type: Literal["inject"]
-    event: Id | None = None
-    text: Text = ""
-    effects: Annotated[list[Text], Field(max_length=20)] = []
-
-
-class Override(_Msg):
-    """Facilitator: force a pending roll to succeed (true) or fail (false), or roll (null)."""
-
-    type: Literal["override"]
-    key: Id
-    outcome: bool | None
-
-
-class Revoke(_Msg):
-    """Facilitator: revoke a seat's (or the projector's) code; its clients are closed."""
-
-    type: Literal["revoke"]
-    role: Id
-
-
-class Reissue(_Msg):
-    """Facilitator: issue a new code for a seat (or the projector); the old one stops working."""
-
-    type: Literal["reissue"]
-    role: Id
-
-
-class Reseat(_Msg):
-    """Facilitator: hand a seat to a computer (`random`, `doctrine:NAME`, ...) or back to `human`."""
-
-    type: Literal["reseat"]
-    seat: Id
-    spec: Annotated[str, Field(min_length=1, max_length=500)]
-
-
 ClientMessage = Annotated[
-    Hello | Orders | Ping | Resolve | Pause | Resume | Countdown | AddTime | Settings | Inject | Override | Revoke | Reissue | Reseat,
+    Hello | Ping | Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat,
     Field(discriminator="type"),
 ]
 _adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
-FACILITATOR_ONLY = frozenset({"resolve", "pause", "resume", "countdown", "add_time", "settings", "inject", "override", "revoke", "reissue", "reseat"})
 
 
 def parse_message(raw: str | bytes | dict[str, Any]) -> ClientMessage:

@@ -25,24 +25,10 @@ from aiohttp import WSMsgType, web
 from wargame.errors import WargameError
 from wargame.net.exercise import AccessError, BotJob, Exercise, Role
 from wargame.net.protocol import (
-    FACILITATOR_ONLY,
     MAX_MESSAGE,
-    AddTime,
-    ClientMessage,
-    Countdown,
     Hello,
-    Inject,
-    Orders,
-    Override,
-    Pause,
     Ping,
     ProtocolError,
-    Reissue,
-    Reseat,
-    Resolve,
-    Resume,
-    Revoke,
-    Settings,
     parse_message,
 )
 from wargame.net.store.base import FACILITATOR, PROJECTOR
@@ -62,7 +48,7 @@ class Connection:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     sent: int = -1
     """The exercise version last sent to this client."""
-    view_key: tuple[int, ...] = ()
+    view_key: tuple[object, ...] = ()
     """The moment of the view last sent (a seat's client keeps it until it changes)."""
 
 
@@ -143,18 +129,9 @@ class Host:
             self.exercise.changed()
 
     # -- what a role is sent -------------------------------------------------------------
-    def state_for(self, role: Role) -> dict[str, Any]:
-        ex = self.exercise
-        if role.name == FACILITATOR:
-            return ex.facilitator_state()
-        if role.name == PROJECTOR:
-            return ex.public_state()
-        return ex.seat_state(role.name)
-
     def text_for(self, role: Role) -> str:
-        if role.is_seat:
-            return self.exercise.seat_text(role.name)
-        return json.dumps(self.state_for(role), separators=(",", ":"))
+        """The role's whole state now: the room and its observation of the game."""
+        return self.exercise.state_text(role)
 
     async def _send(self, conn: Connection, message: dict[str, Any] | str) -> None:
         text = message if isinstance(message, str) else json.dumps(message, separators=(",", ":"))
@@ -179,12 +156,12 @@ class Host:
                 continue
             conn.sent = self.exercise.version
             try:
-                if conn.role.is_seat:
-                    key = self.exercise.view_key()
-                    text = self.exercise.seat_text(conn.role.name, with_view=key != conn.view_key)
-                    conn.view_key = key
-                else:
-                    text = self.text_for(conn.role)
+                # The observation goes only when what the role may see changed (resolution,
+                # a reveal, the end; for the facilitator anything): others sealing, the clock
+                # and connections change only the room.
+                key = self.exercise.observation_key(conn.role)
+                text = self.exercise.state_text(conn.role, with_observation=key != conn.view_key)
+                conn.view_key = key
                 await self._send(conn, text)
             except (ConnectionError, RuntimeError):
                 return
@@ -248,48 +225,21 @@ class Host:
         """Act on one message from `role`; the reply (ok or error) for the sender, if any."""
         try:
             msg = parse_message(raw)
-            if msg.type in FACILITATOR_ONLY and role.name != FACILITATOR:
-                raise ProtocolError(f"{msg.type}: only the facilitator may do that")
-            return self._act(role, msg)
+            if isinstance(msg, Ping):
+                return {"type": "pong"}
+            if isinstance(msg, Hello):
+                raise ProtocolError("hello: this connection is already open")
+            reply = self.exercise.apply(role, msg)
         except WargameError as exc:
             return {"type": "error", "message": str(exc)}
-
-    def _act(self, role: Role, msg: ClientMessage) -> dict[str, Any] | None:
-        ex = self.exercise
-        match msg:
-            case Ping():
-                return {"type": "pong"}
-            case Hello():
-                raise ProtocolError("hello: this connection is already open")
-            case Orders():
-                if not role.is_seat:
-                    raise ProtocolError("orders: only a seat gives orders")
-                ex.submit(role.name, msg.turn, list(msg.orders))
-                return {"type": "ok", "of": "orders", "turn": msg.turn}
-            case Resolve():
-                ex.resolve(msg.missing)
-            case Pause():
-                ex.pause()
-            case Resume():
-                ex.resume()
-            case Countdown():
-                ex.set_countdown(msg.minutes)
-            case AddTime():
-                ex.add_time(msg.seconds)
-            case Settings():
-                ex.configure(msg.auto_resolve, msg.on_timeout)
-            case Inject():
-                ex.inject(msg.event, msg.text, list(msg.effects))
-            case Override():
-                ex.override(msg.key, msg.outcome)
-            case Revoke():
-                ex.revoke(msg.role)
-            case Reissue():
-                code = ex.reissue(msg.role)
-                return {"type": "code", "role": msg.role, "code": code}
-            case Reseat():
-                ex.reseat(msg.seat, msg.spec)
-        return {"type": "ok", "of": msg.type}
+        if not reply.ok:
+            return {"type": "error", "of": reply.of, "message": reply.message}
+        if reply.code is not None:
+            return {"type": "code", "role": reply.role, "code": reply.code}
+        if reply.of == "orders" and isinstance(raw, str | dict):
+            turn = msg.turn if hasattr(msg, "turn") else None
+            return {"type": "ok", "of": "orders", "turn": turn}
+        return {"type": "ok", "of": reply.of}
 
     # -- plain HTTP (agents, scripts) ----------------------------------------------------
     def _http_role(self, request: web.Request) -> Role:

@@ -8,6 +8,7 @@ it when deciding").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,10 @@ class PlayerView:
     append-only logs, cut at that moment.
     """
 
-    def __init__(self, game: Game, who: Viewer | str, *, upto: int | None = None, state: State | None = None, lazy: bool = False) -> None:
+    def __init__(
+        self, game: Game, who: Viewer | str, *, upto: int | None = None, state: State | None = None, lazy: bool = False,
+        seats: Mapping[str, str] | None = None,
+    ) -> None:
         """`upto`: see the game as it stood after that many resolved turns (before turn
         `upto + 1` was decided); `state` must then be the game's state at that moment.
         Without `upto`, the game as it stands now.
@@ -40,8 +44,12 @@ class PlayerView:
         belief). For the simulator, whose random seats never read their view: copying the
         state for each seat each turn cost more than their decision. The caller must
         `settle()` a lazy view it may not have seen the last of before the game's state
-        next changes."""
+        next changes.
+
+        `seats`: who plays each actor (`human`, `doctrine:NAME`, ...), when the caller knows:
+        an observation built from this view says so (programs reading it want to know)."""
         deck = game.deck
+        self.seats: Mapping[str, str] = seats or {}
         self.viewer: Viewer = as_viewer(who, deck)
         self.seat: str = self.viewer.name
         self.deck: CompiledDeck = deck

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Literal
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
-    from wargame.deck.compile import CompiledDeck, Hidden
+    from wargame.deck.compile import CMove, CompiledDeck, Hidden
     from wargame.deck.expr import Reads
-    from wargame.engine.state import NewsItem, Play, Roll
+    from wargame.engine.state import NewsItem, Play, Roll, State
 
 from wargame.engine.state import FACILITATOR
 
@@ -237,6 +237,46 @@ def sees_pending(viewer: Viewer) -> bool:
     return viewer.is_facilitator
 
 
+def sees_event_fired(viewer: Viewer, deck: CompiledDeck, event_id: str) -> bool:
+    """That an event or deck inject fired: public, but for a silent event (no news, not an
+    inject), which is the author's bookkeeping and only the facilitator sees fire."""
+    if viewer.is_facilitator or event_id not in deck.event_index:
+        return True
+    event = deck.events[deck.event_index[event_id]]
+    return bool(event.news) or event.inject
+
+
+def lists_move(viewer: Viewer, move: CMove, *, available: bool) -> bool:
+    """Whether a seat's order sheet lists one of its moves. An answer to an offer appears
+    only while its offer waits: listed otherwise, "Accept Charlie's offer (Backchannel
+    deal)" would tell the seat of a secret offer it may one day be made."""
+    return move.answer is None or available
+
+
+def move_chance(viewer: Viewer, deck: CompiledDeck, move: CMove, belief: State) -> tuple[float | None, str]:
+    """A move's chance of success now as `viewer` knows it (computed on its `belief`), and
+    why it is not shown: None with a note when the chance reads something hidden from the
+    viewer (the number would give it away)."""
+    from wargame.deck.describe import depends_on
+
+    if move.chance_const is not None:
+        return move.chance_const, ""
+    hidden = hidden_inputs(viewer, deck, move.chance_reads)
+    if hidden:
+        return None, depends_on(hidden)
+    assert move.chance is not None
+    return min(1.0, max(0.0, float(move.chance(belief)))), ""
+
+
+def roll_hidden_note(viewer: Viewer, deck: CompiledDeck, roll: Roll) -> str:
+    """Why a roll's odds and draw are hidden from `viewer` (they read a secret), or empty:
+    a number computed from a secret is itself secret."""
+    from wargame.deck.describe import depends_on
+
+    reads = roll_reads(deck, roll)
+    return depends_on(hidden_inputs(viewer, deck, reads)) if reads is not None else ""
+
+
 __all__ = [
     "FACILITATOR",
     "FACILITATOR_VIEWER",
@@ -247,8 +287,12 @@ __all__ = [
     "hidden_slots",
     "knew_of_play",
     "knows_play",
+    "lists_move",
+    "move_chance",
     "reason_reads",
+    "roll_hidden_note",
     "roll_reads",
+    "sees_event_fired",
     "sees_flags",
     "sees_inject_effects",
     "sees_news",

@@ -1,36 +1,64 @@
-"""Game control: one game being played, its seats, its computers, and its autosave.
+"""Game control: the one controller every game runs through, local or hosted.
 
-Every change (orders, injects, overrides, resolution) goes through a `Session`, under a
-lock, so computer seats can decide in a worker thread while people give orders. What a
-screen shows comes from `read(viewer)`, the read model; nothing here imports textual.
+A `Session` owns the engine's `Game`, who sits in each seat, the computer seats, the
+facilitator's clock (countdown, pause), what happens at time-up, the stand-ins, injects,
+overrides and re-seating, and keeping the game (through a `Keeper`: a save file here, the
+exercise store for `wargame host`). Every change goes through it, under a lock, so
+computer seats can decide in worker threads while people give orders; listeners are told
+after each change. What anyone is shown comes from `observe(viewer)`. Nothing here
+imports textual or aiohttp.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from wargame.bots.base import Bot, Decision, make_bot
 from wargame.bots.seats import (
+    COMPUTER_KINDS,
     NO_PROGRAMS,
+    PROGRAM_NAME,
     Programs,
     SeatSpec,
     default_computer,
     safe_seats,
-    seat_label,
 )
-from wargame.deck.compile import CEnding, CompiledDeck
+from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import turn_label
 from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
-from wargame.errors import SaveError, WargameError
+from wargame.errors import IllegalOrderError, SaveError, WargameError
+from wargame.observe.build import observe
+from wargame.observe.model import Observation, RoomInfo, RoomSeat, Settings, TimeUp
 from wargame.observe.view import PlayerView
-from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
 from wargame.play.clock import Clock
+from wargame.play.commands import (
+    FACILITATOR_ONLY,
+    AddTime,
+    Configure,
+    Countdown,
+    GameCommand,
+    Missing,
+    Orders,
+    Override,
+    Pause,
+    RemoveInject,
+    Reply,
+    Reseat,
+    Resolve,
+    Resume,
+)
+from wargame.play.commands import (
+    Inject as InjectCommand,
+)
 from wargame.play.lock import FacilitatorLock, hash_pin
-from wargame.play.readmodel import ReadModel
 from wargame.saves.catalogue import autosave_path, new_seed
 from wargame.saves.format import CountdownModel, SaveModel
 from wargame.saves.store import (
@@ -41,8 +69,51 @@ from wargame.saves.store import (
     update_save,
     write_save,
 )
+from wargame.text import cut, safe_text
+from wargame.words import possessive
 
 LOOKAHEAD_LEVELS = ("easy", "normal", "hard")
+MAX_NOTICES = 20
+
+
+class Keeper(Protocol):
+    """Where a game is kept as it is played: a save file, or the exercise store."""
+
+    def seal(self, session: Session, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
+        """Make a seat's sealed orders durable; raise `WargameError` to refuse them (the
+        store refuses orders for a turn that has moved on)."""
+
+    def save(self, session: Session) -> None:
+        """Keep the whole game as it stands (`session.save` is up to date)."""
+
+    def log(self, session: Session, kind: str, payload: dict[str, object]) -> None:
+        """Keep a change of the room that is not part of the game record (settings, a notice)."""
+
+
+class FileKeeper:
+    """Keeps a local game in its save file, rewritten atomically after every change. A
+    failed write never stops the game: `session.save_error` says why, and the next change
+    (or `Session.retry_save`) tries again."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def seal(self, session: Session, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
+        self.save(session)
+
+    def save(self, session: Session) -> None:
+        if self.path is None:
+            return
+        try:
+            write_save(session.save, self.path)
+        except SaveError as exc:
+            session.save_error = str(exc)
+            return
+        session.save_error = None
+
+    def log(self, session: Session, kind: str, payload: dict[str, object]) -> None:
+        if kind == "settings":
+            self.save(session)  # the countdown is kept in the save
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +126,25 @@ class PendingRoll:
     forced: bool | None
 
 
-class Session:
-    """One game being played: the engine's `Game`, who sits in each seat, and its save file.
+@dataclass
+class BotJob:
+    """A computer seat's decision, to be made off the lock (a lookahead or a program can
+    take a while): `run()` in any thread, then `Session.bot_decided` with the result."""
 
-    Every change (orders, injects, overrides, resolution) goes through here, under a lock,
-    so computer seats can decide in a worker thread while people give orders. The save is
-    rewritten atomically after every resolved turn and whenever a human confirms orders.
-    """
+    actor: str
+    turn: int
+    bot: Bot
+    view: PlayerView
+    legal: list[CMove]
+    allowed: int
+
+    def run(self) -> Decision:
+        return self.bot.decide(self.view, self.legal, self.allowed)
+
+
+class Session:
+    """One game being played: the engine's `Game`, who sits in each seat, the room's
+    clock and settings, and where it is kept. The one controller of every game."""
 
     def __init__(
         self,
@@ -74,36 +157,39 @@ class Session:
         title: str = "",
         facilitator_pin: str | None = None,
         programs: Programs = NO_PROGRAMS,
+        keeper: Keeper | None = None,
+        clock: Callable[[], float] | None = None,
+        settings: Settings | None = None,
     ) -> None:
-        """`facilitator_pin`: the PIN (in clear) that guards the facilitator's screens;
-        only its hash is kept. A resumed game takes its hash from `save`.
+        """`facilitator_pin`: the PIN (in clear) that guards the facilitator's screens on a
+        shared keyboard; only its hash is kept. A resumed game takes it from `save`.
 
         `programs`: the outside programs this run may start (named on its command line
-        or in the person's settings); an `agent:` seat not among them is refused."""
+        or in the person's settings); an `agent:` seat not among them is refused.
+        `keeper`: where the game is kept (default: the save file at `save_path`)."""
         deck = game.deck
         self.game = game
         self.deck: CompiledDeck = deck
         self.seats: dict[str, SeatSpec] = {}
-        for actor in deck.actors:
-            spec = seats.get(actor, "human")
-            self.seats[actor] = spec if isinstance(spec, SeatSpec) else SeatSpec.parse(spec)
         unknown = set(seats) - set(deck.actors)
         if unknown:
             raise WargameError(f"unknown actor(s) in seats: {', '.join(sorted(unknown))}")
+        for actor in deck.actors:
+            spec = seats.get(actor, "human")
+            self.seats[actor] = spec if isinstance(spec, SeatSpec) else SeatSpec.parse(spec)
         self.facilitator = facilitator
         self.save_path = save_path
+        self.programs = programs
         self._lock = threading.RLock()
         self.bots: dict[str, Bot] = {}
         for actor, spec in self.seats.items():
-            if spec.is_human:
-                continue
-            try:
-                self.bots[actor] = make_bot(spec, deck, actor, game.seed, programs=programs)
-            except ImportError:
-                raise WargameError(f"{spec.kind} computer seats are not available in this version") from None
+            if not spec.is_human:
+                self.bots[actor] = self._make_bot(spec, actor)
         self.save = save or new_save(game, self.seat_specs, facilitator=facilitator, title=title)
         self.clock = Clock()
         """The facilitator's countdown and pause."""
+        if clock is not None:
+            self.clock.now = clock
         self.lock = FacilitatorLock()
         """The facilitator's PIN, asked before any screen that shows everything."""
         if save is not None:
@@ -111,10 +197,27 @@ class Session:
             self.clock.restore(save.countdown.model_dump() if save.countdown else None)
         elif facilitator and facilitator_pin:
             self.lock = FacilitatorLock(hash_pin(facilitator_pin))
+        minutes = save.countdown.seconds / 60 if save is not None and save.countdown is not None else 0.0
+        self.settings = settings or Settings(auto_resolve=False, on_timeout="wait", countdown_minutes=minutes)
+        """How the room runs: resolve when all are in, and what happens at time-up. A
+        bare session resolves only when told; the terminal app and the host set these."""
+        self.clock_waits_for_results = False
+        """The next turn's countdown starts when the room has read the results
+        (`start_turn_clock`), not the moment the turn resolves (the shared keyboard)."""
+        self.keeper: Keeper = keeper or FileKeeper(save_path)
         self.save_error: str | None = None
-        """Why the last autosave failed (the game itself went on); None when saved."""
+        """Why the last save failed (the game itself went on); None when saved."""
         self.notes: list[str] = []
         """What the person opening this game should be told (a program seat stood in for)."""
+        self.notices: list[str] = []
+        """What the facilitator should know (a program's bad answer, a stand-in's move)."""
+        self.listeners: list[Callable[[], None]] = []
+        """Called after every change (from the thread that made it)."""
+        self.thinking: set[str] = set()
+        """Computer seats deciding right now."""
+        self.stand_ins: dict[str, Bot] = {}
+        self.room_extra: Callable[[Viewer], dict[str, object]] | None = None
+        """What a host adds to the room a viewer is shown (connections, codes)."""
 
     # -- making and resuming ------------------------------------------------------------
     @classmethod
@@ -133,7 +236,7 @@ class Session:
         """Start a game and write its first autosave (unless `save_dir` is None).
 
         A facilitated game with human seats needs a `facilitator_pin`: the seats share the
-        keyboard, and the facilitator's screens show every seat's secrets."""
+        keyboard, and the facilitator's screens show their secrets."""
         seed = seed if seed is not None else new_seed()
         game = Game(deck, seed, turns)
         path = None
@@ -164,16 +267,23 @@ class Session:
         session.notes = notes
         return session
 
+    def _make_bot(self, spec: SeatSpec, actor: str) -> Bot:
+        try:
+            return make_bot(spec, self.deck, actor, self.game.seed, programs=self.programs)
+        except ImportError:
+            raise WargameError(f"{spec.kind} computer seats are not available in this version") from None
+
     @property
     def seat_specs(self) -> dict[str, str]:
         return {a: str(s) for a, s in self.seats.items()}
 
-    # -- saving -------------------------------------------------------------------------
+    # -- keeping ------------------------------------------------------------------------
     def _current_save(self) -> SaveModel:
         save = update_save(self.save, self.game)
         countdown = self.clock.snapshot()
         return save.model_copy(
             update={
+                "seats": self.seat_specs,
                 "facilitator_pin": self.lock.pin_hash,
                 "pin_failures": list(self.lock.failures),
                 "countdown": CountdownModel.model_validate(countdown) if countdown else None,
@@ -181,24 +291,14 @@ class Session:
         )
 
     def autosave(self) -> Path | None:
-        """Rewrite the save file with everything so far (atomically); None without a file.
-
-        A failed write never stops the game: the game goes on in memory, `save_error`
-        says why, and the next autosave (or `retry_save`) tries again."""
+        """Keep everything so far (the save file is rewritten atomically); the file, or None."""
         with self._lock:
             self.save = self._current_save()
-            if self.save_path is None:
-                return None
-            try:
-                written = write_save(self.save, self.save_path)
-            except SaveError as exc:
-                self.save_error = str(exc)
-                return None
-            self.save_error = None
-            return written
+            self.keeper.save(self)
+            return self.save_path if self.save_error is None and self.save_path is not None else None
 
     def retry_save(self) -> bool:
-        """Try the autosave again after a failure; True when it is saved now."""
+        """Try keeping the game again after a failure; True when it is kept now."""
         self.autosave()
         return self.save_error is None
 
@@ -213,6 +313,17 @@ class Session:
             raise FileExistsError(str(target))
         with self._lock:
             return write_save(self._current_save(), target)
+
+    def changed(self) -> None:
+        """Tell every listener that something changed."""
+        for fn in list(self.listeners):
+            fn()
+
+    def notice(self, text: str) -> None:
+        """Something the facilitator should know, kept (a host logs it in the store)."""
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        self.notices = [*self.notices[-(MAX_NOTICES - 1):], f"{stamp} {text}"]
+        self.keeper.log(self, "notice", {"text": text})
 
     @property
     def state_hash(self) -> str:
@@ -241,9 +352,6 @@ class Session:
         if len(self.humans) == 1:
             return Viewer.seat(self.humans[0])
         return PUBLIC
-
-    def seat_label(self, actor: str, *, facilitator: bool = False) -> str:
-        return seat_label(self.seats[actor], facilitator=facilitator)
 
     def actor_name(self, actor: str) -> str:
         return self.deck.actor_name(actor)
@@ -293,111 +401,12 @@ class Session:
         """`Week 3 of 6 · 17 January 2022`: for headers."""
         return turn_label(self.deck, self.turn if turn is None else turn, self.turns)
 
-    # -- views --------------------------------------------------------------------------
-    def view(self, who: Viewer | str) -> PlayerView:
-        with self._lock:
-            return PlayerView(self.game, who)
-
-    def read(self, who: Viewer | str) -> ReadModel:
-        """What `who` may see of the game now, for a screen to render."""
-        with self._lock:
-            return ReadModel.now(self.game, who, self.seat_specs)
-
     def allowed(self, seat: str) -> int:
         return self.game.orders_allowed(seat)
-
-    def sealed(self, actor: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        """The facilitator's look at a seat's sealed orders this turn (move names, reasons)."""
-        with self._lock:
-            if actor not in self.game.orders:
-                return None
-            names = tuple(self.deck.moves[self.deck.move_index[m]].name for m in self.game.orders[actor])
-            return names, self.game.reasons.get(actor, ())
-
-    def sealed_ids(self, actor: str) -> tuple[str, ...] | None:
-        """The move ids of a seat's sealed orders this turn (None: still choosing); the
-        facilitator's, like `sealed`."""
-        with self._lock:
-            return self.game.orders.get(actor)
 
     def scores(self) -> dict[str, Score]:
         with self._lock:
             return self.game.scores()
-
-    # -- input --------------------------------------------------------------------------
-    def submit(self, seat: str, orders: Sequence[str]) -> None:
-        """Seal a human seat's orders and autosave, so a crash loses no confirmed orders.
-
-        Raises only for illegal orders; a failed save is reported in `save_error`."""
-        with self._lock:
-            self.game.submit(seat, list(orders))
-            self.autosave()
-
-    def run_bots(self) -> dict[str, Decision]:
-        """Let every computer seat still waiting decide and seal its orders.
-
-        Safe to call from a worker thread: each bot decides from its own view, outside the
-        lock, and only the submit is locked.
-        """
-        out: dict[str, Decision] = {}
-        for actor in self.bots_waiting():
-            bot = self.bots[actor]
-            with self._lock:
-                view = PlayerView(self.game, actor)
-                legal = self.game.available_moves(actor)
-                allowed = self.game.orders_allowed(actor)
-            decision = bot.decide(view, legal, allowed)
-            with self._lock:
-                self.game.submit(actor, decision.orders, decision.reasons)
-            out[actor] = decision
-        if out:
-            self.autosave()  # the computers' orders and reasons survive a crash too
-        return out
-
-    def seal_missing(self, how: str) -> list[str]:
-        """When the countdown has run out: seal the orders of every seat still choosing.
-
-        `how` is `stand-pat` (they give no orders this turn) or `stand-in` (a computer
-        plays them this turn: the actor's first doctrine, or random). Returns the seats."""
-        if how not in {"stand-pat", "stand-in"}:
-            raise WargameError(f"unknown way to seal missing orders: {how!r}")
-        missing = self.waiting_for()
-        for actor in missing:
-            if how == "stand-pat":
-                with self._lock:
-                    self.game.submit(actor, [], ["stood pat: no orders before the countdown ran out"])
-                continue
-            bot = make_bot(default_computer(self.deck, actor), self.deck, actor, self.game.seed + self.turn)
-            with self._lock:
-                view = PlayerView(self.game, actor)
-                legal = self.game.available_moves(actor)
-                allowed = self.game.orders_allowed(actor)
-            decision = bot.decide(view, legal, allowed)
-            reasons = [f"(a computer stood in when time ran out) {r}" for r in decision.reasons]
-            with self._lock:
-                self.game.submit(actor, decision.orders, reasons)
-        if missing:
-            self.autosave()
-        return missing
-
-    def inject_events(self) -> list[tuple[str, str, bool]]:
-        """The deck's events a facilitator may fire: (id, name, is an inject), injects first."""
-        events = sorted(self.deck.events, key=lambda e: not e.inject)
-        return [(e.id, e.name, e.inject) for e in events]
-
-    def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
-        """Queue a facilitator inject for this turn; bad effects raise `ExpressionError`."""
-        with self._lock:
-            inject = self.game.fire_inject(event=event, text=text, effects=[e for e in effects if e.strip()])
-            self.autosave()  # a crash before the turn resolves must not lose the inject
-            return inject
-
-    def remove_inject(self, index: int) -> Inject:
-        """Take back a queued inject and autosave, so Continue does not bring it back."""
-        with self._lock:
-            inject = self.game.remove_inject(index)
-            self.autosave()
-            return inject
 
     @property
     def injects(self) -> list[Inject]:
@@ -409,21 +418,421 @@ class Session:
             forced = dict(self.game.overrides)
         return [PendingRoll(key, label, p, forced.get(key)) for key, label, p in rolls]
 
+    # -- what each viewer is shown -------------------------------------------------------
+    def program_names(self) -> dict[str, str]:
+        """Actor -> the name of the program playing it (never its command line)."""
+        return {a: s.arg for a, s in self.seats.items() if s.is_program and PROGRAM_NAME.match(s.arg)}
+
+    def room(self, viewer: Viewer) -> RoomInfo:
+        """The room as `viewer` is shown it: who has sealed (never what), who is thinking,
+        the clock; the settings, notices and programs for the facilitator only."""
+        with self._lock:
+            return self._room(viewer)
+
+    def _room(self, viewer: Viewer) -> RoomInfo:
+        extra = self.room_extra(viewer) if self.room_extra is not None else {}
+        connected = extra.get("connected")
+        codes = extra.get("codes")
+        seats = []
+        for a in self.deck.actors:
+            seats.append(RoomSeat(
+                actor=a, sealed=a in self.game.orders, thinking=a in self.thinking,
+                connected=(a in connected) if isinstance(connected, set | frozenset) else None,
+                code=(a in codes) if isinstance(codes, set | frozenset) and viewer.is_facilitator else None,
+            ))
+        fac = viewer.is_facilitator
+        return RoomInfo(
+            seats=seats,
+            paused=self.clock.paused,
+            countdown=self.clock.left(),
+            countdown_running=self.clock.countdown.deadline is not None,
+            settings=self.settings if fac else None,
+            notices=list(self.notices) if fac else [],
+            programs=[n for n in self.programs.names() if PROGRAM_NAME.match(n)] if fac else [],
+            hosted=bool(extra.get("hosted", False)),
+            exercise=str(extra.get("exercise", "")) if fac else "",
+            save_error=self.save_error or "",
+        )
+
+    def observe(self, who: Viewer | str) -> Observation:
+        """What `who` may know of the game now, with the room as it is shown to them."""
+        with self._lock:
+            viewer = as_viewer(who, self.deck)
+            return observe(
+                self.game, viewer, seats=self.seat_specs, room=self._room(viewer),
+                programs=self.program_names() if viewer.is_facilitator else None,
+            )
+
+    def view(self, who: Viewer | str) -> PlayerView:
+        """A viewer's window onto the game now (what computer seats decide from)."""
+        with self._lock:
+            return PlayerView(self.game, who)
+
+    # -- commands -----------------------------------------------------------------------
+    def apply(self, role: str, command: GameCommand) -> Reply:
+        """Carry out `command` from `role` (an actor, or `facilitator`): the one path for
+        every client, local or remote. A command `role` may not give, or one that cannot be
+        done now, is refused with one line."""
+        kind = command.type
+        try:
+            if kind in FACILITATOR_ONLY and role != FACILITATOR_VIEWER.name:
+                raise WargameError(f"{kind}: only the facilitator may do that")
+            match command:
+                case Orders():
+                    if role not in self.deck.actors:
+                        raise WargameError("orders: only a seat gives orders")
+                    self.seal_orders(role, command.turn, list(command.orders), list(command.reasons))
+                case Resolve():
+                    self.resolve_now(command.missing)
+                case Pause():
+                    self.pause()
+                case Resume():
+                    self.unpause()
+                case Countdown():
+                    self.set_countdown(command.minutes)
+                case AddTime():
+                    self.add_time(command.seconds)
+                case Configure():
+                    self.configure(command.auto_resolve, command.on_timeout)
+                case InjectCommand():
+                    self.fire_inject(command.event, command.text, command.effects)
+                case RemoveInject():
+                    self.remove_inject(command.index)
+                case Override():
+                    self.override(command.key, command.outcome)
+                case Reseat():
+                    self.reseat(command.seat, command.spec)
+                case _:
+                    raise WargameError(f"{kind}: not possible in this game")
+        except WargameError as exc:
+            return Reply(ok=False, of=kind, message=str(exc))
+        return Reply(ok=True, of=kind)
+
+    # -- orders -------------------------------------------------------------------------
+    def submit(self, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:
+        """Seal a seat's orders for this turn (the local keyboard's path; see `seal_orders`
+        for the checks a command over the network gets)."""
+        with self._lock:
+            self._seal(seat, orders, reasons)
+        self.after_change()
+
+    def seal_orders(self, seat: str, turn: int, orders: list[str], reasons: list[str]) -> None:
+        """A team seals its orders for `turn`; refused, with one line, if the turn has moved
+        on, the game is over or paused, a computer plays the seat, or they are illegal. The
+        same orders sent again (a client retrying) are taken as already done."""
+        unit = self.deck.turn_name
+        with self._lock:
+            game = self.game
+            if game.is_over:
+                raise IllegalOrderError("the game is over: no more orders")
+            if turn != game.turn:
+                raise IllegalOrderError(f"these orders are for {unit} {turn}, but {unit} {game.turn} is being played now: they were not sealed")
+            if seat in self.bots:
+                raise IllegalOrderError(f"{self.deck.actor_name(seat)} is played by a computer now (the facilitator re-seated it)")
+            if self.clock.paused:
+                raise IllegalOrderError("the game is paused by the facilitator: try again when it resumes")
+            if seat in game.orders:
+                if list(game.orders[seat]) == list(orders):
+                    return
+                raise IllegalOrderError(f"your orders for {unit} {turn} are already sealed and cannot be changed")
+            self._check_ids(seat, orders)
+            self._seal(seat, orders, [safe_text(r, 200, one_line=True) for r in reasons[: len(orders)]])
+        self.after_change()
+
+    def _check_ids(self, seat: str, orders: Sequence[str]) -> None:
+        """Every order must be one of the seat's own move ids. Said here rather than by the
+        engine, whose message names the actor a move belongs to: that would confirm to a
+        guessing team that another seat's secret move exists."""
+        own = [m.id for m in self.deck.moves_by_actor[seat]]
+        for order in orders:
+            if order in own:
+                continue
+            close = difflib.get_close_matches(order, own, n=1, cutoff=0.75)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise IllegalOrderError(f"'{cut(order, 60)}' is not one of {possessive(self.deck.actor_name(seat))} moves{hint}: nothing was sealed")
+
+    def _seal(self, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
+        """Seal in the game, then make it durable; a keeper that refuses undoes the seal."""
+        game = self.game
+        turn = game.turn
+        game.submit(seat, list(orders), list(reasons))  # raises IllegalOrderError first
+        try:
+            self.save = self._current_save()
+            self.keeper.seal(self, turn, seat, list(orders), list(reasons))
+        except WargameError:
+            game.orders.pop(seat, None)
+            game.reasons.pop(seat, None)
+            raise
+
+    # -- computer seats -----------------------------------------------------------------
+    def bot_jobs(self) -> list[BotJob]:
+        """The computer seats still to decide this turn and not already deciding: each a
+        job to run off the lock, then hand to `bot_decided`."""
+        with self._lock:
+            if self.game.is_over or self.clock.paused:
+                return []
+            jobs = []
+            for actor in self.computers:
+                if actor in self.game.orders or actor in self.thinking:
+                    continue
+                self.thinking.add(actor)
+                jobs.append(BotJob(actor, self.game.turn, self.bots[actor], PlayerView(self.game, actor, seats=self.seat_specs),
+                                   self.game.available_moves(actor), self.game.orders_allowed(actor)))
+            return jobs
+
+    def bot_decided(self, job: BotJob, decision: Decision | None, error: BaseException | None = None) -> None:
+        """A computer seat's decision came back. A program's failure makes the seat stand
+        pat this turn (the facilitator is told); the turn moving on or the seat changing
+        hands meanwhile makes the decision moot."""
+        with self._lock:
+            self.thinking.discard(job.actor)
+            if job.turn != self.game.turn or self.game.is_over or self.bots.get(job.actor) is not job.bot:
+                return
+            name = self.deck.actor_name(job.actor)
+            if error is not None:
+                if not isinstance(error, WargameError):
+                    raise error
+                self.notice(f"{error} — {name} stands pat this turn")
+                decision = Decision((), (f"stood pat: its program failed ({cut(error, 160)})",))
+            assert decision is not None
+            try:
+                self._seal(job.actor, decision.orders, decision.reasons)
+            except WargameError as exc:
+                self.notice(f"{name}: {exc} — stands pat")
+                self._seal(job.actor, (), ("stood pat: its orders were refused",))
+        self.after_change()
+
+    def run_bots(self) -> dict[str, Decision]:
+        """Let every computer seat still waiting decide and seal its orders, here and now
+        (each decides outside the lock). For tests, scripts and the simulator-like paths."""
+        out: dict[str, Decision] = {}
+        for job in self.bot_jobs():
+            try:
+                decision = job.run()
+            except WargameError as exc:
+                self.bot_decided(job, None, exc)
+                continue
+            self.bot_decided(job, decision)
+            out[job.actor] = decision
+        return out
+
+    def _stand_in(self, actor: str) -> Decision:
+        bot = self.stand_ins.get(actor)
+        if bot is None:
+            bot = self.stand_ins[actor] = make_bot(default_computer(self.deck, actor), self.deck, actor, self.game.seed + self.turn)
+        return bot.decide(PlayerView(self.game, actor), self.game.available_moves(actor), self.game.orders_allowed(actor))
+
+    def seal_missing(self, how: Missing | str) -> list[str]:
+        """Seal the orders of every seat still choosing: `stand-pat` (no orders this turn)
+        or `stand-in` (the actor's first doctrine, or random, plays them). The seats."""
+        how = {"stand_pat": "stand-pat", "computer": "stand-in"}.get(how, how)
+        if how not in {"stand-pat", "stand-in"}:
+            raise WargameError(f"unknown way to seal missing orders: {how!r}")
+        with self._lock:
+            missing = self.game.waiting_for()
+            for actor in missing:
+                if how == "stand-pat":
+                    self._seal(actor, [], ["stood pat: no orders before the turn was resolved"])
+                    self.notice(f"{self.deck.actor_name(actor)} did not seal in time: it stands pat")
+                else:
+                    d = self._stand_in(actor)
+                    self._seal(actor, d.orders, [f"(a computer stood in when time ran out) {r}" for r in d.reasons])
+                    self.notice(f"{self.deck.actor_name(actor)} did not seal in time: its computer stand-in played")
+        return missing
+
+    # -- resolving ----------------------------------------------------------------------
+    def after_change(self) -> None:
+        """Resolve if every seat is in and nobody need be waited for; tell the listeners."""
+        if not self.is_over and not self.clock.paused and self.settings.auto_resolve and self.ready:
+            self.resolve()
+            return
+        self.changed()
+
+    def resolve(self) -> TurnRecord:
+        """Resolve the turn (every seat must have sealed) and keep the game."""
+        with self._lock:
+            rec = self.game.resolve()
+            self.thinking.clear()
+            self.stand_ins.clear()
+            if self.game.is_over:
+                self.clock.stop()
+            elif not self.clock_waits_for_results:
+                self.start_turn_clock()
+            self.autosave()
+        self.changed()
+        return rec
+
+    def resolve_now(self, missing: Missing = "stand-pat") -> TurnRecord:
+        """The facilitator resolves: seats still choosing stand pat or their stand-in plays."""
+        with self._lock:
+            if self.game.is_over:
+                raise WargameError("the game is over")
+            self.seal_missing(missing)
+            return self.resolve()
+
+    def time_up(self) -> bool:
+        """The countdown ran out: act as the settings say. True if the turn resolved."""
+        with self._lock:
+            if self.is_over or self.clock.paused or self.settings.on_timeout == "wait" or not self.clock.expired:
+                return False
+            self.resolve_now(self.settings.on_timeout)
+            return True
+
+    def start_turn_clock(self) -> None:
+        """This turn's countdown, at the set length (none when none is set)."""
+        with self._lock:
+            if self.settings.countdown_minutes > 0 and not self.is_over:
+                self.clock.start(self.settings.countdown_minutes * 60)
+                if self.clock.paused:
+                    self.clock.countdown.pause(self.clock.now())
+            else:
+                self.clock.stop()
+
+    def finish_pending_turn(self) -> bool:
+        """On reopening (a host restarted after a crash): a turn whose every seat had sealed
+        while it should have resolved on its own resolves now. True if it did."""
+        if self.settings.auto_resolve and self.ready and not self.clock.paused:
+            self.resolve()
+            return True
+        return False
+
+    # -- the facilitator ----------------------------------------------------------------
+    def pause(self) -> None:
+        with self._lock:
+            self.clock.pause()
+            self.keeper.log(self, "settings", self.settings_payload())
+        self.changed()
+
+    def unpause(self) -> None:
+        with self._lock:
+            self.clock.resume()
+            self.keeper.log(self, "settings", self.settings_payload())
+        self.after_change()
+
+    def set_countdown(self, minutes: float) -> None:
+        """A countdown of `minutes` for this turn and the next ones; 0 stops it."""
+        with self._lock:
+            self.settings = self.settings.model_copy(update={"countdown_minutes": minutes})
+            if minutes > 0:
+                self.clock.start(minutes * 60)
+                if self.clock.paused:
+                    self.clock.countdown.pause(self.clock.now())
+            else:
+                self.clock.stop()
+            self.keeper.log(self, "settings", self.settings_payload())
+        self.changed()
+
+    def add_time(self, seconds: float) -> float:
+        """More time for this turn (less, with a negative number; never below none left);
+        later turns keep the set length. The time left; `WargameError` with no countdown."""
+        with self._lock:
+            left = self.clock.adjust(seconds)
+            self.keeper.log(self, "settings", self.settings_payload())
+        self.changed()
+        return left
+
+    def configure(self, auto_resolve: bool | None = None, on_timeout: TimeUp | None = None) -> None:
+        with self._lock:
+            update: dict[str, object] = {}
+            if auto_resolve is not None:
+                update["auto_resolve"] = auto_resolve
+            if on_timeout is not None:
+                update["on_timeout"] = on_timeout
+            self.settings = self.settings.model_copy(update=update)
+            self.keeper.log(self, "settings", self.settings_payload())
+        self.after_change()
+
+    def settings_payload(self) -> dict[str, object]:
+        snap = self.clock.snapshot()
+        return {**self.settings.model_dump(), "clock": snap, "paused": self.clock.paused,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+    def restore_settings(self, payload: Mapping[str, object]) -> None:
+        """Settings as a keeper logged them (a restarted host), the countdown going on from
+        the time left then, less the time the host was down."""
+        on_timeout = {"stand_pat": "stand-pat", "computer": "stand-in"}.get(str(payload.get("on_timeout")), payload.get("on_timeout"))
+        self.settings = Settings(
+            auto_resolve=bool(payload.get("auto_resolve", self.settings.auto_resolve)),
+            on_timeout=on_timeout if on_timeout in {"wait", "stand-pat", "stand-in"} else self.settings.on_timeout,
+            countdown_minutes=float(payload.get("countdown_minutes", 0) or 0),  # type: ignore[arg-type]
+        )
+        clock = payload.get("clock")
+        if isinstance(clock, dict) and not self.is_over:
+            left = clock.get("left")
+            if left is not None and not clock.get("paused"):
+                at = payload.get("at")
+                try:
+                    gone = (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(str(at))).total_seconds() if at else 0.0
+                except ValueError:
+                    gone = 0.0
+                clock = {**clock, "left": max(0.0, float(left) - max(0.0, gone))}
+            self.clock.restore(clock)
+        elif self.settings.countdown_minutes > 0 and not self.is_over:
+            self.clock.start(self.settings.countdown_minutes * 60)
+        self.clock.paused = bool(payload.get("paused", False))
+
+    def inject_events(self) -> list[tuple[str, str, bool]]:
+        """The deck's events a facilitator may fire: (id, name, is an inject), injects first."""
+        events = sorted(self.deck.events, key=lambda e: not e.inject)
+        return [(e.id, e.name, e.inject) for e in events]
+
+    def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
+        """Queue a facilitator inject for this turn; bad effects raise `ExpressionError`.
+        Its text is shown to every seat: control characters are neutralised."""
+        with self._lock:
+            clean = safe_text(text.strip(), 2000)
+            inject = self.game.fire_inject(event=event, text=clean, effects=[e for e in effects if e.strip()])
+            self.autosave()  # a crash before the turn resolves must not lose the inject
+        self.changed()
+        return inject
+
+    def remove_inject(self, index: int) -> Inject:
+        """Take back a queued inject, so a restart does not bring it back."""
+        with self._lock:
+            inject = self.game.remove_inject(index)
+            self.autosave()
+        self.changed()
+        return inject
+
     def override(self, key: str, outcome: bool | None) -> None:
         with self._lock:
             self.game.override(key, outcome)
             self.autosave()
+        self.changed()
 
-    def resolve(self) -> TurnRecord:
-        """Resolve the turn and autosave."""
+    def reseat(self, seat: str, spec_text: str) -> None:
+        """Hand a seat to a computer, to a program this run was started with (by name), or
+        back to its team (`human`). Never a command line: a spec may come over the network."""
+        if seat not in self.deck.actors:
+            raise WargameError(f"unknown seat '{cut(seat, 40)}'")
+        spec = SeatSpec.parse(spec_text)
+        if spec.is_program:
+            if not PROGRAM_NAME.match(spec.arg) or self.programs.command(spec.arg) is None:
+                known = ", ".join(n for n in self.programs.names() if PROGRAM_NAME.match(n)) or "none"
+                raise WargameError(f"a seat can be given only to a program this host was started with (--agent NAME=COMMAND); programs: {known}")
+        elif not spec.is_human and spec.kind not in COMPUTER_KINDS:
+            raise WargameError(f"unknown seat kind '{cut(spec.kind, 40)}'")
         with self._lock:
-            rec = self.game.resolve()
+            if spec.is_human:
+                self.bots.pop(seat, None)
+            else:
+                self.bots[seat] = self._make_bot(spec, seat)
+            self.seats[seat] = spec
+            self.thinking.discard(seat)
             self.autosave()
-        return rec
+            self.notice(f"{self.deck.actor_name(seat)} is now played by: {_label(spec)}")
+        self.after_change()
 
 
-def seat_options(deck: CompiledDeck, actor: str) -> list[tuple[str, str]]:
-    """The seat choices for an actor: (label, spec). Only bots this version has are offered."""
+def _label(spec: SeatSpec) -> str:
+    from wargame.bots.seats import seat_label
+
+    return seat_label(spec, facilitator=True)
+
+
+def seat_options(deck: CompiledDeck, actor: str, programs: Programs = NO_PROGRAMS) -> list[tuple[str, str]]:
+    """The seat choices for an actor: (label, spec). Only bots this version has are offered,
+    and programs only as this run's command line or settings name them."""
     import importlib.util
 
     out = [("Human", "human"), ("Computer: random", "random")]
@@ -433,4 +842,7 @@ def seat_options(deck: CompiledDeck, actor: str) -> list[tuple[str, str]]:
     if importlib.util.find_spec("wargame.bots.lookahead") is not None:
         for level in LOOKAHEAD_LEVELS:
             out.append((f"Computer: lookahead ({level})", f"lookahead:{level}"))
+    for name in programs.names():
+        if PROGRAM_NAME.match(name):
+            out.append((f"Program: {name}", f"agent:{name}"))
     return out

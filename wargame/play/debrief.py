@@ -2,70 +2,38 @@
 
 Orders and each computer's reasons, every chance roll with its expression, the values it
 read, its probability and the number drawn, injects, events, news, fizzles, offers made,
-answered or expired and those waiting, the state before and after, and secrets the
-viewer only learned later. Everything comes from the
-`SavedGame`'s read models and the rules in `wargame.observe.visibility`; the replay viewer
-and reports render a `TurnDebrief` and decide nothing about secrecy themselves.
+answered or expired and those waiting, the state before and after, and secrets the viewer
+only learned later. All of it is read off two `Observation`s of the saved game (before the
+turn was decided, and after it resolved, with its rolls explained): the replay viewer and
+the report render a `TurnDebrief` and decide nothing about secrecy themselves.
 """
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
-from wargame.bots.seats import SeatSpec, seat_label
-from wargame.deck.compile import CEnding, CompiledDeck, Hidden
-from wargame.deck.describe import depends_on
-from wargame.deck.expr import Expression, compile_expression
-from wargame.deck.labels import offer_name, play_name
-from wargame.engine.game import ObjectiveResult, Score
-from wargame.engine.offers import OfferRecord
-from wargame.engine.state import NewsItem, Roll, State
-from wargame.errors import ExpressionError, WargameError
-from wargame.observe import visibility as vis
-from wargame.observe.visibility import Viewer, as_viewer
-from wargame.play.readmodel import ReadModel, TrackReading, format_value
+from wargame.deck.compile import CompiledDeck
+from wargame.errors import WargameError
+from wargame.observe.model import (
+    EndingInfo,
+    FlagChange,
+    NewsInfo,
+    ObjectiveInfo,
+    Observation,
+    OfferInfo,
+    RollInfo,
+    ScoreInfo,
+    TrackInfo,
+    ValueRead,
+)
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
 from wargame.play.timeline import SavedGame
 from wargame.words import possessive
 
-_MOVE_FUNCS = frozenset({"played", "count", "succeeded", "since", "ordered"})
-"""Functions that read a move's plays (or this turn's sealed orders): as secret as the move."""
-_PUBLIC_FUNCS = frozenset({"revealed", "fired"})
-"""Functions that read what is public news (a reveal, an event firing)."""
+__all__ = ["Debrief", "FinalScores", "OfferNote", "RollExplained", "SeatOrders", "TrackDelta", "TurnDebrief", "ValueRead"]
 
-
-@dataclass(frozen=True, slots=True)
-class ValueRead:
-    """One thing a chance expression read, and its value then (None: hidden from the viewer)."""
-
-    text: str
-    """As written in the expression: `tension`, `us.covert`, `count('icbm-test')`."""
-    value: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RollExplained:
-    """A chance roll that explains itself: what decided the chance and what was drawn."""
-
-    label: str
-    """`North Korea: ICBM test`, `North Korea: Cyber theft (detection)`, an event's name."""
-    kind: str
-    """`move`, `detect` or `event` (as in the turn record)."""
-    source: str
-    """The chance as the deck writes it: an expression, or a fixed percentage."""
-    reads: tuple[ValueRead, ...]
-    chance: float | None
-    """The probability of success then; None when it was computed from something hidden
-    from this viewer (a number computed from a secret is itself secret)."""
-    draw: float | None
-    """The number drawn in [0, 1); None when the chance is hidden (it would bound it)."""
-    success: bool
-    forced: bool
-    """The facilitator set the outcome instead of the dice."""
-    inject: bool
-    """The roll of an event the facilitator fired as an inject."""
-    hidden: str = ""
-    """Why the chance is hidden: "depends on South Korea's covert work, hidden from you"."""
+RollExplained = RollInfo
+"""A chance roll that explains itself (the debrief's rolls carry `source` and `reads`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +43,12 @@ class SeatOrders:
     actor: str
     name: str
     seat: str
-    """Who played it: "Human", "Computer (doctrine: hardliner)", ..."""
+    """Who played it: "Human", "Computer (doctrine: hardliner)", "Program (not run)"."""
     visible: bool
     """False: sealed orders of another seat (what it did shows in the news, if public)."""
     orders: tuple[tuple[str, bool, str], ...] = ()
-    """(move name, secret move, the computer's stated reason or ""): every order when
-    visible; otherwise only the plays the viewer knows of whose reasons it may read."""
+    """(order, secret move, the stated reason or ""): every order when visible; otherwise
+    only the plays the viewer knows of whose reasons it may read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +56,7 @@ class OfferNote:
     """One offer in one turn as a viewer may know it: made, answered, expired, or waiting
     for an answer when the turn was decided."""
 
-    record: OfferRecord
+    offer: OfferInfo
     what: str
     """`made`, `accepted`, `refused`, `expired` or `waiting` (when the turn began)."""
     text: str
@@ -99,8 +67,8 @@ class OfferNote:
 class TrackDelta:
     """A track before and after the turn, as this viewer saw it."""
 
-    before: TrackReading
-    after: TrackReading
+    before: TrackInfo
+    after: TrackInfo
 
     @property
     def changed(self) -> bool:
@@ -115,26 +83,25 @@ class TurnDebrief:
     title: str
     """`Month 4 of 12 · April 2022`."""
     orders: list[SeatOrders] = field(default_factory=list)
-    rolls: list[RollExplained] = field(default_factory=list)
+    rolls: list[RollInfo] = field(default_factory=list)
     injects: list[str] = field(default_factory=list)
     """The facilitator's injects, as text (with their effects for the facilitator)."""
     events: list[tuple[str, bool]] = field(default_factory=list)
     """(name, fired as an inject) of the events that fired."""
-    news: list[NewsItem] = field(default_factory=list)
-    fizzles: list[NewsItem] = field(default_factory=list)
-    thresholds: list[NewsItem] = field(default_factory=list)
+    news: list[NewsInfo] = field(default_factory=list)
+    fizzles: list[NewsInfo] = field(default_factory=list)
+    thresholds: list[NewsInfo] = field(default_factory=list)
     tracks: list[tuple[str, list[TrackDelta]]] = field(default_factory=list)
     """(group title, tracks): the global tracks, then each actor's."""
-    flags: list[tuple[str, bool, bool]] = field(default_factory=list)
-    ending: CEnding | None = None
+    flags: list[FlagChange] = field(default_factory=list)
+    ending: EndingInfo | None = None
     learned_later: list[str] = field(default_factory=list)
     """Secret plays of this turn the viewer did not know of then, revealed later (only
     with hindsight)."""
     waiting: list[OfferNote] = field(default_factory=list)
     """Offers waiting for an answer when the turn was decided, as far as the viewer knew."""
     offers: list[OfferNote] = field(default_factory=list)
-    """Offers made, accepted, refused or expired in this turn that the viewer may know of
-    (an expiry only if it would have seen it: not a secret offer it learned of later)."""
+    """Offers made, accepted, refused or expired in this turn that the viewer may know of."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,65 +109,9 @@ class FinalScores:
     """Scores at the end for a viewer: every actor's for the facilitator, a seat's own
     (as far as it knew) for a seat, none for the public (objectives read secret tracks)."""
 
-    scores: tuple[Score, ...]
-    own: tuple[ObjectiveResult, ...] = ()
+    scores: tuple[ScoreInfo, ...]
+    own: tuple[ObjectiveInfo, ...] = ()
     note: str = ""
-
-
-def _leaves(source: str) -> list[str]:
-    """The things an expression reads, as written, in order and without repeats."""
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError:
-        return []
-    out: list[str] = []
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.Name):
-            if node.id not in {"true", "false", "True", "False"}:
-                out.append(node.id)
-            return
-        if isinstance(node, ast.Attribute):
-            out.append(ast.unparse(node))
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _MOVE_FUNCS | _PUBLIC_FUNCS:
-            out.append(ast.unparse(node))
-            return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(node, ast.Call) and child is node.func:
-                continue
-            visit(child)
-
-    visit(tree.body)
-    return list(dict.fromkeys(out))
-
-
-class _Reader:
-    """Compiles each leaf of a deck's chance expressions once, keeping what it reads."""
-
-    def __init__(self, deck: CompiledDeck) -> None:
-        self.deck = deck
-        self._cache: dict[str, Expression | None] = {}
-
-    def leaf(self, text: str) -> Expression | None:
-        if text not in self._cache:
-            try:
-                # "num" compiles conditions too (only "bool" insists on one).
-                self._cache[text] = compile_expression(text, self.deck.scope, "num")
-            except ExpressionError:
-                self._cache[text] = None
-        return self._cache[text]
-
-    def leaves(self, source: str) -> list[Expression]:
-        return [e for e in (self.leaf(text) for text in _leaves(source)) if e is not None]
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return format_value(float(value))
-    return str(value)
 
 
 class Debrief:
@@ -209,67 +120,17 @@ class Debrief:
 
     def __init__(self, saved: SavedGame) -> None:
         self.saved = saved
-        self.deck = saved.deck
-        self._reader = _Reader(saved.deck)
-        self._event_names = {e.id: e.name for e in self.deck.events}
+        self.deck: CompiledDeck = saved.deck
 
     def viewers(self) -> list[Viewer]:
         """The perspectives a debrief offers: the facilitator, the public, each seat."""
-        return [vis.FACILITATOR_VIEWER, vis.PUBLIC, *(Viewer.seat(a) for a in self.deck.actors)]
+        return [FACILITATOR_VIEWER, PUBLIC, *(Viewer.seat(a) for a in self.deck.actors)]
 
-    def seat_label(self, actor: str) -> str:
-        try:
-            spec = SeatSpec.parse(self.saved.save.seats.get(actor, "human"))
-        except WargameError:
-            return "Unknown (the file's seat cannot be read)"
-        if spec.is_program:
+    def seat_label(self, obs: Observation, actor: str) -> str:
+        info = next(a.seat for a in obs.actors if a.id == actor)
+        if info.kind == "program":
             return "Program (not run)"  # a debrief never starts one, nor shows its command
-        return seat_label(spec)
-
-    # -- rolls -------------------------------------------------------------------------
-    def _chance_source(self, roll: Roll) -> str:
-        deck = self.deck
-        if roll.kind == "detect":
-            return ""
-        if roll.kind == "move":
-            return deck.moves[deck.move_index[roll.key]].chance_source or ""
-        event = deck.model.events[deck.event_index[roll.key]] if roll.key in deck.event_index else None
-        return event.chance if event is not None and isinstance(event.chance, str) else ""
-
-    def explain(self, viewer: Viewer, roll: Roll, state: State, injected: frozenset[str]) -> RollExplained:
-        """A roll as `viewer` may see it (the roll itself must be one the viewer sees).
-        Each value read is shown only if the viewer may see what it reads; the chance and
-        the draw only if it may see everything the expression reads."""
-        deck = self.deck
-        source = self._chance_source(roll)
-        shown: list[ValueRead] = []
-        hidden: list[Hidden] = []
-        reads = vis.roll_reads(deck, roll)
-        if reads is not None:
-            hidden = vis.hidden_inputs(viewer, deck, reads)
-        if source:
-            for leaf in self._reader.leaves(source):
-                ok = not vis.hidden_inputs(viewer, deck, leaf.reads)
-                shown.append(ValueRead(leaf.text, _show(leaf.fn(state)) if ok else None))
-        else:
-            source = f"fixed {roll.chance * 100:.0f}%"
-        if roll.kind in {"move", "detect"}:
-            move = deck.moves[deck.move_index[roll.key]]
-            label = f"{deck.actor_name(move.actor)}: {play_name(deck, move)}" + (" (detection)" if roll.kind == "detect" else "")
-        else:
-            label = self._event_names.get(roll.key, roll.key)
-        return RollExplained(
-            label=label,
-            kind=roll.kind,
-            source=source,
-            reads=tuple(shown),
-            chance=None if hidden else roll.chance,
-            draw=None if hidden else roll.roll,
-            success=roll.success,
-            forced=roll.forced,
-            inject=roll.kind == "event" and roll.key in injected,
-            hidden=depends_on(hidden) if hidden else "",
-        )
+        return info.label
 
     # -- a turn ------------------------------------------------------------------------
     def turn(self, who: Viewer | str, turn: int, *, hindsight: bool = False) -> TurnDebrief:
@@ -277,116 +138,91 @@ class Debrief:
         its results (after). With `hindsight`, also the secret plays of the turn it only
         learned of later, each marked with when it came out."""
         saved = self.saved
-        deck = self.deck
-        viewer = as_viewer(who, deck)
+        viewer = as_viewer(who, self.deck)
         if not 1 <= turn <= saved.turns_played:
             raise WargameError(f"no turn {turn} in this save (turns 1..{saved.turns_played})")
-        before = saved.read(viewer, turn)
-        after = saved.read(viewer, turn + 1)
-        rec = saved.record(turn)
-        out = TurnDebrief(turn, before.turn_label(turn))
-        report = after.turn_report(turn)
-
-        orders = after.view.orders.get(turn, {})
-        reasons = after.view.reasons.get(turn, {})
-        for actor in deck.actors:
-            name = deck.actor_name(actor)
-            if actor not in orders:
-                # Sealed orders stay sealed; a computer's reason for a play the viewer knows
-                # of comes with it where the visibility rules allow (the read model says).
-                known = tuple((move, False, why) for who, move, why in report.reasons if who == name)
-                out.orders.append(SeatOrders(actor, name, self.seat_label(actor), False, known))
-                continue
-            why = reasons.get(actor, ())
-            lines = []
-            for i, move_id in enumerate(orders[actor]):
-                move = deck.moves[deck.move_index[move_id]]
-                reason = why[i].removeprefix(f"{move.name}: ") if i < len(why) else ""
-                lines.append((play_name(deck, move), move.secret, reason))
-            out.orders.append(SeatOrders(actor, name, self.seat_label(actor), True, tuple(lines)))
-
-        injected = frozenset(i.event for i in rec.injects if i.event is not None)
-        seen = set(map(tuple, after.view.rolls_for_turn(turn)))
-        rolls = saved.roll_states(turn) if seen else []
-        out.rolls = [self.explain(viewer, roll, state, injected) for roll, state in rolls if tuple(roll) in seen]
-
-        for inject in rec.injects:
+        before = saved.observe(viewer, turn)
+        after = saved.observe(viewer, turn + 1, explain=True)
+        info = after.turns[turn - 1]
+        out = TurnDebrief(turn, info.label)
+        for seat in info.orders:
+            name = after.actor_name(seat.actor)
+            lines = tuple((o.label, o.secret, o.reason) for o in seat.orders)
+            out.orders.append(SeatOrders(seat.actor, name, self.seat_label(after, seat.actor), seat.visible, lines))
+        out.rolls = list(info.rolls)
+        injected = {i.name for i in info.injects if i.event is not None}
+        for inject in info.injects:
             if inject.event is not None:
-                out.injects.append(f"fired the event {self._event_names.get(inject.event, inject.event)}")
+                out.injects.append(f"fired the event {inject.name}")
             else:
-                text = inject.text or "The facilitator changes the situation."
-                if inject.effects and vis.sees_inject_effects(viewer):
-                    text += f"  [{'; '.join(inject.effects)}]"
-                out.injects.append(text)
-        fired = after.view.fired_for_turn(turn)
-        out.events = [(self._event_names.get(e, e), e in injected) for e in fired]
-        out.news = [n for n in report.news if n.kind != "fizzle"]
-        out.fizzles = [n for n in report.news if n.kind == "fizzle"]
-        out.thresholds = report.thresholds
-        out.flags = report.flags
-        out.ending = report.ending
+                out.injects.append(inject.name + (f"  [{'; '.join(inject.effects)}]" if inject.effects else ""))
+        out.events = [(name, name in injected) for name in info.events]
+        out.news = [n for n in info.news if n.kind != "fizzle"]
+        out.fizzles = [n for n in info.news if n.kind == "fizzle"]
+        out.thresholds = list(info.thresholds)
+        out.flags = list(info.flags)
+        out.ending = info.ending
         out.tracks = self._tracks(before, after)
-        out.waiting, out.offers = self._offers(viewer, turn, before, after)
+        out.waiting, out.offers = self._offers(turn, before, after)
         if hindsight:
-            unit = deck.turn_name
+            end = saved.observe(viewer, saved.turns_played + 1)
+            known = {(p.turn, p.move) for p in after.plays}
+            unit = self.deck.turn_name
             for reveal in saved.later_reveals(viewer, turn + 1):
-                if reveal.turn == turn:
-                    move = deck.moves[deck.move_index[reveal.move]]
-                    out.learned_later.append(f"{deck.actor_name(reveal.actor)} played {move.name} (revealed in {unit} {reveal.revealed_in})")
+                if reveal.turn == turn and (reveal.turn, reveal.move) not in known:
+                    play = next((p for p in end.plays if p.turn == reveal.turn and p.move == reveal.move), None)
+                    what = play.name if play is not None else reveal.move
+                    out.learned_later.append(f"{end.actor_name(reveal.actor)} played {what} (revealed in {unit} {reveal.revealed_in})")
         return out
 
-    def _offers(self, viewer: Viewer, turn: int, before: ReadModel, after: ReadModel) -> tuple[list[OfferNote], list[OfferNote]]:
-        """(waiting when `turn` began, what happened to offers in it) for `viewer`: from the
-        read models' offers, so a secret offer reaches only those it was made among."""
-        deck = self.deck
-        unit = deck.turn_name
-
-        def names(rec: OfferRecord) -> tuple[str, str, str]:
-            return deck.actor_name(rec.maker), deck.actor_name(rec.recipient), offer_name(deck, deck.moves[deck.move_index[rec.move]])
-
-        waiting = []
-        for rec in before.offers():
-            if rec.status == "waiting":
-                maker, recipient, name = names(rec)
-                waiting.append(OfferNote(rec, "waiting", f"{possessive(maker)} offer to {recipient} waits for an answer (until {unit} {rec.deadline}): {name}"))
+    def _offers(self, turn: int, before: Observation, after: Observation) -> tuple[list[OfferNote], list[OfferNote]]:
+        """(waiting when `turn` began, what happened to offers in it), as the viewer knew
+        them: the observations hold only the offers it may know of."""
+        unit = self.deck.turn_name
+        waiting = [
+            OfferNote(o, "waiting", f"{possessive(o.maker_name)} offer to {o.recipient_name} waits for an answer (until {unit} {o.deadline}): {o.name}")
+            for o in before.offers if o.status == "waiting"
+        ]
         happened = []
-        for rec in after.offers():
-            maker, recipient, name = names(rec)
-            if rec.made == turn:
-                happened.append(OfferNote(rec, "made", f"{maker} offers {recipient}: {name} (an answer is due by {unit} {rec.deadline})"))
-            if rec.closed != turn:
+        for o in after.offers:
+            if o.made == turn:
+                happened.append(OfferNote(o, "made", f"{o.maker_name} offers {o.recipient_name}: {o.name} (an answer is due by {unit} {o.deadline})"))
+            if o.closed != turn:
                 continue
-            if rec.status in {"accepted", "refused"}:
-                verb = "accepts" if rec.status == "accepted" else "refuses"
-                happened.append(OfferNote(rec, rec.status, f"{recipient} {verb} {possessive(maker)} offer: {name}"))
-            elif rec.status == "expired" and vis.in_audience(viewer, deck.moves[deck.move_index[rec.move]].audience, deck.actors):
-                happened.append(OfferNote(rec, "expired", f"{possessive(maker)} offer to {recipient} expires unanswered: {name}"))
+            if o.status in {"accepted", "refused"}:
+                verb = "accepts" if o.status == "accepted" else "refuses"
+                happened.append(OfferNote(o, o.status, f"{o.recipient_name} {verb} {possessive(o.maker_name)} offer: {o.name}"))
+            elif o.status == "expired":
+                happened.append(OfferNote(o, "expired", f"{possessive(o.maker_name)} offer to {o.recipient_name} expires unanswered: {o.name}"))
         return waiting, happened
 
-    def _tracks(self, before: ReadModel, after: ReadModel) -> list[tuple[str, list[TrackDelta]]]:
-        deck = self.deck
+    def _tracks(self, before: Observation, after: Observation) -> list[tuple[str, list[TrackDelta]]]:
         groups: list[tuple[str, list[TrackDelta]]] = []
-        for actor in [None, *deck.actors]:
-            pairs = [TrackDelta(b, a) for b, a in zip(before.tracks(actor), after.tracks(actor), strict=True)]
+        for actor in [None, *self.deck.actors]:
+            pairs = [TrackDelta(b, a) for b, a in zip(before.tracks_of(actor), after.tracks_of(actor), strict=True)]
             if pairs:
-                groups.append(("The situation" if actor is None else deck.actor_name(actor), pairs))
+                groups.append(("The situation" if actor is None else self.deck.actor_name(actor), pairs))
         return groups
 
     # -- the whole game ----------------------------------------------------------------
+    def end(self, who: Viewer | str) -> Observation:
+        """What `who` knew at the end of the saved game."""
+        return self.saved.observe(who, self.saved.turns_played + 1)
+
     def history(self, who: Viewer | str, track: str) -> list[float | None]:
         """A track at the start and after each turn, None where hidden from `who`."""
-        return self.saved.read(who, self.saved.turns_played + 1).history(track)
+        return list(self.end(who).track(track).history)
 
     def final_scores(self, who: Viewer | str) -> FinalScores:
         """What `who` may see of the scores at the end (see `FinalScores`)."""
+        from wargame.observe.build import scores
+
         saved = self.saved
         viewer = as_viewer(who, self.deck)
-        end = saved.read(viewer, saved.turns_played + 1)
         if viewer.is_facilitator:
-            return FinalScores(tuple(sorted(saved.game.scores().values(), key=lambda s: -s.total)))
+            return FinalScores(tuple(sorted(scores(saved.game), key=lambda s: -s.total)))
         if viewer.is_public:
             return FinalScores((), note="Objectives can read secret tracks: the scores are in the facilitator's view.")
-        return FinalScores((), tuple(end.objectives()), note="As far as this seat knew at the end; the facilitator's view has every score.")
-
-
-__all__ = ["Debrief", "FinalScores", "OfferNote", "RollExplained", "SeatOrders", "TrackDelta", "TurnDebrief", "ValueRead"]
+        end = self.end(viewer)
+        own = tuple(end.seat.objectives) if end.seat is not None else ()
+        return FinalScores((), own, note="As far as this seat knew at the end; the facilitator's view has every score.")

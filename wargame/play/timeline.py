@@ -1,7 +1,7 @@
 """A saved game opened for a debrief: replayed once, then readable at any moment by any viewer.
 
-`SavedGame.read(viewer, turn)` is "the game as `viewer` saw it when deciding `turn`": the
-same read model a live screen renders, cut at that moment. The replay keeps a copy of the
+`SavedGame.observe(viewer, turn)` is "the game as `viewer` saw it when deciding `turn`":
+the same `Observation` a live screen renders, cut at that moment. The replay keeps a copy of the
 state before every turn, so jumping to any turn costs no replaying.
 """
 
@@ -16,9 +16,10 @@ from wargame.engine.dice import KEYED, DiceVersion, TurnDice
 from wargame.engine.game import Game
 from wargame.engine.state import Roll, State, TurnRecord
 from wargame.errors import SaveError, WargameError
+from wargame.observe.build import Explained, observe
+from wargame.observe.model import Observation
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import Viewer
-from wargame.play.readmodel import ReadModel
 from wargame.saves.format import SaveModel
 from wargame.saves.store import Verification, apply_turn, new_game, read_save, save_deck, verify
 
@@ -130,9 +131,15 @@ class SavedGame:
         upto = turn - 1
         return PlayerView(self.game, who, upto=upto, state=self._states[upto])
 
-    def read(self, who: Viewer | str, turn: int) -> ReadModel:
-        """The read model of `who` when deciding `turn` (see `view`)."""
-        return ReadModel(self.game, self.view(who, turn), self.save.seats)
+    def observe(self, who: Viewer | str, turn: int, *, explain: bool = False) -> Observation:
+        """What `who` knew when deciding `turn` (see `view`); `explain` adds what each roll
+        of the turn before it read (the debrief's explained rolls)."""
+        if not 1 <= turn <= self.turns_played + 1:
+            raise WargameError(f"no turn {turn} in this save (turns 1..{self.turns_played})")
+        explained = None
+        if explain and turn >= 2:
+            explained = Explained({turn - 1: [state for _roll, state in self.roll_states(turn - 1)]})
+        return observe(self.game, who, seats=self.save.seats, upto=turn - 1, state=self._states[turn - 1], explained=explained)
 
     def later_reveals(self, who: Viewer | str, turn: int) -> list[Reveal]:
         """Secret plays made before `turn` that `who` did not know of when deciding it but

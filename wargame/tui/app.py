@@ -1,17 +1,18 @@
-"""The Textual app behind `wargame play`: it owns the flow from seat to seat.
+"""The Textual app behind `wargame play`: a game on this keyboard, through the one client.
 
-Screens post messages up (orders confirmed, ready behind the curtain, resolve); the app
-asks the `Session` what comes next and shows it. Computer seats decide in a thread
-worker while people give orders, and the seats strip says they are thinking.
+The app starts, loads and saves games; what the people at the keyboard see next is
+`flow.next_step`, from the game's observation. The game runs in its controller behind a
+`LocalClient`: computer seats decide in worker threads, every change bumps `game_version`,
+and each screen fetches its own viewer's observation. Screens send commands up; nothing
+here changes the game but through the client.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import on, work
@@ -19,16 +20,22 @@ from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
+from wargame.observe.visibility import PUBLIC, Viewer
+from wargame.play.client import LocalClient
+from wargame.play.commands import GameCommand, Orders, Pause, Resume
 from wargame.play.control import Session
-from wargame.saves.catalogue import describe_save, latest_unfinished, new_seed, unused_path
+from wargame.saves.catalogue import latest_unfinished, new_seed
+from wargame.tui.clock import Ticker
 from wargame.tui.commands import WargameCommands
+from wargame.tui.flow import Keyboard, Step, next_step
+from wargame.tui.saving import save_after_crash, save_copy
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.screens.curtain import CurtainScreen
@@ -41,25 +48,16 @@ from wargame.words import possessive
 
 PACKAGE_DECKS = Path(__file__).resolve().parent.parent.parent / "decks"
 DARK, LIGHT = "textual-dark", "textual-light"
+CSS: list[str | PurePath] = ["app.tcss", "start.tcss", "new_game.tcss", "curtain.tcss", "orders.tcss", "resolution.tcss",
+       "dashboard.tcss", "facilitator.tcss", "projector.tcss", "end.tcss", "replay.tcss", "remote.tcss"]
+"""Every screen's stylesheet (the join app uses the same)."""
 
 
 class WargameApp(App[None]):
     """`deck` is the deck offered first for a new game; saves go to `save_dir`."""
 
     TITLE = "wargame"
-    CSS_PATH = [  # noqa: RUF012  (the type App declares)
-        "app.tcss",
-        "start.tcss",
-        "new_game.tcss",
-        "curtain.tcss",
-        "orders.tcss",
-        "resolution.tcss",
-        "dashboard.tcss",
-        "facilitator.tcss",
-        "projector.tcss",
-        "end.tcss",
-        "replay.tcss",
-    ]
+    CSS_PATH = CSS
     COMMANDS = App.COMMANDS | {WargameCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -68,6 +66,11 @@ class WargameApp(App[None]):
         # Esc closes the keys help (opened from the palette) before anything else it means.
         Binding("escape", "close_help", "Close help", show=False, priority=True),
     ]
+
+    game_version: reactive[int] = reactive(0)
+    """Bumped on every change of the game: each game screen fetches its observation anew."""
+    clock_tick: reactive[int] = reactive(0)
+    """Bumped once a second while a countdown runs."""
 
     def __init__(
         self,
@@ -94,11 +97,12 @@ class WargameApp(App[None]):
         folders = list(decks_dirs) if decks_dirs is not None else [p for p in (deck.parent if deck else None, PACKAGE_DECKS) if p]
         self.decks_dirs = folders
         self.session: Session | None = None
-        self.thinking = False
-        """A worker is running the computer seats' decisions."""
-        self._awaiting_bots = False
-        """The waiting curtain is up: when the computers are done, move on."""
-        self._clock: Timer | None = None
+        self.client: LocalClient | None = None
+        self.results_read = 0
+        """The last resolved turn whose results the room has been shown."""
+        self._note = ""
+        self._shown: Step | None = None
+        self.ticker = Ticker(self, self._ticked, self.as_facilitator, self.command)
 
     # -- showing screens -------------------------------------------------------------
     def on_mount(self) -> None:
@@ -120,61 +124,99 @@ class WargameApp(App[None]):
             await self.switch_screen(screen)
 
     def show(self, screen: Screen[None]) -> None:
+        self._shown = None
         self.call_later(self._show, screen)
 
-    def refresh_screen(self) -> None:
-        from wargame.tui.screens.projector import ProjectorScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, GameScreen | ProjectorScreen) and screen.is_mounted:
-                screen.refresh_view()
+    @property
+    def thinking(self) -> bool:
+        """Computer seats are deciding right now."""
+        return self.session is not None and bool(self.session.thinking)
 
     # -- the flow of a game ----------------------------------------------------------
     def begin(self, session: Session) -> None:
+        if self.client is not None:
+            self.client.close()
         self.session = session
         session.clock.now = self.now
-        self.thinking = False
-        self._awaiting_bots = False
-        if session.clock.countdown.active:
-            self.action_start_clock()
+        # A game on one keyboard: it resolves on its own unless a facilitator runs it, the
+        # facilitator decides at time-up, and the next countdown starts once the room has
+        # read the results.
+        session.settings = session.settings.model_copy(update={"auto_resolve": not session.facilitator, "on_timeout": "wait"})
+        session.clock_waits_for_results = True
+        self.client = LocalClient(session, spawn=self._spawn)
+        def changed() -> None:
+            self.post_message(self.GameChanged(session))
+
+        self.client.subscribe(changed)
+        self.results_read = len(session.game.records)
+        self._note = ""
+        self.ticker.follow(session)
         for note in session.notes:  # e.g. a program seat from the save that is not run
             self.notify(note, title="Stand-in", severity="warning", markup=False, timeout=15)
+        self.client.start()
+        if not session.settings.auto_resolve or not session.ready:
+            self.advance()
+        else:
+            session.after_change()  # every seat was sealed when it was saved
+
+    def _spawn(self, fn: Callable[[], None]) -> None:
+        self.run_worker(fn, thread=True, group="bots")
+
+    @dataclass
+    class GameChanged(Message):
+        """Something changed in the game (posted from any thread)."""
+
+        session: Session
+
+    def on_wargame_app_game_changed(self, message: GameChanged) -> None:
+        if message.session is not self.session:
+            return  # a game left behind while its computers were thinking
+        self.game_version += 1
+        if self.session.save_error:
+            self.check_saved()
+        if self.session.clock.countdown.active:
+            self.ticker.start()
         self.advance()
+
+    def keyboard(self) -> Keyboard:
+        s = self.session
+        assert s is not None
+        return Keyboard(seats=tuple(s.humans), facilitator=s.facilitator, shared=s.shared_screen)
 
     def advance(self, note: str = "") -> None:
         """Show whatever the game needs next: a seat's curtain or orders, the computers
         thinking, the facilitator, the results, or the end."""
-        s = self.session
-        self._awaiting_bots = False
-        if s is None:
+        s, client = self.session, self.client
+        if s is None or client is None:
             self.show(StartScreen(self.save_dir))
             return
-        if s.is_over:
-            self.show(EndScreen(s))
-            return
-        self.start_bots()
-        human = s.next_human()
-        if human is not None:
-            self.show(CurtainScreen(s, human, note) if s.shared_screen else OrdersScreen(s, human))
-        elif s.bots_waiting():
-            self._awaiting_bots = True
-            self.show(CurtainScreen(s, None, note))
-        elif s.facilitator:
-            self.show(CurtainScreen(s, FACILITATOR, note))
-        else:
-            self.resolve_turn()
+        if note:
+            self._note = note
+        step = next_step(client.observe(PUBLIC), self.keyboard(), self.results_read)
+        if step == self._shown and self._on_flow_screen():
+            return  # already showing it: the screen follows the game on its own
+        screen: Screen[None]
+        match step.kind:
+            case "results":
+                screen = ResolutionScreen(client, step.turn, s.viewer)
+            case "end":
+                screen = EndScreen(client, Viewer("facilitator"), save_path=s.save_path)
+            case "orders":
+                assert step.seat is not None
+                screen = OrdersScreen(client, step.seat)
+            case "curtain" | "thinking" | "computer":
+                viewer = PUBLIC if s.shared_screen else s.viewer
+                seat = step.seat if step.kind == "curtain" else None
+                screen = CurtainScreen(client, viewer, seat, self._note, facilitator=s.facilitator)
+            case _:
+                return
+        self._note = ""
+        self.show(screen)
+        self._shown = step
 
-    def resolve_turn(self) -> None:
-        s = self.session
-        if s is None:
-            return
-        try:
-            rec = s.resolve()
-        except WargameError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.check_saved()
-        self.show(ResolutionScreen(s, rec.turn, s.viewer))
+    def _on_flow_screen(self) -> bool:
+        """The screen of the current step is under any dialogs (not replaced by a view)."""
+        return any(isinstance(x, ResolutionScreen | EndScreen | OrdersScreen | CurtainScreen) for x in self.screen_stack)
 
     def check_saved(self) -> None:
         """Say so plainly when the autosave failed (the game goes on in memory)."""
@@ -187,7 +229,7 @@ class WargameApp(App[None]):
                 markup=False,
                 timeout=30,
             )
-        self.refresh_screen()
+        self.game_version += 1
 
     def action_retry_save(self) -> None:
         s = self.session
@@ -197,42 +239,20 @@ class WargameApp(App[None]):
             self.notify(f"Saved to {s.save_path}", markup=False)
         self.check_saved()
 
-    def start_bots(self) -> None:
-        s = self.session
-        if s is None or self.thinking or not s.bots_waiting():
+    def _ticked(self) -> None:
+        self.clock_tick += 1
+
+    def command(self, command: GameCommand, role: str) -> None:
+        """Send a command to the game; a refusal is shown in one line."""
+        self._command(command, role)
+
+    @work(group="commands", exit_on_error=False)
+    async def _command(self, command: GameCommand, role: str) -> None:
+        if self.client is None:
             return
-        self.thinking = True
-        self.think(s)
-
-    @work(thread=True, group="bots")
-    def think(self, session: Session) -> None:
-        """The computer seats decide off the UI thread (a lookahead bot can take a while)."""
-        try:
-            session.run_bots()
-        finally:
-            # post_message is thread-safe and does not wait (unlike call_from_thread, which
-            # would block for ever if the app closed while the computers were thinking).
-            self.post_message(self.BotsDone(session))
-
-    @dataclass
-    class BotsDone(Message):
-        """The computer seats have sealed their orders."""
-
-        session: Session
-
-    def on_wargame_app_bots_done(self, message: BotsDone) -> None:
-        self.bots_done(message.session)
-
-    def bots_done(self, session: Session) -> None:
-        if session is not self.session:
-            return  # a game left behind while its computers were thinking
-        self.thinking = False
-        if session.save_error:
-            self.check_saved()
-        if self._awaiting_bots:
-            self.advance()
-        else:
-            self.refresh_screen()
+        reply = await self.client.send(command, role)
+        if not reply.ok:
+            self.notify(reply.message, severity="error", markup=False)
 
     # -- messages from the screens ------------------------------------------------------
     @on(NewGameScreen.Start)
@@ -254,43 +274,42 @@ class WargameApp(App[None]):
 
     @on(CurtainScreen.Ready)
     def curtain_ready(self, message: CurtainScreen.Ready) -> None:
-        s = self.session
-        if s is None:
+        s, client = self.session, self.client
+        if s is None or client is None:
             return
         if message.seat == FACILITATOR:
             self.action_facilitator()
         elif not s.has_orders(message.seat):
-            self.show(OrdersScreen(s, message.seat))
+            self._shown = Step("orders", message.seat, s.turn)
+            self.call_later(self._show, OrdersScreen(client, message.seat))
 
     @on(OrdersScreen.Confirmed)
     def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
-        s = self.session
-        if s is None:
+        self._seal(message.seat, message.orders, message.turn)
+
+    @work(group="commands", exit_on_error=False)
+    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int) -> None:
+        s, client = self.session, self.client
+        if s is None or client is None:
             return
-        try:
-            s.submit(message.seat, message.orders)
-        except WargameError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        reply = await client.send(Orders(turn=turn or s.turn, orders=list(orders)), seat)
+        if not reply.ok:
+            self.notify(reply.message, severity="error", markup=False)
             return
         if s.save_error:
             self.check_saved()
-        self.advance(f"{possessive(s.actor_name(message.seat))} orders are sealed.")
+        self._shown = None
+        self.advance(f"{possessive(s.actor_name(seat))} orders are sealed.")
 
     @on(ResolutionScreen.Continue)
-    def resolution_continue(self) -> None:
-        if self.session is not None:
-            # The next turn's clock starts once the room has read the results.
-            self.session.clock.restart()
+    def resolution_continue(self, message: ResolutionScreen.Continue) -> None:
+        s = self.session
+        if s is None:
+            return
+        self.results_read = max(self.results_read, message.turn)
+        s.start_turn_clock()  # the next turn's clock starts once the room has read the results
+        self.ticker.follow(s)
         self.advance()
-
-    def on_facilitator_screen_countdown_changed(self) -> None:
-        """Save the time left at once (a restart keeps it) and show it on every screen."""
-        if self.session is not None:
-            self.session.autosave()
-        self.check_saved()
-
-    def on_facilitator_screen_resolve(self) -> None:
-        self.resolve_turn()
 
     # -- actions (keys, menus and the command palette) ---------------------------------
     def _in_game(self) -> bool:
@@ -418,72 +437,44 @@ class WargameApp(App[None]):
         self.begin(message.result)
 
     def action_save_copy(self) -> None:
-        s = self.session
-        if s is None:
+        if self.session is None:
             self.notify("There is no game to save yet.", markup=False)
             return
-        base = s.save_path or (self.save_dir / f"{s.deck.id}.json")
-        suggestion = unused_path(base.with_name(f"{base.stem}-turn{len(s.game.records)}.json"))
+        save_copy(self, self.session, self.save_dir)
 
-        def write(path: Path, overwrite: bool) -> None:
-            try:
-                written = s.save_copy(path, overwrite=overwrite)
-            except FileExistsError:
-                confirm_overwrite(path)
-                return
-            except WargameError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify(f"Saved a copy to {written}", markup=False)
-
-        def confirm_overwrite(path: Path) -> None:
-            summary = describe_save(path)  # never raises: a bad file has a `problem`
-            if summary.readable:
-                done = ", finished" if summary.finished else ""
-                what = f'the saved game "{summary.title}" ({summary.deck_id}, {summary.progress}{done})'
-            else:
-                what = "a file that is not a readable save"
-            self.push_screen(
-                ConfirmScreen(f"Replace {path.name}?", f"{path} already holds {what}. Replacing it loses that file for good.", yes="Replace", no="Keep it"),
-                lambda yes: write(path, True) if yes else None,
-            )
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                write(path, False)
-
-        from wargame.tui.screens.save_as import SaveAsScreen
-
-        self.push_screen(SaveAsScreen(suggestion), chosen)
+    def _viewer_here(self) -> Viewer:
+        """Whoever is at the keyboard: the viewer of the game screen under any dialogs."""
+        under = next((x for x in reversed(self.screen_stack) if isinstance(x, GameScreen)), None)
+        if under is not None:
+            return under.viewer
+        assert self.session is not None
+        return self.session.viewer
 
     def action_dashboard(self) -> None:
         from wargame.tui.screens.dashboard import DashboardScreen
 
-        s = self.session
-        if s is None or isinstance(self.screen, DashboardScreen):
+        if self.client is None or isinstance(self.screen, DashboardScreen):
             return
-        # Whoever is at the keyboard: the audience of the game screen under any dialogs.
-        under = next((x for x in reversed(self.screen_stack) if isinstance(x, GameScreen)), None)
-        self.push_screen(DashboardScreen(s, under.audience if under else s.viewer))
+        self.push_screen(DashboardScreen(self.client, self._viewer_here()))
 
     def action_projector(self) -> None:
         from wargame.tui.screens.projector import ProjectorScreen
 
-        if self.session is None or isinstance(self.screen, ProjectorScreen):
+        if self.client is None or isinstance(self.screen, ProjectorScreen):
             return
-        self.push_screen(ProjectorScreen(self.session))
+        self.push_screen(ProjectorScreen(self.client))
 
     def action_facilitator(self) -> None:
         from wargame.tui.screens.facilitator import FacilitatorScreen
 
-        s = self.session
-        if s is None or not s.facilitator or s.is_over or isinstance(self.screen, FacilitatorScreen):
+        s, client = self.session, self.client
+        if s is None or client is None or not s.facilitator or s.is_over or isinstance(self.screen, FacilitatorScreen):
             return
         if any(isinstance(screen, OrdersScreen) for screen in self.screen_stack):
             # A seat is at the keyboard: the controls show every seat's orders.
             self.notify("The facilitator's controls open from the curtain, between seats.", markup=False)
             return
-        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(s)))
+        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(client, pin_warnings=s.lock.unseen_failures())))
 
     def as_facilitator(self, then: Callable[[], object]) -> None:
         """Run `then` once the facilitator's PIN is given (at once when there is none).
@@ -514,66 +505,15 @@ class WargameApp(App[None]):
         s = self.session
         if s is None or s.clock.paused:
             return
-        s.clock.pause()
-        self.refresh_screen()
+        self.command(Pause(), FACILITATOR)
 
         def resumed(_: None) -> None:
-            s.clock.resume()
-            self.refresh_screen()
+            self.command(Resume(), FACILITATOR)
 
         self.push_screen(PauseScreen(), resumed)
 
     def action_start_clock(self) -> None:
-        if self._clock is None:
-            self._clock = self.set_interval(1.0, self.tick)
-
-    def tick(self) -> None:
-        """Once a second while a countdown runs: update it and warn the seats."""
-        s = self.session
-        if s is None or not s.clock.countdown.active:
-            if self._clock is not None:
-                self._clock.stop()
-                self._clock = None
-            self.refresh_screen()
-            return
-        warning = s.clock.due_warning()
-        if warning == 60:
-            self.notify("One minute left to give orders.", title="Countdown", severity="warning", markup=False)
-        elif warning == 0:
-            self.notify("Time is up: confirm your orders now.", title="Countdown", severity="error", markup=False, timeout=10)
-            if s.facilitator and s.waiting_for():
-                self.time_is_up(s)
-        self.refresh_screen()
-
-    def time_is_up(self, s: Session) -> None:
-        """The facilitator chooses: missing seats stand pat, a computer plays them, or more time."""
-        from wargame.tui.screens.expiry import ExpiryScreen
-
-        def chosen(choice: str | None) -> None:
-            if choice is None or s is not self.session or s.is_over:
-                return
-            if choice == "extend":
-
-                def extend() -> None:
-                    s.clock.extend(120)
-                    self.refresh_screen()
-
-                self.as_facilitator(extend)
-                return
-
-            def seal() -> None:
-                if not s.waiting_for():
-                    return
-                names = ", ".join(s.actor_name(a) for a in s.seal_missing(choice))
-                self.notify(f"Sealed for {names}: {'no orders' if choice == 'stand-pat' else 'a computer chose'}.", markup=False)
-                self.check_saved()
-                if s.ready:
-                    self.resolve_turn()
-
-            self.as_facilitator(seal)
-
-        names = [s.actor_name(a) for a in s.waiting_for()]
-        self.push_screen(ExpiryScreen(names), chosen)
+        self.ticker.start()
 
     def action_close_help(self) -> None:
         if not self.screen.query("HelpPanel"):
@@ -621,22 +561,4 @@ def run_app(deck: str, save_dir: Path) -> None:
     app.run()
     code = app.return_code or 0
     if code:
-        raise SystemExit(save_after_crash(app, code))
-
-
-def save_after_crash(app: WargameApp, code: int) -> int:
-    """Write the game's last autosave after the app stopped on an error; the exit status."""
-    session = app.session
-    where = ""
-    if session is not None:
-        try:
-            saved = session.autosave()
-        except Exception as exc:  # noqa: BLE001 - crashing already; say why the save failed too
-            where = f"; the last save could not be written ({exc})"
-        else:
-            if saved:
-                where = f"; the game so far is saved in {saved}"
-            elif getattr(session, "save_error", None):
-                where = f"; the last save could not be written ({session.save_error})"
-    print(f"wargame: stopped on an error (exit status {code}){where}", file=sys.stderr)
-    return code
+        raise SystemExit(save_after_crash(app.session, code))

@@ -1,35 +1,37 @@
-"""Turn session data (moves, tracks, news, dice) into styled `Content` for the screens.
+"""Turn an `Observation` (moves, tracks, news, dice, offers) into styled `Content`.
 
 Deck text goes in as plain text parts, never through markup, so `[bold]` or
 `[@click=...]` written in a deck is shown literally and cannot style or run anything.
-Styles use the theme's variables, so light and dark themes both read well.
+Styles use the theme's variables, so light and dark themes both read well. Everything
+here renders what the observation already says in words; it decides nothing.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 
 from textual.content import Content
 
-from wargame.deck.compile import CompiledDeck
-from wargame.deck.describe import MoveWords
-from wargame.engine.game import ObjectiveResult, Score
-from wargame.engine.offers import OfferRecord
-from wargame.engine.state import NewsItem
-from wargame.observe.visibility import Viewer
-from wargame.play.control import PendingRoll
-from wargame.play.readmodel import (
-    ChangeLine,
-    MoveChoice,
-    RollLine,
-    TrackReading,
-    TurnReport,
-    format_value,
+from wargame.observe.labels import format_value, percent
+from wargame.observe.model import (
+    ChangeInfo,
+    MoveInfo,
+    NewsInfo,
+    ObjectiveInfo,
+    Observation,
+    OfferInfo,
+    OfferTermsInfo,
+    PendingRollInfo,
+    RollInfo,
+    ScoreInfo,
+    TrackInfo,
+    TurnInfo,
 )
-from wargame.play.sheet import OfferTerms, OfferToAnswer, SheetLine, offer_line
-from wargame.words import count, plural, possessive, sentence
+from wargame.tui.sheet import OfferToAnswer, SheetLine
+from wargame.words import count, plural
+
+__all__ = ["format_value", "percent"]
 
 MUTED = "$text-muted"
 DISABLED = "$text-disabled"
@@ -39,23 +41,11 @@ WARN = "$text-warning"
 HEAD = "bold $text-accent"
 
 
-def percent(p: float) -> str:
-    return f"{p * 100:.0f}%"
-
-
 def heading(text: str) -> Content:
     return Content.styled(text, HEAD)
 
 
-def audience_name(deck: CompiledDeck, audience: Viewer) -> str:
-    if audience.is_public:
-        return "public view"
-    if audience.is_facilitator or audience.actor is None:
-        return "facilitator: everything"
-    return f"{possessive(deck.actor_name(audience.actor))} view"
-
-
-def bar(reading: TrackReading, width: int) -> Content:
+def bar(reading: TrackInfo, width: int) -> Content:
     """A track as a bar: filled to its value, coloured by the named level it has reached."""
     if reading.value is None:
         return Content.styled("?" * width, DISABLED)
@@ -82,7 +72,7 @@ def bar(reading: TrackReading, width: int) -> Content:
     return Content.assemble(*cells)
 
 
-def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
+def track_line(reading: TrackInfo, label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
     """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`).
 
     Given the `width` it must fit, a label longer than `label_width` gets a line of its own
@@ -120,11 +110,11 @@ def track_line(reading: TrackReading, label_width: int = 16, bar_width: int = 12
     return Content.assemble(*parts)
 
 
-def tracks_block(readings: Sequence[TrackReading], label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
+def tracks_block(readings: Sequence[TrackInfo], label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
     return Content("\n").join(track_line(r, label_width, bar_width, names, width) for r in readings)
 
 
-def objectives_block(results: Sequence[ObjectiveResult], met_word: str = "met now") -> Content:
+def objectives_block(results: Sequence[ObjectiveInfo], met_word: str = "met now") -> Content:
     lines = []
     for o in results:
         mark = ("✓ ", GOOD) if o.met else ("· ", MUTED)
@@ -134,58 +124,41 @@ def objectives_block(results: Sequence[ObjectiveResult], met_word: str = "met no
     return Content("\n").join(lines)
 
 
-def move_prompt(choice: MoveChoice, picked: bool) -> Content:
+def move_prompt(move: MoveInfo, picked: bool) -> Content:
     """One line of the order sheet: a check box, the name, and why not if unavailable."""
-    move = choice.move
-    if not choice.available:
-        return Content.assemble(("✗ ", DISABLED), (move.name, DISABLED), (f" — {choice.reason}", DISABLED))
+    if not move.available:
+        return Content.assemble(("✗ ", DISABLED), (move.name, DISABLED), (f" — {move.reason}", DISABLED))
     box = ("[x] ", f"bold {GOOD}") if picked else ("[ ] ", MUTED)
     meta = f"  {move.category}"
-    if choice.chance is None:
+    if move.chance is None:
         meta += " · odds hidden"
-    elif choice.chance < 1:
-        meta += f" · {percent(choice.chance)}"
+    elif move.chance < 1:
+        meta += f" · {percent(move.chance)}"
     if move.secret:
         meta += " · secret"
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
-_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
-"""A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
-
-
-def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None = None) -> Content:
-    """Everything about one move: description, chance, effects, escalation, visibility.
-
-    `words` is the move in plain words for the viewer (`ReadModel.move_words`); without it
-    the deck's own expressions are shown (the facilitator's and author's view)."""
-    move = choice.move
-    unit = deck.turn_name
+def move_detail(move: MoveInfo) -> Content:
+    """Everything about one move, in the seat's words: description, chance, effects,
+    escalation, visibility, limits."""
     parts: list[str | Content | tuple[str, str]] = [(move.name, "bold"), "\n"]
-    vis = "secret" if move.secret else "public"
-    if move.secret and move.detection:
-        vis += f" (found out {percent(move.detection)} of the time)"
-    elif move.secret and move.detection_fn is not None:
-        vis += " (may be found out; the odds change with the situation)"
-    parts += [(f"{move.category} · escalation {move.escalation} · {vis}", MUTED), "\n"]
-    if not choice.available:
-        parts += [("Not available: ", BAD), choice.reason, "\n"]
+    parts += [(f"{move.category} · escalation {move.escalation} · {move.visibility}", MUTED), "\n"]
+    if not move.available:
+        parts += [("Not available: ", BAD), move.reason, "\n"]
     if move.description:
         parts += [move.description, "\n"]
-    if choice.chance is None:
-        chance = f"Chance of success: {choice.chance_note}"
+    if move.chance is None:
+        chance = f"Chance of success: {move.chance_note}"
     else:
-        chance = f"Chance of success: {percent(choice.chance)}"
-        if move.chance_source:
-            chance += f" now ({words.chance if words is not None else move.chance_source})"
+        chance = f"Chance of success: {percent(move.chance)}"
+        if move.chance_words:
+            chance += f" now ({move.chance_words})"
     parts += [chance, "\n"]
     for key, title in (("success", "On success"), ("failure", "On failure"), ("always", "Either way")):
-        effects = move.effect_text.get(key, []) if words is None else list(getattr(words, key))
-        news = {"success": move.success_news, "failure": move.failure_news, "always": move.always_news}[key]
-        if news and (getattr(move, "success_tpl", None) or getattr(move, "failure_tpl", None)):
-            # News with values is filled in when it happens: before, its values are "…".
-            news = _FIELD.sub("…", news).replace("{{", "{").replace("}}", "}")
-        if key == "failure" and choice.chance is not None and choice.chance >= 1:
+        effects = move.effects.get(key, [])
+        news = move.news.get(key, "")
+        if key == "failure" and move.chance is not None and move.chance >= 1:
             continue
         if not effects and not news:
             continue
@@ -193,27 +166,12 @@ def move_detail(choice: MoveChoice, deck: CompiledDeck, words: MoveWords | None 
         if news:
             parts += [("  “", MUTED), (news, MUTED), ("”", MUTED)]
         parts.append("\n")
-    limits = []
-    if move.once:
-        limits.append("once per game")
-    if move.cooldown:
-        limits.append(f"after playing it, wait {count(move.cooldown, unit)}")
-    # The deck's requirement is a sentence of its own ("Needs a prepared test site."): quote
-    # it as written rather than behind a "needs:" of ours; else say it in plain words.
-    said = [sentence("; ".join(limits))] if limits else []
-    own_text = move.requires_own
-    if own_text:
-        said.append(sentence(own_text))
-    elif words is not None and words.requires:
-        said.append(sentence(words.requires))
-    elif move.requires_text:
-        said.append(sentence(move.requires_text))
-    if said:
-        parts += [("Limits: ", "bold"), " ".join(said), "\n"]
+    if move.limits:
+        parts += [("Limits: ", "bold"), move.limits, "\n"]
     return Content.assemble(*parts).rstrip()
 
 
-def news_line(item: NewsItem, deck: CompiledDeck, show_audience: bool = False) -> Content:
+def news_line(item: NewsInfo, obs: Observation, show_audience: bool = False) -> Content:
     """A news item; with `show_audience`, a secret item says who may see it (a seat sees only
     its own secrets, the facilitator everyone's, the public none)."""
     icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "▲ ", "ending": "■ ", "expire": "○ "}.get(item.kind, "• ")
@@ -221,18 +179,18 @@ def news_line(item: NewsItem, deck: CompiledDeck, show_audience: bool = False) -
     style = {"threshold": WARN, "reveal": WARN, "ending": "bold", "fizzle": MUTED, "expire": "italic"}.get(item.kind, "")
     parts: list[str | Content | tuple[str, str]] = [(icon, MUTED), (item.text, style)]
     if show_audience and item.audience is not None:
-        who = ", ".join(deck.actor_name(a) for a in sorted(item.audience))
+        who = ", ".join(obs.actor_name(a) for a in sorted(item.audience))
         parts.append((f"  (secret: {who})", MUTED))
     return Content.assemble(*parts)
 
 
-def news_block(items: Sequence[NewsItem], deck: CompiledDeck, show_audience: bool = False, empty: str = "No news.") -> Content:
+def news_block(items: Sequence[NewsInfo], obs: Observation, show_audience: bool = False, empty: str = "No news.") -> Content:
     if not items:
         return Content.styled(empty, MUTED)
-    return Content("\n").join(news_line(n, deck, show_audience) for n in items)
+    return Content("\n").join(news_line(n, obs, show_audience) for n in items)
 
 
-def roll_line(roll: RollLine) -> Content:
+def roll_line(roll: RollInfo) -> Content:
     result = ("chosen", GOOD) if roll.kind == "outcome" else ("success", GOOD) if roll.success else ("failure", BAD)
     if roll.chance is None or roll.roll is None:
         odds = f"  (odds {roll.note}) → " if roll.note else "  → "
@@ -244,41 +202,56 @@ def roll_line(roll: RollLine) -> Content:
     return Content.assemble(*parts)
 
 
-def change_line(change: ChangeLine) -> Content:
+def change_line(change: ChangeInfo) -> Content:
     arrow = ("▲", "$text-accent") if change.new > change.old else ("▼", "$text-accent")
     return Content.assemble(
         arrow, " ", change.label, "  ", format_value(change.old), (" → ", MUTED), (format_value(change.new), "bold")
     )
 
 
-def report_block(report: TurnReport, deck: CompiledDeck, show_audience: bool) -> Content:
+def reasons(turn: TurnInfo, obs: Observation) -> list[tuple[str, str, str]]:
+    """(actor, order, reason) for the orders of a turn whose stated reasons this viewer may
+    read (the observation holds only those)."""
+    out = []
+    for seat in turn.orders:
+        name = obs.actor_name(seat.actor)
+        if not seat.orders and seat.note and seat.visible:
+            out.append((name, "no orders", seat.note))
+        for order in seat.orders:
+            if order.reason:
+                out.append((name, order.name, order.reason))
+    return out
+
+
+def report_block(turn: TurnInfo, obs: Observation, show_audience: bool) -> Content:
     """A resolved turn as sections: news, dice, track changes, events, thresholds, ending."""
-    sections: list[Content] = [heading("News"), news_block(report.news, deck, show_audience, "Nothing public happened.")]
+    sections: list[Content] = [heading("News"), news_block(turn.news, obs, show_audience, "Nothing public happened.")]
     sections += [Content(""), heading("Dice")]
-    sections.append(Content("\n").join(roll_line(r) for r in report.rolls) if report.rolls else Content.styled("No chance rolls.", MUTED))
+    sections.append(Content("\n").join(roll_line(r) for r in turn.rolls) if turn.rolls else Content.styled("No chance rolls.", MUTED))
     sections += [Content(""), heading("Changes")]
-    lines = [change_line(c) for c in report.changes]
-    lines += [Content.assemble("⚑ ", name, "  ", "on" if old else "off", (" → ", MUTED), ("on" if new else "off", "bold")) for name, old, new in report.flags]
+    lines = [change_line(c) for c in turn.changes]
+    lines += [Content.assemble("⚑ ", f.name, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold")) for f in turn.flags]
     sections.append(Content("\n").join(lines) if lines else Content.styled("No track moved.", MUTED))
-    if report.events:
-        sections += [Content(""), heading("Events"), Content("\n").join(Content.assemble(("★ ", MUTED), e) for e in report.events)]
-    if report.thresholds:
-        sections += [Content(""), heading("Thresholds crossed"), news_block(report.thresholds, deck, show_audience)]
-    if report.reasons:
+    if turn.events:
+        sections += [Content(""), heading("Events"), Content("\n").join(Content.assemble(("★ ", MUTED), e) for e in turn.events)]
+    if turn.thresholds:
+        sections += [Content(""), heading("Thresholds crossed"), news_block(turn.thresholds, obs, show_audience)]
+    why = reasons(turn, obs)
+    if why:
         sections += [Content(""), heading("Why the computers chose")]
-        sections.append(Content("\n").join(Content.assemble((f"{actor}: {move}", "bold"), (" — ", MUTED), reason) for actor, move, reason in report.reasons))
-    if report.ending is not None:
-        sections += [Content(""), heading(f"The game ends: {report.ending.title}")]
-        if report.ending.text:
-            sections.append(Content(report.ending.text))
+        sections.append(Content("\n").join(Content.assemble((f"{actor}: {move}", "bold"), (" — ", MUTED), reason) for actor, move, reason in why))
+    if turn.ending is not None:
+        sections += [Content(""), heading(f"The game ends: {turn.ending.title}")]
+        if turn.ending.text:
+            sections.append(Content(turn.ending.text))
     return Content("\n").join(sections)
 
 
-def private_block(report: TurnReport, deck: CompiledDeck) -> Content:
+def private_block(turn: TurnInfo, obs: Observation) -> Content:
     """A seat's private results of a turn: its secret news, hidden dice and secret tracks."""
-    lines: list[Content] = [news_line(n, deck) for n in [*report.news, *report.thresholds]]
-    lines += [roll_line(r) for r in report.rolls]
-    lines += [change_line(c) for c in report.changes]
+    lines: list[Content] = [news_line(n, obs) for n in [*turn.news, *turn.thresholds]]
+    lines += [roll_line(r) for r in turn.rolls]
+    lines += [change_line(c) for c in turn.changes]
     return Content("\n").join(lines)
 
 
@@ -310,29 +283,29 @@ def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, heig
     return Content("\n").join(rows)
 
 
-def score_block(score: Score, deck: CompiledDeck) -> Content:
+def score_block(score: ScoreInfo, obs: Observation) -> Content:
     points = f"{format_value(score.total)} {plural(score.total, 'point')}"
-    lines = [Content.assemble((deck.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
+    lines = [Content.assemble((obs.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     for o in score.objectives:
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)
         lines.append(Content.assemble("  ", mark, o.text, (f"  ({format_value(o.points)})", MUTED)))
     return Content("\n").join(lines)
 
 
-def pending_roll_prompt(roll: PendingRoll) -> Content:
+def pending_roll_prompt(roll: PendingRollInfo) -> Content:
     state = {None: ("roll the dice", MUTED), True: ("force success", GOOD), False: ("force failure", BAD)}[roll.forced]
     return Content.assemble(roll.label, (f"  {percent(roll.chance)}  ", MUTED), ("→ ", MUTED), state)
 
 
 # -- targeted moves and offers -------------------------------------------------------------
-def sheet_prompt(line: SheetLine, picks: Sequence[str], deck: CompiledDeck) -> Content:
+def sheet_prompt(line: SheetLine, picks: Sequence[str]) -> Content:
     """One line of the order sheet; a targeted move names its picked targets, or says a
     target is to be chosen."""
     if not line.targeted:
         return move_prompt(line.choices[0], line.key in picks)
     if not line.available:
         return Content.assemble(("✗ ", DISABLED), (line.name, DISABLED), (f" — {line.reason}", DISABLED))
-    chosen = [deck.actor_name(c.move.target) for c in line.choices if c.move.id in picks and c.move.target]
+    chosen = [c.target_name or "" for c in line.choices if c.id in picks and c.target]
     box = ("[x] ", f"bold {GOOD}") if chosen else ("[ ] ", MUTED)
     meta = f"  {line.move.category}"
     if line.move.secret:
@@ -344,9 +317,9 @@ def sheet_prompt(line: SheetLine, picks: Sequence[str], deck: CompiledDeck) -> C
     return Content.assemble(box, line.name, (meta, MUTED))
 
 
-def target_prompt(choice: MoveChoice, picked: bool, deck: CompiledDeck) -> Content:
+def target_prompt(choice: MoveInfo, picked: bool) -> Content:
     """A target in the picker: its name, the odds, or why it may not be chosen now."""
-    name = deck.actor_name(choice.move.target or "")
+    name = choice.target_name or ""
     if not choice.available:
         return Content.assemble(("✗ ", DISABLED), (name, DISABLED), (f" — {choice.reason}", DISABLED))
     box = ("[x] ", f"bold {GOOD}") if picked else ("[ ] ", MUTED)
@@ -376,51 +349,49 @@ def _does(words: Sequence[str]) -> str:
 
 def offer_detail(offer: OfferToAnswer) -> Content:
     """What an offer is and what each answer does, in plain words."""
-    rec = offer.record
+    rec = offer.offer
     parts: list[str | Content | tuple[str, str]] = [
         (f"{offer.maker} offers: {offer.name}", "bold"), "\n",
         (f"made in {offer.unit} {rec.made}; answer by {offer.deadline}" + (" (secret)" if rec.secret else ""), MUTED), "\n",
     ]
-    if offer.offer.description:
-        parts += [offer.offer.description, "\n"]
-    parts += [("Accept (a): ", f"bold {GOOD}"), _does(offer.accept_does), "\n"]
-    parts += [("Refuse (r): ", f"bold {BAD}"), _does(offer.refuse_does), "\n"]
+    if rec.description:
+        parts += [rec.description, "\n"]
+    parts += [("Accept (a): ", f"bold {GOOD}"), _does(rec.accept_effects), "\n"]
+    parts += [("Refuse (r): ", f"bold {BAD}"), _does(rec.refuse_effects), "\n"]
     later = "if still unanswered after " + offer.deadline
-    parts += [("Leave it (u): ", "bold"), f"nothing now; {later}: {_does(offer.expire_does)}" if offer.expire_does else f"nothing now; {later} it expires"]
+    parts += [("Leave it (u): ", "bold"), f"nothing now; {later}: {_does(rec.expire_effects)}" if rec.expire_effects else f"nothing now; {later} it expires"]
     parts += ["\n", ("Answers use none of your orders.", MUTED)]
     return Content.assemble(*parts)
 
 
-def terms_block(terms: OfferTerms, unit: str) -> Content:
+def terms_block(terms: OfferTermsInfo, unit: str) -> Content:
     """An offer's terms for its maker: what each answer, or none, would do."""
     return Content.assemble(
-        ("An offer: ", "bold"), f"{terms.recipient} has {count(terms.expires, unit)} to answer.", "\n",
-        ("If accepted: ", f"bold {GOOD}"), _does(terms.accept_does), "\n",
-        ("If refused: ", f"bold {BAD}"), _does(terms.refuse_does), "\n",
-        ("If unanswered: ", "bold"), _does(terms.expire_does) if terms.expire_does else "it expires, with no effect on the tracks",
+        ("An offer: ", "bold"), f"{terms.recipient_name} has {count(terms.expires, unit)} to answer.", "\n",
+        ("If accepted: ", f"bold {GOOD}"), _does(terms.accept_effects), "\n",
+        ("If refused: ", f"bold {BAD}"), _does(terms.refuse_effects), "\n",
+        ("If unanswered: ", "bold"), _does(terms.expire_effects) if terms.expire_effects else "it expires, with no effect on the tracks",
     )
 
 
 def offers_block(
-    records: Sequence[OfferRecord],
-    deck: CompiledDeck,
-    seat: str | None,
+    offers: Sequence[OfferInfo],
+    unit: str,
     empty: str = "No offers yet.",
-    extra: Callable[[OfferRecord], Content | None] | None = None,
+    extra: Callable[[OfferInfo], Content | None] | None = None,
 ) -> Content:
-    """Offers, waiting ones first: `offer_line`, under it the offer's name, and any `extra`
-    line for it (the facilitator's: the answer sealed this turn)."""
-    if not records:
+    """Offers, waiting ones first: each one's story from the viewer's side, under it the
+    offer's name, and any `extra` line for it (the facilitator's: the answer sealed)."""
+    if not offers:
         return Content.styled(empty, MUTED)
-    ordered = sorted(records, key=lambda r: (r.status != "waiting", -r.made))
+    ordered = sorted(offers, key=lambda r: (r.status != "waiting", -r.made))
     style = {"waiting": WARN, "accepted": GOOD, "refused": BAD}
-    unit = deck.turn_name
     lines = []
     for r in ordered:
         mark = {"waiting": "◇ ", "accepted": "✓ ", "refused": "✗ ", "expired": "○ ", "unanswered": "○ "}[r.status]
-        lines.append(Content.assemble((mark, style.get(r.status, MUTED)), offer_line(r, deck, seat)))
+        lines.append(Content.assemble((mark, style.get(r.status, MUTED)), r.story))
         secret = ", secret" if r.secret else ""
-        lines.append(Content.styled(f"  {r.name} ({unit} {r.made}{secret})", MUTED))
+        lines.append(Content.styled(f"  {r.move_name or r.name} ({unit} {r.made}{secret})", MUTED))
         more = extra(r) if extra is not None else None
         if more is not None:
             lines.append(Content.assemble("  ", more))

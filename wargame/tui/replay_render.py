@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
-from wargame.deck.compile import CompiledDeck
+from wargame.observe.labels import format_value
+from wargame.observe.model import Observation
 from wargame.play.debrief import FinalScores, RollExplained, TrackDelta, TurnDebrief
-from wargame.play.readmodel import format_value
 from wargame.tui.render import (
     BAD,
     DISABLED,
@@ -41,7 +41,7 @@ def roll_block(roll: RollExplained) -> Content:
         head.append(("  inject", WARN))
     lines = [Content.assemble(*head)]
     if roll.chance is None:
-        why: list[Part] = ["    chance ", (roll.hidden or HIDDEN, DISABLED), (f"  ({roll.source})", MUTED)]
+        why: list[Part] = ["    chance ", (roll.note or HIDDEN, DISABLED), (f"  ({roll.source})", MUTED)]
     else:
         why = ["    chance ", (percent(roll.chance), "bold"), ("  = ", MUTED), (roll.source, MUTED)]
     lines.append(Content.assemble(*why))
@@ -52,8 +52,8 @@ def roll_block(roll: RollExplained) -> Content:
                 parts.append(("; ", MUTED))
             parts += [read.text, (" = ", MUTED), (read.value, "bold") if read.value is not None else (HIDDEN, DISABLED)]
         lines.append(Content.assemble(*parts))
-    if roll.draw is not None and roll.chance is not None:
-        drawn = int(roll.draw * 100)
+    if roll.roll is not None and roll.chance is not None:
+        drawn = int(roll.roll * 100)
         if roll.forced:
             note = f"    drew {drawn} of 100; the facilitator set the outcome"
         else:
@@ -84,7 +84,7 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
     return Content.assemble(*parts)
 
 
-def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_tracks: bool = True) -> Content:
+def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True) -> Content:
     """The whole of one turn for the Turn panel."""
     s: list[Content] = [Content.styled(d.title, "bold $accent")]
     if d.ending is not None:
@@ -122,7 +122,7 @@ def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_t
 
     s += [Content(""), heading("News")]
     if d.news:
-        s += [news_line(n, deck, show_audience) for n in d.news]
+        s += [news_line(n, obs, show_audience) for n in d.news]
     else:
         s.append(Content.styled("No news you could see.", MUTED))
     if d.events:
@@ -130,10 +130,10 @@ def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_t
         s += [Content.assemble(("★ ", MUTED), name, ("  (fired as an inject)", WARN) if inject else "") for name, inject in d.events]
     if d.fizzles:
         s += [Content(""), heading("Orders that fizzled")]
-        s += [news_line(n, deck, show_audience) for n in d.fizzles]
+        s += [news_line(n, obs, show_audience) for n in d.fizzles]
     if d.thresholds:
         s += [Content(""), heading("Thresholds crossed")]
-        s += [news_line(n, deck, show_audience) for n in d.thresholds]
+        s += [news_line(n, obs, show_audience) for n in d.thresholds]
 
     s += [Content(""), heading("The state: before → after"), Content.styled("  changed tracks in bold; the rest muted", MUTED)]
     for group, deltas in d.tracks:
@@ -142,8 +142,8 @@ def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_t
             continue
         s.append(Content.styled(group, "bold"))
         s += [delta_line(x) for x in shown]
-    for name, old, new in d.flags:
-        s.append(Content.assemble("⚑ ", (name, "bold"), "  ", "on" if old else "off", (" → ", MUTED), ("on" if new else "off", "bold")))
+    for flag in d.flags:
+        s.append(Content.assemble("⚑ ", (flag.name, "bold"), "  ", "on" if flag.old else "off", (" → ", MUTED), ("on" if flag.new else "off", "bold")))
 
     if d.learned_later:
         s += [Content(""), heading("Learned later (hindsight)")]
@@ -155,10 +155,10 @@ def turn_block(d: TurnDebrief, deck: CompiledDeck, *, show_audience: bool, all_t
     return Content("\n").join(s)
 
 
-def scores_block(final: FinalScores, deck: CompiledDeck, ending: str) -> Content:
+def scores_block(final: FinalScores, obs: Observation, ending: str) -> Content:
     parts: list[Content] = [Content.assemble(("Ending: ", "bold"), (ending, "bold $accent"))]
     if final.scores:
-        parts += [Content(""), Content("\n\n").join(score_block(sc, deck) for sc in final.scores)]
+        parts += [Content(""), Content("\n\n").join(score_block(sc, obs) for sc in final.scores)]
     if final.own:
         parts += [Content(""), heading("Your objectives at the end"), objectives_block(final.own)]
     if final.note:

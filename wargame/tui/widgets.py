@@ -1,24 +1,19 @@
-"""Small widgets shared by the screens: the title bar, the seats strip, a track chart.
+"""Small widgets shared by the screens: the title bar, the seats strip, tracks, a chart.
 
-They render what the session says (attributes down) and hold no game state; screens
-call `refresh_view()` when the session changes.
+They render what an `Observation` says (attributes down) and hold no game state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
-from wargame.observe.visibility import Viewer
-from wargame.play.control import Session
-from wargame.play.readmodel import TrackReading, format_value
+from wargame.observe.labels import format_value
+from wargame.observe.model import Observation, TrackInfo
 from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart, heading, tracks_block
-
-if TYPE_CHECKING:
-    from wargame.tui.app import WargameApp
 
 
 class TitleBar(Static):
@@ -41,45 +36,48 @@ class TitleBar(Static):
         self.update(Content.assemble(head, ("  ·  ", MUTED), tail) if tail else head)
 
 
+def clock_text(left: float | None, paused: bool) -> list[tuple[str, str]]:
+    if paused:
+        return [("   ⏸ paused", WARN)]
+    if left is not None:
+        mins, secs = divmod(int(left + 0.999), 60)
+        return [(f"   ⏱ {mins}:{secs:02d} left", WARN if left <= 60 else "bold")]
+    return []
+
+
 class SeatStrip(Static):
     """Who has sealed orders, who is still choosing, which computers are thinking, and the
     facilitator's countdown. Shows no orders, so it is safe on every screen."""
 
     DEFAULT_CLASSES = "seat-strip"
 
-    def __init__(self, session: Session, *, id: str | None = None) -> None:
+    observation: reactive[Observation | None] = reactive(None, always_update=True)
+
+    def __init__(self, observation: Observation, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self.session = session
+        self.set_reactive(SeatStrip.observation, observation)
 
     def on_mount(self) -> None:
-        self.refresh_view()
+        self.watch_observation(self.observation)
 
-    @property
-    def wargame(self) -> WargameApp:
-        return self.app  # type: ignore[return-value]
-
-    def refresh_view(self) -> None:
-        s = self.session
-        thinking = getattr(self.app, "thinking", False)
+    def watch_observation(self, obs: Observation | None) -> None:
+        if obs is None or obs.room is None:
+            return
         parts: list[str | Content | tuple[str, str]] = []
-        for actor in s.deck.actors:
+        computers = {a.id for a in obs.actors if a.seat.kind != "human"}
+        for seat in obs.room.seats:
             if parts:
                 parts.append(("  ", ""))
-            name = s.deck.actor_short(actor)
-            if s.has_orders(actor):
+            name = obs.actor_short(seat.actor)
+            if seat.sealed:
                 parts += [name, (" ✓ sealed", GOOD)]
-            elif actor in s.computers:
-                parts += [name, (" … thinking" if thinking else " waiting", WARN if thinking else MUTED)]
+            elif seat.actor in computers:
+                parts += [name, (" … thinking" if seat.thinking else " waiting", WARN if seat.thinking else MUTED)]
             else:
                 parts += [name, (" choosing", MUTED)]
-        left = s.clock.left()
-        if s.save_error:
+        if obs.room.save_error:
             parts += [("   ⚠ not saved (ctrl+r)", "bold $error")]
-        if s.clock.paused:
-            parts += [("   ⏸ paused", WARN)]
-        elif left is not None:
-            mins, secs = divmod(int(left + 0.999), 60)
-            parts += [(f"   ⏱ {mins}:{secs:02d} left", WARN if left <= 60 else "bold")]
+        parts += clock_text(obs.room.countdown, obs.room.paused)
         self.update(Content.assemble(*parts))
 
 
@@ -90,7 +88,7 @@ class TracksView(Static):
 
     def __init__(
         self,
-        readings: Sequence[TrackReading],
+        readings: Sequence[TrackInfo],
         title: str | Content = "",
         names: bool = True,
         *,
@@ -109,6 +107,10 @@ class TracksView(Static):
         self.refresh_view()
 
     def on_mount(self) -> None:
+        self.refresh_view()
+
+    def set_readings(self, readings: Sequence[TrackInfo]) -> None:
+        self.readings = list(readings)
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -135,26 +137,31 @@ class TrackChart(Static):
 
     DEFAULT_CLASSES = "track-chart"
 
-    def __init__(self, session: Session, audience: Viewer, track: str, *, id: str | None = None) -> None:
+    track: reactive[str] = reactive("")
+
+    def __init__(self, observation: Observation, track: str, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self.session = session
-        self.audience = audience
-        self.track = track
+        self.observation = observation
+        self.set_reactive(TrackChart.track, track)
 
     def on_mount(self) -> None:
         self.refresh_view()
 
-    def show_track(self, track: str) -> None:
-        self.track = track
+    def watch_track(self, _track: str) -> None:
+        self.refresh_view()
+
+    def show(self, observation: Observation) -> None:
+        self.observation = observation
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        s = self.session
-        slot = s.deck.slot_names.index(self.track)
-        values = s.read(self.audience).history(self.track)
+        obs = self.observation
+        if not self.track:
+            return
+        t = obs.track(self.track)
+        values = t.history
         if all(v is None for v in values):
             self.update(Content.styled("Hidden from this view.", DISABLED))
             return
-        title = Content.assemble((s.deck.slot_label(slot), "bold"), (f" over the {s.deck.turn_name}s so far (0 = start)", MUTED))
-        self.update(Content("\n").join([title, chart(values, s.deck.lo[slot], s.deck.hi[slot], s.turns)]))
-
+        title = Content.assemble((t.full_label, "bold"), (f" over the {obs.game.turn_name}s so far (0 = start)", MUTED))
+        self.update(Content("\n").join([title, chart(values, t.lo, t.hi, obs.game.turns)]))

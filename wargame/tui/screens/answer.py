@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from wargame.play.sheet import OfferToAnswer
 from wargame.tui.render import offer_detail
+from wargame.tui.sheet import OfferToAnswer
 
 
 class AnswerScreen(ModalScreen[str | None]):

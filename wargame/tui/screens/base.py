@@ -1,33 +1,63 @@
-"""What the screens of a game in progress share: the session, whose eyes they are for,
-and the keys that open the dashboard and the projector view from anywhere."""
+"""What the screens of a game in progress share: the client they read the game through,
+whose eyes they are for, the observation they render, and the keys that open the dashboard
+and the projector view from anywhere."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 
-from wargame.observe.visibility import Viewer, as_viewer
-from wargame.play.control import Session
-from wargame.tui.widgets import SeatStrip
+from wargame.observe.model import Observation
+from wargame.observe.visibility import Viewer
+from wargame.play.client import GameClient
 
 
 class GameScreen(Screen[None]):
-    """A screen of a game in progress, shown to `audience`: a `Viewer` (a seat, the
-    facilitator, or the public), or its name."""
+    """A screen of a game in progress, shown to `viewer` (a seat, the facilitator, or the
+    public). It renders `observation`, which follows the game: the app bumps its
+    `game_version` on every change and each screen fetches its own viewer's observation."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "app.dashboard", "Dashboard"),
         Binding("v", "app.projector", "Projector"),
     ]
 
-    def __init__(self, session: Session, audience: Viewer | str) -> None:
-        super().__init__()
-        self.session = session
-        self.audience: Viewer = as_viewer(audience, session.deck)
+    observation: reactive[Observation | None] = reactive(None, init=False, always_update=True)
 
-    def refresh_view(self) -> None:
-        """The session changed (a computer sealed its orders, a countdown ticked): re-render."""
+    def __init__(self, client: GameClient, viewer: Viewer) -> None:
+        super().__init__()
+        self.client = client
+        self.viewer = viewer
+        self.set_reactive(GameScreen.observation, client.observe(viewer))
+
+    @property
+    def obs(self) -> Observation:
+        assert self.observation is not None
+        return self.observation
+
+    def on_mount(self) -> None:
+        if hasattr(self.app, "game_version"):
+            self.watch(self.app, "game_version", self._game_changed, init=False)
+        if hasattr(self.app, "clock_tick"):
+            self.watch(self.app, "clock_tick", self._clock_ticked, init=False)
+
+    def _game_changed(self, _version: Any = None) -> None:
+        self.observation = self.client.observe(self.viewer)
+
+    def _clock_ticked(self, _tick: Any = None) -> None:
+        self.observation = self.client.observe(self.viewer)
+
+    def watch_observation(self, obs: Observation | None) -> None:
+        if obs is not None and self.is_mounted:
+            self.show(obs)
+
+    def show(self, obs: Observation) -> None:
+        """Render a new observation (subclasses update their widgets; the seat strip and
+        the title bar follow through their own reactive attributes)."""
+        from wargame.tui.widgets import SeatStrip
+
         for strip in self.query(SeatStrip):
-            strip.refresh_view()
+            strip.observation = obs

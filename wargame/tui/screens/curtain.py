@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from wargame.engine.state import FACILITATOR
-from wargame.observe.visibility import PUBLIC
-from wargame.play.control import Session
+from wargame.observe.visibility import Viewer
+from wargame.play.client import GameClient
 from wargame.tui.render import MUTED
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import SeatStrip, TitleBar
@@ -37,14 +37,17 @@ class CurtainScreen(GameScreen):
     class Ready(Message):
         seat: str
 
-    def __init__(self, session: Session, seat: str | None, note: str = "") -> None:
-        super().__init__(session, PUBLIC if session.shared_screen else session.viewer)
+    def __init__(self, client: GameClient, viewer: Viewer, seat: str | None, note: str = "", *, facilitator: bool = False) -> None:
+        """`viewer`: whose eyes the curtain is for (the public on a shared keyboard);
+        `facilitator`: the game has a facilitator (whose own curtain offers the controls)."""
+        super().__init__(client, viewer)
         self.seat = seat
         self.note = note
+        self.facilitated = facilitator
 
     def compose(self) -> ComposeResult:
-        s = self.session
-        yield TitleBar(Content(s.deck.title), s.turn_label())
+        obs = self.obs
+        yield TitleBar(Content(obs.game.title), obs.game.turn_label)
         with Center(id="curtain-center"), Vertical(id="curtain-box"):
             if self.note:
                 yield Static(Content.styled(self.note, MUTED), id="curtain-note")
@@ -52,12 +55,12 @@ class CurtainScreen(GameScreen):
                 yield Static(Content.styled("The computer seats are choosing their orders…", "bold"), id="curtain-title")
                 yield LoadingIndicator(id="thinking")
             else:
-                who = "the facilitator" if self.seat == FACILITATOR else s.actor_name(self.seat)
+                who = "the facilitator" if self.seat == FACILITATOR else obs.actor_name(self.seat)
                 yield Static(Content.assemble(("Pass to ", "bold"), (who, "bold $accent")), id="curtain-title")
                 yield Static(Content.styled("press Enter when ready", MUTED), id="curtain-hint")
                 if self.seat != FACILITATOR:
                     yield Static(Content.styled("(everyone else, please look away)", MUTED), id="curtain-away")
-        yield SeatStrip(s)
+        yield SeatStrip(obs)
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -66,7 +69,7 @@ class CurtainScreen(GameScreen):
         if action == "facilitator":
             # Only the facilitator's own curtain offers the controls; a seat's never does
             # (the facilitator can still open them from the palette, with the PIN).
-            return self.session.facilitator and self.seat == FACILITATOR
+            return self.facilitated and self.seat == FACILITATOR
         return True
 
     def action_facilitator(self) -> None:

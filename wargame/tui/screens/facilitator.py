@@ -1,79 +1,137 @@
-"""The facilitator's control screen: sees everything, fires injects, sets the dice,
-runs a countdown, pauses the room, and resolves the turn.
+"""The facilitator's console: sees everything, fires injects, sets the dice, runs a
+countdown, pauses the room, and resolves the turn. The same screen for a class on one
+keyboard and for a hosted exercise, where it also shows who is connected, the room's
+settings, codes and re-seating.
 
-Injects written on the spot are checked exactly as deck text is (the engine compiles
-them); a mistake shows its message here and nothing is queued.
+Every change goes to the game as a command through the client; an inject written on the
+spot is checked exactly as deck text is, and a mistake shows its message here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from wargame.deck.describe import Describer
-from wargame.engine.offers import OfferRecord
 from wargame.engine.state import FACILITATOR
-from wargame.errors import WargameError
-from wargame.play.control import Session
-from wargame.play.sheet import order_label
-from wargame.tui.render import BAD, GOOD, MUTED, WARN, heading, offers_block, pending_roll_prompt
+from wargame.observe.model import InjectEventInfo, Observation, OfferInfo
+from wargame.observe.visibility import FACILITATOR_VIEWER
+from wargame.play.client import GameClient
+from wargame.play.commands import (
+    AddTime,
+    Configure,
+    Countdown,
+    GameCommand,
+    Inject,
+    Override,
+    Pause,
+    Reissue,
+    RemoveInject,
+    Reply,
+    Reseat,
+    Resolve,
+    Resume,
+    Revoke,
+)
+from wargame.tui.render import (
+    BAD,
+    GOOD,
+    MUTED,
+    WARN,
+    heading,
+    news_block,
+    offers_block,
+    pending_roll_prompt,
+    tracks_block,
+)
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
-from wargame.tui.widgets import SeatStrip, TitleBar
+from wargame.tui.widgets import SeatStrip, TitleBar, clock_text
 from wargame.words import count
+
+TIME_UP = [("keep waiting", "wait"), ("missing seats stand pat", "stand-pat"), ("stand-ins play", "stand-in")]
 
 
 class FacilitatorScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "resolve", "Resolve"),
-        Binding("p", "app.pause", "Pause"),
+        Binding("escape", "back", "Back"),
+        Binding("r", "resolve('stand-pat')", "Resolve"),
+        Binding("R", "resolve('stand-in')", "Resolve (stand-ins play)", show=False),
+        Binding("p", "pause", "Pause"),
         # Shown only while a countdown runs (see check_action); one footer entry for both,
         # so Quit stays in view at 80 columns.
         Binding("plus,equals_sign", "adjust_time(60)", "1 min", key_display="+/-"),
         Binding("minus", "adjust_time(-60)", "1 min less", show=False),
     ]
 
-    class Resolve(Message):
-        """The facilitator resolves the turn."""
+    def __init__(self, client: GameClient, *, pin_warnings: list[int] | None = None, closable: bool = True) -> None:
+        """`pin_warnings`: the turns someone typed a wrong PIN at this keyboard (told once);
+        `closable`: Esc goes back (a console joined over the network is the whole app)."""
+        super().__init__(client, FACILITATOR_VIEWER)
+        self.pin_warnings = pin_warnings or []
+        self.closable = closable
 
-    class CountdownChanged(Message):
-        """The facilitator changed the time left: save it and show it everywhere at once."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session, FACILITATOR)
+    @property
+    def hosted(self) -> bool:
+        room = self.obs.room
+        return room is not None and room.hosted
 
     def compose(self) -> ComposeResult:
-        s = self.session
-        yield TitleBar(Content.assemble(("Facilitator", "bold"), "  ", s.turn_label()), "you see everything")
+        obs = self.obs
+        control = obs.control
+        yield TitleBar(Content.assemble(("Facilitator", "bold"), "  ", obs.game.turn_label), "you see everything", id="fac-title")
         with VerticalScroll(id="control"):
+            yield Static(id="fac-status")
             yield Static(id="fac-seats")
             yield Static(id="fac-offers")
+            if self.hosted:
+                with Horizontal(classes="buttons", id="fac-room"):
+                    settings = obs.room.settings if obs.room is not None else None
+                    yield Checkbox("Resolve when all are in", value=bool(settings and settings.auto_resolve), id="auto", compact=True)
+                    yield Static("  At time-up ", classes="hint")
+                    yield Select(TIME_UP, value=settings.on_timeout if settings else "stand-pat", allow_blank=False, id="on-timeout", compact=True)
+                    yield Button("Resolve: stand-ins play (R)", id="resolve-computer", compact=True)
             yield Static(heading("Chance rolls of the sealed orders"), classes="section")
             yield Static(Content.styled("Enter on a roll cycles: roll the dice → force success → force failure.", MUTED), classes="hint")
             yield OptionList(id="rolls", compact=True)
             yield Static(heading("Fire an inject from the deck"), classes="section")
             events = [
-                Option(Content.assemble(name or eid, ("  (inject)" if inject else "  (event)", MUTED)), id=eid)
-                for eid, name, inject in s.inject_events()
+                Option(Content.assemble(e.name or e.id, ("  (inject)" if e.inject else "  (event)", MUTED)), id=e.id)
+                for e in (control.inject_events if control is not None else [])
             ]
             yield OptionList(*events, id="events", compact=True)
             yield Static(heading("Write an inject"), classes="section")
             yield Input(placeholder="What happens (the news everyone reads)", id="inject-text", compact=True)
-            yield Input(placeholder=f"Effects, e.g. {self._example_effects()}", id="inject-effects", compact=True)
+            example = control.example_effects if control is not None else "tension += 1"
+            yield Input(placeholder=f"Effects, e.g. {example}", id="inject-effects", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Fire inject", id="fire-custom", variant="warning", compact=True)
             yield Static(id="inject-error")
             yield Static(id="queued-title")
             yield OptionList(id="queued", compact=True)
+            if self.hosted:
+                yield Static(heading("Codes and seats"), classes="section")
+                seats = [(a.name, a.id) for a in obs.actors]
+                with Horizontal(classes="buttons"):
+                    yield Select([*seats, ("Projector", "projector")], prompt="seat", id="code-role", compact=True)
+                    yield Button("Revoke code", id="revoke", compact=True)
+                    yield Button("Issue new code", id="reissue", compact=True)
+                with Horizontal(classes="buttons"):
+                    yield Select(seats, prompt="seat", id="reseat-seat", compact=True)
+                    programs = " | ".join(f"agent:{n}" for n in (obs.room.programs if obs.room is not None else []))
+                    yield Input(placeholder="human | random | doctrine:NAME | lookahead" + (f" | {programs}" if programs else ""), id="reseat-spec", compact=True)
+                    yield Button("Re-seat", id="reseat", compact=True)
+                yield Static(id="fac-code")
+                yield Static(id="fac-notices", classes="section")
+                yield Static(id="fac-report", classes="section")
+                yield Static(id="fac-tracks", classes="section")
         # Below the scrolling controls: the countdown, the pause and Resolve are always in
         # view, however many seats, rolls and injects the deck has.
         with Horizontal(id="fac-bar"):
@@ -82,145 +140,199 @@ class FacilitatorScreen(GameScreen):
             yield Button("Stop", id="countdown-stop", compact=True)
             yield Button("Pause (p)", id="pause", compact=True)
             yield Button("Resolve (r)", id="resolve", variant="primary", compact=True)
-        yield SeatStrip(s)
+        yield SeatStrip(obs)
         yield Footer()
 
-    def _example_effects(self) -> str:
-        """Effects in this deck's own names, as a hint of the syntax."""
-        names = self.session.deck.slot_names
-        glob = next((n for n in names if "." not in n), None)
-        own = next((n for n in names if "." in n), None)
-        parts = [f"{glob} += 1" if glob else "", f"{own} -= 1" if own else ""]
-        return "; ".join(p for p in parts if p) or "flags.name = true"
-
     def on_mount(self) -> None:
-        tries = self.session.lock.unseen_failures()
-        if tries:
-            unit = self.session.deck.turn_name
-            when = ", ".join(f"{unit} {t}" for t in sorted(set(tries)))
-            self.notify(f"Someone entered a wrong facilitator PIN {count(len(tries), 'time')} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
-        self.refresh_view()
-        self.query_one("#rolls" if self.session.ready else "#events", OptionList).focus()
+        super().on_mount()
+        if self.pin_warnings:
+            unit = self.obs.game.turn_name
+            when = ", ".join(f"{unit} {t}" for t in sorted(set(self.pin_warnings)))
+            self.notify(f"Someone entered a wrong facilitator PIN {count(len(self.pin_warnings), 'time')} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
+        self.show(self.obs)
+        ready = self.obs.room is not None and all(s.sealed for s in self.obs.room.seats)
+        self.query_one("#rolls" if ready else "#events", OptionList).focus()
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
-        s = self.session
-        lines = [heading("Seats and their sealed orders")]
-        for actor in s.deck.actors:
-            sealed = s.sealed(actor)
-            who = Content.assemble((s.actor_name(actor), "bold"), (f"  {s.seat_label(actor)}", MUTED))
-            lines.append(who)
-            if sealed is None:
-                lines.append(Content.styled("  still choosing", WARN))
-                continue
-            names, reasons = sealed
-            ids = s.sealed_ids(actor) or ()
-            if not names:
-                lines.append(Content.styled("  no orders", MUTED))
-            for i, name in enumerate(names):
-                # Bots open their reasons with the move's name: say it once.
-                why = reasons[i].removeprefix(f"{name}: ") if i < len(reasons) else ""
-                move = s.deck.moves[s.deck.move_index[ids[i]]] if i < len(ids) else None
-                shown = order_label(move, s.deck) if move is not None else name
-                answer: tuple[str, str] = ("  (answer to an offer: no order used)" if move is not None and move.answer else "", MUTED)
-                lines.append(Content.assemble("  • ", shown, answer, (f" — {why}" if why else "", MUTED)))
-        self.query_one("#fac-seats", Static).update(Content("\n").join(lines))
+    # -- rendering --------------------------------------------------------------------
+    def show(self, obs: Observation) -> None:
+        super().show(obs)
+        control = obs.control
+        room = obs.room
+        self.query_one("#fac-title", TitleBar).set_text(Content.assemble(("Facilitator", "bold"), "  ", obs.game.turn_label), "you see everything")
+        status = self.query_one("#fac-status", Static)
+        parts: list[Content] = []
+        if room is not None and room.hosted:
+            parts.append(Content.assemble(("Exercise ", MUTED), room.exercise))
+        if obs.game.over and obs.game.ending is not None:
+            parts.append(Content.styled(f"The game is over: {obs.game.ending.title}", "bold $accent"))
+        if room is not None:
+            parts += [Content.assemble(*clock_text(room.countdown, room.paused))] if (room.paused or room.countdown is not None) else []
+        status.update(Content("   ").join(parts))
+        status.display = bool(parts)
+        self.query_one("#fac-seats", Static).update(self._seats(obs))
         offers = self.query_one("#fac-offers", Static)
-        offers.update(self._offers())
-        offers.display = bool(s.deck.offers)
+        offers.update(self._offers(obs))
+        offers.display = obs.game.has_offers
         rolls = self.query_one("#rolls", OptionList)
         highlighted = rolls.highlighted
         rolls.clear_options()
-        pending = s.pending_rolls()
+        pending = control.pending_rolls if control is not None else []
         if pending:
             rolls.add_options(Option(pending_roll_prompt(r), id=r.key) for r in pending)
             rolls.highlighted = min(highlighted or 0, len(pending) - 1)
         else:
             rolls.add_option(Option(Content.styled("No chance rolls among the sealed orders yet.", MUTED), disabled=True))
+        injects = control.injects if control is not None else []
         title = Content.assemble(heading("Injects queued this turn"), ("  Enter on one takes it back.", MUTED))
-        self.query_one("#queued-title", Static).update(title if s.injects else Content(""))
+        self.query_one("#queued-title", Static).update(title if injects else Content(""))
         queued = self.query_one("#queued", OptionList)
         queued.clear_options()
-        for i, inject in enumerate(s.injects):
+        for i, inject in enumerate(injects):
             if inject.event:
-                name = next((n for e, n, _ in s.inject_events() if e == inject.event), inject.event)
-                queued.add_option(Option(Content.assemble("★ ", name), id=str(i)))
+                queued.add_option(Option(Content.assemble("★ ", inject.name), id=str(i)))
             else:
-                label = Content.assemble("★ ", inject.text or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED))
-                queued.add_option(Option(label, id=str(i)))
-        queued.display = bool(s.injects)
+                queued.add_option(Option(Content.assemble("★ ", inject.name or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED)), id=str(i)))
+        queued.display = bool(injects)
+        ready = room is not None and all(s.sealed for s in room.seats) and not obs.game.over
         resolve = self.query_one("#resolve", Button)
-        resolve.disabled = not s.ready
-        unit = s.deck.turn_name
-        resolve.label = Content(f"Resolve {unit} {s.turn} (r)" if s.ready else "Waiting for sealed orders…")
+        resolve.disabled = not ready and not self.hosted
+        unit = obs.game.turn_name
+        if self.hosted:
+            resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Resolve: missing stand pat (r)")
+        else:
+            resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Waiting for sealed orders…")
+        if self.hosted:
+            self._show_hosted(obs)
         self.refresh_bindings()  # the +1 min / −1 min keys show while a countdown runs
 
-    def _offers(self) -> Content:
+    def _seats(self, obs: Observation) -> Content:
+        control = obs.control
+        lines = [heading("Seats and their sealed orders")]
+        sealed = {s.actor: s for s in control.sealed} if control is not None else {}
+        for actor in obs.actors:
+            room = obs.room_seat(actor.id)
+            who: list[str | Content | tuple[str, str]] = [(actor.name, "bold"), (f"  {actor.seat.label}", MUTED)]
+            if room is not None and room.connected is not None and actor.seat.kind == "human":
+                who.append(("  ● connected", GOOD) if room.connected else ("  ○ not connected", MUTED))
+            if room is not None and room.code is False and actor.seat.kind == "human":
+                who.append(("  (no code: revoked)", MUTED))
+            lines.append(Content.assemble(*who))
+            orders = sealed.get(actor.id)
+            if orders is None or not orders.visible:
+                lines.append(Content.styled("  still choosing", WARN))
+                continue
+            if not orders.orders:
+                lines.append(Content.styled("  no orders" + (f" — {orders.note}" if orders.note else ""), MUTED))
+            for order in orders.orders:
+                answer: tuple[str, str] = ("  (answer to an offer: no order used)" if order.answer else "", MUTED)
+                lines.append(Content.assemble("  • ", order.label, answer, (f" — {order.reason}" if order.reason else "", MUTED)))
+        if control is not None and control.scores:
+            lines.append(Content.assemble(("Points now: ", MUTED), ", ".join(f"{obs.actor_short(s.actor)} {s.total:g}" for s in control.scores)))
+        return Content("\n").join(lines)
+
+    def _offers(self, obs: Observation) -> Content:
         """Every offer, secret ones too, and under each waiting one the answer its recipient
         has sealed this turn (if any)."""
-        s = self.session
-        records = s.read(FACILITATOR).offers()
+        control = obs.control
+        sealed = {s.actor: s for s in control.sealed} if control is not None else {}
 
-        def pending(rec: OfferRecord) -> Content | None:
+        def pending(rec: OfferInfo) -> Content | None:
             if rec.status != "waiting":
                 return None
-            offer = s.deck.offers[rec.slot]
-            sealed = s.sealed_ids(rec.recipient)
-            who = s.actor_name(rec.recipient)
-            if sealed is None:
+            orders = sealed.get(rec.recipient)
+            who = rec.recipient_name
+            if orders is None or not orders.visible:
                 return Content.styled(f"{who} is still choosing", WARN)
-            if s.deck.moves[offer.accept].id in sealed:
+            ids = {o.move for o in orders.orders}
+            if rec.accept in ids:
                 return Content.styled(f"{who} has sealed: accept", GOOD)
-            if s.deck.moves[offer.refuse].id in sealed:
+            if rec.refuse in ids:
                 return Content.styled(f"{who} has sealed: refuse", BAD)
             return Content.styled(f"{who} has sealed no answer", MUTED)
 
-        return Content("\n").join([heading("Offers"), offers_block(records, s.deck, None, "No offer made yet.", pending)])
+        return Content("\n").join([heading("Offers"), offers_block(obs.offers, obs.game.turn_name, "No offer made yet.", pending)])
+
+    def _show_hosted(self, obs: Observation) -> None:
+        room = obs.room
+        assert room is not None
+        if room.settings is not None:
+            auto = self.query_one("#auto", Checkbox)
+            if auto.value != room.settings.auto_resolve:
+                with auto.prevent(Checkbox.Changed):
+                    auto.value = room.settings.auto_resolve
+            timeout = self.query_one("#on-timeout", Select)
+            if timeout.value != room.settings.on_timeout:
+                with timeout.prevent(Select.Changed):
+                    timeout.value = room.settings.on_timeout
+        notes = [heading("Notices"), *(Content(n) for n in room.notices[-8:])] if room.notices else []
+        self.query_one("#fac-notices", Static).update(Content("\n").join(notes))
+        last = obs.turn_info(obs.game.resolved)
+        report = self.query_one("#fac-report", Static)
+        if last is not None:
+            report.update(Content("\n").join([heading(f"Results of {obs.game.turn_name} {last.turn}"), news_block(last.news, obs, show_audience=True)]))
+        self.query_one("#fac-tracks", Static).update(Content("\n").join([heading("Tracks (everything)"),
+                                                                          tracks_block([t.model_copy(update={"label": t.full_label}) for t in obs.tracks], 22, 14, names=False)]))
+
+    # -- commands ---------------------------------------------------------------------
+    def send(self, command: GameCommand, then: Callable[[Reply], None] | None = None) -> None:
+        """Send a command as the facilitator; a refusal is shown, `then` gets a success."""
+        self._send(command, then)
+
+    @work(group="facilitator", exit_on_error=False)
+    async def _send(self, command: GameCommand, then: Callable[[Reply], None] | None) -> None:
+        reply = await self.client.send(command, FACILITATOR)
+        if not reply.ok:
+            if command.type == "inject":
+                self._error(reply.message)
+            else:
+                self.notify(reply.message, severity="error", markup=False, timeout=8)
+            return
+        if then is not None:
+            then(reply)
 
     @on(OptionList.OptionSelected, "#rolls")
     def cycle_roll(self, event: OptionList.OptionSelected) -> None:
         key = event.option.id
-        if key is None:
+        control = self.obs.control
+        if key is None or control is None:
             return
-        current = next((r.forced for r in self.session.pending_rolls() if r.key == key), None)
+        current = next((r.forced for r in control.pending_rolls if r.key == key), None)
         following = {None: True, True: False, False: None}[current]
-        self.session.override(key, following)
-        self.refresh_view()
+        self.send(Override(key=key, outcome=following))
 
     @on(OptionList.OptionSelected, "#events")
     def preview_event(self, event: OptionList.OptionSelected) -> None:
         """Show what the inject would do, in plain words, and queue it only when confirmed."""
-        event_id = event.option.id
-        if event_id is None:
+        control = self.obs.control
+        info = next((e for e in control.inject_events if e.id == event.option.id), None) if control is not None else None
+        if info is None:
             return
-        deck = self.session.deck
-        deck_event = deck.events[deck.event_index[event_id]]
-        words = Describer(deck).describe_event(deck_event)  # the facilitator may know everything
-        lines = []
-        if deck_event.news:
-            lines.append(f"News: “{deck_event.news}”")
-        lines += [f"• {effect}" for effect in words.effects] or ["• no effect on the tracks"]
-        if deck_event.chance is not None or (deck_event.chance_const is not None and deck_event.chance_const < 1):
-            lines.append(f"Chance it happens: {words.chance}")
-        if deck_event.once:
-            lines.append("Once per game.")
-        lines.append(f"It fires when the {deck.turn_name} resolves.")
+        lines = self._preview(info)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.fire_event(event_id)
+                self.fire_event(info.id)
 
-        self.app.push_screen(ConfirmScreen(f"Queue “{deck_event.name}”?", "\n".join(lines), yes="Queue it", no="Cancel"), answered)
+        self.app.push_screen(ConfirmScreen(f"Queue “{info.name}”?", "\n".join(lines), yes="Queue it", no="Cancel"), answered)
+
+    def _preview(self, info: InjectEventInfo) -> list[str]:
+        lines = []
+        if info.news:
+            lines.append(f"News: “{info.news}”")
+        lines += [f"• {effect}" for effect in info.effects] or ["• no effect on the tracks"]
+        if info.chance:
+            lines.append(f"Chance it happens: {info.chance}")
+        if info.once:
+            lines.append("Once per game.")
+        lines.append(f"It fires when the {self.obs.game.turn_name} resolves.")
+        return lines
 
     def fire_event(self, event_id: str) -> None:
-        try:
-            self.session.fire_inject(event=event_id)
-        except WargameError as exc:
-            self._error(str(exc))
-            return
-        self._error("")
-        self.notify(f"Inject queued: it fires when the {self.session.deck.turn_name} resolves.", markup=False)
-        self.refresh_view()
+        def done(_: Reply) -> None:
+            self._error("")
+            self.notify(f"Inject queued: it fires when the {self.obs.game.turn_name} resolves.", markup=False)
+
+        self.send(Inject(event=event_id), done)
 
     @on(OptionList.OptionSelected, "#queued")
     def ask_remove_inject(self, event: OptionList.OptionSelected) -> None:
@@ -229,15 +341,8 @@ class FacilitatorScreen(GameScreen):
         index = int(event.option.id)
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.session.remove_inject(index)
-            except WargameError as exc:
-                self._error(str(exc))
-                return
-            self.notify("Inject taken back: it will not fire.", markup=False)
-            self.refresh_view()
+            if yes:
+                self.send(RemoveInject(index=index), lambda _: self.notify("Inject taken back: it will not fire.", markup=False))
 
         self.app.push_screen(ConfirmScreen("Take back this inject?", str(event.option.prompt), yes="Take it back", no="Keep it"), answered)
 
@@ -246,17 +351,18 @@ class FacilitatorScreen(GameScreen):
     def fire_custom(self) -> None:
         text_input = self.query_one("#inject-text", Input)
         effects_input = self.query_one("#inject-effects", Input)
-        effects = [e.strip() for e in effects_input.value.split(";")]
-        try:
-            self.session.fire_inject(text=text_input.value.strip(), effects=effects)
-        except WargameError as exc:
-            self._error(str(exc))
+        effects = [e.strip() for e in effects_input.value.split(";") if e.strip()]
+        if not text_input.value.strip() and not effects:
+            self._error("an inject needs a text or at least one effect")
             return
-        self._error("")
-        text_input.value = ""
-        effects_input.value = ""
-        self.notify("Inject queued.", markup=False)
-        self.refresh_view()
+
+        def done(_: Reply) -> None:
+            self._error("")
+            text_input.value = ""
+            effects_input.value = ""
+            self.notify("Inject queued.", markup=False)
+
+        self.send(Inject(text=text_input.value.strip(), effects=effects), done)
 
     def _error(self, message: str) -> None:
         self.query_one("#inject-error", Static).update(Content.styled(message, BAD) if message else Content(""))
@@ -266,57 +372,110 @@ class FacilitatorScreen(GameScreen):
     def start_countdown(self) -> None:
         try:
             minutes = float(self.query_one("#minutes", Input).value)
-            self.session.clock.start(minutes * 60)
-        except (ValueError, WargameError):
+            if not 0 < minutes <= 600:
+                raise ValueError
+        except ValueError:
             self.notify("Give the countdown a number of minutes, e.g. 5.", severity="error", markup=False)
             return
-        self.call_later(self.run_action, "app.start_clock")
-        self.notify(f"Countdown started: {count(minutes, 'minute')} a turn.", markup=False)
-        self.refresh_view()
+        self.send(Countdown(minutes=minutes), lambda _: self.notify(f"Countdown started: {count(minutes, 'minute')} a turn.", markup=False))
 
     @on(Button.Pressed, "#countdown-stop")
     def stop_countdown(self) -> None:
         """Stopping is asked, never done by a stray Enter while moving between fields."""
-        if not self.session.clock.countdown.active:
+        room = self.obs.room
+        if room is None or room.countdown is None:
             self.notify("No countdown is running.", markup=False)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.session.clock.stop()
-                self.refresh_view()
+                self.send(Countdown(minutes=0))
 
         self.app.push_screen(ConfirmScreen("Stop the countdown?", "The seats will have no time limit this turn.", yes="Stop it", no="Keep it"), answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        room = self.obs.room
         if action == "adjust_time":
-            return self.session.clock.countdown.active
+            return room is not None and room.countdown is not None
+        if action == "back":
+            return self.closable
+        if action == "resolve" and parameters and parameters[0] == "stand-in":
+            return self.hosted
         return True
+
+    def action_back(self) -> None:
+        if self.closable:
+            self.app.pop_screen()
 
     def action_adjust_time(self, seconds: int) -> None:
         """More (or less) time for the seats this turn; the next turns keep the set length."""
-        try:
-            left = self.session.clock.adjust(seconds)
-        except WargameError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        mins, secs = divmod(int(left + 0.999), 60)
-        said = "One more minute" if seconds > 0 else "A minute less"
-        self.notify(f"{said}: {mins}:{secs:02d} left this {self.session.deck.turn_name}.", markup=False)
-        self.post_message(self.CountdownChanged())
+        room = self.obs.room
+        left = room.countdown if room is not None else None
+
+        def done(_: Reply) -> None:
+            new = max(0.0, (left or 0.0) + seconds)
+            mins, secs = divmod(int(new + 0.999), 60)
+            said = "One more minute" if seconds > 0 else "A minute less"
+            self.notify(f"{said}: {mins}:{secs:02d} left this {self.obs.game.turn_name}.", markup=False)
+
+        self.send(AddTime(seconds=seconds), done)
 
     @on(Button.Pressed, "#pause")
-    def pause(self) -> None:
+    def pause_pressed(self) -> None:
+        self.action_pause()
+
+    def action_pause(self) -> None:
+        if self.hosted:
+            room = self.obs.room
+            self.send(Resume() if room is not None and room.paused else Pause())
+            return
         self.call_later(self.run_action, "app.pause")
 
     @on(Button.Pressed, "#resolve")
     def resolve_pressed(self) -> None:
-        self.action_resolve()
+        self.action_resolve("stand-pat")
 
-    def action_resolve(self) -> None:
-        if not self.session.ready:
-            waiting = ", ".join(self.session.actor_name(a) for a in self.session.waiting_for())
-            self.notify(f"Waiting for orders from {waiting}.", severity="warning", markup=False)
+    @on(Button.Pressed, "#resolve-computer")
+    def resolve_computer_pressed(self) -> None:
+        self.action_resolve("stand-in")
+
+    def action_resolve(self, missing: str = "stand-pat") -> None:
+        room = self.obs.room
+        waiting = [self.obs.actor_name(s.actor) for s in room.seats if not s.sealed] if room is not None else []
+        if waiting and not self.hosted:
+            self.notify(f"Waiting for orders from {', '.join(waiting)}.", severity="warning", markup=False)
             return
-        self.post_message(self.Resolve())
+        self.send(Resolve(missing="stand-in" if missing == "stand-in" else "stand-pat"))
 
+    @on(Checkbox.Changed, "#auto")
+    def auto_changed(self, event: Checkbox.Changed) -> None:
+        self.send(Configure(auto_resolve=event.value))
+
+    @on(Select.Changed, "#on-timeout")
+    def timeout_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.send(Configure(on_timeout=event.value))  # type: ignore[arg-type]
+
+    @on(Button.Pressed, "#revoke,#reissue")
+    def code_pressed(self, event: Button.Pressed) -> None:
+        role = self.query_one("#code-role", Select).value
+        if not isinstance(role, str):
+            self.notify("Choose whose code first.", severity="warning", markup=False)
+            return
+        if event.button.id == "revoke":
+            self.send(Revoke(role=role), lambda _: self.notify("Code revoked: that device is closed.", markup=False))
+            return
+
+        def shown(reply: Reply) -> None:
+            text = f"New code for {reply.role}: {reply.code} (the old one no longer works)"
+            self.query_one("#fac-code", Static).update(Content.styled(text, "bold $accent"))
+            self.notify(text, markup=False, timeout=30)
+
+        self.send(Reissue(role=role), shown)
+
+    @on(Button.Pressed, "#reseat")
+    def reseat_pressed(self) -> None:
+        seat = self.query_one("#reseat-seat", Select).value
+        spec = self.query_one("#reseat-spec", Input).value.strip()
+        if isinstance(seat, str) and spec:
+            self.send(Reseat(seat=seat, spec=spec))

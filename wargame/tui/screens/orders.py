@@ -22,18 +22,9 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.play.control import Session
-from wargame.play.readmodel import MoveChoice, ReadModel
-from wargame.play.sheet import (
-    OfferToAnswer,
-    SheetLine,
-    answers_for,
-    offer_terms,
-    offers_to_answer,
-    order_label,
-    order_sheet,
-    own_offers_waiting,
-)
+from wargame.observe.model import MoveInfo, Observation
+from wargame.observe.visibility import Viewer
+from wargame.play.client import GameClient
 from wargame.tui.render import (
     HEAD,
     MUTED,
@@ -53,6 +44,7 @@ from wargame.tui.screens.answer import AnswerScreen
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.review import ReviewScreen
 from wargame.tui.screens.target_picker import TargetPickerScreen
+from wargame.tui.sheet import OfferToAnswer, SheetLine, answers_for, offers_to_answer, order_sheet
 from wargame.tui.widgets import SeatStrip, TitleBar, TracksView
 from wargame.words import possessive
 
@@ -87,55 +79,52 @@ class OrdersScreen(GameScreen):
     class Confirmed(Message):
         seat: str
         orders: tuple[str, ...]
+        turn: int = 0
 
-    def __init__(self, session: Session, seat: str) -> None:
-        super().__init__(session, seat)
+    def __init__(self, client: GameClient, seat: str) -> None:
+        super().__init__(client, Viewer.seat(seat))
         self.seat = seat
-        read = session.read(seat)
-        self.choices: list[MoveChoice] = read.moves()
-        self.by_id = {c.move.id: c for c in self.choices}
+        obs = self.obs
+        sheet = obs.seat
+        assert sheet is not None, "an orders screen is a seat's"
+        self.turn = obs.game.turn
+        self.choices: list[MoveInfo] = list(sheet.moves)
+        self.by_id = {c.id: c for c in self.choices}
         self.sheet: list[SheetLine] = order_sheet(self.choices)
-        # Plain words for each move, as this seat may know them (never naming a secret
-        # move it cannot know of).
-        self.words = {c.move.id: read.move_words(c.move) for c in self.choices}
-        self.coach = read.coach()
-        self.allowed = session.allowed(seat)
+        self.coach = sheet.coach
+        self.allowed = sheet.allowed
         self.picks: list[str] = []
-        # A networked seat's read model knows no offers yet: its sheet is plain moves.
-        local = isinstance(read, ReadModel)
-        self.offers: list[OfferToAnswer] = offers_to_answer(read) if local else []
-        self.own_offers = own_offers_waiting(read) if local else []
-        self.terms = offer_terms(read) if local else {}
+        self.offers: list[OfferToAnswer] = offers_to_answer(obs)
+        self.own_offers = list(sheet.my_offers_waiting)
         self.answers: dict[int, str] = {}
         """Offer slot to `accept` or `refuse` (no entry: no answer this turn)."""
 
     def compose(self) -> ComposeResult:
-        s = self.session
+        obs = self.obs
+        sheet = obs.seat
+        assert sheet is not None
         seat = self.seat
-        deck = s.deck
-        yield TitleBar(Content.assemble((s.actor_name(seat), "bold"), " — orders"), s.turn_label())
+        unit = obs.game.turn_name
+        yield TitleBar(Content.assemble((obs.actor_name(seat), "bold"), " — orders"), obs.game.turn_label)
         with Horizontal(id="orders-body"):
             with VerticalScroll(id="brief"):
                 # What changes turn to turn comes first, so it shows even at 80x24.
-                read = s.read(seat)
                 if self.coach:
                     yield Static(Content.assemble(("Coach: ", "bold"), self.coach), id="coach")
-                public, own = read.tracks(), read.tracks(seat)
+                public, own = obs.tracks_of(None), obs.tracks_of(seat)
                 longest = max(len(t.label) for t in [*public, *own])
                 yield TracksView(public, "Tracks", names=False, longest=longest, id="tracks")
-                yield TracksView(own, Content.styled(s.actor_name(seat), HEAD), names=False, longest=longest, id="own-tracks")
+                yield TracksView(own, Content.styled(obs.actor_name(seat), HEAD), names=False, longest=longest, id="own-tracks")
                 if self.own_offers:
-                    yield Static(Content("\n").join([heading("Your offers"), offers_block(self.own_offers, deck, seat)]), id="own-offers")
-                if s.turn > 1:
-                    private = read.private_report(s.turn - 1)
-                    if private.news or private.rolls or private.changes or private.thresholds:
-                        unit = deck.turn_name
-                        yield Static(
-                            Content("\n").join([heading(f"Only you know ({unit} {s.turn - 1})"), private_block(private, deck)]),
-                            id="secret-news",
-                        )
-                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(read.objectives())]), id="objectives")
-                yield Static(Content("\n").join([heading("Briefing"), Content(deck.actor_brief(seat) or "No briefing.")]), id="brief-text")
+                    yield Static(Content("\n").join([heading("Your offers"), offers_block(self.own_offers, unit)]), id="own-offers")
+                private = sheet.private
+                if private is not None and (private.news or private.rolls or private.changes or private.thresholds):
+                    yield Static(
+                        Content("\n").join([heading(f"Only you know ({unit} {private.turn})"), private_block(private, obs)]),
+                        id="secret-news",
+                    )
+                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(sheet.objectives)]), id="objectives")
+                yield Static(Content("\n").join([heading("Briefing"), Content(sheet.brief or "No briefing.")]), id="brief-text")
             with Vertical(id="moves-col"):
                 if self.offers:
                     yield Static(heading("Offers waiting for your answer"), id="offers-title")
@@ -145,10 +134,11 @@ class OrdersScreen(GameScreen):
                 with VerticalScroll(id="detail-box"):
                     yield Static(id="detail")
         yield Static(id="picks")
-        yield SeatStrip(s)
+        yield SeatStrip(obs)
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         moves = self.query_one("#moves", OptionList)
         first = next((i for i, line in enumerate(self.sheet) if line.available), 0)
         moves.highlighted = first
@@ -165,7 +155,7 @@ class OrdersScreen(GameScreen):
 
     # -- the lists -----------------------------------------------------------------------
     def _options(self) -> list[Option]:
-        return [Option(sheet_prompt(line, self.picks, self.session.deck), id=line.key) for line in self.sheet]
+        return [Option(sheet_prompt(line, self.picks), id=line.key) for line in self.sheet]
 
     def _offer_options(self) -> list[Option]:
         return [Option(offer_prompt(o, self.answers.get(o.slot)), id=f"offer-{o.slot}") for o in self.offers]
@@ -173,7 +163,7 @@ class OrdersScreen(GameScreen):
     def _refresh_options(self) -> None:
         moves = self.query_one("#moves", OptionList)
         for i, line in enumerate(self.sheet):
-            moves.replace_option_prompt_at_index(i, sheet_prompt(line, self.picks, self.session.deck))
+            moves.replace_option_prompt_at_index(i, sheet_prompt(line, self.picks))
         if self.offers:
             offers = self.query_one("#offers", OptionList)
             for i, o in enumerate(self.offers):
@@ -183,21 +173,23 @@ class OrdersScreen(GameScreen):
         if index is None or not self.sheet:
             return
         line = self.sheet[index]
-        deck = self.session.deck
+        unit = self.obs.game.turn_name
         if not line.targeted:
             choice = line.choices[0]
-            self.query_one("#detail", Static).update(move_detail(choice, deck, self.words.get(choice.move.id)))
+            parts: list[Content] = [move_detail(choice)]
+            if choice.offer is not None:
+                parts.append(terms_block(choice.offer, unit))
+            self.query_one("#detail", Static).update(Content("\n").join(parts))
             return
         # A targeted move: its targets, then one of them in full as an example.
-        parts: list[Content] = [Content.assemble((line.name, "bold"), ("  Enter: choose the target", MUTED))]
+        parts = [Content.assemble((line.name, "bold"), ("  Enter: choose the target", MUTED))]
         for c in line.choices:
-            parts.append(Content.assemble("  ", target_prompt(c, c.move.id in self.picks, deck)))
-        example = next((c for c in line.choices if c.move.id in self.picks), None)
+            parts.append(Content.assemble("  ", target_prompt(c, c.id in self.picks)))
+        example = next((c for c in line.choices if c.id in self.picks), None)
         example = example or next((c for c in line.choices if c.available), line.choices[0])
-        parts += [Content(""), move_detail(example, deck, self.words.get(example.move.id))]
-        terms = self.terms.get(example.move.id)
-        if terms is not None:
-            parts.append(terms_block(terms, deck.turn_name))
+        parts += [Content(""), move_detail(example)]
+        if example.offer is not None:
+            parts.append(terms_block(example.offer, unit))
         self.query_one("#detail", Static).update(Content("\n").join(parts))
 
     def _show_offer(self, index: int | None) -> None:
@@ -205,9 +197,8 @@ class OrdersScreen(GameScreen):
             self.query_one("#detail", Static).update(offer_detail(self.offers[index]))
 
     def _show_picks(self) -> None:
-        deck = self.session.deck
-        names = [order_label(self.by_id[m].move, deck) for m in self.picks]
-        unit = deck.turn_name
+        names = [self.by_id[m].label for m in self.picks]
+        unit = self.obs.game.turn_name
         title = Content.assemble(("Moves", HEAD), (f" — pick up to {self.allowed} this {unit}", MUTED))
         self.query_one("#moves-title", Static).update(title)
         parts: list[str | Content | tuple[str, str]] = [
@@ -276,7 +267,7 @@ class OrdersScreen(GameScreen):
         else:
             choice = offer.answer_move(answer)
             if not choice.available:
-                self.notify(f"{choice.move.name} is not available: {choice.reason}", severity="warning", markup=False)
+                self.notify(f"{choice.name} is not available: {choice.reason}", severity="warning", markup=False)
                 return
             self.answers[offer.slot] = answer
         self._refresh_options()
@@ -296,12 +287,12 @@ class OrdersScreen(GameScreen):
             if move_id is not None:
                 self.toggle_move(move_id)
 
-        self.app.push_screen(TargetPickerScreen(line, self.session.deck, self.picks, self.words, self.terms), chosen)
+        self.app.push_screen(TargetPickerScreen(line, self.picks, self.obs.game.turn_name), chosen)
 
     def toggle_move(self, move_id: str) -> None:
         """Pick the move (one target of a targeted move), or take it back if picked."""
         choice = self.by_id[move_id]
-        label = order_label(choice.move, self.session.deck)
+        label = choice.label
         if move_id in self.picks:
             self.picks.remove(move_id)
         elif not choice.available:
@@ -324,17 +315,21 @@ class OrdersScreen(GameScreen):
             self._show_detail(moves.highlighted)
 
     def action_review(self) -> None:
-        deck = self.session.deck
+        obs = self.obs
         chosen = [self.by_id[m] for m in self.picks]
-        labels = {m: order_label(self.by_id[m].move, deck) for m in self.picks}
         answers = []
         for o in self.offers:
             # Leaving an offer on its last turn lets it expire: say so before sealing.
             expires = " (it expires after this " + o.unit + ")" if o.last_chance and o.slot not in self.answers else ""
-            answers.append((f"{possessive(o.maker)} offer: {o.offer.name}{expires}", self.answers.get(o.slot)))
-        self.app.push_screen(ReviewScreen(deck, self.session.actor_name(self.seat), chosen, labels, answers), self._reviewed)
+            answers.append((f"{possessive(o.maker)} offer: {o.offer.move_name or o.name}{expires}", self.answers.get(o.slot)))
+        self.app.push_screen(ReviewScreen(obs.game.turn_name, obs.actor_name(self.seat), chosen, answers), self._reviewed)
 
     def _reviewed(self, confirmed: bool | None) -> None:
         if confirmed:
             orders = (*self.picks, *answers_for(self.offers, self.answers))
-            self.post_message(self.Confirmed(self.seat, orders))
+            self.post_message(self.Confirmed(self.seat, orders, self.turn))
+
+    def show(self, obs: Observation) -> None:
+        """The game moved on while this sheet is open (a computer sealed, the clock ticked):
+        the strip follows; the picks stay."""
+        super().show(obs)

@@ -1,4 +1,8 @@
-"""The projector view: only public information, in large type, for the room."""
+"""The projector view: only public information, in large type, for the room.
+
+The same screen serves the projector of a game on this keyboard (`v`) and a projector
+joined to a hosted exercise; it reads the public's observation and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -8,59 +12,87 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.reactive import reactive
 from textual.widgets import Digits, Footer, Static
 
+from wargame.observe.labels import format_value
+from wargame.observe.model import Observation
 from wargame.observe.visibility import PUBLIC
-from wargame.play.control import Session
-from wargame.play.readmodel import format_value
+from wargame.play.client import GameClient
 from wargame.tui.render import MUTED, WARN, bar, news_block, offers_block
+from wargame.tui.screens.base import GameScreen
 
 
-class ProjectorScreen(Screen[None]):
+class ProjectorScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,v", "app.pop_screen", "Back"),
+        Binding("escape,v", "close", "Back"),
     ]
 
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+    shown_turn: reactive[tuple[int, int]] = reactive((0, 0), recompose=True)
+    """(turn, resolved): the board is laid out anew when the game moves on."""
+
+    def __init__(self, client: GameClient, *, closable: bool = True) -> None:
+        super().__init__(client, PUBLIC)
+        self.closable = closable
+        self.set_reactive(ProjectorScreen.shown_turn, (self.obs.game.turn, self.obs.game.resolved))
 
     def compose(self) -> ComposeResult:
-        s = self.session
+        obs = self.obs
         with VerticalScroll(id="projector"):
-            yield Static(Content.styled(s.deck.title, "bold $accent"), id="proj-title")
-            yield Static(Content.styled(s.turn_label(), "bold"), id="proj-turn")
-            yield Static(id="proj-clock")
+            yield Static(Content.styled(obs.game.title, "bold $accent"), id="proj-title")
+            yield Static(Content.styled(obs.game.turn_label, "bold"), id="proj-turn")
+            text, shown = _banner(obs)
+            banner = Static(text, id="proj-clock")
+            banner.display = shown
+            yield banner
             with Horizontal(id="proj-tracks"):
-                for t in s.read(PUBLIC).tracks():
+                for t in obs.tracks_of(None):
                     with Vertical(classes="proj-track"):
                         yield Static(Content.styled(t.label, "bold"), classes="proj-label")
                         yield Digits(format_value(t.value) if t.value is not None else "?")
                         scale = f" {format_value(t.value)} / {format_value(t.hi)}" if t.value is not None else " hidden"
                         yield Static(Content.assemble(bar(t, 14), (scale, MUTED), "\n", (t.level or " ", WARN)))
-            # Offers the room may know of: public ones only (the read model is the public's).
-            waiting = [o for o in s.read(PUBLIC).offers() if o.status == "waiting"]
+            if obs.game.ending is not None:
+                yield Static(Content.assemble((f"The game ends: {obs.game.ending.title}", "bold"), "\n", obs.game.ending.text), id="proj-ending")
+            # Offers the room may know of: public ones only (the observation is the public's).
+            waiting = obs.offers_waiting()
             if waiting:
-                yield Static(Content("\n").join([Content.styled("Offers waiting for an answer", MUTED), offers_block(waiting, s.deck, None)]), id="proj-offers")
-            last = s.turn - 1 if not s.is_over else len(s.game.records)
-            news = [n for n in s.read(PUBLIC).news() if n.turn == last] if last >= 1 else []
-            title = f"Latest news: {s.deck.turn_name} {last}" if last >= 1 else "Latest news"
+                yield Static(Content("\n").join([Content.styled("Offers waiting for an answer", MUTED), offers_block(waiting, obs.game.turn_name)]), id="proj-offers")
+            last = obs.game.resolved
+            news = obs.news_of(last) if last >= 1 else []
+            title = f"Latest news: {obs.game.turn_name} {last}" if last >= 1 else "Latest news"
             yield Static(Content.styled(title, MUTED), id="proj-news-title")
-            yield Static(news_block(news, s.deck, empty="The game has just begun."), id="proj-news")
+            yield Static(news_block(news, obs, empty="The game has just begun."), id="proj-news")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_view()
+        super().on_mount()
+        self.show(self.obs)
 
-    def refresh_view(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close":
+            return self.closable
+        return True
+
+    def action_close(self) -> None:
+        if self.closable:
+            self.dismiss()
+
+    def show(self, obs: Observation) -> None:
         """The room sees the countdown and, in large letters, when the facilitator paused."""
-        clock = self.session.clock
-        banner = self.query_one("#proj-clock", Static)
-        left = clock.left()
-        if clock.paused:
-            banner.update(Content.styled("⏸  PAUSED BY THE FACILITATOR", "bold reverse $warning"))
-        elif left is not None:
-            mins, secs = divmod(int(left + 0.999), 60)
-            banner.update(Content.styled(f"⏱  {mins}:{secs:02d} left to give orders", f"bold {WARN}" if left <= 60 else "bold"))
-        banner.display = clock.paused or left is not None
+        self.shown_turn = (obs.game.turn, obs.game.resolved)
+        for banner in self.query("#proj-clock").results(Static):
+            text, shown = _banner(obs)
+            banner.update(text)
+            banner.display = shown
+
+
+def _banner(obs: Observation) -> tuple[Content, bool]:
+    room = obs.room
+    left = room.countdown if room is not None else None
+    if room is not None and room.paused:
+        return Content.styled("⏸  PAUSED BY THE FACILITATOR", "bold reverse $warning"), True
+    if left is not None:
+        mins, secs = divmod(int(left + 0.999), 60)
+        return Content.styled(f"⏱  {mins}:{secs:02d} left to give orders", f"bold {WARN}" if left <= 60 else "bold"), True
+    return Content(""), False

@@ -51,10 +51,10 @@ from wargame.analysis.whatif import (
 )
 from wargame.bots.seats import safe_seats
 from wargame.errors import WargameError
+from wargame.observe.labels import format_value
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.lock import pin_matches
-from wargame.play.readmodel import format_value
 from wargame.play.timeline import SavedGame
 from wargame.report.export import export_report
 from wargame.saves.store import Verification
@@ -453,14 +453,14 @@ class ReplayScreen(Screen[None]):
     def refresh_turn(self) -> None:
         assert self.debrief is not None and self.saved is not None
         d = self.debrief.turn(self.viewer, self.turn, hindsight=self.hindsight)
-        body = turn_block(d, self.saved.deck, show_audience=not self.viewer.is_public)
-        if self.saved.deck.offers:
+        after = self.saved.observe(self.viewer, self.turn + 1)
+        body = turn_block(d, after, show_audience=not self.viewer.is_public)
+        if after.game.has_offers:
             # The offers this viewer knew of once the turn was resolved: made, answered or
             # expired in it, and those still waiting.
-            known = self.saved.read(self.viewer, self.turn + 1).offers()
-            shown = [o for o in known if self.turn in {o.made, o.closed} or o.status in {"waiting", "unanswered"}]
+            shown = [o for o in after.offers if self.turn in {o.made, o.closed} or o.status in {"waiting", "unanswered"}]
             if shown:
-                body = Content("\n").join([body, Content(""), heading("Offers after this turn"), offers_block(shown, self.saved.deck, self.viewer.actor)])
+                body = Content("\n").join([body, Content(""), heading("Offers after this turn"), offers_block(shown, after.game.turn_name)])
         self.query_one("#turn-text", Static).update(body)
 
     def _tracks(self) -> list[tuple[str, str]]:
@@ -527,7 +527,7 @@ class ReplayScreen(Screen[None]):
         assert self.debrief is not None and self.saved is not None
         ending = self.saved.game.ending
         text = ending.title if ending is not None else f"not over (saved after {self.saved.turns_played} {self.saved.deck.turn_name}s)"
-        self.query_one("#scores-text", Static).update(scores_block(self.debrief.final_scores(self.viewer), self.saved.deck, text))
+        self.query_one("#scores-text", Static).update(scores_block(self.debrief.final_scores(self.viewer), self.debrief.end(self.viewer), text))
 
     def _odds_allowed(self) -> bool:
         assert self.saved is not None

@@ -1,4 +1,4 @@
-"""The resolution screen: what happened this turn, as the audience may see it.
+"""The resolution screen: what happened this turn, as its viewer may see it.
 
 News as a feed, every chance roll with its result, each track change old → new, events
 that fired, thresholds crossed. The facilitator sees everything, secret items marked.
@@ -16,10 +16,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
 
+from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
-from wargame.play.control import Session
-from wargame.play.readmodel import ReadModel
-from wargame.tui.render import audience_name, heading, offers_block, report_block
+from wargame.play.client import GameClient
+from wargame.tui.render import heading, offers_block, report_block
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar
 
@@ -33,37 +33,37 @@ class ResolutionScreen(GameScreen):
     class Continue(Message):
         turn: int
 
-    def __init__(self, session: Session, turn: int, audience: Viewer) -> None:
-        super().__init__(session, audience)
+    def __init__(self, client: GameClient, turn: int, viewer: Viewer) -> None:
+        super().__init__(client, viewer)
         self.turn = turn
 
     def compose(self) -> ComposeResult:
-        s = self.session
-        unit = s.deck.turn_name
-        yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), audience_name(s.deck, self.audience))
-        read = s.read(self.audience)
-        report = read.turn_report(self.turn)
+        obs = self.obs
+        unit = obs.game.turn_name
+        yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), obs.viewer.label)
         yield Static(id="save-warning")
-        coach = read.coach()
+        coach = obs.seat.coach if obs.seat is not None else ""
         if coach:
             yield Static(Content.assemble(("Coach: ", "bold"), coach), id="coach")
         with VerticalScroll(id="report-box"):
-            yield Static(report_block(report, s.deck, show_audience=True), id="report")
-            waiting = [o for o in read.offers() if o.status == "waiting"] if isinstance(read, ReadModel) else []
+            turn = obs.turn_info(self.turn)
+            if turn is not None:
+                yield Static(report_block(turn, obs, show_audience=True), id="report")
+            waiting = obs.offers_waiting()
             if waiting:
-                seat = self.audience.actor
-                yield Static(Content("\n").join([heading("Offers waiting for an answer"), offers_block(waiting, s.deck, seat)]), id="report-offers")
+                yield Static(Content("\n").join([heading("Offers waiting for an answer"), offers_block(waiting, unit)]), id="report-offers")
         yield Footer()
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def show(self, obs: Observation) -> None:
+        super().show(obs)
         warning = self.query_one("#save-warning", Static)
-        error = self.session.save_error
+        error = obs.room.save_error if obs.room is not None else ""
         warning.display = bool(error)
         warning.update(Content.styled("⚠ This turn is not saved: the autosave failed. Press ctrl+r to try again.", "bold $error") if error else "")
 
     def on_mount(self) -> None:
-        self.refresh_view()
+        super().on_mount()
+        self.show(self.obs)
         self.query_one("#report-box").focus()
 
     def action_next(self) -> None:

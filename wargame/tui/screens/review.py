@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -12,8 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from wargame.deck.compile import CompiledDeck
-from wargame.play.readmodel import MoveChoice
+from wargame.observe.model import MoveInfo
 from wargame.tui.render import BAD, GOOD, MUTED, WARN, percent
 
 
@@ -25,36 +24,33 @@ class ReviewScreen(ModalScreen[bool]):
 
     def __init__(
         self,
-        deck: CompiledDeck,
+        unit: str,
         actor_name: str,
-        chosen: Sequence[MoveChoice],
-        labels: Mapping[str, str] | None = None,
+        chosen: Sequence[MoveInfo],
         answers: Sequence[tuple[str, str | None]] = (),
     ) -> None:
-        """`labels`: how each order reads (`Sanction → China`), by move id. `answers`: each
-        offer waiting for this seat (`Alpha's offer: Offer talks`) and its answer (`accept`,
-        `refuse`, or None for none this turn)."""
+        """`unit`: what a turn is called (`month`). `answers`: each offer waiting for this
+        seat (`Alpha's offer: Offer talks`) and its answer (`accept`, `refuse`, or None)."""
         super().__init__()
-        self.deck = deck
+        self.unit = unit
         self.actor_name = actor_name
         self.chosen = list(chosen)
-        self.labels = dict(labels or {})
         self.answers = list(answers)
 
     def compose(self) -> ComposeResult:
-        unit = self.deck.turn_name
+        unit = self.unit
         lines = [Content.assemble(("Seal the orders of ", "bold"), (self.actor_name, "bold $accent"), ("?", "bold"))]
         if not self.chosen:
             lines.append(Content.styled(f"No orders this {unit}: you stand pat.", "$text-warning"))
         for i, c in enumerate(self.chosen, 1):
-            extra = f"  {c.move.category}, escalation {c.move.escalation}"
+            extra = f"  {c.category}, escalation {c.escalation}"
             if c.chance is None:
                 extra += ", odds hidden from you"
             elif c.chance < 1:
                 extra += f", {percent(c.chance)} chance"
-            if c.move.secret:
+            if c.secret:
                 extra += ", secret"
-            lines.append(Content.assemble(f"{i}. ", (self.labels.get(c.move.id, c.move.name), "bold"), (extra, MUTED)))
+            lines.append(Content.assemble(f"{i}. ", (c.label, "bold"), (extra, MUTED)))
         if self.answers:
             lines.append(Content.assemble(("Answers to offers", "bold"), ("  (they use no orders)", MUTED)))
             for offer, answer in self.answers:

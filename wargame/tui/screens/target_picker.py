@@ -16,10 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.deck.compile import CompiledDeck
-from wargame.deck.describe import MoveWords
-from wargame.play.sheet import OfferTerms, SheetLine
 from wargame.tui.render import MUTED, move_detail, target_prompt, terms_block
+from wargame.tui.sheet import SheetLine
 
 
 class TargetPickerScreen(ModalScreen[str | None]):
@@ -30,18 +28,14 @@ class TargetPickerScreen(ModalScreen[str | None]):
     def __init__(
         self,
         line: SheetLine,
-        deck: CompiledDeck,
         picks: Sequence[str],
-        words: dict[str, MoveWords] | None = None,
-        terms: dict[str, OfferTerms] | None = None,
+        unit: str,
     ) -> None:
-        """`words`: each target's move in plain words for the seat; `terms`: an offer's."""
+        """`unit`: what a turn is called in the deck (an offer's terms count in them)."""
         super().__init__()
-        self.terms = terms or {}
         self.line = line
-        self.deck = deck
         self.picks = list(picks)
-        self.words = words or {}
+        self.unit = unit
 
     def compose(self) -> ComposeResult:
         picked = any(i in self.picks for i in self.line.ids())
@@ -49,7 +43,7 @@ class TargetPickerScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog wide", id="picker"):
             yield Static(Content.assemble(("Target: ", "bold"), (self.line.name, "bold $accent"), (hint, MUTED)), classes="dialog-title")
             options = [
-                Option(target_prompt(c, c.move.id in self.picks, self.deck), id=c.move.id, disabled=not c.available)
+                Option(target_prompt(c, c.id in self.picks), id=c.id, disabled=not c.available)
                 for c in self.line.choices
             ]
             yield OptionList(*options, id="targets")
@@ -72,10 +66,9 @@ class TargetPickerScreen(ModalScreen[str | None]):
             self.query_one("#target-detail", Static).update(Content.styled("No target may be chosen now.", MUTED))
             return
         choice = self.line.choices[index]
-        detail = move_detail(choice, self.deck, self.words.get(choice.move.id))
-        terms = self.terms.get(choice.move.id)
-        if terms is not None:
-            detail = Content("\n").join([detail, terms_block(terms, self.deck.turn_name)])
+        detail = move_detail(choice)
+        if choice.offer is not None:
+            detail = Content("\n").join([detail, terms_block(choice.offer, self.unit)])
         self.query_one("#target-detail", Static).update(detail)
 
     @on(OptionList.OptionHighlighted, "#targets")
@@ -94,7 +87,7 @@ class TargetPickerScreen(ModalScreen[str | None]):
         if index is None or not self.line.choices[index].available:
             self.notify("No target is highlighted that may be chosen.", severity="warning", markup=False)
             return
-        self.dismiss(self.line.choices[index].move.id)
+        self.dismiss(self.line.choices[index].id)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self, event: Button.Pressed) -> None:

@@ -1,0 +1,478 @@
+"""The one builder of `Observation`s: what a viewer may know of a game, now or at any past
+moment of a saved one.
+
+`observe(game, who, ...)` starts from the viewer's `PlayerView` (the engine's logs cut at a
+moment and filtered by `visibility`) and puts everything in words. Screens, the host, agent
+programs, the debrief and the report all call it; none of them builds a view of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from wargame.deck.compile import CMove, COffer, CompiledDeck
+from wargame.deck.describe import Describer, turn_label
+from wargame.deck.labels import group_name, offer_name, play_name
+from wargame.engine.game import Game, level_reached
+from wargame.engine.offers import OfferRecord, offer_history
+from wargame.engine.state import NewsItem, Play, Roll, State, TurnRecord
+from wargame.observe import labels
+from wargame.observe import visibility as vis
+from wargame.observe.model import (
+    ActorInfo,
+    ChangeInfo,
+    ControlInfo,
+    EndingInfo,
+    FlagChange,
+    FlagInfo,
+    GameInfo,
+    InjectEventInfo,
+    InjectInfo,
+    MoveGroupInfo,
+    MoveInfo,
+    NewsInfo,
+    ObjectiveInfo,
+    Observation,
+    OfferInfo,
+    OfferTermsInfo,
+    OrderInfo,
+    PendingRollInfo,
+    PlayInfo,
+    RollInfo,
+    RoomInfo,
+    ScoreInfo,
+    SeatInfo,
+    SeatOrdersInfo,
+    SeatSheet,
+    TargetInfo,
+    TrackInfo,
+    TurnInfo,
+    ValueRead,
+    ViewerInfo,
+)
+from wargame.observe.view import PlayerView
+from wargame.observe.visibility import PUBLIC, Viewer
+from wargame.words import count, sentence
+
+__all__ = ["Explained", "observe", "observe_view", "scores", "seat_infos"]
+
+_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+"""A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
+
+
+@dataclass
+class Explained:
+    """What the debrief adds to an observation of a past turn: for each resolved turn, the
+    full state at each recorded roll (what its chance read then), in the record's order."""
+
+    roll_states: Mapping[int, Sequence[State]] = field(default_factory=dict)
+
+
+def seat_infos(seats: Mapping[str, str], programs: Mapping[str, str] | None = None) -> dict[str, SeatInfo]:
+    """Who plays each actor, from seat specifications (`human`, `doctrine:NAME`, ...), as
+    every viewer may be told. `programs`: actor -> the program's name, for the facilitator."""
+    out = {}
+    for actor, spec in seats.items():
+        kind = labels.seat_kind(spec)
+        out[actor] = SeatInfo(kind=kind, label=labels.seat_label(spec, program_name=(programs or {}).get(actor)))  # type: ignore[arg-type]
+    return out
+
+
+def observe(
+    game: Game,
+    who: Viewer | str,
+    *,
+    seats: Mapping[str, str] | None = None,
+    upto: int | None = None,
+    state: State | None = None,
+    room: RoomInfo | None = None,
+    explained: Explained | None = None,
+    programs: Mapping[str, str] | None = None,
+) -> Observation:
+    """What `who` may know of `game`: now, or (with `upto` and the `state` then) after
+    `upto` resolved turns, before the next was decided.
+
+    `seats` are the seat specifications (actor -> `human`, `doctrine:NAME`, ...): who plays
+    each actor, and whose stated reasons may be shown to others (a computer's that read
+    nothing hidden). `room` is the controller's (who has sealed, the clock, settings),
+    passed through. `explained` adds each roll's reads (the debrief). `programs` names the
+    program playing an actor, for the facilitator's seat labels."""
+    view = PlayerView(game, who) if upto is None else PlayerView(game, who, upto=upto, state=state)
+    return _Builder(game, view, dict(seats or {}), explained, programs or {}).build(room, live=upto is None)
+
+
+def observe_view(view: PlayerView, room: RoomInfo | None = None) -> Observation:
+    """The observation of an existing view of a game being played (a computer seat's, made
+    for it by its controller): what a program playing the seat is sent."""
+    return _Builder(view._game, view, dict(view.seats), None, {}).build(room, live=True)
+
+
+class _Builder:
+    def __init__(self, game: Game, view: PlayerView, seats: dict[str, str], explained: Explained | None, programs: Mapping[str, str]) -> None:
+        self.game = game
+        self.view = view
+        self.deck: CompiledDeck = game.deck
+        self.viewer: Viewer = view.viewer
+        self.seats = seats
+        self.explained = explained
+        self.programs = programs
+        self.words: Describer = view.describer()
+        self.event_names = {e.id: e.name for e in self.deck.events}
+        self.resolved = view._n_records
+
+    # -- the whole -----------------------------------------------------------------------
+    def build(self, room: RoomInfo | None, *, live: bool) -> Observation:
+        deck, view = self.deck, self.view
+        viewer = self.viewer
+        records = offer_history(deck, view.plays, self.resolved, view.over)
+        seat = viewer.actor
+        sheet = self._sheet(records, live) if seat is not None else None
+        control = self._control() if viewer.is_facilitator and live else None
+        return Observation.model_construct(
+            v=2,
+            viewer=ViewerInfo(kind=viewer.kind, seat=seat, name=labels.viewer_name(deck, viewer), label=labels.viewer_label(deck, viewer)),
+            game=self._game_info(),
+            actors=self._actors(),
+            tracks=self._tracks(),
+            flags=[FlagInfo(name=n, label=self.words.flag(i), value=bool(view.belief.f[i])) for i, n in enumerate(deck.flag_names)],
+            news=[_news(n) for n in view.news],
+            plays=[self._play(p) for p in view.plays],
+            offers=[self._offer(r) for r in records],
+            turns=[self._turn(t) for t in range(1, self.resolved + 1)],
+            seat=sheet,
+            control=control,
+            room=room,
+        )
+
+    def _game_info(self) -> GameInfo:
+        deck, view = self.deck, self.view
+        ending = None
+        if view.ending is not None:
+            e = next(x for x in [*deck.endings, deck.turn_limit_ending] if x.id == view.ending)
+            ending = EndingInfo(id=e.id, title=e.title, text=e.text)
+        return GameInfo(
+            deck=deck.id, title=deck.title, turn_name=deck.turn_name, turn=view.turn, turns=view.turns,
+            resolved=self.resolved, turn_label=turn_label(deck, view.turn, view.turns),
+            turn_labels=[turn_label(deck, t, view.turns) for t in range(1, view.turns + 1)],
+            over=view.over, ending=ending, has_offers=bool(deck.offers),
+        )
+
+    def _actors(self) -> list[ActorInfo]:
+        deck = self.deck
+        infos = seat_infos(self.seats, self.programs if self.viewer.is_facilitator else None)
+        default = SeatInfo(kind="human", label="Human")
+        return [ActorInfo(id=a, name=deck.actor_name(a), short=deck.actor_short(a), seat=infos.get(a, default)) for a in deck.actors]
+
+    def _tracks(self) -> list[TrackInfo]:
+        deck, view = self.deck, self.view
+        hidden = view.hidden_slots
+        values = view.belief.v
+        out = []
+        for slot, name in enumerate(deck.slot_names):
+            value = None if slot in hidden else values[slot]
+            levels = list(deck.thresholds.get(slot, ()))
+            down = slot in deck.descending
+            level = level_reached(value, levels, descending=down) if value is not None else ""
+            severity = 0 if value is None else sum(1 for lvl, _ in levels if (value <= lvl if down else value >= lvl))
+            owner = deck.slot_owner(slot)
+            out.append(TrackInfo.model_construct(
+                name=name, label=deck.track_label(slot), full_label=deck.slot_label(slot), owner=owner, value=value,
+                lo=deck.lo[slot], hi=deck.hi[slot], thresholds=levels, descending=down, secret=slot in deck.secret_slots,
+                description=deck.slot_description(slot), level=level, severity=severity, history=view.history(name),
+            ))
+        return out
+
+    def _play(self, p: Play) -> PlayInfo:
+        move = self.deck.moves[self.deck.move_index[p.move]]
+        return PlayInfo.model_construct(turn=p.turn, actor=p.actor, move=p.move, name=play_name(self.deck, move), secret=p.secret, success=p.success)
+
+    # -- offers --------------------------------------------------------------------------
+    def _offer(self, rec: OfferRecord) -> OfferInfo:
+        deck = self.deck
+        offer = deck.offers[rec.slot]
+        move, accept, refuse = deck.moves[offer.move], deck.moves[offer.accept], deck.moves[offer.refuse]
+        accept_does, refuse_does, expire_does = self._answers(offer)
+        return OfferInfo(
+            move=rec.move, slot=rec.slot, name=offer_name(deck, move), move_name=move.name, description=move.description,
+            maker=rec.maker, maker_name=deck.actor_name(rec.maker), recipient=rec.recipient, recipient_name=deck.actor_name(rec.recipient),
+            made=rec.made, deadline=rec.deadline, status=rec.status, closed=rec.closed, secret=rec.secret,
+            accept=accept.id, refuse=refuse.id, accept_name=accept.name, refuse_name=refuse.name,
+            accept_effects=accept_does, refuse_effects=refuse_does, expire_effects=expire_does,
+            accept_news=accept.success_news, refuse_news=refuse.success_news,
+            story=labels.offer_story(deck, rec, self.viewer.actor),
+        )
+
+    def _answers(self, offer: COffer) -> tuple[list[str], list[str], list[str]]:
+        """What accepting, refusing and letting `offer` expire do, in this viewer's words."""
+        deck, words = self.deck, self.words
+        accept, refuse = deck.moves[offer.accept], deck.moves[offer.refuse]
+        return list(words.describe_move(accept).success), list(words.describe_move(refuse).success), words.effects(offer.expire_nodes)
+
+    # -- a resolved turn -----------------------------------------------------------------
+    def _turn(self, turn: int) -> TurnInfo:
+        deck, view, viewer = self.deck, self.view, self.viewer
+        rec = self.game.records[turn - 1]
+        news = view.news_for_turn(turn)
+        ending = None
+        if rec.ending is not None:
+            e = next((x for x in [*deck.endings, deck.turn_limit_ending] if x.id == rec.ending), None)
+            ending = EndingInfo(id=e.id, title=e.title, text=e.text) if e is not None else None
+        injected = frozenset(i.event for i in rec.injects if i.event is not None)
+        return TurnInfo.model_construct(
+            turn=turn,
+            label=turn_label(deck, turn, view.turns),
+            news=[_news(n) for n in news if n.kind not in {"threshold", "ending"}],
+            thresholds=[_news(n) for n in news if n.kind == "threshold"],
+            rolls=self._rolls(turn, rec, injected),
+            changes=[ChangeInfo.model_construct(name=c.name, label=deck.slot_label(c.slot), old=c.old, new=c.new, descending=c.slot in deck.descending)
+                     for c in view.changes_for_turn(turn)],
+            flags=[FlagChange(name=str(n), label=self.words.flag(deck.flag_names.index(n)) if n in deck.flag_names else str(n), old=bool(o), new=bool(w))
+                   for n, o, w in rec.flag_changes],
+            events=[self.event_names.get(e, e) for e in view.fired_for_turn(turn) if vis.sees_event_fired(viewer, deck, e)],
+            injects=[self._inject(i.event, i.text, i.effects) for i in rec.injects],
+            orders=self._orders(turn, rec),
+            ending=ending,
+        )
+
+    def _inject(self, event: str | None, text: str, effects: Sequence[str]) -> InjectInfo:
+        if event is not None:
+            return InjectInfo(event=event, name=self.event_names.get(event, event))
+        shown = list(effects) if vis.sees_inject_effects(self.viewer) else []
+        return InjectInfo(name=text or "The facilitator changes the situation.", effects=shown)
+
+    def _rolls(self, turn: int, rec: TurnRecord, injected: frozenset[str]) -> list[RollInfo]:
+        seen = self.view.rolls_for_turn(turn)
+        if not seen:
+            return []
+        states: Sequence[State] = ()
+        if self.explained is not None:
+            states = self.explained.roll_states.get(turn, ())
+        at = dict(zip(map(tuple, rec.rolls), states, strict=False)) if states else {}
+        return [self._roll(r, injected, at.get(tuple(r))) for r in seen]
+
+    def _roll(self, roll: Roll, injected: frozenset[str], state: State | None) -> RollInfo:
+        deck, viewer = self.deck, self.viewer
+        note = vis.roll_hidden_note(viewer, deck, roll)
+        source, reads = "", list[ValueRead]()
+        if state is not None:
+            source, reads = self._explain(roll, state)
+        inject = roll.kind in {"event", "outcome"} and roll.key.partition("#")[0] in injected
+        return RollInfo.model_construct(
+            label=labels.roll_label(deck, roll), kind=roll.kind,
+            chance=None if note else roll.chance, roll=None if note else roll.roll,
+            success=roll.success, forced=roll.forced, note=note, inject=inject, source=source, reads=reads,
+        )
+
+    def _explain(self, roll: Roll, state: State) -> tuple[str, list[ValueRead]]:
+        """The chance as the deck wrote it and each thing it read then, as this viewer may
+        see it: a value only if the viewer may see what it reads."""
+        from wargame.observe.reads import chance_source, leaves
+
+        source = chance_source(self.deck, roll)
+        if not source:
+            return f"fixed {roll.chance * 100:.0f}%", []
+        shown = []
+        for leaf in leaves(self.deck, source):
+            ok = not vis.hidden_inputs(self.viewer, self.deck, leaf.reads)
+            shown.append(ValueRead(text=leaf.text, value=_show(leaf.fn(state)) if ok else None))
+        return source, shown
+
+    def _orders(self, turn: int, rec: TurnRecord) -> list[SeatOrdersInfo]:
+        """Each seat's orders of a resolved turn as this viewer may see them: all of them for
+        whoever sees that seat's orders; for others, the plays it knows of whose reasons
+        read nothing hidden from it (a computer's), or a line saying its reasons are hidden."""
+        deck, view, viewer = self.deck, self.view, self.viewer
+        known = {(p.actor, p.move) for p in view.plays if p.turn == turn}
+        out = []
+        for actor in deck.actors:
+            orders, why = rec.orders.get(actor, ()), rec.reasons.get(actor, ())
+            if vis.sees_orders(viewer, actor):
+                lines = [self._order(m, why[i] if i < len(why) else "") for i, m in enumerate(orders)]
+                note = why[0] if not orders and why else ""
+                out.append(SeatOrdersInfo.model_construct(actor=actor, visible=True, orders=lines, note=note))
+                continue
+            seat = self.seats.get(actor, "")
+            lines = []
+            for move_id, reason in zip(orders, why, strict=False):
+                if (actor, move_id) not in known or labels.seat_kind(seat or "human") == "human":
+                    continue
+                if not vis.sees_reason(viewer, deck, actor, seat, move_id, True):
+                    reason = "its reasons weigh what is hidden from you"
+                lines.append(self._order(move_id, reason))
+            out.append(SeatOrdersInfo.model_construct(actor=actor, visible=False, orders=lines, note=""))
+        return out
+
+    def _order(self, move_id: str, reason: str) -> OrderInfo:
+        move = self.deck.moves[self.deck.move_index[move_id]]
+        # Bots often open their reason with the move's name: say it once.
+        reason = reason.removeprefix(f"{move.name}: ")
+        return OrderInfo.model_construct(move=move_id, name=move.name, label=labels.order_label(self.deck, move), secret=move.secret, answer=move.answer is not None, reason=reason)
+
+    # -- a seat's own sheet --------------------------------------------------------------
+    def _sheet(self, records: list[OfferRecord], live: bool) -> SeatSheet:
+        deck, view, viewer = self.deck, self.view, self.viewer
+        seat = viewer.actor
+        assert seat is not None
+        belief = view.belief
+        moves = []
+        for move in deck.moves_by_actor[seat]:
+            reason = "the game is over" if view.over else self.game.unavailable_reason(move, belief, check_over=False)
+            if not vis.lists_move(viewer, move, available=not reason):
+                continue  # an answer to an offer that does not wait for this seat
+            moves.append(self._move(move, reason, belief))
+        waiting = [r for r in records if r.status == "waiting"]
+        sealed = None
+        if live and seat in self.game.orders:
+            sealed = [self._order(m, "") for m in self.game.orders[seat]]
+        return SeatSheet(
+            brief=deck.actor_brief(seat) or "",
+            allowed=deck.orders_per_turn(seat),
+            moves=moves,
+            groups=self._groups(moves),
+            offers_waiting=[self._offer(r) for r in waiting if r.recipient == seat],
+            my_offers_waiting=[self._offer(r) for r in waiting if r.maker == seat],
+            objectives=[ObjectiveInfo(text=o.text_tpl.fill(belief) if o.text_tpl else o.text, points=o.points, met=bool(o.when(belief)))
+                        for o in deck.objectives[seat]],
+            coach=_coach(deck, viewer, view.turn, belief, view.over),
+            sealed=sealed,
+            private=self._private(view.turn - 1) if self.resolved >= 1 else None,
+        )
+
+    def _move(self, move: CMove, reason: str, belief: State) -> MoveInfo:
+        deck = self.deck
+        said = self.words.describe_move(move)
+        chance, note = vis.move_chance(self.viewer, deck, move, belief)
+        unit = deck.turn_name
+        visibility = "secret" if move.secret else "public"
+        if move.secret and move.detection:
+            visibility += f" (found out {labels.percent(move.detection)} of the time)"
+        elif move.secret and move.detection_fn is not None:
+            visibility += " (may be found out; the odds change with the situation)"
+        templated = move.success_tpl is not None or move.failure_tpl is not None
+        news = {}
+        for key, text in (("success", move.success_news), ("failure", move.failure_news), ("always", move.always_news)):
+            if text:
+                # News with values is filled in when it happens: before, its values are "…".
+                news[key] = _FIELD.sub("…", text).replace("{{", "{").replace("}}", "}") if templated else text
+        limits = []
+        if move.once:
+            limits.append("once per game")
+        if move.cooldown:
+            limits.append(f"after playing it, wait {count(move.cooldown, unit)}")
+        said_limits = [sentence("; ".join(limits))] if limits else []
+        requires = move.requires_own or said.requires or move.requires_text
+        if requires:
+            said_limits.append(sentence(requires))
+        terms = None
+        if move.gate is not None and move.answer is None and move.gate < len(deck.offers):
+            offer = deck.offers[move.gate]
+            a, r, e = self._answers(offer)
+            terms = OfferTermsInfo(recipient=offer.recipient, recipient_name=deck.actor_name(offer.recipient), expires=offer.expires,
+                                   accept_effects=a, refuse_effects=r, expire_effects=e)
+        return MoveInfo.model_construct(
+            id=move.id, name=move.name, label=labels.order_label(deck, move), description=move.description,
+            category=move.category, escalation=move.escalation, secret=move.secret, visibility=visibility,
+            detection=move.detection if move.secret else 0.0, chance=chance, chance_note=note,
+            chance_words=said.chance if move.chance_source else "", chance_source=move.chance_source,
+            effects={k: v for k, v in (("success", said.success), ("failure", said.failure), ("always", said.always)) if v},
+            news=news, once=move.once, cooldown=move.cooldown, requires=requires, limits=" ".join(said_limits),
+            available=not reason, reason=reason, base=move.base or move.id, target=move.target,
+            target_name=deck.actor_name(move.target) if move.target else None,
+            group=group_name(move) if move.target is not None and move.answer is None else "",
+            answer=move.answer, offer=terms,
+        )
+
+    def _groups(self, moves: list[MoveInfo]) -> list[MoveGroupInfo]:
+        groups: dict[str, list[TargetInfo]] = {}
+        names: dict[str, str] = {}
+        for m in moves:
+            if m.target is None or m.answer is not None:
+                continue
+            names.setdefault(m.base, m.group)
+            groups.setdefault(m.base, []).append(TargetInfo(target=m.target, target_name=m.target_name or m.target, move=m.id, available=m.available, reason=m.reason))
+        return [MoveGroupInfo(base=b, name=names[b], available=any(t.available for t in ts), targets=ts) for b, ts in groups.items()]
+
+    def _private(self, turn: int) -> TurnInfo | None:
+        """What this seat saw of a resolved turn that the public did not: its secret news,
+        its hidden rolls and its secret tracks' changes."""
+        if turn < 1:
+            return None
+        mine = self._turn(turn)
+        public_view = PlayerView(self.game, PUBLIC) if self.view._own is not None and self.resolved == len(self.game.records) and self.view.turn == self.game.state.turn \
+            else PlayerView(self.game, PUBLIC, upto=self.resolved, state=self.view._state)
+        public = _Builder(self.game, public_view, self.seats, None, {})._turn(turn)
+        return TurnInfo.model_construct(
+            turn=turn, label=mine.label,
+            news=[n for n in mine.news if n not in public.news],
+            thresholds=[n for n in mine.thresholds if n not in public.thresholds],
+            rolls=[r for r in mine.rolls if r not in public.rolls],
+            changes=[c for c in mine.changes if c not in public.changes],
+            flags=[], events=[], injects=[], orders=[], ending=None,
+        )
+
+    # -- the facilitator's console -------------------------------------------------------
+    def _control(self) -> ControlInfo:
+        game, deck = self.game, self.deck
+        sealed = []
+        for actor in deck.actors:
+            if actor in game.orders:
+                why = game.reasons.get(actor, ())
+                lines = [self._order(m, why[i] if i < len(why) else "") for i, m in enumerate(game.orders[actor])]
+                sealed.append(SeatOrdersInfo(actor=actor, visible=True, orders=lines, note=why[0] if not lines and why else ""))
+            else:
+                sealed.append(SeatOrdersInfo(actor=actor, visible=False, orders=[]))
+        pending = [] if game.is_over else [
+            PendingRollInfo(key=key, label=label, chance=p, forced=game.overrides.get(key)) for key, label, p in game.pending_rolls()
+        ]
+        words = Describer(deck)  # the facilitator may know everything
+        events = []
+        for e in sorted(deck.events, key=lambda e: not e.inject):
+            said = words.describe_event(e)
+            chance = said.chance if e.chance is not None or (e.chance_const is not None and e.chance_const < 1) else ""
+            events.append(InjectEventInfo(id=e.id, name=e.name, inject=e.inject, news=e.news, effects=said.effects, chance=chance, once=e.once))
+        queued = [self._inject(i.event, i.text, i.effects) for i in game.injects]
+        return ControlInfo(
+            seed=game.seed, sealed=sealed, pending_rolls=pending, inject_events=events, injects=queued,
+            scores=scores(game), example_effects=_example_effects(deck),
+        )
+
+
+def scores(game: Game) -> list[ScoreInfo]:
+    """Every actor's objectives met or missed now (the full state: the facilitator's)."""
+    out = []
+    for actor, score in game.scores().items():
+        most = sum(o.points for o in game.deck.objectives[actor])
+        out.append(ScoreInfo(actor=actor, total=score.total, most=most,
+                             objectives=[ObjectiveInfo(text=o.text, points=o.points, met=o.met) for o in score.objectives]))
+    return out
+
+
+def _example_effects(deck: CompiledDeck) -> str:
+    """Effects in this deck's own names, as a hint of the syntax."""
+    names = deck.slot_names
+    glob = next((n for n in names if "." not in n), None)
+    own = next((n for n in names if "." in n), None)
+    parts = [f"{glob} += 1" if glob else "", f"{own} -= 1" if own else ""]
+    return "; ".join(p for p in parts if p) or "flags.name = true"
+
+
+def _coach(deck: CompiledDeck, viewer: Viewer, turn: int, belief: State, over: bool) -> str:
+    """The deck's coach line for a seat before ordering `turn`, or empty. Judged on the
+    seat's belief (the loader has checked that its condition reads nothing hidden)."""
+    if over or viewer.actor is None:
+        return ""
+    return next((line.text for line in deck.coach if line.applies(turn, viewer.actor, belief)), "")
+
+
+def _news(n: NewsItem) -> NewsInfo:
+    return NewsInfo.model_construct(turn=n.turn, text=n.text, kind=n.kind, audience=sorted(n.audience) if n.audience is not None else None, actor=n.actor)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return labels.format_value(float(value))
+    return str(value)

@@ -1,0 +1,141 @@
+"""The one place for how things are named to people: a roll, a turn, a value, a viewer, a
+seat, an order and an offer's story.
+
+Names only: no secrecy is decided here (callers name only what their viewer may know, and
+`visibility` says what that is). Every screen, the host, the debrief and the report take
+their labels from here, so the same roll reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from wargame.deck.compile import CMove, CompiledDeck
+from wargame.deck.describe import turn_label
+from wargame.deck.labels import offer_name, play_name
+from wargame.engine.offers import OfferRecord
+from wargame.engine.state import Roll
+from wargame.observe.visibility import Viewer
+from wargame.words import possessive
+
+__all__ = [
+    "format_value",
+    "order_label",
+    "percent",
+    "roll_label",
+    "seat_kind",
+    "seat_label",
+    "turn_label",
+    "viewer_label",
+    "viewer_name",
+]
+
+
+def format_value(x: float) -> str:
+    """A track's value as people read it: `7`, `4.5`."""
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def percent(p: float) -> str:
+    return f"{p * 100:.0f}%"
+
+
+def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:
+    """What a chance roll was for, in words: `Red: Spy operation (detection)`, an event's
+    name, or a weighted outcome's (`ExComm reads the second letter: the hawks' reading`).
+    `roll` is a `Roll` or its (kind, key)."""
+    kind, key = (roll.kind, roll.key) if isinstance(roll, Roll) else roll
+    if kind in {"move", "detect"} and key in deck.move_index:
+        move = deck.moves[deck.move_index[key]]
+        label = f"{deck.actor_name(move.actor)}: {play_name(deck, move)}"
+        return label + " (detection)" if kind == "detect" else label
+    if kind == "outcome":
+        event_id, _, index = key.partition("#")
+        if event_id in deck.event_index:
+            event = deck.events[deck.event_index[event_id]]
+            if index.isdigit() and int(index) < len(event.outcomes):
+                return f"{event.name}: {event.outcomes[int(index)].name}"
+            return event.name
+    if key in deck.event_index:
+        return deck.events[deck.event_index[key]].name
+    return key
+
+
+def order_label(deck: CompiledDeck, move: CMove) -> str:
+    """An order as it reads once picked: `Sanction → China`; the author's own wording when
+    the name places the target (`Warn Bravo`); an answer or a plain move by its name."""
+    if move.target is None or move.answer is not None:
+        return move.name
+    return play_name(deck, move)
+
+
+def viewer_name(deck: CompiledDeck, viewer: Viewer) -> str:
+    """`North Korea`, `the facilitator`, `the public`."""
+    if viewer.is_facilitator:
+        return "the facilitator"
+    if viewer.is_public or viewer.actor is None:
+        return "the public"
+    return deck.actor_name(viewer.actor)
+
+
+def viewer_label(deck: CompiledDeck, viewer: Viewer) -> str:
+    """What a screen's corner says of whose eyes it is for."""
+    if viewer.is_public:
+        return "public view"
+    if viewer.is_facilitator or viewer.actor is None:
+        return "facilitator: everything"
+    return f"{possessive(deck.actor_name(viewer.actor))} view"
+
+
+def seat_kind(spec: str) -> str:
+    """`human`, `computer` or `program` for a seat specification's text."""
+    kind = spec.strip().partition(":")[0].partition("[")[0].lower()
+    return kind if kind == "human" else "program" if kind == "agent" else "computer"
+
+
+def seat_label(spec: str, *, program_name: str | None = None) -> str:
+    """How a seat is described to people: `Human`, `Computer (random)`, `Computer (a program)`.
+
+    A program's command line is never shown (it may hold a key): only the name it was
+    given on the host's command line, when the caller passes `program_name`."""
+    kind, _, arg = spec.strip().partition(":")
+    kind = kind.partition("[")[0].lower()
+    if kind == "human":
+        return "Human"
+    if kind == "random":
+        return "Computer (random)"
+    if kind == "doctrine":
+        return f"Computer (doctrine: {arg})"
+    if kind == "agent":
+        return f"Computer (program {program_name})" if program_name else "Computer (a program)"
+    return f"Computer ({kind}: {arg or 'normal'})"
+
+
+def offer_story(deck: CompiledDeck, rec: OfferRecord, seat: str | None) -> str:
+    """One offer's story in a sentence from `seat`'s side (None: the facilitator's or the
+    room's): `Your offer to Bravo: waiting, answer due by month 3`."""
+    unit = deck.turn_name
+    maker, recipient = deck.actor_name(rec.maker), deck.actor_name(rec.recipient)
+    if seat == rec.maker:
+        head = f"Your offer to {recipient}"
+    elif seat == rec.recipient:
+        head = f"{possessive(maker)} offer to you"
+    else:
+        head = f"{possessive(maker)} offer to {recipient}"
+    status = {
+        "waiting": f"waiting, answer due by {unit} {rec.deadline}",
+        "accepted": f"accepted in {unit} {rec.closed}",
+        "refused": f"refused in {unit} {rec.closed}",
+        "expired": f"expired unanswered after {unit} {rec.closed}",
+        "unanswered": "never answered: the game ended first",
+    }[rec.status]
+    return f"{head}: {status}"
+
+
+def offer_title(deck: CompiledDeck, move: CMove) -> str:
+    """An offer as its recipient reads it, without its own name appended."""
+    return offer_name(deck, move)
+
+
+def event_names(deck: CompiledDeck) -> Mapping[str, str]:
+    return {e.id: e.name for e in deck.events}

@@ -1,0 +1,543 @@
+"""The one shape of "what a viewer may know": a versioned, plain-data `Observation`.
+
+Every surface reads it: the terminal screens (local or joined over the network), the
+projector, the host's messages, agent programs, the debrief and the report. It is built
+only by `wargame.observe.build.observe`, from the visibility rules for its viewer, so
+nothing in it is secret from that viewer. It holds no deck source and no seed (but for the
+facilitator's `control.seed`). Every text in it is already in words (labels, effects,
+reasons, limits): a client renders it and decides nothing.
+
+`OBSERVATION_VERSION` is bumped when a field changes meaning or goes away; new fields may
+appear at any time (docs/agent-protocol.md is the reference for programs).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+OBSERVATION_VERSION = 2
+"""2: the one Observation (version 1 was the agents' and network seats' `SeatView`)."""
+
+ViewerKind = Literal["seat", "facilitator", "public"]
+SeatKind = Literal["human", "computer", "program"]
+OfferStatus = Literal["waiting", "accepted", "refused", "expired", "unanswered"]
+TimeUp = Literal["wait", "stand-pat", "stand-in"]
+"""What happens when the countdown runs out: keep waiting, seal missing seats' orders as
+none (they stand pat), or let their computer stand-ins play. One set of names everywhere."""
+
+
+class Data(BaseModel):
+    """Frozen, strict plain data: what goes over the wire is exactly what the fields say."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- who and when ------------------------------------------------------------------------
+class ViewerInfo(Data):
+    kind: ViewerKind
+    seat: str | None = None
+    """The seat's actor id (None for the facilitator and the public)."""
+    name: str
+    """`North Korea`, `the facilitator`, `the public`."""
+    label: str
+    """What a screen's corner says: `North Korea's view`, `facilitator: everything`, `public view`."""
+
+
+class EndingInfo(Data):
+    id: str
+    title: str
+    text: str
+
+
+class GameInfo(Data):
+    deck: str
+    """The deck's id (`korea-2022`)."""
+    title: str
+    turn_name: str
+    """What a turn is called in this deck: `month`, `day`, `week`."""
+    turn: int
+    """The turn being decided now (at the end: one past the last resolved)."""
+    turns: int
+    resolved: int
+    """How many turns had been resolved at this moment."""
+    turn_label: str
+    """`Month 3 of 12 · March 2022`."""
+    turn_labels: list[str]
+    """The label of every turn, first to last."""
+    over: bool
+    ending: EndingInfo | None = None
+    has_offers: bool = False
+    """The deck has offers (so screens keep a place for them)."""
+
+
+class SeatInfo(Data):
+    kind: SeatKind
+    label: str
+    """`Human`, `Computer (doctrine: hardliner)`, `Computer (a program)`: never a command line."""
+
+
+class ActorInfo(Data):
+    id: str
+    name: str
+    short: str
+    seat: SeatInfo
+
+
+# -- the situation -----------------------------------------------------------------------
+class TrackInfo(Data):
+    name: str
+    """`tension`, or `dprk.capability` for an actor's track."""
+    label: str
+    """The track's own label (`Capability`)."""
+    full_label: str
+    """With its actor for an actor track (`North Korea: Capability`)."""
+    owner: str | None
+    value: float | None
+    """None when hidden from this viewer (another seat's secret)."""
+    lo: float
+    hi: float
+    thresholds: list[tuple[float, str]]
+    descending: bool = False
+    """Lower is worse (DEFCON): a level is reached from above."""
+    secret: bool
+    description: str
+    level: str = ""
+    """The most severe named level reached now, or empty."""
+    severity: int = 0
+    """How many named levels the value has reached (a bar's colour)."""
+    history: list[float | None]
+    """At the start and after each resolved turn (None where hidden)."""
+
+
+class FlagInfo(Data):
+    name: str
+    label: str
+    value: bool
+
+
+class NewsInfo(Data):
+    turn: int
+    text: str
+    kind: str
+    """`move`, `fizzle`, `reveal`, `event`, `inject`, `threshold`, `ending`, `expire`."""
+    audience: list[str] | None = None
+    """None: public. Otherwise the seats it is for (a seat sees only its own)."""
+    actor: str | None = None
+
+
+class PlayInfo(Data):
+    turn: int
+    actor: str
+    move: str
+    name: str
+    """As it reads in the news and the debrief (`Sanction → China`)."""
+    secret: bool
+    success: bool
+
+
+class OfferInfo(Data):
+    """An offer this viewer knows of: who made it to whom, by when, what answers do."""
+
+    move: str
+    """The offer move's id (`talks@b`)."""
+    slot: int
+    name: str
+    """The offer as its recipient reads it (`Offer talks`)."""
+    move_name: str = ""
+    """The offer move's own name as the deck lists it (`Offer talks (Bravo)`)."""
+    description: str = ""
+    maker: str
+    maker_name: str
+    recipient: str
+    recipient_name: str
+    made: int
+    deadline: int
+    """The last turn it may be answered in."""
+    status: OfferStatus
+    closed: int | None = None
+    secret: bool
+    accept: str
+    """The recipient's move id that accepts it (`talks@b/accept`)."""
+    refuse: str
+    accept_name: str
+    refuse_name: str
+    accept_effects: list[str]
+    """What accepting does, in words (no amounts on tracks hidden from this viewer)."""
+    refuse_effects: list[str]
+    expire_effects: list[str]
+    accept_news: str = ""
+    refuse_news: str = ""
+    story: str = ""
+    """The offer's story in a sentence from this viewer's side: `Your offer to Bravo:
+    waiting, answer due by month 3`."""
+
+
+# -- a resolved turn ---------------------------------------------------------------------
+class ValueRead(Data):
+    """One thing a chance expression read, and its value then (None: hidden)."""
+
+    text: str
+    value: str | None
+
+
+class RollInfo(Data):
+    label: str
+    """`North Korea: ICBM test`, `… (detection)`, an event's name, a weighted outcome's."""
+    kind: str
+    """`move`, `detect`, `event` or `outcome`."""
+    chance: float | None
+    """None (as is `roll`) when the chance read something hidden from this viewer."""
+    roll: float | None
+    success: bool
+    forced: bool
+    """The facilitator set the outcome instead of the dice."""
+    note: str = ""
+    """Why the chance and draw are not shown, if they are not."""
+    inject: bool = False
+    """The roll of an event the facilitator fired as an inject."""
+    source: str = ""
+    """The chance as the deck wrote it (an expression in words, or `fixed 30%`): explained
+    observations only (the debrief)."""
+    reads: list[ValueRead] = []
+    """What the chance read at that point of the turn: explained observations only."""
+
+
+class ChangeInfo(Data):
+    name: str
+    label: str
+    """With its actor for an actor track (`North Korea: Capability`)."""
+    old: float
+    new: float
+    descending: bool = False
+
+
+class FlagChange(Data):
+    name: str
+    label: str
+    old: bool
+    new: bool
+
+
+class OrderInfo(Data):
+    move: str
+    name: str = ""
+    """The move's name."""
+    label: str
+    """As the order reads (`Sanction → China`, `Accept Alpha's offer`)."""
+    secret: bool = False
+    answer: bool = False
+    """An answer to an offer (it costs no order)."""
+    reason: str = ""
+    """The stated reason (a computer's, or a team's own), where this viewer may read it."""
+
+
+class SeatOrdersInfo(Data):
+    """One seat's orders in a turn, as this viewer may see them."""
+
+    actor: str
+    visible: bool
+    """False: another seat's sealed orders; `orders` then lists only plays this viewer
+    knows of whose reasons it may read."""
+    orders: list[OrderInfo]
+    note: str = ""
+    """`no orders` with why (`stood pat: ...`), when there were none."""
+
+
+class InjectInfo(Data):
+    event: str | None = None
+    name: str
+    """The deck event's name, or the facilitator's text."""
+    effects: list[str] = []
+    """The written effects: the facilitator's only (they may move secret tracks)."""
+
+
+class TurnInfo(Data):
+    """What this viewer may see of one resolved turn."""
+
+    turn: int
+    label: str
+    """`Month 3 of 12 · March 2022`."""
+    news: list[NewsInfo]
+    """This turn's news but thresholds and the ending (fizzles included)."""
+    thresholds: list[NewsInfo] = []
+    rolls: list[RollInfo] = []
+    changes: list[ChangeInfo] = []
+    flags: list[FlagChange] = []
+    events: list[str] = []
+    """Names of the events and deck injects that fired (silent events: facilitator only)."""
+    injects: list[InjectInfo] = []
+    orders: list[SeatOrdersInfo] = []
+    ending: EndingInfo | None = None
+
+
+# -- a seat's own sheet ------------------------------------------------------------------
+class OfferTermsInfo(Data):
+    """What an offer move the seat may make does once made."""
+
+    recipient: str
+    recipient_name: str
+    expires: int
+    accept_effects: list[str]
+    refuse_effects: list[str]
+    expire_effects: list[str]
+
+
+class MoveInfo(Data):
+    """One of the seat's own moves, as its order sheet shows it, in words."""
+
+    id: str
+    name: str
+    label: str
+    """As the order reads once picked (`Sanction → China`)."""
+    description: str = ""
+    category: str
+    escalation: int
+    secret: bool
+    visibility: str
+    """`public`, `secret`, `secret (found out 30% of the time)`."""
+    detection: float = 0.0
+    chance: float | None
+    """Chance of success now, on what the seat knows; None when it reads something hidden
+    from the seat (the number would give it away)."""
+    chance_note: str = ""
+    chance_words: str = ""
+    """How the chance is worked out, in words (empty for a fixed chance)."""
+    chance_source: str | None = None
+    """The chance as the deck wrote it (programs may parse it)."""
+    effects: dict[str, list[str]]
+    """`success`, `failure`, `always`: the effects in words for this seat."""
+    news: dict[str, str]
+    """`success`, `failure`, `always`: the news it makes (values to be filled shown as `…`)."""
+    once: bool = False
+    cooldown: int = 0
+    requires: str = ""
+    """The requirement in words (the deck's own sentence when it wrote one)."""
+    limits: str = ""
+    """Once, cooldown and the requirement as one sentence for the move's detail."""
+    available: bool
+    reason: str = ""
+    """Why not, when unavailable."""
+    base: str = ""
+    """The move as the deck wrote it (`warn` for `warn@b`)."""
+    target: str | None = None
+    target_name: str | None = None
+    group: str = ""
+    """A targeted move's name before its target is picked (`Warn …`)."""
+    answer: Literal["accept", "refuse"] | None = None
+    offer: OfferTermsInfo | None = None
+    """For an offer the seat may make: what its answers would do."""
+
+
+class TargetInfo(Data):
+    target: str
+    target_name: str
+    move: str
+    available: bool
+    reason: str = ""
+
+
+class MoveGroupInfo(Data):
+    """A targeted move as the deck wrote it, once, with each of its targets."""
+
+    base: str
+    name: str
+    available: bool
+    targets: list[TargetInfo]
+
+
+class ObjectiveInfo(Data):
+    text: str
+    points: float
+    met: bool
+
+
+class ScoreInfo(Data):
+    actor: str
+    total: float
+    most: float
+    """The most points its objectives can give."""
+    objectives: list[ObjectiveInfo]
+
+
+class SeatSheet(Data):
+    """What only the seat itself sees: its orders to give, its offers, its objectives."""
+
+    brief: str
+    allowed: int
+    """How many distinct moves it may order a turn (answers to offers are free)."""
+    moves: list[MoveInfo]
+    """Its moves in deck order; answers to offers only while an offer waits for it."""
+    groups: list[MoveGroupInfo] = []
+    offers_waiting: list[OfferInfo] = []
+    """Offers made to it that wait for its answer now."""
+    my_offers_waiting: list[OfferInfo] = []
+    objectives: list[ObjectiveInfo]
+    coach: str = ""
+    """The deck's coach line for this turn, or empty."""
+    sealed: list[OrderInfo] | None = None
+    """Its orders sealed for this turn (None: still choosing)."""
+    private: TurnInfo | None = None
+    """What it saw of the last resolved turn that the public did not ("only you know")."""
+
+
+# -- the facilitator's console -----------------------------------------------------------
+class PendingRollInfo(Data):
+    key: str
+    """What an override names: `move:ID`, `detect:ID`, `event:ID`."""
+    label: str
+    chance: float
+    forced: bool | None
+
+
+class InjectEventInfo(Data):
+    id: str
+    name: str
+    inject: bool
+    """A deck inject (fired only by the facilitator) rather than an event."""
+    news: str = ""
+    effects: list[str] = []
+    chance: str = ""
+    once: bool = False
+
+
+class ControlInfo(Data):
+    """The facilitator's: every seat's sealed orders, the dice to come, the injects."""
+
+    seed: int
+    sealed: list[SeatOrdersInfo]
+    """Every seat's sealed orders for this turn (`visible` False: still choosing)."""
+    pending_rolls: list[PendingRollInfo]
+    inject_events: list[InjectEventInfo]
+    injects: list[InjectInfo]
+    """Injects queued for this turn."""
+    scores: list[ScoreInfo]
+    example_effects: str = ""
+    """Effects in this deck's own names, as a hint of the syntax."""
+
+
+# -- the room (filled in by the controller) ----------------------------------------------
+class RoomSeat(Data):
+    actor: str
+    sealed: bool
+    thinking: bool = False
+    connected: bool | None = None
+    """None where nobody connects (a local game)."""
+    code: bool | None = None
+    """Facilitator only, hosted: whether the seat has a working code."""
+
+
+class Settings(Data):
+    auto_resolve: bool = True
+    """Resolve as soon as every seat has sealed."""
+    on_timeout: TimeUp = "stand-pat"
+    countdown_minutes: float = 0.0
+
+
+class RoomInfo(Data):
+    seats: list[RoomSeat]
+    paused: bool = False
+    countdown: float | None = None
+    """Seconds left this turn (None: no countdown)."""
+    countdown_running: bool = False
+    settings: Settings | None = None
+    """Facilitator only."""
+    notices: list[str] = []
+    """Facilitator only: what it should know (a program's bad answer, a stand-in's move)."""
+    programs: list[str] = []
+    """Facilitator only: programs the host may seat (by name)."""
+    hosted: bool = False
+    """A hosted exercise (codes, connections) rather than one keyboard."""
+    exercise: str = ""
+    save_error: str = ""
+
+
+class Observation(Data):
+    """Everything one viewer may know at one moment of one game."""
+
+    v: int = OBSERVATION_VERSION
+    viewer: ViewerInfo
+    game: GameInfo
+    actors: list[ActorInfo]
+    tracks: list[TrackInfo]
+    flags: list[FlagInfo]
+    news: list[NewsInfo]
+    """Every news item this viewer may see, oldest first."""
+    plays: list[PlayInfo]
+    """Every resolved move this viewer may know was played, oldest first."""
+    offers: list[OfferInfo] = []
+    """Every offer this viewer may know of, oldest first, with what became of it."""
+    turns: list[TurnInfo]
+    """The resolved turns, first to last, as this viewer may see them."""
+    seat: SeatSheet | None = None
+    """A seat's own sheet (seat viewers only)."""
+    control: ControlInfo | None = None
+    """The facilitator's console data (the facilitator only, in a game being played)."""
+    room: RoomInfo | None = None
+
+    # -- reading helpers (no secrecy decided here: everything is already this viewer's) --
+    def actor_name(self, actor: str) -> str:
+        return next((a.name for a in self.actors if a.id == actor), actor)
+
+    def actor_short(self, actor: str) -> str:
+        return next((a.short or a.name for a in self.actors if a.id == actor), actor)
+
+    def tracks_of(self, owner: str | None) -> list[TrackInfo]:
+        """The global tracks (owner None) or one actor's."""
+        return [t for t in self.tracks if t.owner == owner]
+
+    def track(self, name: str) -> TrackInfo:
+        return next(t for t in self.tracks if t.name == name)
+
+    def turn_info(self, turn: int) -> TurnInfo | None:
+        return self.turns[turn - 1] if 1 <= turn <= len(self.turns) else None
+
+    def news_of(self, turn: int) -> list[NewsInfo]:
+        return [n for n in self.news if n.turn == turn]
+
+    def offers_waiting(self) -> list[OfferInfo]:
+        return [o for o in self.offers if o.status == "waiting"]
+
+    def room_seat(self, actor: str) -> RoomSeat | None:
+        if self.room is None:
+            return None
+        return next((s for s in self.room.seats if s.actor == actor), None)
+
+
+__all__ = [
+    "OBSERVATION_VERSION",
+    "ActorInfo",
+    "ChangeInfo",
+    "ControlInfo",
+    "EndingInfo",
+    "FlagChange",
+    "FlagInfo",
+    "GameInfo",
+    "InjectEventInfo",
+    "InjectInfo",
+    "MoveGroupInfo",
+    "MoveInfo",
+    "NewsInfo",
+    "ObjectiveInfo",
+    "Observation",
+    "OfferInfo",
+    "OfferTermsInfo",
+    "OrderInfo",
+    "PendingRollInfo",
+    "PlayInfo",
+    "RollInfo",
+    "RoomInfo",
+    "RoomSeat",
+    "ScoreInfo",
+    "SeatInfo",
+    "SeatOrdersInfo",
+    "SeatSheet",
+    "Settings",
+    "TargetInfo",
+    "TimeUp",
+    "TrackInfo",
+    "TurnInfo",
+    "ValueRead",
+    "ViewerInfo",
+]

@@ -1,0 +1,151 @@
+"""The typed commands that change a game being played, whoever sends them.
+
+A seat seals orders; the facilitator resolves, pauses, runs the countdown, fires injects,
+sets the dice, re-seats a team and (in a hosted game) revokes or reissues codes. The local
+terminal game, a joined terminal, a browser tab and a program over HTTP all send these
+same commands, checked here with pydantic: anything malformed is one clear line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from wargame.observe.model import TimeUp
+
+Text = Annotated[str, Field(max_length=2000)]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+Missing = Literal["stand-pat", "stand-in"]
+"""How to seal the orders of seats still choosing when the facilitator resolves: they give
+no orders (stand pat), or their computer stand-in plays them."""
+
+_OLD_NAMES = {"stand_pat": "stand-pat", "computer": "stand-in"}
+"""The time-up names of protocol version 1's first release, still accepted."""
+
+
+def _new_name(value: Any) -> Any:
+    return _OLD_NAMES.get(value, value) if isinstance(value, str) else value
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1] = 1
+
+
+class Orders(Command):
+    """Seal this seat's orders for `turn` (move ids, at most the seat's allowance; answers
+    to offers are free), with an optional reason for each."""
+
+    type: Literal["orders"] = "orders"
+    turn: int
+    orders: Annotated[list[Id], Field(max_length=50)]
+    reasons: Annotated[list[Text], Field(max_length=50)] = []
+
+
+class Resolve(Command):
+    """Facilitator: resolve the turn now; seats still choosing stand pat or their
+    computer stand-in plays."""
+
+    type: Literal["resolve"] = "resolve"
+    missing: Missing = "stand-pat"
+
+    _names = field_validator("missing", mode="before")(_new_name)
+
+
+class Pause(Command):
+    type: Literal["pause"] = "pause"
+
+
+class Resume(Command):
+    type: Literal["resume"] = "resume"
+
+
+class Countdown(Command):
+    """Facilitator: a countdown of `minutes` for this turn and the next ones (0 stops it)."""
+
+    type: Literal["countdown"] = "countdown"
+    minutes: Annotated[float, Field(ge=0, le=600)]
+
+
+class AddTime(Command):
+    """Facilitator: add `seconds` to this turn's countdown (take time away with a negative
+    number, down to none left); later turns keep the countdown's length."""
+
+    type: Literal["add_time"] = "add_time"
+    seconds: Annotated[float, Field(ge=-36_000, le=36_000)]
+
+
+class Configure(Command):
+    """Facilitator: resolve on its own when every seat has sealed; what to do at time-up."""
+
+    type: Literal["settings"] = "settings"
+    auto_resolve: bool | None = None
+    on_timeout: TimeUp | None = None
+
+    _names = field_validator("on_timeout", mode="before")(_new_name)
+
+
+class Inject(Command):
+    """Facilitator: fire a deck event, or an inject written now (text and effects)."""
+
+    type: Literal["inject"] = "inject"
+    event: Id | None = None
+    text: Text = ""
+    effects: Annotated[list[Text], Field(max_length=20)] = []
+
+
+class RemoveInject(Command):
+    """Facilitator: take back the `index`-th inject queued this turn."""
+
+    type: Literal["remove_inject"] = "remove_inject"
+    index: Annotated[int, Field(ge=0, le=1000)]
+
+
+class Override(Command):
+    """Facilitator: force a pending roll to succeed (true) or fail (false), or roll (null)."""
+
+    type: Literal["override"] = "override"
+    key: Id
+    outcome: bool | None
+
+
+class Revoke(Command):
+    """Facilitator of a hosted game: revoke a seat's (or the projector's) code."""
+
+    type: Literal["revoke"] = "revoke"
+    role: Id
+
+
+class Reissue(Command):
+    """Facilitator of a hosted game: a new code for a seat (or the projector)."""
+
+    type: Literal["reissue"] = "reissue"
+    role: Id
+
+
+class Reseat(Command):
+    """Facilitator: hand a seat to a computer (`random`, `doctrine:NAME`, `lookahead`), to
+    a program the host was started with (`agent:NAME`), or back to its team (`human`)."""
+
+    type: Literal["reseat"] = "reseat"
+    seat: Id
+    spec: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+GameCommand = Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat
+FACILITATOR_ONLY = frozenset({"resolve", "pause", "resume", "countdown", "add_time", "settings", "inject", "remove_inject", "override", "revoke", "reissue", "reseat"})
+
+
+class Reply(BaseModel):
+    """What came of a command: done (with anything it returns), or why not, in one line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    of: str
+    message: str = ""
+    code: str | None = None
+    """A new code (reissue), shown once to the facilitator."""
+    role: str | None = None

@@ -1,0 +1,71 @@
+"""The turn flow of the screens: what the people at this keyboard should see next.
+
+One rule for every way of playing: a solo game, a hot-seat class with its facilitator, a
+team joined over the network, the facilitator's own device and the projector. It reads
+only the observation (who has sealed, what resolved, whether it is over) and who sits
+here; the game itself moves on in its controller, never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from wargame.engine.state import FACILITATOR
+from wargame.observe.model import Observation
+
+StepKind = Literal["results", "end", "curtain", "orders", "thinking", "facilitator", "wait", "computer", "projector"]
+
+
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """Who sits at this keyboard."""
+
+    seats: tuple[str, ...] = ()
+    """The human seats played here (a hot-seat game has several; a joined team one)."""
+    facilitator: bool = False
+    """The facilitator is here."""
+    shared: bool = False
+    """More than one person uses this screen: seats hand over behind a curtain."""
+    projector: bool = False
+    """This screen is the room's projector."""
+    joined: bool = False
+    """A client of a hosted exercise (the host resolves; a sealed team waits)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    kind: StepKind
+    seat: str | None = None
+    """The seat a curtain, an orders screen or a waiting screen is for."""
+    turn: int = 0
+    """The turn of results to show, or the turn being played."""
+
+
+def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
+    """What to show next, from an observation with its room (`obs.room`) and the last
+    resolved turn whose results this keyboard has already been shown."""
+    game = obs.game
+    if here.projector:
+        return Step("projector", turn=game.turn)
+    if here.facilitator and here.joined:
+        return Step("facilitator", turn=game.turn)
+    if game.resolved > results_read:
+        return Step("results", turn=game.resolved)
+    if game.over:
+        return Step("end", turn=game.turn)
+    room = obs.room
+    sealed = {s.actor for s in room.seats if s.sealed} if room is not None else set()
+    computers = [a.id for a in obs.actors if a.seat.kind != "human"]
+    for seat in here.seats:
+        if seat in computers:
+            return Step("computer", seat, game.turn)  # the facilitator handed it to a computer
+        if seat not in sealed:
+            return Step("curtain" if here.shared else "orders", seat, game.turn)
+    if here.joined:
+        return Step("wait", here.seats[0] if here.seats else None, game.turn)
+    if any(a not in sealed for a in computers):
+        return Step("thinking", turn=game.turn)
+    if here.facilitator:
+        return Step("curtain", FACILITATOR, game.turn)
+    return Step("thinking", turn=game.turn)  # all in: the turn is resolving
