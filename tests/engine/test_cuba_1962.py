@@ -11,8 +11,8 @@ import pytest
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game, level_reached
+from wargame.observe.build import observe
 from wargame.observe.view import PlayerView
-from wargame.play.readmodel import ReadModel
 
 DECK = Path(__file__).resolve().parents[2] / "decks" / "cuba-1962.toml"
 
@@ -63,12 +63,12 @@ def test_the_first_letter_is_an_offer_whose_acceptance_is_the_public_pledge(cuba
     turn(game, ussr=["first-letter@us"])
     us_moves = [m.id for m in game.available_moves("us")]
     assert {"first-letter@us/accept", "first-letter@us/refuse"} <= set(us_moves)
-    assert [o.move for o in ReadModel.now(game, "us").offers_waiting()] == ["first-letter@us"]
+    assert [o.move for o in observe(game, "us").seat.offers_waiting]  # type: ignore[union-attr] == ["first-letter@us"]
     turn(game, us=["first-letter@us/accept"])
     assert game.state.f[cuba.flag_names.index("pledge")]
     # A public offer: Cuba reads the answer too, and cannot answer again.
     assert any("assurances against an invasion of Cuba" in t for t in texts(game, "cuba"))
-    assert [o.status for o in ReadModel.now(game, "cuba").offers()] == ["accepted"]
+    assert [o.status for o in observe(game, "cuba").offers] == ["accepted"]
     assert "no-invasion-pledge" not in [m.id for m in game.available_moves("us")]
 
 
@@ -79,7 +79,7 @@ def test_an_unanswered_second_letter_expires_after_a_day(cuba: CompiledDeck) -> 
     assert game.state.f[cuba.flag_names.index("turkey_demand")]
     turn(game)  # Washington ignores it
     assert any("lets the broadcast letter go unanswered" in t for t in texts(game, "cuba"))
-    assert [o.status for o in ReadModel.now(game, "us").offers()] == ["expired"]
+    assert [o.status for o in observe(game, "us").offers] == ["expired"]
     assert "second-letter@us/accept" not in [m.id for m in game.available_moves("us")]
 
 
@@ -93,15 +93,15 @@ def test_the_secret_trade_is_known_only_to_washington_and_moscow(cuba: CompiledD
     turn(game, ussr=["jupiter-assurance@ussr/accept", "announce-withdrawal"])
     assert game.ending is not None and game.ending.id == "secret-trade"
     for party in ("us", "ussr"):
-        offers = {o.move: o.status for o in ReadModel.now(game, party).offers()}
+        offers = {o.move: o.status for o in observe(game, party).offers}
         assert offers["jupiter-assurance@ussr"] == "accepted", party
         assert any("accepts the private assurance on Turkey" in t for t in texts(game, party))
-    cuban = ReadModel.now(game, "cuba")
-    assert [o.move for o in cuban.offers()] == ["first-letter@us"]
+    cuban = observe(game, "cuba")
+    assert [o.move for o in cuban.offers] == ["first-letter@us"]
     # Cuba learns of the trade only from the ending, as the world did decades later.
     before_end = [n.text for n in PlayerView(game, "cuba").news if n.kind != "ending"]
     assert not any("Jupiter" in t or "Dobrynin" in t for t in before_end), before_end
-    assert not any(p.move.startswith("jupiter-assurance") for p in cuban.plays())
+    assert not any(p.move.startswith("jupiter-assurance") for p in cuban.plays)
 
 
 def test_a_warning_is_aimed_at_the_target_picked(cuba: CompiledDeck) -> None:

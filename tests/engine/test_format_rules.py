@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.deck.test_format_loader import deck, load
 from wargame.engine.game import Game, crossed, level_reached
-from wargame.play.readmodel import ReadModel
+from wargame.observe.build import observe
 
 LEVELS = ((2.0, "DEFCON 2"), (3.0, "DEFCON 3"), (4.0, "DEFCON 4"))
 
@@ -28,8 +28,7 @@ def test_a_descending_track_at_its_start_shows_no_level() -> None:
 def test_descending_thresholds_fire_on_the_way_down_at_the_right_step() -> None:
     d = load(deck())
     game = Game(d, 1)
-    read = ReadModel.now(game, "un")
-    assert read.tracks()[0].level == ""
+    assert observe(game, "un").tracks_of(None)[0].level == ""
     lines = []
     for _ in range(3):
         game.submit("us", ["alert"])
@@ -37,7 +36,7 @@ def test_descending_thresholds_fire_on_the_way_down_at_the_right_step() -> None:
         rec = game.resolve()
         lines.append([n.text for n in rec.news if n.kind == "threshold"])
     assert lines == [["DEFCON falls to DEFCON 4 (4)."], ["DEFCON falls to DEFCON 3 (3)."], ["DEFCON falls to DEFCON 2 (2)."]]
-    assert ReadModel.now(game, "un").tracks()[0].level == "DEFCON 2"
+    assert observe(game, "un").tracks_of(None)[0].level == "DEFCON 2"
 
 
 @given(st.lists(st.integers(1, 5), min_size=2, max_size=12))
@@ -72,8 +71,8 @@ def test_a_silent_event_prints_nothing_and_seats_do_not_see_it() -> None:
         rec = game.resolve()
     assert rec.fired == ["first-letter"]
     assert rec.news == []
-    assert ReadModel.now(game, "un").turn_report(2).events == []
-    assert ReadModel.now(game, "facilitator").turn_report(2).events == ["First letter"]
+    assert observe(game, "un").turns[1].events == []
+    assert observe(game, "facilitator").turns[1].events == ["First letter"]
 
 
 def test_an_inject_with_no_news_is_still_announced() -> None:
@@ -103,9 +102,9 @@ def test_a_secret_moves_news_shows_its_own_secret_value_to_its_audience_only() -
     game.submit("us", [])
     game.submit("un", ["appeal"])
     game.resolve()
-    assert "Covert work now 2." in [n.text for n in ReadModel.now(game, "un").news()]
-    assert all("Covert" not in n.text for n in ReadModel.now(game, "us").news())
-    assert all("Covert" not in n.text for n in ReadModel.now(game, "public").news())
+    assert "Covert work now 2." in [n.text for n in observe(game, "un").news]
+    assert all("Covert" not in n.text for n in observe(game, "us").news)
+    assert all("Covert" not in n.text for n in observe(game, "public").news)
 
 
 COACH = """
@@ -127,14 +126,14 @@ text = "Only for the United States."
 def test_the_first_coach_line_that_applies_is_shown_to_each_viewer() -> None:
     d = load(deck(tail=COACH))
     game = Game(d, 1)
-    assert ReadModel.now(game, "un").coach() == ""
-    assert ReadModel.now(game, "us").coach() == "Only for the United States."
+    assert observe(game, "un").coach == ""
+    assert observe(game, "us").coach == "Only for the United States."
     game.submit("us", ["alert"])
     game.submit("un", [])
     game.resolve()
-    assert ReadModel.now(game, "un").coach() == "The alert went up."
-    assert ReadModel.now(game, "public").coach() == "The alert went up."
-    assert ReadModel.now(game, "facilitator").coach() == ""
+    assert observe(game, "un").coach == "The alert went up."
+    assert observe(game, "public").coach == "The alert went up."
+    assert observe(game, "facilitator").coach == ""
 
 
 @settings(max_examples=50)
@@ -148,7 +147,7 @@ def test_a_coach_line_never_depends_on_another_seats_secret(un_covert: int, us_c
         game = Game(d, 1)
         game.state.v[d.slot_names.index("un.covert")] = un_covert
         game.state.v[d.slot_names.index("us.covert")] = other
-        seen.append(ReadModel.now(game, "un").coach())
+        seen.append(observe(game, "un").coach)
     assert seen[0] == seen[1]
     assert (seen[0] == "Your covert work is paying off.") == (un_covert >= 5)
 
@@ -200,7 +199,7 @@ def test_a_weighted_one_of_event_picks_exactly_one_outcome_and_records_why(seed:
     assert texts[0] == "A letter arrives."
     assert texts[1] == ("It is conciliatory." if chosen == 0 else "It is hard-line (4).")
     assert game.state.v[d.slot_names.index("tension")] == (2 if chosen == 0 else 4)
-    line = ReadModel.now(game, "public").roll_line(roll)
+    [line] = observe(game, "public").turns[-1].rolls
     assert line.label == f"First letter: {'conciliatory' if chosen == 0 else 'hard-line'}"
     assert line.chance == roll.chance
 

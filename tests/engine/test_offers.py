@@ -19,8 +19,9 @@ from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
 from wargame.errors import IllegalOrderError
+from wargame.observe.build import observe
+from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
-from wargame.play.readmodel import ReadModel
 from wargame.saves.store import new_save, parse_save, replay, update_save, verify
 
 DECK = Path(__file__).resolve().parents[1] / "decks_format" / "offers.toml"
@@ -168,16 +169,16 @@ def test_the_secret_offer_never_reaches_bravo_or_the_public(deck: CompiledDeck, 
     assert secret == {"backchannel@a", "backchannel@a/accept", "backchannel@a/refuse"}
     told = {n.source for n in game.news if n.source in secret}
     for viewer in (Viewer.seat("b"), PUBLIC):
-        model = ReadModel.now(game, viewer)
-        assert not [n for n in model.news() if n.source in secret or "Charlie's deal" in n.text or "Backchannel" in n.text]
-        assert not [p for p in model.plays() if p.move in secret]
-        assert not [o for o in model.offers() if o.move in secret]
-        assert model.view.belief.offers[deck.offers[-1].index] == -1
+        model = observe(game, viewer)
+        assert not [n for n in model.news if n.source in secret or "Charlie's deal" in n.text or "Backchannel" in n.text]
+        assert not [p for p in model.plays if p.move in secret]
+        assert not [o for o in model.offers if o.move in secret]
+        assert PlayerView(game, viewer).belief.offers[deck.offers[-1].index] == -1
     for seat in ("a", "c"):  # the maker and the recipient know all of it
-        model = ReadModel.now(game, Viewer.seat(seat))
-        assert {n.source for n in model.news() if n.source in secret} == told
-    facilitator = ReadModel.now(game, FACILITATOR_VIEWER)
-    assert {o.move for o in facilitator.offers() if o.move in secret} == {p.move for p in game.plays if p.move == "backchannel@a" and p.success}
+        model = observe(game, Viewer.seat(seat))
+        assert {n.source for n in model.news if n.source in secret} == told
+    facilitator = observe(game, FACILITATOR_VIEWER)
+    assert {o.move for o in facilitator.offers if o.move in secret} == {p.move for p in game.plays if p.move == "backchannel@a" and p.success}
 
 
 def test_the_recipient_of_a_secret_offer_sees_it_waiting(deck: CompiledDeck) -> None:
@@ -185,15 +186,15 @@ def test_the_recipient_of_a_secret_offer_sees_it_waiting(deck: CompiledDeck) -> 
     for actor, orders in {"a": [], "b": [], "c": ["backchannel@a"]}.items():
         game.submit(actor, orders)
     game.resolve()
-    [waiting] = ReadModel.now(game, Viewer.seat("a")).offers_waiting()
+    [waiting] = observe(game, Viewer.seat("a")).seat.offers_waiting  # type: ignore[union-attr]
     assert (waiting.move, waiting.recipient, waiting.secret) == ("backchannel@a", "a", True)
-    assert ReadModel.now(game, Viewer.seat("b")).offers() == []
-    assert ReadModel.now(game, PUBLIC).offers_waiting() == []
+    assert observe(game, Viewer.seat("b")).offers == []
+    assert observe(game, PUBLIC).offers_waiting() == []
     for actor, orders in {"a": ["backchannel@a/accept"], "b": [], "c": []}.items():
         game.submit(actor, orders)
     rec = game.resolve()
     assert [n.text for n in rec.news if n.source == "backchannel@a/accept"] == ["Alpha quietly accepts Charlie's deal."]
     covert = deck.scope.actor_tracks["c"]["covert"]
     assert game.state.v[covert] == 1
-    [h] = ReadModel.now(game, Viewer.seat("c")).offers()
+    [h] = observe(game, Viewer.seat("c")).offers
     assert (h.status, h.closed) == ("accepted", 2)

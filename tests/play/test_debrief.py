@@ -44,7 +44,7 @@ def test_every_roll_explains_itself(decks: dict[str, CompiledDeck], drive: Calla
         rec = saved.record(turn)
         explained = debrief.turn(FACILITATOR_VIEWER, turn).rolls
         # The facilitator sees every roll, with the chance and draw the record holds.
-        assert [(r.chance, r.draw, r.success, r.forced) for r in explained] == [(r.chance, r.roll, r.success, r.forced) for r in rec.rolls]
+        assert [(r.chance, r.roll, r.success, r.forced) for r in explained] == [(r.chance, r.roll, r.success, r.forced) for r in rec.rolls]
         for (roll, state), shown in zip(saved.roll_states(turn), explained, strict=True):
             if roll.kind != "move":
                 continue
@@ -113,7 +113,7 @@ def test_a_seat_perspective_never_shows_what_the_seat_did_not_know(
             for roll in d.rolls:
                 for read in roll.reads:
                     if any(read.text == deck.slot_names[s] for s in hidden_slots):
-                        assert read.value is None and roll.chance is None and roll.draw is None
+                        assert read.value is None and roll.chance is None and roll.roll is None
             # Other seats' sealed orders and the computers' reasons for them stay sealed.
             for orders in d.orders:
                 assert orders.visible == (orders.actor == seat)
@@ -124,7 +124,7 @@ def test_a_seat_perspective_never_shows_what_the_seat_did_not_know(
         final = debrief.final_scores(viewer)
         assert final.scores == ()
         assert [o.text for o in final.own] == [o.text for o in deck.objectives[seat]]
-        assert final.own == tuple(saved.read(viewer, saved.turns_played + 1).objectives())
+        assert final.own == tuple(saved.observe(viewer, saved.turns_played + 1).seat.objectives)  # type: ignore[union-attr]
 
 
 @settings(max_examples=6, deadline=None)
@@ -177,7 +177,7 @@ def test_later_reveals_are_marked_with_when_they_came_out(decks: dict[str, Compi
 def test_each_turn_says_which_offers_were_made_answered_expired_and_waiting(offers_save: SaveModel) -> None:
     debrief = Debrief(SavedGame(offers_save))
     facilitator = [debrief.turn(FACILITATOR_VIEWER, t) for t in range(1, 7)]
-    assert [(n.what, n.record.move) for n in facilitator[1].offers] == [
+    assert [(n.what, n.offer.move) for n in facilitator[1].offers] == [
         ("refused", "talks@c"), ("accepted", "backchannel@a"), ("made", "talks@b")
     ]
     assert [n.text for n in facilitator[3].offers] == [
@@ -191,9 +191,9 @@ def test_each_turn_says_which_offers_were_made_answered_expired_and_waiting(offe
     for who in ("b", PUBLIC):
         for t in range(1, 7):
             turn = debrief.turn(who, t)
-            assert all(not n.record.secret and "Backchannel" not in n.text for n in [*turn.offers, *turn.waiting]), (who, t)
+            assert all(not n.offer.secret and "Backchannel" not in n.text for n in [*turn.offers, *turn.waiting]), (who, t)
     alpha = debrief.turn("a", 2)
-    assert ("accepted", "backchannel@a") in [(n.what, n.record.move) for n in alpha.offers]
+    assert ("accepted", "backchannel@a") in [(n.what, n.offer.move) for n in alpha.offers]
 
 
 @settings(max_examples=15, deadline=None)
@@ -207,6 +207,6 @@ def test_no_turn_shows_a_seat_an_offer_it_was_not_party_to(offers_deck: Compiled
             known = {(p.turn, p.move) for p in saved.view(who, t + 1).plays}
             for note in [*turn.offers, *turn.waiting]:
                 # Every offer shown is one whose making the viewer knows of.
-                assert (note.record.made, note.record.move) in known, (who, t, note)
-                if note.record.secret and not who.is_facilitator:
+                assert (note.offer.made, note.offer.move) in known, (who, t, note)
+                if note.offer.secret and not who.is_facilitator:
                     assert who.actor in {"a", "c"}

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
+from wargame.observe.build import observe
+from wargame.observe.model import MoveInfo, Observation
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
-from wargame.play.readmodel import ReadModel
 
 DECK = """
 [deck]
@@ -72,6 +73,16 @@ turn_limit = true
 """
 
 
+def moves(obs: Observation) -> list[MoveInfo]:
+    assert obs.seat is not None
+    return obs.seat.moves
+
+
+def reasons(obs: Observation, turn: int) -> dict[str, str]:
+    """Move name -> the stated reason this viewer may read, for the orders of `turn`."""
+    return {o.name: o.reason for seat in obs.turns[turn - 1].orders for o in seat.orders if o.reason}
+
+
 def _deck() -> CompiledDeck:
     return load_deck_text(DECK, "odds.toml")
 
@@ -79,20 +90,20 @@ def _deck() -> CompiledDeck:
 def test_a_seat_sees_no_odds_computed_from_anothers_secret_track() -> None:
     deck = _deck()
     game = Game(deck, 1)
-    fire = next(m for m in ReadModel.now(game, "b").moves() if m.move.id == "fire")
+    fire = next(m for m in moves(observe(game, "b")) if m.id == "fire")
     assert fire.chance is None
     assert fire.chance_note == "depends on South Korea's covert work, hidden from you"
     # Its owner and the facilitator may see the number.
-    assert next(m for m in ReadModel.now(game, FACILITATOR_VIEWER).peer("a").moves() if m.move.id == "dig").chance == 1
+    assert next(m for m in moves(observe(game, "a")) if m.id == "dig").chance == 1
     game.submit("a", [])
     game.submit("b", ["fire"])
     game.resolve()
     for who in ("b", PUBLIC):
-        [line] = ReadModel.now(game, who).turn_report(1).rolls
+        [line] = observe(game, who).turns[0].rolls
         assert line.chance is None and line.roll is None and "hidden from you" in line.note
-    [line] = ReadModel.now(game, "a").turn_report(1).rolls
+    [line] = observe(game, "a").turns[0].rolls
     assert line.chance == pytest.approx(0.7) and line.roll is not None
-    [line] = ReadModel.now(game, FACILITATOR_VIEWER).turn_report(1).rolls
+    [line] = observe(game, FACILITATOR_VIEWER).turns[0].rolls
     assert line.chance == pytest.approx(0.7)
 
 
@@ -124,7 +135,7 @@ def test_what_a_seat_is_shown_never_depends_on_others_secret_tracks(
             games[1].state.v[slot] = data.draw(st.integers(int(deck.lo[slot]), int(deck.hi[slot])))
     viewers = [PUBLIC, *(Viewer.seat(a) for a in deck.actors if a != secret_owner)]
     for viewer in viewers:
-        shown = [[(m.move.id, m.chance, m.chance_note) for m in ReadModel.now(g, viewer).moves()] for g in games] if viewer.actor else [[], []]
+        shown = [[(m.id, m.chance, m.chance_note) for m in moves(observe(g, viewer))] for g in games] if viewer.actor else [[], []]
         assert shown[0] == shown[1]
     # Its own secrets decide what the owner may order: it gives the same order in both
     # games (one legal in both), since a different public order would rightly change what
@@ -138,7 +149,7 @@ def test_what_a_seat_is_shown_never_depends_on_others_secret_tracks(
         game.resolve()
     turn = len(games[0].records)
     for viewer in viewers:
-        lines = [[(r.label, r.chance, r.roll) for r in ReadModel.now(g, viewer).turn_report(turn).rolls if r.kind == "move"] for g in games]
+        lines = [[(r.label, r.chance, r.roll) for r in observe(g, viewer).turns[turn - 1].rolls if r.kind == "move"] for g in games]
         # Only rolls both games made are comparable (an outcome may change what follows).
         assert [x for x in lines[0] if x[0] in {y[0] for y in lines[1]}] == [y for y in lines[1] if y[0] in {x[0] for x in lines[0]}]
 
@@ -156,11 +167,11 @@ def test_a_computers_reason_is_shown_to_others_only_when_it_reads_nothing_hidden
     else:
         raise AssertionError("South Korea never blustered in 3 turns")
     turn = rec.turn
-    mine = {m: r for _, m, r in session.read("a").turn_report(turn).reasons}
-    theirs = {m: r for _, m, r in session.read("b").turn_report(turn).reasons}
+    mine = reasons(session.observe("a"), turn)
+    theirs = reasons(session.observe("b"), turn)
     # Its own seat reads the weight (and the secret value it quotes); North Korea does not.
     assert "covert" in mine["Bluster"].lower()
     assert theirs["Bluster"] == "its reasons weigh what is hidden from you"
     # North Korea's own reason for a public move reads nothing secret: South Korea sees it.
     if rec.orders["b"]:
-        assert "plain doctrine" in {m: r for _, m, r in session.read("a").turn_report(turn).reasons}["Counter-fire"]
+        assert "plain doctrine" in reasons(session.observe("a"), turn)["Counter-fire"]

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import stated_reasons
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -150,11 +151,11 @@ def test_unavailable_moves_carry_the_engine_reason(tutorial: CompiledDeck) -> No
     session.submit("red", ["missile-test"])
     session.submit("blue", ["spy-op"])
     session.resolve()
-    red = {m.move.id: m for m in session.read("red").moves()}
+    red = {m.id: m for m in session.observe("red").seat.moves}  # type: ignore[union-attr]
     assert not red["missile-test"].available and "cooling down" in red["missile-test"].reason
     assert red["patrol"].available and red["patrol"].reason == ""
     assert 0 < red["missile-test"].chance < 1
-    blue = {m.move.id: m for m in session.read("blue").moves()}
+    blue = {m.id: m for m in session.observe("blue").seat.moves}  # type: ignore[union-attr]
     assert not blue["spy-op"].available and "once" in blue["spy-op"].reason
 
 
@@ -176,34 +177,33 @@ def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -
     (blue_order,) = session.game.records[0].orders["blue"]
     (reason,) = session.game.records[0].reasons["blue"]
     move = tutorial.moves[tutorial.move_index[blue_order]]
-    control = session.read(FACILITATOR).turn_report(1)
-    assert control.reasons == [("Blue", move.name, reason.removeprefix(f"{move.name}: "))] and "broker" in reason
+    assert stated_reasons(session.observe(FACILITATOR), 1) == [("Blue", move.name, reason.removeprefix(f"{move.name}: "))] and "broker" in reason
     # A public play's reason that reads nothing secret is explained to the seats and the room
     # too (solo players learn why the computers chose).
     shown = ("Blue", move.name, reason.removeprefix(f"{move.name}: "))
     assert not move.secret
-    assert session.read(PUBLIC).turn_report(1).reasons == [shown]
-    assert session.read("red").turn_report(1).reasons == [shown]
+    assert stated_reasons(session.observe(PUBLIC), 1) == [shown]
+    assert stated_reasons(session.observe("red"), 1) == [shown]
 
 
 def test_public_report_hides_secret_moves(tutorial: CompiledDeck) -> None:
     session = secret_game(tutorial)
-    public = session.read(PUBLIC).turn_report(1)
+    public = session.observe(PUBLIC).turns[0]
     assert all(n.source != "spy-op" for n in public.news)
     assert all("Intelligence" not in c.label for c in public.changes)
     assert all("Intelligence operation" not in r.label for r in public.rolls)
-    red = session.read("red").turn_report(1)
+    red = session.observe("red").turns[0]
     assert all(n.source != "spy-op" for n in red.news)
-    blue = session.read("blue").turn_report(1)
+    blue = session.observe("blue").turns[0]
     assert any(n.source == "spy-op" for n in blue.news)
     assert any(c.label == "Blue: Intelligence" and c.new == 3 for c in blue.changes)
-    control = session.read(FACILITATOR).turn_report(1)
+    control = session.observe(FACILITATOR).turns[0]
     assert any(r.label.endswith("(detection)") and r.forced for r in control.rolls)
-    assert [t.value for t in session.read(PUBLIC).tracks("blue") if t.name == "blue.intel"] == [None]
-    assert [t.value for t in session.read("blue").tracks("blue") if t.name == "blue.intel"] == [3]
-    assert session.read(PUBLIC).history("blue.intel") == [None, None]
-    assert session.read("blue").history("blue.intel") == [0, 3]
-    assert session.read(PUBLIC).history("tension") == [4, 5]
+    assert [t.value for t in session.observe(PUBLIC).tracks_of("blue") if t.name == "blue.intel"] == [None]
+    assert [t.value for t in session.observe("blue").tracks_of("blue") if t.name == "blue.intel"] == [3]
+    assert session.observe(PUBLIC).track("blue.intel").history == [None, None]
+    assert session.observe("blue").track("blue.intel").history == [0, 3]
+    assert session.observe(PUBLIC).track("tension").history == [4, 5]
 
 
 def test_facilitator_override_changes_the_outcome(tutorial: CompiledDeck) -> None:
@@ -217,7 +217,7 @@ def test_facilitator_override_changes_the_outcome(tutorial: CompiledDeck) -> Non
         session.override(pending.key, forced)
         assert session.pending_rolls()[0].forced is forced
         session.resolve()
-        outcomes[forced] = {t.name: t.value for t in session.read(FACILITATOR).tracks("red")}["red.standing"]
+        outcomes[forced] = {t.name: t.value for t in session.observe(FACILITATOR).tracks_of("red")}["red.standing"]
     assert outcomes == {True: 6, False: 4}
 
 
@@ -233,9 +233,9 @@ def test_facilitator_injects(tutorial: CompiledDeck) -> None:
     session.fire_inject(text="A [bold]rumour[/bold]", effects=["talks += 1", ""])
     session.run_bots()
     session.resolve()
-    report = session.read(PUBLIC).turn_report(1)
+    report = session.observe(PUBLIC).turns[0]
     assert any(n.kind == "inject" and n.text == "A [bold]rumour[/bold]" for n in report.news)
-    assert session.read(PUBLIC).history("talks")[1] >= 1  # type: ignore[operator]
+    assert session.observe(PUBLIC).track("talks").history[1] >= 1  # type: ignore[operator]
     assert read_save_free(session)
 
 
@@ -301,7 +301,7 @@ def test_seat_options_offer_the_deck_doctrines(tutorial: CompiledDeck) -> None:
 def test_doctrine_seats_play(tutorial: CompiledDeck) -> None:
     pytest.importorskip("wargame.bots.doctrine")
     session = Session.new(tutorial, {"red": "doctrine:bully", "blue": "doctrine:broker"}, seed=1, save_dir=None)
-    assert session.seat_label("red") == "Computer (doctrine: bully)"
+    assert next(a.seat.label for a in session.observe("red").actors if a.id == "red") == "Computer (doctrine: bully)"
     while not session.is_over:
         decisions = session.run_bots()
         assert all(len(d.orders) == len(d.reasons) for d in decisions.values())
@@ -326,6 +326,6 @@ def test_session_imports_no_ui_library() -> None:
     import subprocess
     import sys
 
-    code = "import sys, wargame.play.control, wargame.play.readmodel, wargame.play.clock; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'click'}))"
+    code = "import sys, wargame.play.control, wargame.play.client, wargame.play.clock; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'click'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -41,7 +41,7 @@ def test_after_a_crash_the_game_is_saved(tmp_path: Path, capsys: pytest.CaptureF
     session = Session.new(load_deck(TUTORIAL), {"red": "human", "blue": "random"}, seed=4, save_dir=tmp_path)
     session.game.submit("red", ["patrol"])  # confirmed, but not yet autosaved when the bug struck
     app.session = session
-    assert save_after_crash(app, 3) == 3
+    assert save_after_crash(app.session, 3) == 3
     assert session.save_path is not None
     assert read_save(session.save_path).pending == {"red": ["patrol"]}
     assert f"the game so far is saved in {session.save_path}" in capsys.readouterr().err

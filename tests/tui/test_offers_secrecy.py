@@ -1,6 +1,6 @@
 """A property: nothing the terminal UI shows Bravo about targeted moves and offers holds
 the secret offer Charlie may make Alpha (its name, its answers, its expiry), however the
-game goes. Each surface is rendered as the screens render it, from Bravo's read model."""
+game goes. Each surface is rendered as the screens render it, from Bravo's observation."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from tui_helpers import ROOT
 
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
-from wargame.play.readmodel import ReadModel
-from wargame.play.sheet import offers_to_answer, order_label, order_sheet, own_offers_waiting
+from wargame.observe.build import observe
 from wargame.tui.render import (
     move_detail,
     news_block,
@@ -24,32 +23,39 @@ from wargame.tui.render import (
     sheet_prompt,
     target_prompt,
 )
+from wargame.tui.sheet import offers_to_answer, order_sheet
 
 DECK = load_deck(ROOT / "tests" / "decks_format" / "offers.toml")
 SECRET = ("Backchannel", "backchannel", "Charlie's deal", "Charlie's offer", "Covert")
 
 
 def bravo_sees(game: Game) -> str:
-    """Every new surface of Bravo's screens, as plain text."""
-    read = ReadModel.now(game, "b")
+    """Every surface of Bravo's screens, as plain text, and Bravo's whole observation (what a
+    joined Bravo is sent)."""
+    obs = observe(game, "b")
+    sheet = obs.seat
+    assert sheet is not None
     parts: list[Content] = []
-    choices = read.moves()
-    words = {c.move.id: read.move_words(c.move) for c in choices}
-    for line in order_sheet(choices):
-        assert all(c.move.answer is None for c in line.choices)  # answers are never moves
-        parts.append(sheet_prompt(line, [], DECK))
+    for line in order_sheet(sheet.moves):
+        assert all(c.answer is None for c in line.choices)  # answers are never moves
+        parts.append(sheet_prompt(line, []))
         for c in line.choices:
             if line.targeted:
-                parts.append(target_prompt(c, False, DECK))  # the picker
-            parts += [move_detail(c, DECK, words[c.move.id]), Content(order_label(c.move, DECK))]
-    for offer in offers_to_answer(read):
+                parts.append(target_prompt(c, False))  # the picker
+            parts += [move_detail(c), Content(c.label)]
+    for offer in offers_to_answer(obs):
         parts += [offer_prompt(offer, None), offer_prompt(offer, "accept"), offer_detail(offer)]
-    parts.append(offers_block(own_offers_waiting(read), DECK, "b"))
-    parts.append(offers_block(read.offers(), DECK, "b"))  # the dashboard's and the results'
-    parts.append(news_block(read.news(), DECK, show_audience=True))  # the dashboard's log
-    if read.resolved:
-        parts.append(report_block(read.turn_report(read.resolved), DECK, show_audience=True))
-        parts.append(private_block(read.private_report(read.resolved), DECK))
+    unit = obs.game.turn_name
+    parts.append(offers_block(sheet.my_offers_waiting, unit))
+    parts.append(offers_block(obs.offers, unit))  # the dashboard's and the results'
+    parts.append(news_block(obs.news, obs, show_audience=True))  # the dashboard's log
+    if obs.game.resolved:
+        parts.append(report_block(obs.turns[-1], obs, show_audience=True))
+        if sheet.private is not None:
+            parts.append(private_block(sheet.private, obs))
+    whole = obs.model_dump_json()
+    for word in SECRET[:4]:  # the offer's words; a secret track's label is the deck's, not a secret
+        assert word not in whole, f"{word!r} reached Bravo's observation"
     return "\n".join(p.plain for p in parts)
 
 
@@ -77,4 +83,4 @@ def test_bravo_never_sees_the_secret_offer(seed: int, data: st.DataObject) -> No
             assert word not in text, f"{word!r} reached Bravo:\n{text}"
     if made_secret:
         # The property is not empty: the secret offer was made and Alpha heard of it.
-        assert any(o.name.startswith("Backchannel") for o in ReadModel.now(game, "a").offers())
+        assert any(o.name.startswith("Backchannel") for o in observe(game, "a").offers)

@@ -141,6 +141,7 @@ class _Builder:
             plays=[self._play(p) for p in view.plays],
             offers=[self._offer(r) for r in records],
             turns=[self._turn(t) for t in range(1, self.resolved + 1)],
+            coach=_coach(deck, viewer, view.turn, view.belief, view.over),
             seat=sheet,
             control=control,
             room=room,
@@ -459,15 +460,16 @@ def _example_effects(deck: CompiledDeck) -> str:
 
 
 def _coach(deck: CompiledDeck, viewer: Viewer, turn: int, belief: State, over: bool) -> str:
-    """The deck's coach line for a seat before ordering `turn`, or empty. Judged on the
-    seat's belief (the loader has checked that its condition reads nothing hidden)."""
-    if over or viewer.actor is None:
+    """The deck's coach line for a viewer before ordering `turn`, or empty (never the
+    facilitator's). Judged on the viewer's belief (the loader has checked that its
+    condition reads nothing hidden); the public gets the lines for everyone."""
+    if over or viewer.is_facilitator:
         return ""
     return next((line.text for line in deck.coach if line.applies(turn, viewer.actor, belief)), "")
 
 
 def _news(n: NewsItem) -> NewsInfo:
-    return NewsInfo.model_construct(turn=n.turn, text=n.text, kind=n.kind, audience=sorted(n.audience) if n.audience is not None else None, actor=n.actor)
+    return NewsInfo.model_construct(turn=n.turn, text=n.text, kind=n.kind, audience=sorted(n.audience) if n.audience is not None else None, actor=n.actor, source=n.source)
 
 
 def _show(value: object) -> str:

@@ -125,6 +125,8 @@ class NewsInfo(Data):
     audience: list[str] | None = None
     """None: public. Otherwise the seats it is for (a seat sees only its own)."""
     actor: str | None = None
+    source: str | None = None
+    """The move or event it tells of (its id), if any."""
 
 
 class PlayInfo(Data):
@@ -375,7 +377,7 @@ class SeatSheet(Data):
     my_offers_waiting: list[OfferInfo] = []
     objectives: list[ObjectiveInfo]
     coach: str = ""
-    """The deck's coach line for this turn, or empty."""
+    """The deck's coach line for this seat this turn, or empty (as `Observation.coach`)."""
     sealed: list[OrderInfo] | None = None
     """Its orders sealed for this turn (None: still choosing)."""
     private: TurnInfo | None = None
@@ -470,6 +472,9 @@ class Observation(Data):
     """Every offer this viewer may know of, oldest first, with what became of it."""
     turns: list[TurnInfo]
     """The resolved turns, first to last, as this viewer may see them."""
+    coach: str = ""
+    """The deck's coach line for this viewer before the turn to be decided (a seat's, or
+    the room's on a shared screen), or empty; never the facilitator's."""
     seat: SeatSheet | None = None
     """A seat's own sheet (seat viewers only)."""
     control: ControlInfo | None = None

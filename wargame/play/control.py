@@ -91,21 +91,18 @@ class Keeper(Protocol):
 
 
 class FileKeeper:
-    """Keeps a local game in its save file, rewritten atomically after every change. A
-    failed write never stops the game: `session.save_error` says why, and the next change
-    (or `Session.retry_save`) tries again."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    """Keeps a local game in its save file (`session.save_path`), rewritten atomically after
+    every change. A failed write never stops the game: `session.save_error` says why, and
+    the next change (or `Session.retry_save`) tries again."""
 
     def seal(self, session: Session, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
         self.save(session)
 
     def save(self, session: Session) -> None:
-        if self.path is None:
+        if session.save_path is None:
             return
         try:
-            write_save(session.save, self.path)
+            write_save(session.save, session.save_path)
         except SaveError as exc:
             session.save_error = str(exc)
             return
@@ -113,7 +110,7 @@ class FileKeeper:
 
     def log(self, session: Session, kind: str, payload: dict[str, object]) -> None:
         if kind == "settings":
-            self.save(session)  # the countdown is kept in the save
+            session.autosave()  # the countdown is kept in the save
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +201,7 @@ class Session:
         self.clock_waits_for_results = False
         """The next turn's countdown starts when the room has read the results
         (`start_turn_clock`), not the moment the turn resolves (the shared keyboard)."""
-        self.keeper: Keeper = keeper or FileKeeper(save_path)
+        self.keeper: Keeper = keeper or FileKeeper()
         self.save_error: str | None = None
         """Why the last save failed (the game itself went on); None when saved."""
         self.notes: list[str] = []

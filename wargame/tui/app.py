@@ -515,6 +515,10 @@ class WargameApp(App[None]):
     def action_start_clock(self) -> None:
         self.ticker.start()
 
+    def tick(self) -> None:
+        """One second of the countdown (the ticker calls it; tests with a fake clock too)."""
+        self.ticker.tick()
+
     def action_close_help(self) -> None:
         if not self.screen.query("HelpPanel"):
             raise SkipAction  # Esc keeps its meaning on this screen

@@ -24,7 +24,7 @@ from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar, TrackChart, TracksView
 
 
-class DashboardScreen(GameScreen):
+class DashboardScreen(GameScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,d", "app.pop_screen", "Back"),
     ]

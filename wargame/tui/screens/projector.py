@@ -23,7 +23,7 @@ from wargame.tui.render import MUTED, WARN, bar, news_block, offers_block
 from wargame.tui.screens.base import GameScreen
 
 
-class ProjectorScreen(GameScreen):
+class ProjectorScreen(GameScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,v", "close", "Back"),
     ]

@@ -42,7 +42,7 @@ class ResolutionScreen(GameScreen):
         unit = obs.game.turn_name
         yield TitleBar(Content.styled(f"Results of {unit} {self.turn}", "bold"), obs.viewer.label)
         yield Static(id="save-warning")
-        coach = obs.seat.coach if obs.seat is not None else ""
+        coach = obs.coach
         if coach:
             yield Static(Content.assemble(("Coach: ", "bold"), coach), id="coach")
         with VerticalScroll(id="report-box"):
