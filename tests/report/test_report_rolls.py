@@ -9,8 +9,8 @@ import re
 from wargame.analysis.simulate import play_game
 from wargame.deck.compile import CompiledDeck
 from wargame.report.data import build_report
-from wargame.report.html import render_html
-from wargame.report.markdown import md, render_markdown
+from wargame.report.model import clean
+from wargame.report.templates import md_escape, render_report
 from wargame.saves.store import new_save
 
 
@@ -28,14 +28,14 @@ def test_a_weighted_outcome_roll_reads_as_the_event_and_its_outcome(decks: dict[
         assert labels, viewer
         for label in labels:
             assert "#" not in label and label not in ids, (viewer, label)
-        texts = {"markdown": render_markdown(data), "html": render_html(data)}
+        texts = {"markdown": render_report(data, "markdown"), "html": render_report(data, "html")}
         for fmt, text in texts.items():
             for key in keys:
                 # No roll key, raw or escaped for the format, anywhere in the report.
-                assert key not in text and md(key) not in text, (viewer, fmt, key)
+                assert key not in text and md_escape(clean(key)) not in text, (viewer, fmt, key)
         # The one roll line of each format holds the label the screens show.
         for label in labels:
-            assert re.search(rf"^- {re.escape(md(label))}: ", texts["markdown"], flags=re.MULTILINE), (viewer, label)
+            assert re.search(rf"^- {re.escape(md_escape(clean(label)))}: ", texts["markdown"], flags=re.MULTILINE), (viewer, label)
             assert f"<td>{html.escape(label, quote=True)}</td>" in texts["html"], (viewer, label)
     # The case from the bug report, word for word as the screens say it.
     facilitator = build_report(save)

@@ -1,4 +1,4 @@
-"""What an after-action report says, gathered once for one viewer; Markdown and HTML render it.
+"""What an after-action report says, gathered once for one viewer; `model.py` puts it into words.
 
 Modelled on a tabletop exercise's after-action report: who played, a turn-by-turn timeline
 (decision points: orders and the reasons given, the dice, injects, events, news), the
