@@ -69,7 +69,7 @@ class TracksPane(ReplayPane):
     def compose(self) -> ComposeResult:
         yield Horizontal(
             OptionList(id="track-list"),
-            PanelScroll(ChartView(id="chart"), Static(id="track-history", markup=False), id="chart-scroll"),
+            PanelScroll(ChartView(id="track-chart"), Static(id="track-history", markup=False), id="chart-scroll"),
             id="tracks-box",
         )
 
