@@ -151,10 +151,13 @@ class OddsPane(ReplayPane):
 
     @on(Analysed)
     def analysed(self, message: Analysed) -> None:
-        self.busy = False
         if message.analysis is None:
+            self.busy = False
             self.notify(message.error, title="The analysis failed", severity="error", markup=False)
         else:
+            # Drawn when the screen hands the analysis back down: no glimpse of the Run
+            # button in between.
+            self.set_reactive(OddsPane.busy, False)
             self.notify("Turning points found; kept beside the save for next time.", markup=False)
 
     @on(OptionList.OptionSelected, "#turning-list")

@@ -121,14 +121,11 @@ class WhatIfPane(ReplayPane):
         if self.saved is not None and self.viewer.actor is None:
             self.seat_index = (self.seat_index + delta) % len(self.saved.deck.actors)
 
-    def _allowed(self, saved: SavedGame) -> bool:
-        return self.viewer.is_facilitator or odds_allowed(saved, self.viewer)
-
     # -- running -----------------------------------------------------------------------
     def run(self) -> None:
         """r, or Run: play the ticked alternatives on beside the actual orders."""
         saved = self.saved
-        if saved is None or self.busy or not self._allowed(saved):
+        if saved is None or self.busy or not odds_allowed(saved, self.viewer):
             return
         choices = self.query_one("#whatif-choices", SelectionList)
         picked = [self._alternatives[i] for i in choices.selected if i < len(self._alternatives)]
@@ -165,10 +162,11 @@ class WhatIfPane(ReplayPane):
 
     @on(Done)
     def done(self, message: Done) -> None:
-        self.busy = False
         if message.result is None:
+            self.busy = False
             self.notify(message.error, title="The what-if failed", severity="error", markup=False)
         else:
+            self.set_reactive(WhatIfPane.busy, False)  # drawn once, with the result
             self.result = message.result
 
     # -- drawing -----------------------------------------------------------------------
@@ -187,7 +185,7 @@ class WhatIfPane(ReplayPane):
         choices = self.query_one("#whatif-choices", SelectionList)
         shown = self.query_one("#whatif-result", Static)
         self.query_one("#whatif-progress", ProgressBar).display = self.busy
-        allowed = self._allowed(saved)
+        allowed = odds_allowed(saved, self.viewer)
         for widget in (choices, self.query_one("#run-whatif"), self.query_one("#whatif-games")):
             widget.display = allowed
         if not allowed:
