@@ -192,5 +192,5 @@ def stated_reasons(obs: Any, turn: int) -> list[tuple[str, str, str]]:
     for seat in obs.turns[turn - 1].orders:
         for order in seat.orders:
             if order.reason:
-                out.append((obs.actor_name(seat.actor), order.name, order.reason))
+                out.append((obs.actor_name(seat.actor), order.name, order.why()))
     return out

@@ -14,8 +14,9 @@ from typing import Literal
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import Play
 
-Status = Literal["waiting", "accepted", "refused", "expired", "unanswered"]
-"""`waiting` for an answer now; `unanswered` when the game ended while it waited."""
+Status = Literal["waiting", "accepted", "refused", "expired", "unanswered", "unknown"]
+"""`waiting` for an answer now; `unanswered` when the game ended while it waited;
+`unknown`: see `observe.visibility.offer_as_seen`."""
 
 
 @dataclass(frozen=True, slots=True)

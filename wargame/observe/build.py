@@ -126,7 +126,7 @@ class _Builder:
     def build(self, room: RoomInfo | None, *, live: bool) -> Observation:
         deck, view = self.deck, self.view
         viewer = self.viewer
-        records = offer_history(deck, view.plays, self.resolved, view.over)
+        records = [vis.offer_as_seen(viewer, deck, r) for r in offer_history(deck, view.plays, self.resolved, view.over)]
         seat = viewer.actor
         sheet = self._sheet(records, live) if seat is not None else None
         control = self._control() if viewer.is_facilitator and live else None
@@ -187,7 +187,9 @@ class _Builder:
 
     def _play(self, p: Play) -> PlayInfo:
         move = self.deck.moves[self.deck.move_index[p.move]]
-        return PlayInfo.model_construct(turn=p.turn, actor=p.actor, move=p.move, name=play_name(self.deck, move), secret=p.secret, success=p.success)
+        revealed = self.view._revealed_at.get((p.turn, p.move)) if p.secret else None
+        return PlayInfo.model_construct(turn=p.turn, actor=p.actor, move=p.move, name=play_name(self.deck, move), secret=p.secret,
+                                        success=p.success, escalation=move.escalation, revealed=revealed)
 
     # -- offers --------------------------------------------------------------------------
     def _offer(self, rec: OfferRecord) -> OfferInfo:
@@ -307,8 +309,6 @@ class _Builder:
 
     def _order(self, move_id: str, reason: str) -> OrderInfo:
         move = self.deck.moves[self.deck.move_index[move_id]]
-        # Bots often open their reason with the move's name: say it once.
-        reason = reason.removeprefix(f"{move.name}: ")
         return OrderInfo.model_construct(move=move_id, name=move.name, label=labels.order_label(self.deck, move), secret=move.secret, answer=move.answer is not None, reason=reason)
 
     # -- a seat's own sheet --------------------------------------------------------------

@@ -128,6 +128,7 @@ def offer_story(deck: CompiledDeck, rec: OfferRecord, seat: str | None) -> str:
         "refused": f"refused in {unit} {rec.closed}",
         "expired": f"expired unanswered after {unit} {rec.closed}",
         "unanswered": "never answered: the game ended first",
+        "unknown": "what became of it did not come to light",
     }[rec.status]
     return f"{head}: {status}"
 

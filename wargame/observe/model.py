@@ -22,7 +22,9 @@ OBSERVATION_VERSION = 2
 
 ViewerKind = Literal["seat", "facilitator", "public"]
 SeatKind = Literal["human", "computer", "program"]
-OfferStatus = Literal["waiting", "accepted", "refused", "expired", "unanswered"]
+OfferStatus = Literal["waiting", "accepted", "refused", "expired", "unanswered", "unknown"]
+"""`unknown`: a secret offer this viewer learned of from a reveal, whose answer or expiry
+went only to those it was made among (their silence tells nothing)."""
 TimeUp = Literal["wait", "stand-pat", "stand-in"]
 """What happens when the countdown runs out: keep waiting, seal missing seats' orders as
 none (they stand pat), or let their computer stand-ins play. One set of names everywhere."""
@@ -137,6 +139,10 @@ class PlayInfo(Data):
     """As it reads in the news and the debrief (`Sanction → China`)."""
     secret: bool
     success: bool
+    escalation: int = 0
+    """The move's escalation score (the deck's scale)."""
+    revealed: int | None = None
+    """For a secret play this viewer learned of later: the turn it was revealed in."""
 
 
 class OfferInfo(Data):
@@ -232,7 +238,12 @@ class OrderInfo(Data):
     answer: bool = False
     """An answer to an offer (it costs no order)."""
     reason: str = ""
-    """The stated reason (a computer's, or a team's own), where this viewer may read it."""
+    """The stated reason (a computer's, or a team's own), where this viewer may read it,
+    as it was given (computers often open it with the move's name: `why` says it once)."""
+
+    def why(self) -> str:
+        """The reason without the move's name it may open with."""
+        return self.reason.removeprefix(f"{self.name}: ")
 
 
 class SeatOrdersInfo(Data):

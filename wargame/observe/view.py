@@ -73,7 +73,10 @@ class PlayerView:
             self._n_news = _count_upto(game.news, upto)
             self._n_plays = _count_upto(game.plays, upto)
             self._revealed = frozenset(k for k, when in game.revealed_plays.items() if when <= upto)
+
         self._n_records = n
+        self._revealed_at = {k: when for k, when in game.revealed_plays.items() if k in self._revealed}
+        """(turn, move) of each secret play revealed by this moment, to the turn it came out."""
         self.turn: int = self._source.turn
         last = game.records[n - 1] if n else None
         self.ending: str | None = last.ending if last is not None else None

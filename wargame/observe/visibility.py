@@ -9,7 +9,7 @@ ask these, and nothing else in the code decides what is secret.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from wargame.errors import WargameError
@@ -17,6 +17,7 @@ from wargame.errors import WargameError
 if TYPE_CHECKING:
     from wargame.deck.compile import CMove, CompiledDeck, Hidden
     from wargame.deck.expr import Reads
+    from wargame.engine.offers import OfferRecord
     from wargame.engine.state import NewsItem, Play, Roll, State
 
 from wargame.engine.state import FACILITATOR
@@ -237,6 +238,17 @@ def sees_pending(viewer: Viewer) -> bool:
     return viewer.is_facilitator
 
 
+def offer_as_seen(viewer: Viewer, deck: CompiledDeck, rec: OfferRecord) -> OfferRecord:
+    """An offer as `viewer` may know its fate: an answer it saw stands; a secret offer it
+    learned of from a reveal, whose answer and expiry went only to those it was made among,
+    is `unknown` to it (their silence says nothing: it may have been accepted)."""
+    if viewer.is_facilitator or rec.status in {"accepted", "refused"}:
+        return rec
+    if in_audience(viewer, deck.moves[deck.offers[rec.slot].move].audience, deck.actors):
+        return rec
+    return replace(rec, status="unknown", closed=None)
+
+
 def sees_event_fired(viewer: Viewer, deck: CompiledDeck, event_id: str) -> bool:
     """That an event or deck inject fired: public, but for a silent event (no news, not an
     inject), which is the author's bookkeeping and only the facilitator sees fire."""
@@ -289,6 +301,7 @@ __all__ = [
     "knows_play",
     "lists_move",
     "move_chance",
+    "offer_as_seen",
     "reason_reads",
     "roll_hidden_note",
     "roll_reads",

@@ -147,7 +147,7 @@ class Debrief:
         out = TurnDebrief(turn, info.label)
         for seat in info.orders:
             name = after.actor_name(seat.actor)
-            lines = tuple((o.label, o.secret, o.reason) for o in seat.orders)
+            lines = tuple((o.label, o.secret, o.why()) for o in seat.orders)
             out.orders.append(SeatOrders(seat.actor, name, self.seat_label(after, seat.actor), seat.visible, lines))
         out.rolls = list(info.rolls)
         injected = {i.name for i in info.injects if i.event is not None}

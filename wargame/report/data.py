@@ -1,4 +1,4 @@
-"""What an after-action report says, gathered once for one viewer; Markdown and HTML render it.
+"""What an after-action report says, gathered once for one viewer; `model.py` puts it into words.
 
 Modelled on a tabletop exercise's after-action report: who played, a turn-by-turn timeline
 (decision points: orders and the reasons given, the dice, injects, events, news), the
@@ -16,25 +16,13 @@ from wargame.analysis.moments import Moment, key_moments, may_see_odds
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
-from wargame.bots.base import make_bot
-from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
-from wargame.deck.describe import Describer, depends_on
-from wargame.deck.labels import offer_name, play_name
-from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.state import Play, Roll
 from wargame.errors import WargameError
+from wargame.observe.build import observe_view
+from wargame.observe.build import scores as final_scores
+from wargame.observe.model import InjectInfo, Observation, PlayInfo, SeatInfo
 from wargame.observe.view import PlayerView
-from wargame.observe.visibility import (
-    FACILITATOR,
-    Viewer,
-    as_viewer,
-    hidden_inputs,
-    in_audience,
-    roll_reads,
-    sees_reason,
-    sees_seed,
-)
+from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.saves.format import SaveModel
 from wargame.words import possessive
 
@@ -201,31 +189,6 @@ class ReportData:
     """"week 1 (January 2022)" for each turn played."""
 
 
-def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
-    try:
-        spec = SeatSpec.parse(spec_text)
-    except WargameError:
-        return spec_text
-    if spec.is_human:
-        return "a person"
-    if spec.is_program:
-        return "a program (not run)"  # a report never starts a program, nor names its command
-    try:
-        return f"computer ({make_bot(spec, deck, actor, 0).label})"
-    except WargameError:
-        return f"computer ({spec})"
-
-
-def _roll_label(deck: CompiledDeck, kind: str, key: str, actor: str | None) -> str:
-    if kind in {"move", "detect"} and key in deck.move_index:
-        move = deck.moves[deck.move_index[key]]
-        who = deck.actor_name(move.actor)
-        return f"{who}: {play_name(deck, move)}" + (" found out" if kind == "detect" else "")
-    if key in deck.event_index:
-        return deck.events[deck.event_index[key]].name
-    return key
-
-
 def build_report(
     save: SaveModel,
     viewer: Viewer | str = FACILITATOR,
@@ -234,7 +197,8 @@ def build_report(
     checkpoints: Checkpoints | None = None,
 ) -> ReportData:
     """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
-    or `public`), all of it through the engine's visibility rules.
+    or `public`): read off that viewer's `Observation` of the game at its end, the one
+    every screen and the debrief read, so the report decides nothing about secrecy.
 
     Raises `WargameError` for an unknown viewer or a save that does not replay.
     """
@@ -245,125 +209,81 @@ def build_report(
         who = as_viewer(viewer, deck)
     except WargameError as exc:
         raise WargameError(f"--seat: {exc}") from None
-    view = PlayerView(game, who)
-    unit = deck.model.deck.turn_name
-    is_fac = view.is_facilitator
+    view = PlayerView(game, who, seats=save.seats)
+    end = observe_view(view)
+    unit = end.game.turn_name
+    is_fac = who.is_facilitator
 
-    # When each secret play this viewer knows of came to light, if it did.
-    revealed_at = {key: when for key, when in game.revealed_plays.items()}
-
-    def move_name(play: Play) -> str:
-        name = play_name(deck, deck.moves[deck.move_index[play.move]])
+    def move_name(play: PlayInfo) -> str:
         if not play.secret:
-            return name
-        when = revealed_at.get((play.turn, play.move))
-        notes = [] if "(secret)" in name.lower() else ["secret"]
-        if when is not None:
-            notes.append(f"revealed in {unit} {when}")
-        return f"{name} ({'; '.join(notes)})" if notes else name
+            return play.name
+        notes = [] if "(secret)" in play.name.lower() else ["secret"]
+        if play.revealed is not None:
+            notes.append(f"revealed in {unit} {play.revealed}")
+        return f"{play.name} ({'; '.join(notes)})" if notes else play.name
 
     timeline = []
     questions_at: dict[int, list[str]] = {}
-    belief = view.belief
     questions: list[QuestionRow] = []
     for q in deck.questions:
-        if q.when is not None and not q.when(belief):
+        if q.when is not None and not q.when(view.belief):
             continue
         questions.append(QuestionRow(q.text, q.turn, deck.turn_label(q.turn) if q.turn else ""))
         if q.turn is not None:
             questions_at.setdefault(q.turn, []).append(q.text)
-    plays_by_turn: dict[int, list[Play]] = {}
-    for play in view.plays:
+    plays_by_turn: dict[int, list[PlayInfo]] = {}
+    for play in end.plays:
         plays_by_turn.setdefault(play.turn, []).append(play)
-    escalation: dict[str, list[int]] = {a: [] for a in deck.actors}
-    offers = offer_history(deck, view.plays, len(game.records), view.over)
-    offer_table = offer_rows(deck, who, offers, view.describer(), game.turns)
-    for rec, turn_model in zip(game.records, save.history, strict=True):
-        t = rec.turn
+    escalation: dict[str, list[int]] = {a.id: [] for a in end.actors}
+    offer_table = offer_rows(end)
+    for info in end.turns:
+        t = info.turn
         plays = plays_by_turn.get(t, [])
-        for actor in deck.actors:
-            escalation[actor].append(sum(deck.moves[deck.move_index[p.move]].escalation for p in plays if p.actor == actor))
-        known_orders = view.orders.get(t, {})
-        known_reasons = view.reasons.get(t, {})
+        for actor, series in escalation.items():
+            series.append(sum(p.escalation for p in plays if p.actor == actor))
         rows = []
-        for actor in deck.actors:
-            if actor in known_orders:
+        for seat in info.orders:
+            name = end.actor_name(seat.actor)
+            mine = [p for p in plays if p.actor == seat.actor]
+            if seat.visible:
                 # The viewer knows these orders as given (its own, or all for the facilitator).
-                by_move = {p.move: p for p in plays if p.actor == actor}
-                names = []
-                for move_id in known_orders[actor]:
-                    resolved = by_move.get(move_id)
-                    move = deck.moves[deck.move_index[move_id]]
-                    names.append(f"{play_name(deck, move)} (fizzled)" if resolved is None else move_name(resolved))
-                rows.append(OrderRow(actor, deck.actor_name(actor), tuple(names), tuple(known_reasons.get(actor, ())), True))
+                by_move = {p.move: p for p in mine}
+                names = [move_name(by_move[o.move]) if o.move in by_move else f"{o.label} (fizzled)" for o in seat.orders]
+                reasons = [o.reason for o in seat.orders if o.reason] or ([seat.note] if seat.note else [])
+                rows.append(OrderRow(seat.actor, name, tuple(names), tuple(reasons), True))
             else:
                 # Others' orders only as far as their plays came to light, with a computer's
                 # reason for a known play where the visibility rules allow it.
-                seen_plays = [p for p in plays if p.actor == actor]
-                spec = save.seats.get(actor, "human")
-                why = dict(zip(rec.orders.get(actor, ()), rec.reasons.get(actor, ()), strict=False))
-                reasons = []
-                if spec not in {"", "human"}:
-                    for p in seen_plays:
-                        reason = why.get(p.move)
-                        if reason is None:
-                            continue
-                        if not sees_reason(who, deck, actor, spec, p.move, True):
-                            reason = f"{play_name(deck, deck.moves[deck.move_index[p.move]])}: its reasons weigh what is hidden from you"
-                        reasons.append(reason)
-                seen = tuple(move_name(p) for p in seen_plays)
-                rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
-        rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
+                reasons = [o.reason if o.reason != HIDDEN_REASON else f"{o.label}: {o.reason}" for o in seat.orders if o.reason]
+                rows.append(OrderRow(seat.actor, name, tuple(move_name(p) for p in mine), tuple(reasons), False))
+        rolls = tuple(RollRow(r.label, r.chance, r.roll, r.success, r.forced, r.note) for r in info.rolls)
         if is_fac:
-            injects = []
-            for inject in turn_model.injects:
-                if inject.event and inject.event in deck.event_index:
-                    injects.append(f"{deck.events[deck.event_index[inject.event]].name} (deck event fired by hand)")
-                else:
-                    effects = "; ".join(inject.effects)
-                    injects.append((inject.text or "An on-the-spot inject") + (f" [effects: {effects}]" if effects else ""))
+            injects = [_inject_line(i) for i in info.injects]
         else:
-            injects = [n.text for n in view.news_for_turn(t) if n.kind == "inject"]
-        events = tuple(deck.events[deck.event_index[e]].name for e in view.fired_for_turn(t) if e in deck.event_index)
-        news = tuple(NewsRow(n.kind, n.text, n.audience is not None) for n in view.news_for_turn(t))
-        changes = tuple(
-            f"{deck.slot_label(c.slot)} {num(c.old)} → {num(c.new)}" for c in view.changes_for_turn(t)
-        )
+            injects = [n.text for n in end.news_of(t) if n.kind == "inject"]
+        news = tuple(NewsRow(n.kind, n.text, n.audience is not None) for n in end.news_of(t))
+        changes = tuple(f"{c.label} {num(c.old)} → {num(c.new)}" for c in info.changes)
         timeline.append(
-            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), events, news, changes, tuple(questions_at.get(t, ())),
-                      _waiting(deck, offers, offer_table, t, game.turns))
+            TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), tuple(info.events), news, changes,
+                      tuple(questions_at.get(t, ())), _waiting(end, offer_table, t))
         )
 
-    tracks = []
-    for slot, name in enumerate(deck.slot_names):
-        history = view.history(name)
-        if any(v is None for v in history):
-            continue  # hidden from this viewer
-        tracks.append(
-            TrackSeries(
-                name,
-                deck.slot_label(slot),
-                tuple(float(v) for v in history if v is not None),
-                deck.lo[slot],
-                deck.hi[slot],
-                tuple(deck.thresholds.get(slot, ())),
-            )
-        )
+    tracks = [
+        TrackSeries(t.name, t.full_label, tuple(float(v) for v in t.history if v is not None), t.lo, t.hi, tuple(t.thresholds))
+        for t in end.tracks
+        if all(v is not None for v in t.history)  # hidden from this viewer otherwise
+    ]
 
     # The end screen shows every actor's objectives to everyone: the report does the same.
     scores = []
     if game.ending is not None:
-        for actor, score in game.scores().items():
-            best = sum(o.points for o in deck.objectives[actor])
+        for score in final_scores(game):
             objectives = tuple(ObjectiveRow(o.text, o.points, o.met) for o in score.objectives)
-            scores.append(ScoreRow(actor, deck.actor_name(actor), score.total, best, objectives))
+            scores.append(ScoreRow(score.actor, end.actor_name(score.actor), score.total, score.most, objectives))
 
     show_odds = may_see_odds(game, view)
     withheld = "" if show_odds or (analysis is None and not whatifs) else ODDS_WITHHELD
-    seats = tuple(
-        SeatRow(a, deck.actor_name(a), _played_by(save.seats.get(a, "human"), deck, a), deck.model.actors[a].brief)
-        for a in deck.actors
-    )
+    seats = tuple(SeatRow(a.id, a.name, _played_by(a.seat), deck.model.actors[a.id].brief) for a in end.actors)
     parent = ""
     if save.parent is not None:
         where = f" ({save.parent.path})" if save.parent.path else ""
@@ -380,90 +300,91 @@ def build_report(
         created=save.created,
         parent=parent,
         unit=unit,
-        turns_played=len(game.records),
-        turns=game.turns,
+        turns_played=end.game.resolved,
+        turns=end.game.turns,
         facilitated=save.facilitator,
         seats=seats,
         timeline=tuple(timeline),
         tracks=tuple(tracks),
-        actor_names={a: deck.actor_name(a) for a in deck.actors},
+        actor_names={a.id: a.name for a in end.actors},
         escalation={a: tuple(v) for a, v in escalation.items()},
         offers=tuple(offer_table),
-        deck_offers=bool(deck.offers),
-        ending=game.ending.title if game.ending else "",
-        ending_text=(game.ending.text or "") if game.ending else "",
+        deck_offers=end.game.has_offers,
+        ending=end.game.ending.title if end.game.ending else "",
+        ending_text=(end.game.ending.text or "") if end.game.ending else "",
         scores=tuple(scores),
         moments=tuple(key_moments(cp, who, analysis if show_odds else None)),
         analysis=analysis if show_odds else None,
         whatifs=tuple(whatifs) if show_odds else (),
         withheld=withheld,
         questions=tuple(questions),
-        turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
+        turn_labels=tuple(turn_title(deck, t.turn) for t in end.turns),
     )
 
 
-def _waiting(deck: CompiledDeck, records: Sequence[OfferRecord], rows: Sequence[OfferRow], turn: int, turns: int) -> tuple[str, ...]:
+HIDDEN_REASON = "its reasons weigh what is hidden from you"
+
+
+def _inject_line(inject: InjectInfo) -> str:
+    """A facilitator's inject as the facilitator's report lists it."""
+    if inject.event:
+        return f"{inject.name} (deck event fired by hand)"
+    text = "An on-the-spot inject" if inject.name == "The facilitator changes the situation." else inject.name
+    return text + (f" [effects: {'; '.join(inject.effects)}]" if inject.effects else "")
+
+
+def _waiting(end: Observation, rows: Sequence[OfferRow], turn: int) -> tuple[str, ...]:
     """The offers waiting for an answer when `turn` began, in words (not one whose fate the
     viewer never saw: it cannot say how long it waited)."""
     out = []
-    for rec, row in zip(records, rows, strict=True):
-        if row.status == "unknown" or not rec.made < turn or (rec.closed is not None and rec.closed < turn):
+    for offer, row in zip(end.offers, rows, strict=True):
+        if row.status == "unknown" or not offer.made < turn or (offer.closed is not None and offer.closed < turn):
             continue
-        name = offer_name(deck, deck.moves[deck.move_index[rec.move]])
-        due = f", answer due by {deck.turn_name} {rec.deadline}" if rec.deadline <= turns else ""
-        secret = "secret " if rec.secret else ""
-        out.append(f"{possessive(row.maker)} {secret}offer to {row.recipient} ({name}){due}")
+        due = f", answer due by {end.game.turn_name} {offer.deadline}" if offer.deadline <= end.game.turns else ""
+        secret = "secret " if offer.secret else ""
+        out.append(f"{possessive(row.maker)} {secret}offer to {row.recipient} ({offer.name}){due}")
     return tuple(out)
 
 
-def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], describer: Describer, turns: int) -> list[OfferRow]:
-    """The report's rows for the offers in `records` (already only those `who` may know
-    of), each outcome's effects put into words by `describer` (the viewer's); `turns` is
-    the game's length (a deadline past it goes unsaid)."""
-    unit = deck.turn_name
+def offer_rows(end: Observation) -> list[OfferRow]:
+    """The report's rows for the offers a viewer knew of by the end, each outcome's effects
+    in that viewer's words (the observation has only what it may know)."""
+    unit = end.game.turn_name
     out = []
-    for rec in records:
-        offer = deck.offers[rec.slot]
-        move = deck.moves[offer.move]
-        status: str = rec.status
-        if status in {"expired", "unanswered", "waiting"} and not in_audience(who, move.audience, deck.actors):
-            # A secret offer this viewer learned of from a reveal: its answer or expiry
-            # went only to those it was made among, so its silence tells nothing.
-            status = "unknown"
+    for offer in end.offers:
+        status: str = offer.status
         effects: list[str] = []
         if status == "accepted":
-            outcome = f"accepted in {unit} {rec.closed}"
-            effects = describer.describe_move(deck.moves[offer.accept]).success
+            outcome = f"accepted in {unit} {offer.closed}"
+            effects = offer.accept_effects
         elif status == "refused":
-            outcome = f"refused in {unit} {rec.closed}"
-            effects = describer.describe_move(deck.moves[offer.refuse]).success
+            outcome = f"refused in {unit} {offer.closed}"
+            effects = offer.refuse_effects
         elif status == "expired":
-            outcome = f"expired unanswered at the end of {unit} {rec.closed}"
-            effects = describer.effects(offer.expire_nodes)
+            outcome = f"expired unanswered at the end of {unit} {offer.closed}"
+            effects = offer.expire_effects
         elif status == "unanswered":
             outcome = "unanswered when the game ended"
-            if rec.deadline <= turns:
-                outcome += f" (it could have been answered until {unit} {rec.deadline})"
+            if offer.deadline <= end.game.turns:
+                outcome += f" (it could have been answered until {unit} {offer.deadline})"
         elif status == "waiting":
-            outcome = f"waiting for an answer (until {unit} {rec.deadline})"
+            outcome = f"waiting for an answer (until {unit} {offer.deadline})"
         else:
             outcome = "what became of it did not come to light"
-        name = offer_name(deck, move)  # the recipient has a column of its own
-        if rec.secret and "(secret)" not in name.lower():
+        name = offer.name  # the recipient has a column of its own
+        if offer.secret and "(secret)" not in name.lower():
             name += " (secret)"
-        out.append(OfferRow(rec.made, deck.actor_name(rec.maker), deck.actor_name(rec.recipient), name, status, outcome, tuple(effects), rec.secret))
+        out.append(OfferRow(offer.made, offer.maker_name, offer.recipient_name, name, status, outcome, tuple(effects), offer.secret))
     return out
 
 
-def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
-    # A chance computed from what the viewer may not see is itself secret, and so is the
-    # draw beside it (the two together would give the chance away).
-    reads = roll_reads(deck, roll)
-    hidden = hidden_inputs(who, deck, reads) if reads is not None else []
-    label = _roll_label(deck, roll.kind, roll.key, roll.actor)
-    if hidden:
-        return RollRow(label, None, None, roll.success, roll.forced, depends_on(hidden))
-    return RollRow(label, roll.chance, roll.roll, roll.success, roll.forced)
+def _played_by(seat: SeatInfo) -> str:
+    """Who played a seat, as the report says it: a person, a computer, a program not run."""
+    if seat.kind == "human":
+        return "a person"
+    if seat.kind == "program":
+        return "a program (not run)"  # a report never starts a program, nor names its command
+    return "computer (" + seat.label.removeprefix("Computer (").removesuffix(")") + ")"
 
 
 def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:

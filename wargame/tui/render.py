@@ -219,7 +219,7 @@ def reasons(turn: TurnInfo, obs: Observation) -> list[tuple[str, str, str]]:
             out.append((name, "no orders", seat.note))
         for order in seat.orders:
             if order.reason:
-                out.append((name, order.name, order.reason))
+                out.append((name, order.name, order.why()))
     return out
 
 
@@ -388,7 +388,7 @@ def offers_block(
     style = {"waiting": WARN, "accepted": GOOD, "refused": BAD}
     lines = []
     for r in ordered:
-        mark = {"waiting": "◇ ", "accepted": "✓ ", "refused": "✗ ", "expired": "○ ", "unanswered": "○ "}[r.status]
+        mark = {"waiting": "◇ ", "accepted": "✓ ", "refused": "✗ ", "expired": "○ ", "unanswered": "○ ", "unknown": "? "}[r.status]
         lines.append(Content.assemble((mark, style.get(r.status, MUTED)), r.story))
         secret = ", secret" if r.secret else ""
         lines.append(Content.styled(f"  {r.move_name or r.name} ({unit} {r.made}{secret})", MUTED))
