@@ -25,9 +25,8 @@ from textual.screen import Screen
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
-from wargame.engine.state import FACILITATOR
 from wargame.errors import WargameError
-from wargame.observe.visibility import PUBLIC, Viewer
+from wargame.observe.visibility import FACILITATOR, PUBLIC, Viewer
 from wargame.play.client import LocalClient
 from wargame.play.commands import GameCommand, Orders, Pause, Resume
 from wargame.play.control import Session

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from textual.app import App
 from textual.timer import Timer
 
-from wargame.engine.state import FACILITATOR
+from wargame.observe.visibility import FACILITATOR
 from wargame.play.commands import AddTime, GameCommand, Resolve
 from wargame.play.control import Session
 

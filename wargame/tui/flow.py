@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from wargame.engine.state import FACILITATOR
 from wargame.observe.model import Observation
+from wargame.observe.visibility import FACILITATOR
 
 StepKind = Literal["results", "end", "curtain", "orders", "thinking", "facilitator", "wait", "computer", "projector"]
 

@@ -16,8 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, LoadingIndicator, Static
 
-from wargame.engine.state import FACILITATOR
-from wargame.observe.visibility import Viewer
+from wargame.observe.visibility import FACILITATOR, Viewer
 from wargame.play.client import GameClient
 from wargame.tui.render import MUTED
 from wargame.tui.screens.base import GameScreen

@@ -20,9 +20,8 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from wargame.engine.state import FACILITATOR
 from wargame.observe.model import InjectEventInfo, Observation, OfferInfo
-from wargame.observe.visibility import FACILITATOR_VIEWER
+from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER
 from wargame.play.client import GameClient
 from wargame.play.commands import (
     AddTime,
