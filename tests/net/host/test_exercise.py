@@ -260,7 +260,7 @@ def test_a_turn_sealed_but_unresolved_at_the_crash_resolves_on_reopening(store: 
 
 def test_the_old_time_up_names_in_the_store_are_read(store: Store, tutorial: CompiledDeck, clock: FakeClock) -> None:
     """Settings logged by the first release (`computer`) reopen as today's `stand-in`."""
-    ex, _ = make(store, tutorial, clock)
+    make(store, tutorial, clock)
     store.append_event("ex1", "settings", {"auto_resolve": True, "on_timeout": "computer", "countdown_minutes": 0})
     assert Exercise.open(store, "ex1", clock=clock).settings.on_timeout == "stand-in"
 
