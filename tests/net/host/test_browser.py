@@ -58,7 +58,7 @@ def test_a_team_plays_a_turn_in_the_browser(tmp_path: Path, browser: Any) -> Non
         page = browser.new_page(viewport={"width": 1280, "height": 800})
 
         def red_connected() -> bool:
-            return any(s["id"] == "red" and s["connected"] for s in view(host.url, code)["seats"])
+            return any(s["actor"] == "red" and s["connected"] for s in view(host.url, code)["room"]["seats"])
 
         for _attempt in range(3):
             page.goto(host.url + "/")
@@ -83,8 +83,9 @@ def test_a_team_plays_a_turn_in_the_browser(tmp_path: Path, browser: Any) -> Non
         page.keyboard.press("c")
         time.sleep(1)
         page.keyboard.press("Enter")
-        state = wait_until("the turn to resolve", lambda: (s := view(host.url, code))["view"]["turn"] == 2 and s)
-        assert state["view"]["turns_resolved"][0]["orders"] == ["patrol"]
+        state = wait_until("the turn to resolve", lambda: (s := view(host.url, code))["observation"]["game"]["turn"] == 2 and s)
+        (red,) = [s for s in state["observation"]["turns"][0]["orders"] if s["actor"] == "red"]
+        assert [o["move"] for o in red["orders"]] == ["patrol"]
         time.sleep(2)
         page.screenshot(path=str(tmp_path / "3-results.png"))
         assert not page.evaluate("document.body.classList.contains('-closed')")
