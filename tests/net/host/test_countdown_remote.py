@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestServer
-from waiting import until
+from waiting import sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
@@ -17,7 +17,6 @@ from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
 from wargame.play.commands import AddTime, Countdown, Pause, Resume
 from wargame.tui.join import JoinApp
 from wargame.tui.screens.facilitator import FacilitatorScreen
-from wargame.tui.screens.orders import OrdersScreen
 
 FAC = Role(FACILITATOR)
 
@@ -96,8 +95,8 @@ async def test_the_console_keys_change_the_time_a_seat_sees(tmp_path: Path, tuto
         red = JoinApp(url, codes["red"])
         fac = JoinApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
-            await until(pilot, lambda: isinstance(fac.screen, FacilitatorScreen), "the console")
-            await until(red_pilot, lambda: isinstance(red.screen, OrdersScreen), "Red's orders")
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
             await pilot.press("plus")  # no countdown yet: the key does nothing
             await pilot.pause(0.2)
             assert room(ex, PROJECTOR)["countdown"] is None

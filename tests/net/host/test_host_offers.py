@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from netsecrets import leaks
-from waiting import until
+from waiting import seal, sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_text
@@ -94,49 +94,42 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
     try:
         alpha, bravo = JoinApp(url, codes["a"]), JoinApp(url, codes["b"])
         async with alpha.run_test(size=(120, 40)) as a_pilot, bravo.run_test(size=(120, 40)) as b_pilot:
-            await until(a_pilot, lambda: isinstance(alpha.screen, OrdersScreen), "Alpha's order sheet")
-            await until(b_pilot, lambda: isinstance(bravo.screen, OrdersScreen), "Bravo's order sheet")
+            await until(a_pilot, lambda: sheet_ready(alpha), "Alpha's order sheet")
+            await until(b_pilot, lambda: sheet_ready(bravo), "Bravo's order sheet")
             sheet = alpha.screen
             assert isinstance(sheet, OrdersScreen)
             # Each targeted move is one line; its targets are picked from a list.
             assert [line.key for line in sheet.sheet] == ["warn", "talks"] and all(line.targeted for line in sheet.sheet)
             await a_pilot.press("down", "enter")
-            await until(a_pilot, lambda: isinstance(alpha.screen, TargetPickerScreen), "the target picker")
+            await until(a_pilot, lambda: shown(alpha, TargetPickerScreen), "the target picker")
             await a_pilot.press("enter")  # the first target: Bravo
             await until(a_pilot, lambda: sheet.picks == ["talks@b"], "the pick")
-            await a_pilot.press("c")
-            await a_pilot.pause(0.2)
-            await a_pilot.press("enter")
-            await b_pilot.press("c")
-            await b_pilot.pause(0.2)
-            await b_pilot.press("enter")  # Bravo stands pat
+            await seal(a_pilot)
+            await seal(b_pilot)  # Bravo stands pat
             await charlie_stands_pat(1)
             await until(a_pilot, lambda: ex.game.turn == 2, "the first turn to resolve")
             assert ex.game.records[0].orders["a"] == ("talks@b",)
 
             # Bravo is sent the offer, with what each answer does in plain words.
-            await until(b_pilot, lambda: isinstance(bravo.screen, ResolutionScreen), "Bravo's results")
+            await until(b_pilot, lambda: shown(bravo, ResolutionScreen), "Bravo's results")
             (offer,) = sheet_of(bravo).offers_waiting
             assert (offer.maker, offer.accept, offer.deadline) == ("a", "talks@b/accept", 3)
             assert offer.accept_effects == ["Tension −2"] and offer.expire_effects == ["Alpha's standing −1"]
             assert [o.move for o in sheet_of(alpha).my_offers_waiting] == ["talks@b"]
             await b_pilot.press("enter")
-            await until(b_pilot, lambda: isinstance(bravo.screen, OrdersScreen) and bravo.screen.turn == 2, "Bravo's second sheet")
+            await until(b_pilot, lambda: sheet_ready(bravo, 2), "Bravo's second sheet")
             b_sheet = bravo.screen
             assert isinstance(b_sheet, OrdersScreen)
             # The offer comes first, in a list of its own, and has the focus.
-            assert [o.offer.move for o in b_sheet.offers] == ["talks@b"] and b_sheet.focused is b_sheet.query_one("#offers")
+            assert [o.offer.move for o in b_sheet.offers] == ["talks@b"]
+            await until(b_pilot, lambda: b_sheet.is_mounted and b_sheet.focused is b_sheet.query_one("#offers"), "the offers to have the focus")
             await b_pilot.press("a")
             assert b_sheet.answers == {offer.slot: "accept"} and answers_for(b_sheet.offers, b_sheet.answers) == ["talks@b/accept"]
-            await b_pilot.press("c")
-            await b_pilot.pause(0.2)
-            await b_pilot.press("enter")
-            await until(a_pilot, lambda: isinstance(alpha.screen, ResolutionScreen), "Alpha's results")
+            await seal(b_pilot)
+            await until(a_pilot, lambda: shown(alpha, ResolutionScreen), "Alpha's results")
             await a_pilot.press("enter")
-            await until(a_pilot, lambda: isinstance(alpha.screen, OrdersScreen) and alpha.screen.turn == 2, "Alpha's second sheet")
-            await a_pilot.press("c")
-            await a_pilot.pause(0.2)
-            await a_pilot.press("enter")
+            await until(a_pilot, lambda: sheet_ready(alpha, 2), "Alpha's second sheet")
+            await seal(a_pilot)
             await charlie_stands_pat(2)
             await until(a_pilot, lambda: ex.game.is_over, "the second turn to resolve")
             # Answers cost no order: Bravo answered and could still have ordered a move.
@@ -206,7 +199,7 @@ async def test_coach_lines_arrive_and_show_in_the_join_app(tmp_path: Path) -> No
         await alpha.close()  # (a WebSocket left unread would stop answering the host's pings)
         bravo = JoinApp(url, codes["b"])
         async with bravo.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(bravo.screen, OrdersScreen), "Bravo's order sheet")
+            await until(pilot, lambda: sheet_ready(bravo), "Bravo's order sheet")
             assert sheet_of(bravo).coach == "Bravo: wait and see what Alpha offers."
             assert "wait and see what Alpha offers" in str(bravo.screen.query_one("#coach").render())
         assert problems == []

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import aiohttp
-import pytest
 from aiohttp.test_utils import TestServer
 
 from wargame.bots.seats import Programs

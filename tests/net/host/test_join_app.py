@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestServer
 from textual.css.query import NoMatches
 from textual.widgets import Button, Checkbox, Input, Select, Static
-from waiting import until
+from waiting import seal, sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
@@ -64,21 +64,20 @@ async def test_a_seat_plays_a_turn_and_rejoins_after_a_drop(tmp_path: Path, tuto
     try:
         app = JoinApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen), "the order sheet")
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
             # The connection drops (a closed laptop): the app rejoins with the same code.
             dropped = set(host.connections)
             for conn in dropped:
                 await conn.ws.close()
             await until(pilot, lambda: any(c.role.name == "red" and c not in dropped and not c.ws.closed for c in host.connections), "the rejoin")
             assert isinstance(app.screen, OrdersScreen)
-            await pilot.press("space", "c")
-            await pilot.pause(0.2)
-            await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, ResolutionScreen), "the results")
+            await pilot.press("space")
+            await seal(pilot)
+            await until(pilot, lambda: shown(app, ResolutionScreen), "the results")
             assert host.exercise.game.records[0].orders["red"] == ("patrol",)
             assert "Naval patrol" in text(app, "#report")
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen) and app.screen.turn == 2 and obs(app).game.turn == 2, "the next turn")
+            await until(pilot, lambda: sheet_ready(app, 2) and obs(app).game.turn == 2, "the next turn")
     finally:
         await server.close()
         host.exercise.store.close()
@@ -91,10 +90,9 @@ async def test_a_sealed_seat_waits_then_reads_the_results_and_the_end(tmp_path: 
     try:
         app = JoinApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen), "the order sheet")
-            await pilot.press("space", "c")
-            await pilot.pause(0.2)
-            await pilot.press("enter")
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            await pilot.press("space")
+            await seal(pilot)
             await until(pilot, lambda: isinstance(app.screen, WaitScreen), "the waiting screen")
             await until(pilot, lambda: "Waiting for: Blue" in text(app, "#wait-text"), "who is still choosing")
             assert "Naval patrol" in text(app, "#wait-orders")
@@ -103,9 +101,9 @@ async def test_a_sealed_seat_waits_then_reads_the_results_and_the_end(tmp_path: 
             # The facilitator plays the game out: Red reads the last results, then the end.
             while not ex.game.is_over:
                 assert ex.apply(FAC, Resolve()).ok
-            await until(pilot, lambda: isinstance(app.screen, ResolutionScreen) and obs(app).game.over, "the last results")
+            await until(pilot, lambda: shown(app, ResolutionScreen) and obs(app).game.over, "the last results")
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, EndScreen), "the end")
+            await until(pilot, lambda: shown(app, EndScreen), "the end")
             ending = ex.game.ending
             assert ending is not None and ending.title in str(app.screen.query_one(TitleBar).render())
             assert "Your objectives" in text(app, "#scores")
@@ -120,7 +118,7 @@ async def test_a_wrong_code_is_refused_on_the_code_screen(tmp_path: Path, tutori
     try:
         app = JoinApp(url)
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code prompt")
+            await until(pilot, lambda: shown(app, CodeScreen), "the code prompt")
             await pilot.click("#code")
             await pilot.press(*"WXYZ-WXYZ-WXYZ", "enter")
             await until(pilot, lambda: "wrong code" in text(app, "#code-error"), "the refusal")
@@ -138,8 +136,8 @@ async def test_the_facilitator_console_runs_the_room(tmp_path: Path, tutorial: C
         red = JoinApp(url, codes["red"])
         fac = JoinApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
-            await until(pilot, lambda: isinstance(fac.screen, FacilitatorScreen), "the console")
-            await until(red_pilot, lambda: isinstance(red.screen, OrdersScreen), "Red's orders")
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
             console = fac.screen
             assert isinstance(console, FacilitatorScreen) and console.hosted
             await until(pilot, lambda: "Red" in text(fac, "#fac-seats") and "connected" in text(fac, "#fac-seats"), "who is connected")
@@ -173,7 +171,7 @@ async def test_the_facilitator_console_runs_the_room(tmp_path: Path, tutorial: C
             assert fac.screen is console and console.query_one("#inject-text", Input).value == "Half written"
             assert ex.game.records[0].orders == {"red": (), "blue": ()}
             assert [i.text for i in ex.game.records[0].injects] == ["A storm closes the port."]
-            await until(red_pilot, lambda: isinstance(red.screen, ResolutionScreen), "Red's results")
+            await until(red_pilot, lambda: shown(red, ResolutionScreen), "Red's results")
             await until(pilot, lambda: "stands pat" in text(fac, "#fac-notices"), "the notice")
             assert not isinstance(red.screen, WaitScreen)
             # Resolving when all are in, from the checkbox.
@@ -194,9 +192,9 @@ async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial
     try:
         fac, red, blue = JoinApp(url, codes[FACILITATOR]), JoinApp(url, codes["red"]), JoinApp(url, codes["blue"])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot, blue.run_test(size=(120, 40)) as blue_pilot:
-            await until(pilot, lambda: isinstance(fac.screen, FacilitatorScreen), "the console")
-            await until(red_pilot, lambda: isinstance(red.screen, OrdersScreen), "Red's orders")
-            await until(blue_pilot, lambda: isinstance(blue.screen, OrdersScreen), "Blue's orders")
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
+            await until(blue_pilot, lambda: sheet_ready(blue), "Blue's orders")
             console = fac.screen
             # Blue's team is handed to a computer: its screen says so, and it seals.
             console.query_one("#reseat-seat", Select).value = "blue"
@@ -218,7 +216,7 @@ async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial
             await until(pilot, lambda: "New code for red:" in text(fac, "#fac-code"), "the new code")
             new = text(fac, "#fac-code").split("New code for red: ")[1].split(" ")[0]
             assert ex.authenticate(new).name == "red"
-            await until(red_pilot, lambda: isinstance(red.screen, CodeScreen), "Red back at the code prompt")
+            await until(red_pilot, lambda: shown(red, CodeScreen), "Red back at the code prompt")
             assert "issued a new code for Red" in text(red, "#code-error")
             # Revoking the projector's code.
             console.query_one("#code-role", Select).value = PROJECTOR
@@ -237,11 +235,11 @@ async def test_the_projector_follows_the_game(tmp_path: Path, tutorial: Compiled
     try:
         app = JoinApp(url, codes[PROJECTOR])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, ProjectorScreen), "the projector")
+            await until(pilot, lambda: shown(app, ProjectorScreen), "the projector")
             assert obs(app).viewer.kind == "public" and obs(app).seat is None
             assert "The game has just begun." in text(app, "#proj-news")
             assert ex.apply(FAC, Resolve()).ok
-            await until(pilot, lambda: isinstance(app.screen, ProjectorScreen) and "week 1" in text(app, "#proj-news-title"), "the first results")
+            await until(pilot, lambda: shown(app, ProjectorScreen) and "week 1" in text(app, "#proj-news-title"), "the first results")
             await pilot.press("escape")  # the projector is the whole app: nothing to go back to
             assert isinstance(app.screen, ProjectorScreen)
     finally:
