@@ -3,6 +3,7 @@ and every client (seats, projector, the console) is sent the new time at once.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
-from wargame.play.commands import AddTime, Countdown, Pause, Resume
+from wargame.play.commands import AddTime, Configure, Countdown, Pause, Resume
 from wargame.tui.join import JoinApp
 from wargame.tui.screens.facilitator import FacilitatorScreen
 
@@ -51,7 +52,7 @@ def test_added_time_reaches_every_viewer_and_later_turns_keep_the_length(store: 
     assert ex.apply(FAC, Pause()).ok
     assert ex.apply(FAC, AddTime(seconds=-200)).ok
     clock.now += 1000
-    assert (room(ex, PROJECTOR)["countdown"], room(ex, PROJECTOR)["paused"]) == (60, True)
+    assert (room(ex, PROJECTOR)["countdown"], room(ex, PROJECTOR)["paused"], room(ex, PROJECTOR)["countdown_running"]) == (60, True, False)
     assert ex.apply(FAC, Resume()).ok
     assert ex.apply(FAC, AddTime(seconds=-600)).ok  # more than is left: time is up, and the facilitator's choice applies
     assert room(ex, PROJECTOR)["countdown"] == 0
@@ -112,4 +113,30 @@ async def test_the_console_keys_change_the_time_a_seat_sees(tmp_path: Path, tuto
             await until(red_pilot, lambda: red.screen.obs.room is not None and red.screen.obs.room.countdown is not None and 170 < red.screen.obs.room.countdown <= 180, "Red's clock")
     finally:
         await server.close()
+        store.close()
+
+
+async def test_time_up_is_acted_on_once(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    """When time is up and the room keeps waiting, the host tells the clients once and then
+    waits for the facilitator (it does not wake every 50 ms to find time still up); a new
+    time-up choice is acted on at once."""
+    store = open_store(tmp_path / "s.sqlite3")
+    clock = FakeClock()
+    ex, _ = Exercise.create(store, "ex1", tutorial, {}, seed=7, clock=clock)
+    host = Host(ex)
+    try:
+        assert ex.apply(FAC, Countdown(minutes=1)).ok and ex.apply(FAC, Configure(on_timeout="wait")).ok
+        clock.now += 61
+        version = ex.version
+        host._time_up()  # the timer fires
+        assert ex.game.turn == 1 and ex.version == version + 1  # the clients are told: time is up
+        assert host._timer is None  # and nothing more is scheduled until something changes
+        assert ex.apply(FAC, Configure(on_timeout="stand-pat")).ok
+        assert host._timer is not None
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 30
+        while ex.game.turn == 1 and loop.time() < end:
+            await asyncio.sleep(0.01)
+        assert ex.game.turn == 2 and ex.game.records[0].orders == {"red": (), "blue": ()}
+    finally:
         store.close()
