@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aiohttp import web
 from aiohttp.test_utils import TestServer
+from netsecrets import leaks
 from textual.css.query import NoMatches
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from waiting import seal, sheet_ready, shown, until
@@ -31,12 +33,33 @@ FAC = Role(FACILITATOR)
 
 
 async def serve(tmp_path: Path, deck: CompiledDeck, facilitator: bool, seats: dict[str, str]) -> tuple[Host, TestServer, dict[str, str]]:
+    """A live host; every message it sends a seat or the projector is checked for secrets
+    as it goes out (a leak fails the test when the server closes)."""
     store = open_store(tmp_path / "s.sqlite3")
     ex, codes = Exercise.create(store, "join", deck, seats, seed=2, facilitator=facilitator)
     host = Host(ex)
-    server = TestServer(await host.make_app())
+    problems: list[str] = []
+
+    def check(role: str, text: str) -> None:
+        if role != FACILITATOR:
+            problems.extend(f"{role}: {p}" for p in leaks(ex.game, None if role == PROJECTOR else role, text))
+
+    host.on_send = check
+    server = CheckedServer(await host.make_app(), problems)
     await server.start_server()
     return host, server, codes
+
+
+class CheckedServer(TestServer):
+    """A test server that fails, on closing, if any message it sent leaked a secret."""
+
+    def __init__(self, app: web.Application, problems: list[str]) -> None:
+        super().__init__(app)
+        self.problems = problems
+
+    async def close(self) -> None:
+        await super().close()
+        assert self.problems == [], self.problems
 
 
 def obs(app: JoinApp) -> Observation:
