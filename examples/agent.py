@@ -94,6 +94,8 @@ def run_http(host: str, code: str) -> int:
     while True:
         state = _call(f"{host}/api/v1/view?after={seen}", code)
         seen = state["version"]
+        if state["role"] != "seat":
+            raise SystemExit(f"agent: this code opens the {state['role']}, not a seat: use a team's code")
         observation = state["observation"]
         game = observation["game"]
         if game["over"]:

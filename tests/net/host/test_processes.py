@@ -59,6 +59,11 @@ def test_agents_in_separate_processes_play_a_whole_game(tmp_path: Path, hosts: l
         save = parse_save(s.load_exercise("k1").save_json.encode(), "k1")
     assert save.ending is not None and verify(save).ok
     assert all(len(turn.orders) == 4 for turn in save.history)
+    # A code that opens no seat, or a wrong one, is one clear line from the agent.
+    for code, said in ((host.projector.rsplit("=", 1)[1], "agent: this code opens the projector, not a seat: use a team's code"),
+                       ("AAAA-BBBB-CCCC", "agent: the host said: wrong code")):
+        run = subprocess.run([sys.executable, str(ROOT / "examples" / "agent.py"), "--host", host.url, "--code", code], capture_output=True, text=True, timeout=60, check=False)
+        assert run.returncode == 1 and run.stderr.startswith(said) and "Traceback" not in run.stderr, run.stderr
 
 
 async def _expect_refused(url: str, code: str, message: str) -> None:
