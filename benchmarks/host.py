@@ -118,21 +118,21 @@ async def play(url: str, codes: dict[str, str], turns: int) -> list[float]:
             msg = await c.next(120)
             if msg.get("type") != "state":
                 continue
-            view = msg["view"]
+            obs = msg["observation"]  # the client keeps the last one when only the room changed
+            game = obs["game"]
             now = time.perf_counter()
-            if view["turn"] > 1 or view["over"]:
-                resolved = len(view["turns_resolved"])
-                if resolved > done_turn:
-                    updated_at.setdefault(resolved, []).append(now)
-                    done_turn = resolved
-            if view["over"]:
+            resolved = game["resolved"]
+            if resolved > done_turn:
+                updated_at.setdefault(resolved, []).append(now)
+                done_turn = resolved
+            if game["over"]:
                 return
-            if not msg["sealed"] and view["turn"] > sent_turn:
-                sent_turn = view["turn"]
-                moves = [m["id"] for m in view["moves"] if m["available"]]
-                orders = rng.sample(moves, min(2, len(moves)))
-                sealed_at.setdefault(view["turn"], []).append(time.perf_counter())
-                await c.send({"v": 1, "type": "orders", "turn": view["turn"], "orders": orders})
+            if obs["seat"]["sealed"] is None and game["turn"] > sent_turn:
+                sent_turn = game["turn"]
+                moves = [m["id"] for m in obs["seat"]["moves"] if m["available"] and not m["answer"]]
+                orders = rng.sample(moves, min(obs["seat"]["allowed"], len(moves)))
+                sealed_at.setdefault(game["turn"], []).append(time.perf_counter())
+                await c.send({"v": 1, "type": "orders", "turn": game["turn"], "orders": orders})
 
     await asyncio.gather(*(seat(c, random.Random(i)) for i, c in enumerate(clients)))
     for c in clients:

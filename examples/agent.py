@@ -65,6 +65,10 @@ def run_stdio() -> int:
     return 0
 
 
+class Refused(Exception):
+    """The host refused a command (HTTP 409), saying why: the game goes on."""
+
+
 def _call(url: str, code: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, headers={"Authorization": f"Bearer {code}", "Content-Type": "application/json"})
@@ -73,8 +77,13 @@ def _call(url: str, code: str, body: dict[str, Any] | None = None) -> dict[str, 
             result: dict[str, Any] = json.load(response)
             return result
     except urllib.error.HTTPError as exc:
-        problem = json.load(exc).get("message", exc.reason)
-        raise SystemExit(f"agent: the host said: {problem}") from None
+        try:
+            problem = json.load(exc).get("message", exc.reason)
+        except ValueError:
+            problem = exc.reason
+        if exc.code == 409:
+            raise Refused(problem) from None
+        raise SystemExit(f"agent: the host said: {problem}") from None  # a wrong or revoked code
 
 
 def run_http(host: str, code: str) -> int:
@@ -85,15 +94,23 @@ def run_http(host: str, code: str) -> int:
     while True:
         state = _call(f"{host}/api/v1/view?after={seen}", code)
         seen = state["version"]
+        if state["role"] != "seat":
+            raise SystemExit(f"agent: this code opens the {state['role']}, not a seat: use a team's code")
         observation = state["observation"]
         game = observation["game"]
         if game["over"]:
             print(f"game over: {game['ending']['title'] if game['ending'] else ''}", file=sys.stderr)
             return 0
-        if observation["seat"]["sealed"] is not None or state["room"]["paused"]:
-            continue  # our orders are in (or the room is paused): wait for the next change
+        me = next(a for a in observation["actors"] if a["id"] == observation["viewer"]["seat"])
+        if observation["seat"]["sealed"] is not None or state["room"]["paused"] or me["seat"]["kind"] != "human":
+            continue  # our orders are in, the room is paused, or a computer plays our seat: wait for the next change
         orders, reasons = choose(observation, rng)
-        _call(f"{host}/api/v1/orders", code, {"v": 1, "type": "orders", "turn": game["turn"], "orders": orders, "reasons": reasons})
+        try:
+            _call(f"{host}/api/v1/orders", code, {"v": 1, "type": "orders", "turn": game["turn"], "orders": orders, "reasons": reasons})
+        except Refused as exc:
+            # The turn moved on (time ran out) or the room changed between the view and the
+            # orders: say so, and decide again on the next view.
+            print(f"agent: orders not sealed: {exc}", file=sys.stderr)
 
 
 def main() -> int:

@@ -17,6 +17,8 @@ from wargame.bots.seats import Programs, SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.errors import WargameError
+from wargame.observe.build import observe
+from wargame.observe.model import Observation
 from wargame.observe.view import PlayerView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,12 +52,15 @@ for line in sys.stdin:
     assert decision.orders == ()
     bot.close()  # type: ignore[attr-defined]
     hello, turn = [json.loads(x) for x in log.read_text().splitlines()]
-    assert hello == {"v": 1, "type": "hello", "seat": "blue", "deck": "tutorial"}
-    view = turn["view"]
-    assert view["seat"] == "blue" and {m["id"] for m in view["moves"]} <= {m.id for m in tutorial.moves_by_actor["blue"]}
-    red_secret = [t for t in view["tracks"] if t["owner"] == "red" and t["secret"]]
-    assert red_secret and all(t["value"] is None for t in red_secret)
-    assert "deck_source" not in log.read_text() and "seed" not in log.read_text()
+    assert hello == {"v": 2, "type": "hello", "seat": "blue", "deck": "tutorial"}
+    assert set(turn) == {"v", "type", "observation"} and (turn["v"], turn["type"]) == (2, "turn")
+    obs = turn["observation"]
+    assert obs["viewer"]["seat"] == "blue" and {m["id"] for m in obs["seat"]["moves"]} <= {m.id for m in tutorial.moves_by_actor["blue"]}
+    red_secret = [t for t in obs["tracks"] if t["owner"] == "red" and t["secret"]]
+    assert red_secret and all(t["value"] is None and set(t["history"]) == {None} for t in red_secret)
+    assert obs["control"] is None and "deck_source" not in log.read_text() and "seed" not in log.read_text()
+    # Exactly the seat's observation, as the one builder makes it.
+    assert Observation.model_validate(obs) == observe(game, "blue")
 
 
 @pytest.mark.parametrize(
@@ -136,7 +141,7 @@ for line in sys.stdin:
         game.submit("b", bravo.decide(PlayerView(game, "b"), game.available_moves("b"), 1).orders)
         game.submit("c", [])
         game.resolve()
-        groups = json.loads(log.read_text().splitlines()[1])["view"]["move_groups"]
+        groups = json.loads(log.read_text().splitlines()[1])["observation"]["seat"]["groups"]
         assert [(g["base"], [t["move"] for t in g["targets"]]) for g in groups] == [("warn", ["warn@b", "warn@c"]), ("talks", ["talks@b", "talks@c"])]
         decision = bravo.decide(PlayerView(game, "b"), game.available_moves("b"), 1)
         assert decision.orders == ("talks@b/accept", "wait")
@@ -161,3 +166,64 @@ def test_answers_cost_an_agent_no_order() -> None:
     with pytest.raises(AgentError, match="not one of its available moves"):
         parse_answer(b'{"orders": ["talks@b/refuse"]}', legal, 1, "agent", 2)
 
+
+
+@pytest.mark.parametrize("case", ["refused", "paused", "computer"])
+def test_the_example_agent_over_http_goes_on_when_it_should_not_or_cannot_seal(case: str, tutorial: CompiledDeck) -> None:
+    """`examples/agent.py --host`: orders refused (the turn moved on between the view and
+    the orders) are reported and the agent waits for the next view; a paused room, or a
+    seat the facilitator gave to a computer, gets no orders; the end ends it cleanly.
+    (A whole game against a real host: tests/net/host/test_processes.py.)"""
+    import asyncio
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestServer
+
+    from wargame.observe.model import RoomInfo, RoomSeat
+
+    game = Game(tutorial, 5)
+    seats = {"red": "random" if case == "computer" else "human", "blue": "human"}
+    first = observe(game, "red", seats=seats).model_dump(mode="json")
+    while not game.is_over:
+        game.submit("red", [])
+        game.submit("blue", [])
+        game.resolve()
+    last = observe(game, "red", seats=seats).model_dump(mode="json")
+    room = RoomInfo(seats=[RoomSeat(actor="red", sealed=False), RoomSeat(actor="blue", sealed=False)], paused=case == "paused").model_dump(mode="json")
+    posted: list[dict[str, object]] = []
+    asked: list[str] = []
+
+    async def view(request: web.Request) -> web.Response:
+        assert request.headers["Authorization"] == "Bearer K7QM-2XHT-9ABP"
+        after = int(request.query["after"])
+        asked.append(str(after))
+        state = {"type": "state", "version": 1 if after < 1 else 2, "role": "seat", "room": room, "observation": first if after < 1 else last}
+        return web.json_response(state)
+
+    async def orders(request: web.Request) -> web.Response:
+        posted.append(await request.json())
+        return web.json_response({"type": "error", "message": "these orders are for week 1, but week 2 is being played now: they were not sealed"}, status=409)
+
+    async def run() -> tuple[int, str]:
+        app = web.Application()
+        app.add_routes([web.get("/api/v1/view", view), web.post("/api/v1/orders", orders)])
+        server = TestServer(app)
+        await server.start_server()
+        try:
+            url = str(server.make_url("")).rstrip("/")
+            proc = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "examples" / "agent.py"), "--host", url, "--code", "K7QM-2XHT-9ABP",
+                                                        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            _out, err = await asyncio.wait_for(proc.communicate(), 60)
+            assert proc.returncode is not None
+            return proc.returncode, err.decode()
+        finally:
+            await server.close()
+
+    code, err = asyncio.run(run())
+    assert code == 0, err
+    assert asked == ["-1", "1"] and "game over" in err and "Traceback" not in err
+    if case == "refused":
+        assert [p["turn"] for p in posted] == [1] and len(posted[0]["orders"]) == 1  # type: ignore[arg-type]
+        assert "orders not sealed: these orders are for week 1" in err
+    else:
+        assert posted == []

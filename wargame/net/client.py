@@ -52,8 +52,12 @@ class Client:
         except (aiohttp.ClientError, OSError) as exc:
             await self.close()
             raise HostError(f"cannot reach the host at {self.url}: {exc}") from None
-        await self.send({"v": 1, "type": "hello", "code": code})
-        first = await self.next(timeout)
+        try:
+            await self.send({"v": 1, "type": "hello", "code": code})
+            first = await self.next(timeout)
+        except (HostError, ConnectionError):
+            await self.close()  # a host that closes or says nothing leaves no open session behind
+            raise
         if first.get("type") != "welcome":
             await self.close()
             raise HostError(str(first.get("message", "the host refused the code")))

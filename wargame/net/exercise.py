@@ -293,11 +293,13 @@ class Exercise:
             extra["codes"] = frozenset(self.store.codes(self.id))
         return extra
 
-    def view_key(self) -> tuple[int, ...]:
+    def view_key(self) -> tuple[object, ...]:
         """Changes whenever anything a seat or the projector may see in the game (not the
-        room) could have changed: resolution, reveals and the end each add news or a record."""
+        room) could have changed: resolution, reveals and the end each add news or a record;
+        a re-seat changes who every viewer is told plays each actor."""
         game = self.game
-        return (game.turn, len(game.records), len(game.news), len(game.revealed_plays), int(game.is_over))
+        seats = tuple(str(spec) for spec in self.session.seats.values())
+        return (game.turn, len(game.records), len(game.news), len(game.revealed_plays), int(game.is_over), seats)
 
     def observation_key(self, role: Role) -> tuple[object, ...]:
         """Changes whenever `role`'s observation may have: the game's moment, a seat's own

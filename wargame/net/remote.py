@@ -133,17 +133,18 @@ class RemoteClient:
                 while True:
                     msg = await client.next()
                     if self._take(msg):
-                        await client.close()
-                        self._client = None
                         return
             except HostError:
-                self._client = None
                 self._fail_pending("the connection to the host closed")
-                await client.close()
                 if self._closed:
                     return
                 self.on_status("lost", "Connection lost: rejoining…")
-                await asyncio.sleep(RETRY[0])
+            finally:
+                # However this connection ends (closed by the host, dropped, or the app
+                # quitting and cancelling us), the host is told now and nothing is left open.
+                self._client = None
+                await asyncio.shield(client.close())
+            await asyncio.sleep(RETRY[0])
 
     def _take(self, msg: dict[str, Any]) -> bool:
         """Take in one message from the host; True when the host closed this connection."""

@@ -63,6 +63,8 @@ class Host:
         """Set and replaced on every change: HTTP long polls wait on it."""
         self.browser_command = browser_command
         self._timer: asyncio.TimerHandle | None = None
+        self._time_up_failed: float | None = None
+        """The countdown deadline whose time-up could not resolve the turn (not retried)."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self.sends = 0
         """Messages sent (for benchmarks and tests)."""
@@ -110,17 +112,23 @@ class Host:
         left = ex.countdown.left(ex.clock())
         if left is None or ex.paused or ex.countdown.deadline is None:
             return
+        if left <= 0 and (ex.settings.on_timeout == "wait" or self._time_up_failed == ex.countdown.deadline):
+            # Time is up and was acted on: the room waits for the facilitator (to resolve,
+            # add time or choose another time-up), not for this timer to fire again.
+            return
         loop = asyncio.get_running_loop()
         self._timer = loop.call_later(max(0.0, left) + 0.05, self._time_up)
 
     def _time_up(self) -> None:
         self._timer = None
+        ex = self.exercise
         try:
-            if not self.exercise.time_up():
-                self.exercise.changed()  # clients show "time is up"
+            if not ex.time_up():
+                ex.changed()  # clients show "time is up"
         except WargameError as exc:
-            self.exercise.notice(f"time is up but the turn could not resolve: {exc}")
-            self.exercise.changed()
+            self._time_up_failed = ex.countdown.deadline  # told once, not retried every 50 ms
+            ex.notice(f"time is up but the turn could not resolve: {exc}")
+            ex.changed()
 
     def _update_connected(self) -> None:
         live = {c.role.name for c in self.connections if not c.ws.closed}

@@ -165,6 +165,10 @@ class JoinApp(App[None]):
             return
         if step.kind == "orders" and self._shown is not None and self._shown.kind == "orders" and self._shown.turn == step.turn:
             return
+        if step.kind in {"facilitator", "projector"} and self._shown is not None and self._shown.kind == step.kind:
+            # The console and the projector follow the game themselves: a new turn is not a
+            # new screen (that would lose an inject half written, the codes and the focus).
+            return
         screen: Screen[None]
         match step.kind:
             case "results":

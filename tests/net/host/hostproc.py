@@ -20,11 +20,14 @@ class HostProcess:
     def __init__(self, args: list[str], cwd: Path) -> None:
         self.args, self.cwd = args, cwd
         self.codes: dict[str, str] = {}
+        self.projector = ""
+        """The projector's page with its code, as printed (empty on a restart)."""
         self.url = ""
         self.start()
 
     def start(self) -> None:
         self.codes = {}
+        self.projector = ""
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "wargame", "host", *self.args], cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -35,6 +38,8 @@ class HostProcess:
             lines.append(line)
             if m := re.search(r"wargame join (http://\S+) --code", line):
                 self.url = m.group(1)
+            if m := re.search(r"Projector \(public\):\s+(http://\S+/projector\?code=[A-Z0-9-]{14})$", line.rstrip("\n")):
+                self.projector = m.group(1)
             if m := re.match(r"  (\w[\w ]*?)\s{2,}([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})$", line.rstrip("\n")):
                 self.codes[m.group(1).strip()] = m.group(2)
             if line.startswith("Press Ctrl+C"):

@@ -1,5 +1,10 @@
 """The check behind the network secrecy tests: does a message for one viewer hold any
-secret that viewer may not know? Shared by the property test and the live-host tests."""
+secret that viewer may not know? Shared by the property tests and the live-host tests.
+
+It reads a message as the host sends it (a `state` with the room and the viewer's
+`Observation`, or a bare observation, or any other reply) and judges it against the game
+itself, through `PlayerView`s, never through the builder whose output it checks.
+"""
 
 from __future__ import annotations
 
@@ -12,42 +17,91 @@ from wargame.observe.view import PlayerView
 from wargame.observe.visibility import Viewer, sees_news
 
 
+def observation_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The observation in a message: a state's, or the message itself if it is one."""
+    if "observation" in data:
+        obs: dict[str, Any] = data["observation"]
+        return obs
+    return data if "viewer" in data else {}
+
+
 def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list[str]:
     """What in `message` (sent to seat `viewer`, or to the public when None) the viewer may
-    not know: other seats' secret track values, and unrevealed secret moves (ids, names,
-    news). Empty when the message is clean."""
+    not know: the facilitator's console, notices and settings; an observation built for
+    someone else; other seats' secret track values and changes, odds computed from them;
+    other seats' sealed orders; unrevealed secret moves (ids, names, news) and offers it
+    was not party to. Empty when the message is clean."""
     text = message if isinstance(message, str) else json.dumps(message)
     data = json.loads(text)
     deck = game.deck
     seats = [viewer] if viewer is not None else list(deck.actors)
     views = [PlayerView(game, s) for s in seats]
     problems = []
+    obs = observation_of(data) if isinstance(data, dict) else {}
+    room = data.get("room") if isinstance(data, dict) else None
+    if obs.get("room") is not None:
+        room = obs["room"]
+    # Built for this viewer, and none of the facilitator's own data.
+    if obs:
+        want = {"kind": "seat", "seat": viewer} if viewer is not None else {"kind": "public", "seat": None}
+        got = {"kind": obs["viewer"]["kind"], "seat": obs["viewer"].get("seat")}
+        if got != want:
+            problems.append(f"an observation for {got}")
+        if obs.get("control") is not None:
+            problems.append("the facilitator's console")
+        sheet = obs.get("seat")
+        if viewer is None and sheet is not None:
+            problems.append("a seat's sheet sent to the public")
+    if isinstance(room, dict):
+        for key in ("settings", "notices", "programs", "exercise"):
+            if room.get(key):
+                problems.append(f"the facilitator's {key}")
+        if any(s.get("code") is not None for s in room.get("seats", [])):
+            problems.append("which seats have codes")
     # Secret tracks: the value and history of a track owned by someone else are absent.
     hidden = set().union(*(v.hidden_slots for v in views))
     hidden_names = {deck.slot_names[s] for s in hidden}
-    hidden_labels = {deck.slot_label(s) for s in hidden}
-    view = data.get("view", data)
-    for t in view.get("tracks", []):
+    for t in obs.get("tracks", []):
         if t["name"] in hidden_names:
             if t["value"] is not None:
                 problems.append(f"value of {t['name']}")
             if any(h is not None for h in t.get("history", [None])):
                 problems.append(f"history of {t['name']}")
-    for turn in view.get("turns_resolved", []) + ([view["report"]] if view.get("report") else []):
+    sheet = obs.get("seat") or {}
+    turns = list(obs.get("turns", [])) + ([sheet["private"]] if sheet.get("private") else [])
+    for turn in turns:
         for change in turn["changes"]:
-            label = change["label"] if isinstance(change, dict) else change[0]
-            if label in hidden_labels:
-                problems.append(f"change of {label}")
+            if change["name"] in hidden_names:
+                problems.append(f"change of {change['name']} in turn {turn['turn']}")
     # Odds computed from something hidden from the viewer are hidden too.
     if viewer is not None:
         by_id = {m.id: m for m in deck.moves_by_actor[viewer]}
-        for m in view.get("moves", []):
-            move = by_id[m["id"]]
+        for m in sheet.get("moves", []):
+            move = by_id.get(m["id"])
+            if move is None:
+                problems.append(f"move {m['id']} of another seat on the sheet")
+                continue
             if move.chance_const is None and deck.hidden_from(viewer, move.chance_reads) and m["chance"] is not None:
                 problems.append(f"chance of {m['id']} reads a hidden input")
+    # Other seats' orders: only plays the viewer knows of, never their sealed orders.
+    known = set.intersection(*({(p.turn, p.actor, p.move) for p in v.plays} for v in views))
+    for turn in obs.get("turns", []):
+        for seat_orders in turn.get("orders", []):
+            if seat_orders["actor"] in ([viewer] if viewer is not None else []):
+                continue
+            if seat_orders["visible"]:
+                problems.append(f"{seat_orders['actor']}'s orders of turn {turn['turn']}")
+            for order in seat_orders["orders"]:
+                if (turn["turn"], seat_orders["actor"], order["move"]) not in known:
+                    problems.append(f"{seat_orders['actor']}'s unknown order {order['move']} in turn {turn['turn']}")
+    # Offers: only those whose making the viewer knows of.
+    for offer in [*obs.get("offers", []), *sheet.get("offers_waiting", []), *sheet.get("my_offers_waiting", [])]:
+        if (offer["made"], offer["maker"], offer["move"]) not in known:
+            problems.append(f"offer {offer['move']} the viewer does not know of")
     # Secret moves of other seats that the viewer has not seen played (or revealed).
-    seen = set.intersection(*({p.move for p in v.plays} for v in views))
+    seen = {move for _turn, _actor, move in known}
     own = {m.id for s in seats for m in deck.moves_by_actor[s]} if viewer is not None else set()
+
     def visible(n: NewsItem) -> bool:
         return all(sees_news(Viewer.seat(s), n, deck.actors) for s in seats)
 

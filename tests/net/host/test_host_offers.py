@@ -21,20 +21,23 @@ from aiohttp.test_utils import TestServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from netsecrets import leaks
-from test_join_app import until
+from waiting import seal, sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
-from wargame.errors import IllegalOrderError
 from wargame.net.client import Client
-from wargame.net.exercise import Exercise
+from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
-from wargame.net.store.base import PROJECTOR, Store, open_store
-from wargame.tui.remote import RemoteApp
-from wargame.tui.remote_orders import RemoteOrdersScreen, TargetPicker
+from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.observe.model import Observation, SeatSheet
+from wargame.play.commands import Orders
+from wargame.tui.join import JoinApp
+from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
+from wargame.tui.screens.target_picker import TargetPickerScreen
+from wargame.tui.sheet import answers_for
 
 DECK = Path(__file__).resolve().parents[2] / "decks_format" / "offers.toml"
 SECRET_WORDS = ("backchannel", "Backchannel", "Charlie's deal")
@@ -65,6 +68,18 @@ async def serve(tmp_path: Path, deck: CompiledDeck) -> tuple[Host, TestServer, d
     return host, server, codes, problems
 
 
+def obs(app: JoinApp) -> Observation:
+    """What the app's client holds now (the host's latest for its seat)."""
+    assert app.client is not None and app.client.ready
+    return app.client.observe(app.client.viewer)
+
+
+def sheet_of(app: JoinApp) -> SeatSheet:
+    sheet = obs(app).seat
+    assert sheet is not None
+    return sheet
+
+
 async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, offers_deck: CompiledDeck) -> None:
     host, server, codes, problems = await serve(tmp_path, offers_deck)
     url = str(server.make_url("")).rstrip("/")
@@ -77,61 +92,53 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
             assert (await r.json())["type"] == "ok"
 
     try:
-        alpha, bravo = RemoteApp(url, codes["a"]), RemoteApp(url, codes["b"])
+        alpha, bravo = JoinApp(url, codes["a"]), JoinApp(url, codes["b"])
         async with alpha.run_test(size=(120, 40)) as a_pilot, bravo.run_test(size=(120, 40)) as b_pilot:
-            await until(a_pilot, lambda: isinstance(alpha.screen, RemoteOrdersScreen), "Alpha's order sheet")
-            await until(b_pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen), "Bravo's order sheet")
+            await until(a_pilot, lambda: sheet_ready(alpha), "Alpha's order sheet")
+            await until(b_pilot, lambda: sheet_ready(bravo), "Bravo's order sheet")
             sheet = alpha.screen
-            assert isinstance(sheet, RemoteOrdersScreen)
+            assert isinstance(sheet, OrdersScreen)
             # Each targeted move is one line; its targets are picked from a list.
-            assert [r.key for r in sheet.rows if r is not None] == ["warn", "talks"]
+            assert [line.key for line in sheet.sheet] == ["warn", "talks"] and all(line.targeted for line in sheet.sheet)
             await a_pilot.press("down", "enter")
-            await until(a_pilot, lambda: isinstance(alpha.screen, TargetPicker), "the target picker")
+            await until(a_pilot, lambda: shown(alpha, TargetPickerScreen), "the target picker")
             await a_pilot.press("enter")  # the first target: Bravo
             await until(a_pilot, lambda: sheet.picks == ["talks@b"], "the pick")
-            await a_pilot.press("c")
-            await a_pilot.pause(0.2)
-            await a_pilot.press("enter")
-            await b_pilot.press("c")
-            await b_pilot.pause(0.2)
-            await b_pilot.press("enter")  # Bravo stands pat
+            await seal(a_pilot)
+            await seal(b_pilot)  # Bravo stands pat
             await charlie_stands_pat(1)
             await until(a_pilot, lambda: ex.game.turn == 2, "the first turn to resolve")
             assert ex.game.records[0].orders["a"] == ("talks@b",)
 
-            # Bravo's state carries the offer, with what each answer does in plain words.
-            await until(b_pilot, lambda: isinstance(bravo.screen, ResolutionScreen), "Bravo's results")
-            assert bravo.remote is not None
-            (offer,) = bravo.remote.offers_waiting()
-            assert (offer["maker"], offer["accept"], offer["deadline"]) == ("a", "talks@b/accept", 3)
-            assert offer["accept_effects"] == ["Tension −2"] and offer["expire_effects"] == ["Alpha's standing −1"]
-            assert alpha.remote is not None and [o["move"] for o in alpha.remote.my_offers_waiting()] == ["talks@b"]
+            # Bravo is sent the offer, with what each answer does in plain words.
+            await until(b_pilot, lambda: shown(bravo, ResolutionScreen), "Bravo's results")
+            (offer,) = sheet_of(bravo).offers_waiting
+            assert (offer.maker, offer.accept, offer.deadline) == ("a", "talks@b/accept", 3)
+            assert offer.accept_effects == ["Tension −2"] and offer.expire_effects == ["Alpha's standing −1"]
+            assert [o.move for o in sheet_of(alpha).my_offers_waiting] == ["talks@b"]
             await b_pilot.press("enter")
-            await until(b_pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen) and bravo.screen.turn == 2, "Bravo's second sheet")
+            await until(b_pilot, lambda: sheet_ready(bravo, 2), "Bravo's second sheet")
             b_sheet = bravo.screen
-            assert isinstance(b_sheet, RemoteOrdersScreen)
-            assert b_sheet.rows[1] is not None and b_sheet.rows[1].kind == "offer"  # under its heading, first
+            assert isinstance(b_sheet, OrdersScreen)
+            # The offer comes first, in a list of its own, and has the focus.
+            assert [o.offer.move for o in b_sheet.offers] == ["talks@b"]
+            await until(b_pilot, lambda: b_sheet.is_mounted and b_sheet.focused is b_sheet.query_one("#offers"), "the offers to have the focus")
             await b_pilot.press("a")
-            assert b_sheet.orders() == ("talks@b/accept",)
-            await b_pilot.press("c")
-            await b_pilot.pause(0.2)
-            await b_pilot.press("enter")
-            await until(a_pilot, lambda: isinstance(alpha.screen, ResolutionScreen), "Alpha's results")
+            assert b_sheet.answers == {offer.slot: "accept"} and answers_for(b_sheet.offers, b_sheet.answers) == ["talks@b/accept"]
+            await seal(b_pilot)
+            await until(a_pilot, lambda: shown(alpha, ResolutionScreen), "Alpha's results")
             await a_pilot.press("enter")
-            await until(a_pilot, lambda: isinstance(alpha.screen, RemoteOrdersScreen) and alpha.screen.turn == 2, "Alpha's second sheet")
-            await a_pilot.press("c")
-            await a_pilot.pause(0.2)
-            await a_pilot.press("enter")
+            await until(a_pilot, lambda: sheet_ready(alpha, 2), "Alpha's second sheet")
+            await seal(a_pilot)
             await charlie_stands_pat(2)
             await until(a_pilot, lambda: ex.game.is_over, "the second turn to resolve")
             # Answers cost no order: Bravo answered and could still have ordered a move.
             assert ex.game.records[1].orders["b"] == ("talks@b/accept",)
-            # Both sides see what became of the offer, in their state and their news.
+            # Both sides see what became of the offer, in their observation and their news.
             for app in (alpha, bravo):
-                await until(b_pilot, lambda app=app: app.remote is not None and app.remote.is_over, "the end")
-                assert app.remote is not None
-                assert [(o["move"], o["status"], o["closed"]) for o in app.remote.offers()] == [("talks@b", "accepted", 2)]
-                assert any(n.text == "Bravo accepts talks." for n in app.remote.news())
+                await until(b_pilot, lambda app=app: obs(app).game.over, "the end")
+                assert [(o.move, o.status, o.closed) for o in obs(app).offers] == [("talks@b", "accepted", 2)]
+                assert any(n.text == "Bravo accepts talks." for n in obs(app).news)
         assert problems == []
     finally:
         await server.close()
@@ -187,13 +194,13 @@ async def test_coach_lines_arrive_and_show_in_the_join_app(tmp_path: Path) -> No
     alpha = Client(url)
     try:
         await alpha.connect(codes["a"])
-        first = await alpha.wait_for(lambda m: m["type"] == "state" and "view" in m)
-        assert first["view"]["coach"] == ""  # the lines are Bravo's
+        first = await alpha.wait_for(lambda m: m["type"] == "state" and "observation" in m)
+        assert first["observation"]["seat"]["coach"] == ""  # the lines are Bravo's
         await alpha.close()  # (a WebSocket left unread would stop answering the host's pings)
-        bravo = RemoteApp(url, codes["b"])
+        bravo = JoinApp(url, codes["b"])
         async with bravo.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(bravo.screen, RemoteOrdersScreen), "Bravo's order sheet")
-            assert bravo.remote is not None and bravo.remote.coach() == "Bravo: wait and see what Alpha offers."
+            await until(pilot, lambda: sheet_ready(bravo), "Bravo's order sheet")
+            assert sheet_of(bravo).coach == "Bravo: wait and see what Alpha offers."
             assert "wait and see what Alpha offers" in str(bravo.screen.query_one("#coach").render())
         assert problems == []
     finally:
@@ -221,7 +228,7 @@ def test_nothing_sent_to_bravo_or_the_projector_holds_the_secret_offer(
     ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=seed, turns=data.draw(st.integers(1, 6)))
     game = ex.game
     while True:
-        sent = {"b": ex.seat_text("b"), PROJECTOR: json.dumps(ex.public_state())}
+        sent = {"b": ex.state_text(Role("b")), PROJECTOR: ex.state_text(Role(PROJECTOR))}
         for role, text in sent.items():
             for word in SECRET_WORDS:
                 assert word not in text, (role, word)
@@ -229,7 +236,7 @@ def test_nothing_sent_to_bravo_or_the_projector_holds_the_secret_offer(
         # Charlie and Alpha, who are party to it, do learn of it when it is made.
         made = [p for p in game.plays if p.move == "backchannel@a" and p.success]
         if made:
-            assert "Backchannel deal with Alpha" in ex.seat_text("a") and "Backchannel deal with Alpha" in ex.seat_text("c")
+            assert "Backchannel deal with Alpha" in ex.state_text(Role("a")) and "Backchannel deal with Alpha" in ex.state_text(Role("c"))
         if game.is_over:
             break
         drive(game, data.draw, False)  # no injects: a facilitator's reveal() would rightly tell Bravo
@@ -242,32 +249,37 @@ def test_the_secret_offer_answered_or_expired_stays_between_charlie_and_alpha(of
     plan = [{"a": [], "b": [], "c": ["backchannel@a"]}, {"a": [answer] if answer else [], "b": [], "c": []}, {"a": [], "b": [], "c": []}]
     for turn, orders in enumerate(plan, 1):
         for seat, ordered in orders.items():
-            ex.submit(seat, turn, ordered)
+            assert ex.apply(Role(seat), Orders(turn=turn, orders=ordered)).ok
         assert ex.game.turn == turn + 1
-        for role, text in {"b": ex.seat_text("b"), PROJECTOR: json.dumps(ex.public_state())}.items():
+        for role, text in {"b": ex.state_text(Role("b")), PROJECTOR: ex.state_text(Role(PROJECTOR))}.items():
             assert [w for w in SECRET_WORDS if w in text] == [], (role, turn)
             assert leaks(ex.game, None if role == PROJECTOR else role, text) == []
     # Alpha knows what became of it.
-    (offer,) = json.loads(ex.seat_text("a"))["view"]["offers"]
+    alpha = json.loads(ex.state_text(Role("a")))["observation"]
+    (offer,) = alpha["offers"]
     assert offer["status"] == {"backchannel@a/accept": "accepted", "backchannel@a/refuse": "refused", None: "expired"}[answer]
-    assert any("Charlie's deal" in n["text"] or "expires unanswered" in n["text"] for n in json.loads(ex.seat_text("a"))["view"]["news"])
+    assert any("Charlie's deal" in n["text"] or "expires unanswered" in n["text"] for n in alpha["news"])
 
 
 def test_the_projector_sees_public_offers_and_the_facilitator_all(offers_deck: CompiledDeck, shared_store: Store) -> None:
     ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, facilitator=False)
-    ex.submit("a", 1, ["talks@b"])
-    ex.submit("b", 1, [])
-    ex.submit("c", 1, ["backchannel@a"])
-    public = [(o["move"], o["status"], o["deadline"]) for o in ex.public_state()["offers"]]
-    assert public == [("talks@b", "waiting", 3)]
-    assert [(o["move"], o["secret"]) for o in ex.facilitator_state()["offers"]] == [("talks@b", False), ("backchannel@a", True)]
+    for seat, orders in {"a": ["talks@b"], "b": [], "c": ["backchannel@a"]}.items():
+        assert ex.apply(Role(seat), Orders(turn=1, orders=orders)).ok
+
+    def offers(role: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = json.loads(ex.state_text(Role(role)))["observation"]["offers"]
+        return found
+
+    assert [(o["move"], o["status"], o["deadline"]) for o in offers(PROJECTOR)] == [("talks@b", "waiting", 3)]
+    assert [(o["move"], o["secret"]) for o in offers(FACILITATOR)] == [("talks@b", False), ("backchannel@a", True)]
+    assert [o["move"] for o in offers("a")] == ["talks@b", "backchannel@a"] and [o["move"] for o in offers("b")] == ["talks@b"]
 
 
 def test_an_offer_is_answered_once_and_answers_are_free(offers_deck: CompiledDeck, shared_store: Store) -> None:
     ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], offers_deck, {}, seed=1, facilitator=False)
     for seat, orders in {"a": ["talks@b"], "b": [], "c": []}.items():
-        ex.submit(seat, 1, orders)
-    with pytest.raises(IllegalOrderError, match=r"^Refuse Alpha's offer \(Offer talks to Bravo\): an offer is answered once \(accept or refuse, not both\)$"):
-        ex.submit("b", 2, ["talks@b/accept", "talks@b/refuse"])
-    ex.submit("b", 2, ["talks@b/refuse", "wait"])  # an answer and a move, with one order a turn
+        assert ex.apply(Role(seat), Orders(turn=1, orders=orders)).ok
+    reply = ex.apply(Role("b"), Orders(turn=2, orders=["talks@b/accept", "talks@b/refuse"]))
+    assert reply.message == "Refuse Alpha's offer (Offer talks to Bravo): an offer is answered once (accept or refuse, not both)"
+    assert ex.apply(Role("b"), Orders(turn=2, orders=["talks@b/refuse", "wait"])).ok  # an answer and a move, with one order a turn
     assert ex.game.orders["b"] == ("talks@b/refuse", "wait")

@@ -5,20 +5,22 @@ projector is ever sent a program's command line."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import aiohttp
-import pytest
 from aiohttp.test_utils import TestServer
 
 from wargame.bots.seats import Programs
 from wargame.deck.compile import CompiledDeck
-from wargame.errors import WargameError
 from wargame.net.client import Client
-from wargame.net.exercise import Exercise
+from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.play.commands import Reseat
+
+FAC = Role(FACILITATOR)
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = f"{sys.executable} {ROOT / 'examples' / 'agent.py'}"
@@ -28,15 +30,23 @@ def test_reseat_refuses_a_command_and_takes_a_listed_program(store: Store, tutor
     canary = tmp_path / "canary"
     ex, _ = Exercise.create(store, "ex1", tutorial, {}, seed=7, programs=Programs.from_options([f"helper={EXAMPLE}"]))
     for spec in (f"agent:sh -c 'touch {canary}'", f"agent:touch {canary}", "agent:touch", f"agent:{EXAMPLE}"):
-        with pytest.raises(WargameError, match="only to a program this host was started with"):
-            ex.reseat("red", spec)
+        reply = ex.apply(FAC, Reseat(seat="red", spec=spec))
+        assert not reply.ok and "only to a program this host was started with" in reply.message
+        assert EXAMPLE not in reply.message
     assert not canary.exists()
-    ex.reseat("red", "agent:helper")
-    assert ex.facilitator_state()["programs"] == ["helper"]
-    row = next(r for r in ex.facilitator_state()["seats"] if r["id"] == "red")
-    assert row["spec"] == "agent:helper" and EXAMPLE not in str(ex.facilitator_state())
-    assert EXAMPLE not in ex.seat_text("blue") and EXAMPLE not in str(ex.public_state())
-    assert "Computer (a program)" in ex.seat_text("blue")
+    assert ex.apply(FAC, Reseat(seat="red", spec="agent:helper")).ok
+    fac = ex.state_text(Role(FACILITATOR))
+    assert json.loads(fac)["room"]["programs"] == ["helper"]
+    red = next(a for a in json.loads(fac)["observation"]["actors"] if a["id"] == "red")
+    assert red["seat"] == {"kind": "program", "label": "Computer (program helper)"} and EXAMPLE not in fac
+    for role in ("blue", PROJECTOR):
+        text = ex.state_text(Role(role))
+        assert EXAMPLE not in text and "helper" not in text
+        assert next(a for a in json.loads(text)["observation"]["actors"] if a["id"] == "red")["seat"]["label"] == "Computer (a program)"
+    # The program plays the seat from its Observation (the example agent, over stdio).
+    (job,) = ex.bot_jobs()
+    ex.bot_decided(job, job.run(), None)
+    assert len(ex.game.orders["red"]) == 1 and "chance at escalation" in ex.game.reasons["red"][0]
     ex.session.bots["red"].close()  # type: ignore[attr-defined]
 
 

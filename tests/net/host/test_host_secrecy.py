@@ -1,11 +1,13 @@
-"""No state the host sends a seat (or the projector) holds another seat's unrevealed secret.
+"""No state the host sends a seat (or the projector) holds another seat's unrevealed secret,
+and what it sends each role is exactly the one builder's observation for that viewer.
 
 Games are driven with hypothesis-drawn orders, injects and dice overrides; after every
-turn each seat's message and the public message are checked by `netsecrets.leaks`.
+turn each seat's message and the projector's are checked by `netsecrets.leaks`.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,15 +20,23 @@ from netsecrets import leaks
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
-from wargame.net.exercise import Exercise
-from wargame.net.store.base import Store, open_store
-from wargame.observe.view import PlayerView
+from wargame.net.exercise import Exercise, Role
+from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.observe.build import observe
+from wargame.observe.model import Observation, RoomInfo
+from wargame.observe.visibility import PUBLIC
+from wargame.play.commands import Orders, Resolve
 
 
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     with open_store(Path(tmp_path_factory.mktemp("secrecy")) / "s.sqlite3") as s:
         yield s
+
+
+def sent(ex: Exercise, role: str) -> str:
+    """What the host sends `role` when anything changes (the room and its observation)."""
+    return ex.state_text(Role(role))
 
 
 @pytest.mark.parametrize("deck_name", ["tutorial", "korea-2022"])
@@ -44,19 +54,70 @@ def test_no_message_to_a_seat_holds_another_seats_secret(
     ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], deck, {}, seed=seed, turns=data.draw(st.integers(1, 6)))
     while True:
         for seat in deck.actors:
-            assert leaks(ex.game, seat, ex.seat_state(seat)) == [], seat
-        assert leaks(ex.game, None, ex.public_state()) == []
+            assert leaks(ex.game, seat, sent(ex, seat)) == [], seat
+        assert leaks(ex.game, None, sent(ex, PROJECTOR)) == []
         if ex.game.is_over:
             break
         drive(ex.game, data.draw, True)
 
 
+@pytest.mark.parametrize("deck_name", ["tutorial", "korea-2022"])
+@settings(max_examples=min(10, settings.default.max_examples))
+@given(data=st.data(), seed=st.integers(0, 2**31))
+def test_what_is_sent_is_the_one_builders_observation(
+    deck_name: str,
+    decks: dict[str, CompiledDeck],
+    shared_store: Store,
+    drive: Callable[[Game, object, bool], TurnRecord],
+    data: st.DataObject,
+    seed: int,
+) -> None:
+    """Each role's message holds exactly `observe(game, viewer)` (the room apart) and the
+    controller's room for it: nothing is added, dropped or changed on the way."""
+    deck = decks[deck_name]
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], deck, {}, seed=seed, turns=data.draw(st.integers(1, 4)))
+    while True:
+        for role in [*deck.actors, PROJECTOR, FACILITATOR]:
+            message = json.loads(sent(ex, role))
+            viewer = Role(role).viewer
+            assert message["type"] == "state" and message["role"] == ("seat" if role in deck.actors else role)
+            got = Observation.model_validate(message["observation"])
+            want = observe(ex.game, viewer, seats=ex.session.seat_specs, programs=ex.session.program_names() if role == FACILITATOR else None)
+            assert got == want.model_copy(update={"room": None}), role
+            assert RoomInfo.model_validate(message["room"]) == ex.session.room(viewer), role
+        if ex.game.is_over:
+            break
+        drive(ex.game, data.draw, True)
+
+
+def test_mid_turn_messages_hold_no_seats_sealed_orders(tutorial: CompiledDeck, shared_store: Store) -> None:
+    """While a turn is open, a seat's message says who has sealed, never what (but its own)."""
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], tutorial, {}, seed=3)
+    assert ex.apply(Role("blue"), Orders(turn=1, orders=["spy-op"])).ok
+    red = json.loads(sent(ex, "red"))
+    assert [(s["actor"], s["sealed"]) for s in red["room"]["seats"]] == [("red", False), ("blue", True)]
+    assert red["observation"]["seat"]["sealed"] is None
+    assert leaks(ex.game, "red", red) == [] and "spy-op" not in json.dumps(red)
+    assert leaks(ex.game, None, sent(ex, PROJECTOR)) == []
+    blue = json.loads(sent(ex, "blue"))
+    assert [o["move"] for o in blue["observation"]["seat"]["sealed"]] == ["spy-op"]
+
+
 def test_the_checker_catches_a_leak(tutorial: CompiledDeck, shared_store: Store) -> None:
-    """The facilitator's state holds every secret: the checker must flag it for a seat."""
+    """The facilitator's message holds every secret: the checker must flag it for a seat."""
     ex, _ = Exercise.create(shared_store, "leaky", tutorial, {}, seed=3)
-    ex.submit("red", 1, [])
-    ex.submit("blue", 1, ["spy-op"])
-    ex.resolve()
-    found = leaks(ex.game, "red", ex.facilitator_state()) if "spy-op" not in {p.move for p in PlayerView(ex.game, "red").plays} else ["revealed"]
-    assert found
-    assert any("blue.intel" in p for p in leaks(ex.game, "red", ex.facilitator_state()))
+    ex.apply(Role("red"), Orders(turn=1, orders=[]))
+    ex.apply(Role("blue"), Orders(turn=1, orders=["spy-op"]))
+    fac = sent(ex, FACILITATOR)
+    found = leaks(ex.game, "red", fac)
+    assert "the facilitator's console" in found and "an observation for {'kind': 'facilitator', 'seat': None}" in found
+    assert any("blue.intel" in p for p in found)
+    assert "id of secret move spy-op" in found  # blue's sealed orders, on the console
+    ex.apply(Role(FACILITATOR), Resolve())
+    found = leaks(ex.game, "red", sent(ex, FACILITATOR))
+    assert any("blue.intel" in p for p in found) and "blue's orders of turn 1" in found
+    # A seat's observation sent to the public (or to another seat) is flagged too.
+    blue = sent(ex, "blue")
+    assert "a seat's sheet sent to the public" in leaks(ex.game, None, blue)
+    assert any(p.startswith("an observation for") for p in leaks(ex.game, "red", blue))
+    assert leaks(ex.game, None, observe(ex.game, PUBLIC).model_dump_json()) == []

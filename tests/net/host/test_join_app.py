@@ -1,66 +1,151 @@
 """`wargame join`: the Textual app against a live host in this process (Pilot): a seat's
-turn, a wrong code, the facilitator's console, and rejoining after the connection drops."""
+turn on the local order sheet, waiting, results and the end; a wrong code; the facilitator's
+console (pause, injects, settings, the countdown, resolving, codes and re-seating); the
+projector; and rejoining after the connection drops."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from aiohttp import web
 from aiohttp.test_utils import TestServer
-from textual.widgets import Static
-from waiting import until
+from netsecrets import leaks
+from textual.css.query import NoMatches
+from textual.widgets import Button, Checkbox, Input, Select, Static
+from waiting import seal, sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
-from wargame.net.exercise import Exercise
+from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, open_store
-from wargame.tui.remote import CodeScreen, FacilitatorConsole, RemoteApp, WaitScreen
-from wargame.tui.remote_orders import RemoteOrdersScreen
+from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+from wargame.observe.model import Observation
+from wargame.play.commands import Orders, Resolve
+from wargame.tui.join import CodeScreen, JoinApp
+from wargame.tui.screens.end import EndScreen
+from wargame.tui.screens.facilitator import FacilitatorScreen
+from wargame.tui.screens.orders import OrdersScreen
+from wargame.tui.screens.projector import ProjectorScreen
 from wargame.tui.screens.resolution import ResolutionScreen
+from wargame.tui.screens.wait import WaitScreen
+from wargame.tui.widgets import TitleBar
+
+FAC = Role(FACILITATOR)
 
 
 async def serve(tmp_path: Path, deck: CompiledDeck, facilitator: bool, seats: dict[str, str]) -> tuple[Host, TestServer, dict[str, str]]:
+    """A live host; every message it sends a seat or the projector is checked for secrets
+    as it goes out (a leak fails the test when the server closes)."""
     store = open_store(tmp_path / "s.sqlite3")
     ex, codes = Exercise.create(store, "join", deck, seats, seed=2, facilitator=facilitator)
     host = Host(ex)
-    server = TestServer(await host.make_app())
+    problems: list[str] = []
+
+    def check(role: str, text: str) -> None:
+        if role != FACILITATOR:
+            problems.extend(f"{role}: {p}" for p in leaks(ex.game, None if role == PROJECTOR else role, text))
+
+    host.on_send = check
+    server = CheckedServer(await host.make_app(), problems)
     await server.start_server()
     return host, server, codes
+
+
+class CheckedServer(TestServer):
+    """A test server that fails, on closing, if any message it sent leaked a secret."""
+
+    def __init__(self, app: web.Application, problems: list[str]) -> None:
+        super().__init__(app)
+        self.problems = problems
+
+    async def close(self) -> None:
+        await super().close()
+        assert self.problems == [], self.problems
+
+
+def obs(app: JoinApp) -> Observation:
+    """What the app's client holds now (the host's latest for its role)."""
+    assert app.client is not None and app.client.ready
+    return app.client.observe(app.client.viewer)
+
+
+def ready(app: JoinApp) -> bool:
+    return app.client is not None and app.client.ready
+
+
+def text(app: JoinApp, selector: str) -> str:
+    """The text of a widget on the app's screen now ("" while it is not there: a screen
+    being laid out anew)."""
+    try:
+        return str(app.screen.query_one(selector, Static).render())
+    except NoMatches:
+        return ""
 
 
 async def test_a_seat_plays_a_turn_and_rejoins_after_a_drop(tmp_path: Path, tutorial: CompiledDeck) -> None:
     host, server, codes = await serve(tmp_path, tutorial, False, {"blue": "random"})
     url = str(server.make_url("")).rstrip("/")
     try:
-        app = RemoteApp(url, codes["red"])
+        app = JoinApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, RemoteOrdersScreen), "the order sheet")
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
             # The connection drops (a closed laptop): the app rejoins with the same code.
-            for conn in list(host.connections):
+            dropped = set(host.connections)
+            for conn in dropped:
                 await conn.ws.close()
-            await until(pilot, lambda: "red" in host.exercise.connected and app.client is not None and not app.client.ws.closed, "the rejoin")  # type: ignore[union-attr]
-            assert isinstance(app.screen, RemoteOrdersScreen)
-            await pilot.press("space", "c")
-            await pilot.pause(0.2)
-            await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, ResolutionScreen), "the results")
+            await until(pilot, lambda: any(c.role.name == "red" and c not in dropped and not c.ws.closed for c in host.connections), "the rejoin")
+            assert isinstance(app.screen, OrdersScreen)
+            await pilot.press("space")
+            await seal(pilot)
+            await until(pilot, lambda: shown(app, ResolutionScreen), "the results")
             assert host.exercise.game.records[0].orders["red"] == ("patrol",)
+            assert "Naval patrol" in text(app, "#report")
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, RemoteOrdersScreen) and app.remote is not None and app.remote.turn == 2, "the next turn")
+            await until(pilot, lambda: sheet_ready(app, 2) and obs(app).game.turn == 2, "the next turn")
     finally:
         await server.close()
         host.exercise.store.close()
+
+
+async def test_a_sealed_seat_waits_then_reads_the_results_and_the_end(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes = await serve(tmp_path, tutorial, True, {})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        app = JoinApp(url, codes["red"])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            await pilot.press("space")
+            await seal(pilot)
+            await until(pilot, lambda: isinstance(app.screen, WaitScreen), "the waiting screen")
+            await until(pilot, lambda: "Waiting for: Blue" in text(app, "#wait-text"), "who is still choosing")
+            assert "Naval patrol" in text(app, "#wait-orders")
+            assert ex.apply(Role("blue"), Orders(turn=1, orders=[])).ok
+            await until(pilot, lambda: "waiting for the facilitator to resolve" in text(app, "#wait-text"), "all sealed")
+            # The facilitator plays the game out: Red reads the last results, then the end.
+            while not ex.game.is_over:
+                assert ex.apply(FAC, Resolve()).ok
+            await until(pilot, lambda: shown(app, ResolutionScreen) and obs(app).game.over, "the last results")
+            await pilot.press("enter")
+            await until(pilot, lambda: shown(app, EndScreen), "the end")
+            ending = ex.game.ending
+            assert ending is not None and ending.title in str(app.screen.query_one(TitleBar).render())
+            assert "Your objectives" in text(app, "#scores")
+    finally:
+        await server.close()
+        ex.store.close()
 
 
 async def test_a_wrong_code_is_refused_on_the_code_screen(tmp_path: Path, tutorial: CompiledDeck) -> None:
     host, server, _ = await serve(tmp_path, tutorial, True, {})
     url = str(server.make_url("")).rstrip("/")
     try:
-        app = RemoteApp(url)
+        app = JoinApp(url)
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code prompt")
+            await until(pilot, lambda: shown(app, CodeScreen), "the code prompt")
             await pilot.click("#code")
             await pilot.press(*"WXYZ-WXYZ-WXYZ", "enter")
-            await until(pilot, lambda: "wrong code" in str(app.screen.query_one("#code-error", Static).render()), "the refusal")
+            await until(pilot, lambda: "wrong code" in text(app, "#code-error"), "the refusal")
+            assert not host.connections or all(c.ws.closed for c in host.connections)
     finally:
         await server.close()
         host.exercise.store.close()
@@ -71,22 +156,115 @@ async def test_the_facilitator_console_runs_the_room(tmp_path: Path, tutorial: C
     url = str(server.make_url("")).rstrip("/")
     ex = host.exercise
     try:
-        red = RemoteApp(url, codes["red"])
-        fac = RemoteApp(url, codes[FACILITATOR])
+        red = JoinApp(url, codes["red"])
+        fac = JoinApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
-            await until(pilot, lambda: isinstance(fac.screen, FacilitatorConsole), "the console")
-            await until(red_pilot, lambda: isinstance(red.screen, RemoteOrdersScreen), "Red's orders")
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
+            console = fac.screen
+            assert isinstance(console, FacilitatorScreen) and console.hosted
+            await until(pilot, lambda: "Red" in text(fac, "#fac-seats") and "connected" in text(fac, "#fac-seats"), "who is connected")
             await pilot.press("p")
-            await until(pilot, lambda: ex.paused and fac.state.get("paused") is True, "the pause")
-            await until(red_pilot, lambda: red.remote is not None and red.remote.paused, "Red to see the pause")
+            await until(pilot, lambda: ex.paused and obs(fac).room is not None and obs(fac).room.paused, "the pause")  # type: ignore[union-attr]
+            await until(red_pilot, lambda: obs(red).room is not None and obs(red).room.paused, "Red to see the pause")  # type: ignore[union-attr]
             await pilot.press("p")
             await until(pilot, lambda: not ex.paused, "the resume")
+            # An inject written on the spot: a mistake is shown, a good one is queued.
+            console.query_one("#inject-text", Input).value = "A storm closes the port."
+            console.query_one("#inject-effects", Input).value = "tension += "
+            console.query_one("#fire-custom", Button).press()
+            await until(pilot, lambda: text(fac, "#inject-error") != "", "the inject's error")
+            assert ex.game.injects == []
+            console.query_one("#inject-effects", Input).value = "tension += 1"
+            console.query_one("#fire-custom", Button).press()
+            await until(pilot, lambda: [i.text for i in ex.game.injects] == ["A storm closes the port."], "the inject")
+            await until(pilot, lambda: text(fac, "#inject-error") == "", "the error to clear")
+            # The room's settings and a countdown.
+            console.query_one("#on-timeout", Select).value = "stand-in"
+            await until(pilot, lambda: ex.settings.on_timeout == "stand-in", "the time-up setting")
+            console.query_one("#minutes", Input).value = "3"
+            console.query_one("#countdown-start", Button).press()
+            await until(pilot, lambda: ex.settings.countdown_minutes == 3 and ex.countdown.deadline is not None, "the countdown")
+            await until(red_pilot, lambda: obs(red).room is not None and obs(red).room.countdown is not None, "Red to see the countdown")  # type: ignore[union-attr]
+            console.query_one("#inject-text", Input).value = "Half written"
             await pilot.press("r")  # resolve now: both seats stand pat
             await until(pilot, lambda: ex.game.turn == 2, "the turn to resolve")
+            await until(pilot, lambda: obs(fac).game.turn == 2 and "week 2" in str(console.query_one("#fac-title", Static).render()).lower(), "the console's new turn")
+            # The same console goes on: nothing the facilitator was typing is lost.
+            assert fac.screen is console and console.query_one("#inject-text", Input).value == "Half written"
             assert ex.game.records[0].orders == {"red": (), "blue": ()}
-            await until(red_pilot, lambda: isinstance(red.screen, ResolutionScreen), "Red's results")
-            await until(pilot, lambda: any("stands pat" in n for n in fac.state.get("notices", [])), "the notice")
+            assert [i.text for i in ex.game.records[0].injects] == ["A storm closes the port."]
+            await until(red_pilot, lambda: shown(red, ResolutionScreen), "Red's results")
+            await until(pilot, lambda: "stands pat" in text(fac, "#fac-notices"), "the notice")
             assert not isinstance(red.screen, WaitScreen)
+            # Resolving when all are in, from the checkbox.
+            await until(pilot, lambda: not console.query_one("#auto", Checkbox).value, "the checkbox to show the setting")
+            console.query_one("#auto", Checkbox).value = True
+            await until(pilot, lambda: ex.settings.auto_resolve, "auto-resolve")
+            assert ex.apply(Role("red"), Orders(turn=2, orders=[])).ok and ex.apply(Role("blue"), Orders(turn=2, orders=[])).ok
+            assert ex.game.turn == 3
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes = await serve(tmp_path, tutorial, True, {})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        fac, red, blue = JoinApp(url, codes[FACILITATOR]), JoinApp(url, codes["red"]), JoinApp(url, codes["blue"])
+        async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot, blue.run_test(size=(120, 40)) as blue_pilot:
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
+            await until(blue_pilot, lambda: sheet_ready(blue), "Blue's orders")
+            console = fac.screen
+            # Blue's team is handed to a computer: its screen says so, and it seals.
+            console.query_one("#reseat-seat", Select).value = "blue"
+            console.query_one("#reseat-spec", Input).value = "random"
+            console.query_one("#reseat", Button).press()
+            await until(pilot, lambda: str(ex.session.seats["blue"]) == "random", "the re-seat")
+            await until(blue_pilot, lambda: isinstance(blue.screen, WaitScreen) and "A computer plays your seat" in text(blue, "#wait-text"), "Blue's screen to say so")
+            await until(pilot, lambda: "blue" in ex.game.orders, "the computer to seal")
+            await until(pilot, lambda: "is now played by" in text(fac, "#fac-notices"), "the notice")
+            # A command line is never a seat: refused, with the reason on the console.
+            console.query_one("#reseat-seat", Select).value = "red"
+            console.query_one("#reseat-spec", Input).value = "agent:sh -c 'touch x'"
+            console.query_one("#reseat", Button).press()
+            await pilot.pause(0.5)
+            assert ex.session.seats["red"].is_human and not (tmp_path / "x").exists()
+            # A new code for Red: the old one is closed, the new one shown once on the console.
+            console.query_one("#code-role", Select).value = "red"
+            console.query_one("#reissue", Button).press()
+            await until(pilot, lambda: "New code for red:" in text(fac, "#fac-code"), "the new code")
+            new = text(fac, "#fac-code").split("New code for red: ")[1].split(" ")[0]
+            assert ex.authenticate(new).name == "red"
+            await until(red_pilot, lambda: shown(red, CodeScreen), "Red back at the code prompt")
+            assert "issued a new code for Red" in text(red, "#code-error")
+            # Revoking the projector's code.
+            console.query_one("#code-role", Select).value = PROJECTOR
+            console.query_one("#revoke", Button).press()
+            await until(pilot, lambda: PROJECTOR not in ex.store.codes(ex.id), "the revoke")
+            await until(pilot, lambda: obs(fac).room_seat("red") is not None and obs(fac).room_seat("red").code is True, "the seats' codes")  # type: ignore[union-attr]
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_the_projector_follows_the_game(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes = await serve(tmp_path, tutorial, True, {})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        app = JoinApp(url, codes[PROJECTOR])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: shown(app, ProjectorScreen), "the projector")
+            assert obs(app).viewer.kind == "public" and obs(app).seat is None
+            assert "The game has just begun." in text(app, "#proj-news")
+            assert ex.apply(FAC, Resolve()).ok
+            await until(pilot, lambda: shown(app, ProjectorScreen) and "week 1" in text(app, "#proj-news-title"), "the first results")
+            await pilot.press("escape")  # the projector is the whole app: nothing to go back to
+            assert isinstance(app.screen, ProjectorScreen)
     finally:
         await server.close()
         ex.store.close()

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostproc import ROOT, HostProcess
@@ -27,7 +28,7 @@ async def main():
     c = Client(sys.argv[1])
     await c.connect(sys.argv[2])
     s = await c.wait_for(lambda m: m.get("type") == "state")
-    print("joined", s["view"]["turn"], flush=True)
+    print("joined", s["observation"]["game"]["turn"], flush=True)
     await asyncio.sleep(3600)
 asyncio.run(main())
 """
@@ -58,6 +59,11 @@ def test_agents_in_separate_processes_play_a_whole_game(tmp_path: Path, hosts: l
         save = parse_save(s.load_exercise("k1").save_json.encode(), "k1")
     assert save.ending is not None and verify(save).ok
     assert all(len(turn.orders) == 4 for turn in save.history)
+    # A code that opens no seat, or a wrong one, is one clear line from the agent.
+    for code, said in ((host.projector.rsplit("=", 1)[1], "agent: this code opens the projector, not a seat: use a team's code"),
+                       ("AAAA-BBBB-CCCC", "agent: the host said: wrong code")):
+        run = subprocess.run([sys.executable, str(ROOT / "examples" / "agent.py"), "--host", host.url, "--code", code], capture_output=True, text=True, timeout=60, check=False)
+        assert run.returncode == 1 and run.stderr.startswith(said) and "Traceback" not in run.stderr, run.stderr
 
 
 async def _expect_refused(url: str, code: str, message: str) -> None:
@@ -79,8 +85,15 @@ async def _connect_when_free(url: str, code: str) -> Client:
             await asyncio.sleep(0.2)
 
 
-async def _state(c: Client, **want: object) -> dict[str, object]:
-    return await c.wait_for(lambda m: m.get("type") == "state" and all(m["view"].get(k) == v if k in m["view"] else m.get(k) == v for k, v in want.items()), timeout=20)
+async def _state(c: Client, turn: int, sealed: bool | None = None) -> dict[str, Any]:
+    """The next state at `turn` (with the seat's orders sealed or not, if `sealed` says)."""
+
+    def wanted(m: dict[str, Any]) -> bool:
+        if m.get("type") != "state" or m["observation"]["game"]["turn"] != turn:
+            return False
+        return sealed is None or (m["observation"]["seat"]["sealed"] is not None) == sealed
+
+    return await c.wait_for(wanted, timeout=20)
 
 
 async def test_a_seat_killed_mid_turn_rejoins_and_a_killed_host_resumes(tmp_path: Path, hosts: list[HostProcess]) -> None:
@@ -105,7 +118,7 @@ async def test_a_seat_killed_mid_turn_rejoins_and_a_killed_host_resumes(tmp_path
     await blue.connect(codes["Blue"])
     # Both seal at once; the facilitator resolves.
     await asyncio.gather(red.send({"type": "orders", "turn": 1, "orders": ["patrol"]}), blue.send({"type": "orders", "turn": 1, "orders": ["sanctions"]}))
-    await fac.wait_for(lambda m: m.get("type") == "state" and all(s["sealed"] for s in m["seats"]), timeout=20)
+    await fac.wait_for(lambda m: m.get("type") == "state" and all(s["sealed"] for s in m["room"]["seats"]), timeout=20)
     await fac.send({"type": "resolve"})
     await _state(red, turn=2)
     # A stale submission after the turn resolved is refused, and changes nothing.
@@ -126,8 +139,10 @@ async def test_a_seat_killed_mid_turn_rejoins_and_a_killed_host_resumes(tmp_path
     assert host.codes == {}  # codes are not reprinted: the old ones still work
     red = await _connect_when_free(host.url, codes["Red"])
     again = await _state(red, turn=2)
-    assert again["sealed"] is True and again["my_orders"] == ["talks-offer"]
-    assert [t["orders"] for t in again["view"]["turns_resolved"]] == [["patrol"]]  # type: ignore[index]
+    assert [o["move"] for o in again["observation"]["seat"]["sealed"]] == ["talks-offer"]
+    red_orders = [next(s for s in t["orders"] if s["actor"] == "red") for t in again["observation"]["turns"]]
+    assert [[o["move"] for o in s["orders"]] for s in red_orders] == [["patrol"]]
+    assert next(s for s in again["room"]["seats"] if s["actor"] == "red")["sealed"] is True
     fac = Client(host.url)
     await fac.connect(codes["Facilitator"])
     await fac.send({"type": "reissue", "role": "blue"})

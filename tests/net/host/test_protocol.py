@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wargame.errors import WargameError
-from wargame.net.protocol import Hello, Orders, ProtocolError, Reseat, parse_message
+from wargame.net.protocol import Hello, ProtocolError, parse_message
+from wargame.play.commands import Configure, Orders, Reseat, Resolve
 
 
 def test_good_messages_parse() -> None:
@@ -17,6 +18,14 @@ def test_good_messages_parse() -> None:
     msg = parse_message({"type": "orders", "turn": 3, "orders": ["patrol"]})
     assert isinstance(msg, Orders) and msg.turn == 3 and msg.orders == ["patrol"]
     assert isinstance(parse_message({"type": "reseat", "seat": "red", "spec": "random"}), Reseat)
+
+
+@pytest.mark.parametrize(("sent", "meant"), [("stand-pat", "stand-pat"), ("stand-in", "stand-in"), ("stand_pat", "stand-pat"), ("computer", "stand-in")])
+def test_time_up_names_old_and_new(sent: str, meant: str) -> None:
+    """Today's names, and those of the protocol's first release, which clients still send."""
+    assert parse_message({"type": "resolve", "missing": sent}) == Resolve(missing=meant)  # type: ignore[arg-type]
+    assert parse_message({"type": "settings", "on_timeout": sent}) == Configure(on_timeout=meant)  # type: ignore[arg-type]
+    assert parse_message({"type": "settings", "on_timeout": "wait"}) == Configure(on_timeout="wait")
 
 
 @pytest.mark.parametrize(
@@ -32,6 +41,8 @@ def test_good_messages_parse() -> None:
         ('{"type": "orders", "turn": 1, "orders": [], "extra": 1}', "orders: extra: Extra inputs are not permitted"),
         ('{"type": "countdown", "minutes": -1}', "countdown: minutes: Input should be greater than or equal to 0"),
         ('{"type": "hello", "code": ""}', "hello: code: String should have at least 1 character"),
+        ('{"type": "resolve", "missing": "wait"}', "resolve: missing: Input should be 'stand-pat' or 'stand-in'"),
+        ('{"type": "settings", "on_timeout": "panic"}', "settings: on_timeout: Input should be 'wait', 'stand-pat' or 'stand-in'"),
     ],
 )
 def test_bad_messages_get_one_clear_line(raw: str, message: str) -> None:
