@@ -10,6 +10,7 @@ viewer's `Observation`, built once per moment and sent as JSON. No network code 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,13 +117,14 @@ class Exercise:
         facilitator: bool = True,
         clock: Callable[[], float] = time.monotonic,
         programs: Programs = NO_PROGRAMS,
+        wall: Callable[[], dt.datetime] | None = None,
     ) -> tuple[Exercise, dict[str, str]]:
         """Start a new exercise; returns it and the fresh codes (role -> code), shown once.
 
         `programs`: what this run's command line named; an `agent:` seat must be among them."""
         keeper = StoreKeeper(store, exercise_id, 1)
         session = Session(Game(deck, seed, turns), seats, facilitator=facilitator, programs=programs, keeper=keeper, clock=clock,
-                          settings=_room_settings(facilitator))
+                          settings=_room_settings(facilitator), wall=wall)
         codes = {a: new_code() for a in session.humans}
         if facilitator:
             codes[FACILITATOR] = new_code()
@@ -134,7 +136,10 @@ class Exercise:
         return ex, codes
 
     @classmethod
-    def open(cls, store: Store, exercise_id: str, *, clock: Callable[[], float] = time.monotonic, programs: Programs = NO_PROGRAMS) -> Exercise:
+    def open(
+        cls, store: Store, exercise_id: str, *, clock: Callable[[], float] = time.monotonic, programs: Programs = NO_PROGRAMS,
+        wall: Callable[[], dt.datetime] | None = None,
+    ) -> Exercise:
         """Reopen an exercise from the store after a restart: every resolved turn, the
         orders sealed for the open one, the facilitator's settings, the countdown's time
         left and queued injects; a turn every seat had sealed but that never resolved (a
@@ -150,7 +155,7 @@ class Exercise:
             save = save.model_copy(update={"seats": seats})
         keeper = StoreKeeper(store, exercise_id, record.revision)
         session = Session(game, seats, facilitator=save.facilitator, save=save, programs=programs, keeper=keeper, clock=clock,
-                          settings=_room_settings(save.facilitator))
+                          settings=_room_settings(save.facilitator), wall=wall)
         ex = cls(store, exercise_id, session, keeper)
         if not game.is_over:
             for seat, sealed in store.pending_orders(exercise_id, game.turn).items():

@@ -56,7 +56,7 @@ from wargame.observe.view import PlayerView
 from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.words import count, sentence
 
-__all__ = ["Explained", "observe", "observe_view", "scores", "seat_infos"]
+__all__ = ["Explained", "TurnCache", "observe", "observe_view", "scores", "seat_infos"]
 
 _FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
 """A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
@@ -68,6 +68,22 @@ class Explained:
     full state at each recorded roll (what its chance read then), in the record's order."""
 
     roll_states: Mapping[int, Sequence[State]] = field(default_factory=dict)
+
+
+@dataclass
+class TurnCache:
+    """Resolved turns already put into words, per viewer: a turn's `TurnInfo` changes only
+    when a later reveal uncovers one of its plays (or who plays a seat changes), so a
+    controller that observes the game again and again keeps one of these."""
+
+    turns: dict[tuple[str, int], tuple[tuple[object, ...], TurnInfo]] = field(default_factory=dict)
+
+    def get(self, viewer: Viewer, turn: int, key: tuple[object, ...]) -> TurnInfo | None:
+        hit = self.turns.get((viewer.name, turn))
+        return hit[1] if hit is not None and hit[0] == key else None
+
+    def put(self, viewer: Viewer, turn: int, key: tuple[object, ...], info: TurnInfo) -> None:
+        self.turns[(viewer.name, turn)] = (key, info)
 
 
 def seat_infos(seats: Mapping[str, str], programs: Mapping[str, str] | None = None) -> dict[str, SeatInfo]:
@@ -90,6 +106,7 @@ def observe(
     room: RoomInfo | None = None,
     explained: Explained | None = None,
     programs: Mapping[str, str] | None = None,
+    cache: TurnCache | None = None,
 ) -> Observation:
     """What `who` may know of `game`: now, or (with `upto` and the `state` then) after
     `upto` resolved turns, before the next was decided.
@@ -98,19 +115,24 @@ def observe(
     each actor, and whose stated reasons may be shown to others (a computer's that read
     nothing hidden). `room` is the controller's (who has sealed, the clock, settings),
     passed through. `explained` adds each roll's reads (the debrief). `programs` names the
-    program playing an actor, for the facilitator's seat labels."""
+    program playing an actor, for the facilitator's seat labels. `cache` keeps resolved
+    turns between calls (live games only)."""
     view = PlayerView(game, who) if upto is None else PlayerView(game, who, upto=upto, state=state)
-    return _Builder(game, view, dict(seats or {}), explained, programs or {}).build(room, live=upto is None)
+    return _Builder(game, view, dict(seats or {}), explained, programs or {}, cache if upto is None else None).build(room, live=upto is None)
 
 
 def observe_view(view: PlayerView, room: RoomInfo | None = None) -> Observation:
     """The observation of an existing view of a game being played (a computer seat's, made
     for it by its controller): what a program playing the seat is sent."""
-    return _Builder(view._game, view, dict(view.seats), None, {}).build(room, live=True)
+    return _Builder(view._game, view, dict(view.seats), None, {}, None).build(room, live=True)
 
 
 class _Builder:
-    def __init__(self, game: Game, view: PlayerView, seats: dict[str, str], explained: Explained | None, programs: Mapping[str, str]) -> None:
+    def __init__(
+        self, game: Game, view: PlayerView, seats: dict[str, str], explained: Explained | None, programs: Mapping[str, str],
+        cache: TurnCache | None,
+    ) -> None:
+        self.cache = cache
         self.game = game
         self.view = view
         self.deck: CompiledDeck = game.deck
@@ -215,6 +237,16 @@ class _Builder:
 
     # -- a resolved turn -----------------------------------------------------------------
     def _turn(self, turn: int) -> TurnInfo:
+        if self.cache is None:
+            return self._build_turn(turn)
+        key = (len(self.view._revealed), tuple(sorted(self.seats.items())))
+        info = self.cache.get(self.viewer, turn, key)
+        if info is None:
+            info = self._build_turn(turn)
+            self.cache.put(self.viewer, turn, key, info)
+        return info
+
+    def _build_turn(self, turn: int) -> TurnInfo:
         deck, view, viewer = self.deck, self.view, self.viewer
         rec = self.game.records[turn - 1]
         news = view.news_for_turn(turn)
@@ -403,7 +435,7 @@ class _Builder:
         mine = self._turn(turn)
         public_view = PlayerView(self.game, PUBLIC) if self.view._own is not None and self.resolved == len(self.game.records) and self.view.turn == self.game.state.turn \
             else PlayerView(self.game, PUBLIC, upto=self.resolved, state=self.view._state)
-        public = _Builder(self.game, public_view, self.seats, None, {})._turn(turn)
+        public = _Builder(self.game, public_view, self.seats, None, {}, self.cache)._turn(turn)
         return TurnInfo.model_construct(
             turn=turn, label=mine.label,
             news=[n for n in mine.news if n not in public.news],

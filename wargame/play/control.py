@@ -34,7 +34,7 @@ from wargame.deck.describe import turn_label
 from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
 from wargame.errors import IllegalOrderError, SaveError, WargameError
-from wargame.observe.build import observe
+from wargame.observe.build import TurnCache, observe
 from wargame.observe.model import Observation, RoomInfo, RoomSeat, Settings, TimeUp
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
@@ -157,6 +157,7 @@ class Session:
         keeper: Keeper | None = None,
         clock: Callable[[], float] | None = None,
         settings: Settings | None = None,
+        wall: Callable[[], dt.datetime] | None = None,
     ) -> None:
         """`facilitator_pin`: the PIN (in clear) that guards the facilitator's screens on a
         shared keyboard; only its hash is kept. A resumed game takes it from `save`.
@@ -202,6 +203,8 @@ class Session:
         """The next turn's countdown starts when the room has read the results
         (`start_turn_clock`), not the moment the turn resolves (the shared keyboard)."""
         self.keeper: Keeper = keeper or FileKeeper()
+        self.wall = wall or _utc_now
+        """The wall clock, read only to carry a countdown over a host's restart."""
         self.save_error: str | None = None
         """Why the last save failed (the game itself went on); None when saved."""
         self.notes: list[str] = []
@@ -213,6 +216,8 @@ class Session:
         self.thinking: set[str] = set()
         """Computer seats deciding right now."""
         self.stand_ins: dict[str, Bot] = {}
+        self.turn_cache = TurnCache()
+        """Resolved turns already put into words for each viewer (see `observe`)."""
         self.room_extra: Callable[[Viewer], dict[str, object]] | None = None
         """What a host adds to the room a viewer is shown (connections, codes)."""
 
@@ -457,7 +462,7 @@ class Session:
             viewer = as_viewer(who, self.deck)
             return observe(
                 self.game, viewer, seats=self.seat_specs, room=self._room(viewer),
-                programs=self.program_names() if viewer.is_facilitator else None,
+                programs=self.program_names() if viewer.is_facilitator else None, cache=self.turn_cache,
             )
 
     def view(self, who: Viewer | str) -> PlayerView:
@@ -742,7 +747,7 @@ class Session:
     def settings_payload(self) -> dict[str, object]:
         snap = self.clock.snapshot()
         return {**self.settings.model_dump(), "clock": snap, "paused": self.clock.paused,
-                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                "at": self.wall().isoformat(timespec="seconds")}
 
     def restore_settings(self, payload: Mapping[str, object]) -> None:
         """Settings as a keeper logged them (a restarted host), the countdown going on from
@@ -759,7 +764,7 @@ class Session:
             if left is not None and not clock.get("paused"):
                 at = payload.get("at")
                 try:
-                    gone = (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(str(at))).total_seconds() if at else 0.0
+                    gone = (self.wall() - dt.datetime.fromisoformat(str(at))).total_seconds() if at else 0.0
                 except ValueError:
                     gone = 0.0
                 clock = {**clock, "left": max(0.0, float(left) - max(0.0, gone))}
@@ -819,6 +824,10 @@ class Session:
             self.autosave()
             self.notice(f"{self.deck.actor_name(seat)} is now played by: {_label(spec)}")
         self.after_change()
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _label(spec: SeatSpec) -> str:

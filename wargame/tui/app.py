@@ -47,9 +47,12 @@ from wargame.words import possessive
 
 PACKAGE_DECKS = Path(__file__).resolve().parent.parent.parent / "decks"
 DARK, LIGHT = "textual-dark", "textual-light"
-CSS: list[str | PurePath] = ["app.tcss", "start.tcss", "new_game.tcss", "curtain.tcss", "orders.tcss", "resolution.tcss",
-       "dashboard.tcss", "facilitator.tcss", "projector.tcss", "end.tcss", "replay.tcss", "remote.tcss"]
-"""Every screen's stylesheet (the join app uses the same)."""
+CSS: list[str | PurePath] = [
+    Path(__file__).parent / name
+    for name in ("app.tcss", "start.tcss", "new_game.tcss", "curtain.tcss", "orders.tcss", "resolution.tcss",
+                 "dashboard.tcss", "facilitator.tcss", "projector.tcss", "end.tcss", "replay.tcss", "remote.tcss")
+]
+"""Every screen's stylesheet (the join app, and any app showing these screens, uses the same)."""
 
 
 class WargameApp(App[None]):

@@ -4,6 +4,7 @@ store after a crash."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -223,7 +224,9 @@ def test_an_agent_error_makes_the_seat_stand_pat_and_tells_the_facilitator(store
 
 
 def test_reopening_after_a_crash_loses_nothing(store: Store, tutorial: CompiledDeck, clock: FakeClock) -> None:
+    wall = [dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)]
     ex, codes = make(store, tutorial, clock)
+    ex.session.wall = lambda: wall[0]
     assert seal(ex, "red", 1, first_move(ex, "red")).ok
     assert seal(ex, "blue", 1, []).ok
     do(ex, Resolve())
@@ -232,14 +235,15 @@ def test_reopening_after_a_crash_loses_nothing(store: Store, tutorial: CompiledD
     do(ex, Inject(text="A storm closes the port.", effects=["tension += 1"]))
     assert seal(ex, "red", 2, []).ok
     digest = ex.game.state.digest()
-    # The process dies here: nothing is closed or flushed by hand.
-    again = Exercise.open(store, "ex1", clock=clock)
+    # The process dies here: nothing is closed or flushed by hand; it is back 40 s later.
+    wall[0] += dt.timedelta(seconds=40)
+    again = Exercise.open(store, "ex1", clock=clock, wall=lambda: wall[0])
     assert again.game.turn == 2 and again.game.state.digest() == digest
     assert again.game.orders == {"red": ()}
     assert [i.text for i in again.game.injects] == ["A storm closes the port."]
     assert again.settings.auto_resolve and again.settings.on_timeout == "stand-in" and again.settings.countdown_minutes == 5
     left = again.countdown.left(clock())
-    assert left is not None and 0 < left <= 300  # less the time the host was down
+    assert left == 260  # the countdown's time left, less the 40 s the host was down
     assert again.authenticate(codes["blue"]).name == "blue"  # the teams' codes still work
     assert seal(again, "blue", 2, []).ok
     assert again.game.turn == 3  # auto-resolve, as set before the crash

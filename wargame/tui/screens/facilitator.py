@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from wargame.observe.model import InjectEventInfo, Observation, OfferInfo
+from wargame.observe.model import InjectEventInfo, InjectInfo, Observation, OfferInfo
 from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER
 from wargame.play.client import GameClient
 from wargame.play.commands import (
@@ -69,6 +69,8 @@ class FacilitatorScreen(GameScreen):
         Binding("plus,equals_sign", "adjust_time(60)", "1 min", key_display="+/-"),
         Binding("minus", "adjust_time(-60)", "1 min less", show=False),
     ]
+
+    _queued_shown: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
     def __init__(self, client: GameClient, *, pin_warnings: list[int] | None = None, closable: bool = True) -> None:
         """`pin_warnings`: the turns someone typed a wrong PIN at this keyboard (told once);
@@ -185,13 +187,12 @@ class FacilitatorScreen(GameScreen):
         title = Content.assemble(heading("Injects queued this turn"), ("  Enter on one takes it back.", MUTED))
         self.query_one("#queued-title", Static).update(title if injects else Content(""))
         queued = self.query_one("#queued", OptionList)
-        queued.clear_options()
-        for i, inject in enumerate(injects):
-            if inject.event:
-                queued.add_option(Option(Content.assemble("★ ", inject.name), id=str(i)))
-            else:
-                queued.add_option(Option(Content.assemble("★ ", inject.name or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED)), id=str(i)))
+        shown = tuple((i.name, tuple(i.effects)) for i in injects)
+        if shown != self._queued_shown:  # rebuilt only when the injects change
+            self._queued_shown = shown
+            self._fill_queued(queued, injects)
         queued.display = bool(injects)
+
         ready = room is not None and all(s.sealed for s in room.seats) and not obs.game.over
         resolve = self.query_one("#resolve", Button)
         resolve.disabled = not ready and not self.hosted
@@ -204,6 +205,18 @@ class FacilitatorScreen(GameScreen):
             self._show_hosted(obs)
         self.refresh_bindings()  # the +1 min / −1 min keys show while a countdown runs
 
+    @staticmethod
+    def _fill_queued(queued: OptionList, injects: list[InjectInfo]) -> None:
+        highlighted = queued.highlighted
+        queued.clear_options()
+        for i, inject in enumerate(injects):
+            if inject.event:
+                queued.add_option(Option(Content.assemble("★ ", inject.name), id=str(i)))
+            else:
+                queued.add_option(Option(Content.assemble("★ ", inject.name or "(no text)", (f"  {'; '.join(inject.effects)}", MUTED)), id=str(i)))
+        if injects and highlighted is not None:
+            queued.highlighted = min(highlighted, len(injects) - 1)
+
     def _seats(self, obs: Observation) -> Content:
         control = obs.control
         lines = [heading("Seats and their sealed orders")]
@@ -214,7 +227,7 @@ class FacilitatorScreen(GameScreen):
             if room is not None and room.connected is not None and actor.seat.kind == "human":
                 who.append(("  ● connected", GOOD) if room.connected else ("  ○ not connected", MUTED))
             if room is not None and room.code is False and actor.seat.kind == "human":
-                who.append(("  (no code: revoked)", MUTED))
+                who.append(("  (no working code: issue one below)", MUTED))
             lines.append(Content.assemble(*who))
             orders = sealed.get(actor.id)
             if orders is None or not orders.visible:
