@@ -233,3 +233,24 @@ def untrusted_message(actor: str, name: str, programs: Programs) -> str:
         f"{actor}: the program '{cut(name, 60)}' was not named on this run's command line "
         f"(--agent NAME=COMMAND) or in your settings, so it is not started (programs: {known})"
     )
+
+
+LOOKAHEAD_LEVELS = ("easy", "normal", "hard")
+
+
+def seat_options(deck: CompiledDeck, actor: str, programs: Programs = NO_PROGRAMS) -> list[tuple[str, str]]:
+    """The seat choices for an actor: (label, spec). Only bots this version has are offered,
+    and programs only as this run's command line or settings name them."""
+    import importlib.util
+
+    out = [("Human", "human"), ("Computer: random", "random")]
+    if importlib.util.find_spec("wargame.bots.doctrine") is not None:
+        for name in deck.doctrines.get(actor, {}):
+            out.append((f"Computer: doctrine {name}", f"doctrine:{name}"))
+    if importlib.util.find_spec("wargame.bots.lookahead") is not None:
+        for level in LOOKAHEAD_LEVELS:
+            out.append((f"Computer: lookahead ({level})", f"lookahead:{level}"))
+    for name in programs.names():
+        if PROGRAM_NAME.match(name):
+            out.append((f"Program: {name}", f"agent:{name}"))
+    return out

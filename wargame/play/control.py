@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from wargame.bots.base import Bot, Decision, make_bot
 from wargame.bots.seats import (
@@ -58,6 +57,7 @@ from wargame.play.commands import (
 from wargame.play.commands import (
     Inject as InjectCommand,
 )
+from wargame.play.keeping import FileKeeper, Keeper
 from wargame.play.lock import FacilitatorLock, hash_pin
 from wargame.saves.catalogue import autosave_path, new_seed
 from wargame.saves.format import CountdownModel, SaveModel
@@ -72,45 +72,7 @@ from wargame.saves.store import (
 from wargame.text import cut, safe_text
 from wargame.words import possessive
 
-LOOKAHEAD_LEVELS = ("easy", "normal", "hard")
 MAX_NOTICES = 20
-
-
-class Keeper(Protocol):
-    """Where a game is kept as it is played: a save file, or the exercise store."""
-
-    def seal(self, session: Session, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
-        """Make a seat's sealed orders durable; raise `WargameError` to refuse them (the
-        store refuses orders for a turn that has moved on)."""
-
-    def save(self, session: Session) -> None:
-        """Keep the whole game as it stands (`session.save` is up to date)."""
-
-    def log(self, session: Session, kind: str, payload: dict[str, object]) -> None:
-        """Keep a change of the room that is not part of the game record (settings, a notice)."""
-
-
-class FileKeeper:
-    """Keeps a local game in its save file (`session.save_path`), rewritten atomically after
-    every change. A failed write never stops the game: `session.save_error` says why, and
-    the next change (or `Session.retry_save`) tries again."""
-
-    def seal(self, session: Session, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
-        self.save(session)
-
-    def save(self, session: Session) -> None:
-        if session.save_path is None:
-            return
-        try:
-            write_save(session.save, session.save_path)
-        except SaveError as exc:
-            session.save_error = str(exc)
-            return
-        session.save_error = None
-
-    def log(self, session: Session, kind: str, payload: dict[str, object]) -> None:
-        if kind == "settings":
-            session.autosave()  # the countdown is kept in the save
 
 
 @dataclass(frozen=True, slots=True)
@@ -834,21 +796,3 @@ def _label(spec: SeatSpec) -> str:
     from wargame.bots.seats import seat_label
 
     return seat_label(spec, facilitator=True)
-
-
-def seat_options(deck: CompiledDeck, actor: str, programs: Programs = NO_PROGRAMS) -> list[tuple[str, str]]:
-    """The seat choices for an actor: (label, spec). Only bots this version has are offered,
-    and programs only as this run's command line or settings name them."""
-    import importlib.util
-
-    out = [("Human", "human"), ("Computer: random", "random")]
-    if importlib.util.find_spec("wargame.bots.doctrine") is not None:
-        for name in deck.doctrines.get(actor, {}):
-            out.append((f"Computer: doctrine {name}", f"doctrine:{name}"))
-    if importlib.util.find_spec("wargame.bots.lookahead") is not None:
-        for level in LOOKAHEAD_LEVELS:
-            out.append((f"Computer: lookahead ({level})", f"lookahead:{level}"))
-    for name in programs.names():
-        if PROGRAM_NAME.match(name):
-            out.append((f"Program: {name}", f"agent:{name}"))
-    return out

@@ -16,10 +16,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
+from wargame.bots.seats import seat_options
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
-from wargame.play.control import seat_options
 from wargame.tui.render import BAD, HEAD, MUTED
 from wargame.tui.widgets import TitleBar
 

@@ -15,9 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from wargame.bots.seats import seat_options
 from wargame.deck.compile import CompiledDeck
 from wargame.observe.visibility import Viewer
-from wargame.play.control import seat_options
 from wargame.tui.render import MUTED, WARN
 
 HELP = """\
