@@ -184,13 +184,3 @@ def offers_save(offers_deck: CompiledDeck) -> SaveModel:
     save = new_save(game, dict.fromkeys(offers_deck.actors, "human"))
     return save.model_copy(update={"save_id": "golden000002", "created": "2022-01-03T09:00:00+00:00"})
 
-
-def stated_reasons(obs: Any, turn: int) -> list[tuple[str, str, str]]:
-    """(actor name, move name, reason) for the orders of `turn` whose stated reasons an
-    observation lets its viewer read (as the results screen lists them)."""
-    out = []
-    for seat in obs.turns[turn - 1].orders:
-        for order in seat.orders:
-            if order.reason:
-                out.append((obs.actor_name(seat.actor), order.name, order.why()))
-    return out

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import stated_reasons
 from hypothesis import given
 from hypothesis import strategies as st
+from play_helpers import stated_reasons
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import FACILITATOR
