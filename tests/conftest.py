@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,22 @@ found in decks/ so a new deck is covered the day it is added."""
 SCENARIO_NAMES = [name for name in DECK_NAMES if name != "tutorial"]
 """The shipped scenarios: every deck but the tutorial, which teaches the rules and has no
 history behind it."""
+
+
+CHROMIUM_PLACES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium")
+"""Where the system packages put Chromium, for a PATH that lacks their folder."""
+NO_CHROMIUM = "no chromium on this machine (apt-get install chromium; .ci/run does it where apt is available)"
+
+
+def find_chromium() -> str | None:
+    """The system's Chromium for the browser tests (never a downloaded one): on PATH, or
+    where the packages install it. A run under a PATH without /usr/bin (some CI and tool
+    environments) found none on PATH and skipped the tests though Chromium was there."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in CHROMIUM_PLACES if os.access(p, os.X_OK)), None)
 
 
 @pytest.fixture(scope="session")
