@@ -7,6 +7,7 @@ examples and drops the per-example deadline, since CI machines are slow and shar
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -49,6 +50,18 @@ found in decks/ so a new deck is covered the day it is added."""
 SCENARIO_NAMES = [name for name in DECK_NAMES if name != "tutorial"]
 """The shipped scenarios: every deck but the tutorial, which teaches the rules and has no
 history behind it."""
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Collect the garbage of the whole run now, and freeze what is left.
+
+    After its last test a pytest-xdist worker has 5 s to finish, or execnet interrupts it
+    (a KeyboardInterrupt traceback after "passed"); pytest then runs five full garbage
+    collections over everything the run built (2.5 to 4.3 s each measured on a loaded
+    machine). Collected here, before the worker says it is done, they are quick: frozen
+    objects are not scanned again. Finalizers still run under pytest's watch."""
+    gc.collect()
+    gc.freeze()
 
 
 CHROMIUM_PLACES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium")
