@@ -20,7 +20,8 @@ from wargame.engine.state import FACILITATOR
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
 from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.play.clock import Countdown
-from wargame.play.control import Session, seat_options
+from wargame.bots.seats import seat_options
+from wargame.play.control import Session
 from wargame.saves.catalogue import latest_unfinished, list_saves
 from wargame.saves.store import read_save, verify
 

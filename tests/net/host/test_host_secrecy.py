@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netsecrets import leaks
 
+from tests.conftest import DECK_NAMES
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
@@ -39,7 +40,7 @@ def sent(ex: Exercise, role: str) -> str:
     return ex.state_text(Role(role))
 
 
-@pytest.mark.parametrize("deck_name", ["tutorial", "korea-2022"])
+@pytest.mark.parametrize("deck_name", DECK_NAMES)
 @settings(max_examples=min(25, settings.default.max_examples))  # whole games: ~1 s each
 @given(data=st.data(), seed=st.integers(0, 2**31))
 def test_no_message_to_a_seat_holds_another_seats_secret(
