@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from wargame.deck.compile import CEvent, CMove, CompiledDeck, Hidden, lower_label
-from wargame.deck.expr import (
+from wargame.deck.ir import (
     Arith,
     ChangeTrack,
     Clock,
