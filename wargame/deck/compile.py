@@ -1137,6 +1137,14 @@ def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDo
             weight_reads.append(NO_READS)
             weight_nodes.append(None)
             sources.append(str(raw))
+    unused = (*p, "default_weight")
+    if isinstance(doc.default_weight, str) and unused not in done:
+        # No move weighs by the default, so it is no error when it does not hold; lint
+        # still reads it, as every expression of the deck, from the intermediate form.
+        try:
+            c.code[unused] = compile_expression(doc.default_weight, b.scope, "num")
+        except ExpressionError:
+            pass
     return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes)
 
 
