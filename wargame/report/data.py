@@ -20,7 +20,7 @@ from wargame.bots.base import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer, depends_on
-from wargame.deck.labels import offer_name, play_name
+from wargame.deck.labels import offer_name, play_name, roll_label
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
@@ -213,16 +213,6 @@ def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
         return f"computer ({make_bot(spec, deck, actor, 0).label})"
     except WargameError:
         return f"computer ({spec})"
-
-
-def _roll_label(deck: CompiledDeck, kind: str, key: str, actor: str | None) -> str:
-    if kind in {"move", "detect"} and key in deck.move_index:
-        move = deck.moves[deck.move_index[key]]
-        who = deck.actor_name(move.actor)
-        return f"{who}: {play_name(deck, move)}" + (" found out" if kind == "detect" else "")
-    if key in deck.event_index:
-        return deck.events[deck.event_index[key]].name
-    return key
 
 
 def build_report(
@@ -459,7 +449,7 @@ def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
     # draw beside it (the two together would give the chance away).
     reads = roll_reads(deck, roll)
     hidden = hidden_inputs(who, deck, reads) if reads is not None else []
-    label = _roll_label(deck, roll.kind, roll.key, roll.actor)
+    label = roll_label(deck, roll.kind, roll.key)
     if hidden:
         return RollRow(label, None, None, roll.success, roll.forced, depends_on(hidden))
     return RollRow(label, roll.chance, roll.roll, roll.success, roll.forced)
