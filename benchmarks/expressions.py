@@ -23,6 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.engine import random_orders
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
@@ -62,8 +63,7 @@ def states(deck: CompiledDeck, games: int) -> list[State]:
         while game.ending is None:
             out.append(game.state.copy())
             for actor in deck.actors:
-                legal = game.available_moves(actor)
-                game.submit(actor, [m.id for m in rng.sample(legal, min(game.orders_allowed(actor), len(legal)))])
+                game.submit(actor, random_orders(game, actor, rng))
             game.resolve()
     return out
 

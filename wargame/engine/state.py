@@ -91,9 +91,10 @@ class Roll(NamedTuple):
     """One chance outcome, recorded so a debrief can show the dice and a replay can check them."""
 
     kind: str
-    """`move` (a move's success roll), `detect` (a secret move found out), `event` or `inject`."""
+    """`move` (a move's success roll), `detect` (a secret move found out), `event`, or
+    `outcome` (a weighted one-of event's pick)."""
     key: str
-    """The move or event id."""
+    """The move or event id; for an `outcome`, `EVENT#INDEX` of the outcome picked."""
     actor: str | None
     chance: float
     """The probability of success at the moment of the roll."""
