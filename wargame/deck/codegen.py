@@ -79,10 +79,18 @@ _ARITH = {"+": "+", "-": "-", "*": "*"}
 _LOGIC = {"and": " and ", "or": " or "}
 _MOVE_LISTS = {"count": "counts", "succeeded": "wins", "ordered": "ordered", "revealed": "revealed"}
 _EVENT_LISTS = {"count": "fired"}
+_CLOCK = {"turn": "turn", "turns": "turns"}
 
 NEST_LIMIT = 40
 """Parentheses a generated function may nest before a deeper part becomes a function of
 its own (Python's parser stops at 200; a deck expression may nest deeper than that)."""
+
+
+def _known(table: dict[str, str], key: object) -> str:
+    """The source text for an operator or function of the IR: only ever one of `table`'s."""
+    if not isinstance(key, str) or key not in table:
+        raise ValueError(f"{key!r} is not an operator or function of the deck language here")
+    return table[key]
 
 
 def _index(i: object) -> str:
@@ -138,27 +146,29 @@ class _Writer:
             return f"{self.function(n)}(s)"
         deeper = level + 1
         if isinstance(n, Num | Truth):
+            if type(n.value) not in ({bool} if isinstance(n, Truth) else {int, float}):
+                raise TypeError(f"{type(n).__name__} cannot hold {n.value!r}")
             return self.const(n.value)
         if isinstance(n, Track):
             return f"{body.field('v')}[{_index(n.slot)}]"
         if isinstance(n, Flag):
             return f"{body.field('f')}[{_index(n.slot)}]"
         if isinstance(n, Clock):
-            return body.field({"turn": "turn", "turns": "turns"}[n.which])
+            return body.field(_known(_CLOCK, n.which))
         if isinstance(n, Plays):
             i = _index(n.index)
             if n.fn == "played":
                 return f"({body.field('counts')}[{i}] > 0)"
             if n.fn == "since":
                 return self.since(body.field("last"), i, body)
-            return f"{body.field(_MOVE_LISTS[n.fn])}[{i}]"
+            return f"{body.field(_known(_MOVE_LISTS, n.fn))}[{i}]"
         if isinstance(n, Fired):
             return f"({body.field('fired')}[{_index(n.index)}] > 0)"
         if isinstance(n, EventHistory):
             i = _index(n.index)
             if n.fn == "since":
                 return self.since(body.field("fired_last"), i, body)
-            return f"{body.field(_EVENT_LISTS[n.fn])}[{i}]"
+            return f"{body.field(_known(_EVENT_LISTS, n.fn))}[{i}]"
         if isinstance(n, Not):
             return f"(not {self.expr(n.operand, body, deeper)})"
         if isinstance(n, Neg):
@@ -166,19 +176,19 @@ class _Writer:
         if isinstance(n, Logic):
             if len(n.operands) < 2:
                 raise ValueError("and/or needs two or more operands")
-            return "(" + _LOGIC[n.op].join(self.expr(o, body, deeper) for o in n.operands) + ")"
+            return "(" + _known(_LOGIC, n.op).join(self.expr(o, body, deeper) for o in n.operands) + ")"
         if isinstance(n, Compare):
             if len(n.operands) != len(n.ops) + 1 or not n.ops:
                 raise ValueError("a comparison needs one more operand than operators")
             text = self.expr(n.operands[0], body, deeper)
             for op, operand in zip(n.ops, n.operands[1:], strict=True):
-                text += f" {_COMPARE[op]} {self.expr(operand, body, deeper)}"
+                text += f" {_known(_COMPARE, op)} {self.expr(operand, body, deeper)}"
             return f"({text})"
         if isinstance(n, Arith):
             left, right = self.expr(n.left, body, deeper), self.expr(n.right, body, deeper)
             if n.op == "/":
                 return f"{self.helper('div')}({left}, {right})"
-            return f"({left} {_ARITH[n.op]} {right})"
+            return f"({left} {_known(_ARITH, n.op)} {right})"
         if isinstance(n, Func):
             args = [self.expr(a, body, deeper) for a in n.args]
             if n.fn in {"min", "max"} and len(args) >= 2:
@@ -262,6 +272,8 @@ def _effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tupl
         lo, hi = bounds[node.slot]
         k_lo, k_hi = writer.const(lo), writer.const(hi)
         v = body.field("v")
+        if isinstance(node, ChangeTrack) and node.sign not in {1, -1}:
+            raise ValueError(f"a change's sign is 1 or -1, not {node.sign!r}")
         if isinstance(node, SetTrack):
             change = writer.expr(node.value, body)
         elif isinstance(node.value, Num | Truth):
