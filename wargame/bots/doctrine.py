@@ -179,7 +179,7 @@ class DoctrineBot:
         self.explain = True
         own = deck.moves_by_actor[actor]
         # Doctrine weights are stored in the actor's move order; legal moves arrive as
-        # CMoves, so map each move's deck index to its weight closure.
+        # CMoves, so map each move's deck index to its weight function.
         self._weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
         self._source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
         self._node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}

@@ -66,7 +66,7 @@ def lower_label(label: str) -> str:
 
 @dataclass(slots=True)
 class CMove:
-    """A move in compiled form. `requires`/`chance` are closures over the engine state."""
+    """A move in compiled form. `requires`/`chance` are functions of the engine state."""
 
     index: int
     id: str
@@ -252,7 +252,7 @@ class CDoctrine:
     id: str
     summary: str
     weights: list[Fn]
-    """One weight closure per move of the actor, in the actor's move order."""
+    """One weight function per move of the actor, in the actor's move order."""
     weight_source: list[str]
     temperature: float
     orders: int | None

@@ -1,6 +1,6 @@
 """The engine's flat game state, and the small records a turn produces.
 
-`State` is what compiled deck closures read and write: lists indexed by slot, no dicts
+`State` is what compiled deck functions read and write: lists indexed by slot, no dicts
 and no pydantic, so the resolve loop stays fast. The records a turn makes by the
 hundred (`Roll`, `NewsItem`, `Play`, `Change`) are named tuples: immutable, and about
 three times cheaper to build than frozen dataclasses. The pydantic forms live in

@@ -20,7 +20,7 @@ from wargame.deck.lint.readwrite import Write, name_of, reads
 
 
 class _Probe:
-    """A stand-in for the engine's state, enough for compiled deck closures to run on
+    """A stand-in for the engine's state, enough for compiled deck functions to run on
     (the deck layer may not import the engine)."""
 
     __slots__ = ("counts", "f", "fired", "fired_last", "last", "ordered", "reveal_requests", "revealed", "turn", "turns", "v", "wins")
