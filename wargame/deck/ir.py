@@ -51,6 +51,12 @@ Operators, over nodes:
   (`s.reveal_requests.append(index)`).
 
 Ids (`move`, `event`) are for readers (describe, secrecy, lint); backends use `index`.
+
+For a backend: expressions change nothing (they only read), so an array backend may
+evaluate every operand of `Logic` and both branches of `IfElse` (`&`, `|`, `where`) and
+get the values the short-circuiting scalar code gets. Effects are not like that:
+a move's or event's effects apply one after another, each reading the state the one
+before it left.
 """
 
 from __future__ import annotations
