@@ -34,7 +34,7 @@ def test_blocked_gives_each_reason_the_order_sheet_words_it_by(offers_deck: Comp
     game.submit("c", [])
     game.resolve()
     assert blocked(talks, game.state) is Blocked.OFFER_WAITING and blocked(accept, game.state) is None
-    assert game.unavailable_reason(talks, game.state) == Blocked.OFFER_WAITING.value
+    assert game.unavailable_reason(talks, game.state) == Blocked.OFFER_WAITING
     # A precondition's reason is the move's own words.
     warn = offers_deck.moves[offers_deck.move_index["warn@b"]]
     state = game.state.copy()

@@ -11,7 +11,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from typing import Final
 
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
@@ -145,13 +145,14 @@ class Game:
         `check_over=False` judges a past moment of the game (when it was not yet over)."""
         if check_over and self.ending is not None:
             return "the game is over"
-        why = blocked(move, state)
-        if why is None:
+        blocked: list[tuple[CMove, str]] = []
+        if availability((self._plan.fields[move.index],), state, blocked):
             return ""
-        if why is Blocked.COOLING_DOWN:
+        why = blocked[0][1]
+        if why == Blocked.COOLING_DOWN:
             wait = state.last[move.index] + move.cooldown + 1 - state.turn
-            return f"{why.value}: available again in {count(wait, self.deck.turn_name)}"
-        return move.requires_text if why is Blocked.PRECONDITION else why.value
+            return f"{why}: available again in {count(wait, self.deck.turn_name)}"
+        return move.requires_text if why == Blocked.PRECONDITION else why
 
     def legal_moves(self, actor: str) -> list[MoveOption]:
         """Every move of `actor`, each with whether it is available now and, if not, why."""
@@ -611,23 +612,21 @@ class Game:
         return PlayerView(self, who)
 
 
-class Blocked(Enum):
-    """Why a move may not be ordered now (`blocked`); each value is how a player is told."""
+class Blocked:
+    """Why a move may not be ordered now (`blocked`), each reason in the words a player is
+    told. Plain strings, not an `Enum`: looking up an enum member or its value costs a
+    few hundred nanoseconds, and the availability loop runs for every move every turn."""
 
-    ONCE = "already played (once per game)"
-    COOLING_DOWN = "cooling down"
+    ONCE: Final = "already played (once per game)"
+    COOLING_DOWN: Final = "cooling down"
     """Played within its `cooldown` turns (the reason adds when it is available again)."""
-    OFFER_WAITING = "your offer is still waiting for an answer"
+    OFFER_WAITING: Final = "your offer is still waiting for an answer"
     """An offer may be made again only once the last one is answered or expires."""
-    NO_OFFER = "there is no offer to answer"
+    NO_OFFER: Final = "there is no offer to answer"
     """An answer to an offer, with no offer waiting."""
-    PRECONDITION = "its precondition does not hold"
+    PRECONDITION: Final = "its precondition does not hold"
     """`requires` is false (the move's own `requires_text` is what a player is told)."""
 
-
-_ONCE, _COOLING_DOWN, _PRECONDITION = Blocked.ONCE, Blocked.COOLING_DOWN, Blocked.PRECONDITION
-_OFFER_WAITING, _NO_OFFER = Blocked.OFFER_WAITING, Blocked.NO_OFFER
-"""The reasons as plain globals: an enum member's lookup on its class is slow (hot loop)."""
 
 MoveFields = tuple[CMove, int, bool, int, int | None, bool, Callable[[State], object] | None]
 """What the availability rule reads of a move, unpacked once per deck (`move_fields`)."""
@@ -638,7 +637,7 @@ def move_fields(move: CMove) -> MoveFields:
     return (move, move.index, move.once, move.cooldown, move.gate, move.answer is not None, move.requires)
 
 
-def availability(moves: Iterable[MoveFields], s: State, why: list[tuple[CMove, Blocked]] | None = None) -> list[CMove]:
+def availability(moves: Iterable[MoveFields], s: State, why: list[tuple[CMove, str]] | None = None) -> list[CMove]:
     """The moves that may be ordered in `s`; with `why`, each move that may not is appended
     to it with the reason. The one place the rule is written: `blocked` asks it of one move,
     `Game.available_moves` of an actor's (whether the game is over is for the game to say).
@@ -650,13 +649,13 @@ def availability(moves: Iterable[MoveFields], s: State, why: list[tuple[CMove, B
     out = []
     for m, i, once, cooldown, gate, answer, requires in moves:
         if once and counts[i]:
-            reason = _ONCE
+            reason = Blocked.ONCE
         elif cooldown and last[i] >= 0 and turn - last[i] <= cooldown:
-            reason = _COOLING_DOWN
+            reason = Blocked.COOLING_DOWN
         elif gate is not None and (s.offers[gate] < 0) == answer:
-            reason = _NO_OFFER if answer else _OFFER_WAITING
+            reason = Blocked.NO_OFFER if answer else Blocked.OFFER_WAITING
         elif requires is not None and not requires(s):  # `fizzles`, on the unpacked fields
-            reason = _PRECONDITION
+            reason = Blocked.PRECONDITION
         else:
             out.append(m)
             continue
@@ -665,9 +664,10 @@ def availability(moves: Iterable[MoveFields], s: State, why: list[tuple[CMove, B
     return out
 
 
-def blocked(move: CMove, s: State) -> Blocked | None:
-    """Why `move` may not be ordered in `s`, or None when it may (`availability`'s rule)."""
-    why: list[tuple[CMove, Blocked]] = []
+def blocked(move: CMove, s: State) -> str | None:
+    """Why `move` may not be ordered in `s` (one of `Blocked`), or None when it may
+    (`availability`'s rule)."""
+    why: list[tuple[CMove, str]] = []
     availability((move_fields(move),), s, why)
     return why[0][1] if why else None
 
@@ -736,11 +736,13 @@ class _Plan:
     events that may be due on each turn.
     """
 
-    __slots__ = ("_events", "_events_by_turn", "moves")
+    __slots__ = ("_events", "_events_by_turn", "fields", "moves")
 
     def __init__(self, deck: CompiledDeck) -> None:
+        self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
+        """Each move's fields, by index."""
         self.moves: dict[str, tuple[MoveFields, ...]] = {
-            actor: tuple(map(move_fields, moves)) for actor, moves in deck.moves_by_actor.items()
+            actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
         }
         self._events = tuple(e for e in deck.events if not e.inject)
         self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
