@@ -1,4 +1,4 @@
-"""What an after-action report says, gathered once for one viewer; Markdown and HTML render it.
+"""What an after-action report says, gathered once for one viewer; `model.py` puts it into words.
 
 Modelled on a tabletop exercise's after-action report: who played, a turn-by-turn timeline
 (decision points: orders and the reasons given, the dice, injects, events, news), the
@@ -19,17 +19,16 @@ from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
-from wargame.deck.describe import Describer, depends_on
+from wargame.deck.describe import Describer
 from wargame.deck.labels import offer_name, play_name, roll_label
 from wargame.engine.offers import OfferRecord, offer_history
+from wargame.engine.reading import roll_hidden_note
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
     FACILITATOR,
     Viewer,
     as_viewer,
-    hidden_inputs,
     in_audience,
-    roll_reads,
     sees_reason,
     sees_seed,
 )
@@ -445,13 +444,13 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
 
 
 def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
-    # A chance computed from what the viewer may not see is itself secret, and so is the
-    # draw beside it (the two together would give the chance away).
-    reads = roll_reads(deck, roll)
-    hidden = hidden_inputs(who, deck, reads) if reads is not None else []
+    # The roll named as every screen names it. A chance computed from what the viewer may
+    # not see is itself secret, and so is the draw beside it (the two together would give
+    # the chance away).
     label = roll_label(deck, roll.kind, roll.key)
-    if hidden:
-        return RollRow(label, None, None, roll.success, roll.forced, depends_on(hidden))
+    note = roll_hidden_note(who, deck, roll)
+    if note:
+        return RollRow(label, None, None, roll.success, roll.forced, note)
     return RollRow(label, roll.chance, roll.roll, roll.success, roll.forced)
 
 
