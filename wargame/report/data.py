@@ -20,9 +20,9 @@ from wargame.bots.base import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
-from wargame.deck.labels import offer_name, play_name
+from wargame.deck.labels import offer_name, play_name, roll_label
 from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.reading import roll_hidden_note, roll_label
+from wargame.engine.reading import roll_hidden_note
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
     FACILITATOR,
@@ -250,7 +250,6 @@ def build_report(
             notes.append(f"revealed in {unit} {when}")
         return f"{name} ({'; '.join(notes)})" if notes else name
 
-    event_names = {e.id: e.name for e in deck.events}
     timeline = []
     questions_at: dict[int, list[str]] = {}
     belief = view.belief
@@ -302,7 +301,7 @@ def build_report(
                         reasons.append(reason)
                 seen = tuple(move_name(p) for p in seen_plays)
                 rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
-        rolls = tuple(_roll_row(who, deck, r, event_names) for r in view.rolls_for_turn(t))
+        rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
         if is_fac:
             injects = []
             for inject in turn_model.injects:
@@ -444,11 +443,11 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
     return out
 
 
-def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll, event_names: dict[str, str]) -> RollRow:
+def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
     # The roll named as every screen names it. A chance computed from what the viewer may
     # not see is itself secret, and so is the draw beside it (the two together would give
     # the chance away).
-    label = roll_label(deck, roll, event_names)
+    label = roll_label(deck, roll.kind, roll.key)
     note = roll_hidden_note(who, deck, roll)
     if note:
         return RollRow(label, None, None, roll.success, roll.forced, note)
