@@ -303,15 +303,15 @@ class _Builder:
     def _explain(self, roll: Roll, state: State) -> tuple[str, list[ValueRead]]:
         """The chance as the deck wrote it and each thing it read then, as this viewer may
         see it: a value only if the viewer may see what it reads."""
-        from wargame.observe.reads import chance_source, leaves
+        from wargame.observe.reads import chance_of, parts
 
-        source = chance_source(self.deck, roll)
+        source, node = chance_of(self.deck, roll)
         if not source:
             return f"fixed {roll.chance * 100:.0f}%", []
         shown = []
-        for leaf in leaves(self.deck, source):
-            ok = not vis.hidden_inputs(self.viewer, self.deck, leaf.reads)
-            shown.append(ValueRead(text=leaf.text, value=_show(leaf.fn(state)) if ok else None))
+        for part in parts(self.deck, node):
+            ok = not vis.hidden_inputs(self.viewer, self.deck, part.reads)
+            shown.append(ValueRead(text=part.text, value=_show(part.fn(state)) if ok else None))
         return source, shown
 
     def _orders(self, turn: int, rec: TurnRecord) -> list[SeatOrdersInfo]:

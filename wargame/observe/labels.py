@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.describe import turn_label
 from wargame.deck.labels import offer_name, play_name
+from wargame.deck.labels import roll_label as deck_roll_label
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import Roll
 from wargame.observe.visibility import Viewer
@@ -41,24 +42,10 @@ def percent(p: float) -> str:
 
 
 def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:
-    """What a chance roll was for, in words: `Red: Spy operation (detection)`, an event's
-    name, or a weighted outcome's (`ExComm reads the second letter: the hawks' reading`).
-    `roll` is a `Roll` or its (kind, key)."""
+    """What a chance roll was for, in words (`Red: Spy operation (detection)`, an event's
+    name, a weighted outcome's): the deck's one roll label, for a `Roll` or its (kind, key)."""
     kind, key = (roll.kind, roll.key) if isinstance(roll, Roll) else roll
-    if kind in {"move", "detect"} and key in deck.move_index:
-        move = deck.moves[deck.move_index[key]]
-        label = f"{deck.actor_name(move.actor)}: {play_name(deck, move)}"
-        return label + " (detection)" if kind == "detect" else label
-    if kind == "outcome":
-        event_id, _, index = key.partition("#")
-        if event_id in deck.event_index:
-            event = deck.events[deck.event_index[event_id]]
-            if index.isdigit() and int(index) < len(event.outcomes):
-                return f"{event.name}: {event.outcomes[int(index)].name}"
-            return event.name
-    if key in deck.event_index:
-        return deck.events[deck.event_index[key]].name
-    return key
+    return deck_roll_label(deck, kind, key)
 
 
 def order_label(deck: CompiledDeck, move: CMove) -> str:
