@@ -12,13 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 
 from wargame.analysis.simulate import play_game
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.labels import roll_label
 from wargame.deck.loader import load_deck
 from wargame.engine.state import Roll, State
-from wargame.engine.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.errors import DeckError
 from wargame.play.debrief import Debrief
 from wargame.play.timeline import SavedGame

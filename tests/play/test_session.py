@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from play_helpers import stated_reasons
 
+from wargame.bots.seats import seat_options
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import FACILITATOR
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
 from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.play.clock import Countdown
-from wargame.bots.seats import seat_options
 from wargame.play.control import Session
 from wargame.saves.catalogue import latest_unfinished, list_saves
 from wargame.saves.store import read_save, verify
