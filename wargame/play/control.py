@@ -60,7 +60,7 @@ from wargame.play.commands import (
 from wargame.play.keeping import FileKeeper, Keeper
 from wargame.play.lock import FacilitatorLock, hash_pin
 from wargame.saves.catalogue import autosave_path, new_seed
-from wargame.saves.format import CountdownModel, SaveModel
+from wargame.saves.format import MAX_EXPR, MAX_INJECT_EFFECTS, MAX_INJECTS, MAX_OVERRIDES, CountdownModel, SaveModel
 from wargame.saves.store import (
     DEFAULT_SAVE_DIR,
     new_save,
@@ -743,9 +743,18 @@ class Session:
     def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
         """Queue a facilitator inject for this turn; bad effects raise `ExpressionError`.
         Its text is shown to every seat: control characters are neutralised."""
+        effects = [e for e in effects if e.strip()]
         with self._lock:
+            # The save format's limits, checked now: an inject accepted here must be one the
+            # save (and so a restart, an export, a debrief) can hold.
+            if len(self.game.injects) >= MAX_INJECTS:
+                raise WargameError(f"at most {MAX_INJECTS} injects a {self.deck.turn_name}: resolve the {self.deck.turn_name} or take one back first")
+            if len(effects) > MAX_INJECT_EFFECTS:
+                raise WargameError(f"an inject has at most {MAX_INJECT_EFFECTS} effects, not {len(effects)}")
+            if any(len(e) > MAX_EXPR for e in effects):
+                raise WargameError(f"an inject's effect is at most {MAX_EXPR} characters long")
             clean = safe_text(text.strip(), 2000)
-            inject = self.game.fire_inject(event=event, text=clean, effects=[e for e in effects if e.strip()])
+            inject = self.game.fire_inject(event=event, text=clean, effects=effects)
             self.autosave()  # a crash before the turn resolves must not lose the inject
         self.changed()
         return inject
@@ -760,6 +769,8 @@ class Session:
 
     def override(self, key: str, outcome: bool | None) -> None:
         with self._lock:
+            if outcome is not None and key not in self.game.overrides and len(self.game.overrides) >= MAX_OVERRIDES:
+                raise WargameError(f"at most {MAX_OVERRIDES} forced rolls a {self.deck.turn_name}")
             self.game.override(key, outcome)
             self.autosave()
         self.changed()

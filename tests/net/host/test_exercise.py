@@ -285,3 +285,25 @@ def test_views_carry_only_their_viewers_data(store: Store, tutorial: CompiledDec
     fac = sent(ex, FACILITATOR)
     assert next(t for t in fac["observation"]["tracks"] if t["name"] == "blue.intel")["value"] is not None
     assert fac["observation"]["control"]["seed"] == 7 and fac["room"]["settings"]["on_timeout"] == "stand-pat"
+
+
+def test_an_inject_beyond_the_saves_limit_is_refused_in_one_line(store: Store, tutorial: CompiledDeck, clock: FakeClock) -> None:
+    """The save format holds 50 injects a turn: the 51st is refused when it is sent, so the
+    exercise can always be resumed and exported."""
+    from wargame.saves.format import MAX_INJECTS
+
+    ex, _ = make(store, tutorial, clock)
+    for i in range(MAX_INJECTS):
+        assert do(ex, Inject(text=f"Inject {i}")).ok
+    reply = ex.apply(Role(FACILITATOR), Inject(text="one too many"))
+    assert not reply.ok and reply.message.startswith(f"at most {MAX_INJECTS} injects a week") and "\n" not in reply.message
+    reopened = Exercise.open(store, "ex1", clock=clock)
+    assert len(reopened.game.injects) == MAX_INJECTS
+    assert store_export_ok(store)
+
+
+def store_export_ok(store: Store) -> bool:
+    from wargame.saves.store import parse_save
+
+    parse_save(store.load_exercise("ex1").save_json.encode(), "ex1")
+    return True
