@@ -93,12 +93,13 @@ class FacilitatorScreen(GameScreen):
             yield Static(id="fac-seats")
             yield Static(id="fac-offers")
             if self.hosted:
+                settings = obs.room.settings if obs.room is not None else None
                 with Horizontal(classes="buttons", id="fac-room"):
-                    settings = obs.room.settings if obs.room is not None else None
                     yield Checkbox("Resolve when all are in", value=bool(settings and settings.auto_resolve), id="auto", compact=True)
                     yield Static("  At time-up ", classes="hint")
                     yield Select(TIME_UP, value=settings.on_timeout if settings else "stand-pat", allow_blank=False, id="on-timeout", compact=True)
-                    yield Button("Resolve: stand-ins play (R)", id="resolve-computer", compact=True)
+                with Horizontal(classes="buttons"):
+                    yield Button("Resolve now, stand-ins play for the missing (R)", id="resolve-computer", compact=True)
             yield Static(heading("Chance rolls of the sealed orders"), classes="section")
             yield Static(Content.styled("Enter on a roll cycles: roll the dice → force success → force failure.", MUTED), classes="hint")
             yield OptionList(id="rolls", compact=True)
@@ -198,7 +199,7 @@ class FacilitatorScreen(GameScreen):
         resolve.disabled = not ready and not self.hosted
         unit = obs.game.turn_name
         if self.hosted:
-            resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Resolve: missing stand pat (r)")
+            resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Resolve now (r)")
         else:
             resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Waiting for sealed orders…")
         if self.hosted:
