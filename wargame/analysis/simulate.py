@@ -25,7 +25,7 @@ from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
+from wargame.engine.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.errors import WargameError
 
 
@@ -147,7 +147,7 @@ class Tally:
             for move in game.deck.moves:
                 self.move_scores[(move.index, counts[move.index] > 0, scores[move.actor])] += 1
         if game.deck.offers:
-            for offer in offer_history(game.deck, game.plays, len(game.records), True):
+            for offer in offer_history(game.deck, game.plays, len(game.records), True, FACILITATOR_VIEWER):
                 self.offers[(offer.slot, "made")] += 1
                 self.offers[(offer.slot, offer.status)] += 1
         self.turns_sum += len(game.records)

@@ -28,7 +28,6 @@ from wargame.engine.visibility import (
     Viewer,
     as_viewer,
     hidden_inputs,
-    in_audience,
     roll_reads,
     sees_reason,
     sees_seed,
@@ -275,7 +274,7 @@ def build_report(
     for play in view.plays:
         plays_by_turn.setdefault(play.turn, []).append(play)
     escalation: dict[str, list[int]] = {a: [] for a in deck.actors}
-    offers = offer_history(deck, view.plays, len(game.records), view.over)
+    offers = offer_history(deck, view.plays, len(game.records), view.over, view.viewer)
     offer_table = offer_rows(deck, who, offers, view.describer(), game.turns)
     for rec, turn_model in zip(game.records, save.history, strict=True):
         t = rec.turn
@@ -424,11 +423,7 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
     for rec in records:
         offer = deck.offers[rec.slot]
         move = deck.moves[offer.move]
-        status: str = rec.status
-        if status in {"expired", "unanswered", "waiting"} and not in_audience(who, move.audience, deck.actors):
-            # A secret offer this viewer learned of from a reveal: its answer or expiry
-            # went only to those it was made among, so its silence tells nothing.
-            status = "unknown"
+        status: str = rec.status  # `unknown` to a viewer who learned of it from a reveal
         effects: list[str] = []
         if status == "accepted":
             outcome = f"accepted in {unit} {rec.closed}"
