@@ -23,7 +23,7 @@ from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
 from wargame.errors import SaveError, WargameError
 from wargame.saves.format import SaveModel
-from wargame.saves.store import apply_turn, parse_save, save_deck
+from wargame.saves.store import apply_turn, new_game, parse_save, save_deck
 
 
 def continuation_seed(seed: int, turn: int, index: int) -> int:
@@ -175,7 +175,7 @@ class Checkpoints:
     def __init__(self, save: SaveModel, deck: CompiledDeck | None = None) -> None:
         self.save = save
         self.deck = deck or save_deck(save)
-        game = Game(self.deck, save.seed, save.turns)
+        game = new_game(save, self.deck)  # the save's dice: a format-1 save replays with its own
         self._snaps: list[tuple[State, int, dict[tuple[int, str], int], int]] = [self._snap(game)]
         for turn in save.history:
             try:
