@@ -22,6 +22,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
 from wargame.errors import SaveError, WargameError
+from wargame.procs import end_with_parent
 from wargame.saves.format import SaveModel
 from wargame.saves.store import apply_turn, new_game, parse_save, save_deck
 
@@ -279,8 +280,9 @@ def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int,
 _WORKER: Checkpoints | None = None
 
 
-def _init_worker(save_json: bytes) -> None:
+def _init_worker(save_json: bytes, parent: int) -> None:
     global _WORKER
+    end_with_parent(parent)
     _WORKER = Checkpoints(parse_save(save_json))
 
 
@@ -327,7 +329,7 @@ class Runner:
     def __enter__(self) -> Self:
         if self.jobs > 1:
             data = self.checkpoints.save.model_dump_json().encode("utf-8")
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data,))
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data, os.getpid()))
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -123,6 +123,6 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *,
         command = programs.command(spec.arg)
         if command is None:
             raise UntrustedProgram(untrusted_message(deck.actor_name(actor), spec.arg, programs))
-        return AgentBot(command, deck, actor, s, name=spec.arg)
+        return AgentBot(command, deck, actor, s, name=spec.arg, timeout=spec.time_limit)
     raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
 
