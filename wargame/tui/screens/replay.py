@@ -353,11 +353,7 @@ class ReplayScreen(Screen[None]):
             banner.display = False
         else:
             banner.update(
-                Content.assemble(
-                    ("⚠ This save does not verify: ", "bold"),
-                    f"{deck.turn_name} {check.first_bad_turn} differs ({check.detail}). ",
-                    f"Shown here is what the engine replays from the recorded orders; from {deck.turn_name} {check.first_bad_turn} on it is not what the save records.",
-                )
+                Content.assemble((f"⚠ {check.WARNING}: ", "bold"), check.problem(deck.turn_name) or "")
             )
         timeline = Timeline(saved.turns_played, id="timeline")
         if not check.ok:
