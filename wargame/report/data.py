@@ -34,6 +34,7 @@ from wargame.engine.visibility import (
 )
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
+from wargame.saves.store import Verification, verify
 from wargame.words import possessive
 
 ODDS_WITHHELD = (
@@ -197,6 +198,9 @@ class ReportData:
     questions: tuple[QuestionRow, ...]
     turn_labels: tuple[str, ...]
     """"week 1 (January 2022)" for each turn played."""
+    warning: str = ""
+    """"This save does not verify: week 3 differs (...). ...": said at the top of the report
+    (as the replay viewer's banner says it) when the save fails `verify`; empty when it passes."""
 
 
 def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
@@ -230,12 +234,16 @@ def build_report(
     analysis: Analysis | None = None,
     whatifs: Sequence[WhatIf] = (),
     checkpoints: Checkpoints | None = None,
+    verification: Verification | None = None,
 ) -> ReportData:
     """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
-    or `public`), all of it through the engine's visibility rules.
+    or `public`), all of it through the engine's visibility rules. `verification`: what
+    `saves.store.verify` found for `save`, if the caller has it (else it is run here); a
+    save that fails it gets the warning at the top of the report.
 
     Raises `WargameError` for an unknown viewer or a save that does not replay.
     """
+    check = verification if verification is not None else verify(save)
     cp = checkpoints or Checkpoints(save)
     game = cp.game
     deck = game.deck
@@ -397,6 +405,7 @@ def build_report(
         withheld=withheld,
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
+        warning=f"{check.WARNING}: {problem}" if (problem := check.problem(unit)) else "",
     )
 
 

@@ -14,7 +14,7 @@ from wargame.files import write_text_atomic
 from wargame.report.data import build_report
 from wargame.report.html import render_html
 from wargame.report.markdown import render_markdown
-from wargame.saves.store import read_save
+from wargame.saves.store import Verification, read_save
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -44,11 +44,14 @@ def export_report(
     analysis: Analysis | None = None,
     *,
     force: bool = False,
+    verification: Verification | None = None,
 ) -> Path:
     """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
     (.md or .html). Without `analysis`, the latest cached one for this save is used, if
-    any; what-ifs run on the save are read from its sidecar. Raises `WargameError` for a
-    bad save, viewer or path, or if `out_path` exists and `force` is not set."""
+    any; what-ifs run on the save are read from its sidecar. A save that fails verify is
+    reported with the warning at its top (`verification`: the caller's, else it is run).
+    Raises `WargameError` for a bad save, viewer or path, or if `out_path` exists and
+    `force` is not set."""
     out = Path(out_path)
     fmt = report_format(out)
     if out.is_dir():
@@ -58,6 +61,6 @@ def export_report(
     save = read_save(save_path)
     if analysis is None:
         analysis = latest_cached(save, save_path)
-    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
+    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save), verification)
     text = render_markdown(data) if fmt == "markdown" else render_html(data)
     return write_report(out, text)

@@ -24,6 +24,7 @@ th{background:#eef}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .turn{border-left:4px solid #ccd;padding-left:.8rem;margin:1rem 0}.reason{color:#555;font-size:.9rem}
 .discuss{background:#eef6ff;border-left:4px solid #1f77b4;padding:.4rem .6rem}
 .note{color:#555;font-style:italic}
+.warning{background:#ffe4e4;color:#8a1f1f;border-left:4px solid #b42318;padding:.5rem .7rem;font-weight:600}
 svg.chart{max-width:100%;height:auto;background:#fff;border:1px solid #e3e3ea;margin:.4rem 0}
 svg .ct{font-size:13px;font-weight:600}svg .yl{font-size:10px;text-anchor:end;fill:#555}svg .xl{font-size:10px;text-anchor:middle;fill:#555}
 svg .lg{font-size:11px}svg .rl{font-size:9px;fill:#888}svg .grid{stroke:#eee}svg .ref{stroke:#aaa;stroke-dasharray:4 3}
@@ -47,6 +48,8 @@ def render_html(r: ReportData) -> str:
     add(f"<title>After-action report: {e(r.title)}</title>")
     add(f"<style>{CSS}</style></head><body>")
     add(f"<h1>After-action report: {e(r.title)}</h1>")
+    if r.warning:
+        add(f'<p class="warning" role="alert">⚠ {e(r.warning)}</p>')
     meta = [
         f"Deck: {e(r.deck_title)} (<code>{e(r.deck_id)}</code>)",
         f"save {e(r.save_id)}, created {e(r.created)}" + (f", seed {r.seed}" if r.seed is not None else ""),

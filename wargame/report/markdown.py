@@ -29,6 +29,9 @@ def render_markdown(r: ReportData) -> str:
     add = out.append
     add(f"# After-action report: {md(r.title)}")
     add("")
+    if r.warning:
+        add(f"> **⚠ {md(r.warning)}**")
+        add("")
     add(f"- Deck: {md(r.deck_title)} (`{md(r.deck_id)}`)")
     add(f"- Save: {md(r.save_id)}, created {md(r.created)}" + (f", seed {r.seed}" if r.seed is not None else ""))
     if r.parent:

@@ -867,7 +867,7 @@ class ReplayScreen(Screen[None]):
         saved = self.saved
         assert saved is not None and saved.path is not None
         try:
-            written = export_report(saved.path, path, viewer, self.analysis, force=overwrite)
+            written = export_report(saved.path, path, viewer, self.analysis, force=overwrite, verification=saved.verification)
         except WargameError as exc:
             self.post_message(self.Exported(None, str(exc)))
             return
