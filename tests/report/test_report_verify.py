@@ -12,8 +12,7 @@ from wargame.analysis.simulate import play_game
 from wargame.deck.compile import CompiledDeck
 from wargame.report.data import build_report
 from wargame.report.export import export_report
-from wargame.report.html import render_html
-from wargame.report.markdown import md, render_markdown
+from wargame.report.templates import md_escape, render_report
 from wargame.saves.pin import hash_pin
 from wargame.saves.store import new_save, read_save, verify, write_save
 
@@ -37,7 +36,7 @@ def edit(path: Path, change: object) -> Path:
 def test_a_save_that_verifies_has_no_warning(saved: Path) -> None:
     data = build_report(read_save(saved))
     assert data.warning == ""
-    assert "does not verify" not in render_markdown(data) and 'class="warning"' not in render_html(data)
+    assert "does not verify" not in render_report(data, "markdown") and 'class="warning"' not in render_report(data, "html")
 
 
 def test_an_edited_turn_is_reported_with_the_viewers_warning(saved: Path, tmp_path: Path) -> None:
@@ -49,11 +48,11 @@ def test_an_edited_turn_is_reported_with_the_viewers_warning(saved: Path, tmp_pa
     assert data.warning == f"This save does not verify: {check.problem('week')}"
     assert data.warning.startswith("This save does not verify: week 2 differs (turn 2: state_hash differs:")
     assert "from week 2 on it is not what the save records" in data.warning
-    text = render_markdown(data)
-    assert text.splitlines()[2] == f"> **⚠ {md(data.warning)}**"  # first thing under the title
-    html = render_html(data)
+    text = render_report(data, "markdown")
+    assert text.splitlines()[2] == f"> **⚠ {md_escape(data.warning)}**"  # first thing under the title
+    html = render_report(data, "html")
     assert '<p class="warning" role="alert">⚠ This save does not verify: week 2 differs' in html
-    assert html.index('class="warning"') < html.index("<h2>")
+    assert html.index('class="warning"') < html.index("<h2")
     out = export_report(saved, tmp_path / "report.md")
     assert out.read_text(encoding="utf-8").splitlines()[2].startswith("> **⚠ This save does not verify")
 
