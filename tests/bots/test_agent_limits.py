@@ -353,3 +353,23 @@ for line in sys.stdin:
         bot.decide(game.view("red"), game.available_moves("red"), 1)
     assert count.read_text() == "x"  # one start: a refused answer does not restart it
     bot.close()
+
+
+def test_autoplay_goes_on_and_says_which_turns_the_stand_in_played(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from wargame.cli import cli
+    from wargame.saves.store import read_save
+
+    cmd = script(tmp_path, SILENT)
+    out = tmp_path / "game.json"
+    result = CliRunner().invoke(
+        cli, ["autoplay", "tutorial", "--seed", "5", "--quiet", "--save", str(out), "--agent", f"silent={cmd}", "--seats", "red=agent[timeout=0.5]:silent"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert f"note: the program for Red overran {MAX_STRIKES} times and failed" in result.stderr
+    save = read_save(out)
+    assert save.seats["red"] == "agent[timeout=0.5]:silent"
+    assert save.history[0].reasons["red"][0].startswith("(the program did not answer in time (0.5 s): ")
+    assert verify(save).ok
