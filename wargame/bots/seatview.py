@@ -364,7 +364,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
         )
         for g in move_groups(deck, options)
     ]
-    records = offer_history(deck, view.plays, view._n_records, view.over)
+    records = offer_history(deck, view.plays, view._n_records, view.over, view.viewer)
     waiting, mine = offers_for(seat, records)
     hidden = view.hidden_slots
     tracks = []

@@ -324,7 +324,7 @@ class Debrief:
             if rec.status in {"accepted", "refused"}:
                 verb = "accepts" if rec.status == "accepted" else "refuses"
                 happened.append(OfferNote(rec, rec.status, f"{recipient} {verb} {possessive(maker)} offer: {name}"))
-            elif rec.status == "expired" and vis.in_audience(viewer, deck.moves[deck.move_index[rec.move]].audience, deck.actors):
+            elif rec.status == "expired":  # `unknown` to a viewer who could not see it expire
                 happened.append(OfferNote(rec, "expired", f"{possessive(maker)} offer to {recipient} expires unanswered: {name}"))
         return waiting, happened
 

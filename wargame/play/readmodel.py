@@ -203,8 +203,9 @@ class ReadModel:
 
     def offers(self) -> list[OfferRecord]:
         """Every offer this viewer may know of, oldest first: waiting, accepted, refused,
-        expired, or unanswered when the game ended (see `wargame.engine.offers`)."""
-        return offer_history(self.deck, self.view.plays, self.resolved, self.view.over)
+        expired, unanswered when the game ended, or unknown (a secret offer this viewer
+        learned of from a reveal; see `wargame.engine.offers`)."""
+        return offer_history(self.deck, self.view.plays, self.resolved, self.view.over, self.view.viewer)
 
     def offers_waiting(self) -> list[OfferRecord]:
         """Offers made to this seat that wait for its answer now (the facilitator and the
