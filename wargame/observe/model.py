@@ -435,6 +435,9 @@ class RoomSeat(Data):
     actor: str
     sealed: bool
     thinking: bool = False
+    covered: str = ""
+    """A computer seat whose program could not play this turn (`overran`, `failed`): its
+    stand-in gave the orders sealed."""
     connected: bool | None = None
     """None where nobody connects (a local game)."""
     code: bool | None = None

@@ -60,7 +60,14 @@ from wargame.play.commands import (
 from wargame.play.keeping import FileKeeper, Keeper
 from wargame.play.lock import FacilitatorLock, hash_pin
 from wargame.saves.catalogue import autosave_path, new_seed
-from wargame.saves.format import MAX_EXPR, MAX_INJECT_EFFECTS, MAX_INJECTS, MAX_OVERRIDES, CountdownModel, SaveModel
+from wargame.saves.format import (
+    MAX_EXPR,
+    MAX_INJECT_EFFECTS,
+    MAX_INJECTS,
+    MAX_OVERRIDES,
+    CountdownModel,
+    SaveModel,
+)
 from wargame.saves.store import (
     DEFAULT_SAVE_DIR,
     new_save,
@@ -177,6 +184,8 @@ class Session:
         """Called after every change (from the thread that made it)."""
         self.thinking: set[str] = set()
         """Computer seats deciding right now."""
+        self.covered: dict[str, str] = {}
+        """Computer seats whose orders this turn a stand-in gave (`overran`, `failed`)."""
         self.stand_ins: dict[str, Bot] = {}
         self.turn_cache = TurnCache()
         """Resolved turns already put into words for each viewer (see `observe`)."""
@@ -400,7 +409,7 @@ class Session:
         seats = []
         for a in self.deck.actors:
             seats.append(RoomSeat(
-                actor=a, sealed=a in self.game.orders, thinking=a in self.thinking,
+                actor=a, sealed=a in self.game.orders, thinking=a in self.thinking, covered=self.covered.get(a, ""),
                 connected=(a in connected) if isinstance(connected, set | frozenset) else None,
                 code=(a in codes) if isinstance(codes, set | frozenset) and viewer.is_facilitator else None,
             ))
@@ -556,8 +565,7 @@ class Session:
             if error is not None:
                 if not isinstance(error, WargameError):
                     raise error
-                self.notice(f"{error} — {name} stands pat this turn")
-                decision = Decision((), (f"stood pat: its program failed ({cut(error, 160)})",))
+                decision = self._cover(job, error)
             assert decision is not None
             try:
                 self._seal(job.actor, decision.orders, decision.reasons)
@@ -565,6 +573,23 @@ class Session:
                 self.notice(f"{name}: {exc} — stands pat")
                 self._seal(job.actor, (), ("stood pat: its orders were refused",))
         self.after_change()
+
+    def _cover(self, job: BotJob, error: WargameError) -> Decision:
+        """A turn a computer seat could not play: a program that overran or failed is covered
+        by the actor's stand-in (its reasons say so, in the save and the debrief); any other
+        failure stands the seat pat. The facilitator is told either way."""
+        from wargame.bots.agent import AgentError, cover
+
+        name = self.deck.actor_name(job.actor)
+        if isinstance(error, AgentError):
+            stand_in = self.stand_ins.get(job.actor) or make_bot(default_computer(self.deck, job.actor), self.deck, job.actor, self.game.seed + self.turn)
+            self.stand_ins[job.actor] = stand_in
+            self.covered[job.actor] = error.kind
+            self.notice(f"{error.summary} — {name}: its stand-in played this turn")
+            return cover(error, stand_in, job.view, job.legal, job.allowed)
+        self.covered[job.actor] = "failed"
+        self.notice(f"{error} — {name} stands pat this turn")
+        return Decision((), (f"stood pat: its computer failed ({cut(error, 160)})",))
 
     def run_bots(self) -> dict[str, Decision]:
         """Let every computer seat still waiting decide and seal its orders, here and now
@@ -579,6 +604,13 @@ class Session:
             self.bot_decided(job, decision)
             out[job.actor] = decision
         return out
+
+    def close_bots(self) -> None:
+        """End every program a computer seat runs (the game is over, or being left)."""
+        for bot in self.bots.values():
+            close = getattr(bot, "close", None)
+            if close is not None:
+                close()
 
     def _stand_in(self, actor: str) -> Decision:
         bot = self.stand_ins.get(actor)
@@ -618,6 +650,9 @@ class Session:
             rec = self.game.resolve()
             self.thinking.clear()
             self.stand_ins.clear()
+            self.covered.clear()
+            if self.game.is_over:
+                self.close_bots()
             if self.game.is_over:
                 self.clock.stop()
             elif not self.clock_waits_for_results:
@@ -788,9 +823,11 @@ class Session:
         elif not spec.is_human and spec.kind not in COMPUTER_KINDS:
             raise WargameError(f"unknown seat kind '{cut(spec.kind, 40)}'")
         with self._lock:
-            if spec.is_human:
-                self.bots.pop(seat, None)
-            else:
+            old = self.bots.pop(seat, None)
+            close = getattr(old, "close", None)
+            if close is not None:
+                close()  # a program that played the seat ends now
+            if not spec.is_human:
                 self.bots[seat] = self._make_bot(spec, seat)
             self.seats[seat] = spec
             self.thinking.discard(seat)

@@ -24,6 +24,7 @@ from wargame.observe.model import InjectInfo, Observation, PlayInfo, SeatInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.saves.format import SaveModel
+from wargame.saves.store import Verification, verify
 from wargame.words import possessive
 
 ODDS_WITHHELD = (
@@ -187,6 +188,9 @@ class ReportData:
     questions: tuple[QuestionRow, ...]
     turn_labels: tuple[str, ...]
     """"week 1 (January 2022)" for each turn played."""
+    warning: str = ""
+    """"This save does not verify: week 3 differs (...). ...": said at the top of the report
+    (as the replay viewer's banner says it) when the save fails `verify`; empty when it passes."""
 
 
 def build_report(
@@ -195,13 +199,17 @@ def build_report(
     analysis: Analysis | None = None,
     whatifs: Sequence[WhatIf] = (),
     checkpoints: Checkpoints | None = None,
+    verification: Verification | None = None,
 ) -> ReportData:
     """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
     or `public`): read off that viewer's `Observation` of the game at its end, the one
     every screen and the debrief read, so the report decides nothing about secrecy.
+    `verification`: what `saves.store.verify` found for `save`, if the caller has it (else
+    it is run here); a save that fails it gets the warning at the top of the report.
 
     Raises `WargameError` for an unknown viewer or a save that does not replay.
     """
+    check = verification if verification is not None else verify(save)
     cp = checkpoints or Checkpoints(save)
     game = cp.game
     deck = game.deck
@@ -319,6 +327,7 @@ def build_report(
         withheld=withheld,
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, t.turn) for t in end.turns),
+        warning=f"{check.WARNING}: {problem}" if (problem := check.problem(unit)) else "",
     )
 
 

@@ -138,6 +138,8 @@ class WargameApp(App[None]):
     def begin(self, session: Session) -> None:
         if self.client is not None:
             self.client.close()
+        if self.session is not None and self.session is not session:
+            self.session.close_bots()  # the game left behind ends its programs
         self.session = session
         session.clock.now = self.now
         # A game on one keyboard: it resolves on its own unless a facilitator runs it, the

@@ -69,7 +69,9 @@ class SeatStrip(Static):
             if parts:
                 parts.append(("  ", ""))
             name = obs.actor_short(seat.actor)
-            if seat.sealed:
+            if seat.sealed and seat.covered:
+                parts += [name, (f" ⚠ {seat.covered}: stand-in", WARN)]
+            elif seat.sealed:
                 parts += [name, (" ✓ sealed", GOOD)]
             elif seat.actor in computers:
                 parts += [name, (" … thinking" if seat.thinking else " waiting", WARN if seat.thinking else MUTED)]
