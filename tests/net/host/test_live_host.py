@@ -98,6 +98,7 @@ async def test_refusals_are_clear(tmp_path: Path, tutorial: CompiledDeck) -> Non
         await fac.send({"type": "revoke", "role": "red"})
         closed = await red.wait_for(lambda m: m["type"] == "closed")
         assert closed["message"] == "the facilitator revoked the code for Red"
+        await red.close()
         with pytest.raises(HostError, match="code for Red has been revoked"):
             await Client(url(server)).connect(codes["red"])
         await fac.send({"type": "reissue", "role": "red"})
