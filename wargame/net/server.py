@@ -39,6 +39,7 @@ from wargame.net.guard import (
     files_in_use,
     raise_file_limit,
 )
+from wargame.net.listen import GuardedSite
 from wargame.net.protocol import (
     FACILITATOR_ONLY,
     MAX_MESSAGE,
@@ -338,13 +339,6 @@ class Host:
                 f"{self._who(role.name)} is already open on another device{how}: close it there first, or ask the facilitator to issue a new code"
             )
 
-    def open_role(self, code: str, address: str = "unknown") -> Role:
-        """Check a code for a new WebSocket session (a seat or the facilitator may be open on
-        one device at a time); kept for callers that hold no connection yet."""
-        role, tab = self.admit_code(code, address)
-        self.claim(role, self._device_for(tab))
-        return role
-
     @staticmethod
     def _device_for(tab: Tab | None) -> Device:
         return Device("browser", tab.device) if tab is not None else Device("websocket", uuid.uuid4().hex)
@@ -426,7 +420,7 @@ class Host:
                 reply = self.handle_message(role, msg.data)
                 if reply is not None:
                     await self._send(conn, reply)
-        except (ConnectionError, RuntimeError):
+        except ConnectionError:
             pass  # the client went away mid-send
         finally:
             if conn is not None:
@@ -490,12 +484,11 @@ class Host:
     # -- plain HTTP (agents, scripts) ----------------------------------------------------
     def _http_role(self, request: web.Request) -> Role:
         """The role the request's code opens; the role is then held over HTTP from this
-        address (see `_held`), so no other device opens it meanwhile."""
-        auth = request.headers.get("Authorization", "")
-        code = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else request.query.get("code", "")
+        address (see `_hold`), so no other device opens it meanwhile."""
+        code = self._code_of(request)
         if not code:
             raise AccessError("no join code: send the header 'Authorization: Bearer CODE'")
-        role, _ = self.admit_code(code[:100], self._address(request), keys=False)
+        role, _ = self.admit_code(code, self._address(request), keys=False)
         self._rate(self.requests, role, "requests")
         if role.name != PROJECTOR:
             self.claim(role, Device("http", self._address(request)))
@@ -506,9 +499,10 @@ class Host:
         if role.name == PROJECTOR:
             return None
         hold = self.http_holds.get(role.name)
-        fresh = hold is None
-        if hold is None:
-            hold = self.http_holds[role.name] = HttpHold(self._address(request), self.clock())
+        address = self._address(request)
+        fresh = hold is None or hold.address != address or not (hold.in_flight or hold.until > self.clock())
+        if hold is None or fresh:
+            hold = self.http_holds[role.name] = HttpHold(address, self.clock())
         hold.in_flight += 1
         if fresh:
             self._update_connected()
@@ -746,7 +740,7 @@ class Host:
         app = await self.make_app()
         runner = web.AppRunner(app, access_log=None, keepalive_timeout=KEEPALIVE, handle_signals=False)
         await runner.setup()
-        site = _GuardedSite(runner, self, bind, port)
+        site = GuardedSite(runner, self.gate, self.refusals, self._visitors, bind, port)
         await site.start()
         self._runner = runner
         return site.port
@@ -784,87 +778,6 @@ class Host:
         asyncio.run(serve())
         if self.lost is not None:
             raise self.lost
-
-
-class _Gatekeeper(asyncio.Protocol):
-    """Stands in front of aiohttp's handler for one TCP connection: the gate admits it (or
-    it is answered with one 503 line and closed at once), and hears when it ends."""
-
-    def __init__(self, host: Host, make_handler: Callable[[], asyncio.Protocol]) -> None:
-        self.host = host
-        self.make_handler = make_handler
-        self.handler: asyncio.Protocol | None = None
-        self.visitor: Visitor | None = None
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        peer = transport.get_extra_info("peername")
-        address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
-        admitted = self.host.gate.admit(address, transport.close)
-        if isinstance(admitted, str):
-            self.host.refusals.refused(address, admitted)
-            body = f"the host is busy: {admitted}; try again in a few seconds\n".encode()
-            transport.write(
-                b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-                + b"Retry-After: 5\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
-            )
-            transport.close()
-            return
-        self.visitor = admitted
-        self.host._visitors[transport] = admitted
-        self.handler = self.make_handler()
-        self.handler.connection_made(transport)
-
-    def data_received(self, data: bytes) -> None:
-        if self.handler is not None:
-            self.handler.data_received(data)
-
-    def eof_received(self) -> bool | None:
-        return self.handler.eof_received() if self.handler is not None else None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.visitor is not None:
-            self.host.gate.left(self.visitor)
-            self.host._visitors.pop(self.transport, None)
-        if self.handler is not None:
-            self.handler.connection_lost(exc)
-
-    def pause_writing(self) -> None:
-        if self.handler is not None:
-            self.handler.pause_writing()
-
-    def resume_writing(self) -> None:
-        if self.handler is not None:
-            self.handler.resume_writing()
-
-
-class _GuardedSite(web.BaseSite):
-    """A TCP site whose every connection passes the host's gate first."""
-
-    def __init__(self, runner: web.AppRunner, host: Host, bind: str, port: int) -> None:
-        super().__init__(runner, backlog=64)
-        self._host, self._bind, self._port = host, bind, port
-
-    @property
-    def name(self) -> str:
-        return f"http://{self._bind}:{self._port}"
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None
-        sockets = getattr(self._server, "sockets", None) or []
-        return int(sockets[0].getsockname()[1]) if sockets else self._port
-
-    async def start(self) -> None:
-        await super().start()
-        loop = asyncio.get_running_loop()
-        server = self._runner.server
-        assert server is not None
-        self._server = await loop.create_server(
-            lambda: _Gatekeeper(self._host, server), self._bind, self._port, backlog=self._backlog, reuse_address=True
-        )
 
 
 def browser_command(api_url: str) -> str:
