@@ -48,9 +48,9 @@ class Limits:
     """Seconds a browser has, after its code was accepted, to open the tab's connection."""
     http_hold: float = 60.0
     """Seconds an HTTP client keeps its seat after its last request (a long poll waits 50)."""
-    push_interval: float = 0.25
-    """The least time between two states sent to one client: changes in between are sent
-    together, as one state."""
+    pushes: Rate = Rate(burst=4, per_second=4)
+    """States sent to one client: a change goes out at once, but past this rate the changes
+    that come meanwhile go out together, as one state (a reconnecting laptop makes a burst)."""
     opens: Rate = Rate(burst=10, per_second=1 / 3)
     """Per code: new WebSocket sessions and browser tabs (a reconnecting loop is stopped)."""
     requests: Rate = Rate(burst=200, per_second=40)

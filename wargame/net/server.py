@@ -3,7 +3,7 @@ the browser app (tabs.py), behind the defences of guard.py.
 
 The API is a WebSocket at `/api/v1/ws` (a `hello` with a join code, then orders or the
 facilitator's commands; the host pushes a fresh state to each client when anything
-changes, at most one every `push_interval`) and plain HTTP for simple agents
+changes, a burst of changes as one state) and plain HTTP for simple agents
 (`GET /api/v1/view?after=N` waits for a change, `POST /api/v1/orders`). Each client is sent
 only the state built for its own viewer. A seat or the facilitator is open on one device
 at a time, whichever the transport; the host holds its exercise's lease while it runs.
@@ -107,8 +107,6 @@ class Connection:
     """The exercise version last sent to this client."""
     view_key: tuple[int, ...] = ()
     """The moment of the view last sent (a seat's client keeps it until it changes)."""
-    pushed_at: float = -math.inf
-    """When (host clock) the last state went out: the next waits `push_interval` after it."""
 
 
 @dataclass
@@ -264,11 +262,12 @@ class Host:
             pass
 
     async def _pusher(self, conn: Connection) -> None:
-        """Send the client a new state whenever the exercise changes (no polling), at most
-        one every `push_interval`: a burst of changes goes out as one state."""
+        """Send the client a new state whenever the exercise changes (no polling), as fast as
+        `Limits.pushes` allows: beyond it, the changes of a burst go out together, as one state."""
+        pushes = RateLimit(self.limits.pushes, self.clock)
         while not conn.ws.closed:
             await conn.wake.wait()
-            wait = conn.pushed_at + self.limits.push_interval - self.clock()
+            wait = pushes.ready("")
             if wait > 0:
                 await self._sleep(wait)
             conn.wake.clear()
@@ -285,7 +284,7 @@ class Host:
                 await self._send(conn, text)
             except (ConnectionError, RuntimeError):
                 return
-            conn.pushed_at = self.clock()
+            pushes.take("")
 
     # -- who may open what ---------------------------------------------------------------
     def _who(self, role: str) -> str:

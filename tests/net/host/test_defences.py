@@ -213,7 +213,8 @@ async def test_a_seat_reconnecting_in_a_loop_is_slowed_down_per_code(tmp_path: P
 
 async def test_a_burst_of_changes_goes_out_as_one_state(tmp_path: Path, tutorial: CompiledDeck) -> None:
     clock, sleeps = Clock(), Sleeps()
-    limits = Limits(opens=Rate(burst=1000, per_second=1))
+    # One state at once, then (the clock standing still) none until the pacing sleep ends.
+    limits = Limits(opens=Rate(burst=1000, per_second=1), pushes=Rate(burst=1, per_second=4))
     async with hosting(tmp_path, tutorial, limits, clock, sleeps) as (host, url, codes):
         sent: dict[str, int] = {FACILITATOR: 0, PROJECTOR: 0}
 
@@ -233,7 +234,7 @@ async def test_a_burst_of_changes_goes_out_as_one_state(tmp_path: Path, tutorial
             await red.close()
             await eventually(lambda: "red" not in host.exercise.connected, "Red to be gone")
         assert sent == {FACILITATOR: 1, PROJECTOR: 1}  # held back while the burst lasts
-        await eventually(lambda: len(sleeps.waiting) == 2, "both pushers to wait out the interval")
+        await eventually(lambda: len(sleeps.waiting) == 2, "both pushers to wait for their pace")
         sleeps.release()
         await eventually(lambda: sent == {FACILITATOR: 2, PROJECTOR: 2}, "one state each for the whole burst")
         await eventually(lambda: len(sleeps.waiting) == 0 and all(c.wake.is_set() is False for c in host.connections), "the pushers to settle")
