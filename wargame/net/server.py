@@ -196,11 +196,14 @@ class Host:
     async def _think(self, job: BotJob) -> None:
         loop = asyncio.get_running_loop()
         try:
-            decision = await loop.run_in_executor(None, job.run)
-        except Exception as exc:  # noqa: BLE001 - a bot's or an agent's failure is reported to the facilitator, never fatal to the host
-            self.exercise.bot_decided(job, None, exc if isinstance(exc, WargameError) else WargameError(f"{job.bot.label} failed: {exc!r}"))
-            return
-        self.exercise.bot_decided(job, decision, None)
+            try:
+                decision = await loop.run_in_executor(None, job.run)
+            except Exception as exc:  # noqa: BLE001 - a bot's or an agent's failure is reported to the facilitator, never fatal to the host
+                self.exercise.bot_decided(job, None, exc if isinstance(exc, WargameError) else WargameError(f"{job.bot.label} failed: {exc!r}"))
+                return
+            self.exercise.bot_decided(job, decision, None)
+        except LeaseLost as exc:
+            self._lose(exc)
 
     def _schedule_timer(self) -> None:
         ex = self.exercise
