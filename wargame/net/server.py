@@ -83,6 +83,10 @@ class SlowDown(AccessError):
         super().__init__(message)
 
 
+class RoomFull(SlowDown):
+    """No place for another browser tab (`Limits.tabs_total`, or the projector's share)."""
+
+
 class DeviceBusy(AccessError):
     """The role is open on another device (another WebSocket, browser or HTTP client)."""
 
@@ -599,7 +603,7 @@ class Host:
         tab = self.tabs.add(role.name, code, device)
         if isinstance(tab, str):
             self.refusals.refused(address, tab)
-            raise SlowDown(tab, self.limits.tab_claim_timeout)
+            raise RoomFull(tab, self.limits.tab_claim_timeout)
         return tab
 
     async def end_tab(self, tab: Tab) -> None:

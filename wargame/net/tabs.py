@@ -11,6 +11,7 @@ valid while the tab lives and its code is not revoked.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from wargame.net.guard import Clock, Limits
 from wargame.net.store.base import PROJECTOR, hash_code
@@ -138,6 +139,49 @@ def _device(request: web.Request, response: web.StreamResponse, device: str | No
     return made
 
 
+MAX_COLUMNS, MAX_ROWS = 500, 200
+"""The largest screen a browser may ask a tab's app to draw (a hostile size must not make
+the app allocate without bound)."""
+
+
+def _bounded(text: object, default: int, low: int, high: int) -> int:
+    try:
+        value = int(str(text))
+    except ValueError:
+        return default
+    return max(low, min(high, value))
+
+
+def _size(width: object, height: object) -> tuple[int, int]:
+    return _bounded(width, 80, 1, MAX_COLUMNS), _bounded(height, 24, 1, MAX_ROWS)
+
+
+async def _relay(websocket: web.WebSocketResponse, service: Any) -> None:
+    """Pass what the browser sends to the tab's app: keys, its size, focus; answer its pings.
+    textual-serve's messages are JSON lists (`["stdin", "..."]`, `["resize", {...}]`);
+    anything else is not the app's and is ignored, so no message can end the tab."""
+    async for message in websocket:
+        if message.type != WSMsgType.TEXT:
+            continue
+        try:
+            envelope = json.loads(message.data)
+        except ValueError:
+            continue
+        if not isinstance(envelope, list) or not envelope:
+            continue
+        kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
+        if kind == "stdin" and isinstance(data, str):
+            await service.send_bytes(data.encode("utf-8", "replace"))
+        elif kind == "resize" and isinstance(data, dict):
+            await service.set_terminal_size(*_size(data.get("width"), data.get("height")))
+        elif kind == "ping":
+            await websocket.send_json(["pong", data])
+        elif kind == "blur":
+            await service.blur()
+        elif kind == "focus":
+            await service.focus()
+
+
 QUIT_GRACE = 5.0
 """Seconds a tab's app has to quit when asked (its browser went away) before it is ended."""
 
@@ -158,10 +202,10 @@ async def browser_app(host: Host, command: str, title: str, public_url: str | No
     (POST `/` with a code opens the app), `/ws?tab=TICKET` runs an admitted tab's process."""
     import aiohttp_jinja2
     from textual_serve.app_service import AppService
-    from textual_serve.server import Server, to_int
+    from textual_serve.server import Server
 
     from wargame.net.exercise import AccessError
-    from wargame.net.server import DeviceBusy, SlowDown
+    from wargame.net.server import DeviceBusy, RoomFull, SlowDown
 
     class TabService(AppService):
         """One tab's process: the tab's key in its environment; the host can end it."""
@@ -200,13 +244,13 @@ async def browser_app(host: Host, command: str, title: str, public_url: str | No
             try:
                 tab = host.open_tab(code, address, device)
             except AccessError as exc:
-                status = 503 if "room is full" in str(exc) else 429 if isinstance(exc, SlowDown) else 409 if isinstance(exc, DeviceBusy) else 403
+                status = 503 if isinstance(exc, RoomFull) else 429 if isinstance(exc, SlowDown) else 409 if isinstance(exc, DeviceBusy) else 403
                 response = join_page(title, str(exc), kind="full" if status == 503 else "", status=status)
             else:
                 base = self._base(request)
                 ws = ("wss:" if base.startswith("https") else "ws:") + base.split(":", 1)[1]
                 context = {
-                    "font_size": to_int(request.query.get("fontsize", "16"), 16),
+                    "font_size": _bounded(request.query.get("fontsize"), 16, 8, 48),
                     "app_websocket_url": f"{ws}/ws?tab={tab.ticket}",
                     "config": {"static": {"url": f"{base}/static/"}},
                     "application": {"name": title},
@@ -233,15 +277,14 @@ async def browser_app(host: Host, command: str, title: str, public_url: str | No
             )
             try:
                 await websocket.prepare(request)
-                await service.start(to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24))
+                await service.start(*_size(request.query.get("width"), request.query.get("height")))
                 try:
-                    await self._process_messages(websocket, service)
+                    await _relay(websocket, service)
                 finally:
                     await _stop(service, tab)
             except asyncio.CancelledError:
                 await websocket.close()
-            except (ConnectionError, RuntimeError, OSError, ValueError, TypeError, KeyError, AssertionError) as exc:
-                # A browser that went away, or sent something that is not the app's protocol.
+            except (ConnectionError, RuntimeError) as exc:
                 log.warning("a browser tab for %s ended: %s", tab.role, exc.__class__.__name__ + (f": {exc}" if str(exc) else ""))
             finally:
                 await tab.end()

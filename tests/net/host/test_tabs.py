@@ -186,3 +186,51 @@ async def test_a_hung_tab_is_ended_when_its_browser_goes_away(tmp_path: Path, tu
     finally:
         await host.close()
         store.close()
+
+
+class FakeSocket:
+    """What `_relay` reads from a browser, and what it answers."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.sent: list[object] = []
+
+    def __aiter__(self) -> FakeSocket:
+        return self
+
+    async def __anext__(self) -> aiohttp.WSMessage:
+        if not self.texts:
+            raise StopAsyncIteration
+        return aiohttp.WSMessage(aiohttp.WSMsgType.TEXT, self.texts.pop(0), None)
+
+    async def send_json(self, data: object) -> None:
+        self.sent.append(data)
+
+
+class FakeService:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    async def send_bytes(self, data: bytes) -> None:
+        self.calls.append(("stdin", data))
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self.calls.append(("resize", (width, height)))
+
+    async def blur(self) -> None:
+        self.calls.append(("blur", None))
+
+    async def focus(self) -> None:
+        self.calls.append(("focus", None))
+
+
+async def test_what_a_browser_sends_its_tab_is_checked_and_bounded() -> None:
+    socket = FakeSocket([
+        "not json", "[]", "{}", '["stdin", 5]', '["resize", "big"]', '["launch", 1]',
+        '["resize", {"width": 1000000000, "height": -4}]', '["resize", {"width": "wide"}]',
+        '["stdin", "q"]', '["ping", "t1"]', '["focus"]',
+    ])
+    service = FakeService()
+    await tabs._relay(socket, service)  # type: ignore[arg-type]
+    assert service.calls == [("resize", (tabs.MAX_COLUMNS, 1)), ("resize", (80, 24)), ("stdin", b"q"), ("focus", None)]
+    assert socket.sent == [["pong", "t1"]]
