@@ -18,7 +18,7 @@ from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
 from wargame.report.data import build_report
-from wargame.report.html import render_html
+from wargame.report.templates import render_report
 from wargame.saves.format import SaveModel
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -42,7 +42,7 @@ def report_file(tmp_path_factory: pytest.TempPathFactory, decks: dict[str, Compi
     cp = Checkpoints(save)
     analysis = analyse(save, rollouts=20, seed=1, checkpoints=cp)
     path = tmp_path_factory.mktemp("report") / "korea.html"
-    path.write_text(render_html(build_report(save, "facilitator", analysis, (), cp)), encoding="utf-8")
+    path.write_text(render_report(build_report(save, "facilitator", analysis, (), cp), "html"), encoding="utf-8")
     return path
 
 
@@ -87,7 +87,7 @@ def test_the_html_report_renders_its_charts_with_no_network(report_file: Path, t
 def test_the_offers_section_renders_in_a_browser(offers_save: SaveModel, tmp_path: Path) -> None:
     # Bravo's report: the public offers with their fates, no secret one, no network.
     path = tmp_path / "offers.html"
-    path.write_text(render_html(build_report(offers_save, "b")), encoding="utf-8")
+    path.write_text(render_report(build_report(offers_save, "b"), "html"), encoding="utf-8")
     requests: list[str] = []
     errors: list[str] = []
     with playwright.sync_playwright() as p:

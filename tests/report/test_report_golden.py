@@ -17,7 +17,7 @@ from wargame.analysis.turning import analyse
 from wargame.analysis.whatif import what_if
 from wargame.deck.compile import CompiledDeck
 from wargame.report.data import build_report
-from wargame.report.markdown import render_markdown
+from wargame.report.templates import render_report
 
 GOLDEN = Path(__file__).resolve().parent / "tutorial-report.md"
 
@@ -27,7 +27,7 @@ def golden_report(deck: CompiledDeck) -> str:
     cp = Checkpoints(save)
     analysis = analyse(save, rollouts=40, seed=1, checkpoints=cp)
     whatif = what_if(save, 2, "red", [["patrol"], []], games=40, seed=1, checkpoints=cp)
-    return render_markdown(build_report(save, "facilitator", analysis, [whatif], cp))
+    return render_report(build_report(save, "facilitator", analysis, [whatif], cp), "markdown")
 
 
 def test_tutorial_report_matches_the_golden_file(tutorial: CompiledDeck) -> None:

@@ -18,8 +18,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.labels import answer_phrase, play_name
 from wargame.deck.loader import load_deck_text
 from wargame.report.data import build_report
-from wargame.report.html import render_html
-from wargame.report.markdown import render_markdown
+from wargame.report.templates import render_report
 from wargame.saves.format import SaveModel
 
 GOLDEN = Path(__file__).resolve().parent / "offers-report.md"
@@ -30,7 +29,7 @@ def golden_offers_report(save: SaveModel) -> str:
     analysis = analyse(save, rollouts=40, seed=1, checkpoints=cp)
     # "What if Bravo had refused, or let the offer wait?"
     whatif = what_if(save, 6, "b", answers=True, games=40, seed=1, checkpoints=cp)
-    return render_markdown(build_report(save, "facilitator", analysis, [whatif], cp))
+    return render_report(build_report(save, "facilitator", analysis, [whatif], cp), "markdown")
 
 
 def test_offers_report_matches_the_golden_file(offers_save: SaveModel) -> None:
@@ -65,7 +64,7 @@ def test_the_offers_section_tells_each_offers_fate(offers_save: SaveModel) -> No
         (),
     ]
     assert [o.secret for o in data.offers] == [False, True, False, True, False, True]
-    text = render_markdown(data)
+    text = render_report(data, "markdown")
     assert "| Turn 2 | Alpha | Bravo | Offer talks to Bravo | expired unanswered at the end of turn 4 | Alpha's standing −1 |" in text
     # Answers cost no order and carry no escalation of their own: the table says so.
     assert all(v == 0 for vs in data.escalation.values() for v in vs)
@@ -83,7 +82,7 @@ def test_a_seat_report_holds_only_the_offers_it_was_party_to(offers_save: SaveMo
     for seat, secret_expected in {"a": True, "b": False, "c": True}.items():
         data = build_report(offers_save, seat)
         assert any(o.secret for o in data.offers) == secret_expected, seat
-        texts = [render_markdown(data), render_html(data)]
+        texts = [render_report(data, "markdown"), render_report(data, "html")]
         if not secret_expected:
             assert all("Backchannel" not in w for entry in data.timeline for w in entry.waiting)
             for text in texts:
@@ -99,8 +98,8 @@ def test_a_deck_without_offers_has_no_offers_section(tutorial: CompiledDeck) -> 
 
     data = build_report(seeded_save(tutorial))
     assert data.offers == () and not data.deck_offers
-    assert "## Offers" not in render_markdown(data) and "<h2 id=\"offers\">" not in render_html(data)
-    assert "Answering an offer" not in render_markdown(data)
+    assert "## Offers" not in render_report(data, "markdown") and "<h2 id=\"offers\">" not in render_report(data, "html")
+    assert "Answering an offer" not in render_report(data, "markdown")
 
 
 def test_key_moments_name_answers_and_expiries(offers_save: SaveModel) -> None:

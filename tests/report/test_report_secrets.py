@@ -21,8 +21,8 @@ from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.visibility import Viewer, hidden_inputs, knows_play, roll_reads, sees_reason
 from wargame.report.data import ODDS_WITHHELD, build_report
-from wargame.report.html import render_html
-from wargame.report.markdown import md, render_markdown
+from wargame.report.model import clean
+from wargame.report.templates import FORMATS, md_escape, render_report
 from wargame.saves.store import new_save
 
 KINDS = ["random", "doctrine"]
@@ -113,10 +113,12 @@ def _check(game: Game, seat: str, seats: dict[str, str] | None = None) -> None:
                 assert row.chance is None and row.draw is None and "hidden from you" in row.note
             else:
                 assert row.chance == roll.chance and row.draw == roll.roll
-    texts = [render_markdown(data), render_html(data)]
+    texts = [render_report(data, fmt) for fmt in FORMATS]  # every format, present and to come
     assert data.seed is None and all(f"seed {game.seed}" not in t for t in texts)  # the seed decides every roll
     for needle, whole in _needles(game, seat, seats):
-        for form in {needle, md(needle), html.escape(needle, quote=True)}:
+        # As written, and as each markup writes it (the report puts deck text on one line).
+        flat = clean(needle)
+        for form in {needle, flat, md_escape(flat), html.escape(needle, quote=True), html.escape(flat, quote=True)}:
             for text in texts:
                 assert not _shows(text, form, whole), f"{seat}'s report shows {needle!r}"
 
@@ -180,7 +182,7 @@ def test_odds_are_withheld_from_a_seat_that_could_not_see_everything(tutorial: C
     seat = build_report(save, "red", analysis, (), cp)
     assert seat.analysis is None and seat.withheld == ODDS_WITHHELD
     assert all(m.kind != "turning-point" for m in seat.moments)
-    assert "Turning points" not in render_markdown(seat) and "chart-odds" not in render_html(seat)
+    assert "Turning points" not in render_report(seat, "markdown") and "chart-odds" not in render_report(seat, "html")
     full = build_report(save, "facilitator", analysis, (), cp)
     assert full.analysis is analysis and not full.withheld
 
@@ -197,20 +199,56 @@ class _Tags(HTMLParser):
 HOSTILE = '*Bold* <script>alert(1)</script> | [link](http://example.com) `code` # & "q"'
 
 
-def test_deck_text_cannot_change_the_reports_structure(tutorial: CompiledDeck) -> None:
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_deck_text_cannot_change_the_reports_structure(tutorial: CompiledDeck, fmt: str) -> None:
     source = tutorial.source.replace('name = "Naval patrol"', f"name = '{HOSTILE}'")
     source = source.replace('name = "Red"', "name = \"Red </td><img src=x onerror=alert(2)>\"")
     deck = load_deck_text(source, "hostile.toml")
     assert deck.moves[deck.move_index["patrol"]].name == HOSTILE
     game = play_game(deck, 3, {"red": "doctrine:bully", "blue": "doctrine:broker"})
     save = new_save(game, {"red": "doctrine:bully", "blue": "doctrine:broker"})
-    data = build_report(save)
-    page = render_html(data)
+    text = render_report(build_report(save), fmt)
+    if FORMATS[fmt].markup == "html":
+        _assert_inert_html(text)
+        assert html.escape(HOSTILE, quote=True) in text
+    else:
+        _assert_inert_markdown(text)
+
+
+HOSTILE_INJECT = "Storm\n# Not a heading\n- not an item\n\n> not a quote\r\n</p><script>alert(3)</script> \x1b]0;owned\x07"
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_save_text_stays_on_its_line(tutorial: CompiledDeck, fmt: str) -> None:
+    # An inject typed at the table (text from a save, never checked like a deck's) with
+    # newlines, markup and a terminal escape: one inert line in every report.
+    game = Game(tutorial, 1)
+    for turn in (1, 2):
+        for actor in tutorial.actors:
+            game.submit(actor, [])
+        if turn == 1:
+            game.fire_inject(text=HOSTILE_INJECT)
+        game.resolve()
+    save = new_save(game, dict.fromkeys(tutorial.actors, "human"))
+    for viewer in ["facilitator", "red"]:
+        text = render_report(build_report(save, viewer), fmt)
+        assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+        if FORMATS[fmt].markup == "html":
+            _assert_inert_html(text)
+        else:
+            _assert_inert_markdown(text)
+            line = next(line for line in text.splitlines() if "Storm" in line)
+            assert "Not a heading" in line and "not an item" in line and "not a quote" in line
+            assert not re.search(r"^(# Not|- not an item|> not a quote)", text, flags=re.MULTILINE)
+
+
+def _assert_inert_html(page: str) -> None:
     parser = _Tags()
     parser.feed(page)
     assert "script" not in parser.tags and "img" not in parser.tags
-    assert html.escape(HOSTILE, quote=True) in page
-    text = render_markdown(data)
+
+
+def _assert_inert_markdown(text: str) -> None:
     assert "<script>" not in text
     assert "[link](" not in text  # the brackets are escaped, so no link forms
     # Every table row still has its header's number of cells.

@@ -1,4 +1,4 @@
-"""What an after-action report says, gathered once for one viewer; Markdown and HTML render it.
+"""What an after-action report says, gathered once for one viewer; `model.py` puts it into words.
 
 Modelled on a tabletop exercise's after-action report: who played, a turn-by-turn timeline
 (decision points: orders and the reasons given, the dice, injects, events, news), the
@@ -19,17 +19,16 @@ from wargame.analysis.whatif import WhatIf
 from wargame.bots.base import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
-from wargame.deck.describe import Describer, depends_on
+from wargame.deck.describe import Describer
 from wargame.deck.labels import offer_name, play_name
 from wargame.engine.offers import OfferRecord, offer_history
+from wargame.engine.reading import roll_hidden_note, roll_label
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
     FACILITATOR,
     Viewer,
     as_viewer,
-    hidden_inputs,
     in_audience,
-    roll_reads,
     sees_reason,
     sees_seed,
 )
@@ -215,16 +214,6 @@ def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
         return f"computer ({spec})"
 
 
-def _roll_label(deck: CompiledDeck, kind: str, key: str, actor: str | None) -> str:
-    if kind in {"move", "detect"} and key in deck.move_index:
-        move = deck.moves[deck.move_index[key]]
-        who = deck.actor_name(move.actor)
-        return f"{who}: {play_name(deck, move)}" + (" found out" if kind == "detect" else "")
-    if key in deck.event_index:
-        return deck.events[deck.event_index[key]].name
-    return key
-
-
 def build_report(
     save: SaveModel,
     viewer: Viewer | str = FACILITATOR,
@@ -261,6 +250,7 @@ def build_report(
             notes.append(f"revealed in {unit} {when}")
         return f"{name} ({'; '.join(notes)})" if notes else name
 
+    event_names = {e.id: e.name for e in deck.events}
     timeline = []
     questions_at: dict[int, list[str]] = {}
     belief = view.belief
@@ -312,7 +302,7 @@ def build_report(
                         reasons.append(reason)
                 seen = tuple(move_name(p) for p in seen_plays)
                 rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
-        rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
+        rolls = tuple(_roll_row(who, deck, r, event_names) for r in view.rolls_for_turn(t))
         if is_fac:
             injects = []
             for inject in turn_model.injects:
@@ -454,14 +444,14 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
     return out
 
 
-def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
-    # A chance computed from what the viewer may not see is itself secret, and so is the
-    # draw beside it (the two together would give the chance away).
-    reads = roll_reads(deck, roll)
-    hidden = hidden_inputs(who, deck, reads) if reads is not None else []
-    label = _roll_label(deck, roll.kind, roll.key, roll.actor)
-    if hidden:
-        return RollRow(label, None, None, roll.success, roll.forced, depends_on(hidden))
+def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll, event_names: dict[str, str]) -> RollRow:
+    # The roll named as every screen names it. A chance computed from what the viewer may
+    # not see is itself secret, and so is the draw beside it (the two together would give
+    # the chance away).
+    label = roll_label(deck, roll, event_names)
+    note = roll_hidden_note(who, deck, roll)
+    if note:
+        return RollRow(label, None, None, roll.success, roll.forced, note)
     return RollRow(label, roll.chance, roll.roll, roll.success, roll.forced)
 
 

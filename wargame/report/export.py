@@ -12,19 +12,18 @@ from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
 from wargame.files import write_text_atomic
 from wargame.report.data import build_report
-from wargame.report.html import render_html
-from wargame.report.markdown import render_markdown
+from wargame.report.templates import FORMATS, format_for, render_report
 from wargame.saves.store import read_save
-
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def report_format(path: str | Path) -> str:
-    """`markdown` or `html`, from the file's suffix; raises `WargameError` otherwise."""
-    fmt = FORMATS.get(Path(path).suffix.lower())
+    """The name of the format (`markdown`, `html`...) the file's name asks for; raises
+    `WargameError` if it asks for none."""
+    fmt = format_for(Path(path).name)
     if fmt is None:
-        raise WargameError(f"{path}: a report is written as .md or .html (the name says which)")
-    return fmt
+        endings = " or ".join(f.suffixes[0] for f in FORMATS.values())
+        raise WargameError(f"{path}: a report is written as {endings} (the name says which)")
+    return fmt.name
 
 
 def write_report(path: Path, text: str) -> Path:
@@ -46,7 +45,7 @@ def export_report(
     force: bool = False,
 ) -> Path:
     """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
-    (.md or .html). Without `analysis`, the latest cached one for this save is used, if
+    (in the format its name asks for: .md, .html...). Without `analysis`, the latest cached one for this save is used, if
     any; what-ifs run on the save are read from its sidecar. Raises `WargameError` for a
     bad save, viewer or path, or if `out_path` exists and `force` is not set."""
     out = Path(out_path)
@@ -59,5 +58,4 @@ def export_report(
     if analysis is None:
         analysis = latest_cached(save, save_path)
     data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
-    text = render_markdown(data) if fmt == "markdown" else render_html(data)
-    return write_report(out, text)
+    return write_report(out, render_report(data, fmt))
