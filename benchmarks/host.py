@@ -179,7 +179,7 @@ def run(backend: str, turns: int, with_browsers: bool) -> None:
         if backend == "sqlite":
             store = str(folder / "s.sqlite3")
         else:
-            from wargame.net.store.pgcluster import PgUnavailable, start_cluster
+            from tests.net.pgcluster import PgUnavailable, start_cluster
 
             try:
                 cluster = start_cluster(durable=True)

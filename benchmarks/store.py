@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.net.pgcluster import PgUnavailable, start_cluster
 from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
 from wargame.net.store import Store, open_store
-from wargame.net.store.pgcluster import PgUnavailable, start_cluster
 from wargame.saves.store import new_save
 
 SEATS = 12

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import DECK_NAMES
 from wargame.analysis import simulate as simulate_module
 from wargame.bots.answers import split_answers
 from wargame.bots.base import Bot, Decision, make_bot
@@ -24,8 +25,6 @@ from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.state import Play
 from wargame.engine.view import PlayerView
-
-DECK_NAMES = ["tutorial", "korea-2022", "cuba-1962"]
 
 
 def bot_specs(deck: CompiledDeck, actor: str) -> list[str]:

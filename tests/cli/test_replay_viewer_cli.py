@@ -40,7 +40,7 @@ def test_without_a_terminal_replay_prints_instead_of_opening_the_viewer(save: Pa
 def test_in_a_terminal_replay_opens_the_viewer(save: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
     monkeypatch.setattr("wargame.tui.app.run_replay", lambda path, save_dir: opened.append(path))
-    monkeypatch.setattr("wargame.cli.interactive", lambda: True)
+    monkeypatch.setattr("wargame.cli.play.interactive", lambda: True)
     code, out, _err = run("replay", str(save))
     assert code == 0 and opened == [save] and out == ""
 

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_mutation import mutants  # tests/deck is on the path: the mutation strategy lives there
 
+from tests.conftest import DECK_NAMES
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.lint import CHECKS, LintWarning, lint_deck, reachable
 from wargame.deck.loader import load_deck, load_deck_text
@@ -58,7 +59,7 @@ def test_every_kind_of_static_warning_has_a_fixture() -> None:
     assert marks(FIXTURES / "clean.toml") == set()
 
 
-@pytest.mark.parametrize("name", ["tutorial", "korea-2022", "cuba-1962"])
+@pytest.mark.parametrize("name", DECK_NAMES)
 def test_shipped_decks_lint_clean(name: str, decks: dict[str, CompiledDeck]) -> None:
     found = [w for w in lint_deck(decks[name]) if w.severity == "warning"]
     assert found == [], "\n".join(map(str, found))

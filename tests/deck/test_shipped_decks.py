@@ -9,11 +9,10 @@ from collections import Counter
 
 import pytest
 
+from tests.conftest import SCENARIO_NAMES
 from wargame.analysis.simulate import game_seed, play_game
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.secrecy import secrecy_warnings
-
-SCENARIOS = ["korea-2022", "cuba-1962"]
 
 
 def reads(deck: CompiledDeck, text: str) -> set[tuple[str, str]]:
@@ -98,7 +97,7 @@ def secrecy_problems(deck: CompiledDeck) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
 def test_every_actor_has_doctrines_objectives_and_moves(decks: dict[str, CompiledDeck], name: str) -> None:
     deck = decks[name]
     assert deck.model.deck.sources, "a scenario lists its sources"
@@ -109,7 +108,7 @@ def test_every_actor_has_doctrines_objectives_and_moves(decks: dict[str, Compile
         assert any(m.actor == actor_id for m in deck.moves), actor_id
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
 def test_secret_moves_keep_their_secrets(decks: dict[str, CompiledDeck], name: str) -> None:
     assert secrecy_problems(decks[name]) == []
 

@@ -7,20 +7,19 @@ facilitator, injects and dice overrides), so these hold for whole games, not one
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import DECK_NAMES
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import FACILITATOR
 from wargame.engine.view import PlayerView
 
-DECK_NAMES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "decks").glob("*.toml"))
 seeds = st.integers(0, 2**63 - 1)
 Drive = Callable[..., Any]
 

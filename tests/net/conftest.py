@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.net.pgcluster import PgCluster, PgUnavailable, start_cluster
 from wargame.net.store import Store, open_store
-from wargame.net.store.pgcluster import PgCluster, PgUnavailable, start_cluster
 
 BACKENDS = ["sqlite", "postgresql"]
 

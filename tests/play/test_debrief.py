@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.content import Content
 
+from tests.conftest import DECK_NAMES
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.expr import compile_expr
 from wargame.engine.game import Game
@@ -19,8 +20,6 @@ from wargame.play.timeline import SavedGame
 from wargame.saves.format import SaveModel
 from wargame.saves.store import new_save
 from wargame.tui.replay_render import turn_block
-
-DECKS = ("tutorial", "korea-2022")
 
 
 def _saved(deck: CompiledDeck, draw: Any, drive: Callable[..., Any], seed: int, facilitator: bool) -> SavedGame:
@@ -35,7 +34,7 @@ def _plain(content: Content) -> str:
 
 
 @settings(max_examples=12, deadline=None)
-@given(data=st.data(), name=st.sampled_from(DECKS), seed=st.integers(0, 10_000), facilitator=st.booleans())
+@given(data=st.data(), name=st.sampled_from(DECK_NAMES), seed=st.integers(0, 10_000), facilitator=st.booleans())
 def test_every_roll_explains_itself(decks: dict[str, CompiledDeck], drive: Callable[..., Any], data: st.DataObject, name: str, seed: int, facilitator: bool) -> None:
     deck = decks[name]
     saved = _saved(deck, data.draw, drive, seed, facilitator)
@@ -87,7 +86,7 @@ def _forbidden(saved: SavedGame, seat: str, turn: int, hindsight: bool) -> tuple
 
 
 @settings(max_examples=15, deadline=None)
-@given(data=st.data(), name=st.sampled_from(DECKS), seed=st.integers(0, 10_000), facilitator=st.booleans(), hindsight=st.booleans())
+@given(data=st.data(), name=st.sampled_from(DECK_NAMES), seed=st.integers(0, 10_000), facilitator=st.booleans(), hindsight=st.booleans())
 def test_a_seat_perspective_never_shows_what_the_seat_did_not_know(
     decks: dict[str, CompiledDeck], drive: Callable[..., Any], data: st.DataObject, name: str, seed: int, facilitator: bool, hindsight: bool
 ) -> None:
@@ -128,7 +127,7 @@ def test_a_seat_perspective_never_shows_what_the_seat_did_not_know(
 
 
 @settings(max_examples=6, deadline=None)
-@given(data=st.data(), name=st.sampled_from(DECKS), seed=st.integers(0, 10_000))
+@given(data=st.data(), name=st.sampled_from(DECK_NAMES), seed=st.integers(0, 10_000))
 def test_the_public_sees_no_orders_and_no_secret_at_all(decks: dict[str, CompiledDeck], drive: Callable[..., Any], data: st.DataObject, name: str, seed: int) -> None:
     deck = decks[name]
     saved = _saved(deck, data.draw, drive, seed, True)

@@ -8,12 +8,12 @@ Needs Debian's `chromium` (installed by `.ci/run` where apt is available) and th
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from report_helpers import seeded_save
 
+from tests.conftest import NO_CHROMIUM, find_chromium
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
@@ -21,7 +21,7 @@ from wargame.report.data import build_report
 from wargame.report.templates import render_report
 from wargame.saves.format import SaveModel
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = find_chromium()
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -33,7 +33,7 @@ ARGS = [
 ]
 
 playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e .[test])")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (apt-get install chromium; .ci/run does it where apt is available)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")

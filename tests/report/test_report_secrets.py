@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import DECK_NAMES
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.simulate import play_game
 from wargame.analysis.turning import analyse
@@ -131,7 +132,7 @@ def _shows(text: str, needle: str, whole: bool) -> bool:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(deck_name=st.sampled_from(["tutorial", "korea-2022"]), seed=st.integers(0, 100_000), kinds=st.lists(st.sampled_from(KINDS), min_size=4, max_size=4))
+@given(deck_name=st.sampled_from(DECK_NAMES), seed=st.integers(0, 100_000), kinds=st.lists(st.sampled_from(KINDS), min_size=4, max_size=4))
 def test_a_seat_report_holds_no_other_seats_unrevealed_secret(decks: dict[str, CompiledDeck], deck_name: str, seed: int, kinds: list[str]) -> None:
     deck = decks[deck_name]
     seats = {}

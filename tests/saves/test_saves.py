@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import DECK_NAMES
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
@@ -36,7 +37,6 @@ from wargame.saves.store import (
     write_save,
 )
 
-DECK_NAMES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "decks").glob("*.toml"))
 Drive = Callable[..., Any]
 
 # Orders that make a fixed tutorial game: (red, blue) per week.

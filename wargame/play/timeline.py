@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import CEvent, CompiledDeck
 from wargame.engine.dice import KEYED, DiceVersion, TurnDice
 from wargame.engine.game import Game
 from wargame.engine.state import Roll, State, TurnRecord
@@ -51,6 +51,15 @@ class _RollWatcher(Game):
         if len(rec.rolls) > n:  # a roll was drawn and recorded (not a certainty)
             self.at_roll.append(before)
         return success
+
+    def _pick_outcome(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
+        # A weighted one-of event records its `outcome` roll without `_roll`: keep the state
+        # its weights read too, or the states no longer line up with the turn's rolls.
+        before = self.state.copy()
+        n = len(rec.rolls)
+        super()._pick_outcome(event, rng, rec, kind)
+        if len(rec.rolls) > n:
+            self.at_roll.append(before)
 
 
 class SavedGame:

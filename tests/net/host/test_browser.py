@@ -4,7 +4,6 @@ the hosted app, joins a seat with its code, seals orders and sees the turn resol
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +13,9 @@ from typing import Any
 import pytest
 from hostproc import HostProcess
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.conftest import NO_CHROMIUM, find_chromium
+
+CHROMIUM = find_chromium()
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
@@ -24,8 +25,8 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("the browser test needs Playwright's Python package: pip install 'wargame[test]'")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium here: apt-get install -y chromium (.ci/run installs it where apt is available)")
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

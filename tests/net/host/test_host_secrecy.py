@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netsecrets import leaks
 
+from tests.conftest import DECK_NAMES
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
@@ -28,7 +29,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         yield s
 
 
-@pytest.mark.parametrize("deck_name", ["tutorial", "korea-2022"])
+@pytest.mark.parametrize("deck_name", DECK_NAMES)
 @settings(max_examples=min(25, settings.default.max_examples))  # whole games: ~1 s each
 @given(data=st.data(), seed=st.integers(0, 2**31))
 def test_no_message_to_a_seat_holds_another_seats_secret(

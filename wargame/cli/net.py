@@ -13,25 +13,9 @@ import sys
 
 import click
 
-from wargame.cli import agent_option, load, programs_for, user_errors
+from wargame.cli.common import load, user_errors
+from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
 from wargame.errors import WargameError
-
-
-def _parse_host_seats(text: str, deck: object) -> dict[str, str]:
-    """`us=agent:llm,dprk=doctrine:hardliner`; `human` is allowed here."""
-    from wargame.bots.seats import SeatSpec
-
-    seats: dict[str, str] = {}
-    actors = deck.actors  # type: ignore[attr-defined]
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        actor, sep, spec = part.partition("=")
-        actor = actor.strip()
-        if not sep:
-            raise WargameError(f"--seats: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
-        if actor not in actors:
-            raise WargameError(f"--seats: unknown actor '{actor}' (actors: {', '.join(actors)})")
-        seats[actor] = str(SeatSpec.parse(spec))
-    return seats
 
 
 def lan_address() -> str:
@@ -46,7 +30,7 @@ def lan_address() -> str:
 
 @click.command()
 @click.argument("deck", required=False)
-@click.option("--seats", default="", help="ACTOR=SPEC,...: human (default), random, doctrine:NAME, lookahead[:BUDGET], agent:NAME (a program named with --agent).")
+@click.option("--seats", type=SeatsParam(), default="", help="ACTOR=SPEC,...: human (default), random, doctrine:NAME, lookahead[:BUDGET], agent:NAME (a program named with --agent).")
 @click.option("--facilitator/--no-facilitator", default=True, show_default=True, help="Issue a facilitator's code (the facilitator resolves turns).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--store", "store_url", default="", help="Where the exercise is kept: a SQLite file (default saves/exercises.sqlite3) or postgresql://...")
@@ -59,7 +43,7 @@ def lan_address() -> str:
 @agent_option
 @user_errors
 def host(
-    deck: str | None, seats: str, facilitator: bool, port: int, store_url: str, public: bool, exercise_id: str,
+    deck: str | None, seats: Seating, facilitator: bool, port: int, store_url: str, public: bool, exercise_id: str,
     seed: int | None, turns: int | None, new_codes: bool, no_browser: bool, agents: tuple[str, ...],
 ) -> None:
     """Host an exercise: teams join from a browser or `wargame join`, each with its own code.
@@ -94,8 +78,8 @@ def host(
             compiled = load(deck)
             seed = seed if seed is not None else new_seed()
             exercise_id = exercise_id or f"{compiled.id}-{dt.datetime.now():%Y%m%d-%H%M%S}"
-            seat_map = _parse_host_seats(seats, compiled)
-            programs = programs_for(agents, seat_map.values())
+            seat_map = seats.for_deck(compiled)
+            programs = programs_for(agents, seats)
             ex, codes = Exercise.create(store, exercise_id, compiled, seat_map, seed=seed, turns=turns, facilitator=facilitator, programs=programs)
             click.echo(f"Exercise {exercise_id}: {compiled.title}, seed {seed} (store: {store.url})")
         bind = "0.0.0.0" if public else "127.0.0.1"
@@ -157,3 +141,7 @@ def join(url: str, code: str, ask_code: bool) -> None:
     from wargame.tui.remote import run_remote
 
     run_remote(check_url(url), "" if ask_code else code)
+
+
+COMMANDS = (host, join)
+"""Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

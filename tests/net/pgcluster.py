@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL server in a temporary folder, for the store's tests and benchmark.
+"""A throwaway PostgreSQL server in a temporary folder, for the store's tests and benchmarks
+(test machinery, so it lives under tests/ and not in the wargame package).
 
 Finds the server programs (`initdb`, `pg_ctl`) on PATH or in Debian's
 /usr/lib/postgresql/N/bin, creates a cluster listening only on 127.0.0.1 on a free port,

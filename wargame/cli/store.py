@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from wargame.cli import user_errors
+from wargame.cli.common import OneLineErrors, user_errors
 from wargame.errors import WargameError
 from wargame.net.store import DEFAULT_STORE_PATH, open_store
 
@@ -20,7 +20,7 @@ STORE_OPTION = click.option(
 )
 
 
-@click.group()
+@click.group(cls=OneLineErrors)
 def store() -> None:
     """The store of hosted exercises: list them, export one to an ordinary save."""
 
@@ -58,3 +58,7 @@ def export(exercise: str, path: str | None, store_url: str, force: bool) -> None
     with open_store(store_url, create=False) as s:
         written = export_save(s, exercise, target)
     click.echo(f"exported {exercise} to {written}")
+
+
+COMMANDS = (store,)
+"""Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

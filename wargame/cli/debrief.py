@@ -1,37 +1,23 @@
 """The debrief commands: `analyse`, `whatif`, `branch` and `report`.
 
 Thin click wrappers over `wargame.analysis` and `wargame.report`; bad input prints one
-line and exits 2 (through `user_errors`), like every other command.
+line and exits 2, like every other command.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 
 import click
 
-from wargame.cli import agent_option, programs_for, user_errors
+from wargame.cli.common import user_errors
+from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
+from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
 
 SPARK = "▁▂▃▄▅▆▇█"
-
-
-def _seat_map(text: str, option: str, *, humans: bool) -> dict[str, str]:
-    """`dprk=doctrine:hardliner,us=human` to a dict (actors checked later, against the deck)."""
-    from wargame.bots.seats import SeatSpec
-
-    out: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        actor, sep, spec = part.partition("=")
-        if not sep or not actor.strip():
-            raise WargameError(f"{option}: '{part}' should look like ACTOR=SPEC, e.g. dprk=doctrine:hardliner")
-        parsed = SeatSpec.parse(spec)
-        if parsed.is_human and not humans:
-            raise WargameError(f"{option}: a stand-in must be a computer seat, not human")
-        out[actor.strip()] = str(parsed)
-    return out
+STAND_INS = SeatsParam(no_humans="a stand-in must be a computer seat, not human")
+"""Who plays a seat in continuations: a computer (the actors are checked against the save's deck)."""
 
 
 def _say_notes(notes: list[str]) -> None:
@@ -42,35 +28,18 @@ def _say_notes(notes: list[str]) -> None:
         click.echo(f"note: {cut(note, 300)}", err=True)
 
 
-def _progress(show: bool | None) -> tuple[bool, Callable[[str, int, int], None] | None]:
-    enabled = show if show is not None else sys.stderr.isatty()
-    if not enabled:
-        return False, None
-    state: dict[str, int] = {}
-
-    def tick(stage: str, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        click.echo(f"\r{stage:<12}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=False)
-        if done >= total and state.get(stage) != total:
-            click.echo("", err=True)
-        state[stage] = done
-
-    return True, tick
-
-
 @click.command()
 @click.argument("save", type=click.Path(dir_okay=False))
 @click.option("--rollouts", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Continuations from each turn.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--stand-ins", default="", help="Who plays each seat in continuations, e.g. dprk=doctrine:pragmatist (default: computers as seated, humans the deck's first doctrine).")
+@click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations, e.g. dprk=doctrine:pragmatist (default: computers as seated, humans the deck's first doctrine).")
 @click.option("--top", type=click.IntRange(0, 50), default=3, show_default=True, help="Turning points to explain.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
 @click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
-@click.option("--progress/--no-progress", default=None, help="Show progress (default: when stderr is a terminal).")
+@progress_option
 @user_errors
-def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top: int, as_json: bool, refresh: bool, progress: bool | None) -> None:
+def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool, progress: bool | None) -> None:
     """Ending odds before every turn of a saved game, and the turning points.
 
     From the state before each turn, ROLLOUTS continuations are played by the seats'
@@ -84,8 +53,8 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top:
 
     model = read_save(save)
     _say_notes(program_notes(model, save_deck(model)))
-    _, tick = _progress(progress)
-    result = cached_analysis(model, save, rollouts, jobs, seed, _seat_map(stand_ins, "--stand-ins", humans=False), top=top, progress=tick, refresh=refresh)
+    with showing_progress(progress) as bar:
+        result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return
@@ -121,11 +90,11 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: str, top:
 @click.option("--games", type=click.IntRange(1, 1_000_000), default=200, show_default=True, help="Continuations for each choice.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
-@click.option("--stand-ins", default="", help="Who plays each seat in continuations (as for analyse).")
+@click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations (as for analyse).")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--progress/--no-progress", default=None)
+@progress_option
 @user_errors
-def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: str, as_json: bool, progress: bool | None) -> None:
+def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: Seating, as_json: bool, progress: bool | None) -> None:
     """Compare a seat's orders at one turn with other orders: endings and mean scores.
 
     Every choice is played GAMES times from the state before TURN, on the same dice, with
@@ -147,12 +116,11 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
         alternatives.append(moves)
     if not alternatives and not every and not answers:
         raise WargameError("name other orders with --orders MOVE[,MOVE], or use --all or --answers")
-    _, tick3 = _progress(progress)
-    tick = (lambda d, t: tick3("what-if", d, t)) if tick3 else None
-    result = recorded_what_if(
-        model, save, turn, seat, alternatives, every=every, answers=answers, games=games, seed=seed, jobs=jobs,
-        stand_ins=_seat_map(stand_ins, "--stand-ins", humans=False), progress=tick,
-    )
+    with showing_progress(progress) as bar:
+        result = recorded_what_if(
+            model, save, turn, seat, alternatives, every=every, answers=answers, games=games, seed=seed, jobs=jobs,
+            stand_ins=stand_ins.text(), progress=bar.stage("what-if"),
+        )
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return
@@ -177,11 +145,11 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
 @click.argument("save", type=click.Path(dir_okay=False))
 @click.option("--turn", type=int, required=True, help="Play on from the state before this turn.")
 @click.option("--save", "new", type=click.Path(dir_okay=False), required=True, help="The new save file.")
-@click.option("--seats", default="", help="Change who plays, e.g. dprk=human,us=doctrine:engagement-first.")
+@click.option("--seats", type=SeatsParam(), default="", help="Change who plays, e.g. dprk=human,us=doctrine:engagement-first.")
 @click.option("--force", is_flag=True, help="Replace NEW if it exists.")
 @agent_option
 @user_errors
-def branch(save: str, turn: int, new: str, seats: str, force: bool, agents: tuple[str, ...]) -> None:
+def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: tuple[str, ...]) -> None:
     """Start a new game from the state before TURN of a saved game ("play from here").
 
     The new save keeps the turns before TURN and names its parent; the parent file is
@@ -189,8 +157,7 @@ def branch(save: str, turn: int, new: str, seats: str, force: bool, agents: tupl
     """
     from wargame.analysis.whatif import play_from_here
 
-    seat_map = _seat_map(seats, "--seats", humans=True)
-    written = play_from_here(save, turn, new, seat_map, force=force, programs=programs_for(agents, seat_map.values()))
+    written = play_from_here(save, turn, new, seats.text(), force=force, programs=programs_for(agents, seats))
     _say_notes(list(written.notes))
     click.echo(f"branched before turn {turn}: {written.path}")
 
@@ -220,3 +187,7 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
         analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed)
     path = export_report(save, output, seat, analysis, force=force)
     click.echo(f"wrote {path}")
+
+
+COMMANDS = (analyse, whatif, branch, report)
+"""Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

@@ -1,0 +1,74 @@
+"""The commands that open the terminal UI: `play` (a new or saved game) and `replay` (the
+replay viewer, or a saved game as text, or its verification).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from wargame.cli.common import interactive, resolve_deck_path, user_errors
+from wargame.errors import WargameError
+from wargame.text import cut, safe_text
+
+
+@click.command()
+@click.argument("save")
+@click.option("--verify", is_flag=True, help="Re-resolve every turn and compare with the save.")
+@click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, or facilitator).")
+@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="The saves folder of the game UI that play-from-here opens (a branch is written beside SAVE unless you name another path).")
+@user_errors
+def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> None:
+    """Debrief a saved game in the replay viewer; --text prints it, --verify checks it."""
+    from wargame.engine.state import FACILITATOR
+    from wargame.saves.store import read_save
+    from wargame.saves.store import replay as run_replay
+    from wargame.saves.store import verify as run_verify
+
+    model = read_save(save)
+    if verify:
+        result = run_verify(model)
+        name = cut(save, 200)
+        if result.ok:
+            click.echo(f"{name}: ok: {result.detail}")
+            return
+        # One line: the first turn and field that differ (the detail names both).
+        click.echo(f"{name}: MISMATCH: {cut(result.detail, 400)}", err=True)
+        sys.exit(1)
+    if not text and interactive():
+        from wargame.tui.app import run_replay as open_viewer
+
+        open_viewer(Path(save), Path(save_dir))
+        return
+    game = run_replay(model)
+    if seat != FACILITATOR and seat not in game.deck.actors:
+        raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
+    view = game.view(seat)
+    unit = game.deck.turn_name
+    for rec in game.records:
+        click.echo(f"-- {unit} {rec.turn}")
+        for actor, orders in view.orders.get(rec.turn, {}).items():
+            names = [game.deck.moves[game.deck.move_index[o]].name for o in orders]
+            click.echo(safe_text(f"   {game.deck.actor_name(actor)} ordered: {', '.join(names) or '(nothing)'}"))
+        for item in view.news_for_turn(rec.turn):
+            click.echo(f"   {safe_text(item.text)}")
+    if game.ending:
+        click.echo(f"ending: {safe_text(game.ending.title)}")
+
+
+@click.command()
+@click.argument("deck", required=False, default="korea-2022")
+@click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="Where games are saved.")
+@user_errors
+def play(deck: str, save_dir: str) -> None:
+    """Open the terminal UI (korea-2022 by default)."""
+    from wargame.tui.app import run_app
+
+    run_app(deck=str(resolve_deck_path(deck)), save_dir=Path(save_dir))
+
+
+COMMANDS = (play, replay)
+"""Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

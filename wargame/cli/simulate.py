@@ -1,0 +1,143 @@
+"""Games with computer seats, headless: `autoplay` (one game, saved), `simulate` (many,
+summarised) and `sweep` (every combination of the deck's doctrines).
+
+Thin click wrappers over `wargame.analysis`; bad input prints one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from wargame.cli.common import load, user_errors
+from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
+from wargame.cli.progress import progress_option, showing_progress
+from wargame.errors import WargameError
+from wargame.text import safe_text
+
+HEADLESS_SEATS = SeatsParam(no_humans="headless games have no human seats")
+
+
+def _write_csv(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WargameError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+@click.command()
+@click.argument("deck")
+@click.option("--seed", type=int, default=None, help="Seed of the game (random if omitted).")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None, help="Where to write the save (default: saves/DECK-TIME.json).")
+@click.option("--seats", type=HEADLESS_SEATS, default="", help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random).")
+@click.option("--turns", type=click.IntRange(1, 200), default=None, help="Number of turns (default: the deck's).")
+@click.option("--quiet", is_flag=True, help="Print only the result line.")
+@agent_option
+@user_errors
+def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, quiet: bool, agents: tuple[str, ...]) -> None:
+    """Play one game with computer seats to its end and save it."""
+    from wargame.analysis.simulate import play_game
+    from wargame.saves.catalogue import autosave_path, new_seed
+    from wargame.saves.store import DEFAULT_SAVE_DIR, new_save, write_save
+
+    compiled = load(deck)
+    seat_map = seats.for_deck(compiled)
+    seed = seed if seed is not None else new_seed()
+    game = play_game(compiled, seed, seat_map, turns, programs=programs_for(agents, seats))
+    all_seats = {a: seat_map.get(a, "random") for a in compiled.actors}
+    save = new_save(game, all_seats)
+    path = Path(save_path) if save_path else autosave_path(DEFAULT_SAVE_DIR, compiled.id)
+    write_save(save, path)
+    if not quiet:
+        for rec in game.records:
+            click.echo(f"-- {compiled.turn_name} {rec.turn}")
+            for item in rec.news:
+                secret = " [secret]" if item.audience is not None else ""
+                click.echo(f"   {safe_text(item.text)}{secret}")
+    assert game.ending is not None
+    scores = ", ".join(f"{a} {s.total:g}" for a, s in game.scores().items())
+    click.echo(f"ending: {game.ending.id} after {len(game.records)} turns; scores: {scores}; seed {seed}")
+    click.echo(f"saved: {safe_text(path, one_line=True)}")
+
+
+@click.command()
+@click.argument("deck")
+@click.option("--games", type=click.IntRange(1, 10_000_000), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--seats",
+    type=HEADLESS_SEATS,
+    default="",
+    help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random). "
+    "Kinds: random, doctrine:NAME, lookahead[:easy|normal|hard|PLAYOUTS|MSms]. "
+    "Actors not named play their first doctrine (random if they have none).",
+)
+@click.option("--turns", type=click.IntRange(1, 200), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the summary as CSV to this file.")
+@click.option("--save-dir", type=click.Path(file_okay=False), default=None, help="Save every game here (off by default).")
+@progress_option
+@agent_option
+@user_errors
+def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns: int | None, as_json: bool, csv_path: str | None, save_dir: str | None, progress: bool | None, agents: tuple[str, ...]) -> None:
+    """Run many games with computer seats and summarise endings, scores, tracks and moves.
+
+    Game i of a run is the same game whatever --jobs is, so the summary is too. Nothing
+    is kept per game unless --save-dir is given (then one save per game).
+    """
+    from wargame.analysis.report import summary_csv, summary_text
+    from wargame.analysis.simulate import default_seats
+    from wargame.analysis.simulate import simulate as run
+
+    compiled = load(deck)
+    seat_map = default_seats(compiled, seats.for_deck(compiled))
+    programs = programs_for(agents, seats)
+    with showing_progress(progress) as bar:
+        summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, bar.counter("simulating", games), programs=programs)
+    if csv_path:
+        _write_csv(csv_path, summary_csv(summary))
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=1))
+    else:
+        click.echo(summary_text(compiled, summary))
+
+
+@click.command()
+@click.argument("deck_path", metavar="DECK")
+@click.option("--games", type=click.IntRange(1, 1_000_000), default=200, show_default=True, help="Games per combination of doctrines.")
+@click.option("--doctrines", "chosen", multiple=True, metavar="ACTOR=A,B",
+              help="Only these doctrines of ACTOR (repeat for more actors; `random` is allowed). Default: every doctrine.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--turns", type=click.IntRange(1, 200), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the table as CSV to this file.")
+@progress_option
+@user_errors
+def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: int, turns: int | None,
+          as_json: bool, csv_path: str | None, progress: bool | None) -> None:
+    """Play every combination of the deck's doctrines and tabulate ending rates (with 95%
+    intervals) and mean scores: how to see that one doctrine is exploitable or that an
+    ending is out of reach under sensible play. The same whatever --jobs is."""
+    from wargame.analysis.sweep import combinations, parse_doctrines, sweep_csv, sweep_text
+    from wargame.analysis.sweep import sweep as run
+
+    compiled = load(deck_path)
+    wanted = parse_doctrines(chosen)
+    combos = combinations(compiled, wanted)
+    label = f"{len(combos)} combination{'s' if len(combos) != 1 else ''}"
+    with showing_progress(progress) as bar:
+        result = run(compiled, games, seed, wanted, jobs, turns, bar.counter(label, games * len(combos)))
+    if csv_path:
+        _write_csv(csv_path, sweep_csv(result))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        click.echo(sweep_text(compiled, result))
+
+
+COMMANDS = (autoplay, simulate, sweep)
+"""Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""
