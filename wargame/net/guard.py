@@ -15,6 +15,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from wargame.words import count, plural
+
 Clock = Callable[[], float]
 """Monotonic seconds (the host's clock; tests pass one that moves only when told)."""
 
@@ -156,6 +158,8 @@ class Visitor:
     """The role a code opened on it (a seat, the facilitator, the projector), if any."""
     busy: int = 0
     """Requests in flight (a WebSocket is one request for its whole life)."""
+    requests: int = 0
+    """Requests it has made (a browser's idle connection has made some; a lurker none)."""
     closed: bool = field(default=False, repr=False)
 
 
@@ -178,7 +182,7 @@ class Gate:
         limits = self.limits
         mine = self.strangers(address)
         if len(mine) >= limits.strangers_per_address:
-            return f"{len(mine)} connections from {address} have not opened a seat yet, the most one address may hold"
+            return f"{count(len(mine), 'connection')} from {address} {plural(len(mine), 'has', 'have')} not opened a seat yet, the most one address may hold"
         everyone = self.strangers()
         if len(everyone) >= limits.strangers_total:
             by_address: dict[str, list[Visitor]] = {}
@@ -186,7 +190,7 @@ class Gate:
                 by_address.setdefault(v.address, []).append(v)
             crowded = max(by_address.values(), key=len)
             if len(crowded) <= len(mine) + 1:
-                return f"{len(everyone)} connections have not opened a seat yet, the most the host holds at once"
+                return f"{count(len(everyone), 'connection')} {plural(len(everyone), 'has', 'have')} not opened a seat yet, the most the host holds at once"
             # Prefer one that is not in the middle of a request.
             victim = min(crowded, key=lambda v: (v.busy > 0, v.since))
             self.evict(victim)
@@ -206,12 +210,13 @@ class Gate:
             return None
         held = sum(1 for v in self.visitors if v.role == role)
         if held >= self.limits.connections_per_role:
-            return f"{held} connections are open with this code already, the most one code may hold"
+            return f"{count(held, 'connection')} {plural(held, 'is', 'are')} open with this code already, the most one code may hold"
         visitor.role = role
         return None
 
     def busy(self, visitor: Visitor) -> None:
         visitor.busy += 1
+        visitor.requests += 1
 
     def idle(self, visitor: Visitor) -> None:
         visitor.busy = max(0, visitor.busy - 1)

@@ -657,7 +657,8 @@ class Host:
         self._sweeper = None
         try:
             for visitor in self.gate.sweep():
-                self.refusals.refused(visitor.address, f"closed a connection that sent nothing for {self.limits.hello_timeout:g} s")
+                if not visitor.requests:  # a browser's idle keep-alive connection is no news
+                    self.refusals.refused(visitor.address, f"closed a connection that sent nothing for {self.limits.hello_timeout:g} s")
             now = self.clock()
             for role in [r for r, h in self.http_holds.items() if not h.in_flight and h.until <= now]:
                 del self.http_holds[role]

@@ -23,6 +23,7 @@ from aiohttp import WSMsgType, web
 
 from wargame.net.guard import Clock, Limits
 from wargame.net.store.base import PROJECTOR, hash_code
+from wargame.words import count, plural
 
 if TYPE_CHECKING:
     from wargame.net.server import Host
@@ -86,11 +87,12 @@ class Tabs:
         """A new tab for `role`, or why the room has no place for it."""
         self.expire()
         if role == PROJECTOR and len(self.of(role)) >= PROJECTOR_TABS:
-            return f"the projector is open in {PROJECTOR_TABS} browser tabs already: use its page (/projector) on more screens"
+            return f"the projector is open in {count(PROJECTOR_TABS, 'browser tab')} already: use its page (/projector) on more screens"
         if len(self.open) >= self.limits.tabs_total:
+            n = len(self.open)
             return (
-                f"the room is full: {len(self.open)} browser tabs are open, the most this host runs at once; close a tab "
-                "that is no longer needed, or join from a terminal with `wargame join`"
+                f"the room is full: {count(n, 'browser tab')} {plural(n, 'is', 'are')} open, the most this host runs at once; "
+                "close a tab that is no longer needed, or join from a terminal with `wargame join`"
             )
         tab = Tab(role, hash_code(code), device, secrets.token_urlsafe(24), secrets.token_urlsafe(24), self.clock())
         self.open.append(tab)
@@ -199,7 +201,8 @@ async def _stop(service: Any, tab: Tab) -> None:
 
 async def browser_app(host: Host, command: str, title: str, public_url: str | None) -> web.Application:
     """textual-serve's app, admitting only the tabs `host` lets in: `/` is the code page
-    (POST `/` with a code opens the app), `/ws?tab=TICKET` runs an admitted tab's process."""
+    (POST `/` with a code opens the app), `/ws/TICKET` runs an admitted tab's process (`/ws`
+without one runs nothing)."""
     import aiohttp_jinja2
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
@@ -251,7 +254,8 @@ async def browser_app(host: Host, command: str, title: str, public_url: str | No
                 ws = ("wss:" if base.startswith("https") else "ws:") + base.split(":", 1)[1]
                 context = {
                     "font_size": _bounded(request.query.get("fontsize"), 16, 8, 48),
-                    "app_websocket_url": f"{ws}/ws?tab={tab.ticket}",
+                    # In the path: the page's script adds its own `?width=...` to this URL.
+                    "app_websocket_url": f"{ws}/ws/{tab.ticket}",
                     "config": {"static": {"url": f"{base}/static/"}},
                     "application": {"name": title},
                 }
@@ -262,7 +266,7 @@ async def browser_app(host: Host, command: str, title: str, public_url: str | No
             return response
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            tab = host.tabs.claim(request.query.get("tab", ""))
+            tab = host.tabs.claim(request.match_info.get("ticket", ""))
             if tab is None:
                 raise web.HTTPForbidden(text="this page's link to its tab has lapsed: open the address again and type your code\n")
             visitor = host.visitor_of(request)
@@ -299,4 +303,5 @@ async def browser_app(host: Host, command: str, title: str, public_url: str | No
     # same address, and the API joins the same app, so one port serves everything.
     app = await serve._make_app()
     app.router.add_post("/", serve.handle_join)
+    app.router.add_get("/ws/{ticket}", serve.handle_websocket)
     return app

@@ -87,10 +87,10 @@ async def test_nothing_starts_before_a_code_opens_a_role(tmp_path: Path, tutoria
             assert r.status == 200 and "Tutorial: the harbour standoff" in page and 'name="code"' in page
             assert r.cookies["wargame_device"].value
         # The app's socket without a ticket, again and again: refused, nothing started.
-        for _ in range(8):
+        for path in ["/ws", "/ws?width=80&height=24", "/ws/", "/ws/made-up-ticket"] * 2:
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-                await http.ws_connect(url.replace("http", "ws") + "/ws")
-            assert refused.value.status == 403
+                await http.ws_connect(url.replace("http", "ws") + path)
+            assert refused.value.status in {403, 404}
         status, page = await join(http, url, "ZZZZ-ZZZZ-ZZZZ<script>")
         assert status == 403 and message(page).startswith("wrong code: check it")
         assert "<script>" not in page.split("<main>")[1]
@@ -102,8 +102,8 @@ async def test_a_code_opens_a_tab_whose_process_joins_with_its_own_key(tmp_path:
         status, page = await join(http, url, codes["red"].lower())  # as a team might type it
         assert status == 200 and starts(started) == []  # the page first; the process with its socket
         ws_url = ticket_url(page)
-        assert ws_url.startswith(url.replace("http", "ws") + "/ws?tab=")
-        tab_socket = await http.ws_connect(ws_url)
+        assert ws_url.startswith(url.replace("http", "ws") + "/ws/")
+        tab_socket = await http.ws_connect(ws_url + "?width=142&height=44")  # as the page's script asks
         await eventually(lambda: len(starts(started)) == 1, "the tab's process to start")
         [key] = starts(started)
         assert key not in codes.values() and len(key) >= 24
