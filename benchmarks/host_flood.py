@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 from wargame.net.client import Client, HostError
 
 ATTACKER = "127.0.0.2"
+ATTACKERS = [ATTACKER]
+"""Where the flood comes from (`--addresses N`: 127.0.0.2 and the N - 1 after it, in turn)."""
 
 
 def start_host(workdir: Path, files: int) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
@@ -100,8 +102,10 @@ async def flood(url: str, mode: str, count: int, codes: dict[str, str]) -> tuple
 
     async def one() -> None:
         if mode == "tcp":
-            _reader, writer = await asyncio.open_connection(host, int(port), local_addr=(ATTACKER, 0))
+            source = ATTACKERS[len(readers) % len(ATTACKERS)]
+            reader, writer = await asyncio.open_connection(host, int(port), local_addr=(source, 0))
             held.append(writer)
+            readers.append(reader)
         elif mode == "ws":
             held.append(await session.ws_connect(url.replace("http", "ws") + "/api/v1/ws"))
         elif mode == "tabs":
@@ -113,6 +117,7 @@ async def flood(url: str, mode: str, count: int, codes: dict[str, str]) -> tuple
             finally:
                 await client.close()
 
+    readers: list[asyncio.StreamReader] = []
     for _ in range(count):
         try:
             await asyncio.wait_for(one(), 10)
@@ -121,6 +126,17 @@ async def flood(url: str, mode: str, count: int, codes: dict[str, str]) -> tuple
             tally["refused"] += 1
         except (OSError, TimeoutError, aiohttp.ClientError):
             tally["failed"] += 1  # no answer within 10 s, or the connection was cut
+    if readers:
+        # A socket the host refused was answered with one 503 line and closed at once.
+        await asyncio.sleep(0.5)
+        answered = 0
+        for reader in readers:
+            try:
+                answered += (await asyncio.wait_for(reader.read(), 0.05)).startswith(b"HTTP/1.1 503")
+            except TimeoutError:
+                pass
+        tally["held"] -= answered
+        tally["refused"] += answered
     return held, tally
 
 
@@ -179,7 +195,8 @@ def run(mode: str, sockets: int, files: int) -> None:
                 during = open_files(proc.pid)
                 seats = await real_seats(url, codes)
                 print(flush=True)
-                print(f"{mode}: {sockets} attempts from {ATTACKER} in {took:.1f} s: {tally['held']} held, {tally['refused']} refused, {tally['failed']} failed to connect")
+                where = ATTACKER if len(ATTACKERS) == 1 else f"{len(ATTACKERS)} addresses"
+                print(f"{mode}: {sockets} attempts from {where} in {took:.1f} s: {tally['held']} held, {tally['refused']} refused, {tally['failed']} failed to connect")
                 tabs = children(proc.pid)
                 print(f"  host: {before} open files before, {during} during (limit {files}); RSS {rss_mib(proc.pid):.0f} MiB, "
                       f"{len(tabs)} tab processes ({sum(rss_mib(t) for t in tabs):.0f} MiB)")
@@ -206,7 +223,9 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, default=300)
     parser.add_argument("--files", type=int, default=256, help="the host's open-file limit (ulimit -n)")
     parser.add_argument("--mode", choices=["tcp", "ws", "reconnect", "tabs", "all"], default="all")
+    parser.add_argument("--addresses", type=int, default=1, help="idle TCP sockets come from this many addresses (127.0.0.2, ...)")
     args = parser.parse_args()
+    ATTACKERS[:] = [f"127.0.0.{2 + i}" for i in range(max(1, min(args.addresses, 250)))]
     for mode in ["tcp", "ws", "reconnect", "tabs"] if args.mode == "all" else [args.mode]:
         run(mode, args.sockets, args.files)
 

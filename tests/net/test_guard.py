@@ -161,6 +161,22 @@ def test_refusals_are_logged_a_line_at_a_time(clock: Clock, caplog: pytest.LogCa
     assert lines == [
         "refused 10.0.0.66: 16 connections from 10.0.0.66 have not opened a seat yet",
         "refused 10.0.0.5: wrong code",
-        "refused 10.0.0.66 (299 times in 10 s): 16 connections from 10.0.0.66 have not opened a seat yet",
+        "refused 10.0.0.66 299 more times in 10 s: 16 connections from 10.0.0.66 have not opened a seat yet",
     ]
     assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_a_flood_from_many_addresses_is_summed_into_one_line(clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.refusals.many")
+    log = RefusalLog(logger, clock, every=10, lines=3)
+    with caplog.at_level(logging.WARNING, logger="test.refusals.many"):
+        for i in range(250):
+            log.refused(f"10.0.1.{i}", "the host is full")
+            log.refused(f"10.0.1.{i}", "the host is full")
+            clock.now += 0.01
+        clock.now += 10
+        log.flush()
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[:3] == [f"refused 10.0.1.{i}: the host is full" for i in range(3)]
+    assert lines[3:6] == [f"refused 10.0.1.{i} 1 more time in 10 s: the host is full" for i in range(3)]
+    assert lines[6:] == ["refused 494 connections from 247 more addresses in 10 s (a flood: each is told why)"]

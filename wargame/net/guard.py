@@ -236,39 +236,55 @@ class Gate:
 
 
 class RefusalLog:
-    """One line per refusal, but at most one line per address every `every` seconds: the
-    rest are counted into the next line, so a flood cannot scroll the codes off the screen."""
+    """One line per refusal, but at most one line per address every `every` seconds (the
+    rest are counted into its next line) and at most `lines` lines from all addresses in
+    that time (the others are summed into one line): no flood, from one laptop or many,
+    can scroll the join codes off the host's screen."""
 
-    def __init__(self, logger: logging.Logger, clock: Clock, every: float = 10.0) -> None:
+    def __init__(self, logger: logging.Logger, clock: Clock, every: float = 10.0, lines: int = 5) -> None:
         self.logger = logger
         self.clock = clock
         self.every = every
+        self.lines = lines
         self._last: dict[str, float] = {}
         self._held: dict[str, tuple[int, str]] = {}
+        self._window = -float("inf")
+        self._written = 0
+        self._others: set[str] = set()
+        self._others_count = 0
 
     def refused(self, address: str, why: str) -> None:
         now = self.clock()
         last = self._last.get(address)
         if last is not None and now - last < self.every:
-            count, _ = self._held.get(address, (0, why))
-            self._held[address] = (count + 1, why)
+            n, _ = self._held.get(address, (0, why))
+            self._held[address] = (n + 1, why)
             return
-        self._write(address, why, now)
+        if now - self._window >= self.every:
+            self._window, self._written = now, 0
+        if self._written >= self.lines:
+            self._others.add(address)
+            self._others_count += 1
+            return
+        self._written += 1
+        self._emit(address, why, "", now)
 
     def flush(self) -> None:
         """Write the counts held back longer than `every` (the host calls this each second)."""
         now = self.clock()
         for address in [a for a in self._held if now - self._last.get(a, now) >= self.every]:
-            count, why = self._held.pop(address)
-            self._emit(address, why, count, now)
+            n, why = self._held.pop(address)
+            self._emit(address, why, f" {n} more {plural(n, 'time')} in {self.every:g} s", now)
         for address in [a for a, t in self._last.items() if now - t >= self.every and a not in self._held]:
             del self._last[address]
+        if self._others_count and now - self._window >= self.every:
+            m = len(self._others)
+            self.logger.warning(
+                "refused %s from %d more %s in %g s (a flood: each is told why)",
+                count(self._others_count, "connection"), m, plural(m, "address", "addresses"), self.every,
+            )
+            self._others, self._others_count = set(), 0
 
-    def _write(self, address: str, why: str, now: float) -> None:
-        count, _ = self._held.pop(address, (0, why))
-        self._emit(address, why, count + 1, now)
-
-    def _emit(self, address: str, why: str, count: int, now: float) -> None:
+    def _emit(self, address: str, why: str, times: str, now: float) -> None:
         self._last[address] = now
-        times = "" if count == 1 else f" ({count} times in {self.every:g} s)"
         self.logger.warning("refused %s%s: %s", address, times, why)
