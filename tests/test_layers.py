@@ -32,9 +32,9 @@ LAYERS: list[set[str]] = [
     {"net", "tui", "cli", "__main__"},
 ]
 """Innermost first. A module may import its own layer and the ones inside it, never one outside."""
-BASE = {"__init__", "errors", "text", "words", "files"}
-"""Helpers under every layer (the error family, safe text, the game's words, atomic files):
-they import no layer at all."""
+BASE = {"__init__", "errors", "text", "words", "files", "procs"}
+"""Helpers under every layer (the error family, safe text, the game's words, atomic files,
+worker processes that end with their parent): they import no layer at all."""
 OPTIONAL = {"observe"}
 """Layers that may have no package yet (see above)."""
 

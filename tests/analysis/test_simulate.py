@@ -235,7 +235,7 @@ def test_a_bot_that_keeps_its_views_sees_each_at_its_own_turn(decks: dict[str, C
             return super().decide(view, legal, allowed)
 
     def bots(spec: str, deck: CompiledDeck, actor: str, seed: int, **kw: object) -> Bot:
-        return Keeper(bot_seed(seed, actor, deck)) if actor == keeper else make_bot(spec, deck, actor, seed)
+        return Keeper(bot_seed(seed, actor)) if actor == keeper else make_bot(spec, deck, actor, seed)
 
     monkeypatch.setattr(simulate_module, "make_bot", bots)
     for seed in range(5):

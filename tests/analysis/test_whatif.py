@@ -29,7 +29,8 @@ SEATS = {"red": "doctrine:bully", "blue": "doctrine:broker"}
 
 @pytest.fixture(scope="module")
 def save(tutorial: CompiledDeck) -> SaveModel:
-    return new_save(play_game(tutorial, 3, SEATS), SEATS)
+    # Seed 26: in week 2 Red tests a missile while Blue offers talks (the what-ifs below need both).
+    return new_save(play_game(tutorial, 26, SEATS), SEATS)
 
 
 def test_actual_orders_come_first_and_alternatives_follow(save: SaveModel) -> None:
@@ -55,7 +56,7 @@ def test_offering_talks_when_the_other_side_does_makes_a_deal_likelier(save: Sav
     # so Red offering too makes a deal at the end of week 6 likelier than what Red did.
     assert save.history[1].orders["blue"] == ["talks-offer-blue"]
     assert save.history[1].orders["red"] != ["talks-offer"]
-    result = what_if(save, 2, "red", [["talks-offer"]], games=30, seed=2)
+    result = what_if(save, 2, "red", [["talks-offer"]], games=100, seed=2)
     talks = next(c for c in result.choices if c.orders == ("talks-offer",))
     assert talks.p("deal") > result.choices[0].p("deal")
 

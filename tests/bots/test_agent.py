@@ -4,6 +4,7 @@ a late, broken or illegal answer stops with one clear `AgentError`."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,14 +102,18 @@ def test_a_missing_program_is_a_clear_error(tutorial: CompiledDeck) -> None:
         AgentBot("no-such-program-xyz", tutorial, "red", 1)
 
 
-def test_simulate_seats_an_agent_and_reports_a_bad_one(tmp_path: Path) -> None:
+def test_simulate_seats_an_agent_and_goes_on_past_a_bad_one(tmp_path: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "2", "--seats", f"red=agent:{EXAMPLE}"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert ok.returncode == 0, ok.stderr
+    assert "the program for Red" not in ok.stdout  # it played every turn itself
     bad = script(tmp_path, "for line in sys.stdin:\n    print('{\"orders\": [\"x\"]}', flush=True)\n")
-    run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", f"red=agent:{bad}"], capture_output=True, text=True, cwd=ROOT, check=False)
-    assert run.returncode == 2
-    assert run.stderr.startswith("error: the program for Red") and "Traceback" not in run.stderr
-    assert bad not in run.stderr  # the command line (it may hold a key) is never printed
+    run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--agent", f"bad={bad}", "--seats", "red=agent:bad"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"^the program for Red failed \d+ times; its stand-in, Computer \(doctrine: \w+\), played those turns$", run.stdout, re.MULTILINE)
+    assert "Traceback" not in run.stderr
+    assert bad not in run.stdout + run.stderr  # the command line (it may hold a key) is never printed
+    missing = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", "red=agent:no-such-program-xyz"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert missing.returncode == 2 and missing.stderr.startswith("error: the program for Red") and "cannot start" in missing.stderr
 
 
 def test_an_agent_answers_an_offer_made_to_its_seat(tmp_path: Path) -> None:

@@ -18,14 +18,8 @@ from test_mutation import mutants
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer, depends_on, number, signed
-from wargame.deck.expr import (
-    ChangeTrack,
-    EffectNode,
-    Node,
-    SetTrack,
-    compile_effect_code,
-    compile_expression,
-)
+from wargame.deck.expr import compile_effect_code, compile_expression
+from wargame.deck.ir import ChangeTrack, EffectNode, Node, SetTrack
 from wargame.deck.loader import load_deck_bytes
 from wargame.errors import DeckError, ExpressionError
 

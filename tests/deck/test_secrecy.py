@@ -16,9 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_expr import conditions, numbers, random_state
 
+from wargame.deck.codegen import _div, _round
 from wargame.deck.compile import CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
-from wargame.deck.expr import (
+from wargame.deck.expr import compile_effect_code, compile_expression
+from wargame.deck.ir import (
     NEVER_SINCE,
     NO_READS,
     Arith,
@@ -39,10 +41,6 @@ from wargame.deck.expr import (
     Reveal,
     Track,
     Truth,
-    _div,
-    _round,
-    compile_effect_code,
-    compile_expression,
     reads_of,
 )
 from wargame.deck.loader import load_deck_text
@@ -160,8 +158,8 @@ def test_turn_and_constants(tutorial: CompiledDeck) -> None:
 def test_effects_record_what_their_amount_reads_not_their_target(tutorial: CompiledDeck) -> None:
     code = compile_effect_code("red.standing -= 1 + count('spy-op')", tutorial.scope)
     assert code.reads == Reads(moves=frozenset({"spy-op"}))
-    assert code.node == ChangeTrack(slot(tutorial, "red.standing"), -1, Arith("+", Num(1), Plays("count", "spy-op")))
-    assert compile_effect_code("reveal('spy-op')", tutorial.scope).node == Reveal("spy-op")
+    assert code.node == ChangeTrack(slot(tutorial, "red.standing"), -1, Arith("+", Num(1), Plays("count", "spy-op", tutorial.move_index["spy-op"])))
+    assert compile_effect_code("reveal('spy-op')", tutorial.scope).node == Reveal("spy-op", tutorial.move_index["spy-op"])
     assert compile_effect_code("reveal('spy-op')", tutorial.scope).reads == NO_READS
 
 

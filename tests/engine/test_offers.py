@@ -67,7 +67,7 @@ def test_every_offer_made_ends_exactly_one_way(deck: CompiledDeck, seed: int, da
     game = play(deck, seed, data)
     offers = {o.index: o for o in deck.offers}
     made = [p for p in game.plays if p.success and any(deck.moves[o.move].id == p.move for o in deck.offers)]
-    history = offer_history(deck, game.plays, len(game.records), game.is_over)
+    history = offer_history(deck, game.plays, len(game.records), game.is_over, FACILITATOR_VIEWER)
     assert [(h.move, h.made) for h in history] == [(p.move, p.turn) for p in made]
     expire_news = [(n.turn, n.source) for n in game.news if n.kind == "expire"]
     assert sorted(expire_news) == sorted((h.closed, h.move) for h in history if h.status == "expired")
@@ -111,7 +111,7 @@ def test_an_offer_waits_expires_turns_then_expires_with_news(deck: CompiledDeck)
     assert not {m.id for m in game.available_moves("b")} & {"talks@b/accept", "talks@b/refuse"}
     a_standing = deck.scope.actor_tracks["a"]["standing"]
     assert game.state.v[a_standing] == 4  # the expire effect
-    [h] = offer_history(deck, game.plays, len(game.records), False)
+    [h] = offer_history(deck, game.plays, len(game.records), False, FACILITATOR_VIEWER)
     assert (h.status, h.made, h.closed) == ("expired", 1, 3)
 
 
@@ -197,3 +197,31 @@ def test_the_recipient_of_a_secret_offer_sees_it_waiting(deck: CompiledDeck) -> 
     assert game.state.v[covert] == 1
     [h] = ReadModel.now(game, Viewer.seat("c")).offers()
     assert (h.status, h.closed) == ("accepted", 2)
+
+
+def test_a_revealed_secret_offer_that_was_accepted_is_never_expired_to_third_parties(deck: CompiledDeck) -> None:
+    """Bravo and the public learn of Charlie's secret offer from its reveal, but its answer
+    went only to Charlie and Alpha: once accepted, they must not be told it expired (a
+    falsehood), nor that it still waits; they are told its fate did not come to light."""
+    from wargame.deck.loader import load_deck_text
+
+    source = DECK.read_text(encoding="utf-8").replace('visibility = "secret"\ntargets = ["a"]', 'visibility = "secret"\ndetection = 1\ntargets = ["a"]')
+    assert source != DECK.read_text(encoding="utf-8")
+    revealing = load_deck_text(source, "offers-revealed.toml")
+    game = Game(revealing, 1)
+    for actor, orders in {"a": [], "b": [], "c": ["backchannel@a"]}.items():
+        game.submit(actor, orders)
+    rec = game.resolve()
+    assert [n.text for n in rec.news if n.kind == "reveal"] == ["Revealed: Charlie played Backchannel deal with Alpha."]
+    for actor, orders in {"a": ["backchannel@a/accept"], "b": [], "c": []}.items():
+        game.submit(actor, orders)
+    game.resolve()
+    for actor in game.actors:
+        game.submit(actor, [])
+    game.resolve()  # past the deadline
+    for viewer in (Viewer.seat("b"), PUBLIC):
+        [h] = ReadModel.now(game, viewer).offers()
+        assert (h.move, h.status, h.closed) == ("backchannel@a", "unknown", None)
+    for viewer in (Viewer.seat("a"), Viewer.seat("c"), FACILITATOR_VIEWER):
+        [h] = ReadModel.now(game, viewer).offers()
+        assert (h.status, h.closed) == ("accepted", 2)

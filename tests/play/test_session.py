@@ -132,7 +132,7 @@ def test_seats_and_turn_flow(tutorial: CompiledDeck) -> None:
 def test_shared_screen_audience(tutorial: CompiledDeck) -> None:
     two = Session.new(tutorial, {"red": "human", "blue": "human"}, seed=1, save_dir=None)
     assert two.shared_screen and two.viewer == PUBLIC
-    control = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=1, facilitator=True, facilitator_pin="2468", save_dir=None)
+    control = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=1, facilitator=True, facilitator_pin="246810", save_dir=None)
     assert control.shared_screen and control.viewer.is_facilitator
 
 
@@ -169,7 +169,7 @@ def secret_game(tutorial: CompiledDeck) -> Session:
 
 
 def test_the_facilitator_reads_why_each_computer_chose(tutorial: CompiledDeck) -> None:
-    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=3, save_dir=None, facilitator=True, facilitator_pin="2468")
+    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=3, save_dir=None, facilitator=True, facilitator_pin="246810")
     session.run_bots()
     session.submit("red", ["patrol"])
     session.resolve()

@@ -16,7 +16,7 @@ from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.engine.visibility import Viewer
-from wargame.saves.store import new_save, write_save
+from wargame.saves.store import new_save, read_save, write_save
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.replay import ReplayScreen
 
@@ -328,10 +328,8 @@ async def test_a_pin_guarded_save_opens_in_public_and_asks_before_showing_secret
 
     path = tmp_path / "game.json"
     game = make_save(path, SEED)
-    data = json.loads(path.read_text())
-    data["facilitator"] = True
-    data["facilitator_pin"] = hash_pin("4321", iterations=1000)
-    path.write_text(json.dumps(data))
+    pinned = read_save(path).model_copy(update={"facilitator": True, "facilitator_pin": hash_pin("432100", log_n=10)})
+    write_save(pinned, path)
     before = path.read_bytes()
     app = viewer_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -346,7 +344,7 @@ async def test_a_pin_guarded_save_opens_in_public_and_asks_before_showing_secret
         assert screen.viewer.is_public  # a wrong PIN keeps the public view
         await pilot.press("f")
         await pilot.pause()
-        app.screen.query_one("#pin", Input).value = "4321"
+        app.screen.query_one("#pin", Input).value = "432100"
         await pilot.press("enter")
         await pilot.pause()
         assert screen.viewer.is_facilitator

@@ -19,7 +19,7 @@ TUTORIAL = DECKS / "tutorial.toml"
 _TEXT = re.compile(r'<text[^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>([^<]*)</text>')
 
 
-PIN = "2468"
+PIN = "246810"
 """The facilitator's PIN in tests."""
 
 

@@ -17,7 +17,9 @@ from wargame.files import write_text_atomic
 from wargame.saves.format import SaveModel
 
 FORMAT = "wargame-analysis"
-VERSION = 1
+VERSION = 2
+"""2: continuations of format-1 saves fork from the game as played (its own dice), and
+stand-ins draw from streams keyed by the seed and seat: version-1 results are not reused."""
 KEEP_ANALYSES = 8
 """Analyses kept per save (different rollouts, seeds or stand-ins); the oldest go first."""
 KEEP_WHATIFS = 50
@@ -29,10 +31,11 @@ def sidecar_path(save_path: str | Path) -> Path:
 
 
 def save_hash(save: SaveModel) -> str:
-    """What an analysis depends on: the deck, the seed, the seats and every turn's input."""
+    """What an analysis depends on: the deck, the seed and dice, the seats and every turn's input."""
     data = {
         "deck": save.deck_sha256,
         "seed": save.seed,
+        "dice": save.dice,
         "turns": save.turns,
         "seats": save.seats,
         "history": [t.model_dump(include={"orders", "injects", "overrides"}) for t in save.history],

@@ -16,7 +16,7 @@ from wargame.deck.labels import answer_phrase, play_name
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import FACILITATOR, Viewer, in_audience
+from wargame.engine.visibility import FACILITATOR, Viewer
 from wargame.errors import WargameError
 from wargame.words import possessive
 
@@ -153,7 +153,7 @@ def offer_moments(game: Game, view: PlayerView) -> list[Moment]:
     if the viewer would have seen it (not a secret offer it learned of from a reveal)."""
     deck = game.deck
     out = []
-    for rec in offer_history(deck, view.plays, len(game.records), view.over):
+    for rec in offer_history(deck, view.plays, len(game.records), view.over, view.viewer):
         offer = deck.offers[rec.slot]
         made = deck.moves[offer.move]
         name = play_name(deck, made) + (", secret" if made.secret else "")
@@ -161,7 +161,7 @@ def offer_moments(game: Game, view: PlayerView) -> list[Moment]:
             verb = "accepts" if rec.status == "accepted" else "refuses"
             text = f"{deck.actor_name(rec.recipient)} {verb} {possessive(deck.actor_name(rec.maker))} offer ({name}), made in {deck.turn_name} {rec.made}"
             out.append(Moment(rec.closed, "offer", text))
-        elif rec.status == "expired" and rec.closed is not None and in_audience(view.viewer, made.audience, deck.actors):
+        elif rec.status == "expired" and rec.closed is not None:  # `unknown` to a viewer who could not see it expire
             text = f"{possessive(deck.actor_name(rec.maker))} offer to {deck.actor_name(rec.recipient)} ({name}) expires unanswered"
             out.append(Moment(rec.closed, "offer", text))
     return out

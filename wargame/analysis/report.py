@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
 from wargame.analysis.simulate import Summary
 from wargame.deck.compile import CompiledDeck
@@ -22,6 +23,7 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
     unit = deck.turn_name
     lines = [f"{deck.title}: {s.games} games, seed {s.seed}, {s.mean_turns:.1f} {unit}s on average"]
     lines.append("seats: " + ", ".join(f"{deck.actor_name(a)} played {spec}" for a, spec in s.seats.items()))
+    lines.extend(program_lines(deck, s.programs))
     lines.append("")
     lines.append(f"{'endings':<28}{'games':>7}  {'share':>6}   95% interval")
     for ending, count in sorted(s.endings.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -70,6 +72,24 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
     return "\n".join(lines)
 
 
+def program_lines(deck: CompiledDeck, programs: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """"the program for Red overran 3 times; its stand-in, ..., played those turns": one
+    line per seat whose program could not play some turns (late, stopped or refused);
+    `programs`: actor to `overran`/`failed` to turns (`Summary.programs`)."""
+    from wargame.bots.seats import default_computer, seat_label
+
+    out = []
+    for actor, kinds in programs.items():
+        said = [f"{how} {_times(kinds[how])}" for how in ("overran", "failed") if kinds.get(how)]
+        stand_in = seat_label(default_computer(deck, actor))
+        out.append(f"the program for {deck.actor_name(actor)} {' and '.join(said)}; its stand-in, {stand_in}, played those turns")
+    return out
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
 def summary_csv(s: Summary) -> str:
     """One table, `section,key,turn,value,low,high`: the same figures as the JSON."""
     out = io.StringIO()
@@ -106,4 +126,7 @@ def summary_csv(s: Summary) -> str:
     for e in s.events:
         w.writerow(["event", e["event"], "", e["games"], "", ""])
         w.writerow(["event_fired", e["event"], "", e["fired"], "", ""])
+    for actor, kinds in s.programs.items():
+        for how, count in kinds.items():
+            w.writerow([f"program_{how}", actor, "", count, "", ""])
     return out.getvalue()

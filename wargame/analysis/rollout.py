@@ -22,8 +22,9 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
 from wargame.errors import SaveError, WargameError
+from wargame.procs import end_with_parent
 from wargame.saves.format import SaveModel
-from wargame.saves.store import apply_turn, parse_save, save_deck
+from wargame.saves.store import apply_turn, new_game, parse_save, save_deck
 
 
 def continuation_seed(seed: int, turn: int, index: int) -> int:
@@ -175,7 +176,7 @@ class Checkpoints:
     def __init__(self, save: SaveModel, deck: CompiledDeck | None = None) -> None:
         self.save = save
         self.deck = deck or save_deck(save)
-        game = Game(self.deck, save.seed, save.turns)
+        game = new_game(save, self.deck)  # the save's dice: a format-1 save replays with its own
         self._snaps: list[tuple[State, int, dict[tuple[int, str], int], int]] = [self._snap(game)]
         for turn in save.history:
             try:
@@ -279,8 +280,9 @@ def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int,
 _WORKER: Checkpoints | None = None
 
 
-def _init_worker(save_json: bytes) -> None:
+def _init_worker(save_json: bytes, parent: int) -> None:
     global _WORKER
+    end_with_parent(parent)
     _WORKER = Checkpoints(parse_save(save_json))
 
 
@@ -327,7 +329,7 @@ class Runner:
     def __enter__(self) -> Self:
         if self.jobs > 1:
             data = self.checkpoints.save.model_dump_json().encode("utf-8")
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data,))
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data, os.getpid()))
         return self
 
     def __exit__(self, *exc: object) -> None:

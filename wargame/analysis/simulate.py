@@ -8,6 +8,7 @@ folded into counters that do not depend on order, so the summary is identical wh
 from __future__ import annotations
 
 import math
+import os
 import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -18,15 +19,17 @@ from operator import ne
 from pathlib import Path
 from typing import Any
 
-from wargame.bots.base import make_bot
-from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec
+from wargame.bots.agent import AgentError, cover
+from wargame.bots.base import Bot, make_bot
+from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, default_computer
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
 from wargame.engine.view import PlayerView
-from wargame.engine.visibility import Viewer
+from wargame.engine.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.errors import WargameError
+from wargame.procs import end_with_parent
 
 
 def game_seed(seed: int, index: int) -> int:
@@ -43,15 +46,36 @@ def play_game(
     log: bool = True,
     history: list[list[float]] | None = None,
     programs: Programs = NO_PROGRAMS,
+    failures: Counter[tuple[str, str]] | None = None,
 ) -> Game:
     """Play one game to its end with computer seats (random where `seats` names none).
 
     `log=False` skips the news, dice and hashes nobody reads in a simulation (the game is
     the same). `history`, if given, receives the track values after each turn.
     `programs`: the outside programs an `agent:` seat may start (this run's command line).
+    A turn a program cannot play (late, stopped, a refused answer) is played by the
+    actor's stand-in (`seats.default_computer`), its reasons saying so, and counted in
+    `failures` if given: (actor, `overran` or `failed`) to turns. Every program is ended
+    when the game is, however it ends.
     """
     game = Game(deck, seed, turns, log=log)
-    seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), game.orders_allowed(a)) for a in deck.actors]
+    seated: list[tuple[str, Viewer, Bot, int]] = []
+    try:
+        for a in deck.actors:
+            seated.append((a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), game.orders_allowed(a)))
+        _play(game, seated, log, history, failures)
+    finally:
+        for _actor, _viewer, bot, _allowed in seated:
+            close = getattr(bot, "close", None)
+            if close is not None:
+                close()
+    return game
+
+
+def _play(game: Game, seated: list[tuple[str, Viewer, Bot, int]], log: bool, history: list[list[float]] | None,
+          failures: Counter[tuple[str, str]] | None) -> None:
+    deck = game.deck
+    stand_ins: dict[str, Bot] = {}
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
     views: list[weakref.ref[PlayerView]] = []
@@ -60,7 +84,17 @@ def play_game(
             # A lazy view: a seat that never reads it (a random one) costs no copy of the
             # state. One its bot kept is settled below, before the state changes.
             view = PlayerView(game, viewer, lazy=True)
-            decision = bot.decide(view, game.available_moves(actor), allowed)
+            legal = game.available_moves(actor)
+            try:
+                decision = bot.decide(view, legal, allowed)
+            except AgentError as exc:
+                stand_in = stand_ins.get(actor)
+                if stand_in is None:
+                    stand_in = stand_ins[actor] = make_bot(default_computer(deck, actor), deck, actor, game.seed)
+                    stand_in.explain = log
+                decision = cover(exc, stand_in, view, legal, allowed)
+                if failures is not None:
+                    failures[(actor, exc.kind)] += 1
             views.append(weakref.ref(view))
             del view  # from here on only the bot may hold it
             if log:
@@ -79,7 +113,6 @@ def play_game(
         game.resolve()
         if history is not None:
             history.append(list(game.state.v))
-    return game
 
 
 @dataclass
@@ -114,6 +147,9 @@ class Tally:
     offers: Counter[tuple[int, str]] = field(default_factory=Counter)
     """(offer slot, `made` or how it ended: `accepted`, `refused`, `expired`, `unanswered`)
     to times; empty for a deck without offers."""
+    programs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(actor, `overran` or `failed`) to turns its program could not play (its stand-in
+    played them); empty when no program failed."""
     turns_sum: int = 0
     by_move: bool = False
 
@@ -147,7 +183,7 @@ class Tally:
             for move in game.deck.moves:
                 self.move_scores[(move.index, counts[move.index] > 0, scores[move.actor])] += 1
         if game.deck.offers:
-            for offer in offer_history(game.deck, game.plays, len(game.records), True):
+            for offer in offer_history(game.deck, game.plays, len(game.records), True, FACILITATOR_VIEWER):
                 self.offers[(offer.slot, "made")] += 1
                 self.offers[(offer.slot, offer.status)] += 1
         self.turns_sum += len(game.records)
@@ -194,6 +230,7 @@ class Tally:
         self.tracks.update(other.tracks)
         self.move_scores.update(other.move_scores)
         self.offers.update(other.offers)
+        self.programs.update(other.programs)
         self.turns_sum += other.turns_sum
 
 
@@ -278,6 +315,9 @@ class Summary:
     events: list[dict[str, Any]]
     """Every event in deck order: event, fired (times), games (games it fired in), rate."""
     mean_turns: float
+    programs: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Actor to the turns its program could not play (`overran`, `failed`), in which its
+    stand-in played; only actors whose program failed at least once."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -297,6 +337,7 @@ class Summary:
             "tracks": self.tracks,
             "moves": self.moves,
             "events": self.events,
+            "programs": self.programs,
         }
 
 
@@ -366,6 +407,10 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
         moves=moves,
         events=events,
         mean_turns=tally.turns_sum / n if n else 0.0,
+        programs={
+            a: {kind: tally.programs[(a, kind)] for kind in ("overran", "failed") if tally.programs[(a, kind)]}
+            for a in deck.actors if tally.programs[(a, "overran")] or tally.programs[(a, "failed")]
+        },
     )
 
 
@@ -393,8 +438,9 @@ def default_seats(deck: CompiledDeck, seats: Mapping[str, str] | None = None) ->
 _WORKER_DECK: CompiledDeck | None = None
 
 
-def _init_worker(source: str, name: str) -> None:
+def _init_worker(source: str, name: str, parent: int) -> None:
     global _WORKER_DECK
+    end_with_parent(parent)  # stopped with us, programs and all
     _WORKER_DECK = load_deck_text(source, name)
 
 
@@ -422,7 +468,8 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
     log = chunk.save_dir is not None  # only saves need the news, dice and hashes
     for index in range(chunk.start, chunk.stop):
         history: list[list[float]] = []
-        game = play_game(deck, game_seed(chunk.seed, index), chunk.seats, chunk.turns, log=log, history=history, programs=chunk.programs)
+        game = play_game(deck, game_seed(chunk.seed, index), chunk.seats, chunk.turns, log=log, history=history,
+                         programs=chunk.programs, failures=tally.programs)
         tally.add_game(game, history)
         if chunk.save_dir:
             from wargame.saves.store import new_save, write_save
@@ -459,7 +506,7 @@ def run_chunks(deck: CompiledDeck, chunks: list[Chunk], jobs: int = 1,
             if progress:
                 progress(done)
         return totals
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(deck.source, deck.path)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(deck.source, deck.path, os.getpid())) as pool:
         pending = [pool.submit(_run_chunk, chunk) for chunk in chunks]
         try:
             for future in as_completed(pending):

@@ -27,7 +27,7 @@ from wargame.analysis.rollout import (
 )
 from wargame.analysis.simulate import wilson
 from wargame.deck.compile import COffer, CompiledDeck
-from wargame.deck.labels import answer_phrase, play_name
+from wargame.deck.labels import answer_phrase, play_name, roll_label
 from wargame.engine.game import Game
 from wargame.engine.state import Inject
 from wargame.errors import WargameError
@@ -280,9 +280,7 @@ def _roll_label(deck: CompiledDeck, kind: str, key: str, success: bool, chance: 
         if kind == "detect":
             return f"the detection roll for {name} ({'found out' if success else 'not found'} at {chance:.0%})"
         return f"the {name} roll ({how})"
-    if key in deck.event_index:
-        return f"the {deck.events[deck.event_index[key]].name} roll ({how})"
-    return f"the {key} roll ({how})"
+    return f"the {roll_label(deck, kind, key)} roll ({how})"
 
 
 def _inject_label(turn: TurnModel, deck: CompiledDeck) -> str:

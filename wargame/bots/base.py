@@ -15,6 +15,7 @@ from typing import Protocol
 from wargame.bots.answers import draw_answer, split_answers
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, UntrustedProgram, untrusted_message
 from wargame.deck.compile import CMove, CompiledDeck
+from wargame.engine.dice import stream_seed
 from wargame.engine.view import PlayerView
 from wargame.errors import WargameError
 
@@ -85,9 +86,11 @@ def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMo
     return out
 
 
-def bot_seed(seed: int, actor: str, deck: CompiledDeck) -> int:
-    """Each bot draws from its own stream, so the game's dice never depend on bot choices."""
-    return (seed * 31 + 1 + deck.actors.index(actor)) * 2_654_435_761 & 0xFFFF_FFFF
+def bot_seed(seed: int, actor: str) -> int:
+    """Each bot draws from its own stream, so the game's dice never depend on bot choices:
+    keyed from the whole seed and the seat like the dice (`dice.stream_seed`), so a seat
+    that works out an opponent's stream from its plays learns nothing of the seed."""
+    return stream_seed(seed, f"seat:{actor}")
 
 
 def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *, programs: Programs = NO_PROGRAMS) -> Bot:
@@ -99,7 +102,7 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *,
     `seats.seat_from_record` first."""
     if isinstance(spec, str):
         spec = SeatSpec.parse(spec)
-    s = bot_seed(seed, actor, deck)
+    s = bot_seed(seed, actor)
     if spec.kind == "random":
         return RandomBot(s)
     if spec.kind == "doctrine":
@@ -120,6 +123,6 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *,
         command = programs.command(spec.arg)
         if command is None:
             raise UntrustedProgram(untrusted_message(deck.actor_name(actor), spec.arg, programs))
-        return AgentBot(command, deck, actor, s, name=spec.arg)
+        return AgentBot(command, deck, actor, s, name=spec.arg, timeout=spec.time_limit)
     raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
 

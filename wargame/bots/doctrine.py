@@ -7,7 +7,6 @@ replacement, reading only its seat's belief state, and says in words why it chos
 
 from __future__ import annotations
 
-import ast
 import random
 import weakref
 from collections.abc import Callable, Sequence
@@ -15,7 +14,7 @@ from collections.abc import Callable, Sequence
 from wargame.bots.answers import Pending, draw_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
-from wargame.deck.expr import NEVER_SINCE
+from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Track, walk_breadth
 from wargame.engine.state import State
 from wargame.engine.view import PlayerView
 from wargame.words import count
@@ -68,21 +67,24 @@ def draw_orders(
     return out
 
 
-_FACT_CACHE: dict[int, tuple[weakref.ref[CompiledDeck], dict[str, list[Fact]]]] = {}
-"""Per deck (by identity, checked with a weak reference), weight source to its facts:
-bots are made per game, and parsing every weight again each game would cost more than
-playing it."""
+_FACT_CACHE: dict[int, tuple[weakref.ref[CompiledDeck], dict[Node, list[Fact]]]] = {}
+"""Per deck (by identity, checked with a weak reference), weight expression to its facts:
+bots are made per game, and finding every weight's facts again each game would cost more
+than playing it."""
 
 
-def facts_for(deck: CompiledDeck, source: str) -> list[Fact]:
-    """The facts a weight expression reads (cached per deck)."""
+def facts_for(deck: CompiledDeck, node: Node | None) -> list[Fact]:
+    """The facts a weight expression (in intermediate form) reads, cached per deck; none
+    for a weight that is a number."""
+    if node is None:
+        return []
     entry = _FACT_CACHE.get(id(deck))
     if entry is None or entry[0]() is not deck:
         entry = _FACT_CACHE[id(deck)] = (weakref.ref(deck), {})
     cache = entry[1]
-    facts = cache.get(source)
+    facts = cache.get(node)
     if facts is None:
-        facts = cache[source] = _facts(deck, source)
+        facts = cache[node] = _facts(deck, node)
     return facts
 
 
@@ -136,55 +138,26 @@ def _event_fact(i: int, name: str) -> Fact:
     return fact
 
 
-def _facts(deck: CompiledDeck, source: str) -> list[Fact]:
-    """What a weight expression reads, as functions that describe its current value.
-
-    The expression was already validated when the deck loaded; parsing it again here only
-    finds the names it mentions (never evaluates it), so each reason can quote them.
-    """
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError:
-        return []
-    scope = deck.scope
+def _facts(deck: CompiledDeck, node: Node) -> list[Fact]:
+    """What a weight expression reads, as functions that describe its current value, in
+    the order its reasons have always quoted them (breadth first through the expression)."""
     unit = deck.turn_name
     facts: list[Fact] = []
-    seen: set[tuple[str, ...]] = set()
-    for node in ast.walk(tree):
+    seen: set[object] = set()
+    for n in walk_breadth(node):
         fact: Fact | None = None
-        if isinstance(node, ast.Name):
-            key: tuple[str, ...] = ("name", node.id)
-            if node.id in scope.tracks:
-                fact = _track_fact(scope.tracks[node.id], deck.slot_label(scope.tracks[node.id]))
-            elif node.id == "turn":
-                fact = _turn_fact(unit)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            base, attr = node.value.id, node.attr
-            key = ("attr", base, attr)
-            if base == "flags" and attr in scope.flags:
-                fact = _flag_fact(scope.flags[attr], attr.replace("_", " "))
-            elif attr in scope.actor_tracks.get(base, {}):
-                slot = scope.actor_tracks[base][attr]
-                fact = _track_fact(slot, deck.slot_label(slot))
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and len(node.args) == 1
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            fn, ident = node.func.id, node.args[0].value
-            key = ("call", fn, ident)
-            if ident in scope.moves:
-                i = scope.moves[ident]
-                fact = _move_fact(fn, i, deck.moves[i].name, unit)
-            elif fn == "fired" and ident in scope.events:
-                i = scope.events[ident]
-                fact = _event_fact(i, deck.events[i].name)
-        else:
-            continue
-        if fact is not None and key not in seen:
-            seen.add(key)
+        if isinstance(n, Track):
+            fact = _track_fact(n.slot, deck.slot_label(n.slot))
+        elif isinstance(n, Clock) and n.which == "turn":
+            fact = _turn_fact(unit)
+        elif isinstance(n, Flag):
+            fact = _flag_fact(n.slot, deck.flag_names[n.slot].replace("_", " "))
+        elif isinstance(n, Plays):
+            fact = _move_fact(n.fn, n.index, deck.moves[n.index].name, unit)
+        elif isinstance(n, Fired):
+            fact = _event_fact(n.index, deck.events[n.index].name)
+        if fact is not None and n not in seen:
+            seen.add(n)
             facts.append(fact)
     return facts
 
@@ -206,9 +179,10 @@ class DoctrineBot:
         self.explain = True
         own = deck.moves_by_actor[actor]
         # Doctrine weights are stored in the actor's move order; legal moves arrive as
-        # CMoves, so map each move's deck index to its weight closure.
+        # CMoves, so map each move's deck index to its weight function.
         self._weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
         self._source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
+        self._node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}
 
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
@@ -246,7 +220,7 @@ class DoctrineBot:
             if not self.explain:
                 reasons.append(self.label)
                 continue
-            facts = facts_for(self.deck, self._source[answer.move.index])
+            facts = facts_for(self.deck, self._node[answer.move.index])
             said = "; ".join(f(state, view.hidden_slots) for f in facts)
             chance = answer.accept_share if answer.move is p.accept else 1 - answer.accept_share
             reasons.append(f"{answer.move.name}: the {weighs} ({chance:.0%} chance of this answer)" + (f": {said}." if said else "."))
@@ -273,7 +247,7 @@ class DoctrineBot:
 
     def _reason(self, move: CMove, weight: float, rank: int, of: int, share: float, state: State, hidden: frozenset[int]) -> str:
         source = self._source[move.index]
-        facts = facts_for(self.deck, source)
+        facts = facts_for(self.deck, self._node[move.index])
         head = (
             f"{move.name}: {self.doctrine.id} doctrine weight {_fmt(weight)} "
             f"({_ordinal(rank)} of {of} available, {share:.0%} share)"

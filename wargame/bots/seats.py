@@ -1,7 +1,7 @@
 """Who sits in a seat, and which outside programs this run may start.
 
 A seat is written `human`, `random`, `doctrine:NAME`, `lookahead[:BUDGET]` or
-`agent:PROGRAM`. The rule that keeps a classroom host safe lives here: **a program runs
+`agent:PROGRAM` (`agent[timeout=SECONDS]:PROGRAM` for a program's own time limit). The rule that keeps a classroom host safe lives here: **a program runs
 only when the person at this machine's keyboard named it**, on this run's command line
 (`--agent NAME=COMMAND`, or `--seats ACTOR=agent:COMMAND`) or in a settings file they own.
 An `agent:` seat read from a save, a deck, the store or a network message is never
@@ -24,6 +24,10 @@ from wargame.text import cut
 KINDS = ("human", "random", "doctrine", "lookahead", "agent")
 COMPUTER_KINDS = ("random", "doctrine", "lookahead")
 """The computers a facilitator may seat from the console (programs need the host's list)."""
+DEFAULT_TIMEOUT = 10.0
+"""Seconds a program may take for one decision unless its seat says otherwise."""
+TIMEOUT_RANGE = (0.1, 3600.0)
+"""The time limits a seat may set (`agent[timeout=SECONDS]:PROGRAM`)."""
 PROGRAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 """A program's name on `--agent NAME=COMMAND`: short, no spaces, safe to show."""
 
@@ -32,30 +36,51 @@ class UntrustedProgram(WargameError):
     """A seat names a program that the person at this machine did not name: not started."""
 
 
+_HEAD = re.compile(r"^\s*([A-Za-z]*)\s*(?:\[([^\]]*)\])?\s*$")
+"""A seat's kind and its options in brackets: `agent[timeout=120]`."""
+
+
 @dataclass(frozen=True, slots=True)
 class SeatSpec:
     """Who sits in a seat: `human`, `random`, `doctrine:NAME`, `lookahead[:BUDGET]` or
-    `agent:PROGRAM` (an outside program, docs/agent-protocol.md)."""
+    `agent:PROGRAM` (an outside program, docs/agent-protocol.md), which may set its own
+    time limit: `agent[timeout=120]:PROGRAM` (a language model may need minutes)."""
 
     kind: str
     arg: str = ""
+    timeout: float | None = None
+    """A program's time limit for one decision, in seconds; None: `DEFAULT_TIMEOUT`. Part of
+    the spec (kept in saves), never part of a label shown to seats."""
 
     @classmethod
     def parse(cls, text: str) -> SeatSpec:
-        kind, _, arg = text.strip().partition(":")
-        kind = kind.strip().lower()
+        head, _, arg = text.strip().partition(":")
+        m = _HEAD.match(head)
+        kind = (m.group(1) if m else head).strip().lower()
         if kind not in KINDS:
             raise WargameError(
-                f"unknown seat kind '{cut(kind, 40)}' (use human, random, doctrine:NAME, lookahead[:BUDGET] or agent:PROGRAM)"
+                f"unknown seat kind '{cut(head.strip(), 40)}' (use human, random, doctrine:NAME, lookahead[:BUDGET] or agent:PROGRAM)"
             )
+        options = m.group(2) if m else None
+        timeout = None
+        if options is not None:
+            if kind != "agent":
+                raise WargameError(f"'{cut(head.strip(), 40)}': only an agent seat takes options, e.g. agent[timeout=120]:NAME")
+            timeout = _timeout_option(options)
         if kind == "doctrine" and not arg:
             raise WargameError("a doctrine seat needs a name, e.g. doctrine:hardliner")
         if kind == "agent" and not arg.strip():
             raise WargameError("an agent seat needs a program, e.g. agent:python examples/agent.py")
-        return cls(kind, arg.strip())
+        return cls(kind, arg.strip(), timeout)
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.arg}" if self.arg else self.kind
+        head = self.kind if self.timeout is None else f"{self.kind}[timeout={self.timeout:g}]"
+        return f"{head}:{self.arg}" if self.arg else head
+
+    @property
+    def time_limit(self) -> float:
+        """A program's time limit for one decision, in seconds."""
+        return self.timeout if self.timeout is not None else DEFAULT_TIMEOUT
 
     @property
     def is_human(self) -> bool:
@@ -64,6 +89,21 @@ class SeatSpec:
     @property
     def is_program(self) -> bool:
         return self.kind == "agent"
+
+
+def _timeout_option(options: str) -> float:
+    """`timeout=SECONDS` from an agent seat's brackets, checked."""
+    key, sep, value = options.partition("=")
+    lo, hi = TIMEOUT_RANGE
+    if key.strip().lower() != "timeout" or not sep:
+        raise WargameError(f"agent[{cut(options, 40)}]: the one option is timeout=SECONDS, e.g. agent[timeout=120]:NAME")
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        seconds = float("nan")
+    if not lo <= seconds <= hi:  # also refuses nan and inf
+        raise WargameError(f"agent[{cut(options, 40)}]: the time limit must be a number of seconds from {lo:g} to {hi:g}")
+    return seconds
 
 
 def default_computer(deck: CompiledDeck, actor: str) -> SeatSpec:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
 from wargame.deck.describe import turn_label as deck_turn_label
+from wargame.deck.labels import roll_label
 from wargame.engine.game import MoveOption
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.reading import (
@@ -27,7 +28,6 @@ from wargame.engine.reading import (
     offer_terms,
     offers_for,
     roll_hidden_note,
-    roll_label,
 )
 from wargame.engine.state import NewsItem, Play
 from wargame.engine.view import PlayerView
@@ -364,7 +364,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
         )
         for g in move_groups(deck, options)
     ]
-    records = offer_history(deck, view.plays, view._n_records, view.over)
+    records = offer_history(deck, view.plays, view._n_records, view.over, view.viewer)
     waiting, mine = offers_for(seat, records)
     hidden = view.hidden_slots
     tracks = []
@@ -387,7 +387,7 @@ def seat_view(view: PlayerView, options: Sequence[MoveOption], allowed: int, cac
             continue
         rolls = []
         for r in view.rolls_for_turn(turn):
-            label = roll_label(deck, r, names)
+            label = roll_label(deck, r.kind, r.key)
             why = roll_hidden_note(viewer, deck, r)
             if why:
                 rolls.append(RollInfo(label=label, kind=r.kind, chance=None, roll=None, success=r.success, forced=r.forced, note=why))

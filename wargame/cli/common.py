@@ -18,6 +18,7 @@ from wargame.text import cut
 
 if TYPE_CHECKING:
     from wargame.deck.compile import CompiledDeck
+    from wargame.saves.format import SaveModel
 
 F = TypeVar("F", bound=Callable[..., Any])
 DECKS_DIR = Path(__file__).resolve().parents[2] / "decks"
@@ -35,6 +36,32 @@ def fail(message: str) -> None:
 def interactive() -> bool:
     """Whether a person is at a terminal (a UI may open), not a pipe or a script."""
     return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def pin_option(fn: F) -> F:
+    """`--pin`: the facilitator's PIN of a save that has one (also `$WARGAME_PIN`, which no
+    process list shows); asked at the prompt when neither is given at a terminal."""
+    return click.option(
+        "--pin", envvar="WARGAME_PIN", default=None, metavar="PIN",
+        help="The facilitator's PIN, for a save that has one and an output beyond the public view "
+        "(or $WARGAME_PIN; asked for at a terminal).",
+    )(fn)
+
+
+def _stdin_is_a_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def unlock_save(save: SaveModel, pin: str | None, what: str) -> None:
+    """Let `what` (an output beyond the public view) be printed from `save`: a save without
+    a facilitator's PIN at once; one with a PIN needs it, from `--pin`, or asked with
+    hidden typing when a person is at the terminal (even when the output is piped).
+    Without it, or with a wrong one: `PinNeeded` or `WrongPin` (one line, exit 2)."""
+    from wargame.saves.pin import unlock
+
+    if save.facilitator_pin is not None and pin is None and _stdin_is_a_terminal():
+        pin = click.prompt(f"This game has a facilitator's PIN, and {what} shows secrets. PIN", hide_input=True, default="", show_default=False, err=True) or None
+    unlock(save, pin, what)
 
 
 def user_errors(fn: F) -> F:

@@ -10,7 +10,7 @@ import json
 
 import click
 
-from wargame.cli.common import user_errors
+from wargame.cli.common import pin_option, unlock_save, user_errors
 from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
@@ -38,8 +38,9 @@ def _say_notes(notes: list[str]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
 @click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
 @progress_option
+@pin_option
 @user_errors
-def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool, progress: bool | None) -> None:
+def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool, progress: bool | None, pin: str | None) -> None:
     """Ending odds before every turn of a saved game, and the turning points.
 
     From the state before each turn, ROLLOUTS continuations are played by the seats'
@@ -52,6 +53,7 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
     from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
+    unlock_save(model, pin, "the analysis (every seat's orders and the dice)")
     _say_notes(program_notes(model, save_deck(model)))
     with showing_progress(progress) as bar:
         result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh)
@@ -93,8 +95,9 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
 @click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations (as for analyse).")
 @click.option("--json", "as_json", is_flag=True)
 @progress_option
+@pin_option
 @user_errors
-def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: Seating, as_json: bool, progress: bool | None) -> None:
+def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: Seating, as_json: bool, progress: bool | None, pin: str | None) -> None:
     """Compare a seat's orders at one turn with other orders: endings and mean scores.
 
     Every choice is played GAMES times from the state before TURN, on the same dice, with
@@ -107,6 +110,7 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
+    unlock_save(model, pin, "a what-if (odds from the full state, and the seat's orders)")
     _say_notes(program_notes(model, save_deck(model)))
     alternatives = []
     for text in orders:
@@ -169,24 +173,41 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
 @click.option("--rollouts", type=click.IntRange(1, 100_000), default=None, help="Include turning points from this many continuations per turn (cached beside the save).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists, and exit 0 for a save that does not verify (the report still says so at its top).")
+@pin_option
 @user_errors
-def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, force: bool) -> None:
+def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, force: bool, pin: str | None) -> None:
     """Write the after-action report of a saved game as Markdown or self-contained HTML.
 
     Without --rollouts the latest analysis cached beside the save (from `wargame
-    analyse`) is used, if any. What-ifs run with `wargame whatif` are included.
+    analyse`) is used, if any. What-ifs run with `wargame whatif` are included. A game
+    with a facilitator's PIN is reported for anyone but the public only with its PIN. A
+    save that does not verify is reported with that warning at the top, and the command
+    exits with status 1 unless --force.
     """
+    import sys
+
     from wargame.analysis.turning import Analysis, cached_analysis
+    from wargame.engine.visibility import PUBLIC_NAME
     from wargame.report.export import export_report, report_format
-    from wargame.saves.store import read_save
+    from wargame.saves.store import read_save, verify
+    from wargame.text import cut
 
     report_format(output)
+    model = read_save(save)
+    if seat != PUBLIC_NAME:
+        unlock_save(model, pin, "the facilitator's report" if seat == "facilitator" else f"the report for '{cut(seat, 40)}'")
+    check = verify(model)
     analysis: Analysis | None = None
     if rollouts is not None:
-        analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed)
-    path = export_report(save, output, seat, analysis, force=force)
+        analysis = cached_analysis(model, save, rollouts, jobs, seed)
+    path = export_report(save, output, seat, analysis, force=force, verification=check)
     click.echo(f"wrote {path}")
+    problem = check.problem(model.turn_name)
+    if problem is not None:
+        click.echo(f"warning: {cut(f'{check.WARNING}: {problem}', 600)} (the report says so at its top)", err=True)
+        if not force:
+            sys.exit(1)
 
 
 COMMANDS = (analyse, whatif, branch, report)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wargame.cli.common import interactive, resolve_deck_path, user_errors
+from wargame.cli.common import interactive, pin_option, resolve_deck_path, unlock_save, user_errors
 from wargame.errors import WargameError
 from wargame.text import cut, safe_text
 
@@ -18,12 +18,17 @@ from wargame.text import cut, safe_text
 @click.argument("save")
 @click.option("--verify", is_flag=True, help="Re-resolve every turn and compare with the save.")
 @click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
-@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, or facilitator).")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, facilitator, or public).")
 @click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="The saves folder of the game UI that play-from-here opens (a branch is written beside SAVE unless you name another path).")
+@pin_option
 @user_errors
-def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> None:
-    """Debrief a saved game in the replay viewer; --text prints it, --verify checks it."""
+def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, pin: str | None) -> None:
+    """Debrief a saved game in the replay viewer; --text prints it, --verify checks it.
+
+    A game with a facilitator's PIN is printed in any view but the public one only with
+    its PIN (--pin, or at the prompt): the viewer asks for it the same way."""
     from wargame.engine.state import FACILITATOR
+    from wargame.engine.visibility import PUBLIC_NAME
     from wargame.saves.store import read_save
     from wargame.saves.store import replay as run_replay
     from wargame.saves.store import verify as run_verify
@@ -44,8 +49,10 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> Non
         open_viewer(Path(save), Path(save_dir))
         return
     game = run_replay(model)
-    if seat != FACILITATOR and seat not in game.deck.actors:
-        raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, or facilitator)")
+    if seat not in (FACILITATOR, PUBLIC_NAME) and seat not in game.deck.actors:
+        raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, facilitator, or public)")
+    if seat != PUBLIC_NAME:
+        unlock_save(model, pin, "the facilitator's view" if seat == FACILITATOR else f"{game.deck.actor_name(seat)}'s view")
     view = game.view(seat)
     unit = game.deck.turn_name
     for rec in game.records:

@@ -38,6 +38,9 @@ def _write_csv(path: str, text: str) -> None:
 @user_errors
 def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, quiet: bool, agents: tuple[str, ...]) -> None:
     """Play one game with computer seats to its end and save it."""
+    from collections import Counter
+
+    from wargame.analysis.report import program_lines
     from wargame.analysis.simulate import play_game
     from wargame.saves.catalogue import autosave_path, new_seed
     from wargame.saves.store import DEFAULT_SAVE_DIR, new_save, write_save
@@ -45,7 +48,13 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating,
     compiled = load(deck)
     seat_map = seats.for_deck(compiled)
     seed = seed if seed is not None else new_seed()
-    game = play_game(compiled, seed, seat_map, turns, programs=programs_for(agents, seats))
+    failures: Counter[tuple[str, str]] = Counter()
+    game = play_game(compiled, seed, seat_map, turns, programs=programs_for(agents, seats), failures=failures)
+    by_actor: dict[str, dict[str, int]] = {}
+    for (actor, how), count in sorted(failures.items()):
+        by_actor.setdefault(actor, {})[how] = count
+    for line in program_lines(compiled, by_actor):
+        click.echo(f"note: {line} (the save's reasons say so)", err=True)
     all_seats = {a: seat_map.get(a, "random") for a in compiled.actors}
     save = new_save(game, all_seats)
     path = Path(save_path) if save_path else autosave_path(DEFAULT_SAVE_DIR, compiled.id)

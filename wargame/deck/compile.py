@@ -13,21 +13,27 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from wargame.deck.codegen import Effect, Fn
 from wargame.deck.expr import (
-    NO_READS,
-    Effect,
     EffectCode,
-    EffectNode,
     Expression,
-    Fn,
-    Node,
-    Reads,
     Scope,
     compile_effect,
     compile_effect_code,
     compile_expression,
 )
-from wargame.deck.schema import CATEGORY_ORDER, RESERVED_NAMES, Deck, Visibility
+from wargame.deck.ir import NO_READS, EffectNode, Node, Reads
+from wargame.deck.schema import (
+    CATEGORY_ORDER,
+    RESERVED_NAMES,
+    Actor,
+    Deck,
+    Doctrine,
+    EventOutcome,
+    Move,
+    TrackSpec,
+    Visibility,
+)
 from wargame.deck.targets import Expansion, expand
 from wargame.errors import ExpressionError
 from wargame.words import possessive
@@ -60,7 +66,7 @@ def lower_label(label: str) -> str:
 
 @dataclass(slots=True)
 class CMove:
-    """A move in compiled form. `requires`/`chance` are closures over the engine state."""
+    """A move in compiled form. `requires`/`chance` are functions of the engine state."""
 
     index: int
     id: str
@@ -160,6 +166,9 @@ class COutcome:
     news: str
     news_tpl: Template | None = None
     effect_nodes: list[EffectNode] = field(default_factory=list)
+    weight_node: Node | None = None
+    """The weight in intermediate form, when it is an expression."""
+    weight_reads: Reads = NO_READS
 
     def weight_in(self, state: object) -> float:
         if self.weight_const is not None:
@@ -243,12 +252,14 @@ class CDoctrine:
     id: str
     summary: str
     weights: list[Fn]
-    """One weight closure per move of the actor, in the actor's move order."""
+    """One weight function per move of the actor, in the actor's move order."""
     weight_source: list[str]
     temperature: float
     orders: int | None
     weight_reads: list[Reads] = field(default_factory=list)
     """What each weight reads, in the same order as `weights` (no reads for a number)."""
+    weight_nodes: list[Node | None] = field(default_factory=list)
+    """Each weight in intermediate form, in the same order (None for a number)."""
 
 
 @dataclass(slots=True)
@@ -297,6 +308,9 @@ class CompiledDeck:
     """Every (offer, recipient) pair, in deck order; empty for a deck without offers."""
     expansion: Expansion | None = None
     """How targeted moves and offers were expanded (for paths in the deck file)."""
+    code: dict[PathT, Expression | EffectCode] = field(default_factory=dict)
+    """Every expression and effect of the deck, parsed once, by its path in `model` (the
+    expanded deck): what lint and the debrief read instead of parsing text again."""
 
     def source_path(self, path: PathT) -> PathT:
         """The path in the deck file of `path` in the compiled deck's model."""
@@ -516,26 +530,32 @@ def _constant(value: float) -> Fn:
 
 
 class _Collector:
+    """The problems found while compiling, and every expression compiled, by path."""
+
     def __init__(self) -> None:
         self.problems: list[tuple[PathT, str]] = []
+        self.code: dict[PathT, Expression | EffectCode] = {}
 
     def add(self, path: PathT, message: str) -> None:
         self.problems.append((path, message))
 
     def expr(self, text: str, scope: Scope, kind: Literal["num", "bool"], path: PathT) -> Expression | None:
         try:
-            return compile_expression(text, scope, kind)
+            compiled = self.code[path] = compile_expression(text, scope, kind)
         except ExpressionError as exc:
             self.add(path, str(exc))
             return None
+        return compiled
 
     def effects(self, texts: list[str], scope: Scope, path: PathT) -> list[EffectCode]:
         out: list[EffectCode] = []
         for i, text in enumerate(texts):
             try:
-                out.append(compile_effect_code(text, scope))
+                code = self.code[(*path, i)] = compile_effect_code(text, scope)
             except ExpressionError as exc:
                 self.add((*path, i), str(exc))
+                continue
+            out.append(code)
         return out
 
     def text(
@@ -666,40 +686,125 @@ def _as_written(message: str, expanded: object, written: object, target: str | N
     return message
 
 
+class _Build:
+    """What the steps of compiling one deck share: the expanded deck, the problems found
+    so far and the layout of slots the steps fill in (see `_compile` for the steps)."""
+
+    def __init__(self, deck: Deck, original: Deck, expansion: Expansion) -> None:
+        self.deck = deck
+        self.original = original
+        """The deck as written (before targeted moves and offers were expanded)."""
+        self.expansion = expansion
+        self.c = _Collector()
+        self.actors = list(deck.actors)
+        self.scope = Scope()
+        self.slot_names: list[str] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+        self.start: list[float] = []
+        self.thresholds: dict[int, list[tuple[float, str]]] = {}
+        self.secret_slots: dict[int, str] = {}
+        self.descending: set[int] = set()
+
+    def who(self, actor: str) -> str:
+        return _who(self.deck, actor)
+
+    def hidden(self, actor: str | None, reads: Reads) -> list[Hidden]:
+        return hidden_reads(self.deck, self.scope, self.slot_names, self.secret_slots, actor, reads)
+
+    def text(self, text: str, path: PathT, readers: frozenset[str] | None) -> Template | None:
+        return self.c.text(text, self.scope, path, self.deck, self.secret_slots, readers)
+
+    def add_slot(self, name: str, lo: float, hi: float, start: float, spec: TrackSpec) -> int:
+        slot = len(self.slot_names)
+        self.scope.bounds[slot] = (lo, hi)
+        self.slot_names.append(name)
+        self.lo.append(lo)
+        self.hi.append(hi)
+        self.start.append(start)
+        if spec.thresholds:
+            self.thresholds[slot] = spec.threshold_levels()
+        if spec.descending:
+            self.descending.add(slot)
+        return slot
+
+
 def _compile(
     deck: Deck, original: Deck, expansion: Expansion, source: str, sha256: str, path: str
 ) -> tuple[CompiledDeck | None, list[tuple[PathT, str]]]:
-    c = _Collector()
-    actors = list(deck.actors)
-    scope = Scope()
-    slot_names: list[str] = []
-    lo: list[float] = []
-    hi: list[float] = []
-    start: list[float] = []
-    thresholds: dict[int, list[tuple[float, str]]] = {}
-    secret_slots: dict[int, str] = {}
-    descending: set[int] = set()
+    """The steps of compiling, in the order their problems are reported."""
+    b = _Build(deck, original, expansion)
+    _check_names(b)
+    _lay_out_tracks(b)
+    _lay_out_flags(b)
+    _index_moves_and_events(b)
+    moves = _compile_moves(b)
+    offers = _compile_offers(b, moves)
+    events = _compile_events(b)
+    endings, limit = _compile_endings(b)
+    objectives, doctrines = _compile_actors(b)
+    questions = _compile_questions(b)
+    coach = _compile_coach(b)
+    if b.c.problems or expansion.problems:
+        return None, b.c.problems
+    assert limit is not None
+    moves_by_actor: dict[str, list[CMove]] = {a: [] for a in b.actors}
+    for m in moves:
+        moves_by_actor[m.actor].append(m)
+    scope = b.scope
+    return (
+        CompiledDeck(
+            model=deck,
+            source=source,
+            sha256=sha256,
+            path=path,
+            scope=scope,
+            actors=b.actors,
+            slot_names=b.slot_names,
+            lo=b.lo,
+            hi=b.hi,
+            start_values=b.start,
+            secret_slots=b.secret_slots,
+            thresholds=b.thresholds,
+            flag_names=list(deck.flags),
+            flag_start=[deck.flags[n] for n in deck.flags],
+            moves=moves,
+            moves_by_actor=moves_by_actor,
+            events=events,
+            endings=endings,
+            turn_limit_ending=limit,
+            objectives=objectives,
+            doctrines=doctrines,
+            move_index=dict(scope.moves),
+            event_index=dict(scope.events),
+            questions=questions,
+            descending=frozenset(b.descending),
+            coach=coach,
+            offers=offers,
+            expansion=expansion if expansion.origins and expansion.deck is not original else None,
+            code=b.c.code,
+        ),
+        [],
+    )
 
-    for table, names in (("tracks", deck.tracks), ("actor_tracks", deck.actor_tracks), ("flags", deck.flags), ("actors", actors)):
+
+def _check_names(b: _Build) -> None:
+    """Reserved words, and a track named like an actor."""
+    deck = b.deck
+    for table, names in (("tracks", deck.tracks), ("actor_tracks", deck.actor_tracks), ("flags", deck.flags), ("actors", b.actors)):
         for name in names:
             if name in RESERVED_NAMES:
-                c.add((table, name), f"'{name}' is a reserved word and cannot name a track, flag or actor")
+                b.c.add((table, name), f"'{name}' is a reserved word and cannot name a track, flag or actor")
     for name in deck.tracks:
         if name in deck.actors:
-            c.add(("tracks", name), f"track '{name}' has the same name as an actor")
+            b.c.add(("tracks", name), f"track '{name}' has the same name as an actor")
 
+
+def _lay_out_tracks(b: _Build) -> None:
+    """A slot for each global track, then for each actor's tracks, with bounds and starts."""
+    deck, c, actors = b.deck, b.c, b.actors
     for name, spec in deck.tracks.items():
-        slot = len(slot_names)
-        scope.tracks[name] = slot
-        scope.bounds[slot] = (spec.min, spec.max)
-        slot_names.append(name)
-        lo.append(spec.min)
-        hi.append(spec.max)
-        start.append(spec.start if spec.start is not None else spec.min)
-        if spec.thresholds:
-            thresholds[slot] = spec.threshold_levels()
-        if spec.descending:
-            descending.add(slot)
+        b.scope.tracks[name] = b.add_slot(name, spec.min, spec.max, spec.start if spec.start is not None else spec.min, spec)
         if spec.secret:
             c.add(("tracks", name, "secret"), "only actor tracks can be secret")
         if spec.actors is not None:
@@ -711,7 +816,7 @@ def _compile(
                 hint = f", did you mean '{close[0]}'?" if close else ""
                 c.add(("actor_tracks", name, "actors", j), f"unknown actor '{holder}'{hint} (actors: {', '.join(actors)})")
     for actor_id, actor in deck.actors.items():
-        scope.actor_tracks[actor_id] = {}
+        b.scope.actor_tracks[actor_id] = {}
         for key, value in actor.start.items():
             known = deck.actor_tracks.get(key)
             if known is None:
@@ -723,27 +828,24 @@ def _compile(
         for name, spec in deck.actor_tracks.items():
             if spec.actors is not None and actor_id not in spec.actors:
                 continue  # a track only some actors have
-            slot = len(slot_names)
-            scope.actor_tracks[actor_id][name] = slot
-            scope.bounds[slot] = (spec.min, spec.max)
-            slot_names.append(f"{actor_id}.{name}")
-            lo.append(spec.min)
-            hi.append(spec.max)
             value = actor.start.get(name, spec.start if spec.start is not None else spec.min)
-            start.append(min(max(value, spec.min), spec.max))
-            if spec.thresholds:
-                thresholds[slot] = spec.threshold_levels()
-            if spec.descending:
-                descending.add(slot)
+            slot = b.add_slot(f"{actor_id}.{name}", spec.min, spec.max, min(max(value, spec.min), spec.max), spec)
+            b.scope.actor_tracks[actor_id][name] = slot
             if spec.secret:
-                secret_slots[slot] = actor_id
-    flag_names = list(deck.flags)
-    scope.flags = {name: i for i, name in enumerate(flag_names)}
+                b.secret_slots[slot] = actor_id
 
+
+def _lay_out_flags(b: _Build) -> None:
+    b.scope.flags = {name: i for i, name in enumerate(b.deck.flags)}
+
+
+def _index_moves_and_events(b: _Build) -> None:
+    """Ids must be unique and actors known; then each id gets its index."""
+    deck, c, actors = b.deck, b.c, b.actors
     seen: dict[str, int] = {}
-    for i, move in enumerate(original.moves):  # as written: a targeted move's id is one id
+    for i, move in enumerate(b.original.moves):  # as written: a targeted move's id is one id
         if move.id in seen:
-            expansion.problems.append((("moves", i, "id"), f"duplicate move id '{move.id}' (also moves[{seen[move.id]}])"))
+            b.expansion.problems.append((("moves", i, "id"), f"duplicate move id '{move.id}' (also moves[{seen[move.id]}])"))
         else:
             seen[move.id] = i
     for i, move in enumerate(deck.moves):
@@ -751,155 +853,145 @@ def _compile(
             close = difflib.get_close_matches(move.actor, actors, n=1, cutoff=0.6)
             hint = f", did you mean '{close[0]}'?" if close else ""
             c.add(("moves", i, "actor"), f"unknown actor '{move.actor}'{hint} (actors: {', '.join(actors)})")
-    scope.moves = {m.id: i for i, m in enumerate(deck.moves)}
+    b.scope.moves = {m.id: i for i, m in enumerate(deck.moves)}
     seen_events: dict[str, int] = {}
     for i, event in enumerate(deck.events):
         if event.id in seen_events:
             c.add(("events", i, "id"), f"duplicate event id '{event.id}'")
         seen_events[event.id] = i
-    scope.events = {e.id: i for i, e in enumerate(deck.events)}
+    b.scope.events = {e.id: i for i, e in enumerate(deck.events)}
 
-    moves: list[CMove] = []
-    for i, move in enumerate(deck.moves):
-        p: PathT = ("moves", i)
-        requires = c.expr(move.requires, scope, "bool", (*p, "requires")) if move.requires else None
-        # A precondition decides which moves a seat is offered, and a fizzle is news to the
-        # move's audience, so it may only look at what its actor can see (every function
-        # that reads plays counts, `ordered` included); otherwise the order list or the
-        # fizzle news would leak another seat's secrets.
-        if requires is not None:
-            hidden = hidden_reads(deck, scope, slot_names, secret_slots, move.actor, requires.reads)
-            c.secrecy(hidden, (*p, "requires"), deck, slot_names, move.actor, "a precondition", "")
-        chance_const: float | None = None
-        chance: Expression | None = None
-        if isinstance(move.chance, str):
-            chance = c.expr(move.chance, scope, "num", (*p, "chance"))
-        else:
-            chance_const = float(move.chance)
-        detection: Expression | None = None
-        if isinstance(move.detection, str):
-            detection = c.expr(move.detection, scope, "num", (*p, "detection"))
-        success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
-        failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
-        always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
-        if move.visibility != Visibility.SECRET and move.detection:
-            c.add((*p, "detection"), "only secret moves can have a detection chance")
-        if move.visibility != Visibility.SECRET and move.shared_with:
-            c.add((*p, "shared_with"), "only secret moves can be shared with some actors")
-        for j, recipient in enumerate(move.shared_with):
-            if recipient not in deck.actors:
-                c.add((*p, "shared_with", j), f"unknown actor '{recipient}' (actors: {', '.join(actors)})")
-        actor_index = actors.index(move.actor) if move.actor in deck.actors else 0
-        readers = frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None
-        has_values = False
-        for key in ("success", "failure", "always"):
-            outcome_news = getattr(move, key).news
-            if c.text(outcome_news, scope, (*p, key, "news"), deck, secret_slots, readers) is not None:
-                has_values = True
-        success_line = _news_line(_who(deck, move.actor), move.name, move.success.news, move.always.news, True)
-        failure_line = _news_line(_who(deck, move.actor), move.name, move.failure.news, move.always.news, False)
-        success_tpl = template_of(success_line, scope) if has_values else None
-        failure_tpl = template_of(failure_line, scope) if has_values else None
-        moves.append(
-            CMove(
-                index=i,
-                id=move.id,
-                actor=move.actor,
-                actor_index=actor_index,
-                name=move.name,
-                description=move.description,
-                category=move.category.value,
-                escalation=move.escalation,
-                secret=move.visibility == Visibility.SECRET,
-                audience=frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None,
-                detection=0.0 if isinstance(move.detection, str) else float(move.detection),
-                requires=requires.fn if requires else None,
-                requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
-                requires_own=move.requires_text,
-                chance_const=chance_const,
-                chance=chance.fn if chance else None,
-                chance_source=move.chance if isinstance(move.chance, str) else None,
-                success=_fns(success),
-                failure=_fns(failure),
-                always=_fns(always),
-                success_news=move.success.news,
-                failure_news=move.failure.news,
-                always_news=move.always.news,
-                effect_text={
-                    "success": list(move.success.effects),
-                    "failure": list(move.failure.effects),
-                    "always": list(move.always.effects),
-                },
-                success_text=_news_line(_who(deck, move.actor), move.name, move.success.news, move.always.news, True),
-                failure_text=_news_line(_who(deck, move.actor), move.name, move.failure.news, move.always.news, False),
-                once=move.once,
-                cooldown=move.cooldown,
-                order_key=(CATEGORY_ORDER[move.category], actor_index),
-                requires_node=requires.node if requires else None,
-                requires_reads=requires.reads if requires else NO_READS,
-                chance_node=chance.node if chance else None,
-                chance_reads=chance.reads if chance else NO_READS,
-                effect_nodes={"success": _nodes(success), "failure": _nodes(failure), "always": _nodes(always)},
-                effect_reads=_reads(success) | _reads(failure) | _reads(always),
-                detection_fn=detection.fn if detection else None,
-                detection_node=detection.node if detection else None,
-                detection_reads=detection.reads if detection else NO_READS,
-                success_tpl=success_tpl if isinstance(success_tpl, Template) else None,
-                failure_tpl=failure_tpl if isinstance(failure_tpl, Template) else None,
-                base=origin.base if (origin := expansion.origins[i]).target is not None else move.id,
-                target=origin.target,
-                base_name=original.moves[origin.source].name,
-            )
-        )
-        if origin.answer is not None:
-            moves[-1].answer = origin.answer
-            moves[-1].order_key = (-1, actor_index)  # answers resolve before every other order
+
+def _compile_moves(b: _Build) -> list[CMove]:
+    return [_compile_move(b, i, move) for i, move in enumerate(b.deck.moves)]
+
+
+def _compile_move(b: _Build, i: int, move: Move) -> CMove:
+    deck, c, scope = b.deck, b.c, b.scope
+    p: PathT = ("moves", i)
+    requires = c.expr(move.requires, scope, "bool", (*p, "requires")) if move.requires else None
+    # A precondition decides which moves a seat is offered, and a fizzle is news to the
+    # move's audience, so it may only look at what its actor can see (every function
+    # that reads plays counts, `ordered` included); otherwise the order list or the
+    # fizzle news would leak another seat's secrets.
+    if requires is not None:
+        c.secrecy(b.hidden(move.actor, requires.reads), (*p, "requires"), deck, b.slot_names, move.actor, "a precondition", "")
+    chance_const: float | None = None
+    chance: Expression | None = None
+    if isinstance(move.chance, str):
+        chance = c.expr(move.chance, scope, "num", (*p, "chance"))
+    else:
+        chance_const = float(move.chance)
+    detection: Expression | None = None
+    if isinstance(move.detection, str):
+        detection = c.expr(move.detection, scope, "num", (*p, "detection"))
+    success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
+    failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
+    always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
+    if move.visibility != Visibility.SECRET and move.detection:
+        c.add((*p, "detection"), "only secret moves can have a detection chance")
+    if move.visibility != Visibility.SECRET and move.shared_with:
+        c.add((*p, "shared_with"), "only secret moves can be shared with some actors")
+    for j, recipient in enumerate(move.shared_with):
+        if recipient not in deck.actors:
+            c.add((*p, "shared_with", j), f"unknown actor '{recipient}' (actors: {', '.join(b.actors)})")
+    actor_index = b.actors.index(move.actor) if move.actor in deck.actors else 0
+    secret = move.visibility == Visibility.SECRET
+    readers = frozenset((move.actor, *move.shared_with)) if secret else None
+    has_values = False
+    for key in ("success", "failure", "always"):
+        if b.text(getattr(move, key).news, (*p, key, "news"), readers) is not None:
+            has_values = True
+    success_line = _news_line(b.who(move.actor), move.name, move.success.news, move.always.news, True)
+    failure_line = _news_line(b.who(move.actor), move.name, move.failure.news, move.always.news, False)
+    success_tpl = template_of(success_line, scope) if has_values else None
+    failure_tpl = template_of(failure_line, scope) if has_values else None
+    origin = b.expansion.origins[i]
+    compiled = CMove(
+        index=i,
+        id=move.id,
+        actor=move.actor,
+        actor_index=actor_index,
+        name=move.name,
+        description=move.description,
+        category=move.category.value,
+        escalation=move.escalation,
+        secret=secret,
+        audience=readers,
+        detection=0.0 if isinstance(move.detection, str) else float(move.detection),
+        requires=requires.fn if requires else None,
+        requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
+        requires_own=move.requires_text,
+        chance_const=chance_const,
+        chance=chance.fn if chance else None,
+        chance_source=move.chance if isinstance(move.chance, str) else None,
+        success=_fns(success),
+        failure=_fns(failure),
+        always=_fns(always),
+        success_news=move.success.news,
+        failure_news=move.failure.news,
+        always_news=move.always.news,
+        effect_text={
+            "success": list(move.success.effects),
+            "failure": list(move.failure.effects),
+            "always": list(move.always.effects),
+        },
+        success_text=success_line,
+        failure_text=failure_line,
+        once=move.once,
+        cooldown=move.cooldown,
+        order_key=(CATEGORY_ORDER[move.category], actor_index),
+        requires_node=requires.node if requires else None,
+        requires_reads=requires.reads if requires else NO_READS,
+        chance_node=chance.node if chance else None,
+        chance_reads=chance.reads if chance else NO_READS,
+        effect_nodes={"success": _nodes(success), "failure": _nodes(failure), "always": _nodes(always)},
+        effect_reads=_reads(success) | _reads(failure) | _reads(always),
+        detection_fn=detection.fn if detection else None,
+        detection_node=detection.node if detection else None,
+        detection_reads=detection.reads if detection else NO_READS,
+        success_tpl=success_tpl if isinstance(success_tpl, Template) else None,
+        failure_tpl=failure_tpl if isinstance(failure_tpl, Template) else None,
+        base=origin.base if origin.target is not None else move.id,
+        target=origin.target,
+        base_name=b.original.moves[origin.source].name,
+    )
+    if origin.answer is not None:
+        compiled.answer = origin.answer
+        compiled.order_key = (-1, actor_index)  # answers resolve before every other order
+    return compiled
+
+
+def _compile_offers(b: _Build, moves: list[CMove]) -> list[COffer]:
+    """One offer per (offer move, recipient); its move and two answers learn their gate."""
+    deck, c, origins = b.deck, b.c, b.expansion.origins
     offers: list[COffer] = []
     for i, move in enumerate(deck.moves):
         offer = move.offer
-        if offer is None or expansion.origins[i].target is None or move.actor not in deck.actors:
+        if offer is None or origins[i].target is None or move.actor not in deck.actors:
             continue
         p = ("moves", i, "offer", "expire")
-        expire = c.effects(offer.expire.effects, scope, (*p, "effects"))
+        expire = c.effects(offer.expire.effects, b.scope, (*p, "effects"))
         readers = frozenset((move.actor, *move.shared_with)) if move.visibility == Visibility.SECRET else None
-        news = offer.expire.news or f"{possessive(_who(deck, move.actor))} offer to {_who(deck, expansion.origins[i].target or '')} expires unanswered: {move.name}."
+        recipient = origins[i].target or ""
+        news = offer.expire.news or f"{possessive(b.who(move.actor))} offer to {b.who(recipient)} expires unanswered: {move.name}."
         k = len(offers)
-        offers.append(COffer(k, i, move.actor, expansion.origins[i].target or "", offer.expires, i + 1, i + 2,
-                             _fns(expire), news, c.text(offer.expire.news, scope, (*p, "news"), deck, secret_slots, readers),
-                             _nodes(expire)))
+        offers.append(COffer(k, i, move.actor, recipient, offer.expires, i + 1, i + 2, _fns(expire), news,
+                             b.text(offer.expire.news, (*p, "news"), readers), _nodes(expire)))
         for j in (i, i + 1, i + 2):
             moves[j].gate = k
-    moves_by_actor: dict[str, list[CMove]] = {a: [] for a in actors}
-    for m in moves:
-        if m.actor in moves_by_actor:
-            moves_by_actor[m.actor].append(m)
+    return offers
 
+
+def _compile_events(b: _Build) -> list[CEvent]:
+    deck, c, scope = b.deck, b.c, b.scope
     events: list[CEvent] = []
     for i, event in enumerate(deck.events):
         p = ("events", i)
         when = c.expr(event.when, scope, "bool", (*p, "when")) if event.when else None
         event_chance = c.expr(event.chance, scope, "num", (*p, "chance")) if isinstance(event.chance, str) else None
         effects = c.effects(event.effects, scope, (*p, "effects"))
-        outcomes: list[COutcome] = []
-        odds_reads: list[Reads] = []
-        for j, outcome in enumerate(event.outcomes):
-            q = (*p, "outcomes", j)
-            weight_expr = c.expr(outcome.weight, scope, "num", (*q, "weight")) if isinstance(outcome.weight, str) else None
-            if not isinstance(outcome.weight, str) and outcome.weight < 0:
-                c.add((*q, "weight"), "weights cannot be negative")
-            codes = c.effects(outcome.effects, scope, (*q, "effects"))
-            outcomes.append(
-                COutcome(
-                    outcome.name,
-                    None if isinstance(outcome.weight, str) else float(outcome.weight),
-                    weight_expr.fn if weight_expr else None,
-                    _fns(codes),
-                    outcome.news,
-                    c.text(outcome.news, scope, (*q, "news"), deck, secret_slots, None),
-                    _nodes(codes),
-                )
-            )
-            odds_reads.append(weight_expr.reads if weight_expr else NO_READS)
+        outcomes = [_compile_outcome(b, (*p, "outcomes", j), outcome) for j, outcome in enumerate(event.outcomes)]
         if event.at is not None and event.at > deck.deck.turns:
             c.add((*p, "at"), f"turn {event.at} is after the last turn ({deck.deck.turns})")
         events.append(
@@ -923,31 +1015,55 @@ def _compile(
                 chance_reads=event_chance.reads if event_chance else NO_READS,
                 effect_nodes=_nodes(effects),
                 effect_reads=_reads(effects),
-                news_tpl=c.text(event.news, scope, (*p, "news"), deck, secret_slots, None),
-                failure_tpl=c.text(event.failure_news, scope, (*p, "failure_news"), deck, secret_slots, None),
+                news_tpl=b.text(event.news, (*p, "news"), None),
+                failure_tpl=b.text(event.failure_news, (*p, "failure_news"), None),
                 outcomes=outcomes,
-                outcome_reads=Reads.union(odds_reads),
+                outcome_reads=Reads.union([o.weight_reads for o in outcomes]),
             )
         )
+    return events
 
+
+def _compile_outcome(b: _Build, q: PathT, outcome: EventOutcome) -> COutcome:
+    c = b.c
+    weight = c.expr(outcome.weight, b.scope, "num", (*q, "weight")) if isinstance(outcome.weight, str) else None
+    if not isinstance(outcome.weight, str) and outcome.weight < 0:
+        c.add((*q, "weight"), "weights cannot be negative")
+    codes = c.effects(outcome.effects, b.scope, (*q, "effects"))
+    return COutcome(
+        outcome.name,
+        None if isinstance(outcome.weight, str) else float(outcome.weight),
+        weight.fn if weight else None,
+        _fns(codes),
+        outcome.news,
+        b.text(outcome.news, (*q, "news"), None),
+        _nodes(codes),
+        weight.node if weight else None,
+        weight.reads if weight else NO_READS,
+    )
+
+
+def _compile_endings(b: _Build) -> tuple[list[CEnding], CEnding | None]:
+    """The endings in deck order, and the one turn-limit ending apart."""
+    c = b.c
     endings: list[CEnding] = []
-    seen_endings: set[str] = set()
+    seen: set[str] = set()
     limit: CEnding | None = None
-    for i, ending in enumerate(deck.endings):
+    for i, ending in enumerate(b.deck.endings):
         p = ("endings", i)
-        if ending.id in seen_endings:
+        if ending.id in seen:
             c.add((*p, "id"), f"duplicate ending id '{ending.id}'")
-        seen_endings.add(ending.id)
-        ending_when = c.expr(ending.when, scope, "bool", (*p, "when")) if ending.when else None
+        seen.add(ending.id)
+        when = c.expr(ending.when, b.scope, "bool", (*p, "when")) if ending.when else None
         compiled = CEnding(
             id=ending.id,
             title=ending.title,
-            when=ending_when.fn if ending_when else None,
+            when=when.fn if when else None,
             turn_limit=ending.turn_limit,
             text=ending.text,
-            when_node=ending_when.node if ending_when else None,
-            when_reads=ending_when.reads if ending_when else NO_READS,
-            text_tpl=c.text(ending.text, scope, (*p, "text"), deck, secret_slots, None),
+            when_node=when.node if when else None,
+            when_reads=when.reads if when else NO_READS,
+            text_tpl=b.text(ending.text, (*p, "text"), None),
         )
         if ending.turn_limit:
             if limit is not None:
@@ -957,116 +1073,109 @@ def _compile(
             endings.append(compiled)
     if limit is None:
         c.add(("endings",), "one ending needs `turn_limit = true` (what happens when time runs out)")
+    return endings, limit
 
+
+def _compile_actors(b: _Build) -> tuple[dict[str, list[CObjective]], dict[str, dict[str, CDoctrine]]]:
+    """Each actor's objectives, then its doctrines."""
     objectives: dict[str, list[CObjective]] = {}
     doctrines: dict[str, dict[str, CDoctrine]] = {}
-    for actor_id, actor in deck.actors.items():
-        objectives[actor_id] = []
-        for j, obj in enumerate(actor.objectives):
-            objective = c.expr(obj.when, scope, "bool", ("actors", actor_id, "objectives", j, "when"))
-            # Objectives are shown to their seat, and to everyone at the end.
-            text_tpl = c.text(obj.text, scope, ("actors", actor_id, "objectives", j, "text"), deck, secret_slots, None)
-            if objective is not None:
-                objectives[actor_id].append(
-                    CObjective(obj.text, objective.fn, float(obj.points), objective.node, objective.reads, text_tpl)
-                )
-        doctrines[actor_id] = {}
-        own = [mv for mv in deck.moves if mv.actor == actor_id]
-        for name, doc in actor.doctrines.items():
-            p = ("actors", actor_id, "doctrines", name)
-            own_ids = {mv.id for mv in own}
-            for move_id in doc.weights:
-                if move_id not in own_ids:
-                    c.add((*p, "weights", move_id), _not_own(move_id, actor_id, original))
-            weights: list[Fn] = []
-            sources: list[str] = []
-            weight_reads: list[Reads] = []
-            # The default weight applies to every move not listed: compiled and checked once.
-            done: dict[PathT, Expression | None] = {}
-            for mv in own:
-                raw = doc.weights.get(mv.id, doc.default_weight)
-                if isinstance(raw, str):
-                    where = (*p, "weights", mv.id) if mv.id in doc.weights else (*p, "default_weight")
-                    if where in done:
-                        weight = done[where]
-                    else:
-                        weight = done[where] = c.expr(raw, scope, "num", where)
-                        if weight is not None:
-                            # A computer seat decides from its own view, where others'
-                            # secrets sit at their start values: such a weight never reacts.
-                            hidden = hidden_reads(deck, scope, slot_names, secret_slots, actor_id, weight.reads)
-                            c.secrecy(hidden, where, deck, slot_names, actor_id, "a doctrine weight", " (a computer seat decides from its own view, so this weight would never react)")
-                    weights.append(weight.fn if weight else _zero)
-                    weight_reads.append(weight.reads if weight else NO_READS)
-                    sources.append(raw)
-                else:
-                    if raw < 0:
-                        c.add((*p, "weights", mv.id), "weights cannot be negative")
-                    weights.append(_constant(float(raw)))
-                    weight_reads.append(NO_READS)
-                    sources.append(str(raw))
-            doctrines[actor_id][name] = CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads)
+    for actor_id, actor in b.deck.actors.items():
+        objectives[actor_id] = _compile_objectives(b, actor_id, actor)
+        doctrines[actor_id] = {name: _compile_doctrine(b, actor_id, name, doc) for name, doc in actor.doctrines.items()}
+    return objectives, doctrines
 
+
+def _compile_objectives(b: _Build, actor_id: str, actor: Actor) -> list[CObjective]:
+    out: list[CObjective] = []
+    for j, obj in enumerate(actor.objectives):
+        p = ("actors", actor_id, "objectives", j)
+        objective = b.c.expr(obj.when, b.scope, "bool", (*p, "when"))
+        # Objectives are shown to their seat, and to everyone at the end.
+        text_tpl = b.text(obj.text, (*p, "text"), None)
+        if objective is not None:
+            out.append(CObjective(obj.text, objective.fn, float(obj.points), objective.node, objective.reads, text_tpl))
+    return out
+
+
+def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDoctrine:
+    """A doctrine's weight for each of the actor's moves, in the actor's move order."""
+    c = b.c
+    own = [mv for mv in b.deck.moves if mv.actor == actor_id]
+    p = ("actors", actor_id, "doctrines", name)
+    own_ids = {mv.id for mv in own}
+    for move_id in doc.weights:
+        if move_id not in own_ids:
+            c.add((*p, "weights", move_id), _not_own(move_id, actor_id, b.original))
+    weights: list[Fn] = []
+    sources: list[str] = []
+    weight_reads: list[Reads] = []
+    weight_nodes: list[Node | None] = []
+    # The default weight applies to every move not listed: compiled and checked once.
+    done: dict[PathT, Expression | None] = {}
+    for mv in own:
+        raw = doc.weights.get(mv.id, doc.default_weight)
+        if isinstance(raw, str):
+            where = (*p, "weights", mv.id) if mv.id in doc.weights else (*p, "default_weight")
+            if where in done:
+                weight = done[where]
+            else:
+                weight = done[where] = c.expr(raw, b.scope, "num", where)
+                if weight is not None:
+                    # A computer seat decides from its own view, where others' secrets sit
+                    # at their start values: such a weight never reacts.
+                    c.secrecy(b.hidden(actor_id, weight.reads), where, b.deck, b.slot_names, actor_id, "a doctrine weight",
+                              " (a computer seat decides from its own view, so this weight would never react)")
+            weights.append(weight.fn if weight else _zero)
+            weight_reads.append(weight.reads if weight else NO_READS)
+            weight_nodes.append(weight.node if weight else None)
+            sources.append(raw)
+        else:
+            if raw < 0:
+                c.add((*p, "weights", mv.id), "weights cannot be negative")
+            weights.append(_constant(float(raw)))
+            weight_reads.append(NO_READS)
+            weight_nodes.append(None)
+            sources.append(str(raw))
+    unused = (*p, "default_weight")
+    if isinstance(doc.default_weight, str) and unused not in done:
+        # No move weighs by the default, so it is no error when it does not hold; lint
+        # still reads it, as every expression of the deck, from the intermediate form.
+        try:
+            c.code[unused] = compile_expression(doc.default_weight, b.scope, "num")
+        except ExpressionError:
+            pass
+    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes)
+
+
+def _compile_questions(b: _Build) -> list[CQuestion]:
+    deck, c = b.deck, b.c
     questions: list[CQuestion] = []
     for i, question in enumerate(deck.debrief.questions):
         p = ("debrief", "questions", i)
         if question.turn is not None and question.turn > deck.deck.turns:
             c.add((*p, "turn"), f"turn {question.turn} is after the last turn ({deck.deck.turns})")
-        when = c.expr(question.when, scope, "bool", (*p, "when")) if question.when else None
+        when = c.expr(question.when, b.scope, "bool", (*p, "when")) if question.when else None
         questions.append(CQuestion(question.text, question.turn, when.fn if when is not None else None))
+    return questions
 
+
+def _compile_coach(b: _Build) -> list[CCoach]:
+    deck, c = b.deck, b.c
     coach: list[CCoach] = []
     for i, line in enumerate(deck.coach):
         p = ("coach", i)
         if line.actor is not None and line.actor not in deck.actors:
-            c.add((*p, "actor"), f"unknown actor '{line.actor}' (actors: {', '.join(actors)})")
+            c.add((*p, "actor"), f"unknown actor '{line.actor}' (actors: {', '.join(b.actors)})")
         if line.turn is not None and line.turn > deck.deck.turns:
             c.add((*p, "turn"), f"turn {line.turn} is after the last turn ({deck.deck.turns})")
-        coach_when = c.expr(line.when, scope, "bool", (*p, "when")) if line.when else None
-        if coach_when is not None and (line.actor is None or line.actor in deck.actors):
+        when = c.expr(line.when, b.scope, "bool", (*p, "when")) if line.when else None
+        if when is not None and (line.actor is None or line.actor in deck.actors):
             # Whether a line shows tells its seats the condition's value: it may read only
             # what they see (every seat, when it is for all of them).
-            hidden = hidden_reads(deck, scope, slot_names, secret_slots, line.actor, coach_when.reads)
-            who = _who(deck, line.actor) if line.actor else "every seat"
-            for h in hidden:
+            who = b.who(line.actor) if line.actor else "every seat"
+            for h in b.hidden(line.actor, when.reads):
                 c.add((*p, "when"), f"reads {h.phrase if h.slot is not None else repr(h.move)}, which {who} cannot see; "
                       "whether a coach line shows would give it away")
-        coach.append(CCoach(line.text, line.turn, line.actor, coach_when.fn if coach_when else None,
-                            coach_when.reads if coach_when else NO_READS))
-
-    if c.problems or expansion.problems:
-        return None, c.problems
-    assert limit is not None
-    return (
-        CompiledDeck(
-            model=deck,
-            source=source,
-            sha256=sha256,
-            path=path,
-            scope=scope,
-            actors=actors,
-            slot_names=slot_names,
-            lo=lo,
-            hi=hi,
-            start_values=start,
-            secret_slots=secret_slots,
-            thresholds=thresholds,
-            flag_names=flag_names,
-            flag_start=[deck.flags[n] for n in flag_names],
-            moves=moves,
-            moves_by_actor=moves_by_actor,
-            events=events,
-            endings=endings,
-            turn_limit_ending=limit,
-            objectives=objectives,
-            doctrines=doctrines,
-            move_index=dict(scope.moves),
-            event_index=dict(scope.events),
-            questions=questions,
-            descending=frozenset(descending),
-            coach=coach,
-            offers=offers,
-            expansion=expansion if expansion.origins and expansion.deck is not original else None,
-        ),
-        [],
-    )
+        coach.append(CCoach(line.text, line.turn, line.actor, when.fn if when else None, when.reads if when else NO_READS))
+    return coach

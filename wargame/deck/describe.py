@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from wargame.deck.compile import CEvent, CMove, CompiledDeck, Hidden, lower_label
-from wargame.deck.expr import (
+from wargame.deck.ir import (
     Arith,
     ChangeTrack,
     Clock,
@@ -39,6 +39,7 @@ from wargame.deck.expr import (
     SetTrack,
     Track,
     Truth,
+    kind_of,
 )
 from wargame.words import plural, possessive
 
@@ -504,14 +505,8 @@ class Describer:
 
 
 def is_condition(n: Node) -> bool:
-    """Whether a node is true/false (else a number); mirrors the compiler's kinds."""
-    if isinstance(n, Truth | Flag | Fired | Not | Logic | Compare):
-        return True
-    if isinstance(n, Plays):
-        return n.fn in {"played", "ordered", "revealed"}
-    if isinstance(n, IfElse):
-        return is_condition(n.body) and is_condition(n.orelse)
-    return False
+    """Whether a node is true/false (else a number), as the parser decided."""
+    return kind_of(n) == "bool"
 
 
 def _terms(n: Node, sign: int) -> list[tuple[int, Node]]:

@@ -1,8 +1,9 @@
-"""How plays of targeted moves and answers to offers are named outside the order sheet.
+"""How plays of targeted moves, answers to offers and chance rolls are named outside the order sheet.
 
 The order sheet lists `Sanction (China)`; a timeline, a report or a turning point reads
 better as `Sanction → China`, and an answer as `Bravo's acceptance of Alpha's offer (...)`.
-Names only: no secrecy is decided here (callers name only plays their viewer may know).
+A chance roll is named one way on every surface (`roll_label`). Names only: no secrecy
+is decided here (callers name only plays and rolls their viewer may know).
 """
 
 from __future__ import annotations
@@ -56,4 +57,24 @@ def answer_phrase(deck: CompiledDeck, move: CMove) -> str:
     return f"{possessive(deck.actor_name(move.actor))} {what} of {possessive(deck.actor_name(offer.maker))} offer ({made.name})"
 
 
-__all__ = ["answer_phrase", "offer_of", "play_name"]
+def roll_label(deck: CompiledDeck, kind: str, key: str) -> str:
+    """What a chance roll was for, in words, for every screen, report and debrief: a
+    move's roll `North Korea: ICBM test`, its detection `Blue: Spy operation (detection)`,
+    an event's name, and a weighted one-of event's pick as the event and the outcome
+    drawn (`ExComm reads the letter: the hawks' reading`). `kind` and `key` are the
+    recorded roll's; a key the deck does not know (a hand-edited save) is said as it is."""
+    if kind in {"move", "detect"} and key in deck.move_index:
+        move = deck.moves[deck.move_index[key]]
+        label = f"{deck.actor_name(move.actor)}: {play_name(deck, move)}"
+        return f"{label} (detection)" if kind == "detect" else label
+    if kind == "outcome":
+        event_id, _, index = key.rpartition("#")
+        event = deck.events[deck.event_index[event_id]] if event_id in deck.event_index else None
+        if event is not None and index.isdigit() and int(index) < len(event.outcomes):
+            return f"{event.name}: {event.outcomes[int(index)].name}"
+    if key in deck.event_index:
+        return deck.events[deck.event_index[key]].name
+    return key
+
+
+__all__ = ["answer_phrase", "group_name", "offer_of", "play_name", "roll_label"]

@@ -9,7 +9,7 @@ Preconditions and doctrine weights that read hidden things are load errors inste
 from __future__ import annotations
 
 from wargame.deck.compile import CompiledDeck, Hidden, PathT
-from wargame.deck.expr import NO_READS, EffectNode, Reads, Reveal, SetFlag, reads_of
+from wargame.deck.ir import NO_READS, EffectNode, Reads, Reveal, SetFlag, reads_of
 from wargame.deck.locate import LineIndex, format_path
 from wargame.errors import Problem
 from wargame.words import possessive

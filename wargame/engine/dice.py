@@ -4,7 +4,8 @@ Format-2 dice (`KEYED`) give each roll its own stream, a keyed hash of what the 
 for (turn, kind, move or event id, and how many times that key already rolled this turn),
 so knowing the seed and the public rolls of a turn says nothing about its hidden rolls.
 Format-1 dice (`TURN_STREAM`: one Mersenne Twister stream per turn, drawn in resolution
-order) are kept only so that saves written with them still replay bit for bit.
+order) are kept only so that saves written with them still replay bit for bit. Other
+streams drawn from the seed (a computer seat's) are keyed the same way (`stream_seed`).
 """
 
 from __future__ import annotations
@@ -93,6 +94,15 @@ def seed_key(seed: int) -> bytes:
     raw = n.to_bytes((n.bit_length() + 8) // 8 or 1, "little", signed=True)
     # blake2b keys are at most 64 bytes; a longer seed is hashed down first.
     return raw if len(raw) <= 64 else hashlib.blake2b(raw).digest()
+
+
+def stream_seed(seed: int, purpose: str) -> int:
+    """The seed of a random stream for `purpose` (a computer seat's: `seat:ACTOR`), a keyed
+    hash of the game's whole seed, as the dice are: whatever the stream's draws give away
+    (a random seat's public plays) says nothing about the seed, hence nothing about the dice.
+    128 bits, so no two purposes or seeds share a stream by chance."""
+    h = hashlib.blake2b(purpose.encode(), key=seed_key(seed), digest_size=16, person=b"wargame-stream")
+    return int.from_bytes(h.digest(), "little")
 
 
 def turn_dice(version: int, seed: int, turn: int, key: bytes | None = None) -> TurnDice:

@@ -11,6 +11,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
@@ -27,6 +28,11 @@ from wargame.engine.view import PlayerView
 from wargame.engine.visibility import Viewer
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
 from wargame.words import count, sentence
+
+RollObserver = Callable[[Roll, State], None]
+"""Told of each chance roll as it is drawn: the roll as the turn record keeps it, and the
+live state it was drawn on (before anything the roll decides has happened). Given to
+`Game(on_roll=...)`; it must not change the state."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +70,10 @@ class Game:
     unchecked path the bots and the simulator use.
     """
 
-    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED) -> None:
+    def __init__(
+        self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED,
+        on_roll: RollObserver | None = None,
+    ) -> None:
         if turns is not None and not 1 <= turns <= 200:
             raise WargameError(f"turns must be between 1 and 200, not {turns}")
         if dice not in DICE_VERSIONS:
@@ -79,6 +88,9 @@ class Game:
         """False for Monte Carlo play nobody reads (simulations, bots' playouts): turn
         records then keep orders, plays and the ending but no news, dice, track changes
         or state hash. The game itself (states, dice, plays) is exactly the same."""
+        self.on_roll = on_roll
+        """Called with every chance roll as it is drawn (see `RollObserver`), whether or
+        not the game logs; a debrief uses it to keep the state each roll read."""
         self.turns = turns or deck.turns
         self._plan = _plan(deck)
         self.state = State(deck, self.turns)
@@ -95,14 +107,17 @@ class Game:
         self.overrides: dict[str, bool] = {}
 
     @classmethod
-    def from_state(cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED) -> Game:
+    def from_state(
+        cls, deck: CompiledDeck, seed: int, state: State, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED,
+        on_roll: RollObserver | None = None,
+    ) -> Game:
         """A game that starts from a copy of `state` instead of the deck's start.
 
         For what-if play from a seat's belief (the lookahead bot's rollouts): no history
         carries over (no news, plays or records), so `reveal()` effects find no earlier
         plays. Not a way to resume a saved game; use `wargame.saves.store.resume`.
         """
-        game = cls(deck, seed, turns or state.turns, log=log, dice=dice)
+        game = cls(deck, seed, turns or state.turns, log=log, dice=dice, on_roll=on_roll)
         game.state = state.copy()
         game.state.turns = game.turns
         return game
@@ -130,22 +145,14 @@ class Game:
         `check_over=False` judges a past moment of the game (when it was not yet over)."""
         if check_over and self.ending is not None:
             return "the game is over"
-        if move.once and state.counts[move.index]:
-            return "already played (once per game)"
-        last = state.last[move.index]
-        if move.cooldown and last >= 0 and state.turn - last <= move.cooldown:
-            wait = last + move.cooldown + 1 - state.turn
-            unit = self.deck.turn_name
-            return f"cooling down: available again in {count(wait, unit)}"
-        if move.gate is not None:
-            waiting = state.offers[move.gate] >= 0
-            if move.answer is None and waiting:
-                return "your offer is still waiting for an answer"
-            if move.answer is not None and not waiting:
-                return "there is no offer to answer"
-        if move.requires is not None and not move.requires(state):
-            return move.requires_text
-        return ""
+        blocked: list[tuple[CMove, str]] = []
+        if availability((self._plan.fields[move.index],), state, blocked):
+            return ""
+        why = blocked[0][1]
+        if why == Blocked.COOLING_DOWN:
+            wait = state.last[move.index] + move.cooldown + 1 - state.turn
+            return f"{why}: available again in {count(wait, self.deck.turn_name)}"
+        return move.requires_text if why == Blocked.PRECONDITION else why
 
     def legal_moves(self, actor: str) -> list[MoveOption]:
         """Every move of `actor`, each with whether it is available now and, if not, why."""
@@ -159,25 +166,9 @@ class Game:
 
     def available_moves(self, actor: str, state: State | None = None) -> list[CMove]:
         """Fast path: the moves `actor` may order now (no reasons, no checks on `actor`)."""
-        s = state or self.state
         if self.ending is not None:
             return []
-        turn = s.turn
-        counts = s.counts
-        last = s.last
-        out = []
-        # The same tests as `unavailable_reason`, on each move's fields unpacked once per deck.
-        for m, i, once, cooldown, gate, answer, requires in self._plan.moves[actor]:
-            if once and counts[i]:
-                continue
-            if cooldown and last[i] >= 0 and turn - last[i] <= cooldown:
-                continue
-            if gate is not None and (s.offers[gate] < 0) == answer:
-                continue  # an offer waiting for an answer, or an answer with no offer
-            if requires is not None and not requires(s):
-                continue
-            out.append(m)
-        return out
+        return availability(self._plan.moves[actor], state or self.state)
 
     def orders_allowed(self, actor: str) -> int:
         return self.deck.orders_per_turn(actor)
@@ -280,16 +271,39 @@ class Game:
         # Written so that nan (e.g. inf - inf in a deck's chance) counts as 0, not as a chance.
         return p if 0.0 <= p <= 1.0 else 1.0 if p > 1 else 0.0
 
+    # -- the dice: every roll is drawn, recorded and told to `on_roll` here ------------
     def _roll(self, rng: TurnDice, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
+        """A roll that succeeds with chance `p`, unless the facilitator forced it (`override`).
+        A sure chance draws nothing (and is no roll), unless forced."""
         # Most turns have no overrides: skip building the key then (the hot path).
         forced = self.overrides.get(f"{kind}:{key}") if self.overrides else None
         if forced is None and (p >= 1 or p <= 0):
             return p >= 1
         draw = rng.draw(kind, key)
         success = draw < p if forced is None else forced
-        if self.log:
-            rec.rolls.append(Roll(kind, key, actor, p, draw, success, forced is not None))
+        if self.log or self.on_roll is not None:
+            self._rolled(rec, Roll(kind, key, actor, p, draw, success, forced is not None))
         return success
+
+    def _roll_weighted(self, rng: TurnDice, rec: TurnRecord, event: CEvent, weights: list[float]) -> int | None:
+        """A weighted one-of event's roll: one draw from the event's own `outcome` stream picks
+        an outcome in proportion to `weights`, recorded with key `EVENT#INDEX` and the
+        outcome's share as its chance. None when every weight is 0 (nothing to pick)."""
+        total = sum(weights)
+        if not total > 0:
+            return None
+        draw = rng.draw("outcome", event.id)
+        chosen = pick_weighted(weights, total, draw)
+        if self.log or self.on_roll is not None:
+            self._rolled(rec, Roll("outcome", f"{event.id}#{chosen}", None, weights[chosen] / total, draw, True, False))
+        return chosen
+
+    def _rolled(self, rec: TurnRecord, roll: Roll) -> None:
+        """Every roll drawn, recorded (when the game logs) and told to `on_roll`."""
+        if self.log:
+            rec.rolls.append(roll)
+        if self.on_roll is not None:
+            self.on_roll(roll, self.state)
 
     def resolve(self) -> TurnRecord:
         """Resolve the turn. Every seat must have submitted (an empty order list is fine).
@@ -384,12 +398,9 @@ class Game:
         """Step 4: the deck's events in deck order, each when `event_due` says so; then the
         turn's `ordered()` marks are cleared."""
         s = self.state
-        fired = s.fired
-        # `event_due`, with its tests on `inject` and `at` answered once per deck and turn.
+        # Only the events that may be due on this turn (not injects, on their `at` turn).
         for event in self._plan.events_on(s.turn):
-            if event.once and fired[event.index]:
-                continue
-            if event.when is None or event.when(s):
+            if event_due(event, s):
                 self._fire_event(event, rng, rec, "event")
         if s.reveal_requests:
             self._reveal(rec)
@@ -436,7 +447,7 @@ class Game:
             # Only a hand-edited save gets here: `submit` allows one answer to a waiting offer.
             self._news(rec, f"{self.deck.actor_name(move.actor)}: {move.name} fizzles. There is no offer to answer.", "fizzle", move.audience, move.actor, move.id)
             return
-        if move.requires is not None and not move.requires(s):  # `fizzles`, inlined (hot)
+        if fizzles(move, s):
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
@@ -533,26 +544,13 @@ class Game:
             self._pick_outcome(event, rng, rec, kind)
 
     def _pick_outcome(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
-        """A weighted one-of event: one draw picks an outcome by weight, recorded as an
-        `outcome` roll (key `EVENT#INDEX`, chance the outcome's share) so it explains itself."""
+        """A weighted one-of event: its roll picks one outcome by weight (weights read the
+        state after the event's own effects), whose effects and news follow."""
         s = self.state
-        weights = [o.weight_in(s) for o in event.outcomes]
-        total = sum(weights)
-        if not total > 0:
+        chosen = self._roll_weighted(rng, rec, event, [o.weight_in(s) for o in event.outcomes])
+        if chosen is None:
             return  # every weight is 0 now: nothing to pick
-        draw = rng.draw("outcome", event.id)  # its own keyed stream, like every other roll
-        target = draw * total
-        chosen = len(weights) - 1
-        for i, w in enumerate(weights):
-            if target < w:
-                chosen = i
-                break
-            target -= w
-        while weights[chosen] <= 0:  # rounding at the top end: the last outcome with weight
-            chosen -= 1
         outcome = event.outcomes[chosen]
-        if self.log:
-            rec.rolls.append(Roll("outcome", f"{event.id}#{chosen}", None, weights[chosen] / total, draw, True, False))
         for effect in outcome.effects:
             effect(s)
         text = outcome.news_tpl.fill(s) if outcome.news_tpl is not None else outcome.news
@@ -614,9 +612,85 @@ class Game:
         return PlayerView(self, who)
 
 
+class Blocked:
+    """Why a move may not be ordered now (`blocked`), each reason in the words a player is
+    told. Plain strings, not an `Enum`: looking up an enum member or its value costs a
+    few hundred nanoseconds, and the availability loop runs for every move every turn."""
+
+    ONCE: Final = "already played (once per game)"
+    COOLING_DOWN: Final = "cooling down"
+    """Played within its `cooldown` turns (the reason adds when it is available again)."""
+    OFFER_WAITING: Final = "your offer is still waiting for an answer"
+    """An offer may be made again only once the last one is answered or expires."""
+    NO_OFFER: Final = "there is no offer to answer"
+    """An answer to an offer, with no offer waiting."""
+    PRECONDITION: Final = "its precondition does not hold"
+    """`requires` is false (the move's own `requires_text` is what a player is told)."""
+
+
+MoveFields = tuple[CMove, int, bool, int, int | None, bool, Callable[[State], object] | None]
+"""What the availability rule reads of a move, unpacked once per deck (`move_fields`)."""
+
+
+def move_fields(move: CMove) -> MoveFields:
+    """(move, index, once, cooldown, offer gate, is an answer, precondition)."""
+    return (move, move.index, move.once, move.cooldown, move.gate, move.answer is not None, move.requires)
+
+
+def availability(moves: Iterable[MoveFields], s: State, why: list[tuple[CMove, str]] | None = None) -> list[CMove]:
+    """The moves that may be ordered in `s`; with `why`, each move that may not is appended
+    to it with the reason. The one place the rule is written: `blocked` asks it of one move,
+    `Game.available_moves` of an actor's (whether the game is over is for the game to say).
+    A loop over fields unpacked once, not a call per move: bots and simulations ask it of
+    every seat every turn."""
+    turn = s.turn
+    counts = s.counts
+    last = s.last
+    out = []
+    for m, i, once, cooldown, gate, answer, requires in moves:
+        if once and counts[i]:
+            reason = Blocked.ONCE
+        elif cooldown and last[i] >= 0 and turn - last[i] <= cooldown:
+            reason = Blocked.COOLING_DOWN
+        elif gate is not None and (s.offers[gate] < 0) == answer:
+            reason = Blocked.NO_OFFER if answer else Blocked.OFFER_WAITING
+        elif requires is not None and not requires(s):  # `fizzles`, on the unpacked fields
+            reason = Blocked.PRECONDITION
+        else:
+            out.append(m)
+            continue
+        if why is not None:
+            why.append((m, reason))
+    return out
+
+
+def blocked(move: CMove, s: State) -> str | None:
+    """Why `move` may not be ordered in `s` (one of `Blocked`), or None when it may
+    (`availability`'s rule)."""
+    why: list[tuple[CMove, str]] = []
+    availability((move_fields(move),), s, why)
+    return why[0][1] if why else None
+
+
 def fizzles(move: CMove, s: State) -> bool:
-    """An order fizzles when its precondition no longer holds at its place in the turn."""
+    """Whether the move's precondition fails in `s`: it may not be ordered then, and an
+    order fizzles when it no longer holds at its place in the turn."""
     return move.requires is not None and not move.requires(s)
+
+
+def pick_weighted(weights: Sequence[float], total: float, draw: float) -> int:
+    """The position a draw in [0, 1) picks among `weights` (summing to `total` > 0), each
+    in proportion to its weight; never one that weighs 0."""
+    target = draw * total
+    chosen = len(weights) - 1
+    for i, w in enumerate(weights):
+        if target < w:
+            chosen = i
+            break
+        target -= w
+    while weights[chosen] <= 0:  # rounding at the top end: the last outcome with weight
+        chosen -= 1
+    return chosen
 
 
 def event_due(event: CEvent, s: State) -> bool:
@@ -654,25 +728,22 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
-Requires = Callable[[State], object]
-
-
 class _Plan:
     """What the hot loops of `available_moves` and `_fire_events` precompute once per deck.
 
     A compiled deck never changes, so each game of it (thousands in a simulation) shares
-    one plan instead of testing the same fixed fields of every move and event each turn.
+    one plan: each actor's moves with the fields the availability rule reads, and the
+    events that may be due on each turn.
     """
 
-    __slots__ = ("_events", "_events_by_turn", "moves")
+    __slots__ = ("_events", "_events_by_turn", "fields", "moves")
 
     def __init__(self, deck: CompiledDeck) -> None:
-        self.moves: dict[str, tuple[tuple[CMove, int, bool, int, int | None, bool, Requires | None], ...]] = {
-            actor: tuple((m, m.index, m.once, m.cooldown, m.gate, m.answer is not None, m.requires) for m in moves)
-            for actor, moves in deck.moves_by_actor.items()
+        self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
+        """Each move's fields, by index."""
+        self.moves: dict[str, tuple[MoveFields, ...]] = {
+            actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
         }
-        """Per actor, each move with the fields `available_moves` tests: (move, index, once,
-        cooldown, gate, is an answer, requires)."""
         self._events = tuple(e for e in deck.events if not e.inject)
         self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
 

@@ -2,7 +2,9 @@
 
 Worked out from the plays a viewer knows of (`PlayerView.plays`), so each viewer's list
 holds only the offers it may know of: a secret offer's plays, answers included, reach
-only its maker, its recipient, those it is shared with and the facilitator.
+only its maker, its recipient, those it is shared with and the facilitator. A viewer who
+learned of a secret offer only from a reveal never saw its answer or expiry: to it the
+offer's fate is `unknown`, never a guess from silence.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from typing import Literal
 
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import Play
+from wargame.engine.visibility import Viewer, in_audience
 
-Status = Literal["waiting", "accepted", "refused", "expired", "unanswered"]
-"""`waiting` for an answer now; `unanswered` when the game ended while it waited."""
+Status = Literal["waiting", "accepted", "refused", "expired", "unanswered", "unknown"]
+"""`waiting` for an answer now; `unanswered` when the game ended while it waited;
+`unknown` to a viewer outside a secret offer's circle who learned of it from a reveal
+(its answer and expiry went only to that circle, so their absence tells nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +42,8 @@ class OfferRecord:
     secret: bool
 
 
-def offer_history(deck: CompiledDeck, plays: Iterable[Play], resolved: int, over: bool) -> list[OfferRecord]:
-    """Every offer in `plays` (a viewer's known plays up to `resolved` turns), oldest first."""
+def offer_history(deck: CompiledDeck, plays: Iterable[Play], resolved: int, over: bool, viewer: Viewer) -> list[OfferRecord]:
+    """Every offer in `plays` (the plays `viewer` knows of, up to `resolved` turns), oldest first."""
     if not deck.offers:
         return []
     by_move = {deck.moves[o.move].id: o for o in deck.offers}
@@ -71,7 +76,17 @@ def offer_history(deck: CompiledDeck, plays: Iterable[Play], resolved: int, over
             out[pos] = _with(out[pos], answered[1], play.turn)  # type: ignore[arg-type]
     for slot in list(open_at):
         expire(slot)
-    return out
+    if viewer.is_facilitator:
+        return out  # sees every answer and expiry (a simulation's tally too)
+    return [_as_seen(deck, rec, viewer) for rec in out]
+
+
+def _as_seen(deck: CompiledDeck, rec: OfferRecord, viewer: Viewer) -> OfferRecord:
+    """`rec` as `viewer` may know it: an answer it saw stands; silence about an offer whose
+    answers and expiry it could not see says nothing (the offer may have been accepted)."""
+    if rec.status in {"accepted", "refused"} or in_audience(viewer, deck.moves[deck.offers[rec.slot].move].audience, deck.actors):
+        return rec
+    return _with(rec, "unknown", None)
 
 
 def _with(rec: OfferRecord, status: Status, closed: int | None) -> OfferRecord:

@@ -2,8 +2,9 @@
 
 The read model (`wargame.play.readmodel`, for the screens) and the seat view sent to
 network clients and agent programs (`wargame.bots.seatview`, a layer further in) both
-build on these functions, so a move's odds, a roll's label, the coach line, the grouping
-of targeted moves and the terms of an offer are worked out one way for every viewer.
+build on these functions, so a move's odds, why a roll's odds are hidden, the coach
+line, the grouping of targeted moves and the terms of an offer are worked out one way for
+every viewer (a roll's label is `wargame.deck.labels.roll_label`, for every surface).
 """
 
 from __future__ import annotations
@@ -32,19 +33,6 @@ def move_chance(viewer: Viewer, deck: CompiledDeck, move: CMove, belief: State) 
         return None, depends_on(hidden)
     assert move.chance is not None
     return min(1.0, max(0.0, float(move.chance(belief)))), ""
-
-
-def roll_label(deck: CompiledDeck, roll: Roll, event_names: dict[str, str]) -> str:
-    """What a chance roll was for, in words: `Red: Spy operation (detection)`."""
-    if roll.kind in {"move", "detect"}:
-        move = deck.moves[deck.move_index[roll.key]]
-        label = f"{deck.actor_name(move.actor)}: {move.name}"
-        return label + " (detection)" if roll.kind == "detect" else label
-    if roll.kind == "outcome":
-        event_id, _, index = roll.key.partition("#")
-        event = deck.events[deck.event_index[event_id]]
-        return f"{event.name}: {event.outcomes[int(index)].name}"
-    return event_names.get(roll.key, roll.key)
 
 
 def roll_hidden_note(viewer: Viewer, deck: CompiledDeck, roll: Roll) -> str:

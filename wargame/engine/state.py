@@ -1,6 +1,6 @@
 """The engine's flat game state, and the small records a turn produces.
 
-`State` is what compiled deck closures read and write: lists indexed by slot, no dicts
+`State` is what compiled deck functions read and write: lists indexed by slot, no dicts
 and no pydantic, so the resolve loop stays fast. The records a turn makes by the
 hundred (`Roll`, `NewsItem`, `Play`, `Change`) are named tuples: immutable, and about
 three times cheaper to build than frozen dataclasses. The pydantic forms live in
@@ -91,9 +91,10 @@ class Roll(NamedTuple):
     """One chance outcome, recorded so a debrief can show the dice and a replay can check them."""
 
     kind: str
-    """`move` (a move's success roll), `detect` (a secret move found out), `event` or `inject`."""
+    """`move` (a move's success roll), `detect` (a secret move found out), `event`, or
+    `outcome` (a weighted one-of event's pick)."""
     key: str
-    """The move or event id."""
+    """The move or event id; for an `outcome`, `EVENT#INDEX` of the outcome picked."""
     actor: str | None
     chance: float
     """The probability of success at the moment of the roll."""

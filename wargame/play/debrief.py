@@ -10,28 +10,23 @@ and reports render a `TurnDebrief` and decide nothing about secrecy themselves.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 from wargame.bots.seats import SeatSpec, seat_label
+from wargame.deck.codegen import Fn, compile_expression
 from wargame.deck.compile import CEnding, CompiledDeck, Hidden
 from wargame.deck.describe import depends_on
-from wargame.deck.expr import Expression, compile_expression
-from wargame.deck.labels import offer_name, play_name
+from wargame.deck.ir import Leaf, Node, Reads, names_read, reads_of, unparse
+from wargame.deck.labels import offer_name, play_name, roll_label
 from wargame.engine import visibility as vis
 from wargame.engine.game import ObjectiveResult, Score
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import NewsItem, Roll, State
 from wargame.engine.visibility import Viewer, as_viewer
-from wargame.errors import ExpressionError, WargameError
+from wargame.errors import WargameError
 from wargame.play.readmodel import ReadModel, TrackReading, format_value
 from wargame.play.timeline import SavedGame
 from wargame.words import possessive
-
-_MOVE_FUNCS = frozenset({"played", "count", "succeeded", "since", "ordered"})
-"""Functions that read a move's plays (or this turn's sealed orders): as secret as the move."""
-_PUBLIC_FUNCS = frozenset({"revealed", "fired"})
-"""Functions that read what is public news (a reveal, an event firing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,52 +142,23 @@ class FinalScores:
     note: str = ""
 
 
-def _leaves(source: str) -> list[str]:
-    """The things an expression reads, as written, in order and without repeats."""
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError:
-        return []
-    out: list[str] = []
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.Name):
-            if node.id not in {"true", "false", "True", "False"}:
-                out.append(node.id)
-            return
-        if isinstance(node, ast.Attribute):
-            out.append(ast.unparse(node))
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _MOVE_FUNCS | _PUBLIC_FUNCS:
-            out.append(ast.unparse(node))
-            return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(node, ast.Call) and child is node.func:
-                continue
-            visit(child)
-
-    visit(tree.body)
-    return list(dict.fromkeys(out))
-
-
 class _Reader:
-    """Compiles each leaf of a deck's chance expressions once, keeping what it reads."""
+    """What a chance expression read, as written, with a function for each value: from
+    the intermediate form the deck was compiled to (each compiled once per debrief)."""
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.deck = deck
-        self._cache: dict[str, Expression | None] = {}
+        self._cache: dict[Leaf, tuple[str, Fn, Reads]] = {}
 
-    def leaf(self, text: str) -> Expression | None:
-        if text not in self._cache:
-            try:
-                # "num" compiles conditions too (only "bool" insists on one).
-                self._cache[text] = compile_expression(text, self.deck.scope, "num")
-            except ExpressionError:
-                self._cache[text] = None
-        return self._cache[text]
-
-    def leaves(self, source: str) -> list[Expression]:
-        return [e for e in (self.leaf(text) for text in _leaves(source)) if e is not None]
+    def leaves(self, node: Node | None) -> list[tuple[str, Fn, Reads]]:
+        """(as written, its function, what it reads) for each value `node` reads, in order."""
+        out = []
+        for leaf in names_read(node) if node is not None else ():
+            if leaf not in self._cache:
+                text = unparse(leaf, self.deck.slot_names, self.deck.flag_names)
+                self._cache[leaf] = (text, compile_expression(leaf), reads_of(leaf))
+            out.append(self._cache[leaf])
+        return out
 
 
 def _show(value: object) -> str:
@@ -227,39 +193,38 @@ class Debrief:
         return seat_label(spec)
 
     # -- rolls -------------------------------------------------------------------------
-    def _chance_source(self, roll: Roll) -> str:
+    def _chance_source(self, roll: Roll) -> tuple[str, Node | None]:
+        """The chance behind a move's or an event's roll as the deck writes it, and in
+        intermediate form; nothing for a fixed chance or any other roll."""
         deck = self.deck
-        if roll.kind == "detect":
-            return ""
         if roll.kind == "move":
-            return deck.moves[deck.move_index[roll.key]].chance_source or ""
-        event = deck.model.events[deck.event_index[roll.key]] if roll.key in deck.event_index else None
-        return event.chance if event is not None and isinstance(event.chance, str) else ""
+            move = deck.moves[deck.move_index[roll.key]]
+            return move.chance_source or "", move.chance_node
+        if roll.kind != "event" or roll.key not in deck.event_index:
+            return "", None
+        index = deck.event_index[roll.key]
+        chance = deck.model.events[index].chance
+        return (chance, deck.events[index].chance_node) if isinstance(chance, str) else ("", None)
 
     def explain(self, viewer: Viewer, roll: Roll, state: State, injected: frozenset[str]) -> RollExplained:
         """A roll as `viewer` may see it (the roll itself must be one the viewer sees).
         Each value read is shown only if the viewer may see what it reads; the chance and
         the draw only if it may see everything the expression reads."""
         deck = self.deck
-        source = self._chance_source(roll)
+        source, node = self._chance_source(roll)
         shown: list[ValueRead] = []
         hidden: list[Hidden] = []
         reads = vis.roll_reads(deck, roll)
         if reads is not None:
             hidden = vis.hidden_inputs(viewer, deck, reads)
         if source:
-            for leaf in self._reader.leaves(source):
-                ok = not vis.hidden_inputs(viewer, deck, leaf.reads)
-                shown.append(ValueRead(leaf.text, _show(leaf.fn(state)) if ok else None))
+            for text, fn, leaf_reads in self._reader.leaves(node):
+                ok = not vis.hidden_inputs(viewer, deck, leaf_reads)
+                shown.append(ValueRead(text, _show(fn(state)) if ok else None))
         else:
             source = f"fixed {roll.chance * 100:.0f}%"
-        if roll.kind in {"move", "detect"}:
-            move = deck.moves[deck.move_index[roll.key]]
-            label = f"{deck.actor_name(move.actor)}: {play_name(deck, move)}" + (" (detection)" if roll.kind == "detect" else "")
-        else:
-            label = self._event_names.get(roll.key, roll.key)
         return RollExplained(
-            label=label,
+            label=roll_label(deck, roll.kind, roll.key),
             kind=roll.kind,
             source=source,
             reads=tuple(shown),
@@ -359,7 +324,7 @@ class Debrief:
             if rec.status in {"accepted", "refused"}:
                 verb = "accepts" if rec.status == "accepted" else "refuses"
                 happened.append(OfferNote(rec, rec.status, f"{recipient} {verb} {possessive(maker)} offer: {name}"))
-            elif rec.status == "expired" and vis.in_audience(viewer, deck.moves[deck.move_index[rec.move]].audience, deck.actors):
+            elif rec.status == "expired":  # `unknown` to a viewer who could not see it expire
                 happened.append(OfferNote(rec, "expired", f"{possessive(maker)} offer to {recipient} expires unanswered: {name}"))
         return waiting, happened
 

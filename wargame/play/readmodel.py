@@ -13,6 +13,7 @@ from functools import cached_property
 
 from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import Describer, MoveWords, turn_label
+from wargame.deck.labels import roll_label
 from wargame.engine import visibility as vis
 from wargame.engine.game import Game, MoveOption, ObjectiveResult, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
@@ -21,7 +22,6 @@ from wargame.engine.reading import (
     event_names,
     move_chance,
     roll_hidden_note,
-    roll_label,
 )
 from wargame.engine.reading import objectives as objective_results
 from wargame.engine.state import NewsItem, Play, Roll
@@ -203,8 +203,9 @@ class ReadModel:
 
     def offers(self) -> list[OfferRecord]:
         """Every offer this viewer may know of, oldest first: waiting, accepted, refused,
-        expired, or unanswered when the game ended (see `wargame.engine.offers`)."""
-        return offer_history(self.deck, self.view.plays, self.resolved, self.view.over)
+        expired, unanswered when the game ended, or unknown (a secret offer this viewer
+        learned of from a reveal; see `wargame.engine.offers`)."""
+        return offer_history(self.deck, self.view.plays, self.resolved, self.view.over, self.view.viewer)
 
     def offers_waiting(self) -> list[OfferRecord]:
         """Offers made to this seat that wait for its answer now (the facilitator and the
@@ -283,7 +284,7 @@ class ReadModel:
         return ReadModel(self.game, PlayerView(self.game, who, upto=view._n_records, state=view._state), self.seats)
 
     def roll_line(self, roll: Roll) -> RollLine:
-        label = roll_label(self.deck, roll, self._event_names)
+        label = roll_label(self.deck, roll.kind, roll.key)
         note = roll_hidden_note(self.viewer, self.deck, roll)
         if note:
             return RollLine(label, None, None, roll.success, roll.forced, roll.kind, note)

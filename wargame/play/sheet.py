@@ -206,6 +206,7 @@ def offer_line(rec: OfferRecord, deck: CompiledDeck, seat: str | None) -> str:
         "refused": f"refused in {unit} {rec.closed}",
         "expired": f"expired unanswered after {unit} {rec.closed}",
         "unanswered": "never answered: the game ended first",
+        "unknown": "what became of it did not come to light",
     }[rec.status]
     return f"{head}: {status}"
 

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from wargame.deck.compile import CEvent, CompiledDeck
-from wargame.engine.dice import KEYED, DiceVersion, TurnDice
 from wargame.engine.game import Game
 from wargame.engine.state import Roll, State, TurnRecord
 from wargame.engine.view import PlayerView
@@ -35,31 +33,16 @@ class Reveal:
     """The turn in which it was revealed."""
 
 
-class _RollWatcher(Game):
-    """A game that keeps a copy of its state at each chance roll it records, so a debrief
-    can show what the roll's chance expression read at that point of the turn (earlier
-    orders of the same turn may have moved the tracks since the turn began)."""
+class _StatesAtRolls:
+    """A game's roll observer (`Game(on_roll=...)`) that keeps a copy of the state at each
+    chance roll, so a debrief can show what the roll's chance expression read at that point
+    of the turn (earlier orders of the same turn may have moved the tracks since it began)."""
 
-    def __init__(self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED) -> None:
-        super().__init__(deck, seed, turns, log=log, dice=dice)
-        self.at_roll: list[State] = []
+    def __init__(self) -> None:
+        self.states: list[State] = []
 
-    def _roll(self, rng: TurnDice, rec: TurnRecord, kind: str, key: str, actor: str | None, p: float) -> bool:
-        before = self.state.copy()
-        n = len(rec.rolls)
-        success = super()._roll(rng, rec, kind, key, actor, p)
-        if len(rec.rolls) > n:  # a roll was drawn and recorded (not a certainty)
-            self.at_roll.append(before)
-        return success
-
-    def _pick_outcome(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
-        # A weighted one-of event records its `outcome` roll without `_roll`: keep the state
-        # its weights read too, or the states no longer line up with the turn's rolls.
-        before = self.state.copy()
-        n = len(rec.rolls)
-        super()._pick_outcome(event, rng, rec, kind)
-        if len(rec.rolls) > n:
-            self.at_roll.append(before)
+    def __call__(self, roll: Roll, state: State) -> None:
+        self.states.append(state.copy())
 
 
 class SavedGame:
@@ -121,13 +104,13 @@ class SavedGame:
         if cached is not None:
             return cached
         rec = self.record(turn)
-        game = _RollWatcher.from_state(self.deck, self.save.seed, self._states[turn - 1], self.game.turns, dice=self.save.dice)
+        at_rolls = _StatesAtRolls()
+        game = Game.from_state(self.deck, self.save.seed, self._states[turn - 1], self.game.turns, dice=self.save.dice, on_roll=at_rolls)
         # The history before this turn, so reveal() effects find the plays they reveal.
         game.plays = [p for p in self.game.plays if p.turn < turn]
         game.revealed_plays = {k: when for k, when in self.game.revealed_plays.items() if when < turn}
         apply_turn(game, self.save.history[turn - 1])
-        assert isinstance(game, _RollWatcher)
-        out = list(zip(rec.rolls, game.at_roll, strict=True))
+        out = list(zip(rec.rolls, at_rolls.states, strict=True))
         self._roll_states[turn] = out
         return out
 

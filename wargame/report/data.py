@@ -20,20 +20,20 @@ from wargame.bots.base import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
-from wargame.deck.labels import offer_name, play_name
+from wargame.deck.labels import offer_name, play_name, roll_label
 from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.reading import roll_hidden_note, roll_label
+from wargame.engine.reading import roll_hidden_note
 from wargame.engine.state import Play, Roll
 from wargame.engine.visibility import (
     FACILITATOR,
     Viewer,
     as_viewer,
-    in_audience,
     sees_reason,
     sees_seed,
 )
 from wargame.errors import WargameError
 from wargame.saves.format import SaveModel
+from wargame.saves.store import Verification, verify
 from wargame.words import possessive
 
 ODDS_WITHHELD = (
@@ -197,6 +197,9 @@ class ReportData:
     questions: tuple[QuestionRow, ...]
     turn_labels: tuple[str, ...]
     """"week 1 (January 2022)" for each turn played."""
+    warning: str = ""
+    """"This save does not verify: week 3 differs (...). ...": said at the top of the report
+    (as the replay viewer's banner says it) when the save fails `verify`; empty when it passes."""
 
 
 def _played_by(spec_text: str, deck: CompiledDeck, actor: str) -> str:
@@ -220,12 +223,16 @@ def build_report(
     analysis: Analysis | None = None,
     whatifs: Sequence[WhatIf] = (),
     checkpoints: Checkpoints | None = None,
+    verification: Verification | None = None,
 ) -> ReportData:
     """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
-    or `public`), all of it through the engine's visibility rules.
+    or `public`), all of it through the engine's visibility rules. `verification`: what
+    `saves.store.verify` found for `save`, if the caller has it (else it is run here); a
+    save that fails it gets the warning at the top of the report.
 
     Raises `WargameError` for an unknown viewer or a save that does not replay.
     """
+    check = verification if verification is not None else verify(save)
     cp = checkpoints or Checkpoints(save)
     game = cp.game
     deck = game.deck
@@ -250,7 +257,6 @@ def build_report(
             notes.append(f"revealed in {unit} {when}")
         return f"{name} ({'; '.join(notes)})" if notes else name
 
-    event_names = {e.id: e.name for e in deck.events}
     timeline = []
     questions_at: dict[int, list[str]] = {}
     belief = view.belief
@@ -265,7 +271,7 @@ def build_report(
     for play in view.plays:
         plays_by_turn.setdefault(play.turn, []).append(play)
     escalation: dict[str, list[int]] = {a: [] for a in deck.actors}
-    offers = offer_history(deck, view.plays, len(game.records), view.over)
+    offers = offer_history(deck, view.plays, len(game.records), view.over, view.viewer)
     offer_table = offer_rows(deck, who, offers, view.describer(), game.turns)
     for rec, turn_model in zip(game.records, save.history, strict=True):
         t = rec.turn
@@ -302,7 +308,7 @@ def build_report(
                         reasons.append(reason)
                 seen = tuple(move_name(p) for p in seen_plays)
                 rows.append(OrderRow(actor, deck.actor_name(actor), seen, tuple(reasons), False))
-        rolls = tuple(_roll_row(who, deck, r, event_names) for r in view.rolls_for_turn(t))
+        rolls = tuple(_roll_row(who, deck, r) for r in view.rolls_for_turn(t))
         if is_fac:
             injects = []
             for inject in turn_model.injects:
@@ -388,6 +394,7 @@ def build_report(
         withheld=withheld,
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, r.turn) for r in game.records),
+        warning=f"{check.WARNING}: {problem}" if (problem := check.problem(unit)) else "",
     )
 
 
@@ -414,11 +421,7 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
     for rec in records:
         offer = deck.offers[rec.slot]
         move = deck.moves[offer.move]
-        status: str = rec.status
-        if status in {"expired", "unanswered", "waiting"} and not in_audience(who, move.audience, deck.actors):
-            # A secret offer this viewer learned of from a reveal: its answer or expiry
-            # went only to those it was made among, so its silence tells nothing.
-            status = "unknown"
+        status: str = rec.status  # `unknown` to a viewer who learned of it from a reveal
         effects: list[str] = []
         if status == "accepted":
             outcome = f"accepted in {unit} {rec.closed}"
@@ -444,11 +447,11 @@ def offer_rows(deck: CompiledDeck, who: Viewer, records: Sequence[OfferRecord], 
     return out
 
 
-def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll, event_names: dict[str, str]) -> RollRow:
+def _roll_row(who: Viewer, deck: CompiledDeck, roll: Roll) -> RollRow:
     # The roll named as every screen names it. A chance computed from what the viewer may
     # not see is itself secret, and so is the draw beside it (the two together would give
     # the chance away).
-    label = roll_label(deck, roll, event_names)
+    label = roll_label(deck, roll.kind, roll.key)
     note = roll_hidden_note(who, deck, roll)
     if note:
         return RollRow(label, None, None, roll.success, roll.forced, note)

@@ -13,7 +13,7 @@ from wargame.errors import WargameError
 from wargame.files import write_text_atomic
 from wargame.report.data import build_report
 from wargame.report.templates import FORMATS, format_for, render_report
-from wargame.saves.store import read_save
+from wargame.saves.store import Verification, read_save
 
 
 def report_format(path: str | Path) -> str:
@@ -43,11 +43,14 @@ def export_report(
     analysis: Analysis | None = None,
     *,
     force: bool = False,
+    verification: Verification | None = None,
 ) -> Path:
     """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
-    (in the format its name asks for: .md, .html...). Without `analysis`, the latest cached one for this save is used, if
-    any; what-ifs run on the save are read from its sidecar. Raises `WargameError` for a
-    bad save, viewer or path, or if `out_path` exists and `force` is not set."""
+    (in the format its name asks for: .md, .html...). Without `analysis`, the latest cached
+    one for this save is used, if any; what-ifs run on the save are read from its sidecar.
+    A save that fails verify is reported with the warning at its top (`verification`: the
+    caller's, else it is run). Raises `WargameError` for a bad save, viewer or path, or if
+    `out_path` exists and `force` is not set."""
     out = Path(out_path)
     fmt = report_format(out)
     if out.is_dir():
@@ -57,5 +60,5 @@ def export_report(
     save = read_save(save_path)
     if analysis is None:
         analysis = latest_cached(save, save_path)
-    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
+    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save), verification)
     return write_report(out, render_report(data, fmt))

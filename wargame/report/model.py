@@ -210,6 +210,8 @@ class Report:
     """Whom the report is for, and so what it holds."""
     summary: Text
     body: tuple[Block, ...]
+    warning: Text = ()
+    """"This save does not verify: ...", first under the title; empty when it verifies."""
 
 
 NO_QUESTIONS = "The deck sets none. What did each side intend, what did it know when it decided, and what would it do differently?"
@@ -249,6 +251,7 @@ def report_model(r: ReportData) -> Report:
         audience=words("This report is for ", clean(r.viewer_label)),
         summary=words(clean(r.summary)),
         body=tuple(body),
+        warning=words(clean(r.warning)),
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from wargame.files import FileProblem, read_head, read_regular_file
 from wargame.saves import safejson
-from wargame.saves.format import HEADER_FIELDS, MAX_ACTORS
+from wargame.saves.format import FORMAT_VERSION, HEADER_FIELDS, MAX_ACTORS
 from wargame.text import safe_text
 
 HEADER_BYTES = 64 * 1024
@@ -266,7 +266,7 @@ def _summary(path: Path, data: dict[str, Any], modified: float) -> SaveSummary:
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _Unreadable("not a wargame save (no format version)")
-    if version > 2:
+    if version > FORMAT_VERSION:
         raise _Unreadable(f"a save of format version {_text(version)}, newer than this wargame reads")
     if "played" in data:
         played = _count(data["played"])

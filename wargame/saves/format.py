@@ -7,23 +7,50 @@ the seed, the seats, and every turn's input (orders, injects, overrides) and out
 The fields a menu shows come first in the file (`HEADER_FIELDS`), so the save catalogue
 reads only the first few kilobytes of each save. Every list and text has a limit, so a
 hostile file costs bounded time and memory. Older versions are upgraded by `migrate`.
+A `seal` binds the facilitator's PIN hash to the save, so an edit that removes the PIN is
+caught by verify (it is no signature: anyone who can write the file can rebuild a save).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Literal
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from wargame.deck.loader import MAX_DECK_BYTES
 from wargame.engine.dice import KEYED, DiceVersion
 from wargame.engine.model import StateModel
 
 FORMAT: Literal["wargame-save"] = "wargame-save"
-FORMAT_VERSION = 2
-"""2: per-roll keyed dice (`dice`), `played` and `ending` in the header, `pending_reasons`.
+FORMAT_VERSION = 3
+"""3: the facilitator's PIN hashed with scrypt, and the `seal` that binds it to the save.
+2: per-roll keyed dice (`dice`), `played` and `ending` in the header, `pending_reasons`.
 1: the first format (one dice stream per turn)."""
+
+PIN_HASH = r"^(scrypt\$\d{1,2}\$\d{1,2}\$\d\$[0-9a-f]{32}\$[0-9a-f]{64}|pbkdf2-sha256\$\d{1,7}\$[0-9a-f]{32}\$[0-9a-f]{64})$"
+"""A facilitator's PIN hash: scrypt (format 3), or PBKDF2 (kept from format 2 saves)."""
+SEALED_FIELDS = ("save_id", "seed", "facilitator", "facilitator_pin", "pin_failures")
+"""What the seal covers: the PIN's hash and record, bound to this save (its id and seed)."""
+
+
+def seal_of(fields: Mapping[str, Any]) -> str:
+    """The seal of a save with these fields (a `SaveModel`'s, or a raw save's being migrated):
+    a SHA-256 over the PIN's hash and record and the save's id and seed."""
+    defaults: dict[str, Any] = {"facilitator": False, "facilitator_pin": None, "pin_failures": []}
+    data = {k: fields.get(k, defaults.get(k)) for k in SEALED_FIELDS}
+    text = json.dumps({"seal": 1, **data}, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 HEADER_FIELDS = ("format", "format_version", "engine_version", "save_id", "created", "title", "deck_id", "turn_name", "turns", "played", "ending", "seats", "facilitator")
 """The fields a menu needs, written first (in this order) so a reader can stop early."""
@@ -135,10 +162,14 @@ class SaveModel(_Model):
     """Actor id to seat spec: `human`, `random`, `doctrine:NAME`, `lookahead:BUDGET`."""
     facilitator: bool = False
     # The rest.
-    facilitator_pin: str | None = Field(default=None, pattern=r"^pbkdf2-sha256\$\d{1,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$")
+    facilitator_pin: str | None = Field(default=None, pattern=PIN_HASH)
     """A salted hash of the facilitator's PIN (never the PIN itself); None: no PIN."""
     pin_failures: list[int] = Field(default=[], max_length=10_000)
     """The turns in which someone entered a wrong facilitator PIN."""
+    seal: str | None = Field(default=None, max_length=64)
+    """`seal_of` the save, filled in by every dump (a file, the store, a worker), so what
+    is written is sealed whatever the fields became in memory. None in memory: `parse_save`
+    takes the file's seal out before validating and checks it (`seal_problem`)."""
     countdown: CountdownModel | None = None
     parent: ParentModel | None = None
     seed: int
@@ -159,6 +190,32 @@ class SaveModel(_Model):
     pending_overrides: Overrides = {}
     """Facilitator dice overrides set for the current, unresolved turn."""
     final_state: StateModel | None = None
+
+    _seal_problem: str | None = PrivateAttr(default=None)
+    """Why the seal read with this save did not match it (None: it did, or not read)."""
+
+    @model_serializer(mode="wrap")
+    def _sealed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Every dump carries the seal of what it holds.
+        data: dict[str, Any] = handler(self)
+        if "seal" in data:
+            data["seal"] = seal_of(self.__dict__)
+        return data
+
+    @property
+    def seal_problem(self) -> str | None:
+        """Why this save, as read, fails its seal (the PIN or its record was edited); None
+        when it passed or was not read from a file (`saves.store.parse_save` checks it)."""
+        return self._seal_problem
+
+    def check_seal(self, stored: object) -> None:
+        """Compare the seal read with the save (`stored`: the file's `seal`, if any)."""
+        if stored is None:
+            self._seal_problem = "the save has no seal (every save since format 3 has one): it was edited"
+        elif stored != seal_of(self.__dict__):
+            self._seal_problem = "the seal does not match: the facilitator's PIN or its record was edited after the save was written"
+        else:
+            self._seal_problem = None
 
     @model_validator(mode="after")
     def _consistent(self) -> SaveModel:

@@ -35,7 +35,17 @@ def _header_first(data: dict[str, Any]) -> dict[str, Any]:
     return head | {k: v for k, v in data.items() if k not in head}
 
 
-STEPS: dict[int, Step] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 hashes a new facilitator's PIN with scrypt (a format-2 PBKDF2 hash is kept,
+    and still opens the save) and seals the PIN's hash to the save (`format.seal_of`). A
+    format-2 save has no seal to check (`parse_save` knows it was one): it is sealed when
+    it is next written, so an edit made to it before then goes unnoticed."""
+    out = dict(data)
+    out["format_version"] = 3
+    return out
+
+
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
 """Version N to the step that upgrades it to N + 1."""
 
 

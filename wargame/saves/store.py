@@ -248,9 +248,11 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
         raise SaveError(f"{name}: not a save: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SaveError(f"{name}: not a wargame save (no \"format\": \"{FORMAT}\")")
-    data = migrate(_named(data, name))
+    written = data.get("format_version")
+    data = dict(migrate(_named(data, name)))
+    seal = data.pop("seal", None)  # the file's seal: checked below, against what was read
     try:
-        return SaveModel.model_validate(data)
+        save = SaveModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)
         lines = []
@@ -259,6 +261,9 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
             lines.append(f"{name}: {where}: {cut(err['msg'].removeprefix('Value error, '), 300)}")
         more = f"\n{name}: ... and {len(first) - 5} more problems" if len(first) > 5 else ""
         raise SaveError("\n".join(lines) + more) from None
+    if isinstance(written, int) and written >= 3:  # older formats had no seal to check
+        save.check_seal(seal)
+    return save
 
 
 def _named(data: dict[str, object], name: str) -> dict[str, object]:
@@ -290,13 +295,30 @@ class Verification:
     turns_checked: int
     """Turns that replayed and matched before the first difference."""
     first_bad_turn: int | None
-    """The first turn that differs (None when `ok`; `played + 1` for a difference in
-    the save's ending or final state that no recorded turn explains)."""
+    """The first turn that differs (None when `ok`, or when only the `seal` fails; `played
+    + 1` for a difference in the save's ending or final state that no recorded turn explains)."""
     detail: str
     """One line: what matched, or the first turn and field that differ and how."""
     field: str | None = None
     """The first field that differs, e.g. `rolls[1].chance`, `news[0].text`, `ending`,
-    `final_state.tracks.tension`; None when `ok`."""
+    `final_state.tracks.tension`, `seal` (the facilitator's PIN was edited); None when `ok`."""
+
+    WARNING = "This save does not verify"
+    """How every warning about a save that fails verify begins (screen, report, command line)."""
+
+    def problem(self, unit: str = "turn") -> str | None:
+        """What a reader of anything built from this save must be told, after `WARNING`
+        and a colon (None when it verifies); `unit` is the deck's name for a turn. The
+        replay viewer's banner and the report say the same."""
+        if self.ok:
+            return None
+        if self.first_bad_turn is None:
+            return f"{self.detail}. The game replays as recorded, but who may see what was changed by hand."
+        n = self.first_bad_turn
+        return (
+            f"{unit} {n} differs ({self.detail}). What follows is what the engine replays from the "
+            f"recorded orders; from {unit} {n} on it is not what the save records."
+        )
 
 
 def apply_turn(game: Game, turn: TurnModel) -> TurnRecord:
@@ -367,7 +389,8 @@ def verify(save: SaveModel) -> Verification:
     Checks every field of every turn record (orders, reasons, injects, overrides, each
     roll's kind, key, actor, chance, number, outcome and forced flag, the news, the
     events fired, the ending, the state hash), that no turn is missing (a save that
-    records an ending has every turn up to it), and the final state and ending.
+    records an ending has every turn up to it), the final state and ending, and the seal
+    of the facilitator's PIN (`SaveModel.check_seal`, for a save read from a file).
     """
     try:
         game = new_game(save)
@@ -398,6 +421,8 @@ def verify(save: SaveModel) -> Verification:
         if found:
             where, how = found
             return Verification(False, played, after, f"{where} differs: {how}", where)
+    if save.seal_problem is not None:  # the game replays as recorded; who may see it was edited
+        return Verification(False, played, None, save.seal_problem, "seal")
     return Verification(True, played, None, f"all {played} turns match", None)
 
 

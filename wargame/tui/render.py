@@ -417,7 +417,7 @@ def offers_block(
     unit = deck.turn_name
     lines = []
     for r in ordered:
-        mark = {"waiting": "◇ ", "accepted": "✓ ", "refused": "✗ ", "expired": "○ ", "unanswered": "○ "}[r.status]
+        mark = {"waiting": "◇ ", "accepted": "✓ ", "refused": "✗ ", "expired": "○ ", "unanswered": "○ ", "unknown": "? "}[r.status]
         lines.append(Content.assemble((mark, style.get(r.status, MUTED)), offer_line(r, deck, seat)))
         secret = ", secret" if r.secret else ""
         lines.append(Content.styled(f"  {r.name} ({unit} {r.made}{secret})", MUTED))

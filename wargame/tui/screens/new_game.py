@@ -20,6 +20,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
 from wargame.play.control import seat_options
+from wargame.play.lock import MIN_LENGTH
 from wargame.tui.render import BAD, HEAD, MUTED
 from wargame.tui.widgets import TitleBar
 
@@ -133,7 +134,7 @@ class NewGameScreen(Screen[None]):
                 yield Label("Facilitator", classes="field-label")
                 yield Checkbox("takes part", False, id="facilitator", compact=True)
                 yield Label("PIN", classes="field-label short")
-                yield Input(placeholder="4+ characters", password=True, id="facilitator-pin", max_length=64, compact=True)
+                yield Input(placeholder=f"{MIN_LENGTH}+ characters", password=True, id="facilitator-pin", max_length=64, compact=True)
             yield Static(
                 Content.styled("The facilitator sees everything (injects, dice, countdown); the PIN keeps seats out.", MUTED),
                 classes="hint",
@@ -238,8 +239,8 @@ class NewGameScreen(Screen[None]):
         seats = {a: str(self.query_one(f"#seat-{a}", Select).value) for a in deck.actors}
         facilitator = self.query_one("#facilitator", Checkbox).value
         pin = self.query_one("#facilitator-pin", Input).value if facilitator else ""
-        if facilitator and any(spec == "human" for spec in seats.values()) and len(pin) < 4:
-            self.notify("Choose a facilitator PIN of at least 4 characters: the seats share this keyboard.", severity="error", markup=False)
+        if facilitator and any(spec == "human" for spec in seats.values()) and len(pin) < MIN_LENGTH:
+            self.notify(f"Choose a facilitator PIN of at least {MIN_LENGTH} characters: the seats share this keyboard.", severity="error", markup=False)
             self.query_one("#facilitator-pin", Input).focus()
             return
         self.post_message(self.Start(deck, seats, seed, turns, facilitator, pin))

@@ -232,14 +232,7 @@ class ReplayScreen(Screen[None]):
         if check.ok:
             banner.display = False
         else:
-            unit = saved.deck.turn_name
-            banner.update(
-                Content.assemble(
-                    ("⚠ This save does not verify: ", "bold"),
-                    f"{unit} {check.first_bad_turn} differs ({check.detail}). ",
-                    f"Shown here is what the engine replays from the recorded orders; from {unit} {check.first_bad_turn} on it is not what the save records.",
-                )
-            )
+            banner.update(Content.assemble((f"⚠ {check.WARNING}: ", "bold"), check.problem(saved.deck.turn_name) or ""))
         S = ReplayScreen
         line = PerspectiveLine(id="perspective-line").data_bind(S.viewer, S.hindsight, S.saved)
         timeline = Timeline(
@@ -449,7 +442,7 @@ class ReplayScreen(Screen[None]):
         saved = self.saved
         assert saved is not None and saved.path is not None
         try:
-            written = export_report(saved.path, path, viewer, self.analysis, force=overwrite)
+            written = export_report(saved.path, path, viewer, self.analysis, force=overwrite, verification=saved.verification)
         except WargameError as exc:
             self.post_message(self.Exported(None, str(exc)))
             return

@@ -1,0 +1,304 @@
+"""Deck expressions and effects compiled from the IR to flat Python functions, one each.
+
+The turn loop calls a deck's compiled expressions thousands of times a game. A tree of
+nested closures pays a Python call per node; a generated function such as
+``def expression(s): v = s.v; return v[3] >= k0 and not s.f[2]`` pays one call in all.
+
+Deck text never becomes code here. The IR (`wargame.deck.ir`) has been parsed and checked
+already, and this module writes the Python source itself from fixed pieces only:
+operators and state field names from the tables below, slot and move indices as Python
+`int`s that are checked to be exactly that, and every number or truth value
+the deck wrote passed in as a closure constant (`k0`, `k1`, ...) from a table, never
+spelt into the source. Ids, names and a number's spelling never reach it. The source is
+compiled with `compile()` and run with no builtins (the few functions it needs, `min`,
+`max`, `abs`, `bool` and two helpers, are handed in); a node that is not of the IR, a constant
+that is not a number or an index that is not an `int` raises `TypeError` instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from wargame.deck.ir import (
+    NEVER_SINCE,
+    Arith,
+    ChangeTrack,
+    Clock,
+    Compare,
+    EffectNode,
+    EventHistory,
+    Fired,
+    Flag,
+    Func,
+    IfElse,
+    Logic,
+    Neg,
+    Node,
+    Not,
+    Num,
+    Plays,
+    Reveal,
+    SetFlag,
+    SetTrack,
+    Track,
+    Truth,
+)
+
+Fn = Callable[[Any], Any]
+"""A compiled expression: takes the engine's `State`, returns a number or a bool."""
+Effect = Callable[[Any], None]
+"""A compiled effect: takes the engine's `State` and changes it."""
+
+
+def _div(a: float, b: float) -> float:
+    # Division by zero in a deck expression yields 0 rather than crashing a game.
+    try:
+        return a / b if b else 0.0
+    except OverflowError:  # a huge whole number over a small one; tracks clamp it anyway
+        return math.inf if (a > 0) == (b > 0) else -math.inf
+
+
+def _round(x: float) -> float:
+    try:
+        return round(x)
+    except (OverflowError, ValueError):  # inf and nan have no rounding; effects clamp them
+        return x
+
+
+_HELPERS: dict[str, Callable[..., Any]] = {"div": _div, "round_": _round, "min": min, "max": max, "abs": abs, "bool": bool}
+"""The only functions generated code can call, by the names it calls them."""
+
+_FIELDS = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last")
+"""State fields an expression reads, in the order a function loads them into locals."""
+
+_COMPARE = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
+_ARITH = {"+": "+", "-": "-", "*": "*"}
+_LOGIC = {"and": " and ", "or": " or "}
+_MOVE_LISTS = {"count": "counts", "succeeded": "wins", "ordered": "ordered", "revealed": "revealed"}
+_EVENT_LISTS = {"count": "fired"}
+_CLOCK = {"turn": "turn", "turns": "turns"}
+
+NEST_LIMIT = 40
+"""Parentheses a generated function may nest before a deeper part becomes a function of
+its own (Python's parser stops at 200; a deck expression may nest deeper than that)."""
+
+
+def _known(table: dict[str, str], key: object) -> str:
+    """The source text for an operator or function of the IR: only ever one of `table`'s."""
+    if not isinstance(key, str) or key not in table:
+        raise ValueError(f"{key!r} is not an operator or function of the deck language here")
+    return table[key]
+
+
+def _index(i: object) -> str:
+    """A slot or index, written into the source: only ever a non-negative `int`."""
+    if type(i) is not int:
+        raise TypeError(f"an index in a deck expression must be an int, not {i!r}")
+    if i < 0:
+        raise ValueError(f"an index in a deck expression cannot be negative ({i})")
+    return str(i)
+
+
+class _Body:
+    """One generated function: its expression text and the state fields it reads."""
+
+    def __init__(self) -> None:
+        self.fields: set[str] = set()
+
+    def field(self, name: str) -> str:
+        self.fields.add(name)
+        return name
+
+    def prologue(self) -> list[str]:
+        return [f"    {name} = s.{name}" for name in _FIELDS if name in self.fields]
+
+
+class _Writer:
+    """Writes the source of one `_build` function, which returns the compiled function."""
+
+    def __init__(self) -> None:
+        self.consts: list[object] = []
+        self.helpers: set[str] = set()
+        self.parts: list[str] = []
+        """Inner functions for parts nested deeper than `NEST_LIMIT`."""
+        self.temps = 0
+
+    def const(self, value: object) -> str:
+        if type(value) not in {int, float, bool}:
+            raise TypeError(f"a constant in a deck expression must be a number or true/false, not {value!r}")
+        self.consts.append(value)
+        return f"k{len(self.consts) - 1}"
+
+    def helper(self, name: str) -> str:
+        self.helpers.add(name)
+        return name
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps - 1}"
+
+    def expr(self, n: Node, body: _Body, level: int = 0) -> str:
+        """`n` as a Python expression, every compound part in parentheses."""
+        if level >= NEST_LIMIT and not isinstance(n, Num | Truth | Track | Flag | Clock):
+            return f"{self.function(n)}(s)"
+        deeper = level + 1
+        if isinstance(n, Num | Truth):
+            if type(n.value) not in ({bool} if isinstance(n, Truth) else {int, float}):
+                raise TypeError(f"{type(n).__name__} cannot hold {n.value!r}")
+            return self.const(n.value)
+        if isinstance(n, Track):
+            return f"{body.field('v')}[{_index(n.slot)}]"
+        if isinstance(n, Flag):
+            return f"{body.field('f')}[{_index(n.slot)}]"
+        if isinstance(n, Clock):
+            return body.field(_known(_CLOCK, n.which))
+        if isinstance(n, Plays):
+            i = _index(n.index)
+            if n.fn == "played":
+                return f"({body.field('counts')}[{i}] > 0)"
+            if n.fn == "since":
+                return self.since(body.field("last"), i, body)
+            return f"{body.field(_known(_MOVE_LISTS, n.fn))}[{i}]"
+        if isinstance(n, Fired):
+            return f"({body.field('fired')}[{_index(n.index)}] > 0)"
+        if isinstance(n, EventHistory):
+            i = _index(n.index)
+            if n.fn == "since":
+                return self.since(body.field("fired_last"), i, body)
+            return f"{body.field(_known(_EVENT_LISTS, n.fn))}[{i}]"
+        if isinstance(n, Not):
+            return f"(not {self.expr(n.operand, body, deeper)})"
+        if isinstance(n, Neg):
+            return f"(-{self.expr(n.operand, body, deeper)})"
+        if isinstance(n, Logic):
+            if len(n.operands) < 2:
+                raise ValueError("and/or needs two or more operands")
+            return "(" + _known(_LOGIC, n.op).join(self.expr(o, body, deeper) for o in n.operands) + ")"
+        if isinstance(n, Compare):
+            if len(n.operands) != len(n.ops) + 1 or not n.ops:
+                raise ValueError("a comparison needs one more operand than operators")
+            text = self.expr(n.operands[0], body, deeper)
+            for op, operand in zip(n.ops, n.operands[1:], strict=True):
+                text += f" {_known(_COMPARE, op)} {self.expr(operand, body, deeper)}"
+            return f"({text})"
+        if isinstance(n, Arith):
+            left, right = self.expr(n.left, body, deeper), self.expr(n.right, body, deeper)
+            if n.op == "/":
+                return f"{self.helper('div')}({left}, {right})"
+            return f"({left} {_known(_ARITH, n.op)} {right})"
+        if isinstance(n, Func):
+            args = [self.expr(a, body, deeper) for a in n.args]
+            if n.fn in {"min", "max"} and len(args) >= 2:
+                return f"{self.helper(n.fn)}({', '.join(args)})"
+            if n.fn in {"abs", "round"} and len(args) == 1:
+                return f"{self.helper('abs' if n.fn == 'abs' else 'round_')}({args[0]})"
+            raise ValueError(f"{n.fn!r} with {len(args)} arguments is not a deck function")
+        if isinstance(n, IfElse):
+            return f"({self.expr(n.body, body, deeper)} if {self.expr(n.test, body, deeper)} else {self.expr(n.orelse, body, deeper)})"
+        raise TypeError(f"not a deck expression node: {type(n).__name__}")
+
+    def since(self, history: str, i: str, body: _Body) -> str:
+        # `min(99, turn - last)` without the call: the difference, kept in a temporary.
+        t = self.temp()
+        never = _index(NEVER_SINCE)
+        return f"({never} if {history}[{i}] < 0 else ({t} if ({t} := {body.field('turn')} - {history}[{i}]) < {never} else {never}))"
+
+    def function(self, n: Node) -> str:
+        """A part nested too deep, as an inner function of its own; returns its name."""
+        body = _Body()
+        text = self.expr(n, body)
+        name = f"p{len(self.parts)}"
+        self.parts.append("\n".join([f"  def {name}(s):", *("  " + line for line in body.prologue()), f"      return {text}"]))
+        return name
+
+    def source(self, main: list[str]) -> str:
+        params = [f"k{i}" for i in range(len(self.consts))] + sorted(self.helpers)
+        lines = [f"def _build({', '.join(params)}):", *self.parts, *("  " + line for line in main), "  return compiled"]
+        return "\n".join(lines) + "\n"
+
+    def build(self, main: list[str]) -> Callable[..., Any]:
+        builder = _builder(self.source(main))
+        return builder(*self.consts, *(_HELPERS[name] for name in sorted(self.helpers)))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4096)
+def _builder(source: str) -> Callable[..., Any]:
+    """The `_build` function the source defines. Kept by source: expressions differing
+    only in their constants share one (the constants are its arguments)."""
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    exec(compile(source, "<deck expression>", "exec"), namespace)  # noqa: S102 (our own source, see the module docstring)
+    return namespace["_build"]  # type: ignore[no-any-return]
+
+
+def expression_source(node: Node) -> tuple[str, list[object]]:
+    """The Python source generated for an expression and its constants (for tests and
+    for reading; `compile_expression` compiles the same)."""
+    writer, main = _expression(node)
+    return writer.source(main), list(writer.consts)
+
+
+def _expression(node: Node) -> tuple[_Writer, list[str]]:
+    writer = _Writer()
+    body = _Body()
+    text = writer.expr(node, body)
+    return writer, ["def compiled(s):", *body.prologue(), f"    return {text}"]
+
+
+def compile_expression(node: Node) -> Fn:
+    """One flat Python function computing `node` on a state."""
+    writer, main = _expression(node)
+    return writer.build(main)
+
+
+def _effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
+    writer = _Writer()
+    body = _Body()
+    if isinstance(node, Reveal):
+        lines = [f"    s.reveal_requests.append({_index(node.index)})"]
+    elif isinstance(node, SetFlag):
+        value = node.value
+        if isinstance(value, Truth):
+            text = writer.const(bool(value.value))
+        elif isinstance(value, Not | Compare):
+            text = writer.expr(value, body)  # already a bool
+        else:
+            text = f"{writer.helper('bool')}({writer.expr(value, body)})"
+        lines = [f"    {body.field('f')}[{_index(node.slot)}] = {text}"]
+    elif isinstance(node, SetTrack | ChangeTrack):
+        slot = _index(node.slot)
+        lo, hi = bounds[node.slot]
+        k_lo, k_hi = writer.const(lo), writer.const(hi)
+        v = body.field("v")
+        if isinstance(node, ChangeTrack) and node.sign not in {1, -1}:
+            raise ValueError(f"a change's sign is 1 or -1, not {node.sign!r}")
+        if isinstance(node, SetTrack):
+            change = writer.expr(node.value, body)
+        elif isinstance(node.value, Num | Truth):
+            change = f"{v}[{slot}] + {writer.const(node.sign * node.value.value)}"
+        else:
+            change = f"{v}[{slot}] {'+' if node.sign > 0 else '-'} {writer.expr(node.value, body)}"
+        # Written so that nan lands on the lower bound (min/max would keep nan).
+        lines = [f"    x = {change}", f"    {v}[{slot}] = {k_hi} if x > {k_hi} else x if x >= {k_lo} else {k_lo}"]
+    else:
+        raise TypeError(f"not a deck effect node: {type(node).__name__}")
+    return writer, ["def compiled(s):", *body.prologue(), *lines]
+
+
+def effect_source(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
+    """The Python source generated for an effect and its constants."""
+    writer, main = _effect(node, bounds)
+    return writer.source(main), list(writer.consts)
+
+
+def compile_effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> Effect:
+    """One flat Python function applying the effect `node` to a state; `bounds` maps a
+    track's slot to its (min, max)."""
+    writer, main = _effect(node, bounds)
+    return writer.build(main)
+
+
+
+__all__ = ["NEST_LIMIT", "Effect", "Fn", "compile_effect", "compile_expression", "effect_source", "expression_source"]
