@@ -2,7 +2,10 @@
 
 Every message a client sends is checked here with pydantic before the host acts on it;
 anything malformed becomes one `ProtocolError` line ("orders: turn: must be a whole
-number"), never a crash. docs/agent-protocol.md documents the messages for other languages.
+number"), never a crash. Text is hostile in both directions: every string a client sends
+and every string a client receives (`neutral`) has its control characters neutralised and
+its length bounded here, so no message can retitle or clear a terminal. docs/agent-protocol.md
+documents the messages for other languages.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from wargame.errors import WargameError
+from wargame.text import safe_text
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE = 256 * 1024
@@ -29,15 +33,31 @@ class _Msg(BaseModel):
     v: Literal[1] = 1
 
 
-Text = Annotated[str, Field(max_length=2000)]
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+MAX_TEXT = 2000
+"""The longest text a client may send in one field (an inject, a reason)."""
+MAX_RECEIVED_TEXT = 20_000
+"""The longest string a client keeps from the host (deck text is at most this long)."""
+
+
+def _lines(text: str) -> str:
+    return safe_text(text, MAX_TEXT)
+
+
+def _one_line(text: str) -> str:
+    return safe_text(text, MAX_TEXT, one_line=True)
+
+
+# Control characters are shown as `\x1b`-style escapes, never passed on: an inject typed
+# with an escape sequence reaches every screen as visible text, not as a terminal command.
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_lines)]
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 
 
 class Hello(_Msg):
     """Open a seat, the facilitator's console or the projector with a join code."""
 
     type: Literal["hello"]
-    code: Annotated[str, Field(min_length=1, max_length=100)]
+    code: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_one_line)]
 
 
 class Orders(_Msg):
@@ -128,7 +148,7 @@ class Reseat(_Msg):
 
     type: Literal["reseat"]
     seat: Id
-    spec: Annotated[str, Field(min_length=1, max_length=500)]
+    spec: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_one_line)]
 
 
 ClientMessage = Annotated[
@@ -171,3 +191,16 @@ def parse_message(raw: str | bytes | dict[str, Any]) -> ClientMessage:
         if err["type"] == "union_tag_not_found":
             raise ProtocolError("message has no \"type\"") from None
         raise ProtocolError(f"{what}{where + ': ' if where else ''}{err['msg']}") from None
+
+
+def neutral(data: Any) -> Any:
+    """A message received from a host with every string (keys too) neutralised and bounded,
+    as `safe_text` does for decks: tabs and newlines stay, other control characters become
+    visible escapes. Clients apply it to each message before anything reads it."""
+    if isinstance(data, str):
+        return safe_text(data, MAX_RECEIVED_TEXT)
+    if isinstance(data, dict):
+        return {neutral(k) if isinstance(k, str) else k: neutral(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [neutral(x) for x in data]
+    return data

@@ -5,6 +5,7 @@ at the moment it is sent."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from netsecrets import leaks
+from test_protocol import controls, strings
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.client import Client, HostError
@@ -96,6 +98,7 @@ async def test_refusals_are_clear(tmp_path: Path, tutorial: CompiledDeck) -> Non
         await fac.send({"type": "revoke", "role": "red"})
         closed = await red.wait_for(lambda m: m["type"] == "closed")
         assert closed["message"] == "the facilitator revoked the code for Red"
+        await red.close()
         with pytest.raises(HostError, match="code for Red has been revoked"):
             await Client(url(server)).connect(codes["red"])
         await fac.send({"type": "reissue", "role": "red"})
@@ -130,5 +133,34 @@ async def test_http_agents_long_poll_and_submit(tmp_path: Path, tutorial: Compil
             assert r.status == 403 and (await r.json())["message"].startswith("wrong code")
         assert problems == []
     finally:
+        await server.close()
+        host.exercise.store.close()
+
+
+async def test_an_inject_with_escape_sequences_reaches_no_screen_as_a_command(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes, _ = await start(tmp_path, tutorial)
+    sent: list[str] = []
+    host.on_send = lambda role, text: sent.append(text)
+    hostile = "Storm\x1b]0;pwned\x07\x1b[2J\x1b[H\u202ewarning"
+    clients: list[Client] = []
+    try:
+        fac = Client(url(server))
+        clients.append(fac)
+        await fac.connect(codes[FACILITATOR])
+        red = Client(url(server))
+        clients.append(red)
+        await red.connect(codes["red"])
+        await fac.send({"type": "inject", "text": hostile, "effects": []})
+        await fac.wait_for(lambda m: m.get("type") == "ok" and m.get("of") == "inject")
+        shown = await state(fac, lambda s: s["injects"])
+        assert shown["injects"][0]["text"] == "Storm\\x1b]0;pwned\\x07\\x1b[2J\\x1b[H\\u202ewarning"
+        await fac.send({"type": "resolve"})
+        after = await state(red, lambda s: s["view"]["turn"] == 2)
+        assert any("pwned" in n["text"] for n in after["view"]["news"])
+        # Nothing the host sent, to anyone, carries a control character once decoded.
+        assert sent and not [t for t in sent if any(controls(x, lines=True) for x in strings(json.loads(t)))]
+    finally:
+        for c in clients:
+            await c.close()
         await server.close()
         host.exercise.store.close()
