@@ -59,3 +59,8 @@ class IllegalOrderError(WargameError, ValueError):
 
 class ExpressionError(WargameError):
     """An expression in deck text (or a facilitator's inject) is outside the grammar."""
+
+
+class KeeperLost(WargameError):
+    """Whoever keeps the game (a host's store lease) can no longer write it: the program
+    running the game must stop changing it. Never turned into a refused command."""

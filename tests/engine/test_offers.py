@@ -68,7 +68,7 @@ def test_every_offer_made_ends_exactly_one_way(deck: CompiledDeck, seed: int, da
     game = play(deck, seed, data)
     offers = {o.index: o for o in deck.offers}
     made = [p for p in game.plays if p.success and any(deck.moves[o.move].id == p.move for o in deck.offers)]
-    history = offer_history(deck, game.plays, len(game.records), game.is_over, FACILITATOR_VIEWER)
+    history = offer_history(deck, game.plays, len(game.records), game.is_over)
     assert [(h.move, h.made) for h in history] == [(p.move, p.turn) for p in made]
     expire_news = [(n.turn, n.source) for n in game.news if n.kind == "expire"]
     assert sorted(expire_news) == sorted((h.closed, h.move) for h in history if h.status == "expired")
@@ -112,7 +112,7 @@ def test_an_offer_waits_expires_turns_then_expires_with_news(deck: CompiledDeck)
     assert not {m.id for m in game.available_moves("b")} & {"talks@b/accept", "talks@b/refuse"}
     a_standing = deck.scope.actor_tracks["a"]["standing"]
     assert game.state.v[a_standing] == 4  # the expire effect
-    [h] = offer_history(deck, game.plays, len(game.records), False, FACILITATOR_VIEWER)
+    [h] = offer_history(deck, game.plays, len(game.records), False)
     assert (h.status, h.made, h.closed) == ("expired", 1, 3)
 
 

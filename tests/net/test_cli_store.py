@@ -1,4 +1,5 @@
-"""`wargame store list|export`: what a facilitator runs after class, on both backends.
+"""`wargame store list|export`: what a facilitator runs after class (and during it: which
+host holds which exercise), on both backends.
 
 An exported exercise must be an ordinary save that `wargame replay --verify` accepts; bad
 input (an unknown exercise, a missing store, a wrong password) is one line and exit 2.
@@ -6,6 +7,7 @@ input (an unknown exercise, a missing store, a wrong password) is one line and e
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from click.testing import CliRunner, Result
 from wargame.cli import cli
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
-from wargame.net.store import hash_code, open_store
+from wargame.net.store import Holder, hash_code, open_store
 from wargame.saves.store import new_save, read_save
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +55,15 @@ def test_list_shows_each_exercise(filled: str) -> None:
     result = run("store", "list", "--store", filled)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("class-7  turn 3  revision 1  updated ")
+
+
+def test_list_names_the_host_holding_an_exercise(filled: str) -> None:
+    with open_store(filled) as s:
+        lease = s.acquire_lease("class-7", Holder("laptop-7", 4242, dt.datetime(2030, 1, 1, 9, tzinfo=dt.UTC)), ttl=3600)
+        held = run("store", "list", "--store", filled)
+        assert held.stdout.rstrip().endswith("hosted by the host on laptop-7 (pid 4242, started 2030-01-01 09:00:00 UTC)")
+        s.release_lease(lease)
+    assert "hosted by" not in run("store", "list", "--store", filled).stdout
 
 
 def test_list_takes_the_store_from_the_environment(filled: str) -> None:

@@ -3,7 +3,8 @@
 Every test here runs once on SQLite and once on a real PostgreSQL server (see conftest).
 They cover the interface's promises: optimistic concurrency on saves, orders only for the
 open turn, codes that stop working when revoked, a gap-free ordered event log, writers in
-many threads and processes at once, durability across reopening and `kill -9`.
+many threads and processes at once, durability across reopening and `kill -9`, and one
+host per exercise (a lease a second host is refused, that lapses, and that fences writes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +37,9 @@ from wargame.net.store import (
     FACILITATOR,
     CodeInUse,
     ExerciseExists,
+    ExerciseHeld,
+    Holder,
+    LeaseLost,
     StaleTurn,
     StaleWrite,
     Store,
@@ -46,6 +51,7 @@ from wargame.net.store import (
     open_store,
     redact_url,
 )
+from wargame.net.store.lease import process_started
 from wargame.saves.store import new_save, read_save, resume, verify
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -529,25 +535,208 @@ def backend_module(store: Store) -> Any:
 def test_schema_is_versioned_and_migrations_run_once(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_store(store_url) as s:
         mod = backend_module(s)
-        assert s.schema_version() == mod.SCHEMA_VERSION == 1
+        assert s.schema_version() == mod.SCHEMA_VERSION == 2
         s.create_exercise("old", save_json(), {})
     ran: list[int] = []
 
     def upgrade(conn: Any) -> None:
-        ran.append(1)
-        conn.execute("CREATE TABLE extra_v2 (x integer)")
+        ran.append(2)
+        conn.execute("CREATE TABLE extra_v3 (x integer)")
 
-    monkeypatch.setattr(mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(mod.MIGRATIONS, 1, upgrade)
+    monkeypatch.setattr(mod, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(mod.MIGRATIONS, 2, upgrade)
     with open_store(store_url) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == 3
         assert s.load_exercise("old").revision == 1
     with open_store(store_url) as s:
-        assert s.schema_version() == 2
-    assert ran == [1]
-    monkeypatch.setattr(mod, "SCHEMA_VERSION", 1)
-    with pytest.raises(StoreUnavailable, match="schema version 2, newer than this wargame reads"):
+        assert s.schema_version() == 3
+    assert ran == [2]
+    monkeypatch.setattr(mod, "SCHEMA_VERSION", 2)
+    with pytest.raises(StoreUnavailable, match="schema version 3, newer than this wargame reads"):
         open_store(store_url)
+
+
+def test_a_version_1_store_gains_leases_and_keeps_its_exercises(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if store_url.startswith("sqlite"):
+        from wargame.net.store import sqlite as mod
+        cls: Any = mod.SqliteStore
+    else:
+        from wargame.net.store import postgres as mod
+        cls = mod.PostgresStore
+    # A store as wargame wrote it before leases: version 1's tables only.
+    monkeypatch.setattr(mod, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(cls, "_schema", lambda self: list(mod._SCHEMA_V1))
+    with open_store(store_url) as old:
+        assert old.schema_version() == 1
+        old.create_exercise("before", save_json(), {})
+    monkeypatch.undo()
+    with open_store(store_url) as s:
+        assert s.schema_version() == 2
+        assert s.load_exercise("before").revision == 1
+        lease = s.acquire_lease("before", Holder("laptop-a", 41, T0), ttl=30)
+        assert s.lease("before") == lease
+
+
+# -- one host at a time -----------------------------------------------------------------
+
+T0 = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
+LAPTOP_A = Holder("laptop-a", 4242, T0)
+LAPTOP_B = Holder("laptop-b", 777, T0)
+
+
+class Clock:
+    """Store time that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def two_hosts(store_url: str) -> Iterator[tuple[Store, Store, Clock]]:
+    """Two stores on one database, as two host processes would open it, on one clock."""
+    clock = Clock()
+    a, b = open_store(store_url, clock=clock), open_store(store_url, clock=clock)
+    try:
+        a.create_exercise("room", save_json(), {"us": hash_code("room-us")})
+        yield a, b, clock
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_second_host_is_refused_in_one_line_naming_the_holder(two_hosts: tuple[Store, Store, Clock]) -> None:
+    a, b, clock = two_hosts
+    lease = a.acquire_lease("room", LAPTOP_A, ttl=30)
+    clock.advance(4)
+    with pytest.raises(ExerciseHeld) as refused:
+        b.acquire_lease("room", LAPTOP_B, ttl=30)
+    message = str(refused.value)
+    assert message == (
+        "exercise 'room' is being hosted by the host on laptop-a (pid 4242, started 2030-01-01 09:00:00 UTC), "
+        "last heard from 4 s ago: stop that host first (its hold lapses 26 s from now if it has stopped without saying so)"
+    )
+    assert "\n" not in message
+    assert b.lease("room") == lease
+
+
+def test_a_store_without_the_lease_reads_but_changes_nothing(two_hosts: tuple[Store, Store, Clock]) -> None:
+    a, b, _ = two_hosts
+    a.acquire_lease("room", LAPTOP_A, ttl=30)
+    a.submit_orders("room", 1, "us", ["patrol"])  # the holder writes as before
+    writes = [
+        lambda: b.submit_orders("room", 1, "us", ["launch"]),
+        lambda: b.withdraw_orders("room", 1, "us"),
+        lambda: b.put_save("room", save_json(1), 1),
+        lambda: b.set_code("room", "cn", hash_code("room-cn")),
+        lambda: b.revoke_code("room", "us"),
+        lambda: b.append_event("room", "notice", {"text": "hi"}),
+        lambda: b.delete_exercise("room"),
+    ]
+    before = a.last_event("room")
+    for write in writes:
+        with pytest.raises(ExerciseHeld, match="being hosted by the host on laptop-a"):
+            write()
+    assert b.pending_orders("room", 1) == {"us": (["patrol"], [])}
+    assert b.load_exercise("room").revision == 1 and a.last_event("room") == before
+
+
+def test_a_lapsed_lease_is_taken_over_only_after_it_expires_and_the_old_host_is_fenced(two_hosts: tuple[Store, Store, Clock]) -> None:
+    a, b, clock = two_hosts
+    old = a.acquire_lease("room", LAPTOP_A, ttl=30)
+    clock.advance(20)
+    old = a.renew_lease(old, ttl=30)  # renewed: good for 30 s more
+    clock.advance(29)
+    with pytest.raises(ExerciseHeld):
+        b.acquire_lease("room", LAPTOP_B, ttl=30)
+    clock.advance(2)  # 31 s since it was last heard from: lapsed
+    new = b.acquire_lease("room", LAPTOP_B, ttl=30)
+    assert new.token > old.token and new.holder == LAPTOP_B
+    # The old host, back from a network outage, changes nothing and is told who took over.
+    with pytest.raises(LeaseLost, match="no longer holds exercise 'room': the host on laptop-b"):
+        a.submit_orders("room", 1, "us", ["patrol"])
+    with pytest.raises(LeaseLost):
+        a.put_save("room", save_json(1), 1)
+    with pytest.raises(LeaseLost, match="laptop-b"):
+        a.renew_lease(old, ttl=30)
+    b.submit_orders("room", 1, "us", ["talks"])
+    assert a.pending_orders("room", 1) == {"us": (["talks"], [])}
+
+
+def test_a_lapsed_lease_nobody_took_is_renewed(two_hosts: tuple[Store, Store, Clock]) -> None:
+    a, _, clock = two_hosts
+    lease = a.acquire_lease("room", LAPTOP_A, ttl=30)
+    clock.advance(120)  # the store was out of reach for two minutes
+    again = a.renew_lease(lease, ttl=30)
+    assert again.token == lease.token and again.expires == clock.now + dt.timedelta(seconds=30)
+    a.submit_orders("room", 1, "us", ["patrol"])
+
+
+def test_a_released_lease_is_free_at_once_and_tokens_keep_growing(two_hosts: tuple[Store, Store, Clock]) -> None:
+    a, b, _ = two_hosts
+    first = a.acquire_lease("room", LAPTOP_A, ttl=30)
+    a.release_lease(first)
+    second = b.acquire_lease("room", LAPTOP_B, ttl=30)
+    b.release_lease(second)
+    third = a.acquire_lease("room", LAPTOP_A, ttl=30)
+    assert first.token < second.token < third.token
+    a.submit_orders("room", 1, "us", ["patrol"])
+    with pytest.raises(LeaseLost):
+        b.renew_lease(second, ttl=30)
+
+
+def test_a_holder_on_this_machine_whose_process_died_lets_go_at_once(two_hosts: tuple[Store, Store, Clock]) -> None:
+    a, b, _ = two_hosts
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        started = process_started(proc.pid)
+        assert started is not None or not sys.platform.startswith("linux")
+        there = Holder(socket.gethostname(), proc.pid, started or T0)
+        a.acquire_lease("room", there, ttl=30)
+        with pytest.raises(ExerciseHeld, match=f"pid {proc.pid}"):
+            b.acquire_lease("room", LAPTOP_B, ttl=30)  # its process runs: the lease holds
+    finally:
+        proc.kill()
+        proc.wait()
+    assert b.acquire_lease("room", LAPTOP_B, ttl=30).holder == LAPTOP_B  # killed: free at once
+
+
+def test_a_holder_on_another_machine_is_never_assumed_gone() -> None:
+    assert not Holder("some-other-laptop", 1, T0).is_gone()
+    assert not Holder.this_process().is_gone()
+    earlier = Holder(socket.gethostname(), os.getpid(), T0)  # this pid, used by an earlier process
+    assert earlier.is_gone() == sys.platform.startswith("linux")
+
+
+def test_hosts_racing_for_one_exercise_get_it_once(store_url: str) -> None:
+    with open_store(store_url) as s:
+        s.create_exercise("race", save_json(), {})
+    stores = [open_store(store_url) for _ in range(6)]
+    won: list[Holder] = []
+    refused: list[str] = []
+    barrier = threading.Barrier(len(stores))
+
+    def take(i: int) -> None:
+        barrier.wait()
+        try:
+            won.append(stores[i].acquire_lease("race", Holder(f"laptop-{i}", i + 1, T0), ttl=30).holder)
+        except ExerciseHeld as exc:
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in range(len(stores))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for s in stores:
+        s.close()
+    assert len(won) == 1 and len(refused) == len(stores) - 1
+    assert all(f"hosted by the host on {won[0].host} " in r for r in refused)
 
 
 # -- export -----------------------------------------------------------------------------

@@ -40,28 +40,33 @@ def lan_address() -> str:
 @click.option("--turns", type=int, default=None)
 @click.option("--new-codes", is_flag=True, help="When resuming: issue fresh codes for every seat, the facilitator and the projector.")
 @click.option("--no-browser", is_flag=True, help="Serve only the API (no Textual app for browsers).")
+@click.option("--max-tabs", type=click.IntRange(1, 500), default=16, show_default=True, help="Browser tabs the host runs at once (each an app of about 60 MiB); past it the page says the room is full.")
 @agent_option
 @user_errors
 def host(
     deck: str | None, seats: Seating, facilitator: bool, port: int, store_url: str, public: bool, exercise_id: str,
-    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool, agents: tuple[str, ...],
+    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool, max_tabs: int, agents: tuple[str, ...],
 ) -> None:
     """Host an exercise: teams join from a browser or `wargame join`, each with its own code.
 
     Restart the same command (or `--exercise ID` alone) after a crash: the game resumes
-    from the store where it stopped, and the teams' codes still work.
+    from the store where it stopped, and the teams' codes still work. One host holds an
+    exercise at a time: a second one on the same store says which holds it, and stops.
     """
-    from aiohttp import web
-
     from wargame.net.exercise import Exercise
+    from wargame.net.guard import Limits
     from wargame.net.server import Host, browser_command
     from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+    from wargame.net.store.lease import LEASE_TTL_S, Holder, Lease
     from wargame.saves.catalogue import new_seed
 
     store = open_store(store_url or None)
+    lease: Lease | None = None
     try:
         codes: dict[str, str] = {}
         if exercise_id and exercise_id in store.exercise_ids():
+            # Held before anything is read or written: a second host changes nothing.
+            lease = store.acquire_lease(exercise_id, Holder.this_process(), LEASE_TTL_S)
             programs = programs_for(agents)
             ex = Exercise.open(store, exercise_id, programs=programs)
             for note in ex.notices:
@@ -81,6 +86,7 @@ def host(
             seat_map = seats.for_deck(compiled)
             programs = programs_for(agents, seats)
             ex, codes = Exercise.create(store, exercise_id, compiled, seat_map, seed=seed, turns=turns, facilitator=facilitator, programs=programs)
+            lease = store.acquire_lease(exercise_id, Holder.this_process(), LEASE_TTL_S)
             click.echo(f"Exercise {exercise_id}: {compiled.title}, seed {seed} (store: {store.url})")
         bind = "0.0.0.0" if public else "127.0.0.1"
         address = lan_address() if public else "127.0.0.1"
@@ -94,7 +100,8 @@ def host(
                 port = probe.getsockname()[1]
         url = f"http://{address}:{port}"
         local_api = f"http://127.0.0.1:{port}"
-        server = Host(ex, browser_command=None if no_browser else browser_command(local_api))
+        server = Host(ex, browser_command=None if no_browser else browser_command(local_api), limits=Limits(tabs_total=max_tabs), lease=lease)
+        lease = None  # the host renews it while it runs, and gives it back when it stops
         if not no_browser:
             try:
                 import textual_serve  # noqa: F401
@@ -122,25 +129,23 @@ def host(
         click.echo("\nPress Ctrl+C to stop; run the same command with --exercise " f"{ex.id} to resume.", err=False)
         sys.stdout.flush()
 
-        async def make() -> web.Application:
-            return await server.make_app(None)
-
-        web.run_app(make(), host=bind, port=port, print=None, access_log=None)
+        server.run(bind, port)
     finally:
+        if lease is not None:  # it did not get as far as serving
+            store.release_lease(lease)
         store.close()
 
 
 @click.command()
 @click.argument("url")
-@click.option("--code", default="", help="Your join code (asked for when not given).")
-@click.option("--ask-code", is_flag=True, hidden=True, help="Always ask for the code (the browser app).")
+@click.option("--code", envvar="WARGAME_CODE", default="", help="Your join code (asked for when not given; or set WARGAME_CODE).")
 @user_errors
-def join(url: str, code: str, ask_code: bool) -> None:
+def join(url: str, code: str) -> None:
     """Open your seat (or the facilitator's console, or the projector) of a hosted exercise."""
     from wargame.net.client import check_url
     from wargame.tui.join import run_remote
 
-    run_remote(check_url(url), "" if ask_code else code)
+    run_remote(check_url(url), code)
 
 
 COMMANDS = (host, join)

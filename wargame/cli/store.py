@@ -13,6 +13,7 @@ import click
 from wargame.cli.common import OneLineErrors, user_errors
 from wargame.errors import WargameError
 from wargame.net.store import DEFAULT_STORE_PATH, open_store
+from wargame.net.store.base import utc_now
 
 STORE_OPTION = click.option(
     "--store", "store_url", envvar="WARGAME_STORE", default=str(DEFAULT_STORE_PATH), show_default=True,
@@ -29,16 +30,19 @@ def store() -> None:
 @STORE_OPTION
 @user_errors
 def list_exercises(store_url: str) -> None:
-    """List the store's exercises, most recently updated first."""
+    """List the store's exercises, most recently updated first, and which host holds each."""
     with open_store(store_url, create=False) as s:
         infos = s.exercises()
         if not infos:
             click.echo(f"{s.url}: no exercises")
             return
+        now = utc_now()
         for info in infos:
             state = "finished" if info.finished else f"turn {info.turn}"
             stamp = info.updated.strftime("%Y-%m-%d %H:%M UTC")
-            click.echo(f"{info.exercise_id}  {state}  revision {info.revision}  updated {stamp}")
+            lease = s.lease(info.exercise_id)
+            held = f"  hosted by {lease.holder}" if lease is not None and lease.live(now) else ""
+            click.echo(f"{info.exercise_id}  {state}  revision {info.revision}  updated {stamp}{held}")
 
 
 @store.command("export")

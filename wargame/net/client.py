@@ -2,6 +2,7 @@
 
 Used by the terminal (and browser) app, the load benchmark and the tests. It speaks the
 WebSocket API (docs/agent-protocol.md) and keeps no game state beyond the last message.
+Everything the host sends is neutralised (`protocol.neutral`) before anyone reads it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from wargame.errors import WargameError
+from wargame.net.protocol import neutral
 
 
 class HostError(WargameError):
@@ -49,6 +51,11 @@ class Client:
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeout))
         try:
             self.ws = await self.session.ws_connect(ws_url(self.url), heartbeat=10.0)
+        except aiohttp.WSServerHandshakeError as exc:
+            await self.close()
+            if exc.status in {429, 503}:
+                raise HostError(f"the host at {self.url} is busy (too many connections or attempts): try again in a few seconds") from None
+            raise HostError(f"cannot reach the host at {self.url}: it answered {exc.status} {exc.message}") from None
         except (aiohttp.ClientError, OSError) as exc:
             await self.close()
             raise HostError(f"cannot reach the host at {self.url}: {exc}") from None
@@ -79,7 +86,12 @@ class Client:
             raise HostError("the host did not answer in time") from None
         if msg.type != aiohttp.WSMsgType.TEXT:
             raise HostError("the connection to the host closed")
-        data: dict[str, Any] = json.loads(msg.data)
+        try:
+            data = neutral(json.loads(msg.data))
+        except ValueError:
+            raise HostError("the host sent something that is not JSON") from None
+        if not isinstance(data, dict):
+            raise HostError("the host sent something that is not a message")
         if data.get("type") == "state":
             if "observation" not in data and "observation" in self.state:
                 data = {**self.state, **data}  # only the room changed: the observation is as before

@@ -3,7 +3,10 @@
 The game's commands are `wargame.play.commands` (the same a local game takes); a client
 also says hello with its code and may ping. Every message is checked here with pydantic before the host acts on it;
 anything malformed becomes one `ProtocolError` line ("orders: turn: must be a whole
-number"), never a crash. docs/agent-protocol.md documents the messages for other languages.
+number"), never a crash. Text is hostile in both directions: every string a client sends
+and every string a client receives (`neutral`) has its control characters neutralised and
+its length bounded here, so no message can retitle or clear a terminal. docs/agent-protocol.md
+documents the messages for other languages.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
 from wargame.errors import WargameError
 from wargame.play.commands import (
     FACILITATOR_ONLY,
+    MAX_TEXT,
     AddTime,
     Command,
     Configure,
@@ -31,23 +35,29 @@ from wargame.play.commands import (
     Resume,
     Revoke,
 )
+from wargame.text import safe_text
 
-__all__ = ["FACILITATOR_ONLY", "MAX_MESSAGE", "PROTOCOL_VERSION", "ClientMessage", "Hello", "Ping", "ProtocolError", "parse_message"]
+__all__ = ["FACILITATOR_ONLY", "MAX_MESSAGE", "MAX_RECEIVED_TEXT", "MAX_TEXT", "PROTOCOL_VERSION", "ClientMessage", "Hello", "Ping", "ProtocolError", "neutral", "parse_message"]
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE = 256 * 1024
-"""The largest message a client may send (bytes): orders and injects are small."""
+MAX_RECEIVED_TEXT = 20_000
+"""The longest string a client keeps from the host (deck text is at most this long)."""
 
 
 class ProtocolError(WargameError):
     """A client sent a message the host cannot accept; the text says what is wrong."""
 
 
+def _one_line(text: str) -> str:
+    return safe_text(text, MAX_TEXT, one_line=True)
+
+
 class Hello(Command):
     """Open a seat, the facilitator's console or the projector with a join code."""
 
     type: Literal["hello"]
-    code: Annotated[str, Field(min_length=1, max_length=100)]
+    code: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_one_line)]
 
 
 class Ping(Command):
@@ -93,3 +103,16 @@ def parse_message(raw: str | bytes | dict[str, Any]) -> ClientMessage:
         if err["type"] == "union_tag_not_found":
             raise ProtocolError("message has no \"type\"") from None
         raise ProtocolError(f"{what}{where + ': ' if where else ''}{err['msg']}") from None
+
+
+def neutral(data: Any) -> Any:
+    """A message received from a host with every string (keys too) neutralised and bounded,
+    as `safe_text` does for decks: tabs and newlines stay, other control characters become
+    visible escapes. Clients apply it to each message before anything reads it."""
+    if isinstance(data, str):
+        return safe_text(data, MAX_RECEIVED_TEXT)
+    if isinstance(data, dict):
+        return {neutral(k) if isinstance(k, str) else k: neutral(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [neutral(x) for x in data]
+    return data

@@ -1,29 +1,45 @@
 """The host's web server (aiohttp): the JSON API, WebSocket pushes, the projector page, and
-the Textual app served to browsers by textual-serve.
+the browser app (tabs.py), behind the defences of guard.py.
 
 The API is a WebSocket at `/api/v1/ws` (a `hello` with a join code, then orders or the
 facilitator's commands; the host pushes a fresh state to each client when anything
-changes) and plain HTTP for simple agents (`GET /api/v1/view?after=N` waits for a change,
-`POST /api/v1/orders`). Each client is sent only the state built for its own viewer.
+changes, a burst of changes as one state) and plain HTTP for simple agents
+(`GET /api/v1/view?after=N` waits for a change, `POST /api/v1/orders`). Each client is sent
+only the state built for its own viewer. A seat or the facilitator is open on one device
+at a time, whichever the transport; the host holds its exercise's lease while it runs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
+import math
 import shlex
+import signal
 import sys
-import weakref
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import WSMsgType, web
 
 from wargame.errors import WargameError
 from wargame.net.exercise import AccessError, BotJob, Exercise, Role
+from wargame.net.guard import (
+    Gate,
+    Limits,
+    RateLimit,
+    RefusalLog,
+    Visitor,
+    files_in_use,
+    raise_file_limit,
+)
+from wargame.net.listen import GuardedSite
 from wargame.net.protocol import (
     MAX_MESSAGE,
     Hello,
@@ -31,12 +47,42 @@ from wargame.net.protocol import (
     ProtocolError,
     parse_message,
 )
-from wargame.net.store.base import FACILITATOR, PROJECTOR
+from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, StoreError
+from wargame.net.store.lease import LEASE_TTL_S, Lease
+from wargame.net.tabs import Tab, Tabs
 
 log = logging.getLogger("wargame.host")
-HELLO_TIMEOUT = 60.0
 LONG_POLL = 50.0
 """Seconds an HTTP `view?after=N` waits for a change before answering with the same state."""
+KEEPALIVE = 15.0
+"""Seconds an idle HTTP connection stays open (a browser or agent opens another at will)."""
+SWEEP_EVERY = 1.0
+"""How often idle strangers, lapsed HTTP holds and unclaimed tabs are looked for."""
+_OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+
+
+class SlowDown(AccessError):
+    """Refused for now: too many attempts or requests; `wait` seconds until the next is let in."""
+
+    def __init__(self, message: str, wait: float) -> None:
+        self.wait = wait
+        super().__init__(message)
+
+
+class RoomFull(SlowDown):
+    """No place for another browser tab (`Limits.tabs_total`, or the projector's share)."""
+
+
+class DeviceBusy(AccessError):
+    """The role is open on another device (another WebSocket, browser or HTTP client)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """Where a role is open: one WebSocket, one browser (its cookie), or one address over HTTP."""
+
+    kind: Literal["websocket", "browser", "http"]
+    ident: str
 
 
 @dataclass(eq=False)
@@ -45,6 +91,7 @@ class Connection:
 
     ws: web.WebSocketResponse
     role: Role
+    device: Device
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     sent: int = -1
     """The exercise version last sent to this client."""
@@ -52,20 +99,60 @@ class Connection:
     """The moment of the view last sent (a seat's client keeps it until it changes)."""
 
 
+@dataclass
+class HttpHold:
+    """A role open over plain HTTP from `address`: held while a request is in flight and for
+    `Limits.http_hold` seconds after the last one."""
+
+    address: str
+    until: float
+    in_flight: int = 0
+
+
+def _wait_text(seconds: float) -> str:
+    return f"{max(1, math.ceil(seconds))} s"
+
+
 class Host:
     """Serves one `Exercise`. All game changes happen on the event loop thread; computer
-    seats decide in worker threads and hand their decisions back to the loop."""
+    seats decide in worker threads and hand their decisions back to the loop.
 
-    def __init__(self, exercise: Exercise, *, browser_command: str | None = None) -> None:
+    `clock` and `sleep` pace pushes and limits (tests pass ones they control); `lease` is
+    the exercise's lease in the store, renewed from the loop while the host runs."""
+
+    def __init__(
+        self, exercise: Exercise, *, browser_command: str | None = None, limits: Limits | None = None,
+        clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        lease: Lease | None = None, lease_ttl: float = LEASE_TTL_S,
+    ) -> None:
         self.exercise = exercise
         self.connections: set[Connection] = set()
         self.changed = asyncio.Event()
         """Set and replaced on every change: HTTP long polls wait on it."""
         self.browser_command = browser_command
+        self.limits = limits or Limits()
+        self.clock = clock
+        self._sleep = sleep
+        self.gate = Gate(self.limits, clock)
+        self.refusals = RefusalLog(log, clock)
+        self.opens = RateLimit(self.limits.opens, clock)
+        self.requests = RateLimit(self.limits.requests, clock)
+        self.refused_at = RateLimit(self.limits.refusals, clock)
+        self.http_holds: dict[str, HttpHold] = {}
+        self.tabs = Tabs(self.limits, clock)
+        self.lease = lease
+        self.lease_ttl = lease_ttl
+        self.lost: LeaseLost | None = None
+        """Set when another host took the exercise over: this one stops."""
+        self._visitors: dict[object, Visitor] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._time_up_failed: float | None = None
         """The countdown deadline whose time-up could not resolve the turn (not retried)."""
+        self._sweeper: asyncio.TimerHandle | None = None
+        self._renewal: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._runner: web.AppRunner | None = None
+        self._stop: asyncio.Event | None = None
         self.sends = 0
         """Messages sent (for benchmarks and tests)."""
         self.on_send: Callable[[str, str], None] | None = None
@@ -83,6 +170,9 @@ class Host:
             role, reason = ex.kicked.pop(0)
             for conn in [c for c in self.connections if c.role.name == role]:
                 self._spawn(self._close(conn, reason))
+            for tab in self.tabs.of(role):
+                self._spawn(self.end_tab(tab))
+            self.http_holds.pop(role, None)
         self._schedule_timer()
         self.run_bots()
 
@@ -98,11 +188,14 @@ class Host:
     async def _think(self, job: BotJob) -> None:
         loop = asyncio.get_running_loop()
         try:
-            decision = await loop.run_in_executor(None, job.run)
-        except Exception as exc:  # noqa: BLE001 - a bot's or an agent's failure is reported to the facilitator, never fatal to the host
-            self.exercise.bot_decided(job, None, exc if isinstance(exc, WargameError) else WargameError(f"{job.bot.label} failed: {exc!r}"))
-            return
-        self.exercise.bot_decided(job, decision, None)
+            try:
+                decision = await loop.run_in_executor(None, job.run)
+            except Exception as exc:  # noqa: BLE001 - a bot's or an agent's failure is reported to the facilitator, never fatal to the host
+                self.exercise.bot_decided(job, None, exc if isinstance(exc, WargameError) else WargameError(f"{job.bot.label} failed: {exc!r}"))
+                return
+            self.exercise.bot_decided(job, decision, None)
+        except LeaseLost as exc:
+            self._lose(exc)
 
     def _schedule_timer(self) -> None:
         ex = self.exercise
@@ -125,13 +218,18 @@ class Host:
         try:
             if not ex.time_up():
                 ex.changed()  # clients show "time is up"
+        except LeaseLost as exc:
+            self._lose(exc)
         except WargameError as exc:
             self._time_up_failed = ex.countdown.deadline  # told once, not retried every 50 ms
             ex.notice(f"time is up but the turn could not resolve: {exc}")
             ex.changed()
 
     def _update_connected(self) -> None:
+        now = self.clock()
         live = {c.role.name for c in self.connections if not c.ws.closed}
+        live |= {role for role, hold in self.http_holds.items() if hold.in_flight or hold.until > now}
+        live.discard(PROJECTOR)
         if live != self.exercise.connected:
             self.exercise.connected = live
             self.exercise.changed()
@@ -156,9 +254,14 @@ class Host:
             pass
 
     async def _pusher(self, conn: Connection) -> None:
-        """Send the client a new state whenever the exercise changes (no polling)."""
+        """Send the client a new state whenever the exercise changes (no polling), as fast as
+        `Limits.pushes` allows: beyond it, the changes of a burst go out together, as one state."""
+        pushes = RateLimit(self.limits.pushes, self.clock)
         while not conn.ws.closed:
             await conn.wake.wait()
+            wait = pushes.ready("")
+            if wait > 0:
+                await self._sleep(wait)
             conn.wake.clear()
             if conn.sent == self.exercise.version or conn.ws.closed:
                 continue
@@ -173,27 +276,97 @@ class Host:
                 await self._send(conn, text)
             except (ConnectionError, RuntimeError):
                 return
+            pushes.take("")
+
+    # -- who may open what ---------------------------------------------------------------
+    def _who(self, role: str) -> str:
+        if role == FACILITATOR:
+            return "the facilitator's console"
+        if role == PROJECTOR:
+            return "the projector"
+        return f"{self.exercise.deck.actor_name(role)}'s seat"
+
+    def admit_code(self, code: str, address: str, *, keys: bool = True) -> tuple[Role, Tab | None]:
+        """The role a code opens (or a browser tab's own key, with `keys`), or `AccessError`.
+
+        Wrong codes count against the address: past `Limits.refusals` its codes are not even
+        looked at until it waits (one laptop guessing locks out only itself)."""
+        if self.lost is not None:
+            raise AccessError(f"{self.lost}: join it there")
+        tab = self.tabs.by_key(code) if keys else None
+        if tab is not None:
+            # A tab's key lives only as long as the code that opened the tab.
+            if self.exercise.store.find_code(tab.code_hash) == (self.exercise.id, tab.role):
+                return Role(tab.role), tab
+            raise AccessError(f"the code for {self._who(tab.role)} has been revoked or replaced: ask the facilitator for the new one")
+        blocked = self.refused_at.ready(address)
+        if blocked > 0:
+            raise SlowDown(f"too many wrong codes from {address}: wait {_wait_text(blocked)} and try again", blocked)
+        try:
+            return self.exercise.authenticate(code), None
+        except AccessError as exc:
+            self.refused_at.take(address)
+            self.refusals.refused(address, str(exc))
+            raise
+
+    def holders(self, role: str) -> list[tuple[Device, str]]:
+        """The devices `role` is open on now, each with how to say it."""
+        found = [(Device("browser", t.device), "another browser") for t in self.tabs.of(role)]
+        found += [(c.device, "another browser" if c.device.kind == "browser" else "another device") for c in self.connections if c.role.name == role and not c.ws.closed]
+        hold = self.http_holds.get(role)
+        if hold is not None and (hold.in_flight or hold.until > self.clock()):
+            found.append((Device("http", hold.address), f"a program at {hold.address} over HTTP, until {self.limits.http_hold:g} s after its last request"))
+        return found
+
+    def claim(self, role: Role, device: Device) -> None:
+        """`DeviceBusy` unless `role` is free or open only on `device`: a seat or the
+        facilitator is open on one device at a time, whatever the transport."""
+        if role.name == PROJECTOR:
+            return
+        others = [how for d, how in self.holders(role.name) if d != device]
+        if others:
+            how = "" if others[0] == "another device" else f" ({others[0]})"
+            raise DeviceBusy(
+                f"{self._who(role.name)} is already open on another device{how}: close it there first, or ask the facilitator to issue a new code"
+            )
+
+    @staticmethod
+    def _device_for(tab: Tab | None) -> Device:
+        return Device("browser", tab.device) if tab is not None else Device("websocket", uuid.uuid4().hex)
+
+    def _rate(self, limiter: RateLimit, role: Role, what: str) -> None:
+        wait = limiter.take(role.name)
+        if wait > 0:
+            raise SlowDown(f"too many {what} with the code for {self._who(role.name)} in a short time: wait {_wait_text(wait)} and try again", wait)
+
+    def visitor_of(self, request: web.BaseRequest) -> Visitor | None:
+        return self._visitors.get(request.transport) if request.transport is not None else None
+
+    def _opened_on(self, request: web.BaseRequest, role: Role) -> None:
+        """Count the request's connection as the role's (it stops being a stranger)."""
+        visitor = self.visitor_of(request)
+        if visitor is None:
+            return
+        why = self.gate.opened(visitor, role.name)
+        if why is not None:
+            raise SlowDown(f"{self._who(role.name)}: {why}", self.limits.hello_timeout)
+
+    @staticmethod
+    def _address(request: web.BaseRequest) -> str:
+        return request.remote or "unknown"
 
     # -- the WebSocket API ---------------------------------------------------------------
-    def open_role(self, code: str) -> Role:
-        """Check a code; a seat or the facilitator may be open on one device at a time."""
-        role = self.exercise.authenticate(code)
-        if role.name != PROJECTOR and any(c.role == role and not c.ws.closed for c in self.connections):
-            who = "the facilitator's console" if role.name == FACILITATOR else f"{self.exercise.deck.actor_name(role.name)}'s seat"
-            raise AccessError(
-                f"{who} is already open on another device: close it there first, or ask the facilitator to issue a new code"
-            )
-        return role
-
     async def handle_ws(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=5.0, max_msg_size=MAX_MESSAGE)
         await ws.prepare(request)
+        address = self._address(request)
         conn: Connection | None = None
         pusher: asyncio.Task[None] | None = None
         try:
             try:
-                first = await ws.receive(timeout=HELLO_TIMEOUT)
+                first = await ws.receive(timeout=self.limits.hello_timeout)
             except TimeoutError:
+                self.refusals.refused(address, f"no hello with a join code within {self.limits.hello_timeout:g} s")
                 await ws.send_json({"type": "error", "message": "no hello with a join code: closing"})
                 return ws
             if first.type != WSMsgType.TEXT:
@@ -202,12 +375,25 @@ class Host:
                 hello = parse_message(first.data)
                 if not isinstance(hello, Hello):
                     raise ProtocolError("the first message must be a hello with your join code")
-                role = self.open_role(hello.code)
+                role, tab = self.admit_code(hello.code, address)
+                device = self._device_for(tab)
+                if tab is not None:
+                    # A tab's process rejoining, or a newer tab of the same browser: the
+                    # older connections of that browser give way.
+                    for old in [c for c in self.connections if c.role == role and c.device == device]:
+                        await self._close(old, "this seat was opened in a newer tab of the same browser")
+                        self.connections.discard(old)
+                self.claim(role, device)
+                if tab is None:
+                    self._rate(self.opens, role, "new connections")
+                self._opened_on(request, role)
             except WargameError as exc:
+                if isinstance(exc, DeviceBusy | SlowDown):
+                    self.refusals.refused(address, str(exc))
                 await ws.send_json({"type": "refused", "message": str(exc)})
                 await ws.close()
                 return ws
-            conn = Connection(ws, role)
+            conn = Connection(ws, role, device)
             self.connections.add(conn)
             self._update_connected()
             ex = self.exercise
@@ -217,9 +403,16 @@ class Host:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
+                try:
+                    self._rate(self.requests, role, "messages")
+                except SlowDown as exc:
+                    await self._send(conn, {"type": "error", "message": str(exc)})
+                    continue
                 reply = self.handle_message(role, msg.data)
                 if reply is not None:
                     await self._send(conn, reply)
+        except ConnectionError:
+            pass  # the client went away mid-send
         finally:
             if conn is not None:
                 self.connections.discard(conn)
@@ -238,6 +431,9 @@ class Host:
             if isinstance(msg, Hello):
                 raise ProtocolError("hello: this connection is already open")
             reply = self.exercise.apply(role, msg)
+        except LeaseLost as exc:
+            self._lose(exc)
+            return {"type": "error", "message": str(exc)}
         except WargameError as exc:
             return {"type": "error", "message": str(exc)}
         if not reply.ok:
@@ -251,11 +447,42 @@ class Host:
 
     # -- plain HTTP (agents, scripts) ----------------------------------------------------
     def _http_role(self, request: web.Request) -> Role:
-        auth = request.headers.get("Authorization", "")
-        code = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else request.query.get("code", "")
+        """The role the request's code opens; the role is then held over HTTP from this
+        address (see `_hold`), so no other device opens it meanwhile."""
+        code = self._code_of(request)
         if not code:
             raise AccessError("no join code: send the header 'Authorization: Bearer CODE'")
-        return self.exercise.authenticate(code)
+        role, _ = self.admit_code(code, self._address(request), keys=False)
+        self._rate(self.requests, role, "requests")
+        if role.name != PROJECTOR:
+            self.claim(role, Device("http", self._address(request)))
+        self._opened_on(request, role)
+        return role
+
+    def _hold(self, role: Role, request: web.Request) -> HttpHold | None:
+        if role.name == PROJECTOR:
+            return None
+        hold = self.http_holds.get(role.name)
+        address = self._address(request)
+        fresh = hold is None or hold.address != address or not (hold.in_flight or hold.until > self.clock())
+        if hold is None or fresh:
+            hold = self.http_holds[role.name] = HttpHold(address, self.clock())
+        hold.in_flight += 1
+        if fresh:
+            self._update_connected()
+        return hold
+
+    def _unhold(self, hold: HttpHold | None) -> None:
+        if hold is not None:
+            hold.in_flight -= 1
+            hold.until = self.clock() + self.limits.http_hold
+
+    def _refusal(self, exc: AccessError) -> web.Response:
+        if isinstance(exc, SlowDown):
+            response = self._error(429, str(exc))
+            response.headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+            return response
+        return self._error(409 if isinstance(exc, DeviceBusy) else 403, str(exc))
 
     @staticmethod
     def _error(status: int, message: str) -> web.Response:
@@ -270,43 +497,155 @@ class Host:
             role = self._http_role(request)
             after = int(request.query.get("after", "-1"))
         except AccessError as exc:
-            return self._error(403, str(exc))
+            return self._refusal(exc)
         except ValueError:
             return self._error(400, "after: must be a whole number (the version you have)")
-        if self.exercise.version <= after:
-            waiter = self.changed
-            try:
-                await asyncio.wait_for(waiter.wait(), LONG_POLL)
-            except TimeoutError:
-                pass
+        hold = self._hold(role, request)
         try:
-            role = self._http_role(request)  # the code may have been revoked while waiting
-        except AccessError as exc:
-            return self._error(403, str(exc))
-        return web.Response(text=self.text_for(role), content_type="application/json")
+            if self.exercise.version <= after:
+                waiter = self.changed
+                try:
+                    await asyncio.wait_for(waiter.wait(), LONG_POLL)
+                except TimeoutError:
+                    pass
+            try:
+                role, _ = self.admit_code(self._code_of(request), self._address(request), keys=False)  # revoked while waiting?
+            except AccessError as exc:
+                return self._refusal(exc)
+            return web.Response(text=self.text_for(role), content_type="application/json")
+        finally:
+            self._unhold(hold)
+
+    @staticmethod
+    def _code_of(request: web.Request) -> str:
+        auth = request.headers.get("Authorization", "")
+        return (auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else request.query.get("code", ""))[:100]
 
     async def handle_post(self, request: web.Request) -> web.Response:
         try:
             role = self._http_role(request)
         except AccessError as exc:
-            return self._error(403, str(exc))
-        raw = await request.read()
-        if len(raw) > MAX_MESSAGE:
-            return self._error(413, "message too large")
+            return self._refusal(exc)
+        hold = self._hold(role, request)
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return self._error(400, "message is not UTF-8 JSON")
-        reply = self.handle_message(role, text)
-        if reply is not None and reply.get("type") == "error":
-            return web.json_response(reply, status=409)
-        return web.json_response(reply or {"type": "ok"})
+            raw = await request.read()
+            if len(raw) > MAX_MESSAGE:
+                return self._error(413, "message too large")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return self._error(400, "message is not UTF-8 JSON")
+            reply = self.handle_message(role, text)
+            if reply is not None and reply.get("type") == "error":
+                return web.json_response(reply, status=409)
+            return web.json_response(reply or {"type": "ok"})
+        finally:
+            self._unhold(hold)
 
     async def handle_projector(self, request: web.Request) -> web.Response:
         page = resources.files("wargame.net").joinpath("projector.html").read_text("utf-8")
         return web.Response(text=page, content_type="text/html")
 
-    # -- the application -----------------------------------------------------------------
+    # -- browser tabs ------------------------------------------------------------------------
+    def open_tab(self, code: str, address: str, device: str) -> Tab:
+        """A browser typed `code`: admit a tab for its role (the browser's older tab of that
+        role gives way), or `AccessError` saying why not (the room full among them)."""
+        role, _ = self.admit_code(code[:100], address, keys=False)
+        if role.name != PROJECTOR:
+            for old in self.tabs.of(role.name):
+                if old.device == device:
+                    self.tabs.remove(old)  # a reload: that tab ends, this one takes its place
+                    self._spawn(self.end_tab(old))
+            self.claim(role, Device("browser", device))
+        self._rate(self.opens, role, "new tabs")
+        tab = self.tabs.add(role.name, code, device)
+        if isinstance(tab, str):
+            self.refusals.refused(address, tab)
+            raise RoomFull(tab, self.limits.tab_claim_timeout)
+        return tab
+
+    async def end_tab(self, tab: Tab) -> None:
+        """End a tab: its process, its browser connection and its place in the room."""
+        self.tabs.remove(tab)
+        await tab.end()
+
+    def tab_ended(self, tab: Tab) -> None:
+        self.tabs.remove(tab)
+        self._update_connected()
+
+    # -- keeping the exercise ------------------------------------------------------------
+    def _schedule_renewal(self) -> None:
+        if self.lease is None or self.lost is not None:
+            return
+        loop = asyncio.get_running_loop()
+        self._renewal = loop.call_later(self.lease_ttl / 3, lambda: self._spawn(self.renew_lease()))
+
+    async def renew_lease(self) -> None:
+        """Renew the exercise's lease (off the loop: the store may be slow); a lease taken
+        over stops the host, an unreachable store is tried again at the next beat."""
+        lease = self.lease
+        if lease is None or self.lost is not None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            self.lease = await loop.run_in_executor(None, self.exercise.store.renew_lease, lease, self.lease_ttl)
+        except LeaseLost as exc:
+            self._lose(exc)
+            return
+        except StoreError as exc:
+            log.warning("could not renew this host's hold on the exercise (trying again): %s", exc)
+        self._schedule_renewal()
+
+    def _lose(self, exc: LeaseLost) -> None:
+        """Another host took the exercise over: tell everyone, change nothing more, stop."""
+        if self.lost is not None:
+            return
+        self.lost = exc
+        self.lease = None
+        log.error("%s: this host stops", exc)
+        for conn in list(self.connections):
+            self._spawn(self._close(conn, f"{exc}: join it there"))
+        if self._stop is not None:
+            self._stop.set()
+
+    # -- the connection layer ------------------------------------------------------------
+    def _sweep(self) -> None:
+        """Each second: idle strangers closed, lapsed HTTP holds and unclaimed tabs dropped,
+        held-back refusal counts written."""
+        self._sweeper = None
+        try:
+            for visitor in self.gate.sweep():
+                if not visitor.requests:  # a browser's idle keep-alive connection is no news
+                    self.refusals.refused(visitor.address, f"closed a connection that sent nothing for {self.limits.hello_timeout:g} s")
+            now = self.clock()
+            for role in [r for r, h in self.http_holds.items() if not h.in_flight and h.until <= now]:
+                del self.http_holds[role]
+            self._update_connected()
+            self.tabs.expire()
+            self.refusals.flush()
+        finally:
+            self._sweeper = asyncio.get_running_loop().call_later(SWEEP_EVERY, self._sweep)
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """Running out of file handles is a refusal (one line, now and then), not a traceback."""
+        exc = context.get("exception")
+        if isinstance(exc, OSError) and exc.errno in _OUT_OF_FILES:
+            self.refusals.refused("new connections", f"the host has no file handles left ({exc.strerror}): they wait until strangers' connections close")
+            return
+        loop.default_exception_handler(context)
+
+    @web.middleware
+    async def _track(self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+        """A connection in the middle of a request is busy (never closed as idle)."""
+        visitor = self.visitor_of(request)
+        if visitor is not None:
+            self.gate.busy(visitor)
+        try:
+            return await handler(request)
+        finally:
+            if visitor is not None:
+                self.gate.idle(visitor)
+
     def add_routes(self, app: web.Application) -> None:
         app.add_routes(
             [
@@ -318,88 +657,99 @@ class Host:
                 web.get("/projector", self.handle_projector),
             ]
         )
+        app.middlewares.append(self._track)
         app.on_startup.append(self._started)
         app.on_shutdown.append(self._shutdown)
 
     async def _started(self, app: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self._loop_exception)
+        self._sweeper = loop.call_later(SWEEP_EVERY, self._sweep)
+        self._schedule_renewal()
         self.exercise.changed()  # start any computer seats and the countdown
 
     async def _shutdown(self, app: web.Application) -> None:
+        for handle in (self._sweeper, self._renewal, self._timer):
+            if handle is not None:
+                handle.cancel()
+        # A tab's process outlives a host that stops while the tab is open (textual-serve
+        # asks it to quit only when its websocket closes in good order, which a stopping
+        # host waits for): end them first, so the tabs' handlers finish and the host stops.
+        await asyncio.gather(*(self.end_tab(tab) for tab in list(self.tabs.open)))
         for conn in list(self.connections):
             await self._close(conn, "the host is shutting down")
 
     async def make_app(self, public_url: str | None = None) -> web.Application:
         """The aiohttp app: the API, plus the browser app when textual-serve is installed."""
         if self.browser_command is not None:
-            app = await _browser_app(self.browser_command, self.exercise.deck.title, public_url)
+            from wargame.net.tabs import browser_app
+
+            app = await browser_app(self, self.browser_command, self.exercise.deck.title, public_url)
         else:
             app = web.Application()
         self.add_routes(app)
         return app
 
+    # -- serving -------------------------------------------------------------------------
+    async def start(self, bind: str, port: int) -> int:
+        """Listen on `bind`:`port` behind the gate; the port listened on (for port 0)."""
+        limit = raise_file_limit()
+        roles = len(self.exercise.deck.actors) + 2
+        fitted = self.limits.fitted(limit, files_in_use(), roles)
+        if fitted.strangers_total < self.limits.strangers_total:
+            log.warning(
+                "this process may open %d files: the host holds at most %d connections without a code at once (%d per address)",
+                limit, fitted.strangers_total, fitted.strangers_per_address,
+            )
+        self.limits = self.gate.limits = self.tabs.limits = fitted
+        app = await self.make_app()
+        runner = web.AppRunner(app, access_log=None, keepalive_timeout=KEEPALIVE, handle_signals=False)
+        await runner.setup()
+        site = GuardedSite(runner, self.gate, self.refusals, self._visitors, bind, port)
+        await site.start()
+        self._runner = runner
+        return site.port
 
-async def _browser_app(command: str, title: str, public_url: str | None) -> web.Application:
-    """textual-serve's app (one `wargame join` process per browser tab, at `/`)."""
-    from textual_serve.server import Server
+    async def close(self) -> None:
+        """Stop listening, close every connection and tab, and give the exercise back."""
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+        lease, self.lease = self.lease, None
+        if lease is not None and self.lost is None:
+            try:
+                self.exercise.store.release_lease(lease)
+            except StoreError as exc:
+                log.warning("could not give the exercise back (it lapses on its own): %s", exc)
 
-    class _Serve(Server):
-        async def handle_index(self, request: web.Request) -> Any:
-            # Links in the page must point where the browser reached us (a classroom
-            # address with --public, 127.0.0.1 otherwise).
-            self.public_url = public_url or f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+    def run(self, bind: str, port: int) -> None:
+        """Serve until Ctrl+C or SIGTERM. Raises `LeaseLost` if another host took the
+        exercise over meanwhile (this one then stopped)."""
 
-        async def on_startup(self, app: web.Application) -> None:
-            pass  # the host prints its own banner
-
-    _track_tab_processes()
-    serve = _Serve(command, title=title)
-    # textual-serve builds its routes in `_make_app`; we add ours to the same app so one
-    # port serves the browser app and the API.
-    app = await serve._make_app()
-
-    async def end_tabs(_app: web.Application) -> None:
-        # A tab's process outlives a host that stops while the tab is open (textual-serve
-        # asks it to quit only when its websocket closes in good order, which a stopping
-        # host waits for): end them first, so the tabs' handlers finish and the host stops.
-        for process in list(_TAB_PROCESSES.get(command, ())):
-            if process.returncode is None:
-                process.terminate()
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
                 try:
-                    await asyncio.wait_for(process.wait(), 5)
-                except TimeoutError:
-                    process.kill()
+                    loop.add_signal_handler(sig, self._stop.set)
+                except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+                    pass
+            await self.start(bind, port)
+            try:
+                await self._stop.wait()
+            finally:
+                await self.close()
 
-    app.on_shutdown.append(end_tabs)
-    app.on_cleanup.append(end_tabs)  # any started while the host was stopping
-    return app
-
-
-_TAB_PROCESSES: dict[str, weakref.WeakSet[asyncio.subprocess.Process]] = {}
-"""Each host's browser-tab processes, by the command that started them (one per host)."""
-
-
-def _track_tab_processes() -> None:
-    """Have textual-serve's app service note each process it starts (once per run)."""
-    import textual_serve.server as serve_module
-    from textual_serve.app_service import AppService
-
-    if getattr(serve_module, "AppService", None) is not AppService:
-        return  # already tracked
-
-    class TrackedAppService(AppService):
-        async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
-            process: asyncio.subprocess.Process = await super()._open_app_process(width, height)
-            _TAB_PROCESSES.setdefault(self.command, weakref.WeakSet()).add(process)
-            return process
-
-    serve_module.AppService = TrackedAppService  # type: ignore[attr-defined]
+        asyncio.run(serve())
+        if self.lost is not None:
+            raise self.lost
 
 
 def browser_command(api_url: str) -> str:
-    """The command textual-serve runs for each browser tab: a join client that asks for the
-    code. `exec`: the shell becomes the client, so ending the process ends the client."""
-    return f"exec {shlex.quote(sys.executable)} -m wargame join {shlex.quote(api_url)} --ask-code"
+    """The command textual-serve runs for each browser tab: a join client that opens the
+    tab's role with the key in its environment (WARGAME_CODE), never a code on its command
+    line. `exec`: the shell becomes the client, so ending the process ends the client."""
+    return f"exec {shlex.quote(sys.executable)} -m wargame join {shlex.quote(api_url)}"
 
 
 Runner = Callable[[], Awaitable[None]]

@@ -10,12 +10,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from wargame.observe.model import TimeUp
+from wargame.text import safe_text
 
-Text = Annotated[str, Field(max_length=2000)]
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+MAX_TEXT = 2000
+"""The longest text a command may carry in one field (an inject, a reason)."""
+
+
+def _lines(text: str) -> str:
+    return safe_text(text, MAX_TEXT)
+
+
+def _one_line(text: str) -> str:
+    return safe_text(text, MAX_TEXT, one_line=True)
+
+
+# Control characters are shown as `\x1b`-style escapes, never passed on: an inject typed
+# with an escape sequence reaches every screen as visible text, not as a terminal command.
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_lines)]
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 Missing = Literal["stand-pat", "stand-in"]
 """How to seal the orders of seats still choosing when the facilitator resolves: they give
 no orders (stand pat), or their computer stand-in plays them."""
@@ -131,7 +146,7 @@ class Reseat(Command):
 
     type: Literal["reseat"] = "reseat"
     seat: Id
-    spec: Annotated[str, Field(min_length=1, max_length=500)]
+    spec: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_one_line)]
 
 
 GameCommand = Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat

@@ -32,7 +32,7 @@ from wargame.deck.compile import CEnding, CMove, CompiledDeck
 from wargame.deck.describe import turn_label
 from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
-from wargame.errors import IllegalOrderError, SaveError, WargameError
+from wargame.errors import IllegalOrderError, KeeperLost, SaveError, WargameError
 from wargame.observe.build import TurnCache, observe
 from wargame.observe.model import Observation, RoomInfo, RoomSeat, Settings, TimeUp
 from wargame.observe.view import PlayerView
@@ -477,6 +477,8 @@ class Session:
                     self.reseat(command.seat, command.spec)
                 case _:
                     raise WargameError(f"{kind}: not possible in this game")
+        except KeeperLost:
+            raise
         except WargameError as exc:
             return Reply(ok=False, of=kind, message=str(exc))
         return Reply(ok=True, of=kind)
@@ -569,6 +571,8 @@ class Session:
             assert decision is not None
             try:
                 self._seal(job.actor, decision.orders, decision.reasons)
+            except KeeperLost:
+                raise
             except WargameError as exc:
                 self.notice(f"{name}: {exc} — stands pat")
                 self._seal(job.actor, (), ("stood pat: its orders were refused",))

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 class HostProcess:
-    """`wargame host` in a child process; `codes` and `url` as it printed them."""
+    """`wargame host` in a child process; `codes`, `projector_code` and `url` as it printed them."""
 
     def __init__(self, args: list[str], cwd: Path) -> None:
         self.args, self.cwd = args, cwd
@@ -28,6 +28,7 @@ class HostProcess:
     def start(self) -> None:
         self.codes = {}
         self.projector = ""
+        self.projector_code = ""
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "wargame", "host", *self.args], cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -38,8 +39,8 @@ class HostProcess:
             lines.append(line)
             if m := re.search(r"wargame join (http://\S+) --code", line):
                 self.url = m.group(1)
-            if m := re.search(r"Projector \(public\):\s+(http://\S+/projector\?code=[A-Z0-9-]{14})$", line.rstrip("\n")):
-                self.projector = m.group(1)
+            if m := re.search(r"Projector \(public\):\s+(http://\S+/projector\?code=([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}))$", line.rstrip("\n")):
+                self.projector, self.projector_code = m.group(1), m.group(2)
             if m := re.match(r"  (\w[\w ]*?)\s{2,}([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})$", line.rstrip("\n")):
                 self.codes[m.group(1).strip()] = m.group(2)
             if line.startswith("Press Ctrl+C"):

@@ -100,6 +100,10 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
             problems.append(f"offer {offer['move']} the viewer does not know of")
     # Secret moves of other seats that the viewer has not seen played (or revealed).
     seen = {move for _turn, _actor, move in known}
+    # An offer the viewer knows of names its answers (what accepting it would do): not a play.
+    for offer in [*obs.get("offers", []), *sheet.get("offers_waiting", []), *sheet.get("my_offers_waiting", [])]:
+        if (offer["made"], offer["maker"], offer["move"]) in known:
+            seen |= {offer["accept"], offer["refuse"]}
     own = {m.id for s in seats for m in deck.moves_by_actor[s]} if viewer is not None else set()
 
     def visible(n: NewsItem) -> bool:

@@ -1,5 +1,7 @@
 """A real browser (headless Chromium from the system packages, driven by Playwright) opens
-the hosted app, joins a seat with its code, seals orders and sees the turn resolve."""
+the hosted app, types a seat's code in the page, seals orders and sees the turn resolve;
+and the front door: no app runs for a tab until a code opens a role, another browser with
+the same code is refused, and past the cap on tabs the page says the room is full."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import pytest
 from hostproc import HostProcess
 
 from tests.conftest import NO_CHROMIUM, find_chromium
+from wargame.net.store.base import open_store
+from wargame.saves.store import parse_save
 
 CHROMIUM = find_chromium()
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -52,44 +56,92 @@ def wait_until(what: str, check: Any, timeout: float = 30) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (its browser tabs' apps), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def host_args(tmp_path: Path, *extra: str) -> list[str]:
+    return ["tutorial", "--seats", "blue=random", "--no-facilitator", "--port", "0", "--store", str(tmp_path / "s.sqlite3"), "--exercise", "web", "--seed", "2", *extra]
+
+
 def test_a_team_plays_a_turn_in_the_browser(tmp_path: Path, browser: Any) -> None:
-    host = HostProcess(["tutorial", "--seats", "blue=random", "--no-facilitator", "--port", "0", "--store", str(tmp_path / "s.sqlite3"), "--exercise", "web", "--seed", "2"], tmp_path)
+    host = HostProcess(host_args(tmp_path), tmp_path)
     try:
         code = host.codes["Red"]
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        projector = host.projector_code
 
         def red_connected() -> bool:
-            return any(s["actor"] == "red" and s["connected"] for s in view(host.url, code)["room"]["seats"])
+            return any(s["actor"] == "red" and s["connected"] for s in view(host.url, projector)["room"]["seats"])
 
-        for _attempt in range(3):
-            page.goto(host.url + "/")
-            # The app started for this tab asks for the code: nothing of the game is in the page.
-            page.wait_for_selector("body.-first-byte", timeout=60000)  # the app has drawn
-            time.sleep(3)  # and mounted its code prompt
-            page.screenshot(path=str(tmp_path / "1-code.png"))
-            page.mouse.click(640, 368)
-            page.keyboard.type(code, delay=20)
-            page.keyboard.press("Enter")
-            try:
-                wait_until("the seat to open", red_connected, timeout=20)
-                break
-            except AssertionError:
-                continue  # a slow machine: the keys arrived before the app was ready
-        assert red_connected()
-        # Once joined, the order sheet is up: pick the first move, review, confirm.
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(host.url + "/")
+        # A plain page asks for the code: no app runs for this tab yet.
+        page.wait_for_selector("#code")
+        assert children(host.proc.pid) == []
+        page.screenshot(path=str(tmp_path / "1-code.png"))
+        page.fill("#code", code)
+        page.click("#join")
+        page.wait_for_selector("body.-first-byte", timeout=60000)  # the app has drawn
+        wait_until("the seat to open", red_connected, timeout=60)
+        assert len(children(host.proc.pid)) == 1
+        # Once joined, the order sheet is up: pick the first move, review, confirm (keys go
+        # to the terminal once it has the focus; the page came from the code form).
         time.sleep(3)
+        page.focus(".xterm-helper-textarea")
         page.screenshot(path=str(tmp_path / "2-orders.png"))
         page.keyboard.press("Space")
         time.sleep(0.5)
         page.keyboard.press("c")
         time.sleep(1)
         page.keyboard.press("Enter")
-        state = wait_until("the turn to resolve", lambda: (s := view(host.url, code))["observation"]["game"]["turn"] == 2 and s)
-        (red,) = [s for s in state["observation"]["turns"][0]["orders"] if s["actor"] == "red"]
-        assert [o["move"] for o in red["orders"]] == ["patrol"]
+        wait_until("the turn to resolve", lambda: view(host.url, projector)["observation"]["game"]["turn"] == 2, timeout=60)
         time.sleep(2)
         page.screenshot(path=str(tmp_path / "3-results.png"))
         assert not page.evaluate("document.body.classList.contains('-closed')")
+    finally:
+        host.stop()
+    with open_store(tmp_path / "s.sqlite3") as store:
+        save = parse_save(store.load_exercise("web").save_json.encode(), "web")
+    assert save.history[0].orders["red"] == ["patrol"]
+
+
+def test_the_room_is_full_page_and_one_browser_per_code(tmp_path: Path, browser: Any) -> None:
+    host = HostProcess(host_args(tmp_path, "--max-tabs", "1"), tmp_path)
+    try:
+        first = browser.new_context().new_page()
+        # Tabs that only look at the front door start nothing, however many there are.
+        idle = [browser.new_context().new_page() for _ in range(4)]
+        for p in idle:
+            p.goto(host.url + "/")
+            p.wait_for_selector("#code")
+        assert children(host.proc.pid) == []
+        first.goto(host.url + "/")
+        first.fill("#code", host.codes["Red"])
+        first.click("#join")
+        first.wait_for_selector("body.-first-byte", timeout=60000)
+        wait_until("Red's tab to start", lambda: len(children(host.proc.pid)) == 1)
+        # Another browser with Red's code is refused; the projector's code finds the room full.
+        other = idle[0]
+        other.fill("#code", host.codes["Red"])
+        other.click("#join")
+        other.wait_for_selector("#message")
+        assert other.inner_text("#message").startswith("Red's seat is already open on another device (another browser)")
+        full = idle[1]
+        full.fill("#code", host.projector_code)
+        full.click("#join")
+        full.wait_for_selector("#message")
+        assert full.inner_text("#message").startswith("the room is full: 1 browser tab is open")
+        full.screenshot(path=str(tmp_path / "room-full.png"))
+        assert len(children(host.proc.pid)) == 1
     finally:
         host.stop()
 

@@ -16,6 +16,7 @@ from wargame.bots.seats import Programs
 from wargame.deck.compile import CompiledDeck
 from wargame.net.client import Client
 from wargame.net.exercise import Exercise, Role
+from wargame.net.guard import Limits
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
 from wargame.play.commands import Reseat
@@ -55,8 +56,11 @@ def test_a_program_in_the_store_is_not_started_by_a_host_not_told_of_it(tmp_path
     command = f"sh -c 'touch {canary}'"
     store = open_store(tmp_path / "s.sqlite3")
     try:
-        Exercise.create(store, "ex1", tutorial, {"red": f"agent:{command}"}, seed=7, programs=Programs().with_inline([f"agent:{command}"]))
+        first, _ = Exercise.create(store, "ex1", tutorial, {"red": f"agent:{command}"}, seed=7, programs=Programs().with_inline([f"agent:{command}"]))
+        run = first.session.bots["red"]._holder[0]  # type: ignore[attr-defined]
+        run.proc.wait(timeout=60)  # the program exits at once, having touched its canary
         assert canary.exists()  # named on that run's command line: it ran
+        first.session.close_bots()
         canary.unlink()
         again = Exercise.open(store, "ex1")  # a restart without it on the command line
         assert str(again.session.seats["red"]) == "doctrine:bully"
@@ -70,20 +74,20 @@ async def test_reseat_over_websocket_and_http_runs_nothing(tmp_path: Path, tutor
     canary = tmp_path / "canary"
     store = open_store(tmp_path / "s.sqlite3")
     ex, codes = Exercise.create(store, "live", tutorial, {}, seed=11)
-    host = Host(ex)
+    host = Host(ex, limits=Limits(http_hold=0))  # the console opens over HTTP, then over a WebSocket
     server = TestServer(await host.make_app())
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
     fac = Client(base)
     try:
-        await fac.connect(codes[FACILITATOR])
-        await fac.send({"type": "reseat", "seat": "red", "spec": f"agent:sh -c 'id > {canary}'"})
-        reply = await fac.wait_for(lambda m: m.get("type") in {"ok", "error"}, timeout=20)
-        assert reply["type"] == "error" and "only to a program this host was started with" in reply["message"]
         async with aiohttp.ClientSession() as http, http.post(
             f"{base}/api/v1/command?code={codes[FACILITATOR]}", json={"type": "reseat", "seat": "blue", "spec": f"agent:touch {canary}"}
         ) as r:
             assert r.status == 409 and "only to a program" in (await r.json())["message"]
+        await fac.connect(codes[FACILITATOR])
+        await fac.send({"type": "reseat", "seat": "red", "spec": f"agent:sh -c 'id > {canary}'"})
+        reply = await fac.wait_for(lambda m: m.get("type") in {"ok", "error"}, timeout=20)
+        assert reply["type"] == "error" and "only to a program this host was started with" in reply["message"]
         assert not canary.exists() and all(not s.is_program for s in ex.session.seats.values())
         assert PROJECTOR in codes
     finally:

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from netsecrets import leaks
+from test_protocol import controls, strings
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.client import Client, HostError
@@ -163,8 +164,9 @@ async def test_http_agents_long_poll_and_submit(tmp_path: Path, tutorial: Compil
             async with http.get(f"{url(server)}/api/v1/view") as r:
                 first = await r.json()
             assert first["observation"]["viewer"]["seat"] == "red" and first["observation"]["game"]["turn"] == 1
-            assert first["room"]["seats"] == [{"actor": "red", "sealed": False, "thinking": False, "connected": False, "code": None},
-                                              {"actor": "blue", "sealed": False, "thinking": False, "connected": False, "code": None}]
+            # A program over HTTP holds its seat while it asks (and a minute after): connected.
+            assert first["room"]["seats"] == [{"actor": "red", "sealed": False, "thinking": False, "covered": "", "connected": True, "code": None},
+                                              {"actor": "blue", "sealed": False, "thinking": False, "covered": "", "connected": False, "code": None}]
             # A long poll for the next version waits until something changes.
             poll = asyncio.ensure_future(http.get(f"{url(server)}/api/v1/view?after={first['version']}"))
             await asyncio.sleep(0.2)
@@ -180,5 +182,34 @@ async def test_http_agents_long_poll_and_submit(tmp_path: Path, tutorial: Compil
             assert r.status == 403 and (await r.json())["message"].startswith("wrong code")
         assert problems == []
     finally:
+        await server.close()
+        host.exercise.store.close()
+
+
+async def test_an_inject_with_escape_sequences_reaches_no_screen_as_a_command(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes, _ = await start(tmp_path, tutorial)
+    sent: list[str] = []
+    host.on_send = lambda role, text: sent.append(text)
+    hostile = "Storm\x1b]0;pwned\x07\x1b[2J\x1b[H\u202ewarning"
+    clients: list[Client] = []
+    try:
+        fac = Client(url(server))
+        clients.append(fac)
+        await fac.connect(codes[FACILITATOR])
+        red = Client(url(server))
+        clients.append(red)
+        await red.connect(codes["red"])
+        await fac.send({"type": "inject", "text": hostile, "effects": []})
+        await fac.wait_for(lambda m: m.get("type") == "ok" and m.get("of") == "inject")
+        shown = await state(fac, lambda s: s["observation"]["control"]["injects"])
+        assert shown["observation"]["control"]["injects"][0]["name"] == "Storm\\x1b]0;pwned\\x07\\x1b[2J\\x1b[H\\u202ewarning"
+        await fac.send({"type": "resolve"})
+        after = await state(red, lambda s: s["observation"]["game"]["turn"] == 2)
+        assert any("pwned" in n["text"] for n in after["observation"]["news"])
+        # Nothing the host sent, to anyone, carries a control character once decoded.
+        assert sent and not [t for t in sent if any(controls(x, lines=True) for x in strings(json.loads(t)))]
+    finally:
+        for c in clients:
+            await c.close()
         await server.close()
         host.exercise.store.close()

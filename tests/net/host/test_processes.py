@@ -1,12 +1,14 @@
 """The host as its own process, with seats in other processes: concurrent agents playing a
-whole game, a seat killed mid-turn and rejoined, refusals, a stale submission, and the host
-killed with `kill -9` and restarted from its store: nothing lost."""
+whole game, a seat killed mid-turn and rejoined, refusals, a stale submission, the host
+killed with `kill -9` and restarted from its store (nothing lost), and a second host on
+the same exercise refused while the first runs, on both store backends."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -159,3 +161,29 @@ async def test_a_seat_killed_mid_turn_rejoins_and_a_killed_host_resumes(tmp_path
         save = parse_save(s.load_exercise("t1").save_json.encode(), "t1")
     assert [dict(t.orders) for t in save.history] == [{"red": ["patrol"], "blue": ["sanctions"]}, {"red": ["talks-offer"], "blue": []}]
     assert verify(save).ok
+
+
+def test_two_hosts_on_one_exercise_the_second_refuses_naming_the_first(tmp_path: Path, store_url: str, hosts: list[HostProcess]) -> None:
+    args = ["tutorial", "--port", "0", "--store", store_url, "--exercise", "one", "--seed", "3", "--no-browser"]
+    first = HostProcess(args, tmp_path)
+    hosts.append(first)
+    second = subprocess.run(  # the same command on another terminal (or laptop)
+        [sys.executable, "-m", "wargame", "host", "--port", "0", "--store", store_url, "--exercise", "one", "--no-browser", "--new-codes"],
+        check=False, cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert second.returncode == 2
+    assert second.stderr.startswith(f"error: exercise 'one' is being hosted by the host on {socket.gethostname()} (pid {first.proc.pid}, started ")
+    assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
+    assert "Join codes" not in second.stdout  # it changed nothing: no new codes
+    red = Client(first.url)
+    assert (await_(red.connect(first.codes["Red"])))["seat"] == "red"  # the first host's codes still work
+    await_(red.close())
+    # Stopped cleanly, the first host gives the exercise back: the second starts at once.
+    first.stop()
+    again = HostProcess(["--port", "0", "--store", store_url, "--exercise", "one", "--no-browser"], tmp_path)
+    hosts.append(again)
+    assert again.url
+
+
+def await_(coro: Any) -> Any:
+    return asyncio.run(coro)

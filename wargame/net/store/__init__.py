@@ -2,7 +2,8 @@
 
 `open_store(url)` picks the backend from the URL: a SQLite file (the embedded default,
 nothing to install) or a PostgreSQL server (for several host processes or many
-exercises). Both implement the one `Store` interface in `base.py`.
+exercises). Both implement the one `Store` interface in `base.py`; `lease.py` says who may
+host an exercise (one host at a time).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from wargame.net.store.base import (
     PROJECTOR,
     CodeInUse,
     ExerciseExists,
+    ExerciseHeld,
     ExerciseRecord,
+    LeaseLost,
     StaleTurn,
     StaleWrite,
     Store,
@@ -30,6 +33,7 @@ from wargame.net.store.base import (
     redact_url,
 )
 from wargame.net.store.export import export_save, exported_save
+from wargame.net.store.lease import LEASE_TTL_S, Holder, Lease
 
 __all__ = [
     "DEFAULT_STORE_PATH",
@@ -38,10 +42,15 @@ __all__ = [
     "EVENT_ORDERS",
     "EVENT_SAVE",
     "FACILITATOR",
+    "LEASE_TTL_S",
     "PROJECTOR",
     "CodeInUse",
     "ExerciseExists",
+    "ExerciseHeld",
     "ExerciseRecord",
+    "Holder",
+    "Lease",
+    "LeaseLost",
     "StaleTurn",
     "StaleWrite",
     "Store",

@@ -24,8 +24,10 @@ from wargame.net.store.base import (
     Clock,
     CodeInUse,
     ExerciseExists,
+    ExerciseHeld,
     ExerciseInfo,
     ExerciseRecord,
+    LeaseLost,
     Sealed,
     StaleTurn,
     StaleWrite,
@@ -41,6 +43,7 @@ from wargame.net.store.base import (
     check_save,
     payload_json,
 )
+from wargame.net.store.lease import Holder, Lease
 
 SCHEMA_V1 = [
     """CREATE TABLE exercises (
@@ -78,10 +81,31 @@ SCHEMA_V1 = [
 (``text``, ``integer``, ``bigint`` and ``timestamp``; see `schema_v1`)."""
 
 
+SCHEMA_V2 = [
+    """CREATE TABLE leases (
+        exercise_id {text} PRIMARY KEY REFERENCES exercises(id) ON DELETE CASCADE,
+        holder {text} NOT NULL,
+        token {bigint} NOT NULL,
+        renewed {timestamp} NOT NULL,
+        expires {timestamp} NOT NULL)""",
+]
+"""What version 2 adds: the lease of the one host holding each exercise. A released lease
+keeps its row (expired), so its token keeps growing and an old holder is never mistaken
+for a new one."""
+
+
 def schema_v1(*, text: str, integer: str, bigint: str, timestamp: str) -> list[str]:
     """`SCHEMA_V1` in one backend's type names."""
-    names = {"text": text, "integer": integer, "bigint": bigint, "timestamp": timestamp}
-    return [stmt.format(**names) for stmt in SCHEMA_V1]
+    return _typed(SCHEMA_V1, text=text, integer=integer, bigint=bigint, timestamp=timestamp)
+
+
+def schema_v2(*, text: str, integer: str, bigint: str, timestamp: str) -> list[str]:
+    """`SCHEMA_V2` (the statements that upgrade version 1) in one backend's type names."""
+    return _typed(SCHEMA_V2, text=text, integer=integer, bigint=bigint, timestamp=timestamp)
+
+
+def _typed(statements: list[str], **names: str) -> list[str]:
+    return [stmt.format(**names) for stmt in statements]
 
 
 class Duplicate(Exception):
@@ -106,6 +130,9 @@ class SqlStore(Store):
     _clock: Clock
     _cond: threading.Condition
     _closed: bool
+    _held: dict[str, Lease]
+    """The leases this store holds, by exercise: its writes to them are checked against the
+    lease in the same transaction (fencing), so a host that lost its lease changes nothing."""
 
     # -- what a backend supplies ----------------------------------------------------------
 
@@ -205,14 +232,39 @@ class SqlStore(Store):
 
     # -- helpers inside a transaction -----------------------------------------------------
 
-    def _lock(self, conn: Any, exercise_id: str) -> tuple[int, int | None]:
-        """Lock the exercise's row for this transaction; (revision, open turn)."""
+    def _lock(self, conn: Any, exercise_id: str, *, fence: bool = True) -> tuple[int, int | None]:
+        """Lock the exercise's row for this transaction; (revision, open turn).
+
+        With `fence`, refuse to go on if another host holds the exercise (`ExerciseHeld`) or
+        took over this store's lease (`LeaseLost`): every write goes through here, and the
+        lease is checked under the same lock a takeover takes, so none slips between."""
         row = self._x(
             conn, "SELECT revision, turn FROM exercises WHERE id = ?" + self._FOR_UPDATE, (exercise_id,)
         ).fetchone()
         if row is None:
             raise UnknownExercise(exercise_id)
+        if fence:
+            self._fence(conn, exercise_id)
         return int(row[0]), row[1]
+
+    def _fence(self, conn: Any, exercise_id: str) -> None:
+        current = self._read_lease(conn, exercise_id)
+        mine = self._held.get(exercise_id)
+        if mine is not None:
+            if current is None or current.token != mine.token:
+                raise LeaseLost(exercise_id, current.holder if current is not None else None)
+            return
+        now = self._clock()
+        if current is not None and current.live(now):
+            raise ExerciseHeld(current, now)
+
+    def _read_lease(self, conn: Any, exercise_id: str) -> Lease | None:
+        row = self._x(
+            conn, "SELECT holder, token, renewed, expires FROM leases WHERE exercise_id = ?", (exercise_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Lease(exercise_id, Holder.from_json(row[0]), int(row[1]), self._time(row[2]), self._time(row[3]))
 
     def _open_turn(self, conn: Any, exercise_id: str, turn: int) -> None:
         _, current = self._lock(conn, exercise_id)
@@ -332,9 +384,10 @@ class SqlStore(Store):
 
     def delete_exercise(self, exercise_id: str) -> None:
         with self._write() as conn:
-            if self._x(conn, "DELETE FROM exercises WHERE id = ?", (exercise_id,)).rowcount == 0:
-                raise UnknownExercise(exercise_id)
+            self._lock(conn, exercise_id)
+            self._x(conn, "DELETE FROM exercises WHERE id = ?", (exercise_id,))
             self._notify(conn, exercise_id, 0)
+        self._held.pop(exercise_id, None)
 
     # -- sealed orders --------------------------------------------------------------------
 
@@ -420,6 +473,62 @@ class SqlStore(Store):
         )
         return {role: h for role, h in rows}
 
+    # -- the one host ---------------------------------------------------------------------
+
+    def acquire_lease(self, exercise_id: str, holder: Holder, ttl: float) -> Lease:
+        now = self._clock()
+        with self._write() as conn:
+            self._lock(conn, exercise_id, fence=False)
+            current = self._read_lease(conn, exercise_id)
+            mine = self._held.get(exercise_id)
+            if current is None:
+                token = 1
+            elif mine is not None and mine.token == current.token:
+                token = current.token  # this store holds it already: a renewal
+            elif current.holder != holder and current.live(now):
+                raise ExerciseHeld(current, now)
+            else:
+                token = current.token + 1  # a lapsed or released lease, or one left by a dead process
+            lease = Lease(exercise_id, holder, token, now, now + dt.timedelta(seconds=ttl))
+            self._put_lease(conn, lease, insert=current is None)
+        self._held[exercise_id] = lease
+        return lease
+
+    def renew_lease(self, lease: Lease, ttl: float) -> Lease:
+        now = self._clock()
+        with self._write() as conn:
+            self._lock(conn, lease.exercise_id, fence=False)
+            current = self._read_lease(conn, lease.exercise_id)
+            if current is None or current.token != lease.token:
+                self._held.pop(lease.exercise_id, None)
+                raise LeaseLost(lease.exercise_id, current.holder if current is not None else None)
+            renewed = Lease(lease.exercise_id, lease.holder, lease.token, now, now + dt.timedelta(seconds=ttl))
+            self._put_lease(conn, renewed, insert=False)
+        self._held[lease.exercise_id] = renewed
+        return renewed
+
+    def release_lease(self, lease: Lease) -> None:
+        now = self._stamp(self._clock())
+        self._held.pop(lease.exercise_id, None)
+        with self._write() as conn:
+            # Expired at once, row kept: the next holder's token is still a new one.
+            self._x(
+                conn,
+                "UPDATE leases SET expires = ?, renewed = ? WHERE exercise_id = ? AND token = ?",
+                (now, now, lease.exercise_id, lease.token),
+            )
+
+    def lease(self, exercise_id: str) -> Lease | None:
+        with self._conn() as conn:
+            return self._read_lease(conn, exercise_id)
+
+    def _put_lease(self, conn: Any, lease: Lease, *, insert: bool) -> None:
+        values = (lease.holder.to_json(), lease.token, self._stamp(lease.renewed), self._stamp(lease.expires), lease.exercise_id)
+        if insert:
+            self._x(conn, "INSERT INTO leases (holder, token, renewed, expires, exercise_id) VALUES (?, ?, ?, ?, ?)", values)
+        else:
+            self._x(conn, "UPDATE leases SET holder = ?, token = ?, renewed = ?, expires = ? WHERE exercise_id = ?", values)
+
     # -- events ---------------------------------------------------------------------------
 
     def append_event(self, exercise_id: str, kind: str, payload: Mapping[str, Any]) -> int:
@@ -427,6 +536,7 @@ class SqlStore(Store):
         text = payload_json(payload)
         at = self._stamp(self._clock())
         with self._write() as conn:
+            self._lock(conn, exercise_id)
             return self._event(conn, exercise_id, kind, text, at)
 
     def events(self, exercise_id: str, after: int = 0, limit: int | None = None) -> list[StoreEvent]:

@@ -2,9 +2,10 @@
 
 One `Store` holds many exercises. For each it keeps the whole JSON save as last written
 (with a revision number for optimistic concurrency), the orders seats have sealed for the
-current turn, the hashes of its join codes, and an append-only event log. Every method is
-synchronous, thread-safe, and each write is one transaction, so several host processes
-(PostgreSQL) or several processes on one machine (SQLite) can share a store.
+current turn, the hashes of its join codes, an append-only event log, and the lease of the
+one host that holds it. Every method is synchronous, thread-safe, and each write is one
+transaction, so several host processes (PostgreSQL) or several processes on one machine
+(SQLite) can share a store.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from types import TracebackType
 from typing import Any, NamedTuple, Self
 from urllib.parse import urlsplit, urlunsplit
 
-from wargame.errors import WargameError
+from wargame.errors import KeeperLost, WargameError
+from wargame.net.store.lease import Holder, Lease
 
 DEFAULT_STORE_PATH = Path("saves") / "exercises.sqlite3"
 """Where `open_store()` keeps exercises when no URL is given (relative to the working folder)."""
@@ -104,6 +106,29 @@ class StaleTurn(StoreError):
         self.exercise_id, self.turn, self.current = exercise_id, turn, current
         now = "the exercise is over" if current is None else f"the current turn is {current}"
         super().__init__(f"orders for turn {turn} of {exercise_id!r} came too late: {now}")
+
+
+class ExerciseHeld(StoreError):
+    """Another host holds the exercise's lease: it is being hosted elsewhere right now."""
+
+    def __init__(self, lease: Lease, now: dt.datetime) -> None:
+        self.lease = lease
+        heard = max(0, round((now - lease.renewed).total_seconds()))
+        left = max(1, round((lease.expires - now).total_seconds()))
+        super().__init__(
+            f"exercise {lease.exercise_id!r} is being hosted by {lease.holder}, last heard from {heard} s ago: "
+            f"stop that host first (its hold lapses {left} s from now if it has stopped without saying so)"
+        )
+
+
+class LeaseLost(StoreError, KeeperLost):
+    """This host's lease on an exercise was taken over by another host (or released): it
+    must stop changing the exercise."""
+
+    def __init__(self, exercise_id: str, holder: Holder | None) -> None:
+        self.exercise_id, self.holder = exercise_id, holder
+        who = f"{holder} took it over" if holder is not None else "nobody holds it any more"
+        super().__init__(f"this host no longer holds exercise {exercise_id!r}: {who}")
 
 
 class CodeInUse(StoreError):
@@ -355,6 +380,33 @@ class Store(ABC):
     @abstractmethod
     def codes(self, exercise_id: str) -> dict[str, str]:
         """The exercise's live codes: role -> code hash."""
+
+    # the one host ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def acquire_lease(self, exercise_id: str, holder: Holder, ttl: float) -> Lease:
+        """Hold the exercise for `ttl` seconds (renew before then), so no other host changes it.
+
+        Raises `ExerciseHeld` (naming the holder) if another holder's lease is live: not
+        expired and, for a holder on this machine, its process still running. Taking over
+        a lapsed lease gives a new `token`; from then on this store refuses, with
+        `LeaseLost`, the writes of a store whose lease was taken over, and every store
+        refuses writes to an exercise that another holder's live lease covers
+        (`ExerciseHeld`). `UnknownExercise` if there is no such exercise.
+        """
+
+    @abstractmethod
+    def renew_lease(self, lease: Lease, ttl: float) -> Lease:
+        """Extend `lease` to `ttl` seconds from now; `LeaseLost` if another host took it over
+        (a lease that lapsed but was not taken over is renewed)."""
+
+    @abstractmethod
+    def release_lease(self, lease: Lease) -> None:
+        """Give the exercise back (a clean shutdown); nothing if it was taken over already."""
+
+    @abstractmethod
+    def lease(self, exercise_id: str) -> Lease | None:
+        """The exercise's lease as last written (live or lapsed), or None."""
 
     # events -----------------------------------------------------------------------------
 

@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from wargame.net.store._pool import Pool, PoolClosed
-from wargame.net.store._sql import Duplicate, SqlStore, schema_v1
+from wargame.net.store._sql import Duplicate, SqlStore, schema_v1, schema_v2
 from wargame.net.store.base import Clock, StoreError, StoreUnavailable, redact_url, utc_now
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHANNEL = "wargame_store"
 CONNECT_TIMEOUT_S = 10
 LOCK_TIMEOUT_S = 30.0
@@ -34,10 +34,16 @@ _SCHEMA_V1 = [
     *schema_v1(text="text", integer="integer", bigint="bigint", timestamp="timestamptz"),
     "CREATE INDEX codes_exercise ON codes (exercise_id)",
 ]
+_SCHEMA_V2 = schema_v2(text="text", integer="integer", bigint="bigint", timestamp="timestamptz")
+
+
+def _to_v2(conn: Any) -> None:
+    for stmt in _SCHEMA_V2:
+        conn.execute(stmt)
 
 
 # Migrations from version N to N + 1 (run under the advisory lock, in one transaction).
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _to_v2}
 
 
 def _describe(url: str) -> tuple[str, str, str]:
@@ -72,6 +78,7 @@ class PostgresStore(SqlStore):
             ) from None
         self._pool: Pool[Any] = Pool(self._connect, self._dispose)
         self._closed = False
+        self._held = {}
         self._cond = threading.Condition()
         # Per exercise, how many notices have arrived: a waiter re-reads only when its own
         # exercise changed, so many exercises on one server do not wake every waiter.
@@ -171,7 +178,7 @@ class PostgresStore(SqlStore):
             raise StoreUnavailable(f"{self.url}: not a wargame store (it has other 'exercises' tables)")
 
     def _schema(self) -> list[str]:
-        return _SCHEMA_V1
+        return [*_SCHEMA_V1, *_SCHEMA_V2]
 
     def _stamp(self, t: dt.datetime) -> dt.datetime:
         return t

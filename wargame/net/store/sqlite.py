@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from wargame.net.store._pool import Pool, PoolClosed
-from wargame.net.store._sql import Duplicate, SqlStore, schema_v1
+from wargame.net.store._sql import Duplicate, SqlStore, schema_v1, schema_v2
 from wargame.net.store.base import Clock, StoreError, StoreUnavailable, utc_now
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LOCK_TIMEOUT_S = 30.0
 """How long a write waits for another process's transaction before giving up."""
 POLL_S = 0.05
@@ -28,10 +28,17 @@ POLL_S = 0.05
 
 # SQLite's own type names, as in the files earlier versions created; times are ISO text.
 _SCHEMA_V1 = schema_v1(text="TEXT", integer="INTEGER", bigint="INTEGER", timestamp="TEXT")
+_SCHEMA_V2 = schema_v2(text="TEXT", integer="INTEGER", bigint="INTEGER", timestamp="TEXT")
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    for stmt in _SCHEMA_V2:
+        conn.execute(stmt)
+
 
 # Migrations from version N to N + 1, run in one transaction when an older file is opened.
-# Version 1 is the first; a schema change appends its upgrade here and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+# A schema change appends its upgrade here and bumps SCHEMA_VERSION.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2}
 
 # One condition per database file in this process: a commit by any `SqliteStore` on the
 # file wakes the others' waiters at once; other processes are seen by polling.
@@ -66,6 +73,7 @@ class SqliteStore(SqlStore):
         self._pool: Pool[sqlite3.Connection] = Pool(self._connect, lambda c: c.close())
         self._cond, self._gen = _signal(os.path.realpath(path))
         self._closed = False
+        self._held = {}
         self._migrate(create)
 
     # -- connections and transactions ---------------------------------------------------
@@ -146,7 +154,7 @@ class SqliteStore(SqlStore):
 
     def _schema(self) -> list[str]:
         # Statement by statement: executescript() would commit mid-transaction.
-        return _SCHEMA_V1
+        return [*_SCHEMA_V1, *_SCHEMA_V2]
 
     # Times are ISO 8601 text: SQLite has no time type.
     def _stamp(self, t: dt.datetime) -> str:
