@@ -33,7 +33,7 @@ def lan_address() -> str:
 @click.option("--seats", type=SeatsParam(), default="", help="ACTOR=SPEC,...: human (default), random, doctrine:NAME, lookahead[:BUDGET], agent:NAME (a program named with --agent).")
 @click.option("--facilitator/--no-facilitator", default=True, show_default=True, help="Issue a facilitator's code (the facilitator resolves turns).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--store", "store_url", default="", help="Where the exercise is kept: a SQLite file (default saves/exercises.sqlite3) or postgresql://...")
+@click.option("--store", "store_url", envvar="WARGAME_STORE", default="", help="Where the exercise is kept: a SQLite file (default saves/exercises.sqlite3) or postgresql://... (or set WARGAME_STORE).")
 @click.option("--public", is_flag=True, help="Listen on every network interface (default: this machine only, 127.0.0.1).")
 @click.option("--exercise", "exercise_id", default="", help="The exercise's name in the store; if it exists, it is resumed.")
 @click.option("--seed", type=int, default=None)
@@ -76,7 +76,11 @@ def host(
                 roles = [*ex.session.humans, PROJECTOR] + ([FACILITATOR] if ex.session.facilitator else [])
                 codes = ex.new_codes_for(*roles)
             else:
-                click.echo("The join codes issued before still work (use --new-codes to issue fresh ones).")
+                click.echo(
+                    "The join codes issued before still work; the host keeps only their hashes, so it cannot show them again.\n"
+                    "A team that lost its code: stop this host and run the same command with --new-codes (fresh codes for everyone),\n"
+                    "or give it a fresh one from the facilitator's console (Codes and seats: Issue new code)."
+                )
         else:
             if deck is None:
                 raise WargameError(f"no exercise '{exercise_id}' in {store.url}: give a DECK to start one" if exercise_id else "give a DECK to host (or --exercise ID to resume one)")
@@ -87,7 +91,8 @@ def host(
             programs = programs_for(agents, seats)
             ex, codes = Exercise.create(store, exercise_id, compiled, seat_map, seed=seed, turns=turns, facilitator=facilitator, programs=programs)
             lease = store.acquire_lease(exercise_id, Holder.this_process(), LEASE_TTL_S)
-            click.echo(f"Exercise {exercise_id}: {compiled.title}, seed {seed} (store: {store.url})")
+            # Never the seed: anyone who sees the banner (often projected) would know every roll.
+            click.echo(f"Exercise {exercise_id}: {compiled.title} (store: {store.url})")
         bind = "0.0.0.0" if public else "127.0.0.1"
         address = lan_address() if public else "127.0.0.1"
         with socket.socket() as probe:
@@ -116,7 +121,7 @@ def host(
         if PROJECTOR in codes:
             click.echo(f"  Projector (public):   {url}/projector?code={codes[PROJECTOR]}")
         else:
-            click.echo(f"  Projector (public):   {url}/projector?code=PROJECTOR-CODE")
+            click.echo(f"  Projector (public):   {url}/projector (the projector's page from before reconnects on its own)")
         if not public:
             click.echo("  (this machine only: restart with --public to let other laptops join)")
         if codes:

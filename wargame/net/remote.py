@@ -166,6 +166,9 @@ class RemoteClient:
                     future.set_result(reply)
             elif kind == "error":
                 self.on_status("message", reply.message)
+        elif kind == "closed" and msg.get("rejoin") is True:
+            # The host is stopping in good order (to be restarted): come back as after a drop.
+            raise HostError(str(msg.get("message", "the host stopped")))
         elif kind == "closed":
             self._fail_pending(str(msg.get("message", "the host closed the connection")))
             self.on_status("closed", str(msg.get("message", "the host closed the connection")))

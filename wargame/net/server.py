@@ -246,9 +246,11 @@ class Host:
         self.sends += 1
         await conn.ws.send_str(text)
 
-    async def _close(self, conn: Connection, reason: str) -> None:
+    async def _close(self, conn: Connection, reason: str, *, rejoin: bool = False) -> None:
+        """Close a connection, saying why; `rejoin` tells the client to come back on its own
+        (the host is stopping and will be restarted), not to ask for its code again."""
         try:
-            await self._send(conn, {"type": "closed", "message": reason})
+            await self._send(conn, {"type": "closed", "message": reason, **({"rejoin": True} if rejoin else {})})
             await conn.ws.close()
         except (ConnectionError, RuntimeError):
             pass
@@ -564,10 +566,11 @@ class Host:
             raise RoomFull(tab, self.limits.tab_claim_timeout)
         return tab
 
-    async def end_tab(self, tab: Tab) -> None:
-        """End a tab: its process, its browser connection and its place in the room."""
+    async def end_tab(self, tab: Tab, *, rejoin: bool = False) -> None:
+        """End a tab: its process, its browser connection and its place in the room (with
+        `rejoin`, its page comes back when the host does)."""
         self.tabs.remove(tab)
-        await tab.end()
+        await tab.end(rejoin=rejoin)
 
     def tab_ended(self, tab: Tab) -> None:
         self.tabs.remove(tab)
@@ -675,9 +678,9 @@ class Host:
         # A tab's process outlives a host that stops while the tab is open (textual-serve
         # asks it to quit only when its websocket closes in good order, which a stopping
         # host waits for): end them first, so the tabs' handlers finish and the host stops.
-        await asyncio.gather(*(self.end_tab(tab) for tab in list(self.tabs.open)))
+        await asyncio.gather(*(self.end_tab(tab, rejoin=True) for tab in list(self.tabs.open)))
         for conn in list(self.connections):
-            await self._close(conn, "the host is shutting down")
+            await self._close(conn, "the host stopped: rejoining when it is back", rejoin=True)
 
     async def make_app(self, public_url: str | None = None) -> web.Application:
         """The aiohttp app: the API, plus the browser app when textual-serve is installed."""

@@ -32,6 +32,10 @@ log = logging.getLogger("wargame.host")
 DEVICE_COOKIE = "wargame_device"
 """Names a browser (not a person, and no secret): the same browser reloading its tab takes
 the seat back; another browser with the same code is refused."""
+REJOIN_CLOSE = 4000
+"""The WebSocket close code that tells a tab's page to rejoin when the host is back (a
+stopping host sends it; a crash gives 1006, which the page treats the same way). Any other
+close (a newer tab took the seat, the code was revoked) ends the tab for good."""
 PROJECTOR_TABS = 2
 """Browser tabs the projector's code may hold at once (the projector page needs none)."""
 
@@ -52,8 +56,15 @@ class Tab:
     process: asyncio.subprocess.Process | None = None
     socket: web.WebSocketResponse | None = None
 
-    async def end(self) -> None:
-        """Stop the tab's process and close its browser connection ("Session ended")."""
+    async def end(self, *, rejoin: bool = False) -> None:
+        """Stop the tab's process and close its browser connection ("Session ended"). With
+        `rejoin` (the host is stopping, to be started again) the browser is told so first,
+        with `REJOIN_CLOSE`, and its page comes back with its code when the host answers."""
+        if rejoin and self.socket is not None and not self.socket.closed:
+            try:
+                await self.socket.close(code=REJOIN_CLOSE, message=b"the host stopped")
+            except (ConnectionError, RuntimeError):
+                pass
         process = self.process
         if process is not None and process.returncode is None:
             process.terminate()
@@ -120,15 +131,25 @@ class Tabs:
 
 
 def join_page(title: str, message: str = "", *, kind: str = "", status: int = 200) -> web.Response:
-    """The front door: the exercise's title, a message (why a code was refused), the form."""
+    """The front door: the exercise's title, a message (why a code was refused), the form.
+    A refusal that passes (the room full, too many tries) is tried again by a tab that is
+    rejoining; any other forgets the code the tab kept."""
     from html import escape
 
     text = resources.files("wargame.net").joinpath("join.html").read_text("utf-8")
-    page = Template(text).substitute(title=escape(title), message=escape(message), kind=escape(kind))
+    passing = "true" if status in (429, 503) else "false"
+    page = Template(text).substitute(title=escape(title), message=escape(message), kind=escape(kind), passing=passing)
     response = web.Response(text=page, content_type="text/html", status=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     return response
+
+
+def with_rejoin(page: str) -> str:
+    """The app's page with the script that rejoins after the host stops or crashes (the code
+    is kept in the tab's sessionStorage by the front door, never in the address)."""
+    script = resources.files("wargame.net").joinpath("rejoin.js").read_text("utf-8")
+    return page.replace("<head>", "<head>\n<script>\n" + script + "</script>", 1)
 
 
 def _device(request: web.Request, response: web.StreamResponse, device: str | None = None) -> str:
@@ -260,6 +281,7 @@ without one runs nothing)."""
                     "application": {"name": title},
                 }
                 response = aiohttp_jinja2.render_template("app_index.html", request, context)
+                response.text = with_rejoin(response.text or "")
                 response.headers["Cache-Control"] = "no-store"
             for name, morsel in probe.cookies.items():
                 response.cookies[name] = morsel

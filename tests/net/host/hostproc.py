@@ -23,6 +23,8 @@ class HostProcess:
         self.projector = ""
         """The projector's page with its code, as printed (empty on a restart)."""
         self.url = ""
+        self.banner = ""
+        """Everything the host printed before it served."""
         self.start()
 
     def start(self) -> None:
@@ -44,6 +46,7 @@ class HostProcess:
             if m := re.match(r"  (\w[\w ]*?)\s{2,}([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})$", line.rstrip("\n")):
                 self.codes[m.group(1).strip()] = m.group(2)
             if line.startswith("Press Ctrl+C"):
+                self.banner = "".join(lines)
                 break
         else:
             raise AssertionError("the host did not start:\n" + "".join(lines))

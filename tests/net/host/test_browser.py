@@ -178,3 +178,57 @@ def test_the_projector_page_shows_the_room_and_follows_the_game(tmp_path: Path, 
         assert "patrol" in text("#news").lower()
     finally:
         host.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_browser_tab_rejoins_on_its_own_after_the_host_stops_and_after_it_is_killed(tmp_path: Path, browser: Any) -> None:
+    # The issue: browser teams never rejoined after a host restart or crash ("Session
+    # ended. [Restart]", the code typed again). The tab keeps its code for its own life (not
+    # in the address) and comes back when the host does, after a clean stop and a kill -9.
+    args = host_args(tmp_path)
+    args[args.index("--port") + 1] = str(free_port())
+    host = HostProcess(args, tmp_path)
+    projector = host.projector_code
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(host.url + "/")
+        page.fill("#code", host.codes["Red"])
+        page.click("#join")
+        page.wait_for_selector("body.-first-byte", timeout=60000)
+
+        def red_connected() -> bool:
+            try:
+                return any(s["actor"] == "red" and s["connected"] for s in view(host.url, projector)["room"]["seats"])
+            except OSError:
+                return False
+
+        wait_until("the seat to open", red_connected, timeout=60)
+        assert "code" not in page.url, "the code never goes in the address"
+        for how in ("stop", "kill -9"):
+            if how == "stop":
+                host.stop()
+            else:
+                host.kill9()
+            wait_until("the page to say it is rejoining", lambda: page.evaluate("document.getElementById('wargame-rejoin') !== null"), timeout=30)
+            host.start()  # the same command: the exercise resumes from its store
+            wait_until(f"the tab to rejoin after a {how}", red_connected, timeout=90)
+            page.wait_for_selector("body.-first-byte", timeout=60000)
+        page.screenshot(path=str(tmp_path / "rejoined.png"))
+        assert "code" not in page.url
+        time.sleep(3)
+        page.focus(".xterm-helper-textarea")
+        page.keyboard.press("Space")
+        time.sleep(0.5)
+        page.keyboard.press("c")
+        time.sleep(1)
+        page.keyboard.press("Enter")
+        wait_until("the turn to resolve", lambda: view(host.url, projector)["observation"]["game"]["turn"] == 2, timeout=60)
+    finally:
+        host.stop()

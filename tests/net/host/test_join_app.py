@@ -268,3 +268,34 @@ async def test_the_projector_follows_the_game(tmp_path: Path, tutorial: Compiled
     finally:
         await server.close()
         ex.store.close()
+
+
+async def test_a_seat_rejoins_on_its_own_after_the_host_stops_and_starts_again(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    # The issue: after a clean restart terminal clients sat on an empty join form. The host
+    # stopping in good order tells them to come back; they do, with the same code, when the
+    # host is there again (the same store, the same address).
+    host, server, codes = await serve(tmp_path, tutorial, False, {"blue": "random"})
+    port = server.port
+    url = str(server.make_url("")).rstrip("/")
+    again: TestServer | None = None
+    try:
+        app = JoinApp(url, codes["red"])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            await server.close()
+            host.exercise.store.close()
+            ex = Exercise.open(open_store(tmp_path / "s.sqlite3"), "join")
+            host = Host(ex)
+            again = TestServer(await host.make_app(), port=port)
+            await again.start_server()
+            await until(pilot, lambda: any(c.role.name == "red" and not c.ws.closed for c in host.connections), "the rejoin")
+            assert not isinstance(app.screen, CodeScreen), "the seat is not asked for its code again"
+            await until(pilot, lambda: sheet_ready(app), "the order sheet again")
+            await pilot.press("space")
+            await seal(pilot)
+            await until(pilot, lambda: shown(app, ResolutionScreen), "the results")
+            assert host.exercise.game.records[0].orders["red"] == ("patrol",)
+    finally:
+        if again is not None:
+            await again.close()
+        host.exercise.store.close()
