@@ -232,3 +232,15 @@ def test_the_example_agent_over_http_goes_on_when_it_should_not_or_cannot_seal(c
         assert "orders not sealed: these orders are for week 1" in err
     else:
         assert posted == []
+
+
+def test_an_agent_answering_one_offer_twice_is_refused_in_one_line() -> None:
+    """Accept and refuse of the same offer: refused by the agent's check (so its stand-in
+    plays), in the engine's words, not left for `Game.submit` to fail the game."""
+    from wargame.deck.loader import load_deck
+
+    deck = load_deck(ROOT / "tests" / "decks_format" / "offers.toml")
+    legal = [deck.moves[deck.move_index[m]] for m in ("talks@b/accept", "talks@b/refuse", "wait")]
+    with pytest.raises(AgentError, match="answered one offer twice on turn 2: an offer is answered once") as err:
+        parse_answer(b'{"orders": ["talks@b/accept", "talks@b/refuse"]}', legal, 1, "agent", 2)
+    assert "\n" not in str(err.value)

@@ -436,8 +436,12 @@ def parse_answer(line: bytes, legal: Sequence[CMove], allowed: int, who: str, tu
             raise bad(f"ordered '{cut(o, 60)}' on turn {turn}, which is not one of its available moves ({', '.join(sorted(ids)) or 'none'})")
     if len(set(orders)) != len(orders):
         raise bad(f"ordered the same move twice on turn {turn}")
-    answers = {m.id for m in legal if m.answer is not None}
+    answers = {m.id: m for m in legal if m.answer is not None}
     given = sum(1 for o in orders if o not in answers)  # answers to offers cost no order
+    gates = [answers[o].gate for o in orders if o in answers]
+    if len(set(gates)) != len(gates):
+        # Refused here, in Game.submit's words, so the stand-in plays instead of the game failing.
+        raise bad(f"answered one offer twice on turn {turn}: an offer is answered once (accept or refuse, not both)")
     if given > allowed:
         raise bad(f"gave {given} orders on turn {turn}; at most {allowed} are allowed")
     padded = [str(r)[:200] for r in reasons[: len(orders)]]
