@@ -175,12 +175,12 @@ def summarise_escalation(deck: CompiledDeck, tally: EscalationTally, games: int)
                 "mean": weighted / running if running else 0.0,
                 "distribution": {str(score): n for score, n in sorted(dist.items())},
             })
-        peak = by_peak.get(actor, {})
+        mine = by_peak.get(actor, {})
         actors[actor] = {
             "mean_per_game": total / games if games else 0.0,
             "turns": rows,
-            "peak": _peak_classes(peak),
-            "reaching": _reaching(peak, games),
+            "peak": _peak_classes(mine),
+            "reaching": _reaching(mine, games),
         }
     every = by_peak.get(ANY, {})
     return {

@@ -203,8 +203,8 @@ def sweep_text(deck: CompiledDeck, s: Sweep) -> str:
         said = []
         for a in s.actors:
             f = row.escalation["actors"][a]
-            shares = "/".join(f"{f['reaching'][c]['share']:.0%}" for c in CLASS_IDS[2:])
-            said.append(f"{(deck.model.actors[a].short or a)[:7]} {f['mean_per_game']:6.1f} {shares}")
+            reached = "/".join(f"{f['reaching'][c]['share']:.0%}" for c in CLASS_IDS[2:])
+            said.append(f"{(deck.model.actors[a].short or a)[:7]} {f['mean_per_game']:6.1f} {reached}")
         lines.append(f"{who}  " + "  ".join(said))
     return "\n".join(lines)
 
