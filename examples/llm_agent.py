@@ -267,12 +267,14 @@ def check_answer(observation: dict[str, Any], answer: dict[str, Any]) -> Reply:
     allowed = observation["seat"]["allowed"]
     if given > allowed:
         raise Invalid(f"gave {given} orders on turn {turn}; at most {allowed} are allowed")
-    answered = [answers[o].get("base") or o.rsplit("/", 1)[0] for o in orders if o in answers]
+    answered = [o.rsplit("/", 1)[0] for o in orders if o in answers]  # `talks@b/accept`: the offer `talks@b`
     if len(set(answered)) != len(answered):
         raise Invalid(f"answered the same offer twice on turn {turn} (accept or refuse, one answer per offer)")
-    raw = answer.get("reasons") if isinstance(answer.get("reasons"), list) else []
-    reasons = [_text(r)[:MAX_REASON] for r in raw[: len(orders)] if isinstance(r, str)]
-    reasons += ["Chosen by the language model."] * (len(orders) - len(reasons))
+    raw = answer.get("reasons")
+    given_reasons: list[Any] = raw if isinstance(raw, list) else []
+    # One reason per order, in order; a missing or unreadable one is said plainly.
+    reasons = [_text(r)[:MAX_REASON] if isinstance(r, str) and r.strip() else "Chosen by the language model."
+               for r in [*given_reasons[: len(orders)], *[None] * (len(orders) - len(given_reasons))]]
     return Reply(list(orders), reasons, check_messages(observation, answer.get("messages")))
 
 
