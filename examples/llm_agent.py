@@ -267,9 +267,13 @@ def check_answer(observation: dict[str, Any], answer: dict[str, Any]) -> Reply:
     allowed = observation["seat"]["allowed"]
     if given > allowed:
         raise Invalid(f"gave {given} orders on turn {turn}; at most {allowed} are allowed")
-    answered = [o.rsplit("/", 1)[0] for o in orders if o in answers]  # `talks@b/accept`: the offer `talks@b`
-    if len(set(answered)) != len(answered):
-        raise Invalid(f"answered the same offer twice on turn {turn} (accept or refuse, one answer per offer)")
+    answered: set[str] = set()
+    for o in orders:
+        if o in answers:
+            offer = o.rsplit("/", 1)[0]  # `talks@b/accept` answers the offer `talks@b`
+            if offer in answered:  # as `Game.submit` refuses it
+                raise Invalid(f"{answers[o]['name']}: an offer is answered once (accept or refuse, not both)")
+            answered.add(offer)
     raw = answer.get("reasons")
     given_reasons: list[Any] = raw if isinstance(raw, list) else []
     # One reason per order, in order; a missing or unreadable one is said plainly.

@@ -129,6 +129,25 @@ def test_a_refusal_is_worded_as_the_engine_words_it(tutorial: CompiledDeck, orde
     assert str(ours.value) == engine.value.detail
 
 
+def test_answers_to_offers_are_free_and_one_per_offer(offers_deck: CompiledDeck) -> None:
+    # Turn 1: Alpha offers Charlie talks; on turn 2 Charlie may answer and still order a move.
+    game = Game(offers_deck, 11)
+    for actor, given in {"a": ["talks@c"], "b": ["wait"], "c": ["wait-c"]}.items():
+        game.submit(actor, given)
+    game.resolve()
+    obs = observe_view(PlayerView(game, Viewer.seat("c"))).model_dump(mode="json")
+    assert "talks@c/accept" in agent.turn_prompt(obs)  # the offer is in the prompt, with its ids
+    free = ["talks@c/accept", "wait-c"]
+    assert agent.check_answer(obs, {"orders": free}).orders == free
+    game.submit("c", free)  # the engine takes it too
+    both = ["talks@c/accept", "talks@c/refuse"]
+    with pytest.raises(agent.Invalid) as ours:
+        agent.check_answer(obs, {"orders": both})
+    with pytest.raises(Exception) as engine:
+        game.submit("c", both)
+    assert str(ours.value) == str(engine.value)
+
+
 def test_an_answer_the_engine_takes_is_taken(tutorial: CompiledDeck) -> None:
     obs = observation(tutorial, "red")
     legal = [m["id"] for m in obs["seat"]["moves"] if m["available"]]
