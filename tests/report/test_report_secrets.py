@@ -21,7 +21,14 @@ from wargame.deck.describe import Describer
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.observe.view import PlayerView
-from wargame.observe.visibility import Viewer, hidden_inputs, knows_play, roll_reads, sees_reason
+from wargame.observe.visibility import (
+    Viewer,
+    as_viewer,
+    hidden_inputs,
+    knows_play,
+    roll_reads,
+    sees_reason,
+)
 from wargame.report.data import ODDS_WITHHELD, build_report
 from wargame.report.model import clean
 from wargame.report.templates import FORMATS, md_escape, render_report
@@ -266,3 +273,50 @@ def test_every_viewer_gets_a_report(tutorial: CompiledDeck, viewer: str) -> None
     data = build_report(new_save(game, {"red": "human", "blue": "human"}), viewer)
     assert len(data.timeline) == len(game.records)
     assert data.viewer == viewer
+
+
+def _escalation_known(game: Game, seat: Viewer) -> dict[str, list[int]]:
+    """Each actor's summed escalation per turn over the plays `seat` knows of by the end:
+    what the report's escalation chart may show it, counted straight from the engine."""
+    deck = game.deck
+    out = {a: [0] * len(game.records) for a in deck.actors}
+    for play in game.plays:
+        if knows_play(seat, play, game.revealed_plays, deck.actors):
+            out[play.actor][play.turn - 1] += deck.moves[deck.move_index[play.move]].escalation
+    return out
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deck_name=st.sampled_from(DECK_NAMES), seed=st.integers(0, 100_000), kinds=st.lists(st.sampled_from(KINDS), min_size=4, max_size=4))
+def test_the_escalation_chart_counts_only_plays_the_viewer_knows(decks: dict[str, CompiledDeck], deck_name: str, seed: int, kinds: list[str]) -> None:
+    # Another seat's unrevealed secret move (a cyber theft scores 12) must not show in a
+    # seat's escalation table or chart: not as a name, and not as a number either.
+    deck = decks[deck_name]
+    seats = {}
+    for actor, kind in zip(deck.actors, kinds, strict=False):
+        seats[actor] = f"doctrine:{next(iter(deck.doctrines[actor]))}" if kind == "doctrine" and deck.doctrines.get(actor) else "random"
+    game = play_game(deck, seed, seats)
+    save = new_save(game, seats)
+    for who in [*deck.actors, "facilitator"]:
+        data = build_report(save, who)
+        assert {a: list(v) for a, v in data.escalation.items()} == _escalation_known(game, as_viewer(who, deck))
+
+
+def test_a_secret_escalation_stays_out_of_other_seats_charts(decks: dict[str, CompiledDeck]) -> None:
+    # The property above is not vacuous: a game in which North Korea's cyber theft went
+    # unnoticed by the US charts a different series for the US than for the facilitator.
+    deck = decks["korea-2022"]
+    for seed in range(200):
+        game = play_game(deck, seed, {})
+        hidden = [p for p in game.plays if p.move == "cyber-theft" and not knows_play(Viewer.seat("us"), p, game.revealed_plays, deck.actors)]
+        if hidden:
+            break
+    else:
+        pytest.fail("no game in 200 seeds with an unnoticed cyber theft")
+    save = new_save(game, {a: "random" for a in deck.actors})
+    seen_by_us = build_report(save, "us").escalation["dprk"]
+    by_control = build_report(save, "facilitator").escalation["dprk"]
+    turn = hidden[0].turn - 1
+    assert by_control[turn] - seen_by_us[turn] >= 12
+    text = render_report(build_report(save, "us"), "markdown")
+    assert "Cyber" not in text.split("## Escalation", 1)[1].split("\n## ", 1)[0]

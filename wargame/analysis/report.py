@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Mapping
 
+from wargame.analysis.escalation import escalation_csv_rows, escalation_text
 from wargame.analysis.simulate import Summary
 from wargame.deck.compile import CompiledDeck
 
@@ -69,6 +70,8 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
             event = deck.events[deck.event_index[e["event"]]]
             note = " (inject: only the facilitator fires it)" if event.inject else ""
             lines.append(f"  {event.name[:40]:<40}{e['rate']:6.1%}{note}")
+    lines.append("")
+    lines.extend(escalation_text(deck, s.escalation, unit))
     return "\n".join(lines)
 
 
@@ -129,4 +132,5 @@ def summary_csv(s: Summary) -> str:
     for actor, kinds in s.programs.items():
         for how, count in kinds.items():
             w.writerow([f"program_{how}", actor, "", count, "", ""])
+    w.writerows(escalation_csv_rows(s.escalation))
     return out.getvalue()

@@ -19,6 +19,7 @@ from operator import ne
 from pathlib import Path
 from typing import Any
 
+from wargame.analysis.escalation import EscalationTally, summarise_escalation
 from wargame.bots.agent import AgentError, cover
 from wargame.bots.base import Bot, make_bot
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, default_computer
@@ -151,6 +152,8 @@ class Tally:
     programs: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(actor, `overran` or `failed`) to turns its program could not play (its stand-in
     played them); empty when no program failed."""
+    escalation: EscalationTally = field(default_factory=EscalationTally)
+    """Each actor's escalation per turn and highest move (`wargame.analysis.escalation`)."""
     turns_sum: int = 0
     by_move: bool = False
 
@@ -187,6 +190,7 @@ class Tally:
             for offer in offer_history(game.deck, game.plays, len(game.records), True):
                 self.offers[(offer.slot, "made")] += 1
                 self.offers[(offer.slot, offer.status)] += 1
+        self.escalation.add_game(game.deck, game.plays, len(game.records))
         self.turns_sum += len(game.records)
         if history is None:
             if not game.log:
@@ -232,6 +236,7 @@ class Tally:
         self.move_scores.update(other.move_scores)
         self.offers.update(other.offers)
         self.programs.update(other.programs)
+        self.escalation.merge(other.escalation)
         self.turns_sum += other.turns_sum
 
 
@@ -319,6 +324,8 @@ class Summary:
     programs: dict[str, dict[str, int]] = field(default_factory=dict)
     """Actor to the turns its program could not play (`overran`, `failed`), in which its
     stand-in played; only actors whose program failed at least once."""
+    escalation: dict[str, Any] | None = None
+    """Escalation of the moves played (`summarise_escalation`); None if not counted."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -339,6 +346,7 @@ class Summary:
             "moves": self.moves,
             "events": self.events,
             "programs": self.programs,
+            "escalation": self.escalation,
         }
 
 
@@ -412,6 +420,7 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
             a: {kind: tally.programs[(a, kind)] for kind in ("overran", "failed") if tally.programs[(a, kind)]}
             for a in deck.actors if tally.programs[(a, "overran")] or tally.programs[(a, "failed")]
         },
+        escalation=summarise_escalation(deck, tally.escalation, n),
     )
 
 

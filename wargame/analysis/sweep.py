@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wargame.analysis.escalation import CLASS_IDS, summarise_escalation
 from wargame.analysis.simulate import Tally, check_seats, make_chunks, run_chunks, wilson
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
@@ -80,6 +81,8 @@ class SweepRow:
     scores: dict[str, float]
     """Actor to mean final score."""
     mean_turns: float
+    escalation: dict[str, Any] | None = None
+    """Escalation of the moves played (`summarise_escalation`); None if not counted."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -91,6 +94,7 @@ class SweepRow:
             "ending_rates": {k: v / n if n else 0.0 for k, v in self.endings.items()},
             "ending_intervals": {k: list(v) for k, v in self.intervals.items()},
             "scores": self.scores,
+            "escalation": self.escalation,
         }
 
 
@@ -129,6 +133,7 @@ def _row(deck: CompiledDeck, seats: dict[str, str], tally: Tally, ending_ids: li
         intervals={e: wilson(c, n) for e, c in endings.items()},
         scores=scores,
         mean_turns=tally.turns_sum / n if n else 0.0,
+        escalation=summarise_escalation(deck, tally.escalation, n),
     )
 
 
@@ -188,6 +193,19 @@ def sweep_text(deck: CompiledDeck, s: Sweep) -> str:
             shares.append(f"{share:4.0%} ({lo:3.0%}-{hi:4.0%})".rjust(17))
         means = [f"{row.scores[a]:7.2f}" for a in s.actors]
         lines.append(f"{who}  {' '.join(shares)}  |{' '.join(means)}")
+    lines += ["", "escalation (Rivera et al. scale): each actor's mean total a game, and the share of games in which",
+              "it reached posturing / non-violent / violent escalation / nuclear use (a move of that class or above)"]
+    for row in s.rows:
+        who = "  ".join(f"{_short(row.seats[a]):<{widths[a]}}" for a in s.actors)
+        if row.escalation is None:
+            lines.append(f"{who}  not counted by this run's engine")
+            continue
+        said = []
+        for a in s.actors:
+            f = row.escalation["actors"][a]
+            reached = "/".join(f"{f['reaching'][c]['share']:.0%}" for c in CLASS_IDS[2:])
+            said.append(f"{(deck.model.actors[a].short or a)[:7]} {f['mean_per_game']:6.1f} {reached}")
+        lines.append(f"{who}  " + "  ".join(said))
     return "\n".join(lines)
 
 
@@ -200,6 +218,8 @@ def sweep_csv(s: Sweep) -> str:
     for e in s.ending_ids:
         header += [f"{e}:games", f"{e}:rate", f"{e}:low", f"{e}:high"]
     header += [f"score:{a}" for a in s.actors]
+    header += [f"escalation:{a}" for a in s.actors]
+    header += [f"reaching:{a}:{c}" for a in s.actors for c in CLASS_IDS]
     w.writerow(header)
     for i, row in enumerate(s.rows, 1):
         cells: list[Any] = [i, *(row.seats[a] for a in s.actors), row.games, repr(row.mean_turns)]
@@ -207,5 +227,8 @@ def sweep_csv(s: Sweep) -> str:
             lo, hi = row.intervals[e]
             cells += [row.endings[e], repr(row.endings[e] / row.games if row.games else 0.0), repr(lo), repr(hi)]
         cells += [repr(row.scores[a]) for a in s.actors]
+        esc = row.escalation
+        cells += [repr(esc["actors"][a]["mean_per_game"]) if esc else "" for a in s.actors]
+        cells += [repr(esc["actors"][a]["reaching"][c]["share"]) if esc else "" for a in s.actors for c in CLASS_IDS]
         w.writerow(cells)
     return out.getvalue()
