@@ -16,6 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Self
 
+from wargame.analysis.simulate import decide_turn
 from wargame.bots.base import Bot, make_bot
 from wargame.bots.seats import NO_PROGRAMS, SeatSpec, default_computer, safe_seats
 from wargame.deck.compile import CompiledDeck
@@ -23,6 +24,7 @@ from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
 from wargame.errors import SaveError, WargameError
 from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer
 from wargame.saves.format import SaveModel
 from wargame.saves.store import apply_turn, parse_save, save_deck
 
@@ -220,22 +222,23 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
     rolls: list[tuple[str, bool]] = []
     fixed = dict(opening.orders)
     partial = dict(opening.stand_in)
+    seated = [(a, Viewer.seat(a), bots[a], game.orders_allowed(a)) for a in deck.actors]
     first = True
     while game.ending is None:
-        for actor in deck.actors:
-            if first and actor in partial:
-                # Bots answer offers apart from choosing orders (wargame.bots.answers), so
-                # one half of a decision stands on its own beside the other half as given.
-                decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
-                answers = partial[actor] == "answers"
-                chosen = [m for m in decision.orders if (deck.moves[deck.move_index[m]].answer is not None) == answers]
-                game.submit(actor, [*fixed.get(actor, ()), *chosen])
-                continue
-            if first and actor in fixed:
-                game.submit(actor, fixed[actor])
-                continue
-            decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
-            game.submit(actor, decision.orders, decision.reasons)
+        if not first:
+            decide_turn(game, seated)
+        else:
+            for actor in deck.actors:
+                if actor in partial:
+                    # Bots answer offers apart from choosing orders (wargame.bots.answers), so
+                    # one half of a decision stands on its own beside the other half as given.
+                    decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
+                    answers = partial[actor] == "answers"
+                    chosen = [m for m in decision.orders if (deck.moves[deck.move_index[m]].answer is not None) == answers]
+                    game.submit(actor, [*fixed.get(actor, ()), *chosen])
+                elif actor in fixed:
+                    game.submit(actor, fixed[actor])
+            decide_turn(game, seated, skip=fixed.keys() | partial.keys())
         if first:
             for inject in opening.injects:
                 game.fire_inject(event=inject.event, text=inject.text, effects=inject.effects)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import chain, compress
@@ -18,7 +18,7 @@ from operator import ne
 from pathlib import Path
 from typing import Any
 
-from wargame.bots.base import make_bot
+from wargame.bots.base import Bot, make_bot
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
@@ -55,32 +55,43 @@ def play_game(
     seat_specs = {a: str(seats.get(a, "random")) for a in deck.actors}
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
-    views: list[weakref.ref[PlayerView]] = []
     while game.ending is None:
-        for actor, viewer, bot, allowed in seated:
-            # A lazy view: a seat that never reads it (a random one) costs no copy of the
-            # state. One its bot kept is settled below, before the state changes.
-            view = PlayerView(game, viewer, lazy=True, seats=seat_specs)
-            decision = bot.decide(view, game.available_moves(actor), allowed)
-            views.append(weakref.ref(view))
-            del view  # from here on only the bot may hold it
-            if log:
-                game.submit(actor, decision.orders, decision.reasons)
-            else:
-                # Monte Carlo play nobody reads: the bots chose from `available_moves` on
-                # this very state, so `submit`'s checks (each precondition again) are
-                # skipped; a logged game (autoplay, saves, the tests) keeps them.
-                game.orders[actor] = tuple(decision.orders)
-                game.reasons[actor] = tuple(decision.reasons)
-        for ref in views:
-            kept = ref()
-            if kept is not None:
-                kept.settle()
-        views.clear()
+        decide_turn(game, seated, seat_specs)
         game.resolve()
         if history is not None:
             history.append(list(game.state.v))
     return game
+
+
+Seated = Sequence[tuple[str, Viewer, Bot, int]]
+"""Each computer seat of a game: (actor, its viewer, its bot, orders allowed a turn)."""
+
+
+def decide_turn(game: Game, seated: Seated, seats: Mapping[str, str] | None = None, *, skip: Container[str] = ()) -> None:
+    """Every seat of `seated` (but those in `skip`) decides from its view and seals its orders.
+
+    Views are lazy: a seat that never reads its view (a random one) and a doctrine seat whose
+    weights read nothing hidden from it cost no copy of the state. One a bot kept is settled
+    before the state changes. A game that keeps its log (autoplay, saves) has its orders
+    checked by `submit`; a quiet one seals them unchecked, since the bots chose them from
+    `available_moves` on this very state."""
+    views: list[weakref.ref[PlayerView]] = []
+    log = game.log
+    for actor, viewer, bot, allowed in seated:
+        if actor in skip:
+            continue
+        view = PlayerView(game, viewer, lazy=True, seats=seats)
+        decision = bot.decide(view, game.available_moves(actor), allowed)
+        views.append(weakref.ref(view))
+        del view  # from here on only the bot may hold it
+        if log:
+            game.submit(actor, decision.orders, decision.reasons)
+        else:
+            game.seal(actor, decision.orders, decision.reasons)
+    for ref in views:
+        kept = ref()
+        if kept is not None:
+            kept.settle()
 
 
 @dataclass

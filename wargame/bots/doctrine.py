@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from wargame.bots.answers import Pending, draw_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
-from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Track, walk_breadth
+from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Reads, Track, walk_breadth
 from wargame.engine.state import State
 from wargame.observe.view import PlayerView
 from wargame.words import count
@@ -162,12 +162,43 @@ def _facts(deck: CompiledDeck, node: Node) -> list[Fact]:
     return facts
 
 
+class _Plan:
+    """What a doctrine seat reads of its doctrine, by move index: built once per deck,
+    actor and doctrine (bots are made per game; a simulation makes thousands)."""
+
+    __slots__ = ("node", "reads", "source", "weight")
+
+    def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine) -> None:
+        own = deck.moves_by_actor[actor]
+        # Doctrine weights are stored in the actor's move order; legal moves arrive as
+        # CMoves, so map each move's deck index to its weight function.
+        self.weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
+        self.source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
+        self.node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}
+        self.reads = Reads.union(doctrine.weight_reads)
+        """Everything the doctrine's weights read: what the seat's view is asked for."""
+
+
+_PLANS: dict[int, tuple[weakref.ref[CompiledDeck], dict[tuple[str, str], _Plan]]] = {}
+
+
+def _plan(deck: CompiledDeck, actor: str, doctrine: CDoctrine) -> _Plan:
+    entry = _PLANS.get(id(deck))
+    if entry is None or entry[0]() is not deck:
+        entry = _PLANS[id(deck)] = (weakref.ref(deck), {})
+    plan = entry[1].get((actor, doctrine.id))
+    if plan is None:
+        plan = entry[1][(actor, doctrine.id)] = _Plan(deck, actor, doctrine)
+    return plan
+
+
 class DoctrineBot:
     """Plays one of an actor's doctrines from the deck: weighted draws, explained.
 
-    Weights are evaluated on `view.belief` (what the seat knows); the draw uses the
-    doctrine's temperature. Ties and the draw itself come from the bot's own seeded
-    stream, so the same seed and the same views give the same orders.
+    Weights are evaluated on what the seat knows (`view.reading`: its belief, or the state
+    itself when the weights read nothing hidden from it, as the loader requires); the
+    draw uses the doctrine's temperature. Ties and the draw itself come from the bot's own
+    seeded stream, so the same seed and the same views give the same orders.
     """
 
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine, seed: int) -> None:
@@ -177,18 +208,18 @@ class DoctrineBot:
         self.rng = random.Random(seed)
         self.label = f"Doctrine: {doctrine.id}"
         self.explain = True
-        own = deck.moves_by_actor[actor]
-        # Doctrine weights are stored in the actor's move order; legal moves arrive as
-        # CMoves, so map each move's deck index to its weight function.
-        self._weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
-        self._source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
-        self._node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}
+        plan = _plan(deck, actor, doctrine)
+        self._weight = plan.weight
+        self._source = plan.source
+        self._node = plan.node
+        self._reads = plan.reads
 
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
+        weight = self._weight
         out = []
         for m in legal:
-            w = float(self._weight[m.index](state))
+            w = float(weight[m.index](state))
             out.append(w if w > 0 else 0.0)
         return out
 
@@ -205,7 +236,7 @@ class DoctrineBot:
     def _answers(self, view: PlayerView, pending: list[Pending]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Accept or refuse each offer waiting for this seat, drawn by the doctrine's weights
         for `OFFER/accept` and `OFFER/refuse`, with a reason each."""
-        state = view.belief
+        state = view.reading(self._reads)
         orders: list[str] = []
         reasons: list[str] = []
         for p in pending:
@@ -232,7 +263,7 @@ class DoctrineBot:
         if k <= 0 or not legal:
             why = "no move is available this turn" if not legal else f"the {doctrine.id} doctrine gives no orders"
             return Decision((), (f"Stands pat: {why}.",))
-        state = view.belief
+        state = view.reading(self._reads)
         weights = self.weights(state, legal)
         picks = draw_orders(weights, k, doctrine.temperature, self.rng)
         if not self.explain:
