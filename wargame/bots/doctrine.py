@@ -42,7 +42,8 @@ def draw_orders(
     of zero or less are never drawn, so fewer than `k` may come back.
     """
     power = 1.0 / temperature
-    pref = [w**power if w > 0 else 0.0 for w in weights]
+    # w ** 1.0 is w exactly: the usual temperature costs no power.
+    pref = [w if w > 0 else 0.0 for w in weights] if power == 1.0 else [w**power if w > 0 else 0.0 for w in weights]
     total = sum(pref)
     if total <= 0:
         return []

@@ -263,19 +263,22 @@ class PlayerView:
         return out
 
 
-_SEES_ALL: dict[int, tuple[weakref.ref[CompiledDeck], dict[tuple[Viewer, Reads], bool]]] = {}
+_SEES_ALL: dict[int, tuple[weakref.ref[CompiledDeck], dict[int, tuple[Reads, dict[Viewer, bool]]]]] = {}
 """Per deck (by identity, checked with a weak reference): whether a viewer sees all of some
-reads. Asked every turn by every doctrine seat, about the same few reads."""
+reads, by the reads' identity (checked too). Asked every turn by every doctrine seat about
+its doctrine's reads, so it must cost less than hashing them."""
 
 
 def _sees_all(deck: CompiledDeck, viewer: Viewer, reads: Reads) -> bool:
     entry = _SEES_ALL.get(id(deck))
     if entry is None or entry[0]() is not deck:
         entry = _SEES_ALL[id(deck)] = (weakref.ref(deck), {})
-    known = entry[1]
-    answer = known.get((viewer, reads))
+    known = entry[1].get(id(reads))
+    if known is None or known[0] is not reads:
+        known = entry[1][id(reads)] = (reads, {})
+    answer = known[1].get(viewer)
     if answer is None:
-        answer = known[(viewer, reads)] = not vis.hidden_inputs(viewer, deck, reads)
+        answer = known[1][viewer] = not vis.hidden_inputs(viewer, deck, reads)
     return answer
 
 
