@@ -225,53 +225,64 @@ class DoctrineBot:
         return out
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        state = view.reading(self._reads)
+        return self.choose(lambda moves: self.weights(state, moves), legal, allowed, view)
+
+    def choose(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
+               view: PlayerView | None = None) -> Decision:
+        """The decision `decide` makes, from the weights `weigh` gives moves (negative as 0):
+        for a caller that has them already (the batched engine's exact mode). Reasons are
+        spelt out from `view` when `explain` is on; without a view they are the label."""
         legal, pending = split_answers(legal)
-        decision = self._orders(view, legal, allowed)
+        explain = view if self.explain else None
+        decision = self._orders(weigh, legal, allowed, explain)
         if not pending:
             return decision
-        answers, reasons = self._answers(view, pending)
+        answers, reasons = self._answers(weigh, pending, explain)
         if not decision.orders:  # "Stands pat" is about orders: the answers speak for themselves
             return Decision(answers, reasons) if answers else Decision((), reasons or decision.reasons)
         return Decision(answers + decision.orders, reasons + decision.reasons)
 
-    def _answers(self, view: PlayerView, pending: list[Pending]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _answers(self, weigh: Callable[[Sequence[CMove]], list[float]], pending: list[Pending],
+                 view: PlayerView | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Accept or refuse each offer waiting for this seat, drawn by the doctrine's weights
         for `OFFER/accept` and `OFFER/refuse`, with a reason each."""
-        state = view.reading(self._reads)
         orders: list[str] = []
         reasons: list[str] = []
         for p in pending:
-            wa, wr = (w if (w := float(self._weight[m.index](state))) > 0 else 0.0 for m in (p.accept, p.refuse))
+            wa, wr = weigh((p.accept, p.refuse))
             answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng)
             weighs = f"{self.doctrine.id} doctrine weighs accepting {_fmt(wa)} against refusing {_fmt(wr)}"
             if answer.move is None:
-                if self.explain:
+                if view is not None:
                     reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}.")
                 continue
             orders.append(answer.move.id)
-            if not self.explain:
+            if view is None:
                 reasons.append(self.label)
                 continue
+            state = view.reading(self._reads)
             facts = facts_for(self.deck, self._node[answer.move.index])
             said = "; ".join(f(state, view.hidden_slots) for f in facts)
             chance = answer.accept_share if answer.move is p.accept else 1 - answer.accept_share
             reasons.append(f"{answer.move.name}: the {weighs} ({chance:.0%} chance of this answer)" + (f": {said}." if said else "."))
         return tuple(orders), tuple(reasons)
 
-    def _orders(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+    def _orders(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
+                view: PlayerView | None) -> Decision:
         doctrine = self.doctrine
         k = allowed if doctrine.orders is None else min(allowed, doctrine.orders)
         if k <= 0 or not legal:
             why = "no move is available this turn" if not legal else f"the {doctrine.id} doctrine gives no orders"
             return Decision((), (f"Stands pat: {why}.",))
-        state = view.reading(self._reads)
-        weights = self.weights(state, legal)
+        weights = weigh(legal)
         picks = draw_orders(weights, k, doctrine.temperature, self.rng)
-        if not self.explain:
+        if view is None:
             return Decision(tuple(legal[pos].id for pos, _ in picks), (self.label,) * len(picks))
         positive = sum(1 for w in weights if w > 0)
         # Equal weights share a rank: "1st of 4" means nothing available is liked more.
         rank = {pos: 1 + sum(1 for w in weights if w > weights[pos]) for pos, _ in picks}
+        state = view.reading(self._reads)
         hidden = view.hidden_slots
         orders = tuple(legal[pos].id for pos, _ in picks)
         reasons = tuple(self._reason(legal[pos], weights[pos], rank[pos], positive, share, state, hidden) for pos, share in picks)
