@@ -51,6 +51,12 @@ def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec 
     """Play games `seeds` (one each) to their end: from the deck's start, or from `start`
     (then with `first` fixing parts of the first turn). `history`, if given, receives the
     rows resolved and their track values after each turn."""
+    with np.errstate(all="ignore"):  # inf and nan are values in deck arithmetic, not errors
+        return _play(deck, seeds, seats, turns, mode, start, first, history)
+
+
+def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
+          start: State | None, first: FirstTurn | None, history: list[tuple[Index, np.ndarray]] | None) -> Batch:
     n = len(seeds)
     last_turn = turns or (start.turns if start is not None else deck.turns)
     b = Batch(deck, n, last_turn, start)
@@ -76,6 +82,8 @@ def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec 
         if is_first and first is not None and first.track_rolls:
             b.rolled = []
         b.resolve(orders, rows, dice, injects if is_first else ())
+        if b.rolled is not None:
+            b.opening_rolls, b.rolled = b.rolled, None  # only the first turn's rolls are tracked
         if history is not None:
             history.append((rows, b.v[rows].copy()))
         if is_first:
@@ -160,14 +168,9 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
     values = np.full((n, turns, slots), np.nan)
     for t, (rows, v) in enumerate(history):
         values[rows, t] = v
-    # Each distinct value rounded to cents exactly as the reference does (in Python).
-    flat = values.reshape(-1)
-    uniq, inverse = np.unique(flat, return_inverse=True)
-    cents = np.array([_cents(x) if x == x else np.nan for x in uniq.tolist()])
-    values = cents[inverse].reshape(n, turns, slots)
+    values = _to_cents(values)
     played = b.played
-    t_index = np.arange(turns)
-    valid = t_index[None, :] < played[:, None]
+    valid = np.arange(turns)[None, :] < played[:, None]
     runs: Counter[tuple[int, float, int, int]] = Counter()
     for slot in range(slots):
         c = values[:, :, slot]
@@ -180,11 +183,28 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
         nxt_g = np.append(g[1:], -1)
         nxt_t = np.append(t[1:], 0)
         end = np.where(nxt_g == g, nxt_t - 1, played[g] - 1)
-        value = c[g, t]
-        keys, counts = np.unique(np.stack([value, t.astype(np.float64), end.astype(np.float64)], axis=1), axis=0, return_counts=True)
-        for (val, first, last), k in zip(keys.tolist(), counts.tolist(), strict=True):
-            runs[(slot, float(val), int(first) + 1, int(last) + 1)] += k
+        # Runs counted by one small integer key each: (value's rank, first, last).
+        distinct, rank = np.unique(c[g, t], return_inverse=True)
+        key = (rank.reshape(-1) * turns + t) * turns + end
+        counts = np.bincount(key, minlength=len(distinct) * turns * turns)
+        for k in np.flatnonzero(counts).tolist():
+            value, rest = divmod(k, turns * turns)
+            first, last = divmod(rest, turns)
+            runs[(slot, float(distinct[value]), first + 1, last + 1)] += int(counts[k])
     tally.tracks.update(runs)
+
+
+def _to_cents(values: np.ndarray) -> np.ndarray:
+    """Each value rounded to 1/100 exactly as the reference rounds it (`_cents`, in Python):
+    values on a quarter are kept as they are (most of them), the few others looked up."""
+    quarter = values * 4.0
+    odd = ~(quarter == np.floor(quarter))
+    if not odd.any():
+        return values
+    out = values.copy()
+    uniq, inverse = np.unique(values[odd], return_inverse=True)
+    out[odd] = np.array([_cents(x) if x == x else np.nan for x in uniq.tolist()])[inverse.reshape(-1)]
+    return out
 
 
 __all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "play"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import ne
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from wargame.bots.base import Bot, make_bot
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec
@@ -410,6 +410,29 @@ def _init_worker(source: str, name: str) -> None:
     _WORKER_DECK = load_deck_text(source, name)
 
 
+Engine = Literal["reference", "exact", "fast"]
+"""Which engine plays a run's games: the `reference` engine game by game; the batched
+engine (`wargame.analysis.batch`) with the keyed dice of a replay (`exact`: the very
+same games and counts as the reference engine, for checks), or with a counter-based
+generator per game (`fast`: other dice than a replay would draw, the same rules)."""
+ENGINES: tuple[Engine, ...] = ("fast", "exact", "reference")
+
+
+def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bool = False) -> tuple[Engine, str | None]:
+    """The engine a run can use, and a line saying why when it is not the one asked for:
+    lookahead seats, programs and saved games play only in the reference engine."""
+    if engine == "reference":
+        return engine, None
+    if saves:
+        return "reference", "games saved one by one (--save-dir) are played by the reference engine"
+    from wargame.analysis.batch import batch_ready
+
+    if not batch_ready(seats):
+        kinds = sorted({SeatSpec.parse(str(s)).kind for s in seats.values()} - {"random", "doctrine"})
+        return "reference", f"{' and '.join(kinds)} seats play only in the reference engine, which played this run"
+    return engine, None
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Games `start..stop` of the run `key` (a simulation has one run; a sweep one per
@@ -424,11 +447,17 @@ class Chunk:
     save_dir: str | None = None
     by_move: bool = False
     programs: Programs = NO_PROGRAMS
+    engine: Engine = "reference"
 
 
 def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tally]:
     deck = deck or _WORKER_DECK
     assert deck is not None, "worker started without a deck"
+    if chunk.engine != "reference":
+        from wargame.analysis.batch import batch_tally
+
+        seeds = [game_seed(chunk.seed, index) for index in range(chunk.start, chunk.stop)]
+        return chunk.key, batch_tally(deck, seeds, chunk.seats, chunk.turns, chunk.engine, by_move=chunk.by_move)
     tally = Tally(by_move=chunk.by_move)
     all_seats = {a: chunk.seats.get(a, "random") for a in deck.actors}
     log = chunk.save_dir is not None  # only saves need the news, dice and hashes
@@ -444,24 +473,55 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
     return chunk.key, tally
 
 
+_DECKS: dict[str, CompiledDeck] = {}
+"""Decks compiled in this process from their source, by sha256 (a cluster worker's)."""
+
+
+def deck_from_source(source: str, path: str, sha256: str) -> CompiledDeck:
+    """The deck of `source`, compiled once per process (cluster workers get the source,
+    since a compiled deck holds functions that cannot be sent)."""
+    deck = _DECKS.get(sha256)
+    if deck is None:
+        deck = _DECKS[sha256] = load_deck_text(source, path)
+    return deck
+
+
+def _run_chunk_from_source(chunk: Chunk, source: str, path: str, sha256: str) -> tuple[int, Tally]:
+    return _run_chunk(chunk, deck_from_source(source, path, sha256))
+
+
 def make_chunks(key: int, games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None,
-                save_dir: str | None = None, by_move: bool = False, programs: Programs = NO_PROGRAMS) -> list[Chunk]:
+                save_dir: str | None = None, by_move: bool = False, programs: Programs = NO_PROGRAMS,
+                engine: Engine = "reference") -> list[Chunk]:
     """Split one run of `games` games into chunks for `run_chunks`."""
     # Small enough chunks that the progress bar moves and both workers stay busy to the
-    # end; big enough that passing results back costs little next to playing the games.
-    size = max(1, min(500, math.ceil(games / (jobs * 8)))) if jobs > 1 else max(1, min(200, math.ceil(games / 20)))
-    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move, programs) for a in range(0, games, size)]
+    # end; big enough that passing results back costs little next to playing the games
+    # (and, for the batched engine, that each chunk is wide enough to be worth batching).
+    if engine != "reference":
+        size = max(1, min(4096, max(512, math.ceil(games / (jobs * 4)))))
+    elif jobs > 1:
+        size = max(1, min(500, math.ceil(games / (jobs * 8))))
+    else:
+        size = max(1, min(200, math.ceil(games / 20)))
+    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move, programs, engine) for a in range(0, games, size)]
 
 
 def run_chunks(deck: CompiledDeck, chunks: list[Chunk], jobs: int = 1,
-               progress: Callable[[int], None] | None = None) -> dict[int, Tally]:
-    """Play every chunk (in `jobs` worker processes when more than one) and merge the
-    tallies of each run key. `progress(games done)` is called as chunks finish.
+               progress: Callable[[int], None] | None = None, cluster: str | None = None) -> dict[int, Tally]:
+    """Play every chunk (in `jobs` worker processes when more than one, or on the Dask
+    cluster at `cluster`: see `wargame.analysis.cluster`) and merge the tallies of each
+    run key. `progress(games done)` is called as chunks finish.
 
     Tallies are counts, so the result is the same whatever order the chunks finish in.
     """
     totals: dict[int, Tally] = {c.key: Tally(by_move=c.by_move) for c in chunks}
     done = 0
+    if cluster is not None:
+        from wargame.analysis.cluster import run_on_cluster
+
+        for key, tally in run_on_cluster(cluster, deck, _run_chunk_from_source, chunks, lambda r: r[1].games, progress):
+            totals[key].merge(tally)
+        return totals
     jobs = max(1, min(jobs, len(chunks) or 1))
     if jobs == 1:
         for chunk in chunks:
@@ -511,14 +571,19 @@ def simulate(
     *,
     by_move: bool = False,
     programs: Programs = NO_PROGRAMS,
+    engine: Engine = "reference",
+    cluster: str | None = None,
 ) -> Summary:
     """Run `games` games and summarise them. `progress(n)` is called as chunks finish.
 
     Seats not named in `seats` play random. The summary depends only on (deck, games,
-    seed, seats, turns), never on `jobs`. Raises `WargameError` for a seat the deck cannot
+    seed, seats, turns, engine), never on `jobs` or `cluster`; the `exact` engine gives
+    the reference engine's summary. Raises `WargameError` for a seat the deck cannot
     serve, before any game starts.
     """
-    return summarise(deck, simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move, programs=programs), seed, seats or {}, turns)
+    tally = simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move, programs=programs,
+                           engine=engine, cluster=cluster)
+    return summarise(deck, tally, seed, seats or {}, turns)
 
 
 def simulate_tally(
@@ -533,8 +598,11 @@ def simulate_tally(
     *,
     by_move: bool = False,
     programs: Programs = NO_PROGRAMS,
+    engine: Engine = "reference",
+    cluster: str | None = None,
 ) -> Tally:
-    """`simulate` without the summary: the merged tally of the run."""
+    """`simulate` without the summary: the merged tally of the run (`engine_for` says
+    which engine plays it)."""
     seat_map = check_seats(deck, seats or {}, seed, programs)
     if save_dir is not None:
         try:
@@ -542,5 +610,6 @@ def simulate_tally(
         except OSError as exc:
             raise WargameError(f"{save_dir}: cannot create the save folder: {exc.strerror or exc}") from None
     jobs = max(1, min(jobs, games or 1))
-    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs)
-    return run_chunks(deck, chunks, jobs, progress).get(0, Tally(by_move=by_move))
+    engine = engine_for(engine, {a: seat_map.get(a, "random") for a in deck.actors}, saves=save_dir is not None)[0]
+    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs, engine)
+    return run_chunks(deck, chunks, jobs, progress, cluster).get(0, Tally(by_move=by_move))

@@ -26,8 +26,8 @@ from wargame.bots.base import RandomBot, bot_seed
 from wargame.bots.doctrine import DoctrineBot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.arrays import evaluate
-from wargame.deck.compile import CMove, CompiledDeck
-from wargame.engine.batch import Batch, BoolArray, Index, IntArray, Mode, game_keys, uniform
+from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
+from wargame.engine.batch import Batch, BoolArray, FloatArray, Index, IntArray, Mode, game_keys, uniform
 from wargame.errors import WargameError
 
 BATCH_KINDS = ("random", "doctrine")
@@ -91,7 +91,7 @@ class ExactSeat(_Seat):
 
     def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
         out = np.full((len(rows), self.width), -1, dtype=np.int64)
-        weights = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows) if self.doctrine is not None else None
+        weights = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows).tolist() if self.doctrine is not None else None
         index = self.deck.move_index
         column = {m.index: j for j, m in enumerate(self.moves)}
         for r, row in enumerate(rows.tolist()):
@@ -112,21 +112,17 @@ class ExactSeat(_Seat):
         return out
 
 
-def doctrine_weights(b: Batch, deck: CompiledDeck, actor: str, doctrine: object, rows: Index) -> list[list[float]]:
-    """Each game's doctrine weight for each of the actor's moves (as Python floats, as the
-    reference bot computes them: `float` of the expression's value)."""
-    from wargame.deck.compile import CDoctrine
-
-    assert isinstance(doctrine, CDoctrine)
-    columns = []
+def doctrine_weights(b: Batch, deck: CompiledDeck, actor: str, doctrine: CDoctrine, rows: Index) -> FloatArray:
+    """Each game's doctrine weight for each of the actor's moves (one row per game of
+    `rows`, one column per move): the expression's value as a float, as the reference bot
+    takes it (`float` of the value), before negative weights count as 0."""
+    out = np.empty((len(rows), len(doctrine.weight_nodes)))
     for pos, node in enumerate(doctrine.weight_nodes):
         if node is None:
-            columns.append(np.full(len(rows), float(doctrine.weights[pos](None))))
+            out[:, pos] = float(doctrine.weights[pos](None))
         else:
-            columns.append(np.asarray(evaluate(_array_weight(deck, actor, doctrine.id, pos, node), b, rows), dtype=np.float64))
-    if not columns:
-        return [[] for _ in rows]
-    return np.stack(columns, axis=1).tolist()  # type: ignore[no-any-return]
+            out[:, pos] = evaluate(_array_weight(deck, actor, doctrine.id, pos, node), b, rows)
+    return out
 
 
 _WEIGHTS: dict[tuple[int, str, str, int], object] = {}
@@ -166,7 +162,7 @@ class FastSeat(_Seat):
             power = 1.0
             accept_w = refuse_w = None
         else:
-            w = np.array(doctrine_weights(b, self.deck, self.actor, self.doctrine, rows), dtype=np.float64).reshape(n, len(self.moves))
+            w = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows)
             w = np.where(w > 0, w, 0.0)
             power = 1.0 / self.doctrine.temperature
             pref = np.where(ordinary, w, 0.0)

@@ -13,7 +13,9 @@ An expression reads `b` (an `ArrayState`: the fields of `wargame.engine.state.St
 each with one row per game) at `rows` (the games wanted: an index array, or `ALL`) and
 returns one value per row. Expressions only read, so `and`/`or` and `if`/`else` evaluate
 every part and pick (the IR's docstring allows it); effects apply in order, each writing
-the rows it was given before the next one reads them.
+the rows it was given before the next one reads them. Overflow to infinity and nan are
+values here as in the scalar code, not errors: callers run these under
+`np.errstate(all="ignore")` (as the batched engine does).
 """
 
 from __future__ import annotations
@@ -112,12 +114,11 @@ def _arith(op: str, a: Value, b: Value) -> Value:
     a, b = _number(a), _number(b)
     if op == "/":
         return _div(a, b)
-    with np.errstate(over="ignore", invalid="ignore"):
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        return a * b
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    return a * b
 
 
 def _compare(op: str, a: Value, b: Value) -> Value:
@@ -276,10 +277,9 @@ def compile_array_effect(node: EffectNode, bounds: Mapping[int, tuple[float, flo
         def set_track(b: ArrayState, rows: Rows) -> None:
             x = _number(amount(b, rows))
             if change:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    # `v + (-k)` for a constant, as the scalar code writes it; `v - x` else
-                    # (the same IEEE result either way).
-                    x = b.v[rows, slot] + sign * x if constant else (b.v[rows, slot] + x if sign > 0 else b.v[rows, slot] - x)
+                # `v + (-k)` for a constant, as the scalar code writes it; `v - x` else
+                # (the same IEEE result either way).
+                x = b.v[rows, slot] + sign * x if constant else (b.v[rows, slot] + x if sign > 0 else b.v[rows, slot] - x)
             x = np.asarray(x, dtype=np.float64)
             # hi if x > hi else x if x >= lo else lo: nan lands on the lower bound.
             b.v[rows, slot] = np.where(x > hi, hi, np.where(x >= lo, x, lo))

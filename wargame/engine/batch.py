@@ -272,6 +272,8 @@ class Batch:
         """Each actor's final score, per game (set when the game ends, on its final state)."""
         self.rolled: list[tuple[str, Index, BoolArray]] | None = None
         """When set (a list), every roll's (`kind:id`, rows, outcome) is appended to it."""
+        self.opening_rolls: list[tuple[str, Index, BoolArray]] = []
+        """The rolls of the first turn, when they were tracked (`rolled`)."""
 
     @property
     def running(self) -> Index:
