@@ -9,6 +9,7 @@ stays flat however many games are asked for.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,16 @@ from wargame.analysis.simulate import Tally, _cents
 from wargame.bots.batch import batch_seat, batchable
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.batch import Batch, BatchDice, Index, IntArray, Mode, inject_effects, inject_event, make_dice
+from wargame.engine.batch import (
+    Batch,
+    BatchDice,
+    Index,
+    IntArray,
+    Mode,
+    inject_effects,
+    inject_event,
+    make_dice,
+)
 from wargame.engine.state import Inject, State
 
 CHUNK = 4096
@@ -174,18 +184,18 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
     runs: Counter[tuple[int, float, int, int]] = Counter()
     for slot in range(slots):
         c = values[:, :, slot]
-        start = np.ones((n, turns), dtype=np.bool_)
-        start[:, 1:] = c[:, 1:] != c[:, :-1]
-        start &= valid
-        g, t = np.nonzero(start)
+        begins = np.ones((n, turns), dtype=np.bool_)
+        begins[:, 1:] = c[:, 1:] != c[:, :-1]
+        begins &= valid
+        g, at = np.nonzero(begins)
         if not len(g):
             continue
         nxt_g = np.append(g[1:], -1)
-        nxt_t = np.append(t[1:], 0)
+        nxt_t = np.append(at[1:], 0)
         end = np.where(nxt_g == g, nxt_t - 1, played[g] - 1)
         # Runs counted by one small integer key each: (value's rank, first, last).
-        distinct, rank = np.unique(c[g, t], return_inverse=True)
-        key = (rank.reshape(-1) * turns + t) * turns + end
+        distinct, rank = np.unique(c[g, at], return_inverse=True)
+        key = (rank.reshape(-1) * turns + at) * turns + end
         counts = np.bincount(key, minlength=len(distinct) * turns * turns)
         for k in np.flatnonzero(counts).tolist():
             value, rest = divmod(k, turns * turns)
@@ -203,7 +213,7 @@ def _to_cents(values: np.ndarray) -> np.ndarray:
         return values
     out = values.copy()
     uniq, inverse = np.unique(values[odd], return_inverse=True)
-    out[odd] = np.array([_cents(x) if x == x else np.nan for x in uniq.tolist()])[inverse.reshape(-1)]
+    out[odd] = np.array([np.nan if math.isnan(x) else _cents(x) for x in uniq.tolist()])[inverse.reshape(-1)]
     return out
 
 

@@ -326,7 +326,7 @@ def _run_arrays(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: in
     index = deck.move_index
     first = FirstTurn({a: [index[m] for m in o] for a, o in fixed.items()}, opening.injects, partial or None, opening.track_rolls)
     seeds = [continuation_seed(seed, turn, i) for i in range(start, stop)]
-    b = play(deck, seeds, stand_ins, game.turns, engine, start=game.state, first=first)
+    b = play(deck, seeds, stand_ins, game.turns, "fast" if engine == "fast" else "exact", start=game.state, first=first)
     ids = [e.id for e in deck.endings] + [deck.turn_limit_ending.id]
     endings = [ids[k] for k in b.ending.tolist()]
     out.games = len(seeds)

@@ -15,7 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wargame.analysis.simulate import Engine, Tally, check_seats, engine_for, make_chunks, run_chunks, wilson
+from wargame.analysis.simulate import (
+    Engine,
+    Tally,
+    check_seats,
+    engine_for,
+    make_chunks,
+    run_chunks,
+    wilson,
+)
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
 

@@ -20,14 +20,23 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from wargame.bots.base import RandomBot, bot_seed
 from wargame.bots.doctrine import DoctrineBot
 from wargame.bots.seats import SeatSpec
-from wargame.deck.arrays import evaluate
+from wargame.deck.arrays import ArrayFn, compile_array, evaluate
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
-from wargame.engine.batch import Batch, BoolArray, FloatArray, Index, IntArray, Mode, game_keys, uniform
+from wargame.deck.ir import Node
+from wargame.engine.batch import (
+    Batch,
+    BoolArray,
+    FloatArray,
+    Index,
+    IntArray,
+    Mode,
+    game_keys,
+    uniform,
+)
 from wargame.errors import WargameError
 
 BATCH_KINDS = ("random", "doctrine")
@@ -125,21 +134,18 @@ def doctrine_weights(b: Batch, deck: CompiledDeck, actor: str, doctrine: CDoctri
     return out
 
 
-_WEIGHTS: dict[tuple[int, str, str, int], object] = {}
+_WEIGHTS: dict[tuple[int, str, str, int], tuple[Node, ArrayFn]] = {}
+"""Each doctrine weight's array function, compiled once (checked against its node)."""
 
 
-def _array_weight(deck: CompiledDeck, actor: str, doctrine: str, pos: int, node: object) -> object:
-    from wargame.deck.arrays import compile_array
-
+def _array_weight(deck: CompiledDeck, actor: str, doctrine: str, pos: int, node: Node) -> ArrayFn:
     key = (id(deck), actor, doctrine, pos)
-    fn = _WEIGHTS.get(key)
-    if fn is None or getattr(fn, "_node", None) is not node:
-        fn = compile_array(node)  # type: ignore[arg-type]
-        fn._node = node  # type: ignore[attr-defined]
+    entry = _WEIGHTS.get(key)
+    if entry is None or entry[0] is not node:
         if len(_WEIGHTS) > 4096:
             _WEIGHTS.clear()
-        _WEIGHTS[key] = fn
-    return fn
+        entry = _WEIGHTS[key] = (node, compile_array(node))
+    return entry[1]
 
 
 class FastSeat(_Seat):

@@ -7,13 +7,25 @@ line and exits 2, like every other command.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from wargame.cli.common import user_errors
-from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
+from wargame.cli.params import (
+    Seating,
+    SeatsParam,
+    agent_option,
+    cluster_option,
+    engine_option,
+    programs_for,
+    say_engine,
+)
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
+
+if TYPE_CHECKING:
+    from wargame.analysis.simulate import Engine
 
 SPARK = "▁▂▃▄▅▆▇█"
 STAND_INS = SeatsParam(no_humans="a stand-in must be a computer seat, not human")
@@ -37,9 +49,12 @@ def _say_notes(notes: list[str]) -> None:
 @click.option("--top", type=click.IntRange(0, 50), default=3, show_default=True, help="Turning points to explain.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
 @click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
+@engine_option
+@cluster_option
 @progress_option
 @user_errors
-def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool, progress: bool | None) -> None:
+def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool,
+            engine: Engine, cluster: str | None, progress: bool | None) -> None:
     """Ending odds before every turn of a saved game, and the turning points.
 
     From the state before each turn, ROLLOUTS continuations are played by the seats'
@@ -47,14 +62,17 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
     the dice. The result is cached beside the save (SAVE.analysis.json) and is the same
     whatever --jobs is.
     """
-    from wargame.analysis.rollout import program_notes
+    from wargame.analysis.rollout import default_stand_ins, program_notes, reference_note
     from wargame.analysis.turning import cached_analysis
     from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
-    _say_notes(program_notes(model, save_deck(model)))
+    deck = save_deck(model)
+    _say_notes(program_notes(model, deck))
+    say_engine(engine, reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), any(t.overrides for t in model.history)))
     with showing_progress(progress) as bar:
-        result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh)
+        result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh,
+                                 engine=engine, cluster=cluster)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return
@@ -92,9 +110,11 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations (as for analyse).")
 @click.option("--json", "as_json", is_flag=True)
+@engine_option
 @progress_option
 @user_errors
-def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: Seating, as_json: bool, progress: bool | None) -> None:
+def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int,
+           stand_ins: Seating, as_json: bool, engine: Engine, progress: bool | None) -> None:
     """Compare a seat's orders at one turn with other orders: endings and mean scores.
 
     Every choice is played GAMES times from the state before TURN, on the same dice, with
@@ -102,12 +122,15 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     report. With --answers, "what if it had accepted the offer?": each way of answering
     the offers waiting for SEAT at TURN, against what it did.
     """
-    from wargame.analysis.rollout import program_notes
+    from wargame.analysis.rollout import default_stand_ins, program_notes, reference_note
     from wargame.analysis.whatif import recorded_what_if
     from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
-    _say_notes(program_notes(model, save_deck(model)))
+    deck = save_deck(model)
+    _say_notes(program_notes(model, deck))
+    record = model.history[turn - 1] if 1 <= turn <= len(model.history) else None
+    say_engine(engine, reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), bool(record and record.overrides)))
     alternatives = []
     for text in orders:
         moves = [] if text.strip().lower() == "none" else [m.strip() for m in text.split(",") if m.strip()]
@@ -119,7 +142,7 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     with showing_progress(progress) as bar:
         result = recorded_what_if(
             model, save, turn, seat, alternatives, every=every, answers=answers, games=games, seed=seed, jobs=jobs,
-            stand_ins=stand_ins.text(), progress=bar.stage("what-if"),
+            stand_ins=stand_ins.text(), progress=bar.stage("what-if"), engine=engine,
         )
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))

@@ -148,7 +148,7 @@ def compile_array(node: Node) -> ArrayFn:
     return _compile(node)
 
 
-def _compile(n: Node) -> ArrayFn:  # noqa: C901 (one case per node type of the IR)
+def _compile(n: Node) -> ArrayFn:
     if isinstance(n, Num | Truth):
         value = n.value
         return lambda b, rows: value

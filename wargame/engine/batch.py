@@ -24,7 +24,15 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from wargame.deck.arrays import ALL, ArrayEffect, ArrayFn, Rows, compile_array, compile_array_effect, evaluate
+from wargame.deck.arrays import (
+    ALL,
+    ArrayEffect,
+    ArrayFn,
+    Rows,
+    compile_array,
+    compile_array_effect,
+    evaluate,
+)
 from wargame.deck.compile import CEvent, CMove, CompiledDeck
 from wargame.deck.expr import compile_effect_code
 from wargame.engine.dice import KEYED, seed_key, turn_dice
@@ -321,12 +329,11 @@ class Batch:
                 ordered[rows[given], col[given]] = True
                 np.add.at(self.ordered_count, (rows[given], col[given]), 1)
         for (_cat, actor_index), group in plan.order_groups:
-            actor = deck.actors[actor_index]
-            cols = orders.get(actor)
-            if cols is None:
+            given_by = orders.get(deck.actors[actor_index])
+            if given_by is None:
                 continue
-            for pos in range(cols.shape[1]):
-                col = cols[:, pos]
+            for pos in range(given_by.shape[1]):
+                col = given_by[:, pos]
                 for i in group:
                     sel = rows[col == i]
                     if len(sel):
@@ -441,18 +448,18 @@ class Batch:
 
     def _pick_outcome(self, code: EventCode, sel: Index, dice: BatchDice) -> None:
         # `Game._roll_weighted` and `pick_weighted`, row by row in arrays: the same floats.
-        weights = []
-        for w in code.outcome_weights:
-            if isinstance(w, float):
-                weights.append(np.full(len(sel), w))
+        weights: list[FloatArray] = []
+        for weight in code.outcome_weights:
+            if isinstance(weight, float):
+                weights.append(np.full(len(sel), weight))
             else:
-                x = np.asarray(evaluate(w, self, sel), dtype=np.float64)
+                x = np.asarray(evaluate(weight, self, sel), dtype=np.float64)
                 weights.append(np.where(x > 0, x, 0.0))
         total = np.zeros(len(sel)) + weights[0]
-        for w in weights[1:]:
-            total = total + w
+        for column in weights[1:]:
+            total = total + column
         go = total > 0
-        sel, weights, total = sel[go], [w[go] for w in weights], total[go]
+        sel, weights, total = sel[go], [column[go] for column in weights], total[go]
         if not len(sel):
             return
         event = code.event
@@ -461,11 +468,11 @@ class Batch:
         last = len(weights) - 1
         chosen = np.full(len(sel), last)
         open_ = np.ones(len(sel), dtype=np.bool_)
-        for j, w in enumerate(weights):
-            hit = open_ & (target < w)
+        for j, column in enumerate(weights):
+            hit = open_ & (target < column)
             chosen[hit] = j
             open_ &= ~hit
-            target = np.where(open_, target - w, target)
+            target = np.where(open_, target - column, target)
         stack = np.stack(weights, axis=1)
         while True:  # rounding at the top end: the last outcome with weight
             zero = stack[np.arange(len(sel)), chosen] <= 0
@@ -513,7 +520,9 @@ class Batch:
 
 
 def _truth(x: npt.NDArray[np.generic]) -> BoolArray:
-    return x if x.dtype == np.bool_ else np.not_equal(x, 0)
+    """A condition's value per row (a number counts as true when it is not 0)."""
+    out: BoolArray = x if x.dtype == np.bool_ else np.not_equal(x, 0)  # type: ignore[assignment]
+    return out
 
 
 def _chance(p: npt.NDArray[np.generic]) -> FloatArray:
