@@ -189,7 +189,8 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
 @click.argument("save", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True, help="FILE.md or FILE.html.")
 @click.option("--seat", default="facilitator", show_default=True, help="Whose report: an actor id (only what that seat knew), public (what every seat knew), or facilitator.")
-@click.option("--rollouts", type=click.IntRange(1, 100_000), default=None, help="Include turning points from this many continuations per turn (cached beside the save).")
+@click.option("--rollouts", type=click.IntRange(1, 100_000), default=None,
+              help="Continuations per turn behind the odds chart and turning points (default 2,000 for the facilitator's report, by the fast engine; cached beside the save).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
@@ -201,14 +202,14 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
     analyse`) is used, if any. What-ifs run with `wargame whatif` are included.
     """
     from wargame.analysis.turning import Analysis, cached_analysis
-    from wargame.report.export import export_report, report_format
+    from wargame.report.export import REPORT_ROLLOUTS, export_report, report_format
     from wargame.saves.store import read_save
 
     report_format(output)
     analysis: Analysis | None = None
     if rollouts is not None:
-        analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed)
-    path = export_report(save, output, seat, analysis, force=force)
+        analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed, engine="fast")
+    path = export_report(save, output, seat, analysis, force=force, rollouts=rollouts if rollouts is not None else REPORT_ROLLOUTS)
     click.echo(f"wrote {path}")
 
 
