@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from wargame.errors import WargameError
@@ -59,17 +59,20 @@ def connect(address: str, workers: int | None = None) -> Iterator[Any]:
             cluster.close()
 
 
-def run_on_cluster(address: str, deck: Any, fn: Callable[..., R], tasks: Sequence[T],
+def run_on_cluster(address: str | Any, deck: Any, fn: Callable[..., R], tasks: Sequence[T],
                    size: Callable[[R], int], progress: Callable[[int], None] | None = None,
                    *, source: tuple[object, ...] | None = None) -> Iterator[R]:
-    """Run `fn(task, *source)` for every task on the cluster at `address` and yield each
-    result as it arrives (in any order: callers merge counts). `source` defaults to the
-    deck's (source text, path, sha256), sent to the workers once. `progress(done)` is told
-    the running total of `size(result)`."""
+    """Run `fn(task, *source)` for every task on the cluster at `address` (or on a client
+    already connected, from `connect`, so a run in several rounds starts no cluster twice)
+    and yield each result as it arrives (in any order: callers merge counts). `source`
+    defaults to the deck's (source text, path, sha256), sent to the workers once.
+    `progress(done)` is told the running total of `size(result)`."""
     args = source if source is not None else (deck.source, deck.path, deck.sha256)
-    with connect(address) as client:
+    with connect(address) if isinstance(address, str) else nullcontext(address) as client:
         distributed = _distributed()
-        shared = [client.scatter(a, broadcast=True) if isinstance(a, str | bytes) and len(a) > 256 else a for a in args]
+        # hash=False: a key of its own each round, so a round releasing its copy cannot take
+        # away the next round's (the same bytes would otherwise share one key).
+        shared = [client.scatter(a, broadcast=True, hash=False) if isinstance(a, str | bytes) and len(a) > 256 else a for a in args]
         futures = [client.submit(fn, task, *shared, pure=False) for task in tasks]
         done = 0
         try:

@@ -13,8 +13,9 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
 from wargame.analysis.batch import batch_ready
 from wargame.analysis.simulate import Engine, decide_turn
@@ -411,9 +412,18 @@ class Runner:
         self.cluster = cluster
         self.jobs = max(1, min(jobs, os.cpu_count() or 1, 64)) if jobs > 1 and cluster is None else 1
         self._pool: Executor | None = None
+        self._cluster: ExitStack | None = None
+        self._client: Any = None
+        """The cluster's client, kept for every round of the run (`--cluster local` starts
+        its cluster once, not once a round)."""
 
     def __enter__(self) -> Self:
-        if self.jobs > 1:
+        if self.cluster is not None:
+            from wargame.analysis.cluster import connect
+
+            self._cluster = ExitStack()
+            self._client = self._cluster.enter_context(connect(self.cluster))
+        elif self.jobs > 1:
             data = self.checkpoints.save.model_dump_json().encode("utf-8")
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data,))
         return self
@@ -422,6 +432,9 @@ class Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = self._client = None
 
     def run(self, tasks: Sequence[Task], progress: Callable[[int, int], None] | None = None) -> dict[tuple[object, ...], Outcomes]:
         total = sum(t.stop - t.start for t in tasks)
@@ -431,7 +444,7 @@ class Runner:
             from wargame.analysis.cluster import run_on_cluster
 
             data = self.checkpoints.save.model_dump_json().encode("utf-8")
-            results = run_on_cluster(self.cluster, None, _run_task_from_save, tasks, lambda r: r[1].games,
+            results = run_on_cluster(self._client if self._client is not None else self.cluster, None, _run_task_from_save, tasks, lambda r: r[1].games,
                                      (lambda d: progress(d, total)) if progress else None,
                                      source=(data, self.stand_ins, self.seed, self.engine))
             for key, result in results:

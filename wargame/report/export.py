@@ -15,7 +15,6 @@ from wargame.report.data import build_report
 from wargame.report.templates import FORMATS, format_for, render_report
 from wargame.saves.store import read_save
 
-
 REPORT_ROLLOUTS = 2000
 """Continuations behind each point of the report's odds chart (the batched engine plays
 them in seconds; the analysis is cached beside the save)."""
