@@ -273,6 +273,14 @@ def compile_array_effect(node: EffectNode, bounds: Mapping[int, tuple[float, flo
         change = isinstance(node, ChangeTrack)
         sign = node.sign if isinstance(node, ChangeTrack) else 1
         constant = isinstance(node.value, Num | Truth)
+        # A constant change (`tension += 1`): its `sign * k` worked out once, not per call.
+        step = sign * _number(amount(None, None)) if change and constant else None  # type: ignore[arg-type]  # a constant reads nothing
+        if isinstance(step, int | float):
+            def add(b: ArrayState, rows: Rows) -> None:
+                x = b.v[rows, slot] + step
+                b.v[rows, slot] = np.where(x > hi, hi, np.where(x >= lo, x, lo))
+
+            return add
 
         def set_track(b: ArrayState, rows: Rows) -> None:
             x = _number(amount(b, rows))
