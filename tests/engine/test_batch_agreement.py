@@ -103,3 +103,19 @@ def test_the_same_bytes_whatever_the_jobs(tutorial: CompiledDeck) -> None:
         one = simulate(tutorial, 700, 2, engine=engine, jobs=1).to_json()  # type: ignore[arg-type]
         two = simulate(tutorial, 700, 2, engine=engine, jobs=2).to_json()  # type: ignore[arg-type]
         assert json.dumps(one) == json.dumps(two)
+
+
+@pytest.mark.parametrize("engine", ["fast", "exact"])
+def test_sweep_and_analyse_print_the_same_bytes_whatever_the_jobs(tutorial: CompiledDeck, engine: str) -> None:
+    from wargame.analysis.sweep import sweep
+    from wargame.analysis.turning import analyse
+    from wargame.saves.store import new_save
+
+    one = sweep(tutorial, 300, 2, engine=engine, jobs=1).to_json()  # type: ignore[arg-type]
+    two = sweep(tutorial, 300, 2, engine=engine, jobs=2).to_json()  # type: ignore[arg-type]
+    assert json.dumps(one) == json.dumps(two)
+    seats = {"red": "doctrine:bully", "blue": "doctrine:broker"}
+    save = new_save(play_game(tutorial, 3, seats), seats)
+    alone = analyse(save, rollouts=90, seed=4, engine=engine, jobs=1).to_json()  # type: ignore[arg-type]
+    pooled = analyse(save, rollouts=90, seed=4, engine=engine, jobs=2).to_json()  # type: ignore[arg-type]
+    assert json.dumps(alone) == json.dumps(pooled)
