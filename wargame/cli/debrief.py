@@ -69,10 +69,11 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
     model = read_save(save)
     deck = save_deck(model)
     _say_notes(program_notes(model, deck))
-    say_engine(engine, reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), any(t.overrides for t in model.history)))
+    note = reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), any(t.overrides for t in model.history))
     with showing_progress(progress) as bar:
         result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh,
                                  engine=engine, cluster=cluster)
+    say_engine(engine, note)  # after the run: a run that fails says only why
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return
@@ -130,7 +131,7 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     deck = save_deck(model)
     _say_notes(program_notes(model, deck))
     record = model.history[turn - 1] if 1 <= turn <= len(model.history) else None
-    say_engine(engine, reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), bool(record and record.overrides)))
+    note = reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), bool(record and record.overrides))
     alternatives = []
     for text in orders:
         moves = [] if text.strip().lower() == "none" else [m.strip() for m in text.split(",") if m.strip()]
@@ -144,6 +145,7 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
             model, save, turn, seat, alternatives, every=every, answers=answers, games=games, seed=seed, jobs=jobs,
             stand_ins=stand_ins.text(), progress=bar.stage("what-if"), engine=engine,
         )
+    say_engine(engine, note)  # after the run: a run that fails says only why
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return

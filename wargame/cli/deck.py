@@ -77,10 +77,10 @@ def lint(path: str, games: int | None, seed: int, jobs: int, as_json: bool, engi
     if games:
         from wargame.analysis.playtest import playtest, playtest_text
 
-        say_engine(engine, None)
         with showing_progress(progress) as bar:
             report = playtest(compiled, games, seed, jobs, bar.counter("playtesting", games * 2), known={(w.code, w.where) for w in found},
                               engine=engine)
+        say_engine(engine, None)
         found = sorted([*found, *report.findings], key=lambda w: (w.line or 0, w.where, w.code))
     warnings = [w for w in found if w.severity == "warning"]
     if as_json:

@@ -111,10 +111,10 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
     seat_map = default_seats(compiled, seats.for_deck(compiled))
     programs = programs_for(agents, seats)
     used, note = engine_for(engine, seat_map, saves=save_dir is not None)
-    say_engine(engine, note)
     with showing_progress(progress) as bar:
         summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, bar.counter("simulating", games), programs=programs,
                       engine=used, cluster=cluster)
+    say_engine(engine, note)  # after the run: a run that fails says only why
     if csv_path:
         _write_csv(csv_path, summary_csv(summary))
     if as_json:
@@ -149,9 +149,9 @@ def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: 
     wanted = parse_doctrines(chosen)
     combos = combinations(compiled, wanted)
     label = f"{len(combos)} combination{'s' if len(combos) != 1 else ''}"
-    say_engine(engine, None)
     with showing_progress(progress) as bar:
         result = run(compiled, games, seed, wanted, jobs, turns, bar.counter(label, games * len(combos)), engine=engine, cluster=cluster)
+    say_engine(engine, None)
     if csv_path:
         _write_csv(csv_path, sweep_csv(result))
     if as_json:
