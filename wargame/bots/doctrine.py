@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 import weakref
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from wargame.bots.answers import Pending, draw_answer, split_answers
 from wargame.bots.base import Decision
@@ -47,23 +49,20 @@ def draw_orders(
     total = sum(pref)
     if total <= 0:
         return []
-    shares = [p / total for p in pref]
     out: list[tuple[int, float]] = []
     for _ in range(k):
         remaining = sum(pref)  # summed afresh each draw: no float residue from subtraction
         if remaining <= 0:
             break
         target = rng.random() * remaining
-        pick = -1
-        acc = 0.0
-        for i, p in enumerate(pref):
-            if p <= 0:
-                continue
-            acc += p
-            pick = i
-            if target < acc:
-                break
-        out.append((pick, shares[pick]))
+        # The first position whose running total passes the target (a position that
+        # weighs 0 adds nothing, so it is never the first); rounding at the top end: the
+        # last that weighs anything. The running totals are the same sums, in C.
+        totals = list(accumulate(pref))
+        pick = bisect_right(totals, target)
+        if pick == len(pref):
+            pick = max(i for i, p in enumerate(pref) if p > 0)
+        out.append((pick, pref[pick] / total))
         pref[pick] = 0.0
     return out
 
@@ -218,11 +217,8 @@ class DoctrineBot:
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
         weight = self._weight
-        out = []
-        for m in legal:
-            w = float(weight[m.index](state))
-            out.append(w if w > 0 else 0.0)
-        return out
+        out = [float(weight[m.index](state)) for m in legal]
+        return [w if w > 0 else 0.0 for w in out]
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         state = view.reading(self._reads)
