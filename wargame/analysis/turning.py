@@ -464,10 +464,12 @@ def cached_analysis(
     refresh: bool = False,
     engine: Engine = "reference",
     cluster: str | None = None,
+    checkpoints: Checkpoints | None = None,
 ) -> Analysis:
     """`analyse`, answered from the save's sidecar when it was run before with the same
-    save and parameters (instant), and stored there otherwise."""
-    cp = Checkpoints(save)
+    save and parameters (instant), and stored there otherwise. `checkpoints`: the save
+    already replayed, if the caller has it."""
+    cp = checkpoints or Checkpoints(save)
     deck_stand_ins = default_stand_ins(save, cp.deck, stand_ins)
     key: dict[str, object] = {"save_hash": save_hash(save), "rollouts": rollouts, "seed": seed, "stand_ins": deck_stand_ins, "top": top}
     if engine == "fast":  # the reference and exact engines give the same result, under the key they always had

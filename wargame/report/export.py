@@ -64,9 +64,10 @@ def export_report(
     save = read_save(save_path)
     if analysis is None:
         analysis = latest_cached(save, save_path)
-    if rollouts is not None and (analysis is None or analysis.rollouts < rollouts) and as_viewer(viewer, Checkpoints(save).deck).is_facilitator:
+    points = Checkpoints(save)  # the save replayed once, for the report and any analysis
+    if rollouts is not None and (analysis is None or analysis.rollouts < rollouts) and as_viewer(viewer, points.deck).is_facilitator:
         # The odds chart is the facilitator's (it reads secrets): filled from enough continuations.
         analysis = cached_analysis(save, save_path, rollouts, engine="fast",
-                                   stand_ins=analysis.stand_ins if analysis is not None else None)
-    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
+                                   stand_ins=analysis.stand_ins if analysis is not None else None, checkpoints=points)
+    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), points)
     return write_report(out, render_report(data, fmt))
