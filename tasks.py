@@ -31,11 +31,12 @@ commands:
                  then run the test suite with pytest on every core (`-n auto`; pass -n N
                  to choose); ARGS go to pytest
   wargame ARGS   set up the game, then run any `wargame` command (validate, simulate, ...)
-  bench          set up with the test tools, then run every benchmark in benchmarks/
+  bench          set up with the test tools and OpenSpiel (the engine benchmark's yardstick),
+                 then run every benchmark in benchmarks/
   setup          only set up .venv/ (with the test tools, for development)
 """
 
-EXTRAS = {"play": (), "wargame": (), "test": ("test",), "bench": ("test",), "setup": ("test",)}
+EXTRAS = {"play": (), "wargame": (), "test": ("test",), "bench": ("test", "bench"), "setup": ("test",)}
 """The optional dependencies each command needs beyond the game's own (pyproject.toml)."""
 CHECKS = (
     ("ruff", ["-m", "ruff", "check", "--quiet", "wargame", "tests", "benchmarks", "tasks.py"]),

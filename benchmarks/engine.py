@@ -1,11 +1,16 @@
-"""Engine speed on one core: games per second and orders resolved per second.
+"""Engine speed on one core: games per second and orders resolved per second, beside
+OpenSpiel's pure-Python Kuhn poker measured in the same run.
 
-Random seats play whole games of a deck (korea-2022 by default: 12 turns, 4 actors).
-Three figures: random bots deciding from their `PlayerView` with the full log a save
-needs (as `wargame autoplay`), the same without the log (as `wargame simulate`), and the
-engine alone (orders drawn straight from `available_moves`, no log). Issue 2's target
-is at least 1,000 games/s. CPU time of this process (`time.process_time`), the best of
-`--rounds`, so a machine busy with other work slows the figures less than wall time
+Korea-2022 by default (12 turns, 4 actors). Figures: random bots deciding from their
+`PlayerView` with the full log a save needs (as `wargame autoplay`), the same without the
+log (as `wargame simulate --engine reference`), doctrine seats without the log, and the
+engine alone (orders drawn straight from `available_moves`, no log). Issue 2's target is
+at least 1,000 games/s; issue 16's: orders resolved per second at least 1.5 times
+OpenSpiel Kuhn poker's actions per second (random play of `python_kuhn_poker`, chance
+actions included, `pip install open_spiel`; skipped with a note when it is not installed),
+and doctrine seats at least 2 times the games/s before issue 16 (run this file from a
+checkout of that commit too). CPU time of this process (`time.process_time`), the best
+of `--rounds`, so a machine busy with other work slows the figures less than wall time
 would. Prints figures only; tests never assert on time.
 Run `.venv/bin/python benchmarks/engine.py [--deck D] [--games N] [--rounds R]`.
 """
@@ -64,6 +69,38 @@ def engine_only(deck: CompiledDeck, seed: int) -> Game:
     return game
 
 
+def doctrine_quiet(deck: CompiledDeck, seed: int) -> Game:
+    """One game as `wargame simulate --engine reference` plays it with each actor on its
+    first doctrine: no log kept."""
+    seats = {a: f"doctrine:{next(iter(d))}" for a, d in deck.doctrines.items() if d}
+    return play_game(deck, seed, seats, log=False)
+
+
+def kuhn_actions_per_s(games: int) -> float | None:
+    """OpenSpiel's pure-Python Kuhn poker played at random: actions applied per CPU second
+    (chance deals included), or None when OpenSpiel is not installed."""
+    try:
+        import open_spiel.python.games  # noqa: F401  (registers the Python games)
+        import pyspiel
+    except ImportError:
+        return None
+    game = pyspiel.load_game("python_kuhn_poker")
+    rng = random.Random(1)
+    actions = 0
+    start = time.process_time()
+    for _ in range(games):
+        state = game.new_initial_state()
+        while not state.is_terminal():
+            if state.is_chance_node():
+                outcomes, probs = zip(*state.chance_outcomes(), strict=True)
+                action = rng.choices(outcomes, probs)[0]
+            else:
+                action = rng.choice(state.legal_actions())
+            state.apply_action(action)
+            actions += 1
+    return actions / (time.process_time() - start)
+
+
 def measure(deck: CompiledDeck, games: int, play: Callable[[CompiledDeck, int], Game]) -> tuple[float, float, float]:
     """(games/s, orders resolved/s, mean turns) over `games` games, in CPU time."""
     orders = turns = 0
@@ -82,6 +119,7 @@ def main() -> None:
     parser.add_argument("--deck", default="korea-2022", help="a deck name in decks/ or a path")
     parser.add_argument("--games", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=1, help="measure this many times and keep the best")
+    parser.add_argument("--kuhn-games", type=int, default=30_000, help="OpenSpiel Kuhn poker games to time")
     args = parser.parse_args()
     path = Path(args.deck) if args.deck.endswith(".toml") else ROOT / "decks" / f"{args.deck}.toml"
     if not path.exists():
@@ -91,17 +129,24 @@ def main() -> None:
         f"deck {deck.id}: {len(deck.actors)} actors, {len(deck.moves)} moves, {deck.turns} turns; "
         f"Python {platform.python_version()}, CPU time, best of {args.rounds}"
     )
+    kuhn = max((kuhn_actions_per_s(args.kuhn_games) or 0.0) for _ in range(max(1, args.rounds))) or None
+    if kuhn is None:
+        print("OpenSpiel is not installed (pip install open_spiel): no Kuhn poker figure to compare with")
+    else:
+        print(f"{'OpenSpiel python_kuhn_poker, random':31s} {kuhn:40,.0f} actions/s")
     runs = [
         ("random bots, logged (autoplay)", bots_logged),
         ("random bots, no log (simulate)", bots_quiet),
+        ("doctrine seats, no log", doctrine_quiet),
         ("engine only, no log", engine_only),
     ]
     for label, play in runs:
         measure(deck, max(20, args.games // 50), play)  # warm up
         games_s, orders_s, mean_turns = max(measure(deck, args.games, play) for _ in range(max(1, args.rounds)))
+        versus = f"; {orders_s / kuhn:.2f}x Kuhn's actions/s (target >= 1.5x)" if kuhn else ""
         print(
             f"{label:31s} {games_s:8,.0f} games/s  {orders_s:10,.0f} orders resolved/s  "
-            f"(mean {mean_turns:.1f} turns; target >= 1,000 games/s)"
+            f"(mean {mean_turns:.1f} turns{versus})"
         )
 
 

@@ -35,7 +35,7 @@ def stamp(extras: list[str], **changes: str) -> str:
 
 def test_play_installs_the_game_alone_and_test_adds_its_tools(tasks: ModuleType) -> None:
     assert tasks.EXTRAS["play"] == () and tasks.EXTRAS["wargame"] == ()
-    assert tasks.EXTRAS["test"] == ("test",) and tasks.EXTRAS["bench"] == ("test",)
+    assert tasks.EXTRAS["test"] == ("test",) and tasks.EXTRAS["bench"] == ("test", "bench")
     assert tasks.to_install(None, ENV, tasks.EXTRAS["play"]) == []  # a fresh .venv: the game only
     assert tasks.to_install(None, ENV, tasks.EXTRAS["test"]) == ["test"]
 

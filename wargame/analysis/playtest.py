@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wargame.analysis.simulate import Chunk, Tally, make_chunks, run_chunks
+from wargame.analysis.simulate import Chunk, Engine, Tally, make_chunks, run_chunks
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.lint import LintWarning
 from wargame.deck.locate import LineIndex, Path, format_path
@@ -104,6 +104,8 @@ def playtest(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     known: set[tuple[str, str]] | None = None,
+    *,
+    engine: Engine = "reference",
 ) -> Playtest:
     """Play `games` random-seat games and `games` doctrine-seat games; find what they show.
 
@@ -112,11 +114,11 @@ def playtest(
     `jobs` is. `progress(games done)` is called as work finishes.
     """
     rots = rotations(deck)
-    chunks: list[Chunk] = make_chunks(0, games, jobs, seed, {a: "random" for a in deck.actors}, None, by_move=True)
+    chunks: list[Chunk] = make_chunks(0, games, jobs, seed, {a: "random" for a in deck.actors}, None, by_move=True, engine=engine)
     for r, seats in enumerate(rots):
         share = games // len(rots) + (1 if r < games % len(rots) else 0)
         if share:
-            chunks.extend(make_chunks(r + 1, share, jobs, seed + r + 1, seats, None))
+            chunks.extend(make_chunks(r + 1, share, jobs, seed + r + 1, seats, None, engine=engine))
     tallies = run_chunks(deck, chunks, jobs, progress)
     random_tally = tallies.get(0, Tally(by_move=True))
     doctrine_tally = Tally()

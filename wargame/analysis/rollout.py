@@ -13,9 +13,12 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
+from wargame.analysis.batch import batch_ready
+from wargame.analysis.simulate import Engine, decide_turn
 from wargame.bots.base import Bot, make_bot
 from wargame.bots.seats import NO_PROGRAMS, SeatSpec, default_computer, safe_seats
 from wargame.deck.compile import CompiledDeck
@@ -23,6 +26,7 @@ from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
 from wargame.errors import SaveError, WargameError
 from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer
 from wargame.procs import end_with_parent
 from wargame.saves.format import SaveModel
 from wargame.saves.store import apply_turn, new_game, parse_save, save_deck
@@ -221,22 +225,23 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
     rolls: list[tuple[str, bool]] = []
     fixed = dict(opening.orders)
     partial = dict(opening.stand_in)
+    seated = [(a, Viewer.seat(a), bots[a], game.orders_allowed(a)) for a in deck.actors]
     first = True
     while game.ending is None:
-        for actor in deck.actors:
-            if first and actor in partial:
-                # Bots answer offers apart from choosing orders (wargame.bots.answers), so
-                # one half of a decision stands on its own beside the other half as given.
-                decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
-                answers = partial[actor] == "answers"
-                chosen = [m for m in decision.orders if (deck.moves[deck.move_index[m]].answer is not None) == answers]
-                game.submit(actor, [*fixed.get(actor, ()), *chosen])
-                continue
-            if first and actor in fixed:
-                game.submit(actor, fixed[actor])
-                continue
-            decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
-            game.submit(actor, decision.orders, decision.reasons)
+        if not first:
+            decide_turn(game, seated)
+        else:
+            for actor in deck.actors:
+                if actor in partial:
+                    # Bots answer offers apart from choosing orders (wargame.bots.answers), so
+                    # one half of a decision stands on its own beside the other half as given.
+                    decision = bots[actor].decide(PlayerView(game, actor), game.available_moves(actor), game.orders_allowed(actor))
+                    answers = partial[actor] == "answers"
+                    chosen = [m for m in decision.orders if (deck.moves[deck.move_index[m]].answer is not None) == answers]
+                    game.submit(actor, [*fixed.get(actor, ()), *chosen])
+                elif actor in fixed:
+                    game.submit(actor, fixed[actor])
+            decide_turn(game, seated, skip=fixed.keys() | partial.keys())
         if first:
             for inject in opening.injects:
                 game.fire_inject(event=inject.event, text=inject.text, effects=inject.effects)
@@ -253,9 +258,34 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
     return rolls
 
 
-def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, turn: int, opening: Opening, start: int, stop: int) -> Outcomes:
-    """Continuations `start..stop-1` from before `turn` with `opening`, counted."""
+def engine_for_task(engine: Engine, stand_ins: Mapping[str, str], opening: Opening) -> Engine:
+    """The engine that plays a task: the batched engine unless a stand-in is a lookahead
+    seat or the opening forces dice (facilitator overrides), which only the reference
+    engine plays."""
+    if engine == "reference" or opening.overrides or not batch_ready(stand_ins):
+        return "reference"
+    return engine
+
+
+def reference_note(engine: Engine, stand_ins: Mapping[str, str], overrides: bool = False) -> str | None:
+    """A line for the output when the batched engine was asked for but some continuations
+    had to be played by the reference engine (lookahead stand-ins, forced dice)."""
+    if engine == "reference":
+        return None
+    if not batch_ready(stand_ins):
+        return "lookahead stand-ins play only in the reference engine, which played these continuations"
+    if overrides:
+        return "continuations from turns with the facilitator's forced dice were played by the reference engine"
+    return None
+
+
+def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, turn: int, opening: Opening, start: int, stop: int,
+              engine: Engine = "reference") -> Outcomes:
+    """Continuations `start..stop-1` from before `turn` with `opening`, counted (by the
+    batched engine when `engine_for_task` allows it)."""
     deck = checkpoints.deck
+    if engine_for_task(engine, stand_ins, opening) != "reference":
+        return _run_arrays(checkpoints, stand_ins, seed, turn, opening, start, stop, engine)
     out = Outcomes()
     for index in range(start, stop):
         cseed = continuation_seed(seed, turn, index)
@@ -272,6 +302,48 @@ def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int,
             out.by_roll[(ident, success, ending)] += 1
         for actor, score in game.scores().items():
             out.scores[(actor, score.total)] += 1
+    return out
+
+
+def _run_arrays(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, turn: int, opening: Opening, start: int, stop: int,
+                engine: Engine) -> Outcomes:
+    """`run_batch` by the batched engine: the same continuations (in exact mode the very
+    same games), played together."""
+    from wargame.analysis.batch import FirstTurn, play
+
+    deck = checkpoints.deck
+    game = checkpoints.fork(turn, 0)
+    out = Outcomes()
+    if game.ending is not None:  # nothing left to play: every continuation is the ending
+        out.games = stop - start
+        out.endings[game.ending.id] += out.games
+        for actor, score in game.scores().items():
+            out.scores[(actor, float(score.total))] += out.games
+        return out
+    fixed = dict(opening.orders)
+    partial = dict(opening.stand_in)
+    for actor, orders in fixed.items():
+        if actor not in partial:
+            game.submit(actor, orders)  # raises for an order that is not available, as the reference run does
+    index = deck.move_index
+    first = FirstTurn({a: [index[m] for m in o] for a, o in fixed.items()}, opening.injects, partial or None, opening.track_rolls)
+    seeds = [continuation_seed(seed, turn, i) for i in range(start, stop)]
+    b = play(deck, seeds, stand_ins, game.turns, "fast" if engine == "fast" else "exact", start=game.state, first=first)
+    ids = [e.id for e in deck.endings] + [deck.turn_limit_ending.id]
+    endings = [ids[k] for k in b.ending.tolist()]
+    out.games = len(seeds)
+    out.endings.update(endings)
+    for a, actor in enumerate(deck.actors):
+        out.scores.update((actor, score) for score in b.score[:, a].tolist())
+    if opening.track_rolls:
+        last: dict[str, dict[int, bool]] = {}
+        for ident, rows, outcome in b.opening_rolls:
+            seen = last.setdefault(ident, {})
+            for row, ok in zip(rows.tolist(), outcome.tolist(), strict=True):
+                seen[row] = ok
+        for ident, seen in last.items():
+            for row, ok in seen.items():
+                out.by_roll[(ident, ok, endings[row])] += 1
     return out
 
 
@@ -298,9 +370,22 @@ class Task:
     stop: int
 
 
-def _run_task(task: Task, stand_ins: Mapping[str, str], seed: int) -> tuple[tuple[object, ...], Outcomes]:
+def _run_task(task: Task, stand_ins: Mapping[str, str], seed: int, engine: Engine = "reference") -> tuple[tuple[object, ...], Outcomes]:
     assert _WORKER is not None, "worker started without a save"
-    return task.key, run_batch(_WORKER, stand_ins, seed, task.turn, task.opening, task.start, task.stop)
+    return task.key, run_batch(_WORKER, stand_ins, seed, task.turn, task.opening, task.start, task.stop, engine)
+
+
+_SAVES: dict[bytes, Checkpoints] = {}
+"""Saves replayed in this process, by their JSON (a cluster worker's)."""
+
+
+def _run_task_from_save(task: Task, save_json: bytes, stand_ins: Mapping[str, str], seed: int, engine: Engine) -> tuple[tuple[object, ...], Outcomes]:
+    cp = _SAVES.get(save_json)
+    if cp is None:
+        if len(_SAVES) > 8:
+            _SAVES.clear()
+        cp = _SAVES[save_json] = Checkpoints(parse_save(save_json))
+    return task.key, run_batch(cp, stand_ins, seed, task.turn, task.opening, task.start, task.stop, engine)
 
 
 def split(key: tuple[object, ...], turn: int, opening: Opening, games: int, chunk: int) -> list[Task]:
@@ -320,15 +405,27 @@ class Runner:
     with continuations finished so far.
     """
 
-    def __init__(self, checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, jobs: int = 1) -> None:
+    def __init__(self, checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int, jobs: int = 1,
+                 engine: Engine = "reference", cluster: str | None = None) -> None:
         self.checkpoints = checkpoints
         self.stand_ins = dict(stand_ins)
         self.seed = seed
-        self.jobs = max(1, min(jobs, os.cpu_count() or 1, 64)) if jobs > 1 else 1
+        self.engine = engine
+        self.cluster = cluster
+        self.jobs = max(1, min(jobs, os.cpu_count() or 1, 64)) if jobs > 1 and cluster is None else 1
         self._pool: Executor | None = None
+        self._cluster: ExitStack | None = None
+        self._client: Any = None
+        """The cluster's client, kept for every round of the run (`--cluster local` starts
+        its cluster once, not once a round)."""
 
     def __enter__(self) -> Self:
-        if self.jobs > 1:
+        if self.cluster is not None:
+            from wargame.analysis.cluster import connect
+
+            self._cluster = ExitStack()
+            self._client = self._cluster.enter_context(connect(self.cluster))
+        elif self.jobs > 1:
             data = self.checkpoints.save.model_dump_json().encode("utf-8")
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(data, os.getpid()))
         return self
@@ -337,14 +434,27 @@ class Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = self._client = None
 
     def run(self, tasks: Sequence[Task], progress: Callable[[int, int], None] | None = None) -> dict[tuple[object, ...], Outcomes]:
         total = sum(t.stop - t.start for t in tasks)
         done = 0
         out: dict[tuple[object, ...], Outcomes] = {}
+        if self.cluster is not None:
+            from wargame.analysis.cluster import run_on_cluster
+
+            data = self.checkpoints.save.model_dump_json().encode("utf-8")
+            results = run_on_cluster(self._client if self._client is not None else self.cluster, None, _run_task_from_save, tasks, lambda r: r[1].games,
+                                     (lambda d: progress(d, total)) if progress else None,
+                                     source=(data, self.stand_ins, self.seed, self.engine))
+            for key, result in results:
+                out.setdefault(key, Outcomes()).merge(result)
+            return out
         if self._pool is None:
             for task in tasks:
-                result = run_batch(self.checkpoints, self.stand_ins, self.seed, task.turn, task.opening, task.start, task.stop)
+                result = run_batch(self.checkpoints, self.stand_ins, self.seed, task.turn, task.opening, task.start, task.stop, self.engine)
                 out.setdefault(task.key, Outcomes()).merge(result)
                 done += task.stop - task.start
                 if progress:
@@ -352,7 +462,7 @@ class Runner:
             return out
         from concurrent.futures import as_completed
 
-        futures = {self._pool.submit(_run_task, task, self.stand_ins, self.seed): task for task in tasks}
+        futures = {self._pool.submit(_run_task, task, self.stand_ins, self.seed, self.engine): task for task in tasks}
         try:
             for future in as_completed(futures):
                 key, result = future.result()

@@ -11,13 +11,13 @@ import math
 import os
 import weakref
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import ne
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from wargame.analysis.escalation import EscalationTally, summarise_escalation
 from wargame.bots.agent import AgentError, cover
@@ -76,45 +76,63 @@ def play_game(
 
 def _play(game: Game, seated: list[tuple[str, Viewer, Bot, int]], log: bool, history: list[list[float]] | None,
           failures: Counter[tuple[str, str]] | None, seat_specs: dict[str, str]) -> None:
-    deck = game.deck
     stand_ins: dict[str, Bot] = {}
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
-    views: list[weakref.ref[PlayerView]] = []
     while game.ending is None:
-        for actor, viewer, bot, allowed in seated:
-            # A lazy view: a seat that never reads it (a random one) costs no copy of the
-            # state. One its bot kept is settled below, before the state changes.
-            view = PlayerView(game, viewer, lazy=True, seats=seat_specs)
-            legal = game.available_moves(actor)
-            try:
-                decision = bot.decide(view, legal, allowed)
-            except AgentError as exc:
-                stand_in = stand_ins.get(actor)
-                if stand_in is None:
-                    stand_in = stand_ins[actor] = make_bot(default_computer(deck, actor), deck, actor, game.seed)
-                    stand_in.explain = log
-                decision = cover(exc, stand_in, view, legal, allowed)
-                if failures is not None:
-                    failures[(actor, exc.kind)] += 1
-            views.append(weakref.ref(view))
-            del view  # from here on only the bot may hold it
-            if log:
-                game.submit(actor, decision.orders, decision.reasons)
-            else:
-                # Monte Carlo play nobody reads: the bots chose from `available_moves` on
-                # this very state, so `submit`'s checks (each precondition again) are
-                # skipped; a logged game (autoplay, saves, the tests) keeps them.
-                game.orders[actor] = tuple(decision.orders)
-                game.reasons[actor] = tuple(decision.reasons)
-        for ref in views:
-            kept = ref()
-            if kept is not None:
-                kept.settle()
-        views.clear()
+        decide_turn(game, seated, seat_specs, stand_ins=stand_ins, failures=failures)
         game.resolve()
         if history is not None:
             history.append(list(game.state.v))
+
+
+Seated = Sequence[tuple[str, Viewer, Bot, int]]
+"""Each computer seat of a game: (actor, its viewer, its bot, orders allowed a turn)."""
+
+
+def decide_turn(
+    game: Game, seated: Seated, seats: Mapping[str, str] | None = None, *, skip: Container[str] = (),
+    stand_ins: dict[str, Bot] | None = None, failures: Counter[tuple[str, str]] | None = None,
+) -> None:
+    """Every seat of `seated` (but those in `skip`) decides from its view and seals its orders.
+
+    A program that cannot play its turn (late, stopped, a refused answer) is covered by the
+    actor's stand-in (`seats.default_computer`, kept in `stand_ins` for the next time), its
+    reasons saying so, and counted in `failures`: (actor, `overran` or `failed`) to turns.
+
+    Views are lazy: a seat that never reads its view (a random one) and a doctrine seat whose
+    weights read nothing hidden from it cost no copy of the state. One a bot kept is settled
+    before the state changes. A game that keeps its log (autoplay, saves) has its orders
+    checked by `submit`; a quiet one seals them unchecked, since the bots chose them from
+    `available_moves` on this very state."""
+    views: list[weakref.ref[PlayerView]] = []
+    log = game.log
+    for actor, viewer, bot, allowed in seated:
+        if actor in skip:
+            continue
+        view = PlayerView(game, viewer, lazy=True, seats=seats)
+        legal = game.available_moves(actor)
+        try:
+            decision = bot.decide(view, legal, allowed)
+        except AgentError as exc:
+            held = stand_ins if stand_ins is not None else {}
+            stand_in = held.get(actor)
+            if stand_in is None:
+                stand_in = held[actor] = make_bot(default_computer(game.deck, actor), game.deck, actor, game.seed)
+                stand_in.explain = log
+            decision = cover(exc, stand_in, view, legal, allowed)
+            if failures is not None:
+                failures[(actor, exc.kind)] += 1
+        views.append(weakref.ref(view))
+        del view  # from here on only the bot may hold it
+        if log:
+            game.submit(actor, decision.orders, decision.reasons)
+        else:
+            game.seal(actor, decision.orders, decision.reasons)
+    for ref in views:
+        kept = ref()
+        if kept is not None:
+            kept.settle()
 
 
 @dataclass
@@ -454,6 +472,29 @@ def _init_worker(source: str, name: str, parent: int) -> None:
     _WORKER_DECK = load_deck_text(source, name)
 
 
+Engine = Literal["reference", "exact", "fast"]
+"""Which engine plays a run's games: the `reference` engine game by game; the batched
+engine (`wargame.analysis.batch`) with the keyed dice of a replay (`exact`: the very
+same games and counts as the reference engine, for checks), or with a counter-based
+generator per game (`fast`: other dice than a replay would draw, the same rules)."""
+ENGINES: tuple[Engine, ...] = ("fast", "exact", "reference")
+
+
+def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bool = False) -> tuple[Engine, str | None]:
+    """The engine a run can use, and a line saying why when it is not the one asked for:
+    lookahead seats, programs and saved games play only in the reference engine."""
+    if engine == "reference":
+        return engine, None
+    if saves:
+        return "reference", "games saved one by one (--save-dir) are played by the reference engine"
+    from wargame.analysis.batch import batch_ready
+
+    if not batch_ready(seats):
+        kinds = sorted({SeatSpec.parse(str(s)).kind for s in seats.values()} - {"random", "doctrine"})
+        return "reference", f"{' and '.join(kinds)} seats play only in the reference engine, which played this run"
+    return engine, None
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Games `start..stop` of the run `key` (a simulation has one run; a sweep one per
@@ -468,11 +509,17 @@ class Chunk:
     save_dir: str | None = None
     by_move: bool = False
     programs: Programs = NO_PROGRAMS
+    engine: Engine = "reference"
 
 
 def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tally]:
     deck = deck or _WORKER_DECK
     assert deck is not None, "worker started without a deck"
+    if chunk.engine != "reference":
+        from wargame.analysis.batch import batch_tally
+
+        seeds = [game_seed(chunk.seed, index) for index in range(chunk.start, chunk.stop)]
+        return chunk.key, batch_tally(deck, seeds, chunk.seats, chunk.turns, chunk.engine, by_move=chunk.by_move)
     tally = Tally(by_move=chunk.by_move)
     all_seats = {a: chunk.seats.get(a, "random") for a in deck.actors}
     log = chunk.save_dir is not None  # only saves need the news, dice and hashes
@@ -489,24 +536,63 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
     return chunk.key, tally
 
 
+_DECKS: dict[str, CompiledDeck] = {}
+"""Decks compiled in this process from their source, by sha256 (a cluster worker's)."""
+
+
+def deck_from_source(source: str, path: str, sha256: str) -> CompiledDeck:
+    """The deck of `source`, compiled once per process (cluster workers get the source,
+    since a compiled deck holds functions that cannot be sent)."""
+    deck = _DECKS.get(sha256)
+    if deck is None:
+        deck = _DECKS[sha256] = load_deck_text(source, path)
+    return deck
+
+
+def _run_chunk_from_source(chunk: Chunk, source: str, path: str, sha256: str) -> tuple[int, Tally]:
+    return _run_chunk(chunk, deck_from_source(source, path, sha256))
+
+
+BATCH_CHUNK = 8192
+"""The most games the batched engine plays at once in one chunk."""
+
+
 def make_chunks(key: int, games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None,
-                save_dir: str | None = None, by_move: bool = False, programs: Programs = NO_PROGRAMS) -> list[Chunk]:
+                save_dir: str | None = None, by_move: bool = False, programs: Programs = NO_PROGRAMS,
+                engine: Engine = "reference") -> list[Chunk]:
     """Split one run of `games` games into chunks for `run_chunks`."""
     # Small enough chunks that the progress bar moves and both workers stay busy to the
-    # end; big enough that passing results back costs little next to playing the games.
-    size = max(1, min(500, math.ceil(games / (jobs * 8)))) if jobs > 1 else max(1, min(200, math.ceil(games / 20)))
-    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move, programs) for a in range(0, games, size)]
+    # end; big enough that passing results back costs little next to playing the games
+    # (and, for the batched engine, that each chunk is wide enough to be worth batching).
+    if engine != "reference":
+        # The batched engine's cost is mostly per turn, not per game: 500 games a chunk
+        # play at a third of the speed of 5,000. At most BATCH_CHUNK games at once keeps
+        # memory flat however many games are asked for.
+        parts = max(math.ceil(games / BATCH_CHUNK), jobs * 4 if jobs > 1 else 1)
+        size = max(1, min(BATCH_CHUNK, max(512, math.ceil(games / parts))))
+    elif jobs > 1:
+        size = max(1, min(500, math.ceil(games / (jobs * 8))))
+    else:
+        size = max(1, min(200, math.ceil(games / 20)))
+    return [Chunk(key, seed, a, min(a + size, games), seats, turns, save_dir, by_move, programs, engine) for a in range(0, games, size)]
 
 
 def run_chunks(deck: CompiledDeck, chunks: list[Chunk], jobs: int = 1,
-               progress: Callable[[int], None] | None = None) -> dict[int, Tally]:
-    """Play every chunk (in `jobs` worker processes when more than one) and merge the
-    tallies of each run key. `progress(games done)` is called as chunks finish.
+               progress: Callable[[int], None] | None = None, cluster: str | None = None) -> dict[int, Tally]:
+    """Play every chunk (in `jobs` worker processes when more than one, or on the Dask
+    cluster at `cluster`: see `wargame.analysis.cluster`) and merge the tallies of each
+    run key. `progress(games done)` is called as chunks finish.
 
     Tallies are counts, so the result is the same whatever order the chunks finish in.
     """
     totals: dict[int, Tally] = {c.key: Tally(by_move=c.by_move) for c in chunks}
     done = 0
+    if cluster is not None:
+        from wargame.analysis.cluster import run_on_cluster
+
+        for key, tally in run_on_cluster(cluster, deck, _run_chunk_from_source, chunks, lambda r: r[1].games, progress):
+            totals[key].merge(tally)
+        return totals
     jobs = max(1, min(jobs, len(chunks) or 1))
     if jobs == 1:
         for chunk in chunks:
@@ -556,14 +642,19 @@ def simulate(
     *,
     by_move: bool = False,
     programs: Programs = NO_PROGRAMS,
+    engine: Engine = "reference",
+    cluster: str | None = None,
 ) -> Summary:
     """Run `games` games and summarise them. `progress(n)` is called as chunks finish.
 
     Seats not named in `seats` play random. The summary depends only on (deck, games,
-    seed, seats, turns), never on `jobs`. Raises `WargameError` for a seat the deck cannot
+    seed, seats, turns, engine), never on `jobs` or `cluster`; the `exact` engine gives
+    the reference engine's summary. Raises `WargameError` for a seat the deck cannot
     serve, before any game starts.
     """
-    return summarise(deck, simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move, programs=programs), seed, seats or {}, turns)
+    tally = simulate_tally(deck, games, seed, seats, jobs, turns, save_dir, progress, by_move=by_move, programs=programs,
+                           engine=engine, cluster=cluster)
+    return summarise(deck, tally, seed, seats or {}, turns)
 
 
 def simulate_tally(
@@ -578,8 +669,11 @@ def simulate_tally(
     *,
     by_move: bool = False,
     programs: Programs = NO_PROGRAMS,
+    engine: Engine = "reference",
+    cluster: str | None = None,
 ) -> Tally:
-    """`simulate` without the summary: the merged tally of the run."""
+    """`simulate` without the summary: the merged tally of the run (`engine_for` says
+    which engine plays it)."""
     seat_map = check_seats(deck, seats or {}, seed, programs)
     if save_dir is not None:
         try:
@@ -587,5 +681,6 @@ def simulate_tally(
         except OSError as exc:
             raise WargameError(f"{save_dir}: cannot create the save folder: {exc.strerror or exc}") from None
     jobs = max(1, min(jobs, games or 1))
-    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs)
-    return run_chunks(deck, chunks, jobs, progress).get(0, Tally(by_move=by_move))
+    engine = engine_for(engine, {a: seat_map.get(a, "random") for a in deck.actors}, saves=save_dir is not None)[0]
+    chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs, engine)
+    return run_chunks(deck, chunks, jobs, progress, cluster).get(0, Tally(by_move=by_move))

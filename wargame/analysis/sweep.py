@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from wargame.analysis.escalation import CLASS_IDS, summarise_escalation
-from wargame.analysis.simulate import Tally, check_seats, make_chunks, run_chunks, wilson
+from wargame.analysis.simulate import (
+    Engine,
+    Tally,
+    check_seats,
+    engine_for,
+    make_chunks,
+    run_chunks,
+    wilson,
+)
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
 
@@ -145,11 +153,14 @@ def sweep(
     jobs: int = 1,
     turns: int | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    engine: Engine = "reference",
+    cluster: str | None = None,
 ) -> Sweep:
     """Play `games` games of every combination of doctrines and tabulate them.
 
     `progress(games done over all combinations)` is called as work finishes. The result
-    depends on (deck, games, seed, chosen, turns), never on `jobs`.
+    depends on (deck, games, seed, chosen, turns, engine), never on `jobs` or `cluster`.
     """
     if games < 1:
         raise WargameError("a sweep needs at least one game per combination")
@@ -158,8 +169,9 @@ def sweep(
         check_seats(deck, combo, seed)
     chunks = []
     for key, combo in enumerate(combos):
-        chunks.extend(make_chunks(key, games, max(1, jobs), seed, combo, turns))
-    tallies = run_chunks(deck, chunks, jobs, progress)
+        used = engine_for(engine, {a: combo.get(a, "random") for a in deck.actors})[0]
+        chunks.extend(make_chunks(key, games, max(1, jobs), seed, combo, turns, engine=used))
+    tallies = run_chunks(deck, chunks, jobs, progress, cluster)
     ending_ids = [e.id for e in (*deck.endings, deck.turn_limit_ending)]
     rows = [_row(deck, combo, tallies[key], ending_ids) for key, combo in enumerate(combos)]
     return Sweep(deck.id, games, seed, list(deck.actors), ending_ids, rows)

@@ -25,7 +25,7 @@ from wargame.analysis.rollout import (
     default_stand_ins,
     split,
 )
-from wargame.analysis.simulate import wilson
+from wargame.analysis.simulate import Engine, wilson
 from wargame.deck.compile import COffer, CompiledDeck
 from wargame.deck.labels import answer_phrase, play_name, roll_label
 from wargame.engine.game import Game
@@ -304,10 +304,13 @@ def analyse(
     top: int = 3,
     progress: Progress | None = None,
     checkpoints: Checkpoints | None = None,
+    engine: Engine = "reference",
+    cluster: str | None = None,
 ) -> Analysis:
     """Ending odds before every turn of `save`, and its `top` turning points, explained.
 
-    The result depends only on (save, rollouts, seed, stand-ins, top), never on `jobs`.
+    The result depends only on (save, rollouts, seed, stand-ins, top, engine), never on
+    `jobs` or `cluster`; the `exact` engine gives the reference engine's result.
     Raises `WargameError` for bad arguments or a save that does not replay.
     """
     if not 1 <= rollouts <= 1_000_000:
@@ -321,7 +324,7 @@ def analyse(
     over = cp.game.ending is not None
     endings = tuple(e.id for e in (*deck.endings, deck.turn_limit_ending))
     titles = {e.id: e.title for e in (*deck.endings, deck.turn_limit_ending)}
-    with Runner(cp, chosen, seed, jobs) as runner:
+    with Runner(cp, chosen, seed, jobs, engine, cluster) as runner:
         chunk = chunk_size(rollouts, runner.jobs)
         last = played if over else played + 1
         tasks: list[Task] = []
@@ -459,12 +462,18 @@ def cached_analysis(
     top: int = 3,
     progress: Progress | None = None,
     refresh: bool = False,
+    engine: Engine = "reference",
+    cluster: str | None = None,
+    checkpoints: Checkpoints | None = None,
 ) -> Analysis:
     """`analyse`, answered from the save's sidecar when it was run before with the same
-    save and parameters (instant), and stored there otherwise."""
-    cp = Checkpoints(save)
+    save and parameters (instant), and stored there otherwise. `checkpoints`: the save
+    already replayed, if the caller has it."""
+    cp = checkpoints or Checkpoints(save)
     deck_stand_ins = default_stand_ins(save, cp.deck, stand_ins)
-    key = {"save_hash": save_hash(save), "rollouts": rollouts, "seed": seed, "stand_ins": deck_stand_ins, "top": top}
+    key: dict[str, object] = {"save_hash": save_hash(save), "rollouts": rollouts, "seed": seed, "stand_ins": deck_stand_ins, "top": top}
+    if engine == "fast":  # the reference and exact engines give the same result, under the key they always had
+        key["engine"] = engine
     if save_path is not None and not refresh:
         entry = find_entry(read_sidecar(save_path)["analyses"], key)
         if entry is not None:
@@ -472,7 +481,7 @@ def cached_analysis(
                 return Analysis.from_json(entry["result"])
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # a damaged cache entry is recomputed
-    result = analyse(save, rollouts, jobs, seed, deck_stand_ins, top=top, progress=progress, checkpoints=cp)
+    result = analyse(save, rollouts, jobs, seed, deck_stand_ins, top=top, progress=progress, checkpoints=cp, engine=engine, cluster=cluster)
     if save_path is not None:
         store_entry(save_path, "analyses", key, result.to_json())
     return result

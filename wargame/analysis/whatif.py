@@ -25,7 +25,7 @@ from wargame.analysis.rollout import (
     default_stand_ins,
     split,
 )
-from wargame.analysis.simulate import wilson
+from wargame.analysis.simulate import Engine, wilson
 from wargame.analysis.turning import turn_title, waiting_offers
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, safe_seat
 from wargame.deck.compile import COffer, CompiledDeck
@@ -194,6 +194,7 @@ def what_if(
     cap: int = MAX_ALTERNATIVES,
     progress: Callable[[int, int], None] | None = None,
     checkpoints: Checkpoints | None = None,
+    engine: Engine = "reference",
 ) -> WhatIf:
     """Compare `seat`'s actual orders at `turn` with `alternatives` (or, with `every`,
     with every legal order set up to `cap`; with `answers`, with every way of answering
@@ -242,7 +243,7 @@ def what_if(
     injects = tuple(Inject(event=i.event, text=i.text, effects=tuple(i.effects)) for i in record.injects) if record else ()
     overrides = dict(record.overrides) if record else {}
     tasks: list[Task] = []
-    with Runner(cp, chosen, seed, jobs) as runner:
+    with Runner(cp, chosen, seed, jobs, engine) as runner:
         chunk = chunk_size(games, runner.jobs)
         for i, orders in enumerate(unique):
             opening = Opening.of({**others, seat: orders}, injects, overrides)
@@ -292,6 +293,7 @@ def recorded_what_if(save: SaveModel, save_path: str | Path | None, turn: int, s
         "seed": int(kwargs.get("seed", 0)),
         "stand_ins": default_stand_ins(save, cp.deck, kwargs.get("stand_ins")),
         "cap": int(kwargs.get("cap", MAX_ALTERNATIVES)),
+        **({"engine": "fast"} if kwargs.get("engine") == "fast" else {}),  # exact is the reference's result
     }
     if save_path is not None:
         entry = find_entry(read_sidecar(save_path)["whatifs"], key)

@@ -52,6 +52,11 @@ class RandomBot:
         self.explain = True
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        return self.choose(legal, allowed)
+
+    def choose(self, legal: Sequence[CMove], allowed: int) -> Decision:
+        """`decide` without a view, which a random seat never reads (the batched engine's
+        exact mode asks this)."""
         legal, pending = split_answers(legal)
         k = min(allowed, len(legal))
         orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()

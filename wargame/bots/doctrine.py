@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import weakref
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from wargame.bots.answers import Pending, draw_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
-from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Track, walk_breadth
+from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Reads, Track, walk_breadth
 from wargame.engine.state import State
 from wargame.observe.view import PlayerView
 from wargame.words import count
@@ -42,27 +44,25 @@ def draw_orders(
     of zero or less are never drawn, so fewer than `k` may come back.
     """
     power = 1.0 / temperature
-    pref = [w**power if w > 0 else 0.0 for w in weights]
+    # w ** 1.0 is w exactly: the usual temperature costs no power.
+    pref = [w if w > 0 else 0.0 for w in weights] if power == 1.0 else [w**power if w > 0 else 0.0 for w in weights]
     total = sum(pref)
     if total <= 0:
         return []
-    shares = [p / total for p in pref]
     out: list[tuple[int, float]] = []
     for _ in range(k):
         remaining = sum(pref)  # summed afresh each draw: no float residue from subtraction
         if remaining <= 0:
             break
         target = rng.random() * remaining
-        pick = -1
-        acc = 0.0
-        for i, p in enumerate(pref):
-            if p <= 0:
-                continue
-            acc += p
-            pick = i
-            if target < acc:
-                break
-        out.append((pick, shares[pick]))
+        # The first position whose running total passes the target (a position that
+        # weighs 0 adds nothing, so it is never the first); rounding at the top end: the
+        # last that weighs anything. The running totals are the same sums, in C.
+        totals = list(accumulate(pref))
+        pick = bisect_right(totals, target)
+        if pick == len(pref):
+            pick = max(i for i, p in enumerate(pref) if p > 0)
+        out.append((pick, pref[pick] / total))
         pref[pick] = 0.0
     return out
 
@@ -162,12 +162,43 @@ def _facts(deck: CompiledDeck, node: Node) -> list[Fact]:
     return facts
 
 
+class _Plan:
+    """What a doctrine seat reads of its doctrine, by move index: built once per deck,
+    actor and doctrine (bots are made per game; a simulation makes thousands)."""
+
+    __slots__ = ("node", "reads", "source", "weight")
+
+    def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine) -> None:
+        own = deck.moves_by_actor[actor]
+        # Doctrine weights are stored in the actor's move order; legal moves arrive as
+        # CMoves, so map each move's deck index to its weight function.
+        self.weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
+        self.source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
+        self.node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}
+        self.reads = Reads.union(doctrine.weight_reads)
+        """Everything the doctrine's weights read: what the seat's view is asked for."""
+
+
+_PLANS: dict[int, tuple[weakref.ref[CompiledDeck], dict[tuple[str, str], _Plan]]] = {}
+
+
+def _plan(deck: CompiledDeck, actor: str, doctrine: CDoctrine) -> _Plan:
+    entry = _PLANS.get(id(deck))
+    if entry is None or entry[0]() is not deck:
+        entry = _PLANS[id(deck)] = (weakref.ref(deck), {})
+    plan = entry[1].get((actor, doctrine.id))
+    if plan is None:
+        plan = entry[1][(actor, doctrine.id)] = _Plan(deck, actor, doctrine)
+    return plan
+
+
 class DoctrineBot:
     """Plays one of an actor's doctrines from the deck: weighted draws, explained.
 
-    Weights are evaluated on `view.belief` (what the seat knows); the draw uses the
-    doctrine's temperature. Ties and the draw itself come from the bot's own seeded
-    stream, so the same seed and the same views give the same orders.
+    Weights are evaluated on what the seat knows (`view.reading`: its belief, or the state
+    itself when the weights read nothing hidden from it, as the loader requires); the
+    draw uses the doctrine's temperature. Ties and the draw itself come from the bot's own
+    seeded stream, so the same seed and the same views give the same orders.
     """
 
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine, seed: int) -> None:
@@ -177,69 +208,77 @@ class DoctrineBot:
         self.rng = random.Random(seed)
         self.label = f"Doctrine: {doctrine.id}"
         self.explain = True
-        own = deck.moves_by_actor[actor]
-        # Doctrine weights are stored in the actor's move order; legal moves arrive as
-        # CMoves, so map each move's deck index to its weight function.
-        self._weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
-        self._source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
-        self._node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}
+        plan = _plan(deck, actor, doctrine)
+        self._weight = plan.weight
+        self._source = plan.source
+        self._node = plan.node
+        self._reads = plan.reads
 
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
-        out = []
-        for m in legal:
-            w = float(self._weight[m.index](state))
-            out.append(w if w > 0 else 0.0)
-        return out
+        weight = self._weight
+        out = [float(weight[m.index](state)) for m in legal]
+        return [w if w > 0 else 0.0 for w in out]
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        state = view.reading(self._reads)
+        return self.choose(lambda moves: self.weights(state, moves), legal, allowed, view)
+
+    def choose(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
+               view: PlayerView | None = None) -> Decision:
+        """The decision `decide` makes, from the weights `weigh` gives moves (negative as 0):
+        for a caller that has them already (the batched engine's exact mode). Reasons are
+        spelt out from `view` when `explain` is on; without a view they are the label."""
         legal, pending = split_answers(legal)
-        decision = self._orders(view, legal, allowed)
+        explain = view if self.explain else None
+        decision = self._orders(weigh, legal, allowed, explain)
         if not pending:
             return decision
-        answers, reasons = self._answers(view, pending)
+        answers, reasons = self._answers(weigh, pending, explain)
         if not decision.orders:  # "Stands pat" is about orders: the answers speak for themselves
             return Decision(answers, reasons) if answers else Decision((), reasons or decision.reasons)
         return Decision(answers + decision.orders, reasons + decision.reasons)
 
-    def _answers(self, view: PlayerView, pending: list[Pending]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _answers(self, weigh: Callable[[Sequence[CMove]], list[float]], pending: list[Pending],
+                 view: PlayerView | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Accept or refuse each offer waiting for this seat, drawn by the doctrine's weights
         for `OFFER/accept` and `OFFER/refuse`, with a reason each."""
-        state = view.belief
         orders: list[str] = []
         reasons: list[str] = []
         for p in pending:
-            wa, wr = (w if (w := float(self._weight[m.index](state))) > 0 else 0.0 for m in (p.accept, p.refuse))
+            wa, wr = weigh((p.accept, p.refuse))
             answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng)
             weighs = f"{self.doctrine.id} doctrine weighs accepting {_fmt(wa)} against refusing {_fmt(wr)}"
             if answer.move is None:
-                if self.explain:
+                if view is not None:
                     reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}.")
                 continue
             orders.append(answer.move.id)
-            if not self.explain:
+            if view is None:
                 reasons.append(self.label)
                 continue
+            state = view.reading(self._reads)
             facts = facts_for(self.deck, self._node[answer.move.index])
             said = "; ".join(f(state, view.hidden_slots) for f in facts)
             chance = answer.accept_share if answer.move is p.accept else 1 - answer.accept_share
             reasons.append(f"{answer.move.name}: the {weighs} ({chance:.0%} chance of this answer)" + (f": {said}." if said else "."))
         return tuple(orders), tuple(reasons)
 
-    def _orders(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+    def _orders(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
+                view: PlayerView | None) -> Decision:
         doctrine = self.doctrine
         k = allowed if doctrine.orders is None else min(allowed, doctrine.orders)
         if k <= 0 or not legal:
             why = "no move is available this turn" if not legal else f"the {doctrine.id} doctrine gives no orders"
             return Decision((), (f"Stands pat: {why}.",))
-        state = view.belief
-        weights = self.weights(state, legal)
+        weights = weigh(legal)
         picks = draw_orders(weights, k, doctrine.temperature, self.rng)
-        if not self.explain:
+        if view is None:
             return Decision(tuple(legal[pos].id for pos, _ in picks), (self.label,) * len(picks))
         positive = sum(1 for w in weights if w > 0)
         # Equal weights share a rank: "1st of 4" means nothing available is liked more.
         rank = {pos: 1 + sum(1 for w in weights if w > weights[pos]) for pos, _ in picks}
+        state = view.reading(self._reads)
         hidden = view.hidden_slots
         orders = tuple(legal[pos].id for pos, _ in picks)
         reasons = tuple(self._reason(legal[pos], weights[pos], rank[pos], positive, share, state, hidden) for pos, share in picks)

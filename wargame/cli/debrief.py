@@ -7,13 +7,25 @@ line and exits 2, like every other command.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from wargame.cli.common import pin_option, unlock_save, user_errors
-from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
+from wargame.cli.params import (
+    Seating,
+    SeatsParam,
+    agent_option,
+    cluster_option,
+    engine_option,
+    programs_for,
+    say_engine,
+)
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
+
+if TYPE_CHECKING:
+    from wargame.analysis.simulate import Engine
 
 SPARK = "▁▂▃▄▅▆▇█"
 STAND_INS = SeatsParam(no_humans="a stand-in must be a computer seat, not human")
@@ -37,10 +49,13 @@ def _say_notes(notes: list[str]) -> None:
 @click.option("--top", type=click.IntRange(0, 50), default=3, show_default=True, help="Turning points to explain.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
 @click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
+@engine_option
+@cluster_option
 @progress_option
 @pin_option
 @user_errors
-def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool, progress: bool | None, pin: str | None) -> None:
+def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool,
+            engine: Engine, cluster: str | None, progress: bool | None, pin: str | None) -> None:
     """Ending odds before every turn of a saved game, and the turning points.
 
     From the state before each turn, ROLLOUTS continuations are played by the seats'
@@ -48,15 +63,19 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
     the dice. The result is cached beside the save (SAVE.analysis.json) and is the same
     whatever --jobs is.
     """
-    from wargame.analysis.rollout import program_notes
+    from wargame.analysis.rollout import default_stand_ins, program_notes, reference_note
     from wargame.analysis.turning import cached_analysis
     from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
     unlock_save(model, pin, "the analysis (every seat's orders and the dice)")
-    _say_notes(program_notes(model, save_deck(model)))
+    deck = save_deck(model)
+    _say_notes(program_notes(model, deck))
+    note = reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), any(t.overrides for t in model.history))
     with showing_progress(progress) as bar:
-        result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh)
+        result = cached_analysis(model, save, rollouts, jobs, seed, stand_ins.text(), top=top, progress=bar.stages(), refresh=refresh,
+                                 engine=engine, cluster=cluster)
+    say_engine(engine, note)  # after the run: a run that fails says only why
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return
@@ -94,10 +113,12 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations (as for analyse).")
 @click.option("--json", "as_json", is_flag=True)
+@engine_option
 @progress_option
 @pin_option
 @user_errors
-def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int, stand_ins: Seating, as_json: bool, progress: bool | None, pin: str | None) -> None:
+def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int,
+           stand_ins: Seating, as_json: bool, engine: Engine, progress: bool | None, pin: str | None) -> None:
     """Compare a seat's orders at one turn with other orders: endings and mean scores.
 
     Every choice is played GAMES times from the state before TURN, on the same dice, with
@@ -105,13 +126,16 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     report. With --answers, "what if it had accepted the offer?": each way of answering
     the offers waiting for SEAT at TURN, against what it did.
     """
-    from wargame.analysis.rollout import program_notes
+    from wargame.analysis.rollout import default_stand_ins, program_notes, reference_note
     from wargame.analysis.whatif import recorded_what_if
     from wargame.saves.store import read_save, save_deck
 
     model = read_save(save)
     unlock_save(model, pin, "a what-if (odds from the full state, and the seat's orders)")
-    _say_notes(program_notes(model, save_deck(model)))
+    deck = save_deck(model)
+    _say_notes(program_notes(model, deck))
+    record = model.history[turn - 1] if 1 <= turn <= len(model.history) else None
+    note = reference_note(engine, default_stand_ins(model, deck, stand_ins.text()), bool(record and record.overrides))
     alternatives = []
     for text in orders:
         moves = [] if text.strip().lower() == "none" else [m.strip() for m in text.split(",") if m.strip()]
@@ -123,8 +147,9 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
     with showing_progress(progress) as bar:
         result = recorded_what_if(
             model, save, turn, seat, alternatives, every=every, answers=answers, games=games, seed=seed, jobs=jobs,
-            stand_ins=stand_ins.text(), progress=bar.stage("what-if"),
+            stand_ins=stand_ins.text(), progress=bar.stage("what-if"), engine=engine,
         )
+    say_engine(engine, note)  # after the run: a run that fails says only why
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
         return
@@ -170,7 +195,8 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
 @click.argument("save", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True, help="FILE.md or FILE.html.")
 @click.option("--seat", default="facilitator", show_default=True, help="Whose report: an actor id (only what that seat knew), public (what every seat knew), or facilitator.")
-@click.option("--rollouts", type=click.IntRange(1, 100_000), default=None, help="Include turning points from this many continuations per turn (cached beside the save).")
+@click.option("--rollouts", type=click.IntRange(1, 100_000), default=None,
+              help="Continuations per turn behind the odds chart and turning points (default 2,000 for the facilitator's report, by the fast engine; cached beside the save).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists, and exit 0 for a save that does not verify (the report still says so at its top).")
@@ -189,7 +215,7 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
 
     from wargame.analysis.turning import Analysis, cached_analysis
     from wargame.observe.visibility import PUBLIC_NAME
-    from wargame.report.export import export_report, report_format
+    from wargame.report.export import REPORT_ROLLOUTS, export_report, report_format
     from wargame.saves.store import read_save, verify
     from wargame.text import cut
 
@@ -200,8 +226,8 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
     check = verify(model)
     analysis: Analysis | None = None
     if rollouts is not None:
-        analysis = cached_analysis(model, save, rollouts, jobs, seed)
-    path = export_report(save, output, seat, analysis, force=force, verification=check)
+        analysis = cached_analysis(model, save, rollouts, jobs, seed, engine="fast")
+    path = export_report(save, output, seat, analysis, force=force, verification=check, rollouts=rollouts if rollouts is not None else REPORT_ROLLOUTS)
     click.echo(f"wrote {path}")
     problem = check.problem(model.turn_name)
     if problem is not None:

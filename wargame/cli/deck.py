@@ -10,13 +10,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wargame.cli.common import OneLineErrors, load, resolve_deck_path, user_errors
+from wargame.cli.params import engine_option, say_engine
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import DeckError, WargameError
+
+if TYPE_CHECKING:
+    from wargame.analysis.simulate import Engine
 
 
 @click.command()
@@ -51,9 +55,10 @@ def deck() -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the playtest games.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for the playtest.")
 @click.option("--json", "as_json", is_flag=True, help="Print the warnings (and playtest counts) as JSON.")
+@engine_option
 @progress_option
 @user_errors
-def lint(path: str, games: int | None, seed: int, jobs: int, as_json: bool, progress: bool | None) -> None:
+def lint(path: str, games: int | None, seed: int, jobs: int, as_json: bool, engine: Engine, progress: bool | None) -> None:
     """Find mistakes a valid deck can still hold: moves that can never be ordered, events
     that never fire, endings never reached, since() on unplayed moves and more.
 
@@ -73,7 +78,9 @@ def lint(path: str, games: int | None, seed: int, jobs: int, as_json: bool, prog
         from wargame.analysis.playtest import playtest, playtest_text
 
         with showing_progress(progress) as bar:
-            report = playtest(compiled, games, seed, jobs, bar.counter("playtesting", games * 2), known={(w.code, w.where) for w in found})
+            report = playtest(compiled, games, seed, jobs, bar.counter("playtesting", games * 2), known={(w.code, w.where) for w in found},
+                              engine=engine)
+        say_engine(engine, None)
         found = sorted([*found, *report.findings], key=lambda w: (w.line or 0, w.where, w.code))
     warnings = [w for w in found if w.severity == "warning"]
     if as_json:

@@ -111,3 +111,37 @@ def programs_for(agents: Iterable[str], seating: Seating | None = None) -> Progr
     if warning:
         click.echo(f"warning: {cut(warning, 300)}", err=True)
     return settings.merged(Programs.from_options(agents)).with_inline(seating.specs.values() if seating else ())
+
+
+ENGINE_HELP = (
+    "fast: the batched engine with its own dice (other dice than a replay would draw); "
+    "exact: the batched engine on the dice a replay draws (the reference engine's results, slower); "
+    "reference: the game-by-game engine. Lookahead seats, programs, saved games and forced dice "
+    "always play in the reference engine (the output says so)."
+)
+
+
+def engine_option(fn: F) -> F:
+    """`--engine fast|exact|reference`: which engine plays a statistics run's games."""
+    return click.option(
+        "--engine", type=click.Choice(["fast", "exact", "reference"]), default="fast", show_default=True, help=ENGINE_HELP,
+    )(fn)
+
+
+def cluster_option(fn: F) -> F:
+    """`--cluster ADDRESS|local`: run the chunks on a Dask distributed cluster."""
+    return click.option(
+        "--cluster", metavar="ADDRESS", default=None,
+        help="Run on a Dask cluster: a scheduler's address (tcp://host:8786), or `local` to start one on "
+        "this machine. Needs `pip install 'wargame[cluster]'`; the output is the same bytes as a local run.",
+    )(fn)
+
+
+def say_engine(asked: str, note: str | None) -> None:
+    """Tell the person (on standard error, so JSON output stays clean) which engine played
+    a run, when it was not the one asked for, and that fast mode's dice are its own."""
+    if note:
+        click.echo(f"note: {note}", err=True)
+    elif asked == "fast":
+        click.echo("note: the fast engine draws its own dice, not the ones a replay of these games would draw "
+                   "(--engine exact for those)", err=True)

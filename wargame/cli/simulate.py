@@ -8,14 +8,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from wargame.cli.common import load, user_errors
-from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
+from wargame.cli.params import (
+    Seating,
+    SeatsParam,
+    agent_option,
+    cluster_option,
+    engine_option,
+    programs_for,
+    say_engine,
+)
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
 from wargame.text import safe_text
+
+if TYPE_CHECKING:
+    from wargame.analysis.simulate import Engine
 
 HEADLESS_SEATS = SeatsParam(no_humans="headless games have no human seats")
 
@@ -88,24 +100,30 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating,
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the summary as CSV to this file.")
 @click.option("--save-dir", type=click.Path(file_okay=False), default=None, help="Save every game here (off by default).")
+@engine_option
+@cluster_option
 @progress_option
 @agent_option
 @user_errors
-def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns: int | None, as_json: bool, csv_path: str | None, save_dir: str | None, progress: bool | None, agents: tuple[str, ...]) -> None:
+def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns: int | None, as_json: bool, csv_path: str | None,
+             save_dir: str | None, engine: Engine, cluster: str | None, progress: bool | None, agents: tuple[str, ...]) -> None:
     """Run many games with computer seats and summarise endings, scores, tracks and moves.
 
     Game i of a run is the same game whatever --jobs is, so the summary is too. Nothing
     is kept per game unless --save-dir is given (then one save per game).
     """
     from wargame.analysis.report import summary_csv, summary_text
-    from wargame.analysis.simulate import default_seats
+    from wargame.analysis.simulate import default_seats, engine_for
     from wargame.analysis.simulate import simulate as run
 
     compiled = load(deck)
     seat_map = default_seats(compiled, seats.for_deck(compiled))
     programs = programs_for(agents, seats)
+    used, note = engine_for(engine, seat_map, saves=save_dir is not None)
     with showing_progress(progress) as bar:
-        summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, bar.counter("simulating", games), programs=programs)
+        summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, bar.counter("simulating", games), programs=programs,
+                      engine=used, cluster=cluster)
+    say_engine(engine, note)  # after the run: a run that fails says only why
     if csv_path:
         _write_csv(csv_path, summary_csv(summary))
     if as_json:
@@ -124,10 +142,12 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
 @click.option("--turns", type=click.IntRange(1, 200), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the table as CSV to this file.")
+@engine_option
+@cluster_option
 @progress_option
 @user_errors
 def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: int, turns: int | None,
-          as_json: bool, csv_path: str | None, progress: bool | None) -> None:
+          as_json: bool, csv_path: str | None, engine: Engine, cluster: str | None, progress: bool | None) -> None:
     """Play every combination of the deck's doctrines and tabulate ending rates (with 95%
     intervals) and mean scores: how to see that one doctrine is exploitable or that an
     ending is out of reach under sensible play. The same whatever --jobs is."""
@@ -139,7 +159,8 @@ def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: 
     combos = combinations(compiled, wanted)
     label = f"{len(combos)} combination{'s' if len(combos) != 1 else ''}"
     with showing_progress(progress) as bar:
-        result = run(compiled, games, seed, wanted, jobs, turns, bar.counter(label, games * len(combos)))
+        result = run(compiled, games, seed, wanted, jobs, turns, bar.counter(label, games * len(combos)), engine=engine, cluster=cluster)
+    say_engine(engine, None)
     if csv_path:
         _write_csv(csv_path, sweep_csv(result))
     if as_json:

@@ -204,6 +204,14 @@ class Game:
         self.orders[actor] = tuple(orders)
         self.reasons[actor] = tuple(reasons)
 
+    def seal(self, actor: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:
+        """Fast unchecked path: seal orders a computer seat chose from `available_moves` on
+        this very state (a simulation's or a continuation's seats, nobody reading the
+        result move by move). Nothing is checked again: an order that is not available is
+        the caller's bug. Orders a person or a file gives go through `submit`."""
+        self.orders[actor] = tuple(orders)
+        self.reasons[actor] = tuple(reasons)
+
     def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
         """Queue a facilitator inject for this turn: a deck event by id, or text and effects.
 

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import WSMsgType, web
 
@@ -50,6 +50,9 @@ from wargame.net.protocol import (
 from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, StoreError
 from wargame.net.store.lease import LEASE_TTL_S, Lease
 from wargame.net.tabs import Tab, Tabs
+
+if TYPE_CHECKING:
+    from wargame.analysis.odds import OddsJob
 
 log = logging.getLogger("wargame.host")
 LONG_POLL = 50.0
@@ -184,6 +187,13 @@ class Host:
     def run_bots(self) -> None:
         for job in self.exercise.bot_jobs():
             self._spawn(self._think(job))
+        odds = self.exercise.session.odds_job()
+        if odds is not None:  # the facilitator's live odds, off the event loop
+            self._spawn(self._odds(odds))
+
+    async def _odds(self, job: OddsJob) -> None:
+        loop = asyncio.get_running_loop()
+        self.exercise.session.odds_done(job, await loop.run_in_executor(None, job.safe_run))
 
     async def _think(self, job: BotJob) -> None:
         loop = asyncio.get_running_loop()

@@ -35,6 +35,7 @@ from wargame.observe.model import (
     NewsInfo,
     ObjectiveInfo,
     Observation,
+    OddsInfo,
     OfferInfo,
     OfferTermsInfo,
     OrderInfo,
@@ -107,6 +108,7 @@ def observe(
     explained: Explained | None = None,
     programs: Mapping[str, str] | None = None,
     cache: TurnCache | None = None,
+    odds: tuple[OddsInfo | None, bool] | None = None,
 ) -> Observation:
     """What `who` may know of `game`: now, or (with `upto` and the `state` then) after
     `upto` resolved turns, before the next was decided.
@@ -116,9 +118,13 @@ def observe(
     nothing hidden). `room` is the controller's (who has sealed, the clock, settings),
     passed through. `explained` adds each roll's reads (the debrief). `programs` names the
     program playing an actor, for the facilitator's seat labels. `cache` keeps resolved
-    turns between calls (live games only)."""
+    turns between calls (live games only). `odds` is the controller's live odds and whether
+    they are being computed again: for the facilitator's console only (they read the full
+    state), never put in anyone else's observation."""
     view = PlayerView(game, who) if upto is None else PlayerView(game, who, upto=upto, state=state)
-    return _Builder(game, view, dict(seats or {}), explained, programs or {}, cache if upto is None else None).build(room, live=upto is None)
+    builder = _Builder(game, view, dict(seats or {}), explained, programs or {}, cache if upto is None else None)
+    builder.odds = odds
+    return builder.build(room, live=upto is None)
 
 
 def observe_view(view: PlayerView, room: RoomInfo | None = None) -> Observation:
@@ -143,6 +149,7 @@ class _Builder:
         self.words: Describer = view.describer()
         self.event_names = {e.id: e.name for e in self.deck.events}
         self.resolved = view._n_records
+        self.odds: tuple[OddsInfo | None, bool] | None = None
 
     # -- the whole -----------------------------------------------------------------------
     def build(self, room: RoomInfo | None, *, live: bool) -> Observation:
@@ -466,9 +473,10 @@ class _Builder:
             chance = said.chance if e.chance is not None or (e.chance_const is not None and e.chance_const < 1) else ""
             events.append(InjectEventInfo(id=e.id, name=e.name, inject=e.inject, news=e.news, effects=said.effects, chance=chance, once=e.once))
         queued = [self._inject(i.event, i.text, i.effects) for i in game.injects]
+        odds, pending_odds = self.odds if self.odds is not None else (None, False)
         return ControlInfo(
             seed=game.seed, sealed=sealed, pending_rolls=pending, inject_events=events, injects=queued,
-            scores=scores(game), example_effects=_example_effects(deck),
+            scores=scores(game), example_effects=_example_effects(deck), odds=odds, odds_pending=pending_odds,
         )
 
 

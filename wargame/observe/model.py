@@ -415,6 +415,33 @@ class InjectEventInfo(Data):
     once: bool = False
 
 
+class EndingOdds(Data):
+    id: str
+    title: str
+    p: float
+    """The share of continuations that ended this way."""
+    low: float
+    high: float
+    """Its 95% interval (Wilson)."""
+    change: float | None = None
+    """Points of probability since the odds before the last turn (None on the first turn)."""
+
+
+class OddsInfo(Data):
+    """Each ending's odds from where the game stands: continuations from the full state,
+    every seat played by its computer stand-in (the facilitator's only: they read secrets)."""
+
+    turn: int
+    """The turn about to be played."""
+    games: int
+    """Continuations played."""
+    endings: list[EndingOdds]
+    injects: int = 0
+    """The injects queued for this turn that the continuations include."""
+    engine: str = "fast"
+    """Which engine played them (`fast`: the batched engine, its own dice)."""
+
+
 class ControlInfo(Data):
     """The facilitator's: every seat's sealed orders, the dice to come, the injects."""
 
@@ -428,6 +455,10 @@ class ControlInfo(Data):
     scores: list[ScoreInfo]
     example_effects: str = ""
     """Effects in this deck's own names, as a hint of the syntax."""
+    odds: OddsInfo | None = None
+    """The live odds of each ending (filled in by the controller; None until computed)."""
+    odds_pending: bool = False
+    """The odds are being computed again (a turn resolved, or an inject landed)."""
 
 
 # -- the room (filled in by the controller) ----------------------------------------------
@@ -530,6 +561,7 @@ __all__ = [
     "ChangeInfo",
     "ControlInfo",
     "EndingInfo",
+    "EndingOdds",
     "FlagChange",
     "FlagInfo",
     "GameInfo",
@@ -540,6 +572,7 @@ __all__ = [
     "NewsInfo",
     "ObjectiveInfo",
     "Observation",
+    "OddsInfo",
     "OfferInfo",
     "OfferTermsInfo",
     "OrderInfo",

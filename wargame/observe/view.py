@@ -8,12 +8,15 @@ it when deciding").
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
+from wargame.deck.ir import Reads
 from wargame.engine.model import StateModel, state_model
 from wargame.engine.state import Change, NewsItem, Play, Roll, State
 from wargame.errors import WargameError
@@ -63,7 +66,9 @@ class PlayerView:
                 self._own = game.state.copy()
             self._n_news = len(game.news)
             self._n_plays = len(game.plays)
-            self._revealed = frozenset(game.revealed_plays)
+            # Reveals are appended to `revealed_plays` in the order they happen, so the
+            # ones known now are its first entries: their count is all a view must keep.
+            self._n_revealed = len(game.revealed_plays)
         else:
             if not 0 <= upto <= len(game.records) or state is None:
                 raise WargameError(f"no such moment: after {upto} of {len(game.records)} resolved turns")
@@ -72,15 +77,23 @@ class PlayerView:
             self._own = state.copy()
             self._n_news = _count_upto(game.news, upto)
             self._n_plays = _count_upto(game.plays, upto)
-            self._revealed = frozenset(k for k, when in game.revealed_plays.items() if when <= upto)
+            self._n_revealed = sum(1 for when in game.revealed_plays.values() if when <= upto)
 
         self._n_records = n
-        self._revealed_at = {k: when for k, when in game.revealed_plays.items() if k in self._revealed}
-        """(turn, move) of each secret play revealed by this moment, to the turn it came out."""
         self.turn: int = self._source.turn
         last = game.records[n - 1] if n else None
         self.ending: str | None = last.ending if last is not None else None
         self.over: bool = self.ending is not None
+
+    @cached_property
+    def _revealed_at(self) -> dict[tuple[int, str], int]:
+        """(turn, move) of each secret play revealed by this moment, to the turn it came out."""
+        return dict(islice(self._game.revealed_plays.items(), self._n_revealed))
+
+    @cached_property
+    def _revealed(self) -> frozenset[tuple[int, str]]:
+        """(turn, move) of each secret play revealed by this moment."""
+        return frozenset(self._revealed_at)
 
     @property
     def _state(self) -> State:
@@ -88,6 +101,17 @@ class PlayerView:
         if self._own is None:
             self._own = self._source.copy()
         return self._own
+
+    def reading(self, reads: Reads) -> State:
+        """The state on which to evaluate a deck expression that reads `reads`, for this viewer.
+
+        Its `belief`, unless nothing in `reads` is hidden from this viewer (a doctrine's
+        weights, which the loader holds to what their seat sees): belief and state then
+        agree on every value the expression reads, so the state itself is handed over, at
+        no cost (no copy, no pass over the plays). The caller only reads it."""
+        if _sees_all(self.deck, self.viewer, reads):
+            return self._source
+        return self.belief
 
     def settle(self) -> None:
         """Take this view's copy of the state now, if it is lazy and has not yet: call it
@@ -237,6 +261,25 @@ class PlayerView:
                     value = change.new
             out.append(value)
         return out
+
+
+_SEES_ALL: dict[int, tuple[weakref.ref[CompiledDeck], dict[int, tuple[Reads, dict[Viewer, bool]]]]] = {}
+"""Per deck (by identity, checked with a weak reference): whether a viewer sees all of some
+reads, by the reads' identity (checked too). Asked every turn by every doctrine seat about
+its doctrine's reads, so it must cost less than hashing them."""
+
+
+def _sees_all(deck: CompiledDeck, viewer: Viewer, reads: Reads) -> bool:
+    entry = _SEES_ALL.get(id(deck))
+    if entry is None or entry[0]() is not deck:
+        entry = _SEES_ALL[id(deck)] = (weakref.ref(deck), {})
+    known = entry[1].get(id(reads))
+    if known is None or known[0] is not reads:
+        known = entry[1][id(reads)] = (reads, {})
+    answer = known[1].get(viewer)
+    if answer is None:
+        answer = known[1][viewer] = not vis.hidden_inputs(viewer, deck, reads)
+    return answer
 
 
 def _count_upto(items: list[NewsItem] | list[Play], turns: int) -> int:

@@ -88,6 +88,9 @@ class LocalClient:
     def run_bots(self) -> None:
         for job in self.session.bot_jobs():
             self._spawn(lambda job=job: self._think(job))  # type: ignore[misc]
+        odds = self.session.odds_job()
+        if odds is not None:  # the facilitator's live odds, off the UI thread
+            self._spawn(lambda: self.session.odds_done(odds, odds.safe_run()))
 
     def _think(self, job: BotJob) -> None:
         try:

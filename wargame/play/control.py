@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wargame.bots.base import Bot, Decision, make_bot
 from wargame.bots.seats import (
@@ -34,7 +35,7 @@ from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
 from wargame.errors import IllegalOrderError, KeeperLost, SaveError, WargameError
 from wargame.observe.build import TurnCache, observe
-from wargame.observe.model import Observation, RoomInfo, RoomSeat, Settings, TimeUp
+from wargame.observe.model import Observation, OddsInfo, RoomInfo, RoomSeat, Settings, TimeUp
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
 from wargame.play.clock import Clock
@@ -78,6 +79,9 @@ from wargame.saves.store import (
 )
 from wargame.text import cut, safe_text
 from wargame.words import possessive
+
+if TYPE_CHECKING:
+    from wargame.analysis.odds import OddsJob
 
 MAX_NOTICES = 20
 
@@ -191,6 +195,13 @@ class Session:
         """Resolved turns already put into words for each viewer (see `observe`)."""
         self.room_extra: Callable[[Viewer], dict[str, object]] | None = None
         """What a host adds to the room a viewer is shown (connections, codes)."""
+        self.odds: OddsInfo | None = None
+        """The live odds of each ending, for the facilitator's console (see `odds_job`)."""
+        self._odds_key: tuple[object, ...] | None = None
+        """The moment `odds` are for; `_odds_running`: the moment being computed."""
+        self._odds_running: tuple[object, ...] | None = None
+        self._odds_by_turn: dict[int, OddsInfo] = {}
+        """The latest odds before each turn: the change shown is against the last turn's."""
 
     # -- making and resuming ------------------------------------------------------------
     @classmethod
@@ -428,13 +439,49 @@ class Session:
         )
 
     def observe(self, who: Viewer | str) -> Observation:
-        """What `who` may know of the game now, with the room as it is shown to them."""
+        """What `who` may know of the game now, with the room as it is shown to them (and,
+        for the facilitator alone, the live odds)."""
         with self._lock:
             viewer = as_viewer(who, self.deck)
+            odds = (self.odds if self.odds is not None and self.odds.turn == self.game.turn else None,
+                    self._odds_key != self._moment()) if viewer.is_facilitator and self.facilitator else None
             return observe(
                 self.game, viewer, seats=self.seat_specs, room=self._room(viewer),
-                programs=self.program_names() if viewer.is_facilitator else None, cache=self.turn_cache,
+                programs=self.program_names() if viewer.is_facilitator else None, cache=self.turn_cache, odds=odds,
             )
+
+    # -- live odds (the facilitator's) -----------------------------------------------------
+    def _moment(self) -> tuple[object, ...]:
+        """What the odds depend on: the turn, the turns resolved and the injects queued."""
+        return (self.game.turn, len(self.game.records), tuple(self.game.injects))
+
+    def odds_job(self) -> OddsJob | None:
+        """The live odds to compute, when they are out of date (a turn resolved, an inject
+        landed or was taken back) and this game has a facilitator to show them to: a job
+        to run off the lock (it takes a fraction of a second), then `odds_done`."""
+        from wargame.analysis.odds import OddsJob, live_stand_ins
+
+        with self._lock:
+            moment = self._moment()
+            if not self.facilitator or self.game.is_over or moment in (self._odds_key, self._odds_running):
+                return None
+            self._odds_running = moment
+            turn = self.game.turn
+            return OddsJob(moment, self.deck, self.game.state.copy(), self.game.turns, self.game.seed,
+                           live_stand_ins(self.deck, self.seats), tuple(self.game.injects), self._odds_by_turn.get(turn - 1))
+
+    def odds_done(self, job: OddsJob, odds: OddsInfo | None) -> None:
+        """The live odds of `job` came back (None: they could not be computed); kept if the
+        game is still at that moment, and the facilitator's console is told."""
+        with self._lock:
+            if self._odds_running == job.key:
+                self._odds_running = None
+            if odds is None or job.key != self._moment():
+                return
+            self.odds = odds
+            self._odds_key = job.key
+            self._odds_by_turn[odds.turn] = odds
+        self.changed()
 
     def view(self, who: Viewer | str) -> PlayerView:
         """A viewer's window onto the game now (what computer seats decide from)."""

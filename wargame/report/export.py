@@ -6,14 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from wargame.analysis.rollout import Checkpoints
-from wargame.analysis.turning import Analysis, latest_cached
+from wargame.analysis.turning import Analysis, cached_analysis, latest_cached
 from wargame.analysis.whatif import recorded_what_ifs
 from wargame.errors import WargameError
 from wargame.files import write_text_atomic
-from wargame.observe.visibility import FACILITATOR, Viewer
+from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer
 from wargame.report.data import build_report
 from wargame.report.templates import FORMATS, format_for, render_report
 from wargame.saves.store import Verification, read_save
+
+REPORT_ROLLOUTS = 2000
+"""Continuations behind each point of the report's odds chart (the batched engine plays
+them in seconds; the analysis is cached beside the save)."""
 
 
 def report_format(path: str | Path) -> str:
@@ -44,13 +48,16 @@ def export_report(
     *,
     force: bool = False,
     verification: Verification | None = None,
+    rollouts: int | None = REPORT_ROLLOUTS,
 ) -> Path:
     """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
     (in the format its name asks for: .md, .html...). Without `analysis`, the latest cached
-    one for this save is used, if any; what-ifs run on the save are read from its sidecar.
-    A save that fails verify is reported with the warning at its top (`verification`: the
-    caller's, else it is run). Raises `WargameError` for a bad save, viewer or path, or if
-    `out_path` exists and `force` is not set."""
+    one for this save is used, if any; for the facilitator's report, an analysis of fewer
+    than `rollouts` continuations a turn (or none) is made again with that many (`None`: use
+    what there is). What-ifs run on the save are read from its sidecar. A save that fails
+    verify is reported with the warning at its top (`verification`: the caller's, else it
+    is run). Raises `WargameError` for a bad save, viewer or path, or if `out_path` exists
+    and `force` is not set."""
     out = Path(out_path)
     fmt = report_format(out)
     if out.is_dir():
@@ -60,5 +67,10 @@ def export_report(
     save = read_save(save_path)
     if analysis is None:
         analysis = latest_cached(save, save_path)
-    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save), verification)
+    points = Checkpoints(save)  # the save replayed once, for the report and any analysis
+    if rollouts is not None and (analysis is None or analysis.rollouts < rollouts) and as_viewer(viewer, points.deck).is_facilitator:
+        # The odds chart is the facilitator's (it reads secrets): filled from enough continuations.
+        analysis = cached_analysis(save, save_path, rollouts, engine="fast",
+                                   stand_ins=analysis.stand_ins if analysis is not None else None, checkpoints=points)
+    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), points, verification)
     return write_report(out, render_report(data, fmt))

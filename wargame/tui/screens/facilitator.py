@@ -92,6 +92,7 @@ class FacilitatorScreen(GameScreen):
             yield Static(id="fac-status")
             yield Static(id="fac-seats")
             yield Static(id="fac-offers")
+            yield Static(id="fac-odds")
             if self.hosted:
                 settings = obs.room.settings if obs.room is not None else None
                 with Horizontal(classes="buttons", id="fac-room"):
@@ -175,6 +176,9 @@ class FacilitatorScreen(GameScreen):
         offers = self.query_one("#fac-offers", Static)
         offers.update(self._offers(obs))
         offers.display = obs.game.has_offers
+        odds = self.query_one("#fac-odds", Static)
+        odds.update(self._odds(obs))
+        odds.display = control is not None and (control.odds is not None or control.odds_pending)
         rolls = self.query_one("#rolls", OptionList)
         highlighted = rolls.highlighted
         rolls.clear_options()
@@ -241,6 +245,28 @@ class FacilitatorScreen(GameScreen):
                 lines.append(Content.assemble("  • ", order.label, answer, (f" — {order.why()}" if order.reason else "", MUTED)))
         if control is not None and control.scores:
             lines.append(Content.assemble(("Points now: ", MUTED), ", ".join(f"{obs.actor_short(s.actor)} {s.total:g}" for s in control.scores)))
+        return Content("\n").join(lines)
+
+    @staticmethod
+    def _odds(obs: Observation) -> Content:
+        """Each ending's live odds from now, its 95% interval and its change since the last
+        turn (computed by the controller from the full state: the facilitator's alone)."""
+        control = obs.control
+        odds = control.odds if control is not None else None
+        if odds is None:
+            return Content.assemble(heading("Odds of each ending"), ("  computing…", MUTED))
+        unit = obs.game.turn_name
+        queued = f", the {count(odds.injects, 'inject')} queued included" if odds.injects else ""
+        title = Content.assemble(heading("Odds of each ending"), (f"  {odds.games:,} continuations from now{queued}; 95% intervals", MUTED))
+        lines = [title]
+        width = max(len(e.title) for e in odds.endings)
+        for e in odds.endings:
+            change: tuple[str, str] = ("", MUTED)
+            if e.change is not None and round(e.change * 100) != 0:
+                change = (f"  {e.change * 100:+.0f} pts since last {unit}", MUTED)
+            lines.append(Content.assemble(f"  {e.title:<{width}}  ", (f"{e.p:>4.0%}", "bold"), (f"  ({e.low:.0%}–{e.high:.0%})", MUTED), change))
+        if control is not None and control.odds_pending:
+            lines.append(Content.styled("  recomputing…", MUTED))
         return Content("\n").join(lines)
 
     def _offers(self, obs: Observation) -> Content:

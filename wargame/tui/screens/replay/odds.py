@@ -23,8 +23,9 @@ from wargame.play.timeline import SavedGame
 from wargame.tui.render import MUTED, WARN, percent
 from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed, worker_jobs
 
-ROLLOUTS = 200
-"""Continuations per turn for the viewer's turning-point analysis (cached beside the save)."""
+ROLLOUTS = 500
+"""Continuations per turn for the viewer's turning-point analysis (cached beside the save):
+the batched engine plays them in a second or two, so the panel fills as it opens."""
 
 
 def odds_table(a: Analysis, marked: int, width: int) -> Content:
@@ -133,13 +134,20 @@ class OddsPane(ReplayPane):
     def pressed(self) -> None:
         self.analyse()
 
+    def on_show(self) -> None:
+        # The panel fills as it opens (the fast engine takes a second or two), for a
+        # viewer who may see the odds; otherwise it says whose view they are for.
+        saved = self.saved
+        if saved is not None and self.analysis is None and not self.busy and odds_allowed(saved, self.viewer):
+            self.analyse()
+
     @work(thread=True, exclusive=True, group="analysis")
     def run_analysis(self, saved: SavedGame, rollouts: int) -> None:
         def progress(_stage: str, done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
 
         try:
-            result = cached_analysis(saved.save, saved.path, rollouts, worker_jobs(), progress=progress)
+            result = cached_analysis(saved.save, saved.path, rollouts, worker_jobs(), progress=progress, engine="fast")
         except WargameError as exc:
             self.post_message(self.Analysed(None, str(exc)))
             return

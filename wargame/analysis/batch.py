@@ -1,0 +1,220 @@
+"""Statistics from the batched engine: many games played as arrays, counted as the reference counts them.
+
+`batch_tally` plays games `seeds` of a simulation and returns the same `Tally` that playing
+them one by one in the reference engine gives (in exact mode, the very same counts);
+`batch_outcomes` plays continuations from a state (analyse, what-if, live odds) and
+returns their `Outcomes`. Games are played in chunks of `CHUNK` at a time, so memory
+stays flat however many games are asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from wargame.analysis.simulate import Tally, _cents
+from wargame.bots.batch import batch_seat, batchable
+from wargame.bots.seats import SeatSpec
+from wargame.deck.compile import CompiledDeck
+from wargame.engine.batch import (
+    Batch,
+    BatchDice,
+    Index,
+    IntArray,
+    Mode,
+    inject_effects,
+    inject_event,
+    make_dice,
+)
+from wargame.engine.state import Inject, State
+
+CHUNK = 4096
+"""Games played together: wide enough that NumPy's per-call cost is spread thin, small
+enough that a chunk's arrays (and its track history) stay a few megabytes."""
+
+
+@dataclass(frozen=True)
+class FirstTurn:
+    """What is fixed about a continuation's first turn (`wargame.analysis.rollout.Opening`
+    without the facilitator's overrides, which only the reference engine plays)."""
+
+    orders: Mapping[str, Sequence[int]]
+    """Seats whose orders are given (move indices, in the order given)."""
+    injects: Sequence[Inject] = ()
+    stand_in: Mapping[str, str] | None = None
+    """A seat that gives the orders named for it and asks its stand-in for the other half
+    (`answers` or `orders`), as `Opening.stand_in`."""
+    track_rolls: bool = False
+
+
+def batch_ready(seats: Mapping[str, SeatSpec | str]) -> bool:
+    """Whether the batched engine can play these seats (random and doctrine seats only)."""
+    return all(batchable(spec) for spec in seats.values())
+
+
+def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
+         start: State | None = None, first: FirstTurn | None = None, history: list[tuple[Index, np.ndarray]] | None = None) -> Batch:
+    """Play games `seeds` (one each) to their end: from the deck's start, or from `start`
+    (then with `first` fixing parts of the first turn). `history`, if given, receives the
+    rows resolved and their track values after each turn."""
+    with np.errstate(all="ignore"):  # inf and nan are values in deck arithmetic, not errors
+        return _play(deck, seeds, seats, turns, mode, start, first, history)
+
+
+def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
+          start: State | None, first: FirstTurn | None, history: list[tuple[Index, np.ndarray]] | None) -> Batch:
+    n = len(seeds)
+    last_turn = turns or (start.turns if start is not None else deck.turns)
+    b = Batch(deck, n, last_turn, start)
+    dice: BatchDice = make_dice(mode, seeds)
+    seated = {a: batch_seat(seats.get(a, "random"), deck, a, seeds, mode) for a in deck.actors}
+    injects = [inject_event(i.event) if i.event is not None else inject_effects(i.effects) for i in first.injects] if first else []
+    is_first = first is not None
+    while True:
+        rows = b.running
+        if not len(rows):
+            break
+        orders: dict[str, IntArray] = {}
+        for actor in deck.actors:
+            legal = b.available(actor, rows)
+            if is_first and first is not None and actor in first.orders and not (first.stand_in and actor in first.stand_in):
+                given = list(first.orders[actor])
+                orders[actor] = np.tile(np.array(given or [-1], dtype=np.int64), (len(rows), 1))
+                continue
+            chosen = seated[actor].decide(b, rows, legal)
+            if is_first and first is not None and first.stand_in and actor in first.stand_in:
+                chosen = _half(deck, chosen, list(first.orders.get(actor, ())), first.stand_in[actor] == "answers")
+            orders[actor] = chosen
+        if is_first and first is not None and first.track_rolls:
+            b.rolled = []
+        b.resolve(orders, rows, dice, injects if is_first else ())
+        if b.rolled is not None:
+            b.opening_rolls, b.rolled = b.rolled, None  # only the first turn's rolls are tracked
+        if history is not None:
+            history.append((rows, b.v[rows].copy()))
+        if is_first:
+            is_first = False
+            injects = []
+    return b
+
+
+def _half(deck: CompiledDeck, chosen: IntArray, fixed: list[int], answers: bool) -> IntArray:
+    """The given orders, then those the stand-in chose of the other half (answers or ordinary)."""
+    is_answer = np.array([m.answer is not None for m in deck.moves] + [False], dtype=np.bool_)
+    out = np.full((chosen.shape[0], len(fixed) + chosen.shape[1]), -1, dtype=np.int64)
+    for r in range(chosen.shape[0]):
+        kept = [m for m in chosen[r].tolist() if m >= 0 and bool(is_answer[m]) == answers]
+        row = fixed + kept
+        out[r, : len(row)] = row
+    return out
+
+
+def batch_tally(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None,
+                mode: Mode, *, by_move: bool = False) -> Tally:
+    """The tally of games `seeds` (see the module docstring), played in chunks."""
+    tally = Tally(by_move=by_move)
+    for at in range(0, len(seeds), CHUNK):
+        history: list[tuple[Index, np.ndarray]] = []
+        b = play(deck, seeds[at: at + CHUNK], seats, turns, mode, history=history)
+        _count(tally, b, history)
+    return tally
+
+
+def _count(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> None:
+    """Add a finished batch to `tally`, as `Tally.add_game` adds each of its games."""
+    deck = b.deck
+    ids = [e.id for e in deck.endings] + [deck.turn_limit_ending.id]
+    tally.games += b.size
+    for k, n in zip(*np.unique(b.ending, return_counts=True), strict=True):
+        tally.endings[ids[int(k)]] += int(n)
+    pairs, counts = np.unique(np.stack([b.ending, b.played], axis=1), axis=0, return_counts=True)
+    for (k, turn), n in zip(pairs.tolist(), counts.tolist(), strict=True):
+        tally.ending_turns[(ids[k], turn)] += n
+    for a, actor in enumerate(deck.actors):
+        values, counts = np.unique(b.score[:, a], return_counts=True)
+        for value, n in zip(values.tolist(), counts.tolist(), strict=True):
+            tally.scores[(actor, float(value))] += n
+    _add_nonzero(tally.moves, b.counts.sum(axis=0))
+    _add_nonzero(tally.ordered, b.ordered_count.sum(axis=0))
+    _add_nonzero(tally.fired, b.fired.sum(axis=0))
+    _add_nonzero(tally.fired_games, (b.fired > 0).sum(axis=0))
+    if tally.by_move:
+        for move in deck.moves:
+            a = deck.actors.index(move.actor)
+            keys, counts = np.unique(np.stack([b.counts[:, move.index] > 0, b.score[:, a]], axis=1), axis=0, return_counts=True)
+            for (played, score), n in zip(keys.tolist(), counts.tolist(), strict=True):
+                tally.move_scores[(move.index, bool(played), float(score))] += n
+    for offer in deck.offers:
+        made = int(b.offer_counts[:, offer.index, 0].sum())
+        if made:
+            tally.offers[(offer.index, "made")] += made
+            for status, n in (
+                ("accepted", int(b.counts[:, offer.accept].sum())),
+                ("refused", int(b.counts[:, offer.refuse].sum())),
+                ("expired", int(b.offer_counts[:, offer.index, 1].sum())),
+                ("unanswered", int((b.offers[:, offer.index] >= 0).sum())),
+            ):
+                if n:
+                    tally.offers[(offer.index, status)] += n
+    tally.turns_sum += int(b.played.sum())
+    _count_tracks(tally, b, history)
+
+
+def _add_nonzero(counter: Counter[int], sums: np.ndarray) -> None:
+    for i in np.flatnonzero(sums).tolist():
+        counter[i] += int(sums[i])
+
+
+def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> None:
+    """`Tally._add_tracks` for every game at once: each run of turns over which a track's
+    value (to 1/100) held still, as (slot, value, first turn, last turn)."""
+    n, slots, turns = b.size, b.v.shape[1], len(history)
+    if not turns or not slots:
+        return
+    values = np.full((n, turns, slots), np.nan)
+    for t, (rows, v) in enumerate(history):
+        values[rows, t] = v
+    values = _to_cents(values)
+    played = b.played
+    valid = np.arange(turns)[None, :] < played[:, None]
+    runs: Counter[tuple[int, float, int, int]] = Counter()
+    for slot in range(slots):
+        c = values[:, :, slot]
+        begins = np.ones((n, turns), dtype=np.bool_)
+        begins[:, 1:] = c[:, 1:] != c[:, :-1]
+        begins &= valid
+        g, at = np.nonzero(begins)
+        if not len(g):
+            continue
+        nxt_g = np.append(g[1:], -1)
+        nxt_t = np.append(at[1:], 0)
+        end = np.where(nxt_g == g, nxt_t - 1, played[g] - 1)
+        # Runs counted by one small integer key each: (value's rank, first, last).
+        distinct, rank = np.unique(c[g, at], return_inverse=True)
+        key = (rank.reshape(-1) * turns + at) * turns + end
+        counts = np.bincount(key, minlength=len(distinct) * turns * turns)
+        for k in np.flatnonzero(counts).tolist():
+            value, rest = divmod(k, turns * turns)
+            first, last = divmod(rest, turns)
+            runs[(slot, float(distinct[value]), first + 1, last + 1)] += int(counts[k])
+    tally.tracks.update(runs)
+
+
+def _to_cents(values: np.ndarray) -> np.ndarray:
+    """Each value rounded to 1/100 exactly as the reference rounds it (`_cents`, in Python):
+    values on a quarter are kept as they are (most of them), the few others looked up."""
+    quarter = values * 4.0
+    odd = ~(quarter == np.floor(quarter))
+    if not odd.any():
+        return values
+    out = values.copy()
+    uniq, inverse = np.unique(values[odd], return_inverse=True)
+    out[odd] = np.array([np.nan if math.isnan(x) else _cents(x) for x in uniq.tolist()])[inverse.reshape(-1)]
+    return out
+
+
+__all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "play"]

@@ -1,0 +1,228 @@
+"""Computer seats for the batched engine: random and doctrine seats deciding for many games at once.
+
+In exact mode each game's seat is the very bot the reference engine would seat
+(`RandomBot`, `DoctrineBot`, with the same seed), asked through its `choose`: the same
+draws from the same stream, game by game; only a doctrine's weights come from the array
+code (the same numbers). In fast mode the choices are drawn for all games together from
+a counter-based generator keyed per game (`wargame.engine.batch.uniform`), by the same
+rules: k distinct moves uniformly, or in proportion to weight ** (1 / temperature)
+without replacement, and each offer waiting accepted or refused by weight.
+
+A seat decides from its own view: a random seat reads nothing, and a doctrine's weights
+read nothing hidden from its seat (the loader refuses any that would), so the array
+state itself is what its view would show. Lookahead seats and programs play only in the
+reference engine (`batchable` says which seats may play here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from wargame.bots.base import RandomBot, bot_seed
+from wargame.bots.doctrine import DoctrineBot
+from wargame.bots.seats import SeatSpec
+from wargame.deck.arrays import ArrayFn, compile_array, evaluate
+from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
+from wargame.deck.ir import Node
+from wargame.engine.batch import (
+    Batch,
+    BoolArray,
+    FloatArray,
+    Index,
+    IntArray,
+    Mode,
+    game_keys,
+    uniform,
+)
+from wargame.errors import WargameError
+
+BATCH_KINDS = ("random", "doctrine")
+"""The seats the batched engine can play."""
+
+
+def batchable(spec: SeatSpec | str) -> bool:
+    """Whether the batched engine can play this seat (random or a doctrine)."""
+    kind = (spec if isinstance(spec, SeatSpec) else SeatSpec.parse(spec)).kind
+    return kind in BATCH_KINDS
+
+
+class BatchSeat(Protocol):
+    """One actor's computer seat in every game of a batch."""
+
+    def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
+        """Orders for each game of `rows` (still running) from `legal` (`Batch.available`):
+        one row per game, move indices in the order given (answers to offers first), -1
+        where there are fewer."""
+        ...
+
+
+class _Seat:
+    """What every batched seat knows: its actor, moves, and the width of its orders."""
+
+    def __init__(self, deck: CompiledDeck, actor: str) -> None:
+        self.deck = deck
+        self.actor = actor
+        self.moves: list[CMove] = deck.moves_by_actor[actor]
+        self.allowed = deck.orders_per_turn(actor)
+        self.pairs: list[tuple[int, int, int]] = []
+        """(offer slot, column of accept, column of refuse) for each offer made to this actor."""
+        cols = {m.index: j for j, m in enumerate(self.moves)}
+        for offer in deck.offers:
+            if offer.recipient == actor:
+                self.pairs.append((offer.index, cols[offer.accept], cols[offer.refuse]))
+        self.pairs.sort()
+        self.ordinary = np.array([m.answer is None for m in self.moves], dtype=np.bool_)
+        self.width = self.allowed + len(self.pairs)
+        self.index = np.array([m.index for m in self.moves], dtype=np.int64)
+
+
+class ExactSeat(_Seat):
+    """Each game's own reference bot, asked through `choose` (see the module docstring)."""
+
+    def __init__(self, deck: CompiledDeck, actor: str, spec: SeatSpec, seeds: Sequence[int]) -> None:
+        super().__init__(deck, actor)
+        self.spec = spec
+        self.seeds = list(seeds)
+        self.bots: list[RandomBot | DoctrineBot | None] = [None] * len(self.seeds)
+        self.doctrine = deck.doctrines[actor][spec.arg] if spec.kind == "doctrine" else None
+
+    def _bot(self, row: int) -> RandomBot | DoctrineBot:
+        bot = self.bots[row]
+        if bot is None:
+            seed = bot_seed(self.seeds[row], self.actor, self.deck)
+            bot = RandomBot(seed) if self.doctrine is None else DoctrineBot(self.deck, self.actor, self.doctrine, seed)
+            bot.explain = False
+            self.bots[row] = bot
+        return bot
+
+    def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
+        out = np.full((len(rows), self.width), -1, dtype=np.int64)
+        weights = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows).tolist() if self.doctrine is not None else None
+        index = self.deck.move_index
+        column = {m.index: j for j, m in enumerate(self.moves)}
+        for r, row in enumerate(rows.tolist()):
+            moves = [m for m, ok in zip(self.moves, legal[r].tolist(), strict=True) if ok]
+            bot = self._bot(row)
+            if isinstance(bot, DoctrineBot):
+                assert weights is not None
+                w = weights[r]
+
+                def weigh(chosen: Sequence[CMove], w: list[float] = w) -> list[float]:
+                    return [x if (x := w[column[m.index]]) > 0 else 0.0 for m in chosen]
+
+                decision = bot.choose(weigh, moves, self.allowed)
+            else:
+                decision = bot.choose(moves, self.allowed)
+            for pos, move_id in enumerate(decision.orders):
+                out[r, pos] = index[move_id]
+        return out
+
+
+def doctrine_weights(b: Batch, deck: CompiledDeck, actor: str, doctrine: CDoctrine, rows: Index) -> FloatArray:
+    """Each game's doctrine weight for each of the actor's moves (one row per game of
+    `rows`, one column per move): the expression's value as a float, as the reference bot
+    takes it (`float` of the value), before negative weights count as 0."""
+    out = np.empty((len(rows), len(doctrine.weight_nodes)))
+    for pos, node in enumerate(doctrine.weight_nodes):
+        if node is None:
+            out[:, pos] = float(doctrine.weights[pos](None))
+        else:
+            out[:, pos] = evaluate(_array_weight(deck, actor, doctrine.id, pos, node), b, rows)
+    return out
+
+
+_WEIGHTS: dict[tuple[int, str, str, int], tuple[Node, ArrayFn]] = {}
+"""Each doctrine weight's array function, compiled once (checked against its node)."""
+
+
+def _array_weight(deck: CompiledDeck, actor: str, doctrine: str, pos: int, node: Node) -> ArrayFn:
+    key = (id(deck), actor, doctrine, pos)
+    entry = _WEIGHTS.get(key)
+    if entry is None or entry[0] is not node:
+        if len(_WEIGHTS) > 4096:
+            _WEIGHTS.clear()
+        entry = _WEIGHTS[key] = (node, compile_array(node))
+    return entry[1]
+
+
+class FastSeat(_Seat):
+    """All games' choices drawn together (see the module docstring)."""
+
+    def __init__(self, deck: CompiledDeck, actor: str, spec: SeatSpec, seeds: Sequence[int]) -> None:
+        super().__init__(deck, actor)
+        self.keys = game_keys([bot_seed(s, actor, deck) for s in seeds])
+        self.doctrine = deck.doctrines[actor][spec.arg] if spec.kind == "doctrine" else None
+        self.limit = self.allowed if self.doctrine is None or self.doctrine.orders is None else min(self.allowed, self.doctrine.orders)
+
+    def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
+        n = len(rows)
+        out = np.full((n, self.width), -1, dtype=np.int64)
+        keys = self.keys[rows]
+        turn = b.turn
+        ordinary = legal & self.ordinary
+        if self.doctrine is None:
+            pref = ordinary.astype(np.float64)
+            power = 1.0
+            accept_w = refuse_w = None
+        else:
+            w = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows)
+            w = np.where(w > 0, w, 0.0)
+            power = 1.0 / self.doctrine.temperature
+            pref = np.where(ordinary, w, 0.0)
+            if power != 1.0:
+                pref = np.where(pref > 0, pref**power, 0.0)
+            accept_w = w
+            refuse_w = w
+        # Answers first, each offer waiting in slot order, as the reference bots give them.
+        filled = np.zeros(n, dtype=np.int64)
+        for slot, ja, jr in self.pairs:
+            waiting = legal[:, ja] & legal[:, jr]
+            if accept_w is None or refuse_w is None:
+                share = np.full(n, 0.5)
+                some = waiting
+            else:
+                wa = accept_w[:, ja] ** power if power != 1.0 else accept_w[:, ja]
+                wr = refuse_w[:, jr] ** power if power != 1.0 else refuse_w[:, jr]
+                total = wa + wr
+                some = waiting & (total > 0)
+                share = np.divide(wa, total, out=np.zeros(n), where=total > 0)
+            u = uniform(keys, turn, 2 * slot + 1)
+            pick = np.where(u < share, self.index[ja], self.index[jr])
+            out[some, filled[some]] = pick[some]
+            filled += some
+        if self.limit > 0 and pref.shape[1]:
+            for d in range(self.limit):
+                total = pref.sum(axis=1)
+                go = total > 0
+                if not go.any():
+                    break
+                target = uniform(keys, turn, 0, d) * total
+                cum = np.cumsum(pref, axis=1)
+                positive = pref > 0
+                last = pref.shape[1] - 1 - np.argmax(positive[:, ::-1], axis=1)
+                pick = np.minimum((cum <= target[:, None]).sum(axis=1), last)
+                chosen = np.flatnonzero(go)
+                out[chosen, filled[chosen]] = self.index[pick[chosen]]
+                filled[chosen] += 1
+                pref[chosen, pick[chosen]] = 0.0
+        return out
+
+
+def batch_seat(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seeds: Sequence[int], mode: Mode) -> BatchSeat:
+    """The batched seat for `spec` in games seeded `seeds` (bots seeded as `make_bot` seeds
+    them); raises `WargameError` for a seat only the reference engine plays."""
+    spec = spec if isinstance(spec, SeatSpec) else SeatSpec.parse(spec)
+    if spec.kind not in BATCH_KINDS:
+        raise WargameError(f"a {spec.kind} seat plays only in the reference engine")
+    if spec.kind == "doctrine" and spec.arg not in deck.doctrines.get(actor, {}):
+        known = ", ".join(deck.doctrines.get(actor, {})) or "none"
+        raise WargameError(f"{deck.actor_name(actor)} has no doctrine '{spec.arg}' (doctrines: {known})")
+    if mode == "exact":
+        return ExactSeat(deck, actor, spec, seeds)
+    return FastSeat(deck, actor, spec, seeds)
+
+
+__all__ = ["BATCH_KINDS", "BatchSeat", "batch_seat", "batchable", "doctrine_weights"]
