@@ -20,6 +20,7 @@ from wargame.observe.visibility import Viewer
 from wargame.words import possessive
 
 __all__ = [
+    "draw_label",
     "format_value",
     "order_label",
     "percent",
@@ -39,6 +40,14 @@ def format_value(x: float) -> str:
 
 def percent(p: float) -> str:
     return f"{p * 100:.0f}%"
+
+
+def draw_label(roll: float) -> str:
+    """The number a chance roll drew, as every screen and the report say it: `27 of 100`.
+
+    Whole hundredths, rounded down, so the number reads against the chance the way the
+    dice work (a roll succeeds when it is under the chance: 27 of 100 under 28%)."""
+    return f"{int(roll * 100)} of 100"
 
 
 def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:

@@ -13,6 +13,7 @@ from typing import ClassVar, Literal
 
 from wargame.analysis.turning import Analysis
 from wargame.analysis.whatif import WhatIf
+from wargame.observe.labels import draw_label
 from wargame.report.data import OfferRow, ReportData, RollRow, ScoreRow, TurnEntry, num, pct
 from wargame.report.svg import Chart, Line
 from wargame.text import safe_text
@@ -131,7 +132,7 @@ class Roll:
     note: Text
     """Why the chance and draw are not shown, when they are not."""
     odds: Text
-    """The chance and the draw in words: "60% chance, drew 0.17" or why they are not shown."""
+    """The chance and the draw in words: "60% chance, drew 17 of 100" or why they are not shown."""
     result: Text
     """"success" or "failure", tagged when the facilitator forced it."""
 
@@ -416,7 +417,7 @@ def _roll(roll: RollRow) -> Roll:
     if roll.chance is None or roll.draw is None:
         note = clean(roll.note)
         return Roll(words(clean(roll.label)), "", "", words(note), words(f"chance and draw not shown ({note})"), result)
-    chance, draw = pct(roll.chance), f"{roll.draw:.2f}"
+    chance, draw = pct(roll.chance), draw_label(roll.draw)
     return Roll(words(clean(roll.label)), chance, draw, (), words(f"{chance} chance, drew {draw}"), result)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
-from wargame.observe.labels import format_value
+from wargame.observe.labels import draw_label, format_value
 from wargame.observe.model import Observation
 from wargame.play.debrief import FinalScores, RollExplained, TrackDelta, TurnDebrief
 from wargame.tui.render import (
@@ -53,11 +53,11 @@ def roll_block(roll: RollExplained) -> Content:
             parts += [read.text, (" = ", MUTED), (read.value, "bold") if read.value is not None else (HIDDEN, DISABLED)]
         lines.append(Content.assemble(*parts))
     if roll.roll is not None and roll.chance is not None:
-        drawn = int(roll.roll * 100)
+        drawn = draw_label(roll.roll)
         if roll.forced:
-            note = f"    drew {drawn} of 100; the facilitator set the outcome"
+            note = f"    drew {drawn}; the facilitator set the outcome"
         else:
-            note = f"    drew {drawn} of 100: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {'success' if roll.success else 'failure'}"
+            note = f"    drew {drawn}: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {'success' if roll.success else 'failure'}"
         lines.append(Content.styled(note, MUTED))
     return Content("\n").join(lines)
 
