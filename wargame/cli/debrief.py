@@ -7,6 +7,7 @@ line and exits 2, like every other command.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from wargame.cli.common import user_errors
 from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
+
+if TYPE_CHECKING:
+    from wargame.analysis.whatif import WhatIf
 
 SPARK = "▁▂▃▄▅▆▇█"
 STAND_INS = SeatsParam(no_humans="a stand-in must be a computer seat, not human")
@@ -126,19 +130,43 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
         return
     click.echo(f"{result.label}, {result.seat_name}: {result.games} continuations for each choice, seed {result.seed}")
     click.echo("")
-    titles = [result.titles[e] for e in result.endings]
-    label_w = min(64, max(len(c.label) + 11 for c in result.choices))
-    click.echo(f"{'orders':<{label_w}}" + "".join(f"{t[:16]:>18}" for t in titles) + f"{'mean score':>22}")
-    for c in result.choices:
-        mark = " (actual)" if c.actual else ""
-        room = label_w - 1 - len(mark)
-        # A long label (an answer names the offer it answers) is cut, never its "(actual)".
-        name = (c.label if len(c.label) <= room else c.label[: room - 1] + "…") + mark
-        cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>18}" for e in result.endings)
-        mean, lo, hi = c.scores[result.seat]
-        click.echo(f"{name[:label_w - 1]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>22}")
+    for line in whatif_table(result):
+        click.echo(line)
     if result.left_out:
         click.echo(f"\n{result.left_out} order sets of two or more moves were not tried (too many); name them with --orders.")
+
+
+CELL = 18
+"""The width of a figure's column in `whatif`: "100% (98%-100%)" and room to breathe."""
+LABEL = 48
+"""The most a what-if's orders column takes; a longer label wraps."""
+
+
+def whatif_table(result: WhatIf) -> list[str]:
+    """A what-if as lines of text: each choice's orders, then its odds of each ending and the
+    seat's mean score. Nothing is cut: an ending's title wraps in its column's head, and
+    orders (an answer names the offer it answers, and rows differ in what they answer)
+    wrap in theirs, the figures on the first line."""
+    import textwrap
+
+    titles = [result.titles[e] for e in result.endings]
+    label_w = min(LABEL, max(len(c.label) + 10 for c in result.choices))
+    heads = [textwrap.wrap(t, CELL - 2, break_long_words=False, break_on_hyphens=False) or [""] for t in titles] + [["mean score"]]
+    depth = max(len(h) for h in heads)
+    lines = []
+    for row in range(depth):
+        first = "orders" if row == depth - 1 else ""
+        cells = "".join(f"{h[row - depth + len(h)] if row >= depth - len(h) else '':>{CELL}}" for h in heads[:-1])
+        last = heads[-1][0] if row == depth - 1 else ""
+        lines.append((f"{first:<{label_w}}" + cells + f"{last:>{CELL + 4}}").rstrip())
+    for c in result.choices:
+        mark = " (actual)" if c.actual else ""
+        wrapped = textwrap.wrap(c.label + mark, label_w - 1, break_long_words=False, break_on_hyphens=False, subsequent_indent="  ") or [""]
+        cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>{CELL}}" for e in result.endings)
+        mean, lo, hi = c.scores[result.seat]
+        lines.append(f"{wrapped[0]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>{CELL + 4}}")
+        lines += [part.rstrip() for part in wrapped[1:]]
+    return lines
 
 
 @click.command()

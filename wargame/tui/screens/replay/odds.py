@@ -22,6 +22,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
 from wargame.tui.render import MUTED, WARN, percent
 from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed, worker_jobs
+from wargame.words import fit_labels
 
 ROLLOUTS = 200
 """Continuations per turn for the viewer's turning-point analysis (cached beside the save)."""
@@ -29,24 +30,26 @@ ROLLOUTS = 200
 
 def odds_table(a: Analysis, marked: int, width: int) -> Content:
     """Each ending's probability before each turn as a row of shaded cells, the selected
-    turn marked: readable at 80 columns, a bar chart of odds in disguise."""
+    turn marked: readable at 80 columns, a bar chart of odds in disguise. An ending's title
+    takes the columns the cells leave; one still too long is shortened by the rule that
+    keeps what tells it from the others (`words.fit_labels`), and named in full below."""
     shades = " ░▒▓█"
-    name_w = min(18, max(len(a.titles.get(e, e)) for e in a.endings))
     n = len(a.odds)
-    cell = 3 if name_w + 2 + n * 3 <= width else 2 if name_w + 2 + n * 2 <= width else 1
+    shown = [e for e in a.endings if max(a.series(e), default=0) >= 0.01]
+    full = [a.titles.get(e, e) for e in shown]
+    figures = 18  # "  41% (33%–50%)"
+    cell = 3 if 12 + 2 + n * 3 + figures <= width else 2 if 12 + 2 + n * 2 + figures <= width else 1
+    name_w = max(8, min(max((len(t) for t in full), default=8), width - 2 - n * cell - figures))
+    titles = dict(zip(shown, fit_labels(full, name_w), strict=True))
     rows: list[Content] = []
     head: list[str | tuple[str, str]] = [" " * (name_w + 1)]
     for o in a.odds:
         label = str(o.turn) if not o.final else "■"
         head.append((label.rjust(cell)[:cell] if cell > 1 or o.turn % 5 == 0 else " ", "bold $accent" if o.turn == marked else MUTED))
     rows.append(Content.assemble(*head))
-    for e in a.endings:
+    for e in shown:
         series = a.series(e)
-        if max(series, default=0) < 0.01:
-            continue
-        title = a.titles.get(e, e)
-        title = title if len(title) <= name_w else title[: name_w - 1] + "…"
-        cells: list[str | tuple[str, str]] = [(title.ljust(name_w) + " ", "bold")]
+        cells: list[str | tuple[str, str]] = [(titles[e].ljust(name_w) + " ", "bold")]
         for o, p in zip(a.odds, series, strict=True):
             ch = shades[min(4, round(p * 4))]
             style = "$accent" if o.turn == marked else "$primary"
@@ -57,6 +60,9 @@ def odds_table(a: Analysis, marked: int, width: int) -> Content:
             cells.append((f"  {percent(now.p(e))} ({percent(lo)}–{percent(hi)})", MUTED))
         rows.append(Content.assemble(*cells))
     rows.append(Content.styled(f"{' ' * (name_w + 1)}shade: ░ about 25%, ▒ 50%, ▓ 75%, █ certain; figures: the odds before the marked turn, with 95% intervals", MUTED))
+    cut = [f"{titles[e]} = {a.titles.get(e, e)}" for e in shown if titles[e] != a.titles.get(e, e)]
+    if cut:
+        rows.append(Content.styled("In full: " + "; ".join(cut), MUTED))
     return Content("\n").join(rows)
 
 
