@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from wargame.analysis.moments import Moment, story
 from wargame.analysis.turning import Analysis
 from wargame.analysis.whatif import WhatIf
 from wargame.observe.labels import draw_label
@@ -292,10 +293,16 @@ def _score(s: ScoreRow) -> Score:
 def _moments(r: ReportData) -> Section:
     if not r.moments:
         return Section("key-moments", words("Key moments"), 2, (Paragraph(words("Nothing stood out.")),))
-    items = []
-    for m in r.moments:
-        items.append(Item(words(strong(_turn_label(r, m.turn)), " ", tag(clean(m.kind_label)), ": ", clean(m.text))))
-    return Section("key-moments", words("Key moments"), 2, (ItemList(tuple(items)),))
+    told = story(r.moments)
+    blocks: list[Block] = [ItemList(tuple(_moment(r, m) for m in told))]
+    rest = [m for m in r.moments if m not in told]
+    if rest:
+        blocks.append(Section("more-moments", words("More moments"), 3, (ItemList(tuple(_moment(r, m) for m in rest)),)))
+    return Section("key-moments", words("Key moments"), 2, tuple(blocks))
+
+
+def _moment(r: ReportData, m: Moment) -> Item:
+    return Item(words(strong(_turn_label(r, m.turn)), " ", tag(clean(m.kind_label)), ": ", clean(m.text)))
 
 
 def _interval(p: float, lo: float, hi: float) -> Text:

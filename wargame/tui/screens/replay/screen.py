@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, Tabs
 from textual.worker import get_current_worker
 
-from wargame.analysis.moments import Moment, key_moments
+from wargame.analysis.moments import Moment, key_moments, story
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, latest_cached
 from wargame.analysis.whatif import WhatIf, play_from_here
@@ -94,6 +94,7 @@ class ReplayScreen(Screen[None]):
         Binding("6", "tab('whatif')", "What if", show=False),
         Binding("left_square_bracket", "track(-1)", "Prev track", show=False),
         Binding("right_square_bracket", "track(1)", "Next track", show=False),
+        Binding("m", "all_moments", "All moments", show=False),
         Binding("a", "analyse", "Analyse", show=False),
         Binding("r", "run_whatif", "Run what-if", show=False),
         Binding("b", "branch", "Play from here", show=False),
@@ -123,7 +124,9 @@ class ReplayScreen(Screen[None]):
     key_moments: var[list[Moment] | None] = var(None, init=False)
     """The perspective's key moments; None while they are being found."""
     marks: var[frozenset[int]] = var(frozenset())
-    """The turns the timeline marks with a key moment."""
+    """The turns the timeline marks with a key moment (of those that tell the story)."""
+    all_moments: var[bool] = var(False, init=False)
+    """The Moments panel lists every moment, not only the story's."""
 
     @dataclass
     class Loaded(Message):
@@ -155,7 +158,7 @@ class ReplayScreen(Screen[None]):
         """False until the facilitator's PIN is given, for a save that has one."""
 
     def compute_marks(self) -> frozenset[int]:
-        return frozenset(m.turn for m in self.key_moments or ())
+        return frozenset(m.turn for m in story(self.key_moments or ()))
 
     def validate_turn(self, turn: int) -> int:
         return max(1, min(self.saved.turns_played if self.saved is not None else 1, turn))
@@ -252,7 +255,7 @@ class ReplayScreen(Screen[None]):
         panes: list[ReplayPane] = [
             TurnPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, hindsight=S.hindsight, debrief=S.debrief),
             TracksPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, debrief=S.debrief),
-            MomentsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, moments=S.key_moments, saved=S.saved),
+            MomentsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, moments=S.key_moments, saved=S.saved, show_all=S.all_moments),
             ScoresPane().data_bind(shown_tab=S.tab, viewer=S.viewer, debrief=S.debrief),
             OddsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, analysis=S.analysis, rollouts=S.rollouts, saved=S.saved),
             WhatIfPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, checkpoints=S.checkpoints, saved=S.saved),
@@ -385,6 +388,16 @@ class ReplayScreen(Screen[None]):
             self.query_one(TracksPane).step(delta)
         elif self.tab == "whatif":
             self.query_one(WhatIfPane).step(delta)
+
+    def action_all_moments(self) -> None:
+        """m: the Moments panel with every moment, or back to those that tell the story."""
+        if self.saved is None:
+            return
+        if self.tab == "moments":
+            self.all_moments = not self.all_moments
+        else:
+            self.all_moments = True
+            self.tab = "moments"
 
     def action_analyse(self) -> None:
         if self.saved is not None and self.query_one(OddsPane).analyse():
