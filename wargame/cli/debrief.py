@@ -15,6 +15,7 @@ from wargame.cli.common import user_errors
 from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
+from wargame.text import safe_text
 
 if TYPE_CHECKING:
     from wargame.analysis.whatif import WhatIf
@@ -82,6 +83,54 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
             click.echo(f"  {tp.text()}")
     else:
         click.echo("No turn moved the odds of any ending by 5 points or more.")
+
+
+@click.command()
+@click.argument("save", type=click.Path(dir_okay=False))
+@click.option("--games", type=click.IntRange(1, 100_000), default=40, show_default=True, help="Continuations for each choice a seat had.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations (as for analyse).")
+@click.option("--json", "as_json", is_flag=True, help="Print the marks as JSON.")
+@click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
+@progress_option
+@user_errors
+def marks(save: str, games: int, jobs: int, seed: int, stand_ins: Seating, as_json: bool, refresh: bool, progress: bool | None) -> None:
+    """Mark each team's orders in every turn, like a chess analysis board.
+
+    Every order set the seat could have given is played GAMES times from the state before
+    the turn, on the same dice, the other seats' orders as given; the orders given are
+    judged against the best by the seat's mean score: ?? a blunder (a quarter of its points
+    or more), ? a mistake (a tenth), ?! an inaccuracy (a twentieth), ! a strong choice (as
+    good as the best where an average choice lost a tenth). Only seats a person played are
+    marked. The result is cached beside the save, like analyse.
+    """
+    from wargame.analysis.marks import cached_marks
+    from wargame.analysis.rollout import program_notes
+    from wargame.analysis.turning import turn_title
+    from wargame.saves.store import read_save, save_deck
+
+    model = read_save(save)
+    deck = save_deck(model)
+    _say_notes(program_notes(model, deck))
+    with showing_progress(progress) as bar:
+        result = cached_marks(model, save, games, seed, jobs, stand_ins.text(), progress=bar.stage("marks"), refresh=refresh)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+        return
+    if not result.seats:
+        click.echo("No seat was played by a person: there are no team choices to mark.")
+        return
+    click.echo(f"Each choice against the best the seat had: {result.games} continuations each, seed {result.seed}")
+    for seat in result.seats:
+        click.echo("")
+        click.echo(f"{deck.actor_name(seat)}:")
+        for m in result.of(seat):
+            click.echo(safe_text(f"  {m.symbol:<2} {turn_title(deck, m.turn)}: {m.label}"))
+            click.echo(safe_text(f"       {m.summary(result.titles)}"))
+        for turn, who in result.skipped:
+            if who == seat:
+                click.echo(f"     {turn_title(deck, turn)}: its computer stand-in gave the orders (time ran out): not marked")
 
 
 @click.command()
@@ -197,14 +246,17 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
 @click.option("--rollouts", type=click.IntRange(1, 100_000), default=None, help="Include turning points from this many continuations per turn (cached beside the save).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--marks", "mark", is_flag=True, help="Include each team's choices marked against the best it had (as `wargame marks`; cached beside the save).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, force: bool) -> None:
+def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, mark: bool, force: bool) -> None:
     """Write the after-action report of a saved game as Markdown or self-contained HTML.
 
     Without --rollouts the latest analysis cached beside the save (from `wargame
-    analyse`) is used, if any. What-ifs run with `wargame whatif` are included.
+    analyse`) is used, if any, and so are marked choices (`wargame marks`). What-ifs run
+    with `wargame whatif` are included.
     """
+    from wargame.analysis.marks import cached_marks
     from wargame.analysis.turning import Analysis, cached_analysis
     from wargame.report.export import export_report, report_format
     from wargame.saves.store import read_save
@@ -213,9 +265,10 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
     analysis: Analysis | None = None
     if rollouts is not None:
         analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed)
-    path = export_report(save, output, seat, analysis, force=force)
+    marked = cached_marks(read_save(save), save, jobs=jobs, seed=seed) if mark else None
+    path = export_report(save, output, seat, analysis, force=force, marks=marked)
     click.echo(f"wrote {path}")
 
 
-COMMANDS = (analyse, whatif, branch, report)
+COMMANDS = (analyse, marks, whatif, branch, report)
 """Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

@@ -8,7 +8,7 @@ their labels from here, so the same roll reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.describe import turn_label
@@ -20,6 +20,7 @@ from wargame.observe.visibility import Viewer
 from wargame.words import possessive
 
 __all__ = [
+    "STAND_IN_MARK",
     "draw_label",
     "format_value",
     "order_label",
@@ -27,6 +28,7 @@ __all__ = [
     "roll_label",
     "seat_kind",
     "seat_label",
+    "stood_in",
     "turn_label",
     "viewer_label",
     "viewer_name",
@@ -55,6 +57,17 @@ def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:
     name, a weighted outcome's): the deck's one roll label, for a `Roll` or its (kind, key)."""
     kind, key = (roll.kind, roll.key) if isinstance(roll, Roll) else roll
     return deck_roll_label(deck, kind, key)
+
+
+STAND_IN_MARK = "(a computer stood in when time ran out) "
+"""How a seat's reasons say its computer stand-in gave its orders (the team did not seal
+in time): the save keeps the stand-in's reasons with this in front of each."""
+
+
+def stood_in(reasons: Sequence[str]) -> bool:
+    """Whether a seat's orders of a turn were given by its computer stand-in (its reasons
+    carry `STAND_IN_MARK`)."""
+    return any(r.startswith(STAND_IN_MARK) for r in reasons)
 
 
 def order_label(deck: CompiledDeck, move: CMove) -> str:

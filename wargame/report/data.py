@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wargame.analysis.marks import Marks
 from wargame.analysis.moments import Moment, key_moments, may_see_odds
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
@@ -27,8 +28,8 @@ from wargame.saves.format import SaveModel
 from wargame.words import possessive
 
 ODDS_WITHHELD = (
-    "Ending odds and what-ifs are computed from the full state of the game, including "
-    "other seats' secrets, so they appear only in the facilitator's report."
+    "Ending odds, marked choices and what-ifs are computed from the full state of the game, "
+    "including other seats' secrets, so they appear only in the facilitator's report."
 )
 
 
@@ -181,6 +182,8 @@ class ReportData:
     scores: tuple[ScoreRow, ...]
     moments: tuple[Moment, ...]
     analysis: Analysis | None
+    marks: Marks | None
+    """Each team's choices marked against the best it had (shown where odds are)."""
     whatifs: tuple[WhatIf, ...]
     withheld: str
     """Why odds and what-ifs are left out of this report (empty when they are shown)."""
@@ -195,6 +198,7 @@ def build_report(
     analysis: Analysis | None = None,
     whatifs: Sequence[WhatIf] = (),
     checkpoints: Checkpoints | None = None,
+    marks: Marks | None = None,
 ) -> ReportData:
     """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
     or `public`): read off that viewer's `Observation` of the game at its end, the one
@@ -282,7 +286,7 @@ def build_report(
             scores.append(ScoreRow(score.actor, end.actor_name(score.actor), score.total, score.most, objectives))
 
     show_odds = may_see_odds(game, view)
-    withheld = "" if show_odds or (analysis is None and not whatifs) else ODDS_WITHHELD
+    withheld = "" if show_odds or (analysis is None and marks is None and not whatifs) else ODDS_WITHHELD
     seats = tuple(SeatRow(a.id, a.name, _played_by(a.seat), deck.model.actors[a.id].brief) for a in end.actors)
     parent = ""
     if save.parent is not None:
@@ -315,6 +319,7 @@ def build_report(
         scores=tuple(scores),
         moments=tuple(key_moments(cp, who, analysis if show_odds else None)),
         analysis=analysis if show_odds else None,
+        marks=marks if show_odds else None,
         whatifs=tuple(whatifs) if show_odds else (),
         withheld=withheld,
         questions=tuple(questions),

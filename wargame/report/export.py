@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wargame.analysis.marks import Marks, latest_marks
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, latest_cached
 from wargame.analysis.whatif import recorded_what_ifs
@@ -43,10 +44,12 @@ def export_report(
     analysis: Analysis | None = None,
     *,
     force: bool = False,
+    marks: Marks | None = None,
 ) -> Path:
     """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
-    (in the format its name asks for: .md, .html...). Without `analysis`, the latest cached one for this save is used, if
-    any; what-ifs run on the save are read from its sidecar. Raises `WargameError` for a
+    (in the format its name asks for: .md, .html...). Without `analysis` (or `marks`), the
+    latest cached for this save is used, if any; what-ifs run on the save are read from its
+    sidecar. Raises `WargameError` for a
     bad save, viewer or path, or if `out_path` exists and `force` is not set."""
     out = Path(out_path)
     fmt = report_format(out)
@@ -57,5 +60,7 @@ def export_report(
     save = read_save(save_path)
     if analysis is None:
         analysis = latest_cached(save, save_path)
-    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save))
+    if marks is None:
+        marks = latest_marks(save, save_path)
+    data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), Checkpoints(save), marks)
     return write_report(out, render_report(data, fmt))
