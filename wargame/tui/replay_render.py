@@ -7,7 +7,7 @@ Nothing here decides what is secret: a hidden value arrives as None and is said 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.content import Content
 
@@ -84,8 +84,9 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
     return Content.assemble(*parts)
 
 
-def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True) -> Content:
-    """The whole of one turn for the Turn panel."""
+def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True, marks: Mapping[str, tuple[str, str]] | None = None) -> Content:
+    """The whole of one turn for the Turn panel. `marks`: seat to (symbol, words) of its
+    marked choice this turn, where the viewer may see them."""
     s: list[Content] = [Content.styled(d.title, "bold $accent")]
     if d.ending is not None:
         s.append(Content.assemble(("■ ", WARN), ("The game ends: ", "bold"), (d.ending.title, f"bold {WARN}"), ("  (below)", MUTED)))
@@ -109,6 +110,11 @@ def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tra
             if reason:
                 line += [("  — ", MUTED), (reason, "italic")]
             s.append(Content.assemble(*line))
+        mark = (marks or {}).get(seat.actor)
+        if mark is not None:
+            symbol, said = mark
+            style = BAD if symbol in {"??", "?"} else WARN if symbol == "?!" else GOOD if symbol == "!" else MUTED
+            s.append(Content.assemble(("  " + (symbol or "·").ljust(3), f"bold {style}"), (said, MUTED)))
 
     if d.injects:
         s += [Content(""), heading("Injects (the facilitator)")]
