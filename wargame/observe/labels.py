@@ -20,6 +20,7 @@ from wargame.observe.visibility import Viewer
 from wargame.words import possessive
 
 __all__ = [
+    "HIDDEN_REASON",
     "STAND_IN_MARK",
     "draw_label",
     "format_value",
@@ -58,6 +59,9 @@ def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:
     kind, key = (roll.kind, roll.key) if isinstance(roll, Roll) else roll
     return deck_roll_label(deck, kind, key)
 
+
+HIDDEN_REASON = "its reasons weigh what is hidden from you"
+"""What a viewer reads for a computer's reason computed from what it may not see."""
 
 STAND_IN_MARK = "(a computer stood in when time ran out) "
 """How a seat's reasons say its computer stand-in gave its orders (the team did not seal

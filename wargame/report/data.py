@@ -21,6 +21,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
 from wargame.observe.build import observe_view
 from wargame.observe.build import scores as final_scores
+from wargame.observe.labels import HIDDEN_REASON
 from wargame.observe.model import InjectInfo, Observation, PlayInfo, SeatInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
@@ -325,9 +326,6 @@ def build_report(
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, t.turn) for t in end.turns),
     )
-
-
-HIDDEN_REASON = "its reasons weigh what is hidden from you"
 
 
 def _inject_line(inject: InjectInfo) -> str:
