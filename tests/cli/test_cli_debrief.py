@@ -79,6 +79,13 @@ def test_report_writes_markdown_and_html(save: Path, tmp_path: Path) -> None:
     one_line_error(run("report", str(save), "-o", str(md)), "already exists")
 
 
+def test_report_writes_slides_as_asked_or_as_named(save: Path, tmp_path: Path) -> None:
+    for page, flag in ((tmp_path / "deck.html", ["--slides"]), (tmp_path / "deck.slides.html", [])):
+        assert run("report", str(save), "-o", str(page), "--seat", "public", *flag).exit_code == 0
+        text = page.read_text(encoding="utf-8")
+        assert '<section class="slide' in text and 'id="turn-1"' in text and 'id="ending"' in text
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -94,7 +101,8 @@ def test_report_writes_markdown_and_html(save: Path, tmp_path: Path) -> None:
         (["branch", "{save}", "--turn", "99", "--save", "{new}"], "cannot branch before turn 99"),
         (["branch", "{save}", "--turn", "2", "--save", "{save}"], "the save being branched"),
         (["branch", "{save}", "--turn", "2", "--save", "{new}", "--seats", "red=wizard"], "unknown seat kind"),
-        (["report", "{save}", "-o", "{new}.txt"], "written as .md or .html"),
+        (["report", "{save}", "-o", "{new}.txt"], "written as .md, .html or .slides.html"),
+        (["report", "{save}", "-o", "{new}.md", "--slides"], "slides are written as .html"),
         (["report", "{save}", "-o", "{new}.md", "--seat", "green"], "unknown seat 'green'"),
         (["report", "{notsave}", "-o", "{new}.md"], "not a wargame save"),
     ],

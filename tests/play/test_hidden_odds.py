@@ -183,8 +183,8 @@ def test_others_see_a_teams_public_plays_but_never_its_why() -> None:
     secret play is listed to no one else."""
     deck = _deck()
     game = Game(deck, 2)
-    for given, why in (("bluster", "to look busy"), ("dig", "we dig while they watch")):
-        game.submit("a", [given], [why])
+    for order, why in (("bluster", "to look busy"), ("dig", "we dig while they watch")):
+        game.submit("a", [order], [why])
         game.submit("b", [])
         game.resolve()
     seats = {"a": "human", "b": "human"}

@@ -247,10 +247,12 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--marks", "mark", is_flag=True, help="Include each team's choices marked against the best it had (as `wargame marks`; cached beside the save).")
+@click.option("--slides", is_flag=True, help="Write the debrief as slides for a projector (one turn per screen, arrow keys step) to FILE.html; a name ending .slides.html asks for them too.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, mark: bool, force: bool) -> None:
-    """Write the after-action report of a saved game as Markdown or self-contained HTML.
+def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, mark: bool, slides: bool, force: bool) -> None:
+    """Write the after-action report of a saved game as Markdown or self-contained HTML,
+    or (--slides) as slides to lead the debrief in front of a room.
 
     Without --rollouts the latest analysis cached beside the save (from `wargame
     analyse`) is used, if any, and so are marked choices (`wargame marks`). What-ifs run
@@ -261,12 +263,14 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
     from wargame.report.export import export_report, report_format
     from wargame.saves.store import read_save
 
-    report_format(output)
+    fmt = "slides" if slides else report_format(output)
+    if slides and report_format(output) not in {"html", "slides"}:
+        raise WargameError(f"{output}: slides are written as .html")
     analysis: Analysis | None = None
     if rollouts is not None:
         analysis = cached_analysis(read_save(save), save, rollouts, jobs, seed)
     marked = cached_marks(read_save(save), save, jobs=jobs, seed=seed) if mark else None
-    path = export_report(save, output, seat, analysis, force=force, marks=marked)
+    path = export_report(save, output, seat, analysis, force=force, marks=marked, fmt=fmt)
     click.echo(f"wrote {path}")
 
 

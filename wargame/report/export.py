@@ -22,7 +22,8 @@ def report_format(path: str | Path) -> str:
     `WargameError` if it asks for none."""
     fmt = format_for(Path(path).name)
     if fmt is None:
-        endings = " or ".join(f.suffixes[0] for f in FORMATS.values())
+        suffixes = [f.suffixes[0] for f in FORMATS.values()]
+        endings = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
         raise WargameError(f"{path}: a report is written as {endings} (the name says which)")
     return fmt.name
 
@@ -45,14 +46,16 @@ def export_report(
     *,
     force: bool = False,
     marks: Marks | None = None,
+    fmt: str | None = None,
 ) -> Path:
     """Write the after-action report of the save at `save_path` for `viewer` to `out_path`
     (in the format its name asks for: .md, .html...). Without `analysis` (or `marks`), the
     latest cached for this save is used, if any; what-ifs run on the save are read from its
-    sidecar. Raises `WargameError` for a
+    sidecar. `fmt` names a format other than the name's (`slides` for a `.html`). Raises
+    `WargameError` for a
     bad save, viewer or path, or if `out_path` exists and `force` is not set."""
     out = Path(out_path)
-    fmt = report_format(out)
+    fmt = fmt or report_format(out)
     if out.is_dir():
         raise WargameError(f"{out}: is a directory")
     if out.exists() and not force:

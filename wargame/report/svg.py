@@ -37,6 +37,9 @@ class Chart:
     marks: Sequence[int] = field(default_factory=tuple)
     """Indexes into x_labels whose step from the point before is highlighted (a turning
     point moves the odds from the point before a turn to the point after it)."""
+    legend: bool = True
+    """Name the lines beside the plot; False where the page names them in its own type
+    (the slides: large and never shortened)."""
 
 
 W, H = 640, 260
@@ -51,7 +54,7 @@ def line_chart(chart: Chart, chart_id: str) -> str:
     lo, hi = chart.y_min, chart.y_max
     if hi <= lo:
         hi = lo + 1
-    plot_w = W - LEFT - RIGHT
+    plot_w = W - LEFT - (RIGHT if chart.legend else 16)
     plot_h = H - TOP - BOTTOM
 
     def x(i: int) -> float:
@@ -111,6 +114,8 @@ def line_chart(chart: Chart, chart_id: str) -> str:
             for p in pts:
                 px, py = p.split(",")
                 parts.append(f'<circle cx="{px}" cy="{py}" r="2.5" fill="{color}"/>')
+        if not chart.legend:
+            continue
         ly = TOP + 14 * k + 6
         parts.append(f'<rect x="{W - RIGHT + 10}" y="{ly - 8}" width="10" height="10" fill="{color}"/>')
         hover = f"<title>{escape(line.label)}</title>" if legend[k] != line.label else ""
