@@ -20,8 +20,9 @@ from wargame.text import cut, safe_text
 @click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
 @click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, or facilitator).")
 @click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="The saves folder of the game UI that play-from-here opens (a branch is written beside SAVE unless you name another path).")
+@click.option("--present", is_flag=True, help="Open the viewer in presentation mode: one turn per screen for a room (s in the viewer).")
 @user_errors
-def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> None:
+def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, present: bool) -> None:
     """Debrief a saved game in the replay viewer; --text prints it, --verify checks it."""
     from wargame.engine.state import FACILITATOR
     from wargame.saves.store import read_save
@@ -41,7 +42,7 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str) -> Non
     if not text and interactive():
         from wargame.tui.app import run_replay as open_viewer
 
-        open_viewer(Path(save), Path(save_dir))
+        open_viewer(Path(save), Path(save_dir), present=present)
         return
     game = run_replay(model)
     if seat != FACILITATOR and seat not in game.deck.actors:

@@ -17,7 +17,7 @@ from wargame.analysis.moments import Moment, key_moments, may_see_odds
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import CompiledDeck, CQuestion
 from wargame.errors import WargameError
 from wargame.observe.build import observe_view
 from wargame.observe.build import scores as final_scores
@@ -193,6 +193,13 @@ class ReportData:
     """"week 1 (January 2022)" for each turn played."""
 
 
+def asked_questions(deck: CompiledDeck, end: PlayerView) -> list[CQuestion]:
+    """The deck's discussion questions to ask of this game, for the viewer whose view of the
+    end is `end`: those whose `when` held then, as that viewer knew it (a question never
+    assumes what did not happen, or what the viewer could not know)."""
+    return [q for q in deck.questions if q.when is None or q.when(end.belief)]
+
+
 def build_report(
     save: SaveModel,
     viewer: Viewer | str = FACILITATOR,
@@ -230,9 +237,7 @@ def build_report(
     timeline = []
     questions_at: dict[int, list[str]] = {}
     questions: list[QuestionRow] = []
-    for q in deck.questions:
-        if q.when is not None and not q.when(view.belief):
-            continue
+    for q in asked_questions(deck, view):
         questions.append(QuestionRow(q.text, q.turn, deck.turn_label(q.turn) if q.turn else ""))
         if q.turn is not None:
             questions_at.setdefault(q.turn, []).append(q.text)

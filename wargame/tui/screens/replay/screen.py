@@ -39,6 +39,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.lock import pin_matches
 from wargame.play.timeline import SavedGame
+from wargame.report.data import asked_questions
 from wargame.report.export import export_report
 from wargame.tui.render import BAD, MUTED
 from wargame.tui.screens.pin import PinScreen
@@ -52,6 +53,7 @@ from wargame.tui.screens.replay.dialogs import (
 from wargame.tui.screens.replay.moments import MomentsPane
 from wargame.tui.screens.replay.odds import ROLLOUTS, OddsPane
 from wargame.tui.screens.replay.pane import ReplayPane, odds_allowed, perspective_label, viewer_name
+from wargame.tui.screens.replay.present import Presented, PresentScreen
 from wargame.tui.screens.replay.scores import ScoresPane
 from wargame.tui.screens.replay.timeline import Timeline
 from wargame.tui.screens.replay.tracks import TracksPane
@@ -101,6 +103,7 @@ class ReplayScreen(Screen[None]):
         Binding("r", "run_whatif", "Run what-if", show=False),
         Binding("b", "branch", "Play from here", show=False),
         Binding("x", "export", "Export report", show=False),
+        Binding("s", "present", "Present", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape,q", "close", "Back"),
     ]
@@ -154,10 +157,12 @@ class ReplayScreen(Screen[None]):
         path: Path | None
         error: str = ""
 
-    def __init__(self, path: Path, *, exit_on_close: bool = False, saved: SavedGame | None = None) -> None:
+    def __init__(self, path: Path, *, exit_on_close: bool = False, saved: SavedGame | None = None, present: bool = False) -> None:
         super().__init__()
         self.path = Path(path)
         self.exit_on_close = exit_on_close
+        self.present_on_open = present
+        """Open in presentation mode (`wargame replay --present`) once the key moments are found."""
         self._given = saved
         self.moments: dict[Viewer, list[Moment]] = {}
         """The key moments found so far, by perspective (for the analysis the screen holds)."""
@@ -324,6 +329,9 @@ class ReplayScreen(Screen[None]):
         self.moments[message.viewer] = message.moments
         if message.viewer == self.viewer:
             self.key_moments = message.moments
+            if self.present_on_open:
+                self.present_on_open = False
+                self.action_present()
 
     @on(OddsPane.Analysed)
     def analysed(self, message: OddsPane.Analysed) -> None:
@@ -336,6 +344,23 @@ class ReplayScreen(Screen[None]):
             self.choices = message.marks
 
     # -- actions -----------------------------------------------------------------------
+    def action_present(self) -> None:
+        """s: the debrief one turn per screen, for a room (from the turn selected)."""
+        saved, debrief = self.saved, self.debrief
+        if saved is None or debrief is None:
+            return
+        if self.key_moments is None:
+            self.notify("Finding the key moments first: press s again in a moment.", markup=False)
+            return
+        end = saved.view(self.viewer.name, saved.turns_played + 1)
+        presented = Presented(debrief, self.viewer, self.key_moments, self.analysis, self.choices, asked_questions(saved.deck, end))
+
+        def back(turn: int | None) -> None:
+            if turn is not None:
+                self.go(turn)
+
+        self.app.push_screen(PresentScreen(presented, self.turn), back)
+
     def go(self, turn: int) -> None:
         if self.saved is not None:
             self.turn = turn
