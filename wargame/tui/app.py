@@ -289,14 +289,14 @@ class WargameApp(App[None]):
 
     @on(OrdersScreen.Confirmed)
     def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
-        self._seal(message.seat, message.orders, message.turn)
+        self._seal(message.seat, message.orders, message.turn, message.reasons)
 
     @work(group="commands", exit_on_error=False)
-    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int) -> None:
+    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int, reasons: list[str]) -> None:
         s, client = self.session, self.client
         if s is None or client is None:
             return
-        reply = await client.send(Orders(turn=turn or s.turn, orders=list(orders)), seat)
+        reply = await client.send(Orders(turn=turn or s.turn, orders=list(orders), reasons=reasons), seat)
         if not reply.ok:
             self.notify(reply.message, severity="error", markup=False)
             return
