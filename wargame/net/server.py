@@ -32,6 +32,8 @@ from wargame.net.protocol import (
     parse_message,
 )
 from wargame.net.store.base import FACILITATOR, PROJECTOR
+from wargame.report.data import build_report
+from wargame.report.templates import render_report
 
 log = logging.getLogger("wargame.host")
 HELLO_TIMEOUT = 60.0
@@ -306,6 +308,22 @@ class Host:
         page = resources.files("wargame.net").joinpath("projector.html").read_text("utf-8")
         return web.Response(text=page, content_type="text/html")
 
+    async def handle_debrief(self, request: web.Request) -> web.Response:
+        """The debrief's slides once the exercise is over (`/debrief?code=CODE`), for a room:
+        a seat's code shows what that seat knew, the projector's what every seat knew, the
+        facilitator's everything (as `wargame report --slides --seat` would)."""
+        try:
+            role = self._http_role(request)
+        except AccessError as exc:
+            return self._error(403, str(exc))
+        ex = self.exercise
+        if not ex.game.is_over:
+            return self._error(409, "the exercise is not over: its debrief opens when it ends")
+        viewer = "public" if role.name == PROJECTOR else role.name
+        save = ex.session.save
+        page = await asyncio.to_thread(lambda: render_report(build_report(save, viewer), "slides"))
+        return web.Response(text=page, content_type="text/html")
+
     # -- the application -----------------------------------------------------------------
     def add_routes(self, app: web.Application) -> None:
         app.add_routes(
@@ -316,6 +334,7 @@ class Host:
                 web.post("/api/v1/orders", self.handle_post),
                 web.post("/api/v1/command", self.handle_post),
                 web.get("/projector", self.handle_projector),
+                web.get("/debrief", self.handle_debrief),
             ]
         )
         app.on_startup.append(self._started)
