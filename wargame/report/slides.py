@@ -86,6 +86,8 @@ def slides_model(r: ReportData) -> SlideShow:
 def _opening(r: ReportData, report: Report) -> Slide:
     seats = ItemList(tuple(Item(words(strong(clean(s.name))), (words(clean(s.played_by)),)) for s in r.seats), "Seats")
     blocks: list[Block] = [Paragraph(report.summary)] if report.summary else []
+    if r.parent:
+        blocks.append(Paragraph(words(clean(r.parent)[:1].upper() + clean(r.parent)[1:]), note=True))  # where a branch split
     blocks.append(seats)
     blocks.append(Paragraph(words(f"{r.turns_played} of {r.turns} {clean(r.unit)}s played. "), note=True))
     blocks.append(Paragraph(report.audience, note=True))
