@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from wargame.words import count, plural, possessive, sentence
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wargame.words import count, fit_labels, plural, possessive, sentence
 
 
 def test_possessive_of_a_name_ending_in_s_takes_a_bare_apostrophe() -> None:
@@ -25,3 +28,45 @@ def test_sentence_capitalises_and_ends_once() -> None:
     assert sentence("needs talks 2 or more") == "Needs talks 2 or more."
     assert sentence("Needs a prepared test site.") == "Needs a prepared test site."
     assert sentence("") == ""
+
+
+# -- shortening labels without losing what tells them apart ------------------------------------
+
+CUBA_ENDINGS = ["Nuclear war", "War in the Caribbean", "Deal: a public trade", "Deal with a secret trade",
+                "Deal: missiles for a pledge", "Soviet climb-down", "The quarantine goes on"]
+
+
+def test_labels_that_fit_are_left_alone() -> None:
+    assert fit_labels(CUBA_ENDINGS, 30) == CUBA_ENDINGS
+
+
+def test_what_every_answer_row_shares_goes_first() -> None:
+    rows = [f"Warn Bravo + {a} Alpha's offer (Offer talks to Bravo)" for a in ("Accept", "Refuse", "no answer to")]
+    assert fit_labels(rows, 30) == ["… Accept Alpha's offer …", "… Refuse Alpha's offer …", "… no answer to Alpha's offer …"]
+    assert fit_labels(rows, 12) == ["… Accept …", "… Refuse …", "… no answ. …"]
+
+
+def test_the_cuban_deals_stay_three_different_deals() -> None:
+    # Cut to 16 characters they read "Deal: a public t", "Deal with a secr", "Deal: missiles f".
+    short = fit_labels(CUBA_ENDINGS, 16)
+    assert short[3] == "Deal secr. trade" and short[1] == "War Caribbean"
+    assert all(len(s) <= 16 for s in short) and len(set(short)) == len(short)
+
+
+words = st.text(alphabet="abc ABC:+'()", min_size=1, max_size=40)
+
+
+@given(st.lists(words, min_size=1, max_size=8), st.integers(min_value=4, max_value=40))
+def test_shortened_labels_fit_and_stay_apart(labels: list[str], width: int) -> None:
+    out = fit_labels(labels, width)
+    assert len(out) == len(labels)
+    for label, short in zip(labels, out, strict=True):
+        assert len(short) <= width
+        if len(label) <= width:
+            assert short == label
+    # Different labels never come out the same.
+    pairs = {(a, b) for a, b in zip(labels, out, strict=True)}
+    by_short: dict[str, set[str]] = {}
+    for a, b in pairs:
+        by_short.setdefault(b, set()).add(a)
+    assert all(len(v) == 1 for v in by_short.values()), by_short

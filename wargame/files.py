@@ -1,5 +1,5 @@
 """Reading a file a person named (a deck, a save) without hanging or running out of memory,
-and writing one atomically.
+and writing one atomically (saves, reports and analyses alike, with the same file mode).
 
 A FIFO, a device or a socket is refused at once (opening a FIFO to read would wait for a
 writer forever), and no more than a limit is ever read, whatever the file claims its size is.
@@ -8,8 +8,8 @@ writer forever), and no more than a limit is ever read, whatever the file claims
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -82,20 +82,47 @@ def read_head(path: str | Path, size: int) -> tuple[bytes, int]:
         os.close(fd)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` (UTF-8) so that a reader sees the old file or the whole new
-    one, never a part: a temporary file beside it, fsynced, then renamed over it.
+def write_atomic(path: Path, data: bytes, temp: Path | None = None) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the whole new one,
+    never a part: a temporary file beside it, fsynced, renamed over it, the folder synced.
 
-    Raises `OSError` (the caller says what could not be written); no temporary file is
-    left behind.
+    A file being rewritten keeps its mode; a new one gets the umask's, like any file a
+    program creates (mkstemp's 0600 would hide a report or a save from the rest of a
+    shared course folder). `temp` names the temporary file (a save's writer picks a name it
+    can clean up after); by default a random hidden name beside `path`. Raises `OSError`
+    (the caller says what could not be written); no temporary file is left behind.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = temp or path.parent / f".{path.name[:80]}.{secrets.token_hex(4)}.tmp"
+    # 0o666 is filtered by the umask, as for any new file.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """`write_atomic` for text (UTF-8): reports and the analyses kept beside a save are
+    written as saves are, with the same file mode."""
+    write_atomic(path, text.encode("utf-8"))

@@ -4,6 +4,7 @@ bad input prints one line on stderr, exits 2 and never shows a traceback."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,13 @@ def test_report_writes_markdown_and_html(save: Path, tmp_path: Path) -> None:
     one_line_error(run("report", str(save), "-o", str(md)), "already exists")
 
 
+def test_report_writes_slides_as_asked_or_as_named(save: Path, tmp_path: Path) -> None:
+    for page, flag in ((tmp_path / "deck.html", ["--slides"]), (tmp_path / "deck.slides.html", [])):
+        assert run("report", str(save), "-o", str(page), "--seat", "public", *flag).exit_code == 0
+        text = page.read_text(encoding="utf-8")
+        assert '<section class="slide' in text and 'id="turn-1"' in text and 'id="ending"' in text
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -93,7 +101,8 @@ def test_report_writes_markdown_and_html(save: Path, tmp_path: Path) -> None:
         (["branch", "{save}", "--turn", "99", "--save", "{new}"], "cannot branch before turn 99"),
         (["branch", "{save}", "--turn", "2", "--save", "{save}"], "the save being branched"),
         (["branch", "{save}", "--turn", "2", "--save", "{new}", "--seats", "red=wizard"], "unknown seat kind"),
-        (["report", "{save}", "-o", "{new}.txt"], "written as .md or .html"),
+        (["report", "{save}", "-o", "{new}.txt"], "written as .md, .html or .slides.html"),
+        (["report", "{save}", "-o", "{new}.md", "--slides"], "slides are written as .html"),
         (["report", "{save}", "-o", "{new}.md", "--seat", "green"], "unknown seat 'green'"),
         (["report", "{notsave}", "-o", "{new}.md"], "not a wargame save"),
     ],
@@ -115,8 +124,11 @@ def offers_file(offers_save: object, tmp_path_factory: pytest.TempPathFactory) -
 def test_whatif_answers_compares_each_way_of_answering(offers_file: Path) -> None:
     result = run("whatif", str(offers_file), "--turn", "6", "--seat", "b", "--answers", "--games", "10", "--no-progress")
     assert result.exit_code == 0, result.output
-    assert "Accept Alpha's offer (Offer talks to Bravo) (actual)" in result.output
-    assert "No answer to Alpha's offer" in result.output and "Refuse Alpha's offer" in result.output
+    # A long row wraps in its column (never cut): read it with its line breaks undone.
+    rows = re.sub(r" {2,}\d+% \(.*\n {2}(?=\S)", " ", result.output)
+    assert "Accept Alpha's offer (Offer talks to Bravo) (actual)" in rows
+    assert "No answer to Alpha's offer (Offer talks to Bravo)" in rows and "Refuse Alpha's offer (Offer talks to Bravo)" in rows
+    assert "…" not in result.output
     one_line_error(run("whatif", str(offers_file), "--turn", "1", "--seat", "b", "--answers", "--games", "10"), "--answers: no offer waits for Bravo's answer in turn 1")
 
 
@@ -126,3 +138,36 @@ def test_a_seat_report_of_an_offers_game_leaves_out_secret_offers(offers_file: P
     text = out.read_text(encoding="utf-8")
     assert "## Offers" in text and "| Turn 5 | Alpha | Bravo | Offer talks to Bravo | accepted in turn 6 | Tension −2 |" in text
     assert "Backchannel" not in text
+
+
+def test_autoplay_from_a_branch_finishes_it_with_computers(tmp_path: Path) -> None:
+    """A branch of a game two teams played, finished by `autoplay --from`: the computers' stand-ins
+    play the teams' turns after the split (their reasons say so), the turns before keep the
+    teams' own orders, and the save verifies and still names its parent."""
+    from wargame.deck.loader import load_deck
+    from wargame.engine.game import Game
+    from wargame.observe.labels import STAND_IN_MARK
+    from wargame.saves.store import new_save, verify, write_save
+
+    game = Game(load_deck(TUTORIAL), 4)
+    for _ in range(2):
+        for actor in ("red", "blue"):
+            game.submit(actor, [game.available_moves(actor)[0].id], ["our own choice"])
+        game.resolve()
+    parent = write_save(new_save(game, {"red": "human", "blue": "human"}), tmp_path / "teams.json")
+    branch_path = tmp_path / "branch.json"
+    assert run("branch", str(parent), "--turn", "2", "--save", str(branch_path)).exit_code == 0
+    done = tmp_path / "done.json"
+    result = run("autoplay", "--from", str(branch_path), "--save", str(done), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ending: ") and f"saved: {done}" in result.output
+    save = read_save(done)
+    assert save.ending is not None and verify(save).ok
+    # Branched before week 2: week 1 is the teams', the rest their stand-ins'.
+    assert save.parent is not None and save.parent.turn == 1 and save.seats == {"red": "human", "blue": "human"}
+    assert save.history[0].reasons["red"] == ["our own choice"] and len(save.history) > 2
+    assert all(r.startswith(STAND_IN_MARK) for t in save.history[1:] for r in t.reasons["red"])
+    assert read_save(branch_path).ending is None  # the branch itself is left as it was
+    one_line_error(run("autoplay", "--from", str(done)), "already over")
+    one_line_error(run("autoplay", TUTORIAL, "--from", str(branch_path)), "give none of them")
+    one_line_error(run("autoplay"), "name a DECK")

@@ -32,17 +32,19 @@ def test_text_prints_the_game(save: Path) -> None:
 
 def test_without_a_terminal_replay_prints_instead_of_opening_the_viewer(save: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
-    monkeypatch.setattr("wargame.tui.app.run_replay", lambda path, save_dir: opened.append(path))
+    monkeypatch.setattr("wargame.tui.app.run_replay", lambda path, save_dir, present=False: opened.append(path))
     code, out, _err = run("replay", str(save))
     assert code == 0 and "-- week 1" in out and not opened
 
 
 def test_in_a_terminal_replay_opens_the_viewer(save: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[Path] = []
-    monkeypatch.setattr("wargame.tui.app.run_replay", lambda path, save_dir: opened.append(path))
+    opened: list[tuple[Path, bool]] = []
+    monkeypatch.setattr("wargame.tui.app.run_replay", lambda path, save_dir, present=False: opened.append((path, present)))
     monkeypatch.setattr("wargame.cli.play.interactive", lambda: True)
     code, out, _err = run("replay", str(save))
-    assert code == 0 and opened == [save] and out == ""
+    assert code == 0 and opened == [(save, False)] and out == ""
+    code, out, _err = run("replay", str(save), "--present")  # presentation mode for a room
+    assert code == 0 and opened[-1] == (save, True) and out == ""
 
 
 def test_a_bad_save_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -175,3 +175,23 @@ def test_a_computers_reason_is_shown_to_others_only_when_it_reads_nothing_hidden
     # North Korea's own reason for a public move reads nothing secret: South Korea sees it.
     if rec.orders["b"]:
         assert "plain doctrine" in reasons(session.observe("a"), turn)["Counter-fire"]
+
+
+def test_others_see_a_teams_public_plays_but_never_its_why() -> None:
+    """The public view (and the other seat) lists a human team's public plays as it lists a
+    computer's; the team's own one-line why stays with the team and the facilitator, and its
+    secret play is listed to no one else."""
+    deck = _deck()
+    game = Game(deck, 2)
+    for order, why in (("bluster", "to look busy"), ("dig", "we dig while they watch")):
+        game.submit("a", [order], [why])
+        game.submit("b", [])
+        game.resolve()
+    seats = {"a": "human", "b": "human"}
+    for who in (PUBLIC, "b"):
+        turns = observe(game, who, seats=seats).turns
+        theirs = [[(o.name, o.reason) for s in t.orders if s.actor == "a" and not s.visible for o in s.orders] for t in turns]
+        assert theirs == [[("Bluster", "")], []]
+    for who in ("a", FACILITATOR_VIEWER):
+        obs = observe(game, who, seats=seats)
+        assert (reasons(obs, 1), reasons(obs, 2)) == ({"Bluster": "to look busy"}, {"Dig": "we dig while they watch"})

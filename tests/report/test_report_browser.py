@@ -17,8 +17,8 @@ from tests.conftest import NO_CHROMIUM, find_chromium
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import analyse
 from wargame.deck.compile import CompiledDeck
-from wargame.report.data import build_report
-from wargame.report.templates import render_report
+from wargame.report.data import ReportData, build_report
+from wargame.report.templates import render_report, script_hash
 from wargame.saves.format import SaveModel
 
 CHROMIUM = find_chromium()
@@ -37,12 +37,17 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")
-def report_file(tmp_path_factory: pytest.TempPathFactory, decks: dict[str, CompiledDeck]) -> Path:
+def korea_report(decks: dict[str, CompiledDeck]) -> ReportData:
     save = seeded_save(decks["korea-2022"], seed=7, seats={"dprk": "doctrine:hardliner", "us": "doctrine:pressure-first", "rok": "doctrine:hawkish", "china": "doctrine:status-quo"})
     cp = Checkpoints(save)
     analysis = analyse(save, rollouts=20, seed=1, checkpoints=cp)
+    return build_report(save, "facilitator", analysis, (), cp)
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory: pytest.TempPathFactory, korea_report: ReportData) -> Path:
     path = tmp_path_factory.mktemp("report") / "korea.html"
-    path.write_text(render_report(build_report(save, "facilitator", analysis, (), cp), "html"), encoding="utf-8")
+    path.write_text(render_report(korea_report, "html"), encoding="utf-8")
     return path
 
 
@@ -112,3 +117,67 @@ def test_the_offers_section_renders_in_a_browser(offers_save: SaveModel, tmp_pat
             browser.close()
     assert requests == [path.as_uri()]
     assert errors == []
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_slides_fit_a_projector_with_nothing_cut_off(korea_report: ReportData, size: tuple[int, int], tmp_path: Path) -> None:
+    """Every slide of a korea-2022 debrief (the facilitator's, with the odds chart) shows
+    whole on a 16:9 projector: no element beyond the screen or clipped by its slide; the
+    arrow keys step through them; the page loads nothing and runs only its own script."""
+    path = tmp_path / "korea.slides.html"
+    page_text = render_report(korea_report, "slides")
+    path.write_text(page_text, encoding="utf-8")
+    # The one script runs by its hash in the page's policy: no other script could.
+    [script] = re.findall(r'<script id="slide-keys">(.*?)</script>', page_text, flags=re.DOTALL)
+    assert f"script-src '{script_hash(script)}'" in page_text
+    width, height = size
+    requests: list[str] = []
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            slides = page.locator("section.slide")
+            count = slides.count()
+            assert count >= 14  # the opening, 12 months, the ending
+            seen = []
+            for i in range(count):
+                shown = page.evaluate(OVERFLOW)
+                assert shown["cut"] == [], (shown["id"], shown["cut"])
+                assert shown["size"] >= 60, shown  # still large type
+                seen.append(shown["id"])
+                if shown["id"] in {"opening", "turn-1", "ending"}:
+                    page.screenshot(path=str(tmp_path / f"{shown['id']}.png"))
+                page.keyboard.press("ArrowRight")
+            assert seen[:2] == ["opening", "turn-1"] and len(set(seen)) == count
+            page.keyboard.press("Home")
+            assert page.evaluate("document.querySelector('section.slide.current').id") == "opening"
+            assert page.locator("#turn-1 svg.chart .mark").count() == 1  # the turn marked on its chart
+        finally:
+            browser.close()
+    assert requests == [path.as_uri()]
+    assert errors == []
+    assert all((tmp_path / f"{name}.png").stat().st_size > 10_000 for name in ("opening", "turn-1", "ending"))
+
+
+OVERFLOW = """() => {
+  const slide = document.querySelector('section.slide.current');
+  const fit = slide.querySelector('.fit');
+  const box = fit.getBoundingClientRect();
+  const cut = [];
+  if (fit.scrollHeight > fit.clientHeight + 1 || fit.scrollWidth > fit.clientWidth + 1) cut.push('the slide scrolls');
+  for (const el of slide.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const outside = r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5 || r.left < -0.5 || r.top < -0.5;
+    const clipped = fit.contains(el) && (r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5);
+    if (outside || clipped) cut.push(el.tagName + '.' + el.getAttribute('class') + ': ' + (el.textContent || '').slice(0, 40));
+  }
+  return {id: slide.id, cut: cut, size: parseFloat(fit.style.fontSize || '100')};
+}"""
+

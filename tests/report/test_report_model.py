@@ -32,7 +32,14 @@ from wargame.report.model import (
     Text,
     report_model,
 )
-from wargame.report.templates import FORMATS, format_for, html_escape, md_escape, render
+from wargame.report.templates import (
+    FORMATS,
+    format_for,
+    html_escape,
+    md_escape,
+    render,
+    render_report,
+)
 from wargame.saves.format import SaveModel
 from wargame.saves.store import new_save
 
@@ -154,7 +161,7 @@ def test_a_name_that_picks_no_format_is_refused_in_one_line(name: str) -> None:
     with pytest.raises(WargameError) as info:
         report_format(name)
     message = str(info.value)
-    assert message.startswith(f"{name}: a report is written as .md or .html") and "\n" not in message
+    assert message.startswith(f"{name}: a report is written as .md, .html or .slides.html") and "\n" not in message
     assert all(f.suffixes[0] in message for f in FORMATS.values())
 
 
@@ -162,8 +169,9 @@ def test_every_registered_format_renders_every_viewer(tutorial: CompiledDeck) ->
     game = play_game(tutorial, 2, {"red": "doctrine:bully", "blue": "doctrine:broker"})
     save = new_save(game, {"red": "human", "blue": "human"})
     for viewer in ["facilitator", "public", *tutorial.actors]:
-        report = report_model(build_report(save, viewer))
+        data = build_report(save, viewer)
+        report = report_model(data)
         for fmt in FORMATS:
-            out = render(report, fmt)
+            out = render_report(data, fmt)
             assert out.endswith("\n") and not out.endswith("\n\n")
             assert ESCAPE[FORMATS[fmt].markup](report.title) in out

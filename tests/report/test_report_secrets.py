@@ -202,7 +202,9 @@ class _Tags(HTMLParser):
         self.tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
+        # The slides' own script (stepping with the keys, allowed by its hash in the page's
+        # policy) is the one script a page may hold; any other would be deck text escaping.
+        self.tags.append("own script" if tag == "script" and attrs == [("id", "slide-keys")] else tag)
 
 
 HOSTILE = '*Bold* <script>alert(1)</script> | [link](http://example.com) `code` # & "q"'
@@ -254,7 +256,7 @@ def test_save_text_stays_on_its_line(tutorial: CompiledDeck, fmt: str) -> None:
 def _assert_inert_html(page: str) -> None:
     parser = _Tags()
     parser.feed(page)
-    assert "script" not in parser.tags and "img" not in parser.tags
+    assert "script" not in parser.tags and "img" not in parser.tags and parser.tags.count("own script") <= 1
 
 
 def _assert_inert_markdown(text: str) -> None:

@@ -1,7 +1,7 @@
 """The sidecar file beside a save that keeps its debrief analyses: `SAVE.analysis.json`.
 
-Turning points take seconds to compute and what-ifs are worth keeping for the report, so
-both are stored beside the save, keyed by what they depend on (the save's hash and the
+Turning points and marked choices take seconds to minutes to compute and what-ifs are
+worth keeping for the report, so all three are stored beside the save, keyed by what they depend on (the save's hash and the
 run's parameters). The file is written atomically; an unreadable one is treated as empty,
 never as an error, since it can always be computed again.
 """
@@ -23,6 +23,9 @@ stand-ins draw from streams keyed by the seed and seat: version-1 results are no
 KEEP_ANALYSES = 8
 """Analyses kept per save (different rollouts, seeds or stand-ins); the oldest go first."""
 KEEP_WHATIFS = 50
+KEEP_MARKS = 8
+KINDS = ("analyses", "whatifs", "marks")
+"""The lists a sidecar holds: turning-point analyses, what-ifs, marked choices."""
 
 
 def sidecar_path(save_path: str | Path) -> Path:
@@ -48,13 +51,17 @@ def read_sidecar(save_path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
-        return {"format": FORMAT, "version": VERSION, "analyses": [], "whatifs": []}
+        return _empty()
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-        return {"format": FORMAT, "version": VERSION, "analyses": [], "whatifs": []}
-    for key in ("analyses", "whatifs"):
+        return _empty()
+    for key in KINDS:
         if not isinstance(data.get(key), list):
             data[key] = []
     return data
+
+
+def _empty() -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, **{kind: [] for kind in KINDS}}
 
 
 def write_sidecar(save_path: str | Path, data: dict[str, Any]) -> Path | None:
@@ -63,6 +70,7 @@ def write_sidecar(save_path: str | Path, data: dict[str, Any]) -> Path | None:
     target = sidecar_path(save_path)
     data["analyses"] = data.get("analyses", [])[-KEEP_ANALYSES:]
     data["whatifs"] = data.get("whatifs", [])[-KEEP_WHATIFS:]
+    data["marks"] = data.get("marks", [])[-KEEP_MARKS:]
     try:
         write_text_atomic(target, json.dumps(data, indent=1, sort_keys=True))
     except OSError:

@@ -102,6 +102,9 @@ class Opening:
     stand_in: tuple[tuple[str, str], ...] = ()
     """(actor, `answers` or `orders`): what that seat's stand-in decides on top of the
     orders named for it."""
+    per_game: str | None = None
+    """An actor whose score to keep for each continuation by its index (`Outcomes.by_game`),
+    so two openings can be compared game by game on the same dice."""
 
     @classmethod
     def of(
@@ -112,6 +115,7 @@ class Opening:
         *,
         track_rolls: bool = False,
         stand_in: Mapping[str, str] | None = None,
+        per_game: str | None = None,
     ) -> Opening:
         return cls(
             tuple(sorted((a, tuple(o)) for a, o in (orders or {}).items())),
@@ -119,6 +123,7 @@ class Opening:
             tuple(sorted((overrides or {}).items())),
             track_rolls,
             tuple(sorted((stand_in or {}).items())),
+            per_game,
         )
 
 
@@ -134,12 +139,16 @@ class Outcomes:
     by_roll: Counter[tuple[str, bool, str]] = field(default_factory=Counter)
     """(`kind:id` of an opening roll, its outcome, ending) to continuations (only when
     the opening tracks rolls)."""
+    by_game: dict[int, float] = field(default_factory=dict)
+    """Continuation index to the score of the opening's `per_game` actor (only when it
+    names one): batches hold different indexes, so merging is a union."""
 
     def merge(self, other: Outcomes) -> None:
         self.games += other.games
         self.endings.update(other.endings)
         self.scores.update(other.scores)
         self.by_roll.update(other.by_roll)
+        self.by_game.update(other.by_game)
 
     def given_roll(self, roll: str, success: bool, ending: str) -> tuple[float, int] | None:
         """The share of `ending` among continuations whose opening roll `roll` came out
@@ -302,6 +311,8 @@ def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int,
             out.by_roll[(ident, success, ending)] += 1
         for actor, score in game.scores().items():
             out.scores[(actor, score.total)] += 1
+            if actor == opening.per_game:
+                out.by_game[index] = score.total
     return out
 
 

@@ -23,6 +23,10 @@ from wargame.cli.params import (
 )
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
+from wargame.text import safe_text
+
+if TYPE_CHECKING:
+    from wargame.analysis.whatif import WhatIf
 
 if TYPE_CHECKING:
     from wargame.analysis.simulate import Engine
@@ -103,6 +107,54 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
 
 @click.command()
 @click.argument("save", type=click.Path(dir_okay=False))
+@click.option("--games", type=click.IntRange(1, 100_000), default=40, show_default=True, help="Continuations for each choice a seat had.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--stand-ins", type=STAND_INS, default="", help="Who plays each seat in continuations (as for analyse).")
+@click.option("--json", "as_json", is_flag=True, help="Print the marks as JSON.")
+@click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
+@progress_option
+@user_errors
+def marks(save: str, games: int, jobs: int, seed: int, stand_ins: Seating, as_json: bool, refresh: bool, progress: bool | None) -> None:
+    """Mark each team's orders in every turn, like a chess analysis board.
+
+    Every order set the seat could have given is played GAMES times from the state before
+    the turn, on the same dice, the other seats' orders as given; the orders given are
+    judged against the best by the seat's mean score: ?? a blunder (a quarter of its points
+    or more), ? a mistake (a tenth), ?! an inaccuracy (a twentieth), ! a strong choice (as
+    good as the best where an average choice lost a tenth). Only seats a person played are
+    marked. The result is cached beside the save, like analyse.
+    """
+    from wargame.analysis.marks import cached_marks
+    from wargame.analysis.rollout import program_notes
+    from wargame.analysis.turning import turn_title
+    from wargame.saves.store import read_save, save_deck
+
+    model = read_save(save)
+    deck = save_deck(model)
+    _say_notes(program_notes(model, deck))
+    with showing_progress(progress) as bar:
+        result = cached_marks(model, save, games, seed, jobs, stand_ins.text(), progress=bar.stage("marks"), refresh=refresh)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+        return
+    if not result.seats:
+        click.echo("No seat was played by a person: there are no team choices to mark.")
+        return
+    click.echo(f"Each choice against the best the seat had: {result.games} continuations each, seed {result.seed}")
+    for seat in result.seats:
+        click.echo("")
+        click.echo(f"{deck.actor_name(seat)}:")
+        for m in result.of(seat):
+            click.echo(safe_text(f"  {m.symbol:<2} {turn_title(deck, m.turn)}: {m.label}"))
+            click.echo(safe_text(f"       {m.summary(result.titles)}"))
+        for turn, who in result.skipped:
+            if who == seat:
+                click.echo(f"     {turn_title(deck, turn)}: its computer stand-in gave the orders (time ran out): not marked")
+
+
+@click.command()
+@click.argument("save", type=click.Path(dir_okay=False))
 @click.option("--turn", type=int, required=True, help="The turn whose orders to change.")
 @click.option("--seat", required=True, help="The actor whose orders to change.")
 @click.option("--orders", "orders", multiple=True, help="Other orders, MOVE[,MOVE] ('none' for no orders); repeat to compare several.")
@@ -155,19 +207,43 @@ def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool
         return
     click.echo(f"{result.label}, {result.seat_name}: {result.games} continuations for each choice, seed {result.seed}")
     click.echo("")
-    titles = [result.titles[e] for e in result.endings]
-    label_w = min(64, max(len(c.label) + 11 for c in result.choices))
-    click.echo(f"{'orders':<{label_w}}" + "".join(f"{t[:16]:>18}" for t in titles) + f"{'mean score':>22}")
-    for c in result.choices:
-        mark = " (actual)" if c.actual else ""
-        room = label_w - 1 - len(mark)
-        # A long label (an answer names the offer it answers) is cut, never its "(actual)".
-        name = (c.label if len(c.label) <= room else c.label[: room - 1] + "…") + mark
-        cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>18}" for e in result.endings)
-        mean, lo, hi = c.scores[result.seat]
-        click.echo(f"{name[:label_w - 1]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>22}")
+    for line in whatif_table(result):
+        click.echo(line)
     if result.left_out:
         click.echo(f"\n{result.left_out} order sets of two or more moves were not tried (too many); name them with --orders.")
+
+
+CELL = 18
+"""The width of a figure's column in `whatif`: "100% (98%-100%)" and room to breathe."""
+LABEL = 48
+"""The most a what-if's orders column takes; a longer label wraps."""
+
+
+def whatif_table(result: WhatIf) -> list[str]:
+    """A what-if as lines of text: each choice's orders, then its odds of each ending and the
+    seat's mean score. Nothing is cut: an ending's title wraps in its column's head, and
+    orders (an answer names the offer it answers, and rows differ in what they answer)
+    wrap in theirs, the figures on the first line."""
+    import textwrap
+
+    titles = [result.titles[e] for e in result.endings]
+    label_w = min(LABEL, max(len(c.label) + 10 for c in result.choices))
+    heads = [textwrap.wrap(t, CELL - 2, break_long_words=False, break_on_hyphens=False) or [""] for t in titles] + [["mean score"]]
+    depth = max(len(h) for h in heads)
+    lines = []
+    for row in range(depth):
+        first = "orders" if row == depth - 1 else ""
+        cells = "".join(f"{h[row - depth + len(h)] if row >= depth - len(h) else '':>{CELL}}" for h in heads[:-1])
+        last = heads[-1][0] if row == depth - 1 else ""
+        lines.append((f"{first:<{label_w}}" + cells + f"{last:>{CELL + 4}}").rstrip())
+    for c in result.choices:
+        mark = " (actual)" if c.actual else ""
+        wrapped = textwrap.wrap(c.label + mark, label_w - 1, break_long_words=False, break_on_hyphens=False, subsequent_indent="  ") or [""]
+        cells = "".join(f"{f'{c.p(e):.0%} ({c.interval(e)[0]:.0%}-{c.interval(e)[1]:.0%})':>{CELL}}" for e in result.endings)
+        mean, lo, hi = c.scores[result.seat]
+        lines.append(f"{wrapped[0]:<{label_w}}{cells}{f'{mean:.2f} ({lo:.2f}-{hi:.2f})':>{CELL + 4}}")
+        lines += [part.rstrip() for part in wrapped[1:]]
+    return lines
 
 
 @click.command()
@@ -199,27 +275,33 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
               help="Continuations per turn behind the odds chart and turning points (default 2,000 for the facilitator's report, by the fast engine; cached beside the save).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--marks", "mark", is_flag=True, help="Include each team's choices marked against the best it had (as `wargame marks`; cached beside the save).")
+@click.option("--slides", is_flag=True, help="Write the debrief as slides for a projector (one turn per screen, arrow keys step) to FILE.html; a name ending .slides.html asks for them too.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists, and exit 0 for a save that does not verify (the report still says so at its top).")
 @pin_option
 @user_errors
-def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, force: bool, pin: str | None) -> None:
-    """Write the after-action report of a saved game as Markdown or self-contained HTML.
+def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, mark: bool, slides: bool, force: bool, pin: str | None) -> None:
+    """Write the after-action report of a saved game as Markdown or self-contained HTML,
+    or (--slides) as slides to lead the debrief in front of a room.
 
     Without --rollouts the latest analysis cached beside the save (from `wargame
-    analyse`) is used, if any. What-ifs run with `wargame whatif` are included. A game
-    with a facilitator's PIN is reported for anyone but the public only with its PIN. A
-    save that does not verify is reported with that warning at the top, and the command
-    exits with status 1 unless --force.
+    analyse`) is used, if any, and so are marked choices (`wargame marks`). What-ifs run
+    with `wargame whatif` are included. A game with a facilitator's PIN is reported for
+    anyone but the public only with its PIN. A save that does not verify is reported with
+    that warning at the top, and the command exits with status 1 unless --force.
     """
     import sys
 
+    from wargame.analysis.marks import cached_marks
     from wargame.analysis.turning import Analysis, cached_analysis
     from wargame.observe.visibility import PUBLIC_NAME
     from wargame.report.export import REPORT_ROLLOUTS, export_report, report_format
     from wargame.saves.store import read_save, verify
     from wargame.text import cut
 
-    report_format(output)
+    fmt = "slides" if slides else report_format(output)
+    if slides and report_format(output) not in {"html", "slides"}:
+        raise WargameError(f"{output}: slides are written as .html")
     model = read_save(save)
     if seat != PUBLIC_NAME:
         unlock_save(model, pin, "the facilitator's report" if seat == "facilitator" else f"the report for '{cut(seat, 40)}'")
@@ -227,7 +309,9 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
     analysis: Analysis | None = None
     if rollouts is not None:
         analysis = cached_analysis(model, save, rollouts, jobs, seed, engine="fast")
-    path = export_report(save, output, seat, analysis, force=force, verification=check, rollouts=rollouts if rollouts is not None else REPORT_ROLLOUTS)
+    marked = cached_marks(model, save, jobs=jobs, seed=seed) if mark else None
+    path = export_report(save, output, seat, analysis, force=force, verification=check, marks=marked, fmt=fmt,
+                         rollouts=rollouts if rollouts is not None else REPORT_ROLLOUTS)
     click.echo(f"wrote {path}")
     problem = check.problem(model.turn_name)
     if problem is not None:
@@ -236,5 +320,5 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
             sys.exit(1)
 
 
-COMMANDS = (analyse, whatif, branch, report)
+COMMANDS = (analyse, marks, whatif, branch, report)
 """Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

@@ -20,9 +20,10 @@ from wargame.text import cut, safe_text
 @click.option("--text", is_flag=True, help="Print the game turn by turn instead of opening the viewer (the default when output is not a terminal).")
 @click.option("--seat", default="facilitator", show_default=True, help="Whose view to print with --text (an actor id, facilitator, or public).")
 @click.option("--save-dir", type=click.Path(file_okay=False), default="saves", show_default=True, help="The saves folder of the game UI that play-from-here opens (a branch is written beside SAVE unless you name another path).")
+@click.option("--present", is_flag=True, help="Open the viewer in presentation mode: one turn per screen for a room (s in the viewer).")
 @pin_option
 @user_errors
-def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, pin: str | None) -> None:
+def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, present: bool, pin: str | None) -> None:
     """Debrief a saved game in the replay viewer; --text prints it, --verify checks it.
 
     A game with a facilitator's PIN is printed in any view but the public one only with
@@ -45,7 +46,7 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, pin: s
     if not text and interactive():
         from wargame.tui.app import run_replay as open_viewer
 
-        open_viewer(Path(save), Path(save_dir))
+        open_viewer(Path(save), Path(save_dir), present=present)
         return
     game = run_replay(model)
     if seat not in (FACILITATOR, PUBLIC_NAME) and seat not in game.deck.actors:

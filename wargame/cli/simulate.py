@@ -28,6 +28,7 @@ from wargame.text import safe_text
 
 if TYPE_CHECKING:
     from wargame.analysis.simulate import Engine
+    from wargame.engine.game import Game
 
 HEADLESS_SEATS = SeatsParam(no_humans="headless games have no human seats")
 
@@ -40,16 +41,19 @@ def _write_csv(path: str, text: str) -> None:
 
 
 @click.command()
-@click.argument("deck")
+@click.argument("deck", required=False)
 @click.option("--seed", type=int, default=None, help="Seed of the game (random if omitted).")
-@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None, help="Where to write the save (default: saves/DECK-TIME.json).")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None, help="Where to write the save (default: saves/DECK-TIME.json; with --from, the save itself).")
 @click.option("--seats", type=HEADLESS_SEATS, default="", help="Computer seats, e.g. dprk=doctrine:hardliner,us=lookahead:200 (others random).")
 @click.option("--turns", type=click.IntRange(1, 200), default=None, help="Number of turns (default: the deck's).")
+@click.option("--from", "from_save", type=click.Path(dir_okay=False), default=None,
+              help="Finish this saved game (a branch, say) instead of starting one: its computer seats play on as they were, and each team's computer stand-in plays its turns (the save names it so).")
 @click.option("--quiet", is_flag=True, help="Print only the result line.")
 @agent_option
 @user_errors
-def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, quiet: bool, agents: tuple[str, ...]) -> None:
-    """Play one game with computer seats to its end and save it."""
+def autoplay(deck: str | None, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, from_save: str | None, quiet: bool, agents: tuple[str, ...]) -> None:
+    """Play one game with computer seats to its end and save it (DECK), or finish a saved
+    one (--from SAVE)."""
     from collections import Counter
 
     from wargame.analysis.report import program_lines
@@ -57,6 +61,13 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating,
     from wargame.saves.catalogue import autosave_path, new_seed
     from wargame.saves.store import DEFAULT_SAVE_DIR, new_save, write_save
 
+    if from_save is not None:
+        if deck is not None or seed is not None or turns is not None or seats.text():
+            raise WargameError("--from: the save decides the deck, seed, turns and seats (give none of them)")
+        _finish(from_save, save_path, quiet, agents)
+        return
+    if deck is None:
+        raise WargameError("name a DECK to play, or --from SAVE to finish a saved game")
     compiled = load(deck)
     seat_map = seats.for_deck(compiled)
     seed = seed if seed is not None else new_seed()
@@ -71,16 +82,54 @@ def autoplay(deck: str, seed: int | None, save_path: str | None, seats: Seating,
     save = new_save(game, all_seats)
     path = Path(save_path) if save_path else autosave_path(DEFAULT_SAVE_DIR, compiled.id)
     write_save(save, path)
+    _played(game, path, quiet)
+
+
+def _played(game: Game, path: Path, quiet: bool, since: int = 0) -> None:
+    """What autoplay prints of a game it played (the turns after `since`) and where it is saved."""
+    unit = game.deck.turn_name
     if not quiet:
-        for rec in game.records:
-            click.echo(f"-- {compiled.turn_name} {rec.turn}")
+        for rec in game.records[since:]:
+            click.echo(f"-- {unit} {rec.turn}")
             for item in rec.news:
                 secret = " [secret]" if item.audience is not None else ""
                 click.echo(f"   {safe_text(item.text)}{secret}")
     assert game.ending is not None
     scores = ", ".join(f"{a} {s.total:g}" for a, s in game.scores().items())
-    click.echo(f"ending: {game.ending.id} after {len(game.records)} turns; scores: {scores}; seed {seed}")
+    click.echo(f"ending: {game.ending.id} after {len(game.records)} turns; scores: {scores}; seed {game.seed}")
     click.echo(f"saved: {safe_text(path, one_line=True)}")
+
+
+def _finish(from_save: str, save_path: str | None, quiet: bool, agents: tuple[str, ...]) -> None:
+    """Play a saved game on to its end: its computers decide as before, and each seat a team
+    played is given to its computer stand-in, as when a team does not seal in time (its
+    reasons say so, and its choices are not marked). Written to `save_path`, or back."""
+    import shutil
+
+    from wargame.play.control import Session
+
+    path = Path(save_path) if save_path else Path(from_save)
+    if save_path:
+        if path.exists():
+            raise WargameError(f"{save_path}: already exists (a finished game is written to a new file, or back to its save)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(from_save, path)
+        except OSError as exc:
+            raise WargameError(f"{save_path}: cannot write: {exc.strerror or exc}") from None
+    session = Session.resume(path, programs=programs_for(agents))
+    for note in session.notes:
+        click.echo(f"note: {note}", err=True)
+    since = len(session.game.records)
+    if session.is_over:
+        raise WargameError(f"{from_save}: the game is already over")
+    while not session.is_over:
+        session.run_bots()
+        session.resolve_now("stand-in")
+    session.autosave()
+    if session.save_error:
+        raise WargameError(session.save_error)
+    _played(session.game, path, quiet, since)
 
 
 @click.command()

@@ -131,6 +131,8 @@ class CMove:
     base_name: str = ""
     """The name the deck author wrote (`Sanction`, `Warn {target}`): for an order sheet that
     lists a targeted move once and picks its target apart."""
+    headline: bool = False
+    """The deck marks it as making the story of a game (the debrief's key moments)."""
 
 
 @dataclass(slots=True)
@@ -204,6 +206,8 @@ class CEvent:
     outcomes: list[COutcome] = field(default_factory=list)
     outcome_reads: Reads = NO_READS
     """What the outcomes' weights read (the odds shown with the roll)."""
+    headline: bool = False
+    """The deck marks it as making the story of a game (the debrief's key moments)."""
 
 
 @dataclass(slots=True)
@@ -955,6 +959,7 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         base=origin.base if origin.target is not None else move.id,
         target=origin.target,
         base_name=b.original.moves[origin.source].name,
+        headline=move.headline,
     )
     if origin.answer is not None:
         compiled.answer = origin.answer
@@ -1019,6 +1024,7 @@ def _compile_events(b: _Build) -> list[CEvent]:
                 failure_tpl=b.text(event.failure_news, (*p, "failure_news"), None),
                 outcomes=outcomes,
                 outcome_reads=Reads.union([o.weight_reads for o in outcomes]),
+                headline=event.headline,
             )
         )
     return events

@@ -228,6 +228,9 @@ class Move(_Model):
     """Makes the move an offer to its target, which accepts or refuses in a later turn
     (`[moves.offer]`); needs `targets`. Answers cost the recipient no order; an offer
     left unanswered for `expires` turns expires."""
+    headline: bool = False
+    """A move that makes the story of a game whenever it is played (an ICBM launch, a
+    blockade): the debrief's key moments always list it, as its viewer may know it."""
 
 
 class EventOutcome(_Model):
@@ -261,6 +264,9 @@ class Event(_Model):
     outcomes: Annotated[list[EventOutcome], Field(max_length=50)] = []
     """A weighted one-of event: when it fires (after its own `effects` and `news`), one
     outcome is picked by weight and its effects and news follow; the roll is recorded."""
+    headline: bool = False
+    """An event that makes the story of a game whenever it fires (an election, a coup):
+    the debrief's key moments always list it."""
 
     @model_validator(mode="after")
     def _trigger(self) -> Event:

@@ -50,6 +50,8 @@ from wargame.net.protocol import (
 from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, StoreError
 from wargame.net.store.lease import LEASE_TTL_S, Lease
 from wargame.net.tabs import Tab, Tabs
+from wargame.report.data import build_report
+from wargame.report.templates import render_report
 
 if TYPE_CHECKING:
     from wargame.analysis.odds import OddsJob
@@ -659,6 +661,23 @@ class Host:
             if visitor is not None:
                 self.gate.idle(visitor)
 
+    async def handle_debrief(self, request: web.Request) -> web.Response:
+        """The debrief's slides once the exercise is over (`/debrief?code=CODE`), for a room:
+        a seat's code shows what that seat knew, the projector's what every seat knew, the
+        facilitator's everything (as `wargame report --slides --seat` would)."""
+        try:
+            role = self._http_role(request)
+        except AccessError as exc:
+            return self._error(403, str(exc))
+        ex = self.exercise
+        if not ex.game.is_over:
+            return self._error(409, "the exercise is not over: its debrief opens when it ends")
+        viewer = "public" if role.name == PROJECTOR else role.name
+        save = ex.session.save
+        page = await asyncio.to_thread(lambda: render_report(build_report(save, viewer), "slides"))
+        return web.Response(text=page, content_type="text/html")
+
+    # -- the application -----------------------------------------------------------------
     def add_routes(self, app: web.Application) -> None:
         app.add_routes(
             [
@@ -668,6 +687,7 @@ class Host:
                 web.post("/api/v1/orders", self.handle_post),
                 web.post("/api/v1/command", self.handle_post),
                 web.get("/projector", self.handle_projector),
+                web.get("/debrief", self.handle_debrief),
             ]
         )
         app.middlewares.append(self._track)

@@ -323,8 +323,9 @@ class _Builder:
 
     def _orders(self, turn: int, rec: TurnRecord) -> list[SeatOrdersInfo]:
         """Each seat's orders of a resolved turn as this viewer may see them: all of them for
-        whoever sees that seat's orders; for others, the plays it knows of whose reasons
-        read nothing hidden from it (a computer's), or a line saying its reasons are hidden."""
+        whoever sees that seat's orders; for others, every play it knows of (a team's as well
+        as a computer's) with a computer's reason where it reads nothing hidden from the
+        viewer, or a line saying its reasons are hidden; a team's why only to itself."""
         deck, view, viewer = self.deck, self.view, self.viewer
         known = {(p.actor, p.move) for p in view.plays if p.turn == turn}
         out = []
@@ -336,12 +337,16 @@ class _Builder:
                 out.append(SeatOrdersInfo.model_construct(actor=actor, visible=True, orders=lines, note=note))
                 continue
             seat = self.seats.get(actor, "")
+            team = labels.seat_kind(seat or "human") == "human"
             lines = []
-            for move_id, reason in zip(orders, why, strict=False):
-                if (actor, move_id) not in known or labels.seat_kind(seat or "human") == "human":
+            for i, move_id in enumerate(orders):
+                if (actor, move_id) not in known:
                     continue
-                if not vis.sees_reason(viewer, deck, actor, seat, move_id, True):
-                    reason = "its reasons weigh what is hidden from you"
+                # A team's play is listed like a computer's; its own why stays as private as
+                # its orders (it may speak of its secrets).
+                reason = "" if team else why[i] if i < len(why) else ""
+                if reason and not vis.sees_reason(viewer, deck, actor, seat, move_id, True):
+                    reason = labels.HIDDEN_REASON
                 lines.append(self._order(move_id, reason))
             out.append(SeatOrdersInfo.model_construct(actor=actor, visible=False, orders=lines, note=""))
         return out

@@ -8,7 +8,7 @@ their labels from here, so the same roll reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.describe import turn_label
@@ -20,12 +20,16 @@ from wargame.observe.visibility import Viewer
 from wargame.words import possessive
 
 __all__ = [
+    "HIDDEN_REASON",
+    "STAND_IN_MARK",
+    "draw_label",
     "format_value",
     "order_label",
     "percent",
     "roll_label",
     "seat_kind",
     "seat_label",
+    "stood_in",
     "turn_label",
     "viewer_label",
     "viewer_name",
@@ -41,11 +45,33 @@ def percent(p: float) -> str:
     return f"{p * 100:.0f}%"
 
 
+def draw_label(roll: float) -> str:
+    """The number a chance roll drew, as every screen and the report say it: `27 of 100`.
+
+    Whole hundredths, rounded down, so the number reads against the chance the way the
+    dice work (a roll succeeds when it is under the chance: 27 of 100 under 28%)."""
+    return f"{int(roll * 100)} of 100"
+
+
 def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:
     """What a chance roll was for, in words (`Red: Spy operation (detection)`, an event's
     name, a weighted outcome's): the deck's one roll label, for a `Roll` or its (kind, key)."""
     kind, key = (roll.kind, roll.key) if isinstance(roll, Roll) else roll
     return deck_roll_label(deck, kind, key)
+
+
+HIDDEN_REASON = "its reasons weigh what is hidden from you"
+"""What a viewer reads for a computer's reason computed from what it may not see."""
+
+STAND_IN_MARK = "(a computer stood in when time ran out) "
+"""How a seat's reasons say its computer stand-in gave its orders (the team did not seal
+in time): the save keeps the stand-in's reasons with this in front of each."""
+
+
+def stood_in(reasons: Sequence[str]) -> bool:
+    """Whether a seat's orders of a turn were given by its computer stand-in (its reasons
+    carry `STAND_IN_MARK`)."""
+    return any(r.startswith(STAND_IN_MARK) for r in reasons)
 
 
 def order_label(deck: CompiledDeck, move: CMove) -> str:

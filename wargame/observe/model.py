@@ -251,8 +251,8 @@ class SeatOrdersInfo(Data):
 
     actor: str
     visible: bool
-    """False: another seat's sealed orders; `orders` then lists only plays this viewer
-    knows of whose reasons it may read."""
+    """False: another seat's sealed orders; `orders` then lists only the plays this viewer
+    knows of (a team's as well as a computer's), with a computer's reason where it may read it."""
     orders: list[OrderInfo]
     note: str = ""
     """`no orders` with why (`stood pat: ...`), when there were none."""

@@ -35,6 +35,7 @@ from wargame.engine.game import Game, Score
 from wargame.engine.state import Inject, TurnRecord
 from wargame.errors import IllegalOrderError, KeeperLost, SaveError, WargameError
 from wargame.observe.build import TurnCache, observe
+from wargame.observe.labels import STAND_IN_MARK
 from wargame.observe.model import Observation, OddsInfo, RoomInfo, RoomSeat, Settings, TimeUp
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
@@ -683,7 +684,7 @@ class Session:
                     self.notice(f"{self.deck.actor_name(actor)} did not seal in time: it stands pat")
                 else:
                     d = self._stand_in(actor)
-                    self._seal(actor, d.orders, [f"(a computer stood in when time ran out) {r}" for r in d.reasons])
+                    self._seal(actor, d.orders, [f"{STAND_IN_MARK}{r}" for r in d.reasons])
                     self.notice(f"{self.deck.actor_name(actor)} did not seal in time: its computer stand-in played")
         return missing
 

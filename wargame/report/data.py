@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wargame.analysis.marks import Marks
 from wargame.analysis.moments import Moment, key_moments, may_see_odds
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, turn_title
 from wargame.analysis.whatif import WhatIf
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import CompiledDeck, CQuestion
 from wargame.errors import WargameError
 from wargame.observe.build import observe_view
 from wargame.observe.build import scores as final_scores
+from wargame.observe.labels import HIDDEN_REASON
 from wargame.observe.model import InjectInfo, Observation, PlayInfo, SeatInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
@@ -28,8 +30,8 @@ from wargame.saves.store import Verification, verify
 from wargame.words import possessive
 
 ODDS_WITHHELD = (
-    "Ending odds and what-ifs are computed from the full state of the game, including "
-    "other seats' secrets, so they appear only in the facilitator's report."
+    "Ending odds, marked choices and what-ifs are computed from the full state of the game, "
+    "including other seats' secrets, so they appear only in the facilitator's report."
 )
 
 
@@ -182,6 +184,8 @@ class ReportData:
     scores: tuple[ScoreRow, ...]
     moments: tuple[Moment, ...]
     analysis: Analysis | None
+    marks: Marks | None
+    """Each team's choices marked against the best it had (shown where odds are)."""
     whatifs: tuple[WhatIf, ...]
     withheld: str
     """Why odds and what-ifs are left out of this report (empty when they are shown)."""
@@ -193,6 +197,13 @@ class ReportData:
     (as the replay viewer's banner says it) when the save fails `verify`; empty when it passes."""
 
 
+def asked_questions(deck: CompiledDeck, end: PlayerView) -> list[CQuestion]:
+    """The deck's discussion questions to ask of this game, for the viewer whose view of the
+    end is `end`: those whose `when` held then, as that viewer knew it (a question never
+    assumes what did not happen, or what the viewer could not know)."""
+    return [q for q in deck.questions if q.when is None or q.when(end.belief)]
+
+
 def build_report(
     save: SaveModel,
     viewer: Viewer | str = FACILITATOR,
@@ -200,6 +211,7 @@ def build_report(
     whatifs: Sequence[WhatIf] = (),
     checkpoints: Checkpoints | None = None,
     verification: Verification | None = None,
+    marks: Marks | None = None,
 ) -> ReportData:
     """Everything the report shows, for `viewer` (a `Viewer`, an actor id, `facilitator`
     or `public`): read off that viewer's `Observation` of the game at its end, the one
@@ -233,9 +245,7 @@ def build_report(
     timeline = []
     questions_at: dict[int, list[str]] = {}
     questions: list[QuestionRow] = []
-    for q in deck.questions:
-        if q.when is not None and not q.when(view.belief):
-            continue
+    for q in asked_questions(deck, view):
         questions.append(QuestionRow(q.text, q.turn, deck.turn_label(q.turn) if q.turn else ""))
         if q.turn is not None:
             questions_at.setdefault(q.turn, []).append(q.text)
@@ -290,7 +300,7 @@ def build_report(
             scores.append(ScoreRow(score.actor, end.actor_name(score.actor), score.total, score.most, objectives))
 
     show_odds = may_see_odds(game, view)
-    withheld = "" if show_odds or (analysis is None and not whatifs) else ODDS_WITHHELD
+    withheld = "" if show_odds or (analysis is None and marks is None and not whatifs) else ODDS_WITHHELD
     seats = tuple(SeatRow(a.id, a.name, _played_by(a.seat), deck.model.actors[a.id].brief) for a in end.actors)
     parent = ""
     if save.parent is not None:
@@ -323,15 +333,13 @@ def build_report(
         scores=tuple(scores),
         moments=tuple(key_moments(cp, who, analysis if show_odds else None)),
         analysis=analysis if show_odds else None,
+        marks=marks if show_odds else None,
         whatifs=tuple(whatifs) if show_odds else (),
         withheld=withheld,
         questions=tuple(questions),
         turn_labels=tuple(turn_title(deck, t.turn) for t in end.turns),
         warning=f"{check.WARNING}: {problem}" if (problem := check.problem(unit)) else "",
     )
-
-
-HIDDEN_REASON = "its reasons weigh what is hidden from you"
 
 
 def _inject_line(inject: InjectInfo) -> str:

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from wargame.analysis.marks import Marks
+from wargame.analysis.moments import Moment, story
 from wargame.analysis.turning import Analysis
 from wargame.analysis.whatif import WhatIf
+from wargame.observe.labels import draw_label
 from wargame.report.data import OfferRow, ReportData, RollRow, ScoreRow, TurnEntry, num, pct
 from wargame.report.svg import Chart, Line
 from wargame.text import safe_text
-from wargame.words import possessive
+from wargame.words import count, possessive
 
 Style = Literal["", "strong", "code", "label", "tag", "aside"]
 """How a run of text stands out: plain; `strong` (emphasis); `code` (an identifier); `label`
@@ -131,7 +134,7 @@ class Roll:
     note: Text
     """Why the chance and draw are not shown, when they are not."""
     odds: Text
-    """The chance and the draw in words: "60% chance, drew 0.17" or why they are not shown."""
+    """The chance and the draw in words: "60% chance, drew 17 of 100" or why they are not shown."""
     result: Text
     """"success" or "failure", tagged when the facilitator forced it."""
 
@@ -234,12 +237,14 @@ def report_model(r: ReportData) -> Report:
     body: list[Block] = [_seats(r), _outcome(r, unit), _moments(r)]
     if r.analysis is not None:
         body.append(_odds(r, r.analysis, unit))
+    if r.marks is not None:
+        body.append(_marks(r, r.marks))
     if r.tracks:
         body.append(_tracks(r))
     body.append(_escalation(r, unit))
     if r.deck_offers:
         body.append(_offers(r, unit))
-    body.append(Section("timeline", words("Timeline"), 2, tuple(_turn(entry) for entry in r.timeline)))
+    body.append(Section("timeline", words("Timeline"), 2, tuple(_turn(entry, r.marks) for entry in r.timeline)))
     if r.whatifs:
         body.append(Section("what-ifs", words("What-ifs"), 2, tuple(_whatif(i, w) for i, w in enumerate(r.whatifs, 1))))
     if r.withheld:
@@ -294,10 +299,16 @@ def _score(s: ScoreRow) -> Score:
 def _moments(r: ReportData) -> Section:
     if not r.moments:
         return Section("key-moments", words("Key moments"), 2, (Paragraph(words("Nothing stood out.")),))
-    items = []
-    for m in r.moments:
-        items.append(Item(words(strong(_turn_label(r, m.turn)), " ", tag(clean(m.kind_label)), ": ", clean(m.text))))
-    return Section("key-moments", words("Key moments"), 2, (ItemList(tuple(items)),))
+    told = story(r.moments)
+    blocks: list[Block] = [ItemList(tuple(_moment(r, m) for m in told))]
+    rest = [m for m in r.moments if m not in told]
+    if rest:
+        blocks.append(Section("more-moments", words("More moments"), 3, (ItemList(tuple(_moment(r, m) for m in rest)),)))
+    return Section("key-moments", words("Key moments"), 2, tuple(blocks))
+
+
+def _moment(r: ReportData, m: Moment) -> Item:
+    return Item(words(strong(_turn_label(r, m.turn)), " ", tag(clean(m.kind_label)), ": ", clean(m.text)))
 
 
 def _interval(p: float, lo: float, hi: float) -> Text:
@@ -386,7 +397,40 @@ def _offer_cells(r: ReportData, o: OfferRow) -> tuple[Text, ...]:
     return (words(_turn_label(r, o.made)), words(clean(o.maker)), words(clean(o.recipient)), offer, words(clean(o.outcome)), words(followed))
 
 
-def _turn(entry: TurnEntry) -> Section:
+MARKS_NOTE = (
+    "Each team's orders in each turn against every order set it could have given, {games} "
+    "continuations each on the same dice, the other seats' orders as given; a choice is worth "
+    "the seat's mean final score. ?? a blunder costs a quarter of the seat's points or more, "
+    "? a mistake a tenth, ?! an inaccuracy a twentieth (and more than chance explains); ! a "
+    "strong choice is as good as the best where an average choice cost a tenth."
+)
+
+
+def _marks(r: ReportData, marks: Marks) -> Section:
+    if not marks.seats:
+        return Section("marks", words("Marked choices"), 2, (Paragraph(words("No seat was played by a person: there are no team choices to mark.")),))
+    blocks: list[Block] = [Paragraph(words(MARKS_NOTE.format(games=marks.games)), note=True)]
+    headers = (words("Turn"), words("Orders"), words("Mark"), words("Cost (points)"), words("Best choice found"))
+    for seat in marks.seats:
+        rows = []
+        for m in marks.of(seat):
+            mark = words(tag(f"{m.symbol} {m.kind}" if m.kind else "sound", m.kind or "sound"))
+            cost = f"{m.cost:.1f} of {num(m.most)}" if m.kind in {"blunder", "mistake", "inaccuracy"} else "—"
+            best = clean(m.best_label) if m.best != m.orders else "the orders given"
+            rows.append(Row((words(_turn_label(r, m.turn)), words(clean(m.label)), mark, words(cost), words(best)), m.kind))
+        nouns = {"blunder": ("blunder", None), "mistake": ("mistake", None), "inaccuracy": ("inaccuracy", "inaccuracies"), "strong": ("strong choice", None)}
+        tally = {k: sum(1 for m in marks.of(seat) if m.kind == k) for k in nouns}
+        shown = [count(n, *nouns[k]) for k, n in tally.items() if n]
+        summary = words(f"{clean(r.actor_names.get(seat, seat))}: " + (", ".join(shown) if shown else "no mark: every choice sound"))
+        blocks.append(Section(f"marks-{seat}", words(clean(r.actor_names.get(seat, seat))), 3,
+                              (Paragraph(summary), Table(headers, tuple(rows)))))
+        stood = [t for t, who in marks.skipped if who == seat]
+        if stood:
+            blocks.append(Paragraph(words(f"Not marked: {', '.join(_turn_label(r, t) for t in stood)}, where its computer stand-in gave the orders."), note=True))
+    return Section("marks", words("Marked choices"), 2, tuple(blocks))
+
+
+def _turn(entry: TurnEntry, marks: Marks | None = None) -> Section:
     blocks: list[Block] = []
     if entry.waiting:
         blocks.append(Paragraph(words(Run("Offers waiting for an answer", "label"), ": ", "; ".join(clean(w) for w in entry.waiting))))
@@ -397,7 +441,12 @@ def _turn(entry: TurnEntry) -> Section:
             text = words(clean(row.name), ": ", moves or "(no orders)")
         else:
             text = words(clean(row.name), ", as far as it came to light: ", moves or "nothing")
-        orders.append(Item(text, tuple(words("reason: ", clean(reason)) for reason in row.reasons)))
+        details = [words("reason: ", clean(reason)) for reason in row.reasons]
+        mark = next((m for m in marks.at(entry.turn) if m.seat == row.actor), None) if marks is not None else None
+        if mark is not None and mark.kind:
+            text += words(" ", tag(f"{mark.symbol} {mark.kind}", mark.kind))
+            details.append(words(clean(mark.summary(marks.titles if marks is not None else {}))))
+        orders.append(Item(text, tuple(details)))
     blocks.append(ItemList(tuple(orders), "Orders"))
     if entry.rolls:
         blocks.append(Rolls("Dice", ("Roll", "Chance", "Drew", "Result"), tuple(_roll(roll) for roll in entry.rolls)))
@@ -419,7 +468,7 @@ def _roll(roll: RollRow) -> Roll:
     if roll.chance is None or roll.draw is None:
         note = clean(roll.note)
         return Roll(words(clean(roll.label)), "", "", words(note), words(f"chance and draw not shown ({note})"), result)
-    chance, draw = pct(roll.chance), f"{roll.draw:.2f}"
+    chance, draw = pct(roll.chance), draw_label(roll.draw)
     return Roll(words(clean(roll.label)), chance, draw, (), words(f"{chance} chance, drew {draw}"), result)
 
 

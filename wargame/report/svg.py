@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from wargame.words import fit_labels
+
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22")
 
 
@@ -35,9 +37,14 @@ class Chart:
     marks: Sequence[int] = field(default_factory=tuple)
     """Indexes into x_labels whose step from the point before is highlighted (a turning
     point moves the odds from the point before a turn to the point after it)."""
+    legend: bool = True
+    """Name the lines beside the plot; False where the page names them in its own type
+    (the slides: large and never shortened)."""
 
 
 W, H = 640, 260
+LEGEND = 22
+"""Characters of a legend entry that fit beside the plot."""
 LEFT, RIGHT, TOP, BOTTOM = 52, 150, 28, 34
 
 
@@ -47,7 +54,7 @@ def line_chart(chart: Chart, chart_id: str) -> str:
     lo, hi = chart.y_min, chart.y_max
     if hi <= lo:
         hi = lo + 1
-    plot_w = W - LEFT - RIGHT
+    plot_w = W - LEFT - (RIGHT if chart.legend else 16)
     plot_h = H - TOP - BOTTOM
 
     def x(i: int) -> float:
@@ -81,6 +88,9 @@ def line_chart(chart: Chart, chart_id: str) -> str:
         if lo <= value <= hi:
             parts.append(f'<line x1="{LEFT}" y1="{y(value):.1f}" x2="{LEFT + plot_w}" y2="{y(value):.1f}" class="ref"/>')
             parts.append(f'<text x="{LEFT + 4}" y="{y(value) - 3:.1f}" class="rl">{escape(label)}</text>')
+    # Legend names that do not fit are shortened by the rule that keeps what tells them
+    # apart; the full name is the hover text (and the report's tables say it in full).
+    legend = fit_labels([line.label for line in chart.lines], LEGEND)
     for k, line in enumerate(chart.lines):
         color = PALETTE[k % len(PALETTE)]
         if line.band:
@@ -104,12 +114,12 @@ def line_chart(chart: Chart, chart_id: str) -> str:
             for p in pts:
                 px, py = p.split(",")
                 parts.append(f'<circle cx="{px}" cy="{py}" r="2.5" fill="{color}"/>')
+        if not chart.legend:
+            continue
         ly = TOP + 14 * k + 6
         parts.append(f'<rect x="{W - RIGHT + 10}" y="{ly - 8}" width="10" height="10" fill="{color}"/>')
-        parts.append(f'<text x="{W - RIGHT + 24}" y="{ly + 1}" class="lg">{escape(_short(line.label, 22))}</text>')
+        hover = f"<title>{escape(line.label)}</title>" if legend[k] != line.label else ""
+        parts.append(f'<text x="{W - RIGHT + 24}" y="{ly + 1}" class="lg">{hover}{escape(legend[k])}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"

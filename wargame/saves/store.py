@@ -28,7 +28,7 @@ from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import TurnRecord
 from wargame.errors import DeckError, SaveError, WargameError
-from wargame.files import FileProblem, read_regular_file
+from wargame.files import FileProblem, read_regular_file, write_atomic
 from wargame.saves import safejson
 from wargame.saves.format import (
     FORMAT,
@@ -130,34 +130,8 @@ def write_save(save: SaveModel, path: str | Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         data = save.model_dump_json(indent=1).encode("utf-8")
         clean_temp_files(target.parent)
-        try:
-            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = None
         tmp = target.parent / f".{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
-        # 0o666 is filtered by the umask, as for any new file (mkstemp would give 0o600).
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                if mode is not None:
-                    os.fchmod(fh.fileno(), mode)
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        try:
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-        except OSError:
-            return target
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+        write_atomic(target, data, tmp)
     except OSError as exc:
         raise SaveError(f"{target}: cannot write the save: {exc.strerror or exc}") from None
     return target

@@ -84,13 +84,15 @@ class WargameApp(App[None]):
         decks_dirs: Sequence[Path] | None = None,
         now: Callable[[], float] = time.monotonic,
         replay: Path | None = None,
+        present: bool = False,
     ) -> None:
         """`now` is the clock the facilitator's countdown reads (tests give a fake one).
         `replay`: open the debrief of this save instead of the start screen (leaving it
-        quits)."""
+        quits); `present`: open it in presentation mode."""
         super().__init__()
         self.now = now
         self.replay_path = replay
+        self.present = present
         self.deck_path = deck
         self.compiled = compiled
         self.save_dir = save_dir
@@ -112,7 +114,7 @@ class WargameApp(App[None]):
         if self.replay_path is not None:
             from wargame.tui.screens.replay import ReplayScreen
 
-            self.push_screen(ReplayScreen(self.replay_path, exit_on_close=True))
+            self.push_screen(ReplayScreen(self.replay_path, exit_on_close=True, present=self.present))
             return
         self.push_screen(StartScreen(self.save_dir))
 
@@ -289,14 +291,14 @@ class WargameApp(App[None]):
 
     @on(OrdersScreen.Confirmed)
     def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
-        self._seal(message.seat, message.orders, message.turn)
+        self._seal(message.seat, message.orders, message.turn, message.reasons)
 
     @work(group="commands", exit_on_error=False)
-    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int) -> None:
+    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int, reasons: list[str]) -> None:
         s, client = self.session, self.client
         if s is None or client is None:
             return
-        reply = await client.send(Orders(turn=turn or s.turn, orders=list(orders)), seat)
+        reply = await client.send(Orders(turn=turn or s.turn, orders=list(orders), reasons=reasons), seat)
         if not reply.ok:
             self.notify(reply.message, severity="error", markup=False)
             return
@@ -552,9 +554,10 @@ class WargameApp(App[None]):
         )
 
 
-def run_replay(save: Path, save_dir: Path) -> None:
-    """Open the replay viewer on `save` (it is opened and checked inside the app)."""
-    WargameApp(None, save_dir, replay=save).run()
+def run_replay(save: Path, save_dir: Path, *, present: bool = False) -> None:
+    """Open the replay viewer on `save` (it is opened and checked inside the app), in
+    presentation mode if asked."""
+    WargameApp(None, save_dir, replay=save, present=present).run()
 
 
 def run_app(deck: str, save_dir: Path) -> None:

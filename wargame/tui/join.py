@@ -204,14 +204,14 @@ class JoinApp(App[None]):
     # -- messages from the screens ------------------------------------------------------
     @on(OrdersScreen.Confirmed)
     def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
-        self._seal(message.seat, message.orders, message.turn)
+        self._seal(message.seat, message.orders, message.turn, message.reasons)
 
     @work(group="commands", exit_on_error=False)
-    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int) -> None:
+    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int, reasons: list[str]) -> None:
         client = self.client
         if client is None:
             return
-        reply = await client.send(Orders(turn=turn, orders=list(orders)), seat)
+        reply = await client.send(Orders(turn=turn, orders=list(orders), reasons=reasons), seat)
         if reply.ok:
             self.notify("Orders sealed.", markup=False)
         else:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from textual.content import Content
 
-from wargame.observe.labels import format_value, percent
+from wargame.observe.labels import draw_label, format_value, percent
 from wargame.observe.model import (
     ChangeInfo,
     MoveInfo,
@@ -195,7 +195,7 @@ def roll_line(roll: RollInfo) -> Content:
     if roll.chance is None or roll.roll is None:
         odds = f"  (odds {roll.note}) → " if roll.note else "  → "
     else:
-        odds = f"  {percent(roll.chance)} chance: rolled {int(roll.roll * 100)} of 100 → "
+        odds = f"  {percent(roll.chance)} chance: drew {draw_label(roll.roll)} → "
     parts: list[str | Content | tuple[str, str]] = [roll.label, (odds, MUTED), result]
     if roll.forced:
         parts.append((" (set by the facilitator)", WARN))

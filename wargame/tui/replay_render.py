@@ -7,11 +7,11 @@ Nothing here decides what is secret: a hidden value arrives as None and is said 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.content import Content
 
-from wargame.observe.labels import format_value
+from wargame.observe.labels import draw_label, format_value
 from wargame.observe.model import Observation
 from wargame.play.debrief import FinalScores, RollExplained, TrackDelta, TurnDebrief
 from wargame.tui.render import (
@@ -53,11 +53,11 @@ def roll_block(roll: RollExplained) -> Content:
             parts += [read.text, (" = ", MUTED), (read.value, "bold") if read.value is not None else (HIDDEN, DISABLED)]
         lines.append(Content.assemble(*parts))
     if roll.roll is not None and roll.chance is not None:
-        drawn = int(roll.roll * 100)
+        drawn = draw_label(roll.roll)
         if roll.forced:
-            note = f"    drew {drawn} of 100; the facilitator set the outcome"
+            note = f"    drew {drawn}; the facilitator set the outcome"
         else:
-            note = f"    drew {drawn} of 100: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {'success' if roll.success else 'failure'}"
+            note = f"    drew {drawn}: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {'success' if roll.success else 'failure'}"
         lines.append(Content.styled(note, MUTED))
     return Content("\n").join(lines)
 
@@ -84,8 +84,9 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
     return Content.assemble(*parts)
 
 
-def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True) -> Content:
-    """The whole of one turn for the Turn panel."""
+def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True, marks: Mapping[str, tuple[str, str]] | None = None) -> Content:
+    """The whole of one turn for the Turn panel. `marks`: seat to (symbol, words) of its
+    marked choice this turn, where the viewer may see them."""
     s: list[Content] = [Content.styled(d.title, "bold $accent")]
     if d.ending is not None:
         s.append(Content.assemble(("■ ", WARN), ("The game ends: ", "bold"), (d.ending.title, f"bold {WARN}"), ("  (below)", MUTED)))
@@ -109,6 +110,11 @@ def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tra
             if reason:
                 line += [("  — ", MUTED), (reason, "italic")]
             s.append(Content.assemble(*line))
+        mark = (marks or {}).get(seat.actor)
+        if mark is not None:
+            symbol, said = mark
+            style = BAD if symbol in {"??", "?"} else WARN if symbol == "?!" else GOOD if symbol == "!" else MUTED
+            s.append(Content.assemble(("  " + (symbol or "·").ljust(3), f"bold {style}"), (said, MUTED)))
 
     if d.injects:
         s += [Content(""), heading("Injects (the facilitator)")]

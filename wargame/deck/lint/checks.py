@@ -76,6 +76,10 @@ def check_events(c: Context) -> None:
                    f"'{event.id}' can never fire: its trigger is false {where}in every reachable state")
         elif chance(c.interpreter(), compiled.chance_const, compiled.chance_node).hi <= 0:
             c.warn("event-never-fires", ("events", i, "chance"), f"'{event.id}' can never fire: its chance is 0 in every reachable state")
+    for i, event in enumerate(c.deck.model.events):
+        if event.headline and not event.news and not any(o.news for o in event.outcomes):
+            c.warn("silent-headline", ("events", i, "headline"),
+                   f"'{event.id}' is a headline but a silent event (no news): seats never see it fire, so only the facilitator's debrief can list it; give it news, or drop `headline`")
 
 
 def check_endings_and_objectives(c: Context) -> None:

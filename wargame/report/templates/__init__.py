@@ -6,8 +6,8 @@ every `{{ value }}` that is not already markup (a macro's output, a drawn chart)
 through that markup's escape (`md_escape` for Markdown, `html_escape` for HTML), so deck
 and save text, which is hostile, never becomes structure.
 
-Adding a format (the slides of a debrief, say) is a template and a registration, nothing
-else:
+Adding a format is a template and a registration, nothing else (the debrief's slides are
+one: `slides.html.j2` laying out `slides.SlideShow`):
 
 1. Write `NAME.j2` in this folder. It receives `report` (a `model.Report`). Import the
    block macros of its markup (`{% import "blocks.html.j2" as b %}` for HTML, or
@@ -17,7 +17,8 @@ else:
    a page) the room it needs.
 2. Add a `Format` to `FORMATS` below: its name (what `render` and `report_format` return),
    the template, the file-name endings that choose it (longest first wins, so
-   `.slides.html` can sit beside `.html`), and its markup.
+   `.slides.html` sits beside `.html`), its markup, and the model it lays out if not the
+   report's (`build`).
 
 `render` and `export.export_report` then write it, and the tests of escaping that walk
 `FORMATS` cover it.
@@ -25,18 +26,22 @@ else:
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
+from importlib.resources import files
 from typing import Literal, NoReturn
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from wargame.report.data import ReportData
-from wargame.report.model import Plot, Report, report_model
+from wargame.report.model import Plot, report_model
+from wargame.report.slides import slides_model
 from wargame.report.svg import line_chart
 
 MarkupKind = Literal["markdown", "html"]
@@ -50,6 +55,8 @@ class Format:
     """File-name endings that choose this format, lower case: `.md`, `.slides.html`."""
     markup: MarkupKind
     """Which escape every value gets, and which block macros the template imports."""
+    build: Callable[[ReportData], object] = field(default=report_model)
+    """The model the template lays out (as `report`): the report's, or the slides'."""
 
 
 FORMATS: dict[str, Format] = {
@@ -57,6 +64,7 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("markdown", "report.md.j2", (".md", ".markdown"), "markdown"),
         Format("html", "report.html.j2", (".html", ".htm"), "html"),
+        Format("slides", "slides.html.j2", (".slides.html",), "html", slides_model),
     )
 }
 
@@ -113,7 +121,15 @@ def _environment(markup: MarkupKind) -> Environment:
     env.globals["unknown_block"] = _unknown_block
     if markup == "html":
         env.filters["svg"] = _svg
+        script = files("wargame.report.templates").joinpath("slides.js").read_text(encoding="utf-8")
+        env.globals["script"] = Markup(script)
+        env.globals["script_hash"] = script_hash(script)
     return env
+
+
+def script_hash(script: str) -> str:
+    """The page policy's source for one inline script (`sha256-...`): that script runs, no other."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
 def _svg(plot: Plot) -> Markup:
@@ -121,12 +137,13 @@ def _svg(plot: Plot) -> Markup:
     return Markup(line_chart(plot.chart, plot.id))
 
 
-def render(report: Report, fmt: str) -> str:
-    """`report` written in the format named `fmt` (a key of `FORMATS`)."""
+def render(report: object, fmt: str) -> str:
+    """`report` (the model the format builds: a `model.Report` for the report's formats)
+    written in the format named `fmt` (a key of `FORMATS`)."""
     f = FORMATS[fmt]
     return _environment(f.markup).get_template(f.template).render(report=report)
 
 
 def render_report(data: ReportData, fmt: str) -> str:
     """The report of `data` (one viewer's) in the format named `fmt`."""
-    return render(report_model(data), fmt)
+    return render(FORMATS[fmt].build(data), fmt)

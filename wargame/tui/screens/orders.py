@@ -80,6 +80,13 @@ class OrdersScreen(GameScreen):
         seat: str
         orders: tuple[str, ...]
         turn: int = 0
+        why: str = ""
+        """The team's one line on why (empty: none), kept with its first order."""
+
+        @property
+        def reasons(self) -> list[str]:
+            """The why as the orders' reasons: with the first order, none with the others."""
+            return [self.why] if self.why and self.orders else []
 
     def __init__(self, client: GameClient, seat: str) -> None:
         super().__init__(client, Viewer.seat(seat))
@@ -324,10 +331,10 @@ class OrdersScreen(GameScreen):
             answers.append((f"{possessive(o.maker)} offer: {o.offer.move_name or o.name}{expires}", self.answers.get(o.slot)))
         self.app.push_screen(ReviewScreen(obs.game.turn_name, obs.actor_name(self.seat), chosen, answers), self._reviewed)
 
-    def _reviewed(self, confirmed: bool | None) -> None:
-        if confirmed:
+    def _reviewed(self, why: str | None) -> None:
+        if why is not None:
             orders = (*self.picks, *answers_for(self.offers, self.answers))
-            self.post_message(self.Confirmed(self.seat, orders, self.turn))
+            self.post_message(self.Confirmed(self.seat, orders, self.turn, why))
 
     def show(self, obs: Observation) -> None:
         """The game moved on while this sheet is open (a computer sealed, the clock ticked):

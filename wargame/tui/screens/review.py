@@ -1,4 +1,6 @@
-"""Review the picked orders before sealing them: a modal that dismisses True to confirm."""
+"""Review the picked orders before sealing them, with the team's one-line why (kept in the
+save and shown in the debrief, to the team and the facilitator only): a modal that dismisses
+with the why to confirm (empty when none was typed), or None to go back."""
 
 from __future__ import annotations
 
@@ -10,16 +12,24 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from wargame.observe.model import MoveInfo
 from wargame.tui.render import BAD, GOOD, MUTED, WARN, percent
 
+WHY_LENGTH = 200
+"""Characters of a team's why (the session keeps a reason to one line of this length)."""
 
-class ReviewScreen(ModalScreen[bool]):
+
+class ReviewScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,y", "confirm", "Confirm", priority=True),
-        Binding("escape,n", "back", "Back"),
+        Binding("enter", "confirm", "Confirm", priority=True),
+        # y and n are letters of a why being typed: they confirm or go back only when the
+        # why's box does not have the keys.
+        Binding("y", "confirm", "Confirm", show=False),
+        Binding("escape", "back", "Back"),
+        Binding("n", "back", "Back", show=False),
+        Binding("w", "why", "Say why", show=False),
     ]
 
     def __init__(
@@ -59,16 +69,30 @@ class ReviewScreen(ModalScreen[bool]):
         lines.append(Content.styled("Once sealed, orders cannot be changed this " + unit + ".", MUTED))
         with Vertical(classes="dialog"):
             yield Static(Content("\n").join(lines), classes="dialog-body")
+            if self.chosen or self.answers:
+                yield Input(placeholder="Why? one line for the debrief (w to type)", max_length=WHY_LENGTH, id="why")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Confirm (Enter)", id="confirm", variant="primary")
                 yield Button("Back (Esc)", id="back")
 
+    def on_mount(self) -> None:
+        # The dialog opens on its buttons (Enter seals at once); the why is one key away.
+        self.set_focus(self.query_one("#confirm", Button))
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm")
+        if event.button.id == "confirm":
+            self.action_confirm()
+        else:
+            self.action_back()
+
+    def action_why(self) -> None:
+        for box in self.query("#why").results(Input):
+            box.focus()
 
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        boxes = list(self.query("#why").results(Input))
+        self.dismiss(" ".join(boxes[0].value.split()) if boxes else "")
 
     def action_back(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)

@@ -1,6 +1,6 @@
 """The Moments panel of the replay viewer: the key moments of the game as the perspective
-knew them by the end (thresholds, swings, secrets revealed, turning points, the ending);
-Enter goes to one. The screen finds them, since the timeline marks them too."""
+knew them by the end, the few that tell its story first (`m` lists every one); Enter goes
+to one. The screen finds them, since the timeline marks them too."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.analysis.moments import Moment
+from wargame.analysis.moments import Moment, story
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
 from wargame.tui.render import MUTED, WARN
 from wargame.tui.screens.replay.pane import ReplayPane, viewer_name
 
-MOMENT_ICONS = {"threshold": "▲ ", "swing": "↕ ", "reveal": "! ", "ending": "■ ", "turning-point": "◆ "}
+MOMENT_ICONS = {"threshold": "▲ ", "swing": "↕ ", "reveal": "! ", "ending": "■ ", "turning-point": "◆ ", "play": "» ", "event": "★ ", "offer": "✉ "}
 
 
 class MomentsPane(ReplayPane):
@@ -28,6 +28,8 @@ class MomentsPane(ReplayPane):
     viewer: var[Viewer] = var(FACILITATOR_VIEWER, init=False)
     moments: var[list[Moment] | None] = var(None, init=False)
     """This viewer's key moments; None while they are being found."""
+    show_all: var[bool] = var(False, init=False)
+    """Every moment, not only those that tell the story."""
 
     def __init__(self) -> None:
         super().__init__("3 Moments", id="moments")
@@ -44,9 +46,18 @@ class MomentsPane(ReplayPane):
     def watch_moments(self) -> None:
         self.redraw()
 
+    def watch_show_all(self) -> None:
+        self.redraw()
+
+    @property
+    def listed(self) -> list[Moment]:
+        """The moments the list shows, in turn order."""
+        moments = self.moments or []
+        return list(moments) if self.show_all else story(moments)
+
     @on(OptionList.OptionSelected, "#moment-list")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        moments = self.moments or []
+        moments = self.listed
         i = int(event.option.id or 0)
         if i < len(moments):
             self.post_message(self.GoTo(moments[i].turn, "turn"))
@@ -61,11 +72,15 @@ class MomentsPane(ReplayPane):
         if moments is None:
             note.update(Content.styled("Finding the key moments…", MUTED))
             return
+        every = self.moments or []
+        moments = self.listed
+        more = len(every) - len(moments)
+        which = f"every moment ({len(every)}; m: only the story)" if self.show_all else f"the {len(moments)} that tell the story" + (f" (m: all {len(every)})" if more else "")
         note.update(
             Content.assemble(
                 ("Key moments", "bold"),
-                (f" as {viewer_name(saved, self.viewer)} knew them by the end. ", MUTED),
-                ("▲ threshold  ↕ swing  ! secret revealed  ◆ turning point  ■ ending · Enter: go there", MUTED),
+                (f" as {viewer_name(saved, self.viewer)} knew them by the end: {which}. ", MUTED),
+                ("» play  ★ event  ✉ offer  ▲ threshold  ↕ swing  ! secret revealed  ◆ turning point  ■ ending · Enter: go there", MUTED),
             )
         )
         unit = saved.deck.turn_name.capitalize()

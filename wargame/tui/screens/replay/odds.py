@@ -1,7 +1,8 @@
 """The Odds panel of the replay viewer: each ending's odds before every turn, played on from
-the full state by computer stand-ins (a worker this panel runs), and the turning points.
-The analysis it finishes goes up to the screen, which keeps it (key moments and the report
-read it too) and hands it back down."""
+the full state by computer stand-ins (a worker this panel runs), the turning points, and
+each team's choices marked against the best it had (another worker). What it finishes goes
+up to the screen, which keeps it (key moments, the timeline and the report read it too) and
+hands it back down."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from textual.reactive import var
 from textual.widgets import Button, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from wargame.analysis.marks import Marks, cached_marks, human_seats
 from wargame.analysis.turning import Analysis, cached_analysis
 from wargame.errors import WargameError
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
-from wargame.tui.render import MUTED, WARN, percent
+from wargame.tui.render import BAD, GOOD, MUTED, WARN, percent
 from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed, worker_jobs
+from wargame.words import fit_labels
 
 ROLLOUTS = 500
 """Continuations per turn for the viewer's turning-point analysis (cached beside the save):
@@ -30,24 +33,26 @@ the batched engine plays them in a second or two, so the panel fills as it opens
 
 def odds_table(a: Analysis, marked: int, width: int) -> Content:
     """Each ending's probability before each turn as a row of shaded cells, the selected
-    turn marked: readable at 80 columns, a bar chart of odds in disguise."""
+    turn marked: readable at 80 columns, a bar chart of odds in disguise. An ending's title
+    takes the columns the cells leave; one still too long is shortened by the rule that
+    keeps what tells it from the others (`words.fit_labels`), and named in full below."""
     shades = " ░▒▓█"
-    name_w = min(18, max(len(a.titles.get(e, e)) for e in a.endings))
     n = len(a.odds)
-    cell = 3 if name_w + 2 + n * 3 <= width else 2 if name_w + 2 + n * 2 <= width else 1
+    shown = [e for e in a.endings if max(a.series(e), default=0) >= 0.01]
+    full = [a.titles.get(e, e) for e in shown]
+    figures = 18  # "  41% (33%–50%)"
+    cell = 3 if 12 + 2 + n * 3 + figures <= width else 2 if 12 + 2 + n * 2 + figures <= width else 1
+    name_w = max(8, min(max((len(t) for t in full), default=8), width - 2 - n * cell - figures))
+    titles = dict(zip(shown, fit_labels(full, name_w), strict=True))
     rows: list[Content] = []
     head: list[str | tuple[str, str]] = [" " * (name_w + 1)]
     for o in a.odds:
         label = str(o.turn) if not o.final else "■"
         head.append((label.rjust(cell)[:cell] if cell > 1 or o.turn % 5 == 0 else " ", "bold $accent" if o.turn == marked else MUTED))
     rows.append(Content.assemble(*head))
-    for e in a.endings:
+    for e in shown:
         series = a.series(e)
-        if max(series, default=0) < 0.01:
-            continue
-        title = a.titles.get(e, e)
-        title = title if len(title) <= name_w else title[: name_w - 1] + "…"
-        cells: list[str | tuple[str, str]] = [(title.ljust(name_w) + " ", "bold")]
+        cells: list[str | tuple[str, str]] = [(titles[e].ljust(name_w) + " ", "bold")]
         for o, p in zip(a.odds, series, strict=True):
             ch = shades[min(4, round(p * 4))]
             style = "$accent" if o.turn == marked else "$primary"
@@ -58,6 +63,9 @@ def odds_table(a: Analysis, marked: int, width: int) -> Content:
             cells.append((f"  {percent(now.p(e))} ({percent(lo)}–{percent(hi)})", MUTED))
         rows.append(Content.assemble(*cells))
     rows.append(Content.styled(f"{' ' * (name_w + 1)}shade: ░ about 25%, ▒ 50%, ▓ 75%, █ certain; figures: the odds before the marked turn, with 95% intervals", MUTED))
+    cut = [f"{titles[e]} = {a.titles.get(e, e)}" for e in shown if titles[e] != a.titles.get(e, e)]
+    if cut:
+        rows.append(Content.styled("In full: " + "; ".join(cut), MUTED))
     return Content("\n").join(rows)
 
 
@@ -73,6 +81,10 @@ class OddsPane(ReplayPane):
     """Continuations per turn for an analysis started here."""
     busy: var[bool] = var(False, init=False)
     """The analysis is running."""
+    marks: var[Marks | None] = var(None, init=False)
+    """Each team's choices marked, once computed (or found beside the save)."""
+    marking: var[bool] = var(False, init=False)
+    """The marks are being computed."""
 
     @dataclass
     class Analysed(Message):
@@ -86,6 +98,18 @@ class OddsPane(ReplayPane):
         done: int
         total: int
 
+    @dataclass
+    class Marked(Message):
+        """The marks are computed (None: it failed, and why). The screen keeps a result."""
+
+        marks: Marks | None
+        error: str = ""
+
+    @dataclass
+    class MarkProgress(Message, bubble=False):
+        done: int
+        total: int
+
     def __init__(self) -> None:
         super().__init__("5 Odds", id="odds")
 
@@ -95,6 +119,9 @@ class OddsPane(ReplayPane):
             Horizontal(Button("Run the analysis (a)", id="run-analysis", variant="primary"), ProgressBar(id="odds-progress", show_eta=False), classes="buttons"),
             Static(id="odds-chart", markup=False),
             OptionList(id="turning-list"),
+            Static(id="marks-note", markup=False),
+            Horizontal(Button("Mark the teams' choices (k)", id="run-marks"), ProgressBar(id="marks-progress", show_eta=False), classes="buttons"),
+            OptionList(id="marks-list"),
             id="odds-scroll",
         )
 
@@ -115,6 +142,62 @@ class OddsPane(ReplayPane):
 
     def watch_busy(self) -> None:
         self.redraw()
+
+    def watch_marks(self) -> None:
+        self.redraw()
+
+    def watch_marking(self) -> None:
+        self.redraw()
+
+    # -- marked choices ------------------------------------------------------------------
+    def mark(self) -> bool:
+        """Start marking the teams' choices (k, or the button); False if it cannot start."""
+        saved = self.saved
+        if saved is None or self.marking:
+            return False
+        if not odds_allowed(saved, self.viewer):
+            self.notify("Marked choices are for the facilitator's view (f).", markup=False)
+            return False
+        if not human_seats(saved.save):
+            self.notify("No seat was played by a person: there are no team choices to mark.", markup=False)
+            return False
+        self.marking = True
+        self.run_marks(saved)
+        return True
+
+    @on(Button.Pressed, "#run-marks")
+    def mark_pressed(self) -> None:
+        self.mark()
+
+    @work(thread=True, exclusive=True, group="marks")
+    def run_marks(self, saved: SavedGame) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.MarkProgress(done, total))
+
+        try:
+            result = cached_marks(saved.save, saved.path, jobs=worker_jobs(), progress=progress)
+        except WargameError as exc:
+            self.post_message(self.Marked(None, str(exc)))
+            return
+        self.post_message(self.Marked(result))
+
+    @on(MarkProgress)
+    def mark_progressed(self, message: MarkProgress) -> None:
+        self.query_one("#marks-progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    @on(Marked)
+    def marked(self, message: Marked) -> None:
+        if message.marks is None:
+            self.marking = False
+            self.notify(message.error, title="Marking failed", severity="error", markup=False)
+        else:
+            self.set_reactive(OddsPane.marking, False)
+            self.notify("Choices marked; kept beside the save for next time.", markup=False)
+
+    @on(OptionList.OptionSelected, "#marks-list")
+    def mark_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(self.GoTo(int(event.option.id.partition("-")[0]), "turn"))
 
     # -- the analysis ------------------------------------------------------------------
     def analyse(self) -> bool:
@@ -184,8 +267,9 @@ class OddsPane(ReplayPane):
         allowed = odds_allowed(saved, self.viewer)
         self.query_one("#odds-progress", ProgressBar).display = self.busy
         self.query_one("#run-analysis", Button).display = allowed and not self.busy and self.analysis is None
+        self.draw_marks(saved, allowed)
         if not allowed:
-            note.update(Content.styled("The odds are computed from the full state, secrets included: they are shown in the facilitator's view (f).", MUTED))
+            note.update(Content.styled("The odds and marked choices are computed from the full state, secrets included: they are shown in the facilitator's view (f).", MUTED))
             chart.update("")
             turning.clear_options()
             turning.display = False
@@ -210,3 +294,35 @@ class OddsPane(ReplayPane):
             turning.add_options([Option(Content.assemble(("◆ ", WARN), tp.text()), id=str(tp.turn)) for tp in a.turning_points])
         else:
             turning.add_options([Option(Content.styled("No turning points: the odds never moved much.", MUTED), disabled=True)])
+
+    def draw_marks(self, saved: SavedGame, allowed: bool) -> None:
+        """The marked choices: what they are and a button to compute them, or each team's
+        marks (Enter goes to the turn)."""
+        note = self.query_one("#marks-note", Static)
+        listed = self.query_one("#marks-list", OptionList)
+        teams = human_seats(saved.save)
+        self.query_one("#marks-progress", ProgressBar).display = self.marking
+        self.query_one("#run-marks", Button).display = allowed and bool(teams) and not self.marking and self.marks is None
+        listed.clear_options()
+        if not allowed or not teams:
+            note.display = listed.display = False
+            return
+        note.display = True
+        m = self.marks
+        if m is None:
+            note.update(Content.assemble(
+                ("Marked choices", "bold"),
+                (": each team's orders against every order set it had, played on the same dice; ?? blunder, ? mistake, ?! inaccuracy, ! strong. Press k to compute them (minutes); they are kept beside the save.", MUTED),
+            ))
+            listed.display = False
+            return
+        deck = saved.deck
+        note.update(Content.assemble(("Marked choices", "bold"), (f"  ({m.games} continuations a choice; Enter: go to the turn)", MUTED)))
+        listed.display = True
+        options = []
+        for seat in m.seats:
+            for x in m.of(seat):
+                style = BAD if x.kind in {"blunder", "mistake"} else WARN if x.kind == "inaccuracy" else GOOD if x.kind == "strong" else MUTED
+                head = Content.assemble(((x.symbol or "·").ljust(3), f"bold {style}"), (f"{deck.actor_name(seat)}, {deck.turn_name} {x.turn}: ", "bold"), x.label)
+                options.append(Option(Content("\n").join([head, Content.styled("    " + x.summary(m.titles), MUTED)]), id=f"{x.turn}-{seat}"))
+        listed.add_options(options or [Option(Content.styled("Nothing to mark.", MUTED), disabled=True)])

@@ -28,7 +28,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, Tabs
 from textual.worker import get_current_worker
 
-from wargame.analysis.moments import Moment, key_moments
+from wargame.analysis.marks import KINDS, SYMBOLS, Marks, latest_marks
+from wargame.analysis.moments import Moment, key_moments, story
 from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, latest_cached
 from wargame.analysis.whatif import WhatIf, play_from_here
@@ -38,6 +39,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.lock import pin_matches
 from wargame.play.timeline import SavedGame
+from wargame.report.data import asked_questions
 from wargame.report.export import export_report
 from wargame.tui.render import BAD, MUTED
 from wargame.tui.screens.pin import PinScreen
@@ -50,7 +52,8 @@ from wargame.tui.screens.replay.dialogs import (
 )
 from wargame.tui.screens.replay.moments import MomentsPane
 from wargame.tui.screens.replay.odds import ROLLOUTS, OddsPane
-from wargame.tui.screens.replay.pane import ReplayPane, perspective_label, viewer_name
+from wargame.tui.screens.replay.pane import ReplayPane, odds_allowed, perspective_label, viewer_name
+from wargame.tui.screens.replay.present import Presented, PresentScreen
 from wargame.tui.screens.replay.scores import ScoresPane
 from wargame.tui.screens.replay.timeline import Timeline
 from wargame.tui.screens.replay.tracks import TracksPane
@@ -94,10 +97,13 @@ class ReplayScreen(Screen[None]):
         Binding("6", "tab('whatif')", "What if", show=False),
         Binding("left_square_bracket", "track(-1)", "Prev track", show=False),
         Binding("right_square_bracket", "track(1)", "Next track", show=False),
+        Binding("m", "all_moments", "All moments", show=False),
         Binding("a", "analyse", "Analyse", show=False),
+        Binding("k", "mark_choices", "Mark choices", show=False),
         Binding("r", "run_whatif", "Run what-if", show=False),
         Binding("b", "branch", "Play from here", show=False),
         Binding("x", "export", "Export report", show=False),
+        Binding("s", "present", "Present", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape,q", "close", "Back"),
     ]
@@ -123,7 +129,13 @@ class ReplayScreen(Screen[None]):
     key_moments: var[list[Moment] | None] = var(None, init=False)
     """The perspective's key moments; None while they are being found."""
     marks: var[frozenset[int]] = var(frozenset())
-    """The turns the timeline marks with a key moment."""
+    """The turns the timeline marks with a key moment (of those that tell the story)."""
+    choices: var[Marks | None] = var(None, init=False)
+    """Each team's choices marked against the best it had (once computed, or found beside the save)."""
+    symbols: var[dict[int, str]] = var(dict)
+    """The timeline's mark for each turn (the worst team choice in it), where odds may be shown."""
+    all_moments: var[bool] = var(False, init=False)
+    """The Moments panel lists every moment, not only the story's."""
 
     @dataclass
     class Loaded(Message):
@@ -131,6 +143,7 @@ class ReplayScreen(Screen[None]):
         checkpoints: Checkpoints | None = None
         analysis: Analysis | None = None
         error: str = ""
+        marks: Marks | None = None
 
     @dataclass
     class MomentsReady(Message):
@@ -144,10 +157,12 @@ class ReplayScreen(Screen[None]):
         path: Path | None
         error: str = ""
 
-    def __init__(self, path: Path, *, exit_on_close: bool = False, saved: SavedGame | None = None) -> None:
+    def __init__(self, path: Path, *, exit_on_close: bool = False, saved: SavedGame | None = None, present: bool = False) -> None:
         super().__init__()
         self.path = Path(path)
         self.exit_on_close = exit_on_close
+        self.present_on_open = present
+        """Open in presentation mode (`wargame replay --present`) once the key moments are found."""
         self._given = saved
         self.moments: dict[Viewer, list[Moment]] = {}
         """The key moments found so far, by perspective (for the analysis the screen holds)."""
@@ -155,7 +170,17 @@ class ReplayScreen(Screen[None]):
         """False until the facilitator's PIN is given, for a save that has one."""
 
     def compute_marks(self) -> frozenset[int]:
-        return frozenset(m.turn for m in self.key_moments or ())
+        return frozenset(m.turn for m in story(self.key_moments or ()))
+
+    def compute_symbols(self) -> dict[int, str]:
+        saved, marks = self.saved, self.choices
+        if saved is None or marks is None or not odds_allowed(saved, self.viewer):
+            return {}
+        worst: dict[int, str] = {}
+        for m in marks.marks:
+            if m.kind and (m.turn not in worst or KINDS.index(m.kind) < KINDS.index(worst[m.turn])):
+                worst[m.turn] = m.kind
+        return {turn: SYMBOLS[kind] for turn, kind in worst.items()}
 
     def validate_turn(self, turn: int) -> int:
         return max(1, min(self.saved.turns_played if self.saved is not None else 1, turn))
@@ -189,12 +214,13 @@ class ReplayScreen(Screen[None]):
             saved.verification  # noqa: B018  (computed here, off the UI thread)
             checkpoints = Checkpoints(saved.save, saved.deck)
             analysis = latest_cached(saved.save, saved.path) if saved.path is not None else None
+            marks = latest_marks(saved.save, saved.path) if saved.path is not None else None
         except WargameError as exc:
             if not worker.is_cancelled:
                 self.post_message(self.Loaded(None, error=str(exc)))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Loaded(saved, checkpoints, analysis))
+            self.post_message(self.Loaded(saved, checkpoints, analysis, marks=marks))
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
@@ -215,6 +241,7 @@ class ReplayScreen(Screen[None]):
             self.viewer = PUBLIC
         self.checkpoints = message.checkpoints
         self.analysis = message.analysis
+        self.choices = message.marks
         self.debrief = Debrief(saved)
         self.saved = saved
         self.query_one("#replay-title", TitleBar).set_text(
@@ -240,14 +267,14 @@ class ReplayScreen(Screen[None]):
             bad_from=None if check.ok else check.first_bad_turn,
             ending_turn=saved.turns_played if saved.game.ending is not None else None,
             id="timeline",
-        ).data_bind(S.turn, S.marks)
+        ).data_bind(S.turn, S.marks, S.symbols)
         # Each panel is bound to what it shows, the save last: it draws once all is there.
         panes: list[ReplayPane] = [
-            TurnPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, hindsight=S.hindsight, debrief=S.debrief),
+            TurnPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, hindsight=S.hindsight, marks=S.choices, debrief=S.debrief),
             TracksPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, debrief=S.debrief),
-            MomentsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, moments=S.key_moments, saved=S.saved),
+            MomentsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, moments=S.key_moments, saved=S.saved, show_all=S.all_moments),
             ScoresPane().data_bind(shown_tab=S.tab, viewer=S.viewer, debrief=S.debrief),
-            OddsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, analysis=S.analysis, rollouts=S.rollouts, saved=S.saved),
+            OddsPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, analysis=S.analysis, rollouts=S.rollouts, marks=S.choices, saved=S.saved),
             WhatIfPane().data_bind(shown_tab=S.tab, viewer=S.viewer, turn=S.turn, checkpoints=S.checkpoints, saved=S.saved),
         ]
         tabs = TabbedContent(id="replay-tabs")
@@ -295,13 +322,38 @@ class ReplayScreen(Screen[None]):
         self.moments[message.viewer] = message.moments
         if message.viewer == self.viewer:
             self.key_moments = message.moments
+            if self.present_on_open:
+                self.present_on_open = False
+                self.action_present()
 
     @on(OddsPane.Analysed)
     def analysed(self, message: OddsPane.Analysed) -> None:
         if message.analysis is not None:
             self.analysis = message.analysis
 
+    @on(OddsPane.Marked)
+    def choices_marked(self, message: OddsPane.Marked) -> None:
+        if message.marks is not None:
+            self.choices = message.marks
+
     # -- actions -----------------------------------------------------------------------
+    def action_present(self) -> None:
+        """s: the debrief one turn per screen, for a room (from the turn selected)."""
+        saved, debrief = self.saved, self.debrief
+        if saved is None or debrief is None:
+            return
+        if self.key_moments is None:
+            self.notify("Finding the key moments first: press s again in a moment.", markup=False)
+            return
+        end = saved.view(self.viewer.name, saved.turns_played + 1)
+        presented = Presented(debrief, self.viewer, self.key_moments, self.analysis, self.choices, asked_questions(saved.deck, end))
+
+        def back(turn: int | None) -> None:
+            if turn is not None:
+                self.go(turn)
+
+        self.app.push_screen(PresentScreen(presented, self.turn), back)
+
     def go(self, turn: int) -> None:
         if self.saved is not None:
             self.turn = turn
@@ -379,8 +431,22 @@ class ReplayScreen(Screen[None]):
         elif self.tab == "whatif":
             self.query_one(WhatIfPane).step(delta)
 
+    def action_all_moments(self) -> None:
+        """m: the Moments panel with every moment, or back to those that tell the story."""
+        if self.saved is None:
+            return
+        if self.tab == "moments":
+            self.all_moments = not self.all_moments
+        else:
+            self.all_moments = True
+            self.tab = "moments"
+
     def action_analyse(self) -> None:
         if self.saved is not None and self.query_one(OddsPane).analyse():
+            self.tab = "odds"
+
+    def action_mark_choices(self) -> None:
+        if self.saved is not None and self.query_one(OddsPane).mark():
             self.tab = "odds"
 
     def action_run_whatif(self) -> None:

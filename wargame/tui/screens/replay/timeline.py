@@ -1,6 +1,7 @@
 """The replay viewer's timeline: the turns of the game in a row, the selected one
-highlighted, key moments and the ending marked beneath, turns that fail verification in
-red. Drawn from its reactive attributes to fit its width; a click posts the turn picked."""
+highlighted, key moments, the ending and the teams' marked choices (?? ? ?! !) beneath,
+turns that fail verification in red. Drawn from its reactive attributes to fit its width;
+a click posts the turn picked."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class Timeline(Widget):
     """The selected turn."""
     marks: reactive[frozenset[int]] = reactive(frozenset())
     """Turns with a key moment (★)."""
+    symbols: reactive[dict[int, str]] = reactive(dict)
+    """Turn to the mark of the worst team choice in it (`??`, `?`, `?!`, `!`)."""
 
     @dataclass
     class Picked(Message):
@@ -45,7 +48,7 @@ class Timeline(Widget):
     def _cells(self) -> list[Cell]:
         """The turns shown at the present width, left to right."""
         width = self.content_region.width or 78
-        cell = len(str(self.last)) + 2
+        cell = max(len(str(self.last)) + 2, 1 + max((len(x) for x in self.symbols.values()), default=0) + 1)
         room = max(cell, width - 4)
         visible = max(1, room // cell)
         first = 1 if self.last <= visible else max(1, min(self.last - visible + 1, self.turn - visible // 2))
@@ -64,7 +67,9 @@ class Timeline(Widget):
                 style = BAD if bad else "$text"
             top.append((text, style))
             mark = "■" if t == self.ending_turn else "★" if t in self.marks else ""
-            bottom.append((mark.center(end - start), WARN))
+            symbol = self.symbols.get(t, "")
+            style = WARN if not symbol else BAD if symbol in {"??", "?"} else "$text-success" if symbol == "!" else WARN
+            bottom.append(((mark + symbol).center(end - start), style))
         top.append((" ▶" if cells and cells[-1][2] < self.last else "", MUTED))
         return Content.assemble(*top) + "\n" + Content.assemble(*bottom)
 

@@ -9,12 +9,13 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
+from wargame.analysis.marks import Marks
 from wargame.observe.model import Observation, OfferInfo
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.debrief import Debrief, TurnDebrief
 from wargame.tui.render import heading, offers_block
 from wargame.tui.replay_render import turn_block
-from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane
+from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed
 
 
 class TurnPane(ReplayPane):
@@ -24,6 +25,8 @@ class TurnPane(ReplayPane):
     viewer: var[Viewer] = var(FACILITATOR_VIEWER, init=False)
     turn: var[int] = var(1, init=False)
     hindsight: var[bool] = var(True, init=False)
+    marks: var[Marks | None] = var(None, init=False)
+    """The teams' marked choices, shown under their orders where odds may be shown."""
 
     def __init__(self) -> None:
         super().__init__("1 Turn", id="turn")
@@ -44,6 +47,9 @@ class TurnPane(ReplayPane):
     def watch_hindsight(self) -> None:
         self.redraw()
 
+    def watch_marks(self) -> None:
+        self.redraw()
+
     def read(self, debrief: Debrief) -> tuple[TurnDebrief, Observation, list[OfferInfo]]:
         """The turn as this viewer saw it, what it knew once the turn was resolved, and
         the offers it knew of then: made, answered or expired in it, and those waiting."""
@@ -58,7 +64,11 @@ class TurnPane(ReplayPane):
         if debrief is None:
             return
         d, after, offers = self.read(debrief)
-        body = turn_block(d, after, show_audience=not self.viewer.is_public)
+        marks = self.marks
+        shown = None
+        if marks is not None and odds_allowed(debrief.saved, self.viewer):
+            shown = {m.seat: (m.symbol, m.summary(marks.titles)) for m in marks.at(self.turn)}
+        body = turn_block(d, after, show_audience=not self.viewer.is_public, marks=shown)
         if offers:
             body = Content("\n").join([body, Content(""), heading("Offers after this turn"), offers_block(offers, after.game.turn_name)])
         self.query_one("#turn-text", Static).update(body)
