@@ -10,6 +10,7 @@ weighted one-of event.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,11 +110,17 @@ def test_every_roll_is_named_in_words_on_every_surface(path: Path, games: dict[P
 
 
 def test_the_games_weighted_pick_is_named_by_its_event_and_outcome() -> None:
-    # The game of the issue: `wargame autoplay decks/cuba-1962.toml --seed 1`, day 5.
+    # The issue's game (`autoplay decks/cuba-1962.toml --seed 1`) drew a weighted outcome on
+    # day 5; since computer seats draw from keyed streams that game plays differently, so
+    # the first of the first twenty seeds whose game draws one stands in for it.
     deck = load_deck(ROOT / "decks" / "cuba-1962.toml")
-    saved = SavedGame(new_save(play_game(deck, 1, {}), {}))
-    picks = [(turn, r) for turn in range(1, saved.turns_played + 1) for r in saved.record(turn).rolls if r.kind == "outcome"]
-    assert picks, "the game of the issue draws a weighted outcome"
+    picks: list[tuple[int, Any]] = []
+    for seed in range(1, 21):
+        saved = SavedGame(new_save(play_game(deck, seed, {}), {}))
+        picks = [(turn, r) for turn in range(1, saved.turns_played + 1) for r in saved.record(turn).rolls if r.kind == "outcome"]
+        if picks:
+            break
+    assert picks, "a cuba-1962 game draws a weighted outcome"
     turn, roll = picks[0]
     event = deck.events[deck.event_index[roll.key.partition("#")[0]]]
     outcome = event.outcomes[int(roll.key.partition("#")[2])]

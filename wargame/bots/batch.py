@@ -92,7 +92,7 @@ class ExactSeat(_Seat):
     def _bot(self, row: int) -> RandomBot | DoctrineBot:
         bot = self.bots[row]
         if bot is None:
-            seed = bot_seed(self.seeds[row], self.actor, self.deck)
+            seed = bot_seed(self.seeds[row], self.actor)
             bot = RandomBot(seed) if self.doctrine is None else DoctrineBot(self.deck, self.actor, self.doctrine, seed)
             bot.explain = False
             self.bots[row] = bot
@@ -153,7 +153,7 @@ class FastSeat(_Seat):
 
     def __init__(self, deck: CompiledDeck, actor: str, spec: SeatSpec, seeds: Sequence[int]) -> None:
         super().__init__(deck, actor)
-        self.keys = game_keys([bot_seed(s, actor, deck) for s in seeds])
+        self.keys = game_keys([bot_seed(s, actor) for s in seeds])
         self.doctrine = deck.doctrines[actor][spec.arg] if spec.kind == "doctrine" else None
         self.limit = self.allowed if self.doctrine is None or self.doctrine.orders is None else min(self.allowed, self.doctrine.orders)
 

@@ -668,7 +668,7 @@ class Host:
         try:
             role = self._http_role(request)
         except AccessError as exc:
-            return self._error(403, str(exc))
+            return self._refusal(exc)
         ex = self.exercise
         if not ex.game.is_over:
             return self._error(409, "the exercise is not over: its debrief opens when it ends")
