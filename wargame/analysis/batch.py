@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wargame.analysis.escalation import ANY, EscalationTally
 from wargame.analysis.simulate import Tally, _cents
 from wargame.bots.batch import batch_seat, batchable
 from wargame.bots.seats import SeatSpec
@@ -57,16 +58,28 @@ def batch_ready(seats: Mapping[str, SeatSpec | str]) -> bool:
 
 
 def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
-         start: State | None = None, first: FirstTurn | None = None, history: list[tuple[Index, np.ndarray]] | None = None) -> Batch:
+         start: State | None = None, first: FirstTurn | None = None, history: list[tuple[Index, np.ndarray]] | None = None,
+         escalation: list[tuple[int, Index, np.ndarray]] | None = None) -> Batch:
     """Play games `seeds` (one each) to their end: from the deck's start, or from `start`
     (then with `first` fixing parts of the first turn). `history`, if given, receives the
-    rows resolved and their track values after each turn."""
+    rows resolved and their track values after each turn; `escalation`, the turn, the rows
+    and each actor's summed escalation of the moves it played that turn (rows x actors)."""
     with np.errstate(all="ignore"):  # inf and nan are values in deck arithmetic, not errors
-        return _play(deck, seeds, seats, turns, mode, start, first, history)
+        return _play(deck, seeds, seats, turns, mode, start, first, history, escalation)
+
+
+def _escalation_weights(deck: CompiledDeck) -> np.ndarray:
+    """Moves x actors: a move's escalation score in its actor's column (0 elsewhere), so a
+    turn's plays (moves counted) times it is each actor's summed escalation that turn."""
+    weights = np.zeros((len(deck.moves), len(deck.actors)), dtype=np.int64)
+    for move in deck.moves:
+        weights[move.index, deck.actors.index(move.actor)] = move.escalation
+    return weights
 
 
 def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
-          start: State | None, first: FirstTurn | None, history: list[tuple[Index, np.ndarray]] | None) -> Batch:
+          start: State | None, first: FirstTurn | None, history: list[tuple[Index, np.ndarray]] | None,
+          escalation: list[tuple[int, Index, np.ndarray]] | None = None) -> Batch:
     n = len(seeds)
     last_turn = turns or (start.turns if start is not None else deck.turns)
     b = Batch(deck, n, last_turn, start)
@@ -91,7 +104,11 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
             orders[actor] = chosen
         if is_first and first is not None and first.track_rolls:
             b.rolled = []
+        before = b.counts[rows].copy() if escalation is not None else None
+        turn = b.turn
         b.resolve(orders, rows, dice, injects if is_first else ())
+        if escalation is not None and before is not None:
+            escalation.append((turn, rows, (b.counts[rows] - before) @ _escalation_weights(deck)))
         if b.rolled is not None:
             b.opening_rolls, b.rolled = b.rolled, None  # only the first turn's rolls are tracked
         if history is not None:
@@ -119,9 +136,38 @@ def batch_tally(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, Se
     tally = Tally(by_move=by_move)
     for at in range(0, len(seeds), CHUNK):
         history: list[tuple[Index, np.ndarray]] = []
-        b = play(deck, seeds[at: at + CHUNK], seats, turns, mode, history=history)
+        escalation: list[tuple[int, Index, np.ndarray]] = []
+        b = play(deck, seeds[at: at + CHUNK], seats, turns, mode, history=history, escalation=escalation)
         _count(tally, b, history)
+        _count_escalation(tally.escalation, b, escalation)
     return tally
+
+
+def _count_escalation(tally: EscalationTally, b: Batch, turns: list[tuple[int, Index, np.ndarray]]) -> None:
+    """`EscalationTally.add_game` for every game of a batch played from the deck's start:
+    each actor's summed escalation per turn, and its highest move played (None: none)."""
+    deck = b.deck
+    tally.games += b.size
+    for turn, _rows, sums in turns:
+        for a, actor in enumerate(deck.actors):
+            values, counts = np.unique(sums[:, a], return_counts=True)
+            for value, n in zip(values.tolist(), counts.tolist(), strict=True):
+                tally.turns[(actor, turn, int(value))] += n
+    escalations = np.array([m.escalation for m in deck.moves], dtype=np.int64)
+    lowest = np.iinfo(np.int64).min
+    peaks = np.full((b.size, len(deck.actors)), lowest, dtype=np.int64)
+    for a, actor in enumerate(deck.actors):
+        mine = np.array([m.index for m in deck.moves if m.actor == actor], dtype=np.int64)
+        if len(mine):
+            played = b.counts[:, mine] > 0
+            peaks[:, a] = np.where(played, escalations[mine][None, :], lowest).max(axis=1)
+    for a, actor in enumerate(deck.actors):
+        values, counts = np.unique(peaks[:, a], return_counts=True)
+        for value, n in zip(values.tolist(), counts.tolist(), strict=True):
+            tally.peaks[(actor, None if value == lowest else int(value))] += n
+    values, counts = np.unique(peaks.max(axis=1) if len(deck.actors) else np.full(b.size, lowest), return_counts=True)
+    for value, n in zip(values.tolist(), counts.tolist(), strict=True):
+        tally.peaks[(ANY, None if value == lowest else int(value))] += n
 
 
 def _count(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> None:
