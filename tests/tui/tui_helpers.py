@@ -94,6 +94,14 @@ async def new_game(pilot: Pilot[None], seats: dict[str, str], facilitator: bool 
     await pilot.pause()
     await pilot.press("ctrl+s")
     await settle(pilot)
+    await past_briefing(pilot)
+
+
+async def past_briefing(pilot: Pilot[None]) -> None:
+    """A seat's first orders screen opens on its briefing (the stakes): read, Enter."""
+    if type(pilot.app.screen).__name__ == "StakesScreen":
+        await pilot.press("enter")
+        await pilot.pause()
 
 
 def screen_name(app: WargameApp) -> str:

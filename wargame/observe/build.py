@@ -182,8 +182,18 @@ class _Builder:
             deck=deck.id, title=deck.title, turn_name=deck.turn_name, turn=view.turn, turns=view.turns,
             resolved=self.resolved, turn_label=turn_label(deck, view.turn, view.turns),
             turn_labels=[turn_label(deck, t, view.turns) for t in range(1, view.turns + 1)],
-            over=view.over, ending=ending, has_offers=bool(deck.offers),
+            over=view.over, ending=ending, has_offers=bool(deck.offers), summary=deck.summary, endings=self._endings(),
         )
+
+    def _endings(self) -> list[EndingInfo]:
+        """Every way the game can end, with what brings it about in this viewer's words (no
+        amount of a track hidden from it)."""
+        deck = self.deck
+        out = [EndingInfo(id=e.id, title=e.title, text=e.text, when=self.words.condition(e.when_node) if e.when_node is not None else "")
+               for e in deck.endings]
+        limit = deck.turn_limit_ending
+        out.append(EndingInfo(id=limit.id, title=limit.title, text=limit.text, when=f"the {deck.turn_name} {self.view.turns} ends with none of the above"))
+        return out
 
     def _actors(self) -> list[ActorInfo]:
         deck = self.deck

@@ -51,6 +51,9 @@ class EndingInfo(Data):
     id: str
     title: str
     text: str
+    when: str = ""
+    """What brings it about, in this viewer's words (`Tension at least 10`; `after the last
+    month` for the turn limit). Set in `GameInfo.endings` (the stakes shown at the start)."""
 
 
 class GameInfo(Data):
@@ -72,6 +75,11 @@ class GameInfo(Data):
     ending: EndingInfo | None = None
     has_offers: bool = False
     """The deck has offers (so screens keep a place for them)."""
+    summary: str = ""
+    """The scenario in a few sentences (the deck's summary)."""
+    endings: list[EndingInfo] = []
+    """Every way the game can end, in the order they are checked (the turn limit last),
+    each with what brings it about: the stakes, shown at the start and one key away."""
 
 
 class SeatInfo(Data):

@@ -157,6 +157,8 @@ class Session:
             self.clock.restore(save.countdown.model_dump() if save.countdown else None)
         elif facilitator and facilitator_pin:
             self.lock = FacilitatorLock(hash_pin(facilitator_pin))
+        # The wait between PIN guesses reads the game's clock (a test's fake one too).
+        self.lock.now = lambda: self.clock.now()
         minutes = save.countdown.seconds / 60 if save is not None and save.countdown is not None else 0.0
         self.settings = settings or Settings(auto_resolve=False, on_timeout="wait", countdown_minutes=minutes)
         """How the room runs: resolve when all are in, and what happens at time-up. A

@@ -9,6 +9,7 @@ here changes the game but through the client.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,14 +27,14 @@ from textual.screen import Screen
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import WargameError
-from wargame.observe.visibility import FACILITATOR, PUBLIC, Viewer
+from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.client import LocalClient
 from wargame.play.commands import GameCommand, Orders, Pause, Resume
 from wargame.play.control import Session
 from wargame.saves.catalogue import latest_unfinished, new_seed
 from wargame.tui.clock import Ticker
 from wargame.tui.commands import WargameCommands
-from wargame.tui.flow import Keyboard, Step, next_step
+from wargame.tui.flow import Keyboard, Step, next_step, seat_results
 from wargame.tui.saving import save_after_crash, save_copy
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
@@ -102,6 +103,10 @@ class WargameApp(App[None]):
         self.client: LocalClient | None = None
         self.results_read = 0
         """The last resolved turn whose results the room has been shown."""
+        self.briefed: set[str] = set()
+        """The seats whose orders screen has opened on their briefing this game."""
+        self.seats_read: dict[str, int] = {}
+        """On a shared screen: the last resolved turn whose results each seat has read."""
         self._note = ""
         self._shown: Step | None = None
         self.ticker = Ticker(self, self._ticked, self.as_facilitator, self.command)
@@ -151,6 +156,8 @@ class WargameApp(App[None]):
 
         self.client.subscribe(changed)
         self.results_read = len(session.game.records)
+        self.seats_read = dict.fromkeys(session.humans, self.results_read)
+        self.briefed = set()
         self._note = ""
         self.ticker.follow(session)
         for note in session.notes:  # e.g. a program seat from the save that is not run
@@ -183,7 +190,10 @@ class WargameApp(App[None]):
     def keyboard(self) -> Keyboard:
         s = self.session
         assert s is not None
-        return Keyboard(seats=tuple(s.humans), facilitator=s.facilitator, shared=s.shared_screen)
+        from wargame.tui.screens.facilitator import FacilitatorScreen
+
+        here = any(isinstance(x, FacilitatorScreen) for x in self.screen_stack)
+        return Keyboard(seats=tuple(s.humans), facilitator=s.facilitator, shared=s.shared_screen, facilitator_here=here)
 
     def advance(self, note: str = "") -> None:
         """Show whatever the game needs next: a seat's curtain or orders, the computers
@@ -194,13 +204,21 @@ class WargameApp(App[None]):
             return
         if note:
             self._note = note
-        step = next_step(client.observe(PUBLIC), self.keyboard(), self.results_read)
-        if step == self._shown and self._on_flow_screen():
+        here = self.keyboard()
+        public = client.observe(PUBLIC)
+        step = next_step(public, here, self.results_read)
+        if here.shared and public.game.resolved > self.results_read and step.kind != "results":
+            # A shared screen shows the room no results: each seat reads its own behind its
+            # curtain. The results are out: the next turn's clock starts.
+            self.results_read = public.game.resolved
+            s.start_turn_clock()
+            self.ticker.follow(s)
+        if step == self._shown and self._on_flow_screen() or self._seat_at_keyboard(step):
             return  # already showing it: the screen follows the game on its own
         screen: Screen[None]
         match step.kind:
             case "results":
-                screen = ResolutionScreen(client, step.turn, s.viewer)
+                screen = ResolutionScreen(client, step.turn, FACILITATOR_VIEWER if step.seat == FACILITATOR else s.viewer)
             case "end":
                 screen = EndScreen(client, Viewer("facilitator"), save_path=s.save_path)
             case "orders":
@@ -215,6 +233,18 @@ class WargameApp(App[None]):
         self._note = ""
         self.show(screen)
         self._shown = step
+
+    def _seat_at_keyboard(self, step: Step) -> bool:
+        """The seat a curtain would be for is past it already (reading its results or giving
+        its orders): a change elsewhere in the game does not send it back."""
+        if step.kind != "curtain" or step.seat is None:
+            return False
+        seat = Viewer.seat(step.seat)
+        return any(
+            isinstance(x, OrdersScreen) and x.viewer == seat and x.turn == step.turn
+            or isinstance(x, ResolutionScreen) and x.viewer == seat and x.turn == step.turn - 1
+            for x in self.screen_stack
+        )
 
     def _on_flow_screen(self) -> bool:
         """The screen of the current step is under any dialogs (not replaced by a view)."""
@@ -281,6 +311,12 @@ class WargameApp(App[None]):
             return
         if message.seat == FACILITATOR:
             self.action_facilitator()
+            return
+        turn = seat_results(client.observe(PUBLIC), self.keyboard(), message.seat, self.seats_read.get(message.seat, 0))
+        if turn is not None:
+            # Behind its curtain, the seat reads its own results first (as it may see them).
+            self._shown = Step("curtain", message.seat, s.turn)
+            self.call_later(self._show, ResolutionScreen(client, turn, Viewer.seat(message.seat), seat=message.seat))
         elif not s.has_orders(message.seat):
             self._shown = Step("orders", message.seat, s.turn)
             self.call_later(self._show, OrdersScreen(client, message.seat))
@@ -305,8 +341,18 @@ class WargameApp(App[None]):
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self, message: ResolutionScreen.Continue) -> None:
-        s = self.session
-        if s is None:
+        s, client = self.session, self.client
+        if s is None or client is None:
+            return
+        if message.seat is not None:
+            # A seat has read its own results behind its curtain: on to its orders.
+            self.seats_read[message.seat] = max(self.seats_read.get(message.seat, 0), message.turn)
+            if not s.has_orders(message.seat) and not s.is_over:
+                self._shown = Step("orders", message.seat, s.turn)
+                self.call_later(self._show, OrdersScreen(client, message.seat))
+            else:
+                self._shown = None
+                self.advance()
             return
         self.results_read = max(self.results_read, message.turn)
         s.start_turn_clock()  # the next turn's clock starts once the room has read the results
@@ -452,6 +498,25 @@ class WargameApp(App[None]):
         assert self.session is not None
         return self.session.viewer
 
+    def action_stakes(self, opening: bool = False) -> None:
+        """The briefing, objectives and endings, for whoever is at the keyboard."""
+        from wargame.tui.screens.stakes import StakesScreen
+
+        if self.client is None or isinstance(self.screen, StakesScreen):
+            return
+        self.push_screen(StakesScreen(self.client, self._viewer_here(), opening=opening))
+
+    def action_last_results(self) -> None:
+        """The last turn's results again, as whoever is at the keyboard may see them."""
+        if self.client is None or isinstance(self.screen, ResolutionScreen):
+            return
+        viewer = self._viewer_here()
+        turn = self.client.observe(viewer).game.resolved
+        if turn < 1:
+            self.notify("No turn has been resolved yet.", markup=False)
+            return
+        self.push_screen(ResolutionScreen(self.client, turn, viewer, reopened=True))
+
     def action_dashboard(self) -> None:
         from wargame.tui.screens.dashboard import DashboardScreen
 
@@ -476,7 +541,7 @@ class WargameApp(App[None]):
             # A seat is at the keyboard: the controls show every seat's orders.
             self.notify("The facilitator's controls open from the curtain, between seats.", markup=False)
             return
-        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(client, pin_warnings=s.lock.unseen_failures())))
+        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(client, pin_warning=s.lock.warning(s.deck.turn_name))))
 
     def as_facilitator(self, then: Callable[[], object]) -> None:
         """Run `then` once the facilitator's PIN is given (at once when there is none).
@@ -493,26 +558,48 @@ class WargameApp(App[None]):
         def answered(pin: str | None) -> None:
             if pin is None or self.session is not s:
                 return
+            wait = s.lock.wait()
+            if wait > 0:
+                self.notify(f"Too soon after a wrong PIN: wait {math.ceil(wait)} seconds and try again.", severity="error", markup=False)
+                return
             if s.lock.check(pin, s.turn):
                 then()
                 return
             s.autosave()
-            self.notify("Wrong PIN. The facilitator will see that someone tried.", severity="error", markup=False)
+            self.notify(f"Wrong PIN. The facilitator will see that someone tried. Wait {math.ceil(s.lock.wait())} seconds before trying again.",
+                        severity="error", markup=False)
 
         self.push_screen(PinScreen(), answered)
 
-    def action_pause(self) -> None:
+    def action_pause(self, trusted: bool = False) -> None:
+        """The facilitator pauses the room: with the PIN, unless asked from the facilitator's
+        own console (`trusted`). Only the facilitator lifts it, with the PIN again."""
         from wargame.tui.screens.pause import PauseScreen
 
         s = self.session
         if s is None or s.clock.paused:
             return
-        self.command(Pause(), FACILITATOR)
 
-        def resumed(_: None) -> None:
+        def pause() -> None:
+            if self.session is not s or s.clock.paused:
+                return
+            self.command(Pause(), FACILITATOR)
+            self.push_screen(PauseScreen(self.ask_resume))
+
+        if trusted:
+            pause()
+        else:
+            self.as_facilitator(pause)
+
+    def ask_resume(self, banner: Screen[None]) -> None:
+        """Lift the facilitator's pause: the PIN first (a student cannot)."""
+
+        def resume() -> None:
             self.command(Resume(), FACILITATOR)
+            if banner.is_attached:
+                banner.dismiss(None)
 
-        self.push_screen(PauseScreen(), resumed)
+        self.as_facilitator(resume)
 
     def action_start_clock(self) -> None:
         self.ticker.start()

@@ -31,6 +31,10 @@ class Keyboard:
     """This screen is the room's projector."""
     joined: bool = False
     """A client of a hosted exercise (the host resolves; a sealed team waits)."""
+    facilitator_here: bool = False
+    """The facilitator is at the keyboard now (its console is open): the full results of a
+    turn it resolved may be shown. Otherwise a shared screen shows them to no one: each
+    seat reads its own behind its curtain."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +54,11 @@ def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
         return Step("projector", turn=game.turn)
     if here.facilitator and here.joined:
         return Step("facilitator", turn=game.turn)
-    if game.resolved > results_read:
-        return Step("results", turn=game.resolved)
+    if game.resolved > results_read and (not here.shared or game.over or here.facilitator_here):
+        # On a shared screen during the game, nobody's results are shown to the room: the
+        # facilitator's (everything) only while it is at the keyboard, each seat's own
+        # behind its curtain (`seat_results`). At the end every secret is out.
+        return Step("results", FACILITATOR if here.shared and here.facilitator_here and not game.over else None, game.resolved)
     if game.over:
         return Step("end", turn=game.turn)
     room = obs.room
@@ -69,3 +76,11 @@ def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
     if here.facilitator:
         return Step("curtain", FACILITATOR, game.turn)
     return Step("thinking", turn=game.turn)  # all in: the turn is resolving
+
+
+def seat_results(obs: Observation, here: Keyboard, seat: str, read: int) -> int | None:
+    """The resolved turn whose results `seat` should read behind its curtain before its
+    orders on a shared screen (it has read up to `read`), or None."""
+    if not here.shared or obs.game.over or obs.game.resolved <= read:
+        return None
+    return obs.game.resolved
