@@ -92,9 +92,10 @@ async def test_the_facilitator_resolving_at_a_students_screen_shows_no_secrets_t
         await settle(pilot)
         session = app.session
         assert session is not None and len(session.game.records) == 1
-        # Red's screen was at the keyboard: the full results are behind a curtain now.
-        assert screen_name(app) == "CurtainScreen", screen_text(app)
-        assert "facilitator: everything" not in screen_text(app)
+        # Red's screen was at the keyboard: the room sees the public results, never the
+        # facilitator's (those open from its console, behind the PIN).
+        assert screen_name(app) == "ResolutionScreen", screen_text(app)
+        assert "public view" in screen_text(app) and "facilitator: everything" not in screen_text(app)
 
 
 async def test_a_student_cannot_pause_or_lift_the_facilitators_pause(tmp_path: Path) -> None:

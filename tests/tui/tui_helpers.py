@@ -104,5 +104,16 @@ async def past_briefing(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def to_orders(pilot: Pilot[None]) -> None:
+    """Past what a seat reads behind its curtain before its orders on a shared screen: its
+    own results of the last turn (when it may see more than the room did), and its
+    briefing the first time."""
+    screen = pilot.app.screen
+    if type(screen).__name__ == "ResolutionScreen" and getattr(screen, "seat", None) is not None:
+        await pilot.press("enter")
+        await pilot.pause()
+    await past_briefing(pilot)
+
+
 def screen_name(app: WargameApp) -> str:
     return type(app.screen).__name__

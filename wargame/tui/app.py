@@ -140,7 +140,8 @@ class WargameApp(App[None]):
         return self.session is not None and bool(self.session.thinking)
 
     # -- the flow of a game ----------------------------------------------------------
-    def begin(self, session: Session) -> None:
+    def begin(self, session: Session, *, new: bool = False) -> None:
+        """Play `session` here; `new`: a game just set up, whose seats open on their briefing."""
         if self.client is not None:
             self.client.close()
         self.session = session
@@ -157,7 +158,7 @@ class WargameApp(App[None]):
         self.client.subscribe(changed)
         self.results_read = len(session.game.records)
         self.seats_read = dict.fromkeys(session.humans, self.results_read)
-        self.briefed = set()
+        self.briefed = set() if new else set(session.humans)
         self._note = ""
         self.ticker.follow(session)
         for note in session.notes:  # e.g. a program seat from the save that is not run
@@ -204,21 +205,16 @@ class WargameApp(App[None]):
             return
         if note:
             self._note = note
-        here = self.keyboard()
-        public = client.observe(PUBLIC)
-        step = next_step(public, here, self.results_read)
-        if here.shared and public.game.resolved > self.results_read and step.kind != "results":
-            # A shared screen shows the room no results: each seat reads its own behind its
-            # curtain. The results are out: the next turn's clock starts.
-            self.results_read = public.game.resolved
-            s.start_turn_clock()
-            self.ticker.follow(s)
-        if step == self._shown and self._on_flow_screen() or self._seat_at_keyboard(step):
+        step = next_step(client.observe(PUBLIC), self.keyboard(), self.results_read)
+        if self._same_results(step) or step == self._shown and self._on_flow_screen() or self._seat_at_keyboard(step):
             return  # already showing it: the screen follows the game on its own
         screen: Screen[None]
         match step.kind:
             case "results":
-                screen = ResolutionScreen(client, step.turn, FACILITATOR_VIEWER if step.seat == FACILITATOR else s.viewer)
+                # On a shared screen the room sees the public results (the facilitator's only
+                # with its console open at the keyboard; everything at the end).
+                room = PUBLIC if s.shared_screen and not s.is_over else s.viewer
+                screen = ResolutionScreen(client, step.turn, FACILITATOR_VIEWER if step.seat == FACILITATOR else room)
             case "end":
                 screen = EndScreen(client, Viewer("facilitator"), save_path=s.save_path)
             case "orders":
@@ -233,6 +229,12 @@ class WargameApp(App[None]):
         self._note = ""
         self.show(screen)
         self._shown = step
+
+    def _same_results(self, step: Step) -> bool:
+        """These results are showing already: the facilitator's, opened from its console,
+        stay up after the console closes under them (the room does not swap them)."""
+        shown = self._shown
+        return step.kind == "results" and shown is not None and shown.kind == "results" and shown.turn == step.turn and self._on_flow_screen()
 
     def _seat_at_keyboard(self, step: Step) -> bool:
         """The seat a curtain would be for is past it already (reading its results or giving
@@ -302,7 +304,7 @@ class WargameApp(App[None]):
         except WargameError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.begin(session)
+        self.begin(session, new=True)
 
     @on(CurtainScreen.Ready)
     def curtain_ready(self, message: CurtainScreen.Ready) -> None:
@@ -312,7 +314,7 @@ class WargameApp(App[None]):
         if message.seat == FACILITATOR:
             self.action_facilitator()
             return
-        turn = seat_results(client.observe(PUBLIC), self.keyboard(), message.seat, self.seats_read.get(message.seat, 0))
+        turn = seat_results(client.observe(Viewer.seat(message.seat)), client.observe(PUBLIC), self.keyboard(), self.seats_read.get(message.seat, 0))
         if turn is not None:
             # Behind its curtain, the seat reads its own results first (as it may see them).
             self._shown = Step("curtain", message.seat, s.turn)

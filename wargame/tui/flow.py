@@ -33,8 +33,8 @@ class Keyboard:
     """A client of a hosted exercise (the host resolves; a sealed team waits)."""
     facilitator_here: bool = False
     """The facilitator is at the keyboard now (its console is open): the full results of a
-    turn it resolved may be shown. Otherwise a shared screen shows them to no one: each
-    seat reads its own behind its curtain."""
+    turn it resolved may be shown. Otherwise a shared screen shows the room the public
+    results, and each seat reads its own behind its curtain (`seat_results`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +54,10 @@ def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
         return Step("projector", turn=game.turn)
     if here.facilitator and here.joined:
         return Step("facilitator", turn=game.turn)
-    if game.resolved > results_read and (not here.shared or game.over or here.facilitator_here):
-        # On a shared screen during the game, nobody's results are shown to the room: the
-        # facilitator's (everything) only while it is at the keyboard, each seat's own
-        # behind its curtain (`seat_results`). At the end every secret is out.
+    if game.resolved > results_read:
+        # A shared screen shows the room the public results during the game (`seat` None),
+        # the facilitator's (everything) only while its console is open at the keyboard.
+        # At the end every secret is out.
         return Step("results", FACILITATOR if here.shared and here.facilitator_here and not game.over else None, game.resolved)
     if game.over:
         return Step("end", turn=game.turn)
@@ -78,9 +78,15 @@ def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
     return Step("thinking", turn=game.turn)  # all in: the turn is resolving
 
 
-def seat_results(obs: Observation, here: Keyboard, seat: str, read: int) -> int | None:
-    """The resolved turn whose results `seat` should read behind its curtain before its
-    orders on a shared screen (it has read up to `read`), or None."""
-    if not here.shared or obs.game.over or obs.game.resolved <= read:
+def seat_results(mine: Observation, public: Observation, here: Keyboard, read: int) -> int | None:
+    """The resolved turn whose results a seat should read behind its curtain before its
+    orders on a shared screen (`mine` is its observation; it has read up to `read`): only
+    when it may see more of that turn than the room was shown (`public`), or None."""
+    turn = mine.game.resolved
+    if not here.shared or mine.game.over or turn <= read:
         return None
-    return obs.game.resolved
+    own, room = mine.turn_info(turn), public.turn_info(turn)
+    if own is None or room is None:
+        return None
+    differs = own.moved != room.moved or own.rolls != room.rolls or own.news != room.news or own.thresholds != room.thresholds
+    return turn if differs else None

@@ -22,10 +22,11 @@ class GameScreen(Screen[None]):
     `game_version` on every change and each screen fetches its own viewer's observation."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer has room for two at 80 columns: the stakes page names the other keys.
         Binding("o", "app.stakes", "Objectives"),
-        Binding("l", "app.last_results", "Last results"),
+        Binding("l", "app.last_results", "Last results", show=False),
         Binding("d", "app.dashboard", "Dashboard"),
-        Binding("v", "app.projector", "Projector"),
+        Binding("v", "app.projector", "Projector", show=False),
     ]
 
     observation: reactive[Observation | None] = reactive(None, init=False, always_update=True)

@@ -81,8 +81,10 @@ class StakesScreen(GameScreen, inherit_bindings=False):
                 parts += [score_block(score, obs), Content("")]
         turns = f"{obs.game.turns} {plural(obs.game.turns, obs.game.turn_name)}"
         parts += [Content.assemble(heading("How the game can end"), (f"  checked after every {obs.game.turn_name}; at most {turns}", MUTED)), endings_block(obs)]
+        parts += [Content(""), heading("Keys on every screen of the game"),
+                  Content.styled("o this page · l the last results again · d the dashboard (tracks, chart, log) · v the projector view · ctrl+p everything else", MUTED)]
         if self.opening:
-            parts += [Content(""), Content.styled("Press Enter to give your orders. Press o on any screen to see this again.", "bold $accent")]
+            parts += [Content(""), Content.styled("Press Enter to give your orders.", "bold $accent")]
         return Content("\n").join(parts)
 
     def show(self, obs: Observation) -> None:
