@@ -428,6 +428,12 @@ class ScoreInfo(Data):
     """The most points its objectives can give."""
     objectives: list[ObjectiveInfo]
 
+    def share(self) -> float:
+        """Its points as a share of its most: how sides with different maxima compare
+        (a side that met every objective is ahead of one with more points but a higher
+        maximum)."""
+        return self.total / self.most if self.most > 0 else 0.0
+
 
 class SeatSheet(Data):
     """What only the seat itself sees: its orders to give, its offers, its objectives."""

@@ -338,8 +338,14 @@ def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, heig
     return Content("\n").join(rows)
 
 
+def ranked(scores: Sequence[ScoreInfo]) -> list[ScoreInfo]:
+    """The sides best first, by their points against their own most (`ScoreInfo.share`):
+    a side that met every objective ranks above one with more points of a higher most."""
+    return sorted(scores, key=lambda sc: (-sc.share(), -sc.total))
+
+
 def score_block(score: ScoreInfo, obs: Observation) -> Content:
-    points = f"{format_value(score.total)} {plural(score.total, 'point')}"
+    points = f"{format_value(score.total)} of {format_value(score.most)} {plural(score.most, 'point')}"
     lines = [Content.assemble((obs.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     for o in score.objectives:
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)
