@@ -278,7 +278,11 @@ class Session:
         if target.exists() and not overwrite:
             raise FileExistsError(str(target))
         with self._lock:
-            return write_save(self._current_save(), target)
+            written = write_save(self._current_save(), target)
+        # The live game stays the newest file of this game: Continue resumes it, and the
+        # load list names the copy as a checkpoint (`catalogue.list_saves`).
+        self.autosave()
+        return written
 
     def changed(self) -> None:
         """Tell every listener that something changed."""
