@@ -877,3 +877,19 @@ async def test_a_long_actor_name_keeps_its_seat_row_to_one_line(tmp_path: Path) 
         lines = screen_lines(app)
         row = next(i for i, line in enumerate(lines) if "Human" in line)
         assert "The Democrat" in lines[row] and lines[row + 1].lstrip().startswith("Blue")
+
+
+async def test_the_screenshot_goes_beside_the_saves_when_there_is_no_downloads_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wargame.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "user_downloads_path", lambda: tmp_path / "no-such-downloads")
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        written = app.deliver_screenshot()  # what the palette's Screenshot calls
+        await pilot.pause()
+        assert written is not None and Path(written).parent == tmp_path / "saves" and Path(written).read_text().startswith("<svg")
+        assert any(f"Saved a screenshot to {written}" in n.message for n in app._notifications)
+        (tmp_path / "blocked").write_text("a file, not a folder")
+        assert app.deliver_screenshot(path=str(tmp_path / "blocked")) is None
+        await pilot.pause()
+        assert any("Could not save the screenshot in" in n.message for n in app._notifications)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import ClassVar
 
+from platformdirs import user_downloads_path
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import App
@@ -617,6 +618,22 @@ class WargameApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """The palette's Screenshot: an SVG of the screen in the Downloads folder, or beside
+        the saves where there is none (a fresh machine may have no ~/Downloads, where
+        Textual's own fails without a reason); where it went, or why not, in one line."""
+        folder = Path(path) if path is not None else user_downloads_path()
+        if path is None and not folder.is_dir():
+            folder = self.save_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}", title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(f"Saved a screenshot to {written}", title="Screenshot", markup=False)
+        return written
 
     async def action_quit(self) -> None:
         if not self._in_game():
