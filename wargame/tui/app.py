@@ -41,7 +41,7 @@ from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.screens.curtain import CurtainScreen
 from wargame.tui.screens.end import EndScreen
-from wargame.tui.screens.new_game import NewGameScreen, find_decks
+from wargame.tui.screens.new_game import LastSetup, NewGameScreen, find_decks
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.screens.start import StartScreen
@@ -305,6 +305,8 @@ class WargameApp(App[None]):
         except WargameError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        if message.deck.path:
+            LastSetup(Path(message.deck.path), message.seats, message.turns, message.facilitator).write(self.save_dir)
         self.begin(session, new=True)
 
     @on(CurtainScreen.Ready)
@@ -388,7 +390,7 @@ class WargameApp(App[None]):
             known[self.deck_path.resolve()] = self.compiled
         decks = find_decks(self.decks_dirs, known)
         seed = self.fixed_seed if self.fixed_seed is not None else new_seed()
-        self.show(NewGameScreen(decks, self.deck_path, seed))
+        self.show(NewGameScreen(decks, self.deck_path, seed, LastSetup.read(self.save_dir)))
 
     def action_show_start(self) -> None:
         self.session = None
