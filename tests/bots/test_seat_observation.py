@@ -25,7 +25,7 @@ from wargame.engine.state import TurnRecord
 from wargame.observe import labels
 from wargame.observe import visibility as vis
 from wargame.observe.build import observe, observe_view
-from wargame.observe.model import Observation
+from wargame.observe.model import CauseInfo, MovedInfo, Observation, TurnInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 
@@ -90,10 +90,41 @@ def check_seat(game: Game, seat: str, obs: Observation) -> None:
         assert all(c.name not in hidden for c in info.changes)
         event_names = {e.id: e.name for e in deck.events}
         assert info.events == [event_names.get(e, e) for e in view.fired_for_turn(info.turn) if vis.sees_event_fired(viewer, deck, e)]
+        check_causes(game, seat, info, hidden, known)
         for orders in info.orders:
             assert orders.visible == (orders.actor == seat)
+            assert all("`" not in o.plain for o in orders.orders)  # a reason in words, never an expression
             if orders.actor != seat:
                 assert all((info.turn, orders.actor, o.move) in known for o in orders.orders)
+
+
+def check_causes(game: Game, seat: str, info: TurnInfo, hidden: set[str], known: set[tuple[int, str, str]]) -> None:
+    """A result line names only causes the seat may know of: its own orders, orders it
+    knows were played, events it sees fire, offers it was among, the facilitator's
+    injects; all else is one "something you cannot see" that says nothing of what. The
+    named causes and that one together explain the whole change of every track it sees."""
+    deck, viewer = game.deck, Viewer.seat(seat)
+    played = {(actor, move) for _, actor, move in known}
+    moved = {m.name: m for m in info.moved}
+    for m in info.moved:
+        assert m.name not in hidden and m.causes, m.name
+        assert abs(sum(c.delta for c in m.causes) - (m.new - m.old)) < 1e-6, m.name  # every step, named or not
+        assert [c.kind for c in m.causes].count("hidden") <= 1 and all(c.kind != "hidden" for c in m.causes[:-1])
+        for c in m.causes:
+            if c.kind == "hidden":
+                assert (c.text, c.source, c.actor, c.secret) == ("something you cannot see", None, None, False)
+            elif c.kind == "yours":
+                assert c.actor == seat and (seat, c.source) in played, c.source
+            elif c.kind == "theirs":
+                assert c.actor != seat and (c.actor, c.source) in played, c.source
+            elif c.kind == "event":
+                assert c.source is not None and vis.sees_event_fired(viewer, deck, c.source), c.source
+            elif c.kind == "expire":
+                index = deck.move_index[c.source or ""]
+                assert vis.in_audience(viewer, deck.moves[index].audience, deck.actors), c.source
+    for change in info.changes:  # no track the seat sees changes without a cause
+        assert change.name in moved, change.name
+        assert (moved[change.name].old, moved[change.name].new) == (change.old, change.new)
 
 
 @pytest.mark.parametrize("deck_name", [*DECK_NAMES, "offers"])
@@ -136,4 +167,11 @@ def test_the_check_catches_another_viewers_observation(tutorial: CompiledDeck) -
     obs = observe(game, "red")
     leaked = obs.model_copy(update={"tracks": [t.model_copy(update={"value": 1.0}) if t.name == "blue.intel" else t for t in obs.tracks]})
     with pytest.raises(AssertionError):
+        check_seat(game, "red", leaked)
+    # ... and so is a result line naming Blue's secret operation as a cause Red saw.
+    turn = obs.turns[0]
+    named = CauseInfo(kind="theirs", text="Blue's order: Intelligence operation", delta=0.0, actor="blue", source="spy-op", secret=True)
+    line = MovedInfo(name="tension", label="Tension", old=4.0, new=4.0, causes=[named])
+    leaked = obs.model_copy(update={"turns": [turn.model_copy(update={"moved": [*turn.moved, line]})]})
+    with pytest.raises(AssertionError, match="spy-op"):
         check_seat(game, "red", leaked)

@@ -330,3 +330,27 @@ def test_session_imports_no_ui_library() -> None:
     code = "import sys, wargame.play.control, wargame.play.client, wargame.play.clock; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'click'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_copy_is_a_checkpoint_and_continue_resumes_the_live_game(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    """Save a copy, quit, Continue: the game that was being played, not the copy (the
+    newest file); the list names the copy as one, and the app's analysis sidecar is no
+    unreadable save."""
+    session = hot_seat(tutorial, tmp_path)
+    session.submit("red", ["patrol"])
+    session.submit("blue", ["sanctions"])
+    session.resolve()
+    copy = session.save_copy(tmp_path / "checkpoint.json")
+    (tmp_path / "checkpoint.analysis.json").write_text(json.dumps({"format": "wargame-analysis"}))
+    latest = latest_unfinished(tmp_path)
+    assert latest is not None and latest.path == session.save_path and not latest.copy
+    listed = {s.path.name: s for s in list_saves(tmp_path)}
+    assert set(listed) == {session.save_path.name, copy.name}  # type: ignore[union-attr]
+    assert listed[copy.name].copy and listed[copy.name].readable
+    # Loading the copy and playing on makes it the live game; the old file is the copy now.
+    resumed = Session.resume(copy)
+    resumed.submit("red", ["patrol"])
+    assert resumed.autosave() == copy
+    latest = latest_unfinished(tmp_path)
+    assert latest is not None and latest.path == copy
+    assert {s.path.name for s in list_saves(tmp_path) if s.copy} == {session.save_path.name}  # type: ignore[union-attr]

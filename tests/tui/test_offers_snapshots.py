@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import ROOT, make_app, new_game, settle
+from tui_helpers import ROOT, make_app, new_game, settle, to_orders
 
 OFFERS = ROOT / "tests" / "decks_format" / "offers.toml"
 
@@ -23,18 +23,25 @@ async def picker(pilot: Pilot[None]) -> None:
 async def offers(pilot: Pilot[None]) -> None:
     """Bravo's orders in turn 2, with Alpha's offer of talks waiting for its answer."""
     await new_game(pilot, {"a": "human", "b": "human", "c": "random"})
-    await pilot.press("enter")  # Alpha
-    await pilot.pause()
+    await curtain_to_orders(pilot)  # Alpha
     await pilot.press("down", "enter", "enter", "c", "enter")  # talks → Bravo, sealed
     await settle(pilot)
-    await pilot.press("enter", "c", "enter")  # Bravo stands pat
+    await curtain_to_orders(pilot)  # Bravo
+    await pilot.press("c", "enter")  # Bravo stands pat
     await settle(pilot)
     await pilot.press("enter")  # the results
     await settle(pilot)
-    await pilot.press("enter", "c", "enter")  # Alpha, turn 2
+    await curtain_to_orders(pilot)  # Alpha, turn 2
+    await pilot.press("c", "enter")
     await settle(pilot)
-    await pilot.press("enter")  # Bravo, turn 2
+    await curtain_to_orders(pilot)  # Bravo, turn 2
+
+
+async def curtain_to_orders(pilot: Pilot[None]) -> None:
+    """From a seat's curtain to its orders (past its own results and its first briefing)."""
+    await pilot.press("enter")
     await pilot.pause()
+    await to_orders(pilot)
 
 
 SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {"picker": picker, "offers": offers}

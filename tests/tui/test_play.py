@@ -19,19 +19,24 @@ from tui_helpers import (
     make_app,
     new_game,
     open_facilitator,
+    past_briefing,
     screen_lines,
     screen_name,
     screen_text,
     settle,
+    to_orders,
 )
 
+from wargame.observe.visibility import Viewer
 from wargame.play.control import Session
 from wargame.saves.store import read_save, verify
 from wargame.tui.app import WargameApp
 
 
 async def confirm_orders(pilot, picks: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """On an orders screen: pick the moves at these list positions, review, confirm."""
+    """On an orders screen (past the briefing it opens on the first time): pick the moves
+    at these list positions, review, confirm."""
+    await to_orders(pilot)
     moves = pilot.app.screen.query_one("#moves", OptionList)
     for index in picks:
         moves.highlighted = index
@@ -80,6 +85,8 @@ async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) 
         assert "Pass to Red" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
+        assert screen_name(app) == "StakesScreen" and "Red: your briefing" in screen_text(app)  # the game opens on it
+        await past_briefing(pilot)
         assert screen_name(app) == "OrdersScreen" and app.screen.seat == "red"  # type: ignore[attr-defined]
         await confirm_orders(pilot, [1])  # Red orders a missile test
         # The curtain is back: it says Red has sealed, and shows nothing of what.
@@ -95,6 +102,7 @@ async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) 
         await pilot.press("escape")
         await pilot.press("enter")
         await pilot.pause()
+        await past_briefing(pilot)
         assert app.screen.seat == "blue"  # type: ignore[attr-defined]
         assert "Missile test" not in screen_text(app)
         await confirm_orders(pilot, [2])  # Blue's secret intelligence operation
@@ -116,9 +124,21 @@ async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) 
         assert "Pass to Red" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
+        # Behind its curtain Red reads its own results (its own order named as such), and
+        # nothing of Blue's secret operation.
+        assert screen_name(app) == "ResolutionScreen" and app.screen.viewer == Viewer.seat("red")  # type: ignore[attr-defined]
+        assert "Intelligence operation" not in screen_text(app) and "agents" not in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen"
         assert "Intelligence operation" not in screen_text(app)  # Red's order sheet
         assert "agents" not in screen_text(app)
         await confirm_orders(pilot, [0])
+        await pilot.press("enter")
+        await pilot.pause()
+        # Blue's own results, behind its curtain: its secret operation is there, for Blue.
+        assert screen_name(app) == "ResolutionScreen" and app.screen.viewer == Viewer.seat("blue")  # type: ignore[attr-defined]
+        assert "Intelligence operation" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         # Blue's sheet tells Blue, and only Blue, what its operation found.
@@ -226,8 +246,12 @@ async def test_facilitator_inject_written_on_the_spot_is_checked(tmp_path: Path)
         await pilot.pause()
         assert screen_name(app) == "PauseScreen" and app.session.clock.paused
         assert "Paused by the facilitator" in screen_text(app)
-        await pilot.press("p")
+        await pilot.press("p")  # only the facilitator lifts it: the PIN first
         await pilot.pause()
+        assert app.session.clock.paused and screen_name(app) == "PinScreen"
+        app.screen.query_one("#pin", Input).value = PIN
+        await pilot.press("enter")
+        await settle(pilot)
         assert not app.session.clock.paused
         await pilot.press("r")  # Red has not given orders yet: nothing resolves
         await pilot.pause()
@@ -309,6 +333,7 @@ async def test_countdown_warns_the_seats(tmp_path: Path) -> None:
         assert session is not None and session.clock.countdown.active
         await pilot.press("escape", "enter")  # back to the curtain, then Red's orders
         await pilot.pause()
+        await past_briefing(pilot)
         assert "2:00 left" in screen_text(app)
         clock.t += 61  # the last minute: the seat is warned once
         app.tick()
@@ -345,7 +370,8 @@ async def test_when_time_is_up_the_facilitator_lets_missing_seats_stand_pat(tmp_
         app.screen.query_one("#pin", Input).value = PIN
         await pilot.press("enter")
         await settle(pilot)
-        assert screen_name(app) == "ResolutionScreen"
+        # Red's screen was at the keyboard: the room sees the public results.
+        assert screen_name(app) == "ResolutionScreen" and "public view" in screen_text(app)
         assert session.game.records[0].orders["red"] == ()
         assert "stood pat" in session.game.records[0].reasons["red"][0]
 
@@ -370,7 +396,8 @@ async def test_when_time_is_up_the_facilitator_can_extend(tmp_path: Path) -> Non
 
 
 async def test_a_wrong_pin_is_refused_and_shown_to_the_facilitator(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "saves")
+    clock = FakeClock()
+    app = make_app(tmp_path / "saves", now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
         # A seat's curtain offers no facilitator key, and `f` does nothing there.
@@ -383,9 +410,10 @@ async def test_a_wrong_pin_is_refused_and_shown_to_the_facilitator(tmp_path: Pat
         assert app.session is not None and app.session.lock.failures == [1]
         saved = read_save(app.session.save_path)  # type: ignore[arg-type]
         assert saved.pin_failures == [1] and PIN not in saved.model_dump_json()
+        clock.t += 2  # the wait after a wrong PIN
         await open_facilitator(pilot)
         assert screen_name(app) == "FacilitatorScreen"
-        assert any("wrong facilitator PIN 1 time" in n.message for n in app._notifications)
+        assert any("wrong facilitator PIN once" in n.message for n in app._notifications)
 
 
 async def test_save_a_copy_never_overwrites_without_asking(tmp_path: Path) -> None:
@@ -680,6 +708,7 @@ async def _think_while_choosing(app: WargameApp, release: threading.Event) -> No
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await past_briefing(pilot)
         assert screen_name(app) == "OrdersScreen" and app.thinking
         assert "BLUE … thinking" in screen_text(app)
         await pilot.press("space")  # the UI answers while Blue thinks
@@ -701,6 +730,7 @@ async def test_a_seat_cannot_open_the_facilitator_controls(tmp_path: Path) -> No
         await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
         await pilot.press("enter")
         await pilot.pause()
+        await past_briefing(pilot)
         assert screen_name(app) == "OrdersScreen"
         app.action_facilitator()  # e.g. from the command palette
         await pilot.pause()
@@ -712,7 +742,10 @@ async def test_dashboard_from_a_dialog_shows_the_seat_view(tmp_path: Path) -> No
     app = make_app(tmp_path / "saves")
     async with app.run_test(size=(100, 30)) as pilot:
         await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
-        await pilot.press("enter", "c")  # Red's order sheet, then the review dialog
+        await pilot.press("enter")  # Red's order sheet (past its briefing), then the review dialog
+        await pilot.pause()
+        await past_briefing(pilot)
+        await pilot.press("c")
         await pilot.pause()
         assert screen_name(app) == "ReviewScreen"
         app.action_dashboard()  # e.g. from the command palette
@@ -755,12 +788,19 @@ async def test_projector_shows_the_countdown_and_the_pause_and_the_pause_leaves_
         app.tick()
         await pilot.pause()
         assert "1:30 left to give orders" in screen_text(app)
-        app.action_pause()
+        app.action_pause()  # e.g. from the command palette: the facilitator's PIN first
         await pilot.pause()
+        assert screen_name(app) == "PinScreen"
+        app.screen.query_one("#pin", Input).value = PIN
+        await pilot.press("enter")
+        await settle(pilot)
         text = screen_text(app)
         assert "PAUSED BY THE FACILITATOR" in text and "Paused by the facilitator" in text
-        await pilot.press("p")
+        await pilot.press("p")  # lifting it needs the PIN too
         await pilot.pause()
+        app.screen.query_one("#pin", Input).value = PIN
+        await pilot.press("enter")
+        await settle(pilot)
         assert "PAUSED" not in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
@@ -837,3 +877,19 @@ async def test_a_long_actor_name_keeps_its_seat_row_to_one_line(tmp_path: Path) 
         lines = screen_lines(app)
         row = next(i for i, line in enumerate(lines) if "Human" in line)
         assert "The Democrat" in lines[row] and lines[row + 1].lstrip().startswith("Blue")
+
+
+async def test_the_screenshot_goes_beside_the_saves_when_there_is_no_downloads_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wargame.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "user_downloads_path", lambda: tmp_path / "no-such-downloads")
+    app = make_app(tmp_path / "saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        written = app.deliver_screenshot()  # what the palette's Screenshot calls
+        await pilot.pause()
+        assert written is not None and Path(written).parent == tmp_path / "saves" and Path(written).read_text().startswith("<svg")
+        assert any(f"Saved a screenshot to {written}" in n.message for n in app._notifications)
+        (tmp_path / "blocked").write_text("a file, not a folder")
+        assert app.deliver_screenshot(path=str(tmp_path / "blocked")) is None
+        await pilot.pause()
+        assert any("Could not save the screenshot in" in n.message for n in app._notifications)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
-from tui_helpers import make_app, new_game, settle
+from tui_helpers import make_app, new_game, past_briefing, settle
 
 from wargame.saves import catalogue
 
@@ -51,6 +51,18 @@ async def resolution(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def causes(pilot: Pilot[None]) -> None:
+    """Week 3 of seed 42: Red's patrol raises tension, the storm (an event) cancels it; the
+    results name both, and Blue's talks offer, in the order they resolved."""
+    await new_game(pilot, {"red": "human", "blue": "random"})
+    for week in (1, 2, 3):
+        await pilot.press("space", "c", "enter")  # Red patrols
+        await settle(pilot)
+        if week < 3:
+            await pilot.press("enter")
+            await settle(pilot)
+
+
 async def dashboard(pilot: Pilot[None]) -> None:
     await resolution(pilot)
     await pilot.press("enter")
@@ -75,6 +87,7 @@ async def facilitator(pilot: Pilot[None]) -> None:
     await new_game(pilot, {"red": "human", "blue": "random"}, facilitator=True)
     await pilot.press("enter")
     await pilot.pause()
+    await past_briefing(pilot)
     pilot.app.screen.query_one("#moves", OptionList).highlighted = 1
     await pilot.press("space", "c", "enter")
     await settle(pilot)
@@ -101,6 +114,7 @@ SCREENS: dict[str, Steps] = {
     "orders": solo,
     "review": review,
     "resolution": resolution,
+    "causes": causes,
     "dashboard": dashboard,
     "projector": projector,
     "curtain": curtain,

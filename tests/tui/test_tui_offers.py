@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, Static
-from tui_helpers import PIN, ROOT, make_app, new_game, screen_name, screen_text, settle
+from tui_helpers import (
+    PIN,
+    ROOT,
+    make_app,
+    new_game,
+    screen_name,
+    screen_text,
+    settle,
+    to_orders,
+)
 
 from wargame.saves.store import read_save, verify
 from wargame.tui.app import WargameApp
@@ -44,6 +53,7 @@ async def pass_to(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
     assert f"Pass to {name}" in screen_text(pilot.app)
     await pilot.press("enter")
     await pilot.pause()
+    await to_orders(pilot)
     assert screen_name(pilot.app) == "OrdersScreen"
 
 

@@ -94,6 +94,25 @@ async def new_game(pilot: Pilot[None], seats: dict[str, str], facilitator: bool 
     await pilot.pause()
     await pilot.press("ctrl+s")
     await settle(pilot)
+    await past_briefing(pilot)
+
+
+async def past_briefing(pilot: Pilot[None]) -> None:
+    """A seat's first orders screen opens on its briefing (the stakes): read, Enter."""
+    if type(pilot.app.screen).__name__ == "StakesScreen":
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def to_orders(pilot: Pilot[None]) -> None:
+    """Past what a seat reads behind its curtain before its orders on a shared screen: its
+    own results of the last turn (when it may see more than the room did), and its
+    briefing the first time."""
+    screen = pilot.app.screen
+    if type(screen).__name__ == "ResolutionScreen" and getattr(screen, "seat", None) is not None:
+        await pilot.press("enter")
+        await pilot.pause()
+    await past_briefing(pilot)
 
 
 def screen_name(app: WargameApp) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame.files import write_text_atomic
+from wargame.saves.catalogue import ANALYSIS_SUFFIX
 from wargame.saves.format import SaveModel
 
 FORMAT = "wargame-analysis"
@@ -30,7 +31,7 @@ KINDS = ("analyses", "whatifs", "marks")
 
 def sidecar_path(save_path: str | Path) -> Path:
     p = Path(save_path)
-    return p.with_name(p.name + ".analysis.json") if p.suffix != ".json" else p.with_suffix(".analysis.json")
+    return p.with_name(p.name + ANALYSIS_SUFFIX) if p.suffix != ".json" else p.with_suffix(ANALYSIS_SUFFIX)
 
 
 def save_hash(save: SaveModel) -> str:

@@ -278,6 +278,30 @@ def untrusted_message(actor: str, name: str, programs: Programs) -> str:
 LOOKAHEAD_LEVELS = ("easy", "normal", "hard")
 
 
+LOOKAHEAD_STYLES = {
+    "easy": "tries a few futures before it picks",
+    "normal": "tries several futures of each move before it picks",
+    "hard": "tries many futures of each move before it picks",
+}
+"""How each lookahead level plays, in a player's words."""
+
+
+def seat_summary(deck: CompiledDeck, actor: str, spec: str) -> str:
+    """What a seat choice plays like, in a sentence for the new-game screen: a doctrine's
+    own summary from the deck, or what a random or lookahead opponent does."""
+    kind, _, name = spec.partition(":")
+    if kind == "human":
+        return "a person at the keyboard"
+    if kind == "random":
+        return "picks among its allowed moves at random"
+    if kind == "doctrine":
+        doctrine = deck.doctrines.get(actor, {}).get(name)
+        return doctrine.summary if doctrine is not None and doctrine.summary else f"plays the deck's {name} doctrine"
+    if kind == "lookahead":
+        return f"plays out what may follow each move and picks the best for its objectives; {LOOKAHEAD_STYLES.get(name, name)}"
+    return f"the program {name}, which decides on its own"
+
+
 def seat_options(deck: CompiledDeck, actor: str, programs: Programs = NO_PROGRAMS) -> list[tuple[str, str]]:
     """The seat choices for an actor: (label, spec). Only bots this version has are offered,
     and programs only as this run's command line or settings name them."""

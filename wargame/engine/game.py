@@ -16,6 +16,7 @@ from typing import Final
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
 from wargame.engine.state import (
+    Cause,
     Change,
     Inject,
     NewsItem,
@@ -355,6 +356,8 @@ class Game:
             overrides=dict(self.overrides),
         )
         log = self.log
+        if log:
+            rec.start = s.copy()
         v0 = list(s.v) if log else s.v
         f0 = list(s.f) if log else s.f
         self._resolve_orders(rng, rec)  # steps 1 and 2
@@ -422,9 +425,12 @@ class Game:
             made = s.offers[offer.index]
             if made >= 0 and s.turn - made >= offer.expires:
                 s.offers[offer.index] = -1
+                before = list(s.v) if self.log else None
                 for effect in offer.expire:
                     effect(s)
                 move = self.deck.moves[offer.move]
+                if before is not None:
+                    self._caused(rec, before, "expire", move.id, offer.maker, made)
                 text = offer.expire_tpl.fill(s) if offer.expire_tpl is not None else offer.expire_news
                 self._news(rec, text, "expire", move.audience, offer.maker, move.id)
 
@@ -438,6 +444,13 @@ class Game:
         if s.turn >= self.turns:
             return self.deck.turn_limit_ending
         return None
+
+    def _caused(self, rec: TurnRecord, before: list[float], kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
+        """Record what one step moved (logged games only): the results name each cause."""
+        v = self.state.v
+        deltas = tuple((i, v[i] - b) for i, b in enumerate(before) if v[i] != b)
+        if deltas:
+            rec.causes.append(Cause(kind, source, actor, deltas, turn or rec.turn))
 
     def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
         if not text or not self.log:
@@ -467,6 +480,7 @@ class Game:
         i = move.index
         s.counts[i] += 1
         s.last[i] = s.turn
+        before = list(s.v) if log else None
         if success:
             s.wins[i] += 1
             for effect in move.success:
@@ -476,6 +490,8 @@ class Game:
                 effect(s)
         for effect in move.always:
             effect(s)
+        if before is not None:
+            self._caused(rec, before, "move", move.id, move.actor, s.turn)
         if move.gate is not None:
             if move.answer is not None:
                 s.offers[move.gate] = -1  # answered
@@ -522,8 +538,11 @@ class Game:
             effects = self.deck.compile_inject(list(inject.effects))
         except ExpressionError as exc:  # validated when fired; a hand-edited save may differ
             raise WargameError(f"inject effects: {exc}") from None
+        before = list(self.state.v) if self.log else None
         for effect in effects:
             effect(self.state)
+        if before is not None:
+            self._caused(rec, before, "inject", None, None)
         self._news(rec, inject.text or "The facilitator changes the situation.", "inject", None, None, None)
 
     def _fire_event(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
@@ -539,8 +558,11 @@ class Game:
             return
         s.fired[event.index] += 1
         s.fired_last[event.index] = s.turn
+        before = list(s.v) if self.log else None
         for effect in event.effects:
             effect(s)
+        if before is not None:
+            self._caused(rec, before, "inject" if kind == "inject" else "event", event.id, None)
         rec.fired.append(event.id)
         # An event with no news is silent (an author's bookkeeping); a facilitator's inject
         # is always announced, by name when it has no news.
@@ -557,8 +579,11 @@ class Game:
         if chosen is None:
             return  # every weight is 0 now: nothing to pick
         outcome = event.outcomes[chosen]
+        before = list(s.v) if self.log else None
         for effect in outcome.effects:
             effect(s)
+        if before is not None:
+            self._caused(rec, before, "outcome", f"{event.id}#{chosen}", None)
         text = outcome.news_tpl.fill(s) if outcome.news_tpl is not None else outcome.news
         self._news(rec, text, kind, None, None, event.id)
 

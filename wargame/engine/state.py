@@ -19,7 +19,7 @@ from wargame.deck.compile import CompiledDeck
 FACILITATOR = "facilitator"
 """The seat name of the facilitator (control), who sees everything."""
 
-__all__ = ["FACILITATOR", "Change", "Inject", "NewsItem", "Play", "Roll", "State", "TurnRecord"]
+__all__ = ["FACILITATOR", "Cause", "Change", "Inject", "NewsItem", "Play", "Roll", "State", "TurnRecord"]
 
 
 class State:
@@ -150,6 +150,28 @@ class Change(NamedTuple):
     new: float
 
 
+class Cause(NamedTuple):
+    """One step of a turn that moved tracks, and by how much: the cause of those changes.
+
+    Kept in the turn record in the order the steps resolved, for the results to explain
+    themselves ("+0.5 your order, -0.5 an event"). Not saved: a save is replayed when read,
+    which records them again."""
+
+    kind: str
+    """`move` (an order, or an answer to an offer), `inject` (the facilitator's, a deck
+    event fired by hand or written effects), `event`, `outcome` (a weighted one-of event's
+    pick) or `expire` (an offer left unanswered)."""
+    source: str | None
+    """The move or event id (`EVENT#INDEX` for an outcome, the offer move for an expiry);
+    None for an inject the facilitator wrote."""
+    actor: str | None
+    """The actor who gave the order (a move), made the offer (an expiry), else None."""
+    deltas: tuple[tuple[int, float], ...]
+    """(track slot, how much it moved) for each track this step moved, in slot order."""
+    turn: int = 0
+    """The turn of the play behind a move cause (for who may know of it)."""
+
+
 @dataclass(slots=True)
 class TurnRecord:
     """Everything that happened in one turn: the input (orders, injects, overrides) and the output."""
@@ -168,3 +190,9 @@ class TurnRecord:
     """Ids of events that fired (including deck injects)."""
     ending: str | None = None
     state_hash: str = ""
+    start: State | None = None
+    """The state the seats decided on, before the turn resolved (logged games only; not
+    saved): what a computer's plain reason reads."""
+    causes: list[Cause] = field(default_factory=list)
+    """What moved each track, step by step in resolution order (logged games only; not
+    saved: replaying a save records them again)."""

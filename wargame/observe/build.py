@@ -17,11 +17,12 @@ from wargame.deck.describe import Describer, turn_label
 from wargame.deck.labels import group_name, offer_name, play_name
 from wargame.engine.game import Game, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
-from wargame.engine.state import NewsItem, Play, Roll, State, TurnRecord
+from wargame.engine.state import Cause, NewsItem, Play, Roll, State, TurnRecord
 from wargame.observe import labels
 from wargame.observe import visibility as vis
 from wargame.observe.model import (
     ActorInfo,
+    CauseInfo,
     ChangeInfo,
     ControlInfo,
     EndingInfo,
@@ -30,6 +31,7 @@ from wargame.observe.model import (
     GameInfo,
     InjectEventInfo,
     InjectInfo,
+    MovedInfo,
     MoveGroupInfo,
     MoveInfo,
     NewsInfo,
@@ -53,6 +55,7 @@ from wargame.observe.model import (
     ValueRead,
     ViewerInfo,
 )
+from wargame.observe.plain import plain_reason
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.words import count, sentence
@@ -186,8 +189,18 @@ class _Builder:
             deck=deck.id, title=deck.title, turn_name=deck.turn_name, turn=view.turn, turns=view.turns,
             resolved=self.resolved, turn_label=turn_label(deck, view.turn, view.turns),
             turn_labels=[turn_label(deck, t, view.turns) for t in range(1, view.turns + 1)],
-            over=view.over, ending=ending, has_offers=bool(deck.offers),
+            over=view.over, ending=ending, has_offers=bool(deck.offers), summary=deck.summary, endings=self._endings(),
         )
+
+    def _endings(self) -> list[EndingInfo]:
+        """Every way the game can end, with what brings it about in this viewer's words (no
+        amount of a track hidden from it)."""
+        deck = self.deck
+        out = [EndingInfo(id=e.id, title=e.title, text=e.text, when=self.words.condition(e.when_node) if e.when_node is not None else "")
+               for e in deck.endings]
+        limit = deck.turn_limit_ending
+        out.append(EndingInfo(id=limit.id, title=limit.title, text=limit.text, when=f"the {deck.turn_name} {self.view.turns} ends with none of the above"))
+        return out
 
     def _actors(self) -> list[ActorInfo]:
         deck = self.deck
@@ -272,11 +285,77 @@ class _Builder:
                      for c in view.changes_for_turn(turn)],
             flags=[FlagChange(name=str(n), label=self.words.flag(deck.flag_names.index(n)) if n in deck.flag_names else str(n), old=bool(o), new=bool(w))
                    for n, o, w in rec.flag_changes],
+            moved=self._moved(turn, rec),
             events=[self.event_names.get(e, e) for e in view.fired_for_turn(turn) if vis.sees_event_fired(viewer, deck, e)],
             injects=[self._inject(i.event, i.text, i.effects) for i in rec.injects],
             orders=self._orders(turn, rec),
             ending=ending,
         )
+
+    def _moved(self, turn: int, rec: TurnRecord) -> list[MovedInfo]:
+        """Each track this viewer sees that a step of the turn moved, with each cause it may
+        be told of by name in resolution order, and the rest as one "something you cannot
+        see" (last, so that its place says nothing of what it was)."""
+        deck, view = self.deck, self.view
+        known = {(p.turn, p.move) for p in view.plays}
+        per_slot: dict[int, list[CauseInfo]] = {}
+        unseen: dict[int, float] = {}
+        for cause in rec.causes:
+            named = vis.names_cause(self.viewer, deck, cause, (cause.turn, cause.source) in known)
+            info = self._cause(cause, rec) if named else None
+            for slot, delta in cause.deltas:
+                if slot in view.hidden_slots:
+                    continue
+                if info is None:
+                    unseen[slot] = unseen.get(slot, 0.0) + delta
+                    per_slot.setdefault(slot, [])
+                else:
+                    per_slot.setdefault(slot, []).append(info.model_copy(update={"delta": delta}))
+        changed = {c.slot: c for c in rec.changes}
+        out = []
+        for slot in sorted(per_slot):
+            causes = per_slot[slot]
+            hidden = unseen.get(slot, 0.0)
+            if abs(hidden) > 1e-9:
+                causes.append(CauseInfo(kind="hidden", text="something you cannot see", delta=hidden))
+            if not causes:
+                continue  # moved only by what this viewer cannot see, and back
+            change = changed.get(slot)
+            if change is not None:
+                old, new = change.old, change.new
+            else:
+                old = new = rec.start.v[slot] if rec.start is not None else view.history(deck.slot_names[slot])[turn] or 0.0
+            out.append(MovedInfo(name=deck.slot_names[slot], label=deck.slot_label(slot), old=old, new=new,
+                                 descending=slot in deck.descending, causes=causes))
+        return out
+
+    def _cause(self, cause: Cause, rec: TurnRecord) -> CauseInfo:
+        """A step this viewer may be told of, in words (its amount filled in per track)."""
+        deck, viewer = self.deck, self.viewer
+        if cause.kind == "move" and cause.source in deck.move_index:
+            move = deck.moves[deck.move_index[cause.source]]
+            label = labels.order_label(deck, move)
+            secret = " (secret)" if move.secret else ""
+            if viewer.actor == move.actor:
+                return CauseInfo(kind="yours", text=f"your order: {label}{secret}", delta=0.0, actor=move.actor, source=move.id, secret=move.secret)
+            return CauseInfo(kind="theirs", text=f"{deck.actor_name(move.actor)}'s order: {label}{secret}", delta=0.0, actor=move.actor,
+                             source=move.id, secret=move.secret)
+        if cause.kind in {"event", "outcome", "inject"} and cause.source is not None:
+            event_id, _, pick = cause.source.partition("#")
+            index = deck.event_index.get(event_id)
+            name = deck.events[index].name if index is not None else event_id
+            if cause.kind == "outcome" and index is not None and pick.isdigit() and int(pick) < len(deck.events[index].outcomes):
+                name = f"{name}: {deck.events[index].outcomes[int(pick)].name}"
+            text = f"the facilitator's inject: {name}" if cause.kind == "inject" else f"event: {name}"
+            return CauseInfo(kind="inject" if cause.kind == "inject" else "event", text=text, delta=0.0, source=event_id)
+        if cause.kind == "expire" and cause.source in deck.move_index:
+            move = deck.moves[deck.move_index[cause.source]]
+            whose = "your" if viewer.actor == cause.actor else f"{deck.actor_name(cause.actor or move.actor)}'s"
+            return CauseInfo(kind="expire", text=f"{whose} offer left unanswered: {offer_name(deck, move)}", delta=0.0,
+                             actor=cause.actor, source=move.id)
+        written = [i.text for i in rec.injects if i.event is None]
+        text = written[0] if len(written) == 1 and written[0] else "the facilitator changes the situation"
+        return CauseInfo(kind="inject", text=f"the facilitator's inject: {text}", delta=0.0)
 
     def _inject(self, event: str | None, text: str, effects: Sequence[str]) -> InjectInfo:
         if event is not None:
@@ -331,12 +410,12 @@ class _Builder:
         out = []
         for actor in deck.actors:
             orders, why = rec.orders.get(actor, ()), rec.reasons.get(actor, ())
+            seat = self.seats.get(actor, "")
             if vis.sees_orders(viewer, actor):
-                lines = [self._order(m, why[i] if i < len(why) else "") for i, m in enumerate(orders)]
+                lines = [self._order(m, why[i] if i < len(why) else "", actor, seat, rec.start, readable=True) for i, m in enumerate(orders)]
                 note = why[0] if not orders and why else ""
                 out.append(SeatOrdersInfo.model_construct(actor=actor, visible=True, orders=lines, note=note))
                 continue
-            seat = self.seats.get(actor, "")
             team = labels.seat_kind(seat or "human") == "human"
             lines = []
             for i, move_id in enumerate(orders):
@@ -345,15 +424,20 @@ class _Builder:
                 # A team's play is listed like a computer's; its own why stays as private as
                 # its orders (it may speak of its secrets).
                 reason = "" if team else why[i] if i < len(why) else ""
-                if reason and not vis.sees_reason(viewer, deck, actor, seat, move_id, True):
-                    reason = labels.HIDDEN_REASON
-                lines.append(self._order(move_id, reason))
+                readable = not reason or vis.sees_reason(viewer, deck, actor, seat, move_id, True)
+                line = self._order(move_id, reason, actor, seat, rec.start, readable=readable)
+                if not readable:
+                    line = line.model_copy(update={"reason": labels.HIDDEN_REASON})
+                lines.append(line)
             out.append(SeatOrdersInfo.model_construct(actor=actor, visible=False, orders=lines, note=""))
         return out
 
-    def _order(self, move_id: str, reason: str) -> OrderInfo:
+    def _order(self, move_id: str, reason: str, actor: str = "", seat: str = "", state: State | None = None, *, readable: bool = True) -> OrderInfo:
         move = self.deck.moves[self.deck.move_index[move_id]]
-        return OrderInfo.model_construct(move=move_id, name=move.name, label=labels.order_label(self.deck, move), secret=move.secret, answer=move.answer is not None, reason=reason)
+        plain = plain_reason(self.deck, actor or move.actor, seat, move_id, reason, state, readable=readable,
+                             owner=vis.sees_orders(self.viewer, actor or move.actor)) if reason else ""
+        return OrderInfo.model_construct(move=move_id, name=move.name, label=labels.order_label(self.deck, move), secret=move.secret,
+                                         answer=move.answer is not None, reason=reason, plain=plain)
 
     # -- a seat's own sheet --------------------------------------------------------------
     def _sheet(self, records: list[OfferRecord], live: bool) -> SeatSheet:
@@ -464,7 +548,8 @@ class _Builder:
         for actor in deck.actors:
             if actor in game.orders:
                 why = game.reasons.get(actor, ())
-                lines = [self._order(m, why[i] if i < len(why) else "") for i, m in enumerate(game.orders[actor])]
+                seat = self.seats.get(actor, "")
+                lines = [self._order(m, why[i] if i < len(why) else "", actor, seat, game.state) for i, m in enumerate(game.orders[actor])]
                 sealed.append(SeatOrdersInfo(actor=actor, visible=True, orders=lines, note=why[0] if not lines and why else ""))
             else:
                 sealed.append(SeatOrdersInfo(actor=actor, visible=False, orders=[]))

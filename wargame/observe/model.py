@@ -51,6 +51,9 @@ class EndingInfo(Data):
     id: str
     title: str
     text: str
+    when: str = ""
+    """What brings it about, in this viewer's words (`Tension at least 10`; `after the last
+    month` for the turn limit). Set in `GameInfo.endings` (the stakes shown at the start)."""
 
 
 class GameInfo(Data):
@@ -72,6 +75,11 @@ class GameInfo(Data):
     ending: EndingInfo | None = None
     has_offers: bool = False
     """The deck has offers (so screens keep a place for them)."""
+    summary: str = ""
+    """The scenario in a few sentences (the deck's summary)."""
+    endings: list[EndingInfo] = []
+    """Every way the game can end, in the order they are checked (the turn limit last),
+    each with what brings it about: the stakes, shown at the start and one key away."""
 
 
 class SeatInfo(Data):
@@ -221,6 +229,42 @@ class ChangeInfo(Data):
     descending: bool = False
 
 
+CauseKind = Literal["yours", "theirs", "event", "inject", "expire", "hidden"]
+"""Who or what moved a track: the viewer's own order (a seat's), another seat's order it
+knows of, a deck event (or a weighted event's outcome), the facilitator's inject, an offer
+left to expire, or something this viewer cannot see."""
+
+
+class CauseInfo(Data):
+    """One cause of a track's move in a resolved turn, as this viewer may know it."""
+
+    kind: CauseKind
+    text: str
+    """In words: `your order: Offer talks`, `Blue's order: Sanctions`, `event: Storm
+    season`, `the facilitator's inject: ...`, `something you cannot see` (never saying what)."""
+    delta: float
+    """How much it moved the track (after the track's bounds)."""
+    actor: str | None = None
+    """The seat whose order it was (`yours`, `theirs`, `expire`)."""
+    source: str | None = None
+    """The move or event id, for programs (None for `hidden` and a written inject)."""
+    secret: bool = False
+    """A secret order (the viewer's own, one revealed to it, or any, for the facilitator)."""
+
+
+class MovedInfo(Data):
+    """A track some step moved in a resolved turn (even if the steps cancelled out), with
+    each cause in the order they resolved; all hidden causes as one, last."""
+
+    name: str
+    label: str
+    """With its actor for an actor track (`North Korea: Capability`)."""
+    old: float
+    new: float
+    descending: bool = False
+    causes: list[CauseInfo]
+
+
 class FlagChange(Data):
     name: str
     label: str
@@ -239,7 +283,15 @@ class OrderInfo(Data):
     """An answer to an offer (it costs no order)."""
     reason: str = ""
     """The stated reason (a computer's, or a team's own), where this viewer may read it,
-    as it was given (computers often open it with the move's name: `why` says it once)."""
+    as it was given (computers often open it with the move's name: `why` says it once).
+    It may hold a doctrine's name and the arithmetic (`weight 3 ... from 3 * (tension <
+    8)`): the facilitator's and the debrief's detail; players read `plain`."""
+    plain: str = ""
+    """The reason in a plain sentence for a player, where this viewer may read it: what
+    drew the computer to the move (`it favours this while tension is below 8`, `one of
+    its two likeliest choices`), never a doctrine's internal name or an expression. A
+    reason that weighs what is hidden from this viewer says only that much. Empty where
+    no reason was given. Screens for players and the debrief's plain words read this."""
 
     def why(self) -> str:
         """The reason without the move's name it may open with."""
@@ -278,6 +330,9 @@ class TurnInfo(Data):
     rolls: list[RollInfo] = []
     changes: list[ChangeInfo] = []
     flags: list[FlagChange] = []
+    moved: list[MovedInfo] = []
+    """Each track a step of the turn moved, with what moved it and by how much, in
+    resolution order (tracks hidden from this viewer left out)."""
     events: list[str] = []
     """Names of the events and deck injects that fired (silent events: facilitator only)."""
     injects: list[InjectInfo] = []
@@ -372,6 +427,12 @@ class ScoreInfo(Data):
     most: float
     """The most points its objectives can give."""
     objectives: list[ObjectiveInfo]
+
+    def share(self) -> float:
+        """Its points as a share of its most: how sides with different maxima compare
+        (a side that met every objective is ahead of one with more points but a higher
+        maximum)."""
+        return self.total / self.most if self.most > 0 else 0.0
 
 
 class SeatSheet(Data):
@@ -558,6 +619,8 @@ class Observation(Data):
 __all__ = [
     "OBSERVATION_VERSION",
     "ActorInfo",
+    "CauseInfo",
+    "CauseKind",
     "ChangeInfo",
     "ControlInfo",
     "EndingInfo",
@@ -569,6 +632,7 @@ __all__ = [
     "InjectInfo",
     "MoveGroupInfo",
     "MoveInfo",
+    "MovedInfo",
     "NewsInfo",
     "ObjectiveInfo",
     "Observation",

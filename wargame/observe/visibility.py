@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from wargame.deck.compile import CMove, CompiledDeck, Hidden
     from wargame.deck.expr import Reads
     from wargame.engine.offers import OfferRecord
-    from wargame.engine.state import NewsItem, Play, Roll, State
+    from wargame.engine.state import Cause, NewsItem, Play, Roll, State
 
 from wargame.engine.state import FACILITATOR
 
@@ -221,6 +221,25 @@ def sees_reason(viewer: Viewer, deck: CompiledDeck, actor: str, seat: str, move_
     return reads is not None and not hidden_inputs(viewer, deck, reads)
 
 
+def names_cause(viewer: Viewer, deck: CompiledDeck, cause: Cause, play_known: bool) -> bool:
+    """Whether the results may tell `viewer` what a step of a turn that moved a track was
+    (otherwise it is "something you cannot see", which never says what). An order: as its
+    play is known (`play_known`); an event: as its firing is seen (`sees_event_fired`); an
+    offer left to expire: to those it was made among; the facilitator's inject: to all
+    (its news is public). The facilitator may be told everything. A track hidden from the
+    viewer is left out of its results whatever moved it (`sees_slot`)."""
+    if viewer.is_facilitator:
+        return True
+    if cause.kind == "move":
+        return play_known
+    if cause.kind in {"event", "outcome"}:
+        return sees_event_fired(viewer, deck, (cause.source or "").partition("#")[0])
+    if cause.kind == "expire":
+        index = deck.move_index.get(cause.source or "")
+        return index is not None and _in_audience(viewer, deck.moves[index].audience, deck.actors)
+    return cause.kind == "inject"
+
+
 def sees_flags(viewer: Viewer) -> bool:
     """Flags are public: every viewer sees every flag (deck authors keep secrets in secret
     actor tracks)."""
@@ -301,6 +320,7 @@ __all__ = [
     "knows_play",
     "lists_move",
     "move_chance",
+    "names_cause",
     "offer_as_seen",
     "reason_reads",
     "roll_hidden_note",

@@ -169,6 +169,8 @@ class Session:
             self.clock.restore(save.countdown.model_dump() if save.countdown else None)
         elif facilitator and facilitator_pin:
             self.lock = FacilitatorLock(hash_pin(facilitator_pin))
+        # The wait between PIN guesses reads the game's clock (a test's fake one too).
+        self.lock.now = lambda: self.clock.now()
         minutes = save.countdown.seconds / 60 if save is not None and save.countdown is not None else 0.0
         self.settings = settings or Settings(auto_resolve=False, on_timeout="wait", countdown_minutes=minutes)
         """How the room runs: resolve when all are in, and what happens at time-up. A
@@ -297,7 +299,11 @@ class Session:
         if target.exists() and not overwrite:
             raise FileExistsError(str(target))
         with self._lock:
-            return write_save(self._current_save(), target)
+            written = write_save(self._current_save(), target)
+        # The live game stays the newest file of this game: Continue resumes it, and the
+        # load list names the copy as a checkpoint (`catalogue.list_saves`).
+        self.autosave()
+        return written
 
     def changed(self) -> None:
         """Tell every listener that something changed."""

@@ -13,7 +13,7 @@ import json
 import os
 import random
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,11 @@ class SaveSummary:
     None for a readable save. Menus list such a file as unreadable, with this reason."""
     turn_name: str = "turn"
     """What the deck calls a turn (`month`, `week`), when the save's header says so."""
+    save_id: str = ""
+    """The game's id: a copy saved as a checkpoint has the id of the game it copies."""
+    copy: bool = False
+    """An older file of a game listed above it (`list_saves`): a copy kept as a
+    checkpoint. The newest file of a game is the live one, where it goes on."""
 
     @property
     def finished(self) -> bool:
@@ -186,9 +191,10 @@ def _decode(text: str, i: int, complete: bool) -> tuple[Any, int]:
 
 
 _HEADER = frozenset(HEADER_FIELDS) - {"engine_version", "save_id", "created", "turn_name"}
-_KEEP = _HEADER | {"history", "turn_name"}
+_KEEP = _HEADER | {"history", "turn_name", "save_id"}
 """Format-1 saves have no `played`: their history is counted instead. `turn_name` is read
-when present (it comes before `turns`) but older saves lack it."""
+when present (it comes before `turns`) but older saves lack it; `save_id` tells a copy of
+a game from the game (`list_saves`)."""
 _VERSION = frozenset({"format", "format_version"})
 
 
@@ -290,6 +296,7 @@ def _summary(path: Path, data: dict[str, Any], modified: float) -> SaveSummary:
         facilitator=data.get("facilitator") is True,
         modified=modified,
         turn_name=_text(data.get("turn_name")) or "turn",
+        save_id=_text(data.get("save_id")),
     )
 
 
@@ -308,15 +315,21 @@ def _unreadable(path: Path, problem: str, modified: float) -> SaveSummary:
     )
 
 
+ANALYSIS_SUFFIX = ".analysis.json"
+"""The app's own sidecar beside a save (`wargame.analysis.cache`): not a save, never listed."""
+
+
 def list_saves(save_dir: Path, limit: int = 50) -> list[SaveSummary]:
     """The `*.json` files in `save_dir`, each described (never raises): readable saves
-    newest first, then the files that are not readable saves, with their `problem`.
+    newest first, then the files that are not readable saves, with their `problem`. An
+    older file of a game listed above it is marked a `copy` (a checkpoint); the app's
+    analysis sidecars are left out.
     """
     entries: list[tuple[float, Path]] = []
     try:
         with os.scandir(save_dir) as it:
             for entry in it:
-                if entry.name.startswith(".") or not entry.name.endswith(".json"):
+                if entry.name.startswith(".") or not entry.name.endswith(".json") or entry.name.endswith(ANALYSIS_SUFFIX):
                     continue
                 try:
                     info = entry.stat()
@@ -330,9 +343,16 @@ def list_saves(save_dir: Path, limit: int = 50) -> list[SaveSummary]:
         return []
     entries.sort(key=lambda e: (e[0], e[1].name), reverse=True)
     described = [describe_save(p) for _, p in entries[:limit]]
-    return [s for s in described if s.readable] + [s for s in described if not s.readable]
+    readable: list[SaveSummary] = []
+    seen: set[str] = set()
+    for s in described:
+        if s.readable:
+            readable.append(replace(s, copy=True) if s.save_id and s.save_id in seen else s)
+            seen.add(s.save_id)
+    return readable + [s for s in described if not s.readable]
 
 
 def latest_unfinished(save_dir: Path) -> SaveSummary | None:
-    """The most recent readable save of a game that has not ended: what "continue" resumes."""
-    return next((s for s in list_saves(save_dir) if s.readable and not s.finished), None)
+    """The most recent readable save of a game that has not ended, not a copy kept as a
+    checkpoint: what "continue" resumes."""
+    return next((s for s in list_saves(save_dir) if s.readable and not s.finished and not s.copy), None)

@@ -9,12 +9,14 @@ here changes the game but through the client.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import ClassVar
 
+from platformdirs import user_downloads_path
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import App
@@ -26,20 +28,20 @@ from textual.screen import Screen
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import WargameError
-from wargame.observe.visibility import FACILITATOR, PUBLIC, Viewer
+from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.client import LocalClient
 from wargame.play.commands import GameCommand, Orders, Pause, Resume
 from wargame.play.control import Session
 from wargame.saves.catalogue import latest_unfinished, new_seed
 from wargame.tui.clock import Ticker
 from wargame.tui.commands import WargameCommands
-from wargame.tui.flow import Keyboard, Step, next_step
+from wargame.tui.flow import Keyboard, Step, next_step, seat_results
 from wargame.tui.saving import save_after_crash, save_copy
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.screens.curtain import CurtainScreen
 from wargame.tui.screens.end import EndScreen
-from wargame.tui.screens.new_game import NewGameScreen, find_decks
+from wargame.tui.screens.new_game import LastSetup, NewGameScreen, find_decks
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.screens.start import StartScreen
@@ -104,6 +106,10 @@ class WargameApp(App[None]):
         self.client: LocalClient | None = None
         self.results_read = 0
         """The last resolved turn whose results the room has been shown."""
+        self.briefed: set[str] = set()
+        """The seats whose orders screen has opened on their briefing this game."""
+        self.seats_read: dict[str, int] = {}
+        """On a shared screen: the last resolved turn whose results each seat has read."""
         self._note = ""
         self._shown: Step | None = None
         self.ticker = Ticker(self, self._ticked, self.as_facilitator, self.command)
@@ -137,7 +143,8 @@ class WargameApp(App[None]):
         return self.session is not None and bool(self.session.thinking)
 
     # -- the flow of a game ----------------------------------------------------------
-    def begin(self, session: Session) -> None:
+    def begin(self, session: Session, *, new: bool = False) -> None:
+        """Play `session` here; `new`: a game just set up, whose seats open on their briefing."""
         if self.client is not None:
             self.client.close()
         if self.session is not None and self.session is not session:
@@ -155,6 +162,8 @@ class WargameApp(App[None]):
 
         self.client.subscribe(changed)
         self.results_read = len(session.game.records)
+        self.seats_read = dict.fromkeys(session.humans, self.results_read)
+        self.briefed = set() if new else set(session.humans)
         self._note = ""
         self.ticker.follow(session)
         for note in session.notes:  # e.g. a program seat from the save that is not run
@@ -187,7 +196,10 @@ class WargameApp(App[None]):
     def keyboard(self) -> Keyboard:
         s = self.session
         assert s is not None
-        return Keyboard(seats=tuple(s.humans), facilitator=s.facilitator, shared=s.shared_screen)
+        from wargame.tui.screens.facilitator import FacilitatorScreen
+
+        here = any(isinstance(x, FacilitatorScreen) for x in self.screen_stack)
+        return Keyboard(seats=tuple(s.humans), facilitator=s.facilitator, shared=s.shared_screen, facilitator_here=here)
 
     def advance(self, note: str = "") -> None:
         """Show whatever the game needs next: a seat's curtain or orders, the computers
@@ -199,12 +211,15 @@ class WargameApp(App[None]):
         if note:
             self._note = note
         step = next_step(client.observe(PUBLIC), self.keyboard(), self.results_read)
-        if step == self._shown and self._on_flow_screen():
+        if self._same_results(step) or step == self._shown and self._on_flow_screen() or self._seat_at_keyboard(step):
             return  # already showing it: the screen follows the game on its own
         screen: Screen[None]
         match step.kind:
             case "results":
-                screen = ResolutionScreen(client, step.turn, s.viewer)
+                # On a shared screen the room sees the public results (the facilitator's only
+                # with its console open at the keyboard; everything at the end).
+                room = PUBLIC if s.shared_screen and not s.is_over else s.viewer
+                screen = ResolutionScreen(client, step.turn, FACILITATOR_VIEWER if step.seat == FACILITATOR else room)
             case "end":
                 screen = EndScreen(client, Viewer("facilitator"), save_path=s.save_path)
             case "orders":
@@ -219,6 +234,24 @@ class WargameApp(App[None]):
         self._note = ""
         self.show(screen)
         self._shown = step
+
+    def _same_results(self, step: Step) -> bool:
+        """These results are showing already: the facilitator's, opened from its console,
+        stay up after the console closes under them (the room does not swap them)."""
+        shown = self._shown
+        return step.kind == "results" and shown is not None and shown.kind == "results" and shown.turn == step.turn and self._on_flow_screen()
+
+    def _seat_at_keyboard(self, step: Step) -> bool:
+        """The seat a curtain would be for is past it already (reading its results or giving
+        its orders): a change elsewhere in the game does not send it back."""
+        if step.kind != "curtain" or step.seat is None:
+            return False
+        seat = Viewer.seat(step.seat)
+        return any(
+            isinstance(x, OrdersScreen) and x.viewer == seat and x.turn == step.turn
+            or isinstance(x, ResolutionScreen) and x.viewer == seat and x.turn == step.turn - 1
+            for x in self.screen_stack
+        )
 
     def _on_flow_screen(self) -> bool:
         """The screen of the current step is under any dialogs (not replaced by a view)."""
@@ -276,7 +309,9 @@ class WargameApp(App[None]):
         except WargameError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.begin(session)
+        if message.deck.path:
+            LastSetup(Path(message.deck.path), message.seats, message.turns, message.facilitator).write(self.save_dir)
+        self.begin(session, new=True)
 
     @on(CurtainScreen.Ready)
     def curtain_ready(self, message: CurtainScreen.Ready) -> None:
@@ -285,6 +320,12 @@ class WargameApp(App[None]):
             return
         if message.seat == FACILITATOR:
             self.action_facilitator()
+            return
+        turn = seat_results(client.observe(Viewer.seat(message.seat)), client.observe(PUBLIC), self.keyboard(), self.seats_read.get(message.seat, 0))
+        if turn is not None:
+            # Behind its curtain, the seat reads its own results first (as it may see them).
+            self._shown = Step("curtain", message.seat, s.turn)
+            self.call_later(self._show, ResolutionScreen(client, turn, Viewer.seat(message.seat), seat=message.seat))
         elif not s.has_orders(message.seat):
             self._shown = Step("orders", message.seat, s.turn)
             self.call_later(self._show, OrdersScreen(client, message.seat))
@@ -309,8 +350,18 @@ class WargameApp(App[None]):
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self, message: ResolutionScreen.Continue) -> None:
-        s = self.session
-        if s is None:
+        s, client = self.session, self.client
+        if s is None or client is None:
+            return
+        if message.seat is not None:
+            # A seat has read its own results behind its curtain: on to its orders.
+            self.seats_read[message.seat] = max(self.seats_read.get(message.seat, 0), message.turn)
+            if not s.has_orders(message.seat) and not s.is_over:
+                self._shown = Step("orders", message.seat, s.turn)
+                self.call_later(self._show, OrdersScreen(client, message.seat))
+            else:
+                self._shown = None
+                self.advance()
             return
         self.results_read = max(self.results_read, message.turn)
         s.start_turn_clock()  # the next turn's clock starts once the room has read the results
@@ -343,7 +394,7 @@ class WargameApp(App[None]):
             known[self.deck_path.resolve()] = self.compiled
         decks = find_decks(self.decks_dirs, known)
         seed = self.fixed_seed if self.fixed_seed is not None else new_seed()
-        self.show(NewGameScreen(decks, self.deck_path, seed))
+        self.show(NewGameScreen(decks, self.deck_path, seed, LastSetup.read(self.save_dir)))
 
     def action_show_start(self) -> None:
         self.session = None
@@ -456,6 +507,25 @@ class WargameApp(App[None]):
         assert self.session is not None
         return self.session.viewer
 
+    def action_stakes(self, opening: bool = False) -> None:
+        """The briefing, objectives and endings, for whoever is at the keyboard."""
+        from wargame.tui.screens.stakes import StakesScreen
+
+        if self.client is None or isinstance(self.screen, StakesScreen):
+            return
+        self.push_screen(StakesScreen(self.client, self._viewer_here(), opening=opening))
+
+    def action_last_results(self) -> None:
+        """The last turn's results again, as whoever is at the keyboard may see them."""
+        if self.client is None or isinstance(self.screen, ResolutionScreen):
+            return
+        viewer = self._viewer_here()
+        turn = self.client.observe(viewer).game.resolved
+        if turn < 1:
+            self.notify("No turn has been resolved yet.", markup=False)
+            return
+        self.push_screen(ResolutionScreen(self.client, turn, viewer, reopened=True))
+
     def action_dashboard(self) -> None:
         from wargame.tui.screens.dashboard import DashboardScreen
 
@@ -480,7 +550,7 @@ class WargameApp(App[None]):
             # A seat is at the keyboard: the controls show every seat's orders.
             self.notify("The facilitator's controls open from the curtain, between seats.", markup=False)
             return
-        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(client, pin_warnings=s.lock.unseen_failures())))
+        self.as_facilitator(lambda: self.push_screen(FacilitatorScreen(client, pin_warning=s.lock.warning(s.deck.turn_name))))
 
     def as_facilitator(self, then: Callable[[], object]) -> None:
         """Run `then` once the facilitator's PIN is given (at once when there is none).
@@ -497,26 +567,48 @@ class WargameApp(App[None]):
         def answered(pin: str | None) -> None:
             if pin is None or self.session is not s:
                 return
+            wait = s.lock.wait()
+            if wait > 0:
+                self.notify(f"Too soon after a wrong PIN: wait {math.ceil(wait)} seconds and try again.", severity="error", markup=False)
+                return
             if s.lock.check(pin, s.turn):
                 then()
                 return
             s.autosave()
-            self.notify("Wrong PIN. The facilitator will see that someone tried.", severity="error", markup=False)
+            self.notify(f"Wrong PIN. The facilitator will see that someone tried. Wait {math.ceil(s.lock.wait())} seconds before trying again.",
+                        severity="error", markup=False)
 
         self.push_screen(PinScreen(), answered)
 
-    def action_pause(self) -> None:
+    def action_pause(self, trusted: bool = False) -> None:
+        """The facilitator pauses the room: with the PIN, unless asked from the facilitator's
+        own console (`trusted`). Only the facilitator lifts it, with the PIN again."""
         from wargame.tui.screens.pause import PauseScreen
 
         s = self.session
         if s is None or s.clock.paused:
             return
-        self.command(Pause(), FACILITATOR)
 
-        def resumed(_: None) -> None:
+        def pause() -> None:
+            if self.session is not s or s.clock.paused:
+                return
+            self.command(Pause(), FACILITATOR)
+            self.push_screen(PauseScreen(self.ask_resume))
+
+        if trusted:
+            pause()
+        else:
+            self.as_facilitator(pause)
+
+    def ask_resume(self, banner: Screen[None]) -> None:
+        """Lift the facilitator's pause: the PIN first (a student cannot)."""
+
+        def resume() -> None:
             self.command(Resume(), FACILITATOR)
+            if banner.is_attached:
+                banner.dismiss(None)
 
-        self.push_screen(PauseScreen(), resumed)
+        self.as_facilitator(resume)
 
     def action_start_clock(self) -> None:
         self.ticker.start()
@@ -532,6 +624,22 @@ class WargameApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """The palette's Screenshot: an SVG of the screen in the Downloads folder, or beside
+        the saves where there is none (a fresh machine may have no ~/Downloads, where
+        Textual's own fails without a reason); where it went, or why not, in one line."""
+        folder = Path(path) if path is not None else user_downloads_path()
+        if path is None and not folder.is_dir():
+            folder = self.save_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}", title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(f"Saved a screenshot to {written}", title="Screenshot", markup=False)
+        return written
 
     async def action_quit(self) -> None:
         if not self._in_game():

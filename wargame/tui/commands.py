@@ -21,11 +21,13 @@ class WargameCommands(Provider):
         yield "Load a save", "Continue a saved game", app.action_load_game
         yield "Toggle light/dark theme", "Switch between the light and the dark theme", app.action_toggle_theme
         if app.session is not None:
+            yield "Objectives and briefing (o)", "Your briefing, your points so far and how the game can end", app.action_stakes
+            yield "Last results (l)", "What happened last turn, and what moved each track", app.action_last_results
             yield "Dashboard", "Tracks, chart, actors and the log", app.action_dashboard
             yield "Projector view", "Public information in large type, for the room", app.action_projector
             if app.session.facilitator:
                 yield "Facilitator controls", "Injects, dice, countdown and resolving the turn", app.action_facilitator
-                yield "Pause the game", "Cover every screen until the facilitator resumes", app.action_pause
+                yield "Pause the game (facilitator's PIN)", "Cover every screen until the facilitator resumes", app.action_pause
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

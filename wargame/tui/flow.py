@@ -31,6 +31,10 @@ class Keyboard:
     """This screen is the room's projector."""
     joined: bool = False
     """A client of a hosted exercise (the host resolves; a sealed team waits)."""
+    facilitator_here: bool = False
+    """The facilitator is at the keyboard now (its console is open): the full results of a
+    turn it resolved may be shown. Otherwise a shared screen shows the room the public
+    results, and each seat reads its own behind its curtain (`seat_results`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,10 @@ def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
     if here.facilitator and here.joined:
         return Step("facilitator", turn=game.turn)
     if game.resolved > results_read:
-        return Step("results", turn=game.resolved)
+        # A shared screen shows the room the public results during the game (`seat` None),
+        # the facilitator's (everything) only while its console is open at the keyboard.
+        # At the end every secret is out.
+        return Step("results", FACILITATOR if here.shared and here.facilitator_here and not game.over else None, game.resolved)
     if game.over:
         return Step("end", turn=game.turn)
     room = obs.room
@@ -69,3 +76,17 @@ def next_step(obs: Observation, here: Keyboard, results_read: int) -> Step:
     if here.facilitator:
         return Step("curtain", FACILITATOR, game.turn)
     return Step("thinking", turn=game.turn)  # all in: the turn is resolving
+
+
+def seat_results(mine: Observation, public: Observation, here: Keyboard, read: int) -> int | None:
+    """The resolved turn whose results a seat should read behind its curtain before its
+    orders on a shared screen (`mine` is its observation; it has read up to `read`): only
+    when it may see more of that turn than the room was shown (`public`), or None."""
+    turn = mine.game.resolved
+    if not here.shared or mine.game.over or turn <= read:
+        return None
+    own, room = mine.turn_info(turn), public.turn_info(turn)
+    if own is None or room is None:
+        return None
+    differs = own.moved != room.moved or own.rolls != room.rolls or own.news != room.news or own.thresholds != room.thresholds
+    return turn if differs else None

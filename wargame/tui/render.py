@@ -16,6 +16,7 @@ from textual.content import Content
 from wargame.observe.labels import draw_label, format_value, percent
 from wargame.observe.model import (
     ChangeInfo,
+    MovedInfo,
     MoveInfo,
     NewsInfo,
     ObjectiveInfo,
@@ -174,7 +175,8 @@ def move_detail(move: MoveInfo) -> Content:
 def news_line(item: NewsInfo, obs: Observation, show_audience: bool = False) -> Content:
     """A news item; with `show_audience`, a secret item says who may see it (a seat sees only
     its own secrets, the facilitator everyone's, the public none)."""
-    icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "▲ ", "ending": "■ ", "expire": "○ "}.get(item.kind, "• ")
+    # A threshold may be crossed going down ("falls below"): its mark points neither way.
+    icon = {"move": "• ", "fizzle": "· ", "reveal": "! ", "event": "★ ", "inject": "★ ", "threshold": "◆ ", "ending": "■ ", "expire": "○ "}.get(item.kind, "• ")
     # An offer left to expire is news, but a quiet kind: nobody did anything.
     style = {"threshold": WARN, "reveal": WARN, "ending": "bold", "fizzle": MUTED, "expire": "italic"}.get(item.kind, "")
     parts: list[str | Content | tuple[str, str]] = [(icon, MUTED), (item.text, style)]
@@ -190,8 +192,20 @@ def news_block(items: Sequence[NewsInfo], obs: Observation, show_audience: bool 
     return Content("\n").join(news_line(n, obs, show_audience) for n in items)
 
 
+def roll_result(roll: RollInfo) -> tuple[str, str]:
+    """A roll's result in words: a detection roll that succeeds finds the secret move out
+    (its "failure" means nobody caught it), an event's roll says whether it happened."""
+    if roll.kind == "outcome":
+        return "chosen", GOOD
+    if roll.kind == "detect":
+        return ("found out", WARN) if roll.success else ("not found out", MUTED)
+    if roll.kind == "event":
+        return ("it happens", GOOD) if roll.success else ("it does not happen", MUTED)
+    return ("success", GOOD) if roll.success else ("failure", BAD)
+
+
 def roll_line(roll: RollInfo) -> Content:
-    result = ("chosen", GOOD) if roll.kind == "outcome" else ("success", GOOD) if roll.success else ("failure", BAD)
+    result = roll_result(roll)
     if roll.chance is None or roll.roll is None:
         odds = f"  (odds {roll.note}) → " if roll.note else "  → "
     else:
@@ -209,37 +223,78 @@ def change_line(change: ChangeInfo) -> Content:
     )
 
 
-def reasons(turn: TurnInfo, obs: Observation) -> list[tuple[str, str, str]]:
-    """(actor, order, reason) for the orders of a turn whose stated reasons this viewer may
-    read (the observation holds only those)."""
+def signed(x: float) -> str:
+    """`+0.5`, `−1` (a true minus sign), `0`."""
+    return f"+{format_value(x)}" if x > 0 else f"−{format_value(-x)}" if x < 0 else "0"
+
+
+def moved_line(moved: MovedInfo) -> Content:
+    """A track a turn moved, then each cause with its amount, in the order they resolved:
+    `▼ Tension  6 → 5` over `+1 Blue's order: Sanctions` and `−2 event: Storm season`."""
+    if moved.new > moved.old:
+        head: list[str | Content | tuple[str, str]] = [("▲", "$text-accent"), " ", moved.label, "  ", format_value(moved.old), (" → ", MUTED),
+                                                        (format_value(moved.new), "bold")]
+    elif moved.new < moved.old:
+        head = [("▼", "$text-accent"), " ", moved.label, "  ", format_value(moved.old), (" → ", MUTED), (format_value(moved.new), "bold")]
+    else:
+        head = [("=", MUTED), " ", moved.label, "  ", (format_value(moved.new), "bold"), ("  (no change in the end)", MUTED)]
+    lines = [Content.assemble(*head)]
+    for cause in moved.causes:
+        style = MUTED if cause.kind == "hidden" else ""
+        lines.append(Content.assemble("    ", (signed(cause.delta).rjust(5), "bold"), " ", (cause.text, style)))
+    return Content("\n").join(lines)
+
+
+def orders_lines(turn: TurnInfo, obs: Observation) -> list[Content]:
+    """Every seat's orders of a turn as this viewer may know them, each computer's reason
+    beside its order: plain words for a player, the full reckoning for the facilitator.
+    A seat none of whose orders this viewer may know says so (it never vanishes)."""
+    full = obs.viewer.kind == "facilitator"
+    plays = [p for p in obs.plays if p.turn == turn.turn]
     out = []
     for seat in turn.orders:
         name = obs.actor_name(seat.actor)
-        if not seat.orders and seat.note and seat.visible:
-            out.append((name, "no orders", seat.note))
-        for order in seat.orders:
-            if order.reason:
-                out.append((name, order.name, order.why()))
+        if seat.actor == obs.viewer.seat:
+            name += " (you)"
+        lines: list[tuple[str, str]] = []
+        if seat.visible:
+            lines = [(o.label, o.why() if full else o.plain) for o in seat.orders]
+            if not seat.orders:
+                lines = [("no orders", seat.note if full else "")]
+        else:
+            said = {o.move: o for o in seat.orders}
+            for p in plays:
+                if p.actor == seat.actor:
+                    order = said.get(p.move)
+                    lines.append((p.name, order.plain if order is not None else ""))
+        if not lines:
+            out.append(Content.assemble((name, "bold"), (": no order you could see", MUTED)))
+            continue
+        for label, why in lines:
+            parts: list[str | tuple[str, str]] = [(name, "bold"), ": ", label]
+            if why:
+                parts += [(" — ", MUTED), why]
+            out.append(Content.assemble(*parts))
     return out
 
 
 def report_block(turn: TurnInfo, obs: Observation, show_audience: bool) -> Content:
-    """A resolved turn as sections: news, dice, track changes, events, thresholds, ending."""
+    """A resolved turn as sections: news, what moved each track and why, dice, flags,
+    events, thresholds, every seat's orders, the ending."""
     sections: list[Content] = [heading("News"), news_block(turn.news, obs, show_audience, "Nothing public happened.")]
+    sections += [Content(""), heading("What moved, and why")]
+    lines = [moved_line(m) for m in turn.moved] if turn.moved else [change_line(c) for c in turn.changes]
+    lines += [Content.assemble("⚑ ", f.label, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold")) for f in turn.flags]
+    sections.append(Content("\n").join(lines) if lines else Content.styled("No track moved.", MUTED))
     sections += [Content(""), heading("Dice")]
     sections.append(Content("\n").join(roll_line(r) for r in turn.rolls) if turn.rolls else Content.styled("No chance rolls.", MUTED))
-    sections += [Content(""), heading("Changes")]
-    lines = [change_line(c) for c in turn.changes]
-    lines += [Content.assemble("⚑ ", f.name, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold")) for f in turn.flags]
-    sections.append(Content("\n").join(lines) if lines else Content.styled("No track moved.", MUTED))
     if turn.events:
         sections += [Content(""), heading("Events"), Content("\n").join(Content.assemble(("★ ", MUTED), e) for e in turn.events)]
     if turn.thresholds:
         sections += [Content(""), heading("Thresholds crossed"), news_block(turn.thresholds, obs, show_audience)]
-    why = reasons(turn, obs)
-    if why:
-        sections += [Content(""), heading("Why the computers chose")]
-        sections.append(Content("\n").join(Content.assemble((f"{actor}: {move}", "bold"), (" — ", MUTED), reason) for actor, move, reason in why))
+    orders = orders_lines(turn, obs)
+    if orders:
+        sections += [Content(""), heading("Orders, and why the computers chose them"), Content("\n").join(orders)]
     if turn.ending is not None:
         sections += [Content(""), heading(f"The game ends: {turn.ending.title}")]
         if turn.ending.text:
@@ -283,8 +338,14 @@ def chart(values: Sequence[float | None], lo: float, hi: float, turns: int, heig
     return Content("\n").join(rows)
 
 
+def ranked(scores: Sequence[ScoreInfo]) -> list[ScoreInfo]:
+    """The sides best first, by their points against their own most (`ScoreInfo.share`):
+    a side that met every objective ranks above one with more points of a higher most."""
+    return sorted(scores, key=lambda sc: (-sc.share(), -sc.total))
+
+
 def score_block(score: ScoreInfo, obs: Observation) -> Content:
-    points = f"{format_value(score.total)} {plural(score.total, 'point')}"
+    points = f"{format_value(score.total)} of {format_value(score.most)} {plural(score.most, 'point')}"
     lines = [Content.assemble((obs.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     for o in score.objectives:
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)

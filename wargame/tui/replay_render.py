@@ -24,6 +24,7 @@ from wargame.tui.render import (
     news_line,
     objectives_block,
     percent,
+    ranked,
     score_block,
 )
 
@@ -164,7 +165,7 @@ def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tra
 def scores_block(final: FinalScores, obs: Observation, ending: str) -> Content:
     parts: list[Content] = [Content.assemble(("Ending: ", "bold"), (ending, "bold $accent"))]
     if final.scores:
-        parts += [Content(""), Content("\n\n").join(score_block(sc, obs) for sc in final.scores)]
+        parts += [Content(""), Content("\n\n").join(score_block(sc, obs) for sc in ranked(final.scores))]
     if final.own:
         parts += [Content(""), heading("Your objectives at the end"), objectives_block(final.own)]
     if final.note:

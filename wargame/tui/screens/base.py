@@ -1,6 +1,7 @@
 """What the screens of a game in progress share: the client they read the game through,
-whose eyes they are for, the observation they render, and the keys that open the dashboard
-and the projector view from anywhere."""
+whose eyes they are for, the observation they render, and the keys that open the stakes
+(briefing, objectives, endings), the last results, the dashboard and the projector view
+from anywhere."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ class GameScreen(Screen[None]):
     `game_version` on every change and each screen fetches its own viewer's observation."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer has room for two at 80 columns: the stakes page names the other keys.
+        Binding("o", "app.stakes", "Objectives"),
+        Binding("l", "app.last_results", "Last results", show=False),
         Binding("d", "app.dashboard", "Dashboard"),
-        Binding("v", "app.projector", "Projector"),
+        Binding("v", "app.projector", "Projector", show=False),
     ]
 
     observation: reactive[Observation | None] = reactive(None, init=False, always_update=True)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Static
 
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
-from wargame.tui.render import MUTED, heading, objectives_block, report_block, score_block
+from wargame.tui.render import MUTED, heading, objectives_block, ranked, report_block, score_block
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.widgets import TitleBar
 from wargame.words import count
@@ -48,8 +48,7 @@ class EndScreen(GameScreen):
         with VerticalScroll(id="end-box"):
             yield Static(Content((ending.text or ending.title) if ending is not None else ""), id="ending-text")
             if obs.control is not None:
-                ranked = sorted(obs.control.scores, key=lambda sc: -sc.total)
-                yield Static(Content("\n\n").join(score_block(sc, obs) for sc in ranked), id="scores")
+                yield Static(Content("\n\n").join(score_block(sc, obs) for sc in ranked(obs.control.scores)), id="scores")
             elif obs.seat is not None:
                 yield Static(Content("\n").join([heading("Your objectives"), objectives_block(obs.seat.objectives, "met")]), id="scores")
             if not self.local:

@@ -72,11 +72,12 @@ class FacilitatorScreen(GameScreen):
 
     _queued_shown: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
-    def __init__(self, client: GameClient, *, pin_warnings: list[int] | None = None, closable: bool = True) -> None:
-        """`pin_warnings`: the turns someone typed a wrong PIN at this keyboard (told once);
-        `closable`: Esc goes back (a console joined over the network is the whole app)."""
+    def __init__(self, client: GameClient, *, pin_warning: str = "", closable: bool = True) -> None:
+        """`pin_warning`: what to tell of wrong PINs typed at this keyboard (told once, see
+        `FacilitatorLock.warning`); `closable`: Esc goes back (a console joined over the
+        network is the whole app)."""
         super().__init__(client, FACILITATOR_VIEWER)
-        self.pin_warnings = pin_warnings or []
+        self.pin_warning = pin_warning
         self.closable = closable
 
     @property
@@ -148,10 +149,8 @@ class FacilitatorScreen(GameScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        if self.pin_warnings:
-            unit = self.obs.game.turn_name
-            when = ", ".join(f"{unit} {t}" for t in sorted(set(self.pin_warnings)))
-            self.notify(f"Someone entered a wrong facilitator PIN {count(len(self.pin_warnings), 'time')} ({when}).", title="Warning", severity="warning", markup=False, timeout=15)
+        if self.pin_warning:
+            self.notify(self.pin_warning, title="Warning", severity="warning", markup=False, timeout=15)
         self.show(self.obs)
         ready = self.obs.room is not None and all(s.sealed for s in self.obs.room.seats)
         self.query_one("#rolls" if ready else "#events", OptionList).focus()
@@ -468,7 +467,7 @@ class FacilitatorScreen(GameScreen):
             room = self.obs.room
             self.send(Resume() if room is not None and room.paused else Pause())
             return
-        self.call_later(self.run_action, "app.pause")
+        self.call_later(self.run_action, "app.pause(True)")  # the facilitator's own console: no PIN again
 
     @on(Button.Pressed, "#resolve")
     def resolve_pressed(self) -> None:

@@ -22,8 +22,8 @@ def save_prompt(s: SaveSummary) -> Content:
     if s.problem is not None:
         return Content.assemble((s.title, "bold"), ("  unreadable", "$text-error"), "\n", (f"  {s.problem} · {when}", MUTED))
     state = f"ended: {s.ending}" if s.ending else s.progress
-    when = dt.datetime.fromtimestamp(s.modified).strftime("%Y-%m-%d %H:%M")
-    return Content.assemble((s.title, "bold"), (f"  {state}", "$text-accent"), "\n", (f"  {s.path.name} · {when}", MUTED))
+    kind = " · a copy (checkpoint) of a game listed above" if s.copy else "" if s.ending else " · the live game"
+    return Content.assemble((s.title, "bold"), (f"  {state}", "$text-accent"), "\n", (f"  {s.path.name} · {when}{kind}", MUTED))
 
 
 class LoadSaveScreen(PathDialog):

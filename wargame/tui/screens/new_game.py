@@ -1,7 +1,11 @@
-"""The new-game screen: pick a deck, seat each actor, set the seed, turns and facilitator."""
+"""The new-game screen: pick a deck, seat each actor, set the seed, turns and facilitator.
+
+It says what each computer opponent plays like, shows the seed to a solo player (masked
+when others share the keyboard), and opens on the last setup (`LastSetup`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from wargame.bots.seats import seat_options
+from wargame.bots.seats import seat_options, seat_summary
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
@@ -73,6 +78,41 @@ def default_seats(deck: CompiledDeck) -> dict[str, str]:
     return seats
 
 
+@dataclass(frozen=True)
+class LastSetup:
+    """The setup of the last game started here (never its PIN or seed), kept beside the
+    saves so that the next new game opens on it."""
+
+    deck: Path
+    seats: dict[str, str]
+    turns: int
+    facilitator: bool
+
+    FILE: ClassVar[str] = ".new-game.json"
+    """In the saves folder; a dot-file, so no list of saves shows it."""
+
+    @classmethod
+    def read(cls, save_dir: Path) -> LastSetup | None:
+        """The last setup, or None (none yet, or a file that is not one: it is ignored)."""
+        try:
+            data = json.loads((save_dir / cls.FILE).read_text(encoding="utf-8"))
+            seats = data["seats"]
+            if not (isinstance(seats, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in seats.items())):
+                return None
+            return cls(Path(str(data["deck"])), seats, int(data["turns"]), data["facilitator"] is True)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, save_dir: Path) -> None:
+        """Keep it for next time; a folder that cannot be written only loses the memory."""
+        data = {"deck": str(self.deck), "seats": self.seats, "turns": self.turns, "facilitator": self.facilitator}
+        try:
+            save_dir.mkdir(parents=True, exist_ok=True)
+            (save_dir / self.FILE).write_text(json.dumps(data), encoding="utf-8")
+        except OSError:
+            pass
+
+
 class NewGameScreen(Screen[None]):
     """Choose everything a game needs, then post `Start` up to the app."""
 
@@ -96,11 +136,15 @@ class NewGameScreen(Screen[None]):
         pin: str = ""
         """The facilitator's PIN, in clear only on its way to the session (which hashes it)."""
 
-    def __init__(self, decks: list[DeckEntry], chosen: Path | None, seed: int) -> None:
+    def __init__(self, decks: list[DeckEntry], chosen: Path | None, seed: int, last: LastSetup | None = None) -> None:
+        """`chosen`: the deck to offer first (else the last setup's); `last`: the last
+        game's setup, whose seats, turns and facilitator fill the form for its deck."""
         super().__init__()
         self.decks = decks
         self.seed = seed
+        self.last = last
         self.index = 0
+        chosen = chosen if chosen is not None else last.deck if last is not None else None
         if chosen is not None:
             for i, entry in enumerate(decks):
                 if entry.path.resolve() == chosen.resolve() and entry.deck is not None:
@@ -124,6 +168,7 @@ class NewGameScreen(Screen[None]):
                 )
             yield Static(Content.styled("Seats", HEAD), classes="section")
             yield Vertical(id="seats")
+            yield Static(id="seat-styles", classes="hint")
             with Horizontal(classes="field"):
                 yield Label("Seed", classes="field-label")
                 # Masked: a seat that knows the seed could work out others' dice.
@@ -132,7 +177,7 @@ class NewGameScreen(Screen[None]):
                 yield Input("", type="integer", id="turns", max_length=3, compact=True)
             with Horizontal(classes="field"):
                 yield Label("Facilitator", classes="field-label")
-                yield Checkbox("takes part", False, id="facilitator", compact=True)
+                yield Checkbox("no: the seats play on their own", False, id="facilitator", compact=True)
                 yield Label("PIN", classes="field-label short")
                 yield Input(placeholder=f"{MIN_LENGTH}+ characters", password=True, id="facilitator-pin", max_length=64, compact=True)
             yield Static(
@@ -178,6 +223,13 @@ class NewGameScreen(Screen[None]):
         )
         self.query_one("#turns", Input).value = str(deck.turns)
         chosen = default_seats(deck)
+        last = self.last
+        if last is not None and last.deck.resolve() == entry.path.resolve():
+            # The last game's setup, where it still fits the deck.
+            specs = {actor: {spec for _, spec in seat_options(deck, actor)} for actor in deck.actors}
+            chosen |= {a: s for a, s in last.seats.items() if s in specs.get(a, set())}
+            self.query_one("#turns", Input).value = str(last.turns if 1 <= last.turns <= 200 else deck.turns)
+            self.query_one("#facilitator", Checkbox).value = last.facilitator
         rows = []
         for actor in deck.actors:
             options = [(Content(label), spec) for label, spec in seat_options(deck, actor)]
@@ -189,6 +241,24 @@ class NewGameScreen(Screen[None]):
                 )
             )
         await seats.mount_all(rows)
+        self.seats_changed()
+
+    @on(Select.Changed, "#seats Select")
+    def seats_changed(self) -> None:
+        """Say what each computer seat plays like, and show the seed to a solo player (a
+        seat sharing the keyboard that knew it could work out the others' dice)."""
+        entry = self.entry
+        if entry is None or entry.deck is None:
+            return
+        deck = entry.deck
+        try:
+            seats = {a: str(self.query_one(f"#seat-{a}", Select).value) for a in deck.actors}
+        except NoMatches:
+            return  # the rows are being mounted
+        lines = [Content.assemble((deck.actor_name(a), "bold"), ": ", seat_summary(deck, a, s)) for a, s in seats.items() if s != "human"]
+        self.query_one("#seat-styles", Static).update(Content("\n").join(lines))
+        shared = sum(s == "human" for s in seats.values()) > 1 or self.query_one("#facilitator", Checkbox).value
+        self.query_one("#seed", Input).password = shared
 
     @on(Select.Changed, "#deck")
     async def deck_changed(self, event: Select.Changed) -> None:
@@ -210,7 +280,10 @@ class NewGameScreen(Screen[None]):
 
     @on(Checkbox.Changed, "#facilitator")
     def facilitator_changed(self, event: Checkbox.Changed) -> None:
-        """A facilitator needs a PIN: go straight to it, in view."""
+        """Say it in words as well as the tick; a facilitator needs a PIN: go straight to
+        it, in view."""
+        event.checkbox.label = "yes: runs the game, with a PIN" if event.value else "no: the seats play on their own"
+        self.seats_changed()
         if event.value:
             pin = self.query_one("#facilitator-pin", Input)
             pin.focus()

@@ -146,6 +146,11 @@ class OrdersScreen(GameScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        briefed = getattr(self.app, "briefed", None)
+        if isinstance(briefed, set) and self.obs.game.resolved == 0 and self.seat not in briefed:
+            # A game opens on the seat's briefing: its objectives and how the game can end.
+            briefed.add(self.seat)
+            self.call_later(self.app.run_action, "stakes(True)")
         moves = self.query_one("#moves", OptionList)
         first = next((i for i, line in enumerate(self.sheet) if line.available), 0)
         moves.highlighted = first

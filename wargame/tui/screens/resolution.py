@@ -27,15 +27,22 @@ from wargame.tui.widgets import TitleBar
 class ResolutionScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Continue"),
+        Binding("escape", "close", "Back", show=False),
     ]
 
     @dataclass
     class Continue(Message):
         turn: int
+        seat: str | None = None
+        """The seat that read its own results behind its curtain (a shared screen)."""
 
-    def __init__(self, client: GameClient, turn: int, viewer: Viewer) -> None:
+    def __init__(self, client: GameClient, turn: int, viewer: Viewer, *, seat: str | None = None, reopened: bool = False) -> None:
+        """`seat`: a seat reading its own results behind its curtain; `reopened`: the last
+        results opened again from another screen (Enter or Esc goes back to it)."""
         super().__init__(client, viewer)
         self.turn = turn
+        self.seat = seat
+        self.reopened = reopened
 
     def compose(self) -> ComposeResult:
         obs = self.obs
@@ -66,5 +73,17 @@ class ResolutionScreen(GameScreen):
         self.show(self.obs)
         self.query_one("#report-box").focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close":
+            return self.reopened
+        return True
+
+    def action_close(self) -> None:
+        if self.reopened:
+            self.dismiss()
+
     def action_next(self) -> None:
-        self.post_message(self.Continue(self.turn))
+        if self.reopened:
+            self.dismiss()
+            return
+        self.post_message(self.Continue(self.turn, self.seat))
