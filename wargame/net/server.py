@@ -330,13 +330,15 @@ class Host:
         if role.name == PROJECTOR:
             return
         if member:
-            unnamed = [c for c in self.connections if c.role.name == role.name and not c.member and not c.ws.closed]
-            others = [how for d, how in self.holders(role.name) if d != device and (d.kind != "websocket" or any(c.device == d for c in unnamed))]
+            # Teammates' devices (named connections and tabs) share the seat; anything unnamed holds it alone.
+            named = {c.device for c in self.connections if c.role.name == role.name and c.member}
+            named |= {Device("browser", t.device) for t in self.tabs.of(role.name) if t.member}
+            others = [how for d, how in self.holders(role.name) if d != device and d not in named]
             if others:
                 raise DeviceBusy(f"{self._who(role.name)} is already open on a device without a team member's name: close it there first")
             return
-        named = [c for c in self.connections if c.role.name == role.name and c.member and not c.ws.closed]
-        if named:
+        teammates = [c for c in self.connections if c.role.name == role.name and c.member and not c.ws.closed]
+        if teammates or any(t.member and t.device != device.ident for t in self.tabs.of(role.name)):
             raise DeviceBusy(f"{self._who(role.name)} is played by a team of named members: join with your display name")
         others = [how for d, how in self.holders(role.name) if d != device]
         if others:
