@@ -19,6 +19,7 @@ from wargame.errors import DeckError, WargameError
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.commands import MuteChannel, PostAsThirdParty, SendMessage
 from wargame.play.control import Session
+from wargame.play.debrief import Debrief
 from wargame.play.timeline import SavedGame
 from wargame.report.data import build_report
 from wargame.report.templates import render_report
@@ -257,5 +258,14 @@ def test_a_team_split_is_kept_and_shown_to_the_seat_and_the_facilitator_only(kor
     for who in [*korea.actors, "facilitator", "public"]:
         text = render_report(build_report(save, who), "markdown")
         assert ("the team split 2–1" in text and "TOO-RISKY" in text) == (who in {"us", "facilitator"}), who
+        notes = Debrief(SavedGame(save)).turn(who, 1).team  # the debrief's turn, per perspective
+        assert bool(notes) == (who in {"us", "facilitator"}) and all(seat == "us" for seat, _ in notes)
     resumed = Session.resume(session.save_path)
     assert resumed.talk.teams["us"].members == ["Ana", "Ben\\x1b[2J", "Cy"] and resumed.talk.team_cap == 3
+    # The sealer (or the facilitator) hands sealing over; nobody else may.
+    from wargame.play.commands import ChooseSealer
+
+    assert not resumed.apply("us", ChooseSealer(member="Cy"), "Cy").ok
+    assert resumed.apply("us", ChooseSealer(member="Cy"), "Ana").ok
+    assert resumed.apply("facilitator", ChooseSealer(member="Ana", seat="us")).ok
+    assert resumed.talk.teams["us"].sealer == "Ana"

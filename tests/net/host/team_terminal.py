@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from wargame.net.client import Client
@@ -48,8 +49,7 @@ async def main(url: str, red: str, blue_code: str, projector: str, out: str) -> 
     await asyncio.sleep(1.0)
     for t in tasks:
         t.cancel()
-    with open(out, "w", encoding="utf-8") as f:
-        json.dump(received, f)
+    Path(out).write_text(json.dumps(received), encoding="utf-8")
     for c in (cy, blue, proj):
         await c.close()
 
