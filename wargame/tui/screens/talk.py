@@ -53,7 +53,7 @@ class TalkScreen(GameScreen, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+k", "mute", "Mute/unmute channel", show=False),
+        Binding("ctrl+o", "mute", "Mute/unmute channel", show=False, priority=True),
     ]
 
     def __init__(self, client: GameClient, viewer: Viewer) -> None:
