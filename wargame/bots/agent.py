@@ -274,7 +274,9 @@ class AgentBot:
             raise self._failed(f"cannot start ({cut(self.argv[0], 60)}): {exc.strerror or exc}") from None
         # No seed is sent: anything derived from the game's seed would let an agent search
         # for it and foresee the dice (the seed is the facilitator's alone).
-        self._hello = _line({"v": OBSERVATION_VERSION, "type": "hello", "seat": self.actor, "deck": self.deck.id})
+        # The time limit is said up front: a program calling a language model can budget its
+        # turn (a shorter prompt, fewer retries) instead of discovering the limit by overrunning.
+        self._hello = _line({"v": OBSERVATION_VERSION, "type": "hello", "seat": self.actor, "deck": self.deck.id, "time_limit": self.timeout})
         return run
 
     def _claim(self) -> tuple[_Run, bytes]:
