@@ -460,7 +460,10 @@ class Host:
             if isinstance(msg, Hello):
                 raise ProtocolError("hello: this connection is already open")
             if msg.type in TALK:
-                self._rate(self.talking, role, "messages to other seats")
+                # Per member when a team shares the code: six people talking are not one flood.
+                wait = self.talking.take(f"{role.name}/{member}" if member else role.name)
+                if wait > 0:
+                    raise SlowDown(f"too many messages from {self._who(role.name)} in a short time: wait {_wait_text(wait)} and try again", wait)
             reply = self.exercise.apply(role, msg, member)
         except LeaseLost as exc:
             self._lose(exc)

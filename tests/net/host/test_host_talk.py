@@ -91,7 +91,7 @@ async def test_a_flood_of_messages_is_slowed(tmp_path: Path, decks: dict[str, Co
             await dprk.send({"type": "message", "channel": "direct", "to": ["us"], "text": f"spam {n}"})
         replies = [await dprk.wait_for(lambda m: m["type"] in {"ok", "error"}) for _ in range(12)]
         slowed = [r for r in replies if r["type"] == "error"]
-        assert slowed and all("too many messages to other seats" in r["message"] for r in slowed)
+        assert slowed and all("too many messages from North Korea" in r["message"] for r in slowed)
         assert len(host.exercise.session.talk.messages) == 12 - len(slowed)
         await dprk.close()
     finally:
