@@ -153,7 +153,12 @@ class OrdersScreen(GameScreen):
         team = team_of(obs, self.seat)
         if team is None:
             return Content("")
-        lines = [team_summary(team), *(proposal_line(p) for p in team.proposals(obs.game.turn))]
+        from wargame.tui.screens.team import note_line
+
+        turn = obs.game.turn
+        lines = [team_summary(team), *(proposal_line(p) for p in team.proposals(turn))]
+        # The latest words said this turn (an objection's reason matters before sealing).
+        lines += [note_line(n) for n in [n for n in team.notes if n.turn == turn and n.kind in {"comment", "object"}][-2:]]
         lines.append(Content.styled("p proposes your picks · t to discuss, agree or object" +
                                     f" · {team.sealer} confirms (c)", MUTED))
         return Content("\n").join([heading("Your team"), *lines])
