@@ -53,7 +53,7 @@ for line in sys.stdin:
     assert decision.orders == ()
     bot.close()  # type: ignore[attr-defined]
     hello, turn = [json.loads(x) for x in log.read_text().splitlines()]
-    assert hello == {"v": 2, "type": "hello", "seat": "blue", "deck": "tutorial"}
+    assert hello == {"v": 2, "type": "hello", "seat": "blue", "deck": "tutorial", "time_limit": 10.0}  # and no seed
     assert set(turn) == {"v", "type", "observation"} and (turn["v"], turn["type"]) == (2, "turn")
     obs = turn["observation"]
     assert obs["viewer"]["seat"] == "blue" and {m["id"] for m in obs["seat"]["moves"]} <= {m.id for m in tutorial.moves_by_actor["blue"]}

@@ -56,6 +56,7 @@ def test_every_kind_of_static_warning_has_a_fixture() -> None:
         "since-unplayed", "event-cleared-above", "event-order-dependence", "text-looks-like-template",
         "secret-move-public-change", "secret-input", "offer-answer-changes-nothing", "offer-never-answered",
         "silent-headline",
+        "channel-never-open",
     }
     assert marks(FIXTURES / "clean.toml") == set()
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
-from wargame.bots.base import Bot, Decision
+from wargame.bots.base import Bot, Decision, Said
 from wargame.bots.seats import DEFAULT_TIMEOUT, PROGRAM_NAME
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.errors import WargameError
@@ -274,7 +274,9 @@ class AgentBot:
             raise self._failed(f"cannot start ({cut(self.argv[0], 60)}): {exc.strerror or exc}") from None
         # No seed is sent: anything derived from the game's seed would let an agent search
         # for it and foresee the dice (the seed is the facilitator's alone).
-        self._hello = _line({"v": OBSERVATION_VERSION, "type": "hello", "seat": self.actor, "deck": self.deck.id})
+        # The time limit is said up front: a program calling a language model can budget its
+        # turn (a shorter prompt, fewer retries) instead of discovering the limit by overrunning.
+        self._hello = _line({"v": OBSERVATION_VERSION, "type": "hello", "seat": self.actor, "deck": self.deck.id, "time_limit": self.timeout})
         return run
 
     def _claim(self) -> tuple[_Run, bytes]:
@@ -446,4 +448,31 @@ def parse_answer(line: bytes, legal: Sequence[CMove], allowed: int, who: str, tu
         raise bad(f"gave {given} orders on turn {turn}; at most {allowed} are allowed")
     padded = [str(r)[:200] for r in reasons[: len(orders)]]
     padded += ["Chosen by the agent."] * (len(orders) - len(padded))
-    return Decision(tuple(orders), tuple(padded))
+    said, unsent = _messages(answer.get("messages", []), turn)
+    return Decision(tuple(orders), tuple(padded), said, unsent)
+
+
+MAX_SAID = 20
+"""Messages a program may write in one answer (more are refused, one line for the lot)."""
+
+
+def _messages(raw: object, turn: int) -> tuple[tuple[Said, ...], tuple[str, ...]]:
+    """The messages an answer carries, and one line for each that is malformed: a bad
+    message is refused on its own, never the orders beside it."""
+    if not isinstance(raw, list):
+        return (), (f"turn {turn}: \"messages\" is not a list; no message was sent",)
+    said: list[Said] = []
+    unsent: list[str] = []
+    for i, item in enumerate(raw):
+        if i >= MAX_SAID:
+            unsent.append(f"turn {turn}: more than {MAX_SAID} messages in one answer; the rest were not sent")
+            break
+        if not isinstance(item, dict):
+            unsent.append(f"turn {turn}: message {i + 1} is not an object; it was not sent")
+            continue
+        channel, to, text = item.get("channel"), item.get("to", []), item.get("text")
+        if not isinstance(channel, str) or not isinstance(text, str) or not isinstance(to, list) or not all(isinstance(t, str) for t in to):
+            unsent.append(f"turn {turn}: message {i + 1} needs \"channel\" and \"text\" strings and a \"to\" list of actor ids; it was not sent")
+            continue
+        said.append(Said(cut(channel, 200), tuple(cut(t, 200) for t in to[:16]), text))
+    return tuple(said), tuple(unsent)

@@ -27,6 +27,21 @@ class Decision:
 
     orders: tuple[str, ...]
     reasons: tuple[str, ...]
+    messages: tuple[Said, ...] = ()
+    """Messages it writes with its orders (a program's): the controller sends each, or
+    refuses it with one line; its orders stand either way."""
+    unsent: tuple[str, ...] = ()
+    """Why messages it wrote could not even be read (one line each): said, never sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A message a computer seat wants sent: on `channel`, to `to` (empty: every other
+    member of the channel)."""
+
+    channel: str
+    to: tuple[str, ...]
+    text: str
 
 
 class Bot(Protocol):

@@ -144,13 +144,14 @@ def host(
 @click.command()
 @click.argument("url")
 @click.option("--code", envvar="WARGAME_CODE", default="", help="Your join code (asked for when not given; or set WARGAME_CODE).")
+@click.option("--name", envvar="WARGAME_NAME", default="", help="Your display name, when your team shares its seat on several devices (or set WARGAME_NAME).")
 @user_errors
-def join(url: str, code: str) -> None:
+def join(url: str, code: str, name: str) -> None:
     """Open your seat (or the facilitator's console, or the projector) of a hosted exercise."""
     from wargame.net.client import check_url
     from wargame.tui.join import run_remote
 
-    run_remote(check_url(url), code)
+    run_remote(check_url(url), code, name)
 
 
 COMMANDS = (host, join)

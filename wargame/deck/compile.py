@@ -242,6 +242,24 @@ class CCoach:
 
 
 @dataclass(slots=True)
+class CChannel:
+    """A channel in compiled form (see `wargame.deck.schema.Channel`)."""
+
+    name: str
+    title: str
+    members: tuple[str, ...]
+    """Who may write on it and read it, in deck order."""
+    public: bool
+    """Every seat and the projector read it."""
+    when: Fn | None
+    """Open only while this holds (None: always)."""
+
+
+DIRECT = "direct"
+"""The name of the one private channel a deck without `[[channels]]` gets."""
+
+
+@dataclass(slots=True)
 class CObjective:
     text: str
     when: Fn
@@ -308,6 +326,9 @@ class CompiledDeck:
     descending: frozenset[int] = frozenset()
     """Slots of tracks where lower is worse: their thresholds are reached from above."""
     coach: list[CCoach] = field(default_factory=list)
+    channels: list[CChannel] = field(default_factory=list)
+    """Who may talk to whom: the deck's `[[channels]]`, or one private `direct` channel
+    among all actors when it declares none."""
     offers: list[COffer] = field(default_factory=list)
     """Every (offer, recipient) pair, in deck order; empty for a deck without offers."""
     expansion: Expansion | None = None
@@ -749,6 +770,7 @@ def _compile(
     objectives, doctrines = _compile_actors(b)
     questions = _compile_questions(b)
     coach = _compile_coach(b)
+    channels = _compile_channels(b)
     if b.c.problems or expansion.problems:
         return None, b.c.problems
     assert limit is not None
@@ -784,6 +806,7 @@ def _compile(
             questions=questions,
             descending=frozenset(b.descending),
             coach=coach,
+            channels=channels,
             offers=offers,
             expansion=expansion if expansion.origins and expansion.deck is not original else None,
             code=b.c.code,
@@ -1185,3 +1208,38 @@ def _compile_coach(b: _Build) -> list[CCoach]:
                       "whether a coach line shows would give it away")
         coach.append(CCoach(line.text, line.turn, line.actor, when.fn if when else None, when.reads if when else NO_READS))
     return coach
+
+
+def _compile_channels(b: _Build) -> list[CChannel]:
+    """The deck's channels, or the default: one private channel among every actor."""
+    deck, c = b.deck, b.c
+    if not deck.channels:
+        return [CChannel(DIRECT, "Direct messages", tuple(b.actors), False, None)]
+    out: list[CChannel] = []
+    seen: set[str] = set()
+    for i, channel in enumerate(deck.channels):
+        p = ("channels", i)
+        if channel.name in seen:
+            c.add((*p, "name"), f"duplicate channel name '{channel.name}'")
+        seen.add(channel.name)
+        unknown = [m for m in channel.members if m not in deck.actors]
+        for m in unknown:
+            c.add((*p, "members"), f"unknown actor '{m}' (actors: {', '.join(b.actors)})")
+        members = tuple(a for a in b.actors if a in channel.members) if channel.members else tuple(b.actors)
+        if len(members) < 2 and not channel.public and not unknown:
+            c.add((*p, "members"), "a private channel needs at least two members to talk")
+        when = c.expr(channel.when, b.scope, "bool", (*p, "when")) if channel.when else None
+        if when is not None:
+            # Whether the channel is open tells its members (every seat, for a public one)
+            # the condition's value: it may read only what each of them sees.
+            readers: tuple[str | None, ...] = (None,) if channel.public else members
+            said: set[str] = set()
+            for reader in readers:
+                for h in b.hidden(reader, when.reads):
+                    what = h.phrase if h.slot is not None else repr(h.move)
+                    if what not in said:
+                        said.add(what)
+                        who = b.who(reader) if reader else "every seat"
+                        c.add((*p, "when"), f"reads {what}, which {who} cannot see; whether the channel is open would give it away")
+        out.append(CChannel(channel.name, channel.title, members, channel.public, when.fn if when else None))
+    return out

@@ -319,6 +319,23 @@ class Coach(_Model):
     """Shown only to this seat; to every seat (and the projector) if omitted."""
 
 
+class Channel(_Model):
+    """A way for seats to talk: `[[channels]]`. Messages have no effect on the game (the
+    formal offer stays the way to make a binding deal). A deck without channels gets one
+    private channel, `direct`, on which any seat may write to any one or several others."""
+
+    name: Id
+    """How programs and saves name the channel (`hotline`)."""
+    title: Annotated[str, Field(min_length=1, max_length=80)]
+    """What screens call it (`The Washington-Beijing hotline`)."""
+    members: Annotated[list[Name], Field(max_length=16)] = []
+    """The actors who may write on it and read it (all actors if omitted)."""
+    public: bool = False
+    """Public statements: every seat and the projector read what its members write."""
+    when: Expr | None = None
+    """Open only while this holds (it may read only what its members can see)."""
+
+
 class Deck(_Model):
     """A whole deck, as read from one TOML file."""
 
@@ -333,6 +350,8 @@ class Deck(_Model):
     debrief: Debrief = Debrief()
     coach: Annotated[list[Coach], Field(max_length=2_000)] = []
     """Coach lines for a guided game (the tutorial's hints)."""
+    channels: Annotated[list[Channel], Field(max_length=200)] = []
+    """Who may talk to whom (`[[channels]]`); none: one private `direct` channel for all."""
 
 
 RESERVED_NAMES = {"flags", "turn", "turns", "true", "false", "target", *keyword.kwlist}

@@ -47,7 +47,8 @@ class Client:
         self.welcome: dict[str, Any] = {}
         self.state: dict[str, Any] = {}
 
-    async def connect(self, code: str, timeout: float = 10.0) -> dict[str, Any]:
+    async def connect(self, code: str, timeout: float = 10.0, *, name: str = "") -> dict[str, Any]:
+        """Open the role `code` gives (as the team member `name`, when a team shares a seat)."""
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeout))
         try:
             self.ws = await self.session.ws_connect(ws_url(self.url), heartbeat=10.0)
@@ -60,7 +61,7 @@ class Client:
             await self.close()
             raise HostError(f"cannot reach the host at {self.url}: {exc}") from None
         try:
-            await self.send({"v": 1, "type": "hello", "code": code})
+            await self.send({"v": 1, "type": "hello", "code": code, **({"name": name} if name else {})})
             first = await self.next(timeout)
         except (HostError, ConnectionError):
             await self.close()  # a host that closes or says nothing leaves no open session behind

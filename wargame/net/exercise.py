@@ -220,8 +220,9 @@ class Exercise:
         self.session.notice(text)
 
     # -- the game, through its one controller -------------------------------------------
-    def apply(self, role: Role, command: GameCommand) -> Reply:
-        """Carry out a command from a client whose code opened `role`."""
+    def apply(self, role: Role, command: GameCommand, member: str = "") -> Reply:
+        """Carry out a command from a client whose code opened `role` (on the device of the
+        team member `member`, when a team plays the seat)."""
         match command:
             case Revoke() | Reissue() if role.name != FACILITATOR:
                 return Reply(ok=False, of=command.type, message=f"{command.type}: only the facilitator may do that")
@@ -239,7 +240,7 @@ class Exercise:
                 return Reply(ok=True, of="reissue", code=code, role=command.role)
         if role.name == PROJECTOR:
             return Reply(ok=False, of=command.type, message=f"{command.type}: the projector only shows the room")
-        return self.session.apply(role.name, command)
+        return self.session.apply(role.name, command, member)
 
     def bot_jobs(self) -> list[BotJob]:
         return self.session.bot_jobs()
@@ -304,7 +305,8 @@ class Exercise:
         a re-seat changes who every viewer is told plays each actor."""
         game = self.game
         seats = tuple(str(spec) for spec in self.session.seats.values())
-        return (game.turn, len(game.records), len(game.news), len(game.revealed_plays), int(game.is_over), seats)
+        talk = self.session.talk.revision  # a message or a mute: rebuilt for all (only readers' views change)
+        return (game.turn, len(game.records), len(game.news), len(game.revealed_plays), int(game.is_over), seats, talk)
 
     def observation_key(self, role: Role) -> tuple[object, ...]:
         """Changes whenever `role`'s observation may have: the game's moment, a seat's own

@@ -57,6 +57,9 @@ class Limits:
     """Per code: new WebSocket sessions and browser tabs (a reconnecting loop is stopped)."""
     requests: Rate = Rate(burst=200, per_second=40)
     """Per code: HTTP requests and WebSocket messages (an agent answering fast is fine)."""
+    messages: Rate = Rate(burst=8, per_second=0.5)
+    """Per code: messages between seats (a burst of eight, then one every two seconds): a
+    team talks freely, a script cannot flood another seat's screen."""
     refusals: Rate = Rate(burst=20, per_second=1)
     """Per address: refused codes and attempts; beyond it the address is told to wait."""
 

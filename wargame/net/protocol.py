@@ -17,23 +17,33 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
 from wargame.errors import WargameError
+from wargame.observe.talk import MAX_MEMBER_NAME
 from wargame.play.commands import (
     FACILITATOR_ONLY,
     MAX_TEXT,
     AddTime,
+    Agree,
+    ChooseSealer,
     Command,
+    Comment,
     Configure,
     Countdown,
     Inject,
+    MuteChannel,
+    Object,
     Orders,
     Override,
     Pause,
+    PostAsThirdParty,
+    Propose,
     Reissue,
     RemoveInject,
     Reseat,
     Resolve,
     Resume,
     Revoke,
+    SendMessage,
+    TeamCap,
 )
 from wargame.text import safe_text
 
@@ -54,10 +64,12 @@ def _one_line(text: str) -> str:
 
 
 class Hello(Command):
-    """Open a seat, the facilitator's console or the projector with a join code."""
+    """Open a seat, the facilitator's console or the projector with a join code; `name`: a
+    team member's display name (a seat's code then opens on each member's device)."""
 
     type: Literal["hello"]
     code: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_one_line)]
+    name: Annotated[str, Field(max_length=MAX_MEMBER_NAME), AfterValidator(_one_line)] = ""
 
 
 class Ping(Command):
@@ -65,7 +77,8 @@ class Ping(Command):
 
 
 ClientMessage = Annotated[
-    Hello | Ping | Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat,
+    Hello | Ping | Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat
+    | SendMessage | PostAsThirdParty | MuteChannel | Propose | Comment | Agree | Object | ChooseSealer | TeamCap,
     Field(discriminator="type"),
 ]
 _adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)

@@ -1,11 +1,15 @@
 // The app's page rejoins on its own: when the host stops to be restarted (close code 4000)
-// or crashes (1006), it waits until the host answers again and posts the tab's code (kept
-// in sessionStorage for the tab's life, never in the address) to open the seat anew. A
+// or crashes (1006), it waits until the host answers again and posts the tab's code and
+// member name (kept in sessionStorage for the tab's life, never in the address) to open the
+// seat anew. A
 // deliberate close (a newer tab took the seat, a revoked code) ends the tab for good.
 (function () {
   "use strict";
-  var code = "";
-  try { code = sessionStorage.getItem("wargame-code") || ""; } catch (e) { return; }
+  var code = "", member = "";
+  try {
+    code = sessionStorage.getItem("wargame-code") || "";
+    member = sessionStorage.getItem("wargame-name") || "";  // a team member rejoins under the same name
+  } catch (e) { return; }
   if (!code) return;
   var Native = window.WebSocket;
   var rejoining = false;
@@ -30,6 +34,11 @@
     input.name = "code";
     input.value = code;
     form.appendChild(input);
+    var name = document.createElement("input");
+    name.type = "hidden";
+    name.name = "name";
+    name.value = member;
+    form.appendChild(name);
     document.body.appendChild(form);
     form.submit();
   }

@@ -36,14 +36,21 @@ class RemoteClient:
 
     hosted = True
 
-    def __init__(self, url: str, code: str, on_status: Callable[[Status, str], None] | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, url: str, code: str, on_status: Callable[[Status, str], None] | None = None, *, clock: Callable[[], float] = time.monotonic,
+        name: str = "",
+    ) -> None:
         self.url = url
         self.code = code
+        self.name = name
+        """The team member's display name (a seat shared by a team), or empty."""
         self.on_status = on_status or (lambda kind, text: None)
         self.clock = clock
         self.role = ""
         """`seat`, `facilitator` or `projector`, once joined."""
         self.seat: str | None = None
+        self.member = ""
+        """The display name the host kept for this team member (empty: no team)."""
         self._client: Client | None = None
         self._observation: Observation | None = None
         self._room: RoomInfo | None = None
@@ -111,7 +118,7 @@ class RemoteClient:
         while not self._closed:
             client = Client(self.url)
             try:
-                welcome = await client.connect(self.code)
+                welcome = await client.connect(self.code, name=self.name)
             except HostError as exc:
                 await client.close()
                 unreachable = any(w in str(exc) for w in ("cannot reach", "did not answer", "closed"))
@@ -126,6 +133,7 @@ class RemoteClient:
                 continue
             self.role = str(welcome.get("role", ""))
             self.seat = welcome.get("seat")
+            self.member = str(welcome.get("member") or "")
             self._client = client
             self.on_status("rejoined" if joined else "joined", "")
             joined, attempt = True, 0

@@ -50,6 +50,7 @@ from wargame.net.protocol import (
 from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, StoreError
 from wargame.net.store.lease import LEASE_TTL_S, Lease
 from wargame.net.tabs import Tab, Tabs
+from wargame.play.commands import TALK
 from wargame.report.data import build_report
 from wargame.report.templates import render_report
 
@@ -102,6 +103,8 @@ class Connection:
     """The exercise version last sent to this client."""
     view_key: tuple[object, ...] = ()
     """The moment of the view last sent (a seat's client keeps it until it changes)."""
+    member: str = ""
+    """The team member on this device (a seat opened with a display name), or empty."""
 
 
 @dataclass
@@ -142,6 +145,7 @@ class Host:
         self.refusals = RefusalLog(log, clock)
         self.opens = RateLimit(self.limits.opens, clock)
         self.requests = RateLimit(self.limits.requests, clock)
+        self.talking = RateLimit(self.limits.messages, clock)
         self.refused_at = RateLimit(self.limits.refusals, clock)
         self.http_holds: dict[str, HttpHold] = {}
         self.tabs = Tabs(self.limits, clock)
@@ -332,11 +336,24 @@ class Host:
             found.append((Device("http", hold.address), f"a program at {hold.address} over HTTP, until {self.limits.http_hold:g} s after its last request"))
         return found
 
-    def claim(self, role: Role, device: Device) -> None:
+    def claim(self, role: Role, device: Device, member: str = "") -> None:
         """`DeviceBusy` unless `role` is free or open only on `device`: a seat or the
-        facilitator is open on one device at a time, whatever the transport."""
+        facilitator is open on one device at a time, whatever the transport. A team's
+        members (a seat opened with display names) each have their own devices: a named
+        member's device shares the seat with its teammates' named devices only."""
         if role.name == PROJECTOR:
             return
+        if member:
+            # Teammates' devices (named connections and tabs) share the seat; anything unnamed holds it alone.
+            named = {c.device for c in self.connections if c.role.name == role.name and c.member}
+            named |= {Device("browser", t.device) for t in self.tabs.of(role.name) if t.member}
+            others = [how for d, how in self.holders(role.name) if d != device and d not in named]
+            if others:
+                raise DeviceBusy(f"{self._who(role.name)} is already open on a device without a team member's name: close it there first")
+            return
+        teammates = [c for c in self.connections if c.role.name == role.name and c.member and not c.ws.closed]
+        if teammates or any(t.member and t.device != device.ident for t in self.tabs.of(role.name)):
+            raise DeviceBusy(f"{self._who(role.name)} is played by a team of named members: join with your display name")
         others = [how for d, how in self.holders(role.name) if d != device]
         if others:
             how = "" if others[0] == "another device" else f" ({others[0]})"
@@ -397,9 +414,20 @@ class Host:
                     for old in [c for c in self.connections if c.role == role and c.device == device]:
                         await self._close(old, "this seat was opened in a newer tab of the same browser")
                         self.connections.discard(old)
-                self.claim(role, device)
-                if tab is None:
-                    self._rate(self.opens, role, "new connections")
+                member = ""
+                if hello.name and role.is_seat:
+                    self.claim(role, device, member=hello.name)
+                    if tab is None:
+                        self._rate(self.opens, role, "new connections")
+                    member = self.exercise.session.join_team(role.name, hello.name)
+                    # The same member on a new device (a dropped laptop rejoining): the old one gives way.
+                    for old in [c for c in self.connections if c.role == role and c.member == member]:
+                        await self._close(old, f"{member} opened this seat on another device")
+                        self.connections.discard(old)
+                else:
+                    self.claim(role, device)
+                    if tab is None:
+                        self._rate(self.opens, role, "new connections")
                 self._opened_on(request, role)
             except WargameError as exc:
                 if isinstance(exc, DeviceBusy | SlowDown):
@@ -407,11 +435,11 @@ class Host:
                 await ws.send_json({"type": "refused", "message": str(exc)})
                 await ws.close()
                 return ws
-            conn = Connection(ws, role, device)
+            conn = Connection(ws, role, device, member=member)
             self.connections.add(conn)
             self._update_connected()
             ex = self.exercise
-            await self._send(conn, {"type": "welcome", "v": 1, "role": "seat" if role.is_seat else role.name, "seat": role.name if role.is_seat else None, "exercise": ex.id, "title": ex.deck.title})
+            await self._send(conn, {"type": "welcome", "v": 1, "role": "seat" if role.is_seat else role.name, "seat": role.name if role.is_seat else None, "exercise": ex.id, "title": ex.deck.title, "member": member})
             conn.wake.set()
             pusher = asyncio.ensure_future(self._pusher(conn))
             async for msg in ws:
@@ -422,7 +450,7 @@ class Host:
                 except SlowDown as exc:
                     await self._send(conn, {"type": "error", "message": str(exc)})
                     continue
-                reply = self.handle_message(role, msg.data)
+                reply = self.handle_message(role, msg.data, conn.member)
                 if reply is not None:
                     await self._send(conn, reply)
         except ConnectionError:
@@ -436,15 +464,21 @@ class Host:
                 pusher.cancel()
         return ws
 
-    def handle_message(self, role: Role, raw: str | dict[str, Any]) -> dict[str, Any] | None:
-        """Act on one message from `role`; the reply (ok or error) for the sender, if any."""
+    def handle_message(self, role: Role, raw: str | dict[str, Any], member: str = "") -> dict[str, Any] | None:
+        """Act on one message from `role` (sent by the team member `member`, if named); the
+        reply (ok or error) for the sender, if any."""
         try:
             msg = parse_message(raw)
             if isinstance(msg, Ping):
                 return {"type": "pong"}
             if isinstance(msg, Hello):
                 raise ProtocolError("hello: this connection is already open")
-            reply = self.exercise.apply(role, msg)
+            if msg.type in TALK:
+                # Per member when a team shares the code: six people talking are not one flood.
+                wait = self.talking.take(f"{role.name}/{member}" if member else role.name)
+                if wait > 0:
+                    raise SlowDown(f"too many messages from {self._who(role.name)} in a short time: wait {_wait_text(wait)} and try again", wait)
+            reply = self.exercise.apply(role, msg, member)
         except LeaseLost as exc:
             self._lose(exc)
             return {"type": "error", "message": str(exc)}
@@ -561,18 +595,20 @@ class Host:
         return web.Response(text=page, content_type="text/html")
 
     # -- browser tabs ------------------------------------------------------------------------
-    def open_tab(self, code: str, address: str, device: str) -> Tab:
-        """A browser typed `code`: admit a tab for its role (the browser's older tab of that
-        role gives way), or `AccessError` saying why not (the room full among them)."""
+    def open_tab(self, code: str, address: str, device: str, member: str = "") -> Tab:
+        """A browser typed `code` (and, for a team sharing a seat, a member's name): admit a
+        tab for its role (the browser's older tab of that role gives way), or `AccessError`
+        saying why not (the room full among them)."""
         role, _ = self.admit_code(code[:100], address, keys=False)
+        member = member if role.is_seat else ""
         if role.name != PROJECTOR:
             for old in self.tabs.of(role.name):
                 if old.device == device:
                     self.tabs.remove(old)  # a reload: that tab ends, this one takes its place
                     self._spawn(self.end_tab(old))
-            self.claim(role, Device("browser", device))
+            self.claim(role, Device("browser", device), member=member)
         self._rate(self.opens, role, "new tabs")
-        tab = self.tabs.add(role.name, code, device)
+        tab = self.tabs.add(role.name, code, device, member)
         if isinstance(tab, str):
             self.refusals.refused(address, tab)
             raise RoomFull(tab, self.limits.tab_claim_timeout)

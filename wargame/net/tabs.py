@@ -23,6 +23,7 @@ from aiohttp import WSMsgType, web
 
 from wargame.net.guard import Clock, Limits
 from wargame.net.store.base import PROJECTOR, hash_code
+from wargame.observe.talk import MAX_MEMBER_NAME
 from wargame.words import count, plural
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Tab:
     key: str
     """The tab process's code for the API: never shown to the browser."""
     made: float
+    member: str = ""
+    """The team member's display name given with the code (a seat shared by a team)."""
     claimed: bool = False
     process: asyncio.subprocess.Process | None = None
     socket: web.WebSocketResponse | None = None
@@ -94,7 +97,7 @@ class Tabs:
     def by_key(self, key: str) -> Tab | None:
         return next((t for t in self.open if secrets.compare_digest(t.key, key)), None) if key else None
 
-    def add(self, role: str, code: str, device: str) -> Tab | str:
+    def add(self, role: str, code: str, device: str, member: str = "") -> Tab | str:
         """A new tab for `role`, or why the room has no place for it."""
         self.expire()
         if role == PROJECTOR and len(self.of(role)) >= PROJECTOR_TABS:
@@ -105,7 +108,7 @@ class Tabs:
                 f"the room is full: {count(n, 'browser tab')} {plural(n, 'is', 'are')} open, the most this host runs at once; "
                 "close a tab that is no longer needed, or join from a terminal with `wargame join`"
             )
-        tab = Tab(role, hash_code(code), device, secrets.token_urlsafe(24), secrets.token_urlsafe(24), self.clock())
+        tab = Tab(role, hash_code(code), device, secrets.token_urlsafe(24), secrets.token_urlsafe(24), self.clock(), member)
         self.open.append(tab)
         return tab
 
@@ -241,6 +244,8 @@ without one runs nothing)."""
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             environment = super()._build_environment(width, height)
             environment["WARGAME_CODE"] = self.tab.key
+            if self.tab.member:
+                environment["WARGAME_NAME"] = self.tab.member
             return environment
 
         async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
@@ -262,11 +267,12 @@ without one runs nothing)."""
         async def handle_join(self, request: web.Request) -> web.StreamResponse:
             form = await request.post()
             code = str(form.get("code", ""))
+            member = " ".join(str(form.get("name", "")).split())[:MAX_MEMBER_NAME]
             address = request.remote or "unknown"
             probe = web.Response()
             device = _device(request, probe)
             try:
-                tab = host.open_tab(code, address, device)
+                tab = host.open_tab(code, address, device, member)
             except AccessError as exc:
                 status = 503 if isinstance(exc, RoomFull) else 429 if isinstance(exc, SlowDown) else 409 if isinstance(exc, DeviceBusy) else 403
                 response = join_page(title, str(exc), kind="full" if status == 503 else "", status=status)

@@ -24,6 +24,7 @@ from wargame.observe.model import (
     ActorInfo,
     CauseInfo,
     ChangeInfo,
+    ChannelInfo,
     ControlInfo,
     EndingInfo,
     FlagChange,
@@ -31,6 +32,7 @@ from wargame.observe.model import (
     GameInfo,
     InjectEventInfo,
     InjectInfo,
+    MessageInfo,
     MovedInfo,
     MoveGroupInfo,
     MoveInfo,
@@ -50,12 +52,15 @@ from wargame.observe.model import (
     SeatOrdersInfo,
     SeatSheet,
     TargetInfo,
+    TeamInfo,
+    TeamNoteInfo,
     TrackInfo,
     TurnInfo,
     ValueRead,
     ViewerInfo,
 )
 from wargame.observe.plain import plain_reason
+from wargame.observe.talk import Message, Talk, Team, TeamNote, is_open
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.words import count, sentence
@@ -112,6 +117,7 @@ def observe(
     programs: Mapping[str, str] | None = None,
     cache: TurnCache | None = None,
     odds: tuple[OddsInfo | None, bool] | None = None,
+    talk: Talk | None = None,
 ) -> Observation:
     """What `who` may know of `game`: now, or (with `upto` and the `state` then) after
     `upto` resolved turns, before the next was decided.
@@ -123,24 +129,27 @@ def observe(
     program playing an actor, for the facilitator's seat labels. `cache` keeps resolved
     turns between calls (live games only). `odds` is the controller's live odds and whether
     they are being computed again: for the facilitator's console only (they read the full
-    state), never put in anyone else's observation."""
+    state), never put in anyone else's observation. `talk` is what was said (kept beside
+    the game, never in its state): the viewer is shown the messages it may read (up to the
+    turn being decided, in the past) and, live, the channels it reads."""
     view = PlayerView(game, who) if upto is None else PlayerView(game, who, upto=upto, state=state)
-    builder = _Builder(game, view, dict(seats or {}), explained, programs or {}, cache if upto is None else None)
+    builder = _Builder(game, view, dict(seats or {}), explained, programs or {}, cache if upto is None else None, talk)
     builder.odds = odds
     return builder.build(room, live=upto is None)
 
 
-def observe_view(view: PlayerView, room: RoomInfo | None = None) -> Observation:
+def observe_view(view: PlayerView, room: RoomInfo | None = None, talk: Talk | None = None) -> Observation:
     """The observation of an existing view of a game being played (a computer seat's, made
     for it by its controller): what a program playing the seat is sent."""
-    return _Builder(view._game, view, dict(view.seats), None, {}, None).build(room, live=True)
+    return _Builder(view._game, view, dict(view.seats), None, {}, None, talk or view.talk).build(room, live=True)
 
 
 class _Builder:
     def __init__(
         self, game: Game, view: PlayerView, seats: dict[str, str], explained: Explained | None, programs: Mapping[str, str],
-        cache: TurnCache | None,
+        cache: TurnCache | None, talk: Talk | None = None,
     ) -> None:
+        self.talk = talk
         self.cache = cache
         self.game = game
         self.view = view
@@ -177,7 +186,50 @@ class _Builder:
             seat=sheet,
             control=control,
             room=room,
+            messages=self._messages(),
+            channels=self._channels(),
+            teams=self._teams(),
         )
+
+    # -- talk ------------------------------------------------------------------------------
+    def _messages(self) -> list[MessageInfo]:
+        if self.talk is None:
+            return []
+        said = self.talk.upto(self.view.turn)
+        return [_message(m) for m in said if vis.sees_message(self.viewer, m)]
+
+    def _teams(self) -> list[TeamInfo]:
+        if self.talk is None:
+            return []
+        out = []
+        for seat in self.deck.actors:
+            team = self.talk.teams.get(seat)
+            if team is None or not team.members or not vis.sees_team(self.viewer, seat):
+                continue
+            notes = [self._note(team, n) for n in team.notes if n.turn <= self.view.turn]
+            out.append(TeamInfo(seat=seat, members=list(team.members), sealer=team.sealer, notes=notes, cap=self.talk.team_cap))
+        return out
+
+    def _note(self, team: Team, n: TeamNote) -> TeamNoteInfo:
+        deck = self.deck
+        names = [labels.order_label(deck, deck.moves[deck.move_index[o]]) if o in deck.move_index else o for o in n.orders]
+        agreed, objected = (team.stances(n.id) if n.kind == "propose" else (n.agreed, n.objected))
+        return TeamNoteInfo(id=n.id, turn=n.turn, at=n.at, member=n.member, kind=n.kind, proposal=n.proposal, orders=list(n.orders),
+                            order_names=names, text=n.text, agreed=list(agreed), objected=list(objected))
+
+    def _channels(self) -> list[ChannelInfo]:
+        talk = self.talk or Talk()
+        out = []
+        viewer, state, over = self.viewer, self.view.belief, self.view.over
+        for c in self.deck.channels:
+            if not vis.reads_channel(viewer, c):
+                continue
+            member = viewer.is_facilitator or (viewer.actor is not None and viewer.actor in c.members)
+            out.append(ChannelInfo(
+                name=c.name, title=c.title, members=list(c.members), open=member and is_open(c, state, talk.muted, over),
+                public=c.public, muted=c.name in talk.muted,
+            ))
+        return out
 
     def _game_info(self) -> GameInfo:
         deck, view = self.deck, self.view
@@ -596,6 +648,11 @@ def _coach(deck: CompiledDeck, viewer: Viewer, turn: int, belief: State, over: b
     if over or viewer.is_facilitator:
         return ""
     return next((line.text for line in deck.coach if line.applies(turn, viewer.actor, belief)), "")
+
+
+def _message(m: Message) -> MessageInfo:
+    return MessageInfo(id=m.id, turn=m.turn, at=m.at, channel=m.channel, sender=m.sender, sender_name=m.sender_name,
+                       to=list(m.to), text=m.text)
 
 
 def _news(n: NewsItem) -> NewsInfo:

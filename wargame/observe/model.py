@@ -456,6 +456,79 @@ class SeatSheet(Data):
     """What it saw of the last resolved turn that the public did not ("only you know")."""
 
 
+# -- talk --------------------------------------------------------------------------------
+class MessageInfo(Data):
+    """A message this viewer may read (sent by it, to it, or on a public channel)."""
+
+    id: int
+    turn: int
+    """The turn during which it was sent."""
+    at: str = ""
+    """When (UTC, ISO 8601 to the second)."""
+    channel: str
+    sender: str
+    """An actor id, `facilitator`, or the name of a third party the facilitator wrote as."""
+    sender_name: str
+    to: list[str]
+    """The actor ids it was sent to."""
+    text: str
+    """The player's own words, neutralised: render it as plain text, never as markup."""
+
+
+class ChannelInfo(Data):
+    """A channel this viewer reads; `open`: it may write on it now."""
+
+    name: str
+    title: str
+    members: list[str]
+    """The actors who may write on it (and read it)."""
+    open: bool
+    public: bool = False
+    """Every seat and the projector read it."""
+    muted: bool = False
+    """The facilitator has muted it (so nobody may write on it for now)."""
+
+
+class TeamNoteInfo(Data):
+    """One thing a team member said or did (the team and the facilitator only)."""
+
+    id: int
+    turn: int
+    at: str = ""
+    member: str
+    kind: str
+    """`propose`, `comment`, `agree`, `object`, `seal`, or `sealer` (became the sealer)."""
+    proposal: int | None = None
+    orders: list[str] = []
+    """Move ids proposed or sealed."""
+    order_names: list[str] = []
+    """The same moves as orders read (`Sanction → China`)."""
+    text: str = ""
+    """The member's words (plain text, never markup)."""
+    agreed: list[str] = []
+    """A proposal: who agrees now (its author first); a seal: who had agreed."""
+    objected: list[str] = []
+
+
+class TeamInfo(Data):
+    """A seat played by a team of named members: who, who seals, and what they said."""
+
+    seat: str
+    members: list[str]
+    sealer: str
+    notes: list[TeamNoteInfo]
+    """Oldest first."""
+    cap: int = 6
+    """How many members the seat may have."""
+
+    def proposals(self, turn: int) -> list[TeamNoteInfo]:
+        return [n for n in self.notes if n.kind == "propose" and n.turn == turn]
+
+    def splits(self) -> list[TeamNoteInfo]:
+        """Each sealing, with who had agreed and who objected."""
+        return [n for n in self.notes if n.kind == "seal"]
+
+
 # -- the facilitator's console -----------------------------------------------------------
 class PendingRollInfo(Data):
     key: str
@@ -586,6 +659,14 @@ class Observation(Data):
     control: ControlInfo | None = None
     """The facilitator's console data (the facilitator only, in a game being played)."""
     room: RoomInfo | None = None
+    messages: list[MessageInfo] = []
+    """Every message this viewer may read, oldest first (sent by it, to it, or public;
+    every one for the facilitator)."""
+    channels: list[ChannelInfo] = []
+    """The channels this viewer reads, in deck order, as they stood at this moment."""
+    teams: list[TeamInfo] = []
+    """A seat's own team (if its seat is played by named members); every team for the
+    facilitator; never another seat's."""
 
     # -- reading helpers (no secrecy decided here: everything is already this viewer's) --
     def actor_name(self, actor: str) -> str:
@@ -622,6 +703,7 @@ __all__ = [
     "CauseInfo",
     "CauseKind",
     "ChangeInfo",
+    "ChannelInfo",
     "ControlInfo",
     "EndingInfo",
     "EndingOdds",
@@ -630,6 +712,7 @@ __all__ = [
     "GameInfo",
     "InjectEventInfo",
     "InjectInfo",
+    "MessageInfo",
     "MoveGroupInfo",
     "MoveInfo",
     "MovedInfo",
@@ -651,6 +734,8 @@ __all__ = [
     "SeatSheet",
     "Settings",
     "TargetInfo",
+    "TeamInfo",
+    "TeamNoteInfo",
     "TimeUp",
     "TrackInfo",
     "TurnInfo",

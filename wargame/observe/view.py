@@ -21,6 +21,7 @@ from wargame.engine.model import StateModel, state_model
 from wargame.engine.state import Change, NewsItem, Play, Roll, State
 from wargame.errors import WargameError
 from wargame.observe import visibility as vis
+from wargame.observe.talk import Talk
 from wargame.observe.visibility import Viewer, as_viewer
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class PlayerView:
 
     def __init__(
         self, game: Game, who: Viewer | str, *, upto: int | None = None, state: State | None = None, lazy: bool = False,
-        seats: Mapping[str, str] | None = None,
+        seats: Mapping[str, str] | None = None, talk: Talk | None = None,
     ) -> None:
         """`upto`: see the game as it stood after that many resolved turns (before turn
         `upto + 1` was decided); `state` must then be the game's state at that moment.
@@ -53,6 +54,9 @@ class PlayerView:
         an observation built from this view says so (programs reading it want to know)."""
         deck = game.deck
         self.seats: Mapping[str, str] = seats or {}
+        self.talk: Talk | None = talk.copy() if talk is not None else None
+        """What was said so far (a copy, taken with the view), when the caller keeps talk:
+        an observation built from this view shows the messages its viewer may read."""
         self.viewer: Viewer = as_viewer(who, deck)
         self.seat: str = self.viewer.name
         self.deck: CompiledDeck = deck

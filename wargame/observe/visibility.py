@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Literal
 from wargame.errors import WargameError
 
 if TYPE_CHECKING:
-    from wargame.deck.compile import CMove, CompiledDeck, Hidden
+    from wargame.deck.compile import CChannel, CMove, CompiledDeck, Hidden
     from wargame.deck.expr import Reads
     from wargame.engine.offers import OfferRecord
     from wargame.engine.state import Cause, NewsItem, Play, Roll, State
+    from wargame.observe.talk import Message
 
 from wargame.engine.state import FACILITATOR
 
@@ -337,3 +338,25 @@ __all__ = [
     "sees_seed",
     "sees_slot",
 ]
+
+
+def sees_message(viewer: Viewer, message: Message) -> bool:
+    """A message is seen by its sender, its recipients and the facilitator (who reads every
+    channel); one on a public channel by every seat and the projector too."""
+    if viewer.is_facilitator or message.public:
+        return True
+    if viewer.actor is None:
+        return False
+    return viewer.actor in message.to or (message.sender == viewer.actor and not message.third_party)
+
+
+def reads_channel(viewer: Viewer, channel: CChannel) -> bool:
+    """Whether `viewer` is shown a channel at all: its members, everyone for a public one,
+    the facilitator for every one."""
+    return viewer.is_facilitator or channel.public or (viewer.actor is not None and viewer.actor in channel.members)
+
+
+def sees_team(viewer: Viewer, seat: str) -> bool:
+    """A team's own talk (members, proposals, comments, its split at sealing) is seen by its
+    seat and the facilitator only: never another seat, never the projector."""
+    return viewer.is_facilitator or viewer.actor == seat

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from wargame.observe.model import TimeUp
+from wargame.observe.talk import MAX_MEMBER_NAME, MAX_MESSAGE_TEXT, MAX_NAME
 from wargame.text import safe_text
 
 MAX_TEXT = 2000
@@ -149,8 +150,93 @@ class Reseat(Command):
     spec: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_one_line)]
 
 
-GameCommand = Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat
-FACILITATOR_ONLY = frozenset({"resolve", "pause", "resume", "countdown", "add_time", "settings", "inject", "remove_inject", "override", "revoke", "reissue", "reseat"})
+class SendMessage(Command):
+    """Write a message on `channel` to the seats `to` (empty: every other member of the
+    channel; everyone, on a public channel). Talk has no effect on the game."""
+
+    type: Literal["message"] = "message"
+    channel: Id
+    to: Annotated[list[Id], Field(max_length=16)] = []
+    text: Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_TEXT), AfterValidator(_lines)]
+
+
+class PostAsThirdParty(Command):
+    """Facilitator: write on `channel` as a third party (`sender`: a journalist, an ally's
+    envoy), to `to` (empty: every member)."""
+
+    type: Literal["post"] = "post"
+    channel: Id
+    sender: Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_one_line)]
+    to: Annotated[list[Id], Field(max_length=16)] = []
+    text: Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_TEXT), AfterValidator(_lines)]
+
+
+class MuteChannel(Command):
+    """Facilitator: mute a channel (nobody may write on it) or, with `muted` false, open it again."""
+
+    type: Literal["mute"] = "mute"
+    channel: Id
+    muted: bool = True
+
+
+class Propose(Command):
+    """A team member proposes orders for this turn (its teammates see it at once)."""
+
+    type: Literal["propose"] = "propose"
+    orders: Annotated[list[Id], Field(max_length=50)]
+    text: Annotated[str, Field(max_length=MAX_MESSAGE_TEXT), AfterValidator(_lines)] = ""
+
+
+class Comment(Command):
+    """A team member's comment, on a proposal or on the turn."""
+
+    type: Literal["comment"] = "comment"
+    text: Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_TEXT), AfterValidator(_lines)]
+    proposal: Annotated[int, Field(ge=1)] | None = None
+
+
+class Agree(Command):
+    """A team member agrees with a proposal (their latest word on it counts)."""
+
+    type: Literal["agree"] = "agree"
+    proposal: Annotated[int, Field(ge=1)]
+
+
+class Object(Command):
+    """A team member objects to a proposal, saying why (their latest word on it counts)."""
+
+    type: Literal["object"] = "object"
+    proposal: Annotated[int, Field(ge=1)]
+    text: Annotated[str, Field(max_length=MAX_MESSAGE_TEXT), AfterValidator(_lines)] = ""
+
+
+class ChooseSealer(Command):
+    """The team's sealer (or the facilitator, naming the `seat`) hands sealing to `member`."""
+
+    type: Literal["sealer"] = "sealer"
+    member: Annotated[str, Field(min_length=1, max_length=MAX_MEMBER_NAME), AfterValidator(_one_line)]
+    seat: Id | None = None
+
+
+class TeamCap(Command):
+    """Facilitator: how many members a seat may have (those already in stay)."""
+
+    type: Literal["team_cap"] = "team_cap"
+    members: Annotated[int, Field(ge=1, le=100)]
+
+
+GameCommand = (
+    Orders | Resolve | Pause | Resume | Countdown | AddTime | Configure | Inject | RemoveInject | Override | Revoke | Reissue | Reseat
+    | SendMessage | PostAsThirdParty | MuteChannel | Propose | Comment | Agree | Object | ChooseSealer | TeamCap
+)
+FACILITATOR_ONLY = frozenset({
+    "resolve", "pause", "resume", "countdown", "add_time", "settings", "inject", "remove_inject", "override", "revoke", "reissue",
+    "reseat", "post", "mute", "team_cap",
+})
+TEAM = frozenset({"propose", "comment", "agree", "object", "sealer"})
+"""A team member's commands (a host says which member sent them)."""
+TALK = frozenset({"message", "post", "propose", "comment", "agree", "object"})
+"""Commands that write a message (a host limits how fast a code may send them)."""
 
 
 class Reply(BaseModel):

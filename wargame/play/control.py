@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,24 +38,47 @@ from wargame.errors import IllegalOrderError, KeeperLost, SaveError, WargameErro
 from wargame.observe.build import TurnCache, observe
 from wargame.observe.labels import STAND_IN_MARK
 from wargame.observe.model import Observation, OddsInfo, RoomInfo, RoomSeat, Settings, TimeUp
+from wargame.observe.talk import (
+    FACILITATOR_SENDER,
+    Message,
+    Talk,
+    TalkError,
+    TeamNote,
+    choose_sealer,
+    compose,
+    join,
+    member_name,
+    seal_note,
+    team_note,
+)
+from wargame.observe.talk import channel as find_channel
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
 from wargame.play.clock import Clock
 from wargame.play.commands import (
     FACILITATOR_ONLY,
     AddTime,
+    Agree,
+    ChooseSealer,
+    Comment,
     Configure,
     Countdown,
     GameCommand,
     Missing,
+    MuteChannel,
+    Object,
     Orders,
     Override,
     Pause,
+    PostAsThirdParty,
+    Propose,
     RemoveInject,
     Reply,
     Reseat,
     Resolve,
     Resume,
+    SendMessage,
+    TeamCap,
 )
 from wargame.play.commands import (
     Inject as InjectCommand,
@@ -75,7 +99,9 @@ from wargame.saves.store import (
     new_save,
     read_save,
     resume,
+    talk_of,
     update_save,
+    with_talk,
     write_save,
 )
 from wargame.text import cut, safe_text
@@ -85,6 +111,8 @@ if TYPE_CHECKING:
     from wargame.analysis.odds import OddsJob
 
 MAX_NOTICES = 20
+log = logging.getLogger("wargame.talk")
+"""Where a computer seat's refused message is said (the host's log)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +233,8 @@ class Session:
         self._odds_running: tuple[object, ...] | None = None
         self._odds_by_turn: dict[int, OddsInfo] = {}
         """The latest odds before each turn: the change shown is against the last turn's."""
+        self.talk: Talk = talk_of(save) if save is not None else Talk()
+        """What the seats have said to each other (kept beside the game, in the save)."""
 
     # -- making and resuming ------------------------------------------------------------
     @classmethod
@@ -266,7 +296,7 @@ class Session:
 
     # -- keeping ------------------------------------------------------------------------
     def _current_save(self) -> SaveModel:
-        save = update_save(self.save, self.game)
+        save = with_talk(update_save(self.save, self.game), self.talk)
         countdown = self.clock.snapshot()
         return save.model_copy(
             update={
@@ -454,7 +484,7 @@ class Session:
                     self._odds_key != self._moment()) if viewer.is_facilitator and self.facilitator else None
             return observe(
                 self.game, viewer, seats=self.seat_specs, room=self._room(viewer),
-                programs=self.program_names() if viewer.is_facilitator else None, cache=self.turn_cache, odds=odds,
+                programs=self.program_names() if viewer.is_facilitator else None, cache=self.turn_cache, odds=odds, talk=self.talk,
             )
 
     # -- live odds (the facilitator's) -----------------------------------------------------
@@ -496,10 +526,11 @@ class Session:
             return PlayerView(self.game, who)
 
     # -- commands -----------------------------------------------------------------------
-    def apply(self, role: str, command: GameCommand) -> Reply:
+    def apply(self, role: str, command: GameCommand, member: str = "") -> Reply:
         """Carry out `command` from `role` (an actor, or `facilitator`): the one path for
-        every client, local or remote. A command `role` may not give, or one that cannot be
-        done now, is refused with one line."""
+        every client, local or remote. `member`: the team member who sent it (a hosted seat
+        played by a team). A command `role` may not give, or one that cannot be done now, is
+        refused with one line."""
         kind = command.type
         try:
             if kind in FACILITATOR_ONLY and role != FACILITATOR_VIEWER.name:
@@ -508,7 +539,13 @@ class Session:
                 case Orders():
                     if role not in self.deck.actors:
                         raise WargameError("orders: only a seat gives orders")
-                    self.seal_orders(role, command.turn, list(command.orders), list(command.reasons))
+                    self.seal_orders(role, command.turn, list(command.orders), list(command.reasons), member=member)
+                case Propose() | Comment() | Agree() | Object():
+                    self.team_says(role, member, command)
+                case ChooseSealer():
+                    self.choose_sealer(role, member, command.member, command.seat)
+                case TeamCap():
+                    self.set_team_cap(command.members)
                 case Resolve():
                     self.resolve_now(command.missing)
                 case Pause():
@@ -529,6 +566,12 @@ class Session:
                     self.override(command.key, command.outcome)
                 case Reseat():
                     self.reseat(command.seat, command.spec)
+                case SendMessage():
+                    self.send_message(role, command.channel, command.to, command.text)
+                case PostAsThirdParty():
+                    self.send_message(role, command.channel, command.to, command.text, third_party=command.sender)
+                case MuteChannel():
+                    self.mute(command.channel, command.muted)
                 case _:
                     raise WargameError(f"{kind}: not possible in this game")
         except KeeperLost:
@@ -536,6 +579,113 @@ class Session:
         except WargameError as exc:
             return Reply(ok=False, of=kind, message=str(exc))
         return Reply(ok=True, of=kind)
+
+    # -- talk ---------------------------------------------------------------------------
+    def send_message(self, sender: str, channel: str, to: Sequence[str], text: str, *, third_party: str = "") -> Message:
+        """`sender` (an actor, or `facilitator`) writes on `channel`; `TalkError` (one line)
+        if it may not. Kept at once (a crash loses no message); no effect on the game."""
+        if sender != FACILITATOR_SENDER and sender not in self.deck.actors:
+            raise TalkError("message: only a seat or the facilitator writes messages")
+        if third_party and sender != FACILITATOR_SENDER:
+            raise TalkError("post: only the facilitator may write as a third party")
+        with self._lock:
+            message = self._post(sender, channel, to, text, third_party)
+            self.autosave()
+        self.changed()
+        return message
+
+    def _post(self, sender: str, channel: str, to: Sequence[str], text: str, third_party: str = "") -> Message:
+        message = compose(
+            self.deck, self.talk, self.game.state, self.game.is_over, sender=sender, channel_name=channel, to=to,
+            text=text, turn=self.game.turn, at=self.wall().isoformat(timespec="seconds"), third_party=third_party,
+        )
+        self.talk.messages.append(message)
+        return message
+
+    def mute(self, channel: str, muted: bool = True) -> None:
+        """The facilitator mutes a channel (nobody may write on it) or opens it again."""
+        with self._lock:
+            c = find_channel(self.deck, channel)
+            if muted:
+                self.talk.muted.add(c.name)
+            else:
+                self.talk.muted.discard(c.name)
+            self.autosave()
+        self.changed()
+
+    def _send_said(self, actor: str, decision: Decision) -> None:
+        """Send what a computer seat wrote with its orders (under the lock; the seal that
+        follows keeps them); one refused is one line in the facilitator's notices (and the
+        host's log), and its orders stand."""
+        name = self.deck.actor_name(actor)
+        refused = [f"{name}: its message was not sent: {why}" for why in decision.unsent]
+        for said in decision.messages:
+            try:
+                self._post(actor, said.channel, said.to, said.text)
+            except TalkError as exc:
+                refused.append(f"{name}: its message was not sent: {exc}")
+        for line in refused:
+            log.warning("%s", line)
+            self.notice(line)
+        if decision.messages:
+            self.autosave()
+
+    # -- teams ------------------------------------------------------------------------------
+    def join_team(self, seat: str, name: str) -> str:
+        """A member named `name` opens `seat` (again, after a drop: nothing is lost); the
+        first member seals for the team. Their display name as kept; `TalkError` when full."""
+        if seat not in self.deck.actors:
+            raise TalkError(f"unknown seat '{cut(seat, 40)}'")
+        with self._lock:
+            team = join(self.talk, seat, name)
+            self.autosave()
+        self.changed()
+        clean = member_name(name)
+        assert clean in team.members
+        return clean
+
+    def team_says(self, seat: str, member: str, command: Propose | Comment | Agree | Object) -> TeamNote:
+        """A member's proposal, comment, agreement or objection, kept (seat and facilitator only)."""
+        if seat not in self.deck.actors:
+            raise TalkError(f"{command.type}: only a team's member does that")
+        at = self.wall().isoformat(timespec="seconds")
+        with self._lock:
+            turn = self.game.turn
+            if self.game.is_over:
+                raise TalkError("the game is over")
+            match command:
+                case Propose():
+                    self._check_ids(seat, command.orders)
+                    note = team_note(self.talk, seat, member, "propose", turn=turn, at=at, orders=command.orders, text=command.text)
+                case Comment():
+                    note = team_note(self.talk, seat, member, "comment", turn=turn, at=at, proposal=command.proposal, text=command.text)
+                case Agree():
+                    note = team_note(self.talk, seat, member, "agree", turn=turn, at=at, proposal=command.proposal)
+                case Object():
+                    note = team_note(self.talk, seat, member, "object", turn=turn, at=at, proposal=command.proposal, text=command.text)
+            self.autosave()
+        self.changed()
+        return note
+
+    def choose_sealer(self, role: str, member: str, new: str, seat: str | None = None) -> None:
+        """The team's sealer (or the facilitator, naming `seat`) hands sealing to `new`."""
+        facilitator = role == FACILITATOR_VIEWER.name
+        target = seat if facilitator and seat else role
+        if target not in self.deck.actors:
+            raise TalkError("sealer: name the seat whose sealer you choose")
+        with self._lock:
+            team = self.talk.teams.get(target)
+            if not facilitator and (team is None or member != team.sealer):
+                raise TalkError(f"only the team's sealer{f' ({team.sealer})' if team else ''} or the facilitator chooses who seals")
+            choose_sealer(self.talk, target, new, turn=self.game.turn, at=self.wall().isoformat(timespec="seconds"))
+            self.autosave()
+        self.changed()
+
+    def set_team_cap(self, members: int) -> None:
+        with self._lock:
+            self.talk.team_cap = members
+            self.autosave()
+        self.changed()
 
     # -- orders -------------------------------------------------------------------------
     def submit(self, seat: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:
@@ -545,7 +695,7 @@ class Session:
             self._seal(seat, orders, reasons)
         self.after_change()
 
-    def seal_orders(self, seat: str, turn: int, orders: list[str], reasons: list[str]) -> None:
+    def seal_orders(self, seat: str, turn: int, orders: list[str], reasons: list[str], *, member: str = "") -> None:
         """A team seals its orders for `turn`; refused, with one line, if the turn has moved
         on, the game is over or paused, a computer plays the seat, or they are illegal. The
         same orders sent again (a client retrying) are taken as already done."""
@@ -565,7 +715,13 @@ class Session:
                     return
                 raise IllegalOrderError(f"your orders for {unit} {turn} are already sealed and cannot be changed")
             self._check_ids(seat, orders)
+            team = self.talk.teams.get(seat)
+            if team is not None and team.members and member != team.sealer:
+                raise IllegalOrderError(f"only the team's sealer ({team.sealer}) seals its orders: propose them instead")
             self._seal(seat, orders, [safe_text(r, 200, one_line=True) for r in reasons[: len(orders)]])
+            if team is not None and team.members:
+                seal_note(self.talk, seat, member, orders, turn=turn, at=self.wall().isoformat(timespec="seconds"))
+                self.autosave()  # the split at sealing is kept with the orders
         self.after_change()
 
     def _check_ids(self, seat: str, orders: Sequence[str]) -> None:
@@ -605,8 +761,9 @@ class Session:
                 if actor in self.game.orders or actor in self.thinking:
                     continue
                 self.thinking.add(actor)
-                jobs.append(BotJob(actor, self.game.turn, self.bots[actor], PlayerView(self.game, actor, seats=self.seat_specs),
-                                   self.game.available_moves(actor), self.game.orders_allowed(actor)))
+                view = PlayerView(self.game, actor, seats=self.seat_specs, talk=self.talk)
+                jobs.append(BotJob(actor, self.game.turn, self.bots[actor], view, self.game.available_moves(actor),
+                                   self.game.orders_allowed(actor)))
             return jobs
 
     def bot_decided(self, job: BotJob, decision: Decision | None, error: BaseException | None = None) -> None:
@@ -623,6 +780,7 @@ class Session:
                     raise error
                 decision = self._cover(job, error)
             assert decision is not None
+            self._send_said(job.actor, decision)
             try:
                 self._seal(job.actor, decision.orders, decision.reasons)
             except KeeperLost:

@@ -17,12 +17,14 @@ from wargame.errors import WargameError
 from wargame.observe.model import (
     EndingInfo,
     FlagChange,
+    MessageInfo,
     NewsInfo,
     ObjectiveInfo,
     Observation,
     OfferInfo,
     RollInfo,
     ScoreInfo,
+    TeamNoteInfo,
     TrackInfo,
     ValueRead,
 )
@@ -102,6 +104,11 @@ class TurnDebrief:
     """Offers waiting for an answer when the turn was decided, as far as the viewer knew."""
     offers: list[OfferNote] = field(default_factory=list)
     """Offers made, accepted, refused or expired in this turn that the viewer may know of."""
+    messages: list[MessageInfo] = field(default_factory=list)
+    """Messages sent while the turn was decided that the viewer may read (its own only)."""
+    team: list[tuple[str, TeamNoteInfo]] = field(default_factory=list)
+    """(seat, note): what the viewer's team (every team, for the facilitator) said and
+    did while deciding the turn, and its split at sealing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +171,8 @@ class Debrief:
         out.ending = info.ending
         out.tracks = self._tracks(before, after)
         out.waiting, out.offers = self._offers(turn, before, after)
+        out.messages = [m for m in after.messages if m.turn == turn]
+        out.team = [(t.seat, n) for t in after.teams for n in t.notes if n.turn == turn]
         if hindsight:
             end = saved.observe(viewer, saved.turns_played + 1)
             known = {(p.turn, p.move) for p in after.plays}

@@ -19,7 +19,15 @@ from wargame.observe.model import Observation
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import Viewer
 from wargame.saves.format import SaveModel
-from wargame.saves.store import Verification, apply_turn, new_game, read_save, save_deck, verify
+from wargame.saves.store import (
+    Verification,
+    apply_turn,
+    new_game,
+    read_save,
+    save_deck,
+    talk_of,
+    verify,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,8 @@ class SavedGame:
             states.append(game.state.copy())
         self.game = game
         self.deck = deck
+        self.talk = talk_of(save)
+        """What the seats said (each viewer is shown only the messages it may read)."""
         self._states = states
         self._roll_states: dict[int, list[tuple[Roll, State]]] = {}
 
@@ -131,7 +141,8 @@ class SavedGame:
         explained = None
         if explain and turn >= 2:
             explained = Explained({turn - 1: [state for _roll, state in self.roll_states(turn - 1)]})
-        return observe(self.game, who, seats=self.save.seats, upto=turn - 1, state=self._states[turn - 1], explained=explained)
+        return observe(self.game, who, seats=self.save.seats, upto=turn - 1, state=self._states[turn - 1], explained=explained,
+                       talk=self.talk)
 
     def later_reveals(self, who: Viewer | str, turn: int) -> list[Reveal]:
         """Secret plays made before `turn` that `who` did not know of when deciding it but

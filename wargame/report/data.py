@@ -26,7 +26,7 @@ from wargame.observe.model import InjectInfo, Observation, PlayInfo, SeatInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.saves.format import SaveModel
-from wargame.saves.store import Verification, verify
+from wargame.saves.store import Verification, talk_of, verify
 from wargame.words import possessive
 
 ODDS_WITHHELD = (
@@ -117,6 +117,36 @@ class OfferRow:
 
 
 @dataclass(frozen=True)
+class MessageRow:
+    """One message the viewer may read (sent by it, to it, or public; all, for the facilitator)."""
+
+    turn: int
+    channel: str
+    """The channel's title."""
+    sender: str
+    to: str
+    """The recipients' names."""
+    text: str
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    """A team's sealing: what it sealed, who had agreed and who objected, and why."""
+
+    seat: str
+    """The seat's name."""
+    turn: int
+    orders: str
+    sealer: str
+    agreed: tuple[str, ...]
+    objected: tuple[str, ...]
+    objections: tuple[str, ...]
+    """What the objectors said ("Ana: too risky")."""
+    proposals: int
+    """How many proposals the team weighed that turn."""
+
+
+@dataclass(frozen=True)
 class TrackSeries:
     name: str
     label: str
@@ -192,6 +222,10 @@ class ReportData:
     questions: tuple[QuestionRow, ...]
     turn_labels: tuple[str, ...]
     """"week 1 (January 2022)" for each turn played."""
+    messages: tuple[MessageRow, ...] = ()
+    """The messages this viewer may read, oldest first (a seat's own only)."""
+    splits: tuple[SplitRow, ...] = ()
+    """How its team split at each sealing (a seat's own team; every team for the facilitator)."""
     warning: str = ""
     """"This save does not verify: week 3 differs (...). ...": said at the top of the report
     (as the replay viewer's banner says it) when the save fails `verify`; empty when it passes."""
@@ -229,7 +263,7 @@ def build_report(
         who = as_viewer(viewer, deck)
     except WargameError as exc:
         raise WargameError(f"--seat: {exc}") from None
-    view = PlayerView(game, who, seats=save.seats)
+    view = PlayerView(game, who, seats=save.seats, talk=talk_of(save))
     end = observe_view(view)
     unit = end.game.turn_name
     is_fac = who.is_facilitator
@@ -327,6 +361,8 @@ def build_report(
         actor_names={a.id: a.name for a in end.actors},
         escalation={a: tuple(v) for a, v in escalation.items()},
         offers=tuple(offer_table),
+        messages=tuple(_message_rows(end, deck)),
+        splits=tuple(_split_rows(end)),
         deck_offers=end.game.has_offers,
         ending=end.game.ending.title if end.game.ending else "",
         ending_text=(end.game.ending.text or "") if end.game.ending else "",
@@ -340,6 +376,24 @@ def build_report(
         turn_labels=tuple(turn_title(deck, t.turn) for t in end.turns),
         warning=f"{check.WARNING}: {problem}" if (problem := check.problem(unit)) else "",
     )
+
+
+def _message_rows(end: Observation, deck: CompiledDeck) -> list[MessageRow]:
+    titles = {c.name: c.title for c in deck.channels}
+    return [MessageRow(m.turn, titles.get(m.channel, m.channel), m.sender_name, ", ".join(end.actor_name(a) for a in m.to), m.text)
+            for m in end.messages]
+
+
+def _split_rows(end: Observation) -> list[SplitRow]:
+    rows = []
+    for team in end.teams:
+        for seal in team.splits():
+            said = [n for n in team.notes if n.kind == "object" and n.proposal == seal.proposal and n.proposal is not None and n.text]
+            rows.append(SplitRow(
+                end.actor_name(team.seat), seal.turn, ", ".join(seal.order_names) or "no orders", seal.member, tuple(seal.agreed),
+                tuple(seal.objected), tuple(f"{n.member}: {n.text}" for n in said), len(team.proposals(seal.turn)),
+            ))
+    return rows
 
 
 def _inject_line(inject: InjectInfo) -> str:

@@ -244,6 +244,10 @@ def report_model(r: ReportData) -> Report:
     body.append(_escalation(r, unit))
     if r.deck_offers:
         body.append(_offers(r, unit))
+    if r.messages:
+        body.append(_messages(r))
+    if r.splits:
+        body.append(_splits(r))
     body.append(Section("timeline", words("Timeline"), 2, tuple(_turn(entry, r.marks) for entry in r.timeline)))
     if r.whatifs:
         body.append(Section("what-ifs", words("What-ifs"), 2, tuple(_whatif(i, w) for i, w in enumerate(r.whatifs, 1))))
@@ -387,6 +391,28 @@ def _offers(r: ReportData, unit: str) -> Section:
     rows = tuple(Row(_offer_cells(r, o), f"offer {o.status}") for o in r.offers)
     headers = tuple(words(h) for h in ("Made", "From", "To", "Offer", "Outcome", "What followed"))
     return Section("offers", words("Offers"), 2, (Paragraph(words(OFFERS_NOTE)), Table(headers, rows)))
+
+
+def _messages(r: ReportData) -> Section:
+    """What was said, as this report's reader saw it (its own messages only, for a seat)."""
+    rows = tuple(Row((words(_turn_label(r, m.turn)), words(clean(m.channel)), words(clean(m.sender)), words(clean(m.to)),
+                      words(clean(m.text)))) for m in r.messages)
+    headers = tuple(words(h) for h in ("When", "Channel", "From", "To", "Message"))
+    note = "Messages have no effect on the game: a binding deal is an offer." + (
+        "" if r.viewer == "facilitator" else " Only the messages this report's reader sent, received or read in public are here.")
+    return Section("messages", words("Messages"), 2, (Paragraph(words(note)), Table(headers, rows)))
+
+
+def _splits(r: ReportData) -> Section:
+    """How each team split when it sealed ("the team split 2–1 on ...; the objection was ...")."""
+    items = []
+    for s in r.splits:
+        line = f"{clean(s.seat)}, {_turn_label(r, s.turn).lower()}: the team split {len(s.agreed)}–{len(s.objected)} on {clean(s.orders)}"
+        details = [words(f"Sealed by {clean(s.sealer)}; agreed: {', '.join(clean(m) for m in s.agreed) or 'nobody'}; "
+                         f"objected: {', '.join(clean(m) for m in s.objected) or 'nobody'}; {s.proposals} proposal(s) weighed.")]
+        details += [words("The objection was ", clean(o)) for o in s.objections]
+        items.append(Item(words(line), tuple(details)))
+    return Section("teams", words("How the team decided"), 2, (ItemList(tuple(items)),))
 
 
 def _offer_cells(r: ReportData, o: OfferRow) -> tuple[Text, ...]:

@@ -31,6 +31,13 @@ from pydantic import (
 from wargame.deck.loader import MAX_DECK_BYTES
 from wargame.engine.dice import KEYED, DiceVersion
 from wargame.engine.model import StateModel
+from wargame.observe.talk import (
+    MAX_MEMBER_NAME,
+    MAX_MESSAGE_TEXT,
+    MAX_MESSAGES,
+    MAX_NOTES,
+    NoteKind,
+)
 
 FORMAT: Literal["wargame-save"] = "wargame-save"
 FORMAT_VERSION = 3
@@ -124,6 +131,52 @@ class TurnModel(_Model):
     state_hash: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 
+class MessageModel(_Model):
+    """A message between seats (see `wargame.observe.talk.Message`): talk, kept beside the
+    game's record and never in its hashes (it has no effect on the engine)."""
+
+    id: int = Field(ge=1)
+    turn: int = Field(ge=1, le=MAX_TURNS + 1)
+    at: Annotated[str, Field(max_length=40)] = ""
+    channel: ShortText
+    sender: ShortText
+    sender_name: ShortText
+    to: Annotated[list[ShortText], Field(max_length=MAX_ACTORS)]
+    text: Annotated[str, Field(max_length=MAX_MESSAGE_TEXT)]
+    public: bool = False
+    third_party: bool = False
+
+
+class TeamNoteModel(_Model):
+    """One thing a team member said or did (see `wargame.observe.talk.TeamNote`)."""
+
+    id: int = Field(ge=1)
+    turn: int = Field(ge=1, le=MAX_TURNS + 1)
+    at: Annotated[str, Field(max_length=40)] = ""
+    member: Annotated[str, Field(max_length=MAX_MEMBER_NAME)]
+    kind: NoteKind
+    proposal: int | None = None
+    orders: Orders = []
+    text: Annotated[str, Field(max_length=MAX_MESSAGE_TEXT)] = ""
+    agreed: Annotated[list[Annotated[str, Field(max_length=MAX_MEMBER_NAME)]], Field(max_length=100)] = []
+    objected: Annotated[list[Annotated[str, Field(max_length=MAX_MEMBER_NAME)]], Field(max_length=100)] = []
+
+
+class TeamModel(_Model):
+    """A seat played by named members: who, who seals, and the team's record (its
+    proposals, comments, agreements, objections and the split at each sealing). Private to
+    the seat and the facilitator: `visibility.sees_team`."""
+
+    members: Annotated[list[Annotated[str, Field(max_length=MAX_MEMBER_NAME)]], Field(max_length=100)]
+    sealer: Annotated[str, Field(max_length=MAX_MEMBER_NAME)] = ""
+    notes: Annotated[list[TeamNoteModel], Field(max_length=MAX_NOTES)] = []
+
+
+TALK_FIELDS = ("messages", "muted", "teams", "team_cap")
+"""Talk beside the game: left out of a save that has none, so a game without messages is
+written exactly as before."""
+
+
 class ParentModel(_Model):
     """Where a branched ("what if") game forked from."""
 
@@ -190,6 +243,14 @@ class SaveModel(_Model):
     pending_overrides: Overrides = {}
     """Facilitator dice overrides set for the current, unresolved turn."""
     final_state: StateModel | None = None
+    messages: Annotated[list[MessageModel], Field(max_length=MAX_MESSAGES)] = []
+    """Messages between seats, oldest first (who may read each is `visibility`'s to say)."""
+    muted: Annotated[list[ShortText], Field(max_length=200)] = []
+    """Channels the facilitator has muted."""
+    teams: Annotated[dict[ShortText, TeamModel], Field(max_length=MAX_ACTORS)] = {}
+    """Seats played by teams of named members, with each team's record."""
+    team_cap: int | None = Field(default=None, ge=1, le=100)
+    """Members a seat may have, when the facilitator changed it (None: the default)."""
 
     _seal_problem: str | None = PrivateAttr(default=None)
     """Why the seal read with this save did not match it (None: it did, or not read)."""
@@ -200,6 +261,9 @@ class SaveModel(_Model):
         data: dict[str, Any] = handler(self)
         if "seal" in data:
             data["seal"] = seal_of(self.__dict__)
+        for key in TALK_FIELDS:
+            if key in data and not data[key]:
+                del data[key]
         return data
 
     @property

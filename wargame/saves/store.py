@@ -29,15 +29,19 @@ from wargame.engine.model import state_model
 from wargame.engine.state import TurnRecord
 from wargame.errors import DeckError, SaveError, WargameError
 from wargame.files import FileProblem, read_regular_file, write_atomic
+from wargame.observe.talk import DEFAULT_TEAM_CAP, Message, Talk, Team, TeamNote
 from wargame.saves import safejson
 from wargame.saves.format import (
     FORMAT,
     FORMAT_VERSION,
     InjectModel,
+    MessageModel,
     NewsModel,
     ParentModel,
     RollModel,
     SaveModel,
+    TeamModel,
+    TeamNoteModel,
     TurnModel,
 )
 from wargame.saves.migrate import migrate
@@ -85,6 +89,32 @@ def turn_model(rec: TurnRecord) -> TurnModel:
         ending=rec.ending,
         state_hash=rec.state_hash,
     )
+
+
+def talk_of(save: SaveModel) -> Talk:
+    """What was said in a saved game (nothing, for a save written before talk)."""
+    messages = [Message(m.id, m.turn, m.at, m.channel, m.sender, m.sender_name, tuple(m.to), m.text, m.public, m.third_party)
+                for m in save.messages]
+    teams = {
+        seat: Team(list(t.members), t.sealer, [TeamNote(n.id, n.turn, n.at, n.member, n.kind, n.proposal, tuple(n.orders), n.text,
+                                                        tuple(n.agreed), tuple(n.objected)) for n in t.notes])
+        for seat, t in save.teams.items()
+    }
+    return Talk(messages, set(save.muted), teams, save.team_cap or DEFAULT_TEAM_CAP)
+
+
+def with_talk(save: SaveModel, talk: Talk) -> SaveModel:
+    """The same save holding `talk` (beside the game: no hash reads it)."""
+    messages = [MessageModel(id=m.id, turn=m.turn, at=m.at, channel=m.channel, sender=m.sender, sender_name=m.sender_name,
+                             to=list(m.to), text=m.text, public=m.public, third_party=m.third_party) for m in talk.messages]
+    teams = {
+        seat: TeamModel(members=list(t.members), sealer=t.sealer, notes=[
+            TeamNoteModel(id=n.id, turn=n.turn, at=n.at, member=n.member, kind=n.kind, proposal=n.proposal, orders=list(n.orders),
+                          text=n.text, agreed=list(n.agreed), objected=list(n.objected)) for n in t.notes])
+        for seat, t in talk.teams.items() if t.members
+    }
+    cap = talk.team_cap if talk.team_cap != DEFAULT_TEAM_CAP else None
+    return save.model_copy(update={"messages": messages, "muted": sorted(talk.muted), "teams": teams, "team_cap": cap})
 
 
 def update_save(save: SaveModel, game: Game) -> SaveModel:

@@ -213,6 +213,8 @@ class WargameApp(App[None]):
         step = next_step(client.observe(PUBLIC), self.keyboard(), self.results_read)
         if self._same_results(step) or step == self._shown and self._on_flow_screen() or self._seat_at_keyboard(step):
             return  # already showing it: the screen follows the game on its own
+        if step.kind == "curtain" and self._shown == Step("orders", step.seat, step.turn) and self._on_flow_screen():
+            return  # the seat is past its curtain (a message it sent, say, changed the game)
         screen: Screen[None]
         match step.kind:
             case "results":

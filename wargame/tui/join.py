@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from wargame.net.remote import RemoteClient, Status
+from wargame.observe.talk import MAX_MEMBER_NAME
 from wargame.play.commands import Orders
 from wargame.tui.app import CSS
 from wargame.tui.flow import Keyboard, Step, next_step
@@ -49,6 +50,7 @@ class CodeScreen(Screen[None]):
             yield Static(Content.styled("Join the exercise", "bold $accent"), id="code-title")
             yield Static(Content.styled("Type the code your facilitator gave your team.", MUTED))
             yield Input(placeholder="e.g. K7QM-2XHT-9ABP", id="code", max_length=40)
+            yield Input(placeholder="your name, if your team shares the seat", id="member", max_length=MAX_MEMBER_NAME)
             yield Button("Join", id="join", variant="primary")
             yield Static(Content.styled(self.message, BAD), id="code-error")
         yield Footer()
@@ -69,7 +71,7 @@ class CodeScreen(Screen[None]):
         self.show_error("")
         app = self.app
         assert isinstance(app, JoinApp)
-        app.join(code)
+        app.join(code, self.query_one("#member", Input).value.strip())
 
 
 class JoinApp(App[None]):
@@ -83,10 +85,12 @@ class JoinApp(App[None]):
     """Bumped whenever the host sends something new."""
     clock_tick: reactive[int] = reactive(0)
 
-    def __init__(self, url: str, code: str = "") -> None:
+    def __init__(self, url: str, code: str = "", name: str = "") -> None:
         super().__init__()
         self.url = url
         self.code = code
+        self.member = name
+        """A team member's display name: several members share a seat, each on a device."""
         self.client: RemoteClient | None = None
         self.results_read = -1
         """The last resolved turn whose results this team has been shown (-1: not joined yet)."""
@@ -97,7 +101,7 @@ class JoinApp(App[None]):
         self.set_interval(1.0, self._tick)
         if self.code:
             self.push_screen(CodeScreen(self.url, "Joining…"))
-            self.join(self.code)
+            self.join(self.code, self.member)
         else:
             self.push_screen(CodeScreen(self.url))
 
@@ -107,12 +111,13 @@ class JoinApp(App[None]):
             self.clock_tick += 1
 
     # -- the connection ----------------------------------------------------------------
-    def join(self, code: str) -> None:
+    def join(self, code: str, name: str = "") -> None:
         if self.client is not None:
             self.client.close()
         self.code = code
+        self.member = name
         self.results_read = -1
-        client = RemoteClient(self.url, code, self._status)
+        client = RemoteClient(self.url, code, self._status, name=name)
         client.subscribe(self._changed)
         self.client = client
         self._connect(client)
@@ -235,6 +240,6 @@ class JoinApp(App[None]):
         self.notify("The public view is on the room's projector.", markup=False)
 
 
-def run_remote(url: str, code: str) -> None:
+def run_remote(url: str, code: str, name: str = "") -> None:
     """Run the join app in this terminal (or, under textual-serve, in a browser tab)."""
-    JoinApp(url, code).run()
+    JoinApp(url, code, name).run()

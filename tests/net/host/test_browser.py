@@ -232,3 +232,67 @@ def test_a_browser_tab_rejoins_on_its_own_after_the_host_stops_and_after_it_is_k
         wait_until("the turn to resolve", lambda: view(host.url, projector)["observation"]["game"]["turn"] == 2, timeout=60)
     finally:
         host.stop()
+
+
+def test_a_team_of_two_browsers_and_a_terminal_shares_a_seat(tmp_path: Path, browser: Any) -> None:
+    """Red's team: Ana and Ben in two browsers, Cy in a terminal. Two proposals, Cy's
+    objection, the sealer's seal; the save holds the split, and Blue's client and the
+    projector never receive any of the team's talk."""
+    import subprocess
+    import sys
+
+    from hostproc import ROOT
+
+    host = HostProcess(["tutorial", "--no-facilitator", "--port", "0", "--store", str(tmp_path / "s.sqlite3"), "--exercise", "team",
+                        "--seed", "2"], tmp_path)
+    terminal = None
+    try:
+        red = host.codes["Red"]
+        pages = {}
+        for name in ("Ana", "Ben"):  # Ana joins first: she seals for the team
+            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            page.goto(host.url + "/")
+            page.fill("#code", red)
+            page.fill("#name", name)
+            page.click("#join")
+            page.wait_for_selector("body.-first-byte", timeout=60000)
+            pages[name] = page
+            time.sleep(3)
+        out = tmp_path / "received.json"
+        terminal = subprocess.Popen([sys.executable, str(ROOT / "tests" / "net" / "host" / "team_terminal.py"), host.url, red,
+                                     host.codes["Blue"], host.projector_code, str(out)], stdout=subprocess.PIPE, text=True,
+                                    env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+        assert terminal.stdout is not None
+        assert terminal.stdout.readline().strip() == "joined"
+        # Ana proposes her pick (the first move); Ben proposes the second.
+        for name, keys in (("Ana", ["Space", "p"]), ("Ben", ["ArrowDown", "Space", "p"])):
+            page = pages[name]
+            page.focus(".xterm-helper-textarea")
+            for key in keys:
+                page.keyboard.press(key)
+                time.sleep(0.7)
+        assert terminal.stdout.readline().strip() == "objected"
+        pages["Ana"].screenshot(path=str(tmp_path / "team-ana.png"))
+        for key in ("c", "Enter"):  # Ana seals her proposal
+            pages["Ana"].keyboard.press(key)
+            time.sleep(1)
+        split = json.loads(terminal.stdout.readline().removeprefix("split "))
+        assert (split["member"], split["agreed"], split["objected"]) == ("Ana", ["Ana"], ["Cy"])
+        assert terminal.wait(timeout=60) == 0
+        received = json.loads(out.read_text())
+        assert received["blue"] and received["projector"]
+        for text in received["blue"] + received["projector"]:
+            for secret in ("TOO-RISKY-SAYS-CY", '"Ana"', '"Ben"', '"Cy"', '"teams": [{'):
+                assert secret not in text
+    finally:
+        if terminal is not None and terminal.poll() is None:
+            terminal.kill()
+        host.stop()
+    with open_store(tmp_path / "s.sqlite3") as store:
+        save = parse_save(store.load_exercise("team").save_json.encode(), "team")
+    team = save.teams["red"]
+    assert team.members == ["Ana", "Ben", "Cy"] and team.sealer == "Ana"
+    assert [n.kind for n in team.notes].count("propose") == 2
+    seal = next(n for n in team.notes if n.kind == "seal")
+    assert (seal.agreed, seal.objected, seal.orders) == (["Ana"], ["Cy"], ["patrol"])
+    assert save.history[0].orders["red"] == ["patrol"]

@@ -95,6 +95,15 @@ def check_endings_and_objectives(c: Context) -> None:
                        f"{actor.name}'s objective \"{obj.text}\" can never be met: its condition is false in every reachable state")
 
 
+def check_channels(c: Context) -> None:
+    """A channel whose condition never holds is a line nobody can ever talk on."""
+    for i, channel in enumerate(c.deck.model.channels):
+        when = node_at(c.deck, ("channels", i, "when"))
+        if when is not None and not c.eval(when).t:
+            c.warn("channel-never-open", ("channels", i, "when"),
+                   f"channel '{channel.name}' can never open: its condition is false in every reachable state")
+
+
 def check_tracks_and_flags(c: Context) -> None:
     deck = c.deck
     live = [w for w in c.writes if w.target is not None and _live(c, w)]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.lint.checks import (
     check_actors,
+    check_channels,
     check_effects,
     check_endings_and_objectives,
     check_events,
@@ -35,6 +36,7 @@ CHECKS: list[Check] = [
     check_moves,
     check_events,
     check_endings_and_objectives,
+    check_channels,
     check_tracks_and_flags,
     check_effects,
     check_since,

@@ -27,6 +27,9 @@ class GameScreen(Screen[None]):
         Binding("l", "app.last_results", "Last results", show=False),
         Binding("d", "app.dashboard", "Dashboard"),
         Binding("v", "app.projector", "Projector", show=False),
+        # Not in the footer (no room at 80 columns): the orders screen says it by its messages.
+        Binding("m", "talk", "Messages", show=False),
+        Binding("t", "team", "Team", show=False),
     ]
 
     observation: reactive[Observation | None] = reactive(None, init=False, always_update=True)
@@ -53,6 +56,18 @@ class GameScreen(Screen[None]):
 
     def _clock_ticked(self, _tick: Any = None) -> None:
         self.observation = self.client.observe(self.viewer)
+
+    def action_talk(self) -> None:
+        """Messages: this screen's viewer's (a seat's own, all for the facilitator)."""
+        from wargame.tui.screens.talk import TalkScreen
+
+        self.app.push_screen(TalkScreen(self.client, self.viewer))
+
+    def action_team(self) -> None:
+        """The team sharing this screen's seat (every team, for the facilitator)."""
+        from wargame.tui.screens.team import TeamScreen
+
+        self.app.push_screen(TeamScreen(self.client, self.viewer))
 
     def watch_observation(self, obs: Observation | None) -> None:
         if obs is not None and self.is_mounted:

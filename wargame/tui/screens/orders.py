@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from wargame.observe.model import MoveInfo, Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
+from wargame.play.commands import GameCommand
 from wargame.tui.render import (
     HEAD,
     MUTED,
@@ -73,6 +74,8 @@ class OrdersScreen(GameScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pick", "Pick"),
         Binding("c", "review", "Review & confirm"),
+        # A team sharing the seat proposes first (only its sealer confirms); said on the sheet.
+        Binding("p", "propose", "Propose to the team", show=False),
     ]
 
     @dataclass
@@ -122,6 +125,12 @@ class OrdersScreen(GameScreen):
                 longest = max(len(t.label) for t in [*public, *own])
                 yield TracksView(public, "Tracks", names=False, longest=longest, id="tracks")
                 yield TracksView(own, Content.styled(obs.actor_name(seat), HEAD), names=False, longest=longest, id="own-tracks")
+                team = Static(self._team_block(obs), id="team")
+                team.display = bool(obs.teams)
+                yield team
+                talk = Static(self._messages_block(obs), id="messages")
+                talk.display = bool(obs.messages)
+                yield talk
                 if self.own_offers:
                     yield Static(Content("\n").join([heading("Your offers"), offers_block(self.own_offers, unit)]), id="own-offers")
                 private = sheet.private
@@ -143,6 +152,49 @@ class OrdersScreen(GameScreen):
         yield Static(id="picks")
         yield SeatStrip(obs)
         yield Footer()
+
+    def _team_block(self, obs: Observation) -> Content:
+        """The team sharing this seat: members, who seals, this turn's proposals."""
+        from wargame.tui.screens.team import proposal_line, team_of, team_summary
+
+        team = team_of(obs, self.seat)
+        if team is None:
+            return Content("")
+        from wargame.tui.screens.team import note_line
+
+        turn = obs.game.turn
+        lines = [team_summary(team), *(proposal_line(p) for p in team.proposals(turn))]
+        # The latest words said this turn (an objection's reason matters before sealing).
+        lines += [note_line(n) for n in [n for n in team.notes if n.turn == turn and n.kind in {"comment", "object"}][-2:]]
+        lines.append(Content.styled("p proposes your picks · t to discuss, agree or object" +
+                                    f" · {team.sealer} confirms (c)", MUTED))
+        return Content("\n").join([heading("Your team"), *lines])
+
+    def action_propose(self) -> None:
+        from wargame.play.commands import Propose
+
+        if not self.obs.teams:
+            self.notify("No team shares this seat: confirm your orders with c.", markup=False)
+            return
+        self._propose(Propose(orders=list(self.picks)))
+
+    @work(group="team", exit_on_error=False)
+    async def _propose(self, command: GameCommand) -> None:
+        reply = await self.client.send(command, self.seat)
+        if reply.ok:
+            self.notify("Proposed to your team.", markup=False)
+        else:
+            self.notify(reply.message, severity="error", markup=False, timeout=8)
+
+    def _messages_block(self, obs: Observation) -> Content:
+        """The latest messages this seat may read (they waited behind its curtain); m opens all."""
+        from wargame.tui.screens.talk import message_block
+
+        titles = {c.name: c.title for c in obs.channels}
+        latest = [message_block(m, obs, titles) for m in obs.messages[-3:]]
+        if not latest:
+            return Content("")
+        return Content("\n").join([Content.assemble(heading("Messages"), (f"  {len(obs.messages)} · m to read all and write", MUTED)), *latest])
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -345,3 +397,11 @@ class OrdersScreen(GameScreen):
         """The game moved on while this sheet is open (a computer sealed, the clock ticked):
         the strip follows; the picks stay."""
         super().show(obs)
+        team = self.query_one("#team", Static)
+        team.display = bool(obs.teams)
+        if obs.teams:
+            team.update(self._team_block(obs))
+        talk = self.query_one("#messages", Static)
+        talk.display = bool(obs.messages)
+        if obs.messages:
+            talk.update(self._messages_block(obs))

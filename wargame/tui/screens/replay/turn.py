@@ -71,6 +71,17 @@ class TurnPane(ReplayPane):
         body = turn_block(d, after, show_audience=not self.viewer.is_public, marks=shown)
         if offers:
             body = Content("\n").join([body, Content(""), heading("Offers after this turn"), offers_block(offers, after.game.turn_name)])
+        if d.messages:
+            from wargame.tui.screens.talk import message_block
+
+            titles = {c.name: c.title for c in after.channels}
+            said = [message_block(m, after, titles) for m in d.messages]
+            body = Content("\n").join([body, Content(""), heading("Messages (as this viewer read them)"), *said])
+        if d.team:
+            from wargame.tui.screens.team import note_line
+
+            notes = [Content.assemble((f"{after.actor_short(seat)}: ", "bold"), note_line(n)) for seat, n in d.team]
+            body = Content("\n").join([body, Content(""), heading("The team's discussion"), *notes])
         self.query_one("#turn-text", Static).update(body)
         if self.turn != self._drawn_turn:  # a new turn is read from its top
             self._drawn_turn = self.turn

@@ -1,0 +1,168 @@
+"""A team at one seat, on each member's own device: who is in it and who seals, this turn's
+proposals with who agrees and who objects, the comments, and how the team split at each
+sealing. Members agree (a), object (o, with the reason typed below) and comment (Enter);
+proposals are made from the orders screen (p proposes the picks). Only the seat and the
+facilitator ever see any of it; members' words are shown as plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wargame.observe.model import Observation, TeamInfo, TeamNoteInfo
+from wargame.observe.talk import MAX_MESSAGE_TEXT
+from wargame.observe.visibility import Viewer
+from wargame.play.client import GameClient
+from wargame.play.commands import Agree, Comment, GameCommand, Object
+from wargame.tui.render import HEAD, MUTED
+from wargame.tui.screens.base import GameScreen
+from wargame.tui.widgets import TitleBar
+
+
+def team_of(obs: Observation, seat: str | None) -> TeamInfo | None:
+    return next((t for t in obs.teams if t.seat == seat), None)
+
+
+def proposal_line(p: TeamNoteInfo) -> Content:
+    """`#3 Ben: Sanction → China  ·  agree: Ben, Ana  ·  object: Cy`."""
+    orders = ", ".join(p.order_names) or "no orders (stand pat)"
+    return Content.assemble(
+        (f"#{p.id} {p.member}: ", "bold"), orders, (f"  ·  agree: {', '.join(p.agreed) or 'nobody'}", MUTED),
+        (f"  ·  object: {', '.join(p.objected)}" if p.objected else "", "$warning"),
+    )
+
+
+def note_line(n: TeamNoteInfo) -> Content:
+    """A comment, an objection, a seal or a new sealer, in one or two lines."""
+    about = f" (on #{n.proposal})" if n.proposal is not None else ""
+    match n.kind:
+        case "comment":
+            return Content.assemble((f"{n.member}{about}: ", "bold"), n.text)
+        case "object":
+            return Content.assemble((f"{n.member} objects{about}", "bold $warning"), (": " if n.text else ""), n.text)
+        case "agree":
+            return Content.styled(f"{n.member} agrees{about}", MUTED)
+        case "seal":
+            orders = ", ".join(n.order_names) or "no orders"
+            return Content.assemble(
+                (f"{n.member} sealed: ", "bold"), orders,
+                (f"  ·  the team split {len(n.agreed)}–{len(n.objected)}", HEAD),
+                (f" (agreed: {', '.join(n.agreed) or 'nobody'}; objected: {', '.join(n.objected) or 'nobody'})", MUTED),
+            )
+        case "sealer":
+            return Content.styled(f"{n.member} seals for the team from now on", MUTED)
+        case _:
+            return Content.assemble((f"{n.member} proposed #{n.id}: ", "bold"), ", ".join(n.order_names) or "no orders", (f" — {n.text}" if n.text else ""))
+
+
+def team_summary(team: TeamInfo) -> Content:
+    members = ", ".join(f"{m} (seals)" if m == team.sealer else m for m in team.members)
+    return Content.assemble(("Team: ", "bold"), members)
+
+
+class TeamScreen(GameScreen, inherit_bindings=False):
+    DEFAULT_CSS = """
+    TeamScreen #team-members { padding: 0 1; }
+    TeamScreen #team-proposals { height: auto; max-height: 10; }
+    TeamScreen #team-log { height: 1fr; padding: 0 1; }
+    TeamScreen #team-status { height: auto; padding: 0 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "agree", "Agree"),
+        Binding("o", "object", "Object"),
+    ]
+
+    def __init__(self, client: GameClient, viewer: Viewer) -> None:
+        super().__init__(client, viewer)
+        self.seat = viewer.actor
+
+    def compose(self) -> ComposeResult:
+        obs = self.obs
+        yield TitleBar(Content.assemble(("Team", "bold"), "  ", obs.actor_name(self.seat or "")), obs.game.turn_label)
+        yield Static(id="team-members")
+        yield OptionList(id="team-proposals")
+        yield VerticalScroll(id="team-log")
+        yield Input(placeholder="Comment (Enter), or type why you object and press o", max_length=MAX_MESSAGE_TEXT, id="team-text", compact=True)
+        yield Static(id="team-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show(self.obs)
+        self.query_one("#team-proposals", OptionList).focus()
+
+    def show(self, obs: Observation) -> None:
+        super().show(obs)
+        team = team_of(obs, self.seat)
+        members = self.query_one("#team-members", Static)
+        proposals = self.query_one("#team-proposals", OptionList)
+        log = self.query_one("#team-log", VerticalScroll)
+        log.remove_children()
+        if team is None:
+            proposals.clear_options()
+            if self.viewer.is_facilitator and obs.teams:
+                # The facilitator reads every team: each one's members and record.
+                members.update(Content.styled("Every team's discussion (only you and each team see it).", MUTED))
+                for t in obs.teams:
+                    log.mount(Static(Content.assemble((obs.actor_name(t.seat), HEAD), "  ", team_summary(t))))
+                    for n in t.notes:
+                        log.mount(Static(note_line(n)))
+                return
+            members.update(Content.styled("No team shares this seat: members join a hosted exercise with their own names.", MUTED))
+            return
+        members.update(team_summary(team))
+        highlighted = proposals.highlighted
+        proposals.clear_options()
+        current = team.proposals(obs.game.turn)
+        proposals.add_options([Option(proposal_line(p), id=str(p.id)) for p in current])
+        if current:
+            proposals.highlighted = min(highlighted or 0, len(current) - 1)
+        for n in team.notes:
+            if n.kind != "propose" and (n.turn == obs.game.turn or n.kind == "seal"):
+                log.mount(Static(note_line(n)))
+        log.scroll_end(animate=False)
+
+    def _chosen(self) -> int | None:
+        proposals = self.query_one("#team-proposals", OptionList)
+        if proposals.highlighted is None:
+            return None
+        option = proposals.get_option_at_index(proposals.highlighted)
+        return int(option.id) if option.id else None
+
+    def action_agree(self) -> None:
+        chosen = self._chosen()
+        if chosen is not None:
+            self._send(Agree(proposal=chosen))
+
+    def action_object(self) -> None:
+        chosen = self._chosen()
+        if chosen is not None:
+            box = self.query_one("#team-text", Input)
+            self._send(Object(proposal=chosen, text=box.value.strip()), box)
+
+    @on(Input.Submitted, "#team-text")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self._send(Comment(text=text, proposal=self._chosen()), event.input)
+
+    @work(group="team", exit_on_error=False)
+    async def _send(self, command: GameCommand, box: Input | None = None) -> None:
+        reply = await self.client.send(command, self.viewer.name)
+        status = self.query_one("#team-status", Static)
+        if not reply.ok:
+            status.update(Content.styled(reply.message, "$error"))
+            return
+        status.update("")
+        if box is not None:
+            box.value = ""
