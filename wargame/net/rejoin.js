@@ -1,8 +1,8 @@
 // The app's page rejoins on its own: when the host stops to be restarted (close code 4000)
 // or crashes (1006), it waits until the host answers again and posts the tab's code and
 // member name (kept in sessionStorage for the tab's life, never in the address) to open the
-// seat anew. A
-// deliberate close (a newer tab took the seat, a revoked code) ends the tab for good.
+// seat anew. A deliberate close (a newer tab took the seat, a revoked code) ends the tab
+// for good.
 (function () {
   "use strict";
   var code = "", member = "";
