@@ -158,8 +158,11 @@ def test_a_format_2_save_keeps_its_pbkdf2_pin(tmp_path: Path) -> None:
 def test_a_legacy_hash_is_upgraded_when_its_pin_is_entered(tmp_path: Path) -> None:
     save = read_save(format_2_save_with_a_pin(tmp_path, "old-passphrase"))
     assert save.facilitator_pin is not None
-    lock = FacilitatorLock(save.facilitator_pin)
+    clock = [0.0]
+    lock = FacilitatorLock(save.facilitator_pin, now=lambda: clock[0])
     assert not lock.check("wrong-guess", 2) and lock.failures == [2]
+    assert not lock.check("old-passphrase", 2), "no entry is checked while the wait after a wrong one runs"
+    clock[0] += lock.wait()
     assert lock.check("old-passphrase", 2)
     assert lock.pin_hash is not None and lock.pin_hash.startswith(f"scrypt${LOG_N}$") and pin_matches(lock.pin_hash, "old-passphrase")
     short = FacilitatorLock(pbkdf2("1234"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_play import confirm_orders
 from textual.widgets import Input, Select
-from tui_helpers import make_app, new_game, open_facilitator, screen_name, screen_text
+from tui_helpers import make_app, new_game, open_facilitator, past_briefing, screen_name, screen_text
 
 from wargame.play.commands import SendMessage
 
@@ -18,6 +18,7 @@ async def test_a_hot_seat_message_waits_at_the_recipients_curtain(tmp_path: Path
         await new_game(pilot, {"red": "human", "blue": "human"})
         await pilot.press("enter")
         await pilot.pause()
+        await past_briefing(pilot)
         assert app.screen.seat == "red"  # type: ignore[attr-defined]
         await pilot.press("m")
         await pilot.pause()
@@ -38,6 +39,7 @@ async def test_a_hot_seat_message_waits_at_the_recipients_curtain(tmp_path: Path
         assert "Meet" not in screen_text(app)  # the curtain shows nothing of it
         await pilot.press("enter")
         await pilot.pause()
+        await past_briefing(pilot)
         assert app.screen.seat == "blue"  # type: ignore[attr-defined]
         assert "[bold]Meet[/bold] at dawn" in screen_text(app)  # waiting on Blue's sheet
         session = app.session

@@ -480,14 +480,20 @@ class Session:
         for the facilitator alone, the live odds)."""
         with self._lock:
             viewer = as_viewer(who, self.deck)
-            odds = (self.odds if self.odds is not None and self.odds.turn == self.game.turn else None,
-                    self._odds_key != self._moment()) if viewer.is_facilitator and self.facilitator else None
+            odds = self.odds_shown(viewer)
             return observe(
                 self.game, viewer, seats=self.seat_specs, room=self._room(viewer),
                 programs=self.program_names() if viewer.is_facilitator else None, cache=self.turn_cache, odds=odds, talk=self.talk,
             )
 
     # -- live odds (the facilitator's) -----------------------------------------------------
+    def odds_shown(self, viewer: Viewer) -> tuple[OddsInfo | None, bool] | None:
+        """The live odds as `viewer` is shown them (the facilitator alone, in a game with
+        one): the latest for this turn, if any, and whether they are being computed again."""
+        if not (viewer.is_facilitator and self.facilitator):
+            return None
+        return (self.odds if self.odds is not None and self.odds.turn == self.game.turn else None, self._odds_key != self._moment())
+
     def _moment(self) -> tuple[object, ...]:
         """What the odds depend on: the turn, the turns resolved and the injects queued."""
         return (self.game.turn, len(self.game.records), tuple(self.game.injects))

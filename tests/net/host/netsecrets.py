@@ -104,6 +104,12 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
     for offer in [*obs.get("offers", []), *sheet.get("offers_waiting", []), *sheet.get("my_offers_waiting", [])]:
         if (offer["made"], offer["maker"], offer["move"]) in known:
             seen |= {offer["accept"], offer["refuse"]}
+    # So does an offer the viewer made, after it closed: its maker learns how it was answered
+    # (and a result line may name the answer as what moved the maker's own tracks).
+    made_by_viewer = {move for _turn, actor, move in known if actor in seats}
+    for offer in deck.offers:
+        if deck.moves[offer.move].id in made_by_viewer:
+            seen |= {deck.moves[offer.accept].id, deck.moves[offer.refuse].id}
     own = {m.id for s in seats for m in deck.moves_by_actor[s]} if viewer is not None else set()
 
     def visible(n: NewsItem) -> bool:
@@ -113,6 +119,8 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
     for move in deck.moves:
         if not move.secret or move.id in own or move.id in seen:
             continue
+        if viewer is not None and move.audience is not None and set(seats) <= move.audience:
+            continue  # a secret move the viewer is in the audience of (the answer to its own secret offer): it may know it exists
         if f'"{move.id}"' in text:
             problems.append(f"id of secret move {move.id}")
         if move.name in text and not any(move.name in v for v in visible_text):

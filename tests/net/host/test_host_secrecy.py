@@ -83,7 +83,8 @@ def test_what_is_sent_is_the_one_builders_observation(
             viewer = Role(role).viewer
             assert message["type"] == "state" and message["role"] == ("seat" if role in deck.actors else role)
             got = Observation.model_validate(message["observation"])
-            want = observe(ex.game, viewer, seats=ex.session.seat_specs, programs=ex.session.program_names() if role == FACILITATOR else None)
+            want = observe(ex.game, viewer, seats=ex.session.seat_specs, programs=ex.session.program_names() if role == FACILITATOR else None,
+                           odds=ex.session.odds_shown(viewer), talk=ex.session.talk)
             assert got == want.model_copy(update={"room": None}), role
             assert RoomInfo.model_validate(message["room"]) == ex.session.room(viewer), role
         if ex.game.is_over:
