@@ -7,7 +7,14 @@ from pathlib import Path
 
 from test_play import confirm_orders
 from textual.widgets import Input, Select
-from tui_helpers import make_app, new_game, open_facilitator, past_briefing, screen_name, screen_text
+from tui_helpers import (
+    make_app,
+    new_game,
+    open_facilitator,
+    past_briefing,
+    screen_name,
+    screen_text,
+)
 
 from wargame.play.commands import SendMessage
 
