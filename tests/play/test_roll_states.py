@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 
 from wargame.analysis.simulate import play_game
 from wargame.deck.compile import CompiledDeck
@@ -20,6 +19,7 @@ from wargame.deck.labels import roll_label
 from wargame.deck.loader import load_deck
 from wargame.engine.state import Roll, State
 from wargame.errors import DeckError
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.debrief import Debrief
 from wargame.play.timeline import SavedGame
 from wargame.report.data import build_report

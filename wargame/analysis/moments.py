@@ -18,7 +18,7 @@ from wargame.engine.offers import offer_history
 from wargame.errors import WargameError
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, in_audience
-from wargame.words import possessive
+from wargame.words import number, possessive
 
 SWINGS = 3
 """How many of the largest one-turn track swings to list."""
@@ -126,7 +126,7 @@ def key_moments(cp: Checkpoints, viewer: Viewer | str = FACILITATOR, analysis: A
             size = abs(change.new - change.old) / span if span else 0.0
             if size >= MIN_SWING_SHARE:
                 way = "rises" if change.new > change.old else "falls"
-                text = f"{deck.slot_label(change.slot)} {way} {_fmt(change.old)} → {_fmt(change.new)} in one {deck.model.deck.turn_name}"
+                text = f"{deck.slot_label(change.slot)} {way} {number(change.old)} → {number(change.new)} in one {deck.model.deck.turn_name}"
                 swings.append((size, rec.turn, text))
     swings.sort(key=lambda s: (-s[0], s[1], s[2]))
     out += [Moment(turn, "swing", text) for _size, turn, text in swings[:SWINGS]]
@@ -165,10 +165,6 @@ def offer_moments(game: Game, view: PlayerView) -> list[Moment]:
             text = f"{possessive(deck.actor_name(rec.maker))} offer to {deck.actor_name(rec.recipient)} ({name}) expires unanswered"
             out.append(Moment(rec.closed, "offer", text))
     return out
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 __all__ = ["Moment", "ending_trigger", "key_moments", "may_see_odds", "offer_moments", "turn_title"]

@@ -17,14 +17,10 @@ from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Track, walk_breadth
 from wargame.engine.state import State
 from wargame.observe.view import PlayerView
-from wargame.words import count
+from wargame.words import count, number
 
 Fact = Callable[[State, frozenset[int]], str]
 """Describes one thing a weight expression reads, e.g. "Tension is 6"."""
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 def _ordinal(n: int) -> str:
@@ -90,7 +86,7 @@ def facts_for(deck: CompiledDeck, node: Node | None) -> list[Fact]:
 
 def _track_fact(slot: int, label: str) -> Fact:
     def fact(s: State, hidden: frozenset[int]) -> str:
-        return f"{label} is {'unknown' if slot in hidden else _fmt(s.v[slot])}"
+        return f"{label} is {'unknown' if slot in hidden else number(s.v[slot])}"
 
     return fact
 
@@ -211,7 +207,7 @@ class DoctrineBot:
         for p in pending:
             wa, wr = (w if (w := float(self._weight[m.index](state))) > 0 else 0.0 for m in (p.accept, p.refuse))
             answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng)
-            weighs = f"{self.doctrine.id} doctrine weighs accepting {_fmt(wa)} against refusing {_fmt(wr)}"
+            weighs = f"{self.doctrine.id} doctrine weighs accepting {number(wa)} against refusing {number(wr)}"
             if answer.move is None:
                 if self.explain:
                     reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}.")
@@ -249,7 +245,7 @@ class DoctrineBot:
         source = self._source[move.index]
         facts = facts_for(self.deck, self._node[move.index])
         head = (
-            f"{move.name}: {self.doctrine.id} doctrine weight {_fmt(weight)} "
+            f"{move.name}: {self.doctrine.id} doctrine weight {number(weight)} "
             f"({_ordinal(rank)} of {of} available, {share:.0%} share)"
         )
         if not facts:

@@ -36,7 +36,7 @@ from wargame.deck.schema import (
 )
 from wargame.deck.targets import Expansion, expand
 from wargame.errors import ExpressionError
-from wargame.words import possessive
+from wargame.words import number, possessive
 
 PathT = tuple[str | int, ...]
 
@@ -481,7 +481,7 @@ class Template:
                 return token[0]
             slot = next(values)
             x = v[slot] if slot >= 0 else state.turn if slot == _TURN else state.turns  # type: ignore[attr-defined]
-            return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+            return number(x)
 
         return _FIELD.sub(one, self.text)
 

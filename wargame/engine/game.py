@@ -25,7 +25,7 @@ from wargame.engine.state import (
     TurnRecord,
 )
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
-from wargame.words import count, sentence
+from wargame.words import count, number, sentence
 
 RollObserver = Callable[[Roll, State], None]
 """Told of each chance roll as it is drawn: the roll as the turn record keeps it, and the
@@ -586,7 +586,7 @@ class Game:
                     verb = "falls to" if new < old else "rises above"
                 else:
                     verb = "rises to" if old < level else "falls below"
-                self._news(rec, f"{label} {verb} {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                self._news(rec, f"{label} {verb} {name} ({number(new)}).", "threshold", audience, owner, None)
         f = self.state.f
         if f0 != f:
             for i, (old_f, new_f) in enumerate(zip(f0, f, strict=True)):
@@ -717,10 +717,6 @@ def level_reached(value: float, levels: Iterable[tuple[float, str]], *, descendi
 
 _queue_key = operator.itemgetter(0, 1)
 """Sort key of the resolution queue: (category, actor) then the order's position."""
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 class _Plan:
