@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -35,8 +34,9 @@ from wargame.deck.schema import (
     Visibility,
 )
 from wargame.deck.targets import Expansion, expand
+from wargame.deck.text import Template, TextError, compile_text
 from wargame.errors import ExpressionError
-from wargame.words import number, possessive
+from wargame.words import possessive
 
 PathT = tuple[str | int, ...]
 
@@ -457,64 +457,13 @@ def hidden_reads(
     return out
 
 
-_TURN, _TURNS = -1, -2
-"""Template slots standing for `{turn}` and `{turns}` rather than a track."""
-_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """Text with values in braces (`DEFCON is now {defcon}`), names resolved to slots."""
-
-    text: str
-    slots: tuple[int, ...]
-    """The slot of each `{name}` in order."""
-
-    def fill(self, state: object) -> str:
-        """The text with each value as it stands in `state` (whole numbers without `.0`)."""
-        values = iter(self.slots)
-        v = state.v  # type: ignore[attr-defined]
-
-        def one(match: re.Match[str]) -> str:
-            token = match.group(0)
-            if token in {"{{", "}}"}:
-                return token[0]
-            slot = next(values)
-            x = v[slot] if slot >= 0 else state.turn if slot == _TURN else state.turns  # type: ignore[attr-defined]
-            return number(x)
-
-        return _FIELD.sub(one, self.text)
-
-
 def template_of(text: str, scope: Scope) -> Template | None | str:
-    """A `Template` for text with `{name}` fields, None for plain text, or an error message."""
-    if "{" not in text and "}" not in text:
-        return None
-    slots: list[int] = []
-    for match in _FIELD.finditer(text):
-        name = match.group(1)
-        if name is None:
-            continue
-        name = name.strip()
-        if name in {"turn", "turns"}:
-            slots.append(_TURN if name == "turn" else _TURNS)
-            continue
-        slot = scope.tracks.get(name)
-        if slot is None and "." in name:
-            actor, _, track = name.partition(".")
-            slot = scope.actor_tracks.get(actor, {}).get(track)
-        if slot is None and (name == "target" or name.startswith("target.")):
-            return f"'{{{name}}}' works only in the texts of a move with `targets` (the actor it is aimed at)"
-        if slot is None:
-            known = [*scope.tracks, *(f"{a}.{t}" for a, ts in scope.actor_tracks.items() for t in ts)]
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f" (did you mean '{{{close[0]}}}'?)" if close else " (a track or actor.track; write {{ and }} for braces)"
-            return f"unknown value '{{{name}}}' in the text{hint}"
-        slots.append(slot)
-    stray = _FIELD.sub("", text)
-    if "{" in stray or "}" in stray:
-        return "unmatched '{' or '}' in the text (write {{ and }} for literal braces)"
-    return Template(text, tuple(slots)) if slots else Template(text, ())
+    """A `Template` for text with values or branches in braces, None for plain text, or
+    the problem with it in words (`wargame.deck.text`)."""
+    try:
+        return compile_text(text, scope)
+    except (TextError, ExpressionError) as exc:
+        return str(exc)
 
 
 def _who(deck: Deck, actor: str) -> str:
@@ -559,25 +508,30 @@ class _Collector:
         return out
 
     def text(
-        self, text: str, scope: Scope, path: PathT, deck: Deck, secret_slots: dict[int, str], readers: frozenset[str] | None
+        self, text: str, scope: Scope, path: PathT, deck: Deck, slot_names: list[str], secret_slots: dict[int, str],
+        readers: frozenset[str] | None,
     ) -> Template | None:
-        """Check text with `{values}`: known names, and none its `readers` (None: everyone,
-        the public included) may not see."""
+        """Check text with `{values}` and `{if}` branches: known names, and nothing its
+        `readers` (None: everyone, the public included) may not see. A branch's condition
+        counts: the words it picks would give its value away."""
         tpl = template_of(text, scope)
         if isinstance(tpl, str):
             self.add(path, tpl)
             return None
         if tpl is None:
             return None
-        for slot in tpl.slots:
-            owner = secret_slots.get(slot) if slot >= 0 else None
-            if owner is None:
-                continue
-            blind = sorted(set(deck.actors) - {owner}) if readers is None else sorted(readers - {owner})
-            if blind:
-                who = ", ".join(_who(deck, a) for a in blind)
-                self.add(path, f"shows a secret track of {_who(deck, owner)} that {who} cannot see; "
+        seats = list(deck.actors) if readers is None else [a for a in deck.actors if a in readers]
+        blind: dict[Hidden, list[str]] = {}
+        for seat in seats:
+            for h in hidden_reads(deck, scope, slot_names, secret_slots, seat, tpl.reads):
+                blind.setdefault(h, []).append(_who(deck, seat))
+        for h, who in blind.items():
+            if h.slot is not None:
+                self.add(path, f"shows a secret track of {_who(deck, h.owner)} that {', '.join(who)} cannot see; "
                          "text may show only values all its readers see")
+            else:
+                self.add(path, f"reads the plays of '{h.move}', a secret move of {_who(deck, h.owner)} that "
+                         f"{', '.join(who)} cannot know of; text may show only what all its readers know")
         return tpl
 
     def secrecy(
@@ -713,7 +667,7 @@ class _Build:
         return hidden_reads(self.deck, self.scope, self.slot_names, self.secret_slots, actor, reads)
 
     def text(self, text: str, path: PathT, readers: frozenset[str] | None) -> Template | None:
-        return self.c.text(text, self.scope, path, self.deck, self.secret_slots, readers)
+        return self.c.text(text, self.scope, path, self.deck, self.slot_names, self.secret_slots, readers)
 
     def add_slot(self, name: str, lo: float, hi: float, start: float, spec: TrackSpec) -> int:
         slot = len(self.slot_names)

@@ -8,13 +8,13 @@ programs, the debrief and the report all call it; none of them builds a view of 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wargame.deck.compile import CMove, COffer, CompiledDeck
 from wargame.deck.describe import Describer, turn_label
 from wargame.deck.labels import group_name, offer_name, play_name
+from wargame.deck.text import preview
 from wargame.engine.game import Game, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import NewsItem, Play, Roll, State, TurnRecord
@@ -57,9 +57,6 @@ from wargame.observe.visibility import PUBLIC, Viewer
 from wargame.words import count, sentence
 
 __all__ = ["Explained", "TurnCache", "observe", "observe_view", "scores", "seat_infos"]
-
-_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
-"""A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
 
 
 @dataclass
@@ -388,7 +385,7 @@ class _Builder:
         for key, text in (("success", move.success_news), ("failure", move.failure_news), ("always", move.always_news)):
             if text:
                 # News with values is filled in when it happens: before, its values are "…".
-                news[key] = _FIELD.sub("…", text).replace("{{", "{").replace("}}", "}") if templated else text
+                news[key] = preview(text) if templated else text
         limits = []
         if move.once:
             limits.append("once per game")

@@ -241,7 +241,7 @@ def _guards(node: Node | EffectNode) -> set[str]:
     return out
 
 
-_TEMPLATE = re.compile(r"\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}")
+_TEMPLATE = re.compile(r"(?<!\{)\{\s*(?:(?:if|elif)\s+[^{}]+|else|end|[A-Za-z_][A-Za-z0-9_.]*(?:\s*:[^{}]*)?)\s*\}")
 
 
 def check_templates(c: Context) -> None:
