@@ -91,8 +91,10 @@ def _track_fact(slot: int, label: str) -> Fact:
     return fact
 
 
-def _flag_fact(i: int, words: str) -> Fact:
+def _flag_fact(i: int, words: str, labelled: bool) -> Fact:
     def fact(s: State, hidden: frozenset[int]) -> str:
+        if labelled:  # a label says what holds while the flag is on
+            return f"{words}: {'yes' if s.f[i] else 'no'}"
         return f"{words} is {'on' if s.f[i] else 'off'}"
 
     return fact
@@ -147,7 +149,8 @@ def _facts(deck: CompiledDeck, node: Node) -> list[Fact]:
         elif isinstance(n, Clock) and n.which == "turn":
             fact = _turn_fact(unit)
         elif isinstance(n, Flag):
-            fact = _flag_fact(n.slot, deck.flag_names[n.slot].replace("_", " "))
+            spec = deck.flag_spec(n.slot)
+            fact = _flag_fact(n.slot, spec.label if spec is not None else deck.flag_names[n.slot].replace("_", " "), spec is not None)
         elif isinstance(n, Plays):
             fact = _move_fact(n.fn, n.index, deck.moves[n.index].name, unit)
         elif isinstance(n, Fired):

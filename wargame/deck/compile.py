@@ -29,6 +29,7 @@ from wargame.deck.schema import (
     Deck,
     Doctrine,
     EventOutcome,
+    FlagSpec,
     Move,
     TrackSpec,
     Visibility,
@@ -406,6 +407,11 @@ class CompiledDeck:
     def actor_name(self, actor: str) -> str:
         return self.model.actors[actor].name
 
+    def flag_spec(self, slot: int) -> FlagSpec | None:
+        """The flag's words, when the deck gave it a label (`[flags.NAME]`); None for `NAME = false`."""
+        spec = self.model.flags[self.flag_names[slot]]
+        return None if isinstance(spec, bool) else spec
+
     def slot_label(self, slot: int) -> str:
         name = self.slot_names[slot]
         if "." in name:
@@ -721,7 +727,7 @@ def _compile(
             secret_slots=b.secret_slots,
             thresholds=b.thresholds,
             flag_names=list(deck.flags),
-            flag_start=[deck.flags[n] for n in deck.flags],
+            flag_start=[v if isinstance(v, bool) else v.start for v in deck.flags.values()],
             moves=moves,
             moves_by_actor=moves_by_actor,
             events=events,

@@ -131,6 +131,18 @@ class TrackSpec(_Model):
         return sorted((float(k), v) for k, v in self.thresholds.items())
 
 
+class FlagSpec(_Model):
+    """A flag with words for players: `[flags.ot_isolated] label = "Control systems cut off from IT"`."""
+
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    """What is true while the flag is on, as players read it."""
+    off: Annotated[str, Field(max_length=80)] = ""
+    """What is true while it is off (default: "not " and the label)."""
+    description: Text = ""
+    """A sentence on what the flag means (shown in the dashboard)."""
+    start: bool = False
+
+
 class Objective(_Model):
     text: Annotated[str, Field(min_length=1, max_length=500)]
     when: Expr
@@ -319,7 +331,8 @@ class Deck(_Model):
     deck: DeckMeta
     tracks: dict[Name, TrackSpec] = {}
     actor_tracks: dict[Name, TrackSpec] = {}
-    flags: dict[Name, bool] = {}
+    flags: dict[Name, bool | FlagSpec] = {}
+    """On/off facts: `name = false`, or a table with a label (`[flags.name] label = "..."`)."""
     actors: Annotated[dict[Name, Actor], Field(min_length=1, max_length=16)]
     moves: Annotated[list[Move], Field(min_length=1, max_length=2_000)]
     events: Annotated[list[Event], Field(max_length=2_000)] = []

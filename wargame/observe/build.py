@@ -155,7 +155,7 @@ class _Builder:
             game=self._game_info(),
             actors=self._actors(),
             tracks=self._tracks(),
-            flags=[FlagInfo(name=n, label=self.words.flag(i), value=bool(view.belief.f[i])) for i, n in enumerate(deck.flag_names)],
+            flags=[self._flag(i, n, bool(view.belief.f[i])) for i, n in enumerate(deck.flag_names)],
             news=[_news(n) for n in view.news],
             plays=[self._play(p) for p in view.plays],
             offers=[self._offer(r) for r in records],
@@ -203,6 +203,11 @@ class _Builder:
                 description=deck.slot_description(slot), level=level, severity=severity, history=view.history(name),
             ))
         return out
+
+    def _flag(self, slot: int, name: str, value: bool) -> FlagInfo:
+        spec = self.deck.flag_spec(slot)
+        return FlagInfo(name=name, label=self.words.flag(slot), value=value, state=self.words.flag_state(slot, value),
+                        description=spec.description if spec is not None else "")
 
     def _play(self, p: Play) -> PlayInfo:
         move = self.deck.moves[self.deck.move_index[p.move]]

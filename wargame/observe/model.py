@@ -116,7 +116,11 @@ class TrackInfo(Data):
 class FlagInfo(Data):
     name: str
     label: str
+    """The deck's label for the flag, or its name in words (`ICBM moratorium`)."""
     value: bool
+    state: str = ""
+    """What holds now, in words: `ICBM moratorium on`, or a labelled flag's label or its `off` words."""
+    description: str = ""
 
 
 class NewsInfo(Data):

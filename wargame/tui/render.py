@@ -230,7 +230,7 @@ def report_block(turn: TurnInfo, obs: Observation, show_audience: bool) -> Conte
     sections.append(Content("\n").join(roll_line(r) for r in turn.rolls) if turn.rolls else Content.styled("No chance rolls.", MUTED))
     sections += [Content(""), heading("Changes")]
     lines = [change_line(c) for c in turn.changes]
-    lines += [Content.assemble("⚑ ", f.name, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold")) for f in turn.flags]
+    lines += [Content.assemble("⚑ ", f.label, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold")) for f in turn.flags]
     sections.append(Content("\n").join(lines) if lines else Content.styled("No track moved.", MUTED))
     if turn.events:
         sections += [Content(""), heading("Events"), Content("\n").join(Content.assemble(("★ ", MUTED), e) for e in turn.events)]
