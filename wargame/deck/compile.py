@@ -33,6 +33,7 @@ from wargame.deck.schema import (
     Move,
     TrackSpec,
     Visibility,
+    unknown_category,
 )
 from wargame.deck.targets import Expansion, expand
 from wargame.deck.text import Template, TextError, compile_text
@@ -76,6 +77,7 @@ class CMove:
     name: str
     description: str
     category: str
+    """Its category's id (`military`, or one of the deck's own)."""
     escalation: int
     secret: bool
     audience: frozenset[str] | None
@@ -129,6 +131,8 @@ class CMove:
     ordered only while it is not waiting for an answer; an answer only while it is."""
     answer: str | None = None
     """`accept` or `refuse` for an answer to an offer (orders that cost no order slot)."""
+    category_label: str = ""
+    """Its category as players read it (the id itself for the four default categories)."""
     base_name: str = ""
     """The name the deck author wrote (`Sanction`, `Warn {target}`): for an order sheet that
     lists a targeted move once and picks its target apart."""
@@ -669,6 +673,19 @@ class _Build:
     def who(self, actor: str) -> str:
         return _who(self.deck, actor)
 
+    @property
+    def categories(self) -> list[str]:
+        """The deck's categories in resolution order (its own, or the four defaults)."""
+        return list(self.deck.categories) if self.deck.categories else [c.value for c in CATEGORY_ORDER]
+
+    def category_order(self, category: str) -> int:
+        cats = self.categories
+        return cats.index(category) if category in cats else len(cats)
+
+    def category_label(self, category: str) -> str:
+        spec = self.deck.categories.get(category)
+        return spec.label if spec is not None else category
+
     def hidden(self, actor: str | None, reads: Reads) -> list[Hidden]:
         return hidden_reads(self.deck, self.scope, self.slot_names, self.secret_slots, actor, reads)
 
@@ -848,6 +865,10 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
     success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
     failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
     always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
+    for key in ("category", "phase"):
+        value = getattr(move, key)
+        if value is not None and value not in b.categories:
+            c.add((*p, key), f"{unknown_category(value, b.categories)} (got '{value}')")
     if move.visibility != Visibility.SECRET and move.detection:
         c.add((*p, "detection"), "only secret moves can have a detection chance")
     if move.visibility != Visibility.SECRET and move.shared_with:
@@ -874,7 +895,8 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         actor_index=actor_index,
         name=move.name,
         description=move.description,
-        category=move.category.value,
+        category=move.category,
+        category_label=b.category_label(move.category),
         escalation=move.escalation,
         secret=secret,
         audience=readers,
@@ -900,7 +922,7 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         failure_text=failure_line,
         once=move.once,
         cooldown=move.cooldown,
-        order_key=(CATEGORY_ORDER[move.category], actor_index),
+        order_key=(b.category_order(move.phase or move.category), actor_index),
         requires_node=requires.node if requires else None,
         requires_reads=requires.reads if requires else NO_READS,
         chance_node=chance.node if chance else None,

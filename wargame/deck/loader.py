@@ -34,6 +34,7 @@ from wargame.deck.schema import (
     Offer,
     Outcome,
     TrackSpec,
+    category_context,
 )
 from wargame.errors import DeckError, Problem
 from wargame.files import FileProblem, read_regular_file
@@ -100,7 +101,7 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     if controls:
         raise DeckError(controls)
     try:
-        deck = Deck.model_validate(data)
+        deck = Deck.model_validate(data, context=category_context(data))
     except ValidationError as exc:
         raise DeckError(_validation_problems(exc, data, index, name)) from None
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

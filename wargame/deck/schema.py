@@ -8,12 +8,13 @@ misspelt key is an error). Cross-references and expressions are checked afterwar
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import keyword
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
@@ -66,6 +67,31 @@ CATEGORY_ORDER = {
     Category.ECONOMIC: 2,
     Category.MILITARY: 3,
 }
+"""The default categories in resolution order (a deck without `[categories]` has these)."""
+DEFAULT_CATEGORIES = [c.value for c in CATEGORY_ORDER]
+
+
+def unknown_category(value: str, known: list[str]) -> str:
+    """Why `value` is no category of a deck whose categories are `known`, with a suggestion."""
+    quoted = [f"'{k}'" for k in known]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close and known != DEFAULT_CATEGORIES else ""
+    return f"must be one of {listed}{hint}"
+
+
+def category_context(data: object) -> dict[str, list[str]]:
+    """The validation context of a deck's raw data: its categories in resolution order."""
+    declared = data.get("categories") if isinstance(data, dict) else None
+    return {"categories": list(declared) if isinstance(declared, dict) and declared else DEFAULT_CATEGORIES}
+
+
+class CategorySpec(_Model):
+    """One of a deck's own categories (`[categories.ID]`): declared in resolution order."""
+
+    label: Annotated[str, Field(min_length=1, max_length=40)]
+    """What players read beside a move (`Containment`)."""
+    description: Text = ""
 
 
 class Visibility(StrEnum):
@@ -210,7 +236,13 @@ class Move(_Model):
     actor: Name
     name: Annotated[str, Field(min_length=1, max_length=120)]
     description: Text = ""
-    category: Annotated[Category, Field(strict=False)]
+    category: Id
+    """One of the deck's categories (`[categories]`; by default `diplomatic`, `information`,
+    `economic`, `military`): what players read beside the move, and its place in the
+    resolution order."""
+    phase: Id | None = None
+    """Resolve in another category's place (`phase = "diplomatic"` for a military threat
+    that must land before the other side's talks), keeping its own category's label."""
     escalation: Annotated[int, Field(ge=-100, le=100)] = 0
     """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
     visibility: Annotated[Visibility, Field(strict=False)] = Visibility.PUBLIC
@@ -236,6 +268,16 @@ class Move(_Model):
     """A targeted move: the actor it is aimed at is picked when ordering, from this list
     of actors or `"others"` (every other actor). Its texts and expressions may say
     `target` (`target.standing`, `{target}` in its name and news)."""
+    @field_validator("category", "phase")
+    @classmethod
+    def _known_category(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The loader passes the deck's categories (`category_context`): a misspelt
+        # category is reported with the deck's other problems of shape, at its line.
+        known = (info.context or {}).get("categories")
+        if value is not None and known is not None and value not in known:
+            raise ValueError(unknown_category(value, known))
+        return value
+
     offer: Offer | None = None
     """Makes the move an offer to its target, which accepts or refuses in a later turn
     (`[moves.offer]`); needs `targets`. Answers cost the recipient no order; an offer
@@ -329,6 +371,8 @@ class Deck(_Model):
     """A whole deck, as read from one TOML file."""
 
     deck: DeckMeta
+    categories: dict[Id, CategorySpec] = {}
+    """The deck's own move categories, in resolution order (default: the four of `Category`)."""
     tracks: dict[Name, TrackSpec] = {}
     actor_tracks: dict[Name, TrackSpec] = {}
     flags: dict[Name, bool | FlagSpec] = {}

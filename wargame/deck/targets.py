@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from wargame.deck.schema import Category, Deck, Move, Offer, Outcome, Visibility
+from wargame.deck.schema import Deck, Move, Offer, Outcome, Visibility
 from wargame.deck.text import map_expressions
 from wargame.words import possessive
 
@@ -292,7 +292,7 @@ class _Expander:
             actor=target,
             name=name,
             description=f"{answer.title()} the offer {maker} made: {offer_move.name}.",
-            category=Category.DIPLOMATIC,
+            category=offer_move.category,
             escalation=0,
             visibility=offer_move.visibility,
             detection=0.0,

@@ -308,8 +308,9 @@ class Game:
 
         The order, fixed and documented so that games replay bit for bit:
 
-        1. Answers to offers resolve first; then orders by category (diplomatic,
-           information, economic, military), then
+        1. Answers to offers resolve first; then orders by category (the deck's own in
+           the order it declares them, by default diplomatic, information, economic,
+           military; a move's `phase` puts it in another category's place), then
            by actor in deck order, then in the order the seat gave them. Every seat's
            orders are visible to `ordered(id)` from the start, since they were sealed
            simultaneously.

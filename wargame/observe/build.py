@@ -408,7 +408,7 @@ class _Builder:
                                    accept_effects=a, refuse_effects=r, expire_effects=e)
         return MoveInfo.model_construct(
             id=move.id, name=move.name, label=labels.order_label(deck, move), description=move.description,
-            category=move.category, escalation=move.escalation, secret=move.secret, visibility=visibility,
+            category=move.category, category_label=move.category_label or move.category, escalation=move.escalation, secret=move.secret, visibility=visibility,
             detection=move.detection if move.secret else 0.0, chance=chance, chance_note=note,
             chance_words=said.chance if move.chance_source else "", chance_source=move.chance_source,
             effects={k: v for k, v in (("success", said.success), ("failure", said.failure), ("always", said.always)) if v},

@@ -310,6 +310,9 @@ class MoveInfo(Data):
     """As the order reads once picked (`Sanction → China`)."""
     description: str = ""
     category: str
+    """The category's id (`military`, or one of the deck's own)."""
+    category_label: str = ""
+    """The category as players read it (the deck's label; the id for the four defaults)."""
     escalation: int
     secret: bool
     visibility: str
