@@ -209,11 +209,20 @@ class DoctrineBot:
         reasons: list[str] = []
         for p in pending:
             wa, wr = (w if (w := float(self._weight[m.index](state))) > 0 else 0.0 for m in (p.accept, p.refuse))
-            answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng)
-            weighs = f"{self.doctrine.id} doctrine weighs accepting {number(wa)} against refusing {number(wr)}"
+            wait = self.doctrine.waits.get(p.gate)
+            ww = max(0.0, float(wait.fn(state))) if wait is not None else 0.0
+            answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng, ww)
+            if ww > 0:
+                weighs = (f"{self.doctrine.id} doctrine weighs accepting {number(wa)}, refusing {number(wr)} "
+                          f"and waiting {number(ww)}")
+            else:
+                weighs = f"{self.doctrine.id} doctrine weighs accepting {number(wa)} against refusing {number(wr)}"
             if answer.move is None:
                 if self.explain:
-                    reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}.")
+                    odds = f" ({answer.share:.0%} chance of waiting)" if ww > 0 else ""
+                    node = wait.node if wait is not None else None
+                    said = "; ".join(f(state, view.hidden_slots) for f in facts_for(self.deck, node))
+                    reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}{odds}" + (f": {said}." if said else "."))
                 continue
             orders.append(answer.move.id)
             if not self.explain:
@@ -221,8 +230,7 @@ class DoctrineBot:
                 continue
             facts = facts_for(self.deck, self._node[answer.move.index])
             said = "; ".join(f(state, view.hidden_slots) for f in facts)
-            chance = answer.accept_share if answer.move is p.accept else 1 - answer.accept_share
-            reasons.append(f"{answer.move.name}: the {weighs} ({chance:.0%} chance of this answer)" + (f": {said}." if said else "."))
+            reasons.append(f"{answer.move.name}: the {weighs} ({answer.share:.0%} chance of this answer)" + (f": {said}." if said else "."))
         return tuple(orders), tuple(reasons)
 
     def _orders(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from wargame.bots.answers import Pending, draw_answer, split_answers
+from wargame.bots.answers import Pending, draw_answer, random_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.bots.doctrine import draw_orders
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
@@ -121,9 +121,11 @@ class _Policy:
         out = []
         for p in pending:
             if self.doctrine is None:
-                chosen = draw_answer(p, 1.0, 1.0, 1.0, rng)
+                chosen = random_answer(p, rng)
             else:
-                chosen = draw_answer(p, float(self.weight[p.accept.index](s)), float(self.weight[p.refuse.index](s)), self.doctrine.temperature, rng)
+                wait = self.doctrine.waits.get(p.gate)
+                chosen = draw_answer(p, float(self.weight[p.accept.index](s)), float(self.weight[p.refuse.index](s)), self.doctrine.temperature, rng,
+                                     float(wait.fn(s)) if wait is not None else 0.0)
             if chosen.move is not None:
                 out.append(chosen.move.id)
         return tuple(out)

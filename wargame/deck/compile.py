@@ -21,6 +21,9 @@ from wargame.deck.expr import (
     compile_effect_code,
     compile_expression,
 )
+from wargame.deck.expr import (
+    suggest as _suggest,
+)
 from wargame.deck.ir import NO_READS, EffectNode, Node, Reads
 from wargame.deck.schema import (
     CATEGORY_ORDER,
@@ -131,6 +134,9 @@ class CMove:
     ordered only while it is not waiting for an answer; an answer only while it is."""
     answer: str | None = None
     """`accept` or `refuse` for an answer to an offer (orders that cost no order slot)."""
+    silence_matters: bool = False
+    """For an answer: its offer says what happens when it is left unanswered (an `expire`
+    outcome with effects or news), so a random seat tries leaving it, too."""
     category_label: str = ""
     """Its category as players read it (the id itself for the four default categories)."""
     base_name: str = ""
@@ -265,6 +271,19 @@ class CDoctrine:
     """What each weight reads, in the same order as `weights` (no reads for a number)."""
     weight_nodes: list[Node | None] = field(default_factory=list)
     """Each weight in intermediate form, in the same order (None for a number)."""
+    waits: dict[int, Wait] = field(default_factory=dict)
+    """Offer slot (`CompiledDeck.offers`) to the weight of leaving that offer, made to
+    this actor, unanswered for a turn (`OFFER/wait`); an offer not listed weighs 0."""
+
+
+@dataclass(slots=True)
+class Wait:
+    """A doctrine's weight for leaving one offer unanswered this turn."""
+
+    fn: Fn
+    source: str
+    node: Node | None = None
+    reads: Reads = NO_READS
 
 
 @dataclass(slots=True)
@@ -612,10 +631,12 @@ def _not_own(key: str, actor_id: str, original: Deck) -> str:
     """Why a doctrine weight's key is none of the actor's moves (answers get their own words)."""
     base, slash, _ = key.partition("/")
     if not slash:
-        return f"'{key}' is not one of {actor_id}'s moves"
+        own = [m.id for m in original.moves if m.actor == actor_id]
+        return f"'{key}' is not one of {actor_id}'s moves{_suggest(key, own)}"
     move = next((m for m in original.moves if m.id == base), None)
     if move is None:
-        return f"'{key}': there is no offer '{base}'"
+        offers = [m.id for m in original.moves if m.offer is not None]
+        return f"'{key}': there is no offer '{base}'{_suggest(base, offers)}"
     if move.offer is None:
         return f"'{key}': '{base}' is not an offer, so it has no answers to weigh"
     if move.actor == actor_id:
@@ -669,6 +690,7 @@ class _Build:
         self.thresholds: dict[int, list[tuple[float, str]]] = {}
         self.secret_slots: dict[int, str] = {}
         self.descending: set[int] = set()
+        self.offers: list[COffer] = []
 
     def who(self, actor: str) -> str:
         return _who(self.deck, actor)
@@ -716,7 +738,7 @@ def _compile(
     _lay_out_flags(b)
     _index_moves_and_events(b)
     moves = _compile_moves(b)
-    offers = _compile_offers(b, moves)
+    offers = b.offers = _compile_offers(b, moves)
     events = _compile_events(b)
     endings, limit = _compile_endings(b)
     objectives, doctrines = _compile_actors(b)
@@ -962,6 +984,8 @@ def _compile_offers(b: _Build, moves: list[CMove]) -> list[COffer]:
                              b.text(offer.expire.news, (*p, "news"), readers), _nodes(expire)))
         for j in (i, i + 1, i + 2):
             moves[j].gate = k
+        for j in (i + 1, i + 2):
+            moves[j].silence_matters = bool(offer.expire.effects or offer.expire.news)
     return offers
 
 
@@ -1086,8 +1110,13 @@ def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDo
     own = [mv for mv in b.deck.moves if mv.actor == actor_id]
     p = ("actors", actor_id, "doctrines", name)
     own_ids = {mv.id for mv in own}
-    for move_id in doc.weights:
-        if move_id not in own_ids:
+    # Leaving an offer unanswered is no move: its key is the offer's id and `/wait`.
+    wait_slots = {f"{b.deck.moves[o.move].id}/wait": o.index for o in b.offers if o.recipient == actor_id}
+    waits: dict[int, Wait] = {}
+    for move_id, raw_wait in doc.weights.items():
+        if move_id in wait_slots:
+            waits[wait_slots[move_id]] = _compile_wait(b, actor_id, (*p, "weights", move_id), raw_wait)
+        elif move_id not in own_ids:
             c.add((*p, "weights", move_id), _not_own(move_id, actor_id, b.original))
     weights: list[Fn] = []
     sources: list[str] = []
@@ -1127,7 +1156,21 @@ def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDo
             c.code[unused] = compile_expression(doc.default_weight, b.scope, "num")
         except ExpressionError:
             pass
-    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes)
+    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes, waits)
+
+
+def _compile_wait(b: _Build, actor_id: str, where: PathT, raw: float | str) -> Wait:
+    """One `OFFER/wait` weight, checked like every doctrine weight."""
+    if not isinstance(raw, str):
+        if raw < 0:
+            b.c.add(where, "weights cannot be negative")
+        return Wait(_constant(float(raw)), str(raw))
+    weight = b.c.expr(raw, b.scope, "num", where)
+    if weight is None:
+        return Wait(_zero, raw)
+    b.c.secrecy(b.hidden(actor_id, weight.reads), where, b.deck, b.slot_names, actor_id, "a doctrine weight",
+                " (a computer seat decides from its own view, so this weight would never react)")
+    return Wait(weight.fn, raw, weight.node, weight.reads)
 
 
 def _compile_questions(b: _Build) -> list[CQuestion]:

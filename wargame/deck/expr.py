@@ -260,7 +260,7 @@ class _Parser:
                 if ev is None:
                     if idx is not None:
                         raise self.fail(f"'{ident}' is a move, not an event: use played('{ident}') for a move")
-                    raise self.fail(f"unknown event '{ident}'{_suggest(ident, self.scope.events)}")
+                    raise self.fail(f"unknown event '{ident}'{suggest(ident, self.scope.events)}")
                 return "bool", Fired(ident, ev)
             if idx is None and ev is not None:
                 # An id that names only an event: since() and count() read its firings.
@@ -271,7 +271,7 @@ class _Parser:
                     f"fired('{ident}'), count('{ident}') or since('{ident}')"
                 )
             if idx is None:
-                raise self.fail(f"unknown move '{ident}'{_suggest(ident, self.scope.moves)}")
+                raise self.fail(f"unknown move '{ident}'{suggest(ident, self.scope.moves)}")
             plays = Plays(name, ident, idx)  # type: ignore[arg-type]  # one of MOVE_FUNCS
             return ("bool" if name in {"played", "ordered", "revealed"} else "num"), plays
         if name in NUM_FUNCS:
@@ -363,7 +363,7 @@ _NODE_WORDS: dict[type, str] = {
 _NOT_TARGETED = "'target' (the actor a move is aimed at) works only in a move with `targets`"
 
 
-def _suggest(name: str, known: Any) -> str:
+def suggest(name: str, known: Any) -> str:
     """`, did you mean 'x'?` for a near miss among `known` names, else nothing."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -492,5 +492,6 @@ __all__ = [
     "compile_expression",
     "parse_effect",
     "parse_expression",
+    "suggest",
     "syntax_hint",
 ]

@@ -181,7 +181,7 @@ _PATTERNS = {
     NAME_PATTERN: "must start with a lowercase letter and use only a-z, 0-9 and '_' "
     "(it is a name in expressions, so no '-')",
     WEIGHT_KEY_PATTERN: "must be a move id (a lowercase letter, then a-z, 0-9, '-' and '_'), "
-    "or an offer's id with /accept or /refuse",
+    "or an offer's id with /accept, /refuse or /wait",
 }
 
 

@@ -21,10 +21,10 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Track, flag and actor ids are used as names in expressions, so no hyphens there."""
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-WEIGHT_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(/accept|/refuse)?$"
+WEIGHT_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(/accept|/refuse|/wait)?$"
 WeightKey = Annotated[str, Field(pattern=WEIGHT_KEY_PATTERN)]
-"""A doctrine weight's key: a move id, or `offer-id/accept` and `offer-id/refuse` for the
-answers to another actor's offer."""
+"""A doctrine weight's key: a move id, or `offer-id/accept`, `offer-id/refuse` and
+`offer-id/wait` (leaving it unanswered this turn) for another actor's offer."""
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 Text = Annotated[str, Field(max_length=20_000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
@@ -182,7 +182,8 @@ class Doctrine(_Model):
     weights: dict[WeightKey, Number | Expr] = {}
     """Move id to weight (a number or an expression over the state); higher is likelier.
     For a targeted move the weight is per target (an expression may read `target`); for an
-    offer made to this actor, `offer-id/accept` and `offer-id/refuse` weigh its answers."""
+    offer made to this actor, `offer-id/accept` and `offer-id/refuse` weigh its answers and
+    `offer-id/wait` leaving it unanswered for now (0 when not listed)."""
     default_weight: Number | Expr = 1
     """Weight of a move not listed in `weights`."""
     temperature: Annotated[float, Field(gt=0, le=100)] = 1.0

@@ -374,6 +374,17 @@ class _Expander:
             p = (*base, "doctrines", name)
             weights: dict[str, object] = {}
             for key, value in doc.weights.items():
+                offer_id, _slash, answer = key.partition("/")
+                if answer == "wait" and offer_id in self.groups:
+                    # Waiting is no move: one weight per offer made to this actor, by the
+                    # offer's expanded id (`ceasefire@north/wait`).
+                    made = [m for m in self.groups[offer_id] if m.split("@", 1)[1] == actor_id]
+                    for member in made:
+                        weights[f"{member}/wait"] = self.maybe(value, actor_id, (*p, "weights", key))
+                        expansion.weight_keys[f"{member}/wait"] = key
+                    if not made:
+                        weights[key] = value
+                    continue
                 # An answer's weight is the recipient's: only its own answers take it.
                 members = [m for m in self.groups.get(key, ()) if "/" not in m or m.split("@", 1)[1].split("/", 1)[0] == actor_id]
                 if not members:
