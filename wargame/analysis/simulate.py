@@ -51,13 +51,15 @@ def play_game(
     `programs`: the outside programs an `agent:` seat may start (this run's command line).
     """
     game = Game(deck, seed, turns, log=log)
-    seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), game.orders_allowed(a)) for a in deck.actors]
+    seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), a in deck.orders_fns) for a in deck.actors]
+    fixed = {a: deck.orders_per_turn(a) for a in deck.actors if a not in deck.orders_fns}
     seat_specs = {a: str(seats.get(a, "random")) for a in deck.actors}
-    for _actor, _viewer, bot, _allowed in seated:
+    for _actor, _viewer, bot, _computed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
     views: list[weakref.ref[PlayerView]] = []
     while game.ending is None:
-        for actor, viewer, bot, allowed in seated:
+        for actor, viewer, bot, computed in seated:
+            allowed = game.orders_allowed(actor) if computed else fixed[actor]
             # A lazy view: a seat that never reads it (a random one) costs no copy of the
             # state. One its bot kept is settled below, before the state changes.
             view = PlayerView(game, viewer, lazy=True, seats=seat_specs)

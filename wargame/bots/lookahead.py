@@ -97,7 +97,9 @@ class _Policy:
 
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine | None) -> None:
         self.actor = actor
+        self.deck = deck
         self.allowed = deck.orders_per_turn(actor)
+        """At most this many orders (`choose` asks the deck for the turn's own allowance)."""
         self.doctrine = doctrine
         own = deck.moves_by_actor[actor]
         self.weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)} if doctrine else {}
@@ -107,7 +109,8 @@ class _Policy:
     def choose(self, game: Game, rng: random.Random) -> tuple[str, ...]:
         legal, pending = split_answers(game.available_moves(self.actor))
         answers = self.answer(game.state, pending, rng) if pending else ()
-        k = min(self.allowed, len(legal))
+        allowed = self.allowed if self.actor not in self.deck.orders_fns else min(self.allowed, self.deck.orders_per_turn(self.actor, game.state))
+        k = min(allowed, len(legal))
         if k <= 0:
             return answers
         if self.doctrine is None:

@@ -45,6 +45,9 @@ from wargame.words import possessive
 
 PathT = tuple[str | int, ...]
 
+MAX_ORDERS = 10
+"""The most orders an actor may give a turn."""
+
 
 @dataclass(frozen=True, slots=True)
 class Hidden:
@@ -321,6 +324,9 @@ class CompiledDeck:
     turn_limit_ending: CEnding
     objectives: dict[str, list[CObjective]]
     doctrines: dict[str, dict[str, CDoctrine]]
+    orders_fns: dict[str, Fn] = field(default_factory=dict)
+    """Actor to its `orders_per_turn` expression (only actors whose allowance is one)."""
+    orders_nodes: dict[str, Node] = field(default_factory=dict)
     move_index: dict[str, int] = field(default_factory=dict)
     event_index: dict[str, int] = field(default_factory=dict)
     questions: list[CQuestion] = field(default_factory=list)
@@ -370,8 +376,18 @@ class CompiledDeck:
     def summary(self) -> str:
         return self.model.deck.summary.strip()
 
-    def orders_per_turn(self, actor: str) -> int:
-        return self.model.actors[actor].orders_per_turn
+    def orders_per_turn(self, actor: str, state: object | None = None) -> int:
+        """How many orders `actor` may give in `state`: the deck's number, or its expression
+        computed on the state (rounded down, within 0..10); without a state, at most that."""
+        fn = self.orders_fns.get(actor)
+        if fn is None:
+            fixed = self.model.actors[actor].orders_per_turn
+            assert isinstance(fixed, int)
+            return fixed
+        if state is None:
+            return MAX_ORDERS
+        x = float(fn(state))
+        return int(x) if 0 <= x <= MAX_ORDERS else MAX_ORDERS if x > MAX_ORDERS else 0  # nan is 0
 
     def actor_short(self, actor: str) -> str:
         """The actor's short name for narrow places (its full name when it has none)."""
@@ -742,6 +758,7 @@ def _compile(
     events = _compile_events(b)
     endings, limit = _compile_endings(b)
     objectives, doctrines = _compile_actors(b)
+    orders = _compile_orders(b)
     questions = _compile_questions(b)
     coach = _compile_coach(b)
     if b.c.problems or expansion.problems:
@@ -774,6 +791,8 @@ def _compile(
             turn_limit_ending=limit,
             objectives=objectives,
             doctrines=doctrines,
+            orders_fns={a: e.fn for a, e in orders.items()},
+            orders_nodes={a: e.node for a, e in orders.items()},
             move_index=dict(scope.moves),
             event_index=dict(scope.events),
             questions=questions,
@@ -1171,6 +1190,21 @@ def _compile_wait(b: _Build, actor_id: str, where: PathT, raw: float | str) -> W
     b.c.secrecy(b.hidden(actor_id, weight.reads), where, b.deck, b.slot_names, actor_id, "a doctrine weight",
                 " (a computer seat decides from its own view, so this weight would never react)")
     return Wait(weight.fn, raw, weight.node, weight.reads)
+
+
+def _compile_orders(b: _Build) -> dict[str, Expression]:
+    """Each actor's `orders_per_turn` that is an expression: it may read only what the
+    actor sees (its order sheet says how many orders it has, which would tell it)."""
+    out: dict[str, Expression] = {}
+    for actor_id, actor in b.deck.actors.items():
+        if not isinstance(actor.orders_per_turn, str):
+            continue
+        where = ("actors", actor_id, "orders_per_turn")
+        compiled = b.c.expr(actor.orders_per_turn, b.scope, "num", where)
+        if compiled is not None:
+            b.c.secrecy(b.hidden(actor_id, compiled.reads), where, b.deck, b.slot_names, actor_id, "orders_per_turn", "")
+            out[actor_id] = compiled
+    return out
 
 
 def _compile_questions(b: _Build) -> list[CQuestion]:

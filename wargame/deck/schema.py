@@ -197,7 +197,9 @@ class Actor(_Model):
     short: Annotated[str, Field(max_length=12)] = ""
     """A short label for narrow screens, e.g. "DPRK"."""
     brief: Text = ""
-    orders_per_turn: Annotated[int, Field(ge=0, le=10)] = 1
+    orders_per_turn: Annotated[int, Field(ge=0, le=10)] | Expr = 1
+    """How many moves it may order each turn: a number, or an expression over what the actor
+    sees (`"1 + (utility.capacity >= 5)"`), rounded down and kept within 0..10."""
     start: dict[Name, Number] = {}
     """Start values of this actor's tracks, overriding each track's default."""
     objectives: list[Objective] = []

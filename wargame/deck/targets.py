@@ -396,7 +396,8 @@ class _Expander:
                     expansion.weight_keys[member] = key
             default = self.maybe(doc.default_weight, None, (*p, "default_weight"))
             doctrines[name] = doc.model_copy(update={"weights": weights, "default_weight": default})
-        return actor.model_copy(update={"objectives": objectives, "doctrines": doctrines})
+        orders = self.maybe(actor.orders_per_turn, None, (*base, "orders_per_turn"))
+        return actor.model_copy(update={"objectives": objectives, "doctrines": doctrines, "orders_per_turn": orders})
 
 
 def expand(deck: Deck) -> Expansion:

@@ -169,7 +169,9 @@ class Game:
         return availability(self._plan.moves[actor], state or self.state)
 
     def orders_allowed(self, actor: str) -> int:
-        return self.deck.orders_per_turn(actor)
+        """How many orders `actor` may give this turn (an allowance the deck may compute
+        from the state: `orders_per_turn = "1 + (utility.capacity >= 5)"`)."""
+        return self.deck.orders_per_turn(actor, self.state)
 
     # -- input -----------------------------------------------------------------------
     def submit(self, actor: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:

@@ -363,7 +363,7 @@ class _Builder:
             sealed = [self._order(m, "") for m in self.game.orders[seat]]
         return SeatSheet(
             brief=deck.actor_brief(seat) or "",
-            allowed=deck.orders_per_turn(seat),
+            allowed=deck.orders_per_turn(seat, belief),
             moves=moves,
             groups=self._groups(moves),
             offers_waiting=[self._offer(r) for r in waiting if r.recipient == seat],

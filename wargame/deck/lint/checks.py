@@ -42,7 +42,7 @@ def check_actors(c: Context) -> None:
     for actor_id, actor in c.deck.model.actors.items():
         if not c.deck.moves_by_actor.get(actor_id):
             c.warn("actor-without-moves", ("actors", actor_id), f"{actor.name} has no moves, so its seat can never do anything")
-        elif actor.orders_per_turn == 0:
+        elif actor.orders_per_turn == 0 or (actor_id in c.deck.orders_nodes and c.eval(c.deck.orders_nodes[actor_id]).hi < 1):
             # Answers to offers cost no order: such an actor can still answer.
             answers = " (it may still answer offers made to it)" if c.deck.answers_for(actor_id) else ""
             c.warn("actor-without-moves", ("actors", actor_id, "orders_per_turn"),
