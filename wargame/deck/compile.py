@@ -36,6 +36,7 @@ from wargame.deck.schema import (
     Move,
     TrackSpec,
     Visibility,
+    turn_length,
     unknown_category,
 )
 from wargame.deck.targets import Expansion, expand
@@ -415,12 +416,26 @@ class CompiledDeck:
         name = self.slot_names[slot]
         return name.split(".", 1)[0] if "." in name else None
 
+    def turn_time(self, turn: int) -> dt.datetime | None:
+        """When a turn starts on the clock, for a deck with a `turn_length` (short turns:
+        shifts, hours); None otherwise."""
+        meta = self.model.deck
+        if meta.turn_length is None or meta.start is None:
+            return None
+        start = meta.start if isinstance(meta.start, dt.datetime) else dt.datetime.combine(meta.start, dt.time())
+        return start + (turn - 1) * turn_length(meta.turn_length)
+
     def turn_date(self, turn: int) -> dt.date | None:
         """The calendar date a turn starts on, when the deck has a start date and a
-        calendar turn name (day, week, month, quarter, year)."""
+        calendar turn name (day, week, month, quarter, year) or a `turn_length`."""
         start = self.model.deck.start
         if start is None:
             return None
+        clock = self.turn_time(turn)
+        if clock is not None:
+            return clock.date()
+        if isinstance(start, dt.datetime):
+            start = start.date()
         unit = self.model.deck.turn_name.lower()
         n = turn - 1
         if unit == "day":
@@ -433,12 +448,28 @@ class CompiledDeck:
         total = start.month - 1 + n * months
         return dt.date(start.year + total // 12, total % 12 + 1, 1 if start.day > 28 else start.day)
 
+    def turn_when(self, turn: int) -> str:
+        """When a turn is, in words: `16:00, 2 Feb 2024` for clock turns, `March 2022` for
+        a month, `17 January 2022` for a day or a week; empty when the deck has no dates."""
+        clock = self.turn_time(turn)
+        if clock is not None:
+            length = turn_length(self.model.deck.turn_length or "1d")
+            day = f"{clock.day} {clock:%b %Y}"
+            return day if length >= dt.timedelta(days=1) and clock.time() == dt.time() else f"{clock:%H:%M}, {day}"
+        date = self.turn_date(turn)
+        if date is None:
+            return ""
+        unit = self.model.deck.turn_name.lower()
+        return date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
+
     def turn_label(self, turn: int) -> str:
         """`month 3 (March 2022)`: the turn name and number, with the date when known."""
         base = f"{self.model.deck.turn_name} {turn}"
         date = self.turn_date(turn)
         if date is None:
             return base
+        if self.turn_time(turn) is not None:
+            return f"{base} ({self.turn_when(turn)})"
         unit = self.model.deck.turn_name.lower()
         shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else date.isoformat()
         return f"{base} ({shown})"

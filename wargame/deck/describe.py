@@ -575,9 +575,5 @@ def turn_label(deck: CompiledDeck, turn: int, turns: int) -> str:
     """`Week 3 of 6 · 17 January 2022`: a turn as headers, menus and seats' views write it."""
     name = deck.turn_name
     text = f"{name[:1].upper()}{name[1:]} {turn} of {turns}"
-    date = deck.turn_date(turn)
-    if date is None:
-        return text
-    unit = name.lower()
-    shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
-    return f"{text} · {shown}"
+    shown = deck.turn_when(turn)
+    return f"{text} · {shown}" if shown else text

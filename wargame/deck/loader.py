@@ -19,6 +19,7 @@ from wargame.deck.locate import LineIndex, deep_line, format_path
 from wargame.deck.schema import (
     ID_PATTERN,
     NAME_PATTERN,
+    TURN_LENGTH_PATTERN,
     WEIGHT_KEY_PATTERN,
     Actor,
     Coach,
@@ -180,6 +181,7 @@ _PATTERNS = {
     ID_PATTERN: "must start with a lowercase letter and use only a-z, 0-9, '-' and '_'",
     NAME_PATTERN: "must start with a lowercase letter and use only a-z, 0-9 and '_' "
     "(it is a name in expressions, so no '-')",
+    TURN_LENGTH_PATTERN: "must be a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. \"12h\"",
     WEIGHT_KEY_PATTERN: "must be a move id (a lowercase letter, then a-z, 0-9, '-' and '_'), "
     "or an offer's id with /accept, /refuse or /wait",
 }

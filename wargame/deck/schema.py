@@ -21,6 +21,7 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Track, flag and actor ids are used as names in expressions, so no hyphens there."""
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+TURN_LENGTH_PATTERN = r"^[1-9][0-9]{0,3}(m|h|d|w)$"
 WEIGHT_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(/accept|/refuse|/wait)?$"
 WeightKey = Annotated[str, Field(pattern=WEIGHT_KEY_PATTERN)]
 """A doctrine weight's key: a move id, or `offer-id/accept`, `offer-id/refuse` and
@@ -109,10 +110,26 @@ class DeckMeta(_Model):
     version: Annotated[int, Field(ge=1)] = 1
     turns: Annotated[int, Field(ge=1, le=200)]
     turn_name: Annotated[str, Field(min_length=1, max_length=40)] = "turn"
-    start: dt.date | None = None
+    start: dt.datetime | dt.date | None = None
+    """When turn 1 starts: a date (`2022-01-03`), or a date and time (`2024-02-01T04:00`)."""
+    turn_length: Annotated[str, Field(pattern=TURN_LENGTH_PATTERN)] | None = None
+    """How long a turn is on the clock (`12h`, `30m`, `2d`, `1w`): turn labels then show the
+    time each turn starts ("Shift 3 of 12 · 16:00, 2 Feb 2024"). Needs `start`."""
     summary: Text = ""
     sources: list[Text] = []
     authors: list[str] = []
+
+    @model_validator(mode="after")
+    def _clock(self) -> DeckMeta:
+        if self.turn_length is not None and self.start is None:
+            raise FieldError("turn_length", "needs `start`, the date and time turn 1 begins (e.g. start = 2024-02-01T04:00)")
+        return self
+
+
+def turn_length(text: str) -> dt.timedelta:
+    """`12h` as a `timedelta` (`m` minutes, `h` hours, `d` days, `w` weeks)."""
+    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[text[-1]]
+    return dt.timedelta(**{unit: int(text[:-1])})
 
 
 class TrackSpec(_Model):
