@@ -88,8 +88,8 @@ class CMove:
     escalation: int
     secret: bool
     audience: frozenset[str] | None
-    """Who learns of a play when it resolves: None for public moves; for secret moves the
-    actor and its `shared_with` actors."""
+    """Who learns of a play when it resolves: None for public moves; for secret and
+    unattributed moves the actor and its `shared_with` actors."""
     detection: float
     requires: Fn | None
     requires_text: str
@@ -141,6 +141,9 @@ class CMove:
     silence_matters: bool = False
     """For an answer: its offer says what happens when it is left unanswered (an `expire`
     outcome with effects or news), so a random seat tries leaving it, too."""
+    unattributed: bool = False
+    """Everyone sees its effects and its news, not who played it (`secret` is true too: the
+    play itself is known only to `audience` until detected or revealed)."""
     category_label: str = ""
     """Its category as players read it (the id itself for the four default categories)."""
     base_name: str = ""
@@ -501,6 +504,10 @@ class CompiledDeck:
         return [compile_effect(text, self.scope) for text in effects]
 
 
+UNATTRIBUTED_WHO = "Unattributed"
+"""Who an unattributed move's default news line names: nobody."""
+
+
 def _news_line(actor: str, move: str, headline: str, always: str, success: bool) -> str:
     """A move's news: its outcome's text (plus the `always` text), or who did what."""
     if headline:
@@ -523,7 +530,7 @@ def hidden_reads(
             out.append(Hidden("track", owner, phrase, slot=slot))
     for index in sorted(scope.moves[m] for m in reads.moves if m in scope.moves):
         move = deck.moves[index]
-        if move.visibility != Visibility.SECRET:
+        if move.visibility == Visibility.PUBLIC:
             continue
         audience = {move.actor, *move.shared_with}
         # The public sees what every seat sees: a secret move shared with all of them.
@@ -941,22 +948,30 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         value = getattr(move, key)
         if value is not None and value not in b.categories:
             c.add((*p, key), f"{unknown_category(value, b.categories)} (got '{value}')")
-    if move.visibility != Visibility.SECRET and move.detection:
-        c.add((*p, "detection"), "only secret moves can have a detection chance")
-    if move.visibility != Visibility.SECRET and move.shared_with:
-        c.add((*p, "shared_with"), "only secret moves can be shared with some actors")
+    hidden_play = move.visibility != Visibility.PUBLIC
+    if not hidden_play and move.detection:
+        c.add((*p, "detection"), "only secret and unattributed moves can have a detection chance")
+    if not hidden_play and move.shared_with:
+        c.add((*p, "shared_with"), "only secret and unattributed moves can be shared with some actors")
+    unattributed = move.visibility == Visibility.UNATTRIBUTED
+    if unattributed and b.expansion.origins[i].answer is None and move.offer is not None:
+        c.add((*p, "visibility"), "an offer cannot be unattributed: its recipient must know whom to answer (make it secret)")
     for j, recipient in enumerate(move.shared_with):
         if recipient not in deck.actors:
             c.add((*p, "shared_with", j), f"unknown actor '{recipient}' (actors: {', '.join(b.actors)})")
     actor_index = b.actors.index(move.actor) if move.actor in deck.actors else 0
-    secret = move.visibility == Visibility.SECRET
-    readers = frozenset((move.actor, *move.shared_with)) if secret else None
+    secret = hidden_play
+    audience = frozenset((move.actor, *move.shared_with)) if secret else None
+    # An unattributed move's news is everyone's: its values must be public.
+    readers = None if unattributed else audience
     has_values = False
     for key in ("success", "failure", "always"):
         if b.text(getattr(move, key).news, (*p, key, "news"), readers) is not None:
             has_values = True
-    success_line = _news_line(b.who(move.actor), move.name, move.success.news, move.always.news, True)
-    failure_line = _news_line(b.who(move.actor), move.name, move.failure.news, move.always.news, False)
+    # Nobody is named in an unattributed move's own news line.
+    who = UNATTRIBUTED_WHO if unattributed else b.who(move.actor)
+    success_line = _news_line(who, move.name, move.success.news, move.always.news, True)
+    failure_line = _news_line(who, move.name, move.failure.news, move.always.news, False)
     success_tpl = template_of(success_line, scope) if has_values else None
     failure_tpl = template_of(failure_line, scope) if has_values else None
     origin = b.expansion.origins[i]
@@ -971,7 +986,8 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         category_label=b.category_label(move.category),
         escalation=move.escalation,
         secret=secret,
-        audience=readers,
+        audience=audience,
+        unattributed=unattributed,
         detection=0.0 if isinstance(move.detection, str) else float(move.detection),
         requires=requires.fn if requires else None,
         requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),

@@ -102,6 +102,10 @@ class Visibility(StrEnum):
     """Every seat sees the move and its news when it resolves."""
     SECRET = "secret"
     """Only the actor (and the facilitator) sees it, until it is revealed."""
+    UNATTRIBUTED = "unattributed"
+    """Everyone sees its effects and its news, but not who played it: the actor (and those
+    it is shared with) stays hidden until the play is detected or revealed. Sabotage, a
+    cyber attack, a cut cable."""
 
 
 class DeckMeta(_Model):
@@ -267,10 +271,10 @@ class Move(_Model):
     """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
     visibility: Annotated[Visibility, Field(strict=False)] = Visibility.PUBLIC
     detection: ChanceSpec = 0.0
-    """Secret moves: the chance each time it is played that the others find out (a number,
-    or an expression such as `"0.1 * us.recon"`)."""
+    """Secret and unattributed moves: the chance each time it is played that the others find
+    out who played it (a number, or an expression such as `"0.1 * us.recon"`)."""
     shared_with: list[Name] = []
-    """Secret moves: other actors who learn of it when it resolves (a backchannel); in a
+    """Secret and unattributed moves: other actors who learn of it (and who played it) when it resolves (a backchannel); in a
     targeted move, `"target"` stands for its target. A secret offer always reaches its
     recipient."""
     requires: Expr | None = None

@@ -484,7 +484,8 @@ class Game:
         if log:
             tpl = move.success_tpl if success else move.failure_tpl
             text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
-            self._news(rec, text, "move", move.audience, move.actor, move.id)
+            # An unattributed move's news is everyone's; who played it stays with the play.
+            self._news(rec, text, "move", None if move.unattributed else move.audience, move.actor, move.id)
         if move.secret and (move.detection or move.detection_fn is not None):
             # A detection expression reads the state after the move's own effects.
             detect = move.detection if move.detection_fn is None else self._chance(None, move.detection_fn, s)

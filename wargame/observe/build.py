@@ -385,6 +385,9 @@ class _Builder:
             visibility += f" (found out {labels.percent(move.detection)} of the time)"
         elif move.secret and move.detection_fn is not None:
             visibility += " (may be found out; the odds change with the situation)"
+        if move.unattributed:
+            # Everyone sees what it does; "found out" is about who did it.
+            visibility = "unattributed: everyone sees what it does, not who did it" + visibility.removeprefix("secret")
         templated = move.success_tpl is not None or move.failure_tpl is not None
         news = {}
         for key, text in (("success", move.success_news), ("failure", move.failure_news), ("always", move.always_news)):
@@ -408,7 +411,7 @@ class _Builder:
                                    accept_effects=a, refuse_effects=r, expire_effects=e)
         return MoveInfo.model_construct(
             id=move.id, name=move.name, label=labels.order_label(deck, move), description=move.description,
-            category=move.category, category_label=move.category_label or move.category, escalation=move.escalation, secret=move.secret, visibility=visibility,
+            category=move.category, category_label=move.category_label or move.category, escalation=move.escalation, secret=move.secret, visibility=visibility, unattributed=move.unattributed,
             detection=move.detection if move.secret else 0.0, chance=chance, chance_note=note,
             chance_words=said.chance if move.chance_source else "", chance_source=move.chance_source,
             effects={k: v for k, v in (("success", said.success), ("failure", said.failure), ("always", said.always)) if v},
@@ -438,9 +441,12 @@ class _Builder:
         public_view = PlayerView(self.game, PUBLIC) if self.view._own is not None and self.resolved == len(self.game.records) and self.view.turn == self.game.state.turn \
             else PlayerView(self.game, PUBLIC, upto=self.resolved, state=self.view._state)
         public = _Builder(self.game, public_view, self.seats, None, {}, self.cache)._turn(turn)
+        # An item is private when the public does not read it (an unattributed move's news
+        # is public, though only its own seat knows who is behind it).
+        public_news = {(n.turn, n.text, n.kind) for n in public.news}
         return TurnInfo.model_construct(
             turn=turn, label=mine.label,
-            news=[n for n in mine.news if n not in public.news],
+            news=[n for n in mine.news if (n.turn, n.text, n.kind) not in public_news],
             thresholds=[n for n in mine.thresholds if n not in public.thresholds],
             rolls=[r for r in mine.rolls if r not in public.rolls],
             changes=[c for c in mine.changes if c not in public.changes],

@@ -316,7 +316,9 @@ class MoveInfo(Data):
     escalation: int
     secret: bool
     visibility: str
-    """`public`, `secret`, `secret (found out 30% of the time)`."""
+    """`public`, `secret`, `secret (found out 30% of the time)`, `unattributed: ...`."""
+    unattributed: bool = False
+    """Everyone sees what it does and its news, not who did it (`secret` is true too)."""
     detection: float = 0.0
     chance: float | None
     """Chance of success now, on what the seat knows; None when it reads something hidden

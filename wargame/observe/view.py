@@ -160,8 +160,17 @@ class PlayerView:
 
     @cached_property
     def news(self) -> tuple[NewsItem, ...]:
+        """The news this viewer sees; an unattributed move's news without who played it,
+        unless the viewer may know (`visibility.attributes_news`)."""
         actors = self.deck.actors
-        return tuple(n for n in self._game.news[: self._n_news] if vis.sees_news(self.viewer, n, actors))
+        out = []
+        for n in self._game.news[: self._n_news]:
+            if not vis.sees_news(self.viewer, n, actors):
+                continue
+            if n.actor is not None and n.kind == "move" and not vis.attributes_news(self.viewer, self.deck, n, self._revealed):
+                n = n._replace(actor=None, source=None)
+            out.append(n)
+        return tuple(out)
 
     @cached_property
     def plays(self) -> tuple[Play, ...]:

@@ -135,7 +135,7 @@ def move_prompt(move: MoveInfo, picked: bool) -> Content:
     elif move.chance < 1:
         meta += f" · {percent(move.chance)}"
     if move.secret:
-        meta += " · secret"
+        meta += " · unattributed" if move.unattributed else " · secret"
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
@@ -309,7 +309,7 @@ def sheet_prompt(line: SheetLine, picks: Sequence[str]) -> Content:
     box = ("[x] ", f"bold {GOOD}") if chosen else ("[ ] ", MUTED)
     meta = f"  {line.move.category_label or line.move.category}"
     if line.move.secret:
-        meta += " · secret"
+        meta += " · unattributed" if line.move.unattributed else " · secret"
     if chosen:
         # The targets take the place of the "…": `Warn Bravo, Charlie`, `Sanction → China`.
         head, _, tail = line.name.partition("…")

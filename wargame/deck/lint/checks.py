@@ -284,20 +284,36 @@ def check_secret_effects(c: Context) -> None:
             continue
         move = deck.model.moves[index]
         if move.visibility != Visibility.SECRET:
-            continue
+            continue  # an unattributed move's effects are everyone's to see by design
         target_kind, i = w.target
         if target_kind == "flag":
             c.warn("secret-move-public-change", w.path,
-                   f"secret move '{move.id}' changes flags.{deck.flag_names[i]}, which every seat sees: the change gives the move away")
+                   f"secret move '{move.id}' changes flags.{deck.flag_names[i]}, which every seat sees: the change gives the move away"
+                   f"{_UNATTRIBUTED_HINT}")
             continue
         owner = deck.secret_slots.get(i)
         name = deck.slot_names[i]
         if owner is None:
             c.warn("secret-move-public-change", w.path,
-                   f"secret move '{move.id}' changes {name}, a public track: every seat sees it change, which gives the move away")
+                   f"secret move '{move.id}' changes {name}, a public track: every seat sees it change, which gives the move away"
+                   f"{_UNATTRIBUTED_HINT}")
         elif owner != move.actor and owner not in move.shared_with:
             c.warn("secret-move-public-change", w.path,
                    f"secret move '{move.id}' changes {name}, a secret track that {deck.actor_name(owner)} sees: the change tells {deck.actor_name(owner)} of the move")
+
+
+_UNATTRIBUTED_HINT = " (if everyone is meant to see what it does but not who did it, make it visibility = \"unattributed\")"
+
+
+def check_unattributed(c: Context) -> None:
+    """An unattributed move with no news of its own: everyone reads its name as the news."""
+    for i, move in enumerate(c.deck.model.moves):
+        if move.visibility != Visibility.UNATTRIBUTED or c.deck.moves[i].answer is not None:
+            continue
+        if not (move.success.news or move.always.news):
+            c.warn("unattributed-without-news", ("moves", i, "success"),
+                   f"unattributed move '{move.id}' has no news of its own, so every seat reads "
+                   f"\"{c.deck.moves[i].success_text}\": write the news everyone sees (without naming who did it)")
 
 
 def check_offers(c: Context) -> None:

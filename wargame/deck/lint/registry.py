@@ -21,6 +21,7 @@ from wargame.deck.lint.checks import (
     check_since,
     check_templates,
     check_tracks_and_flags,
+    check_unattributed,
 )
 from wargame.deck.lint.context import Context, LintWarning, with_targets
 from wargame.deck.lint.ordering import check_event_order
@@ -41,6 +42,7 @@ CHECKS: list[Check] = [
     check_event_order,
     check_templates,
     check_secret_effects,
+    check_unattributed,
     check_offers,
     check_secrecy,
 ]
