@@ -176,7 +176,7 @@ class Checkpoints:
     def __init__(self, save: SaveModel, deck: CompiledDeck | None = None) -> None:
         self.save = save
         self.deck = deck or save_deck(save)
-        game = Game(self.deck, save.seed, save.turns)
+        game = Game(self.deck, save.seed, save.turns, starts=save.starts)
         self._snaps: list[tuple[State, int, dict[tuple[int, str], int], int]] = [self._snap(game)]
         for turn in save.history:
             try:
@@ -201,8 +201,9 @@ class Checkpoints:
             raise SaveError(f"no turn {turn} to start from: the save has turns 1..{len(self._snaps)}")
         state, n_plays, revealed, n_records = self._snaps[turn - 1]
         final = self.game
-        game = Game(self.deck, seed, final.turns, log=False)
+        game = Game(self.deck, seed, final.turns, log=False, opening=False)
         game.state = state.copy()
+        game.opening, game.starts, game.start_values = final.opening, final.starts, final.start_values
         game.plays = final.plays[:n_plays]
         game.revealed_plays = dict(revealed)
         game.records = final.records[:n_records]

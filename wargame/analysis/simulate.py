@@ -50,7 +50,7 @@ def play_game(
     the same). `history`, if given, receives the track values after each turn.
     `programs`: the outside programs an `agent:` seat may start (this run's command line).
     """
-    game = Game(deck, seed, turns, log=log)
+    game = Game(deck, seed, turns, log=log, starts=deck.doctrine_starts(seats))
     seated = [(a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), a in deck.orders_fns) for a in deck.actors]
     fixed = {a: deck.orders_per_turn(a) for a in deck.actors if a not in deck.orders_fns}
     seat_specs = {a: str(seats.get(a, "random")) for a in deck.actors}
@@ -117,14 +117,21 @@ class Tally:
     offers: Counter[tuple[int, str]] = field(default_factory=Counter)
     """(offer slot, `made` or how it ended: `accepted`, `refused`, `expired`, `unanswered`)
     to times; empty for a deck without offers."""
+    own_scores: Counter[tuple[str, float]] = field(default_factory=Counter)
+    """(actor, score on its doctrine's own objectives) to games, for actors seated with a
+    doctrine that has objectives of its own: whether it won on its own terms."""
     turns_sum: int = 0
     by_move: bool = False
 
-    def add_game(self, game: Game, history: list[list[float]] | None = None) -> None:
+    def add_game(self, game: Game, history: list[list[float]] | None = None, seats: Mapping[str, str] | None = None) -> None:
         """Count a finished game. `history` (track values after each turn) is needed when
-        the game kept no log; otherwise the values are rebuilt from its turn records."""
+        the game kept no log; otherwise the values are rebuilt from its turn records.
+        `seats` (actor to seat) lets a doctrine with objectives of its own be scored on them."""
         assert game.ending is not None
         self.games += 1
+        if seats:
+            for actor, points in own_scores(game, seats).items():
+                self.own_scores[(actor, points)] += 1
         self.endings[game.ending.id] += 1
         self.ending_turns[(game.ending.id, len(game.records))] += 1
         # Scores are floats in every key: a Counter keeps the first key it saw, and `0`
@@ -165,7 +172,7 @@ class Tally:
         # turns, so this is a few dozen counts per game instead of hundreds. The finished
         # runs are gathered in a list and counted by one `Counter.update` (in C): a `+=`
         # per run goes through `Counter.__missing__` in Python and cost more than the game.
-        prev = game.deck.start_values
+        prev = game.start_values
         values = [float(round(x, 2)) for x in prev]
         since = [1] * len(values)
         runs: list[tuple[int, float, int, int]] = []
@@ -197,6 +204,7 @@ class Tally:
         self.tracks.update(other.tracks)
         self.move_scores.update(other.move_scores)
         self.offers.update(other.offers)
+        self.own_scores.update(other.own_scores)
         self.turns_sum += other.turns_sum
 
 
@@ -217,9 +225,22 @@ def final_scores(game: Game) -> dict[str, float]:
     return {actor: float(sum(o.points for o in objectives[actor] if o.when(s))) for actor in game.deck.actors}
 
 
+def own_scores(game: Game, seats: Mapping[str, str]) -> dict[str, float]:
+    """Each actor seated with a doctrine that has objectives of its own: its points on them
+    at the end of `game` (`[actors.X.doctrines.Y] objectives`)."""
+    s = game.state
+    out = {}
+    for actor, spec in seats.items():
+        kind, _, name = str(spec).partition(":")
+        doctrine = game.deck.doctrines.get(actor, {}).get(name) if kind == "doctrine" else None
+        if doctrine is not None and doctrine.objectives:
+            out[actor] = float(sum(o.points for o in doctrine.objectives if o.when(s)))
+    return out
+
+
 def _history(game: Game) -> list[list[float]]:
     """Track values after each turn, rebuilt from the turn records' changes."""
-    values = list(game.deck.start_values)
+    values = list(game.start_values)
     out = []
     for rec in game.records:
         for change in rec.changes:
@@ -281,6 +302,8 @@ class Summary:
     events: list[dict[str, Any]]
     """Every event in deck order: event, fired (times), games (games it fired in), rate."""
     mean_turns: float
+    own_scores: dict[str, float] = field(default_factory=dict)
+    """Actor to its mean score on its doctrine's own objectives (only doctrines that have some)."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -300,6 +323,7 @@ class Summary:
             "tracks": self.tracks,
             "moves": self.moves,
             "events": self.events,
+            **({"own_scores": self.own_scores} if self.own_scores else {}),
         }
 
 
@@ -369,7 +393,16 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
         moves=moves,
         events=events,
         mean_turns=tally.turns_sum / n if n else 0.0,
+        own_scores=mean_own_scores(tally),
     )
+
+
+def mean_own_scores(tally: Tally) -> dict[str, float]:
+    """Actor to its mean score on its doctrine's own objectives, over the games counted."""
+    sums: dict[str, list[tuple[float, int]]] = {}
+    for (actor, score), count in sorted(tally.own_scores.items()):
+        sums.setdefault(actor, []).append((score, count))
+    return {a: math.fsum(s * c for s, c in rows) / sum(c for _, c in rows) for a, rows in sums.items()}
 
 
 def default_seats(deck: CompiledDeck, seats: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -426,7 +459,7 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
     for index in range(chunk.start, chunk.stop):
         history: list[list[float]] = []
         game = play_game(deck, game_seed(chunk.seed, index), chunk.seats, chunk.turns, log=log, history=history, programs=chunk.programs)
-        tally.add_game(game, history)
+        tally.add_game(game, history, all_seats)
         if chunk.save_dir:
             from wargame.saves.store import new_save, write_save
 

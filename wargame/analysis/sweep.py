@@ -12,10 +12,17 @@ import io
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from wargame.analysis.simulate import Tally, check_seats, make_chunks, run_chunks, wilson
+from wargame.analysis.simulate import (
+    Tally,
+    check_seats,
+    make_chunks,
+    mean_own_scores,
+    run_chunks,
+    wilson,
+)
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
 
@@ -80,6 +87,8 @@ class SweepRow:
     scores: dict[str, float]
     """Actor to mean final score."""
     mean_turns: float
+    own_scores: dict[str, float] = field(default_factory=dict)
+    """Actor to its mean score on its doctrine's own objectives (doctrines that have some)."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -91,6 +100,7 @@ class SweepRow:
             "ending_rates": {k: v / n if n else 0.0 for k, v in self.endings.items()},
             "ending_intervals": {k: list(v) for k, v in self.intervals.items()},
             "scores": self.scores,
+            **({"own_scores": self.own_scores} if self.own_scores else {}),
         }
 
 
@@ -129,6 +139,7 @@ def _row(deck: CompiledDeck, seats: dict[str, str], tally: Tally, ending_ids: li
         intervals={e: wilson(c, n) for e, c in endings.items()},
         scores=scores,
         mean_turns=tally.turns_sum / n if n else 0.0,
+        own_scores=mean_own_scores(tally),
     )
 
 
@@ -187,7 +198,11 @@ def sweep_text(deck: CompiledDeck, s: Sweep) -> str:
             share = row.endings[e] / row.games if row.games else 0.0
             shares.append(f"{share:4.0%} ({lo:3.0%}-{hi:4.0%})".rjust(17))
         means = [f"{row.scores[a]:7.2f}" for a in s.actors]
-        lines.append(f"{who}  {' '.join(shares)}  |{' '.join(means)}")
+        own = ", ".join(f"{(deck.model.actors[a].short or a)} {row.own_scores[a]:.2f}" for a in s.actors if a in row.own_scores)
+        lines.append(f"{who}  {' '.join(shares)}  |{' '.join(means)}" + (f"  | own terms: {own}" if own else ""))
+    if any(row.own_scores for row in s.rows):
+        lines.append("")
+        lines.append("own terms: a doctrine's mean score on its own objectives, beside its actor's")
     return "\n".join(lines)
 
 
@@ -200,6 +215,8 @@ def sweep_csv(s: Sweep) -> str:
     for e in s.ending_ids:
         header += [f"{e}:games", f"{e}:rate", f"{e}:low", f"{e}:high"]
     header += [f"score:{a}" for a in s.actors]
+    own = [a for a in s.actors if any(a in row.own_scores for row in s.rows)]
+    header += [f"own:{a}" for a in own]
     w.writerow(header)
     for i, row in enumerate(s.rows, 1):
         cells: list[Any] = [i, *(row.seats[a] for a in s.actors), row.games, repr(row.mean_turns)]
@@ -207,5 +224,6 @@ def sweep_csv(s: Sweep) -> str:
             lo, hi = row.intervals[e]
             cells += [row.endings[e], repr(row.endings[e] / row.games if row.games else 0.0), repr(lo), repr(hi)]
         cells += [repr(row.scores[a]) for a in s.actors]
+        cells += [repr(row.own_scores[a]) if a in row.own_scores else "" for a in own]
         w.writerow(cells)
     return out.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,12 +29,12 @@ from wargame.deck.ir import NO_READS, EffectNode, Node, Reads
 from wargame.deck.schema import (
     CATEGORY_ORDER,
     RESERVED_NAMES,
-    Actor,
     Deck,
     Doctrine,
     EventOutcome,
     FlagSpec,
     Move,
+    Objective,
     TrackSpec,
     Visibility,
     turn_length,
@@ -281,6 +282,10 @@ class CDoctrine:
     waits: dict[int, Wait] = field(default_factory=dict)
     """Offer slot (`CompiledDeck.offers`) to the weight of leaving that offer, made to
     this actor, unanswered for a turn (`OFFER/wait`); an offer not listed weighs 0."""
+    start: dict[str, float] = field(default_factory=dict)
+    """Start values it asks for, by track name (`crew.capability`), when seated from turn 1."""
+    objectives: list[CObjective] = field(default_factory=list)
+    """Its own objectives (scored by simulate and sweep on its own terms)."""
 
 
 @dataclass(slots=True)
@@ -354,6 +359,17 @@ class CompiledDeck:
     def written_moves(self) -> int:
         """How many `[[moves]]` the deck file has (a targeted move and its answers count once)."""
         return len({o.source for o in self.expansion.origins}) if self.expansion is not None else len(self.moves)
+
+    def doctrine_starts(self, seats: Mapping[str, object]) -> dict[str, float]:
+        """The start values the doctrines seated from turn 1 ask for (`doctrine:NAME` seats),
+        by track name: what `Game(starts=...)` takes and a save records."""
+        out: dict[str, float] = {}
+        for actor, spec in seats.items():
+            kind, _, name = str(spec).partition(":")
+            doctrine = self.doctrines.get(actor, {}).get(name) if kind.strip() == "doctrine" else None
+            if doctrine is not None:
+                out.update(doctrine.start)
+        return out
 
     def answers_for(self, actor: str) -> list[CMove]:
         """`actor`'s answers to offers made to it (whether or not one is waiting now)."""
@@ -1153,15 +1169,16 @@ def _compile_actors(b: _Build) -> tuple[dict[str, list[CObjective]], dict[str, d
     objectives: dict[str, list[CObjective]] = {}
     doctrines: dict[str, dict[str, CDoctrine]] = {}
     for actor_id, actor in b.deck.actors.items():
-        objectives[actor_id] = _compile_objectives(b, actor_id, actor)
+        objectives[actor_id] = _compile_objectives(b, actor_id, actor.objectives, ("actors", actor_id))
         doctrines[actor_id] = {name: _compile_doctrine(b, actor_id, name, doc) for name, doc in actor.doctrines.items()}
     return objectives, doctrines
 
 
-def _compile_objectives(b: _Build, actor_id: str, actor: Actor) -> list[CObjective]:
+def _compile_objectives(b: _Build, actor_id: str, written: list[Objective], base: PathT) -> list[CObjective]:
+    """An actor's (or one of its doctrines') objectives; `base` is where they are written."""
     out: list[CObjective] = []
-    for j, obj in enumerate(actor.objectives):
-        p = ("actors", actor_id, "objectives", j)
+    for j, obj in enumerate(written):
+        p = (*base, "objectives", j)
         objective = b.c.expr(obj.when, b.scope, "bool", (*p, "when"))
         # Objectives are shown to their seat, and to everyone at the end.
         text_tpl = b.text(obj.text, (*p, "text"), None)
@@ -1222,7 +1239,20 @@ def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDo
             c.code[unused] = compile_expression(doc.default_weight, b.scope, "num")
         except ExpressionError:
             pass
-    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes, waits)
+    start: dict[str, float] = {}
+    for track, value in doc.start.items():
+        where = (*p, "start", track)
+        slot = b.scope.actor_tracks.get(actor_id, {}).get(track)
+        if slot is None:
+            own_tracks = list(b.scope.actor_tracks.get(actor_id, {}))
+            c.add(where, f"{actor_id} has no track '{track}'{_suggest(track, own_tracks)} (a doctrine sets only its own actor's tracks)")
+        elif not b.lo[slot] <= value <= b.hi[slot]:
+            c.add(where, f"start {value:g} is outside {b.lo[slot]:g}..{b.hi[slot]:g}")
+        else:
+            start[b.slot_names[slot]] = float(value)
+    objectives = _compile_objectives(b, actor_id, doc.objectives, p)
+    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes, waits,
+                     start, objectives)
 
 
 def _compile_wait(b: _Build, actor_id: str, where: PathT, raw: float | str) -> Wait:

@@ -211,6 +211,12 @@ class Doctrine(_Model):
     """Below 1 sharpens the preference for high weights; above 1 flattens it."""
     orders: Annotated[int, Field(ge=0)] | None = None
     """How many orders to give per turn (default: as many as allowed)."""
+    start: dict[Name, Number] = {}
+    """Start values of the actor's own tracks when a computer seat plays this doctrine from
+    the first turn (a "disruptor" that starts better equipped), overriding the actor's."""
+    objectives: list[Objective] = []
+    """What this personality wants, scored on its own terms by `simulate` and `sweep`
+    beside the actor's objectives (which still decide the game's scores)."""
 
 
 class Actor(_Model):
@@ -324,7 +330,8 @@ class Event(_Model):
 
     id: Id
     name: Annotated[str, Field(max_length=120)] = ""
-    at: Annotated[int, Field(ge=1)] | None = None
+    at: Annotated[int, Field(ge=0)] | None = None
+    """Fires on this turn; `at = 0` fires in the opening, before turn 1's orders."""
     when: Expr | None = None
     chance: ChanceSpec = 1.0
     once: bool = True
@@ -344,6 +351,8 @@ class Event(_Model):
     def _trigger(self) -> Event:
         if not self.inject and self.at is None and self.when is None:
             raise ValueError("an event needs `at` (a turn), `when` (a condition) or `inject = true`")
+        if self.inject and self.at == 0:
+            raise FieldError("at", "an inject fires only when the facilitator fires it; `at = 0` is for an event that opens the scenario")
         return self
 
 

@@ -395,7 +395,9 @@ class _Expander:
                     weights[member] = self.maybe(value, target, (*p, "weights", key))
                     expansion.weight_keys[member] = key
             default = self.maybe(doc.default_weight, None, (*p, "default_weight"))
-            doctrines[name] = doc.model_copy(update={"weights": weights, "default_weight": default})
+            own = [o.model_copy(update={"when": self.expr(o.when, None, (*p, "objectives", j, "when")), "text": self.text(o.text)})
+                   for j, o in enumerate(doc.objectives)]
+            doctrines[name] = doc.model_copy(update={"weights": weights, "default_weight": default, "objectives": own})
         orders = self.maybe(actor.orders_per_turn, None, (*base, "orders_per_turn"))
         return actor.model_copy(update={"objectives": objectives, "doctrines": doctrines, "orders_per_turn": orders})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -70,8 +70,12 @@ class Game:
 
     def __init__(
         self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED,
-        on_roll: RollObserver | None = None,
+        on_roll: RollObserver | None = None, starts: Mapping[str, float] | None = None, opening: bool = True,
     ) -> None:
+        """`starts`: start values that replace the deck's (track name to value), such as the
+        doctrines seated at the start ask for (`CompiledDeck.doctrine_starts`); a recorded
+        input of the game, like its seed. `opening=False` skips the deck's opening (a game
+        whose state its caller replaces at once)."""
         if turns is not None and not 1 <= turns <= 200:
             raise WargameError(f"turns must be between 1 and 200, not {turns}")
         if dice not in DICE_VERSIONS:
@@ -92,6 +96,13 @@ class Game:
         self.turns = turns or deck.turns
         self._plan = _plan(deck)
         self.state = State(deck, self.turns)
+        self.starts: dict[str, float] = dict(starts or {})
+        """The start values that replaced the deck's, by track name (empty: the deck's own)."""
+        for name, value in self.starts.items():
+            slot = deck.slot_names.index(name) if name in deck.slot_names else -1
+            if slot < 0:
+                raise WargameError(f"no track '{name}' to start at {value}")
+            self.state.v[slot] = min(max(float(value), deck.lo[slot]), deck.hi[slot])
         self.records: list[TurnRecord] = []
         self.news: list[NewsItem] = []
         self.plays: list[Play] = []
@@ -103,6 +114,13 @@ class Game:
         self.reasons: dict[str, tuple[str, ...]] = {}
         self.injects: list[Inject] = []
         self.overrides: dict[str, bool] = {}
+        self.opening: TurnRecord | None = None
+        """What happened before turn 1's orders: the deck's opening events (`at = 0`), their
+        dice, news (turn 0) and changes; None for a deck without an opening."""
+        if opening and self._plan.opening:
+            self._open()
+        self.start_values: list[float] = list(self.state.v)
+        """Track values before turn 1: the deck's, with `starts` and the opening applied."""
 
     @classmethod
     def from_state(
@@ -115,9 +133,10 @@ class Game:
         carries over (no news, plays or records), so `reveal()` effects find no earlier
         plays. Not a way to resume a saved game; use `wargame.saves.store.resume`.
         """
-        game = cls(deck, seed, turns or state.turns, log=log, dice=dice, on_roll=on_roll)
+        game = cls(deck, seed, turns or state.turns, log=log, dice=dice, on_roll=on_roll, opening=False)
         game.state = state.copy()
         game.state.turns = game.turns
+        game.start_values = list(game.state.v)
         return game
 
     # -- queries -----------------------------------------------------------------------
@@ -376,6 +395,28 @@ class Game:
         self.injects = []
         self.overrides = {}
         return rec
+
+    def _open(self) -> None:
+        """The opening: the deck's events at `at = 0` fire in deck order before the first
+        orders (`turn` reads 0 meanwhile), with dice of their own (turn 0), so the briefing
+        starts with their news. No endings are checked: the game starts after it."""
+        s = self.state
+        rec = TurnRecord(turn=0, orders={}, reasons={}, injects=(), overrides={})
+        v0, f0 = list(s.v), list(s.f)
+        rng = turn_dice(self.dice, self.seed, 0, self._seed_key)
+        s.turn = 0
+        try:
+            for event in self._plan.opening:
+                if event_due(event, s):
+                    self._fire_event(event, rng, rec, "event")
+            if s.reveal_requests:
+                self._reveal(rec)
+        finally:
+            s.turn = 1
+        if self.log:
+            self._record_changes(v0, f0, rec)
+            rec.state_hash = s.digest()
+        self.opening = rec
 
     def _resolve_orders(self, rng: TurnDice, rec: TurnRecord) -> None:
         """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
@@ -731,7 +772,7 @@ class _Plan:
     events that may be due on each turn.
     """
 
-    __slots__ = ("_events", "_events_by_turn", "fields", "moves")
+    __slots__ = ("_events", "_events_by_turn", "fields", "moves", "opening")
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
@@ -739,8 +780,10 @@ class _Plan:
         self.moves: dict[str, tuple[MoveFields, ...]] = {
             actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
         }
-        self._events = tuple(e for e in deck.events if not e.inject)
+        self._events = tuple(e for e in deck.events if not e.inject and e.at != 0)
         self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
+        self.opening: tuple[CEvent, ...] = tuple(e for e in deck.events if not e.inject and e.at == 0)
+        """The events of the opening (`at = 0`), in deck order."""
 
     def events_on(self, turn: int) -> tuple[CEvent, ...]:
         """The deck events that may be due on `turn`, in deck order: not injects, and

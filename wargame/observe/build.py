@@ -83,6 +83,10 @@ class TurnCache:
         self.turns[(viewer.name, turn)] = (key, info)
 
 
+OPENING_LABEL = "Before the first orders"
+"""How the opening (turn 0) is labelled."""
+
+
 def seat_infos(seats: Mapping[str, str], programs: Mapping[str, str] | None = None) -> dict[str, SeatInfo]:
     """Who plays each actor, from seat specifications (`human`, `doctrine:NAME`, ...), as
     every viewer may be told. `programs`: actor -> the program's name, for the facilitator."""
@@ -160,6 +164,7 @@ class _Builder:
             plays=[self._play(p) for p in view.plays],
             offers=[self._offer(r) for r in records],
             turns=[self._turn(t) for t in range(1, self.resolved + 1)],
+            opening=self._build_turn(0) if self.game.opening is not None else None,
             coach=_coach(deck, viewer, view.turn, view.belief, view.over),
             seat=sheet,
             control=control,
@@ -250,7 +255,8 @@ class _Builder:
 
     def _build_turn(self, turn: int) -> TurnInfo:
         deck, view, viewer = self.deck, self.view, self.viewer
-        rec = self.game.records[turn - 1]
+        rec = self.game.records[turn - 1] if turn else self.game.opening
+        assert rec is not None
         news = view.news_for_turn(turn)
         ending = None
         if rec.ending is not None:
@@ -259,7 +265,7 @@ class _Builder:
         injected = frozenset(i.event for i in rec.injects if i.event is not None)
         return TurnInfo.model_construct(
             turn=turn,
-            label=turn_label(deck, turn, view.turns),
+            label=turn_label(deck, turn, view.turns) if turn else OPENING_LABEL,
             news=[_news(n) for n in news if n.kind not in {"threshold", "ending"}],
             thresholds=[_news(n) for n in news if n.kind == "threshold"],
             rolls=self._rolls(turn, rec, injected),
@@ -269,7 +275,7 @@ class _Builder:
                    for n, o, w in rec.flag_changes],
             events=[self.event_names.get(e, e) for e in view.fired_for_turn(turn) if vis.sees_event_fired(viewer, deck, e)],
             injects=[self._inject(i.event, i.text, i.effects) for i in rec.injects],
-            orders=self._orders(turn, rec),
+            orders=self._orders(turn, rec) if turn else [],
             ending=ending,
         )
 

@@ -492,6 +492,9 @@ class Observation(Data):
     """Every offer this viewer may know of, oldest first, with what became of it."""
     turns: list[TurnInfo]
     """The resolved turns, first to last, as this viewer may see them."""
+    opening: TurnInfo | None = None
+    """What happened before turn 1's orders (the deck's opening, turn 0), as this viewer
+    may see it; None for a deck without an opening."""
     coach: str = ""
     """The deck's coach line for this viewer before the turn to be decided (a seat's, or
     the room's on a shared screen), or empty; never the facilitator's."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
 from wargame.engine.model import StateModel, state_model
-from wargame.engine.state import Change, NewsItem, Play, Roll, State
+from wargame.engine.state import Change, NewsItem, Play, Roll, State, TurnRecord
 from wargame.errors import WargameError
 from wargame.observe import visibility as vis
 from wargame.observe.visibility import Viewer, as_viewer
@@ -210,35 +210,40 @@ class PlayerView:
     def news_for_turn(self, turn: int) -> list[NewsItem]:
         return [n for n in self.news if n.turn == turn]
 
+    def _record(self, turn: int) -> TurnRecord | None:
+        """The record of a resolved turn at this view's moment; turn 0 is the opening."""
+        if turn == 0:
+            return self._game.opening
+        return self._game.records[turn - 1] if 1 <= turn <= self._n_records else None
+
     def rolls_for_turn(self, turn: int) -> list[Roll]:
-        """The chance rolls of a resolved turn that this seat may see: events and injects,
-        public moves, its own moves, and others' secret moves once revealed."""
-        records = self._game.records[: self._n_records]
-        if not 1 <= turn <= len(records):
+        """The chance rolls of a resolved turn (0: the opening) that this seat may see:
+        events and injects, public moves, its own moves, and others' secret moves once revealed."""
+        rec = self._record(turn)
+        if rec is None:
             return []
-        rec = records[turn - 1]
         # A move's dice are as visible as its play (each rolled move resolved into a play).
         plays = {p.move: p for p in rec.plays}
         return [r for r in rec.rolls if vis.sees_roll(self.viewer, r, r.kind not in {"move", "detect"} or self._visible(plays[r.key]))]
 
     def changes_for_turn(self, turn: int) -> list[Change]:
-        """Track changes (old -> new) of a resolved turn, without the tracks hidden from this seat."""
-        records = self._game.records[: self._n_records]
-        if not 1 <= turn <= len(records):
-            return []
-        return [c for c in records[turn - 1].changes if c.slot not in self.hidden_slots]
+        """Track changes (old -> new) of a resolved turn (0: the opening), without the tracks
+        hidden from this seat."""
+        rec = self._record(turn)
+        return [c for c in rec.changes if c.slot not in self.hidden_slots] if rec is not None else []
 
     def fired_for_turn(self, turn: int) -> list[str]:
-        """Ids of the events and deck injects that fired in a resolved turn (always public)."""
-        records = self._game.records[: self._n_records]
-        return list(records[turn - 1].fired) if 1 <= turn <= len(records) else []
+        """Ids of the events and deck injects that fired in a resolved turn (0: the opening)."""
+        rec = self._record(turn)
+        return list(rec.fired) if rec is not None else []
 
     def history(self, name: str) -> list[float | None]:
-        """A track's value at the start and after each resolved turn (None where hidden)."""
+        """A track's value before turn 1 (after the opening) and after each resolved turn
+        (None where hidden)."""
         slot = self.deck.slot_names.index(name)
         if slot in self.hidden_slots:
             return [None] * (self._n_records + 1)
-        value = self.deck.start_values[slot]
+        value = self._game.start_values[slot]
         out: list[float | None] = [value]
         for rec in self._game.records[: self._n_records]:
             for change in rec.changes:

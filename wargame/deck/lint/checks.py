@@ -34,7 +34,7 @@ from wargame.deck.lint.interpreter import Interpreter, chance
 from wargame.deck.lint.reachability import move_chance, outcome_possible, reachable
 from wargame.deck.lint.readwrite import Write, expression_sites, node_at, reads
 from wargame.deck.locate import Path
-from wargame.deck.schema import Doctrine, Visibility
+from wargame.deck.schema import Doctrine, Objective, Visibility
 from wargame.deck.secrecy import secrecy_findings
 
 
@@ -84,11 +84,14 @@ def check_endings_and_objectives(c: Context) -> None:
         if when is not None and not c.eval(when).t:
             c.warn("ending-never-reached", ("endings", i, "when"), f"'{ending.id}' can never happen: its condition is false in every reachable state")
     for actor_id, actor in c.deck.model.actors.items():
-        for j, obj in enumerate(actor.objectives):
-            value = c.eval(node_at(c.deck, ("actors", actor_id, "objectives", j, "when")))
-            if not value.t:
-                c.warn("objective-never-met", ("actors", actor_id, "objectives", j, "when"),
-                       f"{actor.name}'s objective \"{obj.text}\" can never be met: its condition is false in every reachable state")
+        written: list[tuple[tuple[str, ...], str, list[Objective]]] = [(("actors", actor_id), f"{actor.name}'s", actor.objectives)]
+        written += [(("actors", actor_id, "doctrines", name), f"the {name} doctrine's", doc.objectives) for name, doc in actor.doctrines.items()]
+        for base, whose, objectives in written:
+            for j, obj in enumerate(objectives):
+                value = c.eval(node_at(c.deck, (*base, "objectives", j, "when")))
+                if not value.t:
+                    c.warn("objective-never-met", (*base, "objectives", j, "when"),
+                           f"{whose} objective \"{obj.text}\" can never be met: its condition is false in every reachable state")
 
 
 def check_tracks_and_flags(c: Context) -> None:
