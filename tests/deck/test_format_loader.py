@@ -217,4 +217,4 @@ def test_detection_may_be_an_expression() -> None:
     assert move.detection_fn is not None and move.detection == 0.0
     assert move.detection_reads.slots == frozenset({d.slot_names.index("un.covert")})
     [line] = problems(deck(move='detection = "0.2 * tension"'))
-    assert "only secret moves can have a detection chance" in line
+    assert "only secret and unattributed moves can have a detection chance" in line
