@@ -86,6 +86,9 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
         col = getattr(exc, "colno", None)
         msg = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
         msg = msg[:1].lower() + msg[1:]
+        if msg in {"illegal character '\\n'", "expected \"'\""}:
+            # tomli reports where the line ends; the author needs to hear the quote is open.
+            msg = "unterminated string: a quoted text is not closed before the end of the line"
         where = f" at column {col}" if col else ""
         raise DeckError([Problem(name, line, "", f"TOML syntax error{where}: {msg}")]) from None
     except RecursionError:
