@@ -356,6 +356,26 @@ def _weighs_nothing(doctrines: Iterable[Doctrine], key: str) -> bool:
     return all(not isinstance(w := d.weights.get(key, d.default_weight), str) and w <= 0 for d in doctrines)
 
 
+def check_coach(c: Context) -> None:
+    """A coach line no seat can ever see: each seat is shown the first line that applies,
+    so a line below one for the same seats and turn whose condition always holds (or that
+    has none) never shows. The usual slip: a seat's own line after the general one."""
+    lines = c.deck.model.coach
+    for j, later in enumerate(lines):
+        for i, earlier in enumerate(lines[:j]):
+            if earlier.actor not in (None, later.actor) or earlier.turn not in (None, later.turn):
+                continue
+            when = node_at(c.deck, ("coach", i, "when")) if earlier.when is not None else None
+            if when is not None and c.eval(when).f:
+                continue
+            for_whom = f"for {c.deck.actor_name(later.actor)} " if later.actor is not None else ""
+            on_turn = f"on turn {later.turn}" if later.turn is not None else "on any turn"
+            c.warn("coach-never-shown", ("coach", j, "text"), (
+                f"this coach line {for_whom}{on_turn} never shows: the coach line at line {c.index.line_of(('coach', i))} comes first and always "
+                "applies then (each seat sees the first line that applies); put the more particular line first"))
+            break
+
+
 def check_secrecy(c: Context) -> None:
     """Expressions whose result a seat sees while they read what it cannot (a chance
     computed from another actor's secret track, ...): `wargame.deck.secrecy` decides."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.lint.checks import (
     check_actors,
+    check_coach,
     check_effects,
     check_endings_and_objectives,
     check_events,
@@ -45,6 +46,7 @@ CHECKS: list[Check] = [
     check_unattributed,
     check_offers,
     check_secrecy,
+    check_coach,
 ]
 """Every static check. A check takes the `Context` and calls `Context.warn`; warnings
 are listed by line whatever the order here."""
