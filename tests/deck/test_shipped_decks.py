@@ -73,7 +73,9 @@ def secrecy_problems(deck: CompiledDeck) -> list[str]:
             check(f"{where} chance", spec.chance, audience)
         for outcome in ("success", "failure", "always"):
             for effect in getattr(spec, outcome).effects:
-                if move.secret:
+                # An unattributed move's effects are everyone's by design (only who played it
+                # is secret): like a public move's, they must not read a secret.
+                if move.secret and not move.unattributed:
                     target = effect.split("=")[0].strip(" +-*/")
                     if target.startswith("reveal("):
                         continue
