@@ -199,3 +199,16 @@ def test_cuba_either_hawk_alone_mostly_ends_in_war(decks: dict[str, CompiledDeck
         endings, _ = run(decks["cuba-1962"], seats, GAMES)
         assert endings["war"] + endings["nuclear-exchange"] >= 0.6 * GAMES, (seats, endings)
         assert endings["secret-trade"] == 0, (seats, endings)  # a hawk takes no secret deal
+
+
+def test_cuba_asks_discussion_questions_that_fit_the_game_played(decks: dict[str, CompiledDeck]) -> None:
+    # Issue 19: cuba-1962 had none. Placed by turn or kept by `when`: a settled game and a
+    # war get different questions, and every game gets some.
+    deck = decks["cuba-1962"]
+    assert len(deck.questions) >= 6 and all(q.turn is not None or q.when is not None for q in deck.questions)
+    asked: list[set[str]] = []
+    for i in range(40):
+        game = play_game(deck, game_seed(5, i), doctrines(us="excomm", ussr="khrushchev", cuba="castro"), log=False, history=[])
+        asked.append({q.text for q in deck.questions if q.when is None or q.when(game.state)})
+    assert all(len(a) >= 2 for a in asked)
+    assert len({frozenset(a) for a in asked}) >= 2  # the questions follow the game
