@@ -55,7 +55,7 @@ def test_every_kind_of_static_warning_has_a_fixture() -> None:
         "track-never-changes", "flag-never-changes", "effect-clamped", "actor-without-moves",
         "since-unplayed", "event-cleared-above", "event-order-dependence", "text-looks-like-template",
         "secret-move-public-change", "secret-input", "offer-answer-changes-nothing", "offer-never-answered",
-        "coach-never-shown",
+        "coach-never-shown", "name-marks-visibility",
     }
     assert marks(FIXTURES / "clean.toml") == set()
 

@@ -356,6 +356,25 @@ def _weighs_nothing(doctrines: Iterable[Doctrine], key: str) -> bool:
     return all(not isinstance(w := d.weights.get(key, d.default_weight), str) and w <= 0 for d in doctrines)
 
 
+_MARKS = re.compile(r"\((secret|unattributed|inject|event)\)", re.IGNORECASE)
+"""What the screens write after a name themselves."""
+
+
+def check_names(c: Context) -> None:
+    """A move or event name that says "(secret)" or "(inject)": the screens mark secret and
+    unattributed moves and injects themselves, so players would read it twice."""
+    for i, move in enumerate(c.deck.model.moves):
+        m = _MARKS.search(move.name)
+        if m:
+            c.warn("name-marks-visibility", ("moves", i, "name"),
+                   f"the name says '{m.group(0)}', which the screens already show beside it: take it out of the name")
+    for i, event in enumerate(c.deck.model.events):
+        m = _MARKS.search(event.name)
+        if m:
+            c.warn("name-marks-visibility", ("events", i, "name"),
+                   f"the name says '{m.group(0)}', which the screens already show beside it: take it out of the name")
+
+
 def check_coach(c: Context) -> None:
     """A coach line no seat can ever see: each seat is shown the first line that applies,
     so a line below one for the same seats and turn whose condition always holds (or that

@@ -17,6 +17,7 @@ from wargame.deck.lint.checks import (
     check_endings_and_objectives,
     check_events,
     check_moves,
+    check_names,
     check_offers,
     check_secrecy,
     check_secret_effects,
@@ -49,6 +50,7 @@ CHECKS: list[Check] = [
     check_offers,
     check_secrecy,
     check_coach,
+    check_names,
 ]
 """Every static check. A check takes the `Context` and calls `Context.warn`; warnings
 are listed by line whatever the order here."""
