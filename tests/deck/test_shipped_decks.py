@@ -146,7 +146,7 @@ def test_korea_under_2022s_leaders_tests_missiles_without_war_or_talks(decks: di
     # 2022: ICBM launches resumed, a nuclear test was prepared but not held, tension
     # peaked in November without war, and every offer of talks was declined.
     endings, played = run(decks["korea-2022"], doctrines(dprk="hardliner", us="pressure-first", rok="hawkish", china="status-quo"), GAMES)
-    assert endings["war"] <= 0.10 * GAMES, endings
+    assert endings["war"] <= 0.05 * GAMES, endings  # issue 19: the 2022 record is no war
     assert endings["agreement"] == 0, endings
     assert endings["standoff"] >= 0.75 * GAMES, endings
     assert played["icbm-test"] >= 0.8 * GAMES, played
