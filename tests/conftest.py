@@ -92,10 +92,11 @@ def tutorial(decks: dict[str, CompiledDeck]) -> CompiledDeck:
 
 
 def leaky_korea_text() -> str:
-    """korea-2022 with two secrecy leaks it had before issue 9 fixed them: counter-fire's
-    odds read South Korea's secret covert work, and the nuclear test's effects read
-    China's. The shipped deck no longer leaks; tests of the machinery that marks, hides
-    and warns about such reads need a deck that does."""
+    """korea-2022 with two secret reads it had before issue 9: counter-fire's odds read
+    South Korea's own secret covert work (hidden from the other seats as meant: lint is
+    silent on it since issue 19), and the nuclear test's effects read China's (a leak: the
+    change every seat sees tells of it). The shipped deck has neither; tests of the
+    machinery that marks, hides and warns about such reads need a deck that does."""
     text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8")
     start = text.index('id = "counter-fire"')
     at = text.index("chance = 0.85", start)

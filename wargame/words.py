@@ -26,6 +26,18 @@ def count(n: float, noun: str, many: str | None = None) -> str:
     return f"{shown} {plural(n, noun, many)}"
 
 
+def number(x: float) -> str:
+    """A value as people read it: `7`, `4.5`, `0.25`, `3.3`. Whole numbers bare; quarter
+    steps exactly (a track moved by 0.25 shows `0.25`, never a rounded `0.2`); anything
+    else to one decimal. Every screen, news line, reason and report writes numbers here."""
+    x = float(x)
+    if x.is_integer():
+        return str(int(x))
+    if (x * 4).is_integer():
+        return f"{x:.2f}".rstrip("0")
+    return f"{x:.1f}"
+
+
 def sentence(text: str) -> str:
     """A phrase as a sentence: capital first letter, ending with a full stop."""
     text = text.strip()

@@ -13,7 +13,7 @@ import pytest
 from wargame.analysis.playtest import playtest, playtest_text, rotations
 from wargame.analysis.sweep import combinations, parse_doctrines, sweep, sweep_csv, sweep_text
 from wargame.deck.compile import CompiledDeck
-from wargame.deck.loader import load_deck
+from wargame.deck.loader import load_deck, load_deck_text
 from wargame.errors import WargameError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "decks_lint"
@@ -27,6 +27,8 @@ def test_playtest_finds_what_static_lint_cannot() -> None:
         ("playtest-move-always-fizzles", "moves[1].requires"),
         ("playtest-event-never-fired", "events[0].when"),
         ("playtest-ending-never-reached", "endings[0].when"),
+        # Tension never reaches 5 in four turns with bluff fizzling: Red's objective always holds.
+        ("playtest-objectives-always-met", "actors.red.objectives"),
     }
     lines = deck.source.splitlines()
     for w in report.findings:
@@ -34,6 +36,35 @@ def test_playtest_finds_what_static_lint_cannot() -> None:
         assert lines[w.line - 1].split("=")[0].strip() in w.where  # the finding's own line
     bluff = deck.move_index["bluff"]
     assert report.random.ordered[bluff] > 0 and report.random.moves[bluff] == 0
+
+
+def test_playtest_finds_the_misses_designers_met() -> None:
+    # Issue 19: a move fizzling in most games, an expire outcome doctrines never let run,
+    # objectives met whatever a seat does.
+    deck = load_deck(FIXTURES / "playtest-misses.toml")
+    report = playtest(deck, 60, seed=1)
+    found = {w.code: w for w in report.findings if w.severity == "warning"}
+    assert set(found) == {"playtest-move-mostly-fizzles", "playtest-offer-never-expires", "playtest-objectives-always-met"}
+    fizzles = found["playtest-move-mostly-fizzles"]
+    strike = deck.move_index["strike"]
+    ordered = report.random.ordered[strike] + report.doctrine.ordered[strike]
+    played = report.random.moves[strike] + report.doctrine.moves[strike]
+    assert fizzles.where == "moves[0].requires" and f"fizzled {ordered - played} of the {ordered} times" in fizzles.message
+    assert 2 * (ordered - played) >= ordered
+    expires = found["playtest-offer-never-expires"]
+    assert expires.where == "moves[1].offer.expire" and "'deal/wait'" in expires.message
+    assert found["playtest-objectives-always-met"].message.startswith("Red scored 1.00 of 1 point on average")
+    lines = deck.source.splitlines()
+    for w in found.values():
+        assert w.line is not None and lines[w.line - 1].split("=")[0].strip() in w.where.split(".")[-1]
+
+
+def test_a_playtest_warning_can_be_allowed_like_a_static_one() -> None:
+    text = (FIXTURES / "playtest-misses.toml").read_text(encoding="utf-8")
+    allowed = text.replace('requires = "tension >= 3"', '# lint: allow playtest-move-mostly-fizzles -- Blue calming first is the point\nrequires = "tension >= 3"')
+    deck = load_deck_text(allowed, "misses.toml")
+    codes = {w.code for w in playtest(deck, 60, seed=1).findings}
+    assert "playtest-move-mostly-fizzles" not in codes and "playtest-offer-never-expires" in codes
 
 
 def test_playtest_counts_add_up_and_do_not_depend_on_jobs(tutorial: CompiledDeck) -> None:

@@ -72,7 +72,8 @@ def test_lint_json_and_playtest() -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     codes = {w["code"] for w in data["warnings"]}
-    assert codes == {"playtest-move-always-fizzles", "playtest-event-never-fired", "playtest-ending-never-reached"}
+    assert codes == {"playtest-move-always-fizzles", "playtest-event-never-fired", "playtest-ending-never-reached",
+                     "playtest-objectives-always-met"}
     assert data["playtest"]["random"]["games"] == 40
     assert data["playtest"]["random"]["moves"]["bluff"]["fizzled"] > 0
     again = run("deck", "lint", path, "--playtest", "40", "--seed", "2", "--json", "--no-progress", "--jobs", "2")

@@ -123,3 +123,51 @@ def test_the_reference_offer_timeline_holds() -> None:
     assert ("expire", "South's ceasefire proposal lapses unanswered.") in news
     assert not answers & {m.id for m in game.available_moves("north")}
     assert "ceasefire@north" in {m.id for m in game.available_moves("south")}
+
+
+# -- what the reference says happens, happens --------------------------------------------------
+
+
+def _with(fragment_marker: str) -> str:
+    """The worked example with the reference's fragment that contains `fragment_marker`."""
+    whole = next(b for b in BLOCKS if "[deck]" in b)
+    return whole + "\n" + next(b for b in BLOCKS if fragment_marker in b and "[deck]" not in b)
+
+
+@pytest.mark.parametrize(("phase", "played"), [("", 0), ('phase = "diplomatic"\n', 1)])
+def test_the_resolution_order_gotcha_plays_out_as_the_reference_says(phase: str, played: int) -> None:
+    text = _with('id = "ultimatum"').replace('category = "military"\nrequires = "tension >= 3"',
+                                               f'category = "military"\n{phase}requires = "tension >= 3"')
+    deck = load_deck_text(text, "docs/deck-format.md")
+    game = Game(deck, 7)
+    game.submit("north", ["ultimatum"])
+    game.submit("south", ["talks-south"])
+    game.resolve()
+    # Without a phase South's talks resolve first and the ultimatum fizzles; with one it lands.
+    assert game.state.counts[deck.move_index["ultimatum"]] == played
+
+
+def test_the_opening_fires_before_the_first_orders() -> None:
+    deck = load_deck_text(_with('id = "incident"'), "docs/deck-format.md")
+    game = Game(deck, 7)
+    assert game.opening is not None and game.state.turn == 1
+    assert game.state.v[deck.scope.tracks["tension"]] == 5  # 3, and the opening's +2
+    assert any("Tension stands at 5" in n.text for n in game.opening.news)
+
+
+def test_coach_lines_in_the_wrong_order_are_what_lint_reports() -> None:
+    from wargame.deck.lint import lint_deck
+
+    whole = next(b for b in BLOCKS if "[deck]" in b)
+    coach = next(b for b in BLOCKS if 'when = "tension <= 2"' in b)
+    first, second = coach.split("\n\n")
+    assert [w for w in lint_deck(load_deck_text(whole + "\n" + coach, "d.toml")) if w.code == "coach-never-shown"] == []
+    swapped = lint_deck(load_deck_text(whole + "\n" + second.strip() + "\n\n" + first, "d.toml"))
+    assert [w.code for w in swapped if w.code == "coach-never-shown"] == ["coach-never-shown"]
+
+
+def test_the_reference_lists_every_lint_code() -> None:
+    from wargame.deck.lint import CODES
+
+    text = DOC.read_text(encoding="utf-8")
+    assert [c for c in CODES if f"| `{c}` |" not in text] == []

@@ -110,6 +110,39 @@ def test_an_unknown_move_gets_a_suggestion() -> None:
 
 
 @pytest.mark.parametrize(
+    ("expr", "said"),
+    [
+        ("tensoin > 3", "unknown name 'tensoin' (did you mean 'tension'?)"),
+        ("us.covret > 1", "actor 'us' has no track 'covret' (did you mean 'covert'?)"),
+        ("uss.covert > 1", "unknown actor 'uss' (did you mean 'us'?)"),
+        ("covert > 1", "'covert' is an actor's track; write ACTOR.covert (e.g. un.covert)"),
+    ],
+)
+def test_a_misspelt_name_in_an_expression_gets_a_suggestion(expr: str, said: str) -> None:
+    [line] = problems(deck(move=f'requires = "{expr}"'))
+    assert line.startswith("40: moves[1].requires: ") and said in line
+
+
+def test_a_misspelt_flag_gets_a_suggestion_and_a_bare_flag_is_pointed_to_flags() -> None:
+    text = deck(move='requires = "flags.hotlien"').replace("[actors.un]", "[flags]\nhotline = false\n\n[actors.un]")
+    [line] = problems(text)
+    assert "unknown flag 'hotlien' (did you mean 'hotline'?)" in line
+    [line] = problems(text.replace("flags.hotlien", "hotline"))
+    assert "'hotline' is a flag; write flags.hotline" in line
+
+
+def test_an_unterminated_string_in_an_expression_says_so_and_where_it_opens() -> None:
+    [line] = problems(deck(move="requires = \"played('alert) and tension > 2\""))
+    assert line == ("40: moves[1].requires: unterminated string: the quote at column 8 is never closed "
+                    "in \"played('alert) and tension > 2\"")
+
+
+def test_an_unterminated_toml_string_says_so_on_its_line() -> None:
+    [line] = problems(deck().replace('title = "Mini"', 'title = "Mini'))
+    assert line == "3: : TOML syntax error at column 14: unterminated string: a quoted text is not closed before the end of the line"
+
+
+@pytest.mark.parametrize(
     ("expr", "hint"),
     [
         ("defcon = 5", "did you mean '==' to compare?"),
@@ -217,4 +250,4 @@ def test_detection_may_be_an_expression() -> None:
     assert move.detection_fn is not None and move.detection == 0.0
     assert move.detection_reads.slots == frozenset({d.slot_names.index("un.covert")})
     [line] = problems(deck(move='detection = "0.2 * tension"'))
-    assert "only secret moves can have a detection chance" in line
+    assert "only secret and unattributed moves can have a detection chance" in line

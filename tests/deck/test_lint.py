@@ -21,7 +21,7 @@ from wargame.errors import DeckError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "decks_lint"
-STATIC = sorted(p for p in FIXTURES.glob("*.toml") if p.stem != "playtest-only")
+STATIC = sorted(p for p in FIXTURES.glob("*.toml") if not p.stem.startswith("playtest-"))
 _MARK = re.compile(r'#\s*lint:\s*(?P<code>[a-z-]+)\s+"(?P<fragment>(?:[^"\\]|\\.)*)"')
 
 def marks(path: Path) -> set[tuple[int, str, str]]:
@@ -57,6 +57,7 @@ def test_every_kind_of_static_warning_has_a_fixture() -> None:
         "secret-move-public-change", "secret-input", "offer-answer-changes-nothing", "offer-never-answered",
         "silent-headline",
         "channel-never-open",
+        "coach-never-shown", "name-marks-visibility",
     }
     assert marks(FIXTURES / "clean.toml") == set()
 
@@ -80,6 +81,31 @@ def test_an_author_can_allow_a_warning_they_mean() -> None:
     # Only the named code is allowed, and only on its line or the line above.
     w = found[0]
     assert not allowed(source.replace("allow secret-input", "allow since-unplayed"), w)
+
+
+def test_a_misspelt_or_missing_code_in_an_allow_comment_is_a_warning_on_its_line() -> None:
+    source = ROOT.joinpath("decks", "cuba-1962.toml").read_text(encoding="utf-8")
+    typo = source.replace("# lint: allow secret-input -- meant: an invasion", "# lint: allow secert-input -- meant: an invasion")
+    line = typo.splitlines().index(next(x for x in typo.splitlines() if "allow secert-input" in x)) + 1
+    found = lint_deck(load_deck_text(typo, "cuba.toml"))
+    unknown = [w for w in found if w.code == "unknown-lint-code"]
+    assert [(w.line, w.message) for w in unknown] == [
+        (line, "`# lint: allow secert-input`: no lint warning has the code 'secert-input' (did you mean 'secret-input'?)")]
+    # and the warning it meant to allow is not allowed by the misspelt one
+    assert any(w.code == "secret-input" for w in found)
+    bare = source.replace("# lint: allow secret-input -- meant: an invasion", "# lint: allow -- meant: an invasion")
+    assert [w.message for w in lint_deck(load_deck_text(bare, "cuba.toml")) if w.code == "unknown-lint-code"] == [
+        "`# lint: allow` names no code: write `# lint: allow CODE -- why`"]
+
+
+def test_every_code_a_check_can_give_is_listed_once_with_its_meaning() -> None:
+    from wargame.deck.lint import CODES
+
+    sources = [*ROOT.joinpath("wargame", "deck", "lint").glob("*.py"), ROOT / "wargame" / "analysis" / "playtest.py"]
+    used = {m for p in sources for m in re.findall(r'(?:warn|LintWarning)\(\s*"([a-z-]+)"', p.read_text(encoding="utf-8"))}
+    assert used and used <= set(CODES), used - set(CODES)
+    assert "secret-input" in used and "playtest-move-mostly-fizzles" in used
+    assert all(meaning and "\n" not in meaning for meaning in CODES.values())
 
 
 def test_the_tutorial_has_not_even_a_note(tutorial: CompiledDeck) -> None:

@@ -73,7 +73,9 @@ def secrecy_problems(deck: CompiledDeck) -> list[str]:
             check(f"{where} chance", spec.chance, audience)
         for outcome in ("success", "failure", "always"):
             for effect in getattr(spec, outcome).effects:
-                if move.secret:
+                # An unattributed move's effects are everyone's by design (only who played it
+                # is secret): like a public move's, they must not read a secret.
+                if move.secret and not move.unattributed:
                     target = effect.split("=")[0].strip(" +-*/")
                     if target.startswith("reveal("):
                         continue
@@ -144,7 +146,7 @@ def test_korea_under_2022s_leaders_tests_missiles_without_war_or_talks(decks: di
     # 2022: ICBM launches resumed, a nuclear test was prepared but not held, tension
     # peaked in November without war, and every offer of talks was declined.
     endings, played = run(decks["korea-2022"], doctrines(dprk="hardliner", us="pressure-first", rok="hawkish", china="status-quo"), GAMES)
-    assert endings["war"] <= 0.10 * GAMES, endings
+    assert endings["war"] <= 0.05 * GAMES, endings  # issue 19: the 2022 record is no war
     assert endings["agreement"] == 0, endings
     assert endings["standoff"] >= 0.75 * GAMES, endings
     assert played["icbm-test"] >= 0.8 * GAMES, played
@@ -197,3 +199,16 @@ def test_cuba_either_hawk_alone_mostly_ends_in_war(decks: dict[str, CompiledDeck
         endings, _ = run(decks["cuba-1962"], seats, GAMES)
         assert endings["war"] + endings["nuclear-exchange"] >= 0.6 * GAMES, (seats, endings)
         assert endings["secret-trade"] == 0, (seats, endings)  # a hawk takes no secret deal
+
+
+def test_cuba_asks_discussion_questions_that_fit_the_game_played(decks: dict[str, CompiledDeck]) -> None:
+    # Issue 19: cuba-1962 had none. Placed by turn or kept by `when`: a settled game and a
+    # war get different questions, and every game gets some.
+    deck = decks["cuba-1962"]
+    assert len(deck.questions) >= 6 and all(q.turn is not None or q.when is not None for q in deck.questions)
+    asked: list[set[str]] = []
+    for i in range(40):
+        game = play_game(deck, game_seed(5, i), doctrines(us="excomm", ussr="khrushchev", cuba="castro"), log=False, history=[])
+        asked.append({q.text for q in deck.questions if q.when is None or q.when(game.state)})
+    assert all(len(a) >= 2 for a in asked)
+    assert len({frozenset(a) for a in asked}) >= 2  # the questions follow the game

@@ -139,7 +139,7 @@ def test_a_bad_answer_weight_key() -> None:
     text = edit('"talks/refuse" = 1', '"talks/maybe" = 1')
     [(line, where, message)] = problems(text)
     assert where == 'actors.b.doctrines.open.weights."talks/maybe"'
-    assert "/accept or /refuse" in message
+    assert "/accept, /refuse or /wait" in message
     assert line == line_of(text, "talks/maybe")
 
 

@@ -91,8 +91,11 @@ def assert_view_keeps_secrets(game: Game, seat: str) -> None:
     for item in view.news:
         assert item.audience is None or seat in item.audience
         if item.kind in {"move", "fizzle"}:
-            move = deck.moves[deck.move_index[item.source or ""]]
-            assert _told(move, seat), item
+            if item.source is None:  # an unattributed move's news, without who played it
+                assert item.kind == "move" and item.actor is None, item
+                continue
+            move = deck.moves[deck.move_index[item.source]]
+            assert _told(move, seat) or (item.turn, item.source) in game.revealed_plays, item
     # Orders and reasons: only the seat's own.
     assert all(set(orders) == {seat} for orders in view.orders.values())
     assert all(set(reasons) == {seat} for reasons in view.reasons.values())

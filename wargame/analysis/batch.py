@@ -52,9 +52,31 @@ class FirstTurn:
     track_rolls: bool = False
 
 
-def batch_ready(seats: Mapping[str, SeatSpec | str]) -> bool:
-    """Whether the batched engine can play these seats (random and doctrine seats only)."""
-    return all(batchable(spec) for spec in seats.values())
+def batch_ready(seats: Mapping[str, SeatSpec | str], deck: CompiledDeck | None = None) -> bool:
+    """Whether the batched engine can play these seats (random and doctrine seats only) and,
+    given, this deck (see `deck_refusal`)."""
+    return all(batchable(spec) for spec in seats.values()) and (deck is None or deck_refusal(deck) is None)
+
+
+def deck_refusal(deck: CompiledDeck) -> str | None:
+    """Why the batched engine cannot play this deck (None: it can). It models the first
+    round of the deck format; a deck using the second round's rules (an opening, orders a
+    turn given by an expression, doctrines that wait on offers or set start values, the
+    deck's own categories and phases, unattributed moves) is played by the reference engine."""
+    used = []
+    if any(e.at == 0 and not e.inject for e in deck.events):
+        used.append("an opening")
+    if deck.orders_fns:
+        used.append("orders a turn given by an expression")
+    if any(d.waits for ds in deck.doctrines.values() for d in ds.values()):
+        used.append("doctrines that wait on offers")
+    if any(d.start for ds in deck.doctrines.values() for d in ds.values()):
+        used.append("doctrines with start values")
+    if deck.deck.categories or any(m.phase for m in deck.moves):
+        used.append("its own categories or phases")
+    if any(m.unattributed for m in deck.moves):
+        used.append("unattributed moves")
+    return f"this deck's {', '.join(used)} play only in the reference engine" if used else None
 
 
 def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
@@ -263,4 +285,4 @@ def _to_cents(values: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "play"]
+__all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "deck_refusal", "play"]

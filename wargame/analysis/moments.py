@@ -23,7 +23,7 @@ from wargame.engine.offers import offer_history
 from wargame.errors import WargameError
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, offer_as_seen
-from wargame.words import plural, possessive
+from wargame.words import number, plural, possessive
 
 SWINGS = 3
 """How many of the largest one-turn track swings to list."""
@@ -250,7 +250,7 @@ def swing_moments(game: Game, view: PlayerView) -> list[Moment]:
             size = abs(change.new - change.old) / span if span else 0.0
             if size >= MIN_SWING_SHARE:
                 way = "rises" if change.new > change.old else "falls"
-                text = f"{deck.slot_label(change.slot)} {way} {_fmt(change.old)} → {_fmt(change.new)} in one {deck.model.deck.turn_name}"
+                text = f"{deck.slot_label(change.slot)} {way} {number(change.old)} → {number(change.new)} in one {deck.model.deck.turn_name}"
                 swings.append((size, rec.turn, text))
     swings.sort(key=lambda s: (-s[0], s[1], s[2]))
     return [Moment(turn, "swing", text, WEIGHTS["swing"] + 50 * size) for size, turn, text in swings[:SWINGS]]

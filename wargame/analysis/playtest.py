@@ -16,8 +16,9 @@ from typing import Any
 
 from wargame.analysis.simulate import Chunk, Engine, Tally, make_chunks, run_chunks
 from wargame.deck.compile import CMove, CompiledDeck
-from wargame.deck.lint import LintWarning
+from wargame.deck.lint import LintWarning, allowed
 from wargame.deck.locate import LineIndex, Path, format_path
+from wargame.words import possessive
 
 DOMINANT_SHARE = 0.25
 """A move is noted as possibly dominant when, in random play, its actor's mean score in games
@@ -80,7 +81,16 @@ OFFER_FATES = ("made", "accepted", "refused", "expired", "unanswered")
 
 
 OFFER_MIN_MADE = 20
-"""An offer made this often and never accepted is worth a look (random seats accept half)."""
+"""An offer made this often and never accepted is worth a look (random seats accept half);
+made this often by doctrine seats and never left to expire, its `expire` outcome is untested."""
+FIZZLE_MIN_ORDERED = 20
+FIZZLE_SHARE = 0.5
+"""A move ordered at least `FIZZLE_MIN_ORDERED` times that fizzled in this share of them is
+mostly wasted orders: usually a move of another category resolving first changes things."""
+OBJECTIVES_EASY_SHARE = 0.95
+OBJECTIVES_MIN_GAMES = 20
+"""An actor scoring this share of its points on average over at least this many games meets
+its objectives whatever it does: they cannot tell a good game from a bad one."""
 
 
 def rotations(deck: CompiledDeck) -> list[dict[str, str]]:
@@ -171,6 +181,13 @@ def _findings(deck: CompiledDeck, rnd: Tally, doc: Tally, games: int, known: set
             whom = ", ".join(deck.actor_name(t) for t in never)
             warn("playtest-move-never-played", at,
                  f"'{written}' was never ordered against {whom} in {played_in} (random seats try every legal move): check when it is available")
+        if sum(played.values()) > 0 and sum(ordered.values()) >= FIZZLE_MIN_ORDERED and (
+                sum(ordered.values()) - sum(played.values()) >= FIZZLE_SHARE * sum(ordered.values())):
+            n, fizzled = sum(ordered.values()), sum(ordered.values()) - sum(played.values())
+            warn("playtest-move-mostly-fizzles", at,
+                 f"'{written}' fizzled {fizzled} of the {n} times it was ordered in {played_in}: its precondition no longer "
+                 "held when it resolved, usually because an order resolving before it (an answer, or an earlier category) "
+                 "changed what it reads; see 'How a turn resolves'")
     for offer in deck.offers:
         made = rnd.offers.get((offer.index, "made"), 0) + doc.offers.get((offer.index, "made"), 0)
         accepted = rnd.offers.get((offer.index, "accepted"), 0) + doc.offers.get((offer.index, "accepted"), 0)
@@ -178,6 +195,16 @@ def _findings(deck: CompiledDeck, rnd: Tally, doc: Tally, games: int, known: set
             move = deck.moves[offer.move]
             warn("playtest-offer-never-accepted", ("moves", offer.move, "offer"),
                  f"'{move.base}' was made to {deck.actor_name(offer.recipient)} {made} times in {played_in} and never accepted")
+        # Random seats try silence; what matters is whether the doctrines ever do.
+        by_doctrine = doc.offers.get((offer.index, "made"), 0)
+        says = deck.model.moves[offer.move].offer
+        if (deck.doctrines.get(offer.recipient) and says is not None and (says.expire.effects or says.expire.news)
+                and by_doctrine >= OFFER_MIN_MADE and doc.offers.get((offer.index, "expired"), 0) == 0):
+            move = deck.moves[offer.move]
+            warn("playtest-offer-never-expires", ("moves", offer.move, "offer", "expire"),
+                 f"'{move.base}' was made to {deck.actor_name(offer.recipient)} {by_doctrine} times in {doc.games} doctrine "
+                 f"games and never left to expire, so its expire outcome never ran: give {possessive(deck.actor_name(offer.recipient))} "
+                 f"doctrines a '{move.base}/wait' weight")
     for event in deck.events:
         if event.inject:
             continue
@@ -195,9 +222,20 @@ def _findings(deck: CompiledDeck, rnd: Tally, doc: Tally, games: int, known: set
         if rnd.endings.get(ending.id, 0) + doc.endings.get(ending.id, 0) == 0:
             field = "when" if ending.id != limit.id else "turn_limit"
             warn("playtest-ending-never-reached", (*path, field), f"'{ending.id}' was never reached in {played_in}")
+    for actor in deck.actors:
+        best = sum(o.points for o in deck.objectives[actor])
+        scores = [(score, n) for t in (rnd, doc) for (a, score), n in t.scores.items() if a == actor]
+        games_scored = sum(n for _score, n in scores)
+        if best <= 0 or games_scored < OBJECTIVES_MIN_GAMES:
+            continue
+        mean = sum(score * n for score, n in sorted(scores)) / games_scored
+        if mean >= OBJECTIVES_EASY_SHARE * best:
+            warn("playtest-objectives-always-met", ("actors", actor, "objectives"),
+                 f"{deck.actor_name(actor)} scored {mean:.2f} of {best:g} point{'' if best == 1 else 's'} on average in {played_in}: its objectives "
+                 "are met whatever it does, so they cannot tell a good game from a bad one; make them harder to reach")
     out.extend(_dominant(deck, rnd, index))
     out.sort(key=lambda w: (w.line or 0, w.where, w.code))
-    return out
+    return [w for w in out if not allowed(deck.source, w)]
 
 
 def _dominant(deck: CompiledDeck, rnd: Tally, index: LineIndex) -> list[LintWarning]:

@@ -36,6 +36,13 @@ def summary_text(deck: CompiledDeck, s: Summary) -> str:
     for actor, score in s.scores.items():
         best = sum(o.points for o in deck.objectives[actor])
         lines.append(f"  {deck.actor_name(actor):<26}{score:6.2f} of {_num(best)}")
+    if s.own_scores:
+        lines.append("")
+        lines.append("on its doctrine's own terms (the doctrine's own objectives)")
+        for actor, score in s.own_scores.items():
+            name = s.seats[actor].removeprefix("doctrine:")
+            best = sum(o.points for o in deck.doctrines[actor][name].objectives)
+            lines.append(f"  {(deck.actor_name(actor) + ' (' + name + ')')[:26]:<26}{score:6.2f} of {_num(best)}")
     lines.append("")
     lines.append(f"tracks at the end of each {unit} (games still running): median (10th-90th percentile)")
     width = max((len(n) for n in s.tracks), default=10)

@@ -215,8 +215,9 @@ class Checkpoints:
             raise SaveError(f"no turn {turn} to start from: the save has turns 1..{len(self._snaps)}")
         state, n_plays, revealed, n_records = self._snaps[turn - 1]
         final = self.game
-        game = Game(self.deck, seed, final.turns, log=False)
+        game = Game(self.deck, seed, final.turns, log=False, opening=False)
         game.state = state.copy()
+        game.opening, game.starts, game.start_values = final.opening, final.starts, final.start_values
         game.plays = final.plays[:n_plays]
         game.revealed_plays = dict(revealed)
         game.records = final.records[:n_records]
@@ -267,11 +268,11 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
     return rolls
 
 
-def engine_for_task(engine: Engine, stand_ins: Mapping[str, str], opening: Opening) -> Engine:
+def engine_for_task(engine: Engine, stand_ins: Mapping[str, str], opening: Opening, deck: CompiledDeck | None = None) -> Engine:
     """The engine that plays a task: the batched engine unless a stand-in is a lookahead
-    seat or the opening forces dice (facilitator overrides), which only the reference
-    engine plays."""
-    if engine == "reference" or opening.overrides or not batch_ready(stand_ins):
+    seat, the opening forces dice (facilitator overrides) or the deck uses rules the
+    batched engine does not model (`deck_refusal`), which only the reference engine plays."""
+    if engine == "reference" or opening.overrides or not batch_ready(stand_ins, deck):
         return "reference"
     return engine
 
@@ -293,7 +294,7 @@ def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int,
     """Continuations `start..stop-1` from before `turn` with `opening`, counted (by the
     batched engine when `engine_for_task` allows it)."""
     deck = checkpoints.deck
-    if engine_for_task(engine, stand_ins, opening) != "reference":
+    if engine_for_task(engine, stand_ins, opening, deck) != "reference":
         return _run_arrays(checkpoints, stand_ins, seed, turn, opening, start, stop, engine)
     out = Outcomes()
     for index in range(start, stop):

@@ -59,7 +59,7 @@ def play_game(
     `failures` if given: (actor, `overran` or `failed`) to turns. Every program is ended
     when the game is, however it ends.
     """
-    game = Game(deck, seed, turns, log=log)
+    game = Game(deck, seed, turns, log=log, starts=deck.doctrine_starts(seats))
     seated: list[tuple[str, Viewer, Bot, int]] = []
     seat_specs = {a: str(seats.get(a, "random")) for a in deck.actors}
     try:
@@ -110,6 +110,8 @@ def decide_turn(
     for actor, viewer, bot, allowed in seated:
         if actor in skip:
             continue
+        if actor in game.deck.orders_fns:  # orders a turn given by an expression: this turn's
+            allowed = game.orders_allowed(actor)
         view = PlayerView(game, viewer, lazy=True, seats=seats)
         legal = game.available_moves(actor)
         try:
@@ -172,14 +174,21 @@ class Tally:
     played them); empty when no program failed."""
     escalation: EscalationTally = field(default_factory=EscalationTally)
     """Each actor's escalation per turn and highest move (`wargame.analysis.escalation`)."""
+    own_scores: Counter[tuple[str, float]] = field(default_factory=Counter)
+    """(actor, score on its doctrine's own objectives) to games, for actors seated with a
+    doctrine that has objectives of its own: whether it won on its own terms."""
     turns_sum: int = 0
     by_move: bool = False
 
-    def add_game(self, game: Game, history: list[list[float]] | None = None) -> None:
+    def add_game(self, game: Game, history: list[list[float]] | None = None, seats: Mapping[str, str] | None = None) -> None:
         """Count a finished game. `history` (track values after each turn) is needed when
-        the game kept no log; otherwise the values are rebuilt from its turn records."""
+        the game kept no log; otherwise the values are rebuilt from its turn records.
+        `seats` (actor to seat) lets a doctrine with objectives of its own be scored on them."""
         assert game.ending is not None
         self.games += 1
+        if seats:
+            for actor, points in own_scores(game, seats).items():
+                self.own_scores[(actor, points)] += 1
         self.endings[game.ending.id] += 1
         self.ending_turns[(game.ending.id, len(game.records))] += 1
         # Scores are floats in every key: a Counter keeps the first key it saw, and `0`
@@ -221,7 +230,7 @@ class Tally:
         # turns, so this is a few dozen counts per game instead of hundreds. The finished
         # runs are gathered in a list and counted by one `Counter.update` (in C): a `+=`
         # per run goes through `Counter.__missing__` in Python and cost more than the game.
-        prev = game.deck.start_values
+        prev = game.start_values
         values = [float(round(x, 2)) for x in prev]
         since = [1] * len(values)
         runs: list[tuple[int, float, int, int]] = []
@@ -255,6 +264,7 @@ class Tally:
         self.offers.update(other.offers)
         self.programs.update(other.programs)
         self.escalation.merge(other.escalation)
+        self.own_scores.update(other.own_scores)
         self.turns_sum += other.turns_sum
 
 
@@ -275,9 +285,22 @@ def final_scores(game: Game) -> dict[str, float]:
     return {actor: float(sum(o.points for o in objectives[actor] if o.when(s))) for actor in game.deck.actors}
 
 
+def own_scores(game: Game, seats: Mapping[str, str]) -> dict[str, float]:
+    """Each actor seated with a doctrine that has objectives of its own: its points on them
+    at the end of `game` (`[actors.X.doctrines.Y] objectives`)."""
+    s = game.state
+    out = {}
+    for actor, spec in seats.items():
+        kind, _, name = str(spec).partition(":")
+        doctrine = game.deck.doctrines.get(actor, {}).get(name) if kind == "doctrine" else None
+        if doctrine is not None and doctrine.objectives:
+            out[actor] = float(sum(o.points for o in doctrine.objectives if o.when(s)))
+    return out
+
+
 def _history(game: Game) -> list[list[float]]:
     """Track values after each turn, rebuilt from the turn records' changes."""
-    values = list(game.deck.start_values)
+    values = list(game.start_values)
     out = []
     for rec in game.records:
         for change in rec.changes:
@@ -344,6 +367,8 @@ class Summary:
     stand-in played; only actors whose program failed at least once."""
     escalation: dict[str, Any] | None = None
     """Escalation of the moves played (`summarise_escalation`); None if not counted."""
+    own_scores: dict[str, float] = field(default_factory=dict)
+    """Actor to its mean score on its doctrine's own objectives (only doctrines that have some)."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -365,6 +390,7 @@ class Summary:
             "events": self.events,
             "programs": self.programs,
             "escalation": self.escalation,
+            **({"own_scores": self.own_scores} if self.own_scores else {}),
         }
 
 
@@ -439,7 +465,16 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
             for a in deck.actors if tally.programs[(a, "overran")] or tally.programs[(a, "failed")]
         },
         escalation=summarise_escalation(deck, tally.escalation, n),
+        own_scores=mean_own_scores(tally),
     )
+
+
+def mean_own_scores(tally: Tally) -> dict[str, float]:
+    """Actor to its mean score on its doctrine's own objectives, over the games counted."""
+    sums: dict[str, list[tuple[float, int]]] = {}
+    for (actor, score), count in sorted(tally.own_scores.items()):
+        sums.setdefault(actor, []).append((score, count))
+    return {a: math.fsum(s * c for s, c in rows) / sum(c for _, c in rows) for a, rows in sums.items()}
 
 
 def default_seats(deck: CompiledDeck, seats: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -480,18 +515,21 @@ generator per game (`fast`: other dice than a replay would draw, the same rules)
 ENGINES: tuple[Engine, ...] = ("fast", "exact", "reference")
 
 
-def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bool = False) -> tuple[Engine, str | None]:
+def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bool = False, deck: CompiledDeck | None = None) -> tuple[Engine, str | None]:
     """The engine a run can use, and a line saying why when it is not the one asked for:
     lookahead seats, programs and saved games play only in the reference engine."""
     if engine == "reference":
         return engine, None
     if saves:
         return "reference", "games saved one by one (--save-dir) are played by the reference engine"
-    from wargame.analysis.batch import batch_ready
+    from wargame.analysis.batch import batch_ready, deck_refusal
 
     if not batch_ready(seats):
         kinds = sorted({SeatSpec.parse(str(s)).kind for s in seats.values()} - {"random", "doctrine"})
         return "reference", f"{' and '.join(kinds)} seats play only in the reference engine, which played this run"
+    why = deck_refusal(deck) if deck is not None else None
+    if why is not None:
+        return "reference", f"{why}, which played this run"
     return engine, None
 
 
@@ -527,7 +565,7 @@ def _run_chunk(chunk: Chunk, deck: CompiledDeck | None = None) -> tuple[int, Tal
         history: list[list[float]] = []
         game = play_game(deck, game_seed(chunk.seed, index), chunk.seats, chunk.turns, log=log, history=history,
                          programs=chunk.programs, failures=tally.programs)
-        tally.add_game(game, history)
+        tally.add_game(game, history, all_seats)
         if chunk.save_dir:
             from wargame.saves.store import new_save, write_save
 
@@ -681,6 +719,6 @@ def simulate_tally(
         except OSError as exc:
             raise WargameError(f"{save_dir}: cannot create the save folder: {exc.strerror or exc}") from None
     jobs = max(1, min(jobs, games or 1))
-    engine = engine_for(engine, {a: seat_map.get(a, "random") for a in deck.actors}, saves=save_dir is not None)[0]
+    engine = engine_for(engine, {a: seat_map.get(a, "random") for a in deck.actors}, saves=save_dir is not None, deck=deck)[0]
     chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs, engine)
     return run_chunks(deck, chunks, jobs, progress, cluster).get(0, Tally(by_move=by_move))

@@ -12,7 +12,7 @@ import io
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wargame.analysis.escalation import CLASS_IDS, summarise_escalation
@@ -22,6 +22,7 @@ from wargame.analysis.simulate import (
     check_seats,
     engine_for,
     make_chunks,
+    mean_own_scores,
     run_chunks,
     wilson,
 )
@@ -91,6 +92,8 @@ class SweepRow:
     mean_turns: float
     escalation: dict[str, Any] | None = None
     """Escalation of the moves played (`summarise_escalation`); None if not counted."""
+    own_scores: dict[str, float] = field(default_factory=dict)
+    """Actor to its mean score on its doctrine's own objectives (doctrines that have some)."""
 
     def to_json(self) -> dict[str, Any]:
         n = self.games
@@ -103,6 +106,7 @@ class SweepRow:
             "ending_intervals": {k: list(v) for k, v in self.intervals.items()},
             "scores": self.scores,
             "escalation": self.escalation,
+            **({"own_scores": self.own_scores} if self.own_scores else {}),
         }
 
 
@@ -142,6 +146,7 @@ def _row(deck: CompiledDeck, seats: dict[str, str], tally: Tally, ending_ids: li
         scores=scores,
         mean_turns=tally.turns_sum / n if n else 0.0,
         escalation=summarise_escalation(deck, tally.escalation, n),
+        own_scores=mean_own_scores(tally),
     )
 
 
@@ -169,7 +174,7 @@ def sweep(
         check_seats(deck, combo, seed)
     chunks = []
     for key, combo in enumerate(combos):
-        used = engine_for(engine, {a: combo.get(a, "random") for a in deck.actors})[0]
+        used = engine_for(engine, {a: combo.get(a, "random") for a in deck.actors}, deck=deck)[0]
         chunks.extend(make_chunks(key, games, max(1, jobs), seed, combo, turns, engine=used))
     tallies = run_chunks(deck, chunks, jobs, progress, cluster)
     ending_ids = [e.id for e in (*deck.endings, deck.turn_limit_ending)]
@@ -204,7 +209,11 @@ def sweep_text(deck: CompiledDeck, s: Sweep) -> str:
             share = row.endings[e] / row.games if row.games else 0.0
             shares.append(f"{share:4.0%} ({lo:3.0%}-{hi:4.0%})".rjust(17))
         means = [f"{row.scores[a]:7.2f}" for a in s.actors]
-        lines.append(f"{who}  {' '.join(shares)}  |{' '.join(means)}")
+        own = ", ".join(f"{(deck.model.actors[a].short or a)} {row.own_scores[a]:.2f}" for a in s.actors if a in row.own_scores)
+        lines.append(f"{who}  {' '.join(shares)}  |{' '.join(means)}" + (f"  | own terms: {own}" if own else ""))
+    if any(row.own_scores for row in s.rows):
+        lines.append("")
+        lines.append("own terms: a doctrine's mean score on its own objectives, beside its actor's")
     lines += ["", "escalation (Rivera et al. scale): each actor's mean total a game, and the share of games in which",
               "it reached posturing / non-violent / violent escalation / nuclear use (a move of that class or above)"]
     for row in s.rows:
@@ -232,6 +241,8 @@ def sweep_csv(s: Sweep) -> str:
     header += [f"score:{a}" for a in s.actors]
     header += [f"escalation:{a}" for a in s.actors]
     header += [f"reaching:{a}:{c}" for a in s.actors for c in CLASS_IDS]
+    own = [a for a in s.actors if any(a in row.own_scores for row in s.rows)]
+    header += [f"own:{a}" for a in own]
     w.writerow(header)
     for i, row in enumerate(s.rows, 1):
         cells: list[Any] = [i, *(row.seats[a] for a in s.actors), row.games, repr(row.mean_turns)]
@@ -242,5 +253,6 @@ def sweep_csv(s: Sweep) -> str:
         esc = row.escalation
         cells += [repr(esc["actors"][a]["mean_per_game"]) if esc else "" for a in s.actors]
         cells += [repr(esc["actors"][a]["reaching"][c]["share"]) if esc else "" for a in s.actors for c in CLASS_IDS]
+        cells += [repr(row.own_scores[a]) if a in row.own_scores else "" for a in own]
         w.writerow(cells)
     return out.getvalue()

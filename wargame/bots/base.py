@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from wargame.bots.answers import draw_answer, split_answers
+from wargame.bots.answers import random_answer, split_answers
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, UntrustedProgram, untrusted_message
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.dice import stream_seed
@@ -76,7 +76,7 @@ class RandomBot:
         k = min(allowed, len(legal))
         orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
         if pending:  # most turns no offer waits: no answers to build then
-            orders = tuple(a.move.id for p in pending if (a := draw_answer(p, 1.0, 1.0, 1.0, self.rng)).move) + orders
+            orders = tuple(a.move.id for p in pending if (a := random_answer(p, self.rng)).move) + orders
         if not orders:
             return Decision((), ("Stands pat: no move is available this turn.",))
         return Decision(orders, ("Chosen at random.",) * len(orders))

@@ -19,14 +19,10 @@ from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Reads, Track, walk_breadth
 from wargame.engine.state import State
 from wargame.observe.view import PlayerView
-from wargame.words import count
+from wargame.words import count, number
 
 Fact = Callable[[State, frozenset[int]], str]
 """Describes one thing a weight expression reads, e.g. "Tension is 6"."""
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 def _ordinal(n: int) -> str:
@@ -90,13 +86,15 @@ def facts_for(deck: CompiledDeck, node: Node | None) -> list[Fact]:
 
 def _track_fact(slot: int, label: str) -> Fact:
     def fact(s: State, hidden: frozenset[int]) -> str:
-        return f"{label} is {'unknown' if slot in hidden else _fmt(s.v[slot])}"
+        return f"{label} is {'unknown' if slot in hidden else number(s.v[slot])}"
 
     return fact
 
 
-def _flag_fact(i: int, words: str) -> Fact:
+def _flag_fact(i: int, words: str, labelled: bool) -> Fact:
     def fact(s: State, hidden: frozenset[int]) -> str:
+        if labelled:  # a label says what holds while the flag is on
+            return f"{words}: {'yes' if s.f[i] else 'no'}"
         return f"{words} is {'on' if s.f[i] else 'off'}"
 
     return fact
@@ -151,7 +149,8 @@ def _facts(deck: CompiledDeck, node: Node) -> list[Fact]:
         elif isinstance(n, Clock) and n.which == "turn":
             fact = _turn_fact(unit)
         elif isinstance(n, Flag):
-            fact = _flag_fact(n.slot, deck.flag_names[n.slot].replace("_", " "))
+            spec = deck.flag_spec(n.slot)
+            fact = _flag_fact(n.slot, spec.label if spec is not None else deck.flag_names[n.slot].replace("_", " "), spec is not None)
         elif isinstance(n, Plays):
             fact = _move_fact(n.fn, n.index, deck.moves[n.index].name, unit)
         elif isinstance(n, Fired):
@@ -175,8 +174,9 @@ class _Plan:
         self.weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)}
         self.source = {m.index: doctrine.weight_source[pos] for pos, m in enumerate(own)}
         self.node = {m.index: doctrine.weight_nodes[pos] for pos, m in enumerate(own)}
-        self.reads = Reads.union(doctrine.weight_reads)
-        """Everything the doctrine's weights read: what the seat's view is asked for."""
+        self.reads = Reads.union([*doctrine.weight_reads, *(w.reads for w in doctrine.waits.values())])
+        """Everything the doctrine's weights (and its weights for waiting on offers) read:
+        what the seat's view is asked for."""
 
 
 _PLANS: dict[int, tuple[weakref.ref[CompiledDeck], dict[tuple[str, str], _Plan]]] = {}
@@ -222,10 +222,10 @@ class DoctrineBot:
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         state = view.reading(self._reads)
-        return self.choose(lambda moves: self.weights(state, moves), legal, allowed, view)
+        return self.choose(lambda moves: self.weights(state, moves), legal, allowed, view, state)
 
     def choose(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
-               view: PlayerView | None = None) -> Decision:
+               view: PlayerView | None = None, state: State | None = None) -> Decision:
         """The decision `decide` makes, from the weights `weigh` gives moves (negative as 0):
         for a caller that has them already (the batched engine's exact mode). Reasons are
         spelt out from `view` when `explain` is on; without a view they are the label."""
@@ -234,24 +234,33 @@ class DoctrineBot:
         decision = self._orders(weigh, legal, allowed, explain)
         if not pending:
             return decision
-        answers, reasons = self._answers(weigh, pending, explain)
+        answers, reasons = self._answers(weigh, pending, explain, state)
         if not decision.orders:  # "Stands pat" is about orders: the answers speak for themselves
             return Decision(answers, reasons) if answers else Decision((), reasons or decision.reasons)
         return Decision(answers + decision.orders, reasons + decision.reasons)
 
     def _answers(self, weigh: Callable[[Sequence[CMove]], list[float]], pending: list[Pending],
-                 view: PlayerView | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                 view: PlayerView | None, state: State | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Accept or refuse each offer waiting for this seat, drawn by the doctrine's weights
         for `OFFER/accept` and `OFFER/refuse`, with a reason each."""
         orders: list[str] = []
         reasons: list[str] = []
         for p in pending:
             wa, wr = weigh((p.accept, p.refuse))
-            answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng)
-            weighs = f"{self.doctrine.id} doctrine weighs accepting {_fmt(wa)} against refusing {_fmt(wr)}"
+            wait = self.doctrine.waits.get(p.gate)
+            ww = max(0.0, float(wait.fn(state))) if wait is not None and state is not None else 0.0
+            answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng, ww)
+            if ww > 0:
+                weighs = (f"{self.doctrine.id} doctrine weighs accepting {number(wa)}, refusing {number(wr)} "
+                          f"and waiting {number(ww)}")
+            else:
+                weighs = f"{self.doctrine.id} doctrine weighs accepting {number(wa)} against refusing {number(wr)}"
             if answer.move is None:
                 if view is not None:
-                    reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}.")
+                    odds = f" ({answer.share:.0%} chance of waiting)" if ww > 0 else ""
+                    node = wait.node if wait is not None else None
+                    said = "; ".join(f(state, view.hidden_slots) for f in facts_for(self.deck, node)) if state is not None else ""
+                    reasons.append(f"Leaves the offer unanswered ({p.accept.name}): the {weighs}{odds}" + (f": {said}." if said else "."))
                 continue
             orders.append(answer.move.id)
             if view is None:
@@ -260,8 +269,7 @@ class DoctrineBot:
             state = view.reading(self._reads)
             facts = facts_for(self.deck, self._node[answer.move.index])
             said = "; ".join(f(state, view.hidden_slots) for f in facts)
-            chance = answer.accept_share if answer.move is p.accept else 1 - answer.accept_share
-            reasons.append(f"{answer.move.name}: the {weighs} ({chance:.0%} chance of this answer)" + (f": {said}." if said else "."))
+            reasons.append(f"{answer.move.name}: the {weighs} ({answer.share:.0%} chance of this answer)" + (f": {said}." if said else "."))
         return tuple(orders), tuple(reasons)
 
     def _orders(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
@@ -288,7 +296,7 @@ class DoctrineBot:
         source = self._source[move.index]
         facts = facts_for(self.deck, self._node[move.index])
         head = (
-            f"{move.name}: {self.doctrine.id} doctrine weight {_fmt(weight)} "
+            f"{move.name}: {self.doctrine.id} doctrine weight {number(weight)} "
             f"({_ordinal(rank)} of {of} available, {share:.0%} share)"
         )
         if not facts:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from wargame.bots.answers import Pending, draw_answer, split_answers
+from wargame.bots.answers import Pending, draw_answer, random_answer, split_answers
 from wargame.bots.base import Decision
 from wargame.bots.doctrine import draw_orders
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
@@ -97,7 +97,9 @@ class _Policy:
 
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine | None) -> None:
         self.actor = actor
+        self.deck = deck
         self.allowed = deck.orders_per_turn(actor)
+        """At most this many orders (`choose` asks the deck for the turn's own allowance)."""
         self.doctrine = doctrine
         own = deck.moves_by_actor[actor]
         self.weight = {m.index: doctrine.weights[pos] for pos, m in enumerate(own)} if doctrine else {}
@@ -107,7 +109,8 @@ class _Policy:
     def choose(self, game: Game, rng: random.Random) -> tuple[str, ...]:
         legal, pending = split_answers(game.available_moves(self.actor))
         answers = self.answer(game.state, pending, rng) if pending else ()
-        k = min(self.allowed, len(legal))
+        allowed = self.allowed if self.actor not in self.deck.orders_fns else min(self.allowed, self.deck.orders_per_turn(self.actor, game.state))
+        k = min(allowed, len(legal))
         if k <= 0:
             return answers
         if self.doctrine is None:
@@ -121,9 +124,11 @@ class _Policy:
         out = []
         for p in pending:
             if self.doctrine is None:
-                chosen = draw_answer(p, 1.0, 1.0, 1.0, rng)
+                chosen = random_answer(p, rng)
             else:
-                chosen = draw_answer(p, float(self.weight[p.accept.index](s)), float(self.weight[p.refuse.index](s)), self.doctrine.temperature, rng)
+                wait = self.doctrine.waits.get(p.gate)
+                chosen = draw_answer(p, float(self.weight[p.accept.index](s)), float(self.weight[p.refuse.index](s)), self.doctrine.temperature, rng,
+                                     float(wait.fn(s)) if wait is not None else 0.0)
             if chosen.move is not None:
                 out.append(chosen.move.id)
         return tuple(out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,23 +22,33 @@ from wargame.deck.expr import (
     compile_effect_code,
     compile_expression,
 )
+from wargame.deck.expr import (
+    suggest as _suggest,
+)
 from wargame.deck.ir import NO_READS, EffectNode, Node, Reads
 from wargame.deck.schema import (
     CATEGORY_ORDER,
     RESERVED_NAMES,
-    Actor,
     Deck,
     Doctrine,
     EventOutcome,
+    FlagSpec,
     Move,
+    Objective,
     TrackSpec,
     Visibility,
+    turn_length,
+    unknown_category,
 )
 from wargame.deck.targets import Expansion, expand
+from wargame.deck.text import Template, TextError, compile_text
 from wargame.errors import ExpressionError
 from wargame.words import possessive
 
 PathT = tuple[str | int, ...]
+
+MAX_ORDERS = 10
+"""The most orders an actor may give a turn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +85,12 @@ class CMove:
     name: str
     description: str
     category: str
+    """Its category's id (`military`, or one of the deck's own)."""
     escalation: int
     secret: bool
     audience: frozenset[str] | None
-    """Who learns of a play when it resolves: None for public moves; for secret moves the
-    actor and its `shared_with` actors."""
+    """Who learns of a play when it resolves: None for public moves; for secret and
+    unattributed moves the actor and its `shared_with` actors."""
     detection: float
     requires: Fn | None
     requires_text: str
@@ -128,6 +139,14 @@ class CMove:
     ordered only while it is not waiting for an answer; an answer only while it is."""
     answer: str | None = None
     """`accept` or `refuse` for an answer to an offer (orders that cost no order slot)."""
+    silence_matters: bool = False
+    """For an answer: its offer says what happens when it is left unanswered (an `expire`
+    outcome with effects or news), so a random seat tries leaving it, too."""
+    unattributed: bool = False
+    """Everyone sees its effects and its news, not who played it (`secret` is true too: the
+    play itself is known only to `audience` until detected or revealed)."""
+    category_label: str = ""
+    """Its category as players read it (the id itself for the four default categories)."""
     base_name: str = ""
     """The name the deck author wrote (`Sanction`, `Warn {target}`): for an order sheet that
     lists a targeted move once and picks its target apart."""
@@ -282,6 +301,23 @@ class CDoctrine:
     """What each weight reads, in the same order as `weights` (no reads for a number)."""
     weight_nodes: list[Node | None] = field(default_factory=list)
     """Each weight in intermediate form, in the same order (None for a number)."""
+    waits: dict[int, Wait] = field(default_factory=dict)
+    """Offer slot (`CompiledDeck.offers`) to the weight of leaving that offer, made to
+    this actor, unanswered for a turn (`OFFER/wait`); an offer not listed weighs 0."""
+    start: dict[str, float] = field(default_factory=dict)
+    """Start values it asks for, by track name (`crew.capability`), when seated from turn 1."""
+    objectives: list[CObjective] = field(default_factory=list)
+    """Its own objectives (scored by simulate and sweep on its own terms)."""
+
+
+@dataclass(slots=True)
+class Wait:
+    """A doctrine's weight for leaving one offer unanswered this turn."""
+
+    fn: Fn
+    source: str
+    node: Node | None = None
+    reads: Reads = NO_READS
 
 
 @dataclass(slots=True)
@@ -319,6 +355,9 @@ class CompiledDeck:
     turn_limit_ending: CEnding
     objectives: dict[str, list[CObjective]]
     doctrines: dict[str, dict[str, CDoctrine]]
+    orders_fns: dict[str, Fn] = field(default_factory=dict)
+    """Actor to its `orders_per_turn` expression (only actors whose allowance is one)."""
+    orders_nodes: dict[str, Node] = field(default_factory=dict)
     move_index: dict[str, int] = field(default_factory=dict)
     event_index: dict[str, int] = field(default_factory=dict)
     questions: list[CQuestion] = field(default_factory=list)
@@ -346,6 +385,17 @@ class CompiledDeck:
         """How many `[[moves]]` the deck file has (a targeted move and its answers count once)."""
         return len({o.source for o in self.expansion.origins}) if self.expansion is not None else len(self.moves)
 
+    def doctrine_starts(self, seats: Mapping[str, object]) -> dict[str, float]:
+        """The start values the doctrines seated from turn 1 ask for (`doctrine:NAME` seats),
+        by track name: what `Game(starts=...)` takes and a save records."""
+        out: dict[str, float] = {}
+        for actor, spec in seats.items():
+            kind, _, name = str(spec).partition(":")
+            doctrine = self.doctrines.get(actor, {}).get(name) if kind.strip() == "doctrine" else None
+            if doctrine is not None:
+                out.update(doctrine.start)
+        return out
+
     def answers_for(self, actor: str) -> list[CMove]:
         """`actor`'s answers to offers made to it (whether or not one is waiting now)."""
         return [m for m in self.moves_by_actor[actor] if m.answer is not None]
@@ -371,8 +421,18 @@ class CompiledDeck:
     def summary(self) -> str:
         return self.model.deck.summary.strip()
 
-    def orders_per_turn(self, actor: str) -> int:
-        return self.model.actors[actor].orders_per_turn
+    def orders_per_turn(self, actor: str, state: object | None = None) -> int:
+        """How many orders `actor` may give in `state`: the deck's number, or its expression
+        computed on the state (rounded down, within 0..10); without a state, at most that."""
+        fn = self.orders_fns.get(actor)
+        if fn is None:
+            fixed = self.model.actors[actor].orders_per_turn
+            assert isinstance(fixed, int)
+            return fixed
+        if state is None:
+            return MAX_ORDERS
+        x = float(fn(state))
+        return int(x) if 0 <= x <= MAX_ORDERS else MAX_ORDERS if x > MAX_ORDERS else 0  # nan is 0
 
     def actor_short(self, actor: str) -> str:
         """The actor's short name for narrow places (its full name when it has none)."""
@@ -400,12 +460,26 @@ class CompiledDeck:
         name = self.slot_names[slot]
         return name.split(".", 1)[0] if "." in name else None
 
+    def turn_time(self, turn: int) -> dt.datetime | None:
+        """When a turn starts on the clock, for a deck with a `turn_length` (short turns:
+        shifts, hours); None otherwise."""
+        meta = self.model.deck
+        if meta.turn_length is None or meta.start is None:
+            return None
+        start = meta.start if isinstance(meta.start, dt.datetime) else dt.datetime.combine(meta.start, dt.time())
+        return start + (turn - 1) * turn_length(meta.turn_length)
+
     def turn_date(self, turn: int) -> dt.date | None:
         """The calendar date a turn starts on, when the deck has a start date and a
-        calendar turn name (day, week, month, quarter, year)."""
+        calendar turn name (day, week, month, quarter, year) or a `turn_length`."""
         start = self.model.deck.start
         if start is None:
             return None
+        clock = self.turn_time(turn)
+        if clock is not None:
+            return clock.date()
+        if isinstance(start, dt.datetime):
+            start = start.date()
         unit = self.model.deck.turn_name.lower()
         n = turn - 1
         if unit == "day":
@@ -418,18 +492,39 @@ class CompiledDeck:
         total = start.month - 1 + n * months
         return dt.date(start.year + total // 12, total % 12 + 1, 1 if start.day > 28 else start.day)
 
+    def turn_when(self, turn: int) -> str:
+        """When a turn is, in words: `16:00, 2 Feb 2024` for clock turns, `March 2022` for
+        a month, `17 January 2022` for a day or a week; empty when the deck has no dates."""
+        clock = self.turn_time(turn)
+        if clock is not None:
+            length = turn_length(self.model.deck.turn_length or "1d")
+            day = f"{clock.day} {clock:%b %Y}"
+            return day if length >= dt.timedelta(days=1) and clock.time() == dt.time() else f"{clock:%H:%M}, {day}"
+        date = self.turn_date(turn)
+        if date is None:
+            return ""
+        unit = self.model.deck.turn_name.lower()
+        return date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
+
     def turn_label(self, turn: int) -> str:
         """`month 3 (March 2022)`: the turn name and number, with the date when known."""
         base = f"{self.model.deck.turn_name} {turn}"
         date = self.turn_date(turn)
         if date is None:
             return base
+        if self.turn_time(turn) is not None:
+            return f"{base} ({self.turn_when(turn)})"
         unit = self.model.deck.turn_name.lower()
         shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else date.isoformat()
         return f"{base} ({shown})"
 
     def actor_name(self, actor: str) -> str:
         return self.model.actors[actor].name
+
+    def flag_spec(self, slot: int) -> FlagSpec | None:
+        """The flag's words, when the deck gave it a label (`[flags.NAME]`); None for `NAME = false`."""
+        spec = self.model.flags[self.flag_names[slot]]
+        return None if isinstance(spec, bool) else spec
 
     def slot_label(self, slot: int) -> str:
         name = self.slot_names[slot]
@@ -448,6 +543,10 @@ class CompiledDeck:
     def compile_inject(self, effects: list[str]) -> list[Effect]:
         """Compile a facilitator's on-the-spot effects; raises `ExpressionError`."""
         return [compile_effect(text, self.scope) for text in effects]
+
+
+UNATTRIBUTED_WHO = "Unattributed"
+"""Who an unattributed move's default news line names: nobody."""
 
 
 def _news_line(actor: str, move: str, headline: str, always: str, success: bool) -> str:
@@ -472,7 +571,7 @@ def hidden_reads(
             out.append(Hidden("track", owner, phrase, slot=slot))
     for index in sorted(scope.moves[m] for m in reads.moves if m in scope.moves):
         move = deck.moves[index]
-        if move.visibility != Visibility.SECRET:
+        if move.visibility == Visibility.PUBLIC:
             continue
         audience = {move.actor, *move.shared_with}
         # The public sees what every seat sees: a secret move shared with all of them.
@@ -482,64 +581,13 @@ def hidden_reads(
     return out
 
 
-_TURN, _TURNS = -1, -2
-"""Template slots standing for `{turn}` and `{turns}` rather than a track."""
-_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """Text with values in braces (`DEFCON is now {defcon}`), names resolved to slots."""
-
-    text: str
-    slots: tuple[int, ...]
-    """The slot of each `{name}` in order."""
-
-    def fill(self, state: object) -> str:
-        """The text with each value as it stands in `state` (whole numbers without `.0`)."""
-        values = iter(self.slots)
-        v = state.v  # type: ignore[attr-defined]
-
-        def one(match: re.Match[str]) -> str:
-            token = match.group(0)
-            if token in {"{{", "}}"}:
-                return token[0]
-            slot = next(values)
-            x = v[slot] if slot >= 0 else state.turn if slot == _TURN else state.turns  # type: ignore[attr-defined]
-            return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-        return _FIELD.sub(one, self.text)
-
-
 def template_of(text: str, scope: Scope) -> Template | None | str:
-    """A `Template` for text with `{name}` fields, None for plain text, or an error message."""
-    if "{" not in text and "}" not in text:
-        return None
-    slots: list[int] = []
-    for match in _FIELD.finditer(text):
-        name = match.group(1)
-        if name is None:
-            continue
-        name = name.strip()
-        if name in {"turn", "turns"}:
-            slots.append(_TURN if name == "turn" else _TURNS)
-            continue
-        slot = scope.tracks.get(name)
-        if slot is None and "." in name:
-            actor, _, track = name.partition(".")
-            slot = scope.actor_tracks.get(actor, {}).get(track)
-        if slot is None and (name == "target" or name.startswith("target.")):
-            return f"'{{{name}}}' works only in the texts of a move with `targets` (the actor it is aimed at)"
-        if slot is None:
-            known = [*scope.tracks, *(f"{a}.{t}" for a, ts in scope.actor_tracks.items() for t in ts)]
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f" (did you mean '{{{close[0]}}}'?)" if close else " (a track or actor.track; write {{ and }} for braces)"
-            return f"unknown value '{{{name}}}' in the text{hint}"
-        slots.append(slot)
-    stray = _FIELD.sub("", text)
-    if "{" in stray or "}" in stray:
-        return "unmatched '{' or '}' in the text (write {{ and }} for literal braces)"
-    return Template(text, tuple(slots)) if slots else Template(text, ())
+    """A `Template` for text with values or branches in braces, None for plain text, or
+    the problem with it in words (`wargame.deck.text`)."""
+    try:
+        return compile_text(text, scope)
+    except (TextError, ExpressionError) as exc:
+        return str(exc)
 
 
 def _who(deck: Deck, actor: str) -> str:
@@ -584,25 +632,30 @@ class _Collector:
         return out
 
     def text(
-        self, text: str, scope: Scope, path: PathT, deck: Deck, secret_slots: dict[int, str], readers: frozenset[str] | None
+        self, text: str, scope: Scope, path: PathT, deck: Deck, slot_names: list[str], secret_slots: dict[int, str],
+        readers: frozenset[str] | None,
     ) -> Template | None:
-        """Check text with `{values}`: known names, and none its `readers` (None: everyone,
-        the public included) may not see."""
+        """Check text with `{values}` and `{if}` branches: known names, and nothing its
+        `readers` (None: everyone, the public included) may not see. A branch's condition
+        counts: the words it picks would give its value away."""
         tpl = template_of(text, scope)
         if isinstance(tpl, str):
             self.add(path, tpl)
             return None
         if tpl is None:
             return None
-        for slot in tpl.slots:
-            owner = secret_slots.get(slot) if slot >= 0 else None
-            if owner is None:
-                continue
-            blind = sorted(set(deck.actors) - {owner}) if readers is None else sorted(readers - {owner})
-            if blind:
-                who = ", ".join(_who(deck, a) for a in blind)
-                self.add(path, f"shows a secret track of {_who(deck, owner)} that {who} cannot see; "
+        seats = list(deck.actors) if readers is None else [a for a in deck.actors if a in readers]
+        blind: dict[Hidden, list[str]] = {}
+        for seat in seats:
+            for h in hidden_reads(deck, scope, slot_names, secret_slots, seat, tpl.reads):
+                blind.setdefault(h, []).append(_who(deck, seat))
+        for h, who in blind.items():
+            if h.slot is not None:
+                self.add(path, f"shows a secret track of {_who(deck, h.owner)} that {', '.join(who)} cannot see; "
                          "text may show only values all its readers see")
+            else:
+                self.add(path, f"reads the plays of '{h.move}', a secret move of {_who(deck, h.owner)} that "
+                         f"{', '.join(who)} cannot know of; text may show only what all its readers know")
         return tpl
 
     def secrecy(
@@ -673,10 +726,12 @@ def _not_own(key: str, actor_id: str, original: Deck) -> str:
     """Why a doctrine weight's key is none of the actor's moves (answers get their own words)."""
     base, slash, _ = key.partition("/")
     if not slash:
-        return f"'{key}' is not one of {actor_id}'s moves"
+        own = [m.id for m in original.moves if m.actor == actor_id]
+        return f"'{key}' is not one of {actor_id}'s moves{_suggest(key, own)}"
     move = next((m for m in original.moves if m.id == base), None)
     if move is None:
-        return f"'{key}': there is no offer '{base}'"
+        offers = [m.id for m in original.moves if m.offer is not None]
+        return f"'{key}': there is no offer '{base}'{_suggest(base, offers)}"
     if move.offer is None:
         return f"'{key}': '{base}' is not an offer, so it has no answers to weigh"
     if move.actor == actor_id:
@@ -730,15 +785,29 @@ class _Build:
         self.thresholds: dict[int, list[tuple[float, str]]] = {}
         self.secret_slots: dict[int, str] = {}
         self.descending: set[int] = set()
+        self.offers: list[COffer] = []
 
     def who(self, actor: str) -> str:
         return _who(self.deck, actor)
+
+    @property
+    def categories(self) -> list[str]:
+        """The deck's categories in resolution order (its own, or the four defaults)."""
+        return list(self.deck.categories) if self.deck.categories else [c.value for c in CATEGORY_ORDER]
+
+    def category_order(self, category: str) -> int:
+        cats = self.categories
+        return cats.index(category) if category in cats else len(cats)
+
+    def category_label(self, category: str) -> str:
+        spec = self.deck.categories.get(category)
+        return spec.label if spec is not None else category
 
     def hidden(self, actor: str | None, reads: Reads) -> list[Hidden]:
         return hidden_reads(self.deck, self.scope, self.slot_names, self.secret_slots, actor, reads)
 
     def text(self, text: str, path: PathT, readers: frozenset[str] | None) -> Template | None:
-        return self.c.text(text, self.scope, path, self.deck, self.secret_slots, readers)
+        return self.c.text(text, self.scope, path, self.deck, self.slot_names, self.secret_slots, readers)
 
     def add_slot(self, name: str, lo: float, hi: float, start: float, spec: TrackSpec) -> int:
         slot = len(self.slot_names)
@@ -764,10 +833,11 @@ def _compile(
     _lay_out_flags(b)
     _index_moves_and_events(b)
     moves = _compile_moves(b)
-    offers = _compile_offers(b, moves)
+    offers = b.offers = _compile_offers(b, moves)
     events = _compile_events(b)
     endings, limit = _compile_endings(b)
     objectives, doctrines = _compile_actors(b)
+    orders = _compile_orders(b)
     questions = _compile_questions(b)
     coach = _compile_coach(b)
     channels = _compile_channels(b)
@@ -793,7 +863,7 @@ def _compile(
             secret_slots=b.secret_slots,
             thresholds=b.thresholds,
             flag_names=list(deck.flags),
-            flag_start=[deck.flags[n] for n in deck.flags],
+            flag_start=[v if isinstance(v, bool) else v.start for v in deck.flags.values()],
             moves=moves,
             moves_by_actor=moves_by_actor,
             events=events,
@@ -801,6 +871,8 @@ def _compile(
             turn_limit_ending=limit,
             objectives=objectives,
             doctrines=doctrines,
+            orders_fns={a: e.fn for a, e in orders.items()},
+            orders_nodes={a: e.node for a, e in orders.items()},
             move_index=dict(scope.moves),
             event_index=dict(scope.events),
             questions=questions,
@@ -915,22 +987,34 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
     success = c.effects(move.success.effects, scope, (*p, "success", "effects"))
     failure = c.effects(move.failure.effects, scope, (*p, "failure", "effects"))
     always = c.effects(move.always.effects, scope, (*p, "always", "effects"))
-    if move.visibility != Visibility.SECRET and move.detection:
-        c.add((*p, "detection"), "only secret moves can have a detection chance")
-    if move.visibility != Visibility.SECRET and move.shared_with:
-        c.add((*p, "shared_with"), "only secret moves can be shared with some actors")
+    for key in ("category", "phase"):
+        value = getattr(move, key)
+        if value is not None and value not in b.categories:
+            c.add((*p, key), f"{unknown_category(value, b.categories)} (got '{value}')")
+    hidden_play = move.visibility != Visibility.PUBLIC
+    if not hidden_play and move.detection:
+        c.add((*p, "detection"), "only secret and unattributed moves can have a detection chance")
+    if not hidden_play and move.shared_with:
+        c.add((*p, "shared_with"), "only secret and unattributed moves can be shared with some actors")
+    unattributed = move.visibility == Visibility.UNATTRIBUTED
+    if unattributed and b.expansion.origins[i].answer is None and move.offer is not None:
+        c.add((*p, "visibility"), "an offer cannot be unattributed: its recipient must know whom to answer (make it secret)")
     for j, recipient in enumerate(move.shared_with):
         if recipient not in deck.actors:
             c.add((*p, "shared_with", j), f"unknown actor '{recipient}' (actors: {', '.join(b.actors)})")
     actor_index = b.actors.index(move.actor) if move.actor in deck.actors else 0
-    secret = move.visibility == Visibility.SECRET
-    readers = frozenset((move.actor, *move.shared_with)) if secret else None
+    secret = hidden_play
+    audience = frozenset((move.actor, *move.shared_with)) if secret else None
+    # An unattributed move's news is everyone's: its values must be public.
+    readers = None if unattributed else audience
     has_values = False
     for key in ("success", "failure", "always"):
         if b.text(getattr(move, key).news, (*p, key, "news"), readers) is not None:
             has_values = True
-    success_line = _news_line(b.who(move.actor), move.name, move.success.news, move.always.news, True)
-    failure_line = _news_line(b.who(move.actor), move.name, move.failure.news, move.always.news, False)
+    # Nobody is named in an unattributed move's own news line.
+    who = UNATTRIBUTED_WHO if unattributed else b.who(move.actor)
+    success_line = _news_line(who, move.name, move.success.news, move.always.news, True)
+    failure_line = _news_line(who, move.name, move.failure.news, move.always.news, False)
     success_tpl = template_of(success_line, scope) if has_values else None
     failure_tpl = template_of(failure_line, scope) if has_values else None
     origin = b.expansion.origins[i]
@@ -941,10 +1025,12 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         actor_index=actor_index,
         name=move.name,
         description=move.description,
-        category=move.category.value,
+        category=move.category,
+        category_label=b.category_label(move.category),
         escalation=move.escalation,
         secret=secret,
-        audience=readers,
+        audience=audience,
+        unattributed=unattributed,
         detection=0.0 if isinstance(move.detection, str) else float(move.detection),
         requires=requires.fn if requires else None,
         requires_text=move.requires_text or (f"needs {move.requires}" if move.requires else ""),
@@ -967,7 +1053,7 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         failure_text=failure_line,
         once=move.once,
         cooldown=move.cooldown,
-        order_key=(CATEGORY_ORDER[move.category], actor_index),
+        order_key=(b.category_order(move.phase or move.category), actor_index),
         requires_node=requires.node if requires else None,
         requires_reads=requires.reads if requires else NO_READS,
         chance_node=chance.node if chance else None,
@@ -1008,6 +1094,8 @@ def _compile_offers(b: _Build, moves: list[CMove]) -> list[COffer]:
                              b.text(offer.expire.news, (*p, "news"), readers), _nodes(expire)))
         for j in (i, i + 1, i + 2):
             moves[j].gate = k
+        for j in (i + 1, i + 2):
+            moves[j].silence_matters = bool(offer.expire.effects or offer.expire.news)
     return offers
 
 
@@ -1110,15 +1198,16 @@ def _compile_actors(b: _Build) -> tuple[dict[str, list[CObjective]], dict[str, d
     objectives: dict[str, list[CObjective]] = {}
     doctrines: dict[str, dict[str, CDoctrine]] = {}
     for actor_id, actor in b.deck.actors.items():
-        objectives[actor_id] = _compile_objectives(b, actor_id, actor)
+        objectives[actor_id] = _compile_objectives(b, actor_id, actor.objectives, ("actors", actor_id))
         doctrines[actor_id] = {name: _compile_doctrine(b, actor_id, name, doc) for name, doc in actor.doctrines.items()}
     return objectives, doctrines
 
 
-def _compile_objectives(b: _Build, actor_id: str, actor: Actor) -> list[CObjective]:
+def _compile_objectives(b: _Build, actor_id: str, written: list[Objective], base: PathT) -> list[CObjective]:
+    """An actor's (or one of its doctrines') objectives; `base` is where they are written."""
     out: list[CObjective] = []
-    for j, obj in enumerate(actor.objectives):
-        p = ("actors", actor_id, "objectives", j)
+    for j, obj in enumerate(written):
+        p = (*base, "objectives", j)
         objective = b.c.expr(obj.when, b.scope, "bool", (*p, "when"))
         # Objectives are shown to their seat, and to everyone at the end.
         text_tpl = b.text(obj.text, (*p, "text"), None)
@@ -1133,8 +1222,13 @@ def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDo
     own = [mv for mv in b.deck.moves if mv.actor == actor_id]
     p = ("actors", actor_id, "doctrines", name)
     own_ids = {mv.id for mv in own}
-    for move_id in doc.weights:
-        if move_id not in own_ids:
+    # Leaving an offer unanswered is no move: its key is the offer's id and `/wait`.
+    wait_slots = {f"{b.deck.moves[o.move].id}/wait": o.index for o in b.offers if o.recipient == actor_id}
+    waits: dict[int, Wait] = {}
+    for move_id, raw_wait in doc.weights.items():
+        if move_id in wait_slots:
+            waits[wait_slots[move_id]] = _compile_wait(b, actor_id, (*p, "weights", move_id), raw_wait)
+        elif move_id not in own_ids:
             c.add((*p, "weights", move_id), _not_own(move_id, actor_id, b.original))
     weights: list[Fn] = []
     sources: list[str] = []
@@ -1174,7 +1268,49 @@ def _compile_doctrine(b: _Build, actor_id: str, name: str, doc: Doctrine) -> CDo
             c.code[unused] = compile_expression(doc.default_weight, b.scope, "num")
         except ExpressionError:
             pass
-    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes)
+    start: dict[str, float] = {}
+    for track, value in doc.start.items():
+        where = (*p, "start", track)
+        slot = b.scope.actor_tracks.get(actor_id, {}).get(track)
+        if slot is None:
+            own_tracks = list(b.scope.actor_tracks.get(actor_id, {}))
+            c.add(where, f"{actor_id} has no track '{track}'{_suggest(track, own_tracks)} (a doctrine sets only its own actor's tracks)")
+        elif not b.lo[slot] <= value <= b.hi[slot]:
+            c.add(where, f"start {value:g} is outside {b.lo[slot]:g}..{b.hi[slot]:g}")
+        else:
+            start[b.slot_names[slot]] = float(value)
+    objectives = _compile_objectives(b, actor_id, doc.objectives, p)
+    return CDoctrine(name, doc.summary, weights, sources, doc.temperature, doc.orders, weight_reads, weight_nodes, waits,
+                     start, objectives)
+
+
+def _compile_wait(b: _Build, actor_id: str, where: PathT, raw: float | str) -> Wait:
+    """One `OFFER/wait` weight, checked like every doctrine weight."""
+    if not isinstance(raw, str):
+        if raw < 0:
+            b.c.add(where, "weights cannot be negative")
+        return Wait(_constant(float(raw)), str(raw))
+    weight = b.c.expr(raw, b.scope, "num", where)
+    if weight is None:
+        return Wait(_zero, raw)
+    b.c.secrecy(b.hidden(actor_id, weight.reads), where, b.deck, b.slot_names, actor_id, "a doctrine weight",
+                " (a computer seat decides from its own view, so this weight would never react)")
+    return Wait(weight.fn, raw, weight.node, weight.reads)
+
+
+def _compile_orders(b: _Build) -> dict[str, Expression]:
+    """Each actor's `orders_per_turn` that is an expression: it may read only what the
+    actor sees (its order sheet says how many orders it has, which would tell it)."""
+    out: dict[str, Expression] = {}
+    for actor_id, actor in b.deck.actors.items():
+        if not isinstance(actor.orders_per_turn, str):
+            continue
+        where = ("actors", actor_id, "orders_per_turn")
+        compiled = b.c.expr(actor.orders_per_turn, b.scope, "num", where)
+        if compiled is not None:
+            b.c.secrecy(b.hidden(actor_id, compiled.reads), where, b.deck, b.slot_names, actor_id, "orders_per_turn", "")
+            out[actor_id] = compiled
+    return out
 
 
 def _compile_questions(b: _Build) -> list[CQuestion]:

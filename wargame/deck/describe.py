@@ -216,7 +216,11 @@ class Describer:
         return f"{text} ({HIDDEN})" if mark and not self.knows_track(slot) else text
 
     def flag(self, slot: int) -> str:
-        """`ICBM moratorium` for `icbm_moratorium`, spelt as the deck spells its words."""
+        """The flag's label (`Control systems cut off from IT`), or for a flag without one
+        `ICBM moratorium` for `icbm_moratorium`, spelt as the deck spells its words."""
+        spec = self.deck.flag_spec(slot)
+        if spec is not None:
+            return spec.label
         spelling = _spelling(self.deck)
         return " ".join(spelling.get(w, w) for w in self.deck.flag_names[slot].split("_") if w)
 
@@ -289,11 +293,21 @@ class Describer:
         """A condition in words: `Tension at least 7 and ICBM moratorium off`."""
         return self._cond(node)[0]
 
+    def flag_state(self, slot: int, on: bool) -> str:
+        """A flag being on or off in words: `ICBM moratorium on`; for a labelled flag its
+        label, or what its `off` says (`not control systems cut off from IT`)."""
+        spec = self.deck.flag_spec(slot)
+        if spec is None:
+            return f"{self.flag(slot)} {'on' if on else 'off'}"
+        if on:
+            return spec.label
+        return spec.off or f"not {lower_label(spec.label)}"
+
     def _cond(self, n: Node) -> tuple[str, int]:
         if isinstance(n, Truth):
             return ("always" if n.value else "never"), _ATOM
         if isinstance(n, Flag):
-            return f"{self.flag(n.slot)} on", _ATOM
+            return self.flag_state(n.slot, True), _ATOM
         if isinstance(n, Plays):
             name = self.move(n.move)
             if n.fn == "ordered":
@@ -330,7 +344,7 @@ class Describer:
         if isinstance(n, Truth):
             return ("never" if n.value else "always"), _ATOM
         if isinstance(n, Flag):
-            return f"{self.flag(n.slot)} off", _ATOM
+            return self.flag_state(n.slot, False), _ATOM
         if isinstance(n, Plays):
             name = self.move(n.move)
             if n.fn == "ordered":
@@ -406,6 +420,11 @@ class Describer:
             return "reveals an earlier secret move, if there was one"
         if isinstance(node, SetFlag):
             name = self.flag(node.slot)
+            if self.deck.flag_spec(node.slot) is not None:
+                if isinstance(node.value, Truth):
+                    return f"now: {lower_label(self.flag_state(node.slot, bool(node.value.value)))}"
+                return (f"now: {lower_label(self.flag_state(node.slot, True))} if {self.condition(node.value)}, "
+                        f"otherwise {lower_label(self.flag_state(node.slot, False))}")
             if isinstance(node.value, Truth):
                 return f"sets the flag {name} {'on' if node.value.value else 'off'}"
             return f"sets the flag {name} on if {self.condition(node.value)}, otherwise off"
@@ -556,9 +575,5 @@ def turn_label(deck: CompiledDeck, turn: int, turns: int) -> str:
     """`Week 3 of 6 · 17 January 2022`: a turn as headers, menus and seats' views write it."""
     name = deck.turn_name
     text = f"{name[:1].upper()}{name[1:]} {turn} of {turns}"
-    date = deck.turn_date(turn)
-    if date is None:
-        return text
-    unit = name.lower()
-    shown = date.strftime("%B %Y") if unit in {"month", "quarter"} else str(date.year) if unit == "year" else f"{date.day} {date:%B %Y}"
-    return f"{text} · {shown}"
+    shown = deck.turn_when(turn)
+    return f"{text} · {shown}" if shown else text

@@ -198,7 +198,13 @@ class _Parser:
             raise self.fail(f"'{name}' is an actor; name one of its tracks, e.g. {name}.<track>")
         if name == "target":
             raise self.fail(_NOT_TARGETED)
-        raise self.fail(f"unknown name '{name}'")
+        if name in self.scope.flags:
+            raise self.fail(f"'{name}' is a flag; write flags.{name}")
+        owners = [a for a, tracks in self.scope.actor_tracks.items() if name in tracks]
+        if owners:
+            raise self.fail(f"'{name}' is an actor's track; write ACTOR.{name} (e.g. {owners[0]}.{name})")
+        known = [*self.scope.tracks, *self.scope.actor_tracks, "turn", "turns", "true", "false"]
+        raise self.fail(f"unknown name '{name}'{suggest(name, known)}")
 
     def attribute(self, node: ast.Attribute) -> tuple[Kind, Node]:
         base = node.value
@@ -209,16 +215,16 @@ class _Parser:
         if base.id == "flags":
             slot = self.scope.flags.get(node.attr)
             if slot is None:
-                raise self.fail(f"unknown flag '{node.attr}'")
+                raise self.fail(f"unknown flag '{node.attr}'{suggest(node.attr, self.scope.flags)}")
             return "bool", Flag(slot)
         tracks = self.scope.actor_tracks.get(base.id)
         if tracks is None and base.id == "target":
             raise self.fail(_NOT_TARGETED)
         if tracks is None:
-            raise self.fail(f"unknown actor '{base.id}'")
+            raise self.fail(f"unknown actor '{base.id}'{suggest(base.id, [*self.scope.actor_tracks, 'flags'])}")
         slot = tracks.get(node.attr)
         if slot is None:
-            raise self.fail(f"actor '{base.id}' has no track '{node.attr}'")
+            raise self.fail(f"actor '{base.id}' has no track '{node.attr}'{suggest(node.attr, tracks)}")
         return "num", Track(slot)
 
     def compare(self, node: ast.Compare) -> tuple[Kind, Node]:
@@ -260,7 +266,7 @@ class _Parser:
                 if ev is None:
                     if idx is not None:
                         raise self.fail(f"'{ident}' is a move, not an event: use played('{ident}') for a move")
-                    raise self.fail(f"unknown event '{ident}'{_suggest(ident, self.scope.events)}")
+                    raise self.fail(f"unknown event '{ident}'{suggest(ident, self.scope.events)}")
                 return "bool", Fired(ident, ev)
             if idx is None and ev is not None:
                 # An id that names only an event: since() and count() read its firings.
@@ -271,7 +277,7 @@ class _Parser:
                     f"fired('{ident}'), count('{ident}') or since('{ident}')"
                 )
             if idx is None:
-                raise self.fail(f"unknown move '{ident}'{_suggest(ident, self.scope.moves)}")
+                raise self.fail(f"unknown move '{ident}'{suggest(ident, self.scope.moves)}")
             plays = Plays(name, ident, idx)  # type: ignore[arg-type]  # one of MOVE_FUNCS
             return ("bool" if name in {"played", "ordered", "revealed"} else "num"), plays
         if name in NUM_FUNCS:
@@ -363,7 +369,7 @@ _NODE_WORDS: dict[type, str] = {
 _NOT_TARGETED = "'target' (the actor a move is aimed at) works only in a move with `targets`"
 
 
-def _suggest(name: str, known: Any) -> str:
+def suggest(name: str, known: Any) -> str:
     """`, did you mean 'x'?` for a near miss among `known` names, else nothing."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -385,6 +391,19 @@ def syntax_hint(text: str, mode: Literal["eval", "exec"]) -> str:
     if mode == "exec" and len(_SINGLE_EQUALS.findall(text)) > 1:
         return "; an effect sets one thing: write one effect per string, and '==' to compare"
     return ""
+
+
+def _unterminated(text: str) -> int | None:
+    """The column (from 1) of a quote opened in `text` and never closed (`played('patrol)`),
+    if there is one: Python would report the string's end, not its start."""
+    quote: str | None = None
+    opened = 0
+    for i, ch in enumerate(text):
+        if quote is None and ch in "'\"":
+            quote, opened = ch, i + 1
+        elif ch == quote:
+            quote = None
+    return opened if quote is not None else None
 
 
 def _screen(tree: ast.AST, text: str) -> None:
@@ -412,6 +431,10 @@ def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
     try:
         tree = ast.parse(text.strip(), mode=mode)
     except SyntaxError as exc:
+        opened = _unterminated(text.strip())
+        if opened is not None:
+            raise ExpressionError(
+                f"unterminated string: the quote at column {opened} is never closed in {text!r}") from None
         col = f" at column {exc.offset}" if exc.offset else ""
         raise ExpressionError(f"syntax error{col} in {text!r}{syntax_hint(text, mode)}") from None
     except (ValueError, RecursionError, MemoryError):
@@ -492,5 +515,6 @@ __all__ = [
     "compile_expression",
     "parse_effect",
     "parse_expression",
+    "suggest",
     "syntax_hint",
 ]

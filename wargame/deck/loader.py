@@ -19,6 +19,7 @@ from wargame.deck.locate import LineIndex, deep_line, format_path
 from wargame.deck.schema import (
     ID_PATTERN,
     NAME_PATTERN,
+    TURN_LENGTH_PATTERN,
     WEIGHT_KEY_PATTERN,
     Actor,
     Coach,
@@ -34,6 +35,7 @@ from wargame.deck.schema import (
     Offer,
     Outcome,
     TrackSpec,
+    category_context,
 )
 from wargame.errors import DeckError, Problem
 from wargame.files import FileProblem, read_regular_file
@@ -84,6 +86,9 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
         col = getattr(exc, "colno", None)
         msg = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
         msg = msg[:1].lower() + msg[1:]
+        if msg in {"illegal character '\\n'", "expected \"'\""}:
+            # tomli reports where the line ends; the author needs to hear the quote is open.
+            msg = "unterminated string: a quoted text is not closed before the end of the line"
         where = f" at column {col}" if col else ""
         raise DeckError([Problem(name, line, "", f"TOML syntax error{where}: {msg}")]) from None
     except RecursionError:
@@ -100,7 +105,7 @@ def load_deck_text(text: str, name: str = "<deck>") -> CompiledDeck:
     if controls:
         raise DeckError(controls)
     try:
-        deck = Deck.model_validate(data)
+        deck = Deck.model_validate(data, context=category_context(data))
     except ValidationError as exc:
         raise DeckError(_validation_problems(exc, data, index, name)) from None
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -179,8 +184,9 @@ _PATTERNS = {
     ID_PATTERN: "must start with a lowercase letter and use only a-z, 0-9, '-' and '_'",
     NAME_PATTERN: "must start with a lowercase letter and use only a-z, 0-9 and '_' "
     "(it is a name in expressions, so no '-')",
+    TURN_LENGTH_PATTERN: "must be a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. \"12h\"",
     WEIGHT_KEY_PATTERN: "must be a move id (a lowercase letter, then a-z, 0-9, '-' and '_'), "
-    "or an offer's id with /accept or /refuse",
+    "or an offer's id with /accept, /refuse or /wait",
 }
 
 

@@ -8,22 +8,24 @@ misspelt key is an error). Cross-references and expressions are checked afterwar
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import keyword
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Track, flag and actor ids are used as names in expressions, so no hyphens there."""
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-WEIGHT_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(/accept|/refuse)?$"
+TURN_LENGTH_PATTERN = r"^[1-9][0-9]{0,3}(m|h|d|w)$"
+WEIGHT_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(/accept|/refuse|/wait)?$"
 WeightKey = Annotated[str, Field(pattern=WEIGHT_KEY_PATTERN)]
-"""A doctrine weight's key: a move id, or `offer-id/accept` and `offer-id/refuse` for the
-answers to another actor's offer."""
+"""A doctrine weight's key: a move id, or `offer-id/accept`, `offer-id/refuse` and
+`offer-id/wait` (leaving it unanswered this turn) for another actor's offer."""
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 Text = Annotated[str, Field(max_length=20_000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2_000)]
@@ -66,6 +68,31 @@ CATEGORY_ORDER = {
     Category.ECONOMIC: 2,
     Category.MILITARY: 3,
 }
+"""The default categories in resolution order (a deck without `[categories]` has these)."""
+DEFAULT_CATEGORIES = [c.value for c in CATEGORY_ORDER]
+
+
+def unknown_category(value: str, known: list[str]) -> str:
+    """Why `value` is no category of a deck whose categories are `known`, with a suggestion."""
+    quoted = [f"'{k}'" for k in known]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close and known != DEFAULT_CATEGORIES else ""
+    return f"must be one of {listed}{hint}"
+
+
+def category_context(data: object) -> dict[str, list[str]]:
+    """The validation context of a deck's raw data: its categories in resolution order."""
+    declared = data.get("categories") if isinstance(data, dict) else None
+    return {"categories": list(declared) if isinstance(declared, dict) and declared else DEFAULT_CATEGORIES}
+
+
+class CategorySpec(_Model):
+    """One of a deck's own categories (`[categories.ID]`): declared in resolution order."""
+
+    label: Annotated[str, Field(min_length=1, max_length=40)]
+    """What players read beside a move (`Containment`)."""
+    description: Text = ""
 
 
 class Visibility(StrEnum):
@@ -75,6 +102,10 @@ class Visibility(StrEnum):
     """Every seat sees the move and its news when it resolves."""
     SECRET = "secret"
     """Only the actor (and the facilitator) sees it, until it is revealed."""
+    UNATTRIBUTED = "unattributed"
+    """Everyone sees its effects and its news, but not who played it: the actor (and those
+    it is shared with) stays hidden until the play is detected or revealed. Sabotage, a
+    cyber attack, a cut cable."""
 
 
 class DeckMeta(_Model):
@@ -83,10 +114,26 @@ class DeckMeta(_Model):
     version: Annotated[int, Field(ge=1)] = 1
     turns: Annotated[int, Field(ge=1, le=200)]
     turn_name: Annotated[str, Field(min_length=1, max_length=40)] = "turn"
-    start: dt.date | None = None
+    start: dt.datetime | dt.date | None = None
+    """When turn 1 starts: a date (`2022-01-03`), or a date and time (`2024-02-01T04:00`)."""
+    turn_length: Annotated[str, Field(pattern=TURN_LENGTH_PATTERN)] | None = None
+    """How long a turn is on the clock (`12h`, `30m`, `2d`, `1w`): turn labels then show the
+    time each turn starts ("Shift 3 of 12 · 16:00, 2 Feb 2024"). Needs `start`."""
     summary: Text = ""
     sources: list[Text] = []
     authors: list[str] = []
+
+    @model_validator(mode="after")
+    def _clock(self) -> DeckMeta:
+        if self.turn_length is not None and self.start is None:
+            raise FieldError("turn_length", "needs `start`, the date and time turn 1 begins (e.g. start = 2024-02-01T04:00)")
+        return self
+
+
+def turn_length(text: str) -> dt.timedelta:
+    """`12h` as a `timedelta` (`m` minutes, `h` hours, `d` days, `w` weeks)."""
+    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[text[-1]]
+    return dt.timedelta(**{unit: int(text[:-1])})
 
 
 class TrackSpec(_Model):
@@ -131,6 +178,18 @@ class TrackSpec(_Model):
         return sorted((float(k), v) for k, v in self.thresholds.items())
 
 
+class FlagSpec(_Model):
+    """A flag with words for players: `[flags.ot_isolated] label = "Control systems cut off from IT"`."""
+
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    """What is true while the flag is on, as players read it."""
+    off: Annotated[str, Field(max_length=80)] = ""
+    """What is true while it is off (default: "not " and the label)."""
+    description: Text = ""
+    """A sentence on what the flag means (shown in the dashboard)."""
+    start: bool = False
+
+
 class Objective(_Model):
     text: Annotated[str, Field(min_length=1, max_length=500)]
     when: Expr
@@ -144,13 +203,20 @@ class Doctrine(_Model):
     weights: dict[WeightKey, Number | Expr] = {}
     """Move id to weight (a number or an expression over the state); higher is likelier.
     For a targeted move the weight is per target (an expression may read `target`); for an
-    offer made to this actor, `offer-id/accept` and `offer-id/refuse` weigh its answers."""
+    offer made to this actor, `offer-id/accept` and `offer-id/refuse` weigh its answers and
+    `offer-id/wait` leaving it unanswered for now (0 when not listed)."""
     default_weight: Number | Expr = 1
     """Weight of a move not listed in `weights`."""
     temperature: Annotated[float, Field(gt=0, le=100)] = 1.0
     """Below 1 sharpens the preference for high weights; above 1 flattens it."""
     orders: Annotated[int, Field(ge=0)] | None = None
     """How many orders to give per turn (default: as many as allowed)."""
+    start: dict[Name, Number] = {}
+    """Start values of the actor's own tracks when a computer seat plays this doctrine from
+    the first turn (a "disruptor" that starts better equipped), overriding the actor's."""
+    objectives: list[Objective] = []
+    """What this personality wants, scored on its own terms by `simulate` and `sweep`
+    beside the actor's objectives (which still decide the game's scores)."""
 
 
 class Actor(_Model):
@@ -158,7 +224,9 @@ class Actor(_Model):
     short: Annotated[str, Field(max_length=12)] = ""
     """A short label for narrow screens, e.g. "DPRK"."""
     brief: Text = ""
-    orders_per_turn: Annotated[int, Field(ge=0, le=10)] = 1
+    orders_per_turn: Annotated[int, Field(ge=0, le=10)] | Expr = 1
+    """How many moves it may order each turn: a number, or an expression over what the actor
+    sees (`"1 + (utility.capacity >= 5)"`), rounded down and kept within 0..10."""
     start: dict[Name, Number] = {}
     """Start values of this actor's tracks, overriding each track's default."""
     objectives: list[Objective] = []
@@ -198,15 +266,21 @@ class Move(_Model):
     actor: Name
     name: Annotated[str, Field(min_length=1, max_length=120)]
     description: Text = ""
-    category: Annotated[Category, Field(strict=False)]
+    category: Id
+    """One of the deck's categories (`[categories]`; by default `diplomatic`, `information`,
+    `economic`, `military`): what players read beside the move, and its place in the
+    resolution order."""
+    phase: Id | None = None
+    """Resolve in another category's place (`phase = "diplomatic"` for a military threat
+    that must land before the other side's talks), keeping its own category's label."""
     escalation: Annotated[int, Field(ge=-100, le=100)] = 0
     """Escalation score on the Rivera et al. scale (-2 de-escalation ... 60 nuclear)."""
     visibility: Annotated[Visibility, Field(strict=False)] = Visibility.PUBLIC
     detection: ChanceSpec = 0.0
-    """Secret moves: the chance each time it is played that the others find out (a number,
-    or an expression such as `"0.1 * us.recon"`)."""
+    """Secret and unattributed moves: the chance each time it is played that the others find
+    out who played it (a number, or an expression such as `"0.1 * us.recon"`)."""
     shared_with: list[Name] = []
-    """Secret moves: other actors who learn of it when it resolves (a backchannel); in a
+    """Secret and unattributed moves: other actors who learn of it (and who played it) when it resolves (a backchannel); in a
     targeted move, `"target"` stands for its target. A secret offer always reaches its
     recipient."""
     requires: Expr | None = None
@@ -224,6 +298,16 @@ class Move(_Model):
     """A targeted move: the actor it is aimed at is picked when ordering, from this list
     of actors or `"others"` (every other actor). Its texts and expressions may say
     `target` (`target.standing`, `{target}` in its name and news)."""
+    @field_validator("category", "phase")
+    @classmethod
+    def _known_category(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The loader passes the deck's categories (`category_context`): a misspelt
+        # category is reported with the deck's other problems of shape, at its line.
+        known = (info.context or {}).get("categories")
+        if value is not None and known is not None and value not in known:
+            raise ValueError(unknown_category(value, known))
+        return value
+
     offer: Offer | None = None
     """Makes the move an offer to its target, which accepts or refuses in a later turn
     (`[moves.offer]`); needs `targets`. Answers cost the recipient no order; an offer
@@ -249,7 +333,8 @@ class Event(_Model):
 
     id: Id
     name: Annotated[str, Field(max_length=120)] = ""
-    at: Annotated[int, Field(ge=1)] | None = None
+    at: Annotated[int, Field(ge=0)] | None = None
+    """Fires on this turn; `at = 0` fires in the opening, before turn 1's orders."""
     when: Expr | None = None
     chance: ChanceSpec = 1.0
     once: bool = True
@@ -272,6 +357,8 @@ class Event(_Model):
     def _trigger(self) -> Event:
         if not self.inject and self.at is None and self.when is None:
             raise ValueError("an event needs `at` (a turn), `when` (a condition) or `inject = true`")
+        if self.inject and self.at == 0:
+            raise FieldError("at", "an inject fires only when the facilitator fires it; `at = 0` is for an event that opens the scenario")
         return self
 
 
@@ -340,9 +427,12 @@ class Deck(_Model):
     """A whole deck, as read from one TOML file."""
 
     deck: DeckMeta
+    categories: dict[Id, CategorySpec] = {}
+    """The deck's own move categories, in resolution order (default: the four of `Category`)."""
     tracks: dict[Name, TrackSpec] = {}
     actor_tracks: dict[Name, TrackSpec] = {}
-    flags: dict[Name, bool] = {}
+    flags: dict[Name, bool | FlagSpec] = {}
+    """On/off facts: `name = false`, or a table with a label (`[flags.name] label = "..."`)."""
     actors: Annotated[dict[Name, Actor], Field(min_length=1, max_length=16)]
     moves: Annotated[list[Move], Field(min_length=1, max_length=2_000)]
     events: Annotated[list[Event], Field(max_length=2_000)] = []

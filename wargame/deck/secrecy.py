@@ -39,30 +39,33 @@ def _effect_watchers(deck: CompiledDeck, node: EffectNode) -> list[str]:
     return [owner] if owner is not None else list(deck.actors)
 
 
-def _checks(deck: CompiledDeck) -> list[tuple[PathT, Reads, list[str], str]]:
-    """(path, what it reads, the seats that see its result, what they see)."""
+def _checks(deck: CompiledDeck) -> list[tuple[PathT, Reads, list[str], str, str | None]]:
+    """(path, what it reads, the seats that see its result, what they see, and whose
+    secrets it may read without a word: the acting seat's own, for a move's odds)."""
     everyone = list(deck.actors)
-    out: list[tuple[PathT, Reads, list[str], str]] = []
+    out: list[tuple[PathT, Reads, list[str], str, str | None]] = []
     for move in deck.moves:
         p: PathT = ("moves", move.index)
         # The actor sees the odds on its orders screen; whoever sees the play sees its roll.
+        # Odds that read the acting seat's own secrets are hidden from the others by the
+        # visibility rules, as meant ("depends on ..., hidden from you"): no warning then.
         seers = sorted(move.audience, key=deck.actors.index) if move.audience is not None else everyone
-        out.append(((*p, "chance"), move.chance_reads, seers, _ODDS))
-        out.append(((*p, "detection"), move.detection_reads, seers, _ODDS))
+        out.append(((*p, "chance"), move.chance_reads, seers, _ODDS, move.actor))
+        out.append(((*p, "detection"), move.detection_reads, seers, _ODDS, move.actor))
         for outcome, nodes in move.effect_nodes.items():
             for i, node in enumerate(nodes):
-                out.append(((*p, outcome, "effects", i), reads_of(node), _effect_watchers(deck, node), _CHANGE))
+                out.append(((*p, outcome, "effects", i), reads_of(node), _effect_watchers(deck, node), _CHANGE, None))
     for event in deck.events:
         p = ("events", event.index)
         # Events are public: every seat sees one fire, its roll and its effects.
-        out.append(((*p, "when"), event.when_reads, everyone, "when it fires, they learn something about it"))
-        out.append(((*p, "chance"), event.chance_reads, everyone, _ODDS))
+        out.append(((*p, "when"), event.when_reads, everyone, "when it fires, they learn something about it", None))
+        out.append(((*p, "chance"), event.chance_reads, everyone, _ODDS, None))
         for i, node in enumerate(event.effect_nodes):
-            out.append(((*p, "effects", i), reads_of(node), _effect_watchers(deck, node), _CHANGE))
+            out.append(((*p, "effects", i), reads_of(node), _effect_watchers(deck, node), _CHANGE, None))
     for i, ending in enumerate(deck.model.endings):
         compiled = next((e for e in [*deck.endings, deck.turn_limit_ending] if e.id == ending.id), None)
         reads = compiled.when_reads if compiled is not None else NO_READS
-        out.append((("endings", i, "when"), reads, everyone, "when the game ends this way, they learn something about it"))
+        out.append((("endings", i, "when"), reads, everyone, "when the game ends this way, they learn something about it", None))
     return out
 
 
@@ -97,13 +100,14 @@ def secrecy_findings(deck: CompiledDeck) -> list[tuple[PathT, str]]:
     would name a secret move to a seat. Paths of targeted moves are in the expanded deck
     (`CompiledDeck.source_path` leads back to the file)."""
     out = list(_named_in_fizzles(deck))
-    for path, reads, seers, consequence in _checks(deck):
+    for path, reads, seers, consequence, own in _checks(deck):
         if not reads.slots and not reads.moves:
             continue  # flags, events, turn and reveals are public
         blind: dict[Hidden, list[str]] = {}
         for seat in seers:
             for hidden in deck.hidden_from(seat, reads):
-                blind.setdefault(hidden, []).append(deck.actor_name(seat))
+                if hidden.owner != own:
+                    blind.setdefault(hidden, []).append(deck.actor_name(seat))
         for hidden, seats in blind.items():
             out.append((path, f"reads {_what(deck, hidden)}, which {_names(seats)} cannot see; {consequence}"))
     return out

@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from wargame.deck.schema import Category, Deck, Move, Offer, Outcome, Visibility
+from wargame.deck.schema import Deck, Move, Offer, Outcome, Visibility
+from wargame.deck.text import map_expressions
 from wargame.words import possessive
 
 PathT = tuple[str | int, ...]
@@ -154,7 +155,8 @@ _TARGET_TEMPLATE_FIELD = re.compile(r"\{\{|\}\}|\{\s*target\s*([.}])")
 
 def fill_target(text: str, target: str, name: str, *, template: bool) -> str:
     """`{target}` as the target's name and `{target.track}` as `{cn.track}`. In template
-    text (news) braces in the name are doubled so they print as written."""
+    text (news) braces in the name are doubled so they print as written, and `target`
+    anywhere in a field's expression (`{if target.standing > 3}`) stands for the target."""
     if "target" not in text:
         return text
     shown = name.replace("{", "{{").replace("}", "}}") if template else name
@@ -164,7 +166,10 @@ def fill_target(text: str, target: str, name: str, *, template: bool) -> str:
             return match.group(0)  # an escaped brace
         return shown if match.group(1) == "}" else "{" + target + "."
 
-    return (_TARGET_TEMPLATE_FIELD if template else _TARGET_FIELD).sub(one, text)
+    filled = (_TARGET_TEMPLATE_FIELD if template else _TARGET_FIELD).sub(one, text)
+    if template and "target" in filled:
+        filled = map_expressions(filled, lambda e: rewrite(e, target, {})[0])
+    return filled
 
 
 def _escape(text: str) -> str:
@@ -223,9 +228,16 @@ class _Expander:
         """A `number | expression` field: rewrite it when it is an expression."""
         return self.expr(value, target, path) if isinstance(value, str) else value
 
+    def text(self, text: str) -> str:
+        """Template text with group ids spelt out in its fields (`{count('warn')}`)."""
+        if not self.groups or "{" not in text:
+            return text
+        return map_expressions(text, lambda e: rewrite(e, None, self.groups)[0])
+
     def outcome(self, outcome: Outcome, target: str | None, path: PathT) -> Outcome:
         effects = [self.expr(e, target, (*path, "effects", j), "exec") for j, e in enumerate(outcome.effects)]
         news = outcome.news if target is None else fill_target(outcome.news, target, self.name_of(target), template=True)
+        news = self.text(news)
         if effects == outcome.effects and news == outcome.news:
             return outcome
         return outcome.model_copy(update={"effects": effects, "news": news})
@@ -280,7 +292,7 @@ class _Expander:
             actor=target,
             name=name,
             description=f"{answer.title()} the offer {maker} made: {offer_move.name}.",
-            category=Category.DIPLOMATIC,
+            category=offer_move.category,
             escalation=0,
             visibility=offer_move.visibility,
             detection=0.0,
@@ -322,8 +334,8 @@ class _Expander:
             "moves": moves,
             "actors": {a: self.actor(a, expansion) for a in self.deck.actors},
             "events": [self.event(e, j) for j, e in enumerate(self.deck.events)],
-            "endings": [e.model_copy(update={"when": self.expr(e.when, None, ("endings", j, "when"))}) if e.when else e
-                        for j, e in enumerate(self.deck.endings)],
+            "endings": [e.model_copy(update={"when": self.expr(e.when, None, ("endings", j, "when")) if e.when else None,
+                                             "text": self.text(e.text)}) for j, e in enumerate(self.deck.endings)],
             "coach": [c.model_copy(update={"when": self.expr(c.when, None, ("coach", j, "when"))}) if c.when else c
                       for j, c in enumerate(self.deck.coach)],
             "debrief": self.deck.debrief.model_copy(update={"questions": [
@@ -341,7 +353,10 @@ class _Expander:
             "when": self.expr(event.when, None, (*p, "when")) if event.when else None,
             "chance": self.maybe(event.chance, None, (*p, "chance")),
             "effects": [self.expr(e, None, (*p, "effects", k), "exec") for k, e in enumerate(event.effects)],
+            "news": self.text(event.news),
+            "failure_news": self.text(event.failure_news),
             "outcomes": [o.model_copy(update={
+                "news": self.text(o.news),
                 "weight": self.maybe(o.weight, None, (*p, "outcomes", k, "weight")),
                 "effects": [self.expr(e, None, (*p, "outcomes", k, "effects", n), "exec") for n, e in enumerate(o.effects)],
             }) for k, o in enumerate(event.outcomes)],
@@ -352,13 +367,24 @@ class _Expander:
         expanded move (a targeted move's weight applies to each target, reading `target`)."""
         actor = self.deck.actors[actor_id]
         base = ("actors", actor_id)
-        objectives = [o.model_copy(update={"when": self.expr(o.when, None, (*base, "objectives", j, "when"))})
+        objectives = [o.model_copy(update={"when": self.expr(o.when, None, (*base, "objectives", j, "when")), "text": self.text(o.text)})
                       for j, o in enumerate(actor.objectives)]
         doctrines = {}
         for name, doc in actor.doctrines.items():
             p = (*base, "doctrines", name)
             weights: dict[str, object] = {}
             for key, value in doc.weights.items():
+                offer_id, _slash, answer = key.partition("/")
+                if answer == "wait" and offer_id in self.groups:
+                    # Waiting is no move: one weight per offer made to this actor, by the
+                    # offer's expanded id (`ceasefire@north/wait`).
+                    made = [m for m in self.groups[offer_id] if m.split("@", 1)[1] == actor_id]
+                    for member in made:
+                        weights[f"{member}/wait"] = self.maybe(value, actor_id, (*p, "weights", key))
+                        expansion.weight_keys[f"{member}/wait"] = key
+                    if not made:
+                        weights[key] = value
+                    continue
                 # An answer's weight is the recipient's: only its own answers take it.
                 members = [m for m in self.groups.get(key, ()) if "/" not in m or m.split("@", 1)[1].split("/", 1)[0] == actor_id]
                 if not members:
@@ -369,8 +395,11 @@ class _Expander:
                     weights[member] = self.maybe(value, target, (*p, "weights", key))
                     expansion.weight_keys[member] = key
             default = self.maybe(doc.default_weight, None, (*p, "default_weight"))
-            doctrines[name] = doc.model_copy(update={"weights": weights, "default_weight": default})
-        return actor.model_copy(update={"objectives": objectives, "doctrines": doctrines})
+            own = [o.model_copy(update={"when": self.expr(o.when, None, (*p, "objectives", j, "when")), "text": self.text(o.text)})
+                   for j, o in enumerate(doc.objectives)]
+            doctrines[name] = doc.model_copy(update={"weights": weights, "default_weight": default, "objectives": own})
+        orders = self.maybe(actor.orders_per_turn, None, (*base, "orders_per_turn"))
+        return actor.model_copy(update={"objectives": objectives, "doctrines": doctrines, "orders_per_turn": orders})
 
 
 def expand(deck: Deck) -> Expansion:

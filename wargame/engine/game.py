@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -26,7 +26,7 @@ from wargame.engine.state import (
     TurnRecord,
 )
 from wargame.errors import ExpressionError, IllegalOrderError, WargameError
-from wargame.words import count, sentence
+from wargame.words import count, number, sentence
 
 RollObserver = Callable[[Roll, State], None]
 """Told of each chance roll as it is drawn: the roll as the turn record keeps it, and the
@@ -71,8 +71,12 @@ class Game:
 
     def __init__(
         self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED,
-        on_roll: RollObserver | None = None,
+        on_roll: RollObserver | None = None, starts: Mapping[str, float] | None = None, opening: bool = True,
     ) -> None:
+        """`starts`: start values that replace the deck's (track name to value), such as the
+        doctrines seated at the start ask for (`CompiledDeck.doctrine_starts`); a recorded
+        input of the game, like its seed. `opening=False` skips the deck's opening (a game
+        whose state its caller replaces at once)."""
         if turns is not None and not 1 <= turns <= 200:
             raise WargameError(f"turns must be between 1 and 200, not {turns}")
         if dice not in DICE_VERSIONS:
@@ -93,6 +97,13 @@ class Game:
         self.turns = turns or deck.turns
         self._plan = _plan(deck)
         self.state = State(deck, self.turns)
+        self.starts: dict[str, float] = dict(starts or {})
+        """The start values that replaced the deck's, by track name (empty: the deck's own)."""
+        for name, value in self.starts.items():
+            slot = deck.slot_names.index(name) if name in deck.slot_names else -1
+            if slot < 0:
+                raise WargameError(f"no track '{name}' to start at {value}")
+            self.state.v[slot] = min(max(float(value), deck.lo[slot]), deck.hi[slot])
         self.records: list[TurnRecord] = []
         self.news: list[NewsItem] = []
         self.plays: list[Play] = []
@@ -104,6 +115,13 @@ class Game:
         self.reasons: dict[str, tuple[str, ...]] = {}
         self.injects: list[Inject] = []
         self.overrides: dict[str, bool] = {}
+        self.opening: TurnRecord | None = None
+        """What happened before turn 1's orders: the deck's opening events (`at = 0`), their
+        dice, news (turn 0) and changes; None for a deck without an opening."""
+        if opening and self._plan.opening:
+            self._open()
+        self.start_values: list[float] = list(self.state.v)
+        """Track values before turn 1: the deck's, with `starts` and the opening applied."""
 
     @classmethod
     def from_state(
@@ -116,9 +134,10 @@ class Game:
         carries over (no news, plays or records), so `reveal()` effects find no earlier
         plays. Not a way to resume a saved game; use `wargame.saves.store.resume`.
         """
-        game = cls(deck, seed, turns or state.turns, log=log, dice=dice, on_roll=on_roll)
+        game = cls(deck, seed, turns or state.turns, log=log, dice=dice, on_roll=on_roll, opening=False)
         game.state = state.copy()
         game.state.turns = game.turns
+        game.start_values = list(game.state.v)
         return game
 
     # -- queries -----------------------------------------------------------------------
@@ -170,7 +189,9 @@ class Game:
         return availability(self._plan.moves[actor], state or self.state)
 
     def orders_allowed(self, actor: str) -> int:
-        return self.deck.orders_per_turn(actor)
+        """How many orders `actor` may give this turn (an allowance the deck may compute
+        from the state: `orders_per_turn = "1 + (utility.capacity >= 5)"`)."""
+        return self.deck.orders_per_turn(actor, self.state)
 
     # -- input -----------------------------------------------------------------------
     def submit(self, actor: str, orders: Sequence[str], reasons: Sequence[str] = ()) -> None:
@@ -317,8 +338,9 @@ class Game:
 
         The order, fixed and documented so that games replay bit for bit:
 
-        1. Answers to offers resolve first; then orders by category (diplomatic,
-           information, economic, military), then
+        1. Answers to offers resolve first; then orders by category (the deck's own in
+           the order it declares them, by default diplomatic, information, economic,
+           military; a move's `phase` puts it in another category's place), then
            by actor in deck order, then in the order the seat gave them. Every seat's
            orders are visible to `ordered(id)` from the start, since they were sealed
            simultaneously.
@@ -384,6 +406,28 @@ class Game:
         self.injects = []
         self.overrides = {}
         return rec
+
+    def _open(self) -> None:
+        """The opening: the deck's events at `at = 0` fire in deck order before the first
+        orders (`turn` reads 0 meanwhile), with dice of their own (turn 0), so the briefing
+        starts with their news. No endings are checked: the game starts after it."""
+        s = self.state
+        rec = TurnRecord(turn=0, orders={}, reasons={}, injects=(), overrides={})
+        v0, f0 = list(s.v), list(s.f)
+        rng = turn_dice(self.dice, self.seed, 0, self._seed_key)
+        s.turn = 0
+        try:
+            for event in self._plan.opening:
+                if event_due(event, s):
+                    self._fire_event(event, rng, rec, "event")
+            if s.reveal_requests:
+                self._reveal(rec)
+        finally:
+            s.turn = 1
+        if self.log:
+            self._record_changes(v0, f0, rec)
+            rec.state_hash = s.digest()
+        self.opening = rec
 
     def _resolve_orders(self, rng: TurnDice, rec: TurnRecord) -> None:
         """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
@@ -505,7 +549,8 @@ class Game:
         if log:
             tpl = move.success_tpl if success else move.failure_tpl
             text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
-            self._news(rec, text, "move", move.audience, move.actor, move.id)
+            # An unattributed move's news is everyone's; who played it stays with the play.
+            self._news(rec, text, "move", None if move.unattributed else move.audience, move.actor, move.id)
         if move.secret and (move.detection or move.detection_fn is not None):
             # A detection expression reads the state after the move's own effects.
             detect = move.detection if move.detection_fn is None else self._chance(None, move.detection_fn, s)
@@ -619,7 +664,7 @@ class Game:
                     verb = "falls to" if new < old else "rises above"
                 else:
                     verb = "rises to" if old < level else "falls below"
-                self._news(rec, f"{label} {verb} {name} ({_fmt(new)}).", "threshold", audience, owner, None)
+                self._news(rec, f"{label} {verb} {name} ({number(new)}).", "threshold", audience, owner, None)
         f = self.state.f
         if f0 != f:
             for i, (old_f, new_f) in enumerate(zip(f0, f, strict=True)):
@@ -752,10 +797,6 @@ _queue_key = operator.itemgetter(0, 1)
 """Sort key of the resolution queue: (category, actor) then the order's position."""
 
 
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-
 class _Plan:
     """What the hot loops of `available_moves` and `_fire_events` precompute once per deck.
 
@@ -764,7 +805,7 @@ class _Plan:
     events that may be due on each turn.
     """
 
-    __slots__ = ("_events", "_events_by_turn", "fields", "moves")
+    __slots__ = ("_events", "_events_by_turn", "fields", "moves", "opening")
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
@@ -772,8 +813,10 @@ class _Plan:
         self.moves: dict[str, tuple[MoveFields, ...]] = {
             actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
         }
-        self._events = tuple(e for e in deck.events if not e.inject)
+        self._events = tuple(e for e in deck.events if not e.inject and e.at != 0)
         self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
+        self.opening: tuple[CEvent, ...] = tuple(e for e in deck.events if not e.inject and e.at == 0)
+        """The events of the opening (`at = 0`), in deck order."""
 
     def events_on(self, turn: int) -> tuple[CEvent, ...]:
         """The deck events that may be due on `turn`, in deck order: not injects, and

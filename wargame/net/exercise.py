@@ -123,7 +123,7 @@ class Exercise:
 
         `programs`: what this run's command line named; an `agent:` seat must be among them."""
         keeper = StoreKeeper(store, exercise_id, 1)
-        session = Session(Game(deck, seed, turns), seats, facilitator=facilitator, programs=programs, keeper=keeper, clock=clock,
+        session = Session(Game(deck, seed, turns, starts=deck.doctrine_starts(seats)), seats, facilitator=facilitator, programs=programs, keeper=keeper, clock=clock,
                           settings=_room_settings(facilitator), wall=wall)
         codes = {a: new_code() for a in session.humans}
         if facilitator:

@@ -8,13 +8,13 @@ programs, the debrief and the report all call it; none of them builds a view of 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wargame.deck.compile import CMove, COffer, CompiledDeck
 from wargame.deck.describe import Describer, turn_label
 from wargame.deck.labels import group_name, offer_name, play_name
+from wargame.deck.text import preview
 from wargame.engine.game import Game, level_reached
 from wargame.engine.offers import OfferRecord, offer_history
 from wargame.engine.state import Cause, NewsItem, Play, Roll, State, TurnRecord
@@ -67,9 +67,6 @@ from wargame.words import count, sentence
 
 __all__ = ["Explained", "TurnCache", "observe", "observe_view", "scores", "seat_infos"]
 
-_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
-"""A value to fill in a news template (`{defcon}`), not a doubled literal brace."""
-
 
 @dataclass
 class Explained:
@@ -93,6 +90,10 @@ class TurnCache:
 
     def put(self, viewer: Viewer, turn: int, key: tuple[object, ...], info: TurnInfo) -> None:
         self.turns[(viewer.name, turn)] = (key, info)
+
+
+OPENING_LABEL = "Before the first orders"
+"""How the opening (turn 0) is labelled."""
 
 
 def seat_infos(seats: Mapping[str, str], programs: Mapping[str, str] | None = None) -> dict[str, SeatInfo]:
@@ -177,11 +178,12 @@ class _Builder:
             game=self._game_info(),
             actors=self._actors(),
             tracks=self._tracks(),
-            flags=[FlagInfo(name=n, label=self.words.flag(i), value=bool(view.belief.f[i])) for i, n in enumerate(deck.flag_names)],
+            flags=[self._flag(i, n, bool(view.belief.f[i])) for i, n in enumerate(deck.flag_names)],
             news=[_news(n) for n in view.news],
             plays=[self._play(p) for p in view.plays],
             offers=[self._offer(r) for r in records],
             turns=[self._turn(t) for t in range(1, self.resolved + 1)],
+            opening=self._build_turn(0) if self.game.opening is not None else None,
             coach=_coach(deck, viewer, view.turn, view.belief, view.over),
             seat=sheet,
             control=control,
@@ -279,6 +281,11 @@ class _Builder:
             ))
         return out
 
+    def _flag(self, slot: int, name: str, value: bool) -> FlagInfo:
+        spec = self.deck.flag_spec(slot)
+        return FlagInfo(name=name, label=self.words.flag(slot), value=value, state=self.words.flag_state(slot, value),
+                        description=spec.description if spec is not None else "")
+
     def _play(self, p: Play) -> PlayInfo:
         move = self.deck.moves[self.deck.move_index[p.move]]
         revealed = self.view._revealed_at.get((p.turn, p.move)) if p.secret else None
@@ -320,7 +327,8 @@ class _Builder:
 
     def _build_turn(self, turn: int) -> TurnInfo:
         deck, view, viewer = self.deck, self.view, self.viewer
-        rec = self.game.records[turn - 1]
+        rec = self.game.records[turn - 1] if turn else self.game.opening
+        assert rec is not None
         news = view.news_for_turn(turn)
         ending = None
         if rec.ending is not None:
@@ -329,7 +337,7 @@ class _Builder:
         injected = frozenset(i.event for i in rec.injects if i.event is not None)
         return TurnInfo.model_construct(
             turn=turn,
-            label=turn_label(deck, turn, view.turns),
+            label=turn_label(deck, turn, view.turns) if turn else OPENING_LABEL,
             news=[_news(n) for n in news if n.kind not in {"threshold", "ending"}],
             thresholds=[_news(n) for n in news if n.kind == "threshold"],
             rolls=self._rolls(turn, rec, injected),
@@ -340,7 +348,7 @@ class _Builder:
             moved=self._moved(turn, rec),
             events=[self.event_names.get(e, e) for e in view.fired_for_turn(turn) if vis.sees_event_fired(viewer, deck, e)],
             injects=[self._inject(i.event, i.text, i.effects) for i in rec.injects],
-            orders=self._orders(turn, rec),
+            orders=self._orders(turn, rec) if turn else [],
             ending=ending,
         )
 
@@ -509,7 +517,7 @@ class _Builder:
             sealed = [self._order(m, "") for m in self.game.orders[seat]]
         return SeatSheet(
             brief=deck.actor_brief(seat) or "",
-            allowed=deck.orders_per_turn(seat),
+            allowed=deck.orders_per_turn(seat, belief),
             moves=moves,
             groups=self._groups(moves),
             offers_waiting=[self._offer(r) for r in waiting if r.recipient == seat],
@@ -531,12 +539,15 @@ class _Builder:
             visibility += f" (found out {labels.percent(move.detection)} of the time)"
         elif move.secret and move.detection_fn is not None:
             visibility += " (may be found out; the odds change with the situation)"
+        if move.unattributed:
+            # Everyone sees what it does; "found out" is about who did it.
+            visibility = "unattributed: everyone sees what it does, not who did it" + visibility.removeprefix("secret")
         templated = move.success_tpl is not None or move.failure_tpl is not None
         news = {}
         for key, text in (("success", move.success_news), ("failure", move.failure_news), ("always", move.always_news)):
             if text:
                 # News with values is filled in when it happens: before, its values are "…".
-                news[key] = _FIELD.sub("…", text).replace("{{", "{").replace("}}", "}") if templated else text
+                news[key] = preview(text) if templated else text
         limits = []
         if move.once:
             limits.append("once per game")
@@ -554,7 +565,7 @@ class _Builder:
                                    accept_effects=a, refuse_effects=r, expire_effects=e)
         return MoveInfo.model_construct(
             id=move.id, name=move.name, label=labels.order_label(deck, move), description=move.description,
-            category=move.category, escalation=move.escalation, secret=move.secret, visibility=visibility,
+            category=move.category, category_label=move.category_label or move.category, escalation=move.escalation, secret=move.secret, visibility=visibility, unattributed=move.unattributed,
             detection=move.detection if move.secret else 0.0, chance=chance, chance_note=note,
             chance_words=said.chance if move.chance_source else "", chance_source=move.chance_source,
             effects={k: v for k, v in (("success", said.success), ("failure", said.failure), ("always", said.always)) if v},
@@ -584,9 +595,12 @@ class _Builder:
         public_view = PlayerView(self.game, PUBLIC) if self.view._own is not None and self.resolved == len(self.game.records) and self.view.turn == self.game.state.turn \
             else PlayerView(self.game, PUBLIC, upto=self.resolved, state=self.view._state)
         public = _Builder(self.game, public_view, self.seats, None, {}, self.cache)._turn(turn)
+        # An item is private when the public does not read it (an unattributed move's news
+        # is public, though only its own seat knows who is behind it).
+        public_news = {(n.turn, n.text, n.kind) for n in public.news}
         return TurnInfo.model_construct(
             turn=turn, label=mine.label,
-            news=[n for n in mine.news if n not in public.news],
+            news=[n for n in mine.news if (n.turn, n.text, n.kind) not in public_news],
             thresholds=[n for n in mine.thresholds if n not in public.thresholds],
             rolls=[r for r in mine.rolls if r not in public.rolls],
             changes=[c for c in mine.changes if c not in public.changes],

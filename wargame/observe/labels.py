@@ -17,7 +17,7 @@ from wargame.deck.labels import roll_label as deck_roll_label
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import Roll
 from wargame.observe.visibility import Viewer
-from wargame.words import possessive
+from wargame.words import number, possessive
 
 __all__ = [
     "HIDDEN_REASON",
@@ -37,8 +37,8 @@ __all__ = [
 
 
 def format_value(x: float) -> str:
-    """A track's value as people read it: `7`, `4.5`."""
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+    """A track's value as people read it: `7`, `4.5`, `0.25` (`wargame.words.number`)."""
+    return number(x)
 
 
 def percent(p: float) -> str:

@@ -124,7 +124,11 @@ class TrackInfo(Data):
 class FlagInfo(Data):
     name: str
     label: str
+    """The deck's label for the flag, or its name in words (`ICBM moratorium`)."""
     value: bool
+    state: str = ""
+    """What holds now, in words: `ICBM moratorium on`, or a labelled flag's label or its `off` words."""
+    description: str = ""
 
 
 class NewsInfo(Data):
@@ -361,10 +365,15 @@ class MoveInfo(Data):
     """As the order reads once picked (`Sanction → China`)."""
     description: str = ""
     category: str
+    """The category's id (`military`, or one of the deck's own)."""
+    category_label: str = ""
+    """The category as players read it (the deck's label; the id for the four defaults)."""
     escalation: int
     secret: bool
     visibility: str
-    """`public`, `secret`, `secret (found out 30% of the time)`."""
+    """`public`, `secret`, `secret (found out 30% of the time)`, `unattributed: ...`."""
+    unattributed: bool = False
+    """Everyone sees what it does and its news, not who did it (`secret` is true too)."""
     detection: float = 0.0
     chance: float | None
     """Chance of success now, on what the seat knows; None when it reads something hidden
@@ -651,6 +660,9 @@ class Observation(Data):
     """Every offer this viewer may know of, oldest first, with what became of it."""
     turns: list[TurnInfo]
     """The resolved turns, first to last, as this viewer may see them."""
+    opening: TurnInfo | None = None
+    """What happened before turn 1's orders (the deck's opening, turn 0), as this viewer
+    may see it; None for a deck without an opening."""
     coach: str = ""
     """The deck's coach line for this viewer before the turn to be decided (a seat's, or
     the room's on a shared screen), or empty; never the facilitator's."""

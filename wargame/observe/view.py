@@ -18,7 +18,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer
 from wargame.deck.ir import Reads
 from wargame.engine.model import StateModel, state_model
-from wargame.engine.state import Change, NewsItem, Play, Roll, State
+from wargame.engine.state import Change, NewsItem, Play, Roll, State, TurnRecord
 from wargame.errors import WargameError
 from wargame.observe import visibility as vis
 from wargame.observe.talk import Talk
@@ -188,8 +188,17 @@ class PlayerView:
 
     @cached_property
     def news(self) -> tuple[NewsItem, ...]:
+        """The news this viewer sees; an unattributed move's news without who played it,
+        unless the viewer may know (`visibility.attributes_news`)."""
         actors = self.deck.actors
-        return tuple(n for n in self._game.news[: self._n_news] if vis.sees_news(self.viewer, n, actors))
+        out = []
+        for n in self._game.news[: self._n_news]:
+            if not vis.sees_news(self.viewer, n, actors):
+                continue
+            if n.actor is not None and n.kind == "move" and not vis.attributes_news(self.viewer, self.deck, n, self._revealed):
+                n = n._replace(actor=None, source=None)
+            out.append(n)
+        return tuple(out)
 
     @cached_property
     def plays(self) -> tuple[Play, ...]:
@@ -229,35 +238,40 @@ class PlayerView:
     def news_for_turn(self, turn: int) -> list[NewsItem]:
         return [n for n in self.news if n.turn == turn]
 
+    def _record(self, turn: int) -> TurnRecord | None:
+        """The record of a resolved turn at this view's moment; turn 0 is the opening."""
+        if turn == 0:
+            return self._game.opening
+        return self._game.records[turn - 1] if 1 <= turn <= self._n_records else None
+
     def rolls_for_turn(self, turn: int) -> list[Roll]:
-        """The chance rolls of a resolved turn that this seat may see: events and injects,
-        public moves, its own moves, and others' secret moves once revealed."""
-        records = self._game.records[: self._n_records]
-        if not 1 <= turn <= len(records):
+        """The chance rolls of a resolved turn (0: the opening) that this seat may see:
+        events and injects, public moves, its own moves, and others' secret moves once revealed."""
+        rec = self._record(turn)
+        if rec is None:
             return []
-        rec = records[turn - 1]
         # A move's dice are as visible as its play (each rolled move resolved into a play).
         plays = {p.move: p for p in rec.plays}
         return [r for r in rec.rolls if vis.sees_roll(self.viewer, r, r.kind not in {"move", "detect"} or self._visible(plays[r.key]))]
 
     def changes_for_turn(self, turn: int) -> list[Change]:
-        """Track changes (old -> new) of a resolved turn, without the tracks hidden from this seat."""
-        records = self._game.records[: self._n_records]
-        if not 1 <= turn <= len(records):
-            return []
-        return [c for c in records[turn - 1].changes if c.slot not in self.hidden_slots]
+        """Track changes (old -> new) of a resolved turn (0: the opening), without the tracks
+        hidden from this seat."""
+        rec = self._record(turn)
+        return [c for c in rec.changes if c.slot not in self.hidden_slots] if rec is not None else []
 
     def fired_for_turn(self, turn: int) -> list[str]:
-        """Ids of the events and deck injects that fired in a resolved turn (always public)."""
-        records = self._game.records[: self._n_records]
-        return list(records[turn - 1].fired) if 1 <= turn <= len(records) else []
+        """Ids of the events and deck injects that fired in a resolved turn (0: the opening)."""
+        rec = self._record(turn)
+        return list(rec.fired) if rec is not None else []
 
     def history(self, name: str) -> list[float | None]:
-        """A track's value at the start and after each resolved turn (None where hidden)."""
+        """A track's value before turn 1 (after the opening) and after each resolved turn
+        (None where hidden)."""
         slot = self.deck.slot_names.index(name)
         if slot in self.hidden_slots:
             return [None] * (self._n_records + 1)
-        value = self.deck.start_values[slot]
+        value = self._game.start_values[slot]
         out: list[float | None] = [value]
         for rec in self._game.records[: self._n_records]:
             for change in rec.changes:

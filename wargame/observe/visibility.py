@@ -137,6 +137,18 @@ def sees_news(viewer: Viewer, item: NewsItem, actors: Collection[str]) -> bool:
     return _in_audience(viewer, item.audience, actors)
 
 
+def attributes_news(viewer: Viewer, deck: CompiledDeck, item: NewsItem, revealed: Collection[tuple[int, str]]) -> bool:
+    """Whether `viewer` may know who is behind a news item it sees. Everyone reads an
+    unattributed move's news; who played it (the item's actor and move) only its audience,
+    the facilitator, and everyone once that play is revealed (`revealed`: (turn, move) keys)."""
+    if item.source is None or item.kind != "move" or viewer.is_facilitator:
+        return True
+    index = deck.move_index.get(item.source)
+    if index is None or not deck.moves[index].unattributed:
+        return True
+    return _in_audience(viewer, deck.moves[index].audience, deck.actors) or (item.turn, item.source) in revealed
+
+
 def sees_roll(viewer: Viewer, roll: Roll, play_known: bool) -> bool:
     """A chance roll: events' and injects' rolls are public; a move's success or detection
     roll is as visible as the play it belongs to (`play_known`)."""
@@ -315,6 +327,7 @@ __all__ = [
     "PUBLIC",
     "Viewer",
     "as_viewer",
+    "attributes_news",
     "hidden_inputs",
     "hidden_slots",
     "knew_of_play",

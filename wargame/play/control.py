@@ -255,7 +255,7 @@ class Session:
         A facilitated game with human seats needs a `facilitator_pin`: the seats share the
         keyboard, and the facilitator's screens show their secrets."""
         seed = seed if seed is not None else new_seed()
-        game = Game(deck, seed, turns)
+        game = Game(deck, seed, turns, starts=deck.doctrine_starts(seats))
         path = None
         if save_dir is not None:
             path = autosave_path(save_dir, deck.id)  # no seed in the name; created exclusively

@@ -27,7 +27,7 @@ from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.saves.format import SaveModel
 from wargame.saves.store import Verification, talk_of, verify
-from wargame.words import possessive
+from wargame.words import number, possessive
 
 ODDS_WITHHELD = (
     "Ending odds, marked choices and what-ifs are computed from the full state of the game, "
@@ -468,8 +468,8 @@ def _viewer_label(who: Viewer, deck: CompiledDeck) -> str:
 
 
 def num(x: float) -> str:
-    """A value as the report writes it: whole numbers bare, others to one decimal."""
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+    """A value as the report writes it (`wargame.words.number`)."""
+    return number(x)
 
 
 def pct(p: float) -> str:

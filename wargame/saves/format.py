@@ -79,6 +79,8 @@ MAX_NEWS = 10_000
 MAX_FIRED = 4_000
 MAX_OVERRIDES = 6_000
 MAX_TURNS = 200
+MAX_STARTS = 16 * 200
+"""Start values a save may set: every actor track of every actor, at most."""
 
 ShortText = Annotated[str, Field(max_length=MAX_ID)]
 LongText = Annotated[str, Field(max_length=MAX_TEXT)]
@@ -227,6 +229,9 @@ class SaveModel(_Model):
     parent: ParentModel | None = None
     seed: int
     dice: DiceVersion = KEYED
+    starts: Annotated[dict[ShortText, float], Field(max_length=MAX_STARTS)] = {}
+    """Start values that replaced the deck's (track name to value): what the doctrines seated
+    at the start asked for. Written only when there are some, so other saves keep their shape."""
     """The dice the game is played with (`wargame.engine.dice`); saves migrated from
     format 1 keep the format-1 dice so they replay as they were played."""
     deck_path: Annotated[str, Field(max_length=4_096)]
@@ -280,6 +285,13 @@ class SaveModel(_Model):
             self._seal_problem = "the seal does not match: the facilitator's PIN or its record was edited after the save was written"
         else:
             self._seal_problem = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_starts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("starts"):
+            data.pop("starts", None)
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> SaveModel:

@@ -68,6 +68,7 @@ def new_save(game: Game, seats: dict[str, str], *, facilitator: bool = False, ti
         deck_source=deck.source,
         seed=game.seed,
         dice=game.dice,
+        starts=dict(game.starts),
         turns=game.turns,
         played=0,
         seats={a: seats.get(a, "human") for a in deck.actors},
@@ -341,7 +342,7 @@ def apply_turn(game: Game, turn: TurnModel) -> TurnRecord:
 
 def new_game(save: SaveModel, deck: CompiledDeck | None = None) -> Game:
     """A fresh game of the save's deck, seed, length and dice (before any turn)."""
-    return Game(deck or save_deck(save), save.seed, save.turns, dice=save.dice)
+    return Game(deck or save_deck(save), save.seed, save.turns, dice=save.dice, starts=save.starts)
 
 
 def replay(save: SaveModel, upto: int | None = None, deck: CompiledDeck | None = None) -> Game:

@@ -130,13 +130,13 @@ def move_prompt(move: MoveInfo, picked: bool) -> Content:
     if not move.available:
         return Content.assemble(("✗ ", DISABLED), (move.name, DISABLED), (f" — {move.reason}", DISABLED))
     box = ("[x] ", f"bold {GOOD}") if picked else ("[ ] ", MUTED)
-    meta = f"  {move.category}"
+    meta = f"  {move.category_label or move.category}"
     if move.chance is None:
         meta += " · odds hidden"
     elif move.chance < 1:
         meta += f" · {percent(move.chance)}"
     if move.secret:
-        meta += " · secret"
+        meta += " · unattributed" if move.unattributed else " · secret"
     return Content.assemble(box, (move.name, "bold" if picked else ""), (meta, MUTED))
 
 
@@ -144,7 +144,7 @@ def move_detail(move: MoveInfo) -> Content:
     """Everything about one move, in the seat's words: description, chance, effects,
     escalation, visibility, limits."""
     parts: list[str | Content | tuple[str, str]] = [(move.name, "bold"), "\n"]
-    parts += [(f"{move.category} · escalation {move.escalation} · {move.visibility}", MUTED), "\n"]
+    parts += [(f"{move.category_label or move.category} · escalation {move.escalation} · {move.visibility}", MUTED), "\n"]
     if not move.available:
         parts += [("Not available: ", BAD), move.reason, "\n"]
     if move.description:
@@ -368,9 +368,9 @@ def sheet_prompt(line: SheetLine, picks: Sequence[str]) -> Content:
         return Content.assemble(("✗ ", DISABLED), (line.name, DISABLED), (f" — {line.reason}", DISABLED))
     chosen = [c.target_name or "" for c in line.choices if c.id in picks and c.target]
     box = ("[x] ", f"bold {GOOD}") if chosen else ("[ ] ", MUTED)
-    meta = f"  {line.move.category}"
+    meta = f"  {line.move.category_label or line.move.category}"
     if line.move.secret:
-        meta += " · secret"
+        meta += " · unattributed" if line.move.unattributed else " · secret"
     if chosen:
         # The targets take the place of the "…": `Warn Bravo, Charlie`, `Sanction → China`.
         head, _, tail = line.name.partition("…")

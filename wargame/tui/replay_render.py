@@ -150,7 +150,7 @@ def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tra
         s.append(Content.styled(group, "bold"))
         s += [delta_line(x) for x in shown]
     for flag in d.flags:
-        s.append(Content.assemble("⚑ ", (flag.name, "bold"), "  ", "on" if flag.old else "off", (" → ", MUTED), ("on" if flag.new else "off", "bold")))
+        s.append(Content.assemble("⚑ ", (flag.label, "bold"), "  ", "on" if flag.old else "off", (" → ", MUTED), ("on" if flag.new else "off", "bold")))
 
     if d.learned_later:
         s += [Content(""), heading("Learned later (hindsight)")]

@@ -13,6 +13,7 @@ gets, and warnings), `checks` and `ordering` (the checks), `registry` (running t
 
 from __future__ import annotations
 
+from wargame.deck.lint.codes import CODES
 from wargame.deck.lint.context import Context, LintWarning
 from wargame.deck.lint.interpreter import AV, TOP, Interpreter, Reach
 from wargame.deck.lint.reachability import reachable
@@ -22,6 +23,7 @@ from wargame.deck.lint.registry import CHECKS, Check, allowed, lint_deck
 __all__ = [
     "AV",
     "CHECKS",
+    "CODES",
     "TOP",
     "Check",
     "Context",

@@ -34,7 +34,7 @@ from wargame.deck.lint.interpreter import Interpreter, chance
 from wargame.deck.lint.reachability import move_chance, outcome_possible, reachable
 from wargame.deck.lint.readwrite import Write, expression_sites, node_at, reads
 from wargame.deck.locate import Path
-from wargame.deck.schema import Doctrine, Visibility
+from wargame.deck.schema import Doctrine, Objective, Visibility
 from wargame.deck.secrecy import secrecy_findings
 
 
@@ -42,7 +42,7 @@ def check_actors(c: Context) -> None:
     for actor_id, actor in c.deck.model.actors.items():
         if not c.deck.moves_by_actor.get(actor_id):
             c.warn("actor-without-moves", ("actors", actor_id), f"{actor.name} has no moves, so its seat can never do anything")
-        elif actor.orders_per_turn == 0:
+        elif actor.orders_per_turn == 0 or (actor_id in c.deck.orders_nodes and c.eval(c.deck.orders_nodes[actor_id]).hi < 1):
             # Answers to offers cost no order: such an actor can still answer.
             answers = " (it may still answer offers made to it)" if c.deck.answers_for(actor_id) else ""
             c.warn("actor-without-moves", ("actors", actor_id, "orders_per_turn"),
@@ -88,11 +88,14 @@ def check_endings_and_objectives(c: Context) -> None:
         if when is not None and not c.eval(when).t:
             c.warn("ending-never-reached", ("endings", i, "when"), f"'{ending.id}' can never happen: its condition is false in every reachable state")
     for actor_id, actor in c.deck.model.actors.items():
-        for j, obj in enumerate(actor.objectives):
-            value = c.eval(node_at(c.deck, ("actors", actor_id, "objectives", j, "when")))
-            if not value.t:
-                c.warn("objective-never-met", ("actors", actor_id, "objectives", j, "when"),
-                       f"{actor.name}'s objective \"{obj.text}\" can never be met: its condition is false in every reachable state")
+        written: list[tuple[tuple[str, ...], str, list[Objective]]] = [(("actors", actor_id), f"{actor.name}'s", actor.objectives)]
+        written += [(("actors", actor_id, "doctrines", name), f"the {name} doctrine's", doc.objectives) for name, doc in actor.doctrines.items()]
+        for base, whose, objectives in written:
+            for j, obj in enumerate(objectives):
+                value = c.eval(node_at(c.deck, (*base, "objectives", j, "when")))
+                if not value.t:
+                    c.warn("objective-never-met", (*base, "objectives", j, "when"),
+                           f"{whose} objective \"{obj.text}\" can never be met: its condition is false in every reachable state")
 
 
 def check_channels(c: Context) -> None:
@@ -254,7 +257,7 @@ def _guards(node: Node | EffectNode) -> set[str]:
     return out
 
 
-_TEMPLATE = re.compile(r"\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}")
+_TEMPLATE = re.compile(r"(?<!\{)\{\s*(?:(?:if|elif)\s+[^{}]+|else|end|[A-Za-z_][A-Za-z0-9_.]*(?:\s*:[^{}]*)?)\s*\}")
 
 
 def check_templates(c: Context) -> None:
@@ -297,20 +300,36 @@ def check_secret_effects(c: Context) -> None:
             continue
         move = deck.model.moves[index]
         if move.visibility != Visibility.SECRET:
-            continue
+            continue  # an unattributed move's effects are everyone's to see by design
         target_kind, i = w.target
         if target_kind == "flag":
             c.warn("secret-move-public-change", w.path,
-                   f"secret move '{move.id}' changes flags.{deck.flag_names[i]}, which every seat sees: the change gives the move away")
+                   f"secret move '{move.id}' changes flags.{deck.flag_names[i]}, which every seat sees: the change gives the move away"
+                   f"{_UNATTRIBUTED_HINT}")
             continue
         owner = deck.secret_slots.get(i)
         name = deck.slot_names[i]
         if owner is None:
             c.warn("secret-move-public-change", w.path,
-                   f"secret move '{move.id}' changes {name}, a public track: every seat sees it change, which gives the move away")
+                   f"secret move '{move.id}' changes {name}, a public track: every seat sees it change, which gives the move away"
+                   f"{_UNATTRIBUTED_HINT}")
         elif owner != move.actor and owner not in move.shared_with:
             c.warn("secret-move-public-change", w.path,
                    f"secret move '{move.id}' changes {name}, a secret track that {deck.actor_name(owner)} sees: the change tells {deck.actor_name(owner)} of the move")
+
+
+_UNATTRIBUTED_HINT = " (if everyone is meant to see what it does but not who did it, make it visibility = \"unattributed\")"
+
+
+def check_unattributed(c: Context) -> None:
+    """An unattributed move with no news of its own: everyone reads its name as the news."""
+    for i, move in enumerate(c.deck.model.moves):
+        if move.visibility != Visibility.UNATTRIBUTED or c.deck.moves[i].answer is not None:
+            continue
+        if not (move.success.news or move.always.news):
+            c.warn("unattributed-without-news", ("moves", i, "success"),
+                   f"unattributed move '{move.id}' has no news of its own, so every seat reads "
+                   f"\"{c.deck.moves[i].success_text}\": write the news everyone sees (without naming who did it)")
 
 
 def check_offers(c: Context) -> None:
@@ -348,6 +367,45 @@ def check_offers(c: Context) -> None:
 def _weighs_nothing(doctrines: Iterable[Doctrine], key: str) -> bool:
     """Whether every doctrine gives the move `key` a constant weight of 0 or less."""
     return all(not isinstance(w := d.weights.get(key, d.default_weight), str) and w <= 0 for d in doctrines)
+
+
+_MARKS = re.compile(r"\((secret|unattributed|inject|event)\)", re.IGNORECASE)
+"""What the screens write after a name themselves."""
+
+
+def check_names(c: Context) -> None:
+    """A move or event name that says "(secret)" or "(inject)": the screens mark secret and
+    unattributed moves and injects themselves, so players would read it twice."""
+    for i, move in enumerate(c.deck.model.moves):
+        m = _MARKS.search(move.name)
+        if m:
+            c.warn("name-marks-visibility", ("moves", i, "name"),
+                   f"the name says '{m.group(0)}', which the screens already show beside it: take it out of the name")
+    for i, event in enumerate(c.deck.model.events):
+        m = _MARKS.search(event.name)
+        if m:
+            c.warn("name-marks-visibility", ("events", i, "name"),
+                   f"the name says '{m.group(0)}', which the screens already show beside it: take it out of the name")
+
+
+def check_coach(c: Context) -> None:
+    """A coach line no seat can ever see: each seat is shown the first line that applies,
+    so a line below one for the same seats and turn whose condition always holds (or that
+    has none) never shows. The usual slip: a seat's own line after the general one."""
+    lines = c.deck.model.coach
+    for j, later in enumerate(lines):
+        for i, earlier in enumerate(lines[:j]):
+            if earlier.actor not in (None, later.actor) or earlier.turn not in (None, later.turn):
+                continue
+            when = node_at(c.deck, ("coach", i, "when")) if earlier.when is not None else None
+            if when is not None and c.eval(when).f:
+                continue
+            for_whom = f"for {c.deck.actor_name(later.actor)} " if later.actor is not None else ""
+            on_turn = f"on turn {later.turn}" if later.turn is not None else "on any turn"
+            c.warn("coach-never-shown", ("coach", j, "text"), (
+                f"this coach line {for_whom}{on_turn} never shows: the coach line at line {c.index.line_of(('coach', i))} comes first and always "
+                "applies then (each seat sees the first line that applies); put the more particular line first"))
+            break
 
 
 def check_secrecy(c: Context) -> None:

@@ -74,6 +74,9 @@ def _samples(deck: CompiledDeck, reach: Reach, rng: random.Random, at: int | Non
                 s.v[slot] = rng.uniform(lo, hi)
         for i, (t, f) in enumerate(reach.flags):
             s.f[i] = t and (not f or rng.random() < 0.5)
+        if s.turn < 1:
+            yield s  # the opening: nothing has been played or has fired yet
+            continue
         for i in moves:
             if rng.random() < 0.5:
                 s.counts[i] = rng.randint(1, max(1, s.turn))

@@ -26,6 +26,13 @@ def reachable(deck: CompiledDeck, forbid: frozenset[int] = frozenset()) -> Reach
         flags=[(v, not v) for v in deck.flag_start],
         turn=(1.0, float(deck.turns)),
     )
+    # A doctrine seated from the start may start its actor's tracks elsewhere.
+    for doctrines in deck.doctrines.values():
+        for doctrine in doctrines.values():
+            for name, value in doctrine.start.items():
+                slot = deck.slot_names.index(name)
+                lo, hi = reach.slots[slot]
+                reach.slots[slot] = (min(lo, value), max(hi, value))
     ev = Interpreter(deck, reach)
     all_writes = writes(deck)
     for _ in range(200):  # each round adds a move or event or widens a range; few are needed

@@ -86,7 +86,11 @@ def expression_sites(deck: CompiledDeck) -> Iterator[Site]:
     for actor_id, actor in model.actors.items():
         for j, obj in enumerate(actor.objectives):
             texts.append((("actors", actor_id, "objectives", j, "when"), obj.when, "objective"))
+        if isinstance(actor.orders_per_turn, str):
+            texts.append((("actors", actor_id, "orders_per_turn"), actor.orders_per_turn, "requires"))
         for name, doc in actor.doctrines.items():
+            for j, obj in enumerate(doc.objectives):
+                texts.append((("actors", actor_id, "doctrines", name, "objectives", j, "when"), obj.when, "objective"))
             for move_id, weight in doc.weights.items():
                 if isinstance(weight, str):
                     texts.append((("actors", actor_id, "doctrines", name, "weights", move_id), weight, "weight"))

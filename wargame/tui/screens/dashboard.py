@@ -81,7 +81,8 @@ class DashboardScreen(GameScreen, inherit_bindings=False):
             lines.append(Content.styled("Nothing has happened yet.", MUTED))
         turns = sorted({n.turn for n in obs.news}, reverse=True)
         for turn in turns:
-            lines.append(Content.styled(obs.game.turn_labels[turn - 1] if 1 <= turn <= len(obs.game.turn_labels) else str(turn), "bold"))
+            label = obs.game.turn_labels[turn - 1] if 1 <= turn <= len(obs.game.turn_labels) else obs.opening.label if turn == 0 and obs.opening else str(turn)
+            lines.append(Content.styled(label, "bold"))
             lines.append(news_block(obs.news_of(turn), obs, show_audience=True))
         return Content("\n").join(lines)
 

@@ -32,6 +32,7 @@ from wargame.tui.render import (
     answer_word,
     heading,
     move_detail,
+    news_block,
     objectives_block,
     offer_detail,
     offer_prompt,
@@ -140,7 +141,7 @@ class OrdersScreen(GameScreen):
                         id="secret-news",
                     )
                 yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(sheet.objectives)]), id="objectives")
-                yield Static(Content("\n").join([heading("Briefing"), Content(sheet.brief or "No briefing.")]), id="brief-text")
+                yield Static(Content("\n").join([heading("Briefing"), *self._opening(), Content(sheet.brief or "No briefing.")]), id="brief-text")
             with Vertical(id="moves-col"):
                 if self.offers:
                     yield Static(heading("Offers waiting for your answer"), id="offers-title")
@@ -195,6 +196,13 @@ class OrdersScreen(GameScreen):
         if not latest:
             return Content("")
         return Content("\n").join([Content.assemble(heading("Messages"), (f"  {len(obs.messages)} · m to read all and write", MUTED)), *latest])
+
+    def _opening(self) -> list[Content]:
+        """Before the first orders, the scenario's opening news leads the briefing."""
+        opening = self.obs.opening
+        if opening is None or self.obs.game.resolved or not (opening.news or opening.thresholds):
+            return []
+        return [news_block([*opening.news, *opening.thresholds], self.obs), Content("")]
 
     def on_mount(self) -> None:
         super().on_mount()

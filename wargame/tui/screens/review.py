@@ -53,7 +53,7 @@ class ReviewScreen(ModalScreen[str | None]):
         if not self.chosen:
             lines.append(Content.styled(f"No orders this {unit}: you stand pat.", "$text-warning"))
         for i, c in enumerate(self.chosen, 1):
-            extra = f"  {c.category}, escalation {c.escalation}"
+            extra = f"  {c.category_label or c.category}, escalation {c.escalation}"
             if c.chance is None:
                 extra += ", odds hidden from you"
             elif c.chance < 1:
