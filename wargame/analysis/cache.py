@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from wargame.files import write_text_atomic
 from wargame.saves.catalogue import ANALYSIS_SUFFIX
@@ -84,6 +85,46 @@ def find_entry(entries: list[Any], key: dict[str, Any]) -> dict[str, Any] | None
         if isinstance(entry, dict) and entry.get("key") == key:
             return entry
     return None
+
+
+T = TypeVar("T")
+
+_DAMAGED = (KeyError, TypeError, ValueError, AttributeError)
+"""What parsing a hand-edited or older sidecar entry may raise: such an entry is ignored."""
+
+
+def cached(save_path: str | Path | None, kind: str, key: dict[str, Any], parse: Callable[[Any], T]) -> T | None:
+    """The result kept under `key` in the sidecar's `kind` list (`parse` reads it back), or
+    None: no save path, no such entry, or a damaged one (computed again by the caller)."""
+    if save_path is None:
+        return None
+    entry = find_entry(read_sidecar(save_path)[kind], key)
+    if entry is None:
+        return None
+    try:
+        return parse(entry["result"])
+    except _DAMAGED:
+        return None
+
+
+def of_save(save: SaveModel, save_path: str | Path, kind: str, parse: Callable[[Any], T]) -> list[T]:
+    """Every `kind` result of this very save in its sidecar, whatever its parameters, oldest
+    first (a damaged entry is left out)."""
+    digest = save_hash(save)
+    out = []
+    for entry in read_sidecar(save_path)[kind]:
+        try:
+            if entry["key"]["save_hash"] == digest:
+                out.append(parse(entry["result"]))
+        except _DAMAGED:
+            continue
+    return out
+
+
+def latest(save: SaveModel, save_path: str | Path, kind: str, parse: Callable[[Any], T]) -> T | None:
+    """The most recent `kind` result of this very save in its sidecar, whatever its parameters."""
+    found = of_save(save, save_path, kind, parse)
+    return found[-1] if found else None
 
 
 def store_entry(save_path: str | Path, kind: str, key: dict[str, Any], result: dict[str, Any]) -> Path | None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
-from wargame.analysis.cache import find_entry, read_sidecar, save_hash, store_entry
+from wargame.analysis.cache import cached, latest, save_hash, store_entry
 from wargame.analysis.rollout import (
     Checkpoints,
     Opening,
@@ -307,13 +307,9 @@ def cached_marks(
     cp = Checkpoints(save)
     chosen = default_stand_ins(save, cp.deck, stand_ins)
     key = {"save_hash": save_hash(save), "games": games, "seed": seed, "stand_ins": chosen, "cap": MAX_ALTERNATIVES}
-    if save_path is not None and not refresh:
-        entry = find_entry(read_sidecar(save_path)["marks"], key)
-        if entry is not None:
-            try:
-                return Marks.from_json(entry["result"])
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass  # a damaged cache entry is computed again
+    found = None if refresh else cached(save_path, "marks", key, Marks.from_json)
+    if found is not None:
+        return found
     result = mark_choices(save, games, seed, jobs, chosen, progress=progress, checkpoints=cp)
     if save_path is not None:
         store_entry(save_path, "marks", key, result.to_json())
@@ -322,14 +318,7 @@ def cached_marks(
 
 def latest_marks(save: SaveModel, save_path: str | Path) -> Marks | None:
     """The most recent marks of this very save in its sidecar, whatever their parameters."""
-    digest = save_hash(save)
-    for entry in reversed(read_sidecar(save_path)["marks"]):
-        try:
-            if entry["key"]["save_hash"] == digest:
-                return Marks.from_json(entry["result"])
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-    return None
+    return latest(save, save_path, "marks", Marks.from_json)
 
 
 def _pts(x: float) -> str:

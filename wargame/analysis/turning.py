@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wargame.analysis.cache import find_entry, read_sidecar, save_hash, store_entry
+from wargame.analysis.cache import cached, latest, save_hash, store_entry
 from wargame.analysis.rollout import (
     Checkpoints,
     Opening,
@@ -474,13 +474,9 @@ def cached_analysis(
     key: dict[str, object] = {"save_hash": save_hash(save), "rollouts": rollouts, "seed": seed, "stand_ins": deck_stand_ins, "top": top}
     if engine == "fast":  # the reference and exact engines give the same result, under the key they always had
         key["engine"] = engine
-    if save_path is not None and not refresh:
-        entry = find_entry(read_sidecar(save_path)["analyses"], key)
-        if entry is not None:
-            try:
-                return Analysis.from_json(entry["result"])
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass  # a damaged cache entry is recomputed
+    found = None if refresh else cached(save_path, "analyses", key, Analysis.from_json)
+    if found is not None:
+        return found
     result = analyse(save, rollouts, jobs, seed, deck_stand_ins, top=top, progress=progress, checkpoints=cp, engine=engine, cluster=cluster)
     if save_path is not None:
         store_entry(save_path, "analyses", key, result.to_json())
@@ -489,11 +485,4 @@ def cached_analysis(
 
 def latest_cached(save: SaveModel, save_path: str | Path) -> Analysis | None:
     """The most recent analysis of this very save in its sidecar, whatever its parameters."""
-    digest = save_hash(save)
-    for entry in reversed(read_sidecar(save_path)["analyses"]):
-        try:
-            if entry["key"]["save_hash"] == digest:
-                return Analysis.from_json(entry["result"])
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-    return None
+    return latest(save, save_path, "analyses", Analysis.from_json)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wargame.analysis.cache import find_entry, read_sidecar, save_hash, store_entry
+from wargame.analysis.cache import cached, of_save, save_hash, store_entry
 from wargame.analysis.rollout import (
     Checkpoints,
     Opening,
@@ -295,13 +295,9 @@ def recorded_what_if(save: SaveModel, save_path: str | Path | None, turn: int, s
         "cap": int(kwargs.get("cap", MAX_ALTERNATIVES)),
         **({"engine": "fast"} if kwargs.get("engine") == "fast" else {}),  # exact is the reference's result
     }
-    if save_path is not None:
-        entry = find_entry(read_sidecar(save_path)["whatifs"], key)
-        if entry is not None:
-            try:
-                return WhatIf.from_json(entry["result"])
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass
+    found = cached(save_path, "whatifs", key, WhatIf.from_json)
+    if found is not None:
+        return found
     result = what_if(save, turn, seat, alternatives, checkpoints=cp, **kwargs)
     if save_path is not None:
         store_entry(save_path, "whatifs", key, result.to_json())
@@ -310,15 +306,7 @@ def recorded_what_if(save: SaveModel, save_path: str | Path | None, turn: int, s
 
 def recorded_what_ifs(save: SaveModel, save_path: str | Path) -> list[WhatIf]:
     """The what-ifs run on this very save (same turns), oldest first."""
-    digest = save_hash(save)
-    out = []
-    for entry in read_sidecar(save_path)["whatifs"]:
-        try:
-            if entry["key"]["save_hash"] == digest:
-                out.append(WhatIf.from_json(entry["result"]))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-    return out
+    return of_save(save, save_path, "whatifs", WhatIf.from_json)
 
 
 @dataclass(frozen=True)
