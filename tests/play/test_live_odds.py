@@ -12,7 +12,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wargame.analysis.odds import LIVE_GAMES, OddsJob, live_odds, live_stand_ins
+from wargame.analysis.batch import deck_refusal
+from wargame.analysis.odds import LIVE_GAMES, REFERENCE_GAMES, OddsJob, live_odds, live_stand_ins, reference_odds
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
@@ -34,8 +35,8 @@ class Queue:
             self.jobs.pop(0)()
 
 
-def session(deck: CompiledDeck, seed: int = 7, facilitator: bool = True) -> tuple[Session, LocalClient, Queue]:
-    s = Session(Game(deck, seed), {"red": "human", "blue": "random"}, facilitator=facilitator)
+def session(deck: CompiledDeck, seed: int = 7, facilitator: bool = True, seats: dict[str, str] | None = None) -> tuple[Session, LocalClient, Queue]:
+    s = Session(Game(deck, seed), seats or {"red": "human", "blue": "random"}, facilitator=facilitator)
     queue = Queue()
     client = LocalClient(s, spawn=queue)
     client.start()
@@ -79,6 +80,27 @@ def test_the_odds_are_the_continuations_from_the_full_state(tutorial: CompiledDe
     assert control is not None and control.odds is not None
     counts = live_odds(tutorial, s.game.state.copy(), s.game.turns, s.game.seed, live_stand_ins(tutorial, s.seats))
     assert {e.id: round(e.p * LIVE_GAMES) for e in control.odds.endings} == {i: counts.get(i, 0) for i in ending_ids(tutorial)}
+
+
+def test_a_deck_the_batched_engine_does_not_model_gets_the_reference_engines_odds() -> None:
+    """grid-ransom-2024 has an opening, waits on offers, categories of its own...: its live
+    odds are the reference engine's continuations of the game with its history, not the
+    batched engine's (which would play other rules), and still change as the game goes."""
+    deck = load_deck(Path(__file__).resolve().parents[2] / "decks" / "grid-ransom-2024.toml")
+    assert deck_refusal(deck) is not None
+    seats = {a: "human" if i == 0 else "random" for i, a in enumerate(deck.actors)}
+    human = deck.actors[0]
+    s, _client, queue = session(deck, seed=5, seats=seats)
+    first = s.observe("facilitator").control
+    assert first is not None and first.odds is not None and first.odds.games == REFERENCE_GAMES
+    s.submit(human, [])
+    s.resolve()
+    queue.drain()
+    control = s.observe("facilitator").control
+    assert control is not None and control.odds is not None and control.odds.turn == 2
+    counts = reference_odds(s.game, s.game.seed, live_stand_ins(deck, s.seats))
+    assert {e.id: round(e.p * REFERENCE_GAMES) for e in control.odds.endings} == {i: counts.get(i, 0) for i in ending_ids(deck)}
+    assert all(e.change is not None for e in control.odds.endings)
 
 
 def test_stale_until_a_turn_resolves_and_recomputed_once(tutorial: CompiledDeck) -> None:
@@ -132,8 +154,7 @@ def test_odds_that_cannot_be_computed_leave_the_game_going(tutorial: CompiledDec
     s.resolve()
     job = s.odds_job()
     assert job is None and len(queue.jobs) >= 1
-    broken = OddsJob(("not", "a", "moment"), tutorial, s.game.state.copy(), s.game.turns, s.game.seed,
-                     {"red": "no-such-seat", "blue": "random"}, (), None)
+    broken = OddsJob(("not", "a", "moment"), s.game.fork(s.game.seed), s.game.seed, {"red": "no-such-seat", "blue": "random"}, (), None)
     assert broken.safe_run() is None  # logged, not raised
     s.odds_done(broken, None)
     queue.drain()

@@ -72,11 +72,14 @@ def deck_refusal(deck: CompiledDeck) -> str | None:
         used.append("doctrines that wait on offers")
     if any(d.start for ds in deck.doctrines.values() for d in ds.values()):
         used.append("doctrines with start values")
-    if deck.deck.categories or any(m.phase for m in deck.moves):
-        used.append("its own categories or phases")
+    if deck.model.categories or any(m.phase for m in deck.model.moves):
+        used.append("categories of its own or phases")
     if any(m.unattributed for m in deck.moves):
         used.append("unattributed moves")
-    return f"this deck's {', '.join(used)} play only in the reference engine" if used else None
+    if not used:
+        return None
+    listed = used[0] if len(used) == 1 else f"{', '.join(used[:-1])} and {used[-1]}"
+    return f"this deck has {listed}, which only the reference engine plays"
 
 
 def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,

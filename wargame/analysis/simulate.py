@@ -529,7 +529,7 @@ def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bo
         return "reference", f"{' and '.join(kinds)} seats play only in the reference engine, which played this run"
     why = deck_refusal(deck) if deck is not None else None
     if why is not None:
-        return "reference", f"{why}, which played this run"
+        return "reference", f"{why}: it played this run"
     return engine, None
 
 

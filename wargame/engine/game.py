@@ -140,6 +140,19 @@ class Game:
         game.start_values = list(game.state.v)
         return game
 
+    def fork(self, seed: int) -> Game:
+        """A log-free copy of this game as it stands, on dice `seed`: its history carries
+        over (plays, reveals, records, the opening), its queued orders and injects do not.
+        A continuation starts here (the live odds played by the reference engine)."""
+        game = Game(self.deck, seed, self.turns, log=False, dice=self.dice, opening=False)
+        game.state = self.state.copy()
+        game.opening, game.starts, game.start_values = self.opening, self.starts, self.start_values
+        game.plays = list(self.plays)
+        game.revealed_plays = dict(self.revealed_plays)
+        game.records = list(self.records)
+        game.ending = self.ending
+        return game
+
     # -- queries -----------------------------------------------------------------------
     @property
     def turn(self) -> int:

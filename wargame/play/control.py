@@ -510,7 +510,7 @@ class Session:
                 return None
             self._odds_running = moment
             turn = self.game.turn
-            return OddsJob(moment, self.deck, self.game.state.copy(), self.game.turns, self.game.seed,
+            return OddsJob(moment, self.game.fork(self.game.seed), self.game.seed,
                            live_stand_ins(self.deck, self.seats), tuple(self.game.injects), self._odds_by_turn.get(turn - 1))
 
     def odds_done(self, job: OddsJob, odds: OddsInfo | None) -> None:
