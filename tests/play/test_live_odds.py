@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wargame.analysis.batch import deck_refusal
-from wargame.analysis.odds import LIVE_GAMES, REFERENCE_GAMES, OddsJob, live_odds, live_stand_ins, reference_odds
+from wargame.analysis.odds import (
+    LIVE_GAMES,
+    REFERENCE_GAMES,
+    OddsJob,
+    live_odds,
+    live_stand_ins,
+    reference_odds,
+)
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
