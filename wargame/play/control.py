@@ -473,6 +473,7 @@ class Session:
             hosted=bool(extra.get("hosted", False)),
             exercise=str(extra.get("exercise", "")) if fac else "",
             save_error=self.save_error or "",
+            team_cap=self.talk.team_cap if fac else None,
         )
 
     def observe(self, who: Viewer | str) -> Observation:
@@ -688,6 +689,7 @@ class Session:
         self.changed()
 
     def set_team_cap(self, members: int) -> None:
+        """The facilitator's cap on members per seat (members already in stay)."""
         with self._lock:
             self.talk.team_cap = members
             self.autosave()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from netsecrets import leaks
@@ -19,6 +20,7 @@ from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
 from wargame.observe.model import Observation
+from wargame.observe.talk import TalkError
 from wargame.play.commands import Orders, Resolve
 from wargame.tui.join import CodeScreen, JoinApp
 from wargame.tui.screens.end import EndScreen
@@ -246,6 +248,54 @@ async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial
             console.query_one("#revoke", Button).press()
             await until(pilot, lambda: PROJECTOR not in ex.store.codes(ex.id), "the revoke")
             await until(pilot, lambda: obs(fac).room_seat("red") is not None and obs(fac).room_seat("red").code is True, "the seats' codes")  # type: ignore[union-attr]
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_the_console_caps_the_teams_and_chooses_a_sealer(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes = await serve(tmp_path, tutorial, True, {})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        fac = JoinApp(url, codes[FACILITATOR])
+        async with fac.run_test(size=(130, 60)) as pilot:
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            console = fac.screen
+            assert "at most 6 members a seat" in text(fac, "#fac-teams") and "No team has joined" in text(fac, "#fac-teams")
+            for name in ("Ana", "Ben", "Cy"):
+                ex.session.join_team("red", name)
+            # The seats' panel names each team and who seals for it (the first to join).
+            await until(pilot, lambda: "Team: Ana (seals), Ben, Cy" in text(fac, "#fac-seats"), "Red's team on the console")
+            # The cap: a seat may now have two members; those already in stay, a fourth is refused.
+            console.query_one("#team-cap", Input).value = "2"
+            console.query_one("#set-cap", Button).press()
+            await until(pilot, lambda: ex.session.talk.team_cap == 2, "the cap")
+            await until(pilot, lambda: "at most 2 members a seat" in text(fac, "#fac-teams"), "the cap on the console")
+            assert console.query_one("#team-cap", Input).value == ""
+            with pytest.raises(TalkError, match="full"):
+                ex.session.join_team("red", "Dee")
+            console.query_one("#team-cap", Input).value = "0"
+            console.query_one("#set-cap", Button).press()
+            await pilot.pause(0.2)
+            assert ex.session.talk.team_cap == 2
+            # The sealer: choose the seat, then one of its members.
+            console.query_one("#sealer-seat", Select).value = "red"
+            await until(pilot, lambda: [v for _, v in console._member_options or []] == ["Ana", "Ben", "Cy"], "Red's members to choose from")
+            console.query_one("#sealer-member", Select).value = "Cy"
+            console.query_one("#make-sealer", Button).press()
+            await until(pilot, lambda: ex.session.talk.teams["red"].sealer == "Cy", "Cy to seal for Red")
+            await until(pilot, lambda: "Team: Ana, Ben, Cy (seals)" in text(fac, "#fac-seats"), "the new sealer on the console")
+            # The chosen member stays chosen while the console follows the game.
+            assert console.query_one("#sealer-member", Select).value == "Cy"
+            # A seat nobody has joined by name has no member to choose: said, nothing sent.
+            console.query_one("#sealer-seat", Select).value = "blue"
+            await until(pilot, lambda: console._member_options == [], "Blue's (empty) team")
+            console.query_one("#make-sealer", Button).press()
+            await pilot.pause(0.2)
+            assert "blue" not in ex.session.talk.teams
+            # The save keeps the team and its sealer.
+            assert [n.kind for n in ex.session.talk.teams["red"].notes][-1] == "sealer"
     finally:
         await server.close()
         ex.store.close()
