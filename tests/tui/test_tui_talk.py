@@ -31,7 +31,12 @@ async def test_a_hot_seat_message_waits_at_the_recipients_curtain(tmp_path: Path
         await pilot.pause()
         assert screen_name(app) == "TalkScreen"
         assert app.screen.query_one("#talk-channel", Select).value == "direct"
+        # Tab moves between the fields (the screen drops the game's keys, not Tab).
+        await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == "talk-to"
+        await pilot.press("tab")
         box = app.screen.query_one("#talk-text", Input)
+        assert app.focused is box
         box.value = "[bold]Meet[/bold] at dawn \x1b[2J"
         await pilot.press("enter")
         await app.workers.wait_for_complete()

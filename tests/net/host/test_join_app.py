@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from netsecrets import leaks
 from textual.css.query import NoMatches
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 from waiting import seal, sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
@@ -21,13 +21,14 @@ from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
 from wargame.observe.model import Observation
 from wargame.observe.talk import TalkError
-from wargame.play.commands import Orders, Resolve
+from wargame.play.commands import Orders, Propose, Resolve
 from wargame.tui.join import CodeScreen, JoinApp
 from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.facilitator import FacilitatorScreen
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.projector import ProjectorScreen
 from wargame.tui.screens.resolution import ResolutionScreen
+from wargame.tui.screens.team import TeamScreen
 from wargame.tui.screens.wait import WaitScreen
 from wargame.tui.widgets import TitleBar
 
@@ -296,6 +297,46 @@ async def test_the_console_caps_the_teams_and_chooses_a_sealer(tmp_path: Path, t
             assert "blue" not in ex.session.talk.teams
             # The save keeps the team and its sealer.
             assert [n.kind for n in ex.session.talk.teams["red"].notes][-1] == "sealer"
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_a_member_objects_with_a_reason_from_the_team_screen(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    # Found in the three-team trial: typing a reason with the log focused sent each `a` and
+    # `o` of it as an agreement or an objection, and `o` in the box typed a letter.
+    host, server, codes = await serve(tmp_path, tutorial, False, {"blue": "random"})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        ex.session.join_team("red", "Ana")
+        app = JoinApp(url, codes["red"], name="Cy")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            ex.session.team_says("red", "Ana", Propose(orders=["patrol"], text="Show the flag"))
+            await pilot.press("t")
+            await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.query_one("#team-proposals", OptionList).option_count == 1,
+                        "the proposal")
+            await pilot.press("tab")  # from the proposals straight to the box
+            assert isinstance(app.focused, Input) and app.focused.id == "team-text"
+            await pilot.press(*"too soon")  # letters in the box are words, not keys
+            await pilot.press("shift+tab", "o")  # objecting with the words already in the box
+            await until(pilot, lambda: [n.kind for n in ex.session.talk.teams["red"].notes] == ["propose", "object"], "the objection")
+            assert ex.session.talk.teams["red"].notes[-1].text == "too soon"
+            # `o` with an empty box asks why; Enter sends the objection with its reason.
+            await pilot.press("o")
+            box = app.screen.query_one("#team-text", Input)
+            assert app.focused is box and "Why do you object to #1?" in str(box.placeholder)
+            await pilot.press(*"the port is mined", "enter")
+            await until(pilot, lambda: len(ex.session.talk.teams["red"].notes) == 3, "the second objection")
+            assert ex.session.talk.teams["red"].notes[-1].text == "the port is mined"
+            assert box.value == "" and "Write a comment" in str(box.placeholder)
+            # Esc while asking why takes the objection back (and stays on the team screen).
+            await pilot.press("o", "escape")
+            assert isinstance(app.screen, TeamScreen) and "Write a comment" in str(box.placeholder)
+            await pilot.press("tab", *"agreed on the rest", "enter")
+            await until(pilot, lambda: ex.session.talk.teams["red"].notes[-1].kind == "comment", "the comment")
+            assert [n.kind for n in ex.session.talk.teams["red"].notes] == ["propose", "object", "object", "comment"]
     finally:
         await server.close()
         ex.store.close()

@@ -165,7 +165,9 @@ class FacilitatorScreen(GameScreen):
             self.notify(self.pin_warning, title="Warning", severity="warning", markup=False, timeout=15)
         self.show(self.obs)
         ready = self.obs.room is not None and all(s.sealed for s in self.obs.room.seats)
-        self.query_one("#rolls" if ready else "#events", OptionList).focus()
+        # The keys go to the rolls or the injects, but the console opens at its top: the
+        # seats (who is connected, each team, what is sealed) are what a facilitator reads first.
+        self.query_one("#rolls" if ready else "#events", OptionList).focus(scroll_visible=False)
 
     # -- rendering --------------------------------------------------------------------
     def show(self, obs: Observation) -> None:

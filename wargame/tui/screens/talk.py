@@ -23,7 +23,7 @@ from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import GameCommand, MuteChannel, PostAsThirdParty, SendMessage
 from wargame.tui.render import HEAD, MUTED
-from wargame.tui.screens.base import GameScreen
+from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
 
 EVERYONE = "*"
@@ -54,6 +54,7 @@ class TalkScreen(GameScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+o", "mute", "Mute/unmute channel", show=False, priority=True),
+        *FOCUS_KEYS,
     ]
 
     def __init__(self, client: GameClient, viewer: Viewer) -> None:
