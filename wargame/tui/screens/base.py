@@ -15,7 +15,6 @@ from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 
-
 FOCUS_KEYS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Next field", show=False),
     Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
