@@ -117,7 +117,8 @@ class TalkScreen(GameScreen, inherit_bindings=False):
             for m in obs.messages[shown:]:
                 log.mount(Static(message_block(m, obs, titles), classes="talk-message"))
             log.scroll_end(animate=False)
-        if self.writer and self.is_mounted:
+        # Called from on_mount too (before `is_mounted` is set): the form is there by then.
+        if self.writer:
             select = self.query_one("#talk-channel", Select)
             current = select.value
             options = self._channel_options(obs)
