@@ -97,12 +97,13 @@ async def test_the_facilitator_reads_every_channel_writes_as_a_third_party_and_m
         assert not session.apply("red", SendMessage(channel="direct", to=["blue"], text="x")).ok
 
 
-async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed() -> None:
+async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed_and_statements_are_to_everyone() -> None:
     # Found in the three-team trial: the line was written only when the game changed, never
     # when the screen opened (`is_mounted` is not yet set in on_mount).
     text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + HOTLINE
     deck = load_deck_text(text, "korea-hotline.toml")
     session = Session.new(deck, dict.fromkeys(deck.actors, "human"), seed=3)
+    session.send_message("china", "statements", [], "Restraint on all sides.")
 
     class Talk(App[None]):
         def on_mount(self) -> None:
@@ -113,7 +114,9 @@ async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed() -> None
         await pilot.pause()
         assert str(app.screen.query_one("#talk-status", Static).render()) == "Closed now: The hotline"
         # A closed channel is not offered to write on.
-        assert [v for _, v in app.screen.query_one("#talk-channel", Select)._options] == ["allies"]
+        assert [v for _, v in app.screen.query_one("#talk-channel", Select)._options] == ["allies", "statements"]
+        # A public statement is to everyone, not to a list of seats naming its own sender.
+        assert "China → everyone (public)  ·  Public statements" in screen_text(app)
 
 
 HOTLINE = '''
@@ -128,4 +131,9 @@ when = "tension >= 6"
 name = "allies"
 title = "Allies"
 members = ["us", "rok"]
+
+[[channels]]
+name = "statements"
+title = "Public statements"
+public = true
 '''

@@ -33,7 +33,9 @@ EVERYONE = "*"
 def message_block(m: MessageInfo, obs: Observation, titles: dict[str, str]) -> Content:
     """One message as every screen shows it: who, to whom, where and when, then the words
     (plain text, never markup)."""
-    to = ", ".join(obs.actor_short(a) for a in m.to)
+    public = any(c.name == m.channel and c.public for c in obs.channels)
+    # A public statement is to the room, not a list of seats that names its own sender.
+    to = "everyone (public)" if public else ", ".join(obs.actor_short(a) for a in m.to)
     head = Content.assemble(
         (m.sender_name, HEAD), (f" → {to}", "bold"), (f"  ·  {titles.get(m.channel, m.channel)}  ·  {obs.game.turn_name} {m.turn}", MUTED),
     )
