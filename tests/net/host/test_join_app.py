@@ -280,7 +280,9 @@ async def test_the_console_caps_the_teams_and_chooses_a_sealer(tmp_path: Path, t
             console.query_one("#set-cap", Button).press()
             await pilot.pause(0.2)
             assert ex.session.talk.team_cap == 2
-            # The sealer: choose the seat, then one of its members.
+            # The sealer: T takes the keys to the Teams row; choose the seat, then a member.
+            await pilot.press("T")
+            assert fac.focused is console.query_one("#sealer-seat", Select)
             console.query_one("#sealer-seat", Select).value = "red"
             await until(pilot, lambda: [v for _, v in console._member_options or []] == ["Ana", "Ben", "Cy"], "Red's members to choose from")
             console.query_one("#sealer-member", Select).value = "Cy"

@@ -72,6 +72,8 @@ class FacilitatorScreen(GameScreen):
         # so Quit stays in view at 80 columns.
         Binding("plus,equals_sign", "adjust_time(60)", "1 min", key_display="+/-"),
         Binding("minus", "adjust_time(-60)", "1 min less", show=False),
+        # Hosted only: the Teams row is far down a long console; T takes the keys there.
+        Binding("T", "team_controls", "Teams", show=False),
     ]
 
     _queued_shown: tuple[tuple[str, tuple[str, ...]], ...] | None = None
@@ -337,7 +339,8 @@ class FacilitatorScreen(GameScreen):
         lines = [Content.assemble(heading("Teams"), (f"  at most {count(cap, 'member')} a seat" if cap else "", MUTED))]
         if not joined:
             lines.append(Content.styled("No team has joined with names yet: members give their name when they join a seat.", MUTED))
-        lines.append(Content.styled("Choose a seat and one of its members to seal for the team; the cap keeps members already in.", MUTED))
+        lines.append(Content.styled("T comes here. Choose a seat and one of its members to seal for the team; "
+                                    "a new cap keeps the members already in.", MUTED))
         self.query_one("#fac-teams", Static).update(Content("\n").join(lines))
         seat = self.query_one("#sealer-seat", Select).value
         team = team_of(obs, seat) if isinstance(seat, str) else None
@@ -481,7 +484,13 @@ class FacilitatorScreen(GameScreen):
             return self.closable
         if action == "resolve" and parameters and parameters[0] == "stand-in":
             return self.hosted
+        if action == "team_controls":
+            return self.hosted
         return True
+
+    def action_team_controls(self) -> None:
+        """Keys to the Teams row: the seat whose sealer to choose first."""
+        self.query_one("#sealer-seat", Select).focus()
 
     def action_back(self) -> None:
         if self.closable:
