@@ -227,15 +227,26 @@ def member_name(name: str) -> str:
     return clean
 
 
+def admits(talk: Talk, seat: str, name: str) -> str:
+    """The display name `name` would join `seat`'s team as (a member already in comes back);
+    `TalkError` saying why not when the team is full. Changes nothing: a host's front door
+    asks before it starts a browser tab's app."""
+    clean = member_name(name)
+    team = talk.teams.get(seat)
+    members = team.members if team is not None else []
+    if clean not in members and len(members) >= talk.team_cap:
+        held = f"{len(members)} members; the facilitator allows {talk.team_cap}" if len(members) > talk.team_cap else f"{talk.team_cap} members"
+        raise TalkError(f"this team is full ({held}): ask the facilitator to allow more")
+    return clean
+
+
 def join(talk: Talk, seat: str, name: str) -> Team:
     """`name` joins `seat`'s team (again, after a drop: nothing is lost); the first member
     seals for the team until someone else is chosen. `TalkError` when the team is full."""
-    clean = member_name(name)
+    clean = admits(talk, seat, name)
     team = talk.teams.setdefault(seat, Team())
     if clean in team.members:
         return team
-    if len(team.members) >= talk.team_cap:
-        raise TalkError(f"this team is full ({talk.team_cap} members): ask the facilitator to allow more")
     team.members.append(clean)
     if not team.sealer:
         team.sealer = clean

@@ -44,6 +44,7 @@ from wargame.observe.talk import (
     Talk,
     TalkError,
     TeamNote,
+    admits,
     choose_sealer,
     compose,
     join,
@@ -650,6 +651,12 @@ class Session:
         clean = member_name(name)
         assert clean in team.members
         return clean
+
+    def may_join_team(self, seat: str, name: str) -> None:
+        """`TalkError` (one line) if `name` could not join `seat`'s team now (it is full);
+        nothing changes."""
+        with self._lock:
+            admits(self.talk, seat, name)
 
     def team_says(self, seat: str, member: str, command: Propose | Comment | Agree | Object) -> TeamNote:
         """A member's proposal, comment, agreement or objection, kept (seat and facilitator only)."""
