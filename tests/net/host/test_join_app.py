@@ -316,6 +316,12 @@ async def test_a_member_objects_with_a_reason_from_the_team_screen(tmp_path: Pat
         async with app.run_test(size=(120, 40)) as pilot:
             await until(pilot, lambda: sheet_ready(app), "the order sheet")
             ex.session.team_says("red", "Ana", Propose(orders=["patrol"], text="Show the flag"))
+            # Cy does not seal for the team: c says who does at once, no dialog to fill in for nothing.
+            await until(pilot, lambda: "Ana confirms (c)" in text(app, "#team"), "who seals, on the sheet")
+            await pilot.press("space", "c")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, OrdersScreen) and "red" not in ex.game.orders
+            assert any("Ana seals for your team" in str(n.message) for n in app._notifications)
             await pilot.press("t")
             await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.query_one("#team-proposals", OptionList).option_count == 1,
                         "the proposal")
