@@ -276,7 +276,7 @@ def team_note(
             raise TalkError(f"there is no proposal {proposal} in this team")
         if target.turn != turn and kind != "comment":
             raise TalkError(f"proposal {proposal} was for an earlier turn: propose again")
-    note_id = 1 + sum(len(t.notes) for t in talk.teams.values())
+    note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, kind, note_id if kind == "propose" else proposal, tuple(orders),
                     safe_text(body, MAX_MESSAGE_TEXT))
     team.notes.append(note)
@@ -295,10 +295,18 @@ def seal_note(talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn
     wanted = sorted(orders)
     match = next((n for n in reversed(team.notes) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
     agreed, objected = team.stances(match.id) if match is not None else ((member,), ())
-    note_id = 1 + sum(len(t.notes) for t in talk.teams.values())
+    note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "seal", match.id if match is not None else None, tuple(orders), "", agreed, objected)
     team.notes.append(note)
     return note
+
+
+def _next_note_id(team: Team) -> int:
+    """The next note's id within its own team (#1, #2, ...). Never counted over every team:
+    a team reading "#14" for its first proposal would learn how much the others had said.
+    The largest id so far, not the count, so a game saved with the older numbering goes on
+    without reusing an id."""
+    return 1 + max((n.id for n in team.notes), default=0)
 
 
 def choose_sealer(talk: Talk, seat: str, member: str, *, turn: int, at: str) -> TeamNote:
@@ -307,7 +315,7 @@ def choose_sealer(talk: Talk, seat: str, member: str, *, turn: int, at: str) -> 
     if team is None or member not in team.members:
         raise TalkError(f"'{cut(member, 40)}' is not a member of this team")
     team.sealer = member
-    note_id = 1 + sum(len(t.notes) for t in talk.teams.values())
+    note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "sealer")
     team.notes.append(note)
     return note
