@@ -274,6 +274,10 @@ async def test_the_console_caps_the_teams_and_chooses_a_sealer(tmp_path: Path, t
             await until(pilot, lambda: ex.session.talk.team_cap == 2, "the cap")
             await until(pilot, lambda: "at most 2 members a seat" in text(fac, "#fac-teams"), "the cap on the console")
             assert console.query_one("#team-cap", Input).value == ""
+            # Esc leaves a text box, so the console's keys work again (they were typed into it).
+            console.query_one("#team-cap", Input).focus()
+            await pilot.press("escape")
+            assert fac.focused is console.query_one("#events") and fac.screen is console
             with pytest.raises(TalkError, match="full"):
                 ex.session.join_team("red", "Dee")
             console.query_one("#team-cap", Input).value = "0"

@@ -481,7 +481,7 @@ class FacilitatorScreen(GameScreen):
         if action == "adjust_time":
             return room is not None and room.countdown is not None
         if action == "back":
-            return self.closable
+            return self.closable or isinstance(self.focused, Input)
         if action == "resolve" and parameters and parameters[0] == "stand-in":
             return self.hosted
         if action == "team_controls":
@@ -493,6 +493,11 @@ class FacilitatorScreen(GameScreen):
         self.query_one("#sealer-seat", Select).focus()
 
     def action_back(self) -> None:
+        """Esc leaves a text box first (so r, p, m and t are keys again, not letters typed
+        into an inject or a cap); then, on a console that can close, goes back."""
+        if isinstance(self.focused, Input):
+            self.query_one("#events", OptionList).focus(scroll_visible=False)
+            return
         if self.closable:
             self.app.pop_screen()
 
