@@ -274,7 +274,7 @@ def test_a_team_split_is_kept_and_shown_to_the_seat_and_the_facilitator_only(kor
 def test_a_teams_notes_are_numbered_within_the_team(korea: CompiledDeck) -> None:
     # Found in the three-team trial: China's first proposal was "#14", counted over every
     # team, which told China how much the US team had said.
-    from wargame.play.commands import Comment, Propose
+    from wargame.play.commands import Comment, Orders, Propose
 
     session = humans(korea)
     session.join_team("us", "Ana")
@@ -288,3 +288,10 @@ def test_a_teams_notes_are_numbered_within_the_team(korea: CompiledDeck) -> None
     (team,) = session.observe("china").teams
     assert [p.id for p in team.proposals(1)] == [1]
     assert [n.id for n in session.talk.teams["us"].notes] == [1, 2, 3, 4]
+    # The sealer who seals a teammate's proposal counts as agreeing (the trial's China team
+    # read "split 1–0" when Li sealed Wu's proposal).
+    session.join_team("china", "Wu")
+    assert session.apply("china", Propose(orders=[china[1]]), "Wu").ok
+    assert session.apply("china", Orders(turn=1, orders=[china[1]]), "Li").ok
+    seal = session.observe("china").teams[0].splits()[0]
+    assert (seal.agreed, seal.objected) == (["Li", "Wu"], [])

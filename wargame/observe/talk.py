@@ -295,6 +295,10 @@ def seal_note(talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn
     wanted = sorted(orders)
     match = next((n for n in reversed(team.notes) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
     agreed, objected = team.stances(match.id) if match is not None else ((member,), ())
+    if member not in agreed and member not in objected:
+        # Sealing a teammate's proposal is agreeing to it (one who objected and sealed it
+        # anyway stays on record as objecting).
+        agreed = tuple(m for m in team.members if m in agreed or m == member)
     note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "seal", match.id if match is not None else None, tuple(orders), "", agreed, objected)
     team.notes.append(note)
