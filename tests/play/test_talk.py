@@ -269,3 +269,29 @@ def test_a_team_split_is_kept_and_shown_to_the_seat_and_the_facilitator_only(kor
     assert resumed.apply("us", ChooseSealer(member="Cy"), "Ana").ok
     assert resumed.apply("facilitator", ChooseSealer(member="Ana", seat="us")).ok
     assert resumed.talk.teams["us"].sealer == "Ana"
+
+
+def test_a_teams_notes_are_numbered_within_the_team(korea: CompiledDeck) -> None:
+    # Found in the three-team trial: China's first proposal was "#14", counted over every
+    # team, which told China how much the US team had said.
+    from wargame.play.commands import Comment, Orders, Propose
+
+    session = humans(korea)
+    session.join_team("us", "Ana")
+    session.join_team("china", "Li")
+    us = [m.id for m in session.game.available_moves("us") if m.answer is None]
+    china = [m.id for m in session.game.available_moves("china") if m.answer is None]
+    for text in ("one", "two", "three"):
+        assert session.apply("us", Comment(text=text), "Ana").ok
+    assert session.apply("us", Propose(orders=[us[0]]), "Ana").ok
+    assert session.apply("china", Propose(orders=[china[0]]), "Li").ok
+    (team,) = session.observe("china").teams
+    assert [p.id for p in team.proposals(1)] == [1]
+    assert [n.id for n in session.talk.teams["us"].notes] == [1, 2, 3, 4]
+    # The sealer who seals a teammate's proposal counts as agreeing (the trial's China team
+    # read "split 1–0" when Li sealed Wu's proposal).
+    session.join_team("china", "Wu")
+    assert session.apply("china", Propose(orders=[china[1]]), "Wu").ok
+    assert session.apply("china", Orders(turn=1, orders=[china[1]]), "Li").ok
+    seal = session.observe("china").teams[0].splits()[0]
+    assert (seal.agreed, seal.objected) == (["Li", "Wu"], [])

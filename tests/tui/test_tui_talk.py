@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_play import confirm_orders
-from textual.widgets import Input, Select
+from textual.app import App
+from textual.widgets import Input, Select, Static
 from tui_helpers import (
     make_app,
     new_game,
@@ -16,7 +17,13 @@ from tui_helpers import (
     screen_text,
 )
 
+from tests.conftest import DECKS
+from wargame.deck.loader import load_deck_text
+from wargame.observe.visibility import as_viewer
+from wargame.play.client import LocalClient
 from wargame.play.commands import SendMessage
+from wargame.play.control import Session
+from wargame.tui.screens.talk import TalkScreen
 
 
 async def test_a_hot_seat_message_waits_at_the_recipients_curtain(tmp_path: Path) -> None:
@@ -31,7 +38,12 @@ async def test_a_hot_seat_message_waits_at_the_recipients_curtain(tmp_path: Path
         await pilot.pause()
         assert screen_name(app) == "TalkScreen"
         assert app.screen.query_one("#talk-channel", Select).value == "direct"
+        # Tab moves between the fields (the screen drops the game's keys, not Tab).
+        await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == "talk-to"
+        await pilot.press("tab")
         box = app.screen.query_one("#talk-text", Input)
+        assert app.focused is box
         box.value = "[bold]Meet[/bold] at dawn \x1b[2J"
         await pilot.press("enter")
         await app.workers.wait_for_complete()
@@ -83,3 +95,45 @@ async def test_the_facilitator_reads_every_channel_writes_as_a_third_party_and_m
         await pilot.pause()
         assert session.talk.muted == {"direct"}
         assert not session.apply("red", SendMessage(channel="direct", to=["blue"], text="x")).ok
+
+
+async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed_and_statements_are_to_everyone() -> None:
+    # Found in the three-team trial: the line was written only when the game changed, never
+    # when the screen opened (`is_mounted` is not yet set in on_mount).
+    text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + HOTLINE
+    deck = load_deck_text(text, "korea-hotline.toml")
+    session = Session.new(deck, dict.fromkeys(deck.actors, "human"), seed=3)
+    session.send_message("china", "statements", [], "Restraint on all sides.")
+
+    class Talk(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(TalkScreen(LocalClient(session), as_viewer("us", deck)))
+
+    app = Talk()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one("#talk-status", Static).render()) == "Closed now: The hotline"
+        # A closed channel is not offered to write on.
+        assert [v for _, v in app.screen.query_one("#talk-channel", Select)._options] == ["allies", "statements"]
+        # A public statement is to everyone, not to a list of seats naming its own sender.
+        assert "China → everyone (public)  ·  Public statements" in screen_text(app)
+
+
+HOTLINE = '''
+
+[[channels]]
+name = "hotline"
+title = "The hotline"
+members = ["us", "china"]
+when = "tension >= 6"
+
+[[channels]]
+name = "allies"
+title = "Allies"
+members = ["us", "rok"]
+
+[[channels]]
+name = "statements"
+title = "Public statements"
+public = true
+'''

@@ -1,5 +1,5 @@
-"""Commands for deck authors: `wargame validate`, `wargame deck lint` (and `--playtest`)
-and `wargame deck new`.
+"""Commands for deck authors: `wargame validate`, `wargame deck lint` (and `--playtest`),
+`wargame deck describe` and `wargame deck new`.
 
 `deck` is a group so further authoring commands slot in beside lint and new.
 """
@@ -45,7 +45,7 @@ def validate(paths: tuple[str, ...]) -> None:
 
 @click.group(cls=OneLineErrors)
 def deck() -> None:
-    """Tools for deck authors: lint a deck for silent mistakes."""
+    """Tools for deck authors: lint a deck, describe it in plain words, start a new one."""
 
 
 @deck.command()
@@ -101,6 +101,22 @@ def lint(path: str, games: int | None, seed: int, jobs: int, as_json: bool, engi
             summary += f", {notes} note{'s' if notes != 1 else ''}"
         click.echo(f"{path}: {summary}" if found else f"{path}: clean")
     sys.exit(1 if warnings else 0)
+
+
+@deck.command()
+@click.argument("path")
+@click.option("--seat", default=None, help="Describe it as this seat may know it (an actor id): its own moves, the channels it is on.")
+@user_errors
+def describe(path: str, seat: str | None) -> None:
+    """The deck in plain words: seats, tracks, moves, events, endings, and its channels (who
+    may talk to whom, and when)."""
+    from wargame.deck.describe import Describer, deck_in_words
+
+    compiled = load(path)
+    if seat is not None and seat not in compiled.actors:
+        raise WargameError(f"--seat: {path} has no actor '{seat}' (actors: {', '.join(compiled.actors)})")
+    words = Describer.for_seat(compiled, seat) if seat is not None else None
+    click.echo("\n".join(deck_in_words(compiled, words, seat)))
 
 
 @deck.command("new")

@@ -272,6 +272,8 @@ class CChannel:
     """Every seat and the projector read it."""
     when: Fn | None
     """Open only while this holds (None: always)."""
+    when_node: Node | None = None
+    """The same condition as the compiler read it (put into words by `deck.describe`)."""
 
 
 DIRECT = "direct"
@@ -1377,5 +1379,5 @@ def _compile_channels(b: _Build) -> list[CChannel]:
                         said.add(what)
                         who = b.who(reader) if reader else "every seat"
                         c.add((*p, "when"), f"reads {what}, which {who} cannot see; whether the channel is open would give it away")
-        out.append(CChannel(channel.name, channel.title, members, channel.public, when.fn if when else None))
+        out.append(CChannel(channel.name, channel.title, members, channel.public, when.fn if when else None, when.node if when else None))
     return out

@@ -577,3 +577,108 @@ def turn_label(deck: CompiledDeck, turn: int, turns: int) -> str:
     text = f"{name[:1].upper()}{name[1:]} {turn} of {turns}"
     shown = deck.turn_when(turn)
     return f"{text} · {shown}" if shown else text
+
+
+# -- the whole deck in words -------------------------------------------------------------------
+
+
+def deck_in_words(deck: CompiledDeck, words: Describer | None = None, seat: str | None = None) -> list[str]:
+    """The deck as a reader meets it, in plain words, one line each: its seats, tracks,
+    moves, events, endings and channels (who may talk to whom, and when). `words` says what
+    the reader may know (default: everything, the deck's author); `seat`, if given, is the
+    seat it reads for: its moves only, and only the channels it is on or reads."""
+    w = words or Describer(deck)
+    m = deck.model
+    unit = deck.turn_name
+    lines = [m.deck.title, *([m.deck.summary.strip()] if m.deck.summary.strip() else [])]
+    lines.append(f"{number(deck.turns)} {plural(deck.turns, unit)}; seats: {_join([deck.actor_name(a) for a in deck.actors])}.")
+
+    lines += ["", "Tracks"]
+    for slot, name in enumerate(deck.slot_names):
+        spec = m.actor_tracks[name.split(".", 1)[1]] if "." in name else m.tracks[name]
+        if not w.knows_track(slot):
+            lines.append(f"  {w.track(slot)}")
+            continue
+        levels = "".join(f"; {text} at {key}" for key, text in spec.thresholds.items())
+        secret = "; secret: only its seat (and the facilitator) sees it" if slot in deck.secret_slots else ""
+        lines.append(f"  {w.track(slot)}: {number(deck.lo[slot])} to {number(deck.hi[slot])}, starts at {number(deck.start_values[slot])}{levels}{secret}")
+    if deck.flag_names:
+        lines += ["", "Flags"]
+        lines += [f"  {w.flag(i)}: starts {'on' if on else 'off'}" for i, on in enumerate(deck.flag_start)]
+
+    lines += ["", "Moves"]
+    for actor in deck.actors:
+        if seat is not None and actor != seat:
+            continue
+        known = [mv for mv in deck.moves_by_actor.get(actor, []) if mv.answer is None and w.knows_move(mv.id)]
+        if not known:
+            continue
+        lines.append(f"  {deck.actor_name(actor)}")
+        for mv in known:
+            lines += [f"    {line}" for line in _move_lines(w, mv)]
+
+    events = [e for e in deck.events if w.knows_event(e.id)]
+    if events:
+        lines += ["", "Events"]
+        for e in events:
+            said = w.describe_event(e)
+            chance = "" if e.chance_node is None and (e.chance_const or 0.0) >= 1 else f", chance {said.chance}"
+            when = said.when or ("when the facilitator fires it" if e.inject else "every " + unit)
+            lines.append(f"  {e.name}: {when}{chance}{', once a game' if e.once else ''}")
+            lines += [f"    {effect}" for effect in said.effects]
+
+    lines += ["", "Endings"]
+    for ending in deck.endings:
+        when = "when the last " + unit + " is played" if ending.turn_limit else (f"when {w.condition(ending.when_node)}" if ending.when_node is not None else "")
+        lines.append(f"  {ending.title}" + (f": {when}" if when else ""))
+    last = deck.turn_limit_ending
+    lines.append(f"  {last.title}: when {unit} {number(deck.turns)} ends and no other ending has come")
+
+    lines += ["", "Channels", *channels_in_words(deck, w, seat)]
+    return lines
+
+
+def _move_lines(w: Describer, mv: CMove) -> list[str]:
+    said = w.describe_move(mv)
+    tags = [mv.category, f"escalation {mv.escalation}", *(["secret"] if mv.secret else [])]
+    head = f"{mv.name} ({', '.join(tags)})"
+    parts = [p for p in (said.target, said.requires) if p]
+    sure = mv.chance_node is None and (mv.chance_const or 0.0) >= 1
+    if not sure:
+        parts.append(f"chance {said.chance}")
+    out = [head + (": " + "; ".join(parts) if parts else "")]
+    for label, effects in (("if it succeeds", said.success), ("if it fails", said.failure), ("always" if not sure else "", said.always)):
+        if effects:
+            out.append(f"  {label + ': ' if label else ''}{', '.join(effects)}")
+    if said.offer:
+        out.append(f"  {said.offer}")
+    return out
+
+
+def channels_in_words(deck: CompiledDeck, words: Describer | None = None, seat: str | None = None) -> list[str]:
+    """Who may talk to whom, one line a channel (`The hotline (hotline): United States and
+    China, privately; open only while Tension at least 6`), then the pairs of seats no private
+    channel joins. `seat`: only the channels that seat writes on or reads."""
+    w = words or Describer(deck)
+    if not deck.model.channels:
+        return ["  Direct messages (direct): any seat may write privately to any one or several others, at any time."]
+    lines = []
+    for c in deck.channels:
+        if seat is not None and not c.public and seat not in c.members:
+            continue
+        names = _join([deck.actor_name(a) for a in c.members]) if c.members else "nobody"
+        if c.public:
+            every = set(c.members) == set(deck.actors)
+            who = f"in public: {'every seat' if every else names} may write, and every seat and the projector read it"
+        else:
+            who = f"{names}, privately"
+        when = f"; open only while {w.condition(c.when_node)}" if c.when_node is not None else ""
+        lines.append(f"  {c.title} ({c.name}): {who}{when}")
+    if seat is None:
+        private = [set(c.members) for c in deck.channels if not c.public]
+        apart = [f"{deck.actor_name(a)} and {deck.actor_name(b)}" for i, a in enumerate(deck.actors) for b in deck.actors[i + 1:]
+                 if not any(a in members and b in members for members in private)]
+        if apart:
+            lines.append(f"  No private channel between {'; '.join(apart)}.")
+    lines.append("  Messages have no effect on the game: a binding deal is a formal offer. The facilitator reads every channel and may mute one.")
+    return lines

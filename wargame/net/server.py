@@ -50,6 +50,7 @@ from wargame.net.protocol import (
 from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, StoreError
 from wargame.net.store.lease import LEASE_TTL_S, Lease
 from wargame.net.tabs import Tab, Tabs
+from wargame.observe.talk import TalkError
 from wargame.play.commands import TALK
 from wargame.report.data import build_report
 from wargame.report.templates import render_report
@@ -607,6 +608,12 @@ class Host:
                     self.tabs.remove(old)  # a reload: that tab ends, this one takes its place
                     self._spawn(self.end_tab(old))
             self.claim(role, Device("browser", device), member=member)
+        if member:
+            # A full team is told on the page, before an app starts for a tab that would be refused.
+            try:
+                self.exercise.session.may_join_team(role.name, member)
+            except TalkError as exc:
+                raise AccessError(str(exc)) from None
         self._rate(self.opens, role, "new tabs")
         tab = self.tabs.add(role.name, code, device, member)
         if isinstance(tab, str):

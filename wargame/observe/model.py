@@ -641,6 +641,8 @@ class RoomInfo(Data):
     """A hosted exercise (codes, connections) rather than one keyboard."""
     exercise: str = ""
     save_error: str = ""
+    team_cap: int | None = None
+    """Facilitator only: how many members a seat may have (named members on several devices)."""
 
 
 class Observation(Data):

@@ -227,15 +227,26 @@ def member_name(name: str) -> str:
     return clean
 
 
+def admits(talk: Talk, seat: str, name: str) -> str:
+    """The display name `name` would join `seat`'s team as (a member already in comes back);
+    `TalkError` saying why not when the team is full. Changes nothing: a host's front door
+    asks before it starts a browser tab's app."""
+    clean = member_name(name)
+    team = talk.teams.get(seat)
+    members = team.members if team is not None else []
+    if clean not in members and len(members) >= talk.team_cap:
+        held = f"{len(members)} members; the facilitator allows {talk.team_cap}" if len(members) > talk.team_cap else f"{talk.team_cap} members"
+        raise TalkError(f"this team is full ({held}): ask the facilitator to allow more")
+    return clean
+
+
 def join(talk: Talk, seat: str, name: str) -> Team:
     """`name` joins `seat`'s team (again, after a drop: nothing is lost); the first member
     seals for the team until someone else is chosen. `TalkError` when the team is full."""
-    clean = member_name(name)
+    clean = admits(talk, seat, name)
     team = talk.teams.setdefault(seat, Team())
     if clean in team.members:
         return team
-    if len(team.members) >= talk.team_cap:
-        raise TalkError(f"this team is full ({talk.team_cap} members): ask the facilitator to allow more")
     team.members.append(clean)
     if not team.sealer:
         team.sealer = clean
@@ -265,7 +276,7 @@ def team_note(
             raise TalkError(f"there is no proposal {proposal} in this team")
         if target.turn != turn and kind != "comment":
             raise TalkError(f"proposal {proposal} was for an earlier turn: propose again")
-    note_id = 1 + sum(len(t.notes) for t in talk.teams.values())
+    note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, kind, note_id if kind == "propose" else proposal, tuple(orders),
                     safe_text(body, MAX_MESSAGE_TEXT))
     team.notes.append(note)
@@ -284,10 +295,22 @@ def seal_note(talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn
     wanted = sorted(orders)
     match = next((n for n in reversed(team.notes) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
     agreed, objected = team.stances(match.id) if match is not None else ((member,), ())
-    note_id = 1 + sum(len(t.notes) for t in talk.teams.values())
+    if member not in agreed and member not in objected:
+        # Sealing a teammate's proposal is agreeing to it (one who objected and sealed it
+        # anyway stays on record as objecting).
+        agreed = tuple(m for m in team.members if m in agreed or m == member)
+    note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "seal", match.id if match is not None else None, tuple(orders), "", agreed, objected)
     team.notes.append(note)
     return note
+
+
+def _next_note_id(team: Team) -> int:
+    """The next note's id within its own team (#1, #2, ...). Never counted over every team:
+    a team reading "#14" for its first proposal would learn how much the others had said.
+    The largest id so far, not the count, so a game saved with the older numbering goes on
+    without reusing an id."""
+    return 1 + max((n.id for n in team.notes), default=0)
 
 
 def choose_sealer(talk: Talk, seat: str, member: str, *, turn: int, at: str) -> TeamNote:
@@ -296,7 +319,7 @@ def choose_sealer(talk: Talk, seat: str, member: str, *, turn: int, at: str) -> 
     if team is None or member not in team.members:
         raise TalkError(f"'{cut(member, 40)}' is not a member of this team")
     team.sealer = member
-    note_id = 1 + sum(len(t.notes) for t in talk.teams.values())
+    note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "sealer")
     team.notes.append(note)
     return note

@@ -30,6 +30,8 @@ class GameClient(Protocol):
 
     hosted: bool
     """A hosted exercise (codes, connections) rather than a game on this keyboard."""
+    member: str
+    """The team member this client plays as (a seat shared by named members), or empty."""
 
     def viewers(self) -> list[Viewer]:
         """Whose observations this client may ask for: every viewer of a local game, the
@@ -56,6 +58,7 @@ class LocalClient:
     as a turn needs them; every change reaches the subscribers."""
 
     hosted = False
+    member = ""
 
     def __init__(self, session: Session, spawn: Spawn | None = None) -> None:
         self.session = session

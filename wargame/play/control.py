@@ -44,6 +44,7 @@ from wargame.observe.talk import (
     Talk,
     TalkError,
     TeamNote,
+    admits,
     choose_sealer,
     compose,
     join,
@@ -473,6 +474,7 @@ class Session:
             hosted=bool(extra.get("hosted", False)),
             exercise=str(extra.get("exercise", "")) if fac else "",
             save_error=self.save_error or "",
+            team_cap=self.talk.team_cap if fac else None,
         )
 
     def observe(self, who: Viewer | str) -> Observation:
@@ -650,6 +652,12 @@ class Session:
         assert clean in team.members
         return clean
 
+    def may_join_team(self, seat: str, name: str) -> None:
+        """`TalkError` (one line) if `name` could not join `seat`'s team now (it is full);
+        nothing changes."""
+        with self._lock:
+            admits(self.talk, seat, name)
+
     def team_says(self, seat: str, member: str, command: Propose | Comment | Agree | Object) -> TeamNote:
         """A member's proposal, comment, agreement or objection, kept (seat and facilitator only)."""
         if seat not in self.deck.actors:
@@ -688,6 +696,7 @@ class Session:
         self.changed()
 
     def set_team_cap(self, members: int) -> None:
+        """The facilitator's cap on members per seat (members already in stay)."""
         with self._lock:
             self.talk.team_cap = members
             self.autosave()

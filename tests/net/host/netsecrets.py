@@ -53,7 +53,7 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
         if viewer is None and sheet is not None:
             problems.append("a seat's sheet sent to the public")
     if isinstance(room, dict):
-        for key in ("settings", "notices", "programs", "exercise"):
+        for key in ("settings", "notices", "programs", "exercise", "team_cap"):
             if room.get(key):
                 problems.append(f"the facilitator's {key}")
         if any(s.get("code") is not None for s in room.get("seats", [])):

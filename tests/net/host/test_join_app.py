@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from netsecrets import leaks
 from textual.css.query import NoMatches
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 from waiting import seal, sheet_ready, shown, until
 
 from wargame.deck.compile import CompiledDeck
@@ -19,13 +20,15 @@ from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
 from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
 from wargame.observe.model import Observation
-from wargame.play.commands import Orders, Resolve
+from wargame.observe.talk import TalkError
+from wargame.play.commands import Orders, Propose, Resolve
 from wargame.tui.join import CodeScreen, JoinApp
 from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.facilitator import FacilitatorScreen
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.projector import ProjectorScreen
 from wargame.tui.screens.resolution import ResolutionScreen
+from wargame.tui.screens.team import TeamScreen
 from wargame.tui.screens.wait import WaitScreen
 from wargame.tui.widgets import TitleBar
 
@@ -246,6 +249,106 @@ async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial
             console.query_one("#revoke", Button).press()
             await until(pilot, lambda: PROJECTOR not in ex.store.codes(ex.id), "the revoke")
             await until(pilot, lambda: obs(fac).room_seat("red") is not None and obs(fac).room_seat("red").code is True, "the seats' codes")  # type: ignore[union-attr]
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_the_console_caps_the_teams_and_chooses_a_sealer(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    host, server, codes = await serve(tmp_path, tutorial, True, {})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        fac = JoinApp(url, codes[FACILITATOR])
+        async with fac.run_test(size=(130, 60)) as pilot:
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            console = fac.screen
+            assert "at most 6 members a seat" in text(fac, "#fac-teams") and "No team has joined" in text(fac, "#fac-teams")
+            for name in ("Ana", "Ben", "Cy"):
+                ex.session.join_team("red", name)
+            # The seats' panel names each team and who seals for it (the first to join).
+            await until(pilot, lambda: "Team: Ana (seals), Ben, Cy" in text(fac, "#fac-seats"), "Red's team on the console")
+            # The cap: a seat may now have two members; those already in stay, a fourth is refused.
+            console.query_one("#team-cap", Input).value = "2"
+            console.query_one("#set-cap", Button).press()
+            await until(pilot, lambda: ex.session.talk.team_cap == 2, "the cap")
+            await until(pilot, lambda: "at most 2 members a seat" in text(fac, "#fac-teams"), "the cap on the console")
+            assert console.query_one("#team-cap", Input).value == ""
+            # Esc leaves a text box, so the console's keys work again (they were typed into it).
+            console.query_one("#team-cap", Input).focus()
+            await pilot.press("escape")
+            assert fac.focused is console.query_one("#events") and fac.screen is console
+            with pytest.raises(TalkError, match="full"):
+                ex.session.join_team("red", "Dee")
+            console.query_one("#team-cap", Input).value = "0"
+            console.query_one("#set-cap", Button).press()
+            await pilot.pause(0.2)
+            assert ex.session.talk.team_cap == 2
+            # The sealer: T takes the keys to the Teams row; choose the seat, then a member.
+            await pilot.press("T")
+            assert fac.focused is console.query_one("#sealer-seat", Select)
+            console.query_one("#sealer-seat", Select).value = "red"
+            await until(pilot, lambda: [v for _, v in console._member_options or []] == ["Ana", "Ben", "Cy"], "Red's members to choose from")
+            console.query_one("#sealer-member", Select).value = "Cy"
+            console.query_one("#make-sealer", Button).press()
+            await until(pilot, lambda: ex.session.talk.teams["red"].sealer == "Cy", "Cy to seal for Red")
+            await until(pilot, lambda: "Team: Ana, Ben, Cy (seals)" in text(fac, "#fac-seats"), "the new sealer on the console")
+            # The chosen member stays chosen while the console follows the game.
+            assert console.query_one("#sealer-member", Select).value == "Cy"
+            # A seat nobody has joined by name has no member to choose: said, nothing sent.
+            console.query_one("#sealer-seat", Select).value = "blue"
+            await until(pilot, lambda: console._member_options == [], "Blue's (empty) team")
+            console.query_one("#make-sealer", Button).press()
+            await pilot.pause(0.2)
+            assert "blue" not in ex.session.talk.teams
+            # The save keeps the team and its sealer.
+            assert [n.kind for n in ex.session.talk.teams["red"].notes][-1] == "sealer"
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+async def test_a_member_objects_with_a_reason_from_the_team_screen(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    # Found in the three-team trial: typing a reason with the log focused sent each `a` and
+    # `o` of it as an agreement or an objection, and `o` in the box typed a letter.
+    host, server, codes = await serve(tmp_path, tutorial, False, {"blue": "random"})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        ex.session.join_team("red", "Ana")
+        app = JoinApp(url, codes["red"], name="Cy")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            ex.session.team_says("red", "Ana", Propose(orders=["patrol"], text="Show the flag"))
+            # Cy does not seal for the team: c says who does at once, no dialog to fill in for nothing.
+            await until(pilot, lambda: "Ana confirms (c)" in text(app, "#team"), "who seals, on the sheet")
+            await pilot.press("space", "c")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, OrdersScreen) and "red" not in ex.game.orders
+            assert any("Ana seals for your team" in str(n.message) for n in app._notifications)
+            await pilot.press("t")
+            await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.query_one("#team-proposals", OptionList).option_count == 1,
+                        "the proposal")
+            await pilot.press("tab")  # from the proposals straight to the box
+            assert isinstance(app.focused, Input) and app.focused.id == "team-text"
+            await pilot.press(*"too soon")  # letters in the box are words, not keys
+            await pilot.press("shift+tab", "o")  # objecting with the words already in the box
+            await until(pilot, lambda: [n.kind for n in ex.session.talk.teams["red"].notes] == ["propose", "object"], "the objection")
+            assert ex.session.talk.teams["red"].notes[-1].text == "too soon"
+            # `o` with an empty box asks why; Enter sends the objection with its reason.
+            await pilot.press("o")
+            box = app.screen.query_one("#team-text", Input)
+            assert app.focused is box and "Why do you object to #1?" in str(box.placeholder)
+            await pilot.press(*"the port is mined", "enter")
+            await until(pilot, lambda: len(ex.session.talk.teams["red"].notes) == 3, "the second objection")
+            assert ex.session.talk.teams["red"].notes[-1].text == "the port is mined"
+            assert box.value == "" and "Write a comment" in str(box.placeholder)
+            # Esc while asking why takes the objection back (and stays on the team screen).
+            await pilot.press("o", "escape")
+            assert isinstance(app.screen, TeamScreen) and "Write a comment" in str(box.placeholder)
+            await pilot.press("tab", *"agreed on the rest", "enter")
+            await until(pilot, lambda: ex.session.talk.teams["red"].notes[-1].kind == "comment", "the comment")
+            assert [n.kind for n in ex.session.talk.teams["red"].notes] == ["propose", "object", "object", "comment"]
     finally:
         await server.close()
         ex.store.close()

@@ -146,6 +146,27 @@ async def test_the_room_is_full_at_the_cap_in_total(tmp_path: Path, tutorial: Co
         assert len(host.tabs.open) == 1
 
 
+async def test_a_full_team_is_told_on_the_page_before_any_app_starts(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    # Found in the three-team trial: the page admitted a member the team had no room for,
+    # started an app for the tab, and only that app said the team was full.
+    async with hosting(tmp_path, tutorial, Limits(), Clock()) as (host, url, codes, started), browser() as http:
+        session = host.exercise.session
+        session.set_team_cap(2)
+        session.join_team("red", "Ana")
+        session.join_team("red", "Ben")
+        async with http.post(f"{url}/", data={"code": codes["red"], "name": "Cy"}) as r:
+            status, page = r.status, await r.text()
+        assert status == 403 and message(page) == "this team is full (2 members): ask the facilitator to allow more"
+        assert host.tabs.open == [] and starts(started) == []
+        # A member already in comes back (a dropped laptop), full or not.
+        async with http.post(f"{url}/", data={"code": codes["red"], "name": "Ben"}) as r:
+            assert r.status == 200
+        # A cap lowered below the team's size says both numbers.
+        session.set_team_cap(1)
+        async with browser() as other, other.post(f"{url}/", data={"code": codes["red"], "name": "Dee"}) as r:
+            assert message(await r.text()) == "this team is full (2 members; the facilitator allows 1): ask the facilitator to allow more"
+
+
 async def test_a_reload_takes_the_seat_back_and_a_revoked_code_ends_its_tab(tmp_path: Path, tutorial: CompiledDeck) -> None:
     async with hosting(tmp_path, tutorial, Limits(), Clock()) as (host, url, codes, started), browser() as http:
         _, page = await join(http, url, codes["red"])

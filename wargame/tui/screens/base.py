@@ -15,6 +15,13 @@ from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 
+FOCUS_KEYS: list[BindingType] = [
+    Binding("tab", "app.focus_next", "Next field", show=False),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+]
+"""Tab and shift+tab, which Textual's `Screen` binds and a screen declared with
+`inherit_bindings=False` (to drop the game keys it uses for other things) loses."""
+
 
 class GameScreen(Screen[None]):
     """A screen of a game in progress, shown to `viewer` (a seat, the facilitator, or the

@@ -1,7 +1,8 @@
 """The facilitator's console: sees everything, fires injects, sets the dice, runs a
 countdown, pauses the room, and resolves the turn. The same screen for a class on one
 keyboard and for a hosted exercise, where it also shows who is connected, the room's
-settings, codes and re-seating.
+settings, codes and re-seating, and the teams sharing a seat on several devices (how many
+members a seat may have, and who seals for each team).
 
 Every change goes to the game as a command through the client; an inject written on the
 spot is checked exactly as deck text is, and a mistake shows its message here.
@@ -25,6 +26,7 @@ from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER
 from wargame.play.client import GameClient
 from wargame.play.commands import (
     AddTime,
+    ChooseSealer,
     Configure,
     Countdown,
     GameCommand,
@@ -38,6 +40,7 @@ from wargame.play.commands import (
     Resolve,
     Resume,
     Revoke,
+    TeamCap,
 )
 from wargame.tui.render import (
     BAD,
@@ -52,6 +55,7 @@ from wargame.tui.render import (
 )
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
+from wargame.tui.screens.team import team_of, team_summary
 from wargame.tui.widgets import SeatStrip, TitleBar, clock_text
 from wargame.words import count
 
@@ -68,6 +72,8 @@ class FacilitatorScreen(GameScreen):
         # so Quit stays in view at 80 columns.
         Binding("plus,equals_sign", "adjust_time(60)", "1 min", key_display="+/-"),
         Binding("minus", "adjust_time(-60)", "1 min less", show=False),
+        # Hosted only: the Teams row is far down a long console; T takes the keys there.
+        Binding("T", "team_controls", "Teams", show=False),
     ]
 
     _queued_shown: tuple[tuple[str, tuple[str, ...]], ...] | None = None
@@ -133,6 +139,14 @@ class FacilitatorScreen(GameScreen):
                     yield Input(placeholder="human | random | doctrine:NAME | lookahead" + (f" | {programs}" if programs else ""), id="reseat-spec", compact=True)
                     yield Button("Re-seat", id="reseat", compact=True)
                 yield Static(id="fac-code")
+                yield Static(id="fac-teams", classes="section")
+                with Horizontal(classes="buttons"):
+                    yield Select(seats, prompt="seat", id="sealer-seat", compact=True)
+                    yield Select([], prompt="member", id="sealer-member", compact=True)
+                    yield Button("Make sealer", id="make-sealer", compact=True)
+                    yield Static("  Members per seat ", classes="hint")
+                    yield Input(placeholder="e.g. 4", type="integer", id="team-cap", max_length=3, compact=True)
+                    yield Button("Set the cap", id="set-cap", compact=True)
                 yield Static(id="fac-notices", classes="section")
                 yield Static(id="fac-report", classes="section")
                 yield Static(id="fac-tracks", classes="section")
@@ -153,7 +167,9 @@ class FacilitatorScreen(GameScreen):
             self.notify(self.pin_warning, title="Warning", severity="warning", markup=False, timeout=15)
         self.show(self.obs)
         ready = self.obs.room is not None and all(s.sealed for s in self.obs.room.seats)
-        self.query_one("#rolls" if ready else "#events", OptionList).focus()
+        # The keys go to the rolls or the injects, but the console opens at its top: the
+        # seats (who is connected, each team, what is sealed) are what a facilitator reads first.
+        self.query_one("#rolls" if ready else "#events", OptionList).focus(scroll_visible=False)
 
     # -- rendering --------------------------------------------------------------------
     def show(self, obs: Observation) -> None:
@@ -233,6 +249,9 @@ class FacilitatorScreen(GameScreen):
             if room is not None and room.code is False and actor.seat.kind == "human":
                 who.append(("  (no working code: issue one below)", MUTED))
             lines.append(Content.assemble(*who))
+            team = team_of(obs, actor.id)
+            if team is not None and team.members:
+                lines.append(Content.assemble("  ", team_summary(team)))
             orders = sealed.get(actor.id)
             if orders is None or not orders.visible:
                 lines.append(Content.styled("  still choosing", WARN))
@@ -302,6 +321,7 @@ class FacilitatorScreen(GameScreen):
             if timeout.value != room.settings.on_timeout:
                 with timeout.prevent(Select.Changed):
                     timeout.value = room.settings.on_timeout
+        self._show_teams(obs)
         notes = [heading("Notices"), *(Content(n) for n in room.notices[-8:])] if room.notices else []
         self.query_one("#fac-notices", Static).update(Content("\n").join(notes))
         last = obs.turn_info(obs.game.resolved)
@@ -310,6 +330,31 @@ class FacilitatorScreen(GameScreen):
             report.update(Content("\n").join([heading(f"Results of {obs.game.turn_name} {last.turn}"), news_block(last.news, obs, show_audience=True)]))
         self.query_one("#fac-tracks", Static).update(Content("\n").join([heading("Tracks (everything)"),
                                                                           tracks_block([t.model_copy(update={"label": t.full_label}) for t in obs.tracks], 22, 14, names=False)]))
+
+    def _show_teams(self, obs: Observation) -> None:
+        """The teams' section: the cap on members, and the members of the seat chosen to
+        pick a sealer from (the choice is kept while the clock ticks)."""
+        cap = obs.room.team_cap if obs.room is not None else None
+        joined = [t for t in obs.teams if t.members]
+        lines = [Content.assemble(heading("Teams"), (f"  at most {count(cap, 'member')} a seat" if cap else "", MUTED))]
+        if not joined:
+            lines.append(Content.styled("No team has joined with names yet: members give their name when they join a seat.", MUTED))
+        lines.append(Content.styled("T comes here. Choose a seat and one of its members to seal for the team; "
+                                    "a new cap keeps the members already in.", MUTED))
+        self.query_one("#fac-teams", Static).update(Content("\n").join(lines))
+        seat = self.query_one("#sealer-seat", Select).value
+        team = team_of(obs, seat) if isinstance(seat, str) else None
+        options = [(f"{m} (seals)" if team is not None and m == team.sealer else m, m) for m in (team.members if team else [])]
+        member = self.query_one("#sealer-member", Select)
+        if options != self._member_options:
+            self._member_options = options
+            current = member.value
+            with member.prevent(Select.Changed):
+                member.set_options(options)
+                if any(value == current for _, value in options):
+                    member.value = current
+
+    _member_options: list[tuple[str, str]] | None = None
 
     # -- commands ---------------------------------------------------------------------
     def send(self, command: GameCommand, then: Callable[[Reply], None] | None = None) -> None:
@@ -436,12 +481,23 @@ class FacilitatorScreen(GameScreen):
         if action == "adjust_time":
             return room is not None and room.countdown is not None
         if action == "back":
-            return self.closable
+            return self.closable or isinstance(self.focused, Input)
         if action == "resolve" and parameters and parameters[0] == "stand-in":
+            return self.hosted
+        if action == "team_controls":
             return self.hosted
         return True
 
+    def action_team_controls(self) -> None:
+        """Keys to the Teams row: the seat whose sealer to choose first."""
+        self.query_one("#sealer-seat", Select).focus()
+
     def action_back(self) -> None:
+        """Esc leaves a text box first (so r, p, m and t are keys again, not letters typed
+        into an inject or a cap); then, on a console that can close, goes back."""
+        if isinstance(self.focused, Input):
+            self.query_one("#events", OptionList).focus(scroll_visible=False)
+            return
         if self.closable:
             self.app.pop_screen()
 
@@ -510,6 +566,41 @@ class FacilitatorScreen(GameScreen):
             self.notify(text, markup=False, timeout=30)
 
         self.send(Reissue(role=role), shown)
+
+    @on(Select.Changed, "#sealer-seat")
+    def sealer_seat_changed(self) -> None:
+        self._show_teams(self.obs)
+
+    @on(Button.Pressed, "#make-sealer")
+    def make_sealer(self) -> None:
+        seat = self.query_one("#sealer-seat", Select).value
+        member = self.query_one("#sealer-member", Select).value
+        if not isinstance(seat, str):
+            self.notify("Choose the seat first.", severity="warning", markup=False)
+            return
+        if not isinstance(member, str):
+            self.notify(f"Choose which member of {self.obs.actor_name(seat)} seals (nobody has joined it by name yet?)", severity="warning", markup=False)
+            return
+        self.send(ChooseSealer(seat=seat, member=member),
+                  lambda _: self.notify(f"{member} seals for {self.obs.actor_name(seat)} from now on.", markup=False))
+
+    @on(Button.Pressed, "#set-cap")
+    @on(Input.Submitted, "#team-cap")
+    def set_cap(self) -> None:
+        box = self.query_one("#team-cap", Input)
+        try:
+            members = int(box.value)
+            if not 1 <= members <= 100:
+                raise ValueError
+        except ValueError:
+            self.notify("Give the number of members a seat may have, from 1 to 100.", severity="error", markup=False)
+            return
+
+        def done(_: Reply) -> None:
+            box.value = ""
+            self.notify(f"A seat may have at most {count(members, 'member')}; those already in stay.", markup=False)
+
+        self.send(TeamCap(members=members), done)
 
     @on(Button.Pressed, "#reseat")
     def reseat_pressed(self) -> None:

@@ -167,8 +167,8 @@ class OrdersScreen(GameScreen):
         lines = [team_summary(team), *(proposal_line(p) for p in team.proposals(turn))]
         # The latest words said this turn (an objection's reason matters before sealing).
         lines += [note_line(n) for n in [n for n in team.notes if n.turn == turn and n.kind in {"comment", "object"}][-2:]]
-        lines.append(Content.styled("p proposes your picks · t to discuss, agree or object" +
-                                    f" · {team.sealer} confirms (c)", MUTED))
+        sealer = "you confirm" if team.sealer == self.client.member else f"{team.sealer} confirms"
+        lines.append(Content.styled(f"p proposes your picks · t to discuss, agree or object · {sealer} (c)", MUTED))
         return Content("\n").join([heading("Your team"), *lines])
 
     def action_propose(self) -> None:
@@ -388,6 +388,13 @@ class OrdersScreen(GameScreen):
 
     def action_review(self) -> None:
         obs = self.obs
+        from wargame.tui.screens.team import team_of
+
+        team = team_of(obs, self.seat)
+        if team is not None and self.client.member and self.client.member != team.sealer:
+            # Only the sealer's seal counts: said now, not after a dialog and a typed reason.
+            self.notify(f"{team.sealer} seals for your team: p proposes your picks to them (t to discuss).", markup=False, timeout=8)
+            return
         chosen = [self.by_id[m] for m in self.picks]
         answers = []
         for o in self.offers:

@@ -23,7 +23,7 @@ from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import GameCommand, MuteChannel, PostAsThirdParty, SendMessage
 from wargame.tui.render import HEAD, MUTED
-from wargame.tui.screens.base import GameScreen
+from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
 
 EVERYONE = "*"
@@ -33,7 +33,9 @@ EVERYONE = "*"
 def message_block(m: MessageInfo, obs: Observation, titles: dict[str, str]) -> Content:
     """One message as every screen shows it: who, to whom, where and when, then the words
     (plain text, never markup)."""
-    to = ", ".join(obs.actor_short(a) for a in m.to)
+    public = any(c.name == m.channel and c.public for c in obs.channels)
+    # A public statement is to the room, not a list of seats that names its own sender.
+    to = "everyone (public)" if public else ", ".join(obs.actor_short(a) for a in m.to)
     head = Content.assemble(
         (m.sender_name, HEAD), (f" → {to}", "bold"), (f"  ·  {titles.get(m.channel, m.channel)}  ·  {obs.game.turn_name} {m.turn}", MUTED),
     )
@@ -54,6 +56,7 @@ class TalkScreen(GameScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+o", "mute", "Mute/unmute channel", show=False, priority=True),
+        *FOCUS_KEYS,
     ]
 
     def __init__(self, client: GameClient, viewer: Viewer) -> None:
@@ -116,7 +119,8 @@ class TalkScreen(GameScreen, inherit_bindings=False):
             for m in obs.messages[shown:]:
                 log.mount(Static(message_block(m, obs, titles), classes="talk-message"))
             log.scroll_end(animate=False)
-        if self.writer and self.is_mounted:
+        # Called from on_mount too (before `is_mounted` is set): the form is there by then.
+        if self.writer:
             select = self.query_one("#talk-channel", Select)
             current = select.value
             options = self._channel_options(obs)

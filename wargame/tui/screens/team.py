@@ -1,7 +1,8 @@
 """A team at one seat, on each member's own device: who is in it and who seals, this turn's
 proposals with who agrees and who objects, the comments, and how the team split at each
-sealing. Members agree (a), object (o, with the reason typed below) and comment (Enter);
-proposals are made from the orders screen (p proposes the picks). Only the seat and the
+sealing. Members agree (a) and object (o: the box below then asks why, Enter sends it) on the
+highlighted proposal, and comment (Enter in the box); proposals are made from the orders
+screen (p proposes the picks). Only the seat and the
 facilitator ever see any of it; members' words are shown as plain text, never markup.
 """
 
@@ -23,7 +24,7 @@ from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import Agree, Comment, GameCommand, Object
 from wargame.tui.render import HEAD, MUTED
-from wargame.tui.screens.base import GameScreen
+from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
 
 
@@ -77,22 +78,31 @@ class TeamScreen(GameScreen, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
         Binding("a", "agree", "Agree"),
         Binding("o", "object", "Object"),
+        *FOCUS_KEYS,
     ]
+
+    COMMENT = "Write a comment, Enter sends it (on a proposal: a agrees, o objects)"
 
     def __init__(self, client: GameClient, viewer: Viewer) -> None:
         super().__init__(client, viewer)
         self.seat = viewer.actor
+        self.objecting: int | None = None
+        """The proposal whose objection the box is asking the reason for (None: a comment)."""
 
     def compose(self) -> ComposeResult:
         obs = self.obs
         yield TitleBar(Content.assemble(("Team", "bold"), "  ", obs.actor_name(self.seat or "")), obs.game.turn_label)
         yield Static(id="team-members")
         yield OptionList(id="team-proposals")
-        yield VerticalScroll(id="team-log")
-        yield Input(placeholder="Comment (Enter), or type why you object and press o", max_length=MAX_MESSAGE_TEXT, id="team-text", compact=True)
+        # Not a stop for Tab: from the proposals, Tab goes straight to the box (letters typed
+        # anywhere else are keys: `a` agrees, `o` objects).
+        log = VerticalScroll(id="team-log")
+        log.can_focus = False
+        yield log
+        yield Input(placeholder=self.COMMENT, max_length=MAX_MESSAGE_TEXT, id="team-text", compact=True)
         yield Static(id="team-status")
         yield Footer()
 
@@ -145,15 +155,38 @@ class TeamScreen(GameScreen, inherit_bindings=False):
             self._send(Agree(proposal=chosen))
 
     def action_object(self) -> None:
+        """Object to the highlighted proposal: with the words already in the box, or the box
+        asks why (Enter sends the objection, with or without a reason; Esc takes it back)."""
         chosen = self._chosen()
-        if chosen is not None:
-            box = self.query_one("#team-text", Input)
+        if chosen is None:
+            return
+        box = self.query_one("#team-text", Input)
+        if box.value.strip():
             self._send(Object(proposal=chosen, text=box.value.strip()), box)
+            return
+        self.objecting = chosen
+        box.placeholder = f"Why do you object to #{chosen}? Enter sends the objection (Esc: do not object)"
+        box.focus()
+
+    def _stop_objecting(self) -> None:
+        self.objecting = None
+        self.query_one("#team-text", Input).placeholder = self.COMMENT
+
+    def action_back(self) -> None:
+        if self.objecting is not None:
+            self._stop_objecting()
+            self.query_one("#team-proposals", OptionList).focus()
+            return
+        self.app.pop_screen()
 
     @on(Input.Submitted, "#team-text")
     def submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if text:
+        if self.objecting is not None:
+            self._send(Object(proposal=self.objecting, text=text), event.input)
+            self._stop_objecting()
+            self.query_one("#team-proposals", OptionList).focus()
+        elif text:
             self._send(Comment(text=text, proposal=self._chosen()), event.input)
 
     @work(group="team", exit_on_error=False)
