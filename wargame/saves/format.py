@@ -271,8 +271,6 @@ class SaveModel(_Model):
         for key in (*TALK_FIELDS, "starts"):
             if key in data and not data[key]:
                 del data[key]
-        if not data.get("starts"):
-            data.pop("starts", None)
         return data
 
     @property
