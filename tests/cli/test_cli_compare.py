@@ -54,10 +54,10 @@ def test_compare_writes_markdown_and_html(games: dict[str, Path], tmp_path: Path
     assert run("compare", str(games["a"]), str(games["aa"]), "-o", str(md)).exit_code == 0
     assert md.read_text(encoding="utf-8").startswith("# Two games compared")
     page = tmp_path / "cmp.html"
-    assert run("compare", str(games["a"]), str(games["aa"]), "-o", str(page)).exit_code == 0
+    assert run("compare", str(games["root"]), str(games["a"]), "-o", str(page)).exit_code == 0
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<script" not in html
-    again = run("compare", str(games["a"]), str(games["aa"]), "-o", str(page))
+    again = run("compare", str(games["root"]), str(games["a"]), "-o", str(page))
     assert again.exit_code == 2 and "already exists" in again.stderr
 
 

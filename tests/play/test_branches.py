@@ -49,9 +49,9 @@ def test_branches_of_a_parent_not_in_the_folder_are_siblings(tmp_path: Path, tut
 
 def test_the_split_is_where_one_names_the_other_or_what_both_recorded(tutorial: CompiledDeck) -> None:
     root = parent_save(tutorial)
-    a = played_branch(root, 2, {"red": "random", "blue": "doctrine:broker"}, 5)
-    b = played_branch(root, 1, {"red": "doctrine:bully", "blue": "random"}, 6)
-    aa = played_branch(a, 4, {"red": "random", "blue": "random"}, 7)
+    a = played_branch(root, 2, {"red": "random", "blue": "doctrine:broker"})
+    b = played_branch(root, 1, {"red": "doctrine:bully", "blue": "random"})
+    aa = played_branch(a, 4, {"red": "random", "blue": "random"})
     assert split_turn(root, a) == split_turn(a, root) == 2
     assert split_turn(root, b) == 1
     assert split_turn(a, b) == 1  # siblings: the earlier of their splits
@@ -63,7 +63,7 @@ def test_the_split_is_where_one_names_the_other_or_what_both_recorded(tutorial: 
 
 def test_a_comparison_shows_both_games_turn_by_turn_from_the_split(tutorial: CompiledDeck) -> None:
     root = parent_save(tutorial)
-    a = played_branch(root, 2, {"red": "random", "blue": "doctrine:broker"}, 5)
+    a = played_branch(root, 2, {"red": "random", "blue": "doctrine:broker"})
     ga, gb = SavedGame(root), SavedGame(a)
     c = compare(ga, gb, "facilitator")
     assert c.split == 2
@@ -92,7 +92,7 @@ def _said(debrief: Debrief, seat: str, turns: range) -> str:
 def test_a_seats_comparison_shows_nothing_its_own_replays_do_not(tutorial: CompiledDeck, seed: int, at: int, seat: str) -> None:
     root = parent_save(tutorial, seed=seed)
     at = min(at, root.played - 1)
-    other = played_branch(root, at, {"red": "random", "blue": "random"}, seed + 1)
+    other = played_branch(root, at, {"red": "random", "blue": "random"})
     ga, gb = SavedGame(root), SavedGame(other)
     c = compare(ga, gb, seat)
     da, db = Debrief(ga), Debrief(gb)

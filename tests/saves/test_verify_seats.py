@@ -55,13 +55,20 @@ def test_an_edited_reason_of_a_computer_fails_naming_the_turn_and_seat(doctrine_
     assert result.problem("week") is not None and result.problem("week").startswith("week 2 differs")  # type: ignore[union-attr]
 
 
-def test_a_reason_dropped_or_added_fails(doctrine_save: Path) -> None:
-    def drop(d: dict[str, Any]) -> None:
-        d["history"][0]["reasons"]["blue"] = []
+def test_a_reason_added_fails_and_orders_without_reasons_are_said_unchecked(doctrine_save: Path) -> None:
+    def add(d: dict[str, Any]) -> None:
+        d["history"][0]["reasons"]["blue"].append("And the weather was fine.")
 
-    result = verify(read_save(edited(doctrine_save, drop)))
-    assert not result.ok and result.first_bad_turn == 1 and result.field == "reasons.blue[0]"
-    assert "Blue's reasons" in result.detail and '"nothing" in the save' in result.detail
+    result = verify(read_save(edited(doctrine_save, add)))
+    assert not result.ok and result.first_bad_turn == 1 and result.field == "reasons.blue[1]"
+    assert "Blue's reasons" in result.detail and '"And the weather was fine." in the save, "nothing" on replay' in result.detail
+
+    def drop(d: dict[str, Any]) -> None:
+        del d["history"][0]["reasons"]["blue"]
+
+    dropped = verify(read_save(edited(doctrine_save, drop)))
+    assert dropped.ok  # every roll, hash and state still match: only the words are gone
+    assert dropped.unchecked == ("Blue: orders recorded without reasons in week 1 (a computer always gives some): not checked against its computer",)
 
 
 @pytest.mark.parametrize(

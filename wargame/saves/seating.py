@@ -5,7 +5,8 @@ computer seat's recorded orders and reasons are those the same computer gives wh
 replayed on the same views.
 
 A program (`agent:`) is never run from a save (nothing runs from data): its reasons cannot
-be recomputed, and the check says they were not. Nor are the reasons of a save written in an
+be recomputed, and the check says they were not. Nor are orders recorded with no reasons at
+all under a computer's name (given by hand or a script: a computer always says why). Nor are the reasons of a save written in an
 older format (older computers drew and worded differently), or of a lookahead that plays to
 a time limit (a replay need not get as far).
 """
@@ -176,6 +177,17 @@ class Computers:
             return None
         if reasons and reasons[0].startswith(FAILED) and len(reasons) == 1 and not orders:
             return None
+        if not reasons and any(s.kind in COMPUTER_KINDS for s in specs):
+            # A computer always says why (even to stand pat): orders without a word were
+            # given by hand or by a script under a computer's name, with nothing to compare.
+            # Its streams still move on where they give these orders, for the turns after.
+            self.unchecked.setdefault(actor, f"{name}: orders recorded without reasons in {self.deck.turn_name} {turn.turn} "
+                                             "(a computer always gives some): not checked against its computer")
+            view = PlayerView(game, actor, seats=self.save.seats)
+            for spec in specs:
+                if spec.kind in COMPUTER_KINDS and not spec.arg.strip().lower().endswith("ms"):
+                    self._match(actor, str(spec), spec, partial(make_bot, spec, self.deck, actor, self.save.seed), view, game, orders, None)
+            return None
         if _stood_in(reasons):
             stand_in = default_computer(self.deck, actor)
             got = [r[len(STAND_IN_MARK):] for r in reasons]
@@ -205,9 +217,10 @@ class Computers:
         return self._differs(turn.turn, actor, f"its computer ({seat_label(computers[0])})", orders, reasons, firsts[0])
 
     def _match(self, actor: str, key: str, spec: SeatSpec, fresh: Callable[[], Bot], view: PlayerView, game: Game,
-               orders: tuple[str, ...], reasons: tuple[str, ...]) -> tuple[bool, Decision | None]:
-        """Whether a stream of this computer gives `orders` and `reasons` now (those that do
-        live on); and the decision of the longest-lived stream, to say how it differs."""
+               orders: tuple[str, ...], reasons: tuple[str, ...] | None) -> tuple[bool, Decision | None]:
+        """Whether a stream of this computer gives `orders` and `reasons` (None: any) now
+        (those that do live on); and the decision of the longest-lived stream, to say how
+        it differs."""
         legal = game.available_moves(actor)
         allowed = game.orders_allowed(actor)
         pool = self.bots.get((actor, key), [])
@@ -217,7 +230,7 @@ class Computers:
         for bot in pool:
             d = bot.decide(view, legal, allowed)
             first = first or d
-            if d.orders == orders and d.reasons == reasons:
+            if d.orders == orders and reasons in (None, d.reasons):
                 alive.append(bot)
         # A computer seated now (a resume, a re-seat, a branch) starts its stream afresh; a
         # lookahead is costly, so it is tried only when no stream alive gives the record.
@@ -225,7 +238,7 @@ class Computers:
             bot = fresh()
             d = bot.decide(view, legal, allowed)
             first = first or d
-            if d.orders == orders and d.reasons == reasons:
+            if d.orders == orders and reasons in (None, d.reasons):
                 alive.append(bot)
         if not alive:
             for bot, state in zip(pool, saved, strict=True):
