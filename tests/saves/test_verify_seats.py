@@ -134,6 +134,13 @@ def test_a_program_is_never_run_and_its_reasons_are_said_unchecked(doctrine_save
     assert not any("agent" in str(spec) for spec in made)  # nothing runs from data
     assert len(result.unchecked) == 1
     assert result.unchecked[0].startswith("Red: played by a program") and "never run from a save" in result.unchecked[0]
+    from click.testing import CliRunner
+
+    from wargame.cli import cli
+
+    said = CliRunner().invoke(cli, ["replay", "--verify", str(doctrine_save.with_name("edited.json"))])
+    assert said.exit_code == 0 and ": ok: all" in said.stdout
+    assert "note: Red: played by a program" in said.stderr and "its reasons are not checked" in said.stderr
 
 
 def test_a_team_whose_sealed_orders_were_edited_fails(tmp_path: Path, tutorial: CompiledDeck) -> None:
