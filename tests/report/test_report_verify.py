@@ -62,3 +62,27 @@ def test_a_save_whose_pin_was_deleted_is_reported_with_a_warning(saved: Path) ->
     edit(saved, lambda d: d.update(facilitator_pin=None))
     data = build_report(read_save(saved))
     assert data.warning.startswith("This save does not verify: the seal does not match: the facilitator's PIN")
+
+
+def test_the_opening_slide_leads_with_the_warning(saved: Path) -> None:
+    from wargame.report.slides import slides_model
+
+    edit(saved, lambda d: d["history"][1].update(state_hash="0" * 32))
+    data = build_report(read_save(saved), "public")
+    opening = slides_model(data).slides[0]
+    assert opening.id == "opening"
+    assert "".join(r.text for r in opening.warning) == data.warning != ""
+    assert all(not s.warning for s in slides_model(data).slides[1:])  # said once, first
+    page = render_report(data, "slides")
+    first = page.index('<section class="slide')
+    alert = page.index('<p class="warning" role="alert">⚠ This save does not verify: week 2 differs')
+    assert first < alert < page.index("<h2", first)  # above the opening's title
+    assert page.count('class="warning"') == 1
+
+
+def test_a_verified_saves_slides_have_no_warning(saved: Path) -> None:
+    from wargame.report.slides import slides_model
+
+    data = build_report(read_save(saved))
+    assert all(not s.warning for s in slides_model(data).slides)
+    assert 'class="warning"' not in render_report(data, "slides")

@@ -34,7 +34,7 @@ from wargame.engine.game import Game
 from wargame.engine.state import Inject
 from wargame.errors import SaveError, WargameError
 from wargame.saves.format import SaveModel
-from wargame.saves.store import branch, read_save, write_save
+from wargame.saves.store import branch, read_save, with_seats, write_save
 from wargame.words import possessive
 
 MAX_ALTERNATIVES = 64
@@ -355,7 +355,7 @@ def play_from_here(
         kept[actor], note = safe_seat(child.seats.get(actor, "human"), game.deck, actor)
         if note and actor not in (seats or {}):
             notes.append(note)
-    child = child.model_copy(update={"seats": kept})
+    child = with_seats(child, kept)
     if seats:
         from wargame.bots.base import make_bot
 
@@ -370,7 +370,7 @@ def play_from_here(
                 if close is not None:
                     close()  # started only to check it
             new_seats[actor] = str(spec)
-        child = child.model_copy(update={"seats": new_seats})
+        child = with_seats(child, new_seats)
     child = child.model_copy(update={"title": title or f"{save.title} (branch before {turn_title(game.deck, turn).lower()})"})
     if game.is_over:
         raise SaveError(f"cannot play on from turn {turn}: the game had already ended")

@@ -320,5 +320,53 @@ def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, s
             sys.exit(1)
 
 
-COMMANDS = (analyse, marks, whatif, branch, report)
+@click.command()
+@click.argument("first", type=click.Path(dir_okay=False))
+@click.argument("second", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None, help="FILE.md or FILE.html (default: Markdown on the terminal).")
+@click.option("--seat", default="facilitator", show_default=True, help="Whose eyes: an actor id (only what that seat knew in each game), public, or facilitator.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists, and exit 0 when a save does not verify (the comparison still says so at its top).")
+@pin_option
+@user_errors
+def compare(first: str, second: str, output: str | None, seat: str, force: bool, pin: str | None) -> None:
+    """Two branches of one game side by side, turn by turn from where they split: each
+    seat's orders (as the chosen seat may see them), every track of both games, and both
+    endings. As Markdown on the terminal, or to FILE.md or FILE.html (one chart a track).
+
+    A game with a facilitator's PIN is compared for anyone but the public only with its PIN.
+    """
+    import sys
+    from pathlib import Path
+
+    from wargame.observe.visibility import PUBLIC_NAME
+    from wargame.play.timeline import SavedGame
+    from wargame.report.compare import (
+        build_comparison,
+        comparison_format,
+        export_comparison,
+        render_comparison,
+    )
+    from wargame.saves.store import read_save
+    from wargame.text import cut
+
+    if output is not None:
+        comparison_format(output)  # a bad name fails before any save is replayed
+    games = []
+    for path in (first, second):
+        model = read_save(path)
+        if seat != PUBLIC_NAME:
+            unlock_save(model, pin, "the facilitator's comparison" if seat == "facilitator" else f"the comparison for '{cut(seat, 40)}'")
+        games.append(SavedGame(model, Path(path)))
+    result, warnings = build_comparison(games[0], games[1], seat)
+    if output is None:
+        click.echo(render_comparison(result, "markdown", warnings), nl=False)
+    else:
+        click.echo(f"wrote {export_comparison(result, output, warnings, force=force)}")
+    for warning in warnings:
+        click.echo(f"warning: {cut(warning, 600)} (the comparison says so at its top)", err=True)
+    if warnings and not force:
+        sys.exit(1)
+
+
+COMMANDS = (analyse, marks, whatif, branch, report, compare)
 """Registered on `wargame` by `wargame.cli` (every command module has its COMMANDS)."""

@@ -37,6 +37,8 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, presen
     if verify:
         result = run_verify(model)
         name = cut(save, 200)
+        for line in result.unchecked:  # what verify could not check, and why (a program is never run)
+            click.echo(f"{name}: note: {cut(line, 300)}", err=True)
         if result.ok:
             click.echo(f"{name}: ok: {result.detail}")
             return

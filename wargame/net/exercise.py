@@ -27,7 +27,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.clock import Countdown
 from wargame.play.commands import GameCommand, Reissue, Reply, Revoke
 from wargame.play.control import BotJob, Session
-from wargame.saves.store import new_save, parse_save, resume
+from wargame.saves.store import new_save, parse_save, resume, with_seats
 
 __all__ = ["AccessError", "BotJob", "Exercise", "Role", "StoreKeeper"]
 
@@ -151,8 +151,7 @@ class Exercise:
         save = parse_save(record.save_json.encode("utf-8"), f"exercise {exercise_id!r}")
         game = resume(save)
         seats, notes = safe_seats(save.seats, game.deck, programs)
-        if seats != save.seats:
-            save = save.model_copy(update={"seats": seats})
+        save = with_seats(save, seats)  # a program's stand-in plays it from here: recorded
         keeper = StoreKeeper(store, exercise_id, record.revision)
         session = Session(game, seats, facilitator=save.facilitator, save=save, programs=programs, keeper=keeper, clock=clock,
                           settings=_room_settings(save.facilitator), wall=wall)

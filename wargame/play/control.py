@@ -102,6 +102,7 @@ from wargame.saves.store import (
     resume,
     talk_of,
     update_save,
+    with_seats,
     with_talk,
     write_save,
 )
@@ -279,8 +280,7 @@ class Session:
         save = read_save(path)
         game = resume(save)
         seats, notes = safe_seats(save.seats, game.deck, programs)
-        if seats != save.seats:
-            save = save.model_copy(update={"seats": seats})
+        save = with_seats(save, seats)  # a program's stand-in plays it from here: recorded
         session = cls(game, seats, facilitator=save.facilitator, save_path=Path(path), save=save, programs=programs)
         session.notes = notes
         return session
@@ -298,10 +298,11 @@ class Session:
     # -- keeping ------------------------------------------------------------------------
     def _current_save(self) -> SaveModel:
         save = with_talk(update_save(self.save, self.game), self.talk)
+        # A seat that changed hands (re-seated) is recorded from the turn in play.
+        save = with_seats(save, self.seat_specs, len(self.game.records) + 1)
         countdown = self.clock.snapshot()
         return save.model_copy(
             update={
-                "seats": self.seat_specs,
                 "facilitator_pin": self.lock.pin_hash,
                 "pin_failures": list(self.lock.failures),
                 "countdown": CountdownModel.model_validate(countdown) if countdown else None,

@@ -47,6 +47,9 @@ class Slide:
     plot: Plot | None = None
     story: bool = False
     """A turn of the game's story (one of its key moments happened then)."""
+    warning: Text = ()
+    """Shown above everything on the slide: the opening's warning that the save does not
+    verify (`ReportData.warning`, the words the report and the viewer use)."""
 
     @property
     def legend(self) -> tuple[tuple[str, str], ...]:
@@ -91,7 +94,8 @@ def _opening(r: ReportData, report: Report) -> Slide:
     blocks.append(seats)
     blocks.append(Paragraph(words(f"{r.turns_played} of {r.turns} {clean(r.unit)}s played. "), note=True))
     blocks.append(Paragraph(report.audience, note=True))
-    return Slide("opening", "Debrief", words(clean(r.title)), tuple(blocks))
+    # A room must not take replayed values for the record: the warning leads the first slide.
+    return Slide("opening", "Debrief", words(clean(r.title)), tuple(blocks), warning=report.warning)
 
 
 def _turn(r: ReportData, entry: TurnEntry, told: list[Moment]) -> Slide:

@@ -188,6 +188,21 @@ class ParentModel(_Model):
     """The number of turns kept from the parent; play diverges from the next one."""
 
 
+class SeatChangeModel(_Model):
+    """A seat changing hands during the game (the facilitator re-seated it, a program's
+    seat went to its stand-in on resume, a branch gave it to someone else): who played it
+    before and after, and the turn from which the new player may have given its orders
+    (in that turn itself either may have: the change can come after the old one sealed)."""
+
+    turn: int = Field(ge=1, le=MAX_TURNS + 1)
+    seat: ShortText
+    before: ShortText
+    after: ShortText
+
+
+MAX_SEAT_CHANGES = 2_000
+
+
 class CountdownModel(_Model):
     """The facilitator's countdown when the game was saved."""
 
@@ -214,7 +229,8 @@ class SaveModel(_Model):
     """How many turns `history` holds (in the header, so menus need not read it)."""
     ending: ShortText | None = None
     seats: Annotated[dict[ShortText, ShortText], Field(max_length=MAX_ACTORS)]
-    """Actor id to seat spec: `human`, `random`, `doctrine:NAME`, `lookahead:BUDGET`."""
+    """Actor id to seat spec: `human`, `random`, `doctrine:NAME`, `lookahead:BUDGET`: who
+    plays each seat now (`seat_changes` says who played it before)."""
     facilitator: bool = False
     # The rest.
     facilitator_pin: str | None = Field(default=None, pattern=PIN_HASH)
@@ -227,6 +243,14 @@ class SaveModel(_Model):
     takes the file's seal out before validating and checks it (`seal_problem`)."""
     countdown: CountdownModel | None = None
     parent: ParentModel | None = None
+    seat_changes: Annotated[list[SeatChangeModel], Field(max_length=MAX_SEAT_CHANGES)] = []
+    """Every time a seat changed hands, oldest first (written only when one did, so other
+    saves keep their shape): with `seats`, who played each seat in every turn, which
+    `verify` checks against the reasons the computers recorded."""
+    older_turns: int = Field(default=0, ge=0, le=MAX_TURNS)
+    """The first turns, kept by a branch from a save written in an older format, that an
+    older wargame's computers played (they drew and worded differently): `verify` does not
+    replay their computers. Written only when there are some."""
     seed: int
     dice: DiceVersion = KEYED
     starts: Annotated[dict[ShortText, float], Field(max_length=MAX_STARTS)] = {}
@@ -257,6 +281,9 @@ class SaveModel(_Model):
     team_cap: int | None = Field(default=None, ge=1, le=100)
     """Members a seat may have, when the facilitator changed it (None: the default)."""
 
+    _migrated_from: int | None = PrivateAttr(default=None)
+    """The format version the file was written in, when older than this one (None: this one,
+    or not read from a file)."""
     _seal_problem: str | None = PrivateAttr(default=None)
     """Why the seal read with this save did not match it (None: it did, or not read)."""
 
@@ -271,7 +298,24 @@ class SaveModel(_Model):
         for key in (*TALK_FIELDS, "starts"):
             if key in data and not data[key]:
                 del data[key]
+        # Start values only when a doctrine set some, so other saves keep their shape. (One
+        # serializer: pydantic keeps only the last a model defines, and a second one here
+        # once dropped the seal from every save written.)
+        if not data.get("starts"):
+            data.pop("starts", None)
+        for key in ("seat_changes", "older_turns"):
+            if not data.get(key):
+                data.pop(key, None)
         return data
+
+    @property
+    def migrated_from(self) -> int | None:
+        """The older format version this save was read in and upgraded from (None: none)."""
+        return self._migrated_from
+
+    def read_as(self, version: int) -> None:
+        """Note the format version the file was written in (`saves.store.parse_save`)."""
+        self._migrated_from = version if version < FORMAT_VERSION else None
 
     @property
     def seal_problem(self) -> str | None:

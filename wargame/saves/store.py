@@ -16,6 +16,7 @@ import secrets
 import stat
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from wargame.saves.format import (
     ParentModel,
     RollModel,
     SaveModel,
+    SeatChangeModel,
     TeamModel,
     TeamNoteModel,
     TurnModel,
@@ -116,6 +118,31 @@ def with_talk(save: SaveModel, talk: Talk) -> SaveModel:
     }
     cap = talk.team_cap if talk.team_cap != DEFAULT_TEAM_CAP else None
     return save.model_copy(update={"messages": messages, "muted": sorted(talk.muted), "teams": teams, "team_cap": cap})
+
+
+def with_seats(save: SaveModel, seats: Mapping[str, str], turn: int | None = None) -> SaveModel:
+    """The same save with `seats`, each seat that changes hands recorded in `seat_changes`
+    from `turn` (default: the turn in play, the one after the last recorded), so `verify`
+    knows who played every turn."""
+    turn = turn if turn is not None else len(save.history) + 1
+    changes = list(save.seat_changes)
+    for seat, spec in seats.items():
+        before = save.seats.get(seat)
+        if before is not None and before != spec:
+            changes.append(SeatChangeModel(turn=turn, seat=seat, before=before, after=spec))
+    if not changes and dict(seats) == save.seats:
+        return save
+    return save.model_copy(update={"seats": dict(seats), "seat_changes": changes})
+
+
+def seats_at(save: SaveModel, turn: int) -> dict[str, str]:
+    """Who played each seat when `turn` began (before any change of hands in it): the
+    save's seats with every change recorded from `turn` on undone."""
+    seats = dict(save.seats)
+    for change in reversed(save.seat_changes):
+        if change.turn >= turn:
+            seats[change.seat] = change.before
+    return seats
 
 
 def update_save(save: SaveModel, game: Game) -> SaveModel:
@@ -268,6 +295,8 @@ def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
         raise SaveError("\n".join(lines) + more) from None
     if isinstance(written, int) and written >= 3:  # older formats had no seal to check
         save.check_seal(seal)
+    if isinstance(written, int):
+        save.read_as(written)
     return save
 
 
@@ -306,7 +335,12 @@ class Verification:
     """One line: what matched, or the first turn and field that differ and how."""
     field: str | None = None
     """The first field that differs, e.g. `rolls[1].chance`, `news[0].text`, `ending`,
-    `final_state.tracks.tension`, `seal` (the facilitator's PIN was edited); None when `ok`."""
+    `final_state.tracks.tension`, `seal` (the facilitator's PIN was edited), `reasons.dprk[0]`
+    or `orders.dprk` (not what its computer gives), `seats`, `seat_changes` or `teams.dprk`
+    (the record of who played); None when `ok`."""
+    unchecked: tuple[str, ...] = ()
+    """What was not checked, and why, a line each: a program's reasons (a program is never
+    run from a save), the computers of a save written in an older format."""
 
     WARNING = "This save does not verify"
     """How every warning about a save that fails verify begins (screen, report, command line)."""
@@ -317,6 +351,8 @@ class Verification:
         replay viewer's banner and the report say the same."""
         if self.ok:
             return None
+        if self.first_bad_turn is None and self.field != "seal":
+            return f"{self.detail}. The game replays as recorded, but the record of who played it was changed by hand."
         if self.first_bad_turn is None:
             return f"{self.detail}. The game replays as recorded, but who may see what was changed by hand."
         n = self.first_bad_turn
@@ -395,23 +431,49 @@ def verify(save: SaveModel) -> Verification:
     roll's kind, key, actor, chance, number, outcome and forced flag, the news, the
     events fired, the ending, the state hash), that no turn is missing (a save that
     records an ending has every turn up to it), the final state and ending, and the seal
-    of the facilitator's PIN (`SaveModel.check_seal`, for a save read from a file).
+    of the facilitator's PIN (`SaveModel.check_seal`, for a save read from a file). It
+    also checks who played (`seating`): the record of seats, changes of hands and teams,
+    and that each computer seat's orders and reasons are those its computer gives on
+    replay. A program is never run: what could not be checked is in `unchecked`.
     """
+    from wargame.saves.seating import Computers, record_problem
+
     try:
         game = new_game(save)
     except SaveError as exc:
         return Verification(False, 0, 1, f"the deck inside the save does not load: {cut(exc, 200)}", "deck_source")
+    found_seats = record_problem(save, game.deck)
+    if found_seats is not None:
+        at = found_seats.turn if found_seats.turn is not None and 1 <= found_seats.turn <= len(save.history) else None
+        return Verification(False, (at or 1) - 1, at, found_seats.detail, found_seats.field)
+    older = len(save.history) if save.migrated_from is not None else min(save.older_turns, len(save.history))
+    computers = Computers(save, game.deck)
+    unchecked: tuple[str, ...] = ()
+    if older:
+        source = f"the save was written in format {save.migrated_from}" if save.migrated_from is not None else "its parent was written in an older format"
+        unit = game.deck.turn_name
+        unchecked = (f"computers' reasons of {unit}s 1-{older}: not checked ({source}, by an older wargame whose computers drew and worded differently)",)
+
+    def failed(done: int, bad: int | None, detail: str, where: str) -> Verification:
+        return Verification(False, done, bad, detail, where, unchecked + tuple(computers.unchecked.values()))
+
     for turn in save.history:
         if game.is_over:
-            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: the game ended at turn {turn.turn - 1}; this turn should not exist", "turn")
+            return failed(turn.turn - 1, turn.turn, f"turn {turn.turn}: the game ended at turn {turn.turn - 1}; this turn should not exist", "turn")
+        try:
+            finding = computers.check(game, turn) if turn.turn > older else None
+        except WargameError as exc:
+            return failed(turn.turn - 1, turn.turn, f"turn {turn.turn}: cannot be replayed: {cut(exc, 200)}", "orders")
+        if finding is not None:
+            return failed(turn.turn - 1, turn.turn, finding.detail, finding.field)
         try:
             rec = apply_turn(game, turn)
         except WargameError as exc:
-            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: cannot be replayed: {cut(exc, 200)}", "orders")
+            return failed(turn.turn - 1, turn.turn, f"turn {turn.turn}: cannot be replayed: {cut(exc, 200)}", "orders")
         found = _first_difference(turn.model_dump(mode="json"), turn_model(rec).model_dump(mode="json"), "")
         if found:
             where, how = found
-            return Verification(False, turn.turn - 1, turn.turn, f"turn {turn.turn}: {where} differs: {how}", where)
+            return failed(turn.turn - 1, turn.turn, f"turn {turn.turn}: {where} differs: {how}", where)
     played = len(save.history)
     after = played + 1
     ending = game.ending.id if game.ending else None
@@ -420,15 +482,15 @@ def verify(save: SaveModel) -> Verification:
             detail = f"the save records the ending {_show(save.ending)} but its {played} turns end in none: turns are missing"
         else:
             detail = f"the save records the ending {_show(save.ending)}, the replay gives {_show(ending)}"
-        return Verification(False, played, after, detail, "ending")
+        return failed(played, after, detail, "ending")
     if save.final_state is not None:
         found = _first_difference(save.final_state.model_dump(mode="json"), state_model(game.deck, game.state).model_dump(mode="json"), "final_state")
         if found:
             where, how = found
-            return Verification(False, played, after, f"{where} differs: {how}", where)
+            return failed(played, after, f"{where} differs: {how}", where)
     if save.seal_problem is not None:  # the game replays as recorded; who may see it was edited
-        return Verification(False, played, None, save.seal_problem, "seal")
-    return Verification(True, played, None, f"all {played} turns match", None)
+        return failed(played, None, save.seal_problem, "seal")
+    return Verification(True, played, None, f"all {played} turns match", None, unchecked + tuple(computers.unchecked.values()))
 
 
 def branch(save: SaveModel, turn: int, parent_path: str = "") -> tuple[SaveModel, Game]:
@@ -441,6 +503,10 @@ def branch(save: SaveModel, turn: int, parent_path: str = "") -> tuple[SaveModel
             "save_id": uuid.uuid4().hex[:12],
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "parent": ParentModel(save_id=save.save_id, path=parent_path, turn=turn),
+            # Seated as when the next turn began in the parent (later changes of hands are its own).
+            "seats": seats_at(save, turn + 1),
+            "seat_changes": [c for c in save.seat_changes if c.turn <= turn],
+            "older_turns": turn if save.migrated_from is not None else min(save.older_turns, turn),
             "history": list(save.history[:turn]),
             "pending": {},
             "pending_reasons": {},

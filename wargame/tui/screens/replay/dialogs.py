@@ -33,6 +33,7 @@ Enter           on a key moment or turning point: go to its turn
 a               Odds: run the turning-point analysis (cached beside the save)
 r               What if: run the continuations for the picked orders
 b               play from here: branch a new game before this turn (never changes this save)
+t               this game and its branches as a tree: open one, or c to compare it with this one
 m               Moments: every moment, or only those that tell the story
 k               mark each team's choices against the best it had (cached beside the save)
 x               export an after-action report (Markdown, HTML, or slides)

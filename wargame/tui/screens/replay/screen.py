@@ -36,13 +36,17 @@ from wargame.analysis.whatif import WhatIf, play_from_here
 from wargame.bots.seats import safe_seats
 from wargame.errors import WargameError
 from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
+from wargame.play.branches import BranchTree, Comparison, family
 from wargame.play.debrief import Debrief
 from wargame.play.lock import pin_matches
 from wargame.play.timeline import SavedGame
+from wargame.report.compare import build_comparison
 from wargame.report.data import asked_questions
 from wargame.report.export import export_report
+from wargame.text import safe_text
 from wargame.tui.render import BAD, MUTED
 from wargame.tui.screens.pin import PinScreen
+from wargame.tui.screens.replay.branches import BranchesScreen, CompareScreen
 from wargame.tui.screens.replay.dialogs import (
     BranchScreen,
     GoToTurnScreen,
@@ -76,6 +80,15 @@ class PerspectiveLine(Widget):
         return Content.assemble(("Seeing: ", MUTED), (perspective_label(self.saved, self.viewer), "bold"), (hind, MUTED), ("  ·  p to change", MUTED))
 
 
+def split_from(saved: SavedGame) -> str:
+    """` · a branch of first.json after week 3` for a branch (where it split), else ""."""
+    parent = saved.save.parent
+    if parent is None:
+        return ""
+    name = safe_text(Path(parent.path).name if parent.path else f"save {parent.save_id}", 80, one_line=True)
+    return f" · a branch of {name} after {saved.deck.turn_name} {parent.turn}"
+
+
 class ReplayScreen(Screen[None]):
     """The debrief of the save at `path` (or of `saved`, already open). `exit_on_close`:
     leaving the viewer quits the app (it was opened from the command line)."""
@@ -104,6 +117,7 @@ class ReplayScreen(Screen[None]):
         Binding("b", "branch", "Play from here", show=False),
         Binding("x", "export", "Export report", show=False),
         Binding("s", "present", "Present", show=False),
+        Binding("t", "branches", "Branches", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape,q", "close", "Back"),
     ]
@@ -151,6 +165,17 @@ class ReplayScreen(Screen[None]):
         analysis: Analysis | None
         """The analysis whose turning points they include."""
         moments: list[Moment]
+
+    @dataclass
+    class FamilyFound(Message):
+        tree: BranchTree | None
+        error: str = ""
+
+    @dataclass
+    class Compared(Message):
+        comparison: Comparison | None
+        warnings: tuple[str, ...] = ()
+        error: str = ""
 
     @dataclass
     class Exported(Message):
@@ -245,7 +270,8 @@ class ReplayScreen(Screen[None]):
         self.debrief = Debrief(saved)
         self.saved = saved
         self.query_one("#replay-title", TitleBar).set_text(
-            Content.assemble(("Debrief: ", "bold"), (saved.save.title or saved.deck.title, "bold $accent")), f"{saved.turns_played} {saved.deck.turn_name}s · {self.path.name}"
+            Content.assemble(("Debrief: ", "bold"), (saved.save.title or saved.deck.title, "bold $accent")),
+            f"{saved.turns_played} {saved.deck.turn_name}s · {self.path.name}{split_from(saved)}",
         )
         await self.query_one("#replay-body").mount_all(self._body(saved))
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
@@ -353,6 +379,66 @@ class ReplayScreen(Screen[None]):
                 self.go(turn)
 
         self.app.push_screen(PresentScreen(presented, self.turn), back)
+
+    # -- branches ----------------------------------------------------------------------
+    def action_branches(self) -> None:
+        """t: this game with its branches (and its parent's) as a tree."""
+        if self.saved is not None and self.saved.path is not None:
+            self.find_family()
+
+    @work(thread=True, exclusive=True, group="branches")
+    def find_family(self) -> None:
+        saved = self.saved
+        assert saved is not None and saved.path is not None
+        try:
+            self.post_message(self.FamilyFound(family(saved.path, saved.save)))
+        except WargameError as exc:
+            self.post_message(self.FamilyFound(None, str(exc)))
+
+    @on(FamilyFound)
+    def family_found(self, message: FamilyFound) -> None:
+        if message.tree is None:
+            self.notify(message.error, title="Cannot list the branches", severity="error", markup=False)
+            return
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is None:
+                return
+            what, path = answer
+            if what == "open":
+                self.app.push_screen(ReplayScreen(path))
+            else:
+                self.notify(f"Comparing with {path.name}…", markup=False)
+                self.compare_with(path, self.viewer)
+
+        self.app.push_screen(BranchesScreen(message.tree), chosen)
+
+    @work(thread=True, exclusive=True, group="branches")
+    def compare_with(self, path: Path, viewer: Viewer) -> None:
+        """Both games side by side as this perspective may see them. The other save's
+        secrets are shown only when it has no PIN or the PIN given here (a branch keeps its
+        parent's); otherwise the comparison is the public's."""
+        saved = self.saved
+        assert saved is not None
+        try:
+            other = SavedGame.open(path)
+            pin = other.save.facilitator_pin
+            if not viewer.is_public and pin is not None and (pin != saved.save.facilitator_pin or not self.unlocked):
+                viewer = PUBLIC
+            comparison, warnings = build_comparison(saved, other, viewer)
+        except WargameError as exc:
+            self.post_message(self.Compared(None, error=str(exc)))
+            return
+        self.post_message(self.Compared(comparison, warnings))
+
+    @on(Compared)
+    def compared(self, message: Compared) -> None:
+        if message.comparison is None:
+            self.notify(message.error, title="Cannot compare", severity="error", markup=False)
+            return
+        if message.comparison.viewer != self.viewer:
+            self.notify("The other game has its own facilitator's PIN: compared in the public view.", markup=False)
+        self.app.push_screen(CompareScreen(message.comparison, message.warnings))
 
     def go(self, turn: int) -> None:
         if self.saved is not None:
