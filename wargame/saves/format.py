@@ -293,19 +293,13 @@ class SaveModel(_Model):
         data: dict[str, Any] = handler(self)
         if "seal" in data:
             data["seal"] = seal_of(self.__dict__)
-        # Fields newer than a game's needs are written only when they hold something, so a
-        # save without talk or doctrine starts is byte for byte what older versions wrote.
-        for key in (*TALK_FIELDS, "starts"):
-            if key in data and not data[key]:
-                del data[key]
-        # Start values only when a doctrine set some, so other saves keep their shape. (One
+        # Fields newer than a game's needs (talk, doctrine starts, changes of hands) are
+        # written only when they hold something, so other saves keep their shape. (One
         # serializer: pydantic keeps only the last a model defines, and a second one here
         # once dropped the seal from every save written.)
-        if not data.get("starts"):
-            data.pop("starts", None)
-        for key in ("seat_changes", "older_turns"):
-            if not data.get(key):
-                data.pop(key, None)
+        for key in (*TALK_FIELDS, "starts", "seat_changes", "older_turns"):
+            if key in data and not data[key]:
+                del data[key]
         return data
 
     @property
