@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from wargame.deck.codegen import Effect, Fn
@@ -421,14 +422,23 @@ class CompiledDeck:
     def summary(self) -> str:
         return self.model.deck.summary.strip()
 
+    @cached_property
+    def _orders_fixed(self) -> dict[str, int]:
+        """Each actor's allowance where the deck gives a number, read off the model once
+        (every seat is asked it every turn)."""
+        out: dict[str, int] = {}
+        for actor in self.actors:
+            fixed = self.model.actors[actor].orders_per_turn
+            if isinstance(fixed, int):
+                out[actor] = fixed
+        return out
+
     def orders_per_turn(self, actor: str, state: object | None = None) -> int:
         """How many orders `actor` may give in `state`: the deck's number, or its expression
         computed on the state (rounded down, within 0..10); without a state, at most that."""
         fn = self.orders_fns.get(actor)
         if fn is None:
-            fixed = self.model.actors[actor].orders_per_turn
-            assert isinstance(fixed, int)
-            return fixed
+            return self._orders_fixed[actor]
         if state is None:
             return MAX_ORDERS
         x = float(fn(state))
