@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from wargame.deck.codegen import Effect, Fn
+from wargame.deck.codegen import Effect, Fn, compile_effects
 from wargame.deck.expr import (
     EffectCode,
     Expression,
@@ -680,8 +680,13 @@ class _Collector:
                 self.add(path, f"reads the plays of '{h.move}', a secret move {who} does not learn of; {what} may only use what its actor knows{why}")
 
 
-def _fns(codes: list[EffectCode]) -> list[Effect]:
-    return [code.fn for code in codes]
+def _fns(codes: list[EffectCode], scope: Scope) -> list[Effect]:
+    """What the engine applies for `codes`: each effect's function, or, for two or more, one
+    function applying them all in order (`codegen.compile_effects`: one call, not one per
+    effect, each time they apply)."""
+    if len(codes) < 2:
+        return [code.fn for code in codes]
+    return [compile_effects([code.node for code in codes], scope.bounds)]
 
 
 def _nodes(codes: list[EffectCode]) -> list[EffectNode]:
@@ -1048,9 +1053,9 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         chance_const=chance_const,
         chance=chance.fn if chance else None,
         chance_source=move.chance if isinstance(move.chance, str) else None,
-        success=_fns(success),
-        failure=_fns(failure),
-        always=_fns(always),
+        success=_fns(success, b.scope),
+        failure=_fns(failure, b.scope),
+        always=_fns(always, b.scope),
         success_news=move.success.news,
         failure_news=move.failure.news,
         always_news=move.always.news,
@@ -1100,7 +1105,7 @@ def _compile_offers(b: _Build, moves: list[CMove]) -> list[COffer]:
         recipient = origins[i].target or ""
         news = offer.expire.news or f"{possessive(b.who(move.actor))} offer to {b.who(recipient)} expires unanswered: {move.name}."
         k = len(offers)
-        offers.append(COffer(k, i, move.actor, recipient, offer.expires, i + 1, i + 2, _fns(expire), news,
+        offers.append(COffer(k, i, move.actor, recipient, offer.expires, i + 1, i + 2, _fns(expire, b.scope), news,
                              b.text(offer.expire.news, (*p, "news"), readers), _nodes(expire)))
         for j in (i, i + 1, i + 2):
             moves[j].gate = k
@@ -1131,7 +1136,7 @@ def _compile_events(b: _Build) -> list[CEvent]:
                 chance=event_chance.fn if event_chance else None,
                 once=event.once,
                 inject=event.inject,
-                effects=_fns(effects),
+                effects=_fns(effects, scope),
                 effect_text=list(event.effects),
                 news=event.news,
                 failure_news=event.failure_news,
@@ -1161,7 +1166,7 @@ def _compile_outcome(b: _Build, q: PathT, outcome: EventOutcome) -> COutcome:
         outcome.name,
         None if isinstance(outcome.weight, str) else float(outcome.weight),
         weight.fn if weight else None,
-        _fns(codes),
+        _fns(codes, b.scope),
         outcome.news,
         b.text(outcome.news, (*q, "news"), None),
         _nodes(codes),
