@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from wargame.analysis.escalation import EscalationTally, summarise_escalation
 from wargame.bots.agent import AgentError, cover
-from wargame.bots.base import Bot, make_bot
+from wargame.bots.base import Bot, Decision, make_bot, quiet_decider
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, default_computer
-from wargame.deck.compile import CompiledDeck
+from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.offers import offer_history
@@ -100,11 +100,11 @@ def decide_turn(
     actor's stand-in (`seats.default_computer`, kept in `stand_ins` for the next time), its
     reasons saying so, and counted in `failures`: (actor, `overran` or `failed`) to turns.
 
-    Views are lazy: a seat that never reads its view (a random one) and a doctrine seat whose
-    weights read nothing hidden from it cost no copy of the state. One a bot kept is settled
-    before the state changes. A game that keeps its log (autoplay, saves) has its orders
-    checked by `submit`; a quiet one seals them unchecked, since the bots chose them from
-    `available_moves` on this very state."""
+    A seat that reads nothing hidden from it (a random one, a doctrine seat), its reasons
+    unread, decides without a view (`bots.base.quiet_decider`). Other views are lazy, and
+    one a bot kept is settled before the state changes. A game that keeps its log (autoplay,
+    saves) has its orders checked by `submit`; a quiet one seals them unchecked, since the
+    bots chose them from `available_moves` on this very state."""
     views: list[weakref.ref[PlayerView]] = []
     log = game.log
     for actor, viewer, bot, allowed in seated:
@@ -112,21 +112,12 @@ def decide_turn(
             continue
         if actor in game.deck.orders_fns:  # orders a turn given by an expression: this turn's
             allowed = game.orders_allowed(actor)
-        view = PlayerView(game, viewer, lazy=True, seats=seats)
         legal = game.available_moves(actor)
-        try:
-            decision = bot.decide(view, legal, allowed)
-        except AgentError as exc:
-            held = stand_ins if stand_ins is not None else {}
-            stand_in = held.get(actor)
-            if stand_in is None:
-                stand_in = held[actor] = make_bot(default_computer(game.deck, actor), game.deck, actor, game.seed)
-                stand_in.explain = log
-            decision = cover(exc, stand_in, view, legal, allowed)
-            if failures is not None:
-                failures[(actor, exc.kind)] += 1
-        views.append(weakref.ref(view))
-        del view  # from here on only the bot may hold it
+        quiet = quiet_decider(bot)
+        if quiet is not None:  # a seat that reads nothing hidden from it, reasons unread: no view
+            decision = quiet(game.state, legal, allowed)
+        else:
+            decision = _decide_in_view(game, actor, viewer, bot, allowed, legal, seats, views, stand_ins, failures)
         if log:
             game.submit(actor, decision.orders, decision.reasons)
         else:
@@ -135,6 +126,28 @@ def decide_turn(
         kept = ref()
         if kept is not None:
             kept.settle()
+
+
+def _decide_in_view(
+    game: Game, actor: str, viewer: Viewer, bot: Bot, allowed: int, legal: list[CMove], seats: Mapping[str, str] | None,
+    views: list[weakref.ref[PlayerView]], stand_ins: dict[str, Bot] | None, failures: Counter[tuple[str, str]] | None,
+) -> Decision:
+    """One seat's decision from its (lazy) view, kept in `views` to be settled; a program
+    that cannot play is covered by its stand-in (see `decide_turn`)."""
+    view = PlayerView(game, viewer, lazy=True, seats=seats)
+    views.append(weakref.ref(view))
+    try:
+        return bot.decide(view, legal, allowed)
+    except AgentError as exc:
+        held = stand_ins if stand_ins is not None else {}
+        stand_in = held.get(actor)
+        if stand_in is None:
+            stand_in = held[actor] = make_bot(default_computer(game.deck, actor), game.deck, actor, game.seed)
+            stand_in.explain = game.log
+        decision = cover(exc, stand_in, view, legal, allowed)
+        if failures is not None:
+            failures[(actor, exc.kind)] += 1
+        return decision
 
 
 @dataclass

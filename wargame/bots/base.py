@@ -16,6 +16,7 @@ from wargame.bots.answers import random_answer, split_answers
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, UntrustedProgram, untrusted_message
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.dice import stream_seed
+from wargame.engine.state import State
 from wargame.errors import WargameError
 from wargame.observe.view import PlayerView
 
@@ -58,6 +59,24 @@ class Bot(Protocol):
         ...
 
 
+QuietDecide = Callable[[State, Sequence[CMove], int], Decision]
+"""A bot's `quiet` decision: `decide` with `explain` off, given the game's state itself
+instead of a view (see `quiet_decider`)."""
+
+
+def quiet_decider(bot: Bot) -> QuietDecide | None:
+    """How `bot` decides in a game nobody reads move by move (`explain` off) without a view
+    being built for it, or None when it needs its view. A bot offers this (a `quiet`
+    attribute) only when it reads nothing of the state hidden from its seat: a random seat
+    reads nothing, a doctrine seat its weights (which the loader holds to what the seat
+    sees). It decides exactly as `decide` would; the simulator's hot path, where building
+    a view per seat per turn cost more than many a decision."""
+    if bot.explain:
+        return None
+    quiet: QuietDecide | None = getattr(bot, "quiet", None)
+    return quiet
+
+
 class RandomBot:
     """Uniform over legal orders: as many distinct available moves as allowed."""
 
@@ -67,6 +86,10 @@ class RandomBot:
         self.explain = True
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
+        return self.choose(legal, allowed)
+
+    def quiet(self, state: State, legal: Sequence[CMove], allowed: int) -> Decision:
+        """`decide` without a view (`quiet_decider`): a random seat reads nothing."""
         return self.choose(legal, allowed)
 
     def choose(self, legal: Sequence[CMove], allowed: int) -> Decision:

@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 from wargame.bots.answers import Pending, draw_answer, split_answers
-from wargame.bots.base import Decision
+from wargame.bots.base import Decision, QuietDecide
 from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
 from wargame.deck.ir import NEVER_SINCE, Clock, Fired, Flag, Node, Plays, Reads, Track, walk_breadth
 from wargame.engine.state import State
 from wargame.observe.view import PlayerView
+from wargame.observe.visibility import Viewer, hidden_inputs
 from wargame.words import count, number
 
 Fact = Callable[[State, frozenset[int]], str]
@@ -165,7 +166,7 @@ class _Plan:
     """What a doctrine seat reads of its doctrine, by move index: built once per deck,
     actor and doctrine (bots are made per game; a simulation makes thousands)."""
 
-    __slots__ = ("node", "reads", "source", "weight")
+    __slots__ = ("node", "reads", "seen", "source", "weight")
 
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine) -> None:
         own = deck.moves_by_actor[actor]
@@ -177,6 +178,9 @@ class _Plan:
         self.reads = Reads.union([*doctrine.weight_reads, *(w.reads for w in doctrine.waits.values())])
         """Everything the doctrine's weights (and its weights for waiting on offers) read:
         what the seat's view is asked for."""
+        self.seen = not hidden_inputs(Viewer.seat(actor), deck, self.reads)
+        """Whether the seat sees all its weights read (as the loader requires): its view's
+        reading is then the state itself, and it may decide `quiet`ly, without a view."""
 
 
 _PLANS: dict[int, tuple[weakref.ref[CompiledDeck], dict[tuple[str, str], _Plan]]] = {}
@@ -213,6 +217,9 @@ class DoctrineBot:
         self._source = plan.source
         self._node = plan.node
         self._reads = plan.reads
+        self.quiet: QuietDecide | None = self._quiet if plan.seen else None
+        """`decide` without a view (`bots.base.quiet_decider`), when the seat sees all its
+        weights read."""
 
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""
@@ -223,6 +230,10 @@ class DoctrineBot:
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
         state = view.reading(self._reads)
         return self.choose(lambda moves: self.weights(state, moves), legal, allowed, view, state)
+
+    def _quiet(self, state: State, legal: Sequence[CMove], allowed: int) -> Decision:
+        # What `decide` does when the view's reading is the state itself, with no reasons spelt out.
+        return self.choose(lambda moves: self.weights(state, moves), legal, allowed, None, state)
 
     def choose(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
                view: PlayerView | None = None, state: State | None = None) -> Decision:

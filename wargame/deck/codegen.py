@@ -18,7 +18,7 @@ that is not a number or an index that is not an `int` raises `TypeError` instead
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -254,11 +254,24 @@ def compile_expression(node: Node) -> Fn:
 
 
 def _effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
+    return _effects((node,), bounds)
+
+
+def _effects(nodes: Sequence[EffectNode], bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
+    """One function applying `nodes` in order: each effect's statements one after another,
+    so a later one reads what an earlier one changed (the state's lists are the same
+    objects the prologue loaded)."""
     writer = _Writer()
     body = _Body()
+    lines = [line for node in nodes for line in _effect_lines(node, bounds, writer, body)]
+    return writer, ["def compiled(s):", *body.prologue(), *(lines or ["    pass"])]
+
+
+def _effect_lines(node: EffectNode, bounds: Mapping[int, tuple[float, float]], writer: _Writer, body: _Body) -> list[str]:
+    """The statements of one effect."""
     if isinstance(node, Reveal):
-        lines = [f"    s.reveal_requests.append({_index(node.index)})"]
-    elif isinstance(node, SetFlag):
+        return [f"    s.reveal_requests.append({_index(node.index)})"]
+    if isinstance(node, SetFlag):
         value = node.value
         if isinstance(value, Truth):
             text = writer.const(bool(value.value))
@@ -266,8 +279,8 @@ def _effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tupl
             text = writer.expr(value, body)  # already a bool
         else:
             text = f"{writer.helper('bool')}({writer.expr(value, body)})"
-        lines = [f"    {body.field('f')}[{_index(node.slot)}] = {text}"]
-    elif isinstance(node, SetTrack | ChangeTrack):
+        return [f"    {body.field('f')}[{_index(node.slot)}] = {text}"]
+    if isinstance(node, SetTrack | ChangeTrack):
         slot = _index(node.slot)
         lo, hi = bounds[node.slot]
         k_lo, k_hi = writer.const(lo), writer.const(hi)
@@ -281,10 +294,8 @@ def _effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tupl
         else:
             change = f"{v}[{slot}] {'+' if node.sign > 0 else '-'} {writer.expr(node.value, body)}"
         # Written so that nan lands on the lower bound (min/max would keep nan).
-        lines = [f"    x = {change}", f"    {v}[{slot}] = {k_hi} if x > {k_hi} else x if x >= {k_lo} else {k_lo}"]
-    else:
-        raise TypeError(f"not a deck effect node: {type(node).__name__}")
-    return writer, ["def compiled(s):", *body.prologue(), *lines]
+        return [f"    x = {change}", f"    {v}[{slot}] = {k_hi} if x > {k_hi} else x if x >= {k_lo} else {k_lo}"]
+    raise TypeError(f"not a deck effect node: {type(node).__name__}")
 
 
 def effect_source(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
@@ -300,5 +311,13 @@ def compile_effect(node: EffectNode, bounds: Mapping[int, tuple[float, float]]) 
     return writer.build(main)
 
 
+def compile_effects(nodes: Sequence[EffectNode], bounds: Mapping[int, tuple[float, float]]) -> Effect:
+    """One flat Python function applying the effects `nodes` in order: what applying each
+    one's `compile_effect` in turn does, for one call instead of one per effect (a move's
+    or an event's effects apply together, every time it resolves)."""
+    writer, main = _effects(nodes, bounds)
+    return writer.build(main)
 
-__all__ = ["NEST_LIMIT", "Effect", "Fn", "compile_effect", "compile_expression", "effect_source", "expression_source"]
+
+
+__all__ = ["NEST_LIMIT", "Effect", "Fn", "compile_effect", "compile_effects", "compile_expression", "effect_source", "expression_source"]

@@ -11,9 +11,10 @@ import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
-from wargame.deck.codegen import Effect, Fn
+from wargame.deck.codegen import Effect, Fn, compile_effects
 from wargame.deck.expr import (
     EffectCode,
     Expression,
@@ -423,14 +424,23 @@ class CompiledDeck:
     def summary(self) -> str:
         return self.model.deck.summary.strip()
 
+    @cached_property
+    def _orders_fixed(self) -> dict[str, int]:
+        """Each actor's allowance where the deck gives a number, read off the model once
+        (every seat is asked it every turn)."""
+        out: dict[str, int] = {}
+        for actor in self.actors:
+            fixed = self.model.actors[actor].orders_per_turn
+            if isinstance(fixed, int):
+                out[actor] = fixed
+        return out
+
     def orders_per_turn(self, actor: str, state: object | None = None) -> int:
         """How many orders `actor` may give in `state`: the deck's number, or its expression
         computed on the state (rounded down, within 0..10); without a state, at most that."""
         fn = self.orders_fns.get(actor)
         if fn is None:
-            fixed = self.model.actors[actor].orders_per_turn
-            assert isinstance(fixed, int)
-            return fixed
+            return self._orders_fixed[actor]
         if state is None:
             return MAX_ORDERS
         x = float(fn(state))
@@ -672,8 +682,13 @@ class _Collector:
                 self.add(path, f"reads the plays of '{h.move}', a secret move {who} does not learn of; {what} may only use what its actor knows{why}")
 
 
-def _fns(codes: list[EffectCode]) -> list[Effect]:
-    return [code.fn for code in codes]
+def _fns(codes: list[EffectCode], scope: Scope) -> list[Effect]:
+    """What the engine applies for `codes`: each effect's function, or, for two or more, one
+    function applying them all in order (`codegen.compile_effects`: one call, not one per
+    effect, each time they apply)."""
+    if len(codes) < 2:
+        return [code.fn for code in codes]
+    return [compile_effects([code.node for code in codes], scope.bounds)]
 
 
 def _nodes(codes: list[EffectCode]) -> list[EffectNode]:
@@ -1040,9 +1055,9 @@ def _compile_move(b: _Build, i: int, move: Move) -> CMove:
         chance_const=chance_const,
         chance=chance.fn if chance else None,
         chance_source=move.chance if isinstance(move.chance, str) else None,
-        success=_fns(success),
-        failure=_fns(failure),
-        always=_fns(always),
+        success=_fns(success, b.scope),
+        failure=_fns(failure, b.scope),
+        always=_fns(always, b.scope),
         success_news=move.success.news,
         failure_news=move.failure.news,
         always_news=move.always.news,
@@ -1092,7 +1107,7 @@ def _compile_offers(b: _Build, moves: list[CMove]) -> list[COffer]:
         recipient = origins[i].target or ""
         news = offer.expire.news or f"{possessive(b.who(move.actor))} offer to {b.who(recipient)} expires unanswered: {move.name}."
         k = len(offers)
-        offers.append(COffer(k, i, move.actor, recipient, offer.expires, i + 1, i + 2, _fns(expire), news,
+        offers.append(COffer(k, i, move.actor, recipient, offer.expires, i + 1, i + 2, _fns(expire, b.scope), news,
                              b.text(offer.expire.news, (*p, "news"), readers), _nodes(expire)))
         for j in (i, i + 1, i + 2):
             moves[j].gate = k
@@ -1123,7 +1138,7 @@ def _compile_events(b: _Build) -> list[CEvent]:
                 chance=event_chance.fn if event_chance else None,
                 once=event.once,
                 inject=event.inject,
-                effects=_fns(effects),
+                effects=_fns(effects, scope),
                 effect_text=list(event.effects),
                 news=event.news,
                 failure_news=event.failure_news,
@@ -1153,7 +1168,7 @@ def _compile_outcome(b: _Build, q: PathT, outcome: EventOutcome) -> COutcome:
         outcome.name,
         None if isinstance(outcome.weight, str) else float(outcome.weight),
         weight.fn if weight else None,
-        _fns(codes),
+        _fns(codes, b.scope),
         outcome.news,
         b.text(outcome.news, (*q, "news"), None),
         _nodes(codes),

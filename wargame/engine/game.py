@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -430,9 +430,8 @@ class Game:
         rng = turn_dice(self.dice, self.seed, 0, self._seed_key)
         s.turn = 0
         try:
-            for event in self._plan.opening:
-                if event_due(event, s):
-                    self._fire_event(event, rng, rec, "event")
+            for event in events_due(self._plan.opening, s):
+                self._fire_event(event, rng, rec, "event")
             if s.reveal_requests:
                 self._reveal(rec)
         finally:
@@ -461,13 +460,12 @@ class Game:
         self._queued = queue
 
     def _fire_events(self, rng: TurnDice, rec: TurnRecord) -> None:
-        """Step 4: the deck's events in deck order, each when `event_due` says so; then the
+        """Step 4: the deck's events in deck order, each when `events_due` says so; then the
         turn's `ordered()` marks are cleared."""
         s = self.state
         # Only the events that may be due on this turn (not injects, on their `at` turn).
-        for event in self._plan.events_on(s.turn):
-            if event_due(event, s):
-                self._fire_event(event, rng, rec, "event")
+        for event in events_due(self._plan.events_on(s.turn), s):
+            self._fire_event(event, rng, rec, "event")
         if s.reveal_requests:
             self._reveal(rec)
         ordered = s.ordered
@@ -781,12 +779,34 @@ def pick_weighted(weights: Sequence[float], total: float, draw: float) -> int:
 
 def event_due(event: CEvent, s: State) -> bool:
     """Whether a deck event tries to fire this turn: not an inject (those fire only by the
-    facilitator's hand), not a spent `once` event, on its `at` turn, and its `when` holds."""
-    if event.inject or (event.once and s.fired[event.index]):
+    facilitator's hand), on its `at` turn, not a spent `once` event, and its `when` holds
+    (`events_due`'s rule)."""
+    if event.inject or event.at is not None and event.at != s.turn:
         return False
-    if event.at is not None and event.at != s.turn:
-        return False
-    return event.when is None or bool(event.when(s))
+    return any(True for _ in events_due((event_fields(event),), s))
+
+
+EventFields = tuple[CEvent, int, bool, Callable[[State], object] | None]
+"""What `events_due` reads of an event, unpacked once per deck (`event_fields`)."""
+
+
+def event_fields(event: CEvent) -> EventFields:
+    """(event, index, once, when)."""
+    return (event, event.index, event.once, event.when)
+
+
+def events_due(events: Iterable[EventFields], s: State) -> Iterator[CEvent]:
+    """Of `events` (not injects, on their `at` turn: `_Plan.events_on`), each one due when
+    the loop reaches it: not a spent `once` event, and its `when` holds. Lazy, because an
+    event that fires changes what the next one's `when` reads. The one place the rule is
+    written (`event_due` asks it of one event); a loop over fields unpacked once, since
+    every event is asked every turn."""
+    fired = s.fired
+    for event, index, once, when in events:
+        if once and fired[index]:
+            continue
+        if when is None or when(s):
+            yield event
 
 
 def crossed(old: float, new: float, level: float, *, descending: bool = False) -> bool:
@@ -826,17 +846,17 @@ class _Plan:
         self.moves: dict[str, tuple[MoveFields, ...]] = {
             actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
         }
-        self._events = tuple(e for e in deck.events if not e.inject and e.at != 0)
-        self._events_by_turn: dict[int, tuple[CEvent, ...]] = {}
-        self.opening: tuple[CEvent, ...] = tuple(e for e in deck.events if not e.inject and e.at == 0)
+        self._events = tuple(event_fields(e) for e in deck.events if not e.inject and e.at != 0)
+        self._events_by_turn: dict[int, tuple[EventFields, ...]] = {}
+        self.opening: tuple[EventFields, ...] = tuple(event_fields(e) for e in deck.events if not e.inject and e.at == 0)
         """The events of the opening (`at = 0`), in deck order."""
 
-    def events_on(self, turn: int) -> tuple[CEvent, ...]:
+    def events_on(self, turn: int) -> tuple[EventFields, ...]:
         """The deck events that may be due on `turn`, in deck order: not injects, and
-        scheduled for that turn or unscheduled (`event_due` still tests `once` and `when`)."""
+        scheduled for that turn or unscheduled (`events_due` still tests `once` and `when`)."""
         events = self._events_by_turn.get(turn)
         if events is None:
-            events = self._events_by_turn[turn] = tuple(e for e in self._events if e.at is None or e.at == turn)
+            events = self._events_by_turn[turn] = tuple(e for e in self._events if e[0].at is None or e[0].at == turn)
         return events
 
 
