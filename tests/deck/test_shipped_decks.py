@@ -205,7 +205,8 @@ def test_cuba_asks_discussion_questions_that_fit_the_game_played(decks: dict[str
     # Issue 19: cuba-1962 had none. Placed by turn or kept by `when`: a settled game and a
     # war get different questions, and every game gets some.
     deck = decks["cuba-1962"]
-    assert len(deck.questions) >= 6 and all(q.turn is not None or q.when is not None for q in deck.questions)
+    # (A question with neither, about the whole game, is asked after every game.)
+    assert len([q for q in deck.questions if q.turn is not None or q.when is not None]) >= 6
     asked: list[set[str]] = []
     for i in range(40):
         game = play_game(deck, game_seed(5, i), doctrines(us="excomm", ussr="khrushchev", cuba="castro"), log=False, history=[])

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from wargame.analysis.batch import play
-from wargame.analysis.simulate import Tally, game_seed, play_game, simulate, summarise
+from wargame.analysis.batch import deck_refusal, play
+from wargame.analysis.simulate import Tally, engine_for, game_seed, play_game, simulate, summarise
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
@@ -81,7 +81,16 @@ def differences(deck: CompiledDeck, seats: dict[str, str], games: int, seed: int
 @pytest.mark.parametrize(("path", "kind"), CASES, ids=[f"{p.parent.name}/{p.stem}-{k}" for p, k in CASES])
 def test_both_engines_play_the_same_games(path: Path, kind: str) -> None:
     deck = load_deck(path)
-    assert differences(deck, dict(seatings(deck))[kind], GAMES, 3)[:3] == []
+    seats = dict(seatings(deck))[kind]
+    if deck_refusal(deck) is not None:
+        # Rules the batched engine does not model: a run asking for it is played by the
+        # reference engine and says so, so its figures are the reference engine's own.
+        engine, why = engine_for("exact", seats, deck=deck)
+        assert engine == "reference" and why is not None and why.startswith("this deck has ")
+        exact = simulate(deck, 50, 3, seats, engine="exact").to_json()
+        assert json.dumps(exact) == json.dumps(simulate(deck, 50, 3, seats, engine="reference").to_json())
+        return
+    assert differences(deck, seats, GAMES, 3)[:3] == []
 
 
 def test_fast_mode_plays_the_same_game_on_other_dice(tutorial: CompiledDeck) -> None:

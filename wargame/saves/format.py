@@ -266,7 +266,9 @@ class SaveModel(_Model):
         data: dict[str, Any] = handler(self)
         if "seal" in data:
             data["seal"] = seal_of(self.__dict__)
-        for key in TALK_FIELDS:
+        # Fields newer than a game's needs are written only when they hold something, so a
+        # save without talk or doctrine starts is byte for byte what older versions wrote.
+        for key in (*TALK_FIELDS, "starts"):
             if key in data and not data[key]:
                 del data[key]
         return data
@@ -285,13 +287,6 @@ class SaveModel(_Model):
             self._seal_problem = "the seal does not match: the facilitator's PIN or its record was edited after the save was written"
         else:
             self._seal_problem = None
-
-    @model_serializer(mode="wrap")
-    def _without_empty_starts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if not data.get("starts"):
-            data.pop("starts", None)
-        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> SaveModel:

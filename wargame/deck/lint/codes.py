@@ -27,6 +27,8 @@ CODES: dict[str, str] = {
     "offer-answer-changes-nothing": "an offer's answers change nothing",
     "offer-never-answered": "no doctrine of the recipient ever accepts an offer (a note)",
     "coach-never-shown": "a coach line is hidden by one above it",
+    "silent-headline": "a headline event has no news, so no seat ever sees it fire",
+    "channel-never-open": "a channel's condition can never hold",
     "name-marks-visibility": "a name says (secret) or (inject), which the screens add themselves",
     "unknown-lint-code": "a `# lint: allow` comment names no lint code",
     "playtest-move-never-played": "playtest: a move was never ordered",
