@@ -23,8 +23,8 @@ def lessons(deck: CompiledDeck, script: Script, seed: int = 2) -> dict[str, list
     game = Game(deck, seed)
     seen: dict[str, list[str]] = {"red": [], "blue": []}
     for red, blue in script:
-        for seat in seen:
-            seen[seat].append(observe(game, seat).coach)
+        for seat, lines in seen.items():
+            lines.append(observe(game, seat).coach)
         game.submit("red", red)
         game.submit("blue", blue)
         game.resolve()
