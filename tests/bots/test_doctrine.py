@@ -26,6 +26,7 @@ EXTRA_DOCTRINE = """
 [actors.red.doctrines.no-patrol]
 summary = "Never patrols."
 weights = { patrol = 0, "missile-test" = "3 * (tension < 7)", "talks-offer" = 1 }
+default_weight = 0  # the moves it does not name (the tutorial's inspection and informer) are never ordered
 temperature = 0.5
 """
 
@@ -65,8 +66,10 @@ def test_zero_weight_moves_are_never_ordered(extended: CompiledDeck, seed: int, 
         assert "missile-test" not in decision.orders  # its weight is 0 at crisis
     # Something is ordered whenever a move with a positive weight is available.
     positive = [m.id for m in legal if m.id == "talks-offer" or (m.id == "missile-test" and tension < 7)]
-    assert bool(decision.orders) == bool(positive)
-    assert set(decision.orders) <= set(positive)
+    # Answers to an offer waiting (the tutorial's fishing deal) cost no order: left aside.
+    ordinary = [o for o in decision.orders if "/" not in o]
+    assert bool(ordinary) == bool(positive)
+    assert set(ordinary) <= set(positive)
 
 
 def test_orders_are_distinct_legal_and_as_many_as_allowed(decks: dict[str, CompiledDeck]) -> None:
@@ -128,11 +131,13 @@ def test_reasons_name_the_move_its_rank_and_the_tracks_its_weight_reads(tutorial
         decision = bot.decide(PlayerView(game, "red"), game.available_moves("red"), 1)
         assert len(decision.reasons) == len(decision.orders) == 1
         seen[decision.orders[0]] = decision.reasons[0]
-    assert set(seen) == {"patrol", "missile-test", "talks-offer"}
+    # The tutorial's Red has five moves (the inspection and the informer teach targeted
+    # and secret moves); the bully weighs those two 1, so they are drawn too.
+    assert {"patrol", "missile-test", "talks-offer"} <= set(seen) <= {"patrol", "missile-test", "talks-offer", "inspect@blue", "informer"}
     for move_id, reason in seen.items():
         move = tutorial.moves[tutorial.move_index[move_id]]
         assert reason.startswith(f"{move.name}: bully doctrine weight")
-        assert " of 3 available" in reason and "% share" in reason
+        assert " of 5 available" in reason and "% share" in reason
     # `2 + (tension < 7)` reads tension, which is 4 at the start: the reason quotes it.
     assert "2 + (tension < 7)" in seen["missile-test"] and "Tension is 4" in seen["missile-test"]
     assert "standing preference" in seen["patrol"]  # a constant weight reads nothing

@@ -262,6 +262,7 @@ async def test_the_end_screen_opens_the_debrief_of_the_game_just_played(tmp_path
         for _ in range(8):
             if screen_name(app) == "EndScreen":
                 break
+            app.screen.query_one("#moves").focus()  # an offer waiting opens the screen on the offers
             await pilot.press("space", "c", "enter")
             await settle(pilot)
             await pilot.press("enter")

@@ -51,12 +51,19 @@ async def resolution(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def seal_first_move(pilot: Pilot[None]) -> None:
+    """Pick the first move and seal it. The move list is focused first: with an offer
+    waiting (the tutorial's fishing deal) the orders screen opens on the offers."""
+    pilot.app.screen.query_one("#moves", OptionList).focus()
+    await pilot.press("space", "c", "enter")
+
+
 async def causes(pilot: Pilot[None]) -> None:
     """Week 3 of seed 42: Red's patrol raises tension, the storm (an event) cancels it; the
     results name both, and Blue's talks offer, in the order they resolved."""
     await new_game(pilot, {"red": "human", "blue": "random"})
     for week in (1, 2, 3):
-        await pilot.press("space", "c", "enter")  # Red patrols
+        await seal_first_move(pilot)  # Red patrols
         await settle(pilot)
         if week < 3:
             await pilot.press("enter")
@@ -67,7 +74,7 @@ async def dashboard(pilot: Pilot[None]) -> None:
     await resolution(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    await pilot.press("space", "c", "enter")
+    await seal_first_move(pilot)
     await settle(pilot)
     await pilot.press("d")
     await pilot.pause()
@@ -102,7 +109,7 @@ async def end(pilot: Pilot[None]) -> None:
     for _ in range(6):
         if type(pilot.app.screen).__name__ == "EndScreen":
             break
-        await pilot.press("space", "c", "enter")
+        await seal_first_move(pilot)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -29,6 +29,10 @@ class EndScreen(GameScreen):
         Binding("n", "local('new_game')", "New game"),
         Binding("l", "local('load_game')", "Load"),
         Binding("q", "app.quit", "Quit", show=False),
+        # The objectives are on this screen and the dashboard is one key away still: off
+        # the footer, so "^q Quit" fits at 80 columns.
+        Binding("o", "app.stakes", "Objectives", show=False),
+        Binding("d", "app.dashboard", "Dashboard", show=False),
     ]
 
     def __init__(self, client: GameClient, viewer: Viewer, *, save_path: Path | None = None, local: bool = True) -> None:

@@ -51,7 +51,9 @@ class ResolutionScreen(GameScreen):
         yield Static(id="save-warning")
         coach = obs.coach
         if coach:
-            yield Static(Content.assemble(("Coach: ", "bold"), coach), id="coach")
+            # The line is for the turn about to be ordered: say so, or "this week" in it
+            # reads as the week whose results these are.
+            yield Static(Content.assemble((f"Coach for {unit} {obs.game.turn}: ", "bold"), coach), id="coach")
         with VerticalScroll(id="report-box"):
             turn = obs.turn_info(self.turn)
             if turn is not None:
