@@ -262,11 +262,12 @@ class SaveModel(_Model):
 
     @model_serializer(mode="wrap")
     def _sealed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Every dump carries the seal of what it holds.
+        # Every dump carries the seal of what it holds. One serializer only: pydantic keeps
+        # the last a class defines, so a second one silently dropped the seal.
         data: dict[str, Any] = handler(self)
         if "seal" in data:
             data["seal"] = seal_of(self.__dict__)
-        for key in TALK_FIELDS:
+        for key in (*TALK_FIELDS, "starts"):  # written only when there are some
             if key in data and not data[key]:
                 del data[key]
         return data
@@ -285,13 +286,6 @@ class SaveModel(_Model):
             self._seal_problem = "the seal does not match: the facilitator's PIN or its record was edited after the save was written"
         else:
             self._seal_problem = None
-
-    @model_serializer(mode="wrap")
-    def _without_empty_starts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if not data.get("starts"):
-            data.pop("starts", None)
-        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> SaveModel:
