@@ -53,7 +53,7 @@ from wargame.observe.talk import (
 )
 from wargame.observe.talk import channel as find_channel
 from wargame.observe.view import PlayerView
-from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer, home_viewer
 from wargame.play.clock import Clock
 from wargame.play.commands import (
     FACILITATOR_ONLY,
@@ -368,11 +368,7 @@ class Session:
     def viewer(self) -> Viewer:
         """Whose eyes the shared screens (results, dashboard) are for: the facilitator when
         there is one, the only human when one plays alone, otherwise the public."""
-        if self.facilitator:
-            return FACILITATOR_VIEWER
-        if len(self.humans) == 1:
-            return Viewer.seat(self.humans[0])
-        return PUBLIC
+        return home_viewer(self.facilitator, self.humans) or PUBLIC
 
     def actor_name(self, actor: str) -> str:
         return self.deck.actor_name(actor)

@@ -241,7 +241,7 @@ class FacilitatorScreen(GameScreen):
                 lines.append(Content.styled("  no orders" + (f" — {orders.note}" if orders.note else ""), MUTED))
             for order in orders.orders:
                 answer: tuple[str, str] = ("  (answer to an offer: no order used)" if order.answer else "", MUTED)
-                lines.append(Content.assemble("  • ", order.label, answer, (f" — {order.why()}" if order.reason else "", MUTED)))
+                lines.append(Content.assemble("  • ", order.label, answer, (f" — {obs.reason_words(order)}" if order.reason else "", MUTED)))
         if control is not None and control.scores:
             lines.append(Content.assemble(("Points now: ", MUTED), ", ".join(f"{obs.actor_short(s.actor)} {s.total:g}" for s in control.scores)))
         return Content("\n").join(lines)
