@@ -343,6 +343,7 @@ class Summary:
     games: int
     seed: int
     seats: dict[str, str]
+    """Actor to seat as it may be shared: a program by its name, never its command line."""
     turns: int
     endings: dict[str, int]
     ending_intervals: dict[str, tuple[float, float]]
@@ -449,7 +450,7 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
         deck=deck.id,
         games=n,
         seed=seed,
-        seats={a: str(seats.get(a, "random")) for a in deck.actors},
+        seats={a: SeatSpec.parse(str(seats.get(a, "random"))).shown for a in deck.actors},
         turns=last_turn,
         endings=endings,
         ending_intervals={k: wilson(v, n) for k, v in endings.items()},
