@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wargame.bots.base import Bot, Decision, make_bot
+from wargame.bots.base import Bot, Decision
+from wargame.bots.make import make_bot
 from wargame.bots.seats import (
     COMPUTER_KINDS,
     NO_PROGRAMS,
@@ -485,8 +486,9 @@ class Session:
     # -- live odds (the facilitator's) -----------------------------------------------------
     def odds_shown(self, viewer: Viewer) -> tuple[OddsInfo | None, bool] | None:
         """The live odds as `viewer` is shown them (the facilitator alone, in a game with
-        one): the latest for this turn, if any, and whether they are being computed again."""
-        if not (viewer.is_facilitator and self.facilitator):
+        one): the latest for this turn, if any, and whether they are being computed again.
+        None once the game is over: its ending is no longer a chance."""
+        if not (viewer.is_facilitator and self.facilitator) or self.game.is_over:
             return None
         return (self.odds if self.odds is not None and self.odds.turn == self.game.turn else None, self._odds_key != self._moment())
 

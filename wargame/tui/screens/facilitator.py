@@ -201,7 +201,10 @@ class FacilitatorScreen(GameScreen):
         resolve = self.query_one("#resolve", Button)
         resolve.disabled = not ready and not self.hosted
         unit = obs.game.turn_name
-        if self.hosted:
+        if obs.game.over:
+            resolve.disabled = True
+            resolve.label = Content("The game is over")
+        elif self.hosted:
             resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Resolve now (r)")
         else:
             resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Waiting for sealed orders…")
@@ -234,6 +237,9 @@ class FacilitatorScreen(GameScreen):
                 who.append(("  (no working code: issue one below)", MUTED))
             lines.append(Content.assemble(*who))
             orders = sealed.get(actor.id)
+            if obs.game.over:
+                lines.append(Content.styled("  done: the game is over", MUTED))
+                continue
             if orders is None or not orders.visible:
                 lines.append(Content.styled("  still choosing", WARN))
                 continue
@@ -275,7 +281,7 @@ class FacilitatorScreen(GameScreen):
         sealed = {s.actor: s for s in control.sealed} if control is not None else {}
 
         def pending(rec: OfferInfo) -> Content | None:
-            if rec.status != "waiting":
+            if rec.status != "waiting" or obs.game.over:
                 return None
             orders = sealed.get(rec.recipient)
             who = rec.recipient_name
