@@ -13,7 +13,7 @@ import pytest
 
 from wargame.analysis.simulate import play_game
 from wargame.bots.agent import AgentBot, AgentError, parse_answer
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import Programs, SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from wargame.analysis.batch import FirstTurn, deck_refusal, play
 from wargame.analysis.rollout import Opening, continuation_seed, play_continuation
 from wargame.analysis.simulate import wilson
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.bots.batch import batchable
 from wargame.bots.seats import SeatSpec, default_computer
 from wargame.deck.compile import CompiledDeck

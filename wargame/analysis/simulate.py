@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from wargame.analysis.escalation import EscalationTally, summarise_escalation
 from wargame.bots.agent import AgentError, cover
-from wargame.bots.base import Bot, make_bot
+from wargame.bots.base import Bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, default_computer
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text

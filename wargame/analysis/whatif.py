@@ -357,7 +357,7 @@ def play_from_here(
             notes.append(note)
     child = child.model_copy(update={"seats": kept})
     if seats:
-        from wargame.bots.base import make_bot
+        from wargame.bots.make import make_bot
 
         new_seats = dict(child.seats)
         for actor, spec_text in seats.items():
