@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from wargame.analysis.simulate import play_game
-from wargame.bots.base import make_bot
 from wargame.bots.lookahead import BUDGETS, DEFAULT_BUDGET
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game

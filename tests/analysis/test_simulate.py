@@ -15,8 +15,10 @@ import pytest
 
 from wargame.analysis import simulate as simulate_module
 from wargame.analysis.report import summary_csv, summary_text
-from wargame.analysis.simulate import Tally, game_seed, play_game, simulate
-from wargame.bots.base import Bot, Decision, RandomBot, bot_seed, make_bot
+from wargame.analysis.simulate import game_seed, play_game, simulate
+from wargame.analysis.tally import Tally
+from wargame.bots.base import Bot, Decision, RandomBot, bot_seed
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.engine.game import Game
 from wargame.observe.view import PlayerView

@@ -13,7 +13,7 @@ import pytest
 
 from wargame.analysis.simulate import play_game
 from wargame.bots.agent import AgentBot, AgentError, parse_answer
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import Programs, SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
@@ -113,12 +113,14 @@ def test_simulate_seats_an_agent_and_goes_on_past_a_bad_one(tmp_path: Path) -> N
     ok = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "2", "--seats", f"red=agent:{EXAMPLE}"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert ok.returncode == 0, ok.stderr
     assert "the program for Red" not in ok.stdout  # it played every turn itself
+    assert EXAMPLE not in ok.stdout + ok.stderr and "Red played agent:(command line)" in ok.stdout  # a command line stays with who typed it
     bad = script(tmp_path, "for line in sys.stdin:\n    print('{\"orders\": [\"x\"]}', flush=True)\n")
     run = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--agent", f"bad={bad}", "--seats", "red=agent:bad"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == 0, run.stderr
     assert re.search(r"^the program for Red failed \d+ times; its stand-in, Computer \(doctrine: \w+\), played those turns$", run.stdout, re.MULTILINE)
     assert "Traceback" not in run.stderr
     assert bad not in run.stdout + run.stderr  # the command line (it may hold a key) is never printed
+    assert "Red played agent:bad" in run.stdout  # a program by its name
     missing = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorial", "--games", "1", "--seats", "red=agent:no-such-program-xyz"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert missing.returncode == 2 and missing.stderr.startswith("error: the program for Red") and "cannot start" in missing.stderr
 

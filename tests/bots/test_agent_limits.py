@@ -20,7 +20,7 @@ import pytest
 from wargame.analysis.report import summary_csv, summary_text
 from wargame.analysis.simulate import play_game, simulate
 from wargame.bots.agent import MAX_STRIKES, AgentBot, AgentFailed, AgentTimeout
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import DEFAULT_TIMEOUT, Programs, SeatSpec, default_computer, seat_label
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck

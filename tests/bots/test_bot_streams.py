@@ -7,7 +7,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wargame.bots.base import RandomBot, bot_seed, make_bot
+from wargame.bots.base import RandomBot, bot_seed
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.dice import stream_seed
 

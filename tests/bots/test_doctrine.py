@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wargame.bots.base import make_bot
 from wargame.bots.doctrine import DoctrineBot, draw_orders
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game

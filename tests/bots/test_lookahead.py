@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from wargame.bots.base import make_bot
 from wargame.bots.lookahead import BUDGETS, LookaheadBot, parse_budget
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from tests.conftest import DECK_NAMES
 from wargame.analysis import simulate as simulate_module
 from wargame.bots.answers import split_answers
-from wargame.bots.base import Bot, Decision, make_bot
+from wargame.bots.base import Bot, Decision
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game

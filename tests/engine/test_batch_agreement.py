@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from wargame.analysis.batch import deck_refusal, play
-from wargame.analysis.simulate import Tally, engine_for, game_seed, play_game, simulate, summarise
+from wargame.analysis.simulate import engine_for, game_seed, play_game, simulate, summarise
+from wargame.analysis.tally import Tally
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
@@ -96,7 +97,7 @@ def test_both_engines_play_the_same_games(path: Path, kind: str) -> None:
 def test_fast_mode_plays_the_same_game_on_other_dice(tutorial: CompiledDeck) -> None:
     # Fast mode's ending rates sit within the reference engine's 99% intervals (the full
     # check, 20,000 games on every shipped deck, is benchmarks/agreement.py).
-    from wargame.analysis.simulate import wilson
+    from wargame.analysis.intervals import wilson
 
     seats = {a: "random" for a in tutorial.actors}
     fast = simulate(tutorial, 3000, 5, seats, engine="fast")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wargame.analysis.simulate import decide_turn, play_game
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.observe.visibility import Viewer
 from wargame.saves.format import SaveModel

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from textual.content import Content
 
 from tests.conftest import DECK_NAMES
+from wargame.analysis.simulate import play_game
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.expr import compile_expr
 from wargame.engine.game import Game
@@ -209,3 +210,30 @@ def test_no_turn_shows_a_seat_an_offer_it_was_not_party_to(offers_deck: Compiled
                 assert (note.offer.made, note.offer.move) in known, (who, t, note)
                 if note.offer.secret and not who.is_facilitator:
                     assert who.actor in {"a", "c"}
+
+
+def _solo(deck: CompiledDeck) -> SavedGame:
+    """A solo game: Red played by a person, Blue by a doctrine whose reasons are recorded
+    with their arithmetic (Red's orders stand in for the person's, who gave no reasons)."""
+    game = play_game(deck, 3, {"red": "doctrine:bully", "blue": "doctrine:broker"})
+    for record in game.records:
+        record.reasons.pop("red", None)
+    return SavedGame(new_save(game, {"red": "human", "blue": "doctrine:broker"}))
+
+
+def test_a_solo_debrief_opens_on_the_players_seat_and_words_reasons_for_it(decks: dict[str, CompiledDeck]) -> None:
+    debrief = Debrief(_solo(decks["tutorial"]))
+    assert debrief.opening_viewer() == Viewer.seat("red")
+    seat_reasons = [r for t in range(1, debrief.saved.turns_played + 1) for s in debrief.turn("red", t).orders if s.actor == "blue" for _, _, r in s.orders]
+    full_reasons = [r for t in range(1, debrief.saved.turns_played + 1) for s in debrief.turn(FACILITATOR_VIEWER, t).orders if s.actor == "blue" for _, _, r in s.orders]
+    # The player reads the computer's reasons in plain sentences; the arithmetic stays the facilitator's.
+    assert any(r for r in seat_reasons)
+    assert not any("weight" in r or "`" in r or "share)" in r for r in seat_reasons)
+    assert any("doctrine weight" in r for r in full_reasons)
+
+
+def test_a_debrief_with_a_facilitator_or_several_players_opens_on_the_whole_picture(decks: dict[str, CompiledDeck]) -> None:
+    deck = decks["tutorial"]
+    game = play_game(deck, 3, dict.fromkeys(deck.actors, "random"))
+    for seats, facilitator in [({"red": "human", "blue": "random"}, True), (dict.fromkeys(deck.actors, "human"), False), (dict.fromkeys(deck.actors, "random"), False)]:
+        assert Debrief(SavedGame(new_save(game, seats, facilitator=facilitator))).opening_viewer() == FACILITATOR_VIEWER

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DECK_NAMES
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.observe.build import observe

@@ -17,7 +17,7 @@ import pytest
 
 from wargame.analysis.rollout import default_stand_ins, program_notes
 from wargame.analysis.whatif import play_from_here
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import Programs, SeatSpec, UntrustedProgram, safe_seats, seat_label
 from wargame.deck.compile import CompiledDeck
 from wargame.play.control import Session

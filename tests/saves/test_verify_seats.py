@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from wargame.analysis.simulate import play_game
-from wargame.bots import base
+from wargame.saves import seating
 from wargame.deck.compile import CompiledDeck
 from wargame.play.control import Session
 from wargame.saves.store import new_save, read_save, verify, write_save
@@ -127,8 +127,8 @@ def test_a_program_is_never_run_and_its_reasons_are_said_unchecked(doctrine_save
         d["seats"]["red"] = "agent:python evil.py"
 
     made: list[object] = []
-    real = base.make_bot
-    monkeypatch.setattr(base, "make_bot", lambda spec, *a, **k: made.append(spec) or real(spec, *a, **k))
+    real = seating.make_bot  # every computer the verification replays is made here
+    monkeypatch.setattr(seating, "make_bot", lambda spec, *a, **k: made.append(spec) or real(spec, *a, **k))
     result = verify(read_save(edited(doctrine_save, change)))
     assert result.ok, result.detail
     assert not any("agent" in str(spec) for spec in made)  # nothing runs from data

@@ -122,6 +122,33 @@ async def test_a_seat_perspective_hides_other_seats_orders(tmp_path: Path) -> No
         assert screen.viewer.is_facilitator
 
 
+async def test_a_solo_players_debrief_opens_on_its_own_seat_in_plain_words(tmp_path: Path) -> None:
+    """After a solo game the player lands on its own perspective, and reads the computer's
+    reasons as sentences; the facilitator's perspective keeps the doctrine's arithmetic."""
+    path = tmp_path / "game.json"
+    compiled = load_deck(TUTORIAL)
+    game = play_game(compiled, 3, {"red": "doctrine:bully", "blue": "doctrine:broker"})
+    for record in game.records:  # Red's orders stand in for a person's, who gave no reasons
+        record.reasons.pop("red", None)
+    write_save(new_save(game, {"red": "human", "blue": "doctrine:broker"}), path)
+    app = viewer_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        assert screen.viewer == Viewer.seat("red")
+        texts = []
+        for _ in range(screen.saved.turns_played):  # type: ignore[union-attr]
+            texts.append(screen_text(app))
+            await pilot.press("right")
+            await settle(pilot)
+        seen = "\n".join(texts)
+        assert "Its style of play" in seen
+        assert "doctrine weight" not in seen and "`" not in seen
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.viewer.is_facilitator
+        assert "doctrine weight" in screen_text(app)
+
+
 async def test_jumping_to_a_key_moment(tmp_path: Path) -> None:
     path = tmp_path / "game.json"
     game = make_save(path, SEED)

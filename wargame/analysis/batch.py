@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wargame.analysis.escalation import ANY, EscalationTally
-from wargame.analysis.simulate import Tally, _cents
+from wargame.analysis.tally import Tally, cents
 from wargame.bots.batch import batch_seat, batchable
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
@@ -249,7 +249,7 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
     values = np.full((n, turns, slots), np.nan)
     for t, (rows, v) in enumerate(history):
         values[rows, t] = v
-    values = _to_cents(values)
+    values = _tocents(values)
     played = b.played
     valid = np.arange(turns)[None, :] < played[:, None]
     runs: Counter[tuple[int, float, int, int]] = Counter()
@@ -275,7 +275,7 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
     tally.tracks.update(runs)
 
 
-def _to_cents(values: np.ndarray) -> np.ndarray:
+def _tocents(values: np.ndarray) -> np.ndarray:
     """Each value rounded to 1/100 exactly as the reference rounds it (`_cents`, in Python):
     values on a quarter are kept as they are (most of them), the few others looked up."""
     quarter = values * 4.0
@@ -284,7 +284,7 @@ def _to_cents(values: np.ndarray) -> np.ndarray:
         return values
     out = values.copy()
     uniq, inverse = np.unique(values[odd], return_inverse=True)
-    out[odd] = np.array([np.nan if math.isnan(x) else _cents(x) for x in uniq.tolist()])[inverse.reshape(-1)]
+    out[odd] = np.array([np.nan if math.isnan(x) else cents(x) for x in uniq.tolist()])[inverse.reshape(-1)]
     return out
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wargame.analysis.intervals import wilson
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.state import Play
 
@@ -120,8 +121,6 @@ class EscalationTally:
 def _reaching(peak_counts: Mapping[int | None, int], games: int) -> dict[str, dict[str, Any]]:
     """Class to the games whose highest move was of that class or above, with the share and
     its 95% Wilson interval."""
-    from wargame.analysis.simulate import wilson
-
     out: dict[str, dict[str, Any]] = {}
     for c in CLASSES:
         k = sum(n for score, n in peak_counts.items() if score is not None and score >= c.lowest)

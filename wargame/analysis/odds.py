@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wargame.analysis.batch import FirstTurn, deck_refusal, play
+from wargame.analysis.intervals import wilson
 from wargame.analysis.rollout import Opening, continuation_seed, play_continuation
-from wargame.analysis.simulate import wilson
-from wargame.bots.base import make_bot
 from wargame.bots.batch import batchable
+from wargame.bots.make import make_bot
 from wargame.bots.seats import SeatSpec, default_computer
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wargame.analysis.simulate import Chunk, Engine, Tally, make_chunks, run_chunks
+from wargame.analysis.simulate import Chunk, Engine, make_chunks, run_chunks
+from wargame.analysis.tally import Tally
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.lint import LintWarning, allowed
 from wargame.deck.locate import LineIndex, Path, format_path

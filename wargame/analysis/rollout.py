@@ -19,7 +19,8 @@ from typing import Any, Self
 
 from wargame.analysis.batch import batch_ready
 from wargame.analysis.simulate import Engine, decide_turn
-from wargame.bots.base import Bot, make_bot
+from wargame.bots.base import Bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import NO_PROGRAMS, SeatSpec, default_computer, safe_seats
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game

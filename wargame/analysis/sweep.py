@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wargame.analysis.escalation import CLASS_IDS, summarise_escalation
+from wargame.analysis.intervals import wilson
 from wargame.analysis.simulate import (
     Engine,
-    Tally,
     check_seats,
     engine_for,
     make_chunks,
     mean_own_scores,
     run_chunks,
-    wilson,
 )
+from wargame.analysis.tally import Tally
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame.analysis.cache import cached, latest, save_hash, store_entry
+from wargame.analysis.intervals import wilson
 from wargame.analysis.rollout import (
     Checkpoints,
     Opening,
@@ -25,7 +26,7 @@ from wargame.analysis.rollout import (
     default_stand_ins,
     split,
 )
-from wargame.analysis.simulate import Engine, wilson
+from wargame.analysis.simulate import Engine
 from wargame.deck.compile import COffer, CompiledDeck
 from wargame.deck.labels import answer_phrase, play_name, roll_label
 from wargame.engine.game import Game

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame.analysis.cache import cached, of_save, save_hash, store_entry
+from wargame.analysis.intervals import wilson
 from wargame.analysis.rollout import (
     Checkpoints,
     Opening,
@@ -25,7 +26,7 @@ from wargame.analysis.rollout import (
     default_stand_ins,
     split,
 )
-from wargame.analysis.simulate import Engine, wilson
+from wargame.analysis.simulate import Engine
 from wargame.analysis.turning import turn_title, waiting_offers
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, safe_seat
 from wargame.deck.compile import COffer, CompiledDeck
@@ -357,7 +358,7 @@ def play_from_here(
             notes.append(note)
     child = with_seats(child, kept)
     if seats:
-        from wargame.bots.base import make_bot
+        from wargame.bots.make import make_bot
 
         new_seats = dict(child.seats)
         for actor, spec_text in seats.items():

@@ -1,4 +1,4 @@
-"""The computer-seat interface, the random bot, and seat specifications.
+"""The computer-seat interface and the random bot (`bots.make` builds the bot for a seat).
 
 A bot sees only its seat's `PlayerView` and the moves it may order now, and returns
 orders with a one-line reason each. The engine, the UI and the simulator all drive bots
@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from wargame.bots.answers import random_answer, split_answers
-from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, UntrustedProgram, untrusted_message
-from wargame.deck.compile import CMove, CompiledDeck
+from wargame.deck.compile import CMove
 from wargame.engine.dice import stream_seed
 from wargame.engine.state import State
-from wargame.errors import WargameError
 from wargame.observe.view import PlayerView
 
 
@@ -134,38 +132,3 @@ def bot_seed(seed: int, actor: str) -> int:
     keyed from the whole seed and the seat like the dice (`dice.stream_seed`), so a seat
     that works out an opponent's stream from its plays learns nothing of the seed."""
     return stream_seed(seed, f"seat:{actor}")
-
-
-def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *, programs: Programs = NO_PROGRAMS) -> Bot:
-    """Build the bot for a seat spec; raises `WargameError` for a spec the deck cannot serve.
-
-    An `agent:` seat starts its program only when `programs` (this run's command line and
-    the person's own settings) names it; otherwise `UntrustedProgram` is raised and nothing
-    runs. Callers that read seats from a save or the store pass them through
-    `seats.seat_from_record` first."""
-    if isinstance(spec, str):
-        spec = SeatSpec.parse(spec)
-    s = bot_seed(seed, actor)
-    if spec.kind == "random":
-        return RandomBot(s)
-    if spec.kind == "doctrine":
-        from wargame.bots.doctrine import DoctrineBot
-
-        doctrines = deck.doctrines.get(actor, {})
-        if spec.arg not in doctrines:
-            known = ", ".join(doctrines) or "none"
-            raise WargameError(f"{deck.actor_name(actor)} has no doctrine '{spec.arg}' (doctrines: {known})")
-        return DoctrineBot(deck, actor, doctrines[spec.arg], s)
-    if spec.kind == "lookahead":
-        from wargame.bots.lookahead import LookaheadBot
-
-        return LookaheadBot(deck, actor, spec.arg, s)
-    if spec.kind == "agent":
-        from wargame.bots.agent import AgentBot
-
-        command = programs.command(spec.arg)
-        if command is None:
-            raise UntrustedProgram(untrusted_message(deck.actor_name(actor), spec.arg, programs))
-        return AgentBot(command, deck, actor, s, name=spec.arg, timeout=spec.time_limit)
-    raise WargameError(f"seat kind '{spec.kind}' is not a computer seat")
-

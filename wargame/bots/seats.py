@@ -30,6 +30,8 @@ TIMEOUT_RANGE = (0.1, 3600.0)
 """The time limits a seat may set (`agent[timeout=SECONDS]:PROGRAM`)."""
 PROGRAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 """A program's name on `--agent NAME=COMMAND`: short, no spaces, safe to show."""
+INLINE_PROGRAM = "(command line)"
+"""What a program typed inline (`agent:python x.py`) is shown as, in place of its command."""
 
 
 class UntrustedProgram(WargameError):
@@ -76,6 +78,15 @@ class SeatSpec:
     def __str__(self) -> str:
         head = self.kind if self.timeout is None else f"{self.kind}[timeout={self.timeout:g}]"
         return f"{head}:{self.arg}" if self.arg else head
+
+    @property
+    def shown(self) -> str:
+        """The seat as a run may print or share it: as written, but a program by its name
+        (`agent:llm`), never a command line typed inline (it may hold a key): that one is
+        `agent:(command line)`. Command lines stay with the person who typed them."""
+        if self.is_program and not PROGRAM_NAME.match(self.arg):
+            return str(SeatSpec(self.kind, INLINE_PROGRAM, self.timeout))
+        return str(self)
 
     @property
     def time_limit(self) -> float:

@@ -27,6 +27,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.clock import Countdown
 from wargame.play.commands import GameCommand, Reissue, Reply, Revoke
 from wargame.play.control import BotJob, Session
+from wargame.play.keeping import KeptGame
 from wargame.saves.store import new_save, parse_save, resume, with_seats
 
 __all__ = ["AccessError", "BotJob", "Exercise", "Role", "StoreKeeper"]
@@ -69,17 +70,17 @@ class StoreKeeper:
         self.id = exercise_id
         self.revision = revision
 
-    def seal(self, session: Session, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
+    def seal(self, session: KeptGame, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
         try:
             self.store.submit_orders(self.id, turn, seat, list(orders), list(reasons))
         except StaleTurn:
             unit = session.deck.turn_name
             raise IllegalOrderError(f"these orders are for {unit} {turn}, but that {unit} is over: they were not sealed") from None
 
-    def save(self, session: Session) -> None:
+    def save(self, session: KeptGame) -> None:
         self.revision = self.store.put_save(self.id, session.save.model_dump_json(), self.revision)
 
-    def log(self, session: Session, kind: str, payload: dict[str, object]) -> None:
+    def log(self, session: KeptGame, kind: str, payload: dict[str, object]) -> None:
         self.store.append_event(self.id, kind, payload)
 
 

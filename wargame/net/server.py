@@ -47,6 +47,7 @@ from wargame.net.protocol import (
     ProtocolError,
     parse_message,
 )
+from wargame.net.refusals import DeviceBusy, RoomFull, SlowDown
 from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, StoreError
 from wargame.net.store.lease import LEASE_TTL_S, Lease
 from wargame.net.tabs import Tab, Tabs
@@ -66,22 +67,6 @@ KEEPALIVE = 15.0
 SWEEP_EVERY = 1.0
 """How often idle strangers, lapsed HTTP holds and unclaimed tabs are looked for."""
 _OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
-
-
-class SlowDown(AccessError):
-    """Refused for now: too many attempts or requests; `wait` seconds until the next is let in."""
-
-    def __init__(self, message: str, wait: float) -> None:
-        self.wait = wait
-        super().__init__(message)
-
-
-class RoomFull(SlowDown):
-    """No place for another browser tab (`Limits.tabs_total`, or the projector's share)."""
-
-
-class DeviceBusy(AccessError):
-    """The role is open on another device (another WebSocket, browser or HTTP client)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,17 +17,16 @@ import secrets
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
-from wargame.net.guard import Clock, Limits
+from wargame.net.exercise import AccessError
+from wargame.net.guard import Clock, Gate, Limits, Visitor
+from wargame.net.refusals import DeviceBusy, RoomFull, SlowDown
 from wargame.net.store.base import PROJECTOR, hash_code
 from wargame.observe.talk import MAX_MEMBER_NAME
 from wargame.words import count, plural
-
-if TYPE_CHECKING:
-    from wargame.net.server import Host
 
 log = logging.getLogger("wargame.host")
 DEVICE_COOKIE = "wargame_device"
@@ -223,16 +222,29 @@ async def _stop(service: Any, tab: Tab) -> None:
         await stopping
 
 
-async def browser_app(host: Host, command: str, title: str, public_url: str | None) -> web.Application:
+class TabHost(Protocol):
+    """What the browser app asks of the host (`server.Host` is one): named here, so the host
+    that serves the app and the app do not import each other."""
+
+    tabs: Tabs
+    gate: Gate
+
+    def open_tab(self, code: str, address: str, device: str, member: str = "") -> Tab:
+        """A tab for `code`, admitted (or an `AccessError` saying why not)."""
+        ...
+
+    def visitor_of(self, request: web.BaseRequest) -> Visitor | None: ...
+
+    def tab_ended(self, tab: Tab) -> None: ...
+
+
+async def browser_app(host: TabHost, command: str, title: str, public_url: str | None) -> web.Application:
     """textual-serve's app, admitting only the tabs `host` lets in: `/` is the code page
     (POST `/` with a code opens the app), `/ws/TICKET` runs an admitted tab's process (`/ws`
 without one runs nothing)."""
     import aiohttp_jinja2
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
-
-    from wargame.net.exercise import AccessError
-    from wargame.net.server import DeviceBusy, RoomFull, SlowDown
 
     class TabService(AppService):
         """One tab's process: the tab's key in its environment; the host can end it."""

@@ -289,7 +289,7 @@ class OrderInfo(Data):
     """The stated reason (a computer's, or a team's own), where this viewer may read it,
     as it was given (computers often open it with the move's name: `why` says it once).
     It may hold a doctrine's name and the arithmetic (`weight 3 ... from 3 * (tension <
-    8)`): the facilitator's and the debrief's detail; players read `plain`."""
+    8)`): the facilitator's detail; players read `plain` (`Observation.reason_words`)."""
     plain: str = ""
     """The reason in a plain sentence for a player, where this viewer may read it: what
     drew the computer to the move (`it favours this while tension is below 8`, `one of
@@ -698,6 +698,14 @@ class Observation(Data):
 
     def turn_info(self, turn: int) -> TurnInfo | None:
         return self.turns[turn - 1] if 1 <= turn <= len(self.turns) else None
+
+    def reason_words(self, order: OrderInfo) -> str:
+        """`order`'s reason worded for this viewer: the facilitator reads it as it was
+        recorded (a doctrine's weight, rank and expression; a lookahead's playouts), without
+        the move's name it may open with; everyone else reads the plain sentence. Players
+        read plain sentences, the arithmetic is the facilitator's: every screen, the
+        debrief and the report word reasons through this one rule."""
+        return order.why() if self.viewer.kind == "facilitator" else order.plain
 
     def news_of(self, turn: int) -> list[NewsInfo]:
         return [n for n in self.news if n.turn == turn]

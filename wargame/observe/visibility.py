@@ -65,6 +65,17 @@ PUBLIC = Viewer("public")
 """The public: sees only what every seat knows."""
 
 
+def home_viewer(facilitator: bool, humans: Collection[str]) -> Viewer | None:
+    """Whose eyes a game's own screens are for, live or in its debrief: the facilitator's
+    when there is one, the seat's of the one person who plays alone against computers;
+    None when several seats share the game with no facilitator (it is no one seat's)."""
+    if facilitator:
+        return FACILITATOR_VIEWER
+    if len(humans) == 1:
+        return Viewer.seat(next(iter(humans)))
+    return None
+
+
 def as_viewer(who: Viewer | str, deck: CompiledDeck) -> Viewer:
     """A viewer from a `Viewer` or a name (`facilitator`, `public`, an actor id), checked."""
     if isinstance(who, Viewer):

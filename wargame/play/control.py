@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wargame.bots.base import Bot, Decision, make_bot
+from wargame.bots.base import Bot, Decision
+from wargame.bots.make import make_bot
 from wargame.bots.seats import (
     COMPUTER_KINDS,
     NO_PROGRAMS,
@@ -54,7 +55,7 @@ from wargame.observe.talk import (
 )
 from wargame.observe.talk import channel as find_channel
 from wargame.observe.view import PlayerView
-from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer, home_viewer
 from wargame.play.clock import Clock
 from wargame.play.commands import (
     FACILITATOR_ONLY,
@@ -370,11 +371,7 @@ class Session:
     def viewer(self) -> Viewer:
         """Whose eyes the shared screens (results, dashboard) are for: the facilitator when
         there is one, the only human when one plays alone, otherwise the public."""
-        if self.facilitator:
-            return FACILITATOR_VIEWER
-        if len(self.humans) == 1:
-            return Viewer.seat(self.humans[0])
-        return PUBLIC
+        return home_viewer(self.facilitator, self.humans) or PUBLIC
 
     def actor_name(self, actor: str) -> str:
         return self.deck.actor_name(actor)
@@ -492,8 +489,9 @@ class Session:
     # -- live odds (the facilitator's) -----------------------------------------------------
     def odds_shown(self, viewer: Viewer) -> tuple[OddsInfo | None, bool] | None:
         """The live odds as `viewer` is shown them (the facilitator alone, in a game with
-        one): the latest for this turn, if any, and whether they are being computed again."""
-        if not (viewer.is_facilitator and self.facilitator):
+        one): the latest for this turn, if any, and whether they are being computed again.
+        None once the game is over: its ending is no longer a chance."""
+        if not (viewer.is_facilitator and self.facilitator) or self.game.is_over:
             return None
         return (self.odds if self.odds is not None and self.odds.turn == self.game.turn else None, self._odds_key != self._moment())
 

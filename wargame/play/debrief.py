@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
+from wargame.observe.labels import seat_kind
 from wargame.observe.model import (
     EndingInfo,
     FlagChange,
@@ -28,7 +29,7 @@ from wargame.observe.model import (
     TrackInfo,
     ValueRead,
 )
-from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer
+from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_viewer, home_viewer
 from wargame.play.timeline import SavedGame
 from wargame.words import possessive
 
@@ -129,6 +130,13 @@ class Debrief:
         self.saved = saved
         self.deck: CompiledDeck = saved.deck
 
+    def opening_viewer(self) -> Viewer:
+        """The perspective the debrief opens on: the one the game's own screens were for (a
+        solo player's own seat, where its computers' reasons read as plain sentences; the
+        facilitator's), else the whole picture: after the game every secret is out."""
+        humans = [actor for actor, spec in self.saved.save.seats.items() if seat_kind(spec) == "human"]
+        return home_viewer(self.saved.save.facilitator, humans) or FACILITATOR_VIEWER
+
     def viewers(self) -> list[Viewer]:
         """The perspectives a debrief offers: the facilitator, the public, each seat."""
         return [FACILITATOR_VIEWER, PUBLIC, *(Viewer.seat(a) for a in self.deck.actors)]
@@ -154,7 +162,7 @@ class Debrief:
         out = TurnDebrief(turn, info.label)
         for seat in info.orders:
             name = after.actor_name(seat.actor)
-            lines = tuple((o.label, o.secret, o.why()) for o in seat.orders)
+            lines = tuple((o.label, o.secret, after.reason_words(o)) for o in seat.orders)
             out.orders.append(SeatOrders(seat.actor, name, self.seat_label(after, seat.actor), seat.visible, lines))
         out.rolls = list(info.rolls)
         injected = {i.name for i in info.injects if i.event is not None}

@@ -21,8 +21,7 @@ from wargame.deck.compile import CompiledDeck, CQuestion
 from wargame.errors import WargameError
 from wargame.observe.build import observe_view
 from wargame.observe.build import scores as final_scores
-from wargame.observe.labels import HIDDEN_REASON
-from wargame.observe.model import InjectInfo, Observation, PlayInfo, SeatInfo
+from wargame.observe.model import InjectInfo, Observation, OrderInfo, PlayInfo, SeatInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.saves.format import SaveModel
@@ -301,12 +300,12 @@ def build_report(
                 # The viewer knows these orders as given (its own, or all for the facilitator).
                 by_move = {p.move: p for p in mine}
                 names = [move_name(by_move[o.move]) if o.move in by_move else f"{o.label} (fizzled)" for o in seat.orders]
-                reasons = [o.reason for o in seat.orders if o.reason] or ([seat.note] if seat.note else [])
+                reasons = [_reason(end, o) for o in seat.orders if o.reason] or ([seat.note] if seat.note else [])
                 rows.append(OrderRow(seat.actor, name, tuple(names), tuple(reasons), True))
             else:
                 # Others' orders only as far as their plays came to light, with a computer's
                 # reason for a known play where the visibility rules allow it.
-                reasons = [o.reason if o.reason != HIDDEN_REASON else f"{o.label}: {o.reason}" for o in seat.orders if o.reason]
+                reasons = [_reason(end, o) for o in seat.orders if o.reason]
                 rows.append(OrderRow(seat.actor, name, tuple(move_name(p) for p in mine), tuple(reasons), False))
         rolls = tuple(RollRow(r.label, r.chance, r.roll, r.success, r.forced, r.note) for r in info.rolls)
         if is_fac:
@@ -394,6 +393,12 @@ def _split_rows(end: Observation) -> list[SplitRow]:
                 tuple(seal.objected), tuple(f"{n.member}: {n.text}" for n in said), len(team.proposals(seal.turn)),
             ))
     return rows
+
+
+def _reason(end: Observation, order: OrderInfo) -> str:
+    """A reason under a seat's orders: the move it is for, then the reason as the report's
+    viewer reads it (the arithmetic only in the facilitator's report)."""
+    return f"{order.name}: {end.reason_words(order)}"
 
 
 def _inject_line(inject: InjectInfo) -> str:

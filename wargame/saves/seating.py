@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from wargame.bots.base import Bot, Decision, make_bot
+from wargame.bots.base import Bot, Decision
+from wargame.bots.make import make_bot
 from wargame.bots.seats import COMPUTER_KINDS, SeatSpec, default_computer, seat_label
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game

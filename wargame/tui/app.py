@@ -30,14 +30,14 @@ from wargame.deck.loader import load_deck
 from wargame.errors import WargameError
 from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER, PUBLIC, Viewer
 from wargame.play.client import LocalClient
-from wargame.play.commands import GameCommand, Orders, Pause, Resume
+from wargame.play.commands import GameCommand, Pause, Resume
 from wargame.play.control import Session
 from wargame.saves.catalogue import latest_unfinished, new_seed
 from wargame.tui.clock import Ticker
 from wargame.tui.commands import WargameCommands
 from wargame.tui.flow import Keyboard, Step, next_step, seat_results
+from wargame.tui.game_app import GameApp
 from wargame.tui.saving import save_after_crash, save_copy
-from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.screens.curtain import CurtainScreen
 from wargame.tui.screens.end import EndScreen
@@ -57,7 +57,7 @@ CSS: list[str | PurePath] = [
 """Every screen's stylesheet (the join app, and any app showing these screens, uses the same)."""
 
 
-class WargameApp(App[None]):
+class WargameApp(GameApp):
     """`deck` is the deck offered first for a new game; saves go to `save_dir`."""
 
     TITLE = "wargame"
@@ -106,8 +106,6 @@ class WargameApp(App[None]):
         self.client: LocalClient | None = None
         self.results_read = 0
         """The last resolved turn whose results the room has been shown."""
-        self.briefed: set[str] = set()
-        """The seats whose orders screen has opened on their briefing this game."""
         self.seats_read: dict[str, int] = {}
         """On a shared screen: the last resolved turn whose results each seat has read."""
         self._note = ""
@@ -226,7 +224,7 @@ class WargameApp(App[None]):
                 screen = EndScreen(client, Viewer("facilitator"), save_path=s.save_path)
             case "orders":
                 assert step.seat is not None
-                screen = OrdersScreen(client, step.seat)
+                screen = self.orders_screen(client, step.seat)
             case "curtain" | "thinking" | "computer":
                 viewer = PUBLIC if s.shared_screen else s.viewer
                 seat = step.seat if step.kind == "curtain" else None
@@ -330,25 +328,21 @@ class WargameApp(App[None]):
             self.call_later(self._show, ResolutionScreen(client, turn, Viewer.seat(message.seat), seat=message.seat))
         elif not s.has_orders(message.seat):
             self._shown = Step("orders", message.seat, s.turn)
-            self.call_later(self._show, OrdersScreen(client, message.seat))
+            self.call_later(self._show, self.orders_screen(client, message.seat))
 
     @on(OrdersScreen.Confirmed)
     def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
-        self._seal(message.seat, message.orders, message.turn, message.reasons)
+        self._seal(message)
 
     @work(group="commands", exit_on_error=False)
-    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int, reasons: list[str]) -> None:
-        s, client = self.session, self.client
-        if s is None or client is None:
-            return
-        reply = await client.send(Orders(turn=turn or s.turn, orders=list(orders), reasons=reasons), seat)
-        if not reply.ok:
-            self.notify(reply.message, severity="error", markup=False)
+    async def _seal(self, confirmed: OrdersScreen.Confirmed) -> None:
+        s = self.session
+        if s is None or not await self.seal(confirmed):
             return
         if s.save_error:
             self.check_saved()
         self._shown = None
-        self.advance(f"{possessive(s.actor_name(seat))} orders are sealed.")
+        self.advance(f"{possessive(s.actor_name(confirmed.seat))} orders are sealed.")
 
     @on(ResolutionScreen.Continue)
     def resolution_continue(self, message: ResolutionScreen.Continue) -> None:
@@ -360,7 +354,7 @@ class WargameApp(App[None]):
             self.seats_read[message.seat] = max(self.seats_read.get(message.seat, 0), message.turn)
             if not s.has_orders(message.seat) and not s.is_over:
                 self._shown = Step("orders", message.seat, s.turn)
-                self.call_later(self._show, OrdersScreen(client, message.seat))
+                self.call_later(self._show, self.orders_screen(client, message.seat))
             else:
                 self._shown = None
                 self.advance()
@@ -501,39 +495,16 @@ class WargameApp(App[None]):
             return
         save_copy(self, self.session, self.save_dir)
 
-    def _viewer_here(self) -> Viewer:
-        """Whoever is at the keyboard: the viewer of the game screen under any dialogs."""
-        under = next((x for x in reversed(self.screen_stack) if isinstance(x, GameScreen)), None)
-        if under is not None:
-            return under.viewer
+    def home_viewer(self) -> Viewer:
         assert self.session is not None
         return self.session.viewer
-
-    def action_stakes(self, opening: bool = False) -> None:
-        """The briefing, objectives and endings, for whoever is at the keyboard."""
-        from wargame.tui.screens.stakes import StakesScreen
-
-        if self.client is None or isinstance(self.screen, StakesScreen):
-            return
-        self.push_screen(StakesScreen(self.client, self._viewer_here(), opening=opening))
-
-    def action_last_results(self) -> None:
-        """The last turn's results again, as whoever is at the keyboard may see them."""
-        if self.client is None or isinstance(self.screen, ResolutionScreen):
-            return
-        viewer = self._viewer_here()
-        turn = self.client.observe(viewer).game.resolved
-        if turn < 1:
-            self.notify("No turn has been resolved yet.", markup=False)
-            return
-        self.push_screen(ResolutionScreen(self.client, turn, viewer, reopened=True))
 
     def action_dashboard(self) -> None:
         from wargame.tui.screens.dashboard import DashboardScreen
 
         if self.client is None or isinstance(self.screen, DashboardScreen):
             return
-        self.push_screen(DashboardScreen(self.client, self._viewer_here()))
+        self.push_screen(DashboardScreen(self.client, self.viewer_here()))
 
     def action_projector(self) -> None:
         from wargame.tui.screens.projector import ProjectorScreen

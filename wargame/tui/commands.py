@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from wargame.tui.app import WargameApp
+from wargame.play.control import Session
+
+
+class PaletteApp(Protocol):
+    """What the palette's commands call on the app (`WargameApp` is one): named here, so
+    the app that registers the palette and the palette do not import each other."""
+
+    session: Session | None
+
+    def action_new_game(self) -> None: ...
+    def action_save_copy(self) -> None: ...
+    def action_load_game(self) -> None: ...
+    def action_toggle_theme(self) -> None: ...
+    def action_stakes(self, opening: bool = False) -> None: ...
+    def action_last_results(self) -> None: ...
+    def action_dashboard(self) -> None: ...
+    def action_projector(self) -> None: ...
+    def action_facilitator(self) -> None: ...
+    def action_pause(self, trusted: bool = False) -> None: ...
 
 
 class WargameCommands(Provider):
     """The main actions of the game, found by name in the command palette."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        app: WargameApp = self.app  # type: ignore[assignment]
+        app = cast(PaletteApp, self.app)  # registered only by an app that has these actions
         yield "New game", "Choose a deck and seats and start a game", app.action_new_game
         yield "Save a copy of the game", "Write the game so far to a file you name", app.action_save_copy
         yield "Load a save", "Continue a saved game", app.action_load_game

@@ -8,6 +8,7 @@ here; the game itself moves on in its controller, never here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,3 +91,11 @@ def seat_results(mine: Observation, public: Observation, here: Keyboard, read: i
         return None
     differs = own.moved != room.moved or own.rolls != room.rolls or own.news != room.news or own.thresholds != room.thresholds
     return turn if differs else None
+
+
+def opens_on_briefing(mine: Observation, seat: str, briefed: Collection[str]) -> bool:
+    """A seat's orders screen opens on its briefing (its objectives and how the game can
+    end) the first time it opens before any turn has resolved (`mine` is its observation,
+    `briefed` the seats already briefed here): in a solo game, a hot-seat class and a team
+    joined over the network alike."""
+    return mine.game.resolved == 0 and seat not in briefed

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
@@ -22,9 +22,10 @@ from textual.widgets import Button, Footer, Input, Static
 
 from wargame.net.remote import RemoteClient, Status
 from wargame.observe.talk import MAX_MEMBER_NAME
-from wargame.play.commands import Orders
+from wargame.observe.visibility import Viewer
 from wargame.tui.app import CSS
 from wargame.tui.flow import Keyboard, Step, next_step
+from wargame.tui.game_app import GameApp
 from wargame.tui.render import BAD, MUTED
 from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.end import EndScreen
@@ -74,7 +75,7 @@ class CodeScreen(Screen[None]):
         app.join(code, self.query_one("#member", Input).value.strip())
 
 
-class JoinApp(App[None]):
+class JoinApp(GameApp):
     """One client of a hosted exercise."""
 
     TITLE = "wargame"
@@ -149,6 +150,10 @@ class JoinApp(App[None]):
         self.advance()
 
     # -- the flow ----------------------------------------------------------------------
+    def home_viewer(self) -> Viewer:
+        assert self.client is not None
+        return self.client.viewer
+
     def keyboard(self) -> Keyboard:
         client = self.client
         assert client is not None
@@ -182,7 +187,7 @@ class JoinApp(App[None]):
                 screen = EndScreen(client, client.viewer, local=False)
             case "orders":
                 assert step.seat is not None
-                screen = OrdersScreen(client, step.seat)
+                screen = self.orders_screen(client, step.seat)
             case "wait":
                 assert step.seat is not None
                 screen = WaitScreen(client, step.seat, "Orders sealed")
@@ -209,18 +214,12 @@ class JoinApp(App[None]):
     # -- messages from the screens ------------------------------------------------------
     @on(OrdersScreen.Confirmed)
     def orders_confirmed(self, message: OrdersScreen.Confirmed) -> None:
-        self._seal(message.seat, message.orders, message.turn, message.reasons)
+        self._seal(message)
 
     @work(group="commands", exit_on_error=False)
-    async def _seal(self, seat: str, orders: tuple[str, ...], turn: int, reasons: list[str]) -> None:
-        client = self.client
-        if client is None:
-            return
-        reply = await client.send(Orders(turn=turn, orders=list(orders), reasons=reasons), seat)
-        if reply.ok:
+    async def _seal(self, confirmed: OrdersScreen.Confirmed) -> None:
+        if await self.seal(confirmed):
             self.notify("Orders sealed.", markup=False)
-        else:
-            self.notify(reply.message, severity="error", markup=False, timeout=8)
 
     @on(ResolutionScreen.Continue)
     def results_read_now(self, message: ResolutionScreen.Continue) -> None:

@@ -247,8 +247,8 @@ def moved_line(moved: MovedInfo) -> Content:
 
 def orders_lines(turn: TurnInfo, obs: Observation) -> list[Content]:
     """Every seat's orders of a turn as this viewer may know them, each computer's reason
-    beside its order: plain words for a player, the full reckoning for the facilitator.
-    A seat none of whose orders this viewer may know says so (it never vanishes)."""
+    beside its order as this viewer reads it (`Observation.reason_words`). A seat none of
+    whose orders this viewer may know says so (it never vanishes)."""
     full = obs.viewer.kind == "facilitator"
     plays = [p for p in obs.plays if p.turn == turn.turn]
     out = []
@@ -258,7 +258,7 @@ def orders_lines(turn: TurnInfo, obs: Observation) -> list[Content]:
             name += " (you)"
         lines: list[tuple[str, str]] = []
         if seat.visible:
-            lines = [(o.label, o.why() if full else o.plain) for o in seat.orders]
+            lines = [(o.label, obs.reason_words(o)) for o in seat.orders]
             if not seat.orders:
                 lines = [("no orders", seat.note if full else "")]
         else:
@@ -266,7 +266,7 @@ def orders_lines(turn: TurnInfo, obs: Observation) -> list[Content]:
             for p in plays:
                 if p.actor == seat.actor:
                     order = said.get(p.move)
-                    lines.append((p.name, order.plain if order is not None else ""))
+                    lines.append((p.name, obs.reason_words(order) if order is not None else ""))
         if not lines:
             out.append(Content.assemble((name, "bold"), (": no order you could see", MUTED)))
             continue

@@ -69,7 +69,9 @@ class SeatStrip(Static):
             if parts:
                 parts.append(("  ", ""))
             name = obs.actor_short(seat.actor)
-            if seat.sealed and seat.covered:
+            if obs.game.over:
+                parts += [name, (" ✓ done", MUTED)]
+            elif seat.sealed and seat.covered:
                 parts += [name, (f" ⚠ {seat.covered}: stand-in", WARN)]
             elif seat.sealed:
                 parts += [name, (" ✓ sealed", GOOD)]

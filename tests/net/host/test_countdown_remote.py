@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestServer
-from waiting import sheet_ready, shown, until
+from waiting import shown, to_sheet, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
@@ -97,7 +97,7 @@ async def test_the_console_keys_change_the_time_a_seat_sees(tmp_path: Path, tuto
         fac = JoinApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
             await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
-            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
+            await to_sheet(red_pilot, "Red's orders")
             await pilot.press("plus")  # no countdown yet: the key does nothing
             await pilot.pause(0.2)
             assert room(ex, PROJECTOR)["countdown"] is None

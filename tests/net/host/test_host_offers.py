@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from netsecrets import leaks
-from waiting import seal, sheet_ready, shown, until
+from waiting import seal, sheet_ready, shown, to_sheet, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_text
@@ -94,8 +94,8 @@ async def test_an_offer_made_and_accepted_from_two_join_apps(tmp_path: Path, off
     try:
         alpha, bravo = JoinApp(url, codes["a"]), JoinApp(url, codes["b"])
         async with alpha.run_test(size=(120, 40)) as a_pilot, bravo.run_test(size=(120, 40)) as b_pilot:
-            await until(a_pilot, lambda: sheet_ready(alpha), "Alpha's order sheet")
-            await until(b_pilot, lambda: sheet_ready(bravo), "Bravo's order sheet")
+            await to_sheet(a_pilot, "Alpha's order sheet")
+            await to_sheet(b_pilot, "Bravo's order sheet")
             sheet = alpha.screen
             assert isinstance(sheet, OrdersScreen)
             # Each targeted move is one line; its targets are picked from a list.
@@ -199,7 +199,7 @@ async def test_coach_lines_arrive_and_show_in_the_join_app(tmp_path: Path) -> No
         await alpha.close()  # (a WebSocket left unread would stop answering the host's pings)
         bravo = JoinApp(url, codes["b"])
         async with bravo.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: sheet_ready(bravo), "Bravo's order sheet")
+            await to_sheet(pilot, "Bravo's order sheet")
             assert sheet_of(bravo).coach == "Bravo: wait and see what Alpha offers."
             assert "wait and see what Alpha offers" in str(bravo.screen.query_one("#coach").render())
         assert problems == []

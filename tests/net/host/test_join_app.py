@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from netsecrets import leaks
 from textual.css.query import NoMatches
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
-from waiting import seal, sheet_ready, shown, until
+from waiting import seal, sheet_ready, shown, to_sheet, until
 
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
@@ -28,6 +28,7 @@ from wargame.tui.screens.facilitator import FacilitatorScreen
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.projector import ProjectorScreen
 from wargame.tui.screens.resolution import ResolutionScreen
+from wargame.tui.screens.stakes import StakesScreen
 from wargame.tui.screens.team import TeamScreen
 from wargame.tui.screens.wait import WaitScreen
 from wargame.tui.widgets import TitleBar
@@ -90,7 +91,11 @@ async def test_a_seat_plays_a_turn_and_rejoins_after_a_drop(tmp_path: Path, tuto
     try:
         app = JoinApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            # A joined seat opens on its briefing, as a game on one keyboard does.
+            await until(pilot, lambda: shown(app, StakesScreen), "the briefing")
+            assert app.screen.viewer.actor == "red"  # type: ignore[attr-defined]
+            assert "Press Enter to give your orders." in text(app, "#stakes-body")
+            await to_sheet(pilot, "the order sheet")
             # The connection drops (a closed laptop): the app rejoins with the same code.
             dropped = set(host.connections)
             for conn in dropped:
@@ -116,7 +121,7 @@ async def test_a_sealed_seat_waits_then_reads_the_results_and_the_end(tmp_path: 
     try:
         app = JoinApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            await to_sheet(pilot, "the order sheet")
             await pilot.press("space")
             await seal(pilot)
             await until(pilot, lambda: isinstance(app.screen, WaitScreen), "the waiting screen")
@@ -163,7 +168,7 @@ async def test_the_facilitator_console_runs_the_room(tmp_path: Path, tutorial: C
         fac = JoinApp(url, codes[FACILITATOR])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot:
             await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
-            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
+            await to_sheet(red_pilot, "Red's orders")
             console = fac.screen
             assert isinstance(console, FacilitatorScreen) and console.hosted
             await until(pilot, lambda: "Red" in text(fac, "#fac-seats") and "connected" in text(fac, "#fac-seats"), "who is connected")
@@ -219,8 +224,8 @@ async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial
         fac, red, blue = JoinApp(url, codes[FACILITATOR]), JoinApp(url, codes["red"]), JoinApp(url, codes["blue"])
         async with fac.run_test(size=(130, 60)) as pilot, red.run_test(size=(120, 40)) as red_pilot, blue.run_test(size=(120, 40)) as blue_pilot:
             await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
-            await until(red_pilot, lambda: sheet_ready(red), "Red's orders")
-            await until(blue_pilot, lambda: sheet_ready(blue), "Blue's orders")
+            await to_sheet(red_pilot, "Red's orders")
+            await to_sheet(blue_pilot, "Blue's orders")
             console = fac.screen
             # Blue's team is handed to a computer: its screen says so, and it seals.
             console.query_one("#reseat-seat", Select).value = "blue"
@@ -384,7 +389,7 @@ async def test_a_seat_rejoins_on_its_own_after_the_host_stops_and_starts_again(t
     try:
         app = JoinApp(url, codes["red"])
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            await to_sheet(pilot, "the order sheet")
             await server.close()
             host.exercise.store.close()
             ex = Exercise.open(open_store(tmp_path / "s.sqlite3"), "join")
@@ -393,7 +398,7 @@ async def test_a_seat_rejoins_on_its_own_after_the_host_stops_and_starts_again(t
             await again.start_server()
             await until(pilot, lambda: any(c.role.name == "red" and not c.ws.closed for c in host.connections), "the rejoin")
             assert not isinstance(app.screen, CodeScreen), "the seat is not asked for its code again"
-            await until(pilot, lambda: sheet_ready(app), "the order sheet again")
+            await to_sheet(pilot, "the order sheet again")
             await pilot.press("space")
             await seal(pilot)
             await until(pilot, lambda: shown(app, ResolutionScreen), "the results")

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 from textual.app import App
 from textual.widgets import Static
 
-from wargame.bots.base import make_bot
+from wargame.bots.make import make_bot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck

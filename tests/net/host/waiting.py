@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.review import ReviewScreen
+from wargame.tui.screens.stakes import StakesScreen
 
 
 async def until(pilot: object, check: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -41,3 +42,13 @@ async def seal(pilot: Pilot[None]) -> None:
 def shown(app: App[None], screen_type: type) -> bool:
     """The app shows a screen of this type, mounted (so it takes keys)."""
     return isinstance(app.screen, screen_type) and app.screen.is_mounted
+
+
+async def to_sheet(pilot: Pilot[None], what: str = "the order sheet") -> None:
+    """Until the first order sheet: a joined game opens on the seat's briefing (the stakes),
+    as a local game does; read, Enter."""
+    app = pilot.app
+    await until(pilot, lambda: shown(app, StakesScreen) or sheet_ready(app), f"the briefing or {what}")
+    if shown(app, StakesScreen):
+        await pilot.press("enter")
+    await until(pilot, lambda: sheet_ready(app), what)

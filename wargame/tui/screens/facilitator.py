@@ -217,7 +217,10 @@ class FacilitatorScreen(GameScreen):
         resolve = self.query_one("#resolve", Button)
         resolve.disabled = not ready and not self.hosted
         unit = obs.game.turn_name
-        if self.hosted:
+        if obs.game.over:
+            resolve.disabled = True
+            resolve.label = Content("The game is over")
+        elif self.hosted:
             resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Resolve now (r)")
         else:
             resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Waiting for sealed orders…")
@@ -253,6 +256,9 @@ class FacilitatorScreen(GameScreen):
             if team is not None and team.members:
                 lines.append(Content.assemble("  ", team_summary(team)))
             orders = sealed.get(actor.id)
+            if obs.game.over:
+                lines.append(Content.styled("  done: the game is over", MUTED))
+                continue
             if orders is None or not orders.visible:
                 lines.append(Content.styled("  still choosing", WARN))
                 continue
@@ -260,7 +266,7 @@ class FacilitatorScreen(GameScreen):
                 lines.append(Content.styled("  no orders" + (f" — {orders.note}" if orders.note else ""), MUTED))
             for order in orders.orders:
                 answer: tuple[str, str] = ("  (answer to an offer: no order used)" if order.answer else "", MUTED)
-                lines.append(Content.assemble("  • ", order.label, answer, (f" — {order.why()}" if order.reason else "", MUTED)))
+                lines.append(Content.assemble("  • ", order.label, answer, (f" — {obs.reason_words(order)}" if order.reason else "", MUTED)))
         if control is not None and control.scores:
             lines.append(Content.assemble(("Points now: ", MUTED), ", ".join(f"{obs.actor_short(s.actor)} {s.total:g}" for s in control.scores)))
         return Content("\n").join(lines)
@@ -294,7 +300,7 @@ class FacilitatorScreen(GameScreen):
         sealed = {s.actor: s for s in control.sealed} if control is not None else {}
 
         def pending(rec: OfferInfo) -> Content | None:
-            if rec.status != "waiting":
+            if rec.status != "waiting" or obs.game.over:
                 return None
             orders = sealed.get(rec.recipient)
             who = rec.recipient_name

@@ -92,9 +92,11 @@ class OrdersScreen(GameScreen):
             """The why as the orders' reasons: with the first order, none with the others."""
             return [self.why] if self.why and self.orders else []
 
-    def __init__(self, client: GameClient, seat: str) -> None:
+    def __init__(self, client: GameClient, seat: str, *, brief: bool = False) -> None:
+        """`brief`: open on the seat's briefing first (`flow.opens_on_briefing`)."""
         super().__init__(client, Viewer.seat(seat))
         self.seat = seat
+        self.brief = brief
         obs = self.obs
         sheet = obs.seat
         assert sheet is not None, "an orders screen is a seat's"
@@ -206,10 +208,8 @@ class OrdersScreen(GameScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        briefed = getattr(self.app, "briefed", None)
-        if isinstance(briefed, set) and self.obs.game.resolved == 0 and self.seat not in briefed:
+        if self.brief:
             # A game opens on the seat's briefing: its objectives and how the game can end.
-            briefed.add(self.seat)
             self.call_later(self.app.run_action, "stakes(True)")
         moves = self.query_one("#moves", OptionList)
         first = next((i for i, line in enumerate(self.sheet) if line.available), 0)

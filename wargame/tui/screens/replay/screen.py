@@ -259,15 +259,18 @@ class ReplayScreen(Screen[None]):
             return
         await loading.remove()
         saved = message.saved
+        debrief = Debrief(saved)
         if saved.save.facilitator_pin is not None:
             # A game guarded by a facilitator's PIN opens in the public view: every other
             # perspective shows some seat's secrets, so it asks for the PIN first.
             self.unlocked = False
             self.viewer = PUBLIC
+        else:
+            self.viewer = debrief.opening_viewer()
         self.checkpoints = message.checkpoints
         self.analysis = message.analysis
         self.choices = message.marks
-        self.debrief = Debrief(saved)
+        self.debrief = debrief
         self.saved = saved
         self.query_one("#replay-title", TitleBar).set_text(
             Content.assemble(("Debrief: ", "bold"), (saved.save.title or saved.deck.title, "bold $accent")),
