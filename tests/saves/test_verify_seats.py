@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from wargame.analysis.simulate import play_game
-from wargame.saves import seating
 from wargame.deck.compile import CompiledDeck
 from wargame.play.control import Session
+from wargame.saves import seating
 from wargame.saves.store import new_save, read_save, verify, write_save
 
 FIXTURES = Path(__file__).parent / "fixtures"
