@@ -93,10 +93,11 @@ def test_a_seat_report_holds_only_the_offers_it_was_party_to(offers_save: SaveMo
     assert all("Backchannel" not in m.text for m in public.moments)
 
 
-def test_a_deck_without_offers_has_no_offers_section(tutorial: CompiledDeck) -> None:
+def test_a_deck_without_offers_has_no_offers_section(decks: dict[str, CompiledDeck]) -> None:
+    korea = decks["korea-2022"]
     from report_helpers import seeded_save
 
-    data = build_report(seeded_save(tutorial))
+    data = build_report(seeded_save(korea, seats={a: "random" for a in korea.actors}))  # korea-2022 has no offers
     assert data.offers == () and not data.deck_offers
     assert "## Offers" not in render_report(data, "markdown") and "<h2 id=\"offers\">" not in render_report(data, "html")
     assert "Answering an offer" not in render_report(data, "markdown")

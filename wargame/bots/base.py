@@ -71,6 +71,11 @@ def quiet_decider(bot: Bot) -> QuietDecide | None:
     a view per seat per turn cost more than many a decision."""
     if bot.explain:
         return None
+    # Only a `quiet` written beside the `decide` in use: a subclass that decides otherwise
+    # (reading its view, keeping it) must be asked through `decide`.
+    deciding = next((c for c in type(bot).__mro__ if "decide" in c.__dict__), None)
+    if deciding is None or "quiet" not in deciding.__dict__:
+        return None
     quiet: QuietDecide | None = getattr(bot, "quiet", None)
     return quiet
 
