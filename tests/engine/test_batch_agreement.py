@@ -1,6 +1,8 @@
 """The two engines play the same games (issue 16): the standing agreement test.
 
-Every shipped deck and every deck of the test corpora that loads is played by the
+Every shipped deck and every deck of the test corpora that loads (the second round's
+rules included: openings, doctrines' start values and waits, orders a turn from the state,
+the deck's own categories and phases, unattributed moves) is played by the
 reference engine and by the batched engine in exact mode (the keyed dice a replay draws),
 on the same seeds, with random seats and with doctrine seats: each game must end the same
 way on the same turn with the same scores, and `simulate --json` must be the same bytes.
@@ -42,10 +44,14 @@ def corpus() -> list[Path]:
 
 
 def seatings(deck: CompiledDeck) -> list[tuple[str, dict[str, str]]]:
-    """Random seats, and (when the deck has doctrines) each actor on its first doctrine."""
+    """Random seats, and (when the deck has doctrines) each actor on its first doctrine,
+    and on its last when that is another for some actor (doctrines with start values of
+    their own or weights for waiting are often not an actor's first)."""
     out = [("random", {a: "random" for a in deck.actors})]
     if any(deck.doctrines.values()):
         out.append(("doctrine", {a: f"doctrine:{next(iter(d))}" if d else "random" for a, d in deck.doctrines.items()}))
+    if any(len(d) > 1 for d in deck.doctrines.values()):
+        out.append(("last-doctrine", {a: f"doctrine:{list(d)[-1]}" if d else "random" for a, d in deck.doctrines.items()}))
     return out
 
 
