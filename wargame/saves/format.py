@@ -269,6 +269,8 @@ class SaveModel(_Model):
         for key in TALK_FIELDS:
             if key in data and not data[key]:
                 del data[key]
+        if not data.get("starts"):  # written only when a doctrine set start values
+            data.pop("starts", None)
         return data
 
     @property
@@ -285,13 +287,6 @@ class SaveModel(_Model):
             self._seal_problem = "the seal does not match: the facilitator's PIN or its record was edited after the save was written"
         else:
             self._seal_problem = None
-
-    @model_serializer(mode="wrap")
-    def _without_empty_starts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if not data.get("starts"):
-            data.pop("starts", None)
-        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> SaveModel:
