@@ -25,6 +25,7 @@ from wargame.tui.render import (
     objectives_block,
     percent,
     ranked,
+    roll_result,
     score_block,
 )
 
@@ -34,7 +35,7 @@ HIDDEN = "hidden from you"
 
 def roll_block(roll: RollExplained) -> Content:
     """A roll that explains itself: outcome, the chance and why, the number drawn."""
-    result = ("success", GOOD) if roll.success else ("failure", BAD)
+    result = roll_result(roll)
     head: list[Part] = [("◆ " if not roll.inject else "★ ", MUTED), (roll.label, "bold"), ("  → ", MUTED), result]
     if roll.forced:
         head.append(("  set by the facilitator", WARN))
@@ -58,7 +59,7 @@ def roll_block(roll: RollExplained) -> Content:
         if roll.forced:
             note = f"    drew {drawn}; the facilitator set the outcome"
         else:
-            note = f"    drew {drawn}: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {'success' if roll.success else 'failure'}"
+            note = f"    drew {drawn}: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {result[0]}"
         lines.append(Content.styled(note, MUTED))
     return Content("\n").join(lines)
 
@@ -76,7 +77,10 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
         return Content.assemble(("  " + label, MUTED), (f"{new}{scale}", MUTED), (f"  {after.level}" if after.level else "", MUTED))
     old = "?" if before.value is None else format_value(before.value)
     up = before.value is not None and after.value > before.value
-    arrow = ("▲ ", WARN) if up else ("▼ ", "$text-accent")
+    # The arrow points the way the value went; the warning colour marks the worse way
+    # (down on a descending track, where lower is worse).
+    worse = up != after.descending
+    arrow = ("▲ " if up else "▼ ", WARN if worse else "$text-accent")
     parts: list[Part] = [arrow, (label, "bold"), old, (" → ", MUTED), (f"{new}{scale}", "bold")]
     if after.level:
         parts += ["  ", (after.level, WARN)]
