@@ -25,6 +25,7 @@ from wargame.tui.render import (
     objectives_block,
     percent,
     ranked,
+    roll_line,
     roll_result,
     score_block,
 )
@@ -87,6 +88,19 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
     if after.secret:
         parts += [("  (secret)", MUTED)]
     return Content.assemble(*parts)
+
+
+def opening_block(obs: Observation, *, show_audience: bool) -> Content | None:
+    """What happened before the first orders (the deck's opening, turn 0) as the viewer may
+    see it, to head turn 1 in the Turn panel; None for a deck without an opening."""
+    opening = obs.opening
+    if opening is None:
+        return None
+    s: list[Content] = [Content.styled(opening.label, "bold $accent"), heading("News")]
+    s += [news_line(n, obs, show_audience) for n in obs.news_of(0)] or [Content.styled("No news.", MUTED)]
+    if opening.rolls:
+        s += [Content(""), heading("Chance rolls"), *(roll_line(r) for r in opening.rolls)]
+    return Content("\n").join(s)
 
 
 def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True, marks: Mapping[str, tuple[str, str]] | None = None) -> Content:
