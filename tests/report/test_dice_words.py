@@ -79,3 +79,19 @@ def test_the_report_opens_with_what_happened_before_the_first_orders() -> None:
     without = load_deck(Path(__file__).resolve().parents[2] / "decks" / "tutorial.toml")
     plain = new_save(play_game(without, 3, {a: "random" for a in without.actors}), {a: "random" for a in without.actors})
     assert "Before the first orders" not in render_report(build_report(plain, "facilitator"), "markdown")
+
+
+def test_the_slides_show_the_prologue_after_the_title() -> None:
+    from pathlib import Path
+
+    from wargame.analysis.simulate import play_game
+    from wargame.deck.loader import load_deck
+    from wargame.report.slides import slides_model
+    from wargame.saves.store import new_save
+
+    deck = load_deck(Path(__file__).resolve().parents[1] / "decks_format" / "opening.toml")
+    seats = {a: "random" for a in deck.actors}
+    show = slides_model(build_report(new_save(play_game(deck, 3, seats), seats), "public"))
+    assert [s.id for s in show.slides[:3]] == ["opening", "prologue", "turn-1"]
+    page = render_report(build_report(new_save(play_game(deck, 3, seats), seats), "public"), "slides")
+    assert 'id="prologue"' in page and "60,000 homes are without power" in page
