@@ -276,3 +276,12 @@ def test_since_of_an_offers_answers_is_checked_and_named_as_written() -> None:
     # Guarded as the message suggests, it is meant.
     guarded = text.replace("since('talks/accept') >= 2", "played('talks/accept') and since('talks/accept') >= 2")
     assert lint_deck(load_deck_text(guarded, "since.toml")) == []
+
+
+def test_an_opening_event_does_not_share_a_turn_with_the_others() -> None:
+    # The opening (at = 0) fires only its own events, and they fire nowhere else: an event
+    # that reads what the opening changed is not order-dependent on it (issue 19's deck
+    # written from the docs got this note for its crest at at = 0).
+    text = (ROOT / "tests" / "decks_format" / "opening.toml").read_text(encoding="utf-8")
+    deck = load_deck_text(text + '\n[[events]]\nid = "flooding"\nwhen = "outage >= 6"\nonce = false\nnews = "Still dark."\n', "opening.toml")
+    assert not [w for w in lint_deck(deck) if w.code in ("event-order-dependence", "event-cleared-above")]

@@ -38,3 +38,60 @@ def test_the_viewer_the_results_and_the_report_say_the_same_draw(tutorial: Compi
             seen += 1
     assert seen >= 3
     assert "drew 0." not in report
+
+
+def test_the_viewer_the_results_and_the_report_say_a_rolls_result_in_the_players_words(tutorial: CompiledDeck) -> None:
+    # A detection roll that fails means "not found out", good news for the actor, not
+    # "failure"; an event's roll says whether it happened (issue 19).
+    from wargame.observe.labels import roll_outcome
+
+    save = seeded_save(tutorial)
+    debrief = Debrief(SavedGame(save))
+    report = render_report(build_report(save, "facilitator"), "markdown")
+    kinds = set()
+    for turn in range(1, len(save.history) + 1):
+        for roll in debrief.turn("facilitator", turn).rolls:
+            words = roll_outcome(roll.kind, roll.success)
+            assert f"→ {words}" in roll_block(roll).plain and f"means {words}" in roll_block(roll).plain
+            assert f"→ {words}" in roll_line(roll).plain
+            if roll.roll is not None and roll.chance is not None:
+                assert f"drew {draw_label(roll.roll)}: {words}" in report
+            kinds.add(roll.kind)
+    assert {"detect", "event"} <= kinds
+    assert roll_outcome("detect", False) == "not found out" and roll_outcome("event", True) == "it happens"
+
+
+def test_the_report_opens_with_what_happened_before_the_first_orders() -> None:
+    from pathlib import Path
+
+    from wargame.analysis.simulate import play_game
+    from wargame.deck.loader import load_deck
+    from wargame.saves.store import new_save
+
+    deck = load_deck(Path(__file__).resolve().parents[1] / "decks_format" / "opening.toml")
+    seats = {a: "random" for a in deck.actors}
+    save = new_save(play_game(deck, 3, seats), seats)
+    report = render_report(build_report(save, "facilitator"), "markdown")
+    opening = report.index("### Before the first orders")
+    assert opening < report.index(f"### {deck.turn_label(1).capitalize()}")
+    assert "ransomware locks the utility's control room; 60,000 homes are without power." in report[opening:]
+    assert "Ransomware hits the control room" in report[opening:]
+    without = load_deck(Path(__file__).resolve().parents[2] / "decks" / "tutorial.toml")
+    plain = new_save(play_game(without, 3, {a: "random" for a in without.actors}), {a: "random" for a in without.actors})
+    assert "Before the first orders" not in render_report(build_report(plain, "facilitator"), "markdown")
+
+
+def test_the_slides_show_the_prologue_after_the_title() -> None:
+    from pathlib import Path
+
+    from wargame.analysis.simulate import play_game
+    from wargame.deck.loader import load_deck
+    from wargame.report.slides import slides_model
+    from wargame.saves.store import new_save
+
+    deck = load_deck(Path(__file__).resolve().parents[1] / "decks_format" / "opening.toml")
+    seats = {a: "random" for a in deck.actors}
+    show = slides_model(build_report(new_save(play_game(deck, 3, seats), seats), "public"))
+    assert [s.id for s in show.slides[:3]] == ["opening", "prologue", "turn-1"]
+    page = render_report(build_report(new_save(play_game(deck, 3, seats), seats), "public"), "slides")
+    assert 'id="prologue"' in page and "60,000 homes are without power" in page

@@ -64,3 +64,21 @@ async def test_the_next_new_game_opens_on_the_last_setup(tmp_path: Path) -> None
         assert screen.query_one("#turns", Input).value == "4"
     (saves / LastSetup.FILE).write_text("{not json")
     assert LastSetup.read(saves) is None  # a spoilt file is ignored: the deck's defaults
+
+
+async def test_seat_names_are_not_cut_at_80_columns(tmp_path: Path) -> None:
+    # grid-ransom-2024's "Tri-County Electric" was cut to "Tri-County E…" (issue 19): the
+    # column widens to the longest name; a name too long even then shows the actor's short.
+    from tui_helpers import DECKS, screen_lines
+
+    from wargame.deck.loader import load_deck
+
+    deck = load_deck(DECKS / "grid-ransom-2024.toml")
+    app = make_app(tmp_path / "saves", deck=DECKS / "grid-ransom-2024.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "…" not in text
+        for actor in deck.actors:
+            assert deck.actor_name(actor) in text, actor

@@ -45,3 +45,26 @@ def test_the_end_ranks_sides_by_their_points_against_their_most() -> None:
     more = ScoreInfo(actor=deck.actors[1], total=4, most=10, objectives=[])
     assert ranked([more, full]) == [full, more]
     assert "3 of 3 points" in score_block(full, obs).plain and "4 of 10 points" in score_block(more, obs).plain
+
+
+def test_the_replay_viewer_heads_turn_1_with_the_opening_each_viewer_may_see() -> None:
+    # The prologue in the debrief: what happened before the first orders leads turn 1,
+    # read off each viewer's own Observation (a deck without an opening shows none).
+    from wargame.analysis.simulate import play_game
+    from wargame.observe.visibility import PUBLIC, Viewer
+    from wargame.play.timeline import SavedGame
+    from wargame.saves.store import new_save
+    from wargame.tui.replay_render import opening_block
+
+    root = Path(__file__).resolve().parents[2]
+    deck = load_deck(root / "tests" / "decks_format" / "opening.toml")
+    seats = {a: "random" for a in deck.actors}
+    saved = SavedGame(new_save(play_game(deck, 3, seats), seats))
+    for viewer in (PUBLIC, Viewer.seat(deck.actors[0])):
+        block = opening_block(saved.observe(viewer, 2), show_audience=not viewer.is_public)
+        assert block is not None
+        assert "Before the first orders" in block.plain
+        assert "ransomware locks the utility's control room; 60,000 homes are without power." in block.plain
+    tutorial = load_deck(root / "decks" / "tutorial.toml")
+    plain = SavedGame(new_save(play_game(tutorial, 3, {a: "random" for a in tutorial.actors}), {a: "random" for a in tutorial.actors}))
+    assert opening_block(plain.observe(PUBLIC, 2), show_audience=False) is None

@@ -52,34 +52,12 @@ class FirstTurn:
     track_rolls: bool = False
 
 
-def batch_ready(seats: Mapping[str, SeatSpec | str], deck: CompiledDeck | None = None) -> bool:
-    """Whether the batched engine can play these seats (random and doctrine seats only) and,
-    given, this deck (see `deck_refusal`)."""
-    return all(batchable(spec) for spec in seats.values()) and (deck is None or deck_refusal(deck) is None)
-
-
-def deck_refusal(deck: CompiledDeck) -> str | None:
-    """Why the batched engine cannot play this deck (None: it can). It models the first
-    round of the deck format; a deck using the second round's rules (an opening, orders a
-    turn given by an expression, doctrines that wait on offers or set start values, the
-    deck's own categories and phases, unattributed moves) is played by the reference engine."""
-    used = []
-    if any(e.at == 0 and not e.inject for e in deck.events):
-        used.append("an opening")
-    if deck.orders_fns:
-        used.append("orders a turn given by an expression")
-    if any(d.waits for ds in deck.doctrines.values() for d in ds.values()):
-        used.append("doctrines that wait on offers")
-    if any(d.start for ds in deck.doctrines.values() for d in ds.values()):
-        used.append("doctrines with start values")
-    if deck.model.categories or any(m.phase for m in deck.model.moves):
-        used.append("categories of its own or phases")
-    if any(m.unattributed for m in deck.moves):
-        used.append("unattributed moves")
-    if not used:
-        return None
-    listed = used[0] if len(used) == 1 else f"{', '.join(used[:-1])} and {used[-1]}"
-    return f"this deck has {listed}, which only the reference engine plays"
+def batch_ready(seats: Mapping[str, SeatSpec | str]) -> bool:
+    """Whether the batched engine can play these seats (random and doctrine seats only).
+    Every rule of the deck format is modelled: the opening, the seated doctrines' start
+    values, orders a turn from an expression, waiting on offers, the deck's categories and
+    phases and unattributed moves play as in the reference engine (the agreement test)."""
+    return all(batchable(spec) for spec in seats.values())
 
 
 def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
@@ -107,8 +85,12 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
           escalation: list[tuple[int, Index, np.ndarray]] | None = None) -> Batch:
     n = len(seeds)
     last_turn = turns or (start.turns if start is not None else deck.turns)
-    b = Batch(deck, n, last_turn, start)
     dice: BatchDice = make_dice(mode, seeds)
+    if start is None:  # the deck's start: the seated doctrines' start values, then the opening
+        b = Batch(deck, n, last_turn, starts=deck.doctrine_starts(seats))
+        b.open(dice)
+    else:
+        b = Batch(deck, n, last_turn, start)
     seated = {a: batch_seat(seats.get(a, "random"), deck, a, seeds, mode) for a in deck.actors}
     injects = [inject_event(i.event) if i.event is not None else inject_effects(i.effects) for i in first.injects] if first else []
     is_first = first is not None
@@ -288,4 +270,4 @@ def _tocents(values: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "deck_refusal", "play"]
+__all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "play"]

@@ -62,6 +62,9 @@ class Moment:
     """What it did to the game (see `WEIGHTS`): the story keeps the heaviest."""
     headline: bool = False
     """A play or an event the deck marks as a headline."""
+    falling: bool = False
+    """A threshold reached on the way down (a descending track, where lower is worse):
+    its mark points down, as players read the track."""
 
     @property
     def kind_label(self) -> str:
@@ -235,7 +238,7 @@ def threshold_moments(game: Game, view: PlayerView) -> list[Moment]:
         name = dict(deck.thresholds[slot])[level]
         verb = "falls to" if slot in deck.descending else "reaches"
         text = f"{deck.slot_label(slot)} {verb} {name} ({_fmt(level)})" + _again(turns, unit)
-        out.append(Moment(turns[0], "threshold", text, WEIGHTS["threshold"] + 10 * ranked.index(level)))
+        out.append(Moment(turns[0], "threshold", text, WEIGHTS["threshold"] + 10 * ranked.index(level), falling=slot in deck.descending))
     return out
 
 

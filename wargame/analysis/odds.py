@@ -3,10 +3,8 @@
 Thousands of continuations from the full state now (the turn's queued injects included),
 every seat played by its computer stand-in, by the batched engine in fast mode: a fraction
 of a second, computed off the UI thread and the host's event loop (`OddsJob`, run by the
-controller's clients like a computer seat's decision). A deck using rules the batched
-engine does not model (`deck_refusal`) is played by the reference engine instead, with
-fewer continuations (`REFERENCE_GAMES`, the interval shown wider). The odds
-read the full state, so only the facilitator's console is shown them (`ControlInfo.odds`).
+controller's clients like a computer seat's decision). The odds read the full state, so
+only the facilitator's console is shown them (`ControlInfo.odds`).
 """
 
 from __future__ import annotations
@@ -16,11 +14,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from wargame.analysis.batch import FirstTurn, deck_refusal, play
+from wargame.analysis.batch import FirstTurn, play
 from wargame.analysis.intervals import wilson
-from wargame.analysis.rollout import Opening, continuation_seed, play_continuation
+from wargame.analysis.rollout import continuation_seed
 from wargame.bots.batch import batchable
-from wargame.bots.make import make_bot
 from wargame.bots.seats import SeatSpec, default_computer
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
@@ -29,11 +26,6 @@ from wargame.observe.model import EndingOdds, OddsInfo
 
 LIVE_GAMES = 2000
 """Continuations behind the live odds: a 95% interval of about ±2 points at 50%."""
-
-REFERENCE_GAMES = 1000
-"""Continuations when the reference engine plays them (a deck the batched engine refuses):
-a 95% interval of about ±3 points at 50%, in about a second (grid-ransom-2024 from turn 1)."""
-
 
 def live_stand_ins(deck: CompiledDeck, seats: Mapping[str, SeatSpec]) -> dict[str, str]:
     """Who plays each seat in the continuations: a random or doctrine computer as seated,
@@ -48,24 +40,6 @@ def live_odds(deck: CompiledDeck, state: State, turns: int, seed: int, stand_ins
     b = play(deck, seeds, stand_ins, turns, "fast", start=state, first=FirstTurn({}, injects))
     ids = [e.id for e in deck.endings] + [deck.turn_limit_ending.id]
     return Counter(ids[k] for k in b.ending.tolist())
-
-
-def reference_odds(game: Game, seed: int, stand_ins: Mapping[str, str], injects: Sequence[Inject] = (),
-                   games: int = REFERENCE_GAMES) -> Counter[str]:
-    """How `games` continuations of `game` end, played one by one by the reference engine
-    with its history (ending id to count): for decks the batched engine does not model."""
-    out: Counter[str] = Counter()
-    opening = Opening(injects=tuple(injects))
-    for i in range(games):
-        cseed = continuation_seed(seed, game.turn, i)
-        fork = game.fork(cseed)
-        bots = {a: make_bot(stand_ins[a], game.deck, a, cseed) for a in game.deck.actors}
-        for bot in bots.values():
-            bot.explain = False  # nobody reads a continuation's reasons
-        play_continuation(fork, bots, opening)
-        assert fork.ending is not None
-        out[fork.ending.id] += 1
-    return out
 
 
 def odds_info(deck: CompiledDeck, turn: int, counts: Mapping[str, int], games: int, injects: int = 0,
@@ -97,20 +71,15 @@ class OddsJob:
     injects: tuple[Inject, ...]
     previous: OddsInfo | None
     games: int | None = None
-    """Continuations to play (None: `LIVE_GAMES`, or `REFERENCE_GAMES` for a deck only the
-    reference engine plays)."""
+    """Continuations to play (None: `LIVE_GAMES`)."""
 
     @property
     def deck(self) -> CompiledDeck:
         return self.game.deck
 
     def run(self) -> OddsInfo:
-        if deck_refusal(self.deck) is None:
-            games = self.games or LIVE_GAMES
-            counts = live_odds(self.deck, self.game.state, self.game.turns, self.seed, self.stand_ins, self.injects, games)
-        else:
-            games = self.games or REFERENCE_GAMES
-            counts = reference_odds(self.game, self.seed, self.stand_ins, self.injects, games)
+        games = self.games or LIVE_GAMES
+        counts = live_odds(self.deck, self.game.state, self.game.turns, self.seed, self.stand_ins, self.injects, games)
         return odds_info(self.deck, self.game.turn, counts, games, len(self.injects), self.previous)
 
     def safe_run(self) -> OddsInfo | None:
@@ -123,4 +92,4 @@ class OddsJob:
             return None
 
 
-__all__ = ["LIVE_GAMES", "REFERENCE_GAMES", "OddsJob", "live_odds", "live_stand_ins", "odds_info", "reference_odds"]
+__all__ = ["LIVE_GAMES", "OddsJob", "live_odds", "live_stand_ins", "odds_info"]

@@ -19,6 +19,7 @@ from wargame.analysis.tally import Tally
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.lint import LintWarning, allowed
 from wargame.deck.locate import LineIndex, Path, format_path
+from wargame.observe.labels import mark_after
 from wargame.words import possessive
 
 DOMINANT_SHARE = 0.25
@@ -292,8 +293,7 @@ def playtest_text(deck: CompiledDeck, p: Playtest) -> str:
         lines.append("")
         lines.append(f"{'events (games fired in)':<44}{'random':>15}{'doctrine':>15}")
         for e in deck.events:
-            note = " (inject)" if e.inject else ""
-            lines.append(f"  {(e.name + note)[:40]:<42}{r.fired_games.get(e.index, 0):>15}{d.fired_games.get(e.index, 0):>15}")
+            lines.append(f"  {(e.name + mark_after(e.name, 'inject', e.inject))[:40]:<42}{r.fired_games.get(e.index, 0):>15}{d.fired_games.get(e.index, 0):>15}")
     if deck.offers:
         lines.append("")
         lines.append("offers (times made; then accepted / refused / expired / unanswered at the end, of those made)")

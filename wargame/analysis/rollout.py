@@ -269,11 +269,10 @@ def play_continuation(game: Game, bots: Mapping[str, Bot], opening: Opening) -> 
     return rolls
 
 
-def engine_for_task(engine: Engine, stand_ins: Mapping[str, str], opening: Opening, deck: CompiledDeck | None = None) -> Engine:
+def engine_for_task(engine: Engine, stand_ins: Mapping[str, str], opening: Opening) -> Engine:
     """The engine that plays a task: the batched engine unless a stand-in is a lookahead
-    seat, the opening forces dice (facilitator overrides) or the deck uses rules the
-    batched engine does not model (`deck_refusal`), which only the reference engine plays."""
-    if engine == "reference" or opening.overrides or not batch_ready(stand_ins, deck):
+    seat or the opening forces dice (facilitator overrides)."""
+    if engine == "reference" or opening.overrides or not batch_ready(stand_ins):
         return "reference"
     return engine
 
@@ -295,7 +294,7 @@ def run_batch(checkpoints: Checkpoints, stand_ins: Mapping[str, str], seed: int,
     """Continuations `start..stop-1` from before `turn` with `opening`, counted (by the
     batched engine when `engine_for_task` allows it)."""
     deck = checkpoints.deck
-    if engine_for_task(engine, stand_ins, opening, deck) != "reference":
+    if engine_for_task(engine, stand_ins, opening) != "reference":
         return _run_arrays(checkpoints, stand_ins, seed, turn, opening, start, stop, engine)
     out = Outcomes()
     for index in range(start, stop):

@@ -346,21 +346,18 @@ generator per game (`fast`: other dice than a replay would draw, the same rules)
 ENGINES: tuple[Engine, ...] = ("fast", "exact", "reference")
 
 
-def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bool = False, deck: CompiledDeck | None = None) -> tuple[Engine, str | None]:
+def engine_for(engine: Engine, seats: Mapping[str, SeatSpec | str], *, saves: bool = False) -> tuple[Engine, str | None]:
     """The engine a run can use, and a line saying why when it is not the one asked for:
     lookahead seats, programs and saved games play only in the reference engine."""
     if engine == "reference":
         return engine, None
     if saves:
         return "reference", "games saved one by one (--save-dir) are played by the reference engine"
-    from wargame.analysis.batch import batch_ready, deck_refusal
+    from wargame.analysis.batch import batch_ready
 
     if not batch_ready(seats):
         kinds = sorted({SeatSpec.parse(str(s)).kind for s in seats.values()} - {"random", "doctrine"})
         return "reference", f"{' and '.join(kinds)} seats play only in the reference engine, which played this run"
-    why = deck_refusal(deck) if deck is not None else None
-    if why is not None:
-        return "reference", f"{why}: it played this run"
     return engine, None
 
 
@@ -550,6 +547,6 @@ def simulate_tally(
         except OSError as exc:
             raise WargameError(f"{save_dir}: cannot create the save folder: {exc.strerror or exc}") from None
     jobs = max(1, min(jobs, games or 1))
-    engine = engine_for(engine, {a: seat_map.get(a, "random") for a in deck.actors}, saves=save_dir is not None, deck=deck)[0]
+    engine = engine_for(engine, {a: seat_map.get(a, "random") for a in deck.actors}, saves=save_dir is not None)[0]
     chunks = make_chunks(0, games, jobs, seed, seat_map, turns, str(save_dir) if save_dir is not None else None, by_move, programs, engine)
     return run_chunks(deck, chunks, jobs, progress, cluster).get(0, Tally(by_move=by_move))

@@ -174,7 +174,7 @@ def sweep(
         check_seats(deck, combo, seed)
     chunks = []
     for key, combo in enumerate(combos):
-        used = engine_for(engine, {a: combo.get(a, "random") for a in deck.actors}, deck=deck)[0]
+        used = engine_for(engine, {a: combo.get(a, "random") for a in deck.actors})[0]
         chunks.extend(make_chunks(key, games, max(1, jobs), seed, combo, turns, engine=used))
     tallies = run_chunks(deck, chunks, jobs, progress, cluster)
     ending_ids = [e.id for e in (*deck.endings, deck.turn_limit_ending)]

@@ -21,11 +21,12 @@ from typing import Protocol
 
 import numpy as np
 
+from wargame.bots.answers import RANDOM_WAIT
 from wargame.bots.base import RandomBot, bot_seed
 from wargame.bots.doctrine import DoctrineBot
 from wargame.bots.seats import SeatSpec
 from wargame.deck.arrays import ArrayFn, compile_array, evaluate
-from wargame.deck.compile import CDoctrine, CMove, CompiledDeck
+from wargame.deck.compile import MAX_ORDERS, CDoctrine, CMove, CompiledDeck
 from wargame.deck.ir import Node
 from wargame.engine.batch import (
     Batch,
@@ -67,6 +68,9 @@ class _Seat:
         self.actor = actor
         self.moves: list[CMove] = deck.moves_by_actor[actor]
         self.allowed = deck.orders_per_turn(actor)
+        """Orders a turn, or at most that when the deck computes them (`allowance`)."""
+        node = deck.orders_nodes.get(actor)
+        self._orders: ArrayFn | None = compile_array(node) if node is not None else None
         self.pairs: list[tuple[int, int, int]] = []
         """(offer slot, column of accept, column of refuse) for each offer made to this actor."""
         cols = {m.index: j for j, m in enumerate(self.moves)}
@@ -77,6 +81,32 @@ class _Seat:
         self.ordinary = np.array([m.answer is None for m in self.moves], dtype=np.bool_)
         self.width = self.allowed + len(self.pairs)
         self.index = np.array([m.index for m in self.moves], dtype=np.int64)
+
+    def allowance(self, b: Batch, rows: Index) -> IntArray:
+        """Orders each game of `rows` allows this turn (`CompiledDeck.orders_per_turn` on its
+        state: the expression rounded down, within 0..MAX_ORDERS, nan as 0)."""
+        if self._orders is None:
+            return np.full(len(rows), self.allowed, dtype=np.int64)
+        x = np.asarray(evaluate(self._orders, b, rows), dtype=np.float64)
+        inside = (x >= 0) & (x <= MAX_ORDERS)
+        return np.where(inside, np.floor(np.where(inside, x, 0.0)), np.where(x > MAX_ORDERS, MAX_ORDERS, 0)).astype(np.int64)
+
+    def wait_weights(self, b: Batch, doctrine: CDoctrine | None, rows: Index) -> FloatArray | None:
+        """A doctrine's `OFFER/wait` weight for each offer made to this actor (one column per
+        `pairs` entry, one row per game), as its bot reads it (`float`, not yet clamped);
+        None when it weighs waiting on none of them."""
+        if doctrine is None or not any(slot in doctrine.waits for slot, _a, _r in self.pairs):
+            return None
+        out = np.zeros((len(rows), len(self.pairs)))
+        for k, (slot, _ja, _jr) in enumerate(self.pairs):
+            wait = doctrine.waits.get(slot)
+            if wait is None:
+                continue
+            if wait.node is None:
+                out[:, k] = float(wait.fn(None))  # a constant reads nothing
+            else:
+                out[:, k] = evaluate(_array_node(wait.node), b, rows)
+        return out
 
 
 class ExactSeat(_Seat):
@@ -101,6 +131,9 @@ class ExactSeat(_Seat):
     def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
         out = np.full((len(rows), self.width), -1, dtype=np.int64)
         weights = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows).tolist() if self.doctrine is not None else None
+        waits = self.wait_weights(b, self.doctrine, rows)
+        slots = [slot for slot, _a, _r in self.pairs]
+        allowed = self.allowance(b, rows).tolist()
         index = self.deck.move_index
         column = {m.index: j for j, m in enumerate(self.moves)}
         for r, row in enumerate(rows.tolist()):
@@ -113,9 +146,10 @@ class ExactSeat(_Seat):
                 def weigh(chosen: Sequence[CMove], w: list[float] = w) -> list[float]:
                     return [x if (x := w[column[m.index]]) > 0 else 0.0 for m in chosen]
 
-                decision = bot.choose(weigh, moves, self.allowed)
+                waited = dict(zip(slots, waits[r].tolist(), strict=True)) if waits is not None else {}
+                decision = bot.choose(weigh, moves, allowed[r], waits=waited)
             else:
-                decision = bot.choose(moves, self.allowed)
+                decision = bot.choose(moves, allowed[r])
             for pos, move_id in enumerate(decision.orders):
                 out[r, pos] = index[move_id]
         return out
@@ -148,6 +182,19 @@ def _array_weight(deck: CompiledDeck, actor: str, doctrine: str, pos: int, node:
     return entry[1]
 
 
+_NODES: dict[int, tuple[Node, ArrayFn]] = {}
+"""Other doctrine expressions' array functions (waiting weights), by node, compiled once."""
+
+
+def _array_node(node: Node) -> ArrayFn:
+    entry = _NODES.get(id(node))
+    if entry is None or entry[0] is not node:
+        if len(_NODES) > 4096:
+            _NODES.clear()
+        entry = _NODES[id(node)] = (node, compile_array(node))
+    return entry[1]
+
+
 class FastSeat(_Seat):
     """All games' choices drawn together (see the module docstring)."""
 
@@ -155,7 +202,10 @@ class FastSeat(_Seat):
         super().__init__(deck, actor)
         self.keys = game_keys([bot_seed(s, actor) for s in seeds])
         self.doctrine = deck.doctrines[actor][spec.arg] if spec.kind == "doctrine" else None
-        self.limit = self.allowed if self.doctrine is None or self.doctrine.orders is None else min(self.allowed, self.doctrine.orders)
+        self.cap = MAX_ORDERS if self.doctrine is None or self.doctrine.orders is None else self.doctrine.orders
+        """A doctrine's own limit on orders a turn (`orders`), else none."""
+        self.silence = [self.moves[ja].silence_matters for _slot, ja, _jr in self.pairs]
+        """For each offer made to this actor: whether it says what its silence does."""
 
     def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
         n = len(rows)
@@ -163,6 +213,8 @@ class FastSeat(_Seat):
         keys = self.keys[rows]
         turn = b.turn
         ordinary = legal & self.ordinary
+        limit = np.minimum(self.allowance(b, rows), self.cap)
+        waits = self.wait_weights(b, self.doctrine, rows)
         if self.doctrine is None:
             pref = ordinary.astype(np.float64)
             power = 1.0
@@ -176,26 +228,34 @@ class FastSeat(_Seat):
                 pref = np.where(pref > 0, pref**power, 0.0)
             accept_w = w
             refuse_w = w
-        # Answers first, each offer waiting in slot order, as the reference bots give them.
+        # Answers first, each offer waiting in slot order, as the reference bots give them:
+        # accepted, refused or left to wait in proportion to their weights (`draw_answer`).
         filled = np.zeros(n, dtype=np.int64)
-        for slot, ja, jr in self.pairs:
+        for k, (slot, ja, jr) in enumerate(self.pairs):
             waiting = legal[:, ja] & legal[:, jr]
             if accept_w is None or refuse_w is None:
-                share = np.full(n, 0.5)
-                some = waiting
+                wa = wr = np.ones(n)
+                ww = np.full(n, RANDOM_WAIT if self.silence[k] else 0.0)
             else:
                 wa = accept_w[:, ja] ** power if power != 1.0 else accept_w[:, ja]
                 wr = refuse_w[:, jr] ** power if power != 1.0 else refuse_w[:, jr]
-                total = wa + wr
-                some = waiting & (total > 0)
-                share = np.divide(wa, total, out=np.zeros(n), where=total > 0)
+                ww = np.zeros(n) if waits is None else np.where(waits[:, k] > 0, waits[:, k], 0.0)
+                ww = np.where(ww > 0, ww**power, 0.0) if power != 1.0 else ww
             u = uniform(keys, turn, 2 * slot + 1)
-            pick = np.where(u < share, self.index[ja], self.index[jr])
+            if not ww.any():  # no waiting: one number against the share of accepting
+                total = wa + wr
+                share = np.divide(wa, total, out=np.zeros(n), where=total > 0)
+                pick = np.where(u < share, self.index[ja], self.index[jr])
+            else:
+                total = wa + wr + ww
+                target = u * total
+                pick = np.where(target < wa, self.index[ja], np.where(target < wa + wr, self.index[jr], -1))
+            some = waiting & (total > 0) & (pick >= 0)
             out[some, filled[some]] = pick[some]
             filled += some
-        if self.limit > 0 and pref.shape[1]:
-            for d in range(self.limit):
-                total = pref.sum(axis=1)
+        if pref.shape[1]:
+            for d in range(int(limit.max(initial=0))):
+                total = np.where(d < limit, pref.sum(axis=1), 0.0)
                 go = total > 0
                 if not go.any():
                     break

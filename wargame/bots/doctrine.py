@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import accumulate
 
 from wargame.bots.answers import Pending, draw_answer, split_answers
@@ -236,30 +236,35 @@ class DoctrineBot:
         return self.choose(lambda moves: self.weights(state, moves), legal, allowed, None, state)
 
     def choose(self, weigh: Callable[[Sequence[CMove]], list[float]], legal: Sequence[CMove], allowed: int,
-               view: PlayerView | None = None, state: State | None = None) -> Decision:
+               view: PlayerView | None = None, state: State | None = None, waits: Mapping[int, float] | None = None) -> Decision:
         """The decision `decide` makes, from the weights `weigh` gives moves (negative as 0):
-        for a caller that has them already (the batched engine's exact mode). Reasons are
-        spelt out from `view` when `explain` is on; without a view they are the label."""
+        for a caller that has them already (the batched engine's exact mode, which gives
+        the weights for waiting too, by offer slot, instead of a `state` to read them on).
+        Reasons are spelt out from `view` when `explain` is on; without a view they are the label."""
         legal, pending = split_answers(legal)
         explain = view if self.explain else None
         decision = self._orders(weigh, legal, allowed, explain)
         if not pending:
             return decision
-        answers, reasons = self._answers(weigh, pending, explain, state)
+        answers, reasons = self._answers(weigh, pending, explain, state, waits)
         if not decision.orders:  # "Stands pat" is about orders: the answers speak for themselves
             return Decision(answers, reasons) if answers else Decision((), reasons or decision.reasons)
         return Decision(answers + decision.orders, reasons + decision.reasons)
 
     def _answers(self, weigh: Callable[[Sequence[CMove]], list[float]], pending: list[Pending],
-                 view: PlayerView | None, state: State | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Accept or refuse each offer waiting for this seat, drawn by the doctrine's weights
-        for `OFFER/accept` and `OFFER/refuse`, with a reason each."""
+                 view: PlayerView | None, state: State | None = None,
+                 waits: Mapping[int, float] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Accept, refuse or wait on each offer waiting for this seat, drawn by the doctrine's
+        weights for `OFFER/accept`, `OFFER/refuse` and `OFFER/wait`, with a reason each."""
         orders: list[str] = []
         reasons: list[str] = []
         for p in pending:
             wa, wr = weigh((p.accept, p.refuse))
             wait = self.doctrine.waits.get(p.gate)
-            ww = max(0.0, float(wait.fn(state))) if wait is not None and state is not None else 0.0
+            if waits is not None:
+                ww = max(0.0, waits.get(p.gate, 0.0))
+            else:
+                ww = max(0.0, float(wait.fn(state))) if wait is not None and state is not None else 0.0
             answer = draw_answer(p, wa, wr, self.doctrine.temperature, self.rng, ww)
             if ww > 0:
                 weighs = (f"{self.doctrine.id} doctrine weighs accepting {number(wa)}, refusing {number(wr)} "

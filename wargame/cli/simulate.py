@@ -168,7 +168,7 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
     compiled = load(deck)
     seat_map = default_seats(compiled, seats.for_deck(compiled))
     programs = programs_for(agents, seats)
-    used, note = engine_for(engine, seat_map, saves=save_dir is not None, deck=compiled)
+    used, note = engine_for(engine, seat_map, saves=save_dir is not None)
     with showing_progress(progress) as bar:
         summary = run(compiled, games, seed, seat_map, jobs, turns, save_dir, bar.counter("simulating", games), programs=programs,
                       engine=used, cluster=cluster)

@@ -356,7 +356,8 @@ class Event(_Model):
     @model_validator(mode="after")
     def _trigger(self) -> Event:
         if not self.inject and self.at is None and self.when is None:
-            raise ValueError("an event needs `at` (a turn), `when` (a condition) or `inject = true`")
+            raise ValueError("an event needs `at` (a turn), `when` (a condition) or `inject = true`; "
+                             "for one that may happen on any turn write `when = \"true\"` (with `once = false` to let it recur)")
         if self.inject and self.at == 0:
             raise FieldError("at", "an inject fires only when the facilitator fires it; `at = 0` is for an event that opens the scenario")
         return self

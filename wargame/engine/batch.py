@@ -17,7 +17,7 @@ stay on the reference engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -36,6 +36,7 @@ from wargame.deck.arrays import (
 from wargame.deck.compile import CEvent, CMove, CompiledDeck
 from wargame.deck.expr import compile_effect_code
 from wargame.engine.dice import KEYED, seed_key, turn_dice
+from wargame.engine.game import start_state
 from wargame.engine.state import State
 
 IntArray = npt.NDArray[np.int64]
@@ -246,11 +247,14 @@ class Batch:
     being `len(deck.endings)`) and how many turns it played.
     """
 
-    def __init__(self, deck: CompiledDeck, games: int, turns: int, start: State | None = None) -> None:
+    def __init__(self, deck: CompiledDeck, games: int, turns: int, start: State | None = None,
+                 starts: Mapping[str, float] | None = None) -> None:
+        """Games from `start`, or from the deck's start with `starts` replacing its values
+        (as `Game(starts=...)`: the doctrines seated from turn 1 ask for them)."""
         self.deck = deck
         self.plan = plan_of(deck)
         n, m = games, len(deck.moves)
-        base = start if start is not None else State(deck, turns)
+        base = start if start is not None else start_state(deck, turns, starts or {})
 
         def rows(values: Sequence[float] | Sequence[int] | Sequence[bool], dtype: type) -> npt.NDArray[np.generic]:
             return np.tile(np.asarray(values, dtype=dtype).reshape(1, -1), (n, 1)) if len(values) else np.zeros((n, 0), dtype=dtype)
@@ -282,6 +286,22 @@ class Batch:
         """When set (a list), every roll's (`kind:id`, rows, outcome) is appended to it."""
         self.opening_rolls: list[tuple[str, Index, BoolArray]] = []
         """The rolls of the first turn, when they were tracked (`rolled`)."""
+
+    def open(self, dice: BatchDice) -> None:
+        """The opening (`Game._open`): the deck's events at `at = 0` try to fire in deck
+        order before turn 1's orders, `turn` reading 0 and the dice turn 0's; no endings."""
+        opening = [code for code in self.plan.events if not code.event.inject and code.event.at == 0]
+        if not opening:
+            return
+        rows = np.arange(self.size)
+        self.turn = 0
+        dice.start_turn(0)
+        try:
+            for code in opening:
+                self._fire_if_due(code, rows, dice)
+            self._reveal(rows)
+        finally:
+            self.turn = 1
 
     @property
     def running(self) -> Index:
@@ -441,13 +461,19 @@ class Batch:
             event = code.event
             if event.inject or (event.at is not None and event.at != turn):
                 continue
-            sel = rows
-            if event.once:
-                sel = sel[self.fired[sel, event.index] == 0]
-            if code.when is not None and len(sel):
-                sel = sel[_truth(evaluate(code.when, self, sel))]
-            if len(sel):
-                self.fire_event(event.index, sel, dice)
+            self._fire_if_due(code, rows, dice)
+
+    def _fire_if_due(self, code: EventCode, rows: Index, dice: BatchDice) -> None:
+        """`event_due`'s rule for an event on its turn: the rows where a `once` event is
+        not spent and its `when` holds try to fire it."""
+        event = code.event
+        sel = rows
+        if event.once:
+            sel = sel[self.fired[sel, event.index] == 0]
+        if code.when is not None and len(sel):
+            sel = sel[_truth(evaluate(code.when, self, sel))]
+        if len(sel):
+            self.fire_event(event.index, sel, dice)
 
     def _pick_outcome(self, code: EventCode, sel: Index, dice: BatchDice) -> None:
         # `Game._roll_weighted` and `pick_weighted`, row by row in arrays: the same floats.

@@ -96,14 +96,9 @@ class Game:
         not the game logs; a debrief uses it to keep the state each roll read."""
         self.turns = turns or deck.turns
         self._plan = _plan(deck)
-        self.state = State(deck, self.turns)
         self.starts: dict[str, float] = dict(starts or {})
         """The start values that replaced the deck's, by track name (empty: the deck's own)."""
-        for name, value in self.starts.items():
-            slot = deck.slot_names.index(name) if name in deck.slot_names else -1
-            if slot < 0:
-                raise WargameError(f"no track '{name}' to start at {value}")
-            self.state.v[slot] = min(max(float(value), deck.lo[slot]), deck.hi[slot])
+        self.state = start_state(deck, self.turns, self.starts)
         self.records: list[TurnRecord] = []
         self.news: list[NewsItem] = []
         self.plays: list[Play] = []
@@ -714,6 +709,18 @@ class Blocked:
 
 MoveFields = tuple[CMove, int, bool, int, int | None, bool, Callable[[State], object] | None]
 """What the availability rule reads of a move, unpacked once per deck (`move_fields`)."""
+
+
+def start_state(deck: CompiledDeck, turns: int, starts: Mapping[str, float]) -> State:
+    """The state before the opening: the deck's start, with `starts` (track name to value,
+    kept within the track's range) replacing the deck's values."""
+    state = State(deck, turns)
+    for name, value in starts.items():
+        slot = deck.slot_names.index(name) if name in deck.slot_names else -1
+        if slot < 0:
+            raise WargameError(f"no track '{name}' to start at {value}")
+        state.v[slot] = min(max(float(value), deck.lo[slot]), deck.hi[slot])
+    return state
 
 
 def move_fields(move: CMove) -> MoveFields:

@@ -395,10 +395,10 @@ class _Builder:
         if cause.kind == "move" and cause.source in deck.move_index:
             move = deck.moves[deck.move_index[cause.source]]
             label = labels.order_label(deck, move)
-            secret = " (secret)" if move.secret else ""
+            label += labels.mark_after(label, "secret", move.secret)
             if viewer.actor == move.actor:
-                return CauseInfo(kind="yours", text=f"your order: {label}{secret}", delta=0.0, actor=move.actor, source=move.id, secret=move.secret)
-            return CauseInfo(kind="theirs", text=f"{deck.actor_name(move.actor)}'s order: {label}{secret}", delta=0.0, actor=move.actor,
+                return CauseInfo(kind="yours", text=f"your order: {label}", delta=0.0, actor=move.actor, source=move.id, secret=move.secret)
+            return CauseInfo(kind="theirs", text=f"{deck.actor_name(move.actor)}'s order: {label}", delta=0.0, actor=move.actor,
                              source=move.id, secret=move.secret)
         if cause.kind in {"event", "outcome", "inject"} and cause.source is not None:
             event_id, _, pick = cause.source.partition("#")

@@ -24,9 +24,11 @@ __all__ = [
     "STAND_IN_MARK",
     "draw_label",
     "format_value",
+    "mark_after",
     "order_label",
     "percent",
     "roll_label",
+    "roll_outcome",
     "seat_kind",
     "seat_label",
     "stood_in",
@@ -66,6 +68,26 @@ HIDDEN_REASON = "its reasons weigh what is hidden from you"
 STAND_IN_MARK = "(a computer stood in when time ran out) "
 """How a seat's reasons say its computer stand-in gave its orders (the team did not seal
 in time): the save keeps the stand-in's reasons with this in front of each."""
+
+
+def mark_after(name: str, mark: str, on: bool = True) -> str:
+    """What follows a name to mark it, " (secret)" or " (inject)", or nothing when the name
+    says it already (a deck's own "… (secret)", which lint warns about): no screen reads
+    "(secret) (secret)"."""
+    return "" if not on or f"({mark})" in name.lower() else f" ({mark})"
+
+
+def roll_outcome(kind: str, success: bool) -> str:
+    """A roll's result in the players' words, not the engine's: a detection roll that
+    succeeds finds the secret move out (its "failure" means nobody caught it), an event's
+    roll says whether it happened, a weighted outcome was chosen, a move succeeds or fails."""
+    if kind == "outcome":
+        return "chosen"
+    if kind == "detect":
+        return "found out" if success else "not found out"
+    if kind == "event":
+        return "it happens" if success else "it does not happen"
+    return "success" if success else "failure"
 
 
 def stood_in(reasons: Sequence[str]) -> bool:

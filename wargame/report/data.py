@@ -21,7 +21,8 @@ from wargame.deck.compile import CompiledDeck, CQuestion
 from wargame.errors import WargameError
 from wargame.observe.build import observe_view
 from wargame.observe.build import scores as final_scores
-from wargame.observe.model import InjectInfo, Observation, OrderInfo, PlayInfo, SeatInfo
+from wargame.observe.labels import roll_outcome
+from wargame.observe.model import InjectInfo, Observation, OrderInfo, PlayInfo, SeatInfo, TurnInfo
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer, sees_seed
 from wargame.saves.format import SaveModel
@@ -68,6 +69,8 @@ class RollRow:
     forced: bool
     note: str = ""
     """Why the chance and draw are not shown, if they are not."""
+    outcome: str = ""
+    """The result in the players' words (`roll_outcome`: "not found out", "it happens")."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,8 @@ class ReportData:
     facilitated: bool
     seats: tuple[SeatRow, ...]
     timeline: tuple[TurnEntry, ...]
+    opening: TurnEntry | None
+    """Before the first orders: the deck's opening (turn 0), None without one."""
     tracks: tuple[TrackSeries, ...]
     actor_names: dict[str, str]
     escalation: dict[str, tuple[int, ...]]
@@ -307,13 +312,13 @@ def build_report(
                 # reason for a known play where the visibility rules allow it.
                 reasons = [_reason(end, o) for o in seat.orders if o.reason]
                 rows.append(OrderRow(seat.actor, name, tuple(move_name(p) for p in mine), tuple(reasons), False))
-        rolls = tuple(RollRow(r.label, r.chance, r.roll, r.success, r.forced, r.note) for r in info.rolls)
+        rolls = _rolls(info)
         if is_fac:
             injects = [_inject_line(i) for i in info.injects]
         else:
             injects = [n.text for n in end.news_of(t) if n.kind == "inject"]
-        news = tuple(NewsRow(n.kind, n.text, n.audience is not None) for n in end.news_of(t))
-        changes = tuple(f"{c.label} {num(c.old)} → {num(c.new)}" for c in info.changes)
+        news = _news(end, t)
+        changes = _changes(info)
         timeline.append(
             TurnEntry(t, deck.turn_label(t), tuple(rows), rolls, tuple(injects), tuple(info.events), news, changes,
                       tuple(questions_at.get(t, ())), _waiting(end, offer_table, t))
@@ -356,6 +361,7 @@ def build_report(
         facilitated=save.facilitator,
         seats=seats,
         timeline=tuple(timeline),
+        opening=opening_entry(end),
         tracks=tuple(tracks),
         actor_names={a.id: a.name for a in end.actors},
         escalation={a: tuple(v) for a, v in escalation.items()},
@@ -407,6 +413,27 @@ def _inject_line(inject: InjectInfo) -> str:
         return f"{inject.name} (deck event fired by hand)"
     text = "An on-the-spot inject" if inject.name == "The facilitator changes the situation." else inject.name
     return text + (f" [effects: {'; '.join(inject.effects)}]" if inject.effects else "")
+
+
+def _rolls(info: TurnInfo) -> tuple[RollRow, ...]:
+    return tuple(RollRow(r.label, r.chance, r.roll, r.success, r.forced, r.note, roll_outcome(r.kind, r.success)) for r in info.rolls)
+
+
+def _news(end: Observation, turn: int) -> tuple[NewsRow, ...]:
+    return tuple(NewsRow(n.kind, n.text, n.audience is not None) for n in end.news_of(turn))
+
+
+def _changes(info: TurnInfo) -> tuple[str, ...]:
+    return tuple(f"{c.label} {num(c.old)} → {num(c.new)}" for c in info.changes)
+
+
+def opening_entry(end: Observation) -> TurnEntry | None:
+    """What happened before the first orders (the deck's opening, turn 0) as the viewer may
+    see it: its news, dice, events and changes; None for a deck without an opening."""
+    info = end.opening
+    if info is None:
+        return None
+    return TurnEntry(0, info.label, (), _rolls(info), (), tuple(info.events), _news(end, 0), _changes(info), ())
 
 
 def _waiting(end: Observation, rows: Sequence[OfferRow], turn: int) -> tuple[str, ...]:

@@ -248,7 +248,8 @@ def report_model(r: ReportData) -> Report:
         body.append(_messages(r))
     if r.splits:
         body.append(_splits(r))
-    body.append(Section("timeline", words("Timeline"), 2, tuple(_turn(entry, r.marks) for entry in r.timeline)))
+    opening = (_turn(r.opening),) if r.opening is not None else ()
+    body.append(Section("timeline", words("Timeline"), 2, opening + tuple(_turn(entry, r.marks) for entry in r.timeline)))
     if r.whatifs:
         body.append(Section("what-ifs", words("What-ifs"), 2, tuple(_whatif(i, w) for i, w in enumerate(r.whatifs, 1))))
     if r.withheld:
@@ -473,7 +474,8 @@ def _turn(entry: TurnEntry, marks: Marks | None = None) -> Section:
             text += words(" ", tag(f"{mark.symbol} {mark.kind}", mark.kind))
             details.append(words(clean(mark.summary(marks.titles if marks is not None else {}))))
         orders.append(Item(text, tuple(details)))
-    blocks.append(ItemList(tuple(orders), "Orders"))
+    if entry.turn:  # the opening (turn 0) comes before anyone's orders
+        blocks.append(ItemList(tuple(orders), "Orders"))
     if entry.rolls:
         blocks.append(Rolls("Dice", ("Roll", "Chance", "Drew", "Result"), tuple(_roll(roll) for roll in entry.rolls)))
     if entry.injects:
@@ -490,7 +492,7 @@ def _turn(entry: TurnEntry, marks: Marks | None = None) -> Section:
 
 
 def _roll(roll: RollRow) -> Roll:
-    result = words("success" if roll.success else "failure", *((" ", tag("forced by the facilitator", "forced")) if roll.forced else ()))
+    result = words(roll.outcome, *((" ", tag("forced by the facilitator", "forced")) if roll.forced else ()))
     if roll.chance is None or roll.draw is None:
         note = clean(roll.note)
         return Roll(words(clean(roll.label)), "", "", words(note), words(f"chance and draw not shown ({note})"), result)

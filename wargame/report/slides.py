@@ -72,11 +72,14 @@ class SlideShow:
 
 
 def slides_model(r: ReportData) -> SlideShow:
-    """The slides of `r`'s debrief: the opening, a slide per turn played, the ending and
-    the questions the deck does not place at a turn."""
+    """The slides of `r`'s debrief: the opening, what happened before the first orders
+    (a deck's prologue), a slide per turn played, the ending and the questions the deck
+    does not place at a turn."""
     report = report_model(r)
     told = story(r.moments)
     slides = [_opening(r, report)]
+    if r.opening is not None:
+        slides.append(_prologue(r.opening))
     slides.extend(_turn(r, entry, told) for entry in r.timeline)
     slides.append(_ending(r))
     unplaced = [q for q in r.questions if not q.turn_label]
@@ -96,6 +99,14 @@ def _opening(r: ReportData, report: Report) -> Slide:
     blocks.append(Paragraph(report.audience, note=True))
     # A room must not take replayed values for the record: the warning leads the first slide.
     return Slide("opening", "Debrief", words(clean(r.title)), tuple(blocks), warning=report.warning)
+
+
+def _prologue(entry: TurnEntry) -> Slide:
+    """The deck's opening (turn 0): its events and news, as the viewer may see them."""
+    happened = [Item(words(tag("event", "event"), " ", clean(e))) for e in entry.events]
+    happened += [Item(words(tag("news", "news"), " ", clean(n.text))) for n in entry.news[:MORE]]
+    blocks: list[Block] = [ItemList(tuple(happened), "What happened")] if happened else [Paragraph(words("Nothing came to light."), note=True)]
+    return Slide("prologue", "Prologue", words(clean(entry.label)), tuple(blocks))
 
 
 def _turn(r: ReportData, entry: TurnEntry, told: list[Moment]) -> Slide:

@@ -300,6 +300,8 @@ class SaveModel(_Model):
         for key in (*TALK_FIELDS, "starts", "seat_changes", "older_turns"):
             if key in data and not data[key]:
                 del data[key]
+        if not data.get("starts"):  # written only when a doctrine set start values
+            data.pop("starts", None)
         return data
 
     @property

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from textual.content import Content
 
-from wargame.observe.labels import draw_label, format_value, percent
+from wargame.observe.labels import draw_label, format_value, percent, roll_outcome
 from wargame.observe.model import (
     ChangeInfo,
     MovedInfo,
@@ -193,15 +193,14 @@ def news_block(items: Sequence[NewsInfo], obs: Observation, show_audience: bool 
 
 
 def roll_result(roll: RollInfo) -> tuple[str, str]:
-    """A roll's result in words: a detection roll that succeeds finds the secret move out
-    (its "failure" means nobody caught it), an event's roll says whether it happened."""
-    if roll.kind == "outcome":
-        return "chosen", GOOD
+    """A roll's result in words (`roll_outcome`) and its colour: a detection that finds a
+    move out is a warning, one that does not and an event that does not happen are quiet."""
+    text = roll_outcome(roll.kind, roll.success)
     if roll.kind == "detect":
-        return ("found out", WARN) if roll.success else ("not found out", MUTED)
-    if roll.kind == "event":
-        return ("it happens", GOOD) if roll.success else ("it does not happen", MUTED)
-    return ("success", GOOD) if roll.success else ("failure", BAD)
+        return text, WARN if roll.success else MUTED
+    if roll.kind in ("outcome", "event"):
+        return text, GOOD if roll.success else MUTED
+    return text, GOOD if roll.success else BAD
 
 
 def roll_line(roll: RollInfo) -> Content:
@@ -412,7 +411,7 @@ def offer_detail(offer: OfferToAnswer) -> Content:
     """What an offer is and what each answer does, in plain words."""
     rec = offer.offer
     parts: list[str | Content | tuple[str, str]] = [
-        (f"{offer.maker} offers: {offer.name}", "bold"), "\n",
+        (f"From {offer.maker}: {offer.name}", "bold"), "\n",
         (f"made in {offer.unit} {rec.made}; answer by {offer.deadline}" + (" (secret)" if rec.secret else ""), MUTED), "\n",
     ]
     if rec.description:

@@ -25,6 +25,8 @@ from wargame.tui.render import (
     objectives_block,
     percent,
     ranked,
+    roll_line,
+    roll_result,
     score_block,
 )
 
@@ -34,7 +36,7 @@ HIDDEN = "hidden from you"
 
 def roll_block(roll: RollExplained) -> Content:
     """A roll that explains itself: outcome, the chance and why, the number drawn."""
-    result = ("success", GOOD) if roll.success else ("failure", BAD)
+    result = roll_result(roll)
     head: list[Part] = [("◆ " if not roll.inject else "★ ", MUTED), (roll.label, "bold"), ("  → ", MUTED), result]
     if roll.forced:
         head.append(("  set by the facilitator", WARN))
@@ -58,7 +60,7 @@ def roll_block(roll: RollExplained) -> Content:
         if roll.forced:
             note = f"    drew {drawn}; the facilitator set the outcome"
         else:
-            note = f"    drew {drawn}: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {'success' if roll.success else 'failure'}"
+            note = f"    drew {drawn}: {'under' if roll.success else 'not under'} {roll.chance * 100:.0f} means {result[0]}"
         lines.append(Content.styled(note, MUTED))
     return Content("\n").join(lines)
 
@@ -76,13 +78,29 @@ def delta_line(delta: TrackDelta, label_width: int = 22) -> Content:
         return Content.assemble(("  " + label, MUTED), (f"{new}{scale}", MUTED), (f"  {after.level}" if after.level else "", MUTED))
     old = "?" if before.value is None else format_value(before.value)
     up = before.value is not None and after.value > before.value
-    arrow = ("▲ ", WARN) if up else ("▼ ", "$text-accent")
+    # The arrow points the way the value went; the warning colour marks the worse way
+    # (down on a descending track, where lower is worse).
+    worse = up != after.descending
+    arrow = ("▲ " if up else "▼ ", WARN if worse else "$text-accent")
     parts: list[Part] = [arrow, (label, "bold"), old, (" → ", MUTED), (f"{new}{scale}", "bold")]
     if after.level:
         parts += ["  ", (after.level, WARN)]
     if after.secret:
         parts += [("  (secret)", MUTED)]
     return Content.assemble(*parts)
+
+
+def opening_block(obs: Observation, *, show_audience: bool) -> Content | None:
+    """What happened before the first orders (the deck's opening, turn 0) as the viewer may
+    see it, to head turn 1 in the Turn panel; None for a deck without an opening."""
+    opening = obs.opening
+    if opening is None:
+        return None
+    s: list[Content] = [Content.styled(opening.label, "bold $accent"), heading("News")]
+    s += [news_line(n, obs, show_audience) for n in obs.news_of(0)] or [Content.styled("No news.", MUTED)]
+    if opening.rolls:
+        s += [Content(""), heading("Chance rolls"), *(roll_line(r) for r in opening.rolls)]
+    return Content("\n").join(s)
 
 
 def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tracks: bool = True, marks: Mapping[str, tuple[str, str]] | None = None) -> Content:

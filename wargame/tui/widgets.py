@@ -122,7 +122,10 @@ class TracksView(Static):
         longest = self.longest or max((len(r.label) for r in self.readings), default=8)
         # label, space, bar, space, "10/10": labels get the room they need while a bar of 6
         # still fits; a longer label takes a line of its own above its bar.
-        number = max((len(f"{format_value(r.hi)}/{format_value(r.hi)}") for r in self.readings), default=5)
+        # The number is as wide as the widest value shown now ("4.75/10" is wider than
+        # "10/10"): one that ran past the edge wrapped, and the panel lost its last track.
+        number = max((len(f"{format_value(x)}/{format_value(r.hi)}") for r in self.readings
+                      for x in (r.hi, r.lo, r.value if r.value is not None else r.hi)), default=5)
         label_width = max(6, min(longest, width - 2 - number - 6))
         room = width - label_width - 2 - number
         # Keep room for the words after the number ("working majority", "(secret)") when the

@@ -126,6 +126,8 @@ def check_event_order(c: Context) -> None:
                 continue
             if a.at is not None and b.at is not None and a.at != b.at:
                 continue
+            if (a.at == 0) != (b.at == 0):  # the opening fires its own events only (at = 0)
+                continue
             a_writes = {w.target for w in by_index.get(i, []) if w.target is not None}
             a_writes |= {("event", i)}  # firing A makes fired('a') true
             shared = sorted(b_reads & a_writes)

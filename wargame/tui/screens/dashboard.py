@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Select, Static
 
+from wargame.observe.labels import mark_after
 from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
@@ -70,8 +71,7 @@ class DashboardScreen(GameScreen, inherit_bindings=False):
         if plays:
             lines.append(Content.styled("Played:", MUTED))
             for p in plays[-6:]:
-                secret = " (secret)" if p.secret else ""
-                lines.append(Content.assemble(f"{unit[:1]}{p.turn} ", p.name, (secret, MUTED)))
+                lines.append(Content.assemble(f"{unit[:1]}{p.turn} ", p.name, (mark_after(p.name, "secret", p.secret), MUTED)))
         return Content("\n").join(lines)
 
     def _log(self) -> Content:

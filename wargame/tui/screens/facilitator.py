@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from wargame.observe.labels import mark_after
 from wargame.observe.model import InjectEventInfo, InjectInfo, Observation, OfferInfo
 from wargame.observe.visibility import FACILITATOR, FACILITATOR_VIEWER
 from wargame.play.client import GameClient
@@ -113,7 +114,7 @@ class FacilitatorScreen(GameScreen):
             yield OptionList(id="rolls", compact=True)
             yield Static(heading("Fire an inject from the deck"), classes="section")
             events = [
-                Option(Content.assemble(e.name or e.id, ("  (inject)" if e.inject else "  (event)", MUTED)), id=e.id)
+                Option(Content.assemble(e.name or e.id, (" " + mark_after(e.name or e.id, "inject" if e.inject else "event"), MUTED)), id=e.id)
                 for e in (control.inject_events if control is not None else [])
             ]
             yield OptionList(*events, id="events", compact=True)

@@ -113,6 +113,12 @@ class LastSetup:
             pass
 
 
+SEAT_NAME_MIN = 14
+"""The seat names' column as the form's other labels (`.field-label`), when every name fits."""
+SEAT_NAME_ROOM = 22
+"""The widest the seat names' column gets: the seat's choice beside it keeps room at 80 columns."""
+
+
 class NewGameScreen(Screen[None]):
     """Choose everything a game needs, then post `Start` up to the app."""
 
@@ -231,11 +237,18 @@ class NewGameScreen(Screen[None]):
             self.query_one("#turns", Input).value = str(last.turns if 1 <= last.turns <= 200 else deck.turns)
             self.query_one("#facilitator", Checkbox).value = last.facilitator
         rows = []
+        # Seat names in full: the column widens to the longest (within SEAT_NAME_ROOM), and a
+        # name longer still is shown by the actor's short name, not cut.
+        room = max(SEAT_NAME_MIN, min(SEAT_NAME_ROOM, max(len(deck.actor_name(a)) for a in deck.actors) + 1))
         for actor in deck.actors:
             options = [(Content(label), spec) for label, spec in seat_options(deck, actor)]
+            name = deck.actor_name(actor)
+            label = Label(Content(name if len(name) < room else deck.actor_short(actor)), classes="field-label")
+            label.styles.width = room
+            label.tooltip = name
             rows.append(
                 Horizontal(
-                    Label(Content(deck.actor_name(actor)), classes="field-label"),
+                    label,
                     Select(options, value=chosen[actor], allow_blank=False, id=f"seat-{actor}", compact=True),
                     classes="field",
                 )

@@ -18,6 +18,15 @@ from wargame.play.timeline import SavedGame
 from wargame.tui.render import MUTED, WARN
 from wargame.tui.screens.replay.pane import ReplayPane, viewer_name
 
+
+def moment_icon(moment: Moment) -> str:
+    """A moment's mark: a threshold's arrow points the way its track went (down for a
+    descending track, where reaching a level means falling to it)."""
+    if moment.kind == "threshold" and moment.falling:
+        return "▼ "
+    return MOMENT_ICONS.get(moment.kind, "• ")
+
+
 MOMENT_ICONS = {"threshold": "▲ ", "swing": "↕ ", "reveal": "! ", "ending": "■ ", "turning-point": "◆ ", "play": "» ", "event": "★ ", "offer": "✉ "}
 
 
@@ -80,12 +89,12 @@ class MomentsPane(ReplayPane):
             Content.assemble(
                 ("Key moments", "bold"),
                 (f" as {viewer_name(saved, self.viewer)} knew them by the end: {which}. ", MUTED),
-                ("» play  ★ event  ✉ offer  ▲ threshold  ↕ swing  ! secret revealed  ◆ turning point  ■ ending · Enter: go there", MUTED),
+                (f"» play  ★ event  ✉ offer  {'▲▼' if any(m.falling for m in every) else '▲'} threshold  ↕ swing  ! secret revealed  ◆ turning point  ■ ending · Enter: go there", MUTED),
             )
         )
         unit = saved.deck.turn_name.capitalize()
         width = len(f"{unit} {saved.turns_played}") + 2
         listed.add_options(
-            [Option(Content.assemble((f"{unit} {m.turn}".ljust(width), "bold"), (MOMENT_ICONS.get(m.kind, "• "), WARN), m.text), id=str(i)) for i, m in enumerate(moments)]
+            [Option(Content.assemble((f"{unit} {m.turn}".ljust(width), "bold"), (moment_icon(m), WARN), m.text), id=str(i)) for i, m in enumerate(moments)]
             or [Option(Content.styled("No key moments.", MUTED), disabled=True)]
         )

@@ -14,7 +14,7 @@ from wargame.observe.model import Observation, OfferInfo
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.debrief import Debrief, TurnDebrief
 from wargame.tui.render import heading, offers_block
-from wargame.tui.replay_render import turn_block
+from wargame.tui.replay_render import opening_block, turn_block
 from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed
 
 
@@ -69,6 +69,8 @@ class TurnPane(ReplayPane):
         if marks is not None and odds_allowed(debrief.saved, self.viewer):
             shown = {m.seat: (m.symbol, m.summary(marks.titles)) for m in marks.at(self.turn)}
         body = turn_block(d, after, show_audience=not self.viewer.is_public, marks=shown)
+        if self.turn == 1 and (opening := opening_block(after, show_audience=not self.viewer.is_public)) is not None:
+            body = Content("\n").join([opening, Content(""), body])
         if offers:
             body = Content("\n").join([body, Content(""), heading("Offers after this turn"), offers_block(offers, after.game.turn_name)])
         if d.messages:
