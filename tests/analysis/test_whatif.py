@@ -29,8 +29,8 @@ SEATS = {"red": "doctrine:bully", "blue": "doctrine:broker"}
 
 @pytest.fixture(scope="module")
 def save(tutorial: CompiledDeck) -> SaveModel:
-    # Seed 26: in week 2 Red tests a missile while Blue offers talks (the what-ifs below need both).
-    return new_save(play_game(tutorial, 26, SEATS), SEATS)
+    # Seed 41: in week 2 Red tests a missile while Blue offers talks (the what-ifs below need both).
+    return new_save(play_game(tutorial, 41, SEATS), SEATS)
 
 
 def test_actual_orders_come_first_and_alternatives_follow(save: SaveModel) -> None:
@@ -54,9 +54,11 @@ def test_the_same_seed_gives_the_same_what_if_whatever_the_jobs(save: SaveModel)
 def test_offering_talks_when_the_other_side_does_makes_a_deal_likelier(save: SaveModel) -> None:
     # In week 2 Blue offered talks: talks move only when both sides offer in the same week,
     # so Red offering too makes a deal at the end of week 6 likelier than what Red did.
+    # Deals are rare in the tutorial (about 1 game in 25 even then), so 400 games keep
+    # the difference clear (3 deals against 16 with this seed).
     assert save.history[1].orders["blue"] == ["talks-offer-blue"]
     assert save.history[1].orders["red"] != ["talks-offer"]
-    result = what_if(save, 2, "red", [["talks-offer"]], games=100, seed=2)
+    result = what_if(save, 2, "red", [["talks-offer"]], games=400, seed=2)
     talks = next(c for c in result.choices if c.orders == ("talks-offer",))
     assert talks.p("deal") > result.choices[0].p("deal")
 

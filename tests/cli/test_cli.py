@@ -66,7 +66,7 @@ def test_validate_valid_decks_prints_ok_and_exits_0() -> None:
 
 def test_validate_finds_decks_by_name() -> None:
     result = run("validate", "tutorial")
-    assert result.exit_code == 0 and ": ok (2 actors, 6 moves" in result.stdout
+    assert result.exit_code == 0 and ": ok (2 actors, 9 moves" in result.stdout
 
 
 def test_validate_reports_every_problem_of_every_file() -> None:

@@ -21,7 +21,7 @@ async def test_the_form_says_what_opponents_do_and_shows_a_solo_player_the_seed(
         assert screen_name(app) == "NewGameScreen"
         # Solo by default: Blue plays its deck's doctrine, said in the deck's own words.
         styles = str(screen.query_one("#seat-styles", Static).render())
-        assert "Blue: Prefers talks; answers tests with sanctions." in styles
+        assert "Blue: Prefers talks; answers tests with sanctions; may propose a fishing deal from week 2." in styles
         assert not screen.query_one("#seed", Input).password  # one person: nothing to hide
         box = screen.query_one("#facilitator", Checkbox)
         assert "no: the seats play on their own" in str(box.label)

@@ -56,8 +56,22 @@ async def test_solo_game_against_computers_to_the_end(tmp_path: Path) -> None:
         session = app.session
         assert session is not None and not session.shared_screen
         turns = 0
+        answered: list[int] = []
         while screen_name(app) != "EndScreen":
             assert screen_name(app) == "OrdersScreen", screen_text(app)
+            await to_orders(pilot)
+            if app.screen.offers:  # type: ignore[attr-defined]
+                # The computer Blue proposed a fishing deal: the offers list has the focus,
+                # Space opens the answer dialog; Red refuses, then goes on to its moves.
+                await pilot.press("space")
+                await pilot.pause()
+                assert screen_name(app) == "AnswerScreen"
+                assert "fishing deal" in screen_text(app)
+                await pilot.press("r")
+                await pilot.pause()
+                assert screen_name(app) == "OrdersScreen"
+                await pilot.press("tab")  # from the offers to the moves
+                answered.append(turns)
             await confirm_orders(pilot, [0])
             assert screen_name(app) == "ResolutionScreen"
             assert "Results of week" in screen_text(app)
@@ -73,8 +87,12 @@ async def test_solo_game_against_computers_to_the_end(tmp_path: Path) -> None:
         save = read_save(session.save_path)
         assert len(save.history) == turns and save.ending == session.ending.id
         assert verify(save).ok
-        # Red always patrolled (the first move of its list): every turn's record says so.
-        assert all(t.orders["red"] == ["patrol"] for t in save.history)
+        # Red always patrolled (the first move of its list) and refused each fishing deal it
+        # was offered (an answer costs no order): every turn's record says so.
+        assert answered  # this game meets the offer: what the refusals below rely on
+        for number, t in enumerate(save.history):
+            refusal = ["fishing-deal@red/refuse"] if number in answered else []
+            assert t.orders["red"] == ["patrol", *refusal]
 
 
 async def test_hot_seat_curtain_hides_the_previous_seats_orders(tmp_path: Path) -> None:
@@ -865,18 +883,24 @@ async def test_a_save_opens_off_the_ui_thread_and_esc_gives_up_waiting(tmp_path:
 
 
 async def test_a_long_actor_name_keeps_its_seat_row_to_one_line(tmp_path: Path) -> None:
-    deck = tmp_path / "decks" / "long.toml"
-    deck.parent.mkdir()
-    text = TUTORIAL.read_text(encoding="utf-8").replace('name = "Red"', 'name = "The Democratic Republic of the Red Harbour and its Islands"', 1)
-    assert "Democratic" in text
-    deck.write_text(text, encoding="utf-8")
-    app = make_app(tmp_path / "saves", deck=deck)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        lines = screen_lines(app)
-        row = next(i for i, line in enumerate(lines) if "Human" in line)
-        assert "The Democrat" in lines[row] and lines[row + 1].lstrip().startswith("Blue")
+    # The seat names' column widens to the longest name, up to 22 cells: a name that fits is
+    # shown in full; a longer one by the actor's short name (RED), never cut; each row one line.
+    for number, (name, shown) in enumerate(
+        [("Red Harbour Republic", "Red Harbour Republic"), ("The Democratic Republic of the Red Harbour and its Islands", "RED")]
+    ):
+        deck = tmp_path / f"decks{number}" / "long.toml"
+        deck.parent.mkdir()
+        text = TUTORIAL.read_text(encoding="utf-8").replace('name = "Red"', f'name = "{name}"', 1)
+        assert name in text
+        deck.write_text(text, encoding="utf-8")
+        app = make_app(tmp_path / f"saves{number}", deck=deck)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+            lines = screen_lines(app)
+            row = next(i for i, line in enumerate(lines) if "Human" in line)
+            assert lines[row].lstrip().startswith(f"{shown} ") and lines[row + 1].lstrip().startswith("Blue")
+            assert "Democratic" not in lines[row]  # the short name, not a cut long one
 
 
 async def test_the_screenshot_goes_beside_the_saves_when_there_is_no_downloads_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

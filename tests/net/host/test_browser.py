@@ -6,11 +6,13 @@ the same code is refused, and past the cap on tabs the page says the room is ful
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from hostproc import HostProcess
@@ -93,10 +95,14 @@ def test_a_team_plays_a_turn_in_the_browser(tmp_path: Path, browser: Any) -> Non
         page.wait_for_selector("body.-first-byte", timeout=60000)  # the app has drawn
         wait_until("the seat to open", red_connected, timeout=60)
         assert len(children(host.proc.pid)) == 1
-        # Once joined, the order sheet is up: pick the first move, review, confirm (keys go
-        # to the terminal once it has the focus; the page came from the code form).
+        # Once joined, the seat's briefing is up: read, Enter to the order sheet; pick the
+        # first move, review, confirm (keys go to the terminal once it has the focus; the
+        # page came from the code form).
         time.sleep(3)
         page.focus(".xterm-helper-textarea")
+        page.screenshot(path=str(tmp_path / "2-briefing.png"))
+        page.keyboard.press("Enter")
+        time.sleep(1)
         page.screenshot(path=str(tmp_path / "2-orders.png"))
         page.keyboard.press("Space")
         time.sleep(0.5)
@@ -224,6 +230,8 @@ def test_a_browser_tab_rejoins_on_its_own_after_the_host_stops_and_after_it_is_k
         assert "code" not in page.url
         time.sleep(3)
         page.focus(".xterm-helper-textarea")
+        page.keyboard.press("Enter")  # the rejoined tab's app opens on the seat's briefing again
+        time.sleep(1)
         page.keyboard.press("Space")
         time.sleep(0.5)
         page.keyboard.press("c")
@@ -232,6 +240,31 @@ def test_a_browser_tab_rejoins_on_its_own_after_the_host_stops_and_after_it_is_k
         wait_until("the turn to resolve", lambda: view(host.url, projector)["observation"]["game"]["turn"] == 2, timeout=60)
     finally:
         host.stop()
+
+
+def terminal_lines(stream: IO[str]) -> queue.Queue[str | None]:
+    """The lines a child process prints, read in a thread (None at its end), so that every
+    wait for one has a deadline: a child that never prints fails the test, not hangs it."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line.strip())
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def next_line(lines: queue.Queue[str | None], what: str, timeout: float = 60) -> str:
+    """The child's next line; fail naming `what` if none comes in time or the child ended."""
+    try:
+        line = lines.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"timed out waiting for {what}") from None
+    if line is None:
+        raise AssertionError(f"the terminal ended before {what}")
+    return line
 
 
 def test_a_team_of_two_browsers_and_a_terminal_shares_a_seat(tmp_path: Path, browser: Any) -> None:
@@ -263,20 +296,22 @@ def test_a_team_of_two_browsers_and_a_terminal_shares_a_seat(tmp_path: Path, bro
                                      host.codes["Blue"], host.projector_code, str(out)], stdout=subprocess.PIPE, text=True,
                                     env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
         assert terminal.stdout is not None
-        assert terminal.stdout.readline().strip() == "joined"
+        lines = terminal_lines(terminal.stdout)
+        assert next_line(lines, "the terminal to join") == "joined"
         # Ana proposes her pick (the first move); Ben proposes the second.
-        for name, keys in (("Ana", ["Space", "p"]), ("Ben", ["ArrowDown", "Space", "p"])):
+        # Each tab opens on the seat's briefing: Enter first, to the order sheet.
+        for name, keys in (("Ana", ["Enter", "Space", "p"]), ("Ben", ["Enter", "ArrowDown", "Space", "p"])):
             page = pages[name]
             page.focus(".xterm-helper-textarea")
             for key in keys:
                 page.keyboard.press(key)
                 time.sleep(0.7)
-        assert terminal.stdout.readline().strip() == "objected"
+        assert next_line(lines, "Cy's objection", timeout=120) == "objected"
         pages["Ana"].screenshot(path=str(tmp_path / "team-ana.png"))
         for key in ("c", "Enter"):  # Ana seals her proposal
             pages["Ana"].keyboard.press(key)
             time.sleep(1)
-        split = json.loads(terminal.stdout.readline().removeprefix("split "))
+        split = json.loads(next_line(lines, "the split after the seal", timeout=120).removeprefix("split "))
         assert (split["member"], split["agreed"], split["objected"]) == ("Ana", ["Ana"], ["Cy"])
         assert terminal.wait(timeout=60) == 0
         received = json.loads(out.read_text())

@@ -323,7 +323,7 @@ async def test_a_member_objects_with_a_reason_from_the_team_screen(tmp_path: Pat
         ex.session.join_team("red", "Ana")
         app = JoinApp(url, codes["red"], name="Cy")
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: sheet_ready(app), "the order sheet")
+            await to_sheet(pilot, "the order sheet")
             ex.session.team_says("red", "Ana", Propose(orders=["patrol"], text="Show the flag"))
             # Cy does not seal for the team: c says who does at once, no dialog to fill in for nothing.
             await until(pilot, lambda: "Ana confirms (c)" in text(app, "#team"), "who seals, on the sheet")
