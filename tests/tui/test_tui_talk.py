@@ -102,7 +102,7 @@ async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed_and_state
     # when the screen opened (`is_mounted` is not yet set in on_mount).
     text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + HOTLINE
     deck = load_deck_text(text, "korea-hotline.toml")
-    session = Session.new(deck, dict.fromkeys(deck.actors, "human"), seed=3)
+    session = Session.new(deck, dict.fromkeys(deck.actors, "human"), seed=3, save_dir=None)  # writes no save
     session.send_message("china", "statements", [], "Restraint on all sides.")
 
     class Talk(App[None]):
