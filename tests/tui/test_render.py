@@ -68,3 +68,31 @@ def test_the_replay_viewer_heads_turn_1_with_the_opening_each_viewer_may_see() -
     tutorial = load_deck(root / "decks" / "tutorial.toml")
     plain = SavedGame(new_save(play_game(tutorial, 3, {a: "random" for a in tutorial.actors}), {a: "random" for a in tutorial.actors}))
     assert opening_block(plain.observe(PUBLIC, 2), show_audience=False) is None
+
+
+@pytest.mark.parametrize(
+    ("seats", "reasons", "heading"),
+    [
+        ({}, False, "Orders"),  # people at every seat, no reasons given
+        ({"b": "random"}, True, "Orders, and why the computers chose them"),
+        ({}, True, "Orders, and the reasons given"),  # a team's own reasons
+    ],
+    ids=["people", "a computer", "teams' reasons"],
+)
+def test_the_orders_heading_follows_who_played(seats: dict[str, str], reasons: bool, heading: str) -> None:
+    """The results' orders section speaks of computers' reasons only when a computer gave
+    the reasons shown: a game of people reads plain "Orders"."""
+    from wargame.tui.render import report_block
+
+    deck = load_deck(ROOT / "tests" / "decks_format" / "offers.toml")
+    game = Game(deck, 7)
+    for actor in deck.actors:
+        move = next(m.id for m in game.available_moves(actor) if "/" not in m.id)
+        why = f"{actor} had its reasons" if reasons and (not seats or actor in seats) else ""
+        game.submit(actor, [move], [why] if why else [])
+    game.resolve()
+    full = {a: seats.get(a, "human") for a in deck.actors}
+    obs = observe(game, "facilitator", seats=full)
+    text = report_block(obs.turns[-1], obs, show_audience=True).plain
+    headings = {h for h in ("Orders", "Orders, and why the computers chose them", "Orders, and the reasons given") if h in text.splitlines()}
+    assert headings == {heading}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from textual.content import Content
 
-from wargame.observe.labels import draw_label, format_value, percent, roll_outcome
+from wargame.observe.labels import draw_label, format_value, percent, roll_outcome, stood_in
 from wargame.observe.model import (
     ChangeInfo,
     MovedInfo,
@@ -277,6 +277,26 @@ def orders_lines(turn: TurnInfo, obs: Observation) -> list[Content]:
     return out
 
 
+def orders_heading(turn: TurnInfo, obs: Observation) -> str:
+    """The orders section's heading, from who gave the reasons this viewer reads beside
+    them: `Orders, and why the computers chose them` when every one is a computer's (a
+    computer seat's or a stand-in's), `Orders, and the reasons given` when a team gave one
+    too, plain `Orders` when none is shown (people played, or the reasons are sealed)."""
+    computer = {a.id for a in obs.actors if a.seat.kind != "human"}
+    by_people = by_computers = False
+    for seat in turn.orders:
+        for order in seat.orders:
+            if not obs.reason_words(order):
+                continue
+            if seat.actor in computer or stood_in([order.reason, order.plain]):
+                by_computers = True
+            else:
+                by_people = True
+    if by_people:
+        return "Orders, and the reasons given"
+    return "Orders, and why the computers chose them" if by_computers else "Orders"
+
+
 def report_block(turn: TurnInfo, obs: Observation, show_audience: bool) -> Content:
     """A resolved turn as sections: news, what moved each track and why, dice, flags,
     events, thresholds, every seat's orders, the ending."""
@@ -293,7 +313,7 @@ def report_block(turn: TurnInfo, obs: Observation, show_audience: bool) -> Conte
         sections += [Content(""), heading("Thresholds crossed"), news_block(turn.thresholds, obs, show_audience)]
     orders = orders_lines(turn, obs)
     if orders:
-        sections += [Content(""), heading("Orders, and why the computers chose them"), Content("\n").join(orders)]
+        sections += [Content(""), heading(orders_heading(turn, obs)), Content("\n").join(orders)]
     if turn.ending is not None:
         sections += [Content(""), heading(f"The game ends: {turn.ending.title}")]
         if turn.ending.text:
