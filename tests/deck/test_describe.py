@@ -90,6 +90,19 @@ CONDITIONS = [
     ("since('patrol') > 0", "Naval patrol not played this week"),
     ("since('patrol') < since('missile-test')", "Naval patrol played more recently than Missile test"),
     ("since('patrol') > since('missile-test')", "Missile test played more recently than Naval patrol"),
+    ("turn >= 3", "it is week 3 or later"),
+    ("turn > 3", "it is week 4 or later"),
+    ("3 <= turn", "it is week 3 or later"),
+    ("turn < 3", "it is before week 3"),
+    ("turn <= 3", "it is before week 4"),
+    ("turn == 2", "it is week 2"),
+    ("turn != 2", "it is not week 2"),
+    ("not turn >= 3", "it is before week 3"),
+    ("turn >= turns", "it is the last week (week 6)"),
+    ("turns <= turn", "it is the last week (week 6)"),
+    ("turn < turns", "it is before the last week"),
+    ("turn >= turns - 1", "the week number at least the number of weeks − 1"),
+    ("turn >= 2.5", "the week number at least 2.5"),
     ("flags.hotline == false", "hotline off"),
     ("true == flags.hotline", "hotline on"),
     ("flags.hotline != played('patrol')", "whether hotline on is not the same as whether Naval patrol played before"),
@@ -139,6 +152,45 @@ def test_conditions_in_words(tutorial: CompiledDeck, text: str, words: str) -> N
 @pytest.mark.parametrize(("text", "words"), EFFECTS, ids=[t for t, _ in EFFECTS])
 def test_effects_in_words(tutorial: CompiledDeck, text: str, words: str) -> None:
     assert Describer(tutorial).effect(effect_of(tutorial, text)) == words
+
+
+ENDING_CONDITIONS = [
+    ("talks >= 5 and turn >= turns", "Talks momentum at least 5 and the 6 weeks are up"),
+    ("turn == turns", "the 6 weeks are up"),
+    ("turn < turns", "the 6 weeks are not up yet"),
+    ("turn >= 3", "week 3 is over"),
+    ("turn > 3", "week 4 is over"),
+    ("turn < 3", "week 3 is not over yet"),
+    ("turn == 3", "week 3 has just ended"),
+    ("tension >= 10", "Tension at least 10"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), ENDING_CONDITIONS, ids=[t for t, _ in ENDING_CONDITIONS])
+def test_an_endings_test_of_the_turn_reads_as_the_turn_ends(tutorial: CompiledDeck, text: str, words: str) -> None:
+    """An ending is checked once a turn is resolved: its turn limit reads `the 6 weeks are
+    up`, never `the week number at least the number of weeks`; other words are unchanged."""
+    words_ = Describer(tutorial)
+    node = compile_expression(text, tutorial.scope, "bool").node
+    assert words_.ending_condition(node) == words
+    if "turn" in text:
+        assert words_.condition(node) != words  # a move's or an event's test reads `it is ...`
+
+
+def test_the_turn_limit_reads_in_each_decks_own_unit_and_length() -> None:
+    from pathlib import Path
+
+    from wargame.deck.loader import load_deck
+
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted((root / "decks").glob("*.toml")):
+        deck = load_deck(path)
+        node = compile_expression("turn >= turns", deck.scope, "bool").node
+        units = f"{deck.turns} {deck.turn_name}s"
+        assert Describer(deck).ending_condition(node) == f"the {units} are up", path.name
+        assert Describer(deck, turns=3).time_up() == f"the 3 {deck.turn_name}s are up"
+        assert Describer(deck, turns=1).time_up() == f"the 1 {deck.turn_name} is up"
+        assert Describer(deck).condition(node) == f"it is the last {deck.turn_name} ({deck.turn_name} {deck.turns})"
 
 
 def _types(node: object) -> set[type]:

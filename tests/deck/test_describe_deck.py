@@ -87,7 +87,7 @@ def test_the_whole_deck_in_words_for_its_author() -> None:
     assert any(line.startswith("    Prepare the nuclear test site (military, escalation 4, secret): needs North Korea's covert work below 2")
                for line in lines)
     assert "  War on the peninsula: when Tension at least 10" in lines
-    assert "  Armed standoff: when month 12 ends and no other ending has come" in lines
+    assert "  Armed standoff: when the 12 months are up and no other ending has come" in lines
     assert [h for h in lines if h and not h.startswith(" ")][-6:] == ["Tracks", "Flags", "Moves", "Events", "Endings", "Channels"]
 
 

@@ -96,3 +96,17 @@ def test_the_orders_heading_follows_who_played(seats: dict[str, str], reasons: b
     text = report_block(obs.turns[-1], obs, show_audience=True).plain
     headings = {h for h in ("Orders", "Orders, and why the computers chose them", "Orders, and the reasons given") if h in text.splitlines()}
     assert headings == {heading}
+
+
+def test_the_stakes_say_when_the_weeks_are_up_in_the_games_own_length() -> None:
+    """The endings a player reads on the briefing put the turn limit in plain words, for
+    the game's length (a game may be shorter than its deck)."""
+    from wargame.tui.screens.stakes import endings_block
+
+    deck = load_deck(ROOT / "decks" / "tutorial.toml")
+    text = endings_block(observe(Game(deck, 7), "red")).plain
+    assert "Deal — if Talks momentum at least 5 and the 6 weeks are up" in text
+    assert "Stalemate — if the 6 weeks are up with none of the above" in text
+    assert "number of weeks" not in text and "week number" not in text
+    short = endings_block(observe(Game(deck, 7, turns=4), "facilitator")).plain
+    assert "the 4 weeks are up" in short and "6 weeks" not in short

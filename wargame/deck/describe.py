@@ -170,12 +170,18 @@ class Describer:
         knows_move: Callable[[str], bool] = _always,
         knows_track: Callable[[int], bool] = _always,
         knows_event: Callable[[str], bool] = _always,
+        *,
+        turns: int | None = None,
     ) -> None:
+        """`turns`: the game's length, when it is not the deck's (`Game(turns=...)`)."""
         self.deck = deck
         self.knows_move = knows_move
         self.knows_track = knows_track
         self.knows_event = knows_event
         self.unit = deck.model.deck.turn_name
+        self.turns = turns or deck.turns
+        self._as_turn_ends = False
+        """True while wording an ending's condition: the game checks it as a turn ends."""
 
     @classmethod
     def for_seat(cls, deck: CompiledDeck, seat: str | None) -> Describer:
@@ -293,6 +299,20 @@ class Describer:
         """A condition in words: `Tension at least 7 and ICBM moratorium off`."""
         return self._cond(node)[0]
 
+    def ending_condition(self, node: Node) -> str:
+        """An ending's condition in words, read as the game checks it, once a turn's
+        orders are resolved: `turn >= turns` is `the 6 weeks are up`, `turn >= 3` is
+        `week 3 is over` (a move's or an event's test of the turn is `it is week 3 or later`)."""
+        self._as_turn_ends = True
+        try:
+            return self.condition(node)
+        finally:
+            self._as_turn_ends = False
+
+    def time_up(self) -> str:
+        """`the 6 weeks are up`: the game's length in the deck's own unit."""
+        return f"the {self._units(self.turns)} {'is' if self.turns == 1 else 'are'} up"
+
     def flag_state(self, slot: int, on: bool) -> str:
         """A flag being on or off in words: `ICBM moratorium on`; for a labelled flag its
         label, or what its `off` says (`not control systems cut off from IT`)."""
@@ -384,10 +404,39 @@ class Describer:
             said = self._plays_pair(a, op, b.value)
             if said:
                 return said
+        said = self._clock_pair(a, op, b)
+        if said:
+            return said
         if isinstance(a, Plays) and isinstance(b, Plays) and a.fn == b.fn == "since" and op in {"<", ">"}:
             first, second = (a, b) if op == "<" else (b, a)
             return f"{self.move(first.move)} played more recently than {self.move(second.move)}"
         return f"{self._wrap(a, _SUM)} {_CMP_WORDS[op]} {self._wrap(b, _SUM)}"
+
+    def _clock_pair(self, a: Node, op: CmpOp, b: Node) -> str:
+        """A test of the turn in the deck's own unit, or '' for any other test: `it is week
+        3 or later`, `it is the last week (week 6)`; in an ending's words (checked as a turn
+        ends) `week 3 is over`, `the 6 weeks are up`."""
+        turn, turns = Clock("turn"), Clock("turns")
+        if a == turns and b == turn:
+            a, op, b = b, _FLIPPED[op], a
+        if a != turn:
+            return ""
+        unit, ending = self.unit, self._as_turn_ends
+        if b == turns:
+            if op in {">=", "=="}:
+                return self.time_up() if ending else f"it is the last {unit} ({unit} {number(self.turns)})"
+            if op in {"<", "!="}:
+                return f"{self.time_up().removesuffix(' up')} not up yet" if ending else f"it is before the last {unit}"
+            return ""  # never, or always: the plain comparison says so
+        if not isinstance(b, Num) or not float(b.value).is_integer():
+            return ""
+        k = int(b.value)
+        if op in {">", "<="}:  # whole turns: after 3 is from 4, at most 3 is before 4
+            op, k = (">=" if op == ">" else "<"), k + 1
+        if ending:
+            return {">=": f"{unit} {k} is over", "<": f"{unit} {k} is not over yet",
+                    "==": f"{unit} {k} has just ended", "!=": f"it is not the end of {unit} {k}"}[op]
+        return {">=": f"it is {unit} {k} or later", "<": f"it is before {unit} {k}", "==": f"it is {unit} {k}", "!=": f"it is not {unit} {k}"}[op]
 
     def _plays_pair(self, a: Plays, op: CmpOp, k: float) -> str:
         """The common history tests, said the way a person would."""
@@ -629,10 +678,10 @@ def deck_in_words(deck: CompiledDeck, words: Describer | None = None, seat: str 
 
     lines += ["", "Endings"]
     for ending in deck.endings:
-        when = "when the last " + unit + " is played" if ending.turn_limit else (f"when {w.condition(ending.when_node)}" if ending.when_node is not None else "")
+        when = "when the last " + unit + " is played" if ending.turn_limit else (f"when {w.ending_condition(ending.when_node)}" if ending.when_node is not None else "")
         lines.append(f"  {ending.title}" + (f": {when}" if when else ""))
     last = deck.turn_limit_ending
-    lines.append(f"  {last.title}: when {unit} {number(deck.turns)} ends and no other ending has come")
+    lines.append(f"  {last.title}: when {w.time_up()} and no other ending has come")
 
     lines += ["", "Channels", *channels_in_words(deck, w, seat)]
     return lines

@@ -250,10 +250,10 @@ class _Builder:
         """Every way the game can end, with what brings it about in this viewer's words (no
         amount of a track hidden from it)."""
         deck = self.deck
-        out = [EndingInfo(id=e.id, title=e.title, text=e.text, when=self.words.condition(e.when_node) if e.when_node is not None else "")
+        out = [EndingInfo(id=e.id, title=e.title, text=e.text, when=self.words.ending_condition(e.when_node) if e.when_node is not None else "")
                for e in deck.endings]
         limit = deck.turn_limit_ending
-        out.append(EndingInfo(id=limit.id, title=limit.title, text=limit.text, when=f"the {deck.turn_name} {self.view.turns} ends with none of the above"))
+        out.append(EndingInfo(id=limit.id, title=limit.title, text=limit.text, when=f"{self.words.time_up()} with none of the above"))
         return out
 
     def _actors(self) -> list[ActorInfo]:

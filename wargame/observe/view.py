@@ -132,7 +132,7 @@ class PlayerView:
         naming a secret move it cannot know of (unless a play of it was revealed by then),
         no amounts on tracks hidden from it."""
         if self.viewer.is_facilitator:
-            return Describer(self.deck)
+            return Describer(self.deck, turns=self.turns)
         base = Describer.for_seat(self.deck, self.viewer.actor)
         revealed = {move for _turn, move in self._revealed}
         hidden = self.hidden_slots
@@ -140,7 +140,7 @@ class PlayerView:
         def knows_move(move_id: str) -> bool:
             return move_id in revealed or base.knows_move(move_id)
 
-        return Describer(self.deck, knows_move, lambda slot: slot not in hidden, base.knows_event)
+        return Describer(self.deck, knows_move, lambda slot: slot not in hidden, base.knows_event, turns=self.turns)
 
     def _visible(self, play: Play) -> bool:
         return vis.knows_play(self.viewer, play, self._revealed, self.deck.actors)
