@@ -44,9 +44,9 @@ NUMBERS = [
     ("max(1, 2, tension)", "the largest of 1, 2 and Tension"),
     ("abs(tension - 5)", "the size of Tension \u2212 5"),
     ("round(tension / 3)", "Tension ÷ 3, rounded"),
-    ("2 if flags.hotline else 1", "2 if hotline on, otherwise 1"),
+    ("2 if flags.hotline else 1", "2 if Hotline open, otherwise 1"),
     ("2 * (tension >= 6)", "2 if Tension at least 6, else 0"),
-    ("1 + 0.5 * flags.hotline * (talks < 2)", "1 + (0.5 if hotline on and Talks momentum below 2, else 0)"),
+    ("1 + 0.5 * flags.hotline * (talks < 2)", "1 + (0.5 if Hotline open and Talks momentum below 2, else 0)"),
     ("played('patrol') + 1", "(1 if Naval patrol played before, else 0) + 1"),
 ]
 
@@ -54,8 +54,8 @@ CONDITIONS = [
     ("true", "always"),
     ("false", "never"),
     ("not true", "never"),
-    ("flags.hotline", "hotline on"),
-    ("not flags.hotline", "hotline off"),
+    ("flags.hotline", "Hotline open"),
+    ("not flags.hotline", "No hotline"),
     ("played('patrol')", "Naval patrol played before"),
     ("not played('patrol')", "Naval patrol never played"),
     ("ordered('patrol')", "Naval patrol ordered this week"),
@@ -64,7 +64,7 @@ CONDITIONS = [
     ("not revealed('spy-op')", "Intelligence operation not revealed"),
     ("fired('storm')", "Storm season has happened"),
     ("not fired('storm')", "Storm season has not happened"),
-    ("not not flags.hotline", "hotline on"),
+    ("not not flags.hotline", "Hotline open"),
     ("tension >= 7", "Tension at least 7"),
     ("tension <= 7", "Tension at most 7"),
     ("tension > 7", "Tension above 7"),
@@ -75,10 +75,10 @@ CONDITIONS = [
     ("1 < tension <= 5", "Tension above 1 and Tension at most 5"),
     ("not tension >= 7", "Tension below 7"),
     ("not 1 < tension < 5", "not (Tension above 1 and Tension below 5)"),
-    ("not (flags.hotline and tension > 2)", "hotline off or Tension at most 2"),
-    ("flags.hotline and (tension > 2 or talks < 1)", "hotline on and (Tension above 2 or Talks momentum below 1)"),
-    ("flags.hotline or tension > 2 and talks < 1", "hotline on or (Tension above 2 and Talks momentum below 1)"),
-    ("flags.hotline and tension > 2 and talks < 1", "hotline on and Tension above 2 and Talks momentum below 1"),
+    ("not (flags.hotline and tension > 2)", "No hotline or Tension at most 2"),
+    ("flags.hotline and (tension > 2 or talks < 1)", "Hotline open and (Tension above 2 or Talks momentum below 1)"),
+    ("flags.hotline or tension > 2 and talks < 1", "Hotline open or (Tension above 2 and Talks momentum below 1)"),
+    ("flags.hotline and tension > 2 and talks < 1", "Hotline open and Tension above 2 and Talks momentum below 1"),
     ("count('patrol') > 0", "Naval patrol played before"),
     ("count('patrol') == 0", "Naval patrol never played"),
     ("succeeded('missile-test') >= 1", "Missile test succeeded before"),
@@ -103,11 +103,11 @@ CONDITIONS = [
     ("turn < turns", "it is before the last week"),
     ("turn >= turns - 1", "the week number at least the number of weeks − 1"),
     ("turn >= 2.5", "the week number at least 2.5"),
-    ("flags.hotline == false", "hotline off"),
-    ("true == flags.hotline", "hotline on"),
-    ("flags.hotline != played('patrol')", "whether hotline on is not the same as whether Naval patrol played before"),
-    ("flags.hotline if tension > 5 else played('patrol')", "hotline on if Tension above 5, otherwise Naval patrol played before"),
-    ("not (flags.hotline if tension > 5 else false)", "not (hotline on if Tension above 5, otherwise never)"),
+    ("flags.hotline == false", "No hotline"),
+    ("true == flags.hotline", "Hotline open"),
+    ("flags.hotline != played('patrol')", "whether Hotline open is not the same as whether Naval patrol played before"),
+    ("flags.hotline if tension > 5 else played('patrol')", "Hotline open if Tension above 5, otherwise Naval patrol played before"),
+    ("not (flags.hotline if tension > 5 else false)", "not (Hotline open if Tension above 5, otherwise never)"),
 ]
 
 EFFECTS = [
@@ -117,15 +117,15 @@ EFFECTS = [
     ("tension = 0", "Tension set to 0"),
     ("tension = talks + 1", "Tension set to Talks momentum + 1"),
     ("red.standing -= 2", "Red's standing \u22122"),
-    ("flags.hotline = false", "sets the flag hotline off"),
-    ("flags.hotline = true", "sets the flag hotline on"),
-    ("flags.hotline = tension > 5", "sets the flag hotline on if Tension above 5, otherwise off"),
+    ("flags.hotline = false", "now: no hotline"),
+    ("flags.hotline = true", "now: hotline open"),
+    ("flags.hotline = tension > 5", "now: hotline open if Tension above 5, otherwise no hotline"),
     ("reveal('spy-op')", "reveals earlier plays of Intelligence operation"),
     ("talks += 2 * ordered('talks-offer-blue')", "Talks momentum +2 if Offer talks ordered this week"),
-    ("tension -= 1 + 0.5 * flags.hotline", "Tension \u22121, another \u22120.5 if hotline on"),
+    ("tension -= 1 + 0.5 * flags.hotline", "Tension \u22121, another \u22120.5 if Hotline open"),
     ("tension += 0.1 * talks", "Tension +0.1 × Talks momentum"),
     ("tension += 1 - 0.1 * talks", "Tension +1, \u22120.1 × Talks momentum"),
-    ("tension += (talks + 1) * flags.hotline", "Tension +(Talks momentum + 1) if hotline on"),
+    ("tension += (talks + 1) * flags.hotline", "Tension +(Talks momentum + 1) if Hotline open"),
     ("talks += played('patrol') - ordered('patrol')", "Talks momentum +1 if Naval patrol played before, another \u22121 if Naval patrol ordered this week"),
 ]
 
@@ -278,7 +278,7 @@ def test_korea_moratorium_moves_read_plainly(korea: CompiledDeck) -> None:
         "sets the flag ICBM moratorium off", "Tension +0.5", "Talks momentum \u22121.5",
         "North Korea's international standing \u22121", "North Korea's domestic support +0.5",
     ]
-    assert words(korea, "us", "end-nuclear-moratorium")[0] == "needs nuclear moratorium on and ICBM moratorium off"
+    assert words(korea, "us", "end-nuclear-moratorium")[0] == "needs Nuclear moratorium on and ICBM moratorium off"
     assert words(korea, "us", "icbm-test")[:2] == [
         "needs ICBM moratorium off", "the smaller of 0.85 and 0.5 + 0.15 × the times ICBM launch was played",
     ]
@@ -290,12 +290,12 @@ def test_korea_nuclear_test_as_each_seat_reads_it(korea: CompiledDeck, leaky_kor
     assert "North Korea's economy \u22121" in words(korea, "us", "nuclear-test")
     korea = leaky_korea
     us = words(korea, "us", "nuclear-test")
-    assert us[0] == "needs nuclear moratorium off and North Korea's covert work (hidden from you) at least 2"
+    assert us[0] == "needs Nuclear moratorium off and North Korea's covert work (hidden from you) at least 2"
     assert "North Korea's economy \u22121, another \u22121 if China's covert work (hidden from you) at least 1" in us
-    assert "Talks momentum \u22123, another \u22122 if test freeze on" in us
+    assert "Talks momentum \u22123, another \u22122 if Test freeze on" in us
     assert "United States' covert work set to 0" in us
     dprk = words(korea, "dprk", "nuclear-test")
-    assert dprk[0] == "needs nuclear moratorium off and North Korea's covert work at least 2"
+    assert dprk[0] == "needs Nuclear moratorium off and North Korea's covert work at least 2"
     assert "United States' covert work changes (hidden from you)" in dprk
 
 
@@ -330,7 +330,7 @@ def test_korea_events_read_plainly(korea: CompiledDeck) -> None:
     by_name = {e.name: us.describe_event(e) for e in korea.events}
     assert by_name["South Korean presidential election"].when == "in month 3"
     assert by_name["South Korean presidential election"].chance == "55%"
-    assert by_name["South Korean presidential election"].effects[:2] == ["sets the flag Yoon elected on", "sets the flag peace process off"]
+    assert by_name["South Korean presidential election"].effects[:2] == ["sets the flag Yoon elected on", "sets the flag Peace process off"]
     review = by_name["Politburo reviews the moratorium"]
     assert review.when == "when ICBM moratorium on and Treasury designations played this month or last and Tension at least 5"
     assert by_name["Russia ships oil"].when == ""  # an inject

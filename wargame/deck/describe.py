@@ -223,12 +223,14 @@ class Describer:
 
     def flag(self, slot: int) -> str:
         """The flag's label (`Control systems cut off from IT`), or for a flag without one
-        `ICBM moratorium` for `icbm_moratorium`, spelt as the deck spells its words."""
+        its name in words, spelt as the deck spells them and capitalised like a track's
+        label (`ICBM moratorium` for `icbm_moratorium`, `Drills suspended`): never its id."""
         spec = self.deck.flag_spec(slot)
         if spec is not None:
             return spec.label
         spelling = _spelling(self.deck)
-        return " ".join(spelling.get(w, w) for w in self.deck.flag_names[slot].split("_") if w)
+        words = " ".join(spelling.get(w, w) for w in self.deck.flag_names[slot].split("_") if w)
+        return words[:1].upper() + words[1:]
 
     def move(self, move_id: str) -> str:
         if not self.knows_move(move_id) or move_id not in self.deck.move_index:
