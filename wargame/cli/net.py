@@ -149,6 +149,9 @@ def host(
 def join(url: str, code: str, name: str) -> None:
     """Open your seat (or the facilitator's console, or the projector) of a hosted exercise."""
     from wargame.net.client import check_url
+    from wargame.procs import end_with_starter
+
+    end_with_starter()  # a browser tab's: it ends with the host that started it
     from wargame.tui.join import run_remote
 
     run_remote(check_url(url), code, name)

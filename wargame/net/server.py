@@ -809,7 +809,8 @@ class Host:
 def browser_command(api_url: str) -> str:
     """The command textual-serve runs for each browser tab: a join client that opens the
     tab's role with the key in its environment (WARGAME_CODE), never a code on its command
-    line. `exec`: the shell becomes the client, so ending the process ends the client."""
+    line. `exec`: the shell becomes the client, so ending the process ends the client, and
+    the client's parent is the host, whose death ends it (`procs.end_with_starter`)."""
     return f"exec {shlex.quote(sys.executable)} -m wargame join {shlex.quote(api_url)}"
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import secrets
 from dataclasses import dataclass
 from importlib import resources
@@ -26,6 +27,7 @@ from wargame.net.guard import Clock, Gate, Limits, Visitor
 from wargame.net.refusals import DeviceBusy, RoomFull, SlowDown
 from wargame.net.store.base import PROJECTOR, hash_code
 from wargame.observe.talk import MAX_MEMBER_NAME
+from wargame.procs import END_WITH_ENV
 from wargame.words import count, plural
 
 log = logging.getLogger("wargame.host")
@@ -256,6 +258,7 @@ without one runs nothing)."""
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             environment = super()._build_environment(width, height)
             environment["WARGAME_CODE"] = self.tab.key
+            environment[END_WITH_ENV] = str(os.getpid())  # the tab's process ends with this host, however it dies
             if self.tab.member:
                 environment["WARGAME_NAME"] = self.tab.member
             return environment
