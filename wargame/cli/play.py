@@ -59,6 +59,10 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, presen
 
     obs = observe(game, seat, seats=model.seats)  # what that seat (or the facilitator) knew by the end
     unit = obs.game.turn_name
+    if obs.opening is not None:  # the deck's opening and the facilitator's injects before the first orders
+        click.echo(f"-- {safe_text(obs.opening.label)}")
+        for item in obs.news_of(0):
+            click.echo(f"   {safe_text(item.text)}")
     for info in obs.turns:
         click.echo(f"-- {unit} {info.turn}")
         for orders in info.orders:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -72,11 +72,14 @@ class Game:
     def __init__(
         self, deck: CompiledDeck, seed: int, turns: int | None = None, *, log: bool = True, dice: DiceVersion = KEYED,
         on_roll: RollObserver | None = None, starts: Mapping[str, float] | None = None, opening: bool = True,
+        opening_injects: Iterable[Inject] = (),
     ) -> None:
         """`starts`: start values that replace the deck's (track name to value), such as the
         doctrines seated at the start ask for (`CompiledDeck.doctrine_starts`); a recorded
         input of the game, like its seed. `opening=False` skips the deck's opening (a game
-        whose state its caller replaces at once)."""
+        whose state its caller replaces at once). `opening_injects`: the facilitator's
+        injects fired before the first orders (`fire_opening_inject`), recorded inputs
+        replayed with the opening; a bad one raises `WargameError`."""
         if turns is not None and not 1 <= turns <= 200:
             raise WargameError(f"turns must be between 1 and 200, not {turns}")
         if dice not in DICE_VERSIONS:
@@ -112,8 +115,13 @@ class Game:
         self.overrides: dict[str, bool] = {}
         self.opening: TurnRecord | None = None
         """What happened before turn 1's orders: the deck's opening events (`at = 0`), their
-        dice, news (turn 0) and changes; None for a deck without an opening."""
-        if opening and self._plan.opening:
+        dice, news (turn 0) and changes, then the facilitator's opening injects; None for a
+        deck without an opening, where none was fired."""
+        self.opening_injects: list[Inject] = []
+        """The facilitator's injects fired before the first orders, in the order fired."""
+        for inject in opening_injects:
+            self.opening_injects.append(self._checked_inject(inject.event, inject.text, inject.effects, self.opening_injects))
+        if opening and (self._plan.opening or self.opening_injects):
             self._open()
         self.start_values: list[float] = list(self.state.v)
         """Track values before turn 1: the deck's, with `starts` and the opening applied."""
@@ -247,6 +255,12 @@ class Game:
 
         Effects are compiled as deck text would be; a bad one raises `ExpressionError`.
         """
+        inject = self._checked_inject(event, text, effects, self.injects)
+        self.injects.append(inject)
+        return inject
+
+    def _checked_inject(self, event: str | None, text: str, effects: Iterable[str], queued: Sequence[Inject]) -> Inject:
+        """An inject, checked against the deck, the state and the injects `queued` with it."""
         effects = tuple(effects)
         if event is not None:
             index = self.deck.event_index.get(event)
@@ -254,13 +268,36 @@ class Game:
                 raise WargameError(f"unknown event '{event}'")
             deck_event = self.deck.events[index]
             # `once` holds for the facilitator too: a once-only inject fires once per game.
-            if deck_event.once and (self.state.fired[index] or any(i.event == event for i in self.injects)):
+            if deck_event.once and (self.state.fired[index] or any(i.event == event for i in queued)):
                 raise WargameError(f"{deck_event.name} has already fired (once per game)")
         elif not text.strip() and not effects:
             raise WargameError("an inject needs a text or at least one effect")
         self.deck.compile_inject(list(effects))
-        inject = Inject(event=event, text=text, effects=effects)
-        self.injects.append(inject)
+        return Inject(event=event, text=text, effects=effects)
+
+    def in_opening(self, retakable: Collection[str] = ()) -> bool:
+        """Before the first orders: no turn resolved and no seat has sealed turn 1's orders,
+        but those of the `retakable` seats (computers, whose orders a caller takes back to
+        decide again). An inject fired now may join the opening (`fire_opening_inject`)."""
+        return not self.records and self.ending is None and self.state.turn == 1 and all(a in retakable for a in self.orders)
+
+    def fire_opening_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
+        """Fire a facilitator inject now, as part of the opening (before the first orders):
+        the opening is played again from the start with it last, so the game is the one a
+        replay of its recorded inputs (`opening_injects`) makes. Only `in_opening()`."""
+        if not self.in_opening():
+            unit = self.deck.turn_name
+            if self.orders:
+                raise WargameError(f"orders are sealed for {unit} 1: the opening is over (queue the inject for {unit} 1 instead)")
+            raise WargameError(f"the opening is over: an inject now fires when the {unit} resolves")
+        inject = self._checked_inject(event, text, effects, [*self.opening_injects, *self.injects])
+        self.opening_injects.append(inject)
+        fresh = start_state(self.deck, self.turns, self.starts)
+        for name in State.__slots__:  # in place: views of this game hold the state object
+            setattr(self.state, name, getattr(fresh, name))
+        self.news = [n for n in self.news if n.turn != 0]
+        self._open()
+        self.start_values = list(self.state.v)
         return inject
 
     def remove_inject(self, index: int) -> Inject:
@@ -420,17 +457,21 @@ class Game:
         orders (`turn` reads 0 meanwhile), with dice of their own (turn 0), so the briefing
         starts with their news. No endings are checked: the game starts after it."""
         s = self.state
-        rec = TurnRecord(turn=0, orders={}, reasons={}, injects=(), overrides={})
+        rec = TurnRecord(turn=0, orders={}, reasons={}, injects=tuple(self.opening_injects), overrides={})
         v0, f0 = list(s.v), list(s.f)
         rng = turn_dice(self.dice, self.seed, 0, self._seed_key)
         s.turn = 0
+        overrides, self.overrides = self.overrides, {}  # turn 1's forced rolls are not the opening's
         try:
             for event in events_due(self._plan.opening, s):
                 self._fire_event(event, rng, rec, "event")
+            for inject in rec.injects:  # the facilitator's, after the deck's own
+                self._resolve_inject(inject, rng, rec)
             if s.reveal_requests:
                 self._reveal(rec)
         finally:
             s.turn = 1
+            self.overrides = overrides
         if self.log:
             self._record_changes(v0, f0, rec)
             rec.state_hash = s.digest()

@@ -77,6 +77,9 @@ class StoreKeeper:
             unit = session.deck.turn_name
             raise IllegalOrderError(f"these orders are for {unit} {turn}, but that {unit} is over: they were not sealed") from None
 
+    def withdraw(self, session: KeptGame, turn: int, seat: str) -> None:
+        self.store.withdraw_orders(self.id, turn, seat)
+
     def save(self, session: KeptGame) -> None:
         self.revision = self.store.put_save(self.id, session.save.model_dump_json(), self.revision)
 

@@ -630,9 +630,11 @@ class _Builder:
             events.append(InjectEventInfo(id=e.id, name=e.name, inject=e.inject, news=e.news, effects=said.effects, chance=chance, once=e.once))
         queued = [self._inject(i.event, i.text, i.effects) for i in game.injects]
         odds, pending_odds = self.odds if self.odds is not None else (None, False)
+        computers = [a for a in deck.actors if labels.seat_kind(self.seats.get(a) or "human") != "human"]
         return ControlInfo(
             seed=game.seed, sealed=sealed, pending_rolls=pending, inject_events=events, injects=queued,
             scores=scores(game), example_effects=_example_effects(deck), odds=odds, odds_pending=pending_odds,
+            in_opening=game.in_opening(computers),  # a computer's sealed orders are taken back
         )
 
 

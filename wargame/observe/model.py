@@ -602,6 +602,9 @@ class ControlInfo(Data):
     """The live odds of each ending (filled in by the controller; None until computed)."""
     odds_pending: bool = False
     """The odds are being computed again (a turn resolved, or an inject landed)."""
+    in_opening: bool = False
+    """Before the first orders (no team has sealed turn 1's): an inject may still be fired
+    into the opening, which every seat reads before it orders."""
 
 
 # -- the room (filled in by the controller) ----------------------------------------------

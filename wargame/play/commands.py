@@ -110,6 +110,9 @@ class Inject(Command):
     event: Id | None = None
     text: Text = ""
     effects: Annotated[list[Text], Field(max_length=20)] = []
+    opening: bool = False
+    """Fire it now, as part of the opening (before the first orders), instead of queueing
+    it for the turn: only while no team has sealed turn 1's orders."""
 
 
 class RemoveInject(Command):

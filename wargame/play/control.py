@@ -565,6 +565,8 @@ class Session:
                     self.add_time(command.seconds)
                 case Configure():
                     self.configure(command.auto_resolve, command.on_timeout)
+                case InjectCommand() if command.opening:
+                    self.fire_opening_inject(command.event, command.text, command.effects)
                 case InjectCommand():
                     self.fire_inject(command.event, command.text, command.effects)
                 case RemoveInject():
@@ -1008,21 +1010,65 @@ class Session:
     def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
         """Queue a facilitator inject for this turn; bad effects raise `ExpressionError`.
         Its text is shown to every seat: control characters are neutralised."""
-        effects = [e for e in effects if e.strip()]
+        effects = self._inject_effects(effects, self.game.injects)
         with self._lock:
-            # The save format's limits, checked now: an inject accepted here must be one the
-            # save (and so a restart, an export, a debrief) can hold.
-            if len(self.game.injects) >= MAX_INJECTS:
-                raise WargameError(f"at most {MAX_INJECTS} injects a {self.deck.turn_name}: resolve the {self.deck.turn_name} or take one back first")
-            if len(effects) > MAX_INJECT_EFFECTS:
-                raise WargameError(f"an inject has at most {MAX_INJECT_EFFECTS} effects, not {len(effects)}")
-            if any(len(e) > MAX_EXPR for e in effects):
-                raise WargameError(f"an inject's effect is at most {MAX_EXPR} characters long")
-            clean = safe_text(text.strip(), 2000)
-            inject = self.game.fire_inject(event=event, text=clean, effects=effects)
+            inject = self.game.fire_inject(event=event, text=safe_text(text.strip(), 2000), effects=effects)
             self.autosave()  # a crash before the turn resolves must not lose the inject
         self.changed()
         return inject
+
+    @property
+    def in_opening(self) -> bool:
+        """Before the first orders: no turn resolved and no team has sealed turn 1's orders
+        (a computer's sealed orders are taken back by an opening inject)."""
+        return self.game.in_opening(self.computers)
+
+    def fire_opening_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
+        """Fire a facilitator inject now, as part of the opening that every seat reads before
+        the first orders (the save records it with the opening, so replay and `--verify`
+        play it again). Only `in_opening`: the computers' sealed orders are taken back, and
+        each computer decides afresh on the new opening, as a replay's computer would."""
+        effects = self._inject_effects(effects, self.game.opening_injects)
+        unit = self.deck.turn_name
+        with self._lock:
+            game = self.game
+            if not self.in_opening:
+                teams = [self.deck.actor_name(a) for a in game.orders if a not in self.computers]
+                if teams and not game.records:
+                    raise WargameError(f"{', '.join(teams)} sealed orders for {unit} 1: the opening is over (queue the inject for {unit} 1 instead)")
+                raise WargameError(f"the opening is over: an inject now fires when the {unit} resolves")
+            taken = {a: (game.orders.pop(a), game.reasons.pop(a, ())) for a in list(game.orders)}
+            try:
+                inject = game.fire_opening_inject(event=event, text=safe_text(text.strip(), 2000), effects=effects)
+            except WargameError:
+                for a, (orders, reasons) in taken.items():
+                    game.orders[a], game.reasons[a] = orders, reasons
+                raise
+            for actor in self.computers:  # they decided on the opening as it was: afresh now
+                old = self.bots.get(actor)
+                close = getattr(old, "close", None)
+                if close is not None:
+                    close()
+                self.bots[actor] = self._make_bot(self.seats[actor], actor)
+                self.thinking.discard(actor)
+                if actor in taken:
+                    self.keeper.withdraw(self, 1, actor)
+            self.autosave()
+        self.after_change()
+        return inject
+
+    def _inject_effects(self, effects: Iterable[str], queued: Sequence[Inject]) -> list[str]:
+        """An inject's effects, within the save format's limits (checked now: an inject
+        accepted here must be one the save, and so a restart, an export, a debrief, can hold)."""
+        effects = [e for e in effects if e.strip()]
+        if len(queued) >= MAX_INJECTS:
+            unit = self.deck.turn_name
+            raise WargameError(f"at most {MAX_INJECTS} injects a {unit}: resolve the {unit} or take one back first")
+        if len(effects) > MAX_INJECT_EFFECTS:
+            raise WargameError(f"an inject has at most {MAX_INJECT_EFFECTS} effects, not {len(effects)}")
+        if any(len(e) > MAX_EXPR for e in effects):
+            raise WargameError(f"an inject's effect is at most {MAX_EXPR} characters long")
+        return effects
 
     def remove_inject(self, index: int) -> Inject:
         """Take back a queued inject, so a restart does not bring it back."""

@@ -40,6 +40,10 @@ class Keeper(Protocol):
         """Make a seat's sealed orders durable; raise `WargameError` to refuse them (the
         store refuses orders for a turn that has moved on)."""
 
+    def withdraw(self, session: KeptGame, turn: int, seat: str) -> None:
+        """A seat's sealed orders for `turn` were taken back (a computer's, to decide again
+        after an inject before the first orders): they must not come back on a restart."""
+
     def save(self, session: KeptGame) -> None:
         """Keep the whole game as it stands (`session.save` is up to date)."""
 
@@ -53,6 +57,9 @@ class FileKeeper:
     the next change (or `Session.retry_save`) tries again."""
 
     def seal(self, session: KeptGame, turn: int, seat: str, orders: Sequence[str], reasons: Sequence[str]) -> None:
+        self.save(session)
+
+    def withdraw(self, session: KeptGame, turn: int, seat: str) -> None:
         self.save(session)
 
     def save(self, session: KeptGame) -> None:

@@ -267,6 +267,10 @@ class SaveModel(_Model):
     """Orders confirmed for the current, unresolved turn (a mid-turn autosave)."""
     pending_reasons: Annotated[dict[ShortText, Reasons], Field(max_length=MAX_ACTORS)] = {}
     """Why each computer seat chose its pending orders (restored on resume)."""
+    opening_injects: Injects = []
+    """Facilitator injects fired before the first orders: part of the opening, replayed
+    with it (`Game(opening_injects=...)`). Written only when there are some, so other saves
+    keep their shape (and a save written before them reads as having none)."""
     pending_injects: Injects = []
     """Facilitator injects queued for the current, unresolved turn."""
     pending_overrides: Overrides = {}
@@ -297,7 +301,7 @@ class SaveModel(_Model):
         # written only when they hold something, so other saves keep their shape. (One
         # serializer: pydantic keeps only the last a model defines, and a second one here
         # once dropped the seal from every save written.)
-        for key in (*TALK_FIELDS, "starts", "seat_changes", "older_turns"):
+        for key in (*TALK_FIELDS, "starts", "seat_changes", "older_turns", "opening_injects"):
             if key in data and not data[key]:
                 del data[key]
         if not data.get("starts"):  # written only when a doctrine set start values

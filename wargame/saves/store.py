@@ -27,7 +27,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.model import state_model
-from wargame.engine.state import TurnRecord
+from wargame.engine.state import Inject, TurnRecord
 from wargame.errors import DeckError, SaveError, WargameError
 from wargame.files import FileProblem, read_regular_file, write_atomic
 from wargame.observe.talk import DEFAULT_TEAM_CAP, Message, Talk, Team, TeamNote
@@ -157,6 +157,7 @@ def update_save(save: SaveModel, game: Game) -> SaveModel:
             "played": len(history),
             "pending": {a: list(o) for a, o in game.orders.items()},
             "pending_reasons": {a: list(r) for a, r in game.reasons.items() if r and a in game.orders},
+            "opening_injects": [InjectModel(event=i.event, text=i.text, effects=list(i.effects)) for i in game.opening_injects],
             "pending_injects": [InjectModel(event=i.event, text=i.text, effects=list(i.effects)) for i in game.injects],
             "pending_overrides": dict(game.overrides),
             "final_state": state_model(game.deck, game.state),
@@ -378,7 +379,13 @@ def apply_turn(game: Game, turn: TurnModel) -> TurnRecord:
 
 def new_game(save: SaveModel, deck: CompiledDeck | None = None) -> Game:
     """A fresh game of the save's deck, seed, length and dice (before any turn)."""
-    return Game(deck or save_deck(save), save.seed, save.turns, dice=save.dice, starts=save.starts)
+    injects = [Inject(event=i.event, text=i.text, effects=tuple(i.effects)) for i in save.opening_injects]
+    try:
+        return Game(deck or save_deck(save), save.seed, save.turns, dice=save.dice, starts=save.starts, opening_injects=injects)
+    except SaveError:
+        raise
+    except WargameError as exc:  # a hand-edited save: the live game checked them as they were fired
+        raise SaveError(f"an inject before the first orders cannot be replayed: {exc}") from None
 
 
 def replay(save: SaveModel, upto: int | None = None, deck: CompiledDeck | None = None) -> Game:
@@ -439,9 +446,13 @@ def verify(save: SaveModel) -> Verification:
     from wargame.saves.seating import Computers, record_problem
 
     try:
-        game = new_game(save)
+        deck = save_deck(save)
     except SaveError as exc:
         return Verification(False, 0, 1, f"the deck inside the save does not load: {cut(exc, 200)}", "deck_source")
+    try:
+        game = new_game(save, deck)
+    except SaveError as exc:
+        return Verification(False, 0, 1, cut(exc, 200), "opening_injects")
     found_seats = record_problem(save, game.deck)
     if found_seats is not None:
         at = found_seats.turn if found_seats.turn is not None and 1 <= found_seats.turn <= len(save.history) else None

@@ -307,3 +307,29 @@ def store_export_ok(store: Store) -> bool:
 
     parse_save(store.load_exercise("ex1").save_json.encode(), "ex1")
     return True
+
+
+def test_an_inject_before_the_first_orders_joins_the_opening_and_survives_a_restart(store: Store, tutorial: CompiledDeck, clock: FakeClock) -> None:
+    """Hosted, the facilitator fires an inject during the briefing: every seat is sent it
+    with the opening, the computer's orders sealed before it are withdrawn from the store
+    (it decides again on the new opening), and a reopened exercise replays it."""
+    ex, _ = make(store, tutorial, clock, seats={"blue": "doctrine:broker"})
+    ex.session.run_bots()
+    assert "blue" in store.pending_orders("ex1", 1)
+    assert sent(ex, FACILITATOR)["observation"]["control"]["in_opening"]
+    do(ex, Inject(text="A storm closes the harbour.", effects=["tension += 2"], opening=True))
+    assert "blue" not in store.pending_orders("ex1", 1)
+    for role in ("red", "blue", PROJECTOR):
+        news = [n["text"] for n in sent(ex, role)["observation"]["news"] if n["turn"] == 0]
+        assert news == ["A storm closes the harbour."], role
+    ex.session.run_bots()
+    assert seal(ex, "red", 1, []).ok
+    assert not sent(ex, FACILITATOR)["observation"]["control"]["in_opening"]
+    refused = ex.apply(FAC, Inject(text="Late", opening=True))
+    assert not refused.ok and "Red sealed orders for week 1: the opening is over" in refused.message
+    again = Exercise.open(store, "ex1", clock=clock)
+    assert again.game.state.digest() == ex.game.state.digest()
+    assert [i.text for i in again.game.opening_injects] == ["A storm closes the harbour."]
+    do(again, Resolve(missing="stand-pat"))
+    saved = parse_save(store.load_exercise("ex1").save_json.encode(), "ex1")
+    assert verify(saved).ok

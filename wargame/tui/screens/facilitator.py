@@ -112,7 +112,10 @@ class FacilitatorScreen(GameScreen):
             yield Static(heading("Chance rolls of the sealed orders"), classes="section")
             yield Static(Content.styled("Enter on a roll cycles: roll the dice → force success → force failure.", MUTED), classes="hint")
             yield OptionList(id="rolls", compact=True)
-            yield Static(heading("Fire an inject from the deck"), classes="section")
+            with Horizontal(classes="buttons", id="inject-head"):
+                yield Static(heading("Fire an inject from the deck"))
+                # Only before the first orders: fire now, into the opening, not queued.
+                yield Checkbox("now, into the opening", False, id="inject-opening", compact=True)
             events = [
                 Option(Content.assemble(e.name or e.id, (" " + mark_after(e.name or e.id, "inject" if e.inject else "event"), MUTED)), id=e.id)
                 for e in (control.inject_events if control is not None else [])
@@ -213,6 +216,7 @@ class FacilitatorScreen(GameScreen):
             self._queued_shown = shown
             self._fill_queued(queued, injects)
         queued.display = bool(injects)
+        self.query_one("#inject-opening", Checkbox).display = control is not None and control.in_opening
 
         ready = room is not None and all(s.sealed for s in room.seats) and not obs.game.over
         resolve = self.query_one("#resolve", Button)
@@ -403,7 +407,10 @@ class FacilitatorScreen(GameScreen):
             if yes:
                 self.fire_event(info.id)
 
-        self.app.push_screen(ConfirmScreen(f"Queue “{info.name}”?", "\n".join(lines), yes="Queue it", no="Cancel"), answered)
+        if self._into_opening():
+            self.app.push_screen(ConfirmScreen(f"Fire “{info.name}” now?", "\n".join(lines), yes="Fire it now", no="Cancel"), answered)
+        else:
+            self.app.push_screen(ConfirmScreen(f"Queue “{info.name}”?", "\n".join(lines), yes="Queue it", no="Cancel"), answered)
 
     def _preview(self, info: InjectEventInfo) -> list[str]:
         lines = []
@@ -414,15 +421,30 @@ class FacilitatorScreen(GameScreen):
             lines.append(f"Chance it happens: {info.chance}")
         if info.once:
             lines.append("Once per game.")
-        lines.append(f"It fires when the {self.obs.game.turn_name} resolves.")
+        if self._into_opening():
+            lines.append("It fires now, before the first orders: every seat reads it with the opening.")
+        else:
+            lines.append(f"It fires when the {self.obs.game.turn_name} resolves.")
         return lines
 
+    def _into_opening(self) -> bool:
+        """The facilitator chose to fire injects into the opening, and it is still open."""
+        control = self.obs.control
+        return control is not None and control.in_opening and self.query_one("#inject-opening", Checkbox).value
+
     def fire_event(self, event_id: str) -> None:
+        opening = self._into_opening()
+
         def done(_: Reply) -> None:
             self._error("")
-            self.notify(f"Inject queued: it fires when the {self.obs.game.turn_name} resolves.", markup=False)
+            self.notify(self._fired_words(opening), markup=False)
 
-        self.send(Inject(event=event_id), done)
+        self.send(Inject(event=event_id, opening=opening), done)
+
+    def _fired_words(self, opening: bool) -> str:
+        if opening:
+            return "Inject fired: it is part of the opening, before the first orders."
+        return f"Inject queued: it fires when the {self.obs.game.turn_name} resolves."
 
     @on(OptionList.OptionSelected, "#queued")
     def ask_remove_inject(self, event: OptionList.OptionSelected) -> None:
@@ -446,13 +468,15 @@ class FacilitatorScreen(GameScreen):
             self._error("an inject needs a text or at least one effect")
             return
 
+        opening = self._into_opening()
+
         def done(_: Reply) -> None:
             self._error("")
             text_input.value = ""
             effects_input.value = ""
-            self.notify("Inject queued.", markup=False)
+            self.notify(self._fired_words(opening), markup=False)
 
-        self.send(Inject(text=text_input.value.strip(), effects=effects), done)
+        self.send(Inject(text=text_input.value.strip(), effects=effects, opening=opening), done)
 
     def _error(self, message: str) -> None:
         self.query_one("#inject-error", Static).update(Content.styled(message, BAD) if message else Content(""))

@@ -143,7 +143,7 @@ class OrdersScreen(GameScreen):
                         id="secret-news",
                     )
                 yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(sheet.objectives)]), id="objectives")
-                yield Static(Content("\n").join([heading("Briefing"), *self._opening(), Content(sheet.brief or "No briefing.")]), id="brief-text")
+                yield Static(self._briefing(), id="brief-text")
             with Vertical(id="moves-col"):
                 if self.offers:
                     yield Static(heading("Offers waiting for your answer"), id="offers-title")
@@ -198,6 +198,10 @@ class OrdersScreen(GameScreen):
         if not latest:
             return Content("")
         return Content("\n").join([Content.assemble(heading("Messages"), (f"  {len(obs.messages)} · m to read all and write", MUTED)), *latest])
+
+    def _briefing(self) -> Content:
+        sheet = self.obs.seat
+        return Content("\n").join([heading("Briefing"), *self._opening(), Content(sheet.brief if sheet is not None and sheet.brief else "No briefing.")])
 
     def _opening(self) -> list[Content]:
         """Before the first orders, the scenario's opening news leads the briefing."""
@@ -412,6 +416,7 @@ class OrdersScreen(GameScreen):
         """The game moved on while this sheet is open (a computer sealed, the clock ticked):
         the strip follows; the picks stay."""
         super().show(obs)
+        self.query_one("#brief-text", Static).update(self._briefing())  # an inject may join the opening
         team = self.query_one("#team", Static)
         team.display = bool(obs.teams)
         if obs.teams:

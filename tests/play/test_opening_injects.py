@@ -1,0 +1,118 @@
+"""The facilitator's injects before the first orders: fired during the briefing, they join
+the opening (turn 0), are recorded in the save with it, and replay and `--verify` play
+them again; a game that never fires one keeps its state hashes and its save's shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wargame.deck.compile import CompiledDeck
+from wargame.deck.loader import load_deck
+from wargame.engine.game import Game
+from wargame.engine.state import Inject
+from wargame.errors import SaveError, WargameError
+from wargame.observe.build import observe
+from wargame.play.commands import Inject as InjectCommand
+from wargame.play.commands import Orders
+from wargame.play.control import Session
+from wargame.saves.store import new_save, parse_save, read_save, replay, verify
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> CompiledDeck:
+    return load_deck(ROOT / "decks" / "tutorial.toml")
+
+
+@pytest.fixture(scope="module")
+def opening_deck() -> CompiledDeck:
+    return load_deck(ROOT / "tests" / "decks_format" / "opening.toml")
+
+
+def test_an_opening_inject_is_replayed_from_the_recorded_inputs(opening_deck: CompiledDeck) -> None:
+    live = Game(opening_deck, 11)
+    before = live.state.digest()
+    tension = opening_deck.slot_names.index("outage")
+    start = live.state.v[tension]
+    live.fire_opening_inject(text="A storm closes the harbour.", effects=["outage += 1"])
+    assert live.state.v[tension] == start + 1 and live.start_values[tension] == start + 1
+    assert live.opening is not None and live.opening.state_hash != before
+    assert [n.text for n in live.opening.news if n.kind == "inject"] == ["A storm closes the harbour."]
+    again = Game(opening_deck, 11, opening_injects=live.opening_injects)
+    assert again.opening is not None
+    assert again.opening.state_hash == live.opening.state_hash
+    assert [n.text for n in again.news] == [n.text for n in live.news]
+    assert again.opening.rolls == live.opening.rolls and again.opening.changes == live.opening.changes
+
+
+def test_a_deck_without_an_opening_gets_one_from_an_inject(tutorial: CompiledDeck) -> None:
+    plain = Game(tutorial, 5)
+    assert plain.opening is None
+    plain.fire_opening_inject(event="fishing-incident")
+    assert plain.opening is not None and plain.opening.fired == ["fishing-incident"]
+    assert Game(tutorial, 5, opening_injects=plain.opening_injects).state.digest() == plain.state.digest()
+
+
+def test_the_opening_closes_with_the_first_orders(tutorial: CompiledDeck) -> None:
+    game = Game(tutorial, 5)
+    game.submit("red", [])
+    with pytest.raises(WargameError, match="orders are sealed for week 1: the opening is over"):
+        game.fire_opening_inject(text="Too late")
+    assert game.in_opening(retakable=["red"]) and not game.in_opening()
+    game.submit("blue", [])
+    game.resolve()
+    with pytest.raises(WargameError, match="the opening is over: an inject now fires when the week resolves"):
+        game.fire_opening_inject(text="Too late")
+
+
+def test_a_bad_recorded_opening_inject_is_one_clear_error(tutorial: CompiledDeck) -> None:
+    with pytest.raises(WargameError, match="unknown event 'nope'"):
+        Game(tutorial, 5, opening_injects=[Inject(event="nope")])
+    save = new_save(Game(tutorial, 5), {"red": "human", "blue": "human"})
+    raw = json.loads(save.model_dump_json())
+    raw["opening_injects"] = [{"event": "nope"}]
+    hostile = parse_save(json.dumps(raw).encode(), "hostile.json")
+    with pytest.raises(SaveError, match="an inject before the first orders cannot be replayed: unknown event 'nope'"):
+        replay(hostile)
+    found = verify(hostile)
+    assert not found.ok and found.field == "opening_injects" and "unknown event 'nope'" in found.detail
+
+
+def test_the_facilitator_fires_before_the_first_orders_and_the_save_verifies(tutorial: CompiledDeck, tmp_path: Path) -> None:
+    session = Session.new(tutorial, {"red": "human", "blue": "doctrine:broker"}, seed=21, facilitator=True,
+                          facilitator_pin="secret1", save_dir=tmp_path)
+    session.run_bots()
+    assert "blue" in session.game.orders  # the computer sealed at once
+    assert session.observe("facilitator").control.in_opening  # type: ignore[union-attr]
+    reply = session.apply("facilitator", InjectCommand(text="A storm closes the harbour.", effects=["tension += 2"], opening=True))
+    assert reply.ok, reply.message
+    assert "blue" not in session.game.orders  # taken back: it decides on the new opening
+    for who in ("red", "blue", "facilitator"):
+        opening = session.observe(who).opening
+        assert opening is not None and any(n.text == "A storm closes the harbour." for n in opening.news)
+    session.run_bots()
+    assert "blue" in session.game.orders
+    assert session.apply("red", Orders(turn=1, orders=[])).ok
+    # A team has sealed: the opening is over for injects.
+    refused = session.apply("facilitator", InjectCommand(text="Late", opening=True))
+    assert not refused.ok and "the opening is over" in refused.message
+    session.resolve()
+    assert session.save_path is not None
+    saved = read_save(session.save_path)
+    assert [i.text for i in saved.opening_injects] == ["A storm closes the harbour."]
+    checked = verify(saved)
+    assert checked.ok, checked.detail
+    replayed = replay(saved)
+    assert replayed.state.digest() == session.game.state.digest()
+    assert replayed.opening is not None and replayed.opening.injects == tuple(session.game.opening_injects)
+
+
+def test_a_game_without_opening_injects_keeps_its_save_shape(tutorial: CompiledDeck) -> None:
+    game = Game(tutorial, 3)
+    text = new_save(game, {"red": "human", "blue": "human"}).model_dump_json()
+    assert "opening_injects" not in text
+    assert observe(game, "facilitator").opening is None
