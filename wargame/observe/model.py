@@ -482,6 +482,9 @@ class MessageInfo(Data):
     """The actor ids it was sent to."""
     text: str
     """The player's own words, neutralised: render it as plain text, never as markup."""
+    member: str = ""
+    """The team member who wrote it, for a seat played by named members (empty: none
+    recorded). Whoever may read the message reads who signed it."""
 
 
 class ChannelInfo(Data):
@@ -642,7 +645,10 @@ class RoomInfo(Data):
     exercise: str = ""
     save_error: str = ""
     team_cap: int | None = None
-    """Facilitator only: how many members a seat may have (named members on several devices)."""
+    """Facilitator only: how many members a seat may have (named members on several
+    devices), for every seat `seat_caps` does not name."""
+    seat_caps: dict[str, int] = {}
+    """Facilitator only: the seats given a cap of their own, and that cap."""
 
 
 class Observation(Data):
