@@ -14,7 +14,14 @@ import sys
 import click
 
 from wargame.cli.common import load, user_errors
-from wargame.cli.params import Seating, SeatsParam, TeamCaps, TeamCapsParam, agent_option, programs_for
+from wargame.cli.params import (
+    Seating,
+    SeatsParam,
+    TeamCaps,
+    TeamCapsParam,
+    agent_option,
+    programs_for,
+)
 from wargame.errors import WargameError
 
 

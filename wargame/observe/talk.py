@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from wargame.errors import WargameError
 from wargame.text import cut, safe_text
@@ -310,22 +310,54 @@ def team_note(
     return note
 
 
-def seal_note(talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn: int, at: str) -> TeamNote | None:
+class Said(Protocol):
+    """A team's note as kept (`TeamNote`) or as a viewer reads it (`TeamNoteInfo`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def turn(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def orders(self) -> Sequence[str]: ...
+
+
+S = TypeVar("S", bound=Said)
+
+
+def proposal_sealed(notes: Iterable[S], turn: int, moves: Sequence[str]) -> S | None:
+    """The proposal a seal of `moves` in `turn` stands on: that turn's latest proposal of
+    the same moves (in any order), or None. Answers to offers are left out of `moves` by
+    the caller: a proposal never holds them. The one rule, for the seal kept and the
+    sealer's preview of it."""
+    wanted = sorted(moves)
+    return next((n for n in reversed(list(notes)) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
+
+
+def split_at_seal(members: Sequence[str], sealer: str, agreed: Sequence[str], objected: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(agreed, objected) as kept at a seal by `sealer`, from the stances on the proposal
+    sealed: sealing a teammate's proposal is agreeing to it (one who objected and sealed it
+    anyway stays on record as objecting)."""
+    if sealer in agreed or sealer in objected:
+        return tuple(agreed), tuple(objected)
+    return tuple(m for m in members if m in agreed or m == sealer), tuple(objected)
+
+
+def seal_note(
+    talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn: int, at: str, moves: Sequence[str] | None = None,
+) -> TeamNote | None:
     """The split at sealing: who had agreed with and who objected to the proposal that
-    matches the orders sealed (this turn's latest with the same moves), kept in the team's
-    record. None for a seat with no team. `TalkError` when `member` is not its sealer."""
+    matches the orders sealed (`proposal_sealed`, on `moves`: the orders less any answers
+    to offers; all of `orders` when not given), kept in the team's record. None for a seat
+    with no team. `TalkError` when `member` is not its sealer."""
     team = talk.teams.get(seat)
     if team is None or not team.members:
         return None
     if member != team.sealer:
         raise TalkError(f"only the team's sealer ({team.sealer}) seals its orders; propose them instead")
-    wanted = sorted(orders)
-    match = next((n for n in reversed(team.notes) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
-    agreed, objected = team.stances(match.id) if match is not None else ((member,), ())
-    if member not in agreed and member not in objected:
-        # Sealing a teammate's proposal is agreeing to it (one who objected and sealed it
-        # anyway stays on record as objecting).
-        agreed = tuple(m for m in team.members if m in agreed or m == member)
+    match = proposal_sealed(team.notes, turn, orders if moves is None else moves)
+    agreed, objected = split_at_seal(team.members, member, *(team.stances(match.id) if match is not None else ((member,), ())))
     note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "seal", match.id if match is not None else None, tuple(orders), "", agreed, objected)
     team.notes.append(note)

@@ -739,7 +739,9 @@ class Session:
                 raise IllegalOrderError(f"only the team's sealer ({team.sealer}) seals its orders: propose them instead")
             self._seal(seat, orders, [safe_text(r, 200, one_line=True) for r in reasons[: len(orders)]])
             if team is not None and team.members:
-                seal_note(self.talk, seat, member, orders, turn=turn, at=self.wall().isoformat(timespec="seconds"))
+                deck = self.deck
+                moves = [o for o in orders if o not in deck.move_index or deck.moves[deck.move_index[o]].answer is None]
+                seal_note(self.talk, seat, member, orders, turn=turn, at=self.wall().isoformat(timespec="seconds"), moves=moves)
                 self.autosave()  # the split at sealing is kept with the orders
         self.after_change()
 

@@ -60,6 +60,7 @@ from wargame.tui.screens.team import team_of, team_summary
 from wargame.tui.widgets import SeatStrip, TitleBar, clock_text
 from wargame.words import count
 
+
 def caps_line(obs: Observation) -> str:
     """`at most 6 members a seat; United States 3, China 4`: the caps on members (the
     facilitator's room only; empty otherwise)."""

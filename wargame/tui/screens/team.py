@@ -8,6 +8,7 @@ facilitator ever see any of it; members' words are shown as plain text, never ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on, work
@@ -19,11 +20,11 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.observe.model import Observation, TeamInfo, TeamNoteInfo
-from wargame.observe.talk import MAX_MESSAGE_TEXT
+from wargame.observe.talk import MAX_MESSAGE_TEXT, proposal_sealed, split_at_seal
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import Agree, Comment, GameCommand, Object
-from wargame.tui.render import HEAD, MUTED
+from wargame.tui.render import GOOD, HEAD, MUTED, clock_time, said_when
 from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
 
@@ -33,35 +34,71 @@ def team_of(obs: Observation, seat: str | None) -> TeamInfo | None:
 
 
 def proposal_line(p: TeamNoteInfo) -> Content:
-    """`#3 Ben: Sanction → China  ·  agree: Ben, Ana  ·  object: Cy`."""
+    """`#3 Ben, 14:05: Sanction → China  ·  agree: Ben, Ana  ·  object: Cy` (a proposal is
+    this turn's: the clock says when in it)."""
     orders = ", ".join(p.order_names) or "no orders (stand pat)"
+    clock = clock_time(p.at)
     return Content.assemble(
-        (f"#{p.id} {p.member}: ", "bold"), orders, (f"  ·  agree: {', '.join(p.agreed) or 'nobody'}", MUTED),
+        (f"#{p.id} {p.member}", "bold"), (f", {clock}" if clock else "", MUTED), (": ", "bold"), orders,
+        (f"  ·  agree: {', '.join(p.agreed) or 'nobody'}", MUTED),
         (f"  ·  object: {', '.join(p.objected)}" if p.objected else "", "$warning"),
     )
 
 
-def note_line(n: TeamNoteInfo) -> Content:
-    """A comment, an objection, a seal or a new sealer, in one or two lines."""
+def note_line(n: TeamNoteInfo, turn_name: str = "") -> Content:
+    """A comment, an objection, a seal or a new sealer, in one or two lines; with
+    `turn_name` (`week`), led by when it was said (`week 3 · 14:05`)."""
     about = f" (on #{n.proposal})" if n.proposal is not None else ""
     match n.kind:
         case "comment":
-            return Content.assemble((f"{n.member}{about}: ", "bold"), n.text)
+            line = Content.assemble((f"{n.member}{about}: ", "bold"), n.text)
         case "object":
-            return Content.assemble((f"{n.member} objects{about}", "bold $warning"), (": " if n.text else ""), n.text)
+            line = Content.assemble((f"{n.member} objects{about}", "bold $warning"), (": " if n.text else ""), n.text)
         case "agree":
-            return Content.styled(f"{n.member} agrees{about}", MUTED)
+            line = Content.styled(f"{n.member} agrees{about}", MUTED)
         case "seal":
             orders = ", ".join(n.order_names) or "no orders"
-            return Content.assemble(
+            line = Content.assemble(
                 (f"{n.member} sealed: ", "bold"), orders,
                 (f"  ·  the team split {len(n.agreed)}–{len(n.objected)}", HEAD),
                 (f" (agreed: {', '.join(n.agreed) or 'nobody'}; objected: {', '.join(n.objected) or 'nobody'})", MUTED),
             )
         case "sealer":
-            return Content.styled(f"{n.member} seals for the team from now on", MUTED)
+            line = Content.styled(f"{n.member} seals for the team from now on", MUTED)
         case _:
-            return Content.assemble((f"{n.member} proposed #{n.id}: ", "bold"), ", ".join(n.order_names) or "no orders", (f" — {n.text}" if n.text else ""))
+            line = Content.assemble((f"{n.member} proposed #{n.id}: ", "bold"), ", ".join(n.order_names) or "no orders", (f" — {n.text}" if n.text else ""))
+    if not turn_name:
+        return line
+    return Content.assemble((said_when(turn_name, n.turn, n.at), MUTED), "  ", line)
+
+
+def seal_preview(team: TeamInfo, turn: int, moves: Sequence[str], sealer: str, turn_name: str) -> Content:
+    """What the sealer's seal will keep, shown before they confirm: the proposal the picked
+    `moves` stand on (who proposed it, who agrees, who objects) and the split the seal
+    records, then the team's other proposals this turn. The same rules as the seal kept
+    (`talk.proposal_sealed`, `talk.split_at_seal`)."""
+    proposals = team.proposals(turn)
+    match = proposal_sealed(proposals, turn, moves)
+    if match is not None:
+        clock = clock_time(match.at)
+        lines = [Content.assemble("These are ", (f"#{match.id}", "bold"), ", proposed by ", (match.member, "bold"),
+                                  (f" at {clock}" if clock else "", MUTED), ".")]
+        stances: tuple[Sequence[str], Sequence[str]] = (match.agreed, match.objected)
+    else:
+        lines = [Content.styled(f"No proposal this {turn_name} has exactly these orders: sealing them, you agree to your own.", "$text-warning")]
+        stances = ((sealer,), ())
+    agreed, objected = split_at_seal(team.members, sealer, *stances)
+    silent = [m for m in team.members if m not in agreed and m not in objected]
+    lines.append(Content.assemble(
+        ("The seal records the team split ", "bold"), (f"{len(agreed)}–{len(objected)}", HEAD),
+        (f": agreed {', '.join(agreed) or 'nobody'}", GOOD), ("; objected ", MUTED), (', '.join(objected) or "nobody", "$warning" if objected else MUTED),
+        (f"; no word from {', '.join(silent)}" if silent else "", MUTED), ".",
+    ))
+    others = [p for p in proposals if match is None or p.id != match.id]
+    if others:
+        lines.append(Content.styled(f"Other proposals this {turn_name}:", MUTED))
+        lines += [Content.assemble("  ", proposal_line(p)) for p in others]
+    return Content("\n").join([Content.assemble(("Your team", "bold"), (f"  ·  {sealer} seals", MUTED)), *lines])
 
 
 def team_summary(team: TeamInfo) -> Content:
@@ -126,7 +163,7 @@ class TeamScreen(GameScreen, inherit_bindings=False):
                 for t in obs.teams:
                     log.mount(Static(Content.assemble((obs.actor_name(t.seat), HEAD), "  ", team_summary(t))))
                     for n in t.notes:
-                        log.mount(Static(note_line(n)))
+                        log.mount(Static(note_line(n, obs.game.turn_name)))
                 return
             members.update(Content.styled("No team shares this seat: members join a hosted exercise with their own names.", MUTED))
             return
@@ -139,7 +176,7 @@ class TeamScreen(GameScreen, inherit_bindings=False):
             proposals.highlighted = min(highlighted or 0, len(current) - 1)
         for n in team.notes:
             if n.kind != "propose" and (n.turn == obs.game.turn or n.kind == "seal"):
-                log.mount(Static(note_line(n)))
+                log.mount(Static(note_line(n, obs.game.turn_name)))
         log.scroll_end(animate=False)
 
     def _chosen(self) -> int | None:
