@@ -9,9 +9,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.app import App
 from textual.widgets import Input, Select, Static
-from tui_helpers import screen_text
+from tui_helpers import MemberClient, screen_text, titled_app
 
 from tests.conftest import DECKS
 from wargame.deck.compile import CompiledDeck
@@ -21,11 +20,9 @@ from wargame.play.client import LocalClient
 from wargame.play.commands import (
     Agree,
     Comment,
-    GameCommand,
     Object,
     Orders,
     Propose,
-    Reply,
     SendMessage,
 )
 from wargame.play.control import Session
@@ -70,19 +67,6 @@ def teams_session(deck: CompiledDeck) -> Session:
         for name in names:
             session.join_team(seat, name)
     return session
-
-
-class MemberClient(LocalClient):
-    """A team member's device in this process: what a hosted tab or terminal sends, with
-    the member's name, through the same controller."""
-
-    def __init__(self, session: Session, member: str, hosted: bool = True) -> None:
-        super().__init__(session)
-        self.member = member
-        self.hosted = hosted
-
-    async def send(self, command: GameCommand, role: str) -> Reply:
-        return self.session.apply(role, command, self.member)
 
 
 SEATS = ["dprk", "us", "rok", "china"]
@@ -139,14 +123,6 @@ def test_a_viewer_is_shown_only_its_own_messages_each_with_its_real_author(
         assert shown == reads, viewer
         said = {w for line in notes for w in re.findall(r"team\d+", line)}
         assert said == {w for w, seat in team_said.items() if viewer.is_facilitator or viewer.actor == seat}, viewer
-
-
-def titled_app(screen_factory: object) -> App[None]:
-    class One(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(screen_factory())  # type: ignore[operator]
-
-    return One()
 
 
 async def test_the_messages_screen_names_the_member_and_the_time_at_80_columns(korea: CompiledDeck) -> None:
@@ -278,3 +254,4 @@ async def test_the_console_caps_one_seats_team(korea: CompiledDeck) -> None:
         console.query_one("#set-cap").press()  # type: ignore[attr-defined]
         await pilot.pause()
         assert (session.talk.team_cap, session.talk.seat_caps) == (4, {})
+

@@ -1,9 +1,11 @@
 """A team at one seat, on each member's own device: who is in it and who seals, this turn's
 proposals with who agrees and who objects, the comments, and how the team split at each
-sealing. Members agree (a) and object (o: the box below then asks why, Enter sends it) on the
-highlighted proposal, and comment (Enter in the box); proposals are made from the orders
-screen (p proposes the picks). Only the seat and the
-facilitator ever see any of it; members' words are shown as plain text, never markup.
+sealing. Members comment in the box (Enter sends; ↑↓ choose the proposal it is on) and,
+with Tab to the proposals, agree (a) or object (o: the box then asks why, Enter sends it);
+proposals are made from the orders screen (p proposes the picks). Letters act as keys only
+on the proposals, and every action hands the keyboard back to the box, so a sentence typed
+after it is words, never an agreement or an objection. Only the seat and the facilitator
+ever see any of it; members' words are shown as plain text, never markup.
 """
 
 from __future__ import annotations
@@ -106,6 +108,28 @@ def team_summary(team: TeamInfo) -> Content:
     return Content.assemble(("Team: ", "bold"), members)
 
 
+class ProposalList(OptionList):
+    """This turn's proposals: the one place letters are keys (a agrees, o objects)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "screen.agree", "Agree"),
+        Binding("o", "screen.object", "Object"),
+        Binding("tab,shift+tab", "screen.write", "Write", key_display="tab"),
+    ]
+
+
+class TeamBox(Input):
+    """The box a member writes in: every letter is text; Tab goes to the proposals, ↑↓
+    choose the proposal a comment is on without leaving it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab,shift+tab", "screen.proposals", "Agree or object", key_display="tab"),
+        Binding("escape", "screen.keep_quiet", "Do not object"),
+        Binding("up", "screen.step(-1)", show=False),
+        Binding("down", "screen.step(1)", show=False),
+    ]
+
+
 class TeamScreen(GameScreen, inherit_bindings=False):
     DEFAULT_CSS = """
     TeamScreen #team-members { padding: 0 1; }
@@ -115,13 +139,11 @@ class TeamScreen(GameScreen, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("a", "agree", "Agree"),
-        Binding("o", "object", "Object"),
+        Binding("escape", "app.pop_screen", "Back"),
         *FOCUS_KEYS,
     ]
 
-    COMMENT = "Write a comment, Enter sends it (on a proposal: a agrees, o objects)"
+    COMMENT = "Write a comment, Enter sends it"
 
     def __init__(self, client: GameClient, viewer: Viewer) -> None:
         super().__init__(client, viewer)
@@ -133,20 +155,20 @@ class TeamScreen(GameScreen, inherit_bindings=False):
         obs = self.obs
         yield TitleBar(Content.assemble(("Team", "bold"), "  ", obs.actor_name(self.seat or "")), obs.game.turn_label)
         yield Static(id="team-members")
-        yield OptionList(id="team-proposals")
-        # Not a stop for Tab: from the proposals, Tab goes straight to the box (letters typed
-        # anywhere else are keys: `a` agrees, `o` objects).
+        yield ProposalList(id="team-proposals")
+        # Not a stop for Tab: the box and the proposals are the screen's two places.
         log = VerticalScroll(id="team-log")
         log.can_focus = False
         yield log
-        yield Input(placeholder=self.COMMENT, max_length=MAX_MESSAGE_TEXT, id="team-text", compact=True)
+        yield TeamBox(placeholder=self.COMMENT, max_length=MAX_MESSAGE_TEXT, id="team-text", compact=True)
         yield Static(id="team-status")
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.show(self.obs)
-        self.query_one("#team-proposals", OptionList).focus()
+        # The screen opens on the box: what a member types first is words.
+        self.query_one("#team-text", Input).focus()
 
     def show(self, obs: Observation) -> None:
         super().show(obs)
@@ -186,53 +208,77 @@ class TeamScreen(GameScreen, inherit_bindings=False):
         option = proposals.get_option_at_index(proposals.highlighted)
         return int(option.id) if option.id else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc in the box takes back an objection only while the box asks why (else it is Back).
+        return self.objecting is not None if action == "keep_quiet" else True
+
+    def action_proposals(self) -> None:
+        """Tab from the box: to the proposals, where a agrees and o objects (if there are any)."""
+        if self.query_one("#team-proposals", OptionList).option_count:
+            self.query_one("#team-proposals", OptionList).focus()
+        elif team_of(self.obs, self.seat) is not None:
+            self._say(Content.styled(f"No proposal this {self.obs.game.turn_name} yet: propose orders from the orders screen (p).", MUTED))
+
+    def action_write(self) -> None:
+        self.query_one("#team-text", Input).focus()
+
+    def action_step(self, by: int) -> None:
+        """↑↓ in the box: the proposal a comment is on (the one a and o act on, too)."""
+        proposals = self.query_one("#team-proposals", OptionList)
+        if proposals.option_count:
+            proposals.highlighted = max(0, min((proposals.highlighted or 0) + by, proposals.option_count - 1))
+
     def action_agree(self) -> None:
         chosen = self._chosen()
         if chosen is not None:
-            self._send(Agree(proposal=chosen))
+            self._send(Agree(proposal=chosen), done=f"You agree with #{chosen}.")
+        self.action_write()
 
     def action_object(self) -> None:
         """Object to the highlighted proposal: with the words already in the box, or the box
-        asks why (Enter sends the objection, with or without a reason; Esc takes it back)."""
+        asks why (Enter sends the objection, with or without a reason; Esc takes it back).
+        Either way the keyboard goes back to the box."""
         chosen = self._chosen()
+        box = self.query_one("#team-text", Input)
+        box.focus()
         if chosen is None:
             return
-        box = self.query_one("#team-text", Input)
         if box.value.strip():
-            self._send(Object(proposal=chosen, text=box.value.strip()), box)
+            self._send(Object(proposal=chosen, text=box.value.strip()), box, done=f"You object to #{chosen}.")
             return
         self.objecting = chosen
         box.placeholder = f"Why do you object to #{chosen}? Enter sends the objection (Esc: do not object)"
-        box.focus()
+        self.refresh_bindings()
 
     def _stop_objecting(self) -> None:
         self.objecting = None
         self.query_one("#team-text", Input).placeholder = self.COMMENT
+        self.refresh_bindings()
 
-    def action_back(self) -> None:
-        if self.objecting is not None:
-            self._stop_objecting()
-            self.query_one("#team-proposals", OptionList).focus()
-            return
-        self.app.pop_screen()
+    def action_keep_quiet(self) -> None:
+        """Esc while the box asks why: no objection; the box is for a comment again."""
+        self._stop_objecting()
 
     @on(Input.Submitted, "#team-text")
     def submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if self.objecting is not None:
-            self._send(Object(proposal=self.objecting, text=text), event.input)
+            chosen = self.objecting
+            self._send(Object(proposal=chosen, text=text), event.input, done=f"You object to #{chosen}.")
             self._stop_objecting()
-            self.query_one("#team-proposals", OptionList).focus()
         elif text:
             self._send(Comment(text=text, proposal=self._chosen()), event.input)
 
+    def _say(self, line: Content | str) -> None:
+        self.query_one("#team-status", Static).update(line)
+
     @work(group="team", exit_on_error=False)
-    async def _send(self, command: GameCommand, box: Input | None = None) -> None:
+    async def _send(self, command: GameCommand, box: Input | None = None, done: str = "") -> None:
+        """Send `command`; on success empty `box` and say `done` (else the one line why not)."""
         reply = await self.client.send(command, self.viewer.name)
-        status = self.query_one("#team-status", Static)
         if not reply.ok:
-            status.update(Content.styled(reply.message, "$error"))
+            self._say(Content.styled(reply.message, "$error"))
             return
-        status.update("")
+        self._say(Content.styled(done, GOOD) if done else "")
         if box is not None:
             box.value = ""
