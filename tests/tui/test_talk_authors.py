@@ -255,3 +255,26 @@ async def test_the_console_caps_one_seats_team(korea: CompiledDeck) -> None:
         await pilot.pause()
         assert (session.talk.team_cap, session.talk.seat_caps) == (4, {})
 
+
+async def test_the_seal_dialog_of_a_member_alone_on_the_team_reads_naturally(korea: CompiledDeck) -> None:
+    # A team of one read "No proposal ... sealing them, you agree to your own" and "the team
+    # split 1–0": nobody else to propose or to agree with.
+    session = Session.new(korea, dict.fromkeys(korea.actors, "human"), seed=3, save_dir=None)
+    session.join_team("us", "Ana")
+    moves = [m.id for m in session.game.available_moves("us") if m.answer is None]
+    assert session.apply("us", Propose(orders=[moves[0]]), "Ana").ok
+    app = titled_app(lambda: OrdersScreen(MemberClient(session, "Ana"), "us"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OrdersScreen)
+        for picks, first in (([moves[2]], "You are the team's only member so far"), ([moves[0]], "These are #1, proposed by you at ")):
+            screen.picks = picks
+            await pilot.press("c")
+            await pilot.pause()
+            preview = str(app.screen.query_one("#review-team-text", Static).render())
+            assert preview.splitlines()[1].startswith(first), preview
+            assert "You are the team's only member so far: the seal records these orders as yours alone." in preview
+            assert "No proposal" not in preview and "split" not in preview
+            await pilot.press("escape")
+            await pilot.pause()

@@ -78,24 +78,31 @@ def seal_preview(team: TeamInfo, turn: int, moves: Sequence[str], sealer: str, t
     """What the sealer's seal will keep, shown before they confirm: the proposal the picked
     `moves` stand on (who proposed it, who agrees, who objects) and the split the seal
     records, then the team's other proposals this turn. The same rules as the seal kept
-    (`talk.proposal_sealed`, `talk.split_at_seal`)."""
+    (`talk.proposal_sealed`, `talk.split_at_seal`). A member alone on the team is told so,
+    not warned that nobody proposed the orders or shown a split of one."""
     proposals = team.proposals(turn)
     match = proposal_sealed(proposals, turn, moves)
+    alone = list(team.members) == [sealer]
     if match is not None:
         clock = clock_time(match.at)
-        lines = [Content.assemble("These are ", (f"#{match.id}", "bold"), ", proposed by ", (match.member, "bold"),
+        lines = [Content.assemble("These are ", (f"#{match.id}", "bold"), ", proposed by ", ("you" if match.member == sealer else match.member, "bold"),
                                   (f" at {clock}" if clock else "", MUTED), ".")]
         stances: tuple[Sequence[str], Sequence[str]] = (match.agreed, match.objected)
     else:
-        lines = [Content.styled(f"No proposal this {turn_name} has exactly these orders: sealing them, you agree to your own.", "$text-warning")]
+        # Alone on the team, nobody else could have proposed them: nothing to warn about.
+        lines = [] if alone else [Content.styled(f"No proposal this {turn_name} has exactly these orders: sealing them, you agree to your own.",
+                                                  "$text-warning")]
         stances = ((sealer,), ())
     agreed, objected = split_at_seal(team.members, sealer, *stances)
     silent = [m for m in team.members if m not in agreed and m not in objected]
-    lines.append(Content.assemble(
-        ("The seal records the team split ", "bold"), (f"{len(agreed)}–{len(objected)}", HEAD),
-        (f": agreed {', '.join(agreed) or 'nobody'}", GOOD), ("; objected ", MUTED), (', '.join(objected) or "nobody", "$warning" if objected else MUTED),
-        (f"; no word from {', '.join(silent)}" if silent else "", MUTED), ".",
-    ))
+    if alone and not objected:
+        lines.append(Content.assemble(("You are the team's only member so far: ", "bold"), "the seal records these orders as yours alone."))
+    else:
+        lines.append(Content.assemble(
+            ("The seal records the team split ", "bold"), (f"{len(agreed)}–{len(objected)}", HEAD),
+            (f": agreed {', '.join(agreed) or 'nobody'}", GOOD), ("; objected ", MUTED), (', '.join(objected) or "nobody", "$warning" if objected else MUTED),
+            (f"; no word from {', '.join(silent)}" if silent else "", MUTED), ".",
+        ))
     others = [p for p in proposals if match is None or p.id != match.id]
     if others:
         lines.append(Content.styled(f"Other proposals this {turn_name}:", MUTED))
