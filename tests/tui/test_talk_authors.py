@@ -5,6 +5,7 @@ seal dialog shows before they confirm; and the facilitator's cap for one seat's 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -278,3 +279,43 @@ async def test_the_seal_dialog_of_a_member_alone_on_the_team_reads_naturally(kor
             assert "No proposal" not in preview and "split" not in preview
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_the_seal_record_names_the_proposal_and_who_proposed_it(decks: dict[str, CompiledDeck], tmp_path: Path) -> None:
+    # The trial's replay read "Ana sealed: Naval patrol · the team split 2–0" three lines
+    # under two proposals of other orders: which one was sealed, and whose, was left to guess.
+    from tui_helpers import TUTORIAL, settle
+
+    from wargame.play.debrief import Debrief
+    from wargame.play.timeline import SavedGame
+    from wargame.report.data import build_report
+    from wargame.report.templates import render_report
+    from wargame.saves.store import read_save
+    from wargame.tui.app import WargameApp
+    from wargame.tui.screens.replay import ReplayScreen
+
+    tutorial = decks["tutorial"]
+    session = Session.new(tutorial, {"red": "human", "blue": "random"}, seed=3, save_dir=tmp_path)
+    for name in ("Ana", "Ben"):
+        session.join_team("red", name)
+    assert session.apply("red", Propose(orders=["talks-offer"]), "Ben").ok
+    assert session.apply("red", Propose(orders=["patrol"]), "Ben").ok
+    assert session.apply("red", Orders(turn=1, orders=["patrol"]), "Ana").ok
+    session.resolve_now()
+    assert session.save_path is not None
+    (team,) = session.observe("red").teams
+    seal = team.splits()[0]
+    assert note_line(seal, team=team).plain.startswith("Ana sealed Ben's proposal #2: Naval patrol  ·  the team split 2–0")
+    assert note_line(seal).plain.startswith("Ana sealed #2: Naval patrol")  # without the team's notes: the number alone
+    save = read_save(session.save_path)
+    report = render_report(build_report(save, "red"), "markdown")
+    assert "Sealed by Ana, on Ben's proposal; agreed: Ana, Ben; objected: nobody; 2 proposals weighed." in report
+    assert Debrief(SavedGame(save)).turn("red", 1).team  # the debrief's turn holds the team's notes
+    app = WargameApp(None, tmp_path, replay=session.save_path, decks_dirs=[TUTORIAL.parent])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReplayScreen)
+        assert "1 week · " in screen_text(app)  # not "1 weeks"
+        text = str(app.screen.query_one("#turn-text", Static).render())
+        assert "The team's discussion" in text and "Ben proposed #2: Naval patrol" in text
+        assert "Ana sealed Ben's proposal #2: Naval patrol  ·  the team split 2–0 (agreed: Ana, Ben; objected: nobody)" in text

@@ -116,7 +116,7 @@ async def test_after_agreeing_the_keyboard_is_back_in_the_box(korea: CompiledDec
         assert not isinstance(app.screen, TeamScreen)
 
 
-async def test_tab_with_no_proposal_says_where_proposals_come_from(korea: CompiledDeck) -> None:
+async def test_with_no_proposal_the_screen_says_where_proposals_come_from(korea: CompiledDeck) -> None:
     session = Session.new(korea, dict.fromkeys(korea.actors, "human"), seed=3, save_dir=None)
     session.join_team("us", "Ana")
     client = MemberClient(session, "Ana", hosted=False)  # a local seat's team: the same screen
@@ -124,14 +124,22 @@ async def test_tab_with_no_proposal_says_where_proposals_come_from(korea: Compil
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         box = app.screen.query_one("#team-text", Input)
+        assert "No proposal this month yet: p on the orders screen proposes your picks." in screen_lines(app)[2]  # type: ignore[arg-type]
+        # No empty frame for the proposals, and no Tab to them in the footer.
+        assert not app.screen.query_one("#team-proposals").display and "tab" not in footer(app)
         await pilot.press("tab")
         assert app.focused is box
-        assert any("No proposal this month yet: propose orders from the orders screen (p)." in line
-                   for line in screen_lines(app))  # type: ignore[arg-type]
         await type_text(pilot, "any ideas, anyone?")
         await pilot.press("enter")
         await pilot.pause()
         assert said(session) == [("comment", "Ana", "any ideas, anyone?", None)]
+        # A proposal arrives: the screen follows, and Tab reaches it.
+        moves = [m.id for m in session.game.available_moves("us") if m.answer is None]
+        assert session.apply("us", Propose(orders=[moves[0]]), "Ana").ok
+        await pilot.pause()
+        assert app.screen.query_one("#team-proposals").display and "tab Agree or object" in footer(app)
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#team-proposals")
 
 
 async def test_the_messages_screen_keeps_the_keyboard_in_its_box(korea: CompiledDeck) -> None:

@@ -540,6 +540,10 @@ class TeamInfo(Data):
         """Each sealing, with who had agreed and who objected."""
         return [n for n in self.notes if n.kind == "seal"]
 
+    def proposer(self, proposal: int | None) -> str:
+        """Who proposed `proposal` (a seal's, say); empty for none or one not in the notes."""
+        return next((n.member for n in self.notes if n.kind == "propose" and n.id == proposal), "") if proposal is not None else ""
+
 
 # -- the facilitator's console -----------------------------------------------------------
 class PendingRollInfo(Data):

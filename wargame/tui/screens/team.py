@@ -29,6 +29,7 @@ from wargame.play.commands import Agree, Comment, GameCommand, Object
 from wargame.tui.render import GOOD, HEAD, MUTED, clock_time, said_when
 from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
+from wargame.words import possessive
 
 
 def team_of(obs: Observation, seat: str | None) -> TeamInfo | None:
@@ -47,9 +48,10 @@ def proposal_line(p: TeamNoteInfo) -> Content:
     )
 
 
-def note_line(n: TeamNoteInfo, turn_name: str = "") -> Content:
+def note_line(n: TeamNoteInfo, turn_name: str = "", team: TeamInfo | None = None) -> Content:
     """A comment, an objection, a seal or a new sealer, in one or two lines; with
-    `turn_name` (`week`), led by when it was said (`week 3 · 14:05`)."""
+    `turn_name` (`week`), led by when it was said (`week 3 · 14:05`). With the `team` it
+    is from, a seal names the proposal it stood on and who proposed it."""
     about = f" (on #{n.proposal})" if n.proposal is not None else ""
     match n.kind:
         case "comment":
@@ -60,8 +62,10 @@ def note_line(n: TeamNoteInfo, turn_name: str = "") -> Content:
             line = Content.styled(f"{n.member} agrees{about}", MUTED)
         case "seal":
             orders = ", ".join(n.order_names) or "no orders"
+            by = team.proposer(n.proposal) if team is not None else ""
+            what = f"{possessive(by)} proposal #{n.proposal}" if by else (f"#{n.proposal}" if n.proposal is not None else "")
             line = Content.assemble(
-                (f"{n.member} sealed: ", "bold"), orders,
+                (f"{n.member} sealed{' ' + what if what else ''}: ", "bold"), orders,
                 (f"  ·  the team split {len(n.agreed)}–{len(n.objected)}", HEAD),
                 (f" (agreed: {', '.join(n.agreed) or 'nobody'}; objected: {', '.join(n.objected) or 'nobody'})", MUTED),
             )
@@ -151,6 +155,7 @@ class TeamScreen(GameScreen, inherit_bindings=False):
     ]
 
     COMMENT = "Write a comment, Enter sends it"
+    NO_PROPOSAL = "No proposal this {} yet: p on the orders screen proposes your picks."
 
     def __init__(self, client: GameClient, viewer: Viewer) -> None:
         super().__init__(client, viewer)
@@ -186,26 +191,30 @@ class TeamScreen(GameScreen, inherit_bindings=False):
         log.remove_children()
         if team is None:
             proposals.clear_options()
+            proposals.display = False
             if self.viewer.is_facilitator and obs.teams:
                 # The facilitator reads every team: each one's members and record.
                 members.update(Content.styled("Every team's discussion (only you and each team see it).", MUTED))
                 for t in obs.teams:
                     log.mount(Static(Content.assemble((obs.actor_name(t.seat), HEAD), "  ", team_summary(t))))
                     for n in t.notes:
-                        log.mount(Static(note_line(n, obs.game.turn_name)))
+                        log.mount(Static(note_line(n, obs.game.turn_name, t)))
                 return
             members.update(Content.styled("No team shares this seat: members join a hosted exercise with their own names.", MUTED))
             return
-        members.update(team_summary(team))
         highlighted = proposals.highlighted
         proposals.clear_options()
         current = team.proposals(obs.game.turn)
         proposals.add_options([Option(proposal_line(p), id=str(p.id)) for p in current])
+        # No empty frame where the proposals go: a line says where they come from.
+        proposals.display = bool(current)
+        members.update(team_summary(team) if current else Content("\n").join([team_summary(team), Content.styled(self.NO_PROPOSAL.format(obs.game.turn_name), MUTED)]))
         if current:
             proposals.highlighted = min(highlighted or 0, len(current) - 1)
+        self.refresh_bindings()  # Tab to the proposals is offered only when there are some
         for n in team.notes:
             if n.kind != "propose" and (n.turn == obs.game.turn or n.kind == "seal"):
-                log.mount(Static(note_line(n, obs.game.turn_name)))
+                log.mount(Static(note_line(n, obs.game.turn_name, team)))
         log.scroll_end(animate=False)
 
     def _chosen(self) -> int | None:
@@ -216,15 +225,17 @@ class TeamScreen(GameScreen, inherit_bindings=False):
         return int(option.id) if option.id else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Esc in the box takes back an objection only while the box asks why (else it is Back).
-        return self.objecting is not None if action == "keep_quiet" else True
+        if action == "keep_quiet":
+            # Esc in the box takes back an objection only while the box asks why (else it is Back).
+            return self.objecting is not None
+        if action == "proposals":
+            # Nothing to agree with or object to: the footer does not offer it.
+            return self.query_one("#team-proposals", OptionList).option_count > 0
+        return True
 
     def action_proposals(self) -> None:
-        """Tab from the box: to the proposals, where a agrees and o objects (if there are any)."""
-        if self.query_one("#team-proposals", OptionList).option_count:
-            self.query_one("#team-proposals", OptionList).focus()
-        elif team_of(self.obs, self.seat) is not None:
-            self._say(Content.styled(f"No proposal this {self.obs.game.turn_name} yet: propose orders from the orders screen (p).", MUTED))
+        """Tab from the box: to the proposals, where a agrees and o objects."""
+        self.query_one("#team-proposals", OptionList).focus()
 
     def action_write(self) -> None:
         self.query_one("#team-text", Input).focus()
