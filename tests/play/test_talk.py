@@ -295,3 +295,29 @@ def test_a_teams_notes_are_numbered_within_the_team(korea: CompiledDeck) -> None
     assert session.apply("china", Orders(turn=1, orders=[china[1]]), "Li").ok
     seal = session.observe("china").teams[0].splits()[0]
     assert (seal.agreed, seal.objected) == (["Li", "Wu"], [])
+
+
+def test_a_seal_that_answers_an_offer_still_stands_on_the_teams_proposal(decks: dict[str, CompiledDeck]) -> None:
+    # A proposal never holds an answer to an offer (the team proposes orders; the sealer
+    # answers offers in the seal dialog), so matching the seal's whole orders against the
+    # proposals found none: the record said the sealer had sealed orders nobody proposed.
+    from wargame.play.commands import Object, Orders, Propose
+
+    tutorial = decks["tutorial"]
+    session = humans(tutorial)
+    for name in ("Ana", "Ben", "Cy"):
+        session.join_team("red", name)
+    assert session.apply("blue", Orders(turn=1, orders=["fishing-deal@red"])).ok
+    assert session.apply("red", Orders(turn=1, orders=[]), "Ana").ok
+    session.resolve()
+    assert "fishing-deal@red/accept" in {m.id for m in session.game.available_moves("red")}  # the offer waits
+    assert session.apply("red", Propose(orders=["patrol"], text="show the flag"), "Ben").ok
+    assert session.apply("red", Object(proposal=session.talk.teams["red"].notes[-1].id, text="too much"), "Cy").ok
+    proposal = next(n for n in session.talk.teams["red"].notes if n.kind == "propose")
+    assert session.apply("red", Orders(turn=2, orders=["patrol", "fishing-deal@red/accept"]), "Ana").ok
+    seal = session.talk.teams["red"].notes[-1]
+    assert seal.kind == "seal" and seal.orders == ("patrol", "fishing-deal@red/accept")  # the answer is sealed with the orders
+    assert (seal.proposal, seal.agreed, seal.objected) == (proposal.id, ("Ana", "Ben"), ("Cy",))
+    (team,) = session.observe("red").teams
+    split = team.splits()[-1]  # turn 1's seal (nothing, no proposal) comes first
+    assert (split.turn, split.proposal, split.agreed, split.objected) == (2, proposal.id, ["Ana", "Ben"], ["Cy"])

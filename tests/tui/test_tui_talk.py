@@ -3,6 +3,7 @@ shown there as plain text (never markup), and the other seats' screens never sho
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from test_play import confirm_orders
@@ -116,7 +117,7 @@ async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed_and_state
         # A closed channel is not offered to write on.
         assert [v for _, v in app.screen.query_one("#talk-channel", Select)._options] == ["allies", "statements"]
         # A public statement is to everyone, not to a list of seats naming its own sender.
-        assert "China → everyone (public)  ·  Public statements" in screen_text(app)
+        assert re.search(r"China → everyone \(public\)  month 1 · \d\d:\d\d · Public statements", screen_text(app))
 
 
 HOTLINE = '''

@@ -7,9 +7,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select
 
+from wargame.play.client import LocalClient
+from wargame.play.commands import GameCommand, Reply
+from wargame.play.control import Session
 from wargame.tui.app import WargameApp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,3 +123,34 @@ async def to_orders(pilot: Pilot[None]) -> None:
 
 def screen_name(app: WargameApp) -> str:
     return type(app.screen).__name__
+
+
+class MemberClient(LocalClient):
+    """A team member's device in this process: what a hosted tab or terminal sends, with
+    the member's name, through the same controller."""
+
+    def __init__(self, session: Session, member: str, hosted: bool = True) -> None:
+        super().__init__(session)
+        self.member = member
+        self.hosted = hosted
+
+    async def send(self, command: GameCommand, role: str) -> Reply:
+        return self.session.apply(role, command, self.member)
+
+
+def titled_app(screen_factory: Callable[[], Screen[None]], client: LocalClient | None = None) -> App[None]:
+    """An app showing one screen; with `client`, every change to its game bumps the app's
+    `game_version`, which the screen follows, as in the game's own apps."""
+
+    class One(App[None]):
+        game_version: reactive[int] = reactive(0)
+
+        def on_mount(self) -> None:
+            if client is not None:
+                client.subscribe(self._changed)
+            self.push_screen(screen_factory())
+
+        def _changed(self) -> None:
+            self.game_version += 1
+
+    return One()

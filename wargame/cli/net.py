@@ -14,7 +14,14 @@ import sys
 import click
 
 from wargame.cli.common import load, user_errors
-from wargame.cli.params import Seating, SeatsParam, agent_option, programs_for
+from wargame.cli.params import (
+    Seating,
+    SeatsParam,
+    TeamCaps,
+    TeamCapsParam,
+    agent_option,
+    programs_for,
+)
 from wargame.errors import WargameError
 
 
@@ -40,12 +47,14 @@ def lan_address() -> str:
 @click.option("--turns", type=int, default=None)
 @click.option("--new-codes", is_flag=True, help="When resuming: issue fresh codes for every seat, the facilitator and the projector.")
 @click.option("--no-browser", is_flag=True, help="Serve only the API (no Textual app for browsers).")
+@click.option("--team-cap", "team_caps", type=TeamCapsParam(), default=None, help="How many members a seat's team may have: N for every seat, SEAT=N for one (e.g. 4,us=3); default 6. Also when resuming (the facilitator's console changes it later).")
 @click.option("--max-tabs", type=click.IntRange(1, 500), default=16, show_default=True, help="Browser tabs the host runs at once (each an app of about 60 MiB); past it the page says the room is full.")
 @agent_option
 @user_errors
 def host(
     deck: str | None, seats: Seating, facilitator: bool, port: int, store_url: str, public: bool, exercise_id: str,
-    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool, max_tabs: int, agents: tuple[str, ...],
+    seed: int | None, turns: int | None, new_codes: bool, no_browser: bool, team_caps: TeamCaps | None, max_tabs: int,
+    agents: tuple[str, ...],
 ) -> None:
     """Host an exercise: teams join from a browser or `wargame join`, each with its own code.
 
@@ -85,6 +94,8 @@ def host(
             if deck is None:
                 raise WargameError(f"no exercise '{exercise_id}' in {store.url}: give a DECK to start one" if exercise_id else "give a DECK to host (or --exercise ID to resume one)")
             compiled = load(deck)
+            if team_caps is not None:
+                team_caps.for_deck(compiled)  # before anything is written to the store
             seed = seed if seed is not None else new_seed()
             exercise_id = exercise_id or f"{compiled.id}-{dt.datetime.now():%Y%m%d-%H%M%S}"
             seat_map = seats.for_deck(compiled)
@@ -93,6 +104,12 @@ def host(
             lease = store.acquire_lease(exercise_id, Holder.this_process(), LEASE_TTL_S)
             # Never the seed: anyone who sees the banner (often projected) would know every roll.
             click.echo(f"Exercise {exercise_id}: {compiled.title} (store: {store.url})")
+        if team_caps is not None:
+            team_caps.for_deck(ex.deck)
+            if team_caps.every is not None:
+                ex.session.set_team_cap(team_caps.every)
+            for seat, members in team_caps.seats.items():
+                ex.session.set_team_cap(members, seat)
         bind = "0.0.0.0" if public else "127.0.0.1"
         address = lan_address() if public else "127.0.0.1"
         with socket.socket() as probe:

@@ -145,3 +145,57 @@ def say_engine(asked: str, note: str | None) -> None:
     elif asked == "fast":
         click.echo("note: the fast engine draws its own dice, not the ones a replay of these games would draw "
                    "(--engine exact for those)", err=True)
+
+
+MAX_TEAM_CAP = 100
+"""The most members a seat may be allowed (the `TeamCap` command's limit)."""
+
+
+@dataclass(frozen=True)
+class TeamCaps:
+    """Caps on team members written on the command line: one number for every seat
+    (`every`, None when not given) and the seats given their own."""
+
+    every: int | None = None
+    seats: dict[str, int] = field(default_factory=dict)
+
+    def for_deck(self, deck: CompiledDeck) -> TeamCaps:
+        """The same caps, every seat checked against `deck` (a `WargameError` names an unknown one)."""
+        for actor in self.seats:
+            if actor not in deck.actors:
+                raise WargameError(f"--team-cap: unknown seat '{cut(actor, 60)}' (seats: {', '.join(deck.actors)})")
+        return self
+
+
+class TeamCapsParam(click.ParamType[TeamCaps]):
+    """`N`, `SEAT=N,...` or both (`4,us=3`): how many members each seat's team may have."""
+
+    name = "caps"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> TeamCaps:
+        if isinstance(value, TeamCaps):
+            return value
+        text = str(value)
+        every: int | None = None
+        seats: dict[str, int] = {}
+        example = "e.g. 4 (every seat), us=3,china=5, or 4,us=3"
+        for part in (p.strip() for p in text.split(",")):
+            seat, sep, number = part.rpartition("=")
+            seat = seat.strip()
+            if not part or (sep and not seat):
+                raise LineError(f"--team-cap: '{cut(part, 60)}' should be N or SEAT=N; {example}")
+            try:
+                members = int(number)
+            except ValueError:
+                raise LineError(f"--team-cap: '{cut(number.strip(), 60)}' is not a whole number; {example}") from None
+            if not 1 <= members <= MAX_TEAM_CAP:
+                raise LineError(f"--team-cap: {members} members is out of range (1 to {MAX_TEAM_CAP})")
+            if not sep:
+                if every is not None:
+                    raise LineError(f"--team-cap: two caps for every seat ({every} and {members}); give one")
+                every = members
+            elif seat in seats:
+                raise LineError(f"--team-cap: '{cut(seat, 60)}' is capped twice; give each seat one cap")
+            else:
+                seats[seat] = members
+        return TeamCaps(every, seats)

@@ -209,7 +209,7 @@ class _Builder:
             if team is None or not team.members or not vis.sees_team(self.viewer, seat):
                 continue
             notes = [self._note(team, n) for n in team.notes if n.turn <= self.view.turn]
-            out.append(TeamInfo(seat=seat, members=list(team.members), sealer=team.sealer, notes=notes, cap=self.talk.team_cap))
+            out.append(TeamInfo(seat=seat, members=list(team.members), sealer=team.sealer, notes=notes, cap=self.talk.cap(seat)))
         return out
 
     def _note(self, team: Team, n: TeamNote) -> TeamNoteInfo:
@@ -668,7 +668,7 @@ def _coach(deck: CompiledDeck, viewer: Viewer, turn: int, belief: State, over: b
 
 def _message(m: Message) -> MessageInfo:
     return MessageInfo(id=m.id, turn=m.turn, at=m.at, channel=m.channel, sender=m.sender, sender_name=m.sender_name,
-                       to=list(m.to), text=m.text)
+                       to=list(m.to), text=m.text, member=m.member)
 
 
 def _news(n: NewsItem) -> NewsInfo:

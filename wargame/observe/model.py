@@ -482,6 +482,9 @@ class MessageInfo(Data):
     """The actor ids it was sent to."""
     text: str
     """The player's own words, neutralised: render it as plain text, never as markup."""
+    member: str = ""
+    """The team member who wrote it, for a seat played by named members (empty: none
+    recorded). Whoever may read the message reads who signed it."""
 
 
 class ChannelInfo(Data):
@@ -536,6 +539,10 @@ class TeamInfo(Data):
     def splits(self) -> list[TeamNoteInfo]:
         """Each sealing, with who had agreed and who objected."""
         return [n for n in self.notes if n.kind == "seal"]
+
+    def proposer(self, proposal: int | None) -> str:
+        """Who proposed `proposal` (a seal's, say); empty for none or one not in the notes."""
+        return next((n.member for n in self.notes if n.kind == "propose" and n.id == proposal), "") if proposal is not None else ""
 
 
 # -- the facilitator's console -----------------------------------------------------------
@@ -645,7 +652,10 @@ class RoomInfo(Data):
     exercise: str = ""
     save_error: str = ""
     team_cap: int | None = None
-    """Facilitator only: how many members a seat may have (named members on several devices)."""
+    """Facilitator only: how many members a seat may have (named members on several
+    devices), for every seat `seat_caps` does not name."""
+    seat_caps: dict[str, int] = {}
+    """Facilitator only: the seats given a cap of their own, and that cap."""
 
 
 class Observation(Data):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from wargame.errors import WargameError
 from wargame.text import cut, safe_text
@@ -54,6 +54,9 @@ class Message:
     """On a public channel: every seat and the projector read it."""
     third_party: bool = False
     """Written by the facilitator as a third party (`sender` is that party's name)."""
+    member: str = ""
+    """The team member who wrote it, for a seat played by named members (empty: the seat
+    itself, a computer, the facilitator, or a message kept before members were recorded)."""
 
 
 NoteKind = Literal["propose", "comment", "agree", "object", "seal", "sealer"]
@@ -122,17 +125,36 @@ class Talk:
     teams: dict[str, Team] = field(default_factory=dict)
     """Seat (actor id) to its team, for seats played by named members on several devices."""
     team_cap: int = DEFAULT_TEAM_CAP
-    """How many members a seat may have (the facilitator may change it)."""
+    """How many members a seat may have, for every seat `seat_caps` does not name (the
+    facilitator may change it)."""
+    seat_caps: dict[str, int] = field(default_factory=dict)
+    """Seat (actor id) to the members it may have, where the facilitator gave that seat a
+    cap of its own."""
+
+    def cap(self, seat: str) -> int:
+        """How many members `seat`'s team may have."""
+        return self.seat_caps.get(seat, self.team_cap)
+
+    def set_cap(self, members: int, seat: str | None = None) -> None:
+        """`members` for `seat` alone, or (None) for every seat: the one-number form, which
+        replaces every seat's own cap. Members already in stay."""
+        if seat is None:
+            self.team_cap = members
+            self.seat_caps.clear()
+        elif members == self.team_cap:
+            self.seat_caps.pop(seat, None)
+        else:
+            self.seat_caps[seat] = members
 
     @property
     def revision(self) -> tuple[object, ...]:
         """Changes whenever a message is sent, a channel muted or unmuted, or a team acts."""
         return (len(self.messages), hash(frozenset(self.muted)), sum(len(t.notes) + len(t.members) for t in self.teams.values()),
-                hash(tuple(t.sealer for t in self.teams.values())), self.team_cap)
+                hash(tuple(t.sealer for t in self.teams.values())), self.team_cap, hash(frozenset(self.seat_caps.items())))
 
     def copy(self) -> Talk:
         teams = {s: Team(list(t.members), t.sealer, list(t.notes)) for s, t in self.teams.items()}
-        return Talk(list(self.messages), set(self.muted), teams, self.team_cap)
+        return Talk(list(self.messages), set(self.muted), teams, self.team_cap, dict(self.seat_caps))
 
     def upto(self, turn: int) -> list[Message]:
         """The messages sent up to and during `turn` (what was said while deciding it)."""
@@ -166,12 +188,14 @@ def why_closed(c: CChannel, muted: Iterable[str], over: bool) -> str:
 
 def compose(
     deck: CompiledDeck, talk: Talk, state: State, over: bool, *, sender: str, channel_name: str, to: Sequence[str],
-    text: str, turn: int, at: str, third_party: str = "",
+    text: str, turn: int, at: str, third_party: str = "", member: str = "",
 ) -> Message:
     """The message `sender` (an actor, or `facilitator`) writes on `channel_name` to `to`
     (empty: every other member), checked: `TalkError` says in one line why it cannot be
     sent. The facilitator may write on any channel, open or not, as itself or as a
-    `third_party`; a seat only on an open channel it belongs to, to fellow members."""
+    `third_party`; a seat only on an open channel it belongs to, to fellow members.
+    `member`: the team member who wrote it, for a seat played by named members (kept only
+    if they are on that seat's team)."""
     c = channel(deck, channel_name)
     body = text.strip()
     if not body:
@@ -212,9 +236,11 @@ def compose(
         who, who_name = FACILITATOR_SENDER, "The facilitator"
     else:
         who, who_name = sender, deck.actor_name(sender)
+    team = talk.teams.get(sender) if not facilitator else None
+    author = member if team is not None and member in team.members else ""
     return Message(
         id=len(talk.messages) + 1, turn=turn, at=at, channel=c.name, sender=who, sender_name=who_name, to=recipients,
-        text=body, public=c.public, third_party=bool(third_party),
+        text=body, public=c.public, third_party=bool(third_party), member=author,
     )
 
 
@@ -234,8 +260,9 @@ def admits(talk: Talk, seat: str, name: str) -> str:
     clean = member_name(name)
     team = talk.teams.get(seat)
     members = team.members if team is not None else []
-    if clean not in members and len(members) >= talk.team_cap:
-        held = f"{len(members)} members; the facilitator allows {talk.team_cap}" if len(members) > talk.team_cap else f"{talk.team_cap} members"
+    cap = talk.cap(seat)
+    if clean not in members and len(members) >= cap:
+        held = f"{len(members)} members; the facilitator allows {cap}" if len(members) > cap else f"{cap} members"
         raise TalkError(f"this team is full ({held}): ask the facilitator to allow more")
     return clean
 
@@ -283,22 +310,54 @@ def team_note(
     return note
 
 
-def seal_note(talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn: int, at: str) -> TeamNote | None:
+class Said(Protocol):
+    """A team's note as kept (`TeamNote`) or as a viewer reads it (`TeamNoteInfo`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def turn(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def orders(self) -> Sequence[str]: ...
+
+
+S = TypeVar("S", bound=Said)
+
+
+def proposal_sealed(notes: Iterable[S], turn: int, moves: Sequence[str]) -> S | None:
+    """The proposal a seal of `moves` in `turn` stands on: that turn's latest proposal of
+    the same moves (in any order), or None. Answers to offers are left out of `moves` by
+    the caller: a proposal never holds them. The one rule, for the seal kept and the
+    sealer's preview of it."""
+    wanted = sorted(moves)
+    return next((n for n in reversed(list(notes)) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
+
+
+def split_at_seal(members: Sequence[str], sealer: str, agreed: Sequence[str], objected: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(agreed, objected) as kept at a seal by `sealer`, from the stances on the proposal
+    sealed: sealing a teammate's proposal is agreeing to it (one who objected and sealed it
+    anyway stays on record as objecting)."""
+    if sealer in agreed or sealer in objected:
+        return tuple(agreed), tuple(objected)
+    return tuple(m for m in members if m in agreed or m == sealer), tuple(objected)
+
+
+def seal_note(
+    talk: Talk, seat: str, member: str, orders: Sequence[str], *, turn: int, at: str, moves: Sequence[str] | None = None,
+) -> TeamNote | None:
     """The split at sealing: who had agreed with and who objected to the proposal that
-    matches the orders sealed (this turn's latest with the same moves), kept in the team's
-    record. None for a seat with no team. `TalkError` when `member` is not its sealer."""
+    matches the orders sealed (`proposal_sealed`, on `moves`: the orders less any answers
+    to offers; all of `orders` when not given), kept in the team's record. None for a seat
+    with no team. `TalkError` when `member` is not its sealer."""
     team = talk.teams.get(seat)
     if team is None or not team.members:
         return None
     if member != team.sealer:
         raise TalkError(f"only the team's sealer ({team.sealer}) seals its orders; propose them instead")
-    wanted = sorted(orders)
-    match = next((n for n in reversed(team.notes) if n.kind == "propose" and n.turn == turn and sorted(n.orders) == wanted), None)
-    agreed, objected = team.stances(match.id) if match is not None else ((member,), ())
-    if member not in agreed and member not in objected:
-        # Sealing a teammate's proposal is agreeing to it (one who objected and sealed it
-        # anyway stays on record as objecting).
-        agreed = tuple(m for m in team.members if m in agreed or m == member)
+    match = proposal_sealed(team.notes, turn, orders if moves is None else moves)
+    agreed, objected = split_at_seal(team.members, member, *(team.stances(match.id) if match is not None else ((member,), ())))
     note_id = _next_note_id(team)
     note = TeamNote(note_id, turn, at, member, "seal", match.id if match is not None else None, tuple(orders), "", agreed, objected)
     team.notes.append(note)

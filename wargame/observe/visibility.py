@@ -366,7 +366,9 @@ __all__ = [
 
 def sees_message(viewer: Viewer, message: Message) -> bool:
     """A message is seen by its sender, its recipients and the facilitator (who reads every
-    channel); one on a public channel by every seat and the projector too."""
+    channel); one on a public channel by every seat and the projector too. Whoever sees a
+    message sees all of it, the team member who wrote it included: a member signs what they
+    write to other seats (their team's own talk and its members stay `sees_team`'s)."""
     if viewer.is_facilitator or message.public:
         return True
     if viewer.actor is None:

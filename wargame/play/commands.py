@@ -222,10 +222,12 @@ class ChooseSealer(Command):
 
 
 class TeamCap(Command):
-    """Facilitator: how many members a seat may have (those already in stay)."""
+    """Facilitator: how many members `seat`'s team may have, or (no seat) every seat's,
+    which replaces the caps given to single seats. Members already in stay."""
 
     type: Literal["team_cap"] = "team_cap"
     members: Annotated[int, Field(ge=1, le=100)]
+    seat: Id | None = None
 
 
 GameCommand = (

@@ -473,6 +473,7 @@ class Session:
             exercise=str(extra.get("exercise", "")) if fac else "",
             save_error=self.save_error or "",
             team_cap=self.talk.team_cap if fac else None,
+            seat_caps=dict(self.talk.seat_caps) if fac else {},
         )
 
     def observe(self, who: Viewer | str) -> Observation:
@@ -552,7 +553,7 @@ class Session:
                 case ChooseSealer():
                     self.choose_sealer(role, member, command.member, command.seat)
                 case TeamCap():
-                    self.set_team_cap(command.members)
+                    self.set_team_cap(command.members, command.seat)
                 case Resolve():
                     self.resolve_now(command.missing)
                 case Pause():
@@ -576,7 +577,7 @@ class Session:
                 case Reseat():
                     self.reseat(command.seat, command.spec)
                 case SendMessage():
-                    self.send_message(role, command.channel, command.to, command.text)
+                    self.send_message(role, command.channel, command.to, command.text, member=member)
                 case PostAsThirdParty():
                     self.send_message(role, command.channel, command.to, command.text, third_party=command.sender)
                 case MuteChannel():
@@ -590,23 +591,24 @@ class Session:
         return Reply(ok=True, of=kind)
 
     # -- talk ---------------------------------------------------------------------------
-    def send_message(self, sender: str, channel: str, to: Sequence[str], text: str, *, third_party: str = "") -> Message:
-        """`sender` (an actor, or `facilitator`) writes on `channel`; `TalkError` (one line)
-        if it may not. Kept at once (a crash loses no message); no effect on the game."""
+    def send_message(self, sender: str, channel: str, to: Sequence[str], text: str, *, third_party: str = "", member: str = "") -> Message:
+        """`sender` (an actor, or `facilitator`) writes on `channel` (`member`: the team
+        member who wrote it, when a team plays the seat); `TalkError` (one line) if it may
+        not. Kept at once (a crash loses no message); no effect on the game."""
         if sender != FACILITATOR_SENDER and sender not in self.deck.actors:
             raise TalkError("message: only a seat or the facilitator writes messages")
         if third_party and sender != FACILITATOR_SENDER:
             raise TalkError("post: only the facilitator may write as a third party")
         with self._lock:
-            message = self._post(sender, channel, to, text, third_party)
+            message = self._post(sender, channel, to, text, third_party, member)
             self.autosave()
         self.changed()
         return message
 
-    def _post(self, sender: str, channel: str, to: Sequence[str], text: str, third_party: str = "") -> Message:
+    def _post(self, sender: str, channel: str, to: Sequence[str], text: str, third_party: str = "", member: str = "") -> Message:
         message = compose(
             self.deck, self.talk, self.game.state, self.game.is_over, sender=sender, channel_name=channel, to=to,
-            text=text, turn=self.game.turn, at=self.wall().isoformat(timespec="seconds"), third_party=third_party,
+            text=text, turn=self.game.turn, at=self.wall().isoformat(timespec="seconds"), third_party=third_party, member=member,
         )
         self.talk.messages.append(message)
         return message
@@ -696,10 +698,13 @@ class Session:
             self.autosave()
         self.changed()
 
-    def set_team_cap(self, members: int) -> None:
-        """The facilitator's cap on members per seat (members already in stay)."""
+    def set_team_cap(self, members: int, seat: str | None = None) -> None:
+        """The facilitator's cap on members: for `seat` alone, or (None) for every seat,
+        which replaces every seat's own cap. Members already in stay."""
+        if seat is not None and seat not in self.deck.actors:
+            raise TalkError(f"team cap: unknown seat '{cut(seat, 40)}' (seats: {', '.join(self.deck.actors)})")
         with self._lock:
-            self.talk.team_cap = members
+            self.talk.set_cap(members, seat)
             self.autosave()
         self.changed()
 
@@ -736,7 +741,9 @@ class Session:
                 raise IllegalOrderError(f"only the team's sealer ({team.sealer}) seals its orders: propose them instead")
             self._seal(seat, orders, [safe_text(r, 200, one_line=True) for r in reasons[: len(orders)]])
             if team is not None and team.members:
-                seal_note(self.talk, seat, member, orders, turn=turn, at=self.wall().isoformat(timespec="seconds"))
+                deck = self.deck
+                moves = [o for o in orders if o not in deck.move_index or deck.moves[deck.move_index[o]].answer is None]
+                seal_note(self.talk, seat, member, orders, turn=turn, at=self.wall().isoformat(timespec="seconds"), moves=moves)
                 self.autosave()  # the split at sealing is kept with the orders
         self.after_change()
 

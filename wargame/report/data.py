@@ -146,6 +146,8 @@ class SplitRow:
     """What the objectors said ("Ana: too risky")."""
     proposals: int
     """How many proposals the team weighed that turn."""
+    proposer: str = ""
+    """Who proposed the orders sealed (empty: no proposal had them)."""
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,7 @@ def _split_rows(end: Observation) -> list[SplitRow]:
             rows.append(SplitRow(
                 end.actor_name(team.seat), seal.turn, ", ".join(seal.order_names) or "no orders", seal.member, tuple(seal.agreed),
                 tuple(seal.objected), tuple(f"{n.member}: {n.text}" for n in said), len(team.proposals(seal.turn)),
+                team.proposer(seal.proposal),
             ))
     return rows
 

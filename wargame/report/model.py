@@ -281,7 +281,7 @@ def _seats(r: ReportData) -> Section:
 
 def _outcome(r: ReportData, unit: str) -> Section:
     if r.ending:
-        text = words(strong(clean(r.ending)), f" after {r.turns_played} {unit}s.")
+        text = words(strong(clean(r.ending)), f" after {count(r.turns_played, unit)}.")
         ending_text = clean(r.ending_text)
         if ending_text:
             text += words(" ", ending_text)
@@ -409,8 +409,9 @@ def _splits(r: ReportData) -> Section:
     items = []
     for s in r.splits:
         line = f"{clean(s.seat)}, {_turn_label(r, s.turn).lower()}: the team split {len(s.agreed)}–{len(s.objected)} on {clean(s.orders)}"
-        details = [words(f"Sealed by {clean(s.sealer)}; agreed: {', '.join(clean(m) for m in s.agreed) or 'nobody'}; "
-                         f"objected: {', '.join(clean(m) for m in s.objected) or 'nobody'}; {s.proposals} proposal(s) weighed.")]
+        on = f", on {possessive(clean(s.proposer))} proposal" if s.proposer else " (no proposal had these orders)"
+        details = [words(f"Sealed by {clean(s.sealer)}{on}; agreed: {', '.join(clean(m) for m in s.agreed) or 'nobody'}; "
+                         f"objected: {', '.join(clean(m) for m in s.objected) or 'nobody'}; {count(s.proposals, 'proposal')} weighed.")]
         details += [words("The objection was ", clean(o)) for o in s.objections]
         items.append(Item(words(line), tuple(details)))
     return Section("teams", words("How the team decided"), 2, (ItemList(tuple(items)),))

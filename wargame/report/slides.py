@@ -30,6 +30,7 @@ from wargame.report.model import (
     words,
 )
 from wargame.report.svg import PALETTE, Chart, Line
+from wargame.words import count
 
 MORE = 4
 """Key moments a turn's slide lists beyond the story's (the rest are in the report)."""
@@ -160,7 +161,7 @@ def _plot(r: ReportData, turn: int) -> Plot | None:
 def _ending(r: ReportData) -> Slide:
     unit = clean(r.unit)
     if r.ending:
-        head = words(strong(clean(r.ending)), f" after {r.turns_played} {unit}s.")
+        head = words(strong(clean(r.ending)), f" after {count(r.turns_played, unit)}.")
         if r.ending_text:
             head += words(" ", clean(r.ending_text))
     else:

@@ -147,6 +147,16 @@ class MessageModel(_Model):
     text: Annotated[str, Field(max_length=MAX_MESSAGE_TEXT)]
     public: bool = False
     third_party: bool = False
+    member: Annotated[str, Field(max_length=MAX_MEMBER_NAME)] = ""
+    """The team member who wrote it (a seat played by named members); written only when
+    there is one, so other messages, and older saves, keep their shape."""
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("member"):
+            data.pop("member", None)
+        return data
 
 
 class TeamNoteModel(_Model):
@@ -174,7 +184,7 @@ class TeamModel(_Model):
     notes: Annotated[list[TeamNoteModel], Field(max_length=MAX_NOTES)] = []
 
 
-TALK_FIELDS = ("messages", "muted", "teams", "team_cap")
+TALK_FIELDS = ("messages", "muted", "teams", "team_cap", "team_caps")
 """Talk beside the game: left out of a save that has none, so a game without messages is
 written exactly as before."""
 
@@ -283,7 +293,12 @@ class SaveModel(_Model):
     teams: Annotated[dict[ShortText, TeamModel], Field(max_length=MAX_ACTORS)] = {}
     """Seats played by teams of named members, with each team's record."""
     team_cap: int | None = Field(default=None, ge=1, le=100)
-    """Members a seat may have, when the facilitator changed it (None: the default)."""
+    """Members a seat may have, when the facilitator changed it (None: the default): every
+    seat's, except the seats `team_caps` names. (A save written before `team_caps` holds
+    only this one number, which is every seat's cap.)"""
+    team_caps: Annotated[dict[ShortText, Annotated[int, Field(ge=1, le=100)]], Field(max_length=MAX_ACTORS)] = {}
+    """The seats the facilitator gave a cap of their own, and that cap; written only when
+    there are some."""
 
     _migrated_from: int | None = PrivateAttr(default=None)
     """The format version the file was written in, when older than this one (None: this one,

@@ -94,6 +94,9 @@ def record_problem(save: SaveModel, deck: CompiledDeck) -> Finding | None:
         problem = _seat_error(deck, actor, text)
         if problem is not None:
             return Finding(None, "seats", f"seats: {deck.actor_name(actor)}: {cut(problem, 200)}")
+    for actor in save.team_caps:
+        if actor not in deck.actors:
+            return Finding(None, "team_caps", f"team_caps: a cap for '{cut(actor, 40)}', which is not an actor of the deck")
     for actor, team in save.teams.items():
         if actor not in deck.actors:
             return Finding(None, "teams", f"teams: a team for '{cut(actor, 40)}', which is not an actor of the deck")

@@ -96,20 +96,21 @@ def turn_model(rec: TurnRecord) -> TurnModel:
 
 def talk_of(save: SaveModel) -> Talk:
     """What was said in a saved game (nothing, for a save written before talk)."""
-    messages = [Message(m.id, m.turn, m.at, m.channel, m.sender, m.sender_name, tuple(m.to), m.text, m.public, m.third_party)
+    messages = [Message(m.id, m.turn, m.at, m.channel, m.sender, m.sender_name, tuple(m.to), m.text, m.public, m.third_party, m.member)
                 for m in save.messages]
     teams = {
         seat: Team(list(t.members), t.sealer, [TeamNote(n.id, n.turn, n.at, n.member, n.kind, n.proposal, tuple(n.orders), n.text,
                                                         tuple(n.agreed), tuple(n.objected)) for n in t.notes])
         for seat, t in save.teams.items()
     }
-    return Talk(messages, set(save.muted), teams, save.team_cap or DEFAULT_TEAM_CAP)
+    return Talk(messages, set(save.muted), teams, save.team_cap or DEFAULT_TEAM_CAP, dict(save.team_caps))
 
 
 def with_talk(save: SaveModel, talk: Talk) -> SaveModel:
     """The same save holding `talk` (beside the game: no hash reads it)."""
     messages = [MessageModel(id=m.id, turn=m.turn, at=m.at, channel=m.channel, sender=m.sender, sender_name=m.sender_name,
-                             to=list(m.to), text=m.text, public=m.public, third_party=m.third_party) for m in talk.messages]
+                             to=list(m.to), text=m.text, public=m.public, third_party=m.third_party, member=m.member)
+                for m in talk.messages]
     teams = {
         seat: TeamModel(members=list(t.members), sealer=t.sealer, notes=[
             TeamNoteModel(id=n.id, turn=n.turn, at=n.at, member=n.member, kind=n.kind, proposal=n.proposal, orders=list(n.orders),
@@ -117,7 +118,8 @@ def with_talk(save: SaveModel, talk: Talk) -> SaveModel:
         for seat, t in talk.teams.items() if t.members
     }
     cap = talk.team_cap if talk.team_cap != DEFAULT_TEAM_CAP else None
-    return save.model_copy(update={"messages": messages, "muted": sorted(talk.muted), "teams": teams, "team_cap": cap})
+    return save.model_copy(update={"messages": messages, "muted": sorted(talk.muted), "teams": teams, "team_cap": cap,
+                                   "team_caps": dict(sorted(talk.seat_caps.items()))})
 
 
 def with_seats(save: SaveModel, seats: Mapping[str, str], turn: int | None = None) -> SaveModel:

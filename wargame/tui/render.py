@@ -8,6 +8,7 @@ here renders what the observation already says in words; it decides nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 
@@ -40,6 +41,25 @@ GOOD = "$text-success"
 BAD = "$text-error"
 WARN = "$text-warning"
 HEAD = "bold $text-accent"
+
+
+def clock_time(at: str) -> str:
+    """`14:05`: the wall time a thing was said (`at`, UTC ISO seconds) on this machine's
+    clock; empty when none was kept (or it does not read as a time)."""
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone().strftime("%H:%M")
+
+
+def said_when(turn_name: str, turn: int, at: str) -> str:
+    """`week 3 · 14:05`: when a message or a team's note was written, in the game's terms
+    (the turn it was written in) and by the clock, when the time was kept."""
+    clock = clock_time(at)
+    return f"{turn_name} {turn} · {clock}" if clock else f"{turn_name} {turn}"
 
 
 def heading(text: str) -> Content:

@@ -315,7 +315,8 @@ async def test_the_console_caps_the_teams_and_chooses_a_sealer(tmp_path: Path, t
 
 async def test_a_member_objects_with_a_reason_from_the_team_screen(tmp_path: Path, tutorial: CompiledDeck) -> None:
     # Found in the three-team trial: typing a reason with the log focused sent each `a` and
-    # `o` of it as an agreement or an objection, and `o` in the box typed a letter.
+    # `o` of it as an agreement or an objection, and `o` in the box typed a letter. Letters
+    # are keys only on the proposals (Tab from the box), and each action returns to the box.
     host, server, codes = await serve(tmp_path, tutorial, False, {"blue": "random"})
     url = str(server.make_url("")).rstrip("/")
     ex = host.exercise
@@ -334,24 +335,24 @@ async def test_a_member_objects_with_a_reason_from_the_team_screen(tmp_path: Pat
             await pilot.press("t")
             await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.query_one("#team-proposals", OptionList).option_count == 1,
                         "the proposal")
-            await pilot.press("tab")  # from the proposals straight to the box
-            assert isinstance(app.focused, Input) and app.focused.id == "team-text"
+            assert isinstance(app.focused, Input) and app.focused.id == "team-text"  # it opens on the box
             await pilot.press(*"too soon")  # letters in the box are words, not keys
-            await pilot.press("shift+tab", "o")  # objecting with the words already in the box
+            await pilot.press("tab", "o")  # to the proposals; objecting with the words already in the box
             await until(pilot, lambda: [n.kind for n in ex.session.talk.teams["red"].notes] == ["propose", "object"], "the objection")
             assert ex.session.talk.teams["red"].notes[-1].text == "too soon"
             # `o` with an empty box asks why; Enter sends the objection with its reason.
-            await pilot.press("o")
             box = app.screen.query_one("#team-text", Input)
+            assert app.focused is box  # every action hands the keyboard back to the box
+            await pilot.press("tab", "o")
             assert app.focused is box and "Why do you object to #1?" in str(box.placeholder)
             await pilot.press(*"the port is mined", "enter")
             await until(pilot, lambda: len(ex.session.talk.teams["red"].notes) == 3, "the second objection")
             assert ex.session.talk.teams["red"].notes[-1].text == "the port is mined"
             assert box.value == "" and "Write a comment" in str(box.placeholder)
             # Esc while asking why takes the objection back (and stays on the team screen).
-            await pilot.press("o", "escape")
+            await pilot.press("tab", "o", "escape")
             assert isinstance(app.screen, TeamScreen) and "Write a comment" in str(box.placeholder)
-            await pilot.press("tab", *"agreed on the rest", "enter")
+            await pilot.press(*"agreed on the rest", "enter")
             await until(pilot, lambda: ex.session.talk.teams["red"].notes[-1].kind == "comment", "the comment")
             assert [n.kind for n in ex.session.talk.teams["red"].notes] == ["propose", "object", "object", "comment"]
     finally:

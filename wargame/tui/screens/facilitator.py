@@ -60,6 +60,18 @@ from wargame.tui.screens.team import team_of, team_summary
 from wargame.tui.widgets import SeatStrip, TitleBar, clock_text
 from wargame.words import count
 
+
+def caps_line(obs: Observation) -> str:
+    """`at most 6 members a seat; United States 3, China 4`: the caps on members (the
+    facilitator's room only; empty otherwise)."""
+    room = obs.room
+    if room is None or room.team_cap is None:
+        return ""
+    line = f"at most {count(room.team_cap, 'member')} a seat"
+    own = [f"{obs.actor_short(a.id)} {room.seat_caps[a.id]}" for a in obs.actors if a.id in room.seat_caps]
+    return line + (f"; {', '.join(own)}" if own else "")
+
+
 TIME_UP = [("keep waiting", "wait"), ("missing seats stand pat", "stand-pat"), ("stand-ins play", "stand-in")]
 
 
@@ -148,9 +160,11 @@ class FacilitatorScreen(GameScreen):
                     yield Select(seats, prompt="seat", id="sealer-seat", compact=True)
                     yield Select([], prompt="member", id="sealer-member", compact=True)
                     yield Button("Make sealer", id="make-sealer", compact=True)
-                    yield Static("  Members per seat ", classes="hint")
+                with Horizontal(classes="buttons"):
+                    yield Static("Members a team may have ", classes="hint")
                     yield Input(placeholder="e.g. 4", type="integer", id="team-cap", max_length=3, compact=True)
-                    yield Button("Set the cap", id="set-cap", compact=True)
+                    yield Button("Cap this seat", id="set-seat-cap", compact=True)
+                    yield Button("Cap every seat", id="set-cap", compact=True)
                 yield Static(id="fac-notices", classes="section")
                 yield Static(id="fac-report", classes="section")
                 yield Static(id="fac-tracks", classes="section")
@@ -343,15 +357,13 @@ class FacilitatorScreen(GameScreen):
                                                                           tracks_block([t.model_copy(update={"label": t.full_label}) for t in obs.tracks], 22, 14, names=False)]))
 
     def _show_teams(self, obs: Observation) -> None:
-        """The teams' section: the cap on members, and the members of the seat chosen to
+        """The teams' section: the caps on members, and the members of the seat chosen to
         pick a sealer from (the choice is kept while the clock ticks)."""
-        cap = obs.room.team_cap if obs.room is not None else None
-        joined = [t for t in obs.teams if t.members]
-        lines = [Content.assemble(heading("Teams"), (f"  at most {count(cap, 'member')} a seat" if cap else "", MUTED))]
-        if not joined:
+        lines = [Content.assemble(heading("Teams"), (f"  {caps_line(obs)}", MUTED))]
+        if not [t for t in obs.teams if t.members]:
             lines.append(Content.styled("No team has joined with names yet: members give their name when they join a seat.", MUTED))
-        lines.append(Content.styled("T comes here. Choose a seat and one of its members to seal for the team; "
-                                    "a new cap keeps the members already in.", MUTED))
+        lines.append(Content.styled("T comes here. Choose a seat: one of its members to seal for the team, or a cap "
+                                    "for that seat (or every seat); a new cap keeps the members already in.", MUTED))
         self.query_one("#fac-teams", Static).update(Content("\n").join(lines))
         seat = self.query_one("#sealer-seat", Select).value
         team = team_of(obs, seat) if isinstance(seat, str) else None
@@ -615,23 +627,32 @@ class FacilitatorScreen(GameScreen):
         self.send(ChooseSealer(seat=seat, member=member),
                   lambda _: self.notify(f"{member} seals for {self.obs.actor_name(seat)} from now on.", markup=False))
 
-    @on(Button.Pressed, "#set-cap")
+    @on(Button.Pressed, "#set-cap,#set-seat-cap")
     @on(Input.Submitted, "#team-cap")
-    def set_cap(self) -> None:
+    def set_cap(self, event: Button.Pressed | Input.Submitted) -> None:
+        """The cap in the box for the seat chosen in the Teams row (Enter in the box, or
+        "Cap this seat"), or for every seat ("Cap every seat")."""
         box = self.query_one("#team-cap", Input)
+        every = isinstance(event, Button.Pressed) and event.button.id == "set-cap"
+        chosen = self.query_one("#sealer-seat", Select).value
+        seat = None if every else chosen if isinstance(chosen, str) else None
+        if not every and seat is None:
+            self.notify("Choose the seat to cap first (or Cap every seat).", severity="warning", markup=False)
+            return
         try:
             members = int(box.value)
             if not 1 <= members <= 100:
                 raise ValueError
         except ValueError:
-            self.notify("Give the number of members a seat may have, from 1 to 100.", severity="error", markup=False)
+            self.notify("Give the number of members a team may have, from 1 to 100.", severity="error", markup=False)
             return
+        whose = "Every seat" if seat is None else self.obs.actor_name(seat)
 
         def done(_: Reply) -> None:
             box.value = ""
-            self.notify(f"A seat may have at most {count(members, 'member')}; those already in stay.", markup=False)
+            self.notify(f"{whose} may have at most {count(members, 'member')}; those already in stay.", markup=False)
 
-        self.send(TeamCap(members=members), done)
+        self.send(TeamCap(members=members, seat=seat), done)
 
     @on(Button.Pressed, "#reseat")
     def reseat_pressed(self) -> None:

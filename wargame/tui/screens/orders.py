@@ -405,7 +405,13 @@ class OrdersScreen(GameScreen):
             # Leaving an offer on its last turn lets it expire: say so before sealing.
             expires = " (it expires after this " + o.unit + ")" if o.last_chance and o.slot not in self.answers else ""
             answers.append((f"{possessive(o.maker)} offer: {o.offer.move_name or o.name}{expires}", self.answers.get(o.slot)))
-        self.app.push_screen(ReviewScreen(obs.game.turn_name, obs.actor_name(self.seat), chosen, answers), self._reviewed)
+        preview = None
+        if team is not None and team.members:
+            from wargame.tui.screens.team import seal_preview
+
+            sealer = self.client.member or team.sealer
+            preview = seal_preview(team, obs.game.turn, self.picks, sealer, obs.game.turn_name)
+        self.app.push_screen(ReviewScreen(obs.game.turn_name, obs.actor_name(self.seat), chosen, answers, preview), self._reviewed)
 
     def _reviewed(self, why: str | None) -> None:
         if why is not None:

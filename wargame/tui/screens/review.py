@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -38,14 +38,18 @@ class ReviewScreen(ModalScreen[str | None]):
         actor_name: str,
         chosen: Sequence[MoveInfo],
         answers: Sequence[tuple[str, str | None]] = (),
+        team: Content | None = None,
     ) -> None:
         """`unit`: what a turn is called (`month`). `answers`: each offer waiting for this
-        seat (`Alpha's offer: Offer talks`) and its answer (`accept`, `refuse`, or None)."""
+        seat (`Alpha's offer: Offer talks`) and its answer (`accept`, `refuse`, or None).
+        `team`: for a seat played by a team, what its seal will keep (the proposal behind
+        the orders and the team's split: `team.seal_preview`)."""
         super().__init__()
         self.unit = unit
         self.actor_name = actor_name
         self.chosen = list(chosen)
         self.answers = list(answers)
+        self.team = team
 
     def compose(self) -> ComposeResult:
         unit = self.unit
@@ -67,8 +71,12 @@ class ReviewScreen(ModalScreen[str | None]):
                 word = {"accept": ("Accept", f"bold {GOOD}"), "refuse": ("Refuse", f"bold {BAD}")}.get(answer or "", ("No answer yet", WARN))
                 lines.append(Content.assemble("• ", word, (" — ", MUTED), offer))
         lines.append(Content.styled("Once sealed, orders cannot be changed this " + unit + ".", MUTED))
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog wide" if self.team is not None else "dialog", id="review"):
             yield Static(Content("\n").join(lines), classes="dialog-body")
+            if self.team is not None:
+                # Scrolls within part of the height, so the buttons stay in view at 80x24.
+                with VerticalScroll(id="review-team"):
+                    yield Static(self.team, id="review-team-text")
             if self.chosen or self.answers:
                 yield Input(placeholder="Why? one line for the debrief (w to type)", max_length=WHY_LENGTH, id="why")
             with Horizontal(classes="dialog-buttons"):

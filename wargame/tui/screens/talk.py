@@ -22,7 +22,7 @@ from wargame.observe.talk import MAX_MESSAGE_TEXT, MAX_NAME
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import GameCommand, MuteChannel, PostAsThirdParty, SendMessage
-from wargame.tui.render import HEAD, MUTED
+from wargame.tui.render import HEAD, MUTED, said_when
 from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
 
@@ -30,15 +30,30 @@ EVERYONE = "*"
 """The recipient choice "everyone on the channel"."""
 
 
-def message_block(m: MessageInfo, obs: Observation, titles: dict[str, str]) -> Content:
-    """One message as every screen shows it: who, to whom, where and when, then the words
-    (plain text, never markup)."""
+MESSAGE_WIDTH = 76
+"""The width a message's header is fitted to when the screen's is not known yet: an
+80-column screen less the log's padding and its scroll bar."""
+
+
+def author(m: MessageInfo) -> str:
+    """`Ana (United States)`: who wrote a message, the team member first when one is
+    recorded; the seat, the facilitator or a third party otherwise."""
+    return f"{m.member} ({m.sender_name})" if m.member else m.sender_name
+
+
+def message_block(m: MessageInfo, obs: Observation, titles: dict[str, str], width: int = MESSAGE_WIDTH) -> Content:
+    """One message as every screen shows it: who wrote it, to whom, when (the turn and the
+    clock) and on which channel, then the words (plain text, never markup). The header is
+    one line when it fits `width`, else it breaks before the when."""
     public = any(c.name == m.channel and c.public for c in obs.channels)
     # A public statement is to the room, not a list of seats that names its own sender.
     to = "everyone (public)" if public else ", ".join(obs.actor_short(a) for a in m.to)
-    head = Content.assemble(
-        (m.sender_name, HEAD), (f" → {to}", "bold"), (f"  ·  {titles.get(m.channel, m.channel)}  ·  {obs.game.turn_name} {m.turn}", MUTED),
-    )
+    who = Content.assemble((author(m), HEAD), (f" → {to}", "bold"))
+    when = Content.styled(f"{said_when(obs.game.turn_name, m.turn, m.at)} · {titles.get(m.channel, m.channel)}", MUTED)
+    if who.cell_length + 2 + when.cell_length <= width:
+        head = Content.assemble(who, "  ", when)
+    else:
+        head = Content("\n").join([who, when])
     return Content("\n").join([head, Content(m.text)])
 
 
@@ -116,8 +131,10 @@ class TalkScreen(GameScreen, inherit_bindings=False):
             if shown > len(obs.messages) or shown == 0:
                 log.remove_children()
                 shown = 0
+            # The log's width less room for its scroll bar (the screen's, before the first layout).
+            width = (log.scrollable_content_region.width or self.app.size.width - 2) - 2
             for m in obs.messages[shown:]:
-                log.mount(Static(message_block(m, obs, titles), classes="talk-message"))
+                log.mount(Static(message_block(m, obs, titles, max(width, 20)), classes="talk-message"))
             log.scroll_end(animate=False)
         # Called from on_mount too (before `is_mounted` is set): the form is there by then.
         if self.writer:

@@ -11,6 +11,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.debrief import Debrief, FinalScores
 from wargame.tui.replay_render import scores_block
 from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane
+from wargame.words import count
 
 
 class ScoresPane(ReplayPane):
@@ -35,7 +36,7 @@ class ScoresPane(ReplayPane):
         """What this viewer may see of the scores at the end, and how the game ended."""
         saved = debrief.saved
         ending = saved.game.ending
-        text = ending.title if ending is not None else f"not over (saved after {saved.turns_played} {saved.deck.turn_name}s)"
+        text = ending.title if ending is not None else f"not over (saved after {count(saved.turns_played, saved.deck.turn_name)})"
         return debrief.final_scores(self.viewer), text
 
     def draw(self) -> None:

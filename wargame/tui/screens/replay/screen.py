@@ -64,6 +64,7 @@ from wargame.tui.screens.replay.tracks import TracksPane
 from wargame.tui.screens.replay.turn import TurnPane
 from wargame.tui.screens.replay.whatif import WhatIfPane
 from wargame.tui.widgets import TitleBar
+from wargame.words import count
 
 
 class PerspectiveLine(Widget):
@@ -274,7 +275,7 @@ class ReplayScreen(Screen[None]):
         self.saved = saved
         self.query_one("#replay-title", TitleBar).set_text(
             Content.assemble(("Debrief: ", "bold"), (saved.save.title or saved.deck.title, "bold $accent")),
-            f"{saved.turns_played} {saved.deck.turn_name}s · {self.path.name}{split_from(saved)}",
+            f"{count(saved.turns_played, saved.deck.turn_name)} · {self.path.name}{split_from(saved)}",
         )
         await self.query_one("#replay-body").mount_all(self._body(saved))
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False

@@ -82,7 +82,8 @@ class TurnPane(ReplayPane):
         if d.team:
             from wargame.tui.screens.team import note_line
 
-            notes = [Content.assemble((f"{after.actor_short(seat)}: ", "bold"), note_line(n)) for seat, n in d.team]
+            teams = {t.seat: t for t in after.teams}
+            notes = [Content.assemble((f"{after.actor_short(seat)}: ", "bold"), note_line(n, after.game.turn_name, teams.get(seat))) for seat, n in d.team]
             body = Content("\n").join([body, Content(""), heading("The team's discussion"), *notes])
         self.query_one("#turn-text", Static).update(body)
         if self.turn != self._drawn_turn:  # a new turn is read from its top
