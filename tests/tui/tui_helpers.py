@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
+from wargame.deck.compile import CompiledDeck
 from wargame.tui.app import WargameApp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,12 +44,18 @@ async def open_facilitator(pilot: Pilot[None], pin: str = PIN) -> None:
 
 
 def make_app(
-    save_dir: Path, deck: Path = TUTORIAL, seed: int = 42, decks_dirs: list[Path] | None = None, now: Callable[[], float] | None = None
+    save_dir: Path,
+    deck: Path = TUTORIAL,
+    seed: int = 42,
+    decks_dirs: list[Path] | None = None,
+    now: Callable[[], float] | None = None,
+    compiled: CompiledDeck | None = None,
 ) -> WargameApp:
+    """The app on `deck` (`compiled`: that deck already loaded, as `wargame play` passes it)."""
     dirs = decks_dirs if decks_dirs is not None else [deck.parent]
     if now is None:
-        return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs)
-    return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, now=now)
+        return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, compiled=compiled)
+    return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, now=now, compiled=compiled)
 
 
 CELL_WIDTH = 12.2
