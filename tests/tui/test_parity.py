@@ -27,7 +27,7 @@ from wargame.engine.game import Game
 from wargame.net.exercise import Exercise
 from wargame.net.remote import RemoteClient
 from wargame.net.server import Host
-from wargame.net.store.base import open_store
+from wargame.net.store import open_store
 from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient, LocalClient
