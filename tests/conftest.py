@@ -112,6 +112,36 @@ def leaky_korea() -> CompiledDeck:
     return load_deck_text(leaky_korea_text(), "korea-2022-leaky.toml")
 
 
+def korea_channels_text(hotline_when: str = "tension >= 6") -> str:
+    """korea-2022 with three channels: the hotline between the US and China (open while
+    `hotline_when` holds), public statements, and the allies (the US and South Korea). For
+    the tests of talk, and of the deck's description of its channels."""
+    channels = f'''
+
+[[channels]]
+name = "hotline"
+title = "The hotline"
+members = ["us", "china"]
+when = "{hotline_when}"
+
+[[channels]]
+name = "statements"
+title = "Public statements"
+public = true
+
+[[channels]]
+name = "allies"
+title = "Allies"
+members = ["us", "rok"]
+'''
+    return (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + channels
+
+
+def korea_channels(hotline_when: str = "tension >= 6") -> CompiledDeck:
+    """See `korea_channels_text`."""
+    return load_deck_text(korea_channels_text(hotline_when), "korea-channels.toml")
+
+
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 

@@ -124,6 +124,42 @@ def breaches(found: list[Import], package: str = "wargame") -> dict[str, set[tup
     return out
 
 
+def circles(found: list[Import], package: str = "wargame") -> list[tuple[str, ...]]:
+    """Every circle of our modules importing each other (each import counts, also one inside
+    a function: hidden there, a circle is still one), as the sorted modules of each set in
+    which every module imports every other through the rest (Tarjan's strongly connected
+    components); a module importing itself is a circle of one."""
+    graph: dict[str, set[str]] = {}
+    for imp in found:
+        if imp.imported == package or imp.imported.startswith(package + "."):
+            graph.setdefault(imp.importer, set()).add(imp.imported)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[tuple[str, ...]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph.get(module, ())):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            members = []
+            while not members or members[-1] != module:
+                members.append(stack.pop())
+            if len(members) > 1 or module in graph.get(module, ()):
+                out.append(tuple(sorted(members)))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(out)
+
+
 @pytest.fixture(scope="module")
 def found() -> list[Import]:
     return imports_of(PACKAGE)
@@ -158,7 +194,7 @@ def test_the_check_sees_each_kind_of_breach(tmp_path: Path) -> None:
         "engine/__init__.py": "",
         "engine/state.py": "import click\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from wargame.observe import seat\n",
         "observe/__init__.py": "",
-        "observe/seat.py": "",
+        "observe/seat.py": "def f():\n    from wargame.engine.state import X\n",
         "tui/__init__.py": "",
         "tui/app.py": "from wargame.engine.state import X\nimport textual\n",
     }
@@ -170,6 +206,17 @@ def test_the_check_sees_each_kind_of_breach(tmp_path: Path) -> None:
     assert got["helpers import no layer"] == {("wargame.errors", "wargame.engine.state")}
     assert got["inner layers import no UI library"] == {("wargame.engine.state", "click")}
     assert got["the TUI does not import the engine"] == {("wargame.tui.app", "wargame.engine.state")}
+    # engine.state imports observe.seat (for its types), which imports it back in a function.
+    assert circles(imports_of(pkg)) == [("wargame.engine.state", "wargame.observe.seat")]
+
+
+def test_no_modules_import_each_other_in_a_circle(found: list[Import]) -> None:
+    """An interface never imports what implements it, nor a screen the screens it opens: the
+    outer module fills a registry or does the opening (the store's `opener`, the app's
+    messages and team actions). Each import counts, also one put inside a function."""
+    found_circles = circles(found)
+    edges = {f"{i.importer} (line {i.line}) imports {i.imported}" for i in found if any(i.importer in c and i.imported in c for c in found_circles)}
+    assert found_circles == [], "; ".join(sorted(edges))
 
 
 # What really loads: a library could pull in a UI library that no import of ours names.

@@ -86,5 +86,7 @@ def test_the_command_line_prints_the_same_bytes(scheduler: str, tmp_path: Any) -
 
 
 def test_an_unreachable_scheduler_is_one_line() -> None:
-    with pytest.raises(WargameError, match="cannot reach the scheduler"), connect("tcp://127.0.0.1:9"):
+    # Nothing listens there: the connection is refused at once, and Dask tries again until
+    # the timeout (10 s by default; 1 s is as good a test of the one line).
+    with pytest.raises(WargameError, match="cannot reach the scheduler"), connect("tcp://127.0.0.1:9", timeout="1s"):
         pass

@@ -8,38 +8,21 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from tests.conftest import DECKS
+from tests.conftest import korea_channels, korea_channels_text
 from wargame.cli import cli
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.describe import Describer, channels_in_words, deck_in_words
-from wargame.deck.loader import load_deck_text
 
-CHANNELS = '''
-
-[[channels]]
-name = "hotline"
-title = "The hotline"
-members = ["us", "china"]
-when = "tension >= 6 and flags.yoon_elected"
-
-[[channels]]
-name = "statements"
-title = "Public statements"
-public = true
-
-[[channels]]
-name = "allies"
-title = "Allies"
-members = ["us", "rok"]
-'''
+HOTLINE_WHEN = "tension >= 6 and flags.yoon_elected"
+"""The hotline opens on a flag too: its description names both conditions."""
 
 
 def channelled_text() -> str:
-    return (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + CHANNELS
+    return korea_channels_text(HOTLINE_WHEN)
 
 
 def channelled() -> CompiledDeck:
-    return load_deck_text(channelled_text(), "korea-channels.toml")
+    return korea_channels(HOTLINE_WHEN)
 
 
 def run(*args: str) -> Result:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DECKS
+from tests.conftest import DECKS, korea_channels
 from wargame.bots.agent import parse_answer
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck_text
@@ -25,25 +25,6 @@ from wargame.report.data import build_report
 from wargame.report.templates import render_report
 from wargame.saves.store import read_save, verify
 
-CHANNELS = '''
-
-[[channels]]
-name = "hotline"
-title = "The hotline"
-members = ["us", "china"]
-when = "tension >= 6"
-
-[[channels]]
-name = "statements"
-title = "Public statements"
-public = true
-
-[[channels]]
-name = "allies"
-title = "Allies"
-members = ["us", "rok"]
-'''
-
 
 @pytest.fixture(scope="module")
 def korea(decks: dict[str, CompiledDeck]) -> CompiledDeck:
@@ -52,8 +33,7 @@ def korea(decks: dict[str, CompiledDeck]) -> CompiledDeck:
 
 @pytest.fixture(scope="module")
 def channelled() -> CompiledDeck:
-    text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + CHANNELS
-    return load_deck_text(text, "korea-channels.toml")
+    return korea_channels()
 
 
 def humans(deck: CompiledDeck, tmp_path: Path | None = None, facilitator: bool = False) -> Session:

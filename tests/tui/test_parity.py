@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 from textual.app import App
+from textual.pilot import Pilot
 from textual.reactive import reactive
 from textual.screen import Screen
 from tui_helpers import ROOT, screen_lines
@@ -27,7 +28,7 @@ from wargame.engine.game import Game
 from wargame.net.exercise import Exercise
 from wargame.net.remote import RemoteClient
 from wargame.net.server import Host
-from wargame.net.store.base import open_store
+from wargame.net.store import open_store
 from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient, LocalClient
@@ -51,27 +52,26 @@ GAMES = [
 
 
 class Show(App[None]):
-    """An app that shows one screen (what the game apps do, without their flow)."""
+    """An app that shows the screens it is given, one at a time (what the game apps do,
+    without their flow): one app serves every screen a game compares."""
 
     CSS_PATH = CSS
     game_version: reactive[int] = reactive(0)
     clock_tick: reactive[int] = reactive(0)
 
-    def __init__(self, screen: Screen[None]) -> None:
-        super().__init__()
-        self.shown = screen
-
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.push_screen(self.shown)
 
 
-async def render(screen: Screen[None]) -> list[str]:
-    app = Show(screen)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        return screen_lines(app)  # type: ignore[arg-type]
+async def render(pilot: Pilot[None], screen: Screen[None]) -> list[str]:
+    """`screen` as it shows alone on the app's default screen, which it leaves again."""
+    app = pilot.app
+    await app.push_screen(screen)
+    await pilot.pause()
+    await pilot.pause()
+    lines = screen_lines(app)  # type: ignore[arg-type]
+    await app.pop_screen()
+    return lines
 
 
 def scripted_orders(obs: Observation) -> list[str]:
@@ -124,38 +124,39 @@ async def test_each_seat_sees_the_same_screens_in_process_and_over_the_network(
     try:
         await until(lambda: all(c.ready for c in remotes.values()))
 
-        def both(seat: str) -> tuple[GameClient, GameClient]:
-            return local, remotes[seat]
+        async with Show().run_test(size=SIZE) as pilot:
+            def both(seat: str) -> tuple[GameClient, GameClient]:
+                return local, remotes[seat]
 
-        while True:
-            session.run_bots()
-            for seat in humans:
-                await until(lambda seat=seat: same_moment(local.observe(Viewer.seat(seat)), remotes[seat].observe(Viewer.seat(seat))))
-            if session.is_over:
-                break
-            turn = session.turn
-            for seat in humans:
-                a, b = both(seat)
-                for make in (lambda c, s=seat: OrdersScreen(c, s), lambda c, s=seat: DashboardScreen(c, Viewer.seat(s))):
-                    assert await render(make(a)) == await render(make(b)), (name, seat, turn)
-                    compared += 1
-            for i, seat in enumerate(humans):
-                orders = scripted_orders(local.observe(Viewer.seat(seat)))
-                assert (await local.send(Orders(turn=turn, orders=orders), seat)).ok
-                assert (await remotes[seat].send(Orders(turn=turn, orders=orders), seat)).ok
-                if i < len(humans) - 1:  # a seat that has sealed waits for the others
+            while True:
+                session.run_bots()
+                for seat in humans:
+                    await until(lambda seat=seat: same_moment(local.observe(Viewer.seat(seat)), remotes[seat].observe(Viewer.seat(seat))))
+                if session.is_over:
+                    break
+                turn = session.turn
+                for seat in humans:
+                    a, b = both(seat)
+                    for make in (lambda c, s=seat: OrdersScreen(c, s), lambda c, s=seat: DashboardScreen(c, Viewer.seat(s))):
+                        assert await render(pilot, make(a)) == await render(pilot, make(b)), (name, seat, turn)
+                        compared += 1
+                for i, seat in enumerate(humans):
+                    orders = scripted_orders(local.observe(Viewer.seat(seat)))
+                    assert (await local.send(Orders(turn=turn, orders=orders), seat)).ok
+                    assert (await remotes[seat].send(Orders(turn=turn, orders=orders), seat)).ok
+                    if i < len(humans) - 1:  # a seat that has sealed waits for the others
+                        await until(lambda seat=seat: same_moment(local.observe(Viewer.seat(seat)), remotes[seat].observe(Viewer.seat(seat))))
+                        a, b = both(seat)
+                        assert await render(pilot, WaitScreen(a, seat, "Orders sealed")) == await render(pilot, WaitScreen(b, seat, "Orders sealed"))
+                session.run_bots()
+                for seat in humans:
                     await until(lambda seat=seat: same_moment(local.observe(Viewer.seat(seat)), remotes[seat].observe(Viewer.seat(seat))))
                     a, b = both(seat)
-                    assert await render(WaitScreen(a, seat, "Orders sealed")) == await render(WaitScreen(b, seat, "Orders sealed"))
-            session.run_bots()
+                    assert await render(pilot, ResolutionScreen(a, turn, Viewer.seat(seat))) == await render(pilot, ResolutionScreen(b, turn, Viewer.seat(seat))), (name, seat, turn)
+                    compared += 1
             for seat in humans:
-                await until(lambda seat=seat: same_moment(local.observe(Viewer.seat(seat)), remotes[seat].observe(Viewer.seat(seat))))
                 a, b = both(seat)
-                assert await render(ResolutionScreen(a, turn, Viewer.seat(seat))) == await render(ResolutionScreen(b, turn, Viewer.seat(seat))), (name, seat, turn)
-                compared += 1
-        for seat in humans:
-            a, b = both(seat)
-            assert await render(EndScreen(a, Viewer.seat(seat), local=False)) == await render(EndScreen(b, Viewer.seat(seat), local=False))
+                assert await render(pilot, EndScreen(a, Viewer.seat(seat), local=False)) == await render(pilot, EndScreen(b, Viewer.seat(seat), local=False))
         assert compared >= 3 * len(humans)
         # The game went where the comparison matters: hidden dice and secret plays.
         assert any(p.secret for p in session.game.plays) or name != "tutorial"

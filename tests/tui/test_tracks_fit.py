@@ -3,7 +3,9 @@ the project ships or tests with (issue 19: at 120x40 a value such as "4.5/10" wr
 Tracks panel and cuba-1962's last global track, Settlement, was no longer shown).
 
 Each panel is given its widest values (a quarter step below the top: "9.75/10") and must
-then hold every track's label and value, on lines no wider than the panel.
+then hold every track's label and value, on lines no wider than the panel. One app a deck
+serves both sizes: it starts at 80x24 and its terminal is resized to 120x40 (as a player's
+would be), where the panels lay themselves out again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import ROOT, make_app, new_game, screen_text
 
+from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.errors import DeckError
 from wargame.observe.labels import format_value
@@ -20,18 +23,17 @@ from wargame.observe.model import TrackInfo
 from wargame.tui.widgets import TracksView
 
 
-def corpus() -> list[Path]:
-    """The shipped decks and those of the test corpora that load."""
+def corpus() -> list[tuple[Path, CompiledDeck]]:
+    """The shipped decks and those of the test corpora that load, loaded."""
     paths = sorted((ROOT / "decks").glob("*.toml"))
     for folder in ("decks_format", "decks_debrief", "decks_lint", "golden"):
         paths += sorted((ROOT / "tests" / folder).glob("*.toml"))
     out = []
     for path in paths:
         try:
-            load_deck(path)
+            out.append((path, load_deck(path)))
         except DeckError:
             continue
-        out.append(path)
     return out
 
 
@@ -41,29 +43,42 @@ def widest(reading: TrackInfo) -> TrackInfo:
     return reading.model_copy(update={"value": value})
 
 
-CASES = [(path, size) for path in corpus() for size in ((80, 24), (120, 40))]
+DECKS = corpus()
+
+SIZES = ((80, 24), (120, 40))
+"""The sizes each deck's orders screen is checked at, in one app resized from one to the next."""
 
 
-@pytest.mark.parametrize(("path", "size"), CASES, ids=[f"{p.parent.name}/{p.stem}-{w}x{h}" for p, (w, h) in CASES])
-async def test_every_track_and_value_shows_in_the_orders_screens_panels(tmp_path: Path, path: Path, size: tuple[int, int]) -> None:
-    app = make_app(tmp_path / "saves", deck=path)
-    async with app.run_test(size=size) as pilot:
+@pytest.mark.parametrize(("path", "deck"), DECKS, ids=[f"{p.parent.name}/{p.stem}" for p, _ in DECKS])
+async def test_every_track_and_value_shows_in_the_orders_screens_panels(tmp_path: Path, path: Path, deck: CompiledDeck) -> None:
+    # The new-game screen offers this deck alone (a folder holding a link to it), loaded
+    # once above: the app loads no deck again, nor the other decks of its folder.
+    offered = tmp_path / "decks"
+    offered.mkdir()
+    (offered / path.name).symlink_to(path)
+    app = make_app(tmp_path / "saves", deck=path, decks_dirs=[offered], compiled=deck)
+    async with app.run_test(size=SIZES[0]) as pilot:
         await new_game(pilot, {})
-        panels = list(app.screen.query(TracksView))
-        assert panels, type(app.screen).__name__
-        for panel in panels:
-            panel.set_readings([widest(r) for r in panel.readings])
-        await pilot.pause()
-        for panel in panels:
-            width = panel.content_region.width
-            lines = str(panel.render()).splitlines()
-            assert all(len(line) <= width for line in lines), (panel.id, width, lines)
-            text = "\n".join(lines)
-            for reading in panel.readings:
-                assert reading.label in text, reading.label
-                assert f"{format_value(reading.value or 0)}/{format_value(reading.hi)}" in text, reading.label
-        # The global tracks head the left column: on screen at both sizes, every one of them.
-        public = app.screen.query_one("#tracks", TracksView)
-        shown = screen_text(app)
-        for reading in public.readings:
-            assert reading.label in shown, reading.label
+        for width, height in SIZES:
+            if (app.size.width, app.size.height) != (width, height):
+                await pilot.resize_terminal(width, height)
+                await pilot.pause()
+            assert (app.size.width, app.size.height) == (width, height)
+            panels = list(app.screen.query(TracksView))
+            assert panels, type(app.screen).__name__
+            for panel in panels:
+                panel.set_readings([widest(r) for r in panel.readings])
+            await pilot.pause()
+            for panel in panels:
+                width_here = panel.content_region.width
+                lines = str(panel.render()).splitlines()
+                assert all(len(line) <= width_here for line in lines), (width, height, panel.id, width_here, lines)
+                text = "\n".join(lines)
+                for reading in panel.readings:
+                    assert reading.label in text, (width, height, reading.label)
+                    assert f"{format_value(reading.value or 0)}/{format_value(reading.hi)}" in text, (width, height, reading.label)
+            # The global tracks head the left column: on screen at both sizes, every one of them.
+            public = app.screen.query_one("#tracks", TracksView)
+            shown = screen_text(app)
+            for reading in public.readings:
+                assert reading.label in shown, (width, height, reading.label)

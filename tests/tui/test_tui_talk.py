@@ -18,8 +18,7 @@ from tui_helpers import (
     screen_text,
 )
 
-from tests.conftest import DECKS
-from wargame.deck.loader import load_deck_text
+from tests.conftest import korea_channels
 from wargame.observe.visibility import as_viewer
 from wargame.play.client import LocalClient
 from wargame.play.commands import SendMessage
@@ -101,8 +100,7 @@ async def test_the_facilitator_reads_every_channel_writes_as_a_third_party_and_m
 async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed_and_statements_are_to_everyone() -> None:
     # Found in the three-team trial: the line was written only when the game changed, never
     # when the screen opened (`is_mounted` is not yet set in on_mount).
-    text = (DECKS / "korea-2022.toml").read_text(encoding="utf-8") + HOTLINE
-    deck = load_deck_text(text, "korea-hotline.toml")
+    deck = korea_channels()
     session = Session.new(deck, dict.fromkeys(deck.actors, "human"), seed=3, save_dir=None)  # writes no save
     session.send_message("china", "statements", [], "Restraint on all sides.")
 
@@ -114,27 +112,8 @@ async def test_a_seat_is_told_at_once_which_of_its_channels_are_closed_and_state
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
         assert str(app.screen.query_one("#talk-status", Static).render()) == "Closed now: The hotline"
-        # A closed channel is not offered to write on.
-        assert [v for _, v in app.screen.query_one("#talk-channel", Select)._options] == ["allies", "statements"]
+        # A closed channel is not offered to write on (the open ones, in the deck's order).
+        assert [v for _, v in app.screen.query_one("#talk-channel", Select)._options] == ["statements", "allies"]
         # A public statement is to everyone, not to a list of seats naming its own sender.
         assert re.search(r"China → everyone \(public\)  month 1 · \d\d:\d\d · Public statements", screen_text(app))
 
-
-HOTLINE = '''
-
-[[channels]]
-name = "hotline"
-title = "The hotline"
-members = ["us", "china"]
-when = "tension >= 6"
-
-[[channels]]
-name = "allies"
-title = "Allies"
-members = ["us", "rok"]
-
-[[channels]]
-name = "statements"
-title = "Public statements"
-public = true
-'''

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select
 
+from wargame.deck.compile import CompiledDeck
 from wargame.play.client import LocalClient
 from wargame.play.commands import GameCommand, Reply
 from wargame.play.control import Session
@@ -49,12 +50,18 @@ async def open_facilitator(pilot: Pilot[None], pin: str = PIN) -> None:
 
 
 def make_app(
-    save_dir: Path, deck: Path = TUTORIAL, seed: int = 42, decks_dirs: list[Path] | None = None, now: Callable[[], float] | None = None
+    save_dir: Path,
+    deck: Path = TUTORIAL,
+    seed: int = 42,
+    decks_dirs: list[Path] | None = None,
+    now: Callable[[], float] | None = None,
+    compiled: CompiledDeck | None = None,
 ) -> WargameApp:
+    """The app on `deck` (`compiled`: that deck already loaded, as `wargame play` passes it)."""
     dirs = decks_dirs if decks_dirs is not None else [deck.parent]
     if now is None:
-        return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs)
-    return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, now=now)
+        return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, compiled=compiled)
+    return WargameApp(deck, save_dir, seed=seed, decks_dirs=dirs, now=now, compiled=compiled)
 
 
 CELL_WIDTH = 12.2

@@ -34,9 +34,10 @@ def _distributed() -> Any:
 
 
 @contextmanager
-def connect(address: str, workers: int | None = None) -> Iterator[Any]:
+def connect(address: str, workers: int | None = None, *, timeout: str = "10s") -> Iterator[Any]:
     """A Dask client for `address` (or a local cluster started for `local`), closed after.
-    Raises `WargameError` with one line when the scheduler cannot be reached."""
+    Raises `WargameError` with one line when the scheduler cannot be reached within
+    `timeout` (a Dask duration)."""
     distributed = _distributed()
     cluster = None
     try:
@@ -46,7 +47,7 @@ def connect(address: str, workers: int | None = None) -> Iterator[Any]:
                                                dashboard_address=None, silence_logs=40)
             client = distributed.Client(cluster)
         else:
-            client = distributed.Client(address, timeout="10s")
+            client = distributed.Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()

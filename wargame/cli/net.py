@@ -65,7 +65,7 @@ def host(
     from wargame.net.exercise import Exercise
     from wargame.net.guard import Limits
     from wargame.net.server import Host, browser_command
-    from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+    from wargame.net.store import FACILITATOR, PROJECTOR, open_store
     from wargame.net.store.lease import LEASE_TTL_S, Holder, Lease
     from wargame.saves.catalogue import new_seed
 

@@ -9,12 +9,13 @@ it out, and escapes every text from a deck or a save (hostile: it must not make 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from wargame.errors import WargameError
 from wargame.observe.labels import format_value
 from wargame.observe.visibility import Viewer
-from wargame.play.branches import Comparison, Side, TrackPair, compare
+from wargame.play.branches import ComparedTurn, Comparison, Side, TrackPair, compare
 from wargame.play.debrief import SeatOrders, TurnDebrief
 from wargame.play.timeline import SavedGame
 from wargame.report.export import write_report
@@ -64,6 +65,34 @@ def _orders_by_actor(t: TurnDebrief | None) -> dict[str, SeatOrders]:
     return {row.actor: row for row in t.orders} if t is not None else {}
 
 
+@dataclass(frozen=True)
+class TurnRow:
+    """A row of a turn's table, in plain text: each format escapes it and lays it out, and
+    writes "—" in a cell that is empty (or comes out empty once cleaned)."""
+
+    label: str
+    a: str
+    b: str
+    about_turn: bool = False
+    """A row about the turn (its events, its ending) rather than a seat's orders."""
+
+
+def turn_rows(c: Comparison, t: ComparedTurn) -> list[TurnRow]:
+    """A turn of both games as rows: each seat's orders, then the events and the ending
+    where either game has any."""
+    oa, ob = _orders_by_actor(t.a), _orders_by_actor(t.b)
+    rows = [
+        TurnRow(name, seat_orders(oa.get(actor)) if t.a else "—", seat_orders(ob.get(actor)) if t.b else "—")
+        for actor, name in c.actor_names.items()
+    ]
+    ea, ena = turn_lines(t.a, c, c.a)
+    eb, enb = turn_lines(t.b, c, c.b)
+    for label, in_a, in_b in (("Events", ea, eb), ("Ending", ena, enb)):
+        if in_a or in_b:
+            rows.append(TurnRow(label, in_a, in_b, about_turn=True))
+    return rows
+
+
 def _track_values(values: tuple[float | None, ...]) -> list[str]:
     return ["·" if v is None else format_value(v) for v in values]
 
@@ -80,15 +109,9 @@ def comparison_markdown(c: Comparison, warnings: tuple[str, ...] = ()) -> str:
     out += ["", shared, ""]
     for t in c.turns:
         out += [f"## {esc(t.label)}", "", f"| Seat | {esc(a)} | {esc(b)} |", "|---|---|---|"]
-        oa, ob = _orders_by_actor(t.a), _orders_by_actor(t.b)
-        for actor, name in c.actor_names.items():
-            out.append(f"| {esc(name)} | {esc(seat_orders(oa.get(actor)) if t.a else '—')} | {esc(seat_orders(ob.get(actor)) if t.b else '—')} |")
-        ea, ena = turn_lines(t.a, c, c.a)
-        eb, enb = turn_lines(t.b, c, c.b)
-        if ea or eb:
-            out.append(f"| *Events* | {esc(ea) or '—'} | {esc(eb) or '—'} |")
-        if ena or enb:
-            out.append(f"| *Ending* | {esc(ena) or '—'} | {esc(enb) or '—'} |")
+        for row in turn_rows(c, t):
+            label = f"*{esc(row.label)}*" if row.about_turn else esc(row.label)
+            out.append(f"| {label} | {esc(row.a) or '—'} | {esc(row.b) or '—'} |")
         out.append("")
     shown = [p for p in c.tracks if not p.hidden]
     if shown:
@@ -137,15 +160,9 @@ def comparison_html(c: Comparison, warnings: tuple[str, ...] = ()) -> str:
     out.append(f"<p>{'They share ' + unit + 's 1–' + str(c.split) + '; play split from ' + unit + ' ' + str(c.split + 1) if c.split else 'They differ from ' + unit + ' 1'}.</p>")
     for t in c.turns:
         out += [f"<h2>{h(t.label)}</h2>", f"<table><tr><th>Seat</th><th>{h(a)}</th><th>{h(b)}</th></tr>"]
-        oa, ob = _orders_by_actor(t.a), _orders_by_actor(t.b)
-        for actor, name in c.actor_names.items():
-            out.append(f"<tr><td>{h(name)}</td><td>{h(seat_orders(oa.get(actor)) if t.a else '—')}</td><td>{h(seat_orders(ob.get(actor)) if t.b else '—')}</td></tr>")
-        ea, ena = turn_lines(t.a, c, c.a)
-        eb, enb = turn_lines(t.b, c, c.b)
-        if ea or eb:
-            out.append(f"<tr><td><em>Events</em></td><td>{h(ea) or '—'}</td><td>{h(eb) or '—'}</td></tr>")
-        if ena or enb:
-            out.append(f"<tr><td><em>Ending</em></td><td>{h(ena) or '—'}</td><td>{h(enb) or '—'}</td></tr>")
+        for row in turn_rows(c, t):
+            label = f"<em>{h(row.label)}</em>" if row.about_turn else h(row.label)
+            out.append(f"<tr><td>{label}</td><td>{h(row.a) or '—'}</td><td>{h(row.b) or '—'}</td></tr>")
         out.append("</table>")
     shown = [p for p in c.tracks if not p.hidden]
     if shown:

@@ -369,3 +369,13 @@ class SaveModel(_Model):
         if len(self.history) > self.turns:
             raise ValueError(f"the save has {len(self.history)} turns but the game has only {self.turns}")
         return self
+
+
+def seats_at(save: SaveModel, turn: int) -> dict[str, str]:
+    """Who played each seat when `turn` began (before any change of hands in it): the
+    save's seats with every change recorded from `turn` on undone."""
+    seats = dict(save.seats)
+    for change in reversed(save.seat_changes):
+        if change.turn >= turn:
+            seats[change.seat] = change.before
+    return seats

@@ -26,7 +26,7 @@ from wargame.engine.game import Game
 from wargame.errors import WargameError
 from wargame.observe.labels import STAND_IN_MARK
 from wargame.observe.view import PlayerView
-from wargame.saves.format import SaveModel, TurnModel
+from wargame.saves.format import SaveModel, TurnModel, seats_at
 from wargame.text import cut
 
 FAILED = ("stood pat: its orders were refused", "stood pat: its computer failed", "stood pat: no orders before the turn was resolved")
@@ -140,8 +140,6 @@ def _rng(bot: Bot) -> random.Random:
 def possible_seats(save: SaveModel, turn: int, actor: str) -> list[str]:
     """Who may have given `actor`'s orders in `turn`: its seat when the turn began, and any
     it was handed to during the turn."""
-    from wargame.saves.store import seats_at
-
     out = [seats_at(save, turn).get(actor, "human")]
     out += [c.after for c in save.seat_changes if c.turn == turn and c.seat == actor and c.after not in out]
     return out

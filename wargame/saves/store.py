@@ -45,6 +45,7 @@ from wargame.saves.format import (
     TeamModel,
     TeamNoteModel,
     TurnModel,
+    seats_at,
 )
 from wargame.saves.migrate import migrate
 from wargame.text import cut
@@ -135,16 +136,6 @@ def with_seats(save: SaveModel, seats: Mapping[str, str], turn: int | None = Non
     if not changes and dict(seats) == save.seats:
         return save
     return save.model_copy(update={"seats": dict(seats), "seat_changes": changes})
-
-
-def seats_at(save: SaveModel, turn: int) -> dict[str, str]:
-    """Who played each seat when `turn` began (before any change of hands in it): the
-    save's seats with every change recorded from `turn` on undone."""
-    seats = dict(save.seats)
-    for change in reversed(save.seat_changes):
-        if change.turn >= turn:
-            seats[change.seat] = change.before
-    return seats
 
 
 def update_save(save: SaveModel, game: Game) -> SaveModel:

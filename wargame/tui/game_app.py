@@ -1,6 +1,7 @@
 """What every app that plays a game through a client shares: the local app (`wargame play`)
 and the joined one (`wargame join`) seal a seat's orders, open its orders screen on its
-briefing the first time, and reopen the stakes and the last results the same way.
+briefing the first time, and reopen the stakes and the last results, and open the messages
+and the team, the same way.
 
 Kept here once so that a game played at this keyboard and one joined over the network
 cannot drift apart; each app adds only how it reaches its game and what comes next.
@@ -18,6 +19,8 @@ from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.screens.resolution import ResolutionScreen
 from wargame.tui.screens.stakes import StakesScreen
+from wargame.tui.screens.talk import TalkScreen
+from wargame.tui.screens.team import TeamScreen
 
 
 class GameApp(App[None]):
@@ -72,3 +75,15 @@ class GameApp(App[None]):
             self.notify("No turn has been resolved yet.", markup=False)
             return
         self.push_screen(ResolutionScreen(self.client, turn, viewer, reopened=True))
+
+    def action_talk(self) -> None:
+        """Messages, from a game screen: its viewer's (a seat's own, all for the facilitator)."""
+        screen = self.screen
+        if isinstance(screen, GameScreen):
+            self.push_screen(TalkScreen(screen.client, screen.viewer))
+
+    def action_team(self) -> None:
+        """The team sharing a game screen's seat (every team, for the facilitator)."""
+        screen = self.screen
+        if isinstance(screen, GameScreen):
+            self.push_screen(TeamScreen(screen.client, screen.viewer))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hostproc import HostProcess
 
-from wargame.net.store.base import open_store
+from wargame.net.store import open_store
 
 
 def test_the_banner_never_shows_the_seed_and_a_restart_prints_real_addresses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ import pytest
 from hostproc import HostProcess
 
 from tests.conftest import NO_CHROMIUM, find_chromium
-from wargame.net.store.base import open_store
+from wargame.net.store import open_store
 from wargame.saves.store import parse_save
 
 CHROMIUM = find_chromium()

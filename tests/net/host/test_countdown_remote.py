@@ -14,7 +14,7 @@ from waiting import shown, to_sheet, until
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, Store, open_store
 from wargame.play.commands import AddTime, Configure, Countdown, Pause, Resume
 from wargame.tui.join import JoinApp
 from wargame.tui.screens.facilitator import FacilitatorScreen

@@ -28,7 +28,7 @@ from wargame.net.client import Client, HostError
 from wargame.net.exercise import Exercise
 from wargame.net.guard import Limits, Rate
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, LeaseLost, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, LeaseLost, open_store
 from wargame.net.store.lease import Holder
 
 

@@ -30,7 +30,7 @@ from wargame.engine.state import TurnRecord
 from wargame.net.client import Client
 from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, Store, open_store
 from wargame.observe.model import Observation, SeatSheet
 from wargame.play.commands import Orders
 from wargame.tui.join import JoinApp

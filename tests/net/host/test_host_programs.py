@@ -18,7 +18,7 @@ from wargame.net.client import Client
 from wargame.net.exercise import Exercise, Role
 from wargame.net.guard import Limits
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, Store, open_store
 from wargame.play.commands import Reseat
 
 FAC = Role(FACILITATOR)

@@ -22,7 +22,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
 from wargame.net.exercise import Exercise, Role
-from wargame.net.store.base import FACILITATOR, PROJECTOR, Store, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, Store, open_store
 from wargame.observe.build import observe
 from wargame.observe.model import Observation, RoomInfo
 from wargame.observe.visibility import PUBLIC

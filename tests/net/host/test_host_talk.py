@@ -17,7 +17,7 @@ from wargame.deck.loader import load_deck_text
 from wargame.net.client import Client
 from wargame.net.exercise import Exercise
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, open_store
 
 SECRET = "MEET-AT-PANMUNJOM"
 
@@ -109,7 +109,7 @@ def test_agents_that_talk_play_a_whole_hosted_game_in_separate_processes(tmp_pat
 
     from hostproc import ROOT, HostProcess
 
-    from wargame.net.store.base import open_store as store_at
+    from wargame.net.store import open_store as store_at
     from wargame.saves.store import parse_save, verify
 
     script = ROOT / "tests" / "net" / "host" / "talking_agent.py"

@@ -16,7 +16,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.net.client import Client, HostError
 from wargame.net.exercise import Exercise
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, open_store
 from wargame.saves.store import parse_save, verify
 
 OBJECTION = "OBJECTION-TOO-RISKY"

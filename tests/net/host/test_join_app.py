@@ -18,7 +18,7 @@ from waiting import seal, sheet_ready, shown, to_sheet, until
 from wargame.deck.compile import CompiledDeck
 from wargame.net.exercise import Exercise, Role
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, open_store
 from wargame.observe.model import Observation
 from wargame.observe.talk import TalkError
 from wargame.play.commands import Orders, Propose, Resolve

@@ -19,7 +19,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.net.client import Client, HostError
 from wargame.net.exercise import Exercise
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, PROJECTOR, open_store
+from wargame.net.store import FACILITATOR, PROJECTOR, open_store
 
 
 async def start(tmp_path: Path, deck: CompiledDeck, facilitator: bool = True, seats: dict[str, str] | None = None) -> tuple[Host, TestServer, dict[str, str], list[str]]:

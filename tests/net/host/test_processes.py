@@ -20,7 +20,7 @@ import pytest
 from hostproc import ROOT, HostProcess
 
 from wargame.net.client import Client, HostError
-from wargame.net.store.base import open_store
+from wargame.net.store import open_store
 from wargame.saves.store import parse_save, verify
 
 SEAT_SCRIPT = """

@@ -24,7 +24,7 @@ from wargame.deck.loader import load_deck
 from wargame.net.exercise import Exercise, Role
 from wargame.net.remote import RemoteClient
 from wargame.net.server import Host
-from wargame.net.store.base import open_store
+from wargame.net.store import open_store
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient, LocalClient

@@ -26,7 +26,7 @@ from wargame.net.client import Client, HostError
 from wargame.net.exercise import Exercise
 from wargame.net.guard import Limits
 from wargame.net.server import Host
-from wargame.net.store.base import FACILITATOR, open_store
+from wargame.net.store import FACILITATOR, open_store
 
 pytest.importorskip("textual_serve")
 

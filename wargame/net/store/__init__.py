@@ -1,9 +1,9 @@
 """The shared game store: saves, sealed orders, join codes and an event log for hosted games.
 
-`open_store(url)` picks the backend from the URL: a SQLite file (the embedded default,
-nothing to install) or a PostgreSQL server (for several host processes or many
-exercises). Both implement the one `Store` interface in `base.py`; `lease.py` says who may
-host an exercise (one host at a time).
+`open_store(url)` (in `opener.py`) picks the backend from the URL: a SQLite file (the
+embedded default, nothing to install) or a PostgreSQL server (for several host processes
+or many exercises). Both implement the one `Store` interface in `base.py`, which imports
+neither; `lease.py` says who may host an exercise (one host at a time).
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from wargame.net.store.base import (
     StoreUnavailable,
     UnknownExercise,
     hash_code,
-    open_store,
     redact_url,
 )
 from wargame.net.store.export import export_save, exported_save
 from wargame.net.store.lease import LEASE_TTL_S, Holder, Lease
+from wargame.net.store.opener import open_store
 
 __all__ = [
     "DEFAULT_STORE_PATH",

@@ -1,4 +1,5 @@
-"""The store interface a hosted exercise keeps its state in, and `open_store(url)`.
+"""The store interface a hosted exercise keeps its state in (`opener.open_store(url)`
+opens one of its backends).
 
 One `Store` holds many exercises. For each it keeps the whole JSON save as last written
 (with a revision number for optimistic concurrency), the orders seats have sealed for the
@@ -450,36 +451,3 @@ class Store(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.url!r})"
-
-
-def open_store(url: str | Path | None = None, *, clock: Clock = utc_now, create: bool = True) -> Store:
-    """Open (creating if needed) the store a URL names.
-
-    - None or ``""``: the SQLite file `DEFAULT_STORE_PATH`;
-    - ``sqlite:///abs/path.sqlite3``, ``sqlite://rel/path`` or a plain file path: SQLite;
-    - ``postgresql://user:password@host:port/dbname`` (or ``postgres://``): PostgreSQL.
-
-    `clock` stamps records (tests inject one). With ``create=False`` a store that does
-    not exist yet is an error instead of being created (for commands that only read). Raises `StoreUnavailable` with one clear
-    line (never a password) if the store cannot be opened.
-    """
-    text = str(url) if url is not None else ""
-    if isinstance(url, Path) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
-        from wargame.net.store.sqlite import SqliteStore
-
-        return SqliteStore(Path(text) if text else DEFAULT_STORE_PATH, clock=clock, create=create)
-    scheme = text.split("://", 1)[0].lower()
-    if scheme == "sqlite":
-        from wargame.net.store.sqlite import SqliteStore
-
-        # sqlite:///abs/path is /abs/path; SQLAlchemy's sqlite:////abs/path means the same.
-        rest = re.sub(r"^/+", "/", text.split("://", 1)[1])
-        return SqliteStore(Path(rest) if rest else DEFAULT_STORE_PATH, clock=clock, create=create)
-    if scheme in {"postgresql", "postgres"}:
-        from wargame.net.store.postgres import PostgresStore
-
-        return PostgresStore(text, clock=clock, create=create)
-    raise StoreUnavailable(
-        f"unknown store URL {redact_url(text)!r}: use a file path, sqlite:///PATH or "
-        "postgresql://USER@HOST:PORT/DB"
-    )

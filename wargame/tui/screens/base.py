@@ -1,7 +1,7 @@
 """What the screens of a game in progress share: the client they read the game through,
 whose eyes they are for, the observation they render, and the keys that open the stakes
-(briefing, objectives, endings), the last results, the dashboard and the projector view
-from anywhere."""
+(briefing, objectives, endings), the last results, the dashboard, the projector view, the
+messages and the team from anywhere (the app opens each: no screen here imports another)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.screen import Screen
 from wargame.observe.model import Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
+from wargame.tui.widgets import SeatStrip
 
 FOCUS_KEYS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Next field", show=False),
@@ -35,8 +36,8 @@ class GameScreen(Screen[None]):
         Binding("d", "app.dashboard", "Dashboard"),
         Binding("v", "app.projector", "Projector", show=False),
         # Not in the footer (no room at 80 columns): the orders screen says it by its messages.
-        Binding("m", "talk", "Messages", show=False),
-        Binding("t", "team", "Team", show=False),
+        Binding("m", "app.talk", "Messages", show=False),
+        Binding("t", "app.team", "Team", show=False),
     ]
 
     observation: reactive[Observation | None] = reactive(None, init=False, always_update=True)
@@ -64,18 +65,6 @@ class GameScreen(Screen[None]):
     def _clock_ticked(self, _tick: Any = None) -> None:
         self.observation = self.client.observe(self.viewer)
 
-    def action_talk(self) -> None:
-        """Messages: this screen's viewer's (a seat's own, all for the facilitator)."""
-        from wargame.tui.screens.talk import TalkScreen
-
-        self.app.push_screen(TalkScreen(self.client, self.viewer))
-
-    def action_team(self) -> None:
-        """The team sharing this screen's seat (every team, for the facilitator)."""
-        from wargame.tui.screens.team import TeamScreen
-
-        self.app.push_screen(TeamScreen(self.client, self.viewer))
-
     def watch_observation(self, obs: Observation | None) -> None:
         if obs is not None and self.is_mounted:
             self.show(obs)
@@ -83,7 +72,5 @@ class GameScreen(Screen[None]):
     def show(self, obs: Observation) -> None:
         """Render a new observation (subclasses update their widgets; the seat strip and
         the title bar follow through their own reactive attributes)."""
-        from wargame.tui.widgets import SeatStrip
-
         for strip in self.query(SeatStrip):
             strip.observation = obs
