@@ -10,7 +10,8 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from itertools import compress
+from operator import ne
 from typing import Final
 
 from wargame.deck.codegen import (
@@ -524,7 +525,10 @@ class Game:
     def _caused(self, rec: TurnRecord, before: list[float], kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
         """Record what one step moved (logged games only): the results name each cause."""
         v = self.state.v
-        deltas = tuple((i, v[i] - b) for i, b in enumerate(before) if v[i] != b)
+        if v == before:
+            return
+        # The slots that moved, found in C (`compress` over `ne`), then their deltas.
+        deltas = tuple((i, v[i] - before[i]) for i in compress(range(len(v)), map(ne, v, before)))
         if deltas:
             rec.causes.append(Cause(kind, source, actor, deltas, turn or rec.turn))
 
