@@ -21,7 +21,7 @@ from wargame.analysis.escalation import summarise_escalation
 from wargame.analysis.intervals import wilson
 from wargame.analysis.tally import Tally
 from wargame.bots.agent import AgentError, cover
-from wargame.bots.base import Bot, Decision, quiet_decider
+from wargame.bots.base import Bot, Decision, QuietDecide, quiet_decider
 from wargame.bots.make import make_bot
 from wargame.bots.seats import NO_PROGRAMS, Programs, SeatSpec, default_computer
 from wargame.deck.compile import CMove, CompiledDeck
@@ -79,8 +79,9 @@ def _play(game: Game, seated: list[tuple[str, Viewer, Bot, int]], log: bool, his
     stand_ins: dict[str, Bot] = {}
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
+    quiet = [quiet_decider(bot) for _actor, _viewer, bot, _allowed in seated]  # a bot's answer holds all game
     while game.ending is None:
-        decide_turn(game, seated, seat_specs, stand_ins=stand_ins, failures=failures)
+        decide_turn(game, seated, seat_specs, stand_ins=stand_ins, failures=failures, quiet=quiet)
         game.resolve()
         if history is not None:
             history.append(list(game.state.v))
@@ -93,6 +94,7 @@ Seated = Sequence[tuple[str, Viewer, Bot, int]]
 def decide_turn(
     game: Game, seated: Seated, seats: Mapping[str, str] | None = None, *, skip: Container[str] = (),
     stand_ins: dict[str, Bot] | None = None, failures: Counter[tuple[str, str]] | None = None,
+    quiet: Sequence[QuietDecide | None] | None = None,
 ) -> None:
     """Every seat of `seated` (but those in `skip`) decides from its view and seals its orders.
 
@@ -104,24 +106,25 @@ def decide_turn(
     unread, decides without a view (`bots.base.quiet_decider`). Other views are lazy, and
     one a bot kept is settled before the state changes. A game that keeps its log (autoplay,
     saves) has its orders checked by `submit`; a quiet one seals them unchecked, since the
-    bots chose them from `available_moves` on this very state."""
+    bots chose them from `available_moves` on this very state. `quiet`: each seat's
+    `quiet_decider`, in `seated`'s order, when the caller worked them out for the game."""
     views: list[weakref.ref[PlayerView]] = []
-    log = game.log
-    for actor, viewer, bot, allowed in seated:
+    seal = game.submit if game.log else game.seal
+    orders_fns = game.deck.orders_fns
+    available = game.available_moves
+    state = game.state
+    for n, (actor, viewer, bot, allowed) in enumerate(seated):
         if actor in skip:
             continue
-        if actor in game.deck.orders_fns:  # orders a turn given by an expression: this turn's
+        if actor in orders_fns:  # orders a turn given by an expression: this turn's
             allowed = game.orders_allowed(actor)
-        legal = game.available_moves(actor)
-        quiet = quiet_decider(bot)
-        if quiet is not None:  # a seat that reads nothing hidden from it, reasons unread: no view
-            decision = quiet(game.state, legal, allowed)
+        legal = available(actor)
+        decides = quiet_decider(bot) if quiet is None else quiet[n]
+        if decides is not None:  # a seat that reads nothing hidden from it, reasons unread: no view
+            decision = decides(state, legal, allowed)
         else:
             decision = _decide_in_view(game, actor, viewer, bot, allowed, legal, seats, views, stand_ins, failures)
-        if log:
-            game.submit(actor, decision.orders, decision.reasons)
-        else:
-            game.seal(actor, decision.orders, decision.reasons)
+        seal(actor, decision.orders, decision.reasons)
     for ref in views:
         kept = ref()
         if kept is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from wargame.bots.answers import random_answer, split_answers
 from wargame.deck.compile import CMove
@@ -19,10 +19,12 @@ from wargame.engine.state import State
 from wargame.observe.view import PlayerView
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """A bot's orders for one turn, each with a one-line reason; a bot that gives no orders
-    says why in a single reason ("Stands pat: ...")."""
+    says why in a single reason ("Stands pat: ...").
+
+    A named tuple (immutable): every computer seat makes one every turn, and a frozen
+    dataclass costs about three times as much to build."""
 
     orders: tuple[str, ...]
     reasons: tuple[str, ...]
@@ -71,41 +73,66 @@ def quiet_decider(bot: Bot) -> QuietDecide | None:
     a view per seat per turn cost more than many a decision."""
     if bot.explain:
         return None
-    # Only a `quiet` written beside the `decide` in use: a subclass that decides otherwise
-    # (reading its view, keeping it) must be asked through `decide`.
-    deciding = next((c for c in type(bot).__mro__ if "decide" in c.__dict__), None)
-    if deciding is None or "quiet" not in deciding.__dict__:
+    kind = type(bot)
+    beside = _QUIET_BESIDE_DECIDE.get(kind)
+    if beside is None:
+        # Only a `quiet` written beside the `decide` in use: a subclass that decides
+        # otherwise (reading its view, keeping it) must be asked through `decide`.
+        deciding = next((c for c in kind.__mro__ if "decide" in c.__dict__), None)
+        beside = _QUIET_BESIDE_DECIDE[kind] = deciding is not None and "quiet" in deciding.__dict__
+    if not beside:
         return None
     quiet: QuietDecide | None = getattr(bot, "quiet", None)
     return quiet
 
 
+_QUIET_BESIDE_DECIDE: dict[type, bool] = {}
+"""Per bot class, whether it declares `quiet` beside its `decide` (`quiet_decider` asks
+every seat every turn; the class never changes its answer)."""
+
+
 class RandomBot:
     """Uniform over legal orders: as many distinct available moves as allowed."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *, answers: bool = True) -> None:
+        """`answers=False`: the seat has no offer to answer in its deck (`CompiledDeck.answers_for`),
+        so its legal moves need no sorting into orders and answers."""
         self.rng = random.Random(seed)
         self.label = "Random"
         self.explain = True
+        self._answers = answers
 
     def decide(self, view: PlayerView, legal: Sequence[CMove], allowed: int) -> Decision:
-        return self.choose(legal, allowed)
-
-    def quiet(self, state: State, legal: Sequence[CMove], allowed: int) -> Decision:
-        """`decide` without a view (`quiet_decider`): a random seat reads nothing."""
         return self.choose(legal, allowed)
 
     def choose(self, legal: Sequence[CMove], allowed: int) -> Decision:
         """`decide` without a view, which a random seat never reads (the batched engine's
         exact mode asks this)."""
-        legal, pending = split_answers(legal)
-        k = min(allowed, len(legal))
-        orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
+        return self.quiet(None, legal, allowed)
+
+    def quiet(self, state: State | None, legal: Sequence[CMove], allowed: int) -> Decision:
+        """`decide` without a view (`quiet_decider`): a random seat reads nothing, not even
+        `state`. The simulator's hot path, so the choice itself is written here."""
+        legal, pending = split_answers(legal) if self._answers else (legal, None)
+        n = len(legal)
+        k = min(n, allowed)
+        if k == 1:  # the usual allowance: one draw, as `pick_uniform` makes it
+            orders: tuple[str, ...] = (legal[self.rng._randbelow(n)].id,)  # type: ignore[attr-defined]
+        else:
+            orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
         if pending:  # most turns no offer waits: no answers to build then
             orders = tuple(a.move.id for p in pending if (a := random_answer(p, self.rng)).move) + orders
         if not orders:
-            return Decision((), ("Stands pat: no move is available this turn.",))
-        return Decision(orders, ("Chosen at random.",) * len(orders))
+            return _STANDS_PAT
+        n = len(orders)
+        # Built as a plain tuple of the named type, as `Decision(orders, reasons)` builds it
+        # (every seat, every turn), without the Python-level `__new__`.
+        return tuple.__new__(Decision, (orders, _CHOSEN[n] if n < len(_CHOSEN) else ("Chosen at random.",) * n, (), ()))
+
+
+_CHOSEN = tuple(("Chosen at random.",) * n for n in range(8))
+"""A random seat's reasons for n orders, built once."""
+_STANDS_PAT = Decision((), ("Stands pat: no move is available this turn.",))
 
 
 def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMove]:
@@ -123,6 +150,10 @@ def pick_uniform(rng: random.Random, items: Sequence[CMove], k: int) -> list[CMo
     below: Callable[[int], int] = rng._randbelow  # type: ignore[attr-defined]  # what `sample` itself calls
     if k == 1:
         return [items[below(n)]]
+    if k == 2:  # the loop below, unrolled: the first pick's place takes the last item
+        j = below(n)
+        i = below(n - 1)
+        return [items[j], items[n - 1] if i == j else items[i]]
     pool = list(items)
     out = []
     for i in range(k):

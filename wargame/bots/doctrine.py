@@ -205,6 +205,10 @@ class DoctrineBot:
     seeded stream, so the same seed and the same views give the same orders.
     """
 
+    quiet: QuietDecide | None = None
+    """`decide` without a view (`bots.base.quiet_decider`), when the seat sees all its
+    weights read (set per bot); declared here, beside `decide`, so `quiet_decider` finds it."""
+
     def __init__(self, deck: CompiledDeck, actor: str, doctrine: CDoctrine, seed: int) -> None:
         self.deck = deck
         self.actor = actor
@@ -217,9 +221,7 @@ class DoctrineBot:
         self._source = plan.source
         self._node = plan.node
         self._reads = plan.reads
-        self.quiet: QuietDecide | None = self._quiet if plan.seen else None
-        """`decide` without a view (`bots.base.quiet_decider`), when the seat sees all its
-        weights read."""
+        self.quiet = self._quiet if plan.seen else None
 
     def weights(self, state: State, legal: Sequence[CMove]) -> list[float]:
         """The doctrine's weight for each legal move on `state` (negative counts as 0)."""

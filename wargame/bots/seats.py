@@ -10,6 +10,7 @@ started: `Programs` is the only way to a command line, and nothing read from dat
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -38,6 +39,11 @@ class UntrustedProgram(WargameError):
     """A seat names a program that the person at this machine did not name: not started."""
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_short(text: str) -> SeatSpec:
+    return SeatSpec._parse(text)
+
+
 _HEAD = re.compile(r"^\s*([A-Za-z]*)\s*(?:\[([^\]]*)\])?\s*$")
 """A seat's kind and its options in brackets: `agent[timeout=120]`."""
 
@@ -56,6 +62,13 @@ class SeatSpec:
 
     @classmethod
     def parse(cls, text: str) -> SeatSpec:
+        """The seat `text` names (`WargameError`, one line, when it names none)."""
+        if cls is SeatSpec and len(text) <= 64:  # the few specs a run repeats every game: parsed once
+            return _parse_short(text)
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> SeatSpec:
         head, _, arg = text.strip().partition(":")
         m = _HEAD.match(head)
         kind = (m.group(1) if m else head).strip().lower()

@@ -4,6 +4,12 @@ The turn loop calls a deck's compiled expressions thousands of times a game. A t
 nested closures pays a Python call per node; a generated function such as
 ``def expression(s): v = s.v; return v[3] >= k0 and not s.f[2]`` pays one call in all.
 
+The engine's hot rules are generated the same way, one function per deck or actor: an
+actor's availability (`compile_availability`), the events due each turn
+(`compile_events`), the endings (`compile_endings`) and each move's resolution on the
+state (`compile_resolution`), each the rule the engine writes out in Python
+(`wargame.engine.game`), which tests/engine/test_generated_rules.py holds them to.
+
 Deck text never becomes code here. The IR (`wargame.deck.ir`) has been parsed and checked
 already, and this module writes the Python source itself from fixed pieces only:
 operators and state field names from the tables below, slot and move indices as Python
@@ -68,7 +74,7 @@ def _round(x: float) -> float:
         return x
 
 
-_HELPERS: dict[str, Callable[..., Any]] = {"div": _div, "round_": _round, "min": min, "max": max, "abs": abs, "bool": bool}
+_HELPERS: dict[str, Callable[..., Any]] = {"div": _div, "round_": _round, "min": min, "max": max, "abs": abs, "bool": bool, "float": float}
 """The only functions generated code can call, by the names it calls them."""
 
 _FIELDS = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last")
@@ -319,5 +325,156 @@ def compile_effects(nodes: Sequence[EffectNode], bounds: Mapping[int, tuple[floa
     return writer.build(main)
 
 
+AvailabilityRow = tuple[int, bool, int, "int | None", bool, "Node | None"]
+"""What the availability rule reads of one move: (move index, once, cooldown, offer gate,
+is an answer, precondition in intermediate form)."""
 
-__all__ = ["NEST_LIMIT", "Effect", "Fn", "compile_effect", "compile_effects", "compile_expression", "effect_source", "expression_source"]
+
+def availability_source(rows: Sequence[AvailabilityRow]) -> tuple[str, list[object]]:
+    """The Python source generated for an actor's availability rule and its constants."""
+    writer, main = _availability(rows)
+    return writer.source(main), list(writer.consts)
+
+
+def _availability(rows: Sequence[AvailabilityRow]) -> tuple[_Writer, list[str]]:
+    writer = _Writer()
+    body = _Body()
+    lines = []
+    offers = False
+    for j, (index, once, cooldown, gate, answer, node) in enumerate(rows):
+        i = _index(index)
+        tests = []
+        if once:
+            tests.append(f"not {body.field('counts')}[{i}]")
+        if cooldown:
+            last = body.field("last")
+            tests.append(f"({last}[{i}] < 0 or {body.field('turn')} - {last}[{i}] > {writer.const(int(cooldown))})")
+        if gate is not None:
+            offers = True
+            tests.append(f"offers[{_index(gate)}] {'>=' if answer else '<'} 0")
+        if node is not None:
+            tests.append(writer.expr(node, body))
+        take = f"out.append(ms[{_index(j)}])"
+        lines.append(f"    if {' and '.join(tests)}: {take}" if tests else f"    {take}")
+    head = ["def compiled(s, ms):", *body.prologue(), *(["    offers = s.offers"] if offers else []), "    out = []"]
+    return writer, [*head, *lines, "    return out"]
+
+
+def compile_availability(rows: Sequence[AvailabilityRow]) -> Callable[[Any, Sequence[Any]], list[Any]]:
+    """One flat function `compiled(s, ms)`: the items of `ms` (one per row, in order) whose
+    move may be ordered in `s`, by the rule `wargame.engine.game.availability` states:
+    not a spent once-only move, not cooling down, an offer only while none of it waits and
+    an answer only while one does, and its precondition holds, tested in that order."""
+    writer, main = _availability(rows)
+    return writer.build(main)
+
+
+EventRow = tuple[int, "int | None", bool, "Node | None"]
+"""What the rule for deck events reads of one event: (event index, `at` turn or None,
+once, `when` in intermediate form or None)."""
+
+
+def events_source(rows: Sequence[EventRow]) -> tuple[str, list[object]]:
+    """The Python source generated for a deck's events rule and its constants."""
+    writer, main = _events(rows)
+    return writer.source(main), list(writer.consts)
+
+
+def _events(rows: Sequence[EventRow]) -> tuple[_Writer, list[str]]:
+    writer = _Writer()
+    body = _Body()
+    lines = []
+    for j, (index, at, once, node) in enumerate(rows):
+        tests = []
+        if at is not None:
+            tests.append(f"{body.field('turn')} == {writer.const(int(at))}")
+        if once:
+            tests.append(f"not {body.field('fired')}[{_index(index)}]")
+        if node is not None:
+            tests.append(writer.expr(node, body))
+        take = f"fire(es[{_index(j)}])"
+        lines.append(f"    if {' and '.join(tests)}: {take}" if tests else f"    {take}")
+    return writer, ["def compiled(s, es, fire):", *body.prologue(), *(lines or ["    pass"])]
+
+
+def compile_events(rows: Sequence[EventRow]) -> Callable[[Any, Sequence[Any], Callable[[Any], None]], None]:
+    """One flat function `compiled(s, es, fire)` that calls `fire(es[j])` for each event due,
+    in row order, by the rule `wargame.engine.game.events_due` states: on its `at` turn (or
+    any turn), not a spent once-only event, and its `when` holds, read when the rule reaches
+    it (after the events fired before it: the state's lists are the ones `fire` changes)."""
+    writer, main = _events(rows)
+    return writer.build(main)
+
+
+def endings_source(nodes: Sequence[Node]) -> tuple[str, list[object]]:
+    """The Python source generated for a deck's endings rule and its constants."""
+    writer, main = _endings(nodes)
+    return writer.source(main), list(writer.consts)
+
+
+def _endings(nodes: Sequence[Node]) -> tuple[_Writer, list[str]]:
+    writer = _Writer()
+    body = _Body()
+    lines = [f"    if {writer.expr(node, body)}: return {_index(j)}" for j, node in enumerate(nodes)]
+    return writer, ["def compiled(s):", *body.prologue(), *lines, "    return -1"]
+
+
+def compile_endings(nodes: Sequence[Node]) -> Callable[[Any], int]:
+    """One flat function: the position of the first of `nodes` that holds in a state, or
+    -1 (the endings a deck checks after every turn, in deck order)."""
+    writer, main = _endings(nodes)
+    return writer.build(main)
+
+
+MoveRow = tuple[int, "Node | None", "float | None", "Node | None", Sequence[EffectNode], Sequence[EffectNode], Sequence[EffectNode]]
+"""What resolving one order reads of its move: (move index, precondition, constant chance
+or None, chance expression or None, success, failure and always effects), in
+intermediate form."""
+
+
+def resolution_source(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
+    """The Python source generated for resolving one move and its constants."""
+    writer, main = _resolution(row, bounds)
+    return writer.source(main), list(writer.consts)
+
+
+def _resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
+    index, requires, chance_const, chance, success, failure, always = row
+    writer = _Writer()
+    body = _Body()
+    i = _index(index)
+    lines = []
+    if requires is not None:
+        lines.append(f"    if not {writer.expr(requires, body)}: return None")
+    if chance is not None:
+        # `Game._chance`: a number in [0, 1]; nan counts as 0.
+        lines += [f"    x = {writer.helper('float')}({writer.expr(chance, body)})",
+                  "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0",
+                  "    ok = roll(m, p) if over or 0.0 < p < 1.0 else p >= 1.0"]
+    elif chance_const is None or type(chance_const) is not float:
+        raise TypeError(f"a move's chance is a float or an expression, not {chance_const!r}")
+    elif 0.0 < chance_const < 1.0:
+        lines.append(f"    ok = roll(m, {writer.const(chance_const)})")
+    else:  # a sure chance draws nothing unless the facilitator forces it
+        lines.append(f"    ok = roll(m, {writer.const(chance_const)}) if over else {'True' if chance_const >= 1 else 'False'}")
+    counts, last, turn = body.field("counts"), body.field("last"), body.field("turn")
+    lines += [f"    {counts}[{i}] += 1", f"    {last}[{i}] = {turn}", "    if ok:", f"        {body.field('wins')}[{i}] += 1"]
+    lines += ["    " + line for node in success for line in _effect_lines(node, bounds, writer, body)]
+    fail = ["    " + line for node in failure for line in _effect_lines(node, bounds, writer, body)]
+    if fail:
+        lines += ["    else:", *fail]
+    lines += [line for node in always for line in _effect_lines(node, bounds, writer, body)]
+    return writer, ["def compiled(s, m, roll, over):", *body.prologue(), *lines, "    return ok"]
+
+
+def compile_resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> Callable[[Any, Any, Callable[[Any, float], bool], bool], bool | None]:
+    """One flat function `compiled(s, m, roll, over)` resolving an order of move `m` on `s`
+    (`wargame.engine.game.Game._resolve_move`'s steps on the state): None when its
+    precondition fails (it fizzles, nothing changes); else its chance, rolled by `roll(m, p)`
+    unless sure and nothing is forced (`over` false), then its counts, and its success or
+    failure effects and its always effects in that order. Returns whether it succeeded."""
+    writer, main = _resolution(row, bounds)
+    return writer.build(main)
+
+
+__all__ = ["NEST_LIMIT", "AvailabilityRow", "Effect", "EventRow", "Fn", "MoveRow", "availability_source", "compile_availability", "compile_effect", "compile_effects", "compile_endings", "compile_events", "compile_expression", "compile_resolution", "effect_source", "endings_source", "events_source", "expression_source", "resolution_source"]

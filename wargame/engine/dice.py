@@ -60,17 +60,34 @@ class _KeyedDice:
         base = _keyed(seed_key).copy()
         base.update(turn.to_bytes(4, "little"))
         self._base = base
-        self._seen: dict[str, int] = {}
+        self._seen: dict[tuple[str, str], int] = {}
 
     def draw(self, kind: str, key: str) -> float:
-        label = f"{kind}:{key}"
+        label = (kind, key)
         # A key can roll more than once in a turn (a deck event fired by the deck and
         # again as an inject): each occurrence gets its own number.
-        n = self._seen.get(label, 0)
-        self._seen[label] = n + 1
+        seen = self._seen
+        n = seen.get(label, 0)
+        seen[label] = n + 1
         h = self._base.copy()
-        h.update(f"{label}#{n}".encode())
+        if n == 0:
+            data = _FIRST_ROLLS.get(label)
+            h.update(data if data is not None else _first_roll(kind, key))
+        else:
+            h.update(f"{kind}:{key}#{n}".encode())
         return (int.from_bytes(h.digest(), "little") >> 11) * _SCALE
+
+
+_FIRST_ROLLS: dict[tuple[str, str], bytes] = {}
+"""The bytes hashed for the first roll of (kind, key) in a turn, `KIND:KEY#0`: a deck's
+keys are few and roll every turn, so each is encoded once."""
+
+
+def _first_roll(kind: str, key: str) -> bytes:
+    data = f"{kind}:{key}#0".encode()
+    if len(_FIRST_ROLLS) < 65_536:  # bounded: keys come from decks, which a long session may load many of
+        _FIRST_ROLLS[(kind, key)] = data
+    return data
 
 
 _last_keyed: tuple[bytes, hashlib.blake2b | None] = (b"", None)
@@ -101,8 +118,19 @@ def stream_seed(seed: int, purpose: str) -> int:
     hash of the game's whole seed, as the dice are: whatever the stream's draws give away
     (a random seat's public plays) says nothing about the seed, hence nothing about the dice.
     128 bits, so no two purposes or seeds share a stream by chance."""
-    h = hashlib.blake2b(purpose.encode(), key=seed_key(seed), digest_size=16, person=b"wargame-stream")
+    global _last_stream
+    last, base = _last_stream
+    if base is None or last != seed:
+        base = hashlib.blake2b(key=seed_key(seed), digest_size=16, person=b"wargame-stream")
+        _last_stream = (seed, base)
+    h = base.copy()  # the same hash as keying a new one with the purpose as its data
+    h.update(purpose.encode())
     return int.from_bytes(h.digest(), "little")
+
+
+_last_stream: tuple[int, hashlib.blake2b | None] = (0, None)
+"""The stream hash keyed with the last seed asked for, before any purpose: a game asks one
+stream per seat, and keying a hash costs more than copying one. Only copied, never updated."""
 
 
 def turn_dice(version: int, seed: int, turn: int, key: bytes | None = None) -> TurnDice:

@@ -7,12 +7,19 @@ documented in `Game.resolve`. This module does no I/O and imports no UI library.
 
 from __future__ import annotations
 
-import operator
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 from typing import Final
 
+from wargame.deck.codegen import (
+    compile_availability,
+    compile_endings,
+    compile_events,
+    compile_resolution,
+)
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
 from wargame.engine.state import (
@@ -107,7 +114,7 @@ class Game:
         self.plays: list[Play] = []
         self.revealed_plays: dict[tuple[int, str], int] = {}
         """(turn played, move id) of each revealed secret play, to the turn it was revealed."""
-        self._queued: list[tuple[tuple[int, int], int, CMove]] = []
+        self._queued: list[tuple[int, CMove]] = []
         self.ending: CEnding | None = None
         self.orders: dict[str, tuple[str, ...]] = {}
         self.reasons: dict[str, tuple[str, ...]] = {}
@@ -202,7 +209,8 @@ class Game:
         """Fast path: the moves `actor` may order now (no reasons, no checks on `actor`)."""
         if self.ending is not None:
             return []
-        return availability(self._plan.moves[actor], state or self.state)
+        rule, moves = self._plan.available[actor]
+        return rule(state or self.state, moves)
 
     def orders_allowed(self, actor: str) -> int:
         """How many orders `actor` may give this turn (an allowance the deck may compute
@@ -419,8 +427,8 @@ class Game:
             turn=turn,
             orders=orders,
             reasons=reasons,
-            injects=tuple(self.injects),
-            overrides=dict(self.overrides),
+            injects=tuple(self.injects) if self.injects else (),
+            overrides=self.overrides,  # replaced by a new dict after the turn: the record keeps this one
         )
         log = self.log
         if log:
@@ -439,8 +447,9 @@ class Game:
         if ending is not None:
             self.ending = ending
             rec.ending = ending.id
-            text = ending.text_tpl.fill(s) if ending.text_tpl is not None else ending.text
-            self._news(rec, text or ending.title, "ending", None, None, ending.id)
+            if log:
+                text = ending.text_tpl.fill(s) if ending.text_tpl is not None else ending.text
+                self._news(rec, text or ending.title, "ending", None, None, ending.id)
         else:
             s.turn = turn + 1
         if log:
@@ -480,17 +489,33 @@ class Game:
     def _resolve_orders(self, rng: TurnDice, rec: TurnRecord) -> None:
         """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
         all of them from the start (they were sealed simultaneously)."""
-        deck = self.deck
-        queue: list[tuple[tuple[int, int], int, CMove]] = []
+        keys = self._plan.queue_keys
+        queue: list[tuple[int, CMove]] = []
         ordered = self.state.ordered
-        for actor in deck.actors:
-            for pos, move_id in enumerate(rec.orders[actor]):
-                move = deck.moves[deck.move_index[move_id]]
+        for actor_orders in rec.orders.values():
+            for pos, move_id in enumerate(actor_orders):
+                key, move = keys[move_id]
                 ordered[move.index] = True
-                queue.append((move.order_key, pos, move))
-        queue.sort(key=_queue_key)
-        for _key, _pos, move in queue:
-            self._resolve_move(move, rng, rec)
+                queue.append((key + pos, move))
+        queue.sort()  # no two orders share a key: the moves themselves are never compared
+        resolve = self._resolve_move
+        roll: Callable[[CMove, float], bool]
+        if self.log or self.on_roll is not None or self.overrides:
+            rolled = self._roll
+
+            def roll(move: CMove, p: float) -> bool:
+                return rolled(rng, rec, "move", move.id, move.actor, p)
+        else:
+            # Nothing recorded, told or forced: `_roll` is the draw against the chance (the
+            # resolution asks only chances that are not sure when nothing is forced).
+            draw = rng.draw
+
+            def roll(move: CMove, p: float) -> bool:
+                return draw("move", move.id) < p
+
+        over = bool(self.overrides)
+        for _key, move in queue:
+            resolve(move, rng, rec, roll, over)
         if self.state.reveal_requests:
             self._reveal(rec)
         self._queued = queue
@@ -499,13 +524,13 @@ class Game:
         """Step 4: the deck's events in deck order, each when `events_due` says so; then the
         turn's `ordered()` marks are cleared."""
         s = self.state
-        # Only the events that may be due on this turn (not injects, on their `at` turn).
-        for event in events_due(self._plan.events_on(s.turn), s):
-            self._fire_event(event, rng, rec, "event")
+        fire = self._fire_event
+        rule, events = self._plan.events_rule
+        rule(s, events, lambda event: fire(event, rng, rec, "event"))
         if s.reveal_requests:
             self._reveal(rec)
         ordered = s.ordered
-        for _key, _pos, move in self._queued:  # only these were set
+        for _key, move in self._queued:  # only these were set
             ordered[move.index] = False
         self._queued = []
 
@@ -522,16 +547,18 @@ class Game:
                 move = self.deck.moves[offer.move]
                 if before is not None:
                     self._caused(rec, before, "expire", move.id, offer.maker, made)
-                text = offer.expire_tpl.fill(s) if offer.expire_tpl is not None else offer.expire_news
-                self._news(rec, text, "expire", move.audience, offer.maker, move.id)
+                if self.log:
+                    text = offer.expire_tpl.fill(s) if offer.expire_tpl is not None else offer.expire_news
+                    self._news(rec, text, "expire", move.audience, offer.maker, move.id)
 
     def ending_reached(self) -> CEnding | None:
         """The ending the current state triggers: the first of the deck's endings whose
         condition holds, else the turn-limit ending after the last turn; None to play on."""
         s = self.state
-        for candidate in self.deck.endings:
-            if candidate.when is not None and candidate.when(s):
-                return candidate
+        rule, endings = self._plan.endings_rule
+        reached = rule(s)
+        if reached >= 0:
+            return endings[reached]
         if s.turn >= self.turns:
             return self.deck.turn_limit_ending
         return None
@@ -539,7 +566,10 @@ class Game:
     def _caused(self, rec: TurnRecord, before: list[float], kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
         """Record what one step moved (logged games only): the results name each cause."""
         v = self.state.v
-        deltas = tuple((i, v[i] - b) for i, b in enumerate(before) if v[i] != b)
+        if v == before:
+            return
+        # The slots that moved, found in C (`compress` over `ne`), then their deltas.
+        deltas = tuple((i, v[i] - before[i]) for i in compress(range(len(v)), map(ne, v, before)))
         if deltas:
             rec.causes.append(Cause(kind, source, actor, deltas, turn or rec.turn))
 
@@ -550,47 +580,38 @@ class Game:
         rec.news.append(item)
         self.news.append(item)
 
-    def _resolve_move(self, move: CMove, rng: TurnDice, rec: TurnRecord) -> None:
+    def _resolve_move(self, move: CMove, rng: TurnDice, rec: TurnRecord, roll: Callable[[CMove, float], bool], over: bool) -> None:
+        """Step 2 for one order: it fizzles, or its chance is rolled (`roll`) and its
+        effects apply (the move's generated resolution, `_Plan.resolutions`), then what the
+        record keeps of it."""
         s = self.state
         log = self.log
         if move.answer is not None and s.offers[move.gate] < 0:  # type: ignore[index]
             # Only a hand-edited save gets here: `submit` allows one answer to a waiting offer.
             self._news(rec, f"{self.deck.actor_name(move.actor)}: {move.name} fizzles. There is no offer to answer.", "fizzle", move.audience, move.actor, move.id)
             return
-        if fizzles(move, s):
+        # A precondition or a chance reads no track the roll changes: what the order moved is
+        # the difference from the values before it.
+        before = list(s.v) if log else None
+        success = self._plan.resolutions[move.index](s, move, roll, over)
+        if success is None:  # its precondition no longer holds: it fizzles, nothing changed
             if log:
                 audience = move.audience  # a secret move's actor and those it is shared with
                 actor_name = self.deck.actor_name(move.actor)
                 self._news(rec, f"{actor_name}: {move.name} fizzles. {sentence(move.requires_text)}", "fizzle", audience, move.actor, move.id)
             return
-        p = move.chance_const if move.chance_const is not None else self._chance(None, move.chance, s)
-        if (p >= 1 or p <= 0) and not self.overrides:
-            success = p >= 1  # a sure move draws nothing: `_roll`'s answer, without the call (hot)
-        else:
-            success = self._roll(rng, rec, "move", move.id, move.actor, p)
-        i = move.index
-        s.counts[i] += 1
-        s.last[i] = s.turn
-        before = list(s.v) if log else None
-        if success:
-            s.wins[i] += 1
-            for effect in move.success:
-                effect(s)
-        else:
-            for effect in move.failure:
-                effect(s)
-        for effect in move.always:
-            effect(s)
+        turn = s.turn
         if before is not None:
-            self._caused(rec, before, "move", move.id, move.actor, s.turn)
-        if move.gate is not None:
+            self._caused(rec, before, "move", move.id, move.actor, turn)
+        gate = move.gate
+        if gate is not None:
             if move.answer is not None:
-                s.offers[move.gate] = -1  # answered
+                s.offers[gate] = -1  # answered
             elif success:
-                s.offers[move.gate] = s.turn  # the offer went out: it waits for an answer
+                s.offers[gate] = turn  # the offer went out: it waits for an answer
         # Built as a plain tuple of the named type: the same `Play`, without the Python-level
         # `__new__` a named tuple's constructor goes through (a play per order, hot).
-        play = tuple.__new__(Play, (s.turn, move.actor, move.id, move.secret, success, move.audience))
+        play = tuple.__new__(Play, (turn, move.actor, move.id, move.secret, success, move.audience))
         rec.plays.append(play)
         self.plays.append(play)
         if log:
@@ -598,7 +619,7 @@ class Game:
             text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
             # An unattributed move's news is everyone's; who played it stays with the play.
             self._news(rec, text, "move", None if move.unattributed else move.audience, move.actor, move.id)
-        if move.secret and (move.detection or move.detection_fn is not None):
+        if move.secret and (move.detection or move.detection_fn is not None):  # rare: secret moves only
             # A detection expression reads the state after the move's own effects.
             detect = move.detection if move.detection_fn is None else self._chance(None, move.detection_fn, s)
             if self._roll(rng, rec, "detect", move.id, move.actor, detect):
@@ -640,13 +661,16 @@ class Game:
     def _fire_event(self, event: CEvent, rng: TurnDice, rec: TurnRecord, kind: str) -> None:
         s = self.state
         p = event.chance_const if event.chance_const is not None else self._chance(None, event.chance, s)
-        if (p >= 1 or p <= 0) and not self.overrides:
+        if not self.overrides and (p >= 1 or p <= 0):
             happens = p >= 1  # a sure event draws nothing: `_roll`'s answer, without the call (hot)
+        elif not self.overrides and not self.log and self.on_roll is None:
+            happens = rng.draw("event", event.id) < p  # `_roll`'s answer when nothing is recorded or forced (hot)
         else:
             happens = self._roll(rng, rec, "event", event.id, None, p)
         if not happens:
-            failure = event.failure_tpl.fill(s) if event.failure_tpl is not None else event.failure_news
-            self._news(rec, failure, kind, None, None, event.id)
+            if self.log:  # news is kept only in a logged game: no text to fill in otherwise
+                failure = event.failure_tpl.fill(s) if event.failure_tpl is not None else event.failure_news
+                self._news(rec, failure, kind, None, None, event.id)
             return
         s.fired[event.index] += 1
         s.fired_last[event.index] = s.turn
@@ -656,10 +680,11 @@ class Game:
         if before is not None:
             self._caused(rec, before, "inject" if kind == "inject" else "event", event.id, None)
         rec.fired.append(event.id)
-        # An event with no news is silent (an author's bookkeeping); a facilitator's inject
-        # is always announced, by name when it has no news.
-        news = event.news_tpl.fill(s) if event.news_tpl is not None else event.news
-        self._news(rec, news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
+        if self.log:
+            # An event with no news is silent (an author's bookkeeping); a facilitator's inject
+            # is always announced, by name when it has no news.
+            news = event.news_tpl.fill(s) if event.news_tpl is not None else event.news
+            self._news(rec, news or (event.name if kind == "inject" else ""), kind, None, None, event.id)
         if event.outcomes:
             self._pick_outcome(event, rng, rec, kind)
 
@@ -676,8 +701,9 @@ class Game:
             effect(s)
         if before is not None:
             self._caused(rec, before, "outcome", f"{event.id}#{chosen}", None)
-        text = outcome.news_tpl.fill(s) if outcome.news_tpl is not None else outcome.news
-        self._news(rec, text, kind, None, None, event.id)
+        if self.log:
+            text = outcome.news_tpl.fill(s) if outcome.news_tpl is not None else outcome.news
+            self._news(rec, text, kind, None, None, event.id)
 
     def _record_changes(self, v0: list[float], f0: list[bool], rec: TurnRecord) -> None:
         """Step 5: the turn's track and flag changes, and threshold crossings as news."""
@@ -771,10 +797,10 @@ def move_fields(move: CMove) -> MoveFields:
 
 def availability(moves: Iterable[MoveFields], s: State, why: list[tuple[CMove, str]] | None = None) -> list[CMove]:
     """The moves that may be ordered in `s`; with `why`, each move that may not is appended
-    to it with the reason. The one place the rule is written: `blocked` asks it of one move,
-    `Game.available_moves` of an actor's (whether the game is over is for the game to say).
-    A loop over fields unpacked once, not a call per move: bots and simulations ask it of
-    every seat every turn."""
+    to it with the reason. The rule as written: `blocked` and `Game.unavailable_reason` ask
+    it of one move; `Game.available_moves`, which bots and simulations ask of every seat
+    every turn, runs it generated flat per actor (`codegen.compile_availability`, held to
+    this loop by tests/engine/test_generated_rules.py)."""
     turn = s.turn
     counts = s.counts
     last = s.last
@@ -874,8 +900,6 @@ def level_reached(value: float, levels: Iterable[tuple[float, str]], *, descendi
     return reached[-1] if reached else ""
 
 
-_queue_key = operator.itemgetter(0, 1)
-"""Sort key of the resolution queue: (category, actor) then the order's position."""
 
 
 class _Plan:
@@ -886,7 +910,8 @@ class _Plan:
     events that may be due on each turn.
     """
 
-    __slots__ = ("_events", "_events_by_turn", "fields", "moves", "opening")
+    __slots__ = ("_events", "_events_by_turn", "available", "endings_rule", "events_rule", "fields", "moves", "opening", "queue_keys",
+                 "resolutions")
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
@@ -894,7 +919,29 @@ class _Plan:
         self.moves: dict[str, tuple[MoveFields, ...]] = {
             actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
         }
+        self.available: dict[str, tuple[Callable[[State, Sequence[CMove]], list[CMove]], tuple[CMove, ...]]] = {
+            actor: (_available_rule(moves), tuple(moves)) for actor, moves in deck.moves_by_actor.items()
+        }
+        """Each actor's availability rule as one generated function (`compile_availability`,
+        the rule `availability` states), with the moves it picks from."""
+        bounds = {slot: (deck.lo[slot], deck.hi[slot]) for slot in range(len(deck.lo))}
+        self.resolutions: tuple[Resolution, ...] = tuple(_resolution(m, bounds) for m in deck.moves)
+        """Each move's resolution on the state, by index: one generated function
+        (`compile_resolution`) from the deck's intermediate form."""
+        ranks = sorted({m.order_key for m in deck.moves})
+        self.queue_keys: dict[str, tuple[int, CMove]] = {
+            m.id: (ranks.index(m.order_key) << 16, m) for m in deck.moves
+        }
+        """Move id to (its place in the resolution order, shifted to leave room for the
+        order's position in its seat's list, which breaks ties; the move): a queue of
+        (key, move) pairs then sorts on whole numbers alone."""
         self._events = tuple(event_fields(e) for e in deck.events if not e.inject and e.at != 0)
+        self.events_rule = _events_rule(tuple(e for e in deck.events if not e.inject and e.at != 0))
+        """The deck's events rule as one generated function (`compile_events`, the rule
+        `events_due` states for `events_on` the turn), with the events it fires."""
+        self.endings_rule = _endings_rule(tuple(e for e in deck.endings if e.when is not None))
+        """The endings the deck checks after every turn, in deck order, as one generated
+        function giving the position of the first that holds (-1: none), with the endings."""
         self._events_by_turn: dict[int, tuple[EventFields, ...]] = {}
         self.opening: tuple[EventFields, ...] = tuple(event_fields(e) for e in deck.events if not e.inject and e.at == 0)
         """The events of the opening (`at = 0`), in deck order."""
@@ -906,6 +953,69 @@ class _Plan:
         if events is None:
             events = self._events_by_turn[turn] = tuple(e for e in self._events if e[0].at is None or e[0].at == turn)
         return events
+
+
+def _available_rule(moves: Sequence[CMove]) -> Callable[[State, Sequence[CMove]], list[CMove]]:
+    """An actor's availability rule, generated flat from the deck's intermediate form; the
+    generic loop of `availability` for a precondition compiled without one."""
+    if any(m.requires is not None and m.requires_node is None for m in moves):
+        fields = tuple(map(move_fields, moves))
+        return lambda s, _moves: availability(fields, s)
+    return compile_availability([(m.index, m.once, m.cooldown, m.gate, m.answer is not None, m.requires_node) for m in moves])
+
+
+Resolution = Callable[[State, CMove, Callable[[CMove, float], bool], bool], "bool | None"]
+
+
+def _resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> Resolution:
+    """A move's resolution, generated flat; for a move compiled without its intermediate
+    form, the same steps on its compiled functions."""
+    nodes = move.effect_nodes
+    if (move.requires is None or move.requires_node is not None) and (move.chance is None or move.chance_node is not None) \
+            and (move.chance is not None or move.chance_const is not None) and all(
+                len(nodes.get(k, ())) == (1 if fns else 0) or len(fns) == 1 and len(nodes.get(k, ())) > 1
+                for k, fns in (("success", move.success), ("failure", move.failure), ("always", move.always))):
+        return compile_resolution((move.index, move.requires_node, move.chance_const, move.chance_node, nodes.get("success", ()),
+                                   nodes.get("failure", ()), nodes.get("always", ())), bounds)
+
+    def generic(s: State, m: CMove, roll: Callable[[CMove, float], bool], over: bool) -> bool | None:
+        if fizzles(m, s):
+            return None
+        p = m.chance_const if m.chance_const is not None else Game._chance(None, m.chance, s)
+        ok = roll(m, p) if over or 0 < p < 1 else p >= 1
+        s.counts[m.index] += 1
+        s.last[m.index] = s.turn
+        if ok:
+            s.wins[m.index] += 1
+        for effect in m.success if ok else m.failure:
+            effect(s)
+        for effect in m.always:
+            effect(s)
+        return ok
+    return generic
+
+
+EventsRule = Callable[[State, Sequence[CEvent], Callable[[CEvent], None]], None]
+
+
+def _events_rule(events: tuple[CEvent, ...]) -> tuple[EventsRule, tuple[CEvent, ...]]:
+    """The deck's events rule, generated flat; the generic loop of `events_due` for a
+    condition compiled without its intermediate form."""
+    if any(e.when is not None and e.when_node is None for e in events):
+        def generic(s: State, es: Sequence[CEvent], fire: Callable[[CEvent], None]) -> None:
+            for event in events_due(tuple(event_fields(e) for e in es if e.at is None or e.at == s.turn), s):
+                fire(event)
+        return generic, events
+    return compile_events([(e.index, e.at, e.once, e.when_node) for e in events]), events
+
+
+def _endings_rule(endings: tuple[CEnding, ...]) -> tuple[Callable[[State], int], tuple[CEnding, ...]]:
+    """The endings rule, generated flat; a plain loop for a condition compiled without its
+    intermediate form."""
+    nodes = [e.when_node for e in endings]
+    if any(node is None for node in nodes):
+        return (lambda s: next((j for j, e in enumerate(endings) if e.when is not None and e.when(s)), -1)), endings
+    return compile_endings([node for node in nodes if node is not None]), endings
 
 
 _PLANS: dict[int, tuple[weakref.ref[CompiledDeck], _Plan]] = {}
