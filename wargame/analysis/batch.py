@@ -33,9 +33,11 @@ from wargame.engine.batch import (
 )
 from wargame.engine.state import Inject, State
 
-CHUNK = 4096
-"""Games played together: wide enough that NumPy's per-call cost is spread thin, small
-enough that a chunk's arrays (and its track history) stay a few megabytes."""
+CHUNK = 8192
+"""The most games played together: wide enough that NumPy's per-call cost is spread thin,
+small enough that a chunk's arrays (and its track history) stay a few megabytes. A run of
+more is split into equal parts (10,000 games: two of 5,000, not 8,192 and a thin 1,808:
+a batch's cost is mostly per turn, whatever its width)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec 
 def _escalation_weights(deck: CompiledDeck) -> np.ndarray:
     """Moves x actors: a move's escalation score in its actor's column (0 elsewhere), so a
     turn's plays (moves counted) times it is each actor's summed escalation that turn."""
-    weights = np.zeros((len(deck.moves), len(deck.actors)), dtype=np.int64)
+    weights = np.zeros((len(deck.moves), len(deck.actors)), dtype=np.float64)
     for move in deck.moves:
         weights[move.index, deck.actors.index(move.actor)] = move.escalation
     return weights
@@ -94,13 +96,16 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
     seated = {a: batch_seat(seats.get(a, "random"), deck, a, seeds, mode) for a in deck.actors}
     injects = [inject_event(i.event) if i.event is not None else inject_effects(i.effects) for i in first.injects] if first else []
     is_first = first is not None
+    weights = _escalation_weights(deck) if escalation is not None else None
     while True:
         rows = b.running
         if not len(rows):
             break
+        at = b.span(rows)
         orders: dict[str, IntArray] = {}
+        available = b.availability(rows)  # every seat's, before any decides (deciding changes nothing)
         for actor in deck.actors:
-            legal = b.available(actor, rows)
+            legal = available[:, b.plan.actor_columns[actor]]
             if is_first and first is not None and actor in first.orders and not (first.stand_in and actor in first.stand_in):
                 given = list(first.orders[actor])
                 orders[actor] = np.tile(np.array(given or [-1], dtype=np.int64), (len(rows), 1))
@@ -111,15 +116,17 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
             orders[actor] = chosen
         if is_first and first is not None and first.track_rolls:
             b.rolled = []
-        before = b.counts[rows].copy() if escalation is not None else None
+        before = b.counts[at].copy() if weights is not None else None
         turn = b.turn
         b.resolve(orders, rows, dice, injects if is_first else ())
-        if escalation is not None and before is not None:
-            escalation.append((turn, rows, (b.counts[rows] - before) @ _escalation_weights(deck)))
+        if escalation is not None and weights is not None and before is not None:
+            # Exact in floats (small whole numbers), and a matrix product in floats is quick.
+            plays = np.subtract(b.counts[at], before, out=before).astype(np.float64)
+            escalation.append((turn, rows, np.rint(plays @ weights).astype(np.int64)))
         if b.rolled is not None:
             b.opening_rolls, b.rolled = b.rolled, None  # only the first turn's rolls are tracked
         if history is not None:
-            history.append((rows, b.v[rows].copy()))
+            history.append((rows, b.v[at].copy()))
         if is_first:
             is_first = False
             injects = []
@@ -141,10 +148,11 @@ def batch_tally(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, Se
                 mode: Mode, *, by_move: bool = False) -> Tally:
     """The tally of games `seeds` (see the module docstring), played in chunks."""
     tally = Tally(by_move=by_move)
-    for at in range(0, len(seeds), CHUNK):
+    size = math.ceil(len(seeds) / math.ceil(len(seeds) / CHUNK)) if seeds else 1
+    for at in range(0, len(seeds), size):
         history: list[tuple[Index, np.ndarray]] = []
         escalation: list[tuple[int, Index, np.ndarray]] = []
-        b = play(deck, seeds[at: at + CHUNK], seats, turns, mode, history=history, escalation=escalation)
+        b = play(deck, seeds[at: at + size], seats, turns, mode, history=history, escalation=escalation)
         _count(tally, b, history)
         _count_escalation(tally.escalation, b, escalation)
     return tally
@@ -224,37 +232,65 @@ def _add_nonzero(counter: Counter[int], sums: np.ndarray) -> None:
 
 def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> None:
     """`Tally._add_tracks` for every game at once: each run of turns over which a track's
-    value (to 1/100) held still, as (slot, value, first turn, last turn)."""
+    value (to 1/100) held still, as (slot, value, first turn, last turn).
+
+    Every slot of every game together, in a few whole-array steps: where runs begin, where
+    each ends (the turn before its slot's next begin, else the game's last), and one
+    small integer key per run counted by `bincount`."""
     n, slots, turns = b.size, b.v.shape[1], len(history)
     if not turns or not slots:
         return
-    values = np.full((n, turns, slots), np.nan)
+    values = np.full((n, slots, turns), np.nan)  # turns last: a game's slot's runs lie together
     for t, (rows, v) in enumerate(history):
-        values[rows, t] = v
+        values[rows, :, t] = v
     values = _tocents(values)
     played = b.played
-    valid = np.arange(turns)[None, :] < played[:, None]
-    runs: Counter[tuple[int, float, int, int]] = Counter()
-    for slot in range(slots):
-        c = values[:, :, slot]
-        begins = np.ones((n, turns), dtype=np.bool_)
-        begins[:, 1:] = c[:, 1:] != c[:, :-1]
-        begins &= valid
-        g, at = np.nonzero(begins)
-        if not len(g):
-            continue
-        nxt_g = np.append(g[1:], -1)
-        nxt_t = np.append(at[1:], 0)
-        end = np.where(nxt_g == g, nxt_t - 1, played[g] - 1)
-        # Runs counted by one small integer key each: (value's rank, first, last).
-        distinct, rank = np.unique(c[g, at], return_inverse=True)
-        key = (rank.reshape(-1) * turns + at) * turns + end
-        counts = np.bincount(key, minlength=len(distinct) * turns * turns)
-        for k in np.flatnonzero(counts).tolist():
-            value, rest = divmod(k, turns * turns)
-            first, last = divmod(rest, turns)
-            runs[(slot, float(distinct[value]), first + 1, last + 1)] += int(counts[k])
-    tally.tracks.update(runs)
+    begins = np.empty((n, slots, turns), dtype=np.bool_)
+    begins[:, :, 0] = True
+    np.not_equal(values[:, :, 1:], values[:, :, :-1], out=begins[:, :, 1:])
+    begins &= (np.arange(turns)[None, :] < played[:, None])[:, None, :]
+    flat = np.flatnonzero(begins)
+    pair, at = np.divmod(flat, turns)  # pair: game * slots + slot
+    g, slot = np.divmod(pair, slots)
+    # A run ends the turn before the next begins in its game and slot, else on the game's last.
+    end = played[g] - 1
+    same = pair[1:] == pair[:-1]
+    end[:-1][same] = at[1:][same] - 1
+    value = values.reshape(-1)[flat]
+    distinct, rank = _ranks(value)
+    key = ((slot * len(distinct) + rank) * turns + at) * turns + end
+    size = slots * len(distinct) * turns * turns
+    if size <= 1 << 24:
+        counts = np.bincount(key, minlength=size)
+        keys = np.flatnonzero(counts)
+        counts = counts[keys]
+    else:
+        keys, counts = np.unique(key, return_counts=True)
+    rest, last = np.divmod(keys, turns)
+    rest, first = np.divmod(rest, turns)
+    which, v = np.divmod(rest, len(distinct))
+    runs = zip(which.tolist(), distinct[v].tolist(), (first + 1).tolist(), (last + 1).tolist(), strict=True)
+    tally.tracks.update(dict(zip(runs, counts.tolist(), strict=True)))
+
+
+def _ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values (ascending) and each value's index among them, as `np.unique`
+    with `return_inverse` gives them; without sorting when the values are hundredths over
+    a modest range (tracks to 1/100: each is `k / 100` for a whole `k`), the usual case."""
+    code = np.rint(values * 100.0)
+    if len(code) and np.isfinite(code).all():
+        low, high = code.min(), code.max()
+        if high - low < 1 << 20:
+            at = (code - low).astype(np.int64)
+            seen = np.zeros(int(high - low) + 1, dtype=np.bool_)
+            seen[at] = True
+            dense = np.cumsum(seen) - 1
+            rank = dense[at]
+            distinct = np.empty(int(dense[-1]) + 1)
+            distinct[rank] = values  # the very floats seen (one per code: hundredths are distinct)
+            return distinct, rank
+    distinct, rank = np.unique(values, return_inverse=True)
+    return distinct, rank.reshape(-1)
 
 
 def _tocents(values: np.ndarray) -> np.ndarray:

@@ -17,15 +17,17 @@ reference engine (`batchable` says which seats may play here).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from hashlib import blake2b
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from wargame.bots.answers import RANDOM_WAIT
 from wargame.bots.base import RandomBot, bot_seed
 from wargame.bots.doctrine import DoctrineBot
 from wargame.bots.seats import SeatSpec
-from wargame.deck.arrays import ArrayFn, compile_array, evaluate
+from wargame.deck.arrays import ArrayFn, Rows, compile_array, evaluate
 from wargame.deck.compile import MAX_ORDERS, CDoctrine, CMove, CompiledDeck
 from wargame.deck.ir import Node
 from wargame.engine.batch import (
@@ -35,9 +37,10 @@ from wargame.engine.batch import (
     Index,
     IntArray,
     Mode,
-    game_keys,
-    uniform,
+    TurnUniform,
+    game_keys_from_words,
 )
+from wargame.engine.dice import seed_key
 from wargame.errors import WargameError
 
 BATCH_KINDS = ("random", "doctrine")
@@ -195,23 +198,40 @@ def _array_node(node: Node) -> ArrayFn:
     return entry[1]
 
 
+_STREAM_PERSON = b"wargame-stream"
+"""`wargame.engine.dice.stream_seed`'s personalisation (`seat_keys` computes its seeds)."""
+
+
+def seat_keys(seeds: Sequence[int], actor: str) -> npt.NDArray[np.uint64]:
+    """`game_keys([bot_seed(seed, actor) for seed in seeds])`: a fast seat's key per game,
+    from the stream the reference engine's bot of that seat would be seeded with. The same
+    numbers in one pass: `game_keys` keeps a seed's low 64 bits, which are the first eight
+    bytes of `stream_seed`'s little-endian digest (a test holds the two to it)."""
+    purpose = f"seat:{actor}".encode()
+    digests = b"".join([blake2b(purpose, key=seed_key(s), digest_size=16, person=_STREAM_PERSON).digest()[:8] for s in seeds])
+    return game_keys_from_words(np.frombuffer(digests, dtype="<u8").astype(np.uint64))
+
+
 class FastSeat(_Seat):
     """All games' choices drawn together (see the module docstring)."""
 
     def __init__(self, deck: CompiledDeck, actor: str, spec: SeatSpec, seeds: Sequence[int]) -> None:
         super().__init__(deck, actor)
-        self.keys = game_keys([bot_seed(s, actor) for s in seeds])
+        self.keys = seat_keys(seeds, actor)
+        self._uniform = TurnUniform(self.keys)
         self.doctrine = deck.doctrines[actor][spec.arg] if spec.kind == "doctrine" else None
         self.cap = MAX_ORDERS if self.doctrine is None or self.doctrine.orders is None else self.doctrine.orders
         """A doctrine's own limit on orders a turn (`orders`), else none."""
         self.silence = [self.moves[ja].silence_matters for _slot, ja, _jr in self.pairs]
         """For each offer made to this actor: whether it says what its silence does."""
+        self._positions = np.arange(len(self.moves))[:, None]
 
     def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
         n = len(rows)
+        at = b.span(rows)
         out = np.full((n, self.width), -1, dtype=np.int64)
-        keys = self.keys[rows]
-        turn = b.turn
+        uniform = self._uniform
+        uniform.start_turn(b.turn)
         ordinary = legal & self.ordinary
         limit = np.minimum(self.allowance(b, rows), self.cap)
         waits = self.wait_weights(b, self.doctrine, rows)
@@ -241,7 +261,7 @@ class FastSeat(_Seat):
                 wr = refuse_w[:, jr] ** power if power != 1.0 else refuse_w[:, jr]
                 ww = np.zeros(n) if waits is None else np.where(waits[:, k] > 0, waits[:, k], 0.0)
                 ww = np.where(ww > 0, ww**power, 0.0) if power != 1.0 else ww
-            u = uniform(keys, turn, 2 * slot + 1)
+            u = uniform.draw(at, 2 * slot + 1)
             if not ww.any():  # no waiting: one number against the share of accepting
                 total = wa + wr
                 share = np.divide(wa, total, out=np.zeros(n), where=total > 0)
@@ -254,21 +274,60 @@ class FastSeat(_Seat):
             out[some, filled[some]] = pick[some]
             filled += some
         if pref.shape[1]:
-            for d in range(int(limit.max(initial=0))):
-                total = np.where(d < limit, pref.sum(axis=1), 0.0)
-                go = total > 0
-                if not go.any():
-                    break
-                target = uniform(keys, turn, 0, d) * total
-                cum = np.cumsum(pref, axis=1)
-                positive = pref > 0
-                last = pref.shape[1] - 1 - np.argmax(positive[:, ::-1], axis=1)
-                pick = np.minimum((cum <= target[:, None]).sum(axis=1), last)
-                chosen = np.flatnonzero(go)
-                out[chosen, filled[chosen]] = self.index[pick[chosen]]
-                filled[chosen] += 1
-                pref[chosen, pick[chosen]] = 0.0
+            self._pick_orders(b, at, pref, limit, filled, out)
         return out
+
+    def _pick_orders(self, b: Batch, at: Rows, pref: FloatArray, limit: IntArray, filled: IntArray, out: IntArray) -> None:
+        """The ordinary orders, one position at a time: each game's next move drawn in
+        proportion to `pref` (rows x moves) among those not yet picked, while it has
+        orders left (`limit`) and a move with weight.
+
+        The draw is `cum <= target` counted along each game's cumulative weights; the
+        cumulative sums run down a moves x games copy (one vector step a move, not a
+        short loop a game). A random seat's weights are 0 or 1, so any order of summing
+        gives its total; a doctrine's total is summed along the games' rows as it always
+        was (the same floats), and its pick is kept at or before its last move with
+        weight (a total rounded above the cumulative sum must not pick past it)."""
+        n = pref.shape[0]
+        uniform = self._uniform
+        columns = np.ascontiguousarray(pref.T)  # moves x games
+        exact_sum = self.doctrine is None
+        uneven = bool((limit != limit[0]).any()) if n else False
+        even = not bool((filled != filled[0]).any()) if n else True  # every game has as many orders so far
+        everyone = np.arange(n)
+        for d in range(int(limit.max(initial=0))):
+            total = columns.sum(axis=0) if exact_sum else pref.sum(axis=1)
+            if uneven:
+                total = np.where(d < limit, total, 0.0)
+            go = total > 0
+            every = bool(go.all())
+            if not every and not go.any():
+                break
+            target = uniform.draw_after(0, at, d)
+            target *= total
+            cum = np.cumsum(columns, axis=0)
+            pick = (cum <= target).sum(axis=0)
+            if not exact_sum:
+                last = np.where(columns > 0, self._positions, -1).max(axis=0)
+                np.minimum(pick, last, out=pick)
+            if every:
+                if even:
+                    out[:, int(filled[0]) if n else 0] = self.index[pick]
+                else:
+                    out[everyone, filled] = self.index[pick]
+                filled += 1
+                columns[pick, everyone] = 0.0
+                if not exact_sum:
+                    pref[everyone, pick] = 0.0
+                continue
+            chosen = np.flatnonzero(go)
+            picked = pick[chosen]
+            out[chosen, filled[chosen]] = self.index[picked]
+            filled[chosen] += 1
+            even = False
+            columns[picked, chosen] = 0.0
+            if not exact_sum:
+                pref[chosen, picked] = 0.0
 
 
 def batch_seat(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seeds: Sequence[int], mode: Mode) -> BatchSeat:
