@@ -162,12 +162,13 @@ def doctrine_weights(b: Batch, deck: CompiledDeck, actor: str, doctrine: CDoctri
     """Each game's doctrine weight for each of the actor's moves (one row per game of
     `rows`, one column per move): the expression's value as a float, as the reference bot
     takes it (`float` of the value), before negative weights count as 0."""
-    out = np.empty((len(rows), len(doctrine.weight_nodes)))
+    out = np.empty((len(rows), len(doctrine.weight_nodes)), order="F")  # filled a column at a time
+    at = b.span(rows)
     for pos, node in enumerate(doctrine.weight_nodes):
         if node is None:
             out[:, pos] = float(doctrine.weights[pos](None))
         else:
-            out[:, pos] = evaluate(_array_weight(deck, actor, doctrine.id, pos, node), b, rows)
+            out[:, pos] = evaluate(_array_weight(deck, actor, doctrine.id, pos, node), b, at)
     return out
 
 
@@ -243,9 +244,11 @@ class FastSeat(_Seat):
             w = doctrine_weights(b, self.deck, self.actor, self.doctrine, rows)
             w = np.where(w > 0, w, 0.0)
             power = 1.0 / self.doctrine.temperature
-            pref = np.where(ordinary, w, 0.0)
-            if power != 1.0:
-                pref = np.where(pref > 0, pref**power, 0.0)
+            if power != 1.0:  # the power of the weights that count only (the others stay 0)
+                pref = np.zeros_like(w)
+                np.power(w, power, out=pref, where=ordinary & (w > 0))
+            else:
+                pref = np.where(ordinary, w, 0.0)
             accept_w = w
             refuse_w = w
         # Answers first, each offer waiting in slot order, as the reference bots give them:
@@ -274,60 +277,64 @@ class FastSeat(_Seat):
             out[some, filled[some]] = pick[some]
             filled += some
         if pref.shape[1]:
-            self._pick_orders(b, at, pref, limit, filled, out)
+            self._pick_orders(at, pref, limit, filled, out)
         return out
 
-    def _pick_orders(self, b: Batch, at: Rows, pref: FloatArray, limit: IntArray, filled: IntArray, out: IntArray) -> None:
+    def _pick_orders(self, at: Rows, pref: FloatArray, limit: IntArray, filled: IntArray, out: IntArray) -> None:
         """The ordinary orders, one position at a time: each game's next move drawn in
         proportion to `pref` (rows x moves) among those not yet picked, while it has
-        orders left (`limit`) and a move with weight.
+        orders left (`limit`) and a move with weight: the count of a game's cumulative
+        weights at or below the draw times its total, the last cumulative weight (at
+        most its last move with weight, which an infinite weight could pass).
 
-        The draw is `cum <= target` counted along each game's cumulative weights; the
-        cumulative sums run down a moves x games copy (one vector step a move, not a
-        short loop a game). A random seat's weights are 0 or 1, so any order of summing
-        gives its total; a doctrine's total is summed along the games' rows as it always
-        was (the same floats), and its pick is kept at or before its last move with
-        weight (a total rounded above the cumulative sum must not pick past it)."""
-        n = pref.shape[0]
+        The weights are copied to moves x games, so a cumulative sum is one vector step a
+        move. A random seat's weights are 0 or 1: its sums are small whole numbers, kept
+        in bytes."""
+        n, m = pref.shape
         uniform = self._uniform
-        columns = np.ascontiguousarray(pref.T)  # moves x games
-        exact_sum = self.doctrine is None
-        uneven = bool((limit != limit[0]).any()) if n else False
-        even = not bool((filled != filled[0]).any()) if n else True  # every game has as many orders so far
+        random = self.doctrine is None
+        columns: npt.NDArray[np.int8 | np.float64] = np.ascontiguousarray(pref.T, dtype=np.int8 if random else np.float64)  # moves x games
+        flat = columns.reshape(-1)
+        cum = np.empty_like(columns)
+        below = np.empty((m, n), dtype=np.bool_)
+        uneven = n > 0 and bool((limit != limit[0]).any())
+        even = n == 0 or not bool((filled != filled[0]).any())  # every game has as many orders so far
         everyone = np.arange(n)
         for d in range(int(limit.max(initial=0))):
-            total = columns.sum(axis=0) if exact_sum else pref.sum(axis=1)
+            cum[0] = columns[0]
+            for j in range(1, m):
+                np.add(cum[j - 1], columns[j], out=cum[j])
+            total = cum[m - 1]
             if uneven:
-                total = np.where(d < limit, total, 0.0)
+                total = np.where(d < limit, total, 0)
             go = total > 0
             every = bool(go.all())
             if not every and not go.any():
                 break
             target = uniform.draw_after(0, at, d)
             target *= total
-            cum = np.cumsum(columns, axis=0)
-            pick = (cum <= target).sum(axis=0)
-            if not exact_sum:
-                last = np.where(columns > 0, self._positions, -1).max(axis=0)
-                np.minimum(pick, last, out=pick)
+            if random:  # whole cumulative counts: at or below the draw is at or below its floor
+                np.less_equal(cum, np.floor(target).astype(np.int8), out=below)
+            else:
+                np.less_equal(cum, target, out=below)
+            pick = np.add.reduce(below.view(np.int8), axis=0, dtype=np.int16).astype(np.intp)
+            over = np.flatnonzero(pick == m)  # the draw reached the whole sum (infinite weights)
+            if len(over):
+                pick[over] = np.where(columns[:, over] > 0, self._positions, -1).max(axis=0)
             if every:
                 if even:
                     out[:, int(filled[0]) if n else 0] = self.index[pick]
                 else:
                     out[everyone, filled] = self.index[pick]
                 filled += 1
-                columns[pick, everyone] = 0.0
-                if not exact_sum:
-                    pref[everyone, pick] = 0.0
+                flat[pick * n + everyone] = 0
                 continue
             chosen = np.flatnonzero(go)
             picked = pick[chosen]
             out[chosen, filled[chosen]] = self.index[picked]
             filled[chosen] += 1
             even = False
-            columns[picked, chosen] = 0.0
-            if not exact_sum:
-                pref[chosen, picked] = 0.0
+            flat[picked * n + chosen] = 0
 
 
 def batch_seat(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seeds: Sequence[int], mode: Mode) -> BatchSeat:
