@@ -18,7 +18,7 @@ import numpy as np
 
 from wargame.analysis.escalation import ANY, EscalationTally
 from wargame.analysis.tally import Tally, cents
-from wargame.bots.batch import batch_seat, batchable
+from wargame.bots.batch import batch_seats, batchable
 from wargame.bots.seats import SeatSpec
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.batch import (
@@ -93,7 +93,7 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
         b.open(dice)
     else:
         b = Batch(deck, n, last_turn, start)
-    seated = {a: batch_seat(seats.get(a, "random"), deck, a, seeds, mode) for a in deck.actors}
+    seated = batch_seats(seats, deck, seeds, mode)
     injects = [inject_event(i.event) if i.event is not None else inject_effects(i.effects) for i in first.injects] if first else []
     is_first = first is not None
     weights = _escalation_weights(deck) if escalation is not None else None
@@ -236,27 +236,30 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
 
     Every slot of every game together, in a few whole-array steps: where runs begin, where
     each ends (the turn before its slot's next begin, else the game's last), and one
-    small integer key per run counted by `bincount`."""
+    small integer key per run counted by `bincount`. Runs are found on the exact values
+    first: a value to 1/100 changes only where the exact value does, and when every run's
+    value is a whole number of quarters (the usual case) each is its own value to 1/100,
+    so those are the runs; else the values are rounded first and the runs found again."""
     n, slots, turns = b.size, b.v.shape[1], len(history)
     if not turns or not slots:
         return
-    values = np.full((n, slots, turns), np.nan)  # turns last: a game's slot's runs lie together
+    values = np.empty((turns, n, slots))  # a turn's snapshot is one slab
     for t, (rows, v) in enumerate(history):
-        values[rows, :, t] = v
-    values = _tocents(values)
+        values[t, b.span(rows)] = v  # turns a game did not play are never read
     played = b.played
-    begins = np.empty((n, slots, turns), dtype=np.bool_)
-    begins[:, :, 0] = True
-    np.not_equal(values[:, :, 1:], values[:, :, :-1], out=begins[:, :, 1:])
-    begins &= (np.arange(turns)[None, :] < played[:, None])[:, None, :]
-    flat = np.flatnonzero(begins)
-    pair, at = np.divmod(flat, turns)  # pair: game * slots + slot
-    g, slot = np.divmod(pair, slots)
+    valid = (np.arange(turns)[:, None] < played[None, :])[:, :, None]
+    index = np.int32 if values.size < 1 << 31 else np.int64  # quicker division
+    pair, at, value = _run_starts(values, valid, index)
+    quarters = value * 4.0
+    if not (quarters == np.floor(quarters)).all():
+        values = _tocents(np.where(valid, values, np.nan))
+        pair, at, value = _run_starts(values, valid, index)
+    g = pair // slots
+    slot = pair - g * slots
     # A run ends the turn before the next begins in its game and slot, else on the game's last.
     end = played[g] - 1
-    same = pair[1:] == pair[:-1]
-    end[:-1][same] = at[1:][same] - 1
-    value = values.reshape(-1)[flat]
+    if len(pair) > 1:
+        end[:-1] = np.where(pair[1:] == pair[:-1], at[1:] - 1, end[:-1])
     distinct, rank = _ranks(value)
     key = ((slot * len(distinct) + rank) * turns + at) * turns + end
     size = slots * len(distinct) * turns * turns
@@ -273,22 +276,39 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
     tally.tracks.update(dict(zip(runs, counts.tolist(), strict=True)))
 
 
+def _run_starts(values: np.ndarray, valid: np.ndarray, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where runs of equal values begin in `values` (turns x games x slots) among the turns
+    `valid`: each run's game and slot (`game * slots + slot`) and first turn (0-based),
+    ordered by game, slot and turn, and its value."""
+    turns, n, slots = values.shape
+    begins = np.empty(values.shape, dtype=np.bool_)
+    begins[0] = True
+    np.not_equal(values[1:], values[:-1], out=begins[1:])
+    begins &= valid
+    flat: np.ndarray = np.flatnonzero(np.ascontiguousarray(begins.transpose(1, 2, 0))).astype(index)  # game, slot, turn
+    pair = flat // turns
+    at = flat - pair * turns
+    return pair, at, values.reshape(-1)[at.astype(np.int64) * (n * slots) + pair]
+
+
 def _ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values (ascending) and each value's index among them, as `np.unique`
     with `return_inverse` gives them; without sorting when the values are hundredths over
     a modest range (tracks to 1/100: each is `k / 100` for a whole `k`), the usual case."""
-    code = np.rint(values * 100.0)
-    if len(code) and np.isfinite(code).all():
-        low, high = code.min(), code.max()
-        if high - low < 1 << 20:
-            at = (code - low).astype(np.int64)
-            seen = np.zeros(int(high - low) + 1, dtype=np.bool_)
-            seen[at] = True
-            dense = np.cumsum(seen) - 1
-            rank = dense[at]
-            distinct = np.empty(int(dense[-1]) + 1)
-            distinct[rank] = values  # the very floats seen (one per code: hundredths are distinct)
-            return distinct, rank
+    if not len(values):
+        return np.empty(0), np.empty(0, dtype=np.int64)
+    low, high = values.min(), values.max()
+    if np.isfinite(low) and np.isfinite(high) and (high - low) * 100.0 < 1 << 20:
+        code = np.rint(values * 100.0).astype(np.int64)
+        base = int(code.min())
+        code -= base
+        seen = np.zeros(int(code.max()) + 1, dtype=np.bool_)
+        seen[code] = True
+        dense = np.cumsum(seen) - 1
+        rank = dense[code]
+        distinct = np.empty(int(dense[-1]) + 1)
+        distinct[rank] = values  # the very floats seen (one per code: hundredths are distinct)
+        return distinct, rank
     distinct, rank = np.unique(values, return_inverse=True)
     return distinct, rank.reshape(-1)
 

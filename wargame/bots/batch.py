@@ -16,7 +16,7 @@ reference engine (`batchable` says which seats may play here).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from hashlib import blake2b
 from typing import Protocol
 
@@ -203,22 +203,33 @@ _STREAM_PERSON = b"wargame-stream"
 """`wargame.engine.dice.stream_seed`'s personalisation (`seat_keys` computes its seeds)."""
 
 
-def seat_keys(seeds: Sequence[int], actor: str) -> npt.NDArray[np.uint64]:
-    """`game_keys([bot_seed(seed, actor) for seed in seeds])`: a fast seat's key per game,
-    from the stream the reference engine's bot of that seat would be seeded with. The same
-    numbers in one pass: `game_keys` keeps a seed's low 64 bits, which are the first eight
-    bytes of `stream_seed`'s little-endian digest (a test holds the two to it)."""
-    purpose = f"seat:{actor}".encode()
-    digests = b"".join([blake2b(purpose, key=seed_key(s), digest_size=16, person=_STREAM_PERSON).digest()[:8] for s in seeds])
-    return game_keys_from_words(np.frombuffer(digests, dtype="<u8").astype(np.uint64))
+def seat_keys(seeds: Sequence[int], actors: Sequence[str]) -> dict[str, npt.NDArray[np.uint64]]:
+    """For each actor, `game_keys([bot_seed(seed, actor) for seed in seeds])`: a fast seat's
+    key per game, from the stream the reference engine's bot of that seat would be seeded
+    with. The same numbers in one pass: each seed's keyed hash is built once and copied for
+    each actor (keying hashes a whole block), and `game_keys` keeps a seed's low 64 bits,
+    the first eight bytes of `stream_seed`'s little-endian digest (a test holds the two
+    to it)."""
+    purposes = [f"seat:{actor}".encode() for actor in actors]
+    digests: list[list[bytes]] = [[] for _ in actors]
+    for seed in seeds:
+        keyed = blake2b(key=seed_key(seed), digest_size=16, person=_STREAM_PERSON)
+        for out, purpose in zip(digests, purposes, strict=True):
+            h = keyed.copy()
+            h.update(purpose)
+            out.append(h.digest()[:8])
+    return {actor: game_keys_from_words(np.frombuffer(b"".join(words), dtype="<u8").astype(np.uint64))
+            for actor, words in zip(actors, digests, strict=True)}
 
 
 class FastSeat(_Seat):
     """All games' choices drawn together (see the module docstring)."""
 
-    def __init__(self, deck: CompiledDeck, actor: str, spec: SeatSpec, seeds: Sequence[int]) -> None:
+    def __init__(self, deck: CompiledDeck, actor: str, spec: SeatSpec, seeds: Sequence[int],
+                 keys: npt.NDArray[np.uint64] | None = None) -> None:
+        """`keys`: the seat's keys (`seat_keys`), when worked out with other seats'."""
         super().__init__(deck, actor)
-        self.keys = seat_keys(seeds, actor)
+        self.keys = keys if keys is not None else seat_keys(seeds, [actor])[actor]
         self._uniform = TurnUniform(self.keys)
         self.doctrine = deck.doctrines[actor][spec.arg] if spec.kind == "doctrine" else None
         self.cap = MAX_ORDERS if self.doctrine is None or self.doctrine.orders is None else self.doctrine.orders
@@ -337,10 +348,24 @@ class FastSeat(_Seat):
             flat[picked * n + chosen] = 0
 
 
-def batch_seat(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seeds: Sequence[int], mode: Mode) -> BatchSeat:
+def batch_seats(seats: Mapping[str, SeatSpec | str], deck: CompiledDeck, seeds: Sequence[int], mode: Mode) -> dict[str, BatchSeat]:
+    """Every actor's batched seat (`batch_seat`; random where `seats` names none), the fast
+    seats' keys worked out together."""
+    specs = {a: _spec(seats.get(a, "random")) for a in deck.actors}
+    keys = seat_keys(seeds, deck.actors) if mode == "fast" else {}
+    return {a: batch_seat(spec, deck, a, seeds, mode, keys.get(a)) for a, spec in specs.items()}
+
+
+def _spec(spec: SeatSpec | str) -> SeatSpec:
+    return spec if isinstance(spec, SeatSpec) else SeatSpec.parse(spec)
+
+
+def batch_seat(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seeds: Sequence[int], mode: Mode,
+               keys: npt.NDArray[np.uint64] | None = None) -> BatchSeat:
     """The batched seat for `spec` in games seeded `seeds` (bots seeded as `make_bot` seeds
-    them); raises `WargameError` for a seat only the reference engine plays."""
-    spec = spec if isinstance(spec, SeatSpec) else SeatSpec.parse(spec)
+    them; a fast seat's `keys` when worked out already); raises `WargameError` for a seat
+    only the reference engine plays."""
+    spec = _spec(spec)
     if spec.kind not in BATCH_KINDS:
         raise WargameError(f"a {spec.kind} seat plays only in the reference engine")
     if spec.kind == "doctrine" and spec.arg not in deck.doctrines.get(actor, {}):
@@ -348,7 +373,7 @@ def batch_seat(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seeds: Sequ
         raise WargameError(f"{deck.actor_name(actor)} has no doctrine '{spec.arg}' (doctrines: {known})")
     if mode == "exact":
         return ExactSeat(deck, actor, spec, seeds)
-    return FastSeat(deck, actor, spec, seeds)
+    return FastSeat(deck, actor, spec, seeds, keys)
 
 
-__all__ = ["BATCH_KINDS", "BatchSeat", "batch_seat", "batchable", "doctrine_weights"]
+__all__ = ["BATCH_KINDS", "BatchSeat", "batch_seat", "batch_seats", "batchable", "doctrine_weights", "seat_keys"]
