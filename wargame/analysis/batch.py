@@ -73,15 +73,6 @@ def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec 
         return _play(deck, seeds, seats, turns, mode, start, first, history, escalation)
 
 
-def _escalation_weights(deck: CompiledDeck) -> np.ndarray:
-    """Moves x actors: a move's escalation score in its actor's column (0 elsewhere), so a
-    turn's plays (moves counted) times it is each actor's summed escalation that turn."""
-    weights = np.zeros((len(deck.moves), len(deck.actors)), dtype=np.float64)
-    for move in deck.moves:
-        weights[move.index, deck.actors.index(move.actor)] = move.escalation
-    return weights
-
-
 def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
           start: State | None, first: FirstTurn | None, history: list[tuple[Index, np.ndarray]] | None,
           escalation: list[tuple[int, Index, np.ndarray]] | None = None) -> Batch:
@@ -96,7 +87,6 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
     seated = batch_seats(seats, deck, seeds, mode)
     injects = [inject_event(i.event) if i.event is not None else inject_effects(i.effects) for i in first.injects] if first else []
     is_first = first is not None
-    weights = _escalation_weights(deck) if escalation is not None else None
     while True:
         rows = b.running
         if not len(rows):
@@ -116,13 +106,12 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
             orders[actor] = chosen
         if is_first and first is not None and first.track_rolls:
             b.rolled = []
-        before = b.counts[at].copy() if weights is not None else None
+        if escalation is not None:
+            b.escalation = np.zeros((b.size, len(deck.actors)), dtype=np.int64, order="F")
         turn = b.turn
         b.resolve(orders, rows, dice, injects if is_first else ())
-        if escalation is not None and weights is not None and before is not None:
-            # Exact in floats (small whole numbers), and a matrix product in floats is quick.
-            plays = np.subtract(b.counts[at], before, out=before).astype(np.float64)
-            escalation.append((turn, rows, np.rint(plays @ weights).astype(np.int64)))
+        if escalation is not None and b.escalation is not None:
+            escalation.append((turn, rows, b.escalation[at]))
         if b.rolled is not None:
             b.opening_rolls, b.rolled = b.rolled, None  # only the first turn's rolls are tracked
         if history is not None:
@@ -200,7 +189,7 @@ def _count(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> N
         for value, n in zip(values.tolist(), counts.tolist(), strict=True):
             tally.scores[(actor, float(value))] += n
     _add_nonzero(tally.moves, b.counts.sum(axis=0))
-    _add_nonzero(tally.ordered, b.ordered_count.sum(axis=0))
+    _add_nonzero(tally.ordered, b.ordered_total)
     _add_nonzero(tally.fired, b.fired.sum(axis=0))
     _add_nonzero(tally.fired_games, (b.fired > 0).sum(axis=0))
     if tally.by_move:

@@ -231,6 +231,8 @@ def make_dice(mode: Mode, seeds: Sequence[int]) -> BatchDice:
 @dataclass(frozen=True)
 class MoveCode:
     move: CMove
+    actor: int
+    """The move's actor's index in the deck's actors."""
     requires: ArrayFn | None
     chance: ArrayFn | None
     detection: ArrayFn | None
@@ -263,7 +265,7 @@ class Plan:
             return compile_array(node) if node is not None else None  # type: ignore[arg-type]
 
         self.moves = [
-            MoveCode(m, expr(m.requires_node), expr(m.chance_node), expr(m.detection_node),
+            MoveCode(m, deck.actors.index(m.actor), expr(m.requires_node), expr(m.chance_node), expr(m.detection_node),
                      effects(m.effect_nodes.get("success", [])), effects(m.effect_nodes.get("failure", [])),
                      effects(m.effect_nodes.get("always", [])))
             for m in deck.moves
@@ -378,8 +380,11 @@ class Batch:
         self.ending: IntArray = np.full(n, -1, dtype=np.int64)
         self.played: IntArray = np.zeros(n, dtype=np.int64)
         """Turns each game resolved in this batch."""
-        self.ordered_count: IntArray = np.zeros((n, m), dtype=np.int64, order="F")
-        """Times each move was ordered (resolved or fizzled), per game."""
+        self.ordered_total: IntArray = np.zeros(m, dtype=np.int64)
+        """Times each move was ordered (resolved or fizzled), over every game."""
+        self.escalation: IntArray | None = None
+        """When set (games x actors, zeroed by the caller), each actor's summed escalation of
+        the moves it played is added to it as they resolve."""
         self.offer_counts: IntArray = np.zeros((n, len(deck.offers), 2), dtype=np.int64)
         """Per game and offer: times it was made, and times it expired unanswered."""
         self.score: FloatArray = np.zeros((n, len(deck.actors)))
@@ -466,15 +471,17 @@ class Batch:
         ordered = self.ordered
         # Steps 1-2: every order in (category, actor) order, then by its position.
         split: dict[str, list[tuple[list[int], Index]]] = {}
+        total = self.ordered_total
         for actor, cols in orders.items():
             split[actor] = []
             for pos in range(cols.shape[1]):
-                col = cols[:, pos]
-                given = col >= 0
-                at, moves = rows[given], col[given]
-                ordered[at, moves] = True
-                self.ordered_count[at, moves] += 1  # one order per row in a position: no repeats
-                split[actor].append(self._split(col, rows))
+                starts, by_move = self._split(cols[:, pos], rows)
+                split[actor].append((starts, by_move))
+                for i in range(len(starts) - 2):
+                    first, end = starts[i + 1], starts[i + 2]
+                    if end > first:
+                        ordered[:, i][by_move[first:end]] = True
+                        total[i] += end - first
         for (_cat, actor_index), group in plan.order_groups:
             positions = split.get(deck.actors[actor_index])
             if positions is None:
@@ -542,6 +549,9 @@ class Batch:
         turn = self.turn
         counts = self.counts[:, i]  # a column: a view, its rows together
         counts[sel] += 1
+        if self.escalation is not None and move.escalation:
+            summed = self.escalation[:, code.actor]
+            summed[sel] += move.escalation
         self.last[:, i][sel] = turn
         if len(won):
             wins = self.wins[:, i]
