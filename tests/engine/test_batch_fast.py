@@ -23,6 +23,7 @@ from wargame.analysis.tally import Tally
 from wargame.bots.base import bot_seed
 from wargame.bots.batch import seat_keys
 from wargame.deck.arrays import compile_array_effect
+from wargame.deck.compile import CompiledDeck
 from wargame.deck.ir import ChangeTrack, Num
 from wargame.engine.batch import TurnUniform, game_keys, uniform
 
@@ -73,17 +74,29 @@ _VALUES = st.sampled_from([0.0, 0.25, 0.5, 1.0, 0.501, 0.502, 0.499, 1 / 3, 0.33
 
 @given(st.lists(st.lists(st.lists(_VALUES, min_size=3, max_size=3), min_size=1, max_size=6), min_size=1, max_size=6))
 def test_track_runs_in_whole_arrays_are_the_tallys(games: list[list[list[float]]]) -> None:
-    # Each game: its tracks after each turn it played (games of different lengths).
+    # Each game: its tracks after each turn it played (games of different lengths); the
+    # turns a game did not play hold values that must not be read.
     n, slots, turns = len(games), 3, max(len(g) for g in games)
-    history = []
-    for t in range(turns):
-        rows = np.array([r for r, g in enumerate(games) if len(g) > t], dtype=np.intp)
-        history.append((rows, np.array([games[r][t] for r in rows.tolist()]).reshape(len(rows), slots)))
-    batch = SimpleNamespace(size=n, v=np.zeros((n, slots)), played=np.array([len(g) for g in games]),
-                            span=lambda rows: slice(None) if len(rows) == n else rows)
+    values = np.full((turns, n, slots), 99.5)
+    for r, g in enumerate(games):
+        values[: len(g), r] = g
+    batch = SimpleNamespace(played=np.array([len(g) for g in games]))
     ours = Tally()
-    _count_tracks(ours, batch, history)  # type: ignore[arg-type]
+    _count_tracks(ours, batch, values)  # type: ignore[arg-type]
     theirs = Tally()
     for g in games:
         theirs._add_tracks(SimpleNamespace(start_values=g[0]), g)  # type: ignore[arg-type]
     assert ours.tracks == theirs.tracks
+
+
+def test_track_runs_counted_in_blocks_are_counted_whole(decks: dict[str, CompiledDeck], monkeypatch: pytest.MonkeyPatch) -> None:
+    from wargame.analysis import batch
+
+    history = batch.TrackHistory()
+    b = batch.play(decks["korea-2022"], list(range(300)), {}, None, "fast", history=history)
+    whole = Tally()
+    batch._count_tracks(whole, b, history.played)
+    monkeypatch.setattr(batch, "TRACK_BLOCK", 7)
+    blocks = Tally()
+    batch._count_tracks(blocks, b, history.played)
+    assert blocks.tracks == whole.tracks and len(whole.tracks) > 100

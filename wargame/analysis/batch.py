@@ -20,6 +20,7 @@ from wargame.analysis.escalation import ANY, EscalationTally
 from wargame.analysis.tally import Tally, cents
 from wargame.bots.batch import batch_seats, batchable
 from wargame.bots.seats import SeatSpec
+from wargame.deck.arrays import Rows
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.batch import (
     Batch,
@@ -33,11 +34,23 @@ from wargame.engine.batch import (
 )
 from wargame.engine.state import Inject, State
 
-CHUNK = 8192
-"""The most games played together: wide enough that NumPy's per-call cost is spread thin,
-small enough that a chunk's arrays (and its track history) stay a few megabytes. A run of
-more is split into equal parts (10,000 games: two of 5,000, not 8,192 and a thin 1,808:
-a batch's cost is mostly per turn, whatever its width)."""
+CHUNK = 16384
+"""The most games played together: a batch's cost is mostly per turn, whatever its width
+(korea-2022's 10,000 games play half again as fast as one batch as in two), so wide, but
+within `HISTORY_BYTES` of track history. A run of more is split into equal parts (20,000
+games: two of 10,000, not 16,384 and a thin 3,616)."""
+
+HISTORY_BYTES = 1 << 26
+"""The most a chunk's track history may take (64 MiB: korea-2022's 12 turns of 32 tracks
+allow 21,845 games); with the game arrays and the runs being counted, a chunk's memory
+stays near twice that, however many games are asked for."""
+
+
+def chunk_size(deck: CompiledDeck, turns: int | None) -> int:
+    """The most games of `deck` played together (`CHUNK`, fewer for a deck with many
+    tracks and turns)."""
+    per_game = 8 * max(1, len(deck.lo)) * max(1, turns or deck.turns)
+    return max(256, min(CHUNK, HISTORY_BYTES // per_game))
 
 
 @dataclass(frozen=True)
@@ -62,19 +75,43 @@ def batch_ready(seats: Mapping[str, SeatSpec | str]) -> bool:
     return all(batchable(spec) for spec in seats.values())
 
 
+class TrackHistory:
+    """Each game's tracks after each turn it played, as `play` records them: turns x games x
+    slots (a turn's snapshot one slab; the turns a game did not play are left unset)."""
+
+    def __init__(self) -> None:
+        self.values = np.empty((0, 0, 0))
+        self.turns = 0
+        """Turns recorded (the first `turns` slabs of `values`)."""
+
+    def record(self, b: Batch, at: Rows) -> None:
+        """The tracks of the games `at` (`Batch.span` of the rows resolved) after a turn."""
+        if self.turns == len(self.values):  # room for this turn and every turn left to the batch's last
+            more = np.empty((self.turns + 2 + max(0, b.turns - b.turn), b.size, b.v.shape[1]))
+            if self.turns:
+                more[: self.turns] = self.values[: self.turns]
+            self.values = more
+        self.values[self.turns, at] = b.v[at]
+        self.turns += 1
+
+    @property
+    def played(self) -> np.ndarray:
+        return self.values[: self.turns]
+
+
 def play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
-         start: State | None = None, first: FirstTurn | None = None, history: list[tuple[Index, np.ndarray]] | None = None,
+         start: State | None = None, first: FirstTurn | None = None, history: TrackHistory | None = None,
          escalation: list[tuple[int, Index, np.ndarray]] | None = None) -> Batch:
     """Play games `seeds` (one each) to their end: from the deck's start, or from `start`
-    (then with `first` fixing parts of the first turn). `history`, if given, receives the
-    rows resolved and their track values after each turn; `escalation`, the turn, the rows
+    (then with `first` fixing parts of the first turn). `history`, if given, records the
+    track values after each turn; `escalation`, the turn, the rows
     and each actor's summed escalation of the moves it played that turn (rows x actors)."""
     with np.errstate(all="ignore"):  # inf and nan are values in deck arithmetic, not errors
         return _play(deck, seeds, seats, turns, mode, start, first, history, escalation)
 
 
 def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec | str], turns: int | None, mode: Mode,
-          start: State | None, first: FirstTurn | None, history: list[tuple[Index, np.ndarray]] | None,
+          start: State | None, first: FirstTurn | None, history: TrackHistory | None,
           escalation: list[tuple[int, Index, np.ndarray]] | None = None) -> Batch:
     n = len(seeds)
     last_turn = turns or (start.turns if start is not None else deck.turns)
@@ -115,7 +152,7 @@ def _play(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, SeatSpec
         if b.rolled is not None:
             b.opening_rolls, b.rolled = b.rolled, None  # only the first turn's rolls are tracked
         if history is not None:
-            history.append((rows, b.v[at].copy()))
+            history.record(b, at)
         if is_first:
             is_first = False
             injects = []
@@ -137,12 +174,12 @@ def batch_tally(deck: CompiledDeck, seeds: Sequence[int], seats: Mapping[str, Se
                 mode: Mode, *, by_move: bool = False) -> Tally:
     """The tally of games `seeds` (see the module docstring), played in chunks."""
     tally = Tally(by_move=by_move)
-    size = math.ceil(len(seeds) / math.ceil(len(seeds) / CHUNK)) if seeds else 1
+    size = math.ceil(len(seeds) / math.ceil(len(seeds) / chunk_size(deck, turns))) if seeds else 1
     for at in range(0, len(seeds), size):
-        history: list[tuple[Index, np.ndarray]] = []
+        history = TrackHistory()
         escalation: list[tuple[int, Index, np.ndarray]] = []
         b = play(deck, seeds[at: at + size], seats, turns, mode, history=history, escalation=escalation)
-        _count(tally, b, history)
+        _count(tally, b, history.played)
         _count_escalation(tally.escalation, b, escalation)
     return tally
 
@@ -174,7 +211,7 @@ def _count_escalation(tally: EscalationTally, b: Batch, turns: list[tuple[int, I
         tally.peaks[(ANY, None if value == lowest else int(value))] += n
 
 
-def _count(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> None:
+def _count(tally: Tally, b: Batch, history: np.ndarray) -> None:
     """Add a finished batch to `tally`, as `Tally.add_game` adds each of its games."""
     deck = b.deck
     ids = [e.id for e in deck.endings] + [deck.turn_limit_ending.id]
@@ -219,7 +256,7 @@ def _add_nonzero(counter: Counter[int], sums: np.ndarray) -> None:
         counter[i] += int(sums[i])
 
 
-def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]]) -> None:
+def _count_tracks(tally: Tally, b: Batch, values: np.ndarray) -> None:
     """`Tally._add_tracks` for every game at once: each run of turns over which a track's
     value (to 1/100) held still, as (slot, value, first turn, last turn).
 
@@ -228,14 +265,22 @@ def _count_tracks(tally: Tally, b: Batch, history: list[tuple[Index, np.ndarray]
     small integer key per run counted by `bincount`. Runs are found on the exact values
     first: a value to 1/100 changes only where the exact value does, and when every run's
     value is a whole number of quarters (the usual case) each is its own value to 1/100,
-    so those are the runs; else the values are rounded first and the runs found again."""
-    n, slots, turns = b.size, b.v.shape[1], len(history)
+    so those are the runs; else the values are rounded first and the runs found again.
+    A few thousand games at a time: a run takes a few dozen bytes while it is counted."""
+    turns, games, slots = values.shape  # (`TrackHistory`: the turns a game did not play are never read)
     if not turns or not slots:
         return
-    values = np.empty((turns, n, slots))  # a turn's snapshot is one slab
-    for t, (rows, v) in enumerate(history):
-        values[t, b.span(rows)] = v  # turns a game did not play are never read
-    played = b.played
+    for first in range(0, games, TRACK_BLOCK):
+        last = min(first + TRACK_BLOCK, games)
+        _count_track_runs(tally, b.played[first:last], values[:, first:last])
+
+
+TRACK_BLOCK = 4096
+"""Games whose track runs are counted together."""
+
+
+def _count_track_runs(tally: Tally, played: np.ndarray, values: np.ndarray) -> None:
+    turns, _games, slots = values.shape
     valid = (np.arange(turns)[:, None] < played[None, :])[:, :, None]
     index = np.int32 if values.size < 1 << 31 else np.int64  # quicker division
     pair, at, value = _run_starts(values, valid, index)
@@ -315,4 +360,4 @@ def _tocents(values: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["CHUNK", "FirstTurn", "batch_ready", "batch_tally", "play"]
+__all__ = ["CHUNK", "FirstTurn", "TrackHistory", "batch_ready", "batch_tally", "chunk_size", "play"]

@@ -419,8 +419,9 @@ def _run_chunk_from_source(chunk: Chunk, source: str, path: str, sha256: str) ->
     return _run_chunk(chunk, deck_from_source(source, path, sha256))
 
 
-BATCH_CHUNK = 8192
-"""The most games the batched engine plays at once in one chunk."""
+BATCH_CHUNK = 16384
+"""The most games the batched engine plays at once in one chunk (`wargame.analysis.batch.CHUNK`,
+which plays fewer together for a deck with many tracks and turns)."""
 
 
 def make_chunks(key: int, games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None,
