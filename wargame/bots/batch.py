@@ -237,6 +237,17 @@ class FastSeat(_Seat):
         self.silence = [self.moves[ja].silence_matters for _slot, ja, _jr in self.pairs]
         """For each offer made to this actor: whether it says what its silence does."""
         self._positions = np.arange(len(self.moves))[:, None]
+        # A doctrine's weights raised to 1 / temperature: those written as numbers once
+        # here, those the state moves each turn (a power is the dearest step of a turn).
+        doctrine = self.doctrine
+        power = 1.0 / doctrine.temperature if doctrine is not None else 1.0
+        self._varying = np.array([p for p, node in enumerate(doctrine.weight_nodes) if node is not None] if doctrine else [], dtype=np.intp)
+        fixed = [p for p, node in enumerate(doctrine.weight_nodes) if node is None] if doctrine else []
+        self._fixed = np.array(fixed, dtype=np.intp)
+        if doctrine is not None:
+            weights = np.array([float(doctrine.weights[p](None)) for p in fixed])  # constants read nothing
+            weights = np.where(weights > 0, weights, 0.0)
+            self._fixed_pref = np.where(weights > 0, weights**power, 0.0) if power != 1.0 else weights
 
     def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
         n = len(rows)
@@ -256,8 +267,12 @@ class FastSeat(_Seat):
             w = np.where(w > 0, w, 0.0)
             power = 1.0 / self.doctrine.temperature
             if power != 1.0:  # the power of the weights that count only (the others stay 0)
-                pref = np.zeros_like(w)
-                np.power(w, power, out=pref, where=ordinary & (w > 0))
+                pref = np.empty_like(w)
+                if len(self._fixed):
+                    pref[:, self._fixed] = np.where(ordinary[:, self._fixed], self._fixed_pref, 0.0)
+                if len(self._varying):
+                    varying = w[:, self._varying]
+                    pref[:, self._varying] = np.where(ordinary[:, self._varying] & (varying > 0), _power(varying, power), 0.0)
             else:
                 pref = np.where(ordinary, w, 0.0)
             accept_w = w
@@ -346,6 +361,24 @@ class FastSeat(_Seat):
             filled[chosen] += 1
             even = False
             flat[picked * n + chosen] = 0
+
+
+def _power(x: FloatArray, power: float) -> FloatArray:
+    """`x ** power` for weights (not negative, not nan), the very same floats: when every
+    value is a whole number of hundredths over a modest range (a weight of a few terms the
+    state moves by whole steps: the usual case, a few distinct values) each hundredth's
+    power is taken once and looked up; a power costs twenty times an addition."""
+    head = x[:64]  # a look at a few games first: weights that are not hundredths mostly show it at once
+    if not x.size or not bool(((head * 100.0 + 0.5).astype(np.int64) / 100.0 == head).all()):
+        return x**power
+    code = (x * 100.0 + 0.5).astype(np.int64)  # (inf and the huge give nonsense, which the check refuses)
+    if bool((code / 100.0 == x).all()):  # each value is k / 100 exactly
+        low, high = int(code.min()), int(code.max())
+        if 0 <= low and high - low < 100_000:
+            table = (np.arange(low, high + 1) / 100.0) ** power
+            out: FloatArray = table.take(code - low)
+            return out
+    return x**power
 
 
 def batch_seats(seats: Mapping[str, SeatSpec | str], deck: CompiledDeck, seeds: Sequence[int], mode: Mode) -> dict[str, BatchSeat]:
