@@ -77,9 +77,9 @@ def test_track_runs_in_whole_arrays_are_the_tallys(games: list[list[list[float]]
     # Each game: its tracks after each turn it played (games of different lengths); the
     # turns a game did not play hold values that must not be read.
     n, slots, turns = len(games), 3, max(len(g) for g in games)
-    values = np.full((turns, n, slots), 99.5)
+    values = np.full((turns, slots, n), 99.5)
     for r, g in enumerate(games):
-        values[: len(g), r] = g
+        values[: len(g), :, r] = g
     batch = SimpleNamespace(played=np.array([len(g) for g in games]))
     ours = Tally()
     _count_tracks(ours, batch, values)  # type: ignore[arg-type]

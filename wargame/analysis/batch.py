@@ -76,8 +76,9 @@ def batch_ready(seats: Mapping[str, SeatSpec | str]) -> bool:
 
 
 class TrackHistory:
-    """Each game's tracks after each turn it played, as `play` records them: turns x games x
-    slots (a turn's snapshot one slab; the turns a game did not play are left unset)."""
+    """Each game's tracks after each turn it played, as `play` records them: turns x slots x
+    games (a turn's snapshot one slab, copied whole from the column-major game arrays; the
+    turns a game did not play are left unset)."""
 
     def __init__(self) -> None:
         self.values = np.empty((0, 0, 0))
@@ -87,11 +88,11 @@ class TrackHistory:
     def record(self, b: Batch, at: Rows) -> None:
         """The tracks of the games `at` (`Batch.span` of the rows resolved) after a turn."""
         if self.turns == len(self.values):  # room for this turn and every turn left to the batch's last
-            more = np.empty((self.turns + 2 + max(0, b.turns - b.turn), b.size, b.v.shape[1]))
+            more = np.empty((self.turns + 2 + max(0, b.turns - b.turn), b.v.shape[1], b.size))
             if self.turns:
                 more[: self.turns] = self.values[: self.turns]
             self.values = more
-        self.values[self.turns, at] = b.v[at]
+        self.values[self.turns][:, at] = b.v[at].T
         self.turns += 1
 
     @property
@@ -267,27 +268,28 @@ def _count_tracks(tally: Tally, b: Batch, values: np.ndarray) -> None:
     value is a whole number of quarters (the usual case) each is its own value to 1/100,
     so those are the runs; else the values are rounded first and the runs found again.
     A few thousand games at a time: a run takes a few dozen bytes while it is counted."""
-    turns, games, slots = values.shape  # (`TrackHistory`: the turns a game did not play are never read)
+    turns, slots, games = values.shape  # (`TrackHistory`: the turns a game did not play are never read)
     if not turns or not slots:
         return
     for first in range(0, games, TRACK_BLOCK):
         last = min(first + TRACK_BLOCK, games)
-        _count_track_runs(tally, b.played[first:last], values[:, first:last])
+        _count_track_runs(tally, b.played[first:last], values, first)
 
 
 TRACK_BLOCK = 4096
 """Games whose track runs are counted together."""
 
 
-def _count_track_runs(tally: Tally, played: np.ndarray, values: np.ndarray) -> None:
-    turns, _games, slots = values.shape
-    valid = (np.arange(turns)[:, None] < played[None, :])[:, :, None]
+def _count_track_runs(tally: Tally, played: np.ndarray, values: np.ndarray, start: int) -> None:
+    """The runs of games `start` on (as many as `played` has) of `values` (`TrackHistory`)."""
+    turns, slots, _games = values.shape
+    valid = (np.arange(turns)[:, None] < played[None, :])[:, None, :]
     index = np.int32 if values.size < 1 << 31 else np.int64  # quicker division
-    pair, at, value = _run_starts(values, valid, index)
+    pair, at, value = _run_starts(values, start, len(played), valid, index)
     quarters = value * 4.0
     if not (quarters == np.floor(quarters)).all():
-        values = _tocents(np.where(valid, values, np.nan))
-        pair, at, value = _run_starts(values, valid, index)
+        rounded = _tocents(np.where(valid, values[:, :, start: start + len(played)], np.nan))
+        pair, at, value = _run_starts(rounded, 0, len(played), valid, index)
     g = pair // slots
     slot = pair - g * slots
     # A run ends the turn before the next begins in its game and slot, else on the game's last.
@@ -310,19 +312,23 @@ def _count_track_runs(tally: Tally, played: np.ndarray, values: np.ndarray) -> N
     tally.tracks.update(dict(zip(runs, counts.tolist(), strict=True)))
 
 
-def _run_starts(values: np.ndarray, valid: np.ndarray, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where runs of equal values begin in `values` (turns x games x slots) among the turns
-    `valid`: each run's game and slot (`game * slots + slot`) and first turn (0-based),
-    ordered by game, slot and turn, and its value."""
-    turns, n, slots = values.shape
-    begins = np.empty(values.shape, dtype=np.bool_)
+def _run_starts(values: np.ndarray, first: int, games: int, valid: np.ndarray, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where runs of equal values begin in games `first` to `first + games` of `values`
+    (turns x slots x games, contiguous) among the turns `valid`: each run's game (from
+    `first`) and slot (`game * slots + slot`) and first turn (0-based), ordered by game,
+    slot and turn, and its value."""
+    turns, slots, n = values.shape
+    block = values[:, :, first: first + games]
+    begins = np.empty(block.shape, dtype=np.bool_)
     begins[0] = True
-    np.not_equal(values[1:], values[:-1], out=begins[1:])
+    np.not_equal(block[1:], block[:-1], out=begins[1:])
     begins &= valid
-    flat: np.ndarray = np.flatnonzero(np.ascontiguousarray(begins.transpose(1, 2, 0))).astype(index)  # game, slot, turn
+    flat: np.ndarray = np.flatnonzero(np.ascontiguousarray(begins.transpose(2, 1, 0))).astype(index)  # game, slot, turn
     pair = flat // turns
     at = flat - pair * turns
-    return pair, at, values.reshape(-1)[at.astype(np.int64) * (n * slots) + pair]
+    g = pair // slots
+    where = (at.astype(np.int64) * slots + (pair - g * slots)) * n + first + g
+    return pair, at, values.reshape(-1)[where]
 
 
 def _ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
