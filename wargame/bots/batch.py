@@ -57,7 +57,7 @@ class BatchSeat(Protocol):
     """One actor's computer seat in every game of a batch."""
 
     def decide(self, b: Batch, rows: Index, legal: BoolArray) -> IntArray:
-        """Orders for each game of `rows` (still running) from `legal` (`Batch.available`):
+        """Orders for each game of `rows` (still running) from `legal` (its columns of `Batch.availability`):
         one row per game, move indices in the order given (answers to offers first), -1
         where there are fewer."""
         ...

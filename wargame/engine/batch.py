@@ -422,11 +422,6 @@ class Batch:
         return ALL if len(rows) == self.size else rows
 
     # -- the rules ------------------------------------------------------------------------------
-    def available(self, actor: str, rows: Index) -> BoolArray:
-        """For each row, which of `actor`'s moves may be ordered (`availability`'s rule):
-        one column per move of the actor, in its move order."""
-        return self.availability(rows)[:, self.plan.actor_columns[actor]]
-
     def availability(self, rows: Index) -> BoolArray:
         """For each row (ascending, as `running`), which moves may be ordered
         (`availability`'s rule): one column per move of the deck, each rule one step over
