@@ -236,16 +236,22 @@ def summarise(deck: CompiledDeck, tally: Tally, seed: int, seats: Mapping[str, S
     ending_turns: dict[str, dict[int, int]] = {e.id: {} for e in all_endings}
     for (ending, turn), count in sorted(tally.ending_turns.items()):
         ending_turns.setdefault(ending, {})[turn] = count
-    per_slot: dict[tuple[int, int], Counter[float]] = {}
+    # Plain dicts, not Counters: a Counter's `+=` on a new value goes through `__missing__`
+    # in Python, and this loop runs for every run of every track (a batched simulation's
+    # summary took a seventh of its time here).
+    per_slot: dict[tuple[int, int], dict[float, int]] = {}
     for (slot, value, first, last), count in tally.tracks.items():
         for turn in range(first, last + 1):
-            per_slot.setdefault((slot, turn), Counter())[value] += count
+            at_turn = per_slot.get((slot, turn))
+            if at_turn is None:
+                at_turn = per_slot[(slot, turn)] = {}
+            at_turn[value] = at_turn.get(value, 0) + count
     tracks: dict[str, list[dict[str, float]]] = {}
     last_turn = turns or deck.turns
     for slot, name in enumerate(deck.slot_names):
         rows = []
         for turn in range(1, last_turn + 1):
-            dist = sorted(per_slot.get((slot, turn), Counter()).items())
+            dist = sorted(per_slot.get((slot, turn), {}).items())
             if not dist:
                 continue
             running = sum(c for _, c in dist)
@@ -422,8 +428,9 @@ def _run_chunk_from_source(chunk: Chunk, source: str, path: str, sha256: str) ->
     return _run_chunk(chunk, deck_from_source(source, path, sha256))
 
 
-BATCH_CHUNK = 8192
-"""The most games the batched engine plays at once in one chunk."""
+BATCH_CHUNK = 16384
+"""The most games the batched engine plays at once in one chunk (`wargame.analysis.batch.CHUNK`,
+which plays fewer together for a deck with many tracks and turns)."""
 
 
 def make_chunks(key: int, games: int, jobs: int, seed: int, seats: dict[str, str], turns: int | None,

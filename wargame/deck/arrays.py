@@ -20,6 +20,7 @@ values here as in the scalar code, not errors: callers run these under
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -76,6 +77,12 @@ class ArrayState(Protocol):
     fired_last: npt.NDArray[np.int64]
     reveal_requests: npt.NDArray[np.bool_]
     """Moves a `reveal()` effect asked to reveal this turn, per row (see `Reveal`)."""
+    reveal_asked: set[int]
+    """The moves with a request in `reveal_requests` (its columns not all false)."""
+    bounded: bool
+    """Whether every track of every row is within its range (never nan): true of a deck's
+    start, and kept by every effect (each clamps what it writes), so a constant change
+    need only clamp on the side it moves towards."""
 
 
 ArrayFn = Callable[[ArrayState, Rows], Value]
@@ -154,10 +161,10 @@ def _compile(n: Node) -> ArrayFn:
         return lambda b, rows: value
     if isinstance(n, Track):
         slot = n.slot
-        return lambda b, rows: b.v[rows, slot]
+        return lambda b, rows: b.v[:, slot][rows]
     if isinstance(n, Flag):
         slot = n.slot
-        return lambda b, rows: b.f[rows, slot]
+        return lambda b, rows: b.f[:, slot][rows]
     if isinstance(n, Clock):
         if n.which == "turn":
             return lambda b, rows: b.turn
@@ -165,24 +172,24 @@ def _compile(n: Node) -> ArrayFn:
     if isinstance(n, Plays):
         i = n.index
         if n.fn == "played":
-            return lambda b, rows: b.counts[rows, i] > 0
+            return lambda b, rows: b.counts[:, i][rows] > 0
         if n.fn == "count":
-            return lambda b, rows: b.counts[rows, i]
+            return lambda b, rows: b.counts[:, i][rows]
         if n.fn == "succeeded":
-            return lambda b, rows: b.wins[rows, i]
+            return lambda b, rows: b.wins[:, i][rows]
         if n.fn == "since":
-            return lambda b, rows: _since(b.turn, b.last[rows, i])
+            return lambda b, rows: _since(b.turn, b.last[:, i][rows])
         if n.fn == "ordered":
-            return lambda b, rows: b.ordered[rows, i]
-        return lambda b, rows: b.revealed[rows, i]
+            return lambda b, rows: b.ordered[:, i][rows]
+        return lambda b, rows: b.revealed[:, i][rows]
     if isinstance(n, Fired):
         i = n.index
-        return lambda b, rows: b.fired[rows, i] > 0
+        return lambda b, rows: b.fired[:, i][rows] > 0
     if isinstance(n, EventHistory):
         i = n.index
         if n.fn == "since":
-            return lambda b, rows: _since(b.turn, b.fired_last[rows, i])
-        return lambda b, rows: b.fired[rows, i]
+            return lambda b, rows: _since(b.turn, b.fired_last[:, i][rows])
+        return lambda b, rows: b.fired[:, i][rows]
     if isinstance(n, Not):
         inner = _compile(n.operand)
         return lambda b, rows: np.logical_not(inner(b, rows))
@@ -255,7 +262,8 @@ def compile_array_effect(node: EffectNode, bounds: Mapping[int, tuple[float, flo
         index = node.index
 
         def reveal(b: ArrayState, rows: Rows) -> None:
-            b.reveal_requests[rows, index] = True
+            b.reveal_requests[:, index][rows] = True
+            b.reveal_asked.add(index)
 
         return reveal
     if isinstance(node, SetFlag):
@@ -263,7 +271,7 @@ def compile_array_effect(node: EffectNode, bounds: Mapping[int, tuple[float, flo
 
         def set_flag(b: ArrayState, rows: Rows) -> None:
             x = value(b, rows)
-            b.f[rows, slot] = x if isinstance(x, np.ndarray) and x.dtype == np.bool_ else np.not_equal(x, 0)
+            b.f[:, slot][rows] = x if isinstance(x, np.ndarray) and x.dtype == np.bool_ else np.not_equal(x, 0)
 
         return set_flag
     if isinstance(node, SetTrack | ChangeTrack):
@@ -275,25 +283,56 @@ def compile_array_effect(node: EffectNode, bounds: Mapping[int, tuple[float, flo
         constant = isinstance(node.value, Num | Truth)
         # A constant change (`tension += 1`): its `sign * k` worked out once, not per call.
         step = sign * _number(amount(None, None)) if change and constant else None  # type: ignore[arg-type]  # a constant reads nothing
-        if isinstance(step, int | float):
-            def add(b: ArrayState, rows: Rows) -> None:
-                x = b.v[rows, slot] + step
-                b.v[rows, slot] = np.where(x > hi, hi, np.where(x >= lo, x, lo))
-
-            return add
+        if isinstance(step, int | float) and _plain_step(float(step), step, lo, hi):
+            return _constant_change(slot, float(step), lo, hi)
 
         def set_track(b: ArrayState, rows: Rows) -> None:
             x = _number(amount(b, rows))
             if change:
                 # `v + (-k)` for a constant, as the scalar code writes it; `v - x` else
                 # (the same IEEE result either way).
-                x = b.v[rows, slot] + sign * x if constant else (b.v[rows, slot] + x if sign > 0 else b.v[rows, slot] - x)
+                now = b.v[:, slot][rows]
+                x = now + sign * x if constant else (now + x if sign > 0 else now - x)
             x = np.asarray(x, dtype=np.float64)
             # hi if x > hi else x if x >= lo else lo: nan lands on the lower bound.
-            b.v[rows, slot] = np.where(x > hi, hi, np.where(x >= lo, x, lo))
+            b.v[:, slot][rows] = np.where(x > hi, hi, np.where(x >= lo, x, lo))
 
         return set_track
     raise TypeError(f"not a deck effect node: {type(node).__name__}")
+
+
+def _plain_step(step: float, written: float, lo: float, hi: float) -> bool:
+    """Whether a constant change by `step` may clamp with `fmax`/`minimum` (`_constant_change`)
+    and give the very floats of the `np.where` clamp: a finite step the float of what was
+    written, not -0.0 (so `v + step` is never -0.0), and bounds in order, neither -0.0
+    (`fmax`/`minimum` return the bound where `where` keeps `x`: the same float unless
+    they are zeros of opposite sign)."""
+    def negative_zero(x: float) -> bool:
+        return x == 0 and math.copysign(1.0, x) < 0
+
+    return (math.isfinite(step) and step == written and not negative_zero(step) and lo <= hi
+            and not negative_zero(lo) and not negative_zero(hi))
+
+
+def _constant_change(slot: int, step: float, lo: float, hi: float) -> ArrayEffect:
+    """`tension += 1`: the column's rows plus `step`, clamped in place (four small calls, not
+    the `where` chain's six). `fmax` sends nan to `lo` as the chain does; when the state is
+    `bounded` the value moves one way only, so only that side can need clamping."""
+
+    def change(b: ArrayState, rows: Rows) -> None:
+        column = b.v[:, slot]
+        x = column[rows]  # a copy for an index array; a view of the column for ALL
+        np.add(x, step, out=x)
+        if not b.bounded:
+            np.fmax(x, lo, out=x)
+            np.minimum(x, hi, out=x)
+        elif step > 0:
+            np.minimum(x, hi, out=x)
+        elif step < 0:
+            np.maximum(x, lo, out=x)
+        column[rows] = x
+
+    return change
 
 
 __all__ = ["ALL", "ArrayEffect", "ArrayFn", "ArrayState", "Rows", "compile_array", "compile_array_effect", "evaluate"]
