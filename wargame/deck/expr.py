@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from wargame.deck import codegen
+from wargame.deck import codegen, pyparse
 from wargame.deck.codegen import Effect, Fn
 from wargame.deck.ir import (
     EVENT_FUNCS,
@@ -429,7 +429,7 @@ def _parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
     if len(text) > MAX_EXPR_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_EXPR_LENGTH} characters")
     try:
-        tree = ast.parse(text.strip(), mode=mode)
+        tree = pyparse.parse(text.strip(), mode)
     except SyntaxError as exc:
         opened = _unterminated(text.strip())
         if opened is not None:

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from wargame.deck import pyparse
 from wargame.deck.schema import Deck, Move, Offer, Outcome, Visibility
 from wargame.deck.text import map_expressions
 from wargame.words import possessive
@@ -138,7 +139,7 @@ def rewrite(text: str, target: str | None, groups: dict[str, list[str]], mode: L
     if (target is None or "target" not in text) and not any(f"'{g}'" in text or f'"{g}"' in text for g in groups):
         return text, ""
     try:
-        tree = ast.parse(text.strip(), mode=mode)
+        tree = pyparse.parse(text.strip(), mode)
     except (SyntaxError, ValueError):
         return text, ""
     rewriter = _Rewrite(target, groups)

@@ -423,13 +423,8 @@ class Game:
         # order, and these dicts are replaced after the turn: then they are kept as they are.
         orders = self.orders if list(self.orders) == actors else {a: self.orders[a] for a in actors}
         reasons = self.reasons if list(self.reasons) == actors else {a: self.reasons.get(a, ()) for a in actors}
-        rec = TurnRecord(
-            turn=turn,
-            orders=orders,
-            reasons=reasons,
-            injects=tuple(self.injects) if self.injects else (),
-            overrides=self.overrides,  # replaced by a new dict after the turn: the record keeps this one
-        )
+        # The overrides dict is replaced by a new one after the turn: the record keeps this one.
+        rec = TurnRecord(turn, orders, reasons, tuple(self.injects) if self.injects else (), self.overrides)
         log = self.log
         if log:
             rec.start = s.copy()

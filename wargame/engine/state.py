@@ -172,9 +172,11 @@ class Cause(NamedTuple):
     """The turn of the play behind a move cause (for who may know of it)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class TurnRecord:
-    """Everything that happened in one turn: the input (orders, injects, overrides) and the output."""
+    """Everything that happened in one turn: the input (orders, injects, overrides) and the output.
+
+    Made with the input alone (`__init__` below); the output fills in as the turn resolves."""
 
     turn: int
     orders: dict[str, tuple[str, ...]]
@@ -196,3 +198,23 @@ class TurnRecord:
     causes: list[Cause] = field(default_factory=list)
     """What moved each track, step by step in resolution order (logged games only; not
     saved: replaying a save records them again)."""
+
+    def __init__(self, turn: int, orders: dict[str, tuple[str, ...]], reasons: dict[str, tuple[str, ...]],
+                 injects: tuple[Inject, ...], overrides: dict[str, bool]) -> None:
+        # Written out: a turn makes one in every game, and the generated `__init__` with its
+        # default factories cost about twice as much.
+        self.turn = turn
+        self.orders = orders
+        self.reasons = reasons
+        self.injects = injects
+        self.overrides = overrides
+        self.rolls = []
+        self.news = []
+        self.plays = []
+        self.changes = []
+        self.flag_changes = []
+        self.fired = []
+        self.ending = None
+        self.state_hash = ""
+        self.start = None
+        self.causes = []
