@@ -41,7 +41,7 @@ from wargame.deck.ir import (
     Truth,
     kind_of,
 )
-from wargame.words import plural, possessive
+from wargame.words import count, plural, possessive
 
 HIDDEN = "hidden from you"
 UNKNOWN_MOVE = "a secret move (hidden from you)"
@@ -448,6 +448,11 @@ class Describer:
             return f"{name} {verb} before"
         if verb is not None and ((op == "<=" and k == 0) or (op == "<" and k == 1) or (op == "==" and k == 0)):
             return f"{name} never {verb}"
+        if verb is not None and float(k).is_integer() and k >= 1:
+            # `succeeded('icbm-test') >= 2`: a count of times, said as one.
+            how = {">=": "at least", ">": "more than", "<=": "at most", "<": "fewer than", "==": "exactly"}.get(op)
+            if how is not None:
+                return f"{name} {verb} {how} {count(int(k), 'time')}"
         if a.fn == "since" and float(k).is_integer():
             if op in {"<", ">="}:
                 k, op = k - 1, ("<=" if op == "<" else ">")
