@@ -5,17 +5,23 @@ fails verification opens with a warning; the start and end screens lead to it.""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.worker import WorkerCancelled
 from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle
 
 from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.observe.visibility import Viewer
+from wargame.play.timeline import SavedGame
 from wargame.saves.store import new_save, read_save, write_save
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.replay import ReplayScreen
@@ -383,18 +389,78 @@ async def test_a_pin_guarded_save_opens_in_public_and_asks_before_showing_secret
     assert path.read_bytes() == before
 
 
-async def test_escape_while_a_save_opens_leaves_at_once(tmp_path: Path) -> None:
+def hold_reading(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Reading a save waits until the returned event is set: the test, not the machine's
+    speed, decides when the save has opened."""
+    release = threading.Event()
+    real_open = SavedGame.open
+
+    def held_open(path: str | Path) -> SavedGame:
+        release.wait()
+        return real_open(path)
+
+    monkeypatch.setattr(SavedGame, "open", staticmethod(held_open))
+    return release
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None:
+    """Let the app take turns until `done` (a bounded count of turns, never a clock)."""
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never: {what}")
+
+
+async def test_escape_while_a_save_opens_leaves_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "game.json"
     make_save(path, SEED)
+    release = hold_reading(monkeypatch)
     app = viewer_app(path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        # On a loaded machine the first screen may take a few frames to mount.
-        for _ in range(500):
-            if "Opening" in screen_text(app) or isinstance(app.screen, ReplayScreen):
-                break
-            await pilot.pause()
-        assert "Opening" in screen_text(app) or isinstance(app.screen, ReplayScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "Opening" in screen_text(app), "the opening screen")
+            await pilot.press("escape")
+            assert app.return_code == 0  # gone while the save is still being read
+    finally:
+        release.set()  # the reading thread ends; its worker was cancelled, so it posts nothing
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("from_start", [False, True], ids=["replay-command", "from-start-screen"])
+async def test_escape_as_the_opened_save_mounts_leaves_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, from_start: bool) -> None:
+    """Esc just as the read save's panels mount: a key pressed just before the save was read
+    reaches the screen first, bubbles back to the app, and the app runs its binding's
+    action (closing the screen, or the app) while the screen's handler awaits the
+    mounting. The handler must then stop, not query panels that were never composed."""
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    real_body = ReplayScreen._body
+    closing: list[ReplayScreen] = []
+
+    def body_then_escape(self: ReplayScreen, saved: SavedGame) -> list[Widget]:
+        widgets = real_body(self, saved)
+        self.app.call_later(self.app.run_action, "close", self)  # Esc's binding, from the app's loop
+        closing.append(self)
+        return widgets
+
+    monkeypatch.setattr(ReplayScreen, "_body", body_then_escape)
+    release = hold_reading(monkeypatch)
+    app = WargameApp(None, tmp_path, decks_dirs=[TUTORIAL.parent]) if from_start else viewer_app(path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            if from_start:
+                await until(pilot, lambda: screen_name(app) == "StartScreen", "the start screen")
+                app.open_replay(path)
+            await until(pilot, lambda: "Opening" in screen_text(app), "the opening screen")
+            [reading] = [w for w in app.workers if w.group == "replay-open"]
+            release.set()
+            with suppress(WorkerCancelled):  # Esc cancels it, maybe before it is marked done
+                await reading.wait()  # the save is read: its panels are built, and Esc comes
+            await until(pilot, lambda: bool(closing) and not closing[0].is_attached, "the screen gone")
+            if from_start:
+                assert screen_name(app) == "StartScreen"  # back where it was opened from
+    finally:
+        release.set()
+    if not from_start:
+        assert app.return_code == 0  # the replay command's viewer quit cleanly

@@ -8,9 +8,12 @@ itself, through `PlayerView`s, never through the builder whose output it checks.
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Iterator
 from typing import Any
 
+from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import NewsItem
 from wargame.observe.view import PlayerView
@@ -95,13 +98,13 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
                 if (turn["turn"], seat_orders["actor"], order["move"]) not in known:
                     problems.append(f"{seat_orders['actor']}'s unknown order {order['move']} in turn {turn['turn']}")
     # Offers: only those whose making the viewer knows of.
-    for offer in [*obs.get("offers", []), *sheet.get("offers_waiting", []), *sheet.get("my_offers_waiting", [])]:
+    for offer in _offers(obs):
         if (offer["made"], offer["maker"], offer["move"]) not in known:
             problems.append(f"offer {offer['move']} the viewer does not know of")
     # Secret moves of other seats that the viewer has not seen played (or revealed).
     seen = {move for _turn, _actor, move in known}
     # An offer the viewer knows of names its answers (what accepting it would do): not a play.
-    for offer in [*obs.get("offers", []), *sheet.get("offers_waiting", []), *sheet.get("my_offers_waiting", [])]:
+    for offer in _offers(obs):
         if (offer["made"], offer["maker"], offer["move"]) in known:
             seen |= {offer["accept"], offer["refuse"]}
     # So does an offer the viewer made, after it closed: its maker learns how it was answered
@@ -125,7 +128,44 @@ def leaks(game: Game, viewer: str | None, message: dict[str, Any] | str) -> list
             problems.append(f"id of secret move {move.id}")
         if move.name in text and not any(move.name in v for v in visible_text):
             problems.append(f"name of secret move {move.name}")
+    said = list(_strings(_without_answer_news(data, deck, known)))
     for n in game.news:
-        if not visible(n) and n.text not in visible_text and n.text in text:
+        if not visible(n) and n.text not in visible_text and any(n.text in s for s in said):
             problems.append(f"secret news {n.text!r}")
     return problems
+
+
+def _offers(obs: dict[str, Any]) -> list[dict[str, Any]]:
+    sheet = obs.get("seat") or {}
+    return [*obs.get("offers", []), *sheet.get("offers_waiting", []), *sheet.get("my_offers_waiting", [])]
+
+
+def _without_answer_news(data: Any, deck: CompiledDeck, known: set[tuple[int, str, str]]) -> Any:
+    """`data` less what each offer the viewer knows of says its answers announce (the
+    deck's news of accepting and refusing it, `OfferInfo.accept_news`). That text describes
+    the offer to all who know of it, whatever became of it: it tells nothing of the answer.
+    The news of a secret offer's answer has the same words, and reaches only those the
+    offer was made among, even once revealed (a reveal is news of its own): those words
+    anywhere else in a message are still a leak."""
+    data = copy.deepcopy(data)
+    for offer in _offers(observation_of(data) if isinstance(data, dict) else {}):
+        if (offer["made"], offer["maker"], offer["move"]) not in known:
+            continue  # flagged above
+        for answer, field in ((offer["accept"], "accept_news"), (offer["refuse"], "refuse_news")):
+            index = deck.move_index.get(answer)
+            if index is not None and offer.get(field) == deck.moves[index].success_news:
+                offer[field] = ""
+    return data
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every text in a message, as sent (unescaped): keys and values."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)

@@ -105,6 +105,39 @@ def test_mid_turn_messages_hold_no_seats_sealed_orders(tutorial: CompiledDeck, s
     assert [o["move"] for o in blue["observation"]["seat"]["sealed"]] == ["spy-op"]
 
 
+@pytest.mark.parametrize("revealed", [("jupiter-assurance@ussr",), ("jupiter-assurance@ussr", "jupiter-assurance@ussr/accept")],
+                         ids=["the-offer", "the-offer-and-its-answer"])
+def test_a_revealed_secret_offer_says_what_its_answers_announce(decks: dict[str, CompiledDeck], shared_store: Store, revealed: tuple[str, ...]) -> None:
+    """Washington's secret trade offer to Moscow, accepted, then revealed by the facilitator:
+    Cuba learns of the offer and, as all who know of an offer, reads what its answers
+    announce (the deck's words, whatever became of it: accepting them is no news of how it
+    was answered). The news of Moscow's acceptance itself stays Washington's and Moscow's,
+    even once the acceptance is revealed: the same words anywhere else are a leak."""
+    ex, _ = Exercise.create(shared_store, uuid.uuid4().hex[:16], decks["cuba-1962"], {}, seed=1)
+    game = ex.game
+    for orders in ({"us": ["address-the-nation"]}, {"us": ["jupiter-assurance@ussr"]}, {"ussr": ["jupiter-assurance@ussr/accept"]}):
+        for actor in game.actors:
+            game.submit(actor, orders.get(actor, []))
+        if "jupiter-assurance@ussr" in orders.get("us", []):
+            game.override("detect:jupiter-assurance@ussr", False)  # no leak by chance
+        if "ussr" in orders:
+            game.fire_inject(text="A columnist digs.", effects=[f"reveal('{m}')" for m in revealed])
+        game.resolve()
+    accepted = next(n for n in game.news if n.source == "jupiter-assurance@ussr/accept")
+    assert accepted.audience == {"us", "ussr"}
+    cuba = json.loads(sent(ex, "cuba"))
+    [offer] = cuba["observation"]["offers"]
+    assert offer["status"] == ("accepted" if len(revealed) == 2 else "unknown")
+    assert offer["accept_news"] == accepted.text and offer["refuse_news"]
+    assert accepted.text not in [n["text"] for n in cuba["observation"]["news"]]
+    assert leaks(game, "cuba", cuba) == []
+    cuba["observation"]["news"].append({"turn": 3, "text": accepted.text, "kind": "move", "audience": None, "actor": None, "source": None})
+    assert leaks(game, "cuba", cuba) == [f"secret news {accepted.text!r}"]
+    cuba["observation"]["news"].pop()
+    cuba["observation"]["offers"][0]["description"] = accepted.text
+    assert leaks(game, "cuba", cuba) == [f"secret news {accepted.text!r}"]
+
+
 def test_the_checker_catches_a_leak(tutorial: CompiledDeck, shared_store: Store) -> None:
     """The facilitator's message holds every secret: the checker must flag it for a seat."""
     ex, _ = Exercise.create(shared_store, "leaky", tutorial, {}, seed=3)

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import TabPane
 
 from wargame.analysis.moments import may_see_odds
@@ -38,6 +39,13 @@ def odds_allowed(saved: SavedGame, viewer: Viewer) -> bool:
     """Whether `viewer` may see figures played on from the full state (odds, what-ifs):
     the facilitator, or a viewer from whom nothing was hidden by the end."""
     return may_see_odds(saved.game, saved.view(viewer, saved.turns_played + 1))
+
+
+def screen_closed(node: Widget) -> bool:
+    """Whether `node`'s replay screen was left (Esc, or the app quitting) while opening
+    a save: its widgets are being removed, some never composed, and there is nothing more
+    to draw, mount or focus on it."""
+    return not node.is_attached or node.screen not in node.app.screen_stack
 
 
 def worker_jobs() -> int:
@@ -83,7 +91,7 @@ class ReplayPane(TabPane):
     def redraw(self) -> None:
         """What this panel shows has changed: draw it now if it is shown, else on showing."""
         self._stale = True
-        if self.shown_tab == self.id:
+        if self.shown_tab == self.id and not screen_closed(self):
             self._stale = False
             self.draw()
 

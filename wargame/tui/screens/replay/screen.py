@@ -56,7 +56,13 @@ from wargame.tui.screens.replay.dialogs import (
 )
 from wargame.tui.screens.replay.moments import MomentsPane
 from wargame.tui.screens.replay.odds import ROLLOUTS, OddsPane
-from wargame.tui.screens.replay.pane import ReplayPane, odds_allowed, perspective_label, viewer_name
+from wargame.tui.screens.replay.pane import (
+    ReplayPane,
+    odds_allowed,
+    perspective_label,
+    screen_closed,
+    viewer_name,
+)
 from wargame.tui.screens.replay.present import Presented, PresentScreen
 from wargame.tui.screens.replay.scores import ScoresPane
 from wargame.tui.screens.replay.timeline import Timeline
@@ -250,6 +256,10 @@ class ReplayScreen(Screen[None]):
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
+        # Each await below lets Esc (an action run from the app's loop) close the screen
+        # meanwhile: after it, nothing more is mounted, shown or focused.
+        if screen_closed(self):
+            return
         loading = self.query_one("#replay-loading")
         if message.saved is None:
             loading.remove_children()
@@ -259,6 +269,8 @@ class ReplayScreen(Screen[None]):
             )
             return
         await loading.remove()
+        if screen_closed(self):
+            return
         saved = message.saved
         debrief = Debrief(saved)
         if saved.save.facilitator_pin is not None:
@@ -278,6 +290,8 @@ class ReplayScreen(Screen[None]):
             f"{count(saved.turns_played, saved.deck.turn_name)} · {self.path.name}{split_from(saved)}",
         )
         await self.query_one("#replay-body").mount_all(self._body(saved))
+        if screen_closed(self):
+            return  # the panels were never composed
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
         self.query_one("#turn-scroll").focus()
         self.show_key_moments()
