@@ -301,3 +301,34 @@ def test_a_seal_that_answers_an_offer_still_stands_on_the_teams_proposal(decks: 
     (team,) = session.observe("red").teams
     split = team.splits()[-1]  # turn 1's seal (nothing, no proposal) comes first
     assert (split.turn, split.proposal, split.agreed, split.objected) == (2, proposal.id, ["Ana", "Ben"], ["Cy"])
+
+
+def test_the_same_orders_are_proposed_once_a_turn(decks: dict[str, CompiledDeck]) -> None:
+    # Proposing the orders of a proposal again (the p key pressed twice, or a teammate's
+    # picks) made a second proposal: the seal stood on the latest, and the objections to
+    # the first dropped out of the split. Now it is one line, and nothing is kept.
+    from wargame.play.commands import Object, Orders, Propose
+
+    session = humans(decks["korea-2022"])
+    for name in ("Ana", "Ben", "Cy"):
+        session.join_team("us", name)
+    moves = [m.id for m in session.game.available_moves("us") if m.answer is None][:2]  # the US gives two a month
+    assert session.apply("us", Propose(orders=moves), "Ben").ok
+    first = session.talk.teams["us"].notes[-1]
+    assert session.apply("us", Object(proposal=first.id, text="too much"), "Cy").ok
+    kept = len(session.talk.teams["us"].notes)
+    again = session.apply("us", Propose(orders=moves), "Ben")
+    assert not again.ok and again.message == (
+        f"these orders are proposal #{first.id} already (proposed by you): agree with it or object to it instead")
+    reordered = session.apply("us", Propose(orders=list(reversed(moves))), "Ana")  # the same moves in another order
+    assert not reordered.ok and f"#{first.id} already (proposed by Ben)" in reordered.message
+    assert len(session.talk.teams["us"].notes) == kept  # nothing was kept
+    assert session.apply("us", Propose(orders=moves[:1]), "Ana").ok  # other orders are another proposal
+    assert session.apply("us", Orders(turn=1, orders=moves), "Ana").ok
+    seal = session.talk.teams["us"].notes[-1]
+    assert (seal.proposal, seal.objected) == (first.id, ("Cy",))  # the objection stays on the record
+    # Next turn, the same orders are a new proposal.
+    from wargame.observe.talk import team_note
+
+    later = team_note(session.talk, "us", "Ben", "propose", turn=2, at="", orders=moves)
+    assert later.kind == "propose" and later.id != first.id

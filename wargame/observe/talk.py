@@ -297,6 +297,13 @@ def team_note(
         raise TalkError(f"a comment is at most {MAX_MESSAGE_TEXT} characters long, not {len(body)}: nothing was kept")
     if kind == "comment" and not body:
         raise TalkError("an empty comment was not kept")
+    if kind == "propose":
+        # A second proposal of the same orders would split the team's stances between two
+        # numbers (a seal stands on the latest, and objections to the first drop out).
+        same = proposal_sealed(team.notes, turn, orders)
+        if same is not None:
+            who = "you" if same.member == member else cut(same.member, 40)
+            raise TalkError(f"these orders are proposal #{same.id} already (proposed by {who}): agree with it or object to it instead")
     if kind in {"agree", "object"} or (kind == "comment" and proposal is not None):
         target = team.proposal(proposal) if proposal is not None else None
         if target is None:
