@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.engine.test_batch_agreement import corpus, differences, seatings
+from tests.conftest import deck_corpus
+from tests.engine.test_batch_agreement import differences, seatings
 from wargame.analysis.simulate import Summary, simulate
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
@@ -70,7 +71,7 @@ def main() -> int:
     args = parser.parse_args()
     failed = False
     print(f"exact mode, {args.exact_games:,} games of each deck and seating, game by game:")
-    for path in corpus():
+    for path in deck_corpus():
         deck = load_deck(path)
         for kind, seats in seatings(deck):
             start = time.process_time()

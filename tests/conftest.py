@@ -24,7 +24,7 @@ from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck, load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.state import TurnRecord
-from wargame.errors import IllegalOrderError
+from wargame.errors import DeckError, IllegalOrderError
 from wargame.saves.format import SaveModel
 from wargame.saves.store import new_save
 
@@ -45,6 +45,22 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 DECK_NAMES = sorted(p.stem for p in DECKS.glob("*.toml"))
+
+
+def deck_corpus() -> list[Path]:
+    """Every deck the project ships or tests with, that loads (the engines' agreement and
+    the generated rules are held on all of them)."""
+    paths = [*sorted(DECKS.glob("*.toml"))]
+    for folder in ("decks_format", "decks_lint", "golden"):
+        paths += sorted((ROOT / "tests" / folder).glob("*.toml"))
+    out = []
+    for path in paths:
+        try:
+            load_deck(path)
+        except DeckError:
+            continue
+        out.append(path)
+    return out
 """Every committed deck (the tutorial, korea-2022, ...): property tests run on all of them,
 found in decks/ so a new deck is covered the day it is added."""
 SCENARIO_NAMES = [name for name in DECK_NAMES if name != "tutorial"]

@@ -17,31 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import deck_corpus
 from wargame.analysis.batch import play
 from wargame.analysis.simulate import game_seed, play_game, simulate, summarise
 from wargame.analysis.tally import Tally
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
-from wargame.errors import DeckError
 
 ROOT = Path(__file__).resolve().parents[2]
 GAMES = 200
 """Games of each deck and seating in the suite (the benchmark plays 1,000)."""
-
-
-def corpus() -> list[Path]:
-    """Every deck the project ships or tests with, that loads."""
-    paths = [*sorted((ROOT / "decks").glob("*.toml"))]
-    for folder in ("decks_format", "decks_lint", "golden"):
-        paths += sorted((ROOT / "tests" / folder).glob("*.toml"))
-    out = []
-    for path in paths:
-        try:
-            load_deck(path)
-        except DeckError:
-            continue
-        out.append(path)
-    return out
 
 
 def seatings(deck: CompiledDeck) -> list[tuple[str, dict[str, str]]]:
@@ -56,7 +41,7 @@ def seatings(deck: CompiledDeck) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
-CASES = [(path, kind) for path in corpus() for kind, _seats in seatings(load_deck(path))]
+CASES = [(path, kind) for path in deck_corpus() for kind, _seats in seatings(load_deck(path))]
 
 
 def differences(deck: CompiledDeck, seats: dict[str, str], games: int, seed: int) -> list[str]:

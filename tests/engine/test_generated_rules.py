@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import deck_corpus
 from wargame.analysis.simulate import play_game
 from wargame.bots.base import Decision, RandomBot, quiet_decider
 from wargame.bots.make import make_bot
@@ -34,25 +35,11 @@ from wargame.engine.game import (
     move_fields,
 )
 from wargame.engine.state import State
-from wargame.errors import DeckError
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _decks() -> list[CompiledDeck]:
-    paths = [*sorted((ROOT / "decks").glob("*.toml"))]
-    for folder in ("decks_format", "decks_lint", "golden"):
-        paths += sorted((ROOT / "tests" / folder).glob("*.toml"))
-    out = []
-    for path in paths:
-        try:
-            out.append(load_deck(path))
-        except DeckError:
-            continue
-    return out
-
-
-DECKS = _decks()
+DECKS = [load_deck(path) for path in deck_corpus()]
 BY_NAME = {f"{i}-{deck.id}": deck for i, deck in enumerate(DECKS)}
 
 

@@ -865,7 +865,7 @@ def event_fields(event: CEvent) -> EventFields:
 
 
 def events_due(events: Iterable[EventFields], s: State) -> Iterator[CEvent]:
-    """Of `events` (not injects, on their `at` turn: `_Plan.events_on`), each one due when
+    """Of `events` (not injects, on their `at` turn or unscheduled), each one due when
     the loop reaches it: not a spent `once` event, and its `when` holds. Lazy, because an
     event that fires changes what the next one's `when` reads. The one place the rule is
     written (`event_due` asks it of one event); a loop over fields unpacked once, since
@@ -898,22 +898,18 @@ def level_reached(value: float, levels: Iterable[tuple[float, str]], *, descendi
 
 
 class _Plan:
-    """What the hot loops of `available_moves` and `_fire_events` precompute once per deck.
+    """What the turn loop precomputes once per deck.
 
     A compiled deck never changes, so each game of it (thousands in a simulation) shares
-    one plan: each actor's moves with the fields the availability rule reads, and the
-    events that may be due on each turn.
+    one plan: the rules generated from it (availability, resolutions, events, endings),
+    each move's fields for the written availability rule, and the resolution order's keys.
     """
 
-    __slots__ = ("_events", "_events_by_turn", "available", "endings_rule", "events_rule", "fields", "moves", "opening", "queue_keys",
-                 "resolutions")
+    __slots__ = ("available", "endings_rule", "events_rule", "fields", "opening", "queue_keys", "resolutions")
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
         """Each move's fields, by index."""
-        self.moves: dict[str, tuple[MoveFields, ...]] = {
-            actor: tuple(self.fields[m.index] for m in moves) for actor, moves in deck.moves_by_actor.items()
-        }
         self.available: dict[str, tuple[Callable[[State, Sequence[CMove]], list[CMove]], tuple[CMove, ...]]] = {
             actor: (_available_rule(moves), tuple(moves)) for actor, moves in deck.moves_by_actor.items()
         }
@@ -930,24 +926,15 @@ class _Plan:
         """Move id to (its place in the resolution order, shifted to leave room for the
         order's position in its seat's list, which breaks ties; the move): a queue of
         (key, move) pairs then sorts on whole numbers alone."""
-        self._events = tuple(event_fields(e) for e in deck.events if not e.inject and e.at != 0)
         self.events_rule = _events_rule(tuple(e for e in deck.events if not e.inject and e.at != 0))
         """The deck's events rule as one generated function (`compile_events`, the rule
-        `events_due` states for `events_on` the turn), with the events it fires."""
+        `events_due` states for the events on the turn: scheduled for it or unscheduled), with
+        the events it fires."""
         self.endings_rule = _endings_rule(tuple(e for e in deck.endings if e.when is not None))
         """The endings the deck checks after every turn, in deck order, as one generated
         function giving the position of the first that holds (-1: none), with the endings."""
-        self._events_by_turn: dict[int, tuple[EventFields, ...]] = {}
         self.opening: tuple[EventFields, ...] = tuple(event_fields(e) for e in deck.events if not e.inject and e.at == 0)
         """The events of the opening (`at = 0`), in deck order."""
-
-    def events_on(self, turn: int) -> tuple[EventFields, ...]:
-        """The deck events that may be due on `turn`, in deck order: not injects, and
-        scheduled for that turn or unscheduled (`events_due` still tests `once` and `when`)."""
-        events = self._events_by_turn.get(turn)
-        if events is None:
-            events = self._events_by_turn[turn] = tuple(e for e in self._events if e[0].at is None or e[0].at == turn)
-        return events
 
 
 def _available_rule(moves: Sequence[CMove]) -> Callable[[State, Sequence[CMove]], list[CMove]]:
@@ -966,10 +953,12 @@ def _resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> Resol
     """A move's resolution, generated flat; for a move compiled without its intermediate
     form, the same steps on its compiled functions."""
     nodes = move.effect_nodes
-    if (move.requires is None or move.requires_node is not None) and (move.chance is None or move.chance_node is not None) \
-            and (move.chance is not None or move.chance_const is not None) and all(
-                len(nodes.get(k, ())) == (1 if fns else 0) or len(fns) == 1 and len(nodes.get(k, ())) > 1
-                for k, fns in (("success", move.success), ("failure", move.failure), ("always", move.always))):
+    written = (  # every compiled part of the move has its intermediate form beside it
+        (move.requires is None or move.requires_node is not None)
+        and (move.chance_node is not None if move.chance is not None else move.chance_const is not None)
+        and all(bool(nodes.get(k)) == bool(fns) for k, fns in (("success", move.success), ("failure", move.failure), ("always", move.always)))
+    )
+    if written:
         return compile_resolution((move.index, move.requires_node, move.chance_const, move.chance_node, nodes.get("success", ()),
                                    nodes.get("failure", ()), nodes.get("always", ())), bounds)
 
