@@ -80,6 +80,10 @@ def _play(game: Game, seated: list[tuple[str, Viewer, Bot, int]], log: bool, his
     for _actor, _viewer, bot, _allowed in seated:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
     quiet = [quiet_decider(bot) for _actor, _viewer, bot, _allowed in seated]  # a bot's answer holds all game
+    deciders = [(actor, decide, allowed) for (actor, _viewer, _bot, allowed), decide in zip(seated, quiet, strict=True) if decide is not None]
+    if not log and len(deciders) == len(seated):  # every seat decides from the state: the engine's own loop
+        game.play_out(deciders, history)
+        return
     while game.ending is None:
         decide_turn(game, seated, seat_specs, stand_ins=stand_ins, failures=failures, quiet=quiet)
         game.resolve()

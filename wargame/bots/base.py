@@ -98,6 +98,7 @@ class RandomBot:
         """`answers=False`: the seat has no offer to answer in its deck (`CompiledDeck.answers_for`),
         so its legal moves need no sorting into orders and answers."""
         self.rng = random.Random(seed)
+        self._getrandbits = self.rng.getrandbits
         self.label = "Random"
         self.explain = True
         self._answers = answers
@@ -113,12 +114,31 @@ class RandomBot:
     def quiet(self, state: State | None, legal: Sequence[CMove], allowed: int) -> Decision:
         """`decide` without a view (`quiet_decider`): a random seat reads nothing, not even
         `state`. The simulator's hot path, so the choice itself is written here."""
-        legal, pending = split_answers(legal) if self._answers else (legal, None)
+        pending = None
+        if self._answers:
+            legal, pending = split_answers(legal)
         n = len(legal)
-        k = min(n, allowed)
-        if k == 1:  # the usual allowance: one draw, as `pick_uniform` makes it
-            orders: tuple[str, ...] = (legal[self.rng._randbelow(n)].id,)  # type: ignore[attr-defined]
+        if n and allowed == 1:  # the usual allowance: one draw, `_randbelow(n)` as `pick_uniform` makes it
+            # Python's `Random._randbelow_with_getrandbits`, written out (a call less per
+            # seat and turn; tests/bots hold it to `_randbelow`).
+            bits = n.bit_length()
+            r = self._getrandbits(bits)
+            while r >= n:
+                r = self._getrandbits(bits)
+            orders: tuple[str, ...] = (legal[r].id,)
+        elif allowed == 2 and 2 <= n <= 21:  # two draws, as `pick_uniform` makes them for k = 2
+            bits = n.bit_length()
+            j = self._getrandbits(bits)
+            while j >= n:
+                j = self._getrandbits(bits)
+            m = n - 1
+            bits = m.bit_length()
+            r = self._getrandbits(bits)
+            while r >= m:
+                r = self._getrandbits(bits)
+            orders = (legal[j].id, legal[m].id if r == j else legal[r].id)
         else:
+            k = min(n, allowed)
             orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
         if pending:  # most turns no offer waits: no answers to build then
             orders = tuple(a.move.id for p in pending if (a := random_answer(p, self.rng)).move) + orders

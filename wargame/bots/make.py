@@ -28,7 +28,7 @@ def make_bot(spec: SeatSpec | str, deck: CompiledDeck, actor: str, seed: int, *,
         spec = SeatSpec.parse(spec)
     s = bot_seed(seed, actor)
     if spec.kind == "random":
-        return RandomBot(s, answers=bool(deck.answers_for(actor)))
+        return RandomBot(s, answers=actor in deck.answering)
     if spec.kind == "doctrine":
         doctrines = deck.doctrines.get(actor, {})
         if spec.arg not in doctrines:

@@ -74,7 +74,7 @@ def _round(x: float) -> float:
         return x
 
 
-_HELPERS: dict[str, Callable[..., Any]] = {"div": _div, "round_": _round, "min": min, "max": max, "abs": abs, "bool": bool, "float": float}
+_HELPERS: dict[str, Callable[..., Any]] = {"div": _div, "round_": _round, "min": min, "max": max, "abs": abs, "bool": bool, "float": float, "new": tuple.__new__}
 """The only functions generated code can call, by the names it calls them."""
 
 _FIELDS = ("v", "f", "turn", "turns", "counts", "wins", "last", "ordered", "revealed", "fired", "fired_last")
@@ -141,6 +141,12 @@ class _Writer:
     def helper(self, name: str) -> str:
         self.helpers.add(name)
         return name
+
+    def value(self, value: object) -> str:
+        """A value the engine hands a generated rule (a draw's key, a play's fixed fields),
+        passed in as a constant like the deck's numbers: never spelt into the source."""
+        self.consts.append(value)
+        return f"k{len(self.consts) - 1}"
 
     def temp(self) -> str:
         self.temps += 1
@@ -426,6 +432,76 @@ def compile_endings(nodes: Sequence[Node]) -> Callable[[Any], int]:
     return writer.build(main)
 
 
+QuietEventRow = tuple[EventRow, "float | None", "Node | None", Sequence[EffectNode], bool, str]
+"""What a quiet game's events rule reads of one event besides its `EventRow`: its constant
+chance or None, its chance expression or None, its effects, whether it has weighted
+outcomes (fired through `fire` then, the long way) and its id (its draw's key)."""
+
+
+def quiet_events_source(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
+    """The Python source generated for a deck's events rule in a quiet game, and its constants."""
+    writer, main = _quiet_events(rows, bounds)
+    return writer.source(main), list(writer.consts)
+
+
+def _quiet_events(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
+    writer = _Writer()
+    body = _Body()
+    lines = []
+    for j, ((index, at, once, node), chance_const, chance, effects, outcomes, event_id) in enumerate(rows):
+        tests = []
+        if at is not None:
+            tests.append(f"{body.field('turn')} == {writer.const(int(at))}")
+        if once:
+            tests.append(f"not {body.field('fired')}[{_index(index)}]")
+        if node is not None:
+            tests.append(writer.expr(node, body))
+        if outcomes:
+            step = [f"    fire(es[{_index(j)}])"]
+        else:
+            step = _quiet_event_step(index, chance_const, chance, effects, event_id, bounds, writer, body)
+            if not step:
+                continue  # a chance of 0: it never fires (its tests change nothing)
+        if tests:
+            lines += [f"    if {' and '.join(tests)}:", *("    " + line for line in step)]
+        else:
+            lines += step
+    return writer, ["def compiled(s, es, fire, draw, ids):", *body.prologue(), *(lines or ["    pass"])]
+
+
+def _quiet_event_step(index: int, chance_const: float | None, chance: Node | None, effects: Sequence[EffectNode], event_id: str,
+                      bounds: Mapping[int, tuple[float, float]], writer: _Writer, body: _Body) -> list[str]:
+    """One due event's firing in a quiet game, as `Game._fire_event` does it: its chance (a
+    sure one draws nothing), then its counts, effects and id."""
+    i = _index(index)
+    fire = [f"    {body.field('fired')}[{i}] += 1", f"    {body.field('fired_last')}[{i}] = {body.field('turn')}",
+            *(line for node in effects for line in _effect_lines(node, bounds, writer, body)),
+            f"    ids.append({writer.value(event_id)})"]
+    if chance is not None:
+        # `Game._chance`, then `_fire_event`'s roll: a chance of 1 or 0 draws nothing.
+        return [f"    x = {writer.helper('float')}({writer.expr(chance, body)})",
+                "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0",
+                f"    if p >= 1.0 or (p > 0.0 and draw({writer.value('event')}, {writer.value(event_id)}) < p):",
+                *("    " + line for line in fire)]
+    if chance_const is None or type(chance_const) is not float:
+        raise TypeError(f"an event's chance is a float or an expression, not {chance_const!r}")
+    if chance_const <= 0.0:
+        return []
+    if chance_const < 1.0:
+        return [f"    if draw({writer.value('event')}, {writer.value(event_id)}) < {writer.const(chance_const)}:", *("    " + line for line in fire)]
+    return fire
+
+
+def compile_quiet_events(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[float, float]]) -> Callable[..., None]:
+    """One flat function `compiled(s, es, fire, draw, ids)`: the events rule
+    (`compile_events`) for a quiet game (nothing recorded, told or forced), each due event
+    fired inline as `Game._fire_event` does (its chance drawn as `draw("event", id) < p`
+    unless sure, its counts, its effects, its id appended to `ids`); an event with
+    weighted outcomes through `fire(es[j])`."""
+    writer, main = _quiet_events(rows, bounds)
+    return writer.build(main)
+
+
 MoveRow = tuple[int, "Node | None", "float | None", "Node | None", Sequence[EffectNode], Sequence[EffectNode], Sequence[EffectNode]]
 """What resolving one order reads of its move: (move index, precondition, constant chance
 or None, chance expression or None, success, failure and always effects), in
@@ -467,6 +543,67 @@ def _resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> tupl
     return writer, ["def compiled(s, m, roll, over):", *body.prologue(), *lines, "    return ok"]
 
 
+QuietMove = tuple[MoveRow, "int | None", bool, tuple[str, str, bool, "frozenset[str] | None"], object]
+"""What a quiet game's resolution reads of one move besides its `MoveRow`: its offer gate,
+whether it answers an offer, its play's fixed fields (actor, move id, secret, audience)
+and the type of a play (`Play`)."""
+
+
+def quiet_resolution_source(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
+    """The Python source generated for resolving one move in a quiet game, and its constants."""
+    writer, main = _quiet_resolution(move, bounds)
+    return writer.source(main), list(writer.consts)
+
+
+def _quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
+    row, gate, answer, play, play_type = move
+    index, requires, chance_const, chance, success, failure, always = row
+    writer = _Writer()
+    body = _Body()
+    i = _index(index)
+    lines = []
+    if answer:  # an answer with no offer waiting fizzles (only a hand-edited save orders one)
+        lines.append(f"    if offers[{_index(gate)}] < 0: return None")
+    if requires is not None:
+        lines.append(f"    if not {writer.expr(requires, body)}: return None")
+    actor, move_id, secret, audience = play
+    kind, key = writer.value("move"), writer.value(move_id)
+    if chance is not None:
+        lines += [f"    x = {writer.helper('float')}({writer.expr(chance, body)})",
+                  "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0",
+                  f"    ok = draw({kind}, {key}) < p if 0.0 < p < 1.0 else p >= 1.0"]
+    elif chance_const is None or type(chance_const) is not float:
+        raise TypeError(f"a move's chance is a float or an expression, not {chance_const!r}")
+    elif 0.0 < chance_const < 1.0:
+        lines.append(f"    ok = draw({kind}, {key}) < {writer.const(chance_const)}")
+    else:  # a sure chance draws nothing
+        lines.append(f"    ok = {'True' if chance_const >= 1 else 'False'}")
+    counts, last, turn = body.field("counts"), body.field("last"), body.field("turn")
+    lines += [f"    {counts}[{i}] += 1", f"    {last}[{i}] = {turn}", "    if ok:", f"        {body.field('wins')}[{i}] += 1"]
+    lines += ["    " + line for node in success for line in _effect_lines(node, bounds, writer, body)]
+    fail = ["    " + line for node in failure for line in _effect_lines(node, bounds, writer, body)]
+    if fail:
+        lines += ["    else:", *fail]
+    lines += [line for node in always for line in _effect_lines(node, bounds, writer, body)]
+    if gate is not None:
+        lines.append(f"    offers[{_index(gate)}] = -1" if answer else f"    if ok: offers[{_index(gate)}] = {turn}")
+    fixed = ", ".join(writer.value(x) for x in (actor, move_id, secret))
+    lines.append(f"    plays.append({writer.helper('new')}({writer.value(play_type)}, ({turn}, {fixed}, ok, {writer.value(audience)})))")
+    head = ["def compiled(s, draw, plays):", *body.prologue(), *(["    offers = s.offers"] if gate is not None else [])]
+    return writer, [*head, *lines, "    return ok"]
+
+
+def compile_quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> Callable[[Any, Callable[[str, str], float], list[Any]], bool | None]:
+    """One flat function `compiled(s, draw, plays)` resolving an order of a move in a quiet
+    game (nothing recorded, told or forced): the steps of `compile_resolution`, its chance
+    drawn as `draw("move", id) < p` unless sure, then what `Game._resolve_move` does after
+    them: the offer it answers closes, an offer made goes out on success, and its play is
+    appended to `plays`. None when it fizzles (nothing changes). A move with a detection
+    roll is no quiet move: the engine resolves it the long way."""
+    writer, main = _quiet_resolution(move, bounds)
+    return writer.build(main)
+
+
 def compile_resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> Callable[[Any, Any, Callable[[Any, float], bool], bool], bool | None]:
     """One flat function `compiled(s, m, roll, over)` resolving an order of move `m` on `s`
     (`wargame.engine.game.Game._resolve_move`'s steps on the state): None when its
@@ -477,4 +614,4 @@ def compile_resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) 
     return writer.build(main)
 
 
-__all__ = ["NEST_LIMIT", "AvailabilityRow", "Effect", "EventRow", "Fn", "MoveRow", "availability_source", "compile_availability", "compile_effect", "compile_effects", "compile_endings", "compile_events", "compile_expression", "compile_resolution", "effect_source", "endings_source", "events_source", "expression_source", "resolution_source"]
+__all__ = ["NEST_LIMIT", "AvailabilityRow", "Effect", "EventRow", "Fn", "MoveRow", "QuietEventRow", "QuietMove", "availability_source", "compile_availability", "compile_effect", "compile_effects", "compile_endings", "compile_events", "compile_expression", "compile_quiet_events", "compile_quiet_resolution", "compile_resolution", "effect_source", "endings_source", "events_source", "expression_source", "quiet_events_source", "quiet_resolution_source", "resolution_source"]

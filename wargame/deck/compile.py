@@ -403,6 +403,12 @@ class CompiledDeck:
         """`actor`'s answers to offers made to it (whether or not one is waiting now)."""
         return [m for m in self.moves_by_actor[actor] if m.answer is not None]
 
+    @cached_property
+    def answering(self) -> frozenset[str]:
+        """The actors with an answer to some offer (`answers_for` not empty): a seat built
+        per game asks, and the deck never changes."""
+        return frozenset(a for a in self.actors if self.answers_for(a))
+
     @property
     def id(self) -> str:
         return self.model.deck.id

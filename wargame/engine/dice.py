@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
+from functools import partial
 from typing import Final, Literal, Protocol
 
 DiceVersion = Literal[1, 2]
@@ -56,8 +58,9 @@ class _KeyedDice:
 
     __slots__ = ("_base", "_seen")
 
-    def __init__(self, seed_key: bytes, turn: int) -> None:
-        base = _keyed(seed_key).copy()
+    def __init__(self, keyed: hashlib.blake2b, turn: int) -> None:
+        """`keyed`: the hash keyed with the game's seed (`_keyed`), only copied."""
+        base = keyed.copy()
         base.update(turn.to_bytes(4, "little"))
         self._base = base
         self._seen: dict[tuple[str, str], int] = {}
@@ -133,10 +136,19 @@ _last_stream: tuple[int, hashlib.blake2b | None] = (0, None)
 stream per seat, and keying a hash costs more than copying one. Only copied, never updated."""
 
 
+def dice_maker(version: int, seed: int, key: bytes | None = None) -> Callable[[int], TurnDice]:
+    """One game's dice maker: turn to that turn's dice (`turn_dice`), the seed keyed once."""
+    if version == KEYED:
+        return partial(_KeyedDice, _keyed(key if key is not None else seed_key(seed)))
+    if version == TURN_STREAM:
+        return partial(_StreamDice, seed)
+    raise ValueError(f"unknown dice version {version}")
+
+
 def turn_dice(version: int, seed: int, turn: int, key: bytes | None = None) -> TurnDice:
     """The dice of one turn; `key` is `seed_key(seed)`, passed in to build it once per game."""
     if version == KEYED:
-        return _KeyedDice(key if key is not None else seed_key(seed), turn)
+        return _KeyedDice(_keyed(key if key is not None else seed_key(seed)), turn)
     if version == TURN_STREAM:
         return _StreamDice(seed, turn)
     raise ValueError(f"unknown dice version {version}")

@@ -12,16 +12,20 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from itertools import compress
 from operator import ne
-from typing import Final
+from typing import Final, Protocol
 
 from wargame.deck.codegen import (
+    MoveRow,
+    QuietEventRow,
     compile_availability,
     compile_endings,
     compile_events,
+    compile_quiet_events,
+    compile_quiet_resolution,
     compile_resolution,
 )
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
-from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
+from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, dice_maker, seed_key
 from wargame.engine.state import (
     Cause,
     Change,
@@ -39,6 +43,20 @@ RollObserver = Callable[[Roll, State], None]
 """Told of each chance roll as it is drawn: the roll as the turn record keeps it, and the
 live state it was drawn on (before anything the roll decides has happened). Given to
 `Game(on_roll=...)`; it must not change the state."""
+
+
+class Decided(Protocol):
+    """What a computer seat's decision gives the engine: its orders and their reasons."""
+
+    @property
+    def orders(self) -> tuple[str, ...]: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+
+
+QuietSeat = Callable[[State, list[CMove], int], Decided]
+"""A computer seat deciding from the state itself (`Game.play_out`): given the state, the
+moves its actor may order now and how many it may give, its decision."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +115,8 @@ class Game:
         """Which dice (`wargame.engine.dice`): format-2 keyed dice, or the format-1 turn
         stream that older saves were played with."""
         self._seed_key = seed_key(self.seed)
+        self._dice_of = dice_maker(dice, self.seed, self._seed_key)
+        """Turn to that turn's dice (`turn_dice`)."""
         self.log = log
         """False for Monte Carlo play nobody reads (simulations, bots' playouts): turn
         records then keep orders, plays and the ending but no news, dice, track changes
@@ -114,7 +134,7 @@ class Game:
         self.plays: list[Play] = []
         self.revealed_plays: dict[tuple[int, str], int] = {}
         """(turn played, move id) of each revealed secret play, to the turn it was revealed."""
-        self._queued: list[tuple[int, CMove]] = []
+        self._queued: list[tuple[int, CMove, QuietResolution | None]] = []
         self.ending: CEnding | None = None
         self.orders: dict[str, tuple[str, ...]] = {}
         self.reasons: dict[str, tuple[str, ...]] = {}
@@ -257,6 +277,33 @@ class Game:
         the caller's bug. Orders a person or a file gives go through `submit`."""
         self.orders[actor] = tuple(orders)
         self.reasons[actor] = tuple(reasons)
+
+    def play_out(self, seats: Sequence[tuple[str, QuietSeat, int]], history: list[list[float]] | None = None) -> None:
+        """Play the game to its end with computer seats that decide from the state itself:
+        `seats` holds every actor in deck order with its decider and its orders a turn.
+        Each turn every decider is given the state, the moves its actor may order
+        (`available_moves`) and its allowance (this turn's, when the deck computes it), and
+        its orders are sealed unchecked (`seal`); then the turn resolves. `history`, if
+        given, receives the track values after each turn. A simulation's hot loop: the
+        game is the one `seal` for each seat and `resolve` would play."""
+        if [actor for actor, _decide, _allowed in seats] != self.deck.actors:
+            raise WargameError("play_out needs every actor's seat, in deck order")
+        computed = self.deck.orders_fns
+        allowance = self.deck.orders_per_turn
+        rows = [(actor, decide, allowed, *self._plan.available[actor], actor in computed) for actor, decide, allowed in seats]
+        while self.ending is None:
+            s = self.state
+            orders: dict[str, tuple[str, ...]] = {}
+            reasons: dict[str, tuple[str, ...]] = {}
+            for actor, decide, allowed, rule, moves, varies in rows:
+                decision = decide(s, rule(s, moves), allowance(actor, s) if varies else allowed)
+                orders[actor] = decision.orders
+                reasons[actor] = decision.reasons
+            self.orders = orders
+            self.reasons = reasons
+            self.resolve()
+            if history is not None:
+                history.append(list(s.v))
 
     def fire_inject(self, event: str | None = None, text: str = "", effects: Iterable[str] = ()) -> Inject:
         """Queue a facilitator inject for this turn: a deck event by id, or text and effects.
@@ -417,7 +464,7 @@ class Game:
             raise WargameError(f"waiting for orders from {names}")
         s = self.state
         turn = s.turn
-        rng = turn_dice(self.dice, self.seed, turn, self._seed_key)
+        rng = self._dice_of(turn)
         actors = self.deck.actors
         # The record keeps orders and reasons in deck order. Seats usually submit in deck
         # order, and these dicts are replaced after the turn: then they are kept as they are.
@@ -463,7 +510,7 @@ class Game:
         s = self.state
         rec = TurnRecord(turn=0, orders={}, reasons={}, injects=tuple(self.opening_injects), overrides={})
         v0, f0 = list(s.v), list(s.f)
-        rng = turn_dice(self.dice, self.seed, 0, self._seed_key)
+        rng = self._dice_of(0)
         s.turn = 0
         overrides, self.overrides = self.overrides, {}  # turn 1's forced rolls are not the opening's
         try:
@@ -485,33 +532,41 @@ class Game:
         """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
         all of them from the start (they were sealed simultaneously)."""
         keys = self._plan.queue_keys
-        queue: list[tuple[int, CMove]] = []
+        queue: list[tuple[int, CMove, QuietResolution | None]] = []
         ordered = self.state.ordered
         for actor_orders in rec.orders.values():
             for pos, move_id in enumerate(actor_orders):
-                key, move = keys[move_id]
+                key, move, quiet = keys[move_id]
                 ordered[move.index] = True
-                queue.append((key + pos, move))
+                queue.append((key + pos, move, quiet))
         queue.sort()  # no two orders share a key: the moves themselves are never compared
         resolve = self._resolve_move
         roll: Callable[[CMove, float], bool]
+        s = self.state
+        plays = rec.plays
         if self.log or self.on_roll is not None or self.overrides:
             rolled = self._roll
 
             def roll(move: CMove, p: float) -> bool:
                 return rolled(rng, rec, "move", move.id, move.actor, p)
+            over = bool(self.overrides)
+            for _key, move, _quiet in queue:
+                resolve(move, rng, rec, roll, over)
         else:
-            # Nothing recorded, told or forced: `_roll` is the draw against the chance (the
-            # resolution asks only chances that are not sure when nothing is forced).
+            # Nothing recorded, told or forced: a move's quiet resolution (`_Plan.quiet`)
+            # draws its own roll and appends its play; one with a detection roll goes the
+            # long way, where `_roll` is the draw against the chance.
             draw = rng.draw
 
             def roll(move: CMove, p: float) -> bool:
                 return draw("move", move.id) < p
-
-        over = bool(self.overrides)
-        for _key, move in queue:
-            resolve(move, rng, rec, roll, over)
-        if self.state.reveal_requests:
+            for _key, move, quiet in queue:
+                if quiet is None:
+                    resolve(move, rng, rec, roll, False)
+                else:
+                    quiet(s, draw, plays)
+        self.plays += plays
+        if s.reveal_requests:
             self._reveal(rec)
         self._queued = queue
 
@@ -521,11 +576,16 @@ class Game:
         s = self.state
         fire = self._fire_event
         rule, events = self._plan.events_rule
-        rule(s, events, lambda event: fire(event, rng, rec, "event"))
+        quiet = self._plan.quiet_events
+        if quiet is not None and not self.log and self.on_roll is None and not self.overrides:
+            # Nothing recorded, told or forced: the rule fires each due event inline.
+            quiet(s, events, lambda event: fire(event, rng, rec, "event"), rng.draw, rec.fired)
+        else:
+            rule(s, events, lambda event: fire(event, rng, rec, "event"))
         if s.reveal_requests:
             self._reveal(rec)
         ordered = s.ordered
-        for _key, move in self._queued:  # only these were set
+        for _key, move, _quiet in self._queued:  # only these were set
             ordered[move.index] = False
         self._queued = []
 
@@ -607,8 +667,7 @@ class Game:
         # Built as a plain tuple of the named type: the same `Play`, without the Python-level
         # `__new__` a named tuple's constructor goes through (a play per order, hot).
         play = tuple.__new__(Play, (turn, move.actor, move.id, move.secret, success, move.audience))
-        rec.plays.append(play)
-        self.plays.append(play)
+        rec.plays.append(play)  # the game's plays take the turn's after its orders (`_resolve_orders`)
         if log:
             tpl = move.success_tpl if success else move.failure_tpl
             text = tpl.fill(s) if tpl is not None else move.success_text if success else move.failure_text
@@ -905,7 +964,7 @@ class _Plan:
     each move's fields for the written availability rule, and the resolution order's keys.
     """
 
-    __slots__ = ("available", "endings_rule", "events_rule", "fields", "opening", "queue_keys", "resolutions")
+    __slots__ = ("available", "endings_rule", "events_rule", "fields", "opening", "queue_keys", "quiet_events", "resolutions")
 
     def __init__(self, deck: CompiledDeck) -> None:
         self.fields: tuple[MoveFields, ...] = tuple(map(move_fields, deck.moves))
@@ -920,13 +979,17 @@ class _Plan:
         """Each move's resolution on the state, by index: one generated function
         (`compile_resolution`) from the deck's intermediate form."""
         ranks = sorted({m.order_key for m in deck.moves})
-        self.queue_keys: dict[str, tuple[int, CMove]] = {
-            m.id: (ranks.index(m.order_key) << 16, m) for m in deck.moves
+        self.queue_keys: dict[str, tuple[int, CMove, QuietResolution | None]] = {
+            m.id: (ranks.index(m.order_key) << 16, m, _quiet_resolution(m, bounds)) for m in deck.moves
         }
         """Move id to (its place in the resolution order, shifted to leave room for the
-        order's position in its seat's list, which breaks ties; the move): a queue of
-        (key, move) pairs then sorts on whole numbers alone."""
+        order's position in its seat's list, which breaks ties; the move; its resolution in
+        a quiet game, generated, or None to resolve it the long way): a queue of these then
+        sorts on whole numbers alone."""
         self.events_rule = _events_rule(tuple(e for e in deck.events if not e.inject and e.at != 0))
+        self.quiet_events = _quiet_events_rule(self.events_rule[1], bounds)
+        """The events rule for a quiet game, each due event fired inline (`compile_quiet_events`);
+        None when an event was compiled without its intermediate form."""
         """The deck's events rule as one generated function (`compile_events`, the rule
         `events_due` states for the events on the turn: scheduled for it or unscheduled), with
         the events it fires."""
@@ -952,15 +1015,8 @@ Resolution = Callable[[State, CMove, Callable[[CMove, float], bool], bool], "boo
 def _resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> Resolution:
     """A move's resolution, generated flat; for a move compiled without its intermediate
     form, the same steps on its compiled functions."""
-    nodes = move.effect_nodes
-    written = (  # every compiled part of the move has its intermediate form beside it
-        (move.requires is None or move.requires_node is not None)
-        and (move.chance_node is not None if move.chance is not None else move.chance_const is not None)
-        and all(bool(nodes.get(k)) == bool(fns) for k, fns in (("success", move.success), ("failure", move.failure), ("always", move.always)))
-    )
-    if written:
-        return compile_resolution((move.index, move.requires_node, move.chance_const, move.chance_node, nodes.get("success", ()),
-                                   nodes.get("failure", ()), nodes.get("always", ())), bounds)
+    if _written(move):
+        return compile_resolution(_row(move), bounds)
 
     def generic(s: State, m: CMove, roll: Callable[[CMove, float], bool], over: bool) -> bool | None:
         if fizzles(m, s):
@@ -977,6 +1033,46 @@ def _resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> Resol
             effect(s)
         return ok
     return generic
+
+
+QuietResolution = Callable[[State, Callable[[str, str], float], list[Play]], "bool | None"]
+"""A move's resolution in a quiet game (`compile_quiet_resolution`): `(state, draw, plays)`."""
+
+
+def _written(move: CMove) -> bool:
+    """Whether every compiled part of `move` has its intermediate form beside it."""
+    nodes = move.effect_nodes
+    return (
+        (move.requires is None or move.requires_node is not None)
+        and (move.chance_node is not None if move.chance is not None else move.chance_const is not None)
+        and all(bool(nodes.get(k)) == bool(fns) for k, fns in (("success", move.success), ("failure", move.failure), ("always", move.always)))
+    )
+
+
+def _row(move: CMove) -> MoveRow:
+    nodes = move.effect_nodes
+    return (move.index, move.requires_node, move.chance_const, move.chance_node, nodes.get("success", ()), nodes.get("failure", ()), nodes.get("always", ()))
+
+
+def _quiet_resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> QuietResolution | None:
+    """A move's resolution in a quiet game, generated; None for one with a detection roll
+    or compiled without its intermediate form (resolved the long way, `_resolve_move`)."""
+    if not _written(move) or (move.secret and (move.detection or move.detection_fn is not None)):
+        return None
+    answer = move.answer is not None
+    return compile_quiet_resolution((_row(move), move.gate, answer, (move.actor, move.id, move.secret, move.audience), Play), bounds)
+
+
+def _quiet_events_rule(events: tuple[CEvent, ...], bounds: Mapping[int, tuple[float, float]]) -> Callable[..., None] | None:
+    """The events rule for a quiet game, generated; None when a part of an event was
+    compiled without its intermediate form."""
+    rows: list[QuietEventRow] = []
+    for e in events:
+        chance = e.chance_node if e.chance_const is None else None
+        if (e.when is not None and e.when_node is None) or (e.chance_const is None and chance is None) or bool(e.effect_nodes) != bool(e.effects):
+            return None
+        rows.append(((e.index, e.at, e.once, e.when_node), e.chance_const, chance, e.effect_nodes, bool(e.outcomes), e.id))
+    return compile_quiet_events(rows, bounds)
 
 
 EventsRule = Callable[[State, Sequence[CEvent], Callable[[CEvent], None]], None]
