@@ -34,7 +34,7 @@ from wargame.engine.game import (
     events_due,
     move_fields,
 )
-from wargame.engine.state import State
+from wargame.engine.state import Play, State, TurnRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,9 +110,61 @@ def test_generated_rules_answer_as_the_written_rules(name: str, seed: int) -> No
             assert asked_generated == asked, move.id
             assert _snapshot(a) == _snapshot(b), move.id
             assert a.digest() == b.digest()
+        _quiet_rules_answer_as_the_written_rules(deck, state, draws)
     # The generic fallbacks are the written rules too: a move compiled without its
     # intermediate form resolves the same way.
     assert all(callable(_resolution(m, bounds)) for m in deck.moves)
+
+
+class _Dice:
+    """One fixed number for every roll, and the rolls asked, in order."""
+
+    def __init__(self, number: float) -> None:
+        self.number = number
+        self.asked: list[tuple[str, str]] = []
+
+    def draw(self, kind: str, key: str) -> float:
+        self.asked.append((kind, key))
+        return self.number
+
+
+def _quiet_rules_answer_as_the_written_rules(deck: CompiledDeck, state: State, draws: random.Random) -> None:
+    """A quiet game's generated rules (each order's resolution with its play, the events
+    fired inline) against the engine's long way (`Game._resolve_move`, `Game._fire_event`
+    in a game that records nothing): the same answer, rolls, plays and state."""
+    plan = _plan(deck)
+    game = Game(deck, 1, log=False)
+    for key, move, quiet in plan.queue_keys.values():
+        if quiet is None:
+            assert move.secret and (move.detection or move.detection_fn is not None), move.id
+            continue
+        number = draws.random()
+        a, b = state.copy(), state.copy()
+        dice_a, dice_b = _Dice(number), _Dice(number)
+        plays: list[Play] = []
+        ok = quiet(a, dice_a.draw, plays)
+        game.state = b
+        rec = TurnRecord(b.turn, {}, {}, (), {})
+        game._resolve_move(move, dice_b, rec, lambda m, p, d=dice_b: d.draw("move", m.id) < p, False)
+        assert (ok is None) == (not rec.plays), move.id
+        assert plays == rec.plays, move.id
+        assert dice_a.asked == dice_b.asked, move.id
+        assert _snapshot(a) == _snapshot(b), move.id
+    quiet_events = plan.quiet_events
+    assert quiet_events is not None
+    number = draws.random()
+    a, b = state.copy(), state.copy()
+    dice_a, dice_b = _Dice(number), _Dice(number)
+    rule, events = plan.events_rule
+    game.state = a
+    rec_a = TurnRecord(a.turn, {}, {}, (), {})
+    quiet_events(a, events, lambda e: game._fire_event(e, dice_a, rec_a, "event"), dice_a.draw, rec_a.fired)
+    game.state = b
+    rec_b = TurnRecord(b.turn, {}, {}, (), {})
+    rule(b, events, lambda e: game._fire_event(e, dice_b, rec_b, "event"))
+    assert rec_a.fired == rec_b.fired
+    assert dice_a.asked == dice_b.asked
+    assert _snapshot(a) == _snapshot(b)
 
 
 def _written_resolution(move: object, s: State, roll: object, over: bool) -> bool | None:

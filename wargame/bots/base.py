@@ -113,40 +113,42 @@ class RandomBot:
 
     def quiet(self, state: State | None, legal: Sequence[CMove], allowed: int) -> Decision:
         """`decide` without a view (`quiet_decider`): a random seat reads nothing, not even
-        `state`. The simulator's hot path, so the choice itself is written here."""
+        `state`. The simulator's hot path, so the choice itself is written here: one or two
+        orders from at most 21 moves and no offer to answer are drawn inline, as
+        `pick_uniform` draws them (`Random._randbelow_with_getrandbits` written out, a call
+        less per draw; tests/bots/test_random_draws.py holds them to `pick_uniform`)."""
+        n = len(legal)
+        if not self._answers and 0 < n <= 21 and 0 < allowed < 3:
+            getrandbits = self._getrandbits
+            bits = n.bit_length()
+            j = getrandbits(bits)
+            while j >= n:
+                j = getrandbits(bits)
+            if allowed == 1 or n == 1:
+                # Built as a plain tuple of the named type, as `Decision(orders, reasons)`
+                # builds it (every seat, every turn), without the Python-level `__new__`.
+                return tuple.__new__(Decision, ((legal[j].id,), _CHOSEN[1], (), ()))
+            m = n - 1  # two orders: the first pick's place takes the last move
+            bits = m.bit_length()
+            r = getrandbits(bits)
+            while r >= m:
+                r = getrandbits(bits)
+            return tuple.__new__(Decision, ((legal[j].id, legal[m].id if r == j else legal[r].id), _CHOSEN[2], (), ()))
+        return self._decided(legal, allowed)
+
+    def _decided(self, legal: Sequence[CMove], allowed: int) -> Decision:
+        """The general case of `quiet`: answers to the offers waiting (a seat that has
+        some in its deck), then up to `allowed` orders, as `pick_uniform` draws them."""
         pending = None
         if self._answers:
             legal, pending = split_answers(legal)
-        n = len(legal)
-        if n and allowed == 1:  # the usual allowance: one draw, `_randbelow(n)` as `pick_uniform` makes it
-            # Python's `Random._randbelow_with_getrandbits`, written out (a call less per
-            # seat and turn; tests/bots hold it to `_randbelow`).
-            bits = n.bit_length()
-            r = self._getrandbits(bits)
-            while r >= n:
-                r = self._getrandbits(bits)
-            orders: tuple[str, ...] = (legal[r].id,)
-        elif allowed == 2 and 2 <= n <= 21:  # two draws, as `pick_uniform` makes them for k = 2
-            bits = n.bit_length()
-            j = self._getrandbits(bits)
-            while j >= n:
-                j = self._getrandbits(bits)
-            m = n - 1
-            bits = m.bit_length()
-            r = self._getrandbits(bits)
-            while r >= m:
-                r = self._getrandbits(bits)
-            orders = (legal[j].id, legal[m].id if r == j else legal[r].id)
-        else:
-            k = min(n, allowed)
-            orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
+        k = min(len(legal), allowed)
+        orders = tuple([m.id for m in pick_uniform(self.rng, legal, k)]) if k > 0 else ()
         if pending:  # most turns no offer waits: no answers to build then
             orders = tuple(a.move.id for p in pending if (a := random_answer(p, self.rng)).move) + orders
         if not orders:
             return _STANDS_PAT
         n = len(orders)
-        # Built as a plain tuple of the named type, as `Decision(orders, reasons)` builds it
-        # (every seat, every turn), without the Python-level `__new__`.
         return tuple.__new__(Decision, (orders, _CHOSEN[n] if n < len(_CHOSEN) else ("Chosen at random.",) * n, (), ()))
 
 

@@ -360,9 +360,9 @@ def _availability(rows: Sequence[AvailabilityRow]) -> tuple[_Writer, list[str]]:
             tests.append(f"offers[{_index(gate)}] {'>=' if answer else '<'} 0")
         if node is not None:
             tests.append(writer.expr(node, body))
-        take = f"out.append(ms[{_index(j)}])"
+        take = f"take(ms[{_index(j)}])"
         lines.append(f"    if {' and '.join(tests)}: {take}" if tests else f"    {take}")
-    head = ["def compiled(s, ms):", *body.prologue(), *(["    offers = s.offers"] if offers else []), "    out = []"]
+    head = ["def compiled(s, ms):", *body.prologue(), *(["    offers = s.offers"] if offers else []), "    out = []", "    take = out.append"]
     return writer, [*head, *lines, "    return out"]
 
 
