@@ -47,3 +47,14 @@ def test_decks_load_in_threads_at_once() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_textual_parses_action_arguments_under_the_same_lock() -> None:
+    # Textual's one parse (an action's arguments, on the UI thread) races a worker's deck
+    # parse like any other: once the terminal UI is imported it takes our lock.
+    import textual.actions
+
+    import wargame.tui  # noqa: F401  (hands Textual the locked parse)
+
+    assert textual.actions.ast.literal_eval is pyparse.literal_eval
+    assert textual.actions.parse.__wrapped__("pick(1, 'a')") == ("", "pick", (1, "a"))

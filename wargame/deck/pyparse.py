@@ -5,7 +5,9 @@ and decks are loaded on the UI thread and in workers alike (the replay viewer op
 in one). CPython 3.11 keeps the depth count it checks while building a parsed tree in state
 that every thread shares, so two threads parsing at once can fail with "SystemError: AST
 constructor recursion depth mismatch" (python/cpython#106905): a deck that loads alone
-would fail to load. Every parse of ours goes through this lock.
+would fail to load. Every parse of ours goes through this lock, and so does the one
+Textual makes on the UI thread (an action's arguments, `ast.literal_eval`): `wargame.tui`
+hands Textual `literal_eval` below.
 """
 
 from __future__ import annotations
@@ -21,3 +23,9 @@ def parse(text: str, mode: Literal["eval", "exec"]) -> ast.AST:
     """`ast.parse(text, mode=mode)`, never at the same time as another thread's."""
     with _LOCK:
         return ast.parse(text, mode=mode)
+
+
+def literal_eval(text: str) -> object:
+    """`ast.literal_eval(text)`, never at the same time as another thread's parse."""
+    with _LOCK:
+        return ast.literal_eval(text)
