@@ -13,4 +13,4 @@ from wargame.deck import pyparse
 # Textual parses an action's arguments with `ast.literal_eval` on the UI thread while a
 # worker may be parsing a deck: CPython 3.11's parser shares state between threads
 # (`wargame.deck.pyparse`), so its parse takes the same lock as ours.
-textual.actions.ast = SimpleNamespace(literal_eval=pyparse.literal_eval)  # type: ignore[assignment]
+textual.actions.ast = SimpleNamespace(literal_eval=pyparse.literal_eval)  # type: ignore[attr-defined,assignment]
