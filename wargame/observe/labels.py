@@ -22,6 +22,7 @@ from wargame.observe.visibility import Viewer
 from wargame.words import number, possessive
 
 __all__ = [
+    "APART",
     "HIDDEN_REASON",
     "STAND_IN_MARK",
     "draw_label",
@@ -183,6 +184,9 @@ def event_names(deck: CompiledDeck) -> Mapping[str, str]:
 
 
 # -- what was said ----------------------------------------------------------------------
+APART = "  ·  "
+"""Between the parts of a line about talk that a narrow page may set on lines of their own
+(a seal's orders, then its split)."""
 Stress = Literal["", "strong", "warning", "muted", "head", "said"]
 """How a part of a line about talk is set: plain, strong (who did what), a warning (an
 objection), muted (an agreement, who agreed), a heading (a team's split), or `said`: a
@@ -208,7 +212,7 @@ def note_words(n: TeamNoteInfo, team: TeamInfo | None = None) -> list[tuple[str,
             what = f"{possessive(by)} proposal #{n.proposal}" if by else (f"#{n.proposal}" if n.proposal is not None else "")
             return [
                 (f"{n.member} sealed{' ' + what if what else ''}: ", "strong"), (orders, ""),
-                (f"  ·  the team split {len(n.agreed)}–{len(n.objected)}", "head"),
+                (APART, "head"), (f"the team split {len(n.agreed)}–{len(n.objected)}", "head"),
                 (f" (agreed: {', '.join(n.agreed) or 'nobody'}; objected: {', '.join(n.objected) or 'nobody'})", "muted"),
             ]
         case "sealer":
