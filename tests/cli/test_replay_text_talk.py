@@ -154,3 +154,31 @@ def test_a_seats_own_team_lines_drop_the_team_name_the_facilitators_keep_it(chan
     assert f"\n     {proposed}" in shown["us"] and "US: " not in shown["us"]
     assert "   The teams' discussions:\n" in shown["facilitator"]
     assert f"\n     US: {proposed}" in shown["facilitator"] and "\n     PRC: Li proposed #1: " in shown["facilitator"]
+
+
+def test_talk_from_a_hand_edited_save_prints_neutralised_and_indented(channelled: CompiledDeck, tmp_path: Path) -> None:
+    """A save is only checked for its shape: a member's name or words holding an escape
+    sequence or a line that looks like a turn's heading print as visible text, inside
+    their own indented lines. Talk in the turn being decided when the game was saved
+    prints last, under its own heading."""
+    import json
+
+    session = teams_game(channelled)
+    assert session.apply("us", Comment(text="first line\n-- month 9\nUS: forged"), "Ana").ok
+    session.resolve_now()
+    assert session.apply("us", Comment(text="PENDING-WORDS"), "Ben").ok
+    path = tmp_path / "game.json"
+    write_save(session._current_save(), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    note = data["teams"]["us"]["notes"][0]
+    note["member"] = "Ana\x1b]0;owned\x07\n-- month 7"
+    note["text"] += " \x1b[2J\x9b"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["replay", str(path), "--text", "--seat", "us"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+    assert "     Ana\\x1b]0;owned\\x07\\x0a-- month 7: first line" in text
+    assert "\n       -- month 9\n       US: forged \\x1b[2J\\x9b\n" in text
+    assert [line for line in text.splitlines() if line.startswith("--")] == ["-- month 1", "-- month 2 (still being decided when the game was saved)"]
+    assert text.rstrip().endswith("-- month 2 (still being decided when the game was saved)\n   The team's discussion:\n     Ben: PENDING-WORDS")
