@@ -318,4 +318,7 @@ async def test_the_seal_record_names_the_proposal_and_who_proposed_it(decks: dic
         assert "1 week · " in screen_text(app)  # not "1 weeks"
         text = str(app.screen.query_one("#turn-text", Static).render())
         assert "The team's discussion" in text and "Ben proposed #2: Naval patrol" in text
+        # Red's own view: every line is Red's, so none is led by the team's name.
+        said = [line for line in text.splitlines() if "Ben proposed #" in line or "Ana sealed " in line]
+        assert len(said) == 3 and all(line.startswith("week 1") for line in said), said  # not "RED: week 1 · ..."
         assert "Ana sealed Ben's proposal #2: Naval patrol  ·  the team split 2–0 (agreed: Ana, Ben; objected: nobody)" in text

@@ -9,6 +9,7 @@ their labels from here, so the same roll reads the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from wargame.deck.compile import CMove, CompiledDeck
 from wargame.deck.describe import turn_label
@@ -16,15 +17,20 @@ from wargame.deck.labels import offer_name, play_name
 from wargame.deck.labels import roll_label as deck_roll_label
 from wargame.engine.offers import OfferRecord
 from wargame.engine.state import Roll
+from wargame.observe.model import MessageInfo, Observation, TeamInfo, TeamNoteInfo
 from wargame.observe.visibility import Viewer
 from wargame.words import number, possessive
 
 __all__ = [
+    "APART",
     "HIDDEN_REASON",
     "STAND_IN_MARK",
     "draw_label",
     "format_value",
     "mark_after",
+    "message_author",
+    "message_to",
+    "note_words",
     "order_label",
     "percent",
     "roll_label",
@@ -175,3 +181,56 @@ def offer_title(deck: CompiledDeck, move: CMove) -> str:
 
 def event_names(deck: CompiledDeck) -> Mapping[str, str]:
     return {e.id: e.name for e in deck.events}
+
+
+# -- what was said ----------------------------------------------------------------------
+APART = "  ·  "
+"""Between the parts of a line about talk that a narrow page may set on lines of their own
+(a seal's orders, then its split)."""
+Stress = Literal["", "strong", "warning", "muted", "head", "said"]
+"""How a part of a line about talk is set: plain, strong (who did what), a warning (an
+objection), muted (an agreement, who agreed), a heading (a team's split), or `said`: a
+player's own words (plain text, never markup, that may hold line breaks)."""
+
+
+def note_words(n: TeamNoteInfo, team: TeamInfo | None = None) -> list[tuple[str, Stress]]:
+    """A team's note as words, part by part: a proposal, a comment, an agreement, an
+    objection, a seal with its split, or a new sealer. With the `team` it is from, a seal
+    names the proposal it stood on and who proposed it. The one wording for every screen,
+    the debrief and the printout; each sets the parts in its own way."""
+    about = f" (on #{n.proposal})" if n.proposal is not None else ""
+    match n.kind:
+        case "comment":
+            return [(f"{n.member}{about}: ", "strong"), (n.text, "said")]
+        case "object":
+            return [(f"{n.member} objects{about}", "warning"), (": " if n.text else "", ""), (n.text, "said")]
+        case "agree":
+            return [(f"{n.member} agrees{about}", "muted")]
+        case "seal":
+            orders = ", ".join(n.order_names) or "no orders"
+            by = team.proposer(n.proposal) if team is not None else ""
+            what = f"{possessive(by)} proposal #{n.proposal}" if by else (f"#{n.proposal}" if n.proposal is not None else "")
+            return [
+                (f"{n.member} sealed{' ' + what if what else ''}: ", "strong"), (orders, ""),
+                (APART, "head"), (f"the team split {len(n.agreed)}–{len(n.objected)}", "head"),
+                (f" (agreed: {', '.join(n.agreed) or 'nobody'}; objected: {', '.join(n.objected) or 'nobody'})", "muted"),
+            ]
+        case "sealer":
+            return [(f"{n.member} seals for the team from now on", "muted")]
+        case _:
+            return [(f"{n.member} proposed #{n.id}: ", "strong"), (", ".join(n.order_names) or "no orders", ""),
+                    (" — " if n.text else "", ""), (n.text, "said")]
+
+
+def message_author(m: MessageInfo) -> str:
+    """`Ana (United States)`: who wrote a message, the team member first when one is
+    recorded; the seat, the facilitator or a third party otherwise."""
+    return f"{m.member} ({m.sender_name})" if m.member else m.sender_name
+
+
+def message_to(m: MessageInfo, obs: Observation) -> str:
+    """Whom a message was sent to, as `obs`'s viewer reads it: the seats' short names, or
+    `everyone (public)` for a public statement (to the room, not a list of seats that
+    names its own sender)."""
+    public = any(c.name == m.channel and c.public for c in obs.channels)
+    return "everyone (public)" if public else ", ".join(obs.actor_short(a) for a in m.to)

@@ -33,7 +33,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, PUBLIC, Viewer, as_vi
 from wargame.play.timeline import SavedGame
 from wargame.words import possessive
 
-__all__ = ["Debrief", "FinalScores", "OfferNote", "RollExplained", "SeatOrders", "TrackDelta", "TurnDebrief", "ValueRead"]
+__all__ = ["Debrief", "FinalScores", "OfferNote", "RollExplained", "Said", "SeatOrders", "TrackDelta", "TurnDebrief", "ValueRead", "said_in"]
 
 RollExplained = RollInfo
 """A chance roll that explains itself (the debrief's rolls carry `source` and `reads`)."""
@@ -110,6 +110,33 @@ class TurnDebrief:
     team: list[tuple[str, TeamNoteInfo]] = field(default_factory=list)
     """(seat, note): what the viewer's team (every team, for the facilitator) said and
     did while deciding the turn, and its split at sealing."""
+    teams_named: bool = False
+    """Whether each of `team`'s notes is led by its team's name (see `Said`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What was said while one turn was decided, as one viewer may read it: the messages
+    it sent, received or read in public, and its team's talk (every team's, for the
+    facilitator). Read off the viewer's `Observation`, which holds only what
+    `visibility.sees_message` and `visibility.sees_team` let it read."""
+
+    messages: list[MessageInfo]
+    team: list[tuple[str, TeamNoteInfo]]
+    """(seat, note), oldest first within each team."""
+    teams_named: bool
+    """Whether a note is led by its team's name: where several teams' notes may mix (the
+    facilitator's view). A seat reads only its own team's, where the name says nothing."""
+
+
+def said_in(obs: Observation, turn: int) -> Said:
+    """What `obs`'s viewer may read of what was said while `turn` was decided: the one
+    selection for the replay viewer's turn and its printout (`replay --text`)."""
+    return Said(
+        messages=[m for m in obs.messages if m.turn == turn],
+        team=[(t.seat, n) for t in obs.teams for n in t.notes if n.turn == turn],
+        teams_named=obs.viewer.seat is None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +206,8 @@ class Debrief:
         out.ending = info.ending
         out.tracks = self._tracks(before, after)
         out.waiting, out.offers = self._offers(turn, before, after)
-        out.messages = [m for m in after.messages if m.turn == turn]
-        out.team = [(t.seat, n) for t in after.teams for n in t.notes if n.turn == turn]
+        said = said_in(after, turn)
+        out.messages, out.team, out.teams_named = said.messages, said.team, said.teams_named
         if hindsight:
             end = saved.observe(viewer, saved.turns_played + 1)
             known = {(p.turn, p.move) for p in after.plays}

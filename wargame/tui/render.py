@@ -41,6 +41,8 @@ GOOD = "$text-success"
 BAD = "$text-error"
 WARN = "$text-warning"
 HEAD = "bold $text-accent"
+STRESS = {"": "", "strong": "bold", "warning": "bold $warning", "muted": MUTED, "head": HEAD, "said": ""}
+"""The style of each part of a line about talk (`labels.note_words`): players' words plain."""
 
 
 def clock_time(at: str) -> str:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Input, Select, Static
 
+from wargame.observe.labels import message_author, message_to
 from wargame.observe.model import MessageInfo, Observation
 from wargame.observe.talk import MAX_MESSAGE_TEXT, MAX_NAME
 from wargame.observe.visibility import Viewer
@@ -35,20 +36,11 @@ MESSAGE_WIDTH = 76
 80-column screen less the log's padding and its scroll bar."""
 
 
-def author(m: MessageInfo) -> str:
-    """`Ana (United States)`: who wrote a message, the team member first when one is
-    recorded; the seat, the facilitator or a third party otherwise."""
-    return f"{m.member} ({m.sender_name})" if m.member else m.sender_name
-
-
 def message_block(m: MessageInfo, obs: Observation, titles: dict[str, str], width: int = MESSAGE_WIDTH) -> Content:
     """One message as every screen shows it: who wrote it, to whom, when (the turn and the
     clock) and on which channel, then the words (plain text, never markup). The header is
     one line when it fits `width`, else it breaks before the when."""
-    public = any(c.name == m.channel and c.public for c in obs.channels)
-    # A public statement is to the room, not a list of seats that names its own sender.
-    to = "everyone (public)" if public else ", ".join(obs.actor_short(a) for a in m.to)
-    who = Content.assemble((author(m), HEAD), (f" → {to}", "bold"))
+    who = Content.assemble((message_author(m), HEAD), (f" → {message_to(m, obs)}", "bold"))
     when = Content.styled(f"{said_when(obs.game.turn_name, m.turn, m.at)} · {titles.get(m.channel, m.channel)}", MUTED)
     if who.cell_length + 2 + when.cell_length <= width:
         head = Content.assemble(who, "  ", when)

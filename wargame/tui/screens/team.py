@@ -21,15 +21,15 @@ from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wargame.observe.labels import note_words
 from wargame.observe.model import Observation, TeamInfo, TeamNoteInfo
 from wargame.observe.talk import MAX_MESSAGE_TEXT, proposal_sealed, split_at_seal
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import Agree, Comment, GameCommand, Object
-from wargame.tui.render import GOOD, HEAD, MUTED, clock_time, said_when
+from wargame.tui.render import GOOD, HEAD, MUTED, STRESS, clock_time, said_when
 from wargame.tui.screens.base import FOCUS_KEYS, GameScreen
 from wargame.tui.widgets import TitleBar
-from wargame.words import possessive
 
 
 def team_of(obs: Observation, seat: str | None) -> TeamInfo | None:
@@ -52,27 +52,7 @@ def note_line(n: TeamNoteInfo, turn_name: str = "", team: TeamInfo | None = None
     """A comment, an objection, a seal or a new sealer, in one or two lines; with
     `turn_name` (`week`), led by when it was said (`week 3 · 14:05`). With the `team` it
     is from, a seal names the proposal it stood on and who proposed it."""
-    about = f" (on #{n.proposal})" if n.proposal is not None else ""
-    match n.kind:
-        case "comment":
-            line = Content.assemble((f"{n.member}{about}: ", "bold"), n.text)
-        case "object":
-            line = Content.assemble((f"{n.member} objects{about}", "bold $warning"), (": " if n.text else ""), n.text)
-        case "agree":
-            line = Content.styled(f"{n.member} agrees{about}", MUTED)
-        case "seal":
-            orders = ", ".join(n.order_names) or "no orders"
-            by = team.proposer(n.proposal) if team is not None else ""
-            what = f"{possessive(by)} proposal #{n.proposal}" if by else (f"#{n.proposal}" if n.proposal is not None else "")
-            line = Content.assemble(
-                (f"{n.member} sealed{' ' + what if what else ''}: ", "bold"), orders,
-                (f"  ·  the team split {len(n.agreed)}–{len(n.objected)}", HEAD),
-                (f" (agreed: {', '.join(n.agreed) or 'nobody'}; objected: {', '.join(n.objected) or 'nobody'})", MUTED),
-            )
-        case "sealer":
-            line = Content.styled(f"{n.member} seals for the team from now on", MUTED)
-        case _:
-            line = Content.assemble((f"{n.member} proposed #{n.id}: ", "bold"), ", ".join(n.order_names) or "no orders", (f" — {n.text}" if n.text else ""))
+    line = Content.assemble(*((text, STRESS[stress]) for text, stress in note_words(n, team) if text))
     if not turn_name:
         return line
     return Content.assemble((said_when(turn_name, n.turn, n.at), MUTED), "  ", line)

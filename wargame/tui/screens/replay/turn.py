@@ -83,7 +83,9 @@ class TurnPane(ReplayPane):
             from wargame.tui.screens.team import note_line
 
             teams = {t.seat: t for t in after.teams}
-            notes = [Content.assemble((f"{after.actor_short(seat)}: ", "bold"), note_line(n, after.game.turn_name, teams.get(seat))) for seat, n in d.team]
+            # A seat reads its own team's notes alone: its name before each would say nothing.
+            notes = [Content.assemble((f"{after.actor_short(seat)}: " if d.teams_named else "", "bold"),
+                                      note_line(n, after.game.turn_name, teams.get(seat))) for seat, n in d.team]
             body = Content("\n").join([body, Content(""), heading("The team's discussion"), *notes])
         self.query_one("#turn-text", Static).update(body)
         if self.turn != self._drawn_turn:  # a new turn is read from its top
