@@ -277,13 +277,13 @@ def words(deck: CompiledDeck, seat: str | None, move_id: str) -> list[str]:
 
 def test_korea_moratorium_moves_read_plainly(korea: CompiledDeck) -> None:
     assert words(korea, "us", "end-icbm-moratorium") == [
-        "needs ICBM moratorium on", "100%",
-        "sets the flag ICBM moratorium off", "Tension +0.5", "Talks momentum \u22121.5",
+        "needs ICBM moratorium in force", "100%",
+        "now: ICBM moratorium over", "Tension +0.5", "Talks momentum \u22121.5",
         "North Korea's international standing \u22121", "North Korea's domestic support +0.5",
     ]
-    assert words(korea, "us", "end-nuclear-moratorium")[0] == "needs Nuclear moratorium on and ICBM moratorium off"
+    assert words(korea, "us", "end-nuclear-moratorium")[0] == "needs Nuclear-test moratorium in force and ICBM moratorium over"
     assert words(korea, "us", "icbm-test")[:2] == [
-        "needs ICBM moratorium off", "the smaller of 0.85 and 0.5 + 0.15 × the times ICBM launch was played",
+        "needs ICBM moratorium over", "the smaller of 0.85 and 0.5 + 0.15 × the times ICBM launch was played",
     ]
 
 
@@ -293,12 +293,12 @@ def test_korea_nuclear_test_as_each_seat_reads_it(korea: CompiledDeck, leaky_kor
     assert "North Korea's economy \u22121" in words(korea, "us", "nuclear-test")
     korea = leaky_korea
     us = words(korea, "us", "nuclear-test")
-    assert us[0] == "needs Nuclear moratorium off and North Korea's covert work (hidden from you) at least 2"
+    assert us[0] == "needs Nuclear-test moratorium over and North Korea's covert work (hidden from you) at least 2"
     assert "North Korea's economy \u22121, another \u22121 if China's covert work (hidden from you) at least 1" in us
-    assert "Talks momentum \u22123, another \u22122 if Test freeze on" in us
+    assert "Talks momentum \u22123, another \u22122 if North Korea's test freeze holds" in us
     assert "United States' covert work set to 0" in us
     dprk = words(korea, "dprk", "nuclear-test")
-    assert dprk[0] == "needs Nuclear moratorium off and North Korea's covert work at least 2"
+    assert dprk[0] == "needs Nuclear-test moratorium over and North Korea's covert work at least 2"
     assert "United States' covert work changes (hidden from you)" in dprk
 
 
@@ -333,9 +333,9 @@ def test_korea_events_read_plainly(korea: CompiledDeck) -> None:
     by_name = {e.name: us.describe_event(e) for e in korea.events}
     assert by_name["South Korean presidential election"].when == "in month 3"
     assert by_name["South Korean presidential election"].chance == "55%"
-    assert by_name["South Korean presidential election"].effects[:2] == ["sets the flag Yoon elected on", "sets the flag Peace process off"]
+    assert by_name["South Korean presidential election"].effects[:2] == ["now: Yoon Suk Yeol elected president", "now: Seoul has left the peace process"]
     review = by_name["Politburo reviews the moratorium"]
-    assert review.when == "when ICBM moratorium on and Treasury designations played this month or last and Tension at least 5"
+    assert review.when == "when ICBM moratorium in force and Treasury designations played this month or last and Tension at least 5"
     assert by_name["Russia ships oil"].when == ""  # an inject
 
 

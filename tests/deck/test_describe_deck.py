@@ -32,7 +32,7 @@ def run(*args: str) -> Result:
 def test_each_channel_says_who_talks_and_when_it_is_open() -> None:
     lines = channels_in_words(channelled())
     assert lines[:3] == [
-        "  The hotline (hotline): United States and China, privately; open only while Tension at least 6 and Yoon elected on",
+        "  The hotline (hotline): United States and China, privately; open only while Tension at least 6 and Yoon Suk Yeol elected president",
         "  Public statements (statements): in public: every seat may write, and every seat and the projector read it",
         "  Allies (allies): United States and South Korea, privately",
     ]

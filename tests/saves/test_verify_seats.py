@@ -220,3 +220,47 @@ def test_the_fixtures_still_verify_and_say_what_was_not_checked(name: str) -> No
     result = verify(save)
     assert result.ok, result.detail
     assert len(result.unchecked) == 1 and "not checked (the save was written in format" in result.unchecked[0]
+
+
+GRID_SEATS = {"utility": "doctrine:colonial", "state": "doctrine:steady", "federal": "doctrine:hunt-forward", "crew": "doctrine:darkside"}
+
+
+def test_reasons_in_the_earlier_words_for_a_labelled_flag_still_verify(tmp_path: Path, decks: dict[str, CompiledDeck]) -> None:
+    """Doctrine seats once said a labelled flag as its label and yes or no ('Control systems
+    cut off from IT: no'); they say its state in the deck's words now ('Control systems linked
+    to IT'). A save written then records the older words: the same reasons, so it verifies;
+    words that are neither still fail."""
+    grid = decks["grid-ransom-2024"]
+    path = write_save(new_save(play_game(grid, 1, GRID_SEATS), GRID_SEATS), tmp_path / "grid.json")
+    earlier = seating.earlier_flag_words(grid)
+    now_to_then = {new: old for old, new in sorted(earlier, key=lambda p: len(p[1]), reverse=True)}
+    said = [r for t in json.loads(path.read_text(encoding="utf-8"))["history"] for rs in t["reasons"].values() for r in rs
+            if r.endswith(tuple(f"{new}." for new in now_to_then))]
+    assert said, "no doctrine reason of this game reads a labelled flag"
+
+    def reword(d: dict[str, Any]) -> None:
+        for turn in d["history"]:
+            for seat, reasons in turn["reasons"].items():
+                turn["reasons"][seat] = [_said_then(r, now_to_then) for r in reasons]
+
+    older = edited(path, reword)
+    assert ": no." in older.read_text(encoding="utf-8") or ": yes." in older.read_text(encoding="utf-8")
+    result = verify(read_save(older))
+    assert result.ok, result.detail
+
+    def garble(d: dict[str, Any]) -> None:
+        for turn in d["history"]:
+            for seat, reasons in turn["reasons"].items():
+                turn["reasons"][seat] = [_said_then(r, now_to_then).replace(": no.", ": perhaps.").replace(": yes.", ": perhaps.") for r in reasons]
+
+    result = verify(read_save(edited(path, garble)))
+    assert not result.ok and result.field is not None and result.field.startswith("reasons.")
+
+
+def _said_then(reason: str, now_to_then: dict[str, str]) -> str:
+    """A reason as doctrine seats worded it before: its last fact, a labelled flag's state,
+    as the label and yes or no."""
+    for new, old in now_to_then.items():
+        if reason.endswith((f"; {new}.", f": {new}.")):
+            return reason[: -len(new) - 1] + old + "."
+    return reason

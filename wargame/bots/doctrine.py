@@ -92,11 +92,13 @@ def _track_fact(slot: int, label: str) -> Fact:
     return fact
 
 
-def _flag_fact(i: int, words: str, labelled: bool) -> Fact:
+def _flag_fact(i: int, words: str, on: str | None, off: str | None) -> Fact:
+    """A flag as a reason reads it: a labelled flag says what holds now, in the deck's
+    words for on and off (`ICBM moratorium over`); a flag without a label says its name
+    and `on` or `off` (`icbm moratorium is off`), as reasons always have."""
     def fact(s: State, hidden: frozenset[int]) -> str:
-        if labelled:  # a label says what holds while the flag is on
-            return f"{words}: {'yes' if s.f[i] else 'no'}"
-        return f"{words} is {'on' if s.f[i] else 'off'}"
+        said = on if s.f[i] else off
+        return said if said is not None else f"{words} is {'on' if s.f[i] else 'off'}"
 
     return fact
 
@@ -150,8 +152,7 @@ def _facts(deck: CompiledDeck, node: Node) -> list[Fact]:
         elif isinstance(n, Clock) and n.which == "turn":
             fact = _turn_fact(unit)
         elif isinstance(n, Flag):
-            spec = deck.flag_spec(n.slot)
-            fact = _flag_fact(n.slot, spec.label if spec is not None else deck.flag_names[n.slot].replace("_", " "), spec is not None)
+            fact = _flag_fact(n.slot, deck.flag_names[n.slot].replace("_", " "), deck.flag_words(n.slot, True), deck.flag_words(n.slot, False))
         elif isinstance(n, Plays):
             fact = _move_fact(n.fn, n.index, deck.moves[n.index].name, unit)
         elif isinstance(n, Fired):

@@ -544,6 +544,17 @@ class CompiledDeck:
         spec = self.model.flags[self.flag_names[slot]]
         return None if isinstance(spec, bool) else spec
 
+    def flag_words(self, slot: int, on: bool) -> str | None:
+        """What holds while a labelled flag is on or off, as players read it: its label, or
+        its `off` words (`not ` and the label when it has none); None for a flag without a
+        label (`deck.describe` then says its name in words and `on` or `off`)."""
+        spec = self.flag_spec(slot)
+        if spec is None:
+            return None
+        if on:
+            return spec.label
+        return spec.off or f"not {lower_label(spec.label)}"
+
     def slot_label(self, slot: int) -> str:
         name = self.slot_names[slot]
         if "." in name:
@@ -958,7 +969,22 @@ def _lay_out_tracks(b: _Build) -> None:
 
 
 def _lay_out_flags(b: _Build) -> None:
+    """Each flag gets its slot; a labelled flag's words must tell its two states, and it
+    from every other flag, apart (players read the words, never the flag's name)."""
     b.scope.flags = {name: i for i, name in enumerate(b.deck.flags)}
+    said: dict[str, str] = {}
+    for name, spec in b.deck.flags.items():
+        if isinstance(spec, bool):
+            continue
+        if spec.off.strip().casefold() == spec.label.strip().casefold():
+            b.c.add(("flags", name, "off"), f"says the same as the label ('{spec.label}'): say what holds while the flag is off")
+            continue
+        for key, words in (("label", spec.label), ("off", spec.off)):
+            if not words:
+                continue
+            other = said.setdefault(words.strip().casefold(), name)
+            if other != name:
+                b.c.add(("flags", name, key), f"'{words}' is what flag '{other}' says too: players could not tell the two apart")
 
 
 def _index_moves_and_events(b: _Build) -> None:

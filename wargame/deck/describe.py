@@ -315,15 +315,27 @@ class Describer:
         """`the 6 weeks are up`: the game's length in the deck's own unit."""
         return f"the {self._units(self.turns)} {'is' if self.turns == 1 else 'are'} up"
 
+    def in_sentence(self, words: str) -> str:
+        """A flag's words inside a sentence (`now: no hotline`): the first word lowercased,
+        unless it is a name: one the deck always capitalises (`Moscow demands ...`,
+        `Soviet ships ...`), an abbreviation (`ICBM`, `US`), or the start of a name of
+        several words (`North Korea's test freeze holds`, `U Thant's appeal`). `No`, `Not`
+        and the articles are always lowercased (`no North Korean test freeze`)."""
+        first, _, rest = words.partition(" ")
+        word = _WORD.match(first)
+        if word is None:
+            return words
+        key = word.group().lower()
+        small = key in {"no", "not", "a", "an", "the"}
+        if not small and (key in _spelling(self.deck) or rest[:1].isupper() or len(first) > 1 and first[1].isupper()):
+            return words
+        return words[:1].lower() + words[1:]
+
     def flag_state(self, slot: int, on: bool) -> str:
         """A flag being on or off in words: `ICBM moratorium on`; for a labelled flag its
         label, or what its `off` says (`not control systems cut off from IT`)."""
-        spec = self.deck.flag_spec(slot)
-        if spec is None:
-            return f"{self.flag(slot)} {'on' if on else 'off'}"
-        if on:
-            return spec.label
-        return spec.off or f"not {lower_label(spec.label)}"
+        words = self.deck.flag_words(slot, on)
+        return words if words is not None else f"{self.flag(slot)} {'on' if on else 'off'}"
 
     def _cond(self, n: Node) -> tuple[str, int]:
         if isinstance(n, Truth):
@@ -478,9 +490,9 @@ class Describer:
             name = self.flag(node.slot)
             if self.deck.flag_spec(node.slot) is not None:
                 if isinstance(node.value, Truth):
-                    return f"now: {lower_label(self.flag_state(node.slot, bool(node.value.value)))}"
-                return (f"now: {lower_label(self.flag_state(node.slot, True))} if {self.condition(node.value)}, "
-                        f"otherwise {lower_label(self.flag_state(node.slot, False))}")
+                    return f"now: {self.in_sentence(self.flag_state(node.slot, bool(node.value.value)))}"
+                return (f"now: {self.in_sentence(self.flag_state(node.slot, True))} if {self.condition(node.value)}, "
+                        f"otherwise {self.in_sentence(self.flag_state(node.slot, False))}")
             if isinstance(node.value, Truth):
                 return f"sets the flag {name} {'on' if node.value.value else 'off'}"
             return f"sets the flag {name} on if {self.condition(node.value)}, otherwise off"
@@ -660,7 +672,9 @@ def deck_in_words(deck: CompiledDeck, words: Describer | None = None, seat: str 
         lines.append(f"  {w.track(slot)}: {number(deck.lo[slot])} to {number(deck.hi[slot])}, starts at {number(deck.start_values[slot])}{levels}{secret}")
     if deck.flag_names:
         lines += ["", "Flags"]
-        lines += [f"  {w.flag(i)}: starts {'on' if on else 'off'}" for i, on in enumerate(deck.flag_start)]
+        for i, on in enumerate(deck.flag_start):
+            off = deck.flag_words(i, False)  # a labelled flag: its words for off too
+            lines.append(f"  {w.flag(i)}{f' (off: {off})' if off is not None else ''}: starts {'on' if on else 'off'}")
 
     lines += ["", "Moves"]
     for actor in deck.actors:

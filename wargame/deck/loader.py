@@ -30,6 +30,7 @@ from wargame.deck.schema import (
     Event,
     EventOutcome,
     FieldError,
+    FlagSpec,
     Move,
     Objective,
     Offer,
@@ -266,11 +267,41 @@ def _union_tag(err: Any, path: tuple[str | int, ...]) -> str | None:
     return extra[-1] if extra and extra[-1] not in {"[key]"} else None
 
 
+FLAG_FORMS = "must be true or false, or a table with a label ([flags.NAME] label = \"...\")"
+
+
+def _flag_errors(errors: list[Any], data: Any) -> list[Any]:
+    """A flag is `NAME = false` or a `[flags.NAME]` table: pydantic tries both and fails
+    each. Keep what the author meant: the table's own errors for a table (its misspelt or
+    empty key, not "must be true or false"), one line for any other value; and a missing
+    `label` is not said again when a misspelt key in the same table is the label."""
+    flags = data.get("flags") if isinstance(data, dict) else None
+    if not isinstance(flags, dict):
+        return errors
+    out: list[Any] = []
+    for err in errors:
+        loc = err["loc"]
+        if len(loc) >= 3 and loc[0] == "flags" and loc[2] in {"bool", "FlagSpec"}:
+            value = flags.get(loc[1])
+            if isinstance(value, dict):
+                if loc[2] == "bool":
+                    continue
+                err = {**err, "loc": (loc[0], loc[1], *loc[3:])}
+            elif loc[2] == "FlagSpec":
+                continue
+            else:
+                err = {"type": "flag_form", "loc": loc[:2], "msg": FLAG_FORMS, "input": value}
+        out.append(err)
+    misspelt = {(e["loc"][:2], c) for e in out if e["type"] == "extra_forbidden" and e["loc"][0] == "flags"
+                for c in difflib.get_close_matches(str(e["loc"][-1]), list(FlagSpec.model_fields), n=1, cutoff=0.75)}
+    return [e for e in out if not (e["type"] == "missing" and e["loc"][0] == "flags" and (e["loc"][:2], e["loc"][-1]) in misspelt)]
+
+
 def _validation_problems(exc: ValidationError, data: Any, index: LineIndex, name: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     unions: dict[str, list[Any]] = {}
-    errors: list[Any] = list(exc.errors(include_url=False))
+    errors: list[Any] = _flag_errors(list(exc.errors(include_url=False)), data)
     for err in errors:
         path = _data_path(err["loc"], data, missing=err["type"] == "missing")
         if _union_tag(err, path) is not None:

@@ -286,6 +286,14 @@ class _Builder:
         return FlagInfo(name=name, label=self.words.flag(slot), value=value, state=self.words.flag_state(slot, value),
                         description=spec.description if spec is not None else "")
 
+    def _flag_change(self, name: str, old: bool, new: bool) -> FlagChange:
+        deck = self.deck
+        if name not in deck.flag_names:
+            return FlagChange(name=name, label=name, old=old, new=new)
+        slot = deck.flag_names.index(name)
+        return FlagChange(name=name, label=self.words.flag(slot), old=old, new=new,
+                          was=deck.flag_words(slot, old) or "", now=deck.flag_words(slot, new) or "")
+
     def _play(self, p: Play) -> PlayInfo:
         move = self.deck.moves[self.deck.move_index[p.move]]
         revealed = self.view._revealed_at.get((p.turn, p.move)) if p.secret else None
@@ -343,8 +351,7 @@ class _Builder:
             rolls=self._rolls(turn, rec, injected),
             changes=[ChangeInfo.model_construct(name=c.name, label=deck.slot_label(c.slot), old=c.old, new=c.new, descending=c.slot in deck.descending)
                      for c in view.changes_for_turn(turn)],
-            flags=[FlagChange(name=str(n), label=self.words.flag(deck.flag_names.index(n)) if n in deck.flag_names else str(n), old=bool(o), new=bool(w))
-                   for n, o, w in rec.flag_changes],
+            flags=[self._flag_change(str(n), bool(o), bool(w)) for n, o, w in rec.flag_changes],
             moved=self._moved(turn, rec),
             events=[self.event_names.get(e, e) for e in view.fired_for_turn(turn) if vis.sees_event_fired(viewer, deck, e)],
             injects=[self._inject(i.event, i.text, i.effects) for i in rec.injects],

@@ -274,6 +274,11 @@ class FlagChange(Data):
     label: str
     old: bool
     new: bool
+    was: str = ""
+    """What held before, in the deck's words for a labelled flag (`ICBM moratorium in
+    force`); empty for a flag without a label (read as its label and `on` or `off`)."""
+    now: str = ""
+    """What holds now, likewise (`ICBM moratorium over`)."""
 
 
 class OrderInfo(Data):

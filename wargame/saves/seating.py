@@ -145,6 +145,25 @@ def possible_seats(save: SaveModel, turn: int, actor: str) -> list[str]:
     return out
 
 
+def earlier_flag_words(deck: CompiledDeck) -> list[tuple[str, str]]:
+    """How doctrine seats said a labelled flag in their reasons before they said its state
+    in the deck's words, and what they say now: (`Quarantine in force: yes`, `Quarantine
+    in force`), (`Quarantine in force: no`, `No quarantine`), longest first. A save written
+    then records the older words, and `verify` still holds its computers to them."""
+    pairs: list[tuple[str, str]] = []
+    for slot in range(len(deck.flag_names)):
+        on, off = deck.flag_words(slot, True), deck.flag_words(slot, False)
+        if on is not None and off is not None:
+            pairs += [(f"{on}: yes", on), (f"{on}: no", off)]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _reword(reason: str, earlier: list[tuple[str, str]]) -> str:
+    for old, new in earlier:
+        reason = reason.replace(old, new)
+    return reason
+
+
 @dataclass
 class Computers:
     """Replays the computer seats of a save beside `verify`'s replay of its turns.
@@ -159,6 +178,7 @@ class Computers:
     unchecked: dict[str, str] = field(default_factory=dict)
     """Seat to why its reasons were not checked (one line each)."""
     bots: dict[tuple[str, str], list[Bot]] = field(default_factory=dict)
+    _earlier: list[tuple[str, str]] | None = None
 
     def check(self, game: Game, turn: TurnModel) -> Finding | None:
         """Before `turn` is re-resolved on `game`: do its computers' orders and reasons hold?"""
@@ -232,7 +252,7 @@ class Computers:
         for bot in pool:
             d = bot.decide(view, legal, allowed)
             first = first or d
-            if d.orders == orders and reasons in (None, d.reasons):
+            if d.orders == orders and self._same(reasons, d.reasons):
                 alive.append(bot)
         # A computer seated now (a resume, a re-seat, a branch) starts its stream afresh; a
         # lookahead is costly, so it is tried only when no stream alive gives the record.
@@ -240,7 +260,7 @@ class Computers:
             bot = fresh()
             d = bot.decide(view, legal, allowed)
             first = first or d
-            if d.orders == orders and reasons in (None, d.reasons):
+            if d.orders == orders and self._same(reasons, d.reasons):
                 alive.append(bot)
         if not alive:
             for bot, state in zip(pool, saved, strict=True):
@@ -255,6 +275,18 @@ class Computers:
                 unique.append(bot)
         self.bots[(actor, key)] = unique
         return True, first
+
+    def _same(self, saved: tuple[str, ...] | None, given: tuple[str, ...]) -> bool:
+        """Whether the recorded reasons are those the computer gives now (None: any), also
+        when they say a labelled flag in the words doctrine seats used before they said its
+        state (`Quarantine in force: no` for `No quarantine`): the same reasons, worded so."""
+        if saved is None or saved == given:
+            return True
+        if self._earlier is None:
+            self._earlier = earlier_flag_words(self.deck)
+        if not self._earlier or len(saved) != len(given):
+            return False
+        return all(_reword(r, self._earlier) == g for r, g in zip(saved, given, strict=True))
 
     def _differs(self, turn: int, actor: str, who: str, orders: tuple[str, ...], reasons: tuple[str, ...], d: Decision | None) -> Finding:
         name = self.deck.actor_name(actor)

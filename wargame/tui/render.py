@@ -17,6 +17,7 @@ from textual.content import Content
 from wargame.observe.labels import draw_label, format_value, percent, roll_outcome, stood_in
 from wargame.observe.model import (
     ChangeInfo,
+    FlagChange,
     MovedInfo,
     MoveInfo,
     NewsInfo,
@@ -319,13 +320,23 @@ def orders_heading(turn: TurnInfo, obs: Observation) -> str:
     return "Orders, and why the computers chose them" if by_computers else "Orders"
 
 
+def flag_change_line(f: FlagChange, *, bold_label: bool = False) -> Content:
+    """A flag that changed this turn: a labelled one in the deck's words, `⚑ ICBM
+    moratorium in force → ICBM moratorium over`; one without a label as its name in words
+    and `on` or `off`, `⚑ Drills suspended  off → on`."""
+    if f.was and f.now:
+        return Content.assemble("⚑ ", f.was, (" → ", MUTED), (f.now, "bold"))
+    label = (f.label, "bold") if bold_label else f.label
+    return Content.assemble("⚑ ", label, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold"))
+
+
 def report_block(turn: TurnInfo, obs: Observation, show_audience: bool) -> Content:
     """A resolved turn as sections: news, what moved each track and why, dice, flags,
     events, thresholds, every seat's orders, the ending."""
     sections: list[Content] = [heading("News"), news_block(turn.news, obs, show_audience, "Nothing public happened.")]
     sections += [Content(""), heading("What moved, and why")]
     lines = [moved_line(m) for m in turn.moved] if turn.moved else [change_line(c) for c in turn.changes]
-    lines += [Content.assemble("⚑ ", f.label, "  ", "on" if f.old else "off", (" → ", MUTED), ("on" if f.new else "off", "bold")) for f in turn.flags]
+    lines += [flag_change_line(f) for f in turn.flags]
     sections.append(Content("\n").join(lines) if lines else Content.styled("No track moved.", MUTED))
     sections += [Content(""), heading("Dice")]
     sections.append(Content("\n").join(roll_line(r) for r in turn.rolls) if turn.rolls else Content.styled("No chance rolls.", MUTED))

@@ -20,6 +20,7 @@ from wargame.tui.render import (
     GOOD,
     MUTED,
     WARN,
+    flag_change_line,
     heading,
     news_line,
     objectives_block,
@@ -167,8 +168,7 @@ def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tra
             continue
         s.append(Content.styled(group, "bold"))
         s += [delta_line(x) for x in shown]
-    for flag in d.flags:
-        s.append(Content.assemble("⚑ ", (flag.label, "bold"), "  ", "on" if flag.old else "off", (" → ", MUTED), ("on" if flag.new else "off", "bold")))
+    s += [flag_change_line(flag, bold_label=True) for flag in d.flags]
 
     if d.learned_later:
         s += [Content(""), heading("Learned later (hindsight)")]
