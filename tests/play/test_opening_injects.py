@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from wargame.cli import cli
 from wargame.deck.compile import CompiledDeck
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
@@ -197,3 +199,9 @@ def test_the_facilitator_withdraws_an_opening_inject_and_the_save_verifies(tutor
     assert replay(saved).state.digest() == session.game.state.digest()
     refused = session.apply("facilitator", RemoveInject(index=0, opening=True))
     assert not refused.ok and refused.message == "the opening is over and its injects stay"
+    # The commands a debrief starts with read the save as it is now.
+    verified = CliRunner().invoke(cli, ["replay", str(session.save_path), "--verify"], catch_exceptions=False)
+    assert verified.exit_code == 0 and verified.stdout.startswith(f"{session.save_path}: ok: all "), verified.output
+    text = CliRunner().invoke(cli, ["replay", str(session.save_path), "--text", "--pin", "secret1"], catch_exceptions=False)
+    assert text.exit_code == 0, text.output
+    assert "A storm closes the harbour." in text.stdout and "The wrong one." not in text.stdout
