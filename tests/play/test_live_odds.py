@@ -137,6 +137,27 @@ def test_an_inject_recomputes_them_and_taking_it_back_too(tutorial: CompiledDeck
     assert control is not None and control.odds is not None and control.odds.injects == 0 and not control.odds_pending
 
 
+def test_an_opening_inject_recomputes_them_and_withdrawing_it_too(tutorial: CompiledDeck) -> None:
+    """Fired into the opening or withdrawn from it, an inject changes the state before the
+    first orders: the odds from it are computed again (before, they stood as they were)."""
+    s, _client, queue = session(tutorial)
+    before = s.observe("facilitator").control
+    assert before is not None and before.odds is not None and not before.odds_pending
+    s.fire_opening_inject(text="A storm.", effects=["tension += 5"])
+    assert (c := s.observe("facilitator").control) is not None and c.odds_pending
+    queue.drain()
+    fired = s.observe("facilitator").control
+    assert fired is not None and fired.odds is not None and not fired.odds_pending
+    counts = live_odds(tutorial, s.game.state.copy(), s.game.turns, s.game.seed, live_stand_ins(tutorial, s.seats))
+    assert {e.id: round(e.p * LIVE_GAMES) for e in fired.odds.endings} == {i: counts.get(i, 0) for i in ending_ids(tutorial)}
+    s.withdraw_opening_inject(0)
+    assert (c := s.observe("facilitator").control) is not None and c.odds_pending
+    queue.drain()
+    withdrawn = s.observe("facilitator").control
+    assert withdrawn is not None and withdrawn.odds is not None and not withdrawn.odds_pending
+    assert [e.p for e in withdrawn.odds.endings] == [e.p for e in before.odds.endings]
+
+
 def test_odds_that_come_back_too_late_are_dropped(tutorial: CompiledDeck) -> None:
     """A computation overtaken by an inject must not show odds without it."""
     s, _client, queue = session(tutorial)

@@ -347,13 +347,35 @@ class Game:
             raise WargameError(f"the opening is over: an inject now fires when the {unit} resolves")
         inject = self._checked_inject(event, text, effects, [*self.opening_injects, *self.injects])
         self.opening_injects.append(inject)
+        self._open_again()
+        return inject
+
+    def withdraw_opening_inject(self, index: int) -> Inject:
+        """Take back the `index`-th inject fired into the opening (the facilitator fired the
+        wrong one): the opening is played again from the start without it, so the game is
+        the one a replay of the injects left makes (a game none is left in is the one that
+        never had any). Only `in_opening()`."""
+        if not self.in_opening():
+            unit = self.deck.turn_name
+            if self.orders:
+                raise WargameError(f"orders are sealed for {unit} 1: the opening is over and its injects stay")
+            raise WargameError("the opening is over and its injects stay")
+        if not 0 <= index < len(self.opening_injects):
+            raise WargameError(f"no inject number {index + 1} in the opening (there are {len(self.opening_injects)})")
+        inject = self.opening_injects.pop(index)
+        self._open_again()
+        return inject
+
+    def _open_again(self) -> None:
+        """Play the opening again from the start with the opening injects as they are now."""
         fresh = start_state(self.deck, self.turns, self.starts)
         for name in State.__slots__:  # in place: views of this game hold the state object
             setattr(self.state, name, getattr(fresh, name))
         self.news = [n for n in self.news if n.turn != 0]
-        self._open()
+        self.opening = None
+        if self._plan.opening or self.opening_injects:
+            self._open()
         self.start_values = list(self.state.v)
-        return inject
 
     def remove_inject(self, index: int) -> Inject:
         """Take back the `index`-th inject queued this turn (the facilitator changed their mind)."""

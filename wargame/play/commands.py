@@ -116,10 +116,14 @@ class Inject(Command):
 
 
 class RemoveInject(Command):
-    """Facilitator: take back the `index`-th inject queued this turn."""
+    """Facilitator: take back the `index`-th inject queued this turn, or with `opening`
+    withdraw the `index`-th inject fired into the opening."""
 
     type: Literal["remove_inject"] = "remove_inject"
     index: Annotated[int, Field(ge=0, le=1000)]
+    opening: bool = False
+    """Withdraw an inject fired into the opening (the opening is played again without
+    it): only while no team has sealed turn 1's orders."""
 
 
 class Override(Command):

@@ -497,8 +497,9 @@ class Session:
         return (self.odds if self.odds is not None and self.odds.turn == self.game.turn else None, self._odds_key != self._moment())
 
     def _moment(self) -> tuple[object, ...]:
-        """What the odds depend on: the turn, the turns resolved and the injects queued."""
-        return (self.game.turn, len(self.game.records), tuple(self.game.injects))
+        """What the odds depend on: the turn, the turns resolved, the injects queued and
+        those fired into the opening (fired or withdrawn, the state before turn 1 changed)."""
+        return (self.game.turn, len(self.game.records), tuple(self.game.injects), tuple(self.game.opening_injects))
 
     def odds_job(self) -> OddsJob | None:
         """The live odds to compute, when they are out of date (a turn resolved, an inject
@@ -570,6 +571,8 @@ class Session:
                     self.fire_opening_inject(command.event, command.text, command.effects)
                 case InjectCommand():
                     self.fire_inject(command.event, command.text, command.effects)
+                case RemoveInject() if command.opening:
+                    self.withdraw_opening_inject(command.index)
                 case RemoveInject():
                     self.remove_inject(command.index)
                 case Override():
@@ -1037,16 +1040,45 @@ class Session:
         each computer decides afresh on the new opening, as a replay's computer would."""
         effects = self._inject_effects(effects, self.game.opening_injects)
         unit = self.deck.turn_name
+        clean = safe_text(text.strip(), 2000)
+        return self._change_opening(
+            lambda game: game.fire_opening_inject(event=event, text=clean, effects=effects),
+            f"the opening is over (queue the inject for {unit} 1 instead)",
+            f"the opening is over: an inject now fires when the {unit} resolves",
+        )
+
+    def withdraw_opening_inject(self, index: int) -> Inject:
+        """Take back the `index`-th inject fired into the opening (the wrong one was fired):
+        the opening is played again without it, and the save's `opening_injects` drops it.
+        Only `in_opening`: as for firing one, the computers' sealed orders are taken back
+        and each decides afresh on the opening as it now is."""
+        inject = self._change_opening(
+            lambda game: game.withdraw_opening_inject(index),
+            "the opening is over and its injects stay",
+            "the opening is over and its injects stay",
+        )
+        event = self.deck.events[self.deck.event_index[inject.event]] if inject.event is not None else None
+        said = event.name or event.id if event is not None else inject.text or "; ".join(inject.effects)
+        self.notice(f"Withdrawn from the opening: {cut(said, 80)}")
+        return inject
+
+    def _change_opening(self, change: Callable[[Game], Inject], sealed: str, over: str) -> Inject:
+        """Change the opening (`change` fires or withdraws an inject, playing it again) while
+        no team has sealed turn 1's orders: refused in one line naming the teams that have
+        (`sealed`), or `over` once a turn has resolved. The computers' sealed orders are
+        taken back (from the keeper too) and each computer decides afresh, as a replay's
+        computer would; the game is kept at once."""
+        unit = self.deck.turn_name
         with self._lock:
             game = self.game
             if not self.in_opening:
                 teams = [self.deck.actor_name(a) for a in game.orders if a not in self.computers]
                 if teams and not game.records:
-                    raise WargameError(f"{', '.join(teams)} sealed orders for {unit} 1: the opening is over (queue the inject for {unit} 1 instead)")
-                raise WargameError(f"the opening is over: an inject now fires when the {unit} resolves")
+                    raise WargameError(f"{', '.join(teams)} sealed orders for {unit} 1: {sealed}")
+                raise WargameError(over)
             taken = {a: (game.orders.pop(a), game.reasons.pop(a, ())) for a in list(game.orders)}
             try:
-                inject = game.fire_opening_inject(event=event, text=safe_text(text.strip(), 2000), effects=effects)
+                inject = change(game)
             except WargameError:
                 for a, (orders, reasons) in taken.items():
                     game.orders[a], game.reasons[a] = orders, reasons

@@ -22,6 +22,7 @@ from wargame.play.commands import (
     Orders,
     Pause,
     Reissue,
+    RemoveInject,
     Reply,
     Reseat,
     Resolve,
@@ -332,4 +333,33 @@ def test_an_inject_before_the_first_orders_joins_the_opening_and_survives_a_rest
     assert [i.text for i in again.game.opening_injects] == ["A storm closes the harbour."]
     do(again, Resolve(missing="stand-pat"))
     saved = parse_save(store.load_exercise("ex1").save_json.encode(), "ex1")
+    assert verify(saved).ok
+
+
+def test_an_opening_inject_is_withdrawn_and_stays_withdrawn_after_a_restart(store: Store, tutorial: CompiledDeck, clock: FakeClock) -> None:
+    """Hosted, the facilitator withdraws an inject fired into the opening by mistake: the
+    computer's orders sealed on it are withdrawn from the store (it decides again), every
+    seat is sent the opening without it, the notice is logged, and a reopened exercise
+    (from the store) replays the opening without it; once a team has sealed, it is refused."""
+    ex, _ = make(store, tutorial, clock, seats={"blue": "doctrine:broker"})
+    do(ex, Inject(text="A storm closes the harbour.", effects=["tension += 2"], opening=True))
+    do(ex, Inject(event="hotline", opening=True))
+    ex.session.run_bots()
+    assert "blue" in store.pending_orders("ex1", 1)
+    do(ex, RemoveInject(index=1, opening=True))
+    assert "blue" not in store.pending_orders("ex1", 1)
+    for role in ("red", "blue", PROJECTOR):
+        news = [n["text"] for n in sent(ex, role)["observation"]["news"] if n["turn"] == 0]
+        assert news == ["A storm closes the harbour."], role
+    assert any("Withdrawn from the opening: Hotline opens" in n for n in sent(ex, FACILITATOR)["room"]["notices"])
+    again = Exercise.open(store, "ex1", clock=clock)
+    assert again.game.state.digest() == ex.game.state.digest()
+    assert [i.text for i in again.game.opening_injects] == ["A storm closes the harbour."]
+    again.session.run_bots()
+    assert seal(again, "red", 1, []).ok
+    refused = again.apply(FAC, RemoveInject(index=0, opening=True))
+    assert not refused.ok and refused.message == "Red sealed orders for week 1: the opening is over and its injects stay"
+    do(again, Resolve(missing="stand-pat"))
+    saved = parse_save(store.load_exercise("ex1").save_json.encode(), "ex1")
+    assert [i.text for i in saved.opening_injects] == ["A storm closes the harbour."]
     assert verify(saved).ok

@@ -21,8 +21,9 @@ from wargame.net.server import Host
 from wargame.net.store import FACILITATOR, PROJECTOR, open_store
 from wargame.observe.model import Observation
 from wargame.observe.talk import TalkError
-from wargame.play.commands import Orders, Propose, Resolve
+from wargame.play.commands import Inject, Orders, Propose, RemoveInject, Resolve
 from wargame.tui.join import CodeScreen, JoinApp
+from wargame.tui.screens.confirm import ConfirmScreen
 from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.facilitator import FacilitatorScreen
 from wargame.tui.screens.orders import OrdersScreen
@@ -254,6 +255,67 @@ async def test_the_console_reissues_revokes_and_reseats(tmp_path: Path, tutorial
             console.query_one("#revoke", Button).press()
             await until(pilot, lambda: PROJECTOR not in ex.store.codes(ex.id), "the revoke")
             await until(pilot, lambda: obs(fac).room_seat("red") is not None and obs(fac).room_seat("red").code is True, "the seats' codes")  # type: ignore[union-attr]
+    finally:
+        await server.close()
+        ex.store.close()
+
+
+def sheet_line(app: JoinApp, name: str) -> str:
+    """The order sheet's line for a move, as the seat reads it ("" while no sheet shows)."""
+    screen = app.screen
+    if not isinstance(screen, OrdersScreen) or not screen.is_mounted:
+        return ""
+    index = next(i for i, x in enumerate(screen.sheet) if x.name == name)
+    return str(screen.query_one("#moves", OptionList).get_option_at_index(index).prompt)
+
+
+async def test_the_console_fires_and_withdraws_an_opening_inject_and_an_open_sheet_follows(tmp_path: Path, tutorial: CompiledDeck) -> None:
+    """Hosted: Blue's sheet is open with Sanctions picked when the facilitator fires an
+    inject into the opening that opens the hotline: Blue's sheet greys Sanctions at once,
+    drops the pick and says so; withdrawn from the console (asked first), Sanctions is
+    available again on Blue's open sheet. Once Blue seals, the opening's injects stay."""
+    host, server, codes = await serve(tmp_path, tutorial, True, {"red": "doctrine:bully"})
+    url = str(server.make_url("")).rstrip("/")
+    ex = host.exercise
+    try:
+        fac, blue = JoinApp(url, codes[FACILITATOR]), JoinApp(url, codes["blue"])
+        async with fac.run_test(size=(130, 60)) as pilot, blue.run_test(size=(120, 40)) as blue_pilot:
+            await until(pilot, lambda: shown(fac, FacilitatorScreen), "the console")
+            await to_sheet(blue_pilot, "Blue's orders")
+            sheet = blue.screen
+            assert isinstance(sheet, OrdersScreen)
+            moves = sheet.query_one("#moves", OptionList)
+            moves.highlighted = next(i for i, x in enumerate(sheet.sheet) if x.name == "Sanctions")
+            await blue_pilot.press("space")
+            await until(blue_pilot, lambda: sheet.picks == ["sanctions"], "Blue's pick")
+            console = fac.screen
+            await until(pilot, lambda: console.query_one("#inject-opening", Checkbox).display, "the opening's box")
+            console.query_one("#inject-opening", Checkbox).value = True
+            console.query_one("#inject-text", Input).value = "The hotline opens early."
+            console.query_one("#inject-effects", Input).value = "flags.hotline = true"
+            console.query_one("#fire-custom", Button).press()
+            await until(pilot, lambda: [i.text for i in ex.game.opening_injects] == ["The hotline opens early."], "the inject")
+            await until(blue_pilot, lambda: "Not while the hotline is open" in sheet_line(blue, "Sanctions"), "Blue's sheet to follow")
+            assert blue.screen is sheet and sheet.picks == []
+            assert "No longer available, taken off your orders: Sanctions (Not while the hotline is open)" in [str(n.message) for n in blue._notifications]
+            # Withdrawn from the console, after a confirmation.
+            listed = console.query_one("#opening-injects", OptionList)
+            await until(pilot, lambda: listed.display and listed.option_count == 1, "the console's opening injects")
+            console.query_one("#withdraw-last", Button).press()
+            await until(pilot, lambda: isinstance(fac.screen, ConfirmScreen) and fac.screen.is_mounted, "the confirmation")
+            await pilot.press("y")
+            await until(pilot, lambda: ex.game.opening_injects == [], "the withdrawal")
+            await until(blue_pilot, lambda: "Not while the hotline is open" not in sheet_line(blue, "Sanctions"), "Sanctions back on Blue's sheet")
+            assert blue.screen is sheet
+            await until(pilot, lambda: not listed.display, "the console's list to empty")
+            assert ex.apply(FAC, Inject(text="A storm closes the harbour.", effects=["tension += 1"], opening=True)).ok
+            await blue_pilot.press("space")
+            await seal(blue_pilot)
+            await until(pilot, lambda: "blue" in ex.game.orders, "Blue's seal")
+            assert ex.game.orders["blue"] == ("sanctions",)
+            refused = ex.apply(FAC, RemoveInject(index=0, opening=True))
+            assert not refused.ok and refused.message == "Blue sealed orders for week 1: the opening is over and its injects stay"
+            await until(pilot, lambda: not console.query_one("#inject-opening", Checkbox).display and not listed.display, "the opening to close on the console")
     finally:
         await server.close()
         ex.store.close()

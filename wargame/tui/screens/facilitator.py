@@ -142,6 +142,11 @@ class FacilitatorScreen(GameScreen):
             yield Static(id="inject-error")
             yield Static(id="queued-title")
             yield OptionList(id="queued", compact=True)
+            # Only before the first orders: the injects fired into the opening, to withdraw one.
+            yield Static(id="opening-title")
+            yield OptionList(id="opening-injects", compact=True)
+            with Horizontal(classes="buttons", id="opening-buttons"):
+                yield Button("Withdraw the last", id="withdraw-last", compact=True)
             if self.hosted:
                 yield Static(heading("Codes and seats"), classes="section")
                 seats = [(a.name, a.id) for a in obs.actors]
@@ -231,6 +236,7 @@ class FacilitatorScreen(GameScreen):
             self._fill_queued(queued, injects)
         queued.display = bool(injects)
         self.query_one("#inject-opening", Checkbox).display = control is not None and control.in_opening
+        self._show_opening(obs)
 
         ready = room is not None and all(s.sealed for s in room.seats) and not obs.game.over
         resolve = self.query_one("#resolve", Button)
@@ -246,6 +252,25 @@ class FacilitatorScreen(GameScreen):
         if self.hosted:
             self._show_hosted(obs)
         self.refresh_bindings()  # the +1 min / −1 min keys show while a countdown runs
+
+    _opening_shown: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+
+    def _show_opening(self, obs: Observation) -> None:
+        """The injects fired into the opening, while one may still be withdrawn (no team has
+        sealed the first orders)."""
+        control = obs.control
+        opening = obs.opening.injects if control is not None and control.in_opening and obs.opening is not None else []
+        title = Content.assemble(heading("Injects fired into the opening"), ("  Enter on one withdraws it.", MUTED))
+        head = self.query_one("#opening-title", Static)
+        head.update(title)
+        head.display = bool(opening)
+        listed = self.query_one("#opening-injects", OptionList)
+        shown = tuple((i.name, tuple(i.effects)) for i in opening)
+        if shown != self._opening_shown:
+            self._opening_shown = shown
+            self._fill_queued(listed, opening)
+        listed.display = bool(opening)
+        self.query_one("#opening-buttons", Horizontal).display = bool(opening)
 
     @staticmethod
     def _fill_queued(queued: OptionList, injects: list[InjectInfo]) -> None:
@@ -469,6 +494,30 @@ class FacilitatorScreen(GameScreen):
                 self.send(RemoveInject(index=index), lambda _: self.notify("Inject taken back: it will not fire.", markup=False))
 
         self.app.push_screen(ConfirmScreen("Take back this inject?", str(event.option.prompt), yes="Take it back", no="Keep it"), answered)
+
+    @on(OptionList.OptionSelected, "#opening-injects")
+    def ask_withdraw(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._ask_withdraw(int(event.option.id), str(event.option.prompt))
+
+    @on(Button.Pressed, "#withdraw-last")
+    def ask_withdraw_last(self) -> None:
+        listed = self.query_one("#opening-injects", OptionList)
+        if listed.option_count:
+            last = listed.option_count - 1
+            self._ask_withdraw(last, str(listed.get_option_at_index(last).prompt))
+
+    def _ask_withdraw(self, index: int, name: str) -> None:
+        """Withdraw an inject fired into the opening, once confirmed."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.send(RemoveInject(index=index, opening=True),
+                          lambda _: self.notify("Inject withdrawn: the opening is played again without it.", markup=False))
+
+        body = (f"{name}\n\nThe opening is played again without it: every seat reads the opening without it, "
+                "the computers decide again, and the save no longer holds it.")
+        self.app.push_screen(ConfirmScreen("Withdraw this inject from the opening?", body, yes="Withdraw it", no="Keep it"), answered)
 
     @on(Button.Pressed, "#fire-custom")
     @on(Input.Submitted, "#inject-text,#inject-effects")

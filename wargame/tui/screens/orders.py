@@ -101,11 +101,13 @@ class OrdersScreen(GameScreen):
         sheet = obs.seat
         assert sheet is not None, "an orders screen is a seat's"
         self.turn = obs.game.turn
+        self.resolved = obs.game.resolved
         self.choices: list[MoveInfo] = list(sheet.moves)
         self.by_id = {c.id: c for c in self.choices}
         self.sheet: list[SheetLine] = order_sheet(self.choices)
         self.coach = sheet.coach
         self.allowed = sheet.allowed
+        self.objectives = list(sheet.objectives)
         self.picks: list[str] = []
         self.offers: list[OfferToAnswer] = offers_to_answer(obs)
         self.own_offers = list(sheet.my_offers_waiting)
@@ -420,9 +422,10 @@ class OrdersScreen(GameScreen):
 
     def show(self, obs: Observation) -> None:
         """The game moved on while this sheet is open (a computer sealed, the clock ticked):
-        the strip follows; the picks stay."""
+        the strip follows; the picks stay (but those no longer available, `_follow_moves`)."""
         super().show(obs)
         self.query_one("#brief-text", Static).update(self._briefing())  # an inject may join the opening
+        self._follow_moves(obs)
         team = self.query_one("#team", Static)
         team.display = bool(obs.teams)
         if obs.teams:
@@ -431,3 +434,92 @@ class OrdersScreen(GameScreen):
         talk.display = bool(obs.messages)
         if obs.messages:
             talk.update(self._messages_block(obs))
+
+    # -- the turn's moves changing under the sheet -----------------------------------------
+    def _follow_moves(self, obs: Observation) -> None:
+        """The seat's moves or tracks changed while this sheet is open in the same turn (an
+        inject joined the opening, or was withdrawn from it: a flag set or a track moved
+        makes moves available or not): the sheet shows them at once. The picks (and the
+        answers) still available stay; those no longer available are dropped and said in
+        one line; a dialog opened on the old moves (the review, a target picker) closes."""
+        sheet = obs.seat
+        game = obs.game
+        if sheet is None or game.turn != self.turn or game.resolved != self.resolved or game.over:
+            return  # the turn moved on: the next screen shows it
+        public, own = obs.tracks_of(None), obs.tracks_of(self.seat)
+        for view_id, readings in (("#tracks", public), ("#own-tracks", own)):
+            view = self.query_one(view_id, TracksView)
+            if view.readings != readings:
+                view.set_readings(readings)
+        if sheet.objectives != self.objectives:
+            self.objectives = list(sheet.objectives)
+            self.query_one("#objectives", Static).update(
+                Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(sheet.objectives)]))
+        offers = offers_to_answer(obs)
+        same_offers = [o.slot for o in offers] == [o.slot for o in self.offers]
+        if list(sheet.moves) == self.choices and sheet.allowed == self.allowed and (not same_offers or offers == self.offers):
+            return
+        before = {c.id: c.available for c in self.choices}
+        old = self.by_id
+        self.choices = list(sheet.moves)
+        self.by_id = {c.id: c for c in self.choices}
+        self.sheet = order_sheet(self.choices)
+        self.allowed = sheet.allowed
+        if sheet.coach and self.coach and sheet.coach != self.coach:
+            self.coach = sheet.coach
+            self.query_one("#coach", Static).update(Content.assemble(("Coach: ", "bold"), self.coach))
+        unit = game.turn_name
+        dropped: list[str] = []
+        kept: list[str] = []
+        for move_id in self.picks:
+            choice = self.by_id.get(move_id)
+            if choice is None or not choice.available:
+                why = choice.reason if choice is not None else "no longer a move of yours"
+                dropped.append(f"{old[move_id].label} ({why.rstrip('.')})")
+            elif len(kept) >= self.allowed:
+                dropped.append(f"{choice.label} (at most {self.allowed} orders this {unit} now)")
+            else:
+                kept.append(move_id)
+        self.picks = kept
+        if same_offers:  # offers come and go only as turns resolve: their answers follow here
+            self.offers = offers
+            for o in offers:
+                answer = self.answers.get(o.slot)
+                move = o.answer_move(answer) if answer is not None else None
+                if move is not None and not move.available:
+                    del self.answers[o.slot]
+                    dropped.append(f"{move.name} ({move.reason.rstrip('.')})")
+        self._rebuild_moves()
+        self._close_dialogs()
+        if dropped:
+            self.notify(f"No longer available, taken off your orders: {'; '.join(dropped)}", severity="warning", markup=False, timeout=15)
+        elif any(before.get(c.id) != c.available for c in self.choices):
+            self.notify("The moves you may order have changed: the sheet shows them now.", markup=False)
+
+    def _rebuild_moves(self) -> None:
+        """The move list anew from `self.sheet`, the highlight kept on the same move."""
+        moves = self.query_one("#moves", OptionList)
+        index = moves.highlighted
+        key = moves.get_option_at_index(index).id if index is not None and index < moves.option_count else None
+        moves.clear_options()
+        moves.add_options(self._options())
+        keys = [line.key for line in self.sheet]
+        moves.highlighted = keys.index(key) if key in keys else next((i for i, line in enumerate(self.sheet) if line.available), 0)
+        if self.offers:
+            offers = self.query_one("#offers", OptionList)
+            for i, o in enumerate(self.offers):
+                offers.replace_option_prompt_at_index(i, offer_prompt(o, self.answers.get(o.slot)))
+        focused = self.focused
+        if focused is not None and focused.id == "offers":
+            self._show_offer(self.query_one("#offers", OptionList).highlighted)
+        else:
+            self._show_detail(moves.highlighted)
+        self._show_picks()
+
+    def _close_dialogs(self) -> None:
+        """Close a dialog on this sheet that shows the old moves: the review (sealing from it
+        would seal other picks than it lists), a target picker, an answer."""
+        stack = self.app.screen_stack
+        top = stack[-1]
+        if len(stack) >= 2 and stack[-2] is self and isinstance(top, ReviewScreen | TargetPickerScreen | AnswerScreen):
+            top.dismiss(None)
