@@ -29,7 +29,7 @@ def test_a_facilitator_edit_is_applied_when_valid(tutorial: CompiledDeck) -> Non
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        ({"tracks": {"tension": 11}}, "track 'tension' = 11.0 is outside 0..10"),
+        ({"tracks": {"tension": 11}}, "track 'tension' = 11 is outside 0..10"),
         ({"tracks": {"morale": 1}}, "unknown track 'morale'"),
         ({"tracks": {"green.standing": 1}}, "unknown track 'green.standing'"),
         ({"flags": {"ceasefire": True}}, "unknown flag 'ceasefire'"),

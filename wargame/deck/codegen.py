@@ -59,6 +59,30 @@ Effect = Callable[[Any], None]
 """A compiled effect: takes the engine's `State` and changes it."""
 
 
+def _as_track(value: float) -> int | float:
+    """A whole number that meets a track's value, as the float it equals exactly: tracks
+    hold floats, and Python compares and adds a float and an int the long way (the
+    float's type checked, the int measured and converted, each time)."""
+    return float(value) if type(value) is int and abs(value) <= 2**53 else value
+
+
+def _reads_track(n: Node) -> bool:
+    """Whether `n`'s value is a track's (a float) or computed from one."""
+    if isinstance(n, Track):
+        return True
+    if isinstance(n, Num):
+        return type(n.value) is float
+    if isinstance(n, Arith):
+        return _reads_track(n.left) or _reads_track(n.right)
+    if isinstance(n, Neg):
+        return _reads_track(n.operand)
+    if isinstance(n, Func):
+        return any(map(_reads_track, n.args))
+    if isinstance(n, IfElse):
+        return _reads_track(n.body) or _reads_track(n.orelse)
+    return False
+
+
 def _div(a: float, b: float) -> float:
     # Division by zero in a deck expression yields 0 rather than crashing a game.
     try:
@@ -152,15 +176,17 @@ class _Writer:
         self.temps += 1
         return f"t{self.temps - 1}"
 
-    def expr(self, n: Node, body: _Body, level: int = 0) -> str:
-        """`n` as a Python expression, every compound part in parentheses."""
+    def expr(self, n: Node, body: _Body, level: int = 0, tracked: bool = False) -> str:
+        """`n` as a Python expression, every compound part in parentheses. `tracked`: it
+        meets a track's value (a float) in arithmetic or a comparison, so a whole number
+        in it is written as that float (`_as_track`)."""
         if level >= NEST_LIMIT and not isinstance(n, Num | Truth | Track | Flag | Clock):
             return f"{self.function(n)}(s)"
         deeper = level + 1
         if isinstance(n, Num | Truth):
             if type(n.value) not in ({bool} if isinstance(n, Truth) else {int, float}):
                 raise TypeError(f"{type(n).__name__} cannot hold {n.value!r}")
-            return self.const(n.value)
+            return self.const(_as_track(n.value) if tracked and isinstance(n, Num) else n.value)
         if isinstance(n, Track):
             return f"{body.field('v')}[{_index(n.slot)}]"
         if isinstance(n, Flag):
@@ -184,7 +210,7 @@ class _Writer:
         if isinstance(n, Not):
             return f"(not {self.expr(n.operand, body, deeper)})"
         if isinstance(n, Neg):
-            return f"(-{self.expr(n.operand, body, deeper)})"
+            return f"(-{self.expr(n.operand, body, deeper, tracked)})"
         if isinstance(n, Logic):
             if len(n.operands) < 2:
                 raise ValueError("and/or needs two or more operands")
@@ -192,24 +218,28 @@ class _Writer:
         if isinstance(n, Compare):
             if len(n.operands) != len(n.ops) + 1 or not n.ops:
                 raise ValueError("a comparison needs one more operand than operators")
-            text = self.expr(n.operands[0], body, deeper)
+            floats = any(map(_reads_track, n.operands))
+            text = self.expr(n.operands[0], body, deeper, floats)
             for op, operand in zip(n.ops, n.operands[1:], strict=True):
-                text += f" {_known(_COMPARE, op)} {self.expr(operand, body, deeper)}"
+                text += f" {_known(_COMPARE, op)} {self.expr(operand, body, deeper, floats)}"
             return f"({text})"
         if isinstance(n, Arith):
-            left, right = self.expr(n.left, body, deeper), self.expr(n.right, body, deeper)
+            floats = tracked or _reads_track(n.left) or _reads_track(n.right)
+            left, right = self.expr(n.left, body, deeper, floats), self.expr(n.right, body, deeper, floats)
             if n.op == "/":
                 return f"{self.helper('div')}({left}, {right})"
             return f"({left} {_known(_ARITH, n.op)} {right})"
         if isinstance(n, Func):
-            args = [self.expr(a, body, deeper) for a in n.args]
+            floats = tracked or any(map(_reads_track, n.args))
+            args = [self.expr(a, body, deeper, floats) for a in n.args]
             if n.fn in {"min", "max"} and len(args) >= 2:
                 return f"{self.helper(n.fn)}({', '.join(args)})"
             if n.fn in {"abs", "round"} and len(args) == 1:
                 return f"{self.helper('abs' if n.fn == 'abs' else 'round_')}({args[0]})"
             raise ValueError(f"{n.fn!r} with {len(args)} arguments is not a deck function")
         if isinstance(n, IfElse):
-            return f"({self.expr(n.body, body, deeper)} if {self.expr(n.test, body, deeper)} else {self.expr(n.orelse, body, deeper)})"
+            floats = tracked or _reads_track(n.body) or _reads_track(n.orelse)
+            return f"({self.expr(n.body, body, deeper, floats)} if {self.expr(n.test, body, deeper)} else {self.expr(n.orelse, body, deeper, floats)})"
         raise TypeError(f"not a deck expression node: {type(n).__name__}")
 
     def since(self, history: str, i: str, body: _Body) -> str:
@@ -300,11 +330,11 @@ def _effect_lines(node: EffectNode, bounds: Mapping[int, tuple[float, float]], w
         if isinstance(node, ChangeTrack) and node.sign not in {1, -1}:
             raise ValueError(f"a change's sign is 1 or -1, not {node.sign!r}")
         if isinstance(node, SetTrack):
-            change = writer.expr(node.value, body)
+            change = writer.expr(node.value, body, tracked=True)
         elif isinstance(node.value, Num | Truth):
-            change = f"{v}[{slot}] + {writer.const(node.sign * node.value.value)}"
+            change = f"{v}[{slot}] + {writer.const(_as_track(node.sign * node.value.value) if isinstance(node.value, Num) else node.sign * node.value.value)}"
         else:
-            change = f"{v}[{slot}] {'+' if node.sign > 0 else '-'} {writer.expr(node.value, body)}"
+            change = f"{v}[{slot}] {'+' if node.sign > 0 else '-'} {writer.expr(node.value, body, tracked=True)}"
         # Written so that nan lands on the lower bound (min/max would keep nan).
         return [f"    x = {change}", f"    {v}[{slot}] = {k_hi} if x > {k_hi} else x if x >= {k_lo} else {k_lo}"]
     raise TypeError(f"not a deck effect node: {type(node).__name__}")

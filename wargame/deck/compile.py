@@ -844,6 +844,10 @@ class _Build:
         return self.c.text(text, self.scope, path, self.deck, self.slot_names, self.secret_slots, readers)
 
     def add_slot(self, name: str, lo: float, hi: float, start: float, spec: TrackSpec) -> int:
+        # A track's value is a float from the start, whatever the deck wrote: effects keep
+        # it one (their bounds and whole numbers are floats), and the generated rules
+        # compare floats with floats (`codegen._as_track`).
+        lo, hi, start = float(lo), float(hi), float(start)
         slot = len(self.slot_names)
         self.scope.bounds[slot] = (lo, hi)
         self.slot_names.append(name)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 
 from wargame.errors import WargameError
+from wargame.words import number
 
 if TYPE_CHECKING:
     from wargame.deck.compile import CompiledDeck
@@ -40,7 +41,7 @@ class StateModel(BaseModel):
                 raise ValueError(f"unknown track '{name}'")
             slot = deck.slot_names.index(name)
             if not deck.lo[slot] <= value <= deck.hi[slot]:
-                raise ValueError(f"track '{name}' = {value} is outside {deck.lo[slot]}..{deck.hi[slot]}")
+                raise ValueError(f"track '{name}' = {number(value)} is outside {number(deck.lo[slot])}..{number(deck.hi[slot])}")
         for name in self.flags:
             if name not in deck.flag_names:
                 raise ValueError(f"unknown flag '{name}'")
