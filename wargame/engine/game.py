@@ -10,8 +10,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import ne
 from typing import Final
 
 from wargame.deck.codegen import (
@@ -23,7 +21,6 @@ from wargame.deck.codegen import (
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, seed_key, turn_dice
 from wargame.engine.state import (
-    Cause,
     Change,
     Inject,
     NewsItem,
@@ -536,7 +533,7 @@ class Game:
             made = s.offers[offer.index]
             if made >= 0 and s.turn - made >= offer.expires:
                 s.offers[offer.index] = -1
-                before = list(s.v) if self.log else None
+                before = self._before(rec) if self.log else None
                 for effect in offer.expire:
                     effect(s)
                 move = self.deck.moves[offer.move]
@@ -558,15 +555,27 @@ class Game:
             return self.deck.turn_limit_ending
         return None
 
-    def _caused(self, rec: TurnRecord, before: list[float], kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
-        """Record what one step moved (logged games only): the results name each cause."""
+    def _before(self, rec: TurnRecord) -> int:
+        """Where `rec.values` holds the track values before a step (logged games only): the
+        values after its last step when nothing moved since, else a copy made now."""
         v = self.state.v
-        if v == before:
-            return
-        # The slots that moved, found in C (`compress` over `ne`), then their deltas.
-        deltas = tuple((i, v[i] - before[i]) for i in compress(range(len(v)), map(ne, v, before)))
-        if deltas:
-            rec.causes.append(Cause(kind, source, actor, deltas, turn or rec.turn))
+        values = rec.values
+        at = len(values) - len(v)
+        if at < 0 or values[at:] != v:
+            at = len(values)
+            values += v
+        return at
+
+    def _caused(self, rec: TurnRecord, before: int, kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
+        """Record what one step moved (logged games only): a copy of the track values after it
+        (next to those before it, `_before`) and the step, from which the record works out
+        the step's cause when it is read (`TurnRecord.causes`)."""
+        v = self.state.v
+        values = rec.values
+        after = len(values)
+        if values[before:after] != v:
+            values += v
+            rec.steps += (kind, source, actor, turn or rec.turn, before, after)
 
     def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
         if not text or not self.log:
@@ -587,7 +596,7 @@ class Game:
             return
         # A precondition or a chance reads no track the roll changes: what the order moved is
         # the difference from the values before it.
-        before = list(s.v) if log else None
+        before = self._before(rec) if log else None
         success = self._plan.resolutions[move.index](s, move, roll, over)
         if success is None:  # its precondition no longer holds: it fizzles, nothing changed
             if log:
@@ -646,7 +655,7 @@ class Game:
             effects = self.deck.compile_inject(list(inject.effects))
         except ExpressionError as exc:  # validated when fired; a hand-edited save may differ
             raise WargameError(f"inject effects: {exc}") from None
-        before = list(self.state.v) if self.log else None
+        before = self._before(rec) if self.log else None
         for effect in effects:
             effect(self.state)
         if before is not None:
@@ -669,7 +678,7 @@ class Game:
             return
         s.fired[event.index] += 1
         s.fired_last[event.index] = s.turn
-        before = list(s.v) if self.log else None
+        before = self._before(rec) if self.log else None
         for effect in event.effects:
             effect(s)
         if before is not None:
@@ -691,7 +700,7 @@ class Game:
         if chosen is None:
             return  # every weight is 0 now: nothing to pick
         outcome = event.outcomes[chosen]
-        before = list(s.v) if self.log else None
+        before = self._before(rec) if self.log else None
         for effect in outcome.effects:
             effect(s)
         if before is not None:
