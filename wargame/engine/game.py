@@ -10,6 +10,8 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 from typing import Final
 
 from wargame.deck.codegen import (
@@ -360,7 +362,7 @@ class Game:
         draw = rng.draw(kind, key)
         success = draw < p if forced is None else forced
         if self.log or self.on_roll is not None:
-            self._rolled(rec, Roll(kind, key, actor, p, draw, success, forced is not None))
+            self._rolled(rec, tuple.__new__(Roll, (kind, key, actor, p, draw, success, forced is not None)))
         return success
 
     def _roll_weighted(self, rng: TurnDice, rec: TurnRecord, event: CEvent, weights: list[float]) -> int | None:
@@ -580,7 +582,8 @@ class Game:
     def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
         if not text or not self.log:
             return
-        item = NewsItem(rec.turn, text, kind, audience, actor, source)
+        # Built as a plain tuple of the named type, as `Play` is (a dozen a turn, logged games).
+        item = tuple.__new__(NewsItem, (rec.turn, text, kind, audience, actor, source))
         rec.news.append(item)
         self.news.append(item)
 
@@ -714,10 +717,11 @@ class Game:
         deck = self.deck
         v = self.state.v
         names = deck.slot_names
-        for slot in [i for i in range(len(v)) if v0[i] != v[i]]:
+        changes = rec.changes
+        for slot in compress(range(len(v)), map(ne, v0, v)):  # the slots that moved, found in C
             old = v0[slot]
             new = v[slot]
-            rec.changes.append(Change(slot, names[slot], old, new))
+            changes.append(tuple.__new__(Change, (slot, names[slot], old, new)))
             levels = deck.thresholds.get(slot)
             if not levels:
                 continue
