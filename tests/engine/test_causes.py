@@ -97,3 +97,14 @@ def test_a_quiet_game_records_no_causes() -> None:
     deck = load_deck(ROOT / "decks" / "korea-2022.toml")
     game = play_game(deck, 3, {}, log=False)
     assert all(not rec.causes and not rec.steps and not rec.values for rec in game.records)
+
+
+def test_reading_the_causes_leaves_what_another_reader_took_whole() -> None:
+    # Two threads may read a record's causes at once (a report's worker and the screen):
+    # each works them out from the copies it took, which the other's read must leave whole.
+    deck = load_deck(ROOT / "decks" / "korea-2022.toml")
+    rec = play_game(deck, 3, {}).records[0]
+    steps, values = rec.steps, rec.values
+    held = (list(steps), list(values))
+    assert steps and rec.causes
+    assert (steps, values) == held

@@ -205,7 +205,7 @@ class TurnRecord:
     """Copies of the track values around the steps, one after another (`steps`): a step's
     values after it follow its values before it, which are those after the step before
     when nothing moved between them."""
-    _causes: list[Cause] = field(default_factory=list)
+    _causes: list[Cause] = field(default_factory=list, repr=False, compare=False)
 
     def __init__(self, turn: int, orders: dict[str, tuple[str, ...]], reasons: dict[str, tuple[str, ...]],
                  injects: tuple[Inject, ...], overrides: dict[str, bool]) -> None:
@@ -241,9 +241,9 @@ class TurnRecord:
         rest of the game, cost about 30% of a logged game, much of it in the garbage
         collections those objects set off."""
         steps = self.steps
-        if steps:
+        if steps:  # the first read once the turn is resolved
             values = self.values
-            causes = self._causes
+            causes = []
             for n in range(0, len(steps), 6):
                 kind, source, actor, turn, at, end = steps[n : n + 6]
                 before = values[at:end]
@@ -252,6 +252,9 @@ class TurnRecord:
                 moved = tuple(compress(range(len(after)), map(ne, after, before)))
                 if moved:
                     causes.append(Cause(kind, source, actor, tuple([(i, after[i] - before[i]) for i in moved]), turn))
-            steps.clear()  # read once: the copies go, the causes stay
-            values.clear()
+            # The causes stay and the copies go. Replaced, not changed in place: a thread
+            # reading them at the same time (a report's worker) works out the same list.
+            self._causes = causes
+            self.steps = []
+            self.values = []
         return self._causes
