@@ -27,7 +27,6 @@ from wargame.deck.codegen import (
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
 from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, dice_maker, seed_key
 from wargame.engine.state import (
-    Cause,
     Change,
     Inject,
     NewsItem,
@@ -432,7 +431,7 @@ class Game:
         draw = rng.draw(kind, key)
         success = draw < p if forced is None else forced
         if self.log or self.on_roll is not None:
-            self._rolled(rec, Roll(kind, key, actor, p, draw, success, forced is not None))
+            self._rolled(rec, tuple.__new__(Roll, (kind, key, actor, p, draw, success, forced is not None)))
         return success
 
     def _roll_weighted(self, rng: TurnDice, rec: TurnRecord, event: CEvent, weights: list[float]) -> int | None:
@@ -618,7 +617,7 @@ class Game:
             made = s.offers[offer.index]
             if made >= 0 and s.turn - made >= offer.expires:
                 s.offers[offer.index] = -1
-                before = list(s.v) if self.log else None
+                before = self._before(rec) if self.log else None
                 for effect in offer.expire:
                     effect(s)
                 move = self.deck.moves[offer.move]
@@ -640,20 +639,33 @@ class Game:
             return self.deck.turn_limit_ending
         return None
 
-    def _caused(self, rec: TurnRecord, before: list[float], kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
-        """Record what one step moved (logged games only): the results name each cause."""
+    def _before(self, rec: TurnRecord) -> int:
+        """Where `rec.values` holds the track values before a step (logged games only): the
+        values after its last step when nothing moved since, else a copy made now."""
         v = self.state.v
-        if v == before:
-            return
-        # The slots that moved, found in C (`compress` over `ne`), then their deltas.
-        deltas = tuple((i, v[i] - before[i]) for i in compress(range(len(v)), map(ne, v, before)))
-        if deltas:
-            rec.causes.append(Cause(kind, source, actor, deltas, turn or rec.turn))
+        values = rec.values
+        at = len(values) - len(v)
+        if at < 0 or values[at:] != v:
+            at = len(values)
+            values += v
+        return at
+
+    def _caused(self, rec: TurnRecord, before: int, kind: str, source: str | None, actor: str | None, turn: int = 0) -> None:
+        """Record what one step moved (logged games only): a copy of the track values after it
+        (next to those before it, `_before`) and the step, from which the record works out
+        the step's cause when it is read (`TurnRecord.causes`)."""
+        v = self.state.v
+        values = rec.values
+        after = len(values)
+        if values[before:after] != v:
+            values += v
+            rec.steps += (kind, source, actor, turn or rec.turn, before, after)
 
     def _news(self, rec: TurnRecord, text: str, kind: str, audience: frozenset[str] | None, actor: str | None, source: str | None) -> None:
         if not text or not self.log:
             return
-        item = NewsItem(rec.turn, text, kind, audience, actor, source)
+        # Built as a plain tuple of the named type, as `Play` is (a dozen a turn, logged games).
+        item = tuple.__new__(NewsItem, (rec.turn, text, kind, audience, actor, source))
         rec.news.append(item)
         self.news.append(item)
 
@@ -669,7 +681,7 @@ class Game:
             return
         # A precondition or a chance reads no track the roll changes: what the order moved is
         # the difference from the values before it.
-        before = list(s.v) if log else None
+        before = self._before(rec) if log else None
         success = self._plan.resolutions[move.index](s, move, roll, over)
         if success is None:  # its precondition no longer holds: it fizzles, nothing changed
             if log:
@@ -727,7 +739,7 @@ class Game:
             effects = self.deck.compile_inject(list(inject.effects))
         except ExpressionError as exc:  # validated when fired; a hand-edited save may differ
             raise WargameError(f"inject effects: {exc}") from None
-        before = list(self.state.v) if self.log else None
+        before = self._before(rec) if self.log else None
         for effect in effects:
             effect(self.state)
         if before is not None:
@@ -750,7 +762,7 @@ class Game:
             return
         s.fired[event.index] += 1
         s.fired_last[event.index] = s.turn
-        before = list(s.v) if self.log else None
+        before = self._before(rec) if self.log else None
         for effect in event.effects:
             effect(s)
         if before is not None:
@@ -772,7 +784,7 @@ class Game:
         if chosen is None:
             return  # every weight is 0 now: nothing to pick
         outcome = event.outcomes[chosen]
-        before = list(s.v) if self.log else None
+        before = self._before(rec) if self.log else None
         for effect in outcome.effects:
             effect(s)
         if before is not None:
@@ -786,10 +798,11 @@ class Game:
         deck = self.deck
         v = self.state.v
         names = deck.slot_names
-        for slot in [i for i in range(len(v)) if v0[i] != v[i]]:
+        changes = rec.changes
+        for slot in compress(range(len(v)), map(ne, v0, v)):  # the slots that moved, found in C
             old = v0[slot]
             new = v[slot]
-            rec.changes.append(Change(slot, names[slot], old, new))
+            changes.append(tuple.__new__(Change, (slot, names[slot], old, new)))
             levels = deck.thresholds.get(slot)
             if not levels:
                 continue

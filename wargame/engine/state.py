@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 from array import array
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import compress
+from operator import ne
+from typing import Any, NamedTuple
 
 from wargame.deck.compile import CompiledDeck
 
@@ -195,9 +197,15 @@ class TurnRecord:
     start: State | None = None
     """The state the seats decided on, before the turn resolved (logged games only; not
     saved): what a computer's plain reason reads."""
-    causes: list[Cause] = field(default_factory=list)
-    """What moved each track, step by step in resolution order (logged games only; not
-    saved: replaying a save records them again)."""
+    steps: list[Any] = field(default_factory=list, repr=False, compare=False)
+    """Each step of the turn that moved tracks, in resolution order (logged games only), six
+    items a step, flat: its cause's kind, source, actor and turn (`Cause`), then where its
+    track values before and after it start in `values`. What `causes` are worked out from."""
+    values: list[float] = field(default_factory=list, repr=False, compare=False)
+    """Copies of the track values around the steps, one after another (`steps`): a step's
+    values after it follow its values before it, which are those after the step before
+    when nothing moved between them."""
+    _causes: list[Cause] = field(default_factory=list, repr=False, compare=False)
 
     def __init__(self, turn: int, orders: dict[str, tuple[str, ...]], reasons: dict[str, tuple[str, ...]],
                  injects: tuple[Inject, ...], overrides: dict[str, bool]) -> None:
@@ -217,4 +225,36 @@ class TurnRecord:
         self.ending = None
         self.state_hash = ""
         self.start = None
-        self.causes = []
+        self.steps = []
+        self.values = []
+        self._causes = []
+
+    @property
+    def causes(self) -> list[Cause]:
+        """What moved each track, step by step in resolution order (logged games only; not
+        saved: replaying a save records them again).
+
+        Worked out from `steps` when first read. A logged game only copies the track values
+        around each step into one flat list (no object kept per step): most logged games
+        (every `autoplay`, every save written) are never read for their causes, and working
+        each step's cause out as it resolved, four or five objects kept per step for the
+        rest of the game, cost about 30% of a logged game, much of it in the garbage
+        collections those objects set off."""
+        steps = self.steps
+        if steps:  # the first read once the turn is resolved
+            values = self.values
+            causes = []
+            for n in range(0, len(steps), 6):
+                kind, source, actor, turn, at, end = steps[n : n + 6]
+                before = values[at:end]
+                after = values[end : end + end - at]
+                # The slots that moved, in slot order, found in C (`compress` over `ne`).
+                moved = tuple(compress(range(len(after)), map(ne, after, before)))
+                if moved:
+                    causes.append(Cause(kind, source, actor, tuple([(i, after[i] - before[i]) for i in moved]), turn))
+            # The causes stay and the copies go. Replaced, not changed in place: a thread
+            # reading them at the same time (a report's worker) works out the same list.
+            self._causes = causes
+            self.steps = []
+            self.values = []
+        return self._causes
