@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import deck_corpus
-from tests.golden.test_playthrough import SCRIPT, SEED
+from tests.golden.test_playthrough import SCRIPT, SEED, give_turn
 from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
@@ -60,16 +60,7 @@ def test_the_golden_playthroughs_causes() -> None:
     game = Game(deck, SEED)
     seen = []
     for red, blue, control in SCRIPT:
-        game.submit("red", red)
-        game.submit("blue", blue)
-        if "inject" in control:
-            game.fire_inject(event=str(control["inject"]))
-        if "text" in control:
-            text, effects = control["text"]  # type: ignore[misc]
-            game.fire_inject(text=text, effects=effects)
-        if "override" in control:
-            key, outcome = control["override"]  # type: ignore[misc]
-            game.override(key, outcome)
+        give_turn(game, red, blue, control)
         rec = game.resolve()
         for c in rec.causes:
             deltas = " ".join(f"{deck.slot_names[slot]}{delta:+g}" for slot, delta in c.deltas)

@@ -35,6 +35,21 @@ SCRIPT: list[tuple[list[str], list[str], dict[str, object]]] = [
 ]
 
 
+def give_turn(game: Game, red: list[str], blue: list[str], control: dict[str, object]) -> None:
+    """One turn of `SCRIPT` given to the game: both seats' orders, then the facilitator's
+    inject, written inject and forced roll, if the script has them."""
+    game.submit("red", red)
+    game.submit("blue", blue)
+    if "inject" in control:
+        game.fire_inject(event=str(control["inject"]))
+    if "text" in control:
+        text, effects = control["text"]  # type: ignore[misc]
+        game.fire_inject(text=text, effects=effects)
+    if "override" in control:
+        key, outcome = control["override"]  # type: ignore[misc]
+        game.override(key, outcome)
+
+
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -56,16 +71,7 @@ def render(deck: CompiledDeck) -> str:
             legal = game.legal_moves(actor)
             shown = [o.move.id if o.available else f"({o.move.id}: {o.reason})" for o in legal]
             out.append(f"legal {actor}: {', '.join(shown)}")
-        game.submit("red", red)
-        game.submit("blue", blue)
-        if "inject" in control:
-            game.fire_inject(event=str(control["inject"]))
-        if "text" in control:
-            text, effects = control["text"]  # type: ignore[misc]
-            game.fire_inject(text=text, effects=effects)
-        if "override" in control:
-            key, outcome = control["override"]  # type: ignore[misc]
-            game.override(key, outcome)
+        give_turn(game, red, blue, control)
         for key, label, p in game.pending_rolls():
             out.append(f"pending roll: {key} ({label}) p={_num(p)}")
         rec = game.resolve()

@@ -416,18 +416,26 @@ def events_source(rows: Sequence[EventRow]) -> tuple[str, list[object]]:
     return writer.source(main), list(writer.consts)
 
 
+def _event_due(row: EventRow, writer: _Writer, body: _Body) -> list[str]:
+    """The tests of whether an event is due (`events_due`): its `at` turn, not spent if
+    once-only, its `when`."""
+    index, at, once, node = row
+    tests = []
+    if at is not None:
+        tests.append(f"{body.field('turn')} == {writer.const(int(at))}")
+    if once:
+        tests.append(f"not {body.field('fired')}[{_index(index)}]")
+    if node is not None:
+        tests.append(writer.expr(node, body))
+    return tests
+
+
 def _events(rows: Sequence[EventRow]) -> tuple[_Writer, list[str]]:
     writer = _Writer()
     body = _Body()
     lines = []
-    for j, (index, at, once, node) in enumerate(rows):
-        tests = []
-        if at is not None:
-            tests.append(f"{body.field('turn')} == {writer.const(int(at))}")
-        if once:
-            tests.append(f"not {body.field('fired')}[{_index(index)}]")
-        if node is not None:
-            tests.append(writer.expr(node, body))
+    for j, row in enumerate(rows):
+        tests = _event_due(row, writer, body)
         take = f"fire(es[{_index(j)}])"
         lines.append(f"    if {' and '.join(tests)}: {take}" if tests else f"    {take}")
     return writer, ["def compiled(s, es, fire):", *body.prologue(), *(lines or ["    pass"])]
@@ -478,14 +486,9 @@ def _quiet_events(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[floa
     writer = _Writer()
     body = _Body()
     lines = []
-    for j, ((index, at, once, node), chance_const, chance, effects, outcomes, event_id) in enumerate(rows):
-        tests = []
-        if at is not None:
-            tests.append(f"{body.field('turn')} == {writer.const(int(at))}")
-        if once:
-            tests.append(f"not {body.field('fired')}[{_index(index)}]")
-        if node is not None:
-            tests.append(writer.expr(node, body))
+    for j, (row, chance_const, chance, effects, outcomes, event_id) in enumerate(rows):
+        tests = _event_due(row, writer, body)
+        index = row[0]
         if outcomes:
             step = [f"    fire(es[{_index(j)}])"]
         else:
@@ -508,9 +511,8 @@ def _quiet_event_step(index: int, chance_const: float | None, chance: Node | Non
             *(line for node in effects for line in _effect_lines(node, bounds, writer, body)),
             f"    ids.append({writer.value(event_id)})"]
     if chance is not None:
-        # `Game._chance`, then `_fire_event`'s roll: a chance of 1 or 0 draws nothing.
-        return [f"    x = {writer.helper('float')}({writer.expr(chance, body)})",
-                "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0",
+        # `_fire_event`'s roll: a chance of 1 or 0 draws nothing.
+        return [*_chance(chance, writer, body),
                 f"    if p >= 1.0 or (p > 0.0 and draw({writer.value('event')}, {writer.value(event_id)}) < p):",
                 *("    " + line for line in fire)]
     if chance_const is None or type(chance_const) is not float:
@@ -544,32 +546,41 @@ def resolution_source(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -
     return writer.source(main), list(writer.consts)
 
 
+def _chance(chance: Node, writer: _Writer, body: _Body) -> list[str]:
+    """A chance expression into `p`, as `Game._chance` reads it: a number in [0, 1]; nan
+    counts as 0."""
+    return [f"    x = {writer.helper('float')}({writer.expr(chance, body)})", "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0"]
+
+
+def _played(row: MoveRow, bounds: Mapping[int, tuple[float, float]], writer: _Writer, body: _Body) -> list[str]:
+    """What an order that did not fizzle does to the state once `ok` is rolled: its counts,
+    then its success or failure effects, then its always effects."""
+    index, _requires, _const, _chance, success, failure, always = row
+    i = _index(index)
+    lines = [f"    {body.field('counts')}[{i}] += 1", f"    {body.field('last')}[{i}] = {body.field('turn')}", "    if ok:", f"        {body.field('wins')}[{i}] += 1"]
+    lines += ["    " + line for node in success for line in _effect_lines(node, bounds, writer, body)]
+    fail = ["    " + line for node in failure for line in _effect_lines(node, bounds, writer, body)]
+    if fail:
+        lines += ["    else:", *fail]
+    return lines + [line for node in always for line in _effect_lines(node, bounds, writer, body)]
+
+
 def _resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
-    index, requires, chance_const, chance, success, failure, always = row
+    requires, chance_const, chance = row[1], row[2], row[3]
     writer = _Writer()
     body = _Body()
-    i = _index(index)
     lines = []
     if requires is not None:
         lines.append(f"    if not {writer.expr(requires, body)}: return None")
     if chance is not None:
-        # `Game._chance`: a number in [0, 1]; nan counts as 0.
-        lines += [f"    x = {writer.helper('float')}({writer.expr(chance, body)})",
-                  "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0",
-                  "    ok = roll(m, p) if over or 0.0 < p < 1.0 else p >= 1.0"]
+        lines += [*_chance(chance, writer, body), "    ok = roll(m, p) if over or 0.0 < p < 1.0 else p >= 1.0"]
     elif chance_const is None or type(chance_const) is not float:
         raise TypeError(f"a move's chance is a float or an expression, not {chance_const!r}")
     elif 0.0 < chance_const < 1.0:
         lines.append(f"    ok = roll(m, {writer.const(chance_const)})")
     else:  # a sure chance draws nothing unless the facilitator forces it
         lines.append(f"    ok = roll(m, {writer.const(chance_const)}) if over else {'True' if chance_const >= 1 else 'False'}")
-    counts, last, turn = body.field("counts"), body.field("last"), body.field("turn")
-    lines += [f"    {counts}[{i}] += 1", f"    {last}[{i}] = {turn}", "    if ok:", f"        {body.field('wins')}[{i}] += 1"]
-    lines += ["    " + line for node in success for line in _effect_lines(node, bounds, writer, body)]
-    fail = ["    " + line for node in failure for line in _effect_lines(node, bounds, writer, body)]
-    if fail:
-        lines += ["    else:", *fail]
-    lines += [line for node in always for line in _effect_lines(node, bounds, writer, body)]
+    lines += _played(row, bounds, writer, body)
     return writer, ["def compiled(s, m, roll, over):", *body.prologue(), *lines, "    return ok"]
 
 
@@ -587,10 +598,9 @@ def quiet_resolution_source(move: QuietMove, bounds: Mapping[int, tuple[float, f
 
 def _quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
     row, gate, answer, play, play_type = move
-    index, requires, chance_const, chance, success, failure, always = row
+    requires, chance_const, chance = row[1], row[2], row[3]
     writer = _Writer()
     body = _Body()
-    i = _index(index)
     lines = []
     if answer:  # an answer with no offer waiting fizzles (only a hand-edited save orders one)
         lines.append(f"    if offers[{_index(gate)}] < 0: return None")
@@ -599,22 +609,15 @@ def _quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]
     actor, move_id, secret, audience = play
     kind, key = writer.value("move"), writer.value(move_id)
     if chance is not None:
-        lines += [f"    x = {writer.helper('float')}({writer.expr(chance, body)})",
-                  "    p = x if 0.0 <= x <= 1.0 else 1.0 if x > 1 else 0.0",
-                  f"    ok = draw({kind}, {key}) < p if 0.0 < p < 1.0 else p >= 1.0"]
+        lines += [*_chance(chance, writer, body), f"    ok = draw({kind}, {key}) < p if 0.0 < p < 1.0 else p >= 1.0"]
     elif chance_const is None or type(chance_const) is not float:
         raise TypeError(f"a move's chance is a float or an expression, not {chance_const!r}")
     elif 0.0 < chance_const < 1.0:
         lines.append(f"    ok = draw({kind}, {key}) < {writer.const(chance_const)}")
     else:  # a sure chance draws nothing
         lines.append(f"    ok = {'True' if chance_const >= 1 else 'False'}")
-    counts, last, turn = body.field("counts"), body.field("last"), body.field("turn")
-    lines += [f"    {counts}[{i}] += 1", f"    {last}[{i}] = {turn}", "    if ok:", f"        {body.field('wins')}[{i}] += 1"]
-    lines += ["    " + line for node in success for line in _effect_lines(node, bounds, writer, body)]
-    fail = ["    " + line for node in failure for line in _effect_lines(node, bounds, writer, body)]
-    if fail:
-        lines += ["    else:", *fail]
-    lines += [line for node in always for line in _effect_lines(node, bounds, writer, body)]
+    lines += _played(row, bounds, writer, body)
+    turn = body.field("turn")
     if gate is not None:
         lines.append(f"    offers[{_index(gate)}] = -1" if answer else f"    if ok: offers[{_index(gate)}] = {turn}")
     fixed = ", ".join(writer.value(x) for x in (actor, move_id, secret))
