@@ -330,7 +330,7 @@ def test_ids_and_names_stay_out_of_the_source_even_when_they_look_like_code() ->
         codegen.compile_effect(ChangeTrack(0, 2, Num(1)), {0: (0.0, 1.0)})  # type: ignore[arg-type]
 
 
-_QUIET_WORDS = _VOCABULARY | {"draw", "plays", "new", "es", "fire", "ids", "ok", "p", "offers", "float", "True", "False", "None", "pass"}
+_QUIET_WORDS = _VOCABULARY | {"draw", "plays", "reveal", "new", "es", "fire", "ids", "ok", "p", "offers", "float", "True", "False", "None", "pass"}
 
 
 def test_a_quiet_games_rules_hold_only_the_generators_own_words() -> None:
@@ -338,19 +338,22 @@ def test_a_quiet_games_rules_hold_only_the_generators_own_words() -> None:
     # names, audiences) as values handed in, like the deck's numbers: none of them, and no
     # deck text, is ever spelt into their source, on any deck the tests hold.
     from tests.conftest import deck_corpus
-    from wargame.engine.game import _quiet_events_rule, _row
+    from wargame.engine.game import Play, _quiet_event_rows, _quiet_events_rule, _quiet_row
 
     for path in deck_corpus():
         deck = load_deck(path)
         bounds = {slot: (deck.lo[slot], deck.hi[slot]) for slot in range(len(deck.lo))}
         sources = []
         for m in deck.moves:
-            source, values = codegen.quiet_resolution_source((_row(m), m.gate, m.answer is not None, (m.actor, m.id, m.secret, m.audience), tuple), bounds)
+            row = _quiet_row(m)
+            assert row is not None
+            source, values = codegen.quiet_resolution_source(row, bounds)
             sources.append(source)
-            assert m.id in values and m.actor in values  # handed in, never written out
+            assert m.id in values and m.actor in values and Play in values  # handed in, never written out
         events = tuple(e for e in deck.events if not e.inject and e.at != 0)
         assert _quiet_events_rule(events, bounds) is not None
-        rows = [((e.index, e.at, e.once, e.when_node), e.chance_const, e.chance_node if e.chance_const is None else None, e.effect_nodes, bool(e.outcomes), e.id) for e in events]
+        rows = _quiet_event_rows(events)
+        assert rows is not None
         sources.append(codegen.quiet_events_source(rows, bounds)[0])
         for source in sources:
             assert "'" not in source and '"' not in source and "__" not in source and "import" not in source

@@ -3,11 +3,13 @@ say nothing about its hidden ones, even to someone who knows the seed."""
 
 from __future__ import annotations
 
+import hashlib
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from wargame.deck.compile import CompiledDeck
-from wargame.engine.dice import KEYED, TURN_STREAM, seed_key, turn_dice, turn_seed
+from wargame.engine.dice import KEYED, TURN_STREAM, roll_bytes, seed_key, turn_dice, turn_seed
 from wargame.engine.game import Game
 
 
@@ -73,3 +75,25 @@ def test_seeds_of_any_size_have_a_key() -> None:
 def test_the_format_1_turn_seed_is_unchanged() -> None:
     # Saves of format 1 replay only if this stays exactly as it was.
     assert turn_seed(42, 3) == (42 * 1_000_003 + 3 * 7_919) & 0xFFFF_FFFF_FFFF_FFFF
+
+
+_KINDS = st.sampled_from(["move", "detect", "event", "outcome"])
+_KEYS = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@given(seed=st.integers(-(2**70), 2**70), turn=st.integers(0, 200), rolls=st.lists(st.tuples(_KINDS, _KEYS, st.booleans()), max_size=12))
+def test_a_keyed_roll_is_the_format_2_hash_however_it_is_asked(seed: int, turn: int, rolls: list[tuple[str, str, bool]]) -> None:
+    # What saves of format 2 replay by, written out from the format itself: blake2b keyed
+    # with the seed over the turn and `KIND:KEY#N` (N: how many times the key rolled before
+    # this turn), its number the top 53 bits of the digest. The engine's long way asks
+    # `draw(kind, key)`; the generated rules ask `roll(first bytes)`: mixed in one turn, each
+    # roll is still that number.
+    dice = turn_dice(KEYED, seed, turn)
+    seen: dict[tuple[str, str], int] = {}
+    for kind, key, by_bytes in rolls:
+        n = seen.get((kind, key), 0)
+        seen[(kind, key)] = n + 1
+        h = hashlib.blake2b(key=seed_key(seed), digest_size=8, person=b"wargame-dice-v2")
+        h.update(turn.to_bytes(4, "little") + f"{kind}:{key}#{n}".encode())
+        expected = (int.from_bytes(h.digest(), "little") >> 11) * 2.0**-53
+        assert (dice.roll(roll_bytes(kind, key)) if by_bytes else dice.draw(kind, key)) == expected

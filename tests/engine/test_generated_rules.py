@@ -127,6 +127,11 @@ class _Dice:
         self.asked.append((kind, key))
         return self.number
 
+    def roll(self, first: bytes) -> float:
+        """The generated rules' draw, by the bytes of a first roll (`KIND:KEY#0`)."""
+        kind, key = first.decode().removesuffix("#0").split(":", 1)
+        return self.draw(kind, key)
+
 
 def _quiet_rules_answer_as_the_written_rules(deck: CompiledDeck, state: State, draws: random.Random) -> None:
     """A quiet game's generated rules (each order's resolution with its play, the events
@@ -135,20 +140,22 @@ def _quiet_rules_answer_as_the_written_rules(deck: CompiledDeck, state: State, d
     plan = _plan(deck)
     game = Game(deck, 1, log=False)
     for key, move, quiet in plan.queue_keys.values():
-        if quiet is None:
-            assert move.secret and (move.detection or move.detection_fn is not None), move.id
-            continue
+        assert quiet is not None, move.id  # every move of the corpus has its intermediate form
         number = draws.random()
         a, b = state.copy(), state.copy()
         dice_a, dice_b = _Dice(number), _Dice(number)
         plays: list[Play] = []
-        ok = quiet(a, dice_a.draw, plays)
-        game.state = b
+        game.state, game.revealed_plays = a, {}
+        rec_a = TurnRecord(a.turn, {}, {}, (), {})
+        ok = quiet(a, dice_a.roll, plays, lambda i, rec=rec_a, s=a: game._reveal_play(rec, s.turn, deck.moves[i]))
+        revealed_a = game.revealed_plays
+        game.state, game.revealed_plays = b, {}
         rec = TurnRecord(b.turn, {}, {}, (), {})
         game._resolve_move(move, dice_b, rec, lambda m, p, d=dice_b: d.draw("move", m.id) < p, False)
         assert (ok is None) == (not rec.plays), move.id
         assert plays == rec.plays, move.id
         assert dice_a.asked == dice_b.asked, move.id
+        assert revealed_a == game.revealed_plays, move.id  # a secret move's detection
         assert _snapshot(a) == _snapshot(b), move.id
     quiet_events = plan.quiet_events
     assert quiet_events is not None
@@ -158,7 +165,7 @@ def _quiet_rules_answer_as_the_written_rules(deck: CompiledDeck, state: State, d
     rule, events = plan.events_rule
     game.state = a
     rec_a = TurnRecord(a.turn, {}, {}, (), {})
-    quiet_events(a, events, lambda e: game._fire_event(e, dice_a, rec_a, "event"), dice_a.draw, rec_a.fired)
+    quiet_events(a, events, lambda e: game._fire_event(e, dice_a, rec_a, "event"), dice_a.roll, rec_a.fired)
     game.state = b
     rec_b = TurnRecord(b.turn, {}, {}, (), {})
     rule(b, events, lambda e: game._fire_event(e, dice_b, rec_b, "event"))

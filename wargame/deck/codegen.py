@@ -470,10 +470,11 @@ def compile_endings(nodes: Sequence[Node]) -> Callable[[Any], int]:
     return writer.build(main)
 
 
-QuietEventRow = tuple[EventRow, "float | None", "Node | None", Sequence[EffectNode], bool, str]
+QuietEventRow = tuple[EventRow, "float | None", "Node | None", Sequence[EffectNode], bool, str, bytes]
 """What a quiet game's events rule reads of one event besides its `EventRow`: its constant
 chance or None, its chance expression or None, its effects, whether it has weighted
-outcomes (fired through `fire` then, the long way) and its id (its draw's key)."""
+outcomes (fired through `fire` then, the long way), its id and the bytes its roll is
+drawn for (`draw(first)`: the dice's `roll`)."""
 
 
 def quiet_events_source(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
@@ -486,13 +487,13 @@ def _quiet_events(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[floa
     writer = _Writer()
     body = _Body()
     lines = []
-    for j, (row, chance_const, chance, effects, outcomes, event_id) in enumerate(rows):
+    for j, (row, chance_const, chance, effects, outcomes, event_id, first) in enumerate(rows):
         tests = _event_due(row, writer, body)
         index = row[0]
         if outcomes:
             step = [f"    fire(es[{_index(j)}])"]
         else:
-            step = _quiet_event_step(index, chance_const, chance, effects, event_id, bounds, writer, body)
+            step = _quiet_event_step(index, chance_const, chance, effects, (event_id, first), bounds, writer, body)
             if not step:
                 continue  # a chance of 0: it never fires (its tests change nothing)
         if tests:
@@ -502,33 +503,41 @@ def _quiet_events(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[floa
     return writer, ["def compiled(s, es, fire, draw, ids):", *body.prologue(), *(lines or ["    pass"])]
 
 
-def _quiet_event_step(index: int, chance_const: float | None, chance: Node | None, effects: Sequence[EffectNode], event_id: str,
+def _quiet_event_step(index: int, chance_const: float | None, chance: Node | None, effects: Sequence[EffectNode], event: tuple[str, bytes],
                       bounds: Mapping[int, tuple[float, float]], writer: _Writer, body: _Body) -> list[str]:
     """One due event's firing in a quiet game, as `Game._fire_event` does it: its chance (a
-    sure one draws nothing), then its counts, effects and id."""
+    sure one draws nothing), then its counts, effects and id. `event`: its id and its roll's bytes."""
     i = _index(index)
+    event_id, first = event
     fire = [f"    {body.field('fired')}[{i}] += 1", f"    {body.field('fired_last')}[{i}] = {body.field('turn')}",
             *(line for node in effects for line in _effect_lines(node, bounds, writer, body)),
             f"    ids.append({writer.value(event_id)})"]
+    read, roll = _roll(chance_const, chance, first, writer, body)
+    if roll == "False":
+        return []  # it never fires
+    return [*read, *(fire if roll == "True" else [f"    if {roll}:", *("    " + line for line in fire)])]
+
+
+def _roll(chance_const: float | None, chance: Node | None, first: bytes, writer: _Writer, body: _Body) -> tuple[list[str], str]:
+    """A roll in a quiet game, as `Game._roll` makes it when nothing is forced: the lines
+    reading a chance expression into `p` (`_chance`), and the test that the roll succeeds
+    (`True` or `False` for a sure chance, which draws nothing)."""
     if chance is not None:
-        # `_fire_event`'s roll: a chance of 1 or 0 draws nothing.
-        return [*_chance(chance, writer, body),
-                f"    if p >= 1.0 or (p > 0.0 and draw({writer.value('event')}, {writer.value(event_id)}) < p):",
-                *("    " + line for line in fire)]
+        return _chance(chance, writer, body), f"p >= 1.0 or (p > 0.0 and draw({writer.value(first)}) < p)"
     if chance_const is None or type(chance_const) is not float:
-        raise TypeError(f"an event's chance is a float or an expression, not {chance_const!r}")
+        raise TypeError(f"a chance is a float or an expression, not {chance_const!r}")
     if chance_const <= 0.0:
-        return []
+        return [], "False"
     if chance_const < 1.0:
-        return [f"    if draw({writer.value('event')}, {writer.value(event_id)}) < {writer.const(chance_const)}:", *("    " + line for line in fire)]
-    return fire
+        return [], f"draw({writer.value(first)}) < {writer.const(chance_const)}"
+    return [], "True"
 
 
 def compile_quiet_events(rows: Sequence[QuietEventRow], bounds: Mapping[int, tuple[float, float]]) -> Callable[..., None]:
     """One flat function `compiled(s, es, fire, draw, ids)`: the events rule
     (`compile_events`) for a quiet game (nothing recorded, told or forced), each due event
-    fired inline as `Game._fire_event` does (its chance drawn as `draw("event", id) < p`
-    unless sure, its counts, its effects, its id appended to `ids`); an event with
+    fired inline as `Game._fire_event` does (its chance drawn as `draw(first) < p` unless
+    sure, where `first` is the bytes of its roll (`QuietEventRow`), its counts, its effects, its id appended to `ids`); an event with
     weighted outcomes through `fire(es[j])`."""
     writer, main = _quiet_events(rows, bounds)
     return writer.build(main)
@@ -584,10 +593,12 @@ def _resolution(row: MoveRow, bounds: Mapping[int, tuple[float, float]]) -> tupl
     return writer, ["def compiled(s, m, roll, over):", *body.prologue(), *lines, "    return ok"]
 
 
-QuietMove = tuple[MoveRow, "int | None", bool, tuple[str, str, bool, "frozenset[str] | None"], object]
+QuietMove = tuple[MoveRow, "int | None", bool, tuple[str, str, bool, "frozenset[str] | None"], object, bytes, "tuple[float | None, Node | None, bytes] | None"]
 """What a quiet game's resolution reads of one move besides its `MoveRow`: its offer gate,
-whether it answers an offer, its play's fixed fields (actor, move id, secret, audience)
-and the type of a play (`Play`)."""
+whether it answers an offer, its play's fixed fields (actor, move id, secret, audience),
+the type of a play (`Play`), the bytes its roll is drawn for (`draw(first)`: the dice's
+`roll`), and for a secret move with a detection chance, that chance (a constant or an
+expression) and the bytes its detection roll is drawn for (None for any other move)."""
 
 
 def quiet_resolution_source(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> tuple[str, list[object]]:
@@ -597,7 +608,7 @@ def quiet_resolution_source(move: QuietMove, bounds: Mapping[int, tuple[float, f
 
 
 def _quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> tuple[_Writer, list[str]]:
-    row, gate, answer, play, play_type = move
+    row, gate, answer, play, play_type, first, detection = move
     requires, chance_const, chance = row[1], row[2], row[3]
     writer = _Writer()
     body = _Body()
@@ -607,32 +618,31 @@ def _quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]
     if requires is not None:
         lines.append(f"    if not {writer.expr(requires, body)}: return None")
     actor, move_id, secret, audience = play
-    kind, key = writer.value("move"), writer.value(move_id)
-    if chance is not None:
-        lines += [*_chance(chance, writer, body), f"    ok = draw({kind}, {key}) < p if 0.0 < p < 1.0 else p >= 1.0"]
-    elif chance_const is None or type(chance_const) is not float:
-        raise TypeError(f"a move's chance is a float or an expression, not {chance_const!r}")
-    elif 0.0 < chance_const < 1.0:
-        lines.append(f"    ok = draw({kind}, {key}) < {writer.const(chance_const)}")
-    else:  # a sure chance draws nothing
-        lines.append(f"    ok = {'True' if chance_const >= 1 else 'False'}")
+    read, roll = _roll(chance_const, chance, first, writer, body)
+    lines += [*read, f"    ok = {roll}"]
     lines += _played(row, bounds, writer, body)
     turn = body.field("turn")
     if gate is not None:
         lines.append(f"    offers[{_index(gate)}] = -1" if answer else f"    if ok: offers[{_index(gate)}] = {turn}")
     fixed = ", ".join(writer.value(x) for x in (actor, move_id, secret))
     lines.append(f"    plays.append({writer.helper('new')}({writer.value(play_type)}, ({turn}, {fixed}, ok, {writer.value(audience)})))")
-    head = ["def compiled(s, draw, plays):", *body.prologue(), *(["    offers = s.offers"] if gate is not None else [])]
+    if detection is not None:
+        # Its detection roll reads the state after the move's own effects.
+        detect_const, detect, detect_first = detection
+        read, roll = _roll(detect_const, detect, detect_first, writer, body)
+        if roll != "False":
+            lines += [*read, f"    if {roll}: reveal({_index(row[0])})"]
+    head = ["def compiled(s, draw, plays, reveal):", *body.prologue(), *(["    offers = s.offers"] if gate is not None else [])]
     return writer, [*head, *lines, "    return ok"]
 
 
-def compile_quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> Callable[[Any, Callable[[str, str], float], list[Any]], bool | None]:
-    """One flat function `compiled(s, draw, plays)` resolving an order of a move in a quiet
-    game (nothing recorded, told or forced): the steps of `compile_resolution`, its chance
-    drawn as `draw("move", id) < p` unless sure, then what `Game._resolve_move` does after
-    them: the offer it answers closes, an offer made goes out on success, and its play is
-    appended to `plays`. None when it fizzles (nothing changes). A move with a detection
-    roll is no quiet move: the engine resolves it the long way."""
+def compile_quiet_resolution(move: QuietMove, bounds: Mapping[int, tuple[float, float]]) -> Callable[[Any, Callable[[bytes], float], list[Any], Callable[[int], None]], bool | None]:
+    """One flat function `compiled(s, draw, plays, reveal)` resolving an order of a move in
+    a quiet game (nothing recorded, told or forced): the steps of `compile_resolution`, its
+    chance drawn as `draw(first) < p` unless sure, then what `Game._resolve_move` does after
+    them: the offer it answers closes, an offer made goes out on success, its play is
+    appended to `plays`, and a secret move's detection is rolled (`reveal(index)` when
+    detected). None when it fizzles (nothing changes)."""
     writer, main = _quiet_resolution(move, bounds)
     return writer.build(main)
 

@@ -36,6 +36,11 @@ class TurnDice(Protocol):
 
     def draw(self, kind: str, key: str) -> float: ...
 
+    def roll(self, first: bytes) -> float:
+        """`draw(kind, key)` for the roll whose first-of-turn bytes are `first`
+        (`roll_bytes(kind, key)`), made once by its caller: the generated rules' draw."""
+        ...
+
 
 class _StreamDice:
     """Format 1: every roll of the turn takes the next number of one stream."""
@@ -46,6 +51,9 @@ class _StreamDice:
         self._random = random.Random(turn_seed(seed, turn)).random
 
     def draw(self, kind: str, key: str) -> float:
+        return self._random()
+
+    def roll(self, first: bytes) -> float:
         return self._random()
 
 
@@ -63,30 +71,34 @@ class _KeyedDice:
         base = keyed.copy()
         base.update(turn.to_bytes(4, "little"))
         self._base = base
-        self._seen: dict[tuple[str, str], int] = {}
+        self._seen: dict[bytes, int] = {}
 
     def draw(self, kind: str, key: str) -> float:
-        label = (kind, key)
-        # A key can roll more than once in a turn (a deck event fired by the deck and
-        # again as an inject): each occurrence gets its own number.
-        seen = self._seen
-        n = seen.get(label, 0)
-        seen[label] = n + 1
-        h = self._base.copy()
-        if n == 0:
-            data = _FIRST_ROLLS.get(label)
-            h.update(data if data is not None else _first_roll(kind, key))
-        else:
-            h.update(f"{kind}:{key}#{n}".encode())
-        return (int.from_bytes(h.digest(), "little") >> 11) * _SCALE
+        data = _FIRST_ROLLS.get((kind, key))
+        return self.roll(data if data is not None else roll_bytes(kind, key))
 
+    def roll(self, first: bytes) -> float:
+        # A key can roll more than once in a turn (a deck event fired by the deck and
+        # again as an inject): each occurrence gets its own number, `KIND:KEY#N`. Rolls
+        # are counted by their first bytes, whose hash Python keeps.
+        seen = self._seen
+        n = seen.get(first, 0)
+        seen[first] = n + 1
+        h = self._base.copy()
+        h.update(first if n == 0 else first[:-1] + b"%d" % n)
+        return (_from_bytes(h.digest(), "little") >> 11) * _SCALE
+
+
+_from_bytes = int.from_bytes
 
 _FIRST_ROLLS: dict[tuple[str, str], bytes] = {}
 """The bytes hashed for the first roll of (kind, key) in a turn, `KIND:KEY#0`: a deck's
 keys are few and roll every turn, so each is encoded once."""
 
 
-def _first_roll(kind: str, key: str) -> bytes:
+def roll_bytes(kind: str, key: str) -> bytes:
+    """The bytes hashed for the first roll of (`kind`, `key`) in a turn: `KIND:KEY#0`
+    (the N-th again ends `#N` instead)."""
     data = f"{kind}:{key}#0".encode()
     if len(_FIRST_ROLLS) < 65_536:  # bounded: keys come from decks, which a long session may load many of
         _FIRST_ROLLS[(kind, key)] = data

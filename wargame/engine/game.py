@@ -17,6 +17,7 @@ from typing import Final, Protocol
 from wargame.deck.codegen import (
     MoveRow,
     QuietEventRow,
+    QuietMove,
     compile_availability,
     compile_endings,
     compile_events,
@@ -25,7 +26,15 @@ from wargame.deck.codegen import (
     compile_resolution,
 )
 from wargame.deck.compile import CEnding, CEvent, CMove, CompiledDeck
-from wargame.engine.dice import DICE_VERSIONS, KEYED, DiceVersion, TurnDice, dice_maker, seed_key
+from wargame.engine.dice import (
+    DICE_VERSIONS,
+    KEYED,
+    DiceVersion,
+    TurnDice,
+    dice_maker,
+    roll_bytes,
+    seed_key,
+)
 from wargame.engine.state import (
     Change,
     Inject,
@@ -290,6 +299,7 @@ class Game:
         computed = self.deck.orders_fns
         allowance = self.deck.orders_per_turn
         rows = [(actor, decide, allowed, *self._plan.available[actor], actor in computed) for actor, decide, allowed in seats]
+        quiet = not self.log and self.on_roll is None  # a quiet game's turns skip `resolve`'s checks
         while self.ending is None:
             s = self.state
             orders: dict[str, tuple[str, ...]] = {}
@@ -298,9 +308,12 @@ class Game:
                 decision = decide(s, rule(s, moves), allowance(actor, s) if varies else allowed)
                 orders[actor] = decision.orders
                 reasons[actor] = decision.reasons
-            self.orders = orders
-            self.reasons = reasons
-            self.resolve()
+            if quiet and not self.overrides:
+                self._quiet_turn(orders, reasons)
+            else:
+                self.orders = orders
+                self.reasons = reasons
+                self.resolve()
             if history is not None:
                 history.append(list(s.v))
 
@@ -483,14 +496,16 @@ class Game:
         if missing:
             names = ", ".join(self.deck.actor_name(a) for a in missing)
             raise WargameError(f"waiting for orders from {names}")
-        s = self.state
-        turn = s.turn
-        rng = self._dice_of(turn)
         actors = self.deck.actors
         # The record keeps orders and reasons in deck order. Seats usually submit in deck
         # order, and these dicts are replaced after the turn: then they are kept as they are.
         orders = self.orders if list(self.orders) == actors else {a: self.orders[a] for a in actors}
         reasons = self.reasons if list(self.reasons) == actors else {a: self.reasons.get(a, ()) for a in actors}
+        if not self.log and self.on_roll is None and not self.overrides:
+            return self._quiet_turn(orders, reasons)
+        s = self.state
+        turn = s.turn
+        rng = self._dice_of(turn)
         # The overrides dict is replaced by a new one after the turn: the record keeps this one.
         rec = TurnRecord(turn, orders, reasons, tuple(self.injects) if self.injects else (), self.overrides)
         log = self.log
@@ -506,16 +521,83 @@ class Game:
             self._expire_offers(rec)  # step 5
         if log:  # step 6
             self._record_changes(v0, f0, rec)
+        return self._end_turn(rec)
+
+    def _quiet_turn(self, orders: dict[str, tuple[str, ...]], reasons: dict[str, tuple[str, ...]]) -> TurnRecord:
+        """`resolve` in a quiet game (nothing recorded, told or forced): the same steps in
+        the same order, `orders` and `reasons` given in deck order. Each order resolves
+        through its move's quiet resolution (`_Plan.queue_keys`), which draws its own roll
+        and appends its play, and the events through the quiet events rule
+        (`_Plan.quiet_events`), each due event fired inline. A simulation's hot path:
+        `play_out` calls it for every turn."""
+        s = self.state
+        turn = s.turn
+        rng = self._dice_of(turn)
+        rec = TurnRecord(turn, orders, reasons, tuple(self.injects) if self.injects else (), self.overrides)
+        plan = self._plan
+        queue = self._queue(orders)  # step 1
+        draw = rng.roll
+        plays = rec.plays
+        moves = self.deck.moves
+
+        def reveal(index: int) -> None:  # a secret move detected
+            self._reveal_play(rec, turn, moves[index])
+        for _key, move, quiet in queue:  # step 2
+            if quiet is None:  # a move compiled without its intermediate form: the long way
+                self._resolve_move(move, rng, rec, lambda m, p: rng.draw("move", m.id) < p, False)
+            else:
+                quiet(s, draw, plays, reveal)
+        self.plays += plays
+        if s.reveal_requests:
+            self._reveal(rec)
+        for inject in rec.injects:  # step 3
+            self._resolve_inject(inject, rng, rec)
+        rule, events = plan.events_rule  # step 4
+
+        def fire(event: CEvent) -> None:
+            self._fire_event(event, rng, rec, "event")
+        if plan.quiet_events is not None:
+            plan.quiet_events(s, events, fire, draw, rec.fired)
+        else:
+            rule(s, events, fire)
+        if s.reveal_requests:
+            self._reveal(rec)
+        ordered = s.ordered
+        for _key, move, _quiet in queue:  # only these were set
+            ordered[move.index] = False
+        if self.deck.offers:
+            self._expire_offers(rec)  # step 5
+        return self._end_turn(rec)  # step 6
+
+    def _queue(self, orders: dict[str, tuple[str, ...]]) -> list[tuple[int, CMove, QuietResolution | None]]:
+        """Step 1: every order of `orders` in the resolution order, (its key, its move, its
+        quiet resolution), with `ordered()` set for all of them from the start (they were
+        sealed simultaneously)."""
+        keys = self._plan.queue_keys
+        queue: list[tuple[int, CMove, QuietResolution | None]] = []
+        ordered = self.state.ordered
+        for actor_orders in orders.values():
+            for pos, move_id in enumerate(actor_orders):
+                key, move, quiet = keys[move_id]
+                ordered[move.index] = True
+                queue.append((key + pos, move, quiet))
+        queue.sort()  # no two orders share a key: the moves themselves are never compared
+        return queue
+
+    def _end_turn(self, rec: TurnRecord) -> TurnRecord:
+        """Step 6 after the track changes: the ending reached, if any, else the next turn;
+        the record kept, and the next turn's inputs cleared."""
+        s = self.state
         ending = self.ending_reached()
         if ending is not None:
             self.ending = ending
             rec.ending = ending.id
-            if log:
+            if self.log:
                 text = ending.text_tpl.fill(s) if ending.text_tpl is not None else ending.text
                 self._news(rec, text or ending.title, "ending", None, None, ending.id)
         else:
-            s.turn = turn + 1
-        if log:
+            s.turn = rec.turn + 1
+        if self.log:
             rec.state_hash = s.digest()
         self.records.append(rec)
         self.orders = {}
@@ -552,40 +634,17 @@ class Game:
     def _resolve_orders(self, rng: TurnDice, rec: TurnRecord) -> None:
         """Steps 1-2: every sealed order in the resolution order, with `ordered()` true for
         all of them from the start (they were sealed simultaneously)."""
-        keys = self._plan.queue_keys
-        queue: list[tuple[int, CMove, QuietResolution | None]] = []
-        ordered = self.state.ordered
-        for actor_orders in rec.orders.values():
-            for pos, move_id in enumerate(actor_orders):
-                key, move, quiet = keys[move_id]
-                ordered[move.index] = True
-                queue.append((key + pos, move, quiet))
-        queue.sort()  # no two orders share a key: the moves themselves are never compared
+        queue = self._queue(rec.orders)
         resolve = self._resolve_move
-        roll: Callable[[CMove, float], bool]
         s = self.state
         plays = rec.plays
-        if self.log or self.on_roll is not None or self.overrides:
-            rolled = self._roll
+        rolled = self._roll
 
-            def roll(move: CMove, p: float) -> bool:
-                return rolled(rng, rec, "move", move.id, move.actor, p)
-            over = bool(self.overrides)
-            for _key, move, _quiet in queue:
-                resolve(move, rng, rec, roll, over)
-        else:
-            # Nothing recorded, told or forced: a move's quiet resolution (`_Plan.quiet`)
-            # draws its own roll and appends its play; one with a detection roll goes the
-            # long way, where `_roll` is the draw against the chance.
-            draw = rng.draw
-
-            def roll(move: CMove, p: float) -> bool:
-                return draw("move", move.id) < p
-            for _key, move, quiet in queue:
-                if quiet is None:
-                    resolve(move, rng, rec, roll, False)
-                else:
-                    quiet(s, draw, plays)
+        def roll(move: CMove, p: float) -> bool:
+            return rolled(rng, rec, "move", move.id, move.actor, p)
+        over = bool(self.overrides)
+        for _key, move, _quiet in queue:
+            resolve(move, rng, rec, roll, over)
         self.plays += plays
         if s.reveal_requests:
             self._reveal(rec)
@@ -597,12 +656,7 @@ class Game:
         s = self.state
         fire = self._fire_event
         rule, events = self._plan.events_rule
-        quiet = self._plan.quiet_events
-        if quiet is not None and not self.log and self.on_roll is None and not self.overrides:
-            # Nothing recorded, told or forced: the rule fires each due event inline.
-            quiet(s, events, lambda event: fire(event, rng, rec, "event"), rng.draw, rec.fired)
-        else:
-            rule(s, events, lambda event: fire(event, rng, rec, "event"))
+        rule(s, events, lambda event: fire(event, rng, rec, "event"))
         if s.reveal_requests:
             self._reveal(rec)
         ordered = s.ordered
@@ -719,8 +773,9 @@ class Game:
             return
         self.revealed_plays[key] = rec.turn
         self.state.revealed[move.index] = True
-        when = "" if turn == rec.turn else f" ({self.deck.turn_name} {turn})"
-        self._news(rec, f"Revealed: {self.deck.actor_name(move.actor)} played {move.name}{when}.", "reveal", None, move.actor, move.id)
+        if self.log:
+            when = "" if turn == rec.turn else f" ({self.deck.turn_name} {turn})"
+            self._news(rec, f"Revealed: {self.deck.actor_name(move.actor)} played {move.name}{when}.", "reveal", None, move.actor, move.id)
 
     def _reveal(self, rec: TurnRecord) -> None:
         s = self.state
@@ -1070,8 +1125,8 @@ def _resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> Resol
     return generic
 
 
-QuietResolution = Callable[[State, Callable[[str, str], float], list[Play]], "bool | None"]
-"""A move's resolution in a quiet game (`compile_quiet_resolution`): `(state, draw, plays)`."""
+QuietResolution = Callable[[State, Callable[[bytes], float], list[Play], Callable[[int], None]], "bool | None"]
+"""A move's resolution in a quiet game (`compile_quiet_resolution`): `(state, draw, plays, reveal)`."""
 
 
 def _written(move: CMove) -> bool:
@@ -1090,24 +1145,43 @@ def _row(move: CMove) -> MoveRow:
 
 
 def _quiet_resolution(move: CMove, bounds: Mapping[int, tuple[float, float]]) -> QuietResolution | None:
-    """A move's resolution in a quiet game, generated; None for one with a detection roll
-    or compiled without its intermediate form (resolved the long way, `_resolve_move`)."""
-    if not _written(move) or (move.secret and (move.detection or move.detection_fn is not None)):
+    """A move's resolution in a quiet game, generated; None for one compiled without its
+    intermediate form (resolved the long way, `_resolve_move`)."""
+    row = _quiet_row(move)
+    return None if row is None else compile_quiet_resolution(row, bounds)
+
+
+def _quiet_row(move: CMove) -> QuietMove | None:
+    """What the generated resolution of `move` in a quiet game reads (`QuietMove`); None
+    for a move compiled without its intermediate form."""
+    detection = None
+    if move.secret and (move.detection or move.detection_fn is not None):
+        if move.detection_fn is not None and move.detection_node is None:
+            return None
+        detection = (None if move.detection_fn is not None else move.detection, move.detection_node, roll_bytes("detect", move.id))
+    if not _written(move):
         return None
-    answer = move.answer is not None
-    return compile_quiet_resolution((_row(move), move.gate, answer, (move.actor, move.id, move.secret, move.audience), Play), bounds)
+    play = (move.actor, move.id, move.secret, move.audience)
+    return (_row(move), move.gate, move.answer is not None, play, Play, roll_bytes("move", move.id), detection)
 
 
 def _quiet_events_rule(events: tuple[CEvent, ...], bounds: Mapping[int, tuple[float, float]]) -> Callable[..., None] | None:
     """The events rule for a quiet game, generated; None when a part of an event was
     compiled without its intermediate form."""
+    rows = _quiet_event_rows(events)
+    return None if rows is None else compile_quiet_events(rows, bounds)
+
+
+def _quiet_event_rows(events: Sequence[CEvent]) -> list[QuietEventRow] | None:
+    """What the quiet events rule reads of each of `events` (`QuietEventRow`); None when a
+    part of an event was compiled without its intermediate form."""
     rows: list[QuietEventRow] = []
     for e in events:
         chance = e.chance_node if e.chance_const is None else None
         if (e.when is not None and e.when_node is None) or (e.chance_const is None and chance is None) or bool(e.effect_nodes) != bool(e.effects):
             return None
-        rows.append(((e.index, e.at, e.once, e.when_node), e.chance_const, chance, e.effect_nodes, bool(e.outcomes), e.id))
-    return compile_quiet_events(rows, bounds)
+        rows.append(((e.index, e.at, e.once, e.when_node), e.chance_const, chance, e.effect_nodes, bool(e.outcomes), e.id, roll_bytes("event", e.id)))
+    return rows
 
 
 EventsRule = Callable[[State, Sequence[CEvent], Callable[[CEvent], None]], None]
