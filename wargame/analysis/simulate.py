@@ -60,30 +60,34 @@ def play_game(
     when the game is, however it ends.
     """
     game = Game(deck, seed, turns, log=log, starts=deck.doctrine_starts(seats))
-    seated: list[tuple[str, Viewer, Bot, int]] = []
-    seat_specs = {a: str(seats.get(a, "random")) for a in deck.actors}
+    bots: list[Bot] = []
     try:
         for a in deck.actors:
-            seated.append((a, Viewer.seat(a), make_bot(seats.get(a, "random"), deck, a, seed, programs=programs), game.orders_allowed(a)))
-        _play(game, seated, log, history, failures, seat_specs)
+            bots.append(make_bot(seats.get(a, "random"), deck, a, seed, programs=programs))
+        _play(game, bots, seats, log, history, failures)
     finally:
-        for _actor, _viewer, bot, _allowed in seated:
+        for bot in bots:
             close = getattr(bot, "close", None)
             if close is not None:
                 close()
     return game
 
 
-def _play(game: Game, seated: list[tuple[str, Viewer, Bot, int]], log: bool, history: list[list[float]] | None,
-          failures: Counter[tuple[str, str]] | None, seat_specs: dict[str, str]) -> None:
-    stand_ins: dict[str, Bot] = {}
-    for _actor, _viewer, bot, _allowed in seated:
+def _play(game: Game, bots: list[Bot], seats: Mapping[str, SeatSpec | str], log: bool, history: list[list[float]] | None,
+          failures: Counter[tuple[str, str]] | None) -> None:
+    """Play `game` to its end with each actor's bot (`bots`, in deck order)."""
+    actors = game.deck.actors
+    for bot in bots:
         bot.explain = log  # reasons are part of the log: spell them out only if kept
-    quiet = [quiet_decider(bot) for _actor, _viewer, bot, _allowed in seated]  # a bot's answer holds all game
-    deciders = [(actor, decide, allowed) for (actor, _viewer, _bot, allowed), decide in zip(seated, quiet, strict=True) if decide is not None]
-    if not log and len(deciders) == len(seated):  # every seat decides from the state: the engine's own loop
+    quiet = [quiet_decider(bot) for bot in bots]  # a bot's answer holds all game
+    allowed = [game.orders_allowed(a) for a in actors]
+    deciders = [(actor, decide, n) for actor, decide, n in zip(actors, quiet, allowed, strict=True) if decide is not None]
+    if not log and len(deciders) == len(actors):  # every seat decides from the state: the engine's own loop
         game.play_out(deciders, history)
         return
+    seated = [(a, Viewer.seat(a), bot, n) for a, bot, n in zip(actors, bots, allowed, strict=True)]
+    seat_specs = {a: str(seats.get(a, "random")) for a in actors}
+    stand_ins: dict[str, Bot] = {}
     while game.ending is None:
         decide_turn(game, seated, seat_specs, stand_ins=stand_ins, failures=failures, quiet=quiet)
         game.resolve()
