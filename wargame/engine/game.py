@@ -299,7 +299,6 @@ class Game:
         computed = self.deck.orders_fns
         allowance = self.deck.orders_per_turn
         rows = [(actor, decide, allowed, *self._plan.available[actor], actor in computed) for actor, decide, allowed in seats]
-        quiet = not self.log and self.on_roll is None  # a quiet game's turns skip `resolve`'s checks
         while self.ending is None:
             s = self.state
             orders: dict[str, tuple[str, ...]] = {}
@@ -308,7 +307,7 @@ class Game:
                 decision = decide(s, rule(s, moves), allowance(actor, s) if varies else allowed)
                 orders[actor] = decision.orders
                 reasons[actor] = decision.reasons
-            if quiet and not self.overrides:
+            if self._quiet():  # `resolve`'s checks hold: every seat is given, in deck order
                 self._quiet_turn(orders, reasons)
             else:
                 self.orders = orders
@@ -501,7 +500,7 @@ class Game:
         # order, and these dicts are replaced after the turn: then they are kept as they are.
         orders = self.orders if list(self.orders) == actors else {a: self.orders[a] for a in actors}
         reasons = self.reasons if list(self.reasons) == actors else {a: self.reasons.get(a, ()) for a in actors}
-        if not self.log and self.on_roll is None and not self.overrides:
+        if self._quiet():
             return self._quiet_turn(orders, reasons)
         s = self.state
         turn = s.turn
@@ -522,6 +521,11 @@ class Game:
         if log:  # step 6
             self._record_changes(v0, f0, rec)
         return self._end_turn(rec)
+
+    def _quiet(self) -> bool:
+        """Whether this turn resolves quietly: nothing recorded (`log`), told (`on_roll`)
+        or forced (`overrides`)."""
+        return not self.log and self.on_roll is None and not self.overrides
 
     def _quiet_turn(self, orders: dict[str, tuple[str, ...]], reasons: dict[str, tuple[str, ...]]) -> TurnRecord:
         """`resolve` in a quiet game (nothing recorded, told or forced): the same steps in
