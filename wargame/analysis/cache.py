@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from wargame.files import write_text_atomic
 from wargame.saves.catalogue import ANALYSIS_SUFFIX
 from wargame.saves.format import SaveModel
+
+if sys.platform != "win32":
+    import fcntl
 
 FORMAT = "wargame-analysis"
 VERSION = 2
@@ -128,9 +135,40 @@ def latest(save: SaveModel, save_path: str | Path, kind: str, parse: Callable[[A
 
 
 def store_entry(save_path: str | Path, kind: str, key: dict[str, Any], result: dict[str, Any]) -> Path | None:
-    """Add (or replace) the entry with `key` in the sidecar's `kind` list and write it."""
-    data = read_sidecar(save_path)
-    entries = [e for e in data[kind] if not (isinstance(e, dict) and e.get("key") == key)]
-    entries.append({"key": key, "result": result})
-    data[kind] = entries
-    return write_sidecar(save_path, data)
+    """Add (or replace) the entry with `key` in the sidecar's `kind` list and write it.
+    One writer at a time (`_one_writer`): the replay viewer computes the odds and marks the
+    choices at once, and two writers that both read the old sidecar would each write back
+    only their own new entry."""
+    with _one_writer(save_path):
+        data = read_sidecar(save_path)
+        entries = [e for e in data[kind] if not (isinstance(e, dict) and e.get("key") == key)]
+        entries.append({"key": key, "result": result})
+        data[kind] = entries
+        return write_sidecar(save_path, data)
+
+
+_WRITING = threading.Lock()
+"""Held by the thread of this process that is writing a sidecar."""
+
+
+@contextmanager
+def _one_writer(save_path: str | Path) -> Iterator[None]:
+    """Hold the sidecars beside `save_path` for one read-and-write: one thread of this
+    process at a time, and (where the system has advisory locks) one process at a time,
+    by a lock on the save's folder, which leaves no file behind. A folder that cannot be
+    locked is written unlocked across processes, as before."""
+    with _WRITING:
+        folder = None
+        if sys.platform != "win32":
+            try:
+                folder = os.open(sidecar_path(save_path).parent, os.O_RDONLY)
+                fcntl.flock(folder, fcntl.LOCK_EX)
+            except OSError:
+                if folder is not None:
+                    os.close(folder)
+                    folder = None
+        try:
+            yield
+        finally:
+            if folder is not None:
+                os.close(folder)  # which lets the lock go
