@@ -194,6 +194,45 @@ async def test_a_what_if_at_the_selected_turn(tmp_path: Path) -> None:
         assert "(actual)" in screen_text(app)
 
 
+async def test_a_panels_keys_work_as_soon_as_it_is_shown(tmp_path: Path) -> None:
+    # At 80x24, as a person: a number key opens a panel, and its list takes the keys at
+    # once (no Tab first): Enter on a key moment goes there, space ticks an alternative;
+    # End and Home still go to the last and the first turn.
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        last = screen.turn
+        await pilot.press("3")
+        await settle(pilot)
+        moments = screen.moments[screen.viewer]
+        assert moments and moments[0].turn != last
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.turn == moments[0].turn and screen.tab == "turn"
+        await pilot.press("3")  # its list has the keys, and leaves End and Home to the timeline
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert screen.turn == last
+        await pilot.press("home")
+        await settle(pilot)
+        assert screen.turn == 1
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("down", "space")
+        await pilot.pause()
+        choices = screen.query_one("#whatif-choices", SelectionList)
+        assert choices.selected == [1]
+        screen.query_one("#whatif-games", Input).value = "10"
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.whatif_result is not None and len(screen.whatif_result.choices) == 2
+
+
 async def test_play_from_here_branches_a_new_save_and_plays_it(tmp_path: Path) -> None:
     path = tmp_path / "game.json"
     make_save(path, SEED)

@@ -20,7 +20,13 @@ from wargame.errors import WargameError
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
 from wargame.tui.render import GOOD, MUTED, heading, percent
-from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed, worker_jobs
+from wargame.tui.screens.replay.pane import (
+    PanelScroll,
+    PanelSelectionList,
+    ReplayPane,
+    odds_allowed,
+    worker_jobs,
+)
 from wargame.words import possessive
 
 WHATIF_GAMES = 200
@@ -74,7 +80,7 @@ class WhatIfPane(ReplayPane):
     def compose(self) -> ComposeResult:
         yield PanelScroll(
             Static(id="whatif-note", markup=False),
-            SelectionList[int](id="whatif-choices"),
+            PanelSelectionList(id="whatif-choices"),
             Horizontal(
                 Input(str(WHATIF_GAMES), id="whatif-games", type="integer"),
                 Button("Run (r)", id="run-whatif", variant="primary"),
