@@ -233,6 +233,25 @@ async def test_a_panels_keys_work_as_soon_as_it_is_shown(tmp_path: Path) -> None
         assert screen.whatif_result is not None and len(screen.whatif_result.choices) == 2
 
 
+async def test_the_keys_at_80x24_scroll_to_the_last_one(tmp_path: Path) -> None:
+    # ? lists more keys than 24 rows hold: the list scrolls to its end, each key's words
+    # wrapping beside the key.
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "previous / next turn" in screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "present: one turn per screen" in text and "The mouse works too" in text
+        wrapped = [line for line in screen_text(app).splitlines() if "replay --present)" in line]
+        assert wrapped and wrapped[0].index("replay --present)") > 16, wrapped  # beside its key, not under it
+
+
 async def test_play_from_here_branches_a_new_save_and_plays_it(tmp_path: Path) -> None:
     path = tmp_path / "game.json"
     make_save(path, SEED)
