@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wargame.cli.common import interactive, pin_option, resolve_deck_path, unlock_save, user_errors
+from wargame.cli.common import (
+    interactive,
+    names_save,
+    pin_option,
+    resolve_deck_path,
+    unlock_save,
+    user_errors,
+)
 from wargame.errors import WargameError
 from wargame.text import cut, safe_text
 from wargame.words import possessive
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
 @click.option("--present", is_flag=True, help="Open the viewer in presentation mode: one turn per screen for a room (s in the viewer).")
 @pin_option
 @user_errors
+@names_save("save")
 def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, present: bool, pin: str | None) -> None:
     """Debrief a saved game in the replay viewer; --text prints it, --verify checks it.
 
