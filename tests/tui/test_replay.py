@@ -252,6 +252,20 @@ async def test_the_keys_at_80x24_scroll_to_the_last_one(tmp_path: Path) -> None:
         assert wrapped and wrapped[0].index("replay --present)") > 16, wrapped  # beside its key, not under it
 
 
+async def test_play_from_here_at_80x24_shows_its_buttons_with_four_seats(tmp_path: Path) -> None:
+    # korea-2022 has four seats: each on a line, the path and Cancel/Write all in view.
+    path = tmp_path / "game.json"
+    make_save(path, 1, deck=TUTORIAL.parent / "korea-2022.toml")
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        text = screen_text(app)
+        for needed in ("North Korea", "China", "game-from-", "Cancel", "Write"):
+            assert needed in text, needed
+
+
 async def test_play_from_here_branches_a_new_save_and_plays_it(tmp_path: Path) -> None:
     path = tmp_path / "game.json"
     make_save(path, SEED)

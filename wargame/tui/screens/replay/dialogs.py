@@ -123,7 +123,9 @@ class PathChoice(_Dialog):
         self._confirm_for: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="path-choice"):
+        box = VerticalScroll(classes="dialog wide", id="path-choice")  # never cut off: it scrolls,
+        box.can_focus = False  # following the focus (the path first, Tab to the buttons)
+        with box:
             yield Static(Content.styled(self.title_text, "bold"), classes="dialog-title")
             yield Static(Content.styled(self.detail, MUTED), classes="dialog-body")
             if self.extra is not None:
