@@ -426,6 +426,14 @@ async def test_exporting_a_report_as_the_perspective_sees_it(tmp_path: Path) -> 
         await pilot.press("enter")
         await settle(pilot)
         assert (tmp_path / "game-report.html").read_text().lstrip().lower().startswith("<!doctype html")
+        # The dialog names the slides too, and a .slides.html name writes them.
+        await pilot.press("x")
+        await pilot.pause()
+        assert ".slides.html" in screen_text(app)
+        app.screen.query_one("#target-path", Input).value = str(tmp_path / "game.slides.html")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 'class="slide' in (tmp_path / "game.slides.html").read_text()
     assert target.read_text() == text
 
 

@@ -619,7 +619,7 @@ class ReplayScreen(Screen[None]):
         detail = (
             f"The after-action report as {viewer_name(saved, viewer)} may see it: scenario and seats, the timeline, "
             "charts, turning points, what-ifs run here, objectives, key moments and discussion questions. "
-            "Name it .md (Markdown) or .html (one self-contained page)."
+            "Name it .md (Markdown), .html (one self-contained page) or .slides.html (slides to lead the debrief in front of a room)."
         )
 
         def chosen(answer: object) -> None:
