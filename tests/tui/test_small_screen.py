@@ -83,3 +83,14 @@ async def test_a_screen_left_by_esc_says_so_in_its_footer(tmp_path: Path) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert screen_name(app) == "OrdersScreen"
+
+
+async def test_the_facilitators_resolve_button_reads_whole_at_80x24_while_seats_choose(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", deck=KOREA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot, {"dprk": "human", "us": "human"}, facilitator=True)
+        await settle(pilot)
+        await open_facilitator(pilot, PIN)
+        assert screen_name(app) == "FacilitatorScreen"
+        bar = next(line for line in screen_lines(app) if "Start countdown" in line)
+        assert "Waiting for orders…" in bar, bar  # whole, not "Waiting for sealed orde"
