@@ -70,3 +70,33 @@ def test_shortened_labels_fit_and_stay_apart(labels: list[str], width: int) -> N
     for a, b in pairs:
         by_short.setdefault(b, set()).add(a)
     assert all(len(v) == 1 for v in by_short.values()), by_short
+
+
+def test_results_name_another_seats_order_with_a_proper_possessive() -> None:
+    # "What moved, and why" under a turn's results: "United States' order: ...", never
+    # "United States's order" (korea-2022's United States moves tracks every game).
+    from pathlib import Path
+
+    from wargame.analysis.simulate import play_game
+    from wargame.deck.loader import load_deck
+    from wargame.observe.build import observe
+    from wargame.observe.visibility import Viewer
+
+    deck = load_deck(Path(__file__).resolve().parents[1] / "decks" / "korea-2022.toml")
+    game = play_game(deck, 1, {})
+    obs = observe(game, Viewer.seat("dprk"))
+    causes = [c.text for turn in obs.turns for m in turn.moved for c in m.causes if c.actor == "us"]
+    assert causes, "the United States moved no track North Korea saw"
+    assert all(c.startswith("United States' order: ") for c in causes if c.startswith("United States")), causes
+
+
+def test_no_module_writes_a_display_names_possessive_by_hand() -> None:
+    # An actor's display name may end in s ("United States"): its possessive goes through
+    # `possessive`, never a hand-written `{...}'s` after the name.
+    import re
+    from pathlib import Path
+
+    by_hand = re.compile(r"\{[^{}]*(actor_name\([^{}]*\)|seat_name|actor\.name)\}'s\b")
+    root = Path(__file__).resolve().parents[1] / "wargame"
+    found = [f"{p.relative_to(root)}:{i}" for p in root.rglob("*.py") for i, line in enumerate(p.read_text().splitlines(), 1) if by_hand.search(line)]
+    assert not found, found

@@ -53,6 +53,11 @@ class SaveError(WargameError):
     """A save file could not be read, written or replayed."""
 
 
+class UnreplayableSave(SaveError):
+    """A save read whole whose recorded turn (or opening inject) does not replay (edited by
+    hand). Raised where the file's name is not known: a command names the file."""
+
+
 class IllegalOrderError(WargameError, ValueError):
     """A seat ordered a move it may not order now."""
 

@@ -89,3 +89,16 @@ def test_a_save_that_does_not_verify_is_compared_with_the_warning(games: dict[st
     assert "> **⚠ B: This save does not verify: week 4 differs" in result.stdout
     assert "warning: B: This save does not verify" in result.stderr
     assert run("compare", str(games["root"]), str(games["a"]), "--force").exit_code == 0
+
+
+def test_a_save_that_cannot_be_replayed_is_named(games: dict[str, Path], tmp_path: Path) -> None:
+    # Two saves on the line: the one whose turn does not replay (edited by hand) is named.
+    data = json.loads(games["a"].read_text(encoding="utf-8"))
+    data["history"][0]["orders"]["red"] = ["no-such-move"]
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    for args in (("compare", str(games["root"]), str(edited)), ("replay", str(edited), "--text"), ("report", str(edited), "-o", str(tmp_path / "r.md"))):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {edited}: turn 1 of the save cannot be replayed: unknown move 'no-such-move'"), result.stderr

@@ -36,3 +36,23 @@ def test_a_bad_cap_is_one_line_and_nothing_is_hosted(tmp_path: Path, text: str, 
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].endswith(message), result.output
+
+
+def test_a_port_in_use_is_one_line_and_creates_no_exercise(tmp_path: Path) -> None:
+    # A host that cannot listen writes nothing: an exercise created then, its codes never
+    # shown, would resume on the next try with no code for anyone.
+    import socket
+
+    from wargame.net.store import open_store
+
+    store = tmp_path / "s.sqlite3"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["host", str(DECKS / "korea-2022.toml"), "--store", str(store), "--no-browser",
+                                          "--port", str(port), "--exercise", "monday"])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: --port {port}: cannot listen there"), result.output
+    assert "monday" not in open_store(str(store)).exercise_ids()

@@ -194,6 +194,78 @@ async def test_a_what_if_at_the_selected_turn(tmp_path: Path) -> None:
         assert "(actual)" in screen_text(app)
 
 
+async def test_a_panels_keys_work_as_soon_as_it_is_shown(tmp_path: Path) -> None:
+    # At 80x24, as a person: a number key opens a panel, and its list takes the keys at
+    # once (no Tab first): Enter on a key moment goes there, space ticks an alternative;
+    # End and Home still go to the last and the first turn.
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        last = screen.turn
+        await pilot.press("3")
+        await settle(pilot)
+        moments = screen.moments[screen.viewer]
+        assert moments and moments[0].turn != last
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.turn == moments[0].turn and screen.tab == "turn"
+        await pilot.press("3")  # its list has the keys, and leaves End and Home to the timeline
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert screen.turn == last
+        await pilot.press("home")
+        await settle(pilot)
+        assert screen.turn == 1
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("down", "space")
+        await pilot.pause()
+        choices = screen.query_one("#whatif-choices", SelectionList)
+        assert choices.selected == [1]
+        screen.query_one("#whatif-games", Input).value = "10"
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.whatif_result is not None and len(screen.whatif_result.choices) == 2
+
+
+async def test_the_keys_at_80x24_scroll_to_the_last_one(tmp_path: Path) -> None:
+    # ? lists more keys than 24 rows hold: the list scrolls to its end, each key's words
+    # wrapping beside the key.
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "previous / next turn" in screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "present: one turn per screen" in text and "The mouse works too" in text
+        wrapped = [line for line in screen_text(app).splitlines() if "replay --present)" in line]
+        assert wrapped and wrapped[0].index("replay --present)") > 16, wrapped  # beside its key, not under it
+
+
+async def test_play_from_here_at_80x24_shows_its_buttons_with_four_seats(tmp_path: Path) -> None:
+    # korea-2022 has four seats: each on a line, the path and Cancel/Write all in view.
+    path = tmp_path / "game.json"
+    make_save(path, 1, deck=TUTORIAL.parent / "korea-2022.toml")
+    app = viewer_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        text = screen_text(app)
+        for needed in ("North Korea", "China", "game-from-", "Cancel", "Write"):
+            assert needed in text, needed
+
+
 async def test_play_from_here_branches_a_new_save_and_plays_it(tmp_path: Path) -> None:
     path = tmp_path / "game.json"
     make_save(path, SEED)
@@ -354,6 +426,14 @@ async def test_exporting_a_report_as_the_perspective_sees_it(tmp_path: Path) -> 
         await pilot.press("enter")
         await settle(pilot)
         assert (tmp_path / "game-report.html").read_text().lstrip().lower().startswith("<!doctype html")
+        # The dialog names the slides too, and a .slides.html name writes them.
+        await pilot.press("x")
+        await pilot.pause()
+        assert ".slides.html" in screen_text(app)
+        app.screen.query_one("#target-path", Input).value = str(tmp_path / "game.slides.html")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 'class="slide' in (tmp_path / "game.slides.html").read_text()
     assert target.read_text() == text
 
 

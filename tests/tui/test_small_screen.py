@@ -67,3 +67,30 @@ async def test_facilitator_at_80x24_keeps_resolve_and_the_countdown_in_view(tmp_
         await pilot.pause()
         assert screen_name(app) == "ConfirmScreen"
 
+
+
+async def test_a_screen_left_by_esc_says_so_in_its_footer(tmp_path: Path) -> None:
+    # The messages (m) are left only by Esc: the footer names it, and Esc does it. (The
+    # app's own Esc, closing the keys help, is off while no help is open, so it no longer
+    # hides the screen's.)
+    app = make_app(tmp_path / "saves", deck=KOREA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot, {})
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen_name(app) == "TalkScreen"
+        assert "esc Back" in screen_lines(app)[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen_name(app) == "OrdersScreen"
+
+
+async def test_the_facilitators_resolve_button_reads_whole_at_80x24_while_seats_choose(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "saves", deck=KOREA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot, {"dprk": "human", "us": "human"}, facilitator=True)
+        await settle(pilot)
+        await open_facilitator(pilot, PIN)
+        assert screen_name(app) == "FacilitatorScreen"
+        bar = next(line for line in screen_lines(app) if "Start countdown" in line)
+        assert "Waiting for orders…" in bar, bar  # whole, not "Waiting for sealed orde"

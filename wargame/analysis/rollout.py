@@ -25,7 +25,7 @@ from wargame.bots.seats import NO_PROGRAMS, SeatSpec, default_computer, safe_sea
 from wargame.deck.compile import CompiledDeck
 from wargame.engine.game import Game
 from wargame.engine.state import Inject, State
-from wargame.errors import SaveError, WargameError
+from wargame.errors import SaveError, UnreplayableSave, WargameError
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import Viewer
 from wargame.procs import end_with_parent
@@ -197,7 +197,7 @@ class Checkpoints:
             try:
                 apply_turn(game, turn)
             except WargameError as exc:
-                raise SaveError(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
+                raise UnreplayableSave(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
             self._snaps.append(self._snap(game))
         self.game = game
         """The whole game as the save leaves it (with its log)."""

@@ -223,7 +223,7 @@ def what_if(
     waiting = waiting_offers(probe, seat)
     if answers:
         if not waiting:
-            raise WargameError(f"--answers: no offer waits for {deck.actor_name(seat)}'s answer in {deck.turn_name} {turn}")
+            raise WargameError(f"--answers: no offer waits for {possessive(deck.actor_name(seat))} answer in {deck.turn_name} {turn}")
         given = [m for m in (actual or ()) if deck.moves[deck.move_index[m]].answer is None]
         for a in answer_sets(probe, seat):
             option = tuple(given) + a

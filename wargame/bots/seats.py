@@ -21,6 +21,7 @@ from pathlib import Path
 from wargame.deck.compile import CompiledDeck
 from wargame.errors import WargameError
 from wargame.text import cut
+from wargame.words import possessive
 
 KINDS = ("human", "random", "doctrine", "lookahead", "agent")
 COMPUTER_KINDS = ("random", "doctrine", "lookahead")
@@ -249,7 +250,7 @@ def safe_seat(text: str, deck: CompiledDeck, actor: str, programs: Programs = NO
         spec, note = seat_from_record(text, deck, actor, programs)
     except WargameError:
         spec = default_computer(deck, actor)
-        note = f"{deck.actor_name(actor)}'s seat in the file cannot be read: {seat_label(spec)} stands in"
+        note = f"{possessive(deck.actor_name(actor))} seat in the file cannot be read: {seat_label(spec)} stands in"
     return str(spec), note
 
 

@@ -6,14 +6,15 @@ a deck by path or by name.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from wargame.errors import WargameError
+from wargame.errors import SaveError, UnreplayableSave, WargameError
 from wargame.text import cut
 
 if TYPE_CHECKING:
@@ -62,6 +63,34 @@ def unlock_save(save: SaveModel, pin: str | None, what: str) -> None:
     if save.facilitator_pin is not None and pin is None and _stdin_is_a_terminal():
         pin = click.prompt(f"This game has a facilitator's PIN, and {what} shows secrets. PIN", hide_input=True, default="", show_default=False, err=True) or None
     unlock(save, pin, what)
+
+
+@contextmanager
+def about_save(path: str) -> Iterator[None]:
+    """A recorded turn of the save at `path` that does not replay is reported with the
+    file's name (`game.json: turn 3 of the save cannot be replayed: ...`): a command may
+    be given two saves, and the replay itself does not know the file."""
+    try:
+        yield
+    except UnreplayableSave as exc:
+        raise SaveError(f"{path}: {exc}") from None
+
+
+def names_save(param: str) -> Callable[[F], F]:
+    """`about_save` around a whole command, for the save named by its argument `param`."""
+
+    def wrap(fn: F) -> F:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            path = kwargs.get(param)
+            if path is None:
+                return fn(*args, **kwargs)
+            with about_save(str(path)):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return wrap
 
 
 def user_errors(fn: F) -> F:

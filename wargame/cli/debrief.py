@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wargame.cli.common import pin_option, unlock_save, user_errors
+from wargame.cli.common import about_save, names_save, pin_option, unlock_save, user_errors
 from wargame.cli.params import (
     Seating,
     SeatsParam,
@@ -58,6 +58,7 @@ def _say_notes(notes: list[str]) -> None:
 @progress_option
 @pin_option
 @user_errors
+@names_save("save")
 def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, top: int, as_json: bool, refresh: bool,
             engine: Engine, cluster: str | None, progress: bool | None, pin: str | None) -> None:
     """Ending odds before every turn of a saved game, and the turning points.
@@ -115,6 +116,7 @@ def analyse(save: str, rollouts: int, jobs: int, seed: int, stand_ins: Seating, 
 @click.option("--refresh", is_flag=True, help="Compute again even if the result is cached beside the save.")
 @progress_option
 @user_errors
+@names_save("save")
 def marks(save: str, games: int, jobs: int, seed: int, stand_ins: Seating, as_json: bool, refresh: bool, progress: bool | None) -> None:
     """Mark each team's orders in every turn, like a chess analysis board.
 
@@ -169,6 +171,7 @@ def marks(save: str, games: int, jobs: int, seed: int, stand_ins: Seating, as_js
 @progress_option
 @pin_option
 @user_errors
+@names_save("save")
 def whatif(save: str, turn: int, seat: str, orders: tuple[str, ...], every: bool, answers: bool, games: int, seed: int, jobs: int,
            stand_ins: Seating, as_json: bool, engine: Engine, progress: bool | None, pin: str | None) -> None:
     """Compare a seat's orders at one turn with other orders: endings and mean scores.
@@ -254,6 +257,7 @@ def whatif_table(result: WhatIf) -> list[str]:
 @click.option("--force", is_flag=True, help="Replace NEW if it exists.")
 @agent_option
 @user_errors
+@names_save("save")
 def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: tuple[str, ...]) -> None:
     """Start a new game from the state before TURN of a saved game ("play from here").
 
@@ -280,6 +284,7 @@ def branch(save: str, turn: int, new: str, seats: Seating, force: bool, agents: 
 @click.option("--force", is_flag=True, help="Replace the output file if it exists, and exit 0 for a save that does not verify (the report still says so at its top).")
 @pin_option
 @user_errors
+@names_save("save")
 def report(save: str, output: str, seat: str, rollouts: int | None, jobs: int, seed: int, mark: bool, slides: bool, force: bool, pin: str | None) -> None:
     """Write the after-action report of a saved game as Markdown or self-contained HTML,
     or (--slides) as slides to lead the debrief in front of a room.
@@ -356,7 +361,8 @@ def compare(first: str, second: str, output: str | None, seat: str, force: bool,
         model = read_save(path)
         if seat != PUBLIC_NAME:
             unlock_save(model, pin, "the facilitator's comparison" if seat == "facilitator" else f"the comparison for '{cut(seat, 40)}'")
-        games.append(SavedGame(model, Path(path)))
+        with about_save(path):
+            games.append(SavedGame(model, Path(path)))
     result, warnings = build_comparison(games[0], games[1], seat)
     if output is None:
         click.echo(render_comparison(result, "markdown", warnings), nl=False)

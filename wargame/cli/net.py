@@ -72,6 +72,18 @@ def host(
     store = open_store(store_url or None)
     lease: Lease | None = None
     try:
+        # The port first: a host that cannot listen writes nothing to the store (an exercise
+        # created here, its codes never shown, would resume later with no code to give).
+        bind = "0.0.0.0" if public else "127.0.0.1"
+        address = lan_address() if public else "127.0.0.1"
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((bind, port))
+            except OSError as exc:
+                raise WargameError(f"--port {port}: cannot listen there ({exc.strerror}); choose another port") from None
+            if port == 0:
+                port = probe.getsockname()[1]
         codes: dict[str, str] = {}
         if exercise_id and exercise_id in store.exercise_ids():
             # Held before anything is read or written: a second host changes nothing.
@@ -110,16 +122,6 @@ def host(
                 ex.session.set_team_cap(team_caps.every)
             for seat, members in team_caps.seats.items():
                 ex.session.set_team_cap(members, seat)
-        bind = "0.0.0.0" if public else "127.0.0.1"
-        address = lan_address() if public else "127.0.0.1"
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((bind, port))
-            except OSError as exc:
-                raise WargameError(f"--port {port}: cannot listen there ({exc.strerror}); choose another port") from None
-            if port == 0:
-                port = probe.getsockname()[1]
         url = f"http://{address}:{port}"
         local_api = f"http://127.0.0.1:{port}"
         server = Host(ex, browser_command=None if no_browser else browser_command(local_api), limits=Limits(tabs_total=max_tabs), lease=lease)

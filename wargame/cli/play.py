@@ -12,9 +12,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wargame.cli.common import interactive, pin_option, resolve_deck_path, unlock_save, user_errors
+from wargame.cli.common import (
+    interactive,
+    names_save,
+    pin_option,
+    resolve_deck_path,
+    unlock_save,
+    user_errors,
+)
 from wargame.errors import WargameError
 from wargame.text import cut, safe_text
+from wargame.words import possessive
 
 if TYPE_CHECKING:
     from wargame.observe.model import Observation
@@ -30,6 +38,7 @@ if TYPE_CHECKING:
 @click.option("--present", is_flag=True, help="Open the viewer in presentation mode: one turn per screen for a room (s in the viewer).")
 @pin_option
 @user_errors
+@names_save("save")
 def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, present: bool, pin: str | None) -> None:
     """Debrief a saved game in the replay viewer; --text prints it, --verify checks it.
 
@@ -61,7 +70,7 @@ def replay(save: str, verify: bool, text: bool, seat: str, save_dir: str, presen
     if seat not in (FACILITATOR, PUBLIC_NAME) and seat not in game.deck.actors:
         raise WargameError(f"--seat: unknown seat '{cut(seat, 60)}' (actors: {', '.join(game.deck.actors)}, facilitator, or public)")
     if seat != PUBLIC_NAME:
-        unlock_save(model, pin, "the facilitator's view" if seat == FACILITATOR else f"{game.deck.actor_name(seat)}'s view")
+        unlock_save(model, pin, "the facilitator's view" if seat == FACILITATOR else f"{possessive(game.deck.actor_name(seat))} view")
     from wargame.observe.build import observe
     from wargame.saves.store import talk_of
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wargame.cli.common import load, user_errors
+from wargame.cli.common import load, names_save, user_errors
 from wargame.cli.params import (
     Seating,
     SeatsParam,
@@ -51,6 +51,7 @@ def _write_csv(path: str, text: str) -> None:
 @click.option("--quiet", is_flag=True, help="Print only the result line.")
 @agent_option
 @user_errors
+@names_save("from_save")
 def autoplay(deck: str | None, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, from_save: str | None, quiet: bool, agents: tuple[str, ...]) -> None:
     """Play one game with computer seats to its end and save it (DECK), or finish a saved
     one (--from SAVE)."""
@@ -117,12 +118,17 @@ def _finish(from_save: str, save_path: str | None, quiet: bool, agents: tuple[st
             shutil.copyfile(from_save, path)
         except OSError as exc:
             raise WargameError(f"{save_path}: cannot write: {exc.strerror or exc}") from None
-    session = Session.resume(path, programs=programs_for(agents))
+    try:
+        session = Session.resume(path, programs=programs_for(agents))
+        if session.is_over:
+            raise WargameError(f"{from_save}: the game is already over")
+    except WargameError:
+        if save_path:
+            path.unlink(missing_ok=True)  # the copy made above: a second try must not find it "already exists"
+        raise
     for note in session.notes:
         click.echo(f"note: {note}", err=True)
     since = len(session.game.records)
-    if session.is_over:
-        raise WargameError(f"{from_save}: the game is already over")
     while not session.is_over:
         session.run_bots()
         session.resolve_now("stand-in")

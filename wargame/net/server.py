@@ -55,6 +55,7 @@ from wargame.observe.talk import TalkError
 from wargame.play.commands import TALK
 from wargame.report.data import build_report
 from wargame.report.templates import render_report
+from wargame.words import possessive
 
 if TYPE_CHECKING:
     from wargame.analysis.odds import OddsJob
@@ -288,7 +289,7 @@ class Host:
             return "the facilitator's console"
         if role == PROJECTOR:
             return "the projector"
-        return f"{self.exercise.deck.actor_name(role)}'s seat"
+        return f"{possessive(self.exercise.deck.actor_name(role))} seat"
 
     def admit_code(self, code: str, address: str, *, keys: bool = True) -> tuple[Role, Tab | None]:
         """The role a code opens (or a browser tab's own key, with `keys`), or `AccessError`.

@@ -63,7 +63,7 @@ from wargame.observe.plain import plain_reason
 from wargame.observe.talk import Message, Talk, Team, TeamNote, is_open
 from wargame.observe.view import PlayerView
 from wargame.observe.visibility import PUBLIC, Viewer
-from wargame.words import count, sentence
+from wargame.words import count, possessive, sentence
 
 __all__ = ["Explained", "TurnCache", "observe", "observe_view", "scores", "seat_infos"]
 
@@ -405,7 +405,7 @@ class _Builder:
             label += labels.mark_after(label, "secret", move.secret)
             if viewer.actor == move.actor:
                 return CauseInfo(kind="yours", text=f"your order: {label}", delta=0.0, actor=move.actor, source=move.id, secret=move.secret)
-            return CauseInfo(kind="theirs", text=f"{deck.actor_name(move.actor)}'s order: {label}", delta=0.0, actor=move.actor,
+            return CauseInfo(kind="theirs", text=f"{possessive(deck.actor_name(move.actor))} order: {label}", delta=0.0, actor=move.actor,
                              source=move.id, secret=move.secret)
         if cause.kind in {"event", "outcome", "inject"} and cause.source is not None:
             event_id, _, pick = cause.source.partition("#")
@@ -417,7 +417,7 @@ class _Builder:
             return CauseInfo(kind="inject" if cause.kind == "inject" else "event", text=text, delta=0.0, source=event_id)
         if cause.kind == "expire" and cause.source in deck.move_index:
             move = deck.moves[deck.move_index[cause.source]]
-            whose = "your" if viewer.actor == cause.actor else f"{deck.actor_name(cause.actor or move.actor)}'s"
+            whose = "your" if viewer.actor == cause.actor else possessive(deck.actor_name(cause.actor or move.actor))
             return CauseInfo(kind="expire", text=f"{whose} offer left unanswered: {offer_name(deck, move)}", delta=0.0,
                              actor=cause.actor, source=move.id)
         written = [i.text for i in rec.injects if i.event is None]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from wargame.engine.game import Game
 from wargame.engine.state import Roll, State, TurnRecord
-from wargame.errors import SaveError, WargameError
+from wargame.errors import UnreplayableSave, WargameError
 from wargame.observe.build import Explained, observe
 from wargame.observe.model import Observation
 from wargame.observe.view import PlayerView
@@ -67,7 +67,7 @@ class SavedGame:
             try:
                 apply_turn(game, turn)
             except WargameError as exc:
-                raise SaveError(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
+                raise UnreplayableSave(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
             states.append(game.state.copy())
         self.game = game
         self.deck = deck

@@ -28,7 +28,7 @@ from wargame.deck.loader import load_deck_text
 from wargame.engine.game import Game
 from wargame.engine.model import state_model
 from wargame.engine.state import Inject, TurnRecord
-from wargame.errors import DeckError, SaveError, WargameError
+from wargame.errors import DeckError, SaveError, UnreplayableSave, WargameError
 from wargame.files import FileProblem, read_regular_file, write_atomic
 from wargame.observe.talk import DEFAULT_TEAM_CAP, Message, Talk, Team, TeamNote
 from wargame.saves import safejson
@@ -378,7 +378,7 @@ def new_game(save: SaveModel, deck: CompiledDeck | None = None) -> Game:
     except SaveError:
         raise
     except WargameError as exc:  # a hand-edited save: the live game checked them as they were fired
-        raise SaveError(f"an inject before the first orders cannot be replayed: {exc}") from None
+        raise UnreplayableSave(f"an inject before the first orders cannot be replayed: {exc}") from None
 
 
 def replay(save: SaveModel, upto: int | None = None, deck: CompiledDeck | None = None) -> Game:
@@ -391,7 +391,7 @@ def replay(save: SaveModel, upto: int | None = None, deck: CompiledDeck | None =
         try:
             apply_turn(game, turn)
         except WargameError as exc:
-            raise SaveError(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
+            raise UnreplayableSave(f"turn {turn.turn} of the save cannot be replayed: {exc}") from None
     return game
 
 

@@ -595,6 +595,13 @@ class WargameApp(GameApp):
             raise SkipAction  # Esc keeps its meaning on this screen
         self.action_hide_help_panel()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without the keys help open, Esc is the screen's own: off here, the screen's
+        # binding is the one the footer shows ("esc Back"), not hidden behind this one.
+        if action == "close_help" and not self.screen.query("HelpPanel"):
+            return False
+        return super().check_action(action, parameters)
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
 

@@ -36,6 +36,7 @@ from wargame.deck.lint.readwrite import Write, expression_sites, node_at, reads
 from wargame.deck.locate import Path
 from wargame.deck.schema import Doctrine, Objective, Visibility
 from wargame.deck.secrecy import secrecy_findings
+from wargame.words import possessive
 
 
 def check_actors(c: Context) -> None:
@@ -88,7 +89,7 @@ def check_endings_and_objectives(c: Context) -> None:
         if when is not None and not c.eval(when).t:
             c.warn("ending-never-reached", ("endings", i, "when"), f"'{ending.id}' can never happen: its condition is false in every reachable state")
     for actor_id, actor in c.deck.model.actors.items():
-        written: list[tuple[tuple[str, ...], str, list[Objective]]] = [(("actors", actor_id), f"{actor.name}'s", actor.objectives)]
+        written: list[tuple[tuple[str, ...], str, list[Objective]]] = [(("actors", actor_id), possessive(actor.name), actor.objectives)]
         written += [(("actors", actor_id, "doctrines", name), f"the {name} doctrine's", doc.objectives) for name, doc in actor.doctrines.items()]
         for base, whose, objectives in written:
             for j, obj in enumerate(objectives):

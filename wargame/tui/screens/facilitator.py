@@ -248,7 +248,7 @@ class FacilitatorScreen(GameScreen):
         elif self.hosted:
             resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Resolve now (r)")
         else:
-            resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Waiting for sealed orders…")
+            resolve.label = Content(f"Resolve {unit} {obs.game.turn} (r)" if ready else "Waiting for orders…")
         if self.hosted:
             self._show_hosted(obs)
         self.refresh_bindings()  # the +1 min / −1 min keys show while a countdown runs

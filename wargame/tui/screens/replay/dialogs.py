@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
@@ -52,9 +52,14 @@ class HelpScreen(_Dialog):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "cancel", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="replay-help"):
+        # It scrolls (↑/↓, PageUp/PageDown, the wheel): at 80x24 the keys are taller than the screen.
+        with VerticalScroll(classes="dialog wide", id="replay-help"):
             yield Static(Content.styled("The replay viewer: keys", "bold"), classes="dialog-title")
-            yield Static(Content(HELP), classes="dialog-body")
+            with Vertical(classes="dialog-body"):
+                for line in HELP.splitlines():  # a key, then what it does, wrapped beside the key
+                    with Horizontal(classes="help-row"):
+                        yield Static(Content(line[:16].rstrip()), classes="help-key")
+                        yield Static(Content(line[16:].strip()), classes="help-text")
             yield Static(Content.styled("The mouse works too: click turns, tabs, tracks and moments.", MUTED))
 
 
@@ -118,7 +123,9 @@ class PathChoice(_Dialog):
         self._confirm_for: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="path-choice"):
+        box = VerticalScroll(classes="dialog wide", id="path-choice")  # never cut off: it scrolls,
+        box.can_focus = False  # following the focus (the path first, Tab to the buttons)
+        with box:
             yield Static(Content.styled(self.title_text, "bold"), classes="dialog-title")
             yield Static(Content.styled(self.detail, MUTED), classes="dialog-body")
             if self.extra is not None:

@@ -16,7 +16,7 @@ from wargame.analysis.moments import Moment, story
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
 from wargame.tui.render import MUTED, WARN
-from wargame.tui.screens.replay.pane import ReplayPane, viewer_name
+from wargame.tui.screens.replay.pane import PanelList, ReplayPane, viewer_name
 
 
 def moment_icon(moment: Moment) -> str:
@@ -44,7 +44,7 @@ class MomentsPane(ReplayPane):
         super().__init__("3 Moments", id="moments")
 
     def compose(self) -> ComposeResult:
-        yield Vertical(Static(id="moments-note", markup=False), OptionList(id="moment-list"), id="moments-box")
+        yield Vertical(Static(id="moments-note", markup=False), PanelList(id="moment-list"), id="moments-box")
 
     def watch_saved(self) -> None:
         self.redraw()

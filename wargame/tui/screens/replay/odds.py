@@ -23,7 +23,13 @@ from wargame.errors import WargameError
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
 from wargame.tui.render import BAD, GOOD, MUTED, WARN, percent
-from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed, worker_jobs
+from wargame.tui.screens.replay.pane import (
+    PanelList,
+    PanelScroll,
+    ReplayPane,
+    odds_allowed,
+    worker_jobs,
+)
 from wargame.words import fit_labels
 
 ROLLOUTS = 500
@@ -118,10 +124,10 @@ class OddsPane(ReplayPane):
             Static(id="odds-note", markup=False),
             Horizontal(Button("Run the analysis (a)", id="run-analysis", variant="primary"), ProgressBar(id="odds-progress", show_eta=False), classes="buttons"),
             Static(id="odds-chart", markup=False),
-            OptionList(id="turning-list"),
+            PanelList(id="turning-list"),
             Static(id="marks-note", markup=False),
             Horizontal(Button("Mark the teams' choices (k)", id="run-marks"), ProgressBar(id="marks-progress", show_eta=False), classes="buttons"),
-            OptionList(id="marks-list"),
+            PanelList(id="marks-list"),
             id="odds-scroll",
         )
 

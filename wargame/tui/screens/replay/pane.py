@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import TabPane
+from textual.widgets import OptionList, SelectionList, TabPane
 
 from wargame.analysis.moments import may_see_odds
 from wargame.observe.visibility import Viewer
@@ -62,6 +62,23 @@ class PanelScroll(VerticalScroll, inherit_bindings=False):
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
     ]
+
+
+_LIST_KEYS: list[BindingType] = [b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key not in {"home", "end"}]
+
+
+class PanelList(OptionList, inherit_bindings=False):
+    """A panel's list (tracks, moments, turning points, marks): ↑/↓, PageUp/PageDown and
+    Enter, leaving Home/End (the first and the last turn) to the timeline, since a panel
+    shown gives its list the keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _LIST_KEYS
+
+
+class PanelSelectionList(SelectionList[int], inherit_bindings=False):
+    """The What if panel's alternatives to tick (space), with a panel list's keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*_LIST_KEYS, *SelectionList.BINDINGS]
 
 
 class ReplayPane(TabPane):

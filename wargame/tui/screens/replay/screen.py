@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, Tabs
+from textual.widgets import Footer, LoadingIndicator, OptionList, Static, TabbedContent, Tabs
 from textual.worker import get_current_worker
 
 from wargame.analysis.marks import KINDS, SYMBOLS, Marks, latest_marks
@@ -329,6 +329,7 @@ class ReplayScreen(Screen[None]):
     # -- what changes ------------------------------------------------------------------
     def watch_viewer(self) -> None:
         self.show_key_moments()
+        self.call_after_refresh(self.focus_panel)  # a perspective can show or hide a panel's list
 
     def watch_analysis(self) -> None:
         self.moments.clear()  # turning points join the key moments
@@ -337,6 +338,28 @@ class ReplayScreen(Screen[None]):
     def watch_tab(self, tab: str) -> None:
         for tabs in self.query(TabbedContent):
             tabs.active = tab
+        self.call_after_refresh(self.focus_panel)
+
+    def focus_panel(self) -> None:
+        """Give the keys to the panel shown: its list (the alternatives to tick, the
+        moments, the tracks, the turning points: what ↑/↓, space and Enter act on), else its
+        scroll. Focus left on a panel no longer shown would leave every key but the
+        screen's own dead until Tab."""
+        if screen_closed(self) or self.app.screen is not self:
+            return
+        pane = next((p for p in self.query(ReplayPane) if p.id == self.tab), None)
+        if pane is None:
+            return
+        inside = [w for w in self.focus_chain if pane in w.ancestors]
+        if self.focused in inside:
+            return
+        lists = [w for w in inside if isinstance(w, OptionList)]  # a SelectionList is one too
+        if lists:
+            if lists[0].highlighted is None and lists[0].option_count:
+                lists[0].highlighted = 0  # Enter or space acts at once
+            lists[0].focus()
+        elif inside:
+            inside[0].focus()
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -596,7 +619,7 @@ class ReplayScreen(Screen[None]):
         detail = (
             f"The after-action report as {viewer_name(saved, viewer)} may see it: scenario and seats, the timeline, "
             "charts, turning points, what-ifs run here, objectives, key moments and discussion questions. "
-            "Name it .md (Markdown) or .html (one self-contained page)."
+            "Name it .md (Markdown), .html (one self-contained page) or .slides.html (slides to lead the debrief in front of a room)."
         )
 
         def chosen(answer: object) -> None:

@@ -20,7 +20,7 @@ from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.debrief import Debrief
 from wargame.tui.render import DISABLED, MUTED
 from wargame.tui.replay_render import timeline_chart
-from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane
+from wargame.tui.screens.replay.pane import PanelList, PanelScroll, ReplayPane
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class TracksPane(ReplayPane):
 
     def compose(self) -> ComposeResult:
         yield Horizontal(
-            OptionList(id="track-list"),
+            PanelList(id="track-list"),
             PanelScroll(ChartView(id="track-chart"), Static(id="track-history", markup=False), id="chart-scroll"),
             id="tracks-box",
         )

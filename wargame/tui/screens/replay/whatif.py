@@ -20,7 +20,14 @@ from wargame.errors import WargameError
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.timeline import SavedGame
 from wargame.tui.render import GOOD, MUTED, heading, percent
-from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane, odds_allowed, worker_jobs
+from wargame.tui.screens.replay.pane import (
+    PanelScroll,
+    PanelSelectionList,
+    ReplayPane,
+    odds_allowed,
+    worker_jobs,
+)
+from wargame.words import possessive
 
 WHATIF_GAMES = 200
 """Continuations per choice offered for a what-if."""
@@ -39,7 +46,7 @@ def whatif_table(r: WhatIf) -> Content:
         lines.append(Content.styled(f"    endings: {odds}", ""))
         mean = c.scores.get(r.seat)
         if mean is not None:
-            lines.append(Content.styled(f"    {r.seat_name}'s mean score {mean[0]:.1f} (95%: {mean[1]:.1f}–{mean[2]:.1f})", MUTED))
+            lines.append(Content.styled(f"    {possessive(r.seat_name)} mean score {mean[0]:.1f} (95%: {mean[1]:.1f}–{mean[2]:.1f})", MUTED))
     return Content("\n").join(lines)
 
 
@@ -73,7 +80,7 @@ class WhatIfPane(ReplayPane):
     def compose(self) -> ComposeResult:
         yield PanelScroll(
             Static(id="whatif-note", markup=False),
-            SelectionList[int](id="whatif-choices"),
+            PanelSelectionList(id="whatif-choices"),
             Horizontal(
                 Input(str(WHATIF_GAMES), id="whatif-games", type="integer"),
                 Button("Run (r)", id="run-whatif", variant="primary"),
