@@ -40,6 +40,25 @@ def test_text_summary_and_csv_export(tmp_path: Path) -> None:
     assert sum(int(r["value"]) for r in rows if r["section"] == "ending") == 40
 
 
+def test_a_csv_file_that_cannot_be_written_is_refused_before_the_run(tmp_path: Path) -> None:
+    # Said at once in one line, not after the whole run; an existing file is kept unless --force.
+    runs = tmp_path / "runs"
+    missing = run("tutorial", "--games", "3", "--csv", str(tmp_path / "nowhere" / "run.csv"), "--save-dir", str(runs), "--no-progress")
+    assert missing.exit_code != 0 and "no such folder" in missing.stderr and "nothing was run" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr
+    assert not runs.exists()  # no game was played
+    kept = tmp_path / "kept.csv"
+    kept.write_text("mine", encoding="utf-8")
+    refused = run("tutorial", "--games", "3", "--csv", str(kept), "--save-dir", str(runs), "--no-progress")
+    assert refused.exit_code != 0 and "already exists" in refused.stderr and "--force" in refused.stderr
+    assert kept.read_text(encoding="utf-8") == "mine" and not runs.exists()
+    forced = run("tutorial", "--games", "3", "--csv", str(kept), "--force", "--no-progress")
+    assert forced.exit_code == 0, forced.stderr
+    assert kept.read_text(encoding="utf-8").startswith("section,")
+    swept = CliRunner().invoke(cli, ["sweep", "tutorial", "--games", "5", "--csv", str(kept), "--no-progress"], catch_exceptions=False)
+    assert swept.exit_code != 0 and "already exists" in swept.stderr
+
+
 def test_json_is_the_same_whatever_the_jobs() -> None:
     args = ["tutorial", "--games", "60", "--seed", "3", "--seats", "red=doctrine:bully", "--json", "--no-progress"]
     one = run(*args, "--jobs", "1")

@@ -7,6 +7,7 @@ Thin click wrappers over `wargame.analysis`; bad input prints one line and exits
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from wargame.cli.params import (
 )
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
+from wargame.files import write_text_atomic
 from wargame.text import safe_text
 
 if TYPE_CHECKING:
@@ -33,9 +35,24 @@ if TYPE_CHECKING:
 HEADLESS_SEATS = SeatsParam(no_humans="headless games have no human seats")
 
 
+def _check_csv(path: str | None, force: bool) -> None:
+    """Refuse a CSV file that cannot be written, before the run rather than after it: its
+    folder missing or not writable, or the file there already (kept unless --force)."""
+    if path is None:
+        return
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise WargameError(f"{path}: no such folder '{folder}' (nothing was run)")
+    if not os.access(folder, os.W_OK):
+        raise WargameError(f"{path}: cannot write into '{folder}' (nothing was run)")
+    if target.exists() and not force:
+        raise WargameError(f"{path}: already exists (use --force to replace it; nothing was run)")
+
+
 def _write_csv(path: str, text: str) -> None:
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        write_text_atomic(Path(path), text)
     except OSError as exc:
         raise WargameError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
@@ -154,6 +171,7 @@ def _finish(from_save: str, save_path: str | None, quiet: bool, agents: tuple[st
 @click.option("--turns", type=click.IntRange(1, 200), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the summary as CSV to this file.")
+@click.option("--force", is_flag=True, help="Replace the CSV file if it exists.")
 @click.option("--save-dir", type=click.Path(file_okay=False), default=None, help="Save every game here (off by default).")
 @engine_option
 @cluster_option
@@ -161,7 +179,7 @@ def _finish(from_save: str, save_path: str | None, quiet: bool, agents: tuple[st
 @agent_option
 @user_errors
 def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns: int | None, as_json: bool, csv_path: str | None,
-             save_dir: str | None, engine: Engine, cluster: str | None, progress: bool | None, agents: tuple[str, ...]) -> None:
+             force: bool, save_dir: str | None, engine: Engine, cluster: str | None, progress: bool | None, agents: tuple[str, ...]) -> None:
     """Run many games with computer seats and summarise endings, scores, tracks and moves.
 
     Game i of a run is the same game whatever --jobs is, so the summary is too. Nothing
@@ -171,6 +189,7 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
     from wargame.analysis.simulate import default_seats, engine_for
     from wargame.analysis.simulate import simulate as run
 
+    _check_csv(csv_path, force)
     compiled = load(deck)
     seat_map = default_seats(compiled, seats.for_deck(compiled))
     programs = programs_for(agents, seats)
@@ -197,18 +216,20 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
 @click.option("--turns", type=click.IntRange(1, 200), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Also write the table as CSV to this file.")
+@click.option("--force", is_flag=True, help="Replace the CSV file if it exists.")
 @engine_option
 @cluster_option
 @progress_option
 @user_errors
 def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: int, turns: int | None,
-          as_json: bool, csv_path: str | None, engine: Engine, cluster: str | None, progress: bool | None) -> None:
+          as_json: bool, csv_path: str | None, force: bool, engine: Engine, cluster: str | None, progress: bool | None) -> None:
     """Play every combination of the deck's doctrines and tabulate ending rates (with 95%
     intervals) and mean scores: how to see that one doctrine is exploitable or that an
     ending is out of reach under sensible play. The same whatever --jobs is."""
     from wargame.analysis.sweep import combinations, parse_doctrines, sweep_csv, sweep_text
     from wargame.analysis.sweep import sweep as run
 
+    _check_csv(csv_path, force)
     compiled = load(deck_path)
     wanted = parse_doctrines(chosen)
     combos = combinations(compiled, wanted)
