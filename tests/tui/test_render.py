@@ -10,7 +10,7 @@ import pytest
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.observe.build import observe
-from wargame.observe.model import ScoreInfo
+from wargame.observe.model import ObjectiveInfo, ScoreInfo
 from wargame.tui.render import move_detail, ranked, score_block
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,20 @@ def test_the_end_ranks_sides_by_their_points_against_their_most() -> None:
     more = ScoreInfo(actor=deck.actors[1], total=4, most=10, objectives=[])
     assert ranked([more, full]) == [full, more]
     assert "3 of 3 points" in score_block(full, obs).plain and "4 of 10 points" in score_block(more, obs).plain
+
+
+def test_an_objectives_points_lead_its_line_so_a_long_one_never_strands_them() -> None:
+    # At 80 columns "Keep the buffer state afloat (North Korean economy 2 or more)  (2)"
+    # wrapped its points onto a line of their own. The points now stand in a column
+    # before the objective: every objective's line starts with them, right-aligned.
+    deck = load_deck(DECKS[0])
+    obs = observe(Game(deck, 7), "facilitator")
+    long = "Keep the buffer state afloat (North Korean economy 2 or more) " * 2
+    score = ScoreInfo(actor=deck.actors[0], total=2.5, most=13.5, objectives=[
+        ObjectiveInfo(text=long, points=2, met=True), ObjectiveInfo(text="Avoid war", points=10, met=False),
+        ObjectiveInfo(text="Stay calm", points=1.5, met=True)])
+    rows = score_block(score, obs).plain.splitlines()[1:]
+    assert rows == [f"  ✓ met      2 pts  {long}", "  ✗ missed  10 pts  Avoid war", "  ✓ met    1.5 pts  Stay calm"]
 
 
 def test_the_replay_viewer_heads_turn_1_with_the_opening_each_viewer_may_see() -> None:

@@ -399,9 +399,13 @@ def ranked(scores: Sequence[ScoreInfo]) -> list[ScoreInfo]:
 def score_block(score: ScoreInfo, obs: Observation) -> Content:
     points = f"{format_value(score.total)} of {format_value(score.most)} {plural(score.most, 'point')}"
     lines = [Content.assemble((obs.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
-    for o in score.objectives:
+    # The points stand in a column before each objective, so that an objective too long
+    # for the line wraps its own words, never its points onto a line of their own.
+    worth = [f"{format_value(o.points)} {plural(o.points, 'pt')}" for o in score.objectives]
+    width = max(map(len, worth), default=0)
+    for o, pts in zip(score.objectives, worth, strict=True):
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)
-        lines.append(Content.assemble("  ", mark, o.text, (f"  ({format_value(o.points)})", MUTED)))
+        lines.append(Content.assemble("  ", mark, (pts.rjust(width), MUTED), "  ", o.text))
     return Content("\n").join(lines)
 
 
