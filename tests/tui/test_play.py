@@ -24,6 +24,7 @@ from tui_helpers import (
     screen_name,
     screen_text,
     settle,
+    shows,
     to_orders,
 )
 
@@ -357,7 +358,7 @@ async def test_countdown_warns_the_seats(tmp_path: Path) -> None:
         app.tick()
         app.tick()
         await pilot.pause()
-        assert "0:59 left" in screen_text(app)
+        await shows(pilot, "0:59 left")
         messages = [n.message for n in app._notifications]
         assert messages.count("One minute left to give orders.") == 1
         clock.t += 60
@@ -597,7 +598,7 @@ async def test_deck_text_is_shown_literally(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
         await pilot.pause()
-        assert "[i]Markup[/i] test [@click=app.quit]deck[/]" in screen_text(app)
+        await shows(pilot, "[i]Markup[/i] test [@click=app.quit]deck[/]")
         await pilot.press("escape")
         await pilot.pause()
         await new_game(pilot, {"red": "human", "blue": "random"})
@@ -610,7 +611,7 @@ async def test_deck_text_is_shown_literally(tmp_path: Path) -> None:
         assert "[blink]Red warships[/blink] patrol [on red]now[/]." in text
         await pilot.press("d")
         await pilot.pause()
-        assert "[bold red]Red[/]" in screen_text(app)
+        await shows(pilot, "[bold red]Red[/]")
         assert app.is_running
 
 
@@ -805,7 +806,7 @@ async def test_projector_shows_the_countdown_and_the_pause_and_the_pause_leaves_
         clock.t += 30
         app.tick()
         await pilot.pause()
-        assert "1:30 left to give orders" in screen_text(app)
+        await shows(pilot, "1:30 left to give orders")
         app.action_pause()  # e.g. from the command palette: the facilitator's PIN first
         await pilot.pause()
         assert screen_name(app) == "PinScreen"

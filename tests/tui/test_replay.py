@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, SelectionList
 from textual.worker import WorkerCancelled
-from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle
+from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle, shows
 
 from wargame.analysis.simulate import play_game
 from wargame.deck.loader import load_deck
@@ -92,10 +92,10 @@ async def test_stepping_through_a_saved_game(tmp_path: Path) -> None:
             await settle(pilot)
         await pilot.press("4")
         await pilot.pause()
-        assert "Ending:" in screen_text(app)
+        await shows(pilot, "Ending:")
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "previous / next turn" in screen_text(app)
+        await shows(pilot, "previous / next turn")
         await pilot.press("escape")
         await pilot.press("escape")
         await pilot.pause()
@@ -243,7 +243,7 @@ async def test_the_keys_at_80x24_scroll_to_the_last_one(tmp_path: Path) -> None:
         await opened(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "previous / next turn" in screen_text(app)
+        await shows(pilot, "previous / next turn")
         await pilot.press("end")
         await pilot.pause()
         text = screen_text(app)
@@ -308,7 +308,7 @@ async def test_branching_never_overwrites_without_asking(tmp_path: Path) -> None
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert "exists" in screen_text(app)
+        await shows(pilot, "exists")
         assert taken.read_text() == "precious"
         await pilot.press("escape")
         await pilot.pause()
@@ -348,10 +348,10 @@ async def test_the_start_screen_opens_a_debrief(tmp_path: Path) -> None:
     app = make_app(saves)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert "Debrief a saved game" in screen_text(app)
+        await shows(pilot, "Debrief a saved game")
         await pilot.press("d")
         await pilot.pause()
-        assert "Debrief a saved game" in screen_text(app)
+        await shows(pilot, "Debrief a saved game")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReplayScreen)
@@ -421,7 +421,7 @@ async def test_exporting_a_report_as_the_perspective_sees_it(tmp_path: Path) -> 
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert "exists" in screen_text(app)
+        await shows(pilot, "exists")
         app.screen.query_one("#target-path", Input).value = str(tmp_path / "game-report.html")
         await pilot.press("enter")
         await settle(pilot)
@@ -429,7 +429,7 @@ async def test_exporting_a_report_as_the_perspective_sees_it(tmp_path: Path) -> 
         # The dialog names the slides too, and a .slides.html name writes them.
         await pilot.press("x")
         await pilot.pause()
-        assert ".slides.html" in screen_text(app)
+        await shows(pilot, ".slides.html")
         app.screen.query_one("#target-path", Input).value = str(tmp_path / "game.slides.html")
         await pilot.press("enter")
         await settle(pilot)

@@ -19,6 +19,7 @@ from tui_helpers import (
     screen_name,
     screen_text,
     settle,
+    shows,
     to_orders,
 )
 
@@ -75,7 +76,7 @@ async def first_turn(pilot) -> None:  # type: ignore[no-untyped-def]
     assert "Orders: Offer talks to Bravo" in screen_text(app)
     await pilot.press("c")
     await pilot.pause()
-    assert "1. Offer talks to Bravo" in screen_text(app)
+    await shows(pilot, "1. Offer talks to Bravo")
     await pilot.press("enter")
     await settle(pilot)
 
@@ -90,7 +91,7 @@ async def first_turn(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
-    assert "Orders: Backchannel deal with Alpha" in screen_text(app)
+    await shows(pilot, "Orders: Backchannel deal with Alpha")
     await seal(pilot)
 
 
@@ -145,10 +146,10 @@ async def test_an_offer_made_through_the_picker_is_accepted_next_turn(tmp_path: 
         assert_no_secret(dialog)
         await pilot.press("a")
         await pilot.pause()
-        assert "Answers: Alpha's offer: accept" in screen_text(app)
+        await shows(pilot, "Answers: Alpha's offer: accept")
         await pilot.press("c")
         await pilot.pause()
-        assert "Accept — Alpha's offer: Offer talks to Bravo" in screen_text(app)
+        await shows(pilot, "Accept — Alpha's offer: Offer talks to Bravo")
         await pilot.press("enter")
         await settle(pilot)
 
@@ -182,7 +183,7 @@ async def test_one_move_against_two_targets_in_a_turn(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("enter")  # Warn … again: Bravo is ticked; Charlie is next
         await pilot.pause()
-        assert "[x] Bravo" in screen_text(app)
+        await shows(pilot, "[x] Bravo")
         await pilot.press("down", "enter")
         await pilot.pause()
         text = screen_text(app)
@@ -190,7 +191,7 @@ async def test_one_move_against_two_targets_in_a_turn(tmp_path: Path) -> None:
         assert "[x] Warn Bravo and Charlie" in text
         await pilot.press("down", "enter", "enter")  # a third order is one too many
         await pilot.pause()
-        assert "Orders: Warn Bravo, Warn Charlie  (2 of 2)" in screen_text(app)
+        await shows(pilot, "Orders: Warn Bravo, Warn Charlie  (2 of 2)")
         await pilot.press("c")
         await pilot.pause()
         review = screen_text(app)

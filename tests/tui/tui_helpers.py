@@ -68,7 +68,7 @@ CELL_WIDTH = 12.2
 """The width of one terminal cell in Textual's SVG screenshots."""
 
 
-def screen_lines(app: WargameApp) -> list[str]:
+def screen_lines(app: App[None]) -> list[str]:
     """The text on the screen, line by line, as a person would read it."""
     svg = app.export_screenshot()
     rows: dict[int, list[str]] = {}
@@ -80,8 +80,22 @@ def screen_lines(app: WargameApp) -> list[str]:
     return ["".join(rows.get(i, [])).rstrip() for i in range(max(rows, default=-1) + 1)]
 
 
-def screen_text(app: WargameApp) -> str:
+def screen_text(app: App[None]) -> str:
     return "\n".join(screen_lines(app))
+
+
+async def shows(pilot: Pilot[None], *texts: str, pauses: int = 20) -> None:
+    """Assert that the screen comes to show every one of `texts`. Each pause waits for the
+    app to go idle, which a loaded machine can cut short before the screen has repainted:
+    so look again after each of up to `pauses` more, and fail with the screen as it was."""
+    text = screen_text(pilot.app)
+    for _ in range(pauses):
+        if all(t in text for t in texts):
+            return
+        await pilot.pause()
+        text = screen_text(pilot.app)
+    missing = [t for t in texts if t not in text]
+    assert not missing, f"never shown: {missing!r}\n{text}"
 
 
 async def settle(pilot: Pilot[None]) -> None:
