@@ -172,7 +172,7 @@ def test_bad_input_is_a_message_and_exit_2(args: list[str], fragments: list[str]
 def test_autoplay_to_an_unwritable_place(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    fails_cleanly(run("autoplay", "tutorial", "--seed", "1", "--save", str(blocker / "g.json"), "--quiet"), "cannot write the save")
+    fails_cleanly(run("autoplay", "tutorial", "--seed", "1", "--save", str(blocker / "g.json"), "--quiet"), f"'{blocker}' is not a folder")
 
 
 # -- simulate ---------------------------------------------------------------------------

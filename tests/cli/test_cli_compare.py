@@ -50,7 +50,7 @@ def test_a_seats_comparison_keeps_its_secrets(games: dict[str, Path]) -> None:
 
 
 def test_compare_writes_markdown_and_html(games: dict[str, Path], tmp_path: Path) -> None:
-    md = tmp_path / "out" / "cmp.md"
+    md = tmp_path / "cmp.md"
     assert run("compare", str(games["a"]), str(games["aa"]), "-o", str(md)).exit_code == 0
     assert md.read_text(encoding="utf-8").startswith("# Two games compared")
     page = tmp_path / "cmp.html"

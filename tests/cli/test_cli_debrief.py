@@ -64,7 +64,7 @@ def test_branch_writes_a_new_save_and_refuses_to_overwrite(save: Path, tmp_path:
     result = run("branch", str(save), "--turn", "3", "--save", str(child), "--seats", "red=human")
     assert result.exit_code == 0, result.output
     assert read_save(child).parent is not None
-    one_line_error(run("branch", str(save), "--turn", "3", "--save", str(child)), "already exists (use --force")
+    one_line_error(run("branch", str(save), "--turn", "3", "--save", str(child)), "already exists (--force overwrites it)")
     assert run("branch", str(save), "--turn", "2", "--save", str(child), "--force").exit_code == 0
     assert save.read_bytes() == before
 

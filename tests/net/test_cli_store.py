@@ -80,7 +80,10 @@ def test_export_then_verify(filled: str, tmp_path: Path) -> None:
     verified = run("replay", str(out), "--verify")
     assert verified.exit_code == 0, verified.output
     again = run("store", "export", "class-7", str(out), "--store", filled)
-    fails_cleanly(again, "already exists", "--force")
+    fails_cleanly(again, f"{out}: already exists (--force overwrites it)")  # the words of every output
+    nowhere = tmp_path / "nowhere" / "x.json"
+    fails_cleanly(run("store", "export", "class-7", str(nowhere), "--store", filled), f"{nowhere}: no such folder '{nowhere.parent}'")
+    assert not nowhere.parent.exists()  # a folder named is never made (saves/, the default, is)
     out.write_text("{}")
     assert run("store", "export", "class-7", str(out), "--store", filled, "--force").exit_code == 0
     assert json.loads(out.read_text())["format"] == "wargame-save"

@@ -4,10 +4,14 @@ observation layer, for the viewer, the results screen and the report."""
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
 from report_helpers import seeded_save
 
 from wargame.deck.compile import CompiledDeck
-from wargame.observe.labels import draw_label
+from wargame.observe.labels import draw_label, draw_needed
 from wargame.play.debrief import Debrief
 from wargame.play.timeline import SavedGame
 from wargame.report.data import build_report
@@ -20,6 +24,30 @@ def test_draw_label_rounds_down_as_the_dice_compare() -> None:
     assert draw_label(0.279) == "27 of 100"
     assert draw_label(0.0) == "0 of 100"
     assert draw_label(0.999) == "99 of 100"
+
+
+def test_a_failed_roll_says_what_it_needed() -> None:
+    # "90% chance, drew 90 of 100: failure" read like a success to instructors.
+    from wargame.report.data import RollRow
+    from wargame.report.model import _roll
+
+    roll = _roll(RollRow("Red: Missile test", 0.9, 0.905, False, False, outcome="failure", kind="move"))
+    assert "".join(r.text for r in roll.odds) == "90% chance; the roll was 90 of 100 (needed 89 or under)"
+    assert _roll(RollRow("Storm", 0.355, 0.3, True, False, outcome="it happens", kind="event")).draw == "30 of 100 (needed under 35.5)"
+    # A weighted outcome's draw picks among outcomes; nothing was "needed".
+    assert _roll(RollRow("Storm: outcome", 0.25, 0.7, True, False, outcome="chosen", kind="outcome")).draw == "70 of 100"
+
+
+@given(st.integers(1, 99), st.floats(0.0, 1.0, exclude_max=True), st.floats(0.0, 1.0, exclude_min=True, exclude_max=True))
+def test_the_words_follow_the_engines_rule(percent: int, draw: float, chance: float) -> None:
+    # The engine: a roll succeeds when its draw is under the chance (`draw < p`, `Game._roll`).
+    # A reader comparing the printed draw with the printed need must reach the same answer.
+    shown = int(draw_label(draw).split()[0])
+    whole = re.fullmatch(r"needed (\d+) or under", draw_needed(percent / 100))
+    assert whole is not None and (shown <= int(whole[1])) == (draw < percent / 100)
+    under = re.fullmatch(r"needed under ([\d.]+)", draw_needed(chance))
+    if under is not None and shown != int(float(under[1])):  # the same whole number: the label cannot tell
+        assert (shown < float(under[1])) == (draw < chance)
 
 
 # Tutorial game 17 rolls every kind the tutorial has: detection rolls both ways (Red's
@@ -40,7 +68,7 @@ def test_the_viewer_the_results_and_the_report_say_the_same_draw(tutorial: Compi
             said = f"drew {draw_label(roll.roll)}"
             assert said in roll_block(roll).plain
             assert said in roll_line(roll).plain
-            assert said in report
+            assert f"the roll was {draw_label(roll.roll)}" in report
             seen += 1
     assert seen >= 3
     assert "drew 0." not in report
@@ -62,7 +90,7 @@ def test_the_viewer_the_results_and_the_report_say_a_rolls_result_in_the_players
             assert f"→ {words}" in roll_block(roll).plain and f"means {words}" in roll_block(roll).plain
             assert f"→ {words}" in roll_line(roll).plain
             if roll.roll is not None and roll.chance is not None:
-                assert f"drew {draw_label(roll.roll)}: {words}" in report
+                assert f"the roll was {draw_label(roll.roll)} ({draw_needed(roll.chance)}): {words}" in report
             kinds.add(roll.kind)
             said.add(words)
     assert {"detect", "event", "move"} <= kinds

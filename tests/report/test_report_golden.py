@@ -45,5 +45,5 @@ def test_the_golden_report_has_every_section(tutorial: CompiledDeck) -> None:
     for heading in ["## Seats", "## Outcome", "### Objectives", "## Key moments", "## Turning points", "## Tracks", "## Escalation by week", "## Timeline", "## What-ifs", "## Discussion questions"]:
         assert f"\n{heading}\n" in text, heading
     assert "| Red | computer (doctrine: bully) |" in text  # who played each seat
-    assert "reason: " in text and "drew " in text  # computers' reasons, the dice
+    assert "reason: " in text and "the roll was " in text  # computers' reasons, the dice
     assert "Discuss: What did each side believe" in text  # a question placed at week 1

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from wargame.cli import cli
 from wargame.engine.dice import TURN_STREAM
-from wargame.observe.labels import draw_label
+from wargame.observe.labels import draw_label, draw_needed
 from wargame.report.data import build_report
 from wargame.saves.store import read_save, verify
 
@@ -55,7 +55,8 @@ def test_report_analyse_whatif_and_branch_run_on_format_1_saves(v1_save: Path, t
     for turn in save.history:
         for roll in turn.rolls:
             if roll.kind == "move" and not roll.forced:
-                assert f"drew {draw_label(roll.roll)}: {'success' if roll.success else 'failure'}" in text
+                said = f"the roll was {draw_label(roll.roll)} ({draw_needed(roll.chance)}): {'success' if roll.success else 'failure'}"
+                assert said in text
     analyse = run("analyse", str(v1_save), "--rollouts", "5", "--no-progress")
     assert analyse.exit_code == 0, analyse.output
     last = len(save.history)

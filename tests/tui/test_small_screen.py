@@ -34,16 +34,19 @@ async def test_new_game_at_80x24_shows_every_field_and_start(tmp_path: Path) -> 
         assert app.screen.focused is app.screen.query_one("#facilitator-pin", Input)
 
 
-async def test_orders_at_80x24_show_whole_labels_and_quit(tmp_path: Path) -> None:
+async def test_orders_at_80x24_show_whole_words_one_track_a_line_and_quit(tmp_path: Path) -> None:
+    # A label too long for the panel reads as the track's name in the deck, never cut
+    # ("Talks mo…") nor wrapped onto a line of its own (which pushed the last tracks away).
     app = make_app(tmp_path / "saves", deck=KOREA)
     async with app.run_test(size=(80, 24)) as pilot:
         await new_game(pilot, {})
         assert screen_name(app) == "OrdersScreen"
         lines = screen_lines(app)
-        brief = "\n".join(line[:31] for line in lines[1:-3])
-        assert "…" not in brief  # no "Talks mo…"
-        for label in ("Tension", "Talks momentum", "Sanctions pressure", "UN Security Council unity"):
-            assert label in brief, label
+        brief = [line[:31] for line in lines[1:-3]]
+        assert "…" not in "\n".join(brief)  # no "Talks mo…"
+        for label, value in (("Tension", "/10"), ("Talks momentum", "/10"), ("Sanctions", "/10"), ("UNSC", "/10"),
+                             ("Capability", "/10"), ("Standing", "/10"), ("Support", "/10"), ("Plan", "/10")):
+            assert any(line.strip().startswith(label + " ") and value in line for line in brief), (label, brief)
         assert "Quit" in lines[-1]
 
 

@@ -34,6 +34,7 @@ from wargame.deck.labels import play_name
 from wargame.engine.game import Game
 from wargame.engine.state import Inject
 from wargame.errors import SaveError, WargameError
+from wargame.files import check_output
 from wargame.saves.format import SaveModel
 from wargame.saves.store import branch, read_save, with_seats, write_save
 from wargame.words import possessive
@@ -330,8 +331,9 @@ def play_from_here(
     own list, names it). A seat the parent says a program played is never copied into the
     branch as a program: the actor's default computer plays it, and `notes` says so.
 
-    Raises `WargameError` if `new_path` exists (unless `force`) or is the parent itself,
-    or for a turn outside the save or a bad seat.
+    Raises `WargameError` if `new_path` exists (unless `force`), is the parent itself or
+    is in a missing or read-only folder (`wargame.files.check_output`), or for a turn
+    outside the save or a bad seat.
     """
     parent = Path(save_path)
     target = Path(new_path)
@@ -341,10 +343,7 @@ def play_from_here(
         same = False
     if same:
         raise WargameError(f"{target}: that is the save being branched; a branch is a new file")
-    if target.exists() and not force:
-        raise WargameError(f"{target}: already exists (use --force to replace it)")
-    if target.is_dir():
-        raise WargameError(f"{target}: is a directory")
+    check_output(target, force=force)
     save = read_save(parent)
     played = len(save.history)
     if not 1 <= turn <= played + 1:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from wargame.cli.common import OneLineErrors, load, resolve_deck_path, user_erro
 from wargame.cli.params import engine_option, say_engine
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import DeckError, WargameError
+from wargame.files import write_output
 
 if TYPE_CHECKING:
     from wargame.analysis.simulate import Engine
@@ -122,31 +122,23 @@ def describe(path: str, seat: str | None) -> None:
 @deck.command("new")
 @click.argument("path")
 @click.option("--actors", default="red,blue", show_default=True, help="Actor ids, separated by commas.")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists (a deck you wrote there is lost).")
 @user_errors
-def new(path: str, actors: str) -> None:
-    """Write a commented starter deck to PATH (never over an existing file)."""
+def new(path: str, actors: str, force: bool) -> None:
+    """Write a commented starter deck to PATH (never over an existing file unless --force)."""
     from wargame.deck.loader import load_deck_text
     from wargame.deck.starter import starter_deck
 
     target = Path(path)
+    if target.is_dir():
+        raise WargameError(f"{path}: is a folder, not a file; give a file name such as {target / 'my-deck.toml'}")
     ids = [a.strip() for a in actors.split(",")]
     stem = target.stem.lower()
     deck_id = stem if stem[:1].isalpha() and all(c.isalnum() or c in "-_" for c in stem) else "my-deck"
     text = starter_deck(ids, deck_id=deck_id[:64])
     load_deck_text(text, str(target))  # the starter always loads; a bug if not
-    if target.is_dir():
-        raise WargameError(f"{path}: is a directory; give a file name such as {target / 'my-deck.toml'}")
-    if not target.parent.is_dir():
-        raise WargameError(f"{path}: folder {target.parent} does not exist")
-    try:
-        # Exclusive create: never replace a deck someone is writing.
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        raise WargameError(f"{path}: already exists; choose another name (nothing was written)") from None
-    except OSError as exc:
-        raise WargameError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    # Without --force, never replace a deck, not even one someone saves meanwhile.
+    write_output(target, text, force=force)
     click.echo(f"wrote {path} ({len(ids)} actors); check it with: wargame validate {path}")
 
 

@@ -8,8 +8,10 @@ input prints one line and exits 2, like every other command.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import socket
 import sys
+from pathlib import Path
 
 import click
 
@@ -23,6 +25,18 @@ from wargame.cli.params import (
     programs_for,
 )
 from wargame.errors import WargameError
+
+EXAMPLE_AGENT = Path(__file__).resolve().parents[2] / "examples" / "agent.py"
+"""The example agent of the source tree (`examples/` is not in the installed package)."""
+
+
+def example_agent() -> str:
+    """How the banner names the example agent: its absolute path, so the line works pasted
+    into any terminal and folder; where wargame was installed without its examples, the
+    path in the source tree, said as such."""
+    if EXAMPLE_AGENT.is_file():
+        return shlex.quote(str(EXAMPLE_AGENT))
+    return "examples/agent.py (in wargame's source tree)"
 
 
 def lan_address() -> str:
@@ -136,7 +150,7 @@ def host(
         if server.browser_command:
             click.echo(f"  Teams in a browser:   {url}/")
         click.echo(f"  Teams in a terminal:  wargame join {url} --code CODE")
-        click.echo(f"  Agents over HTTP:     python examples/agent.py --host {url} --code CODE")
+        click.echo(f"  Agents over HTTP:     python3 {example_agent()} --host {url} --code CODE")
         if PROJECTOR in codes:
             click.echo(f"  Projector (public):   {url}/projector?code={codes[PROJECTOR]}")
         else:

@@ -7,7 +7,6 @@ Thin click wrappers over `wargame.analysis`; bad input prints one line and exits
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ from wargame.cli.params import (
 )
 from wargame.cli.progress import progress_option, showing_progress
 from wargame.errors import WargameError
-from wargame.files import write_text_atomic
+from wargame.files import check_output, write_output
 from wargame.text import safe_text
 
 if TYPE_CHECKING:
@@ -33,28 +32,6 @@ if TYPE_CHECKING:
     from wargame.engine.game import Game
 
 HEADLESS_SEATS = SeatsParam(no_humans="headless games have no human seats")
-
-
-def _check_csv(path: str | None, force: bool) -> None:
-    """Refuse a CSV file that cannot be written, before the run rather than after it: its
-    folder missing or not writable, or the file there already (kept unless --force)."""
-    if path is None:
-        return
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise WargameError(f"{path}: no such folder '{folder}' (nothing was run)")
-    if not os.access(folder, os.W_OK):
-        raise WargameError(f"{path}: cannot write into '{folder}' (nothing was run)")
-    if target.exists() and not force:
-        raise WargameError(f"{path}: already exists (use --force to replace it; nothing was run)")
-
-
-def _write_csv(path: str, text: str) -> None:
-    try:
-        write_text_atomic(Path(path), text)
-    except OSError as exc:
-        raise WargameError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 @click.command()
@@ -66,10 +43,12 @@ def _write_csv(path: str, text: str) -> None:
 @click.option("--from", "from_save", type=click.Path(dir_okay=False), default=None,
               help="Finish this saved game (a branch, say) instead of starting one: its computer seats play on as they were, and each team's computer stand-in plays its turns (the save names it so).")
 @click.option("--quiet", is_flag=True, help="Print only the result line.")
+@click.option("--force", is_flag=True, help="Replace the --save file if it exists.")
 @agent_option
 @user_errors
 @names_save("from_save")
-def autoplay(deck: str | None, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, from_save: str | None, quiet: bool, agents: tuple[str, ...]) -> None:
+def autoplay(deck: str | None, seed: int | None, save_path: str | None, seats: Seating, turns: int | None, from_save: str | None, quiet: bool,
+             force: bool, agents: tuple[str, ...]) -> None:
     """Play one game with computer seats to its end and save it (DECK), or finish a saved
     one (--from SAVE)."""
     from collections import Counter
@@ -82,10 +61,12 @@ def autoplay(deck: str | None, seed: int | None, save_path: str | None, seats: S
     if from_save is not None:
         if deck is not None or seed is not None or turns is not None or seats.text():
             raise WargameError("--from: the save decides the deck, seed, turns and seats (give none of them)")
-        _finish(from_save, save_path, quiet, agents)
+        _finish(from_save, save_path, quiet, force, agents)
         return
     if deck is None:
         raise WargameError("name a DECK to play, or --from SAVE to finish a saved game")
+    if save_path:
+        check_output(save_path, force=force)  # before the game, not after it
     compiled = load(deck)
     seat_map = seats.for_deck(compiled)
     seed = seed if seed is not None else new_seed()
@@ -118,7 +99,7 @@ def _played(game: Game, path: Path, quiet: bool, since: int = 0) -> None:
     click.echo(f"saved: {safe_text(path, one_line=True)}")
 
 
-def _finish(from_save: str, save_path: str | None, quiet: bool, agents: tuple[str, ...]) -> None:
+def _finish(from_save: str, save_path: str | None, quiet: bool, force: bool, agents: tuple[str, ...]) -> None:
     """Play a saved game on to its end: its computers decide as before, and each seat a team
     played is given to its computer stand-in, as when a team does not seal in time (its
     reasons say so, and its choices are not marked). Written to `save_path`, or back."""
@@ -128,10 +109,8 @@ def _finish(from_save: str, save_path: str | None, quiet: bool, agents: tuple[st
 
     path = Path(save_path) if save_path else Path(from_save)
     if save_path:
-        if path.exists():
-            raise WargameError(f"{save_path}: already exists (a finished game is written to a new file, or back to its save)")
+        check_output(save_path, force=force)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(from_save, path)
         except OSError as exc:
             raise WargameError(f"{save_path}: cannot write: {exc.strerror or exc}") from None
@@ -189,7 +168,8 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
     from wargame.analysis.simulate import default_seats, engine_for
     from wargame.analysis.simulate import simulate as run
 
-    _check_csv(csv_path, force)
+    if csv_path:
+        check_output(csv_path, force=force)  # before the run, not after it
     compiled = load(deck)
     seat_map = default_seats(compiled, seats.for_deck(compiled))
     programs = programs_for(agents, seats)
@@ -199,7 +179,7 @@ def simulate(deck: str, games: int, seed: int, jobs: int, seats: Seating, turns:
                       engine=used, cluster=cluster)
     say_engine(engine, note)  # after the run: a run that fails says only why
     if csv_path:
-        _write_csv(csv_path, summary_csv(summary))
+        write_output(csv_path, summary_csv(summary), force=force)
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=1))
     else:
@@ -229,7 +209,8 @@ def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: 
     from wargame.analysis.sweep import combinations, parse_doctrines, sweep_csv, sweep_text
     from wargame.analysis.sweep import sweep as run
 
-    _check_csv(csv_path, force)
+    if csv_path:
+        check_output(csv_path, force=force)  # before the run, not after it
     compiled = load(deck_path)
     wanted = parse_doctrines(chosen)
     combos = combinations(compiled, wanted)
@@ -238,7 +219,7 @@ def sweep(deck_path: str, games: int, chosen: tuple[str, ...], seed: int, jobs: 
         result = run(compiled, games, seed, wanted, jobs, turns, bar.counter(label, games * len(combos)), engine=engine, cluster=cluster)
     say_engine(engine, None)
     if csv_path:
-        _write_csv(csv_path, sweep_csv(result))
+        write_output(csv_path, sweep_csv(result), force=force)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1))
     else:

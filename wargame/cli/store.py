@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from wargame.cli.common import OneLineErrors, user_errors
-from wargame.errors import WargameError
+from wargame.files import check_output
 from wargame.net.store import DEFAULT_STORE_PATH, open_store
 from wargame.net.store.base import utc_now
 
@@ -57,8 +57,8 @@ def export(exercise: str, path: str | None, store_url: str, force: bool) -> None
     from wargame.net.store import export_save
 
     target = Path(path) if path else Path("saves") / f"{exercise}.json"
-    if target.exists() and not force:
-        raise WargameError(f"{target}: already exists (use --force to overwrite it)")
+    if path or target.parent.is_dir():  # saves/ is ours to make, as for autosaves; a folder named never is
+        check_output(target, force=force)
     with open_store(store_url, create=False) as s:
         written = export_save(s, exercise, target)
     click.echo(f"exported {exercise} to {written}")

@@ -8,6 +8,7 @@ their labels from here, so the same roll reads the same everywhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -59,6 +60,20 @@ def draw_label(roll: float) -> str:
     Whole hundredths, rounded down, so the number reads against the chance the way the
     dice work (a roll succeeds when it is under the chance: 27 of 100 under 28%)."""
     return f"{int(roll * 100)} of 100"
+
+
+def draw_needed(chance: float) -> str:
+    """What a roll's draw had to be to succeed, in `draw_label`'s numbers: a roll succeeds when
+    its draw is under the chance (`Game._roll`: `draw < p`), so at 90% a draw of 90 of 100
+    fails and the words are `needed 89 or under`; a chance of no whole percent (35.5%) reads
+    `needed under 35.5`. Not for a weighted outcome's draw, which picks rather than passes."""
+    hundredths = chance * 100
+    whole = round(hundredths)
+    if abs(hundredths - whole) < 1e-9:
+        return f"needed {whole - 1} or under"
+    # Cut, not rounded, to hundredths: 54.999 must not read as "under 55" for a draw of 54.
+    cut = f"{math.floor(hundredths * 100) / 100:.2f}".rstrip("0").rstrip(".")
+    return f"needed under {cut}"
 
 
 def roll_label(deck: CompiledDeck, roll: Roll | tuple[str, str]) -> str:

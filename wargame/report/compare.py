@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wargame.errors import WargameError
+from wargame.files import write_output
 from wargame.observe.labels import format_value
 from wargame.observe.visibility import Viewer
 from wargame.play.branches import ComparedTurn, Comparison, Side, TrackPair, compare
 from wargame.play.debrief import SeatOrders, TurnDebrief
 from wargame.play.timeline import SavedGame
-from wargame.report.export import write_report
 from wargame.report.model import clean
 from wargame.report.svg import Chart, Line, line_chart
 from wargame.report.templates import html_escape, md_escape
@@ -210,11 +210,8 @@ def build_comparison(a: SavedGame, b: SavedGame, viewer: Viewer | str) -> tuple[
 
 
 def export_comparison(c: Comparison, out_path: str | Path, warnings: tuple[str, ...] = (), *, force: bool = False) -> Path:
-    """Write `c` to `out_path` (.md or .html), never over a file unless `force`."""
+    """Write `c` to `out_path` (.md or .html), never over a file unless `force`
+    (`wargame.files.write_output`)."""
     out = Path(out_path)
     fmt = comparison_format(out)
-    if out.is_dir():
-        raise WargameError(f"{out}: is a directory")
-    if out.exists() and not force:
-        raise WargameError(f"{out}: already exists (use --force to replace it)")
-    return write_report(out, render_comparison(c, fmt, warnings))
+    return write_output(out, render_comparison(c, fmt, warnings), force=force)

@@ -71,6 +71,9 @@ class RollRow:
     """Why the chance and draw are not shown, if they are not."""
     outcome: str = ""
     """The result in the players' words (`roll_outcome`: "not found out", "it happens")."""
+    kind: str = ""
+    """What the roll decided (`move`, `detect`, `event`; `outcome`: a weighted pick, whose draw
+    is not held against its chance)."""
 
 
 @dataclass(frozen=True)
@@ -419,7 +422,7 @@ def _inject_line(inject: InjectInfo) -> str:
 
 
 def _rolls(info: TurnInfo) -> tuple[RollRow, ...]:
-    return tuple(RollRow(r.label, r.chance, r.roll, r.success, r.forced, r.note, roll_outcome(r.kind, r.success)) for r in info.rolls)
+    return tuple(RollRow(r.label, r.chance, r.roll, r.success, r.forced, r.note, roll_outcome(r.kind, r.success), r.kind) for r in info.rolls)
 
 
 def _news(end: Observation, turn: int) -> tuple[NewsRow, ...]:

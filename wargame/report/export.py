@@ -1,5 +1,6 @@
 """Writing a report file: the format from the file name, written atomically, never over
-an existing file unless asked. The one call the CLI and the replay viewer both use."""
+an existing file unless asked, nor into a folder that is not there (`wargame.files`). The
+one call the CLI and the replay viewer both use."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from wargame.analysis.rollout import Checkpoints
 from wargame.analysis.turning import Analysis, cached_analysis, latest_cached
 from wargame.analysis.whatif import recorded_what_ifs
 from wargame.errors import WargameError
-from wargame.files import write_text_atomic
+from wargame.files import check_output, write_output
 from wargame.observe.visibility import FACILITATOR, Viewer, as_viewer
 from wargame.report.data import build_report
 from wargame.report.templates import FORMATS, format_for, render_report
@@ -30,16 +31,6 @@ def report_format(path: str | Path) -> str:
         endings = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
         raise WargameError(f"{path}: a report is written as {endings} (the name says which)")
     return fmt.name
-
-
-def write_report(path: Path, text: str) -> Path:
-    """Write a report atomically, its folder created; `WargameError` in one line if it cannot be."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, text)
-    except OSError as exc:
-        raise WargameError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
-    return path
 
 
 def export_report(
@@ -62,13 +53,10 @@ def export_report(
     on the save are read from its sidecar. A save that fails verify is reported with the
     warning at its top (`verification`: the caller's, else it is run). Raises
     `WargameError` for a bad save, viewer or path, or if `out_path` exists and `force` is
-    not set."""
+    not set, or its folder is missing or read-only (checked before the work)."""
     out = Path(out_path)
     fmt = fmt or report_format(out)
-    if out.is_dir():
-        raise WargameError(f"{out}: is a directory")
-    if out.exists() and not force:
-        raise WargameError(f"{out}: already exists (use --force to replace it)")
+    check_output(out, force=force)
     save = read_save(save_path)
     if analysis is None:
         analysis = latest_cached(save, save_path)
@@ -80,4 +68,4 @@ def export_report(
         analysis = cached_analysis(save, save_path, rollouts, engine="fast",
                                    stand_ins=analysis.stand_ins if analysis is not None else None, checkpoints=points)
     data = build_report(save, viewer, analysis, recorded_what_ifs(save, save_path), points, verification, marks)
-    return write_report(out, render_report(data, fmt))
+    return write_output(out, render_report(data, fmt), force=force)

@@ -15,7 +15,7 @@ from wargame.analysis.marks import Marks
 from wargame.analysis.moments import Moment, story
 from wargame.analysis.turning import Analysis
 from wargame.analysis.whatif import WhatIf
-from wargame.observe.labels import draw_label
+from wargame.observe.labels import draw_label, draw_needed
 from wargame.report.data import OfferRow, ReportData, RollRow, ScoreRow, TurnEntry, num, pct
 from wargame.report.svg import Chart, Line
 from wargame.text import safe_text
@@ -131,10 +131,12 @@ class Roll:
     chance: str
     """"60%", or empty when it is not shown (nor is the draw)."""
     draw: str
+    """The draw and what it had to be: "17 of 100 (needed 59 or under)"."""
     note: Text
     """Why the chance and draw are not shown, when they are not."""
     odds: Text
-    """The chance and the draw in words: "60% chance, drew 17 of 100" or why they are not shown."""
+    """The chance and the draw in words: "60% chance; the roll was 17 of 100 (needed 59 or
+    under)", or why they are not shown."""
     result: Text
     """"success" or "failure", tagged when the facilitator forced it."""
 
@@ -478,7 +480,7 @@ def _turn(entry: TurnEntry, marks: Marks | None = None) -> Section:
     if entry.turn:  # the opening (turn 0) comes before anyone's orders
         blocks.append(ItemList(tuple(orders), "Orders"))
     if entry.rolls:
-        blocks.append(Rolls("Dice", ("Roll", "Chance", "Drew", "Result"), tuple(_roll(roll) for roll in entry.rolls)))
+        blocks.append(Rolls("Dice", ("Roll", "Chance", "Rolled", "Result"), tuple(_roll(roll) for roll in entry.rolls)))
     if entry.injects:
         blocks.append(ItemList(tuple(Item(words(clean(text))) for text in entry.injects), "Injects"))
     if entry.events:
@@ -498,7 +500,9 @@ def _roll(roll: RollRow) -> Roll:
         note = clean(roll.note)
         return Roll(words(clean(roll.label)), "", "", words(note), words(f"chance and draw not shown ({note})"), result)
     chance, draw = pct(roll.chance), draw_label(roll.draw)
-    return Roll(words(clean(roll.label)), chance, draw, (), words(f"{chance} chance, drew {draw}"), result)
+    if roll.kind != "outcome":  # a weighted pick's draw is not held against its chance
+        draw += f" ({draw_needed(roll.chance)})"  # why a 90% chance and a 90 fail
+    return Roll(words(clean(roll.label)), chance, draw, (), words(f"{chance} chance; the roll was {draw}"), result)
 
 
 def _whatif(i: int, w: WhatIf) -> Section:

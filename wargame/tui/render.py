@@ -96,22 +96,35 @@ def bar(reading: TrackInfo, width: int) -> Content:
     return Content.assemble(*cells)
 
 
+def short_label(reading: TrackInfo, room: int) -> str:
+    """A track's label in `room` columns, for a narrow panel: the label itself if it fits;
+    else the track's name in the deck read as a word (`sanctions` for "Sanctions pressure",
+    `unsc` for "UN Security Council unity", in capitals like the label's own "UN"), which the
+    deck's author chose short; else the label cut ("Talks mo…")."""
+    if len(reading.label) <= room:
+        return reading.label
+    word = reading.name.rpartition(".")[2].replace("_", " ").replace("-", " ").strip()
+    acronyms = [w for w in reading.label.split() if len(w) > 1 and w.isupper()]
+    if len(word) <= 4 and word.isalpha() and acronyms and word.lower() not in reading.label.lower():
+        word = word.upper()
+    else:
+        word = word[:1].upper() + word[1:]
+    if word and len(word) <= room:
+        return word
+    return reading.label[: max(1, room - 1)] + "…"
+
+
 def track_line(reading: TrackInfo, label_width: int = 16, bar_width: int = 12, names: bool = True, width: int | None = None) -> Content:
     """`Tension          ████████░░░░  7/10 crisis` (value hidden as `?`).
 
-    Given the `width` it must fit, a label longer than `label_width` gets a line of its own
-    (never cut to "Talks mo…") and words that would run past the edge start a new line
-    under the bar; without it, a long label is cut.
+    A label longer than `label_width` is shortened (`short_label`: "Sanctions" for
+    "Sanctions pressure"), so each track keeps to one line in a narrow panel (the dashboard
+    and the track's chart give the whole label). Given the `width` it must fit, words that
+    would run past the edge start a new line under the bar.
     """
     indent = " " * (label_width + 1)
     value = "?" if reading.value is None else format_value(reading.value)
-    parts: list[str | Content | tuple[str, str]] = []
-    if len(reading.label) <= label_width:
-        parts.append(reading.label.ljust(label_width))
-    elif width is not None:
-        parts += [reading.label, "\n", " " * label_width]
-    else:
-        parts.append(reading.label[: label_width - 1] + "…")
+    parts: list[str | Content | tuple[str, str]] = [short_label(reading, label_width).ljust(label_width)]
     number = f"{value}/{format_value(reading.hi)}"
     parts += [" ", bar(reading, bar_width), " ", (number, "bold")]
     used = label_width + 2 + bar_width + len(number)

@@ -121,7 +121,8 @@ class TracksView(Static):
         width = self.content_region.width or 40
         longest = self.longest or max((len(r.label) for r in self.readings), default=8)
         # label, space, bar, space, "10/10": labels get the room they need while a bar of 6
-        # still fits; a longer label takes a line of its own above its bar.
+        # still fits; a longer label is shortened (`short_label`), never wrapped: at 80x24 a
+        # label on a line of its own above its bar pushed the last tracks out of sight.
         # The number is as wide as the widest value shown now ("4.75/10" is wider than
         # "10/10"): one that ran past the edge wrapped, and the panel lost its last track.
         number = max((len(f"{format_value(x)}/{format_value(r.hi)}") for r in self.readings

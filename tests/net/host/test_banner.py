@@ -5,6 +5,7 @@ again, never a placeholder; and the store named by WARGAME_STORE, as the `store`
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,16 @@ def test_the_banner_never_shows_the_seed_and_a_restart_prints_real_addresses(tmp
         assert host.codes == {}, "codes are kept only as hashes: a restart cannot print them"
     finally:
         host.stop()
+
+
+def test_the_agent_line_works_from_any_folder(tmp_path: Path) -> None:
+    # The host runs in a folder without examples/; the line a facilitator copies must still work.
+    host = HostProcess(["tutorial", "--seats", "blue=random", "--port", "0"], tmp_path)
+    try:
+        line = next(x for x in host.banner.splitlines() if "Agents over HTTP:" in x)
+    finally:
+        host.stop()
+    words = shlex.split(line.split(":", 1)[1])
+    assert words[0] == "python3" and words[2:] == ["--host", host.url, "--code", "CODE"], line
+    agent = Path(words[1])
+    assert agent.is_absolute() and agent.is_file() and agent.name == "agent.py", line
