@@ -36,6 +36,11 @@ from wargame.words import count, plural
 
 __all__ = ["format_value", "percent"]
 
+Line = Content | tuple[Content, Content]
+"""A line of a `Prose` widget (widgets.py): a paragraph, or (its lead, its text) whose text,
+too long for the line, wraps under itself rather than under the lead (`✓ met    2 pts  `
+then an objective, the points left standing in their column)."""
+
 MUTED = "$text-muted"
 DISABLED = "$text-disabled"
 GOOD = "$text-success"
@@ -151,14 +156,14 @@ def tracks_block(readings: Sequence[TrackInfo], label_width: int = 16, bar_width
     return Content("\n").join(track_line(r, label_width, bar_width, names, width) for r in readings)
 
 
-def objectives_block(results: Sequence[ObjectiveInfo], met_word: str = "met now") -> Content:
-    lines = []
+def objectives_block(results: Sequence[ObjectiveInfo]) -> list[Line]:
+    """A seat's objectives, each after its mark (`✓` met, `·` not yet) and wrapping under
+    its own words, its points after it."""
+    lines: list[Line] = []
     for o in results:
-        mark = ("✓ ", GOOD) if o.met else ("· ", MUTED)
-        lines.append(Content.assemble(mark, o.text, (f"  {format_value(o.points)} {plural(o.points, 'pt')}", MUTED)))
-    if not lines:
-        return Content.styled("No objectives.", MUTED)
-    return Content("\n").join(lines)
+        mark = Content.styled("✓ ", GOOD) if o.met else Content.styled("· ", MUTED)
+        lines.append((mark, Content.assemble(o.text, (f"  {format_value(o.points)} {plural(o.points, 'pt')}", MUTED))))
+    return lines or [Content.styled("No objectives.", MUTED)]
 
 
 def move_prompt(move: MoveInfo, picked: bool) -> Content:
@@ -409,17 +414,26 @@ def ranked(scores: Sequence[ScoreInfo]) -> list[ScoreInfo]:
     return sorted(scores, key=lambda sc: (-sc.share(), -sc.total))
 
 
-def score_block(score: ScoreInfo, obs: Observation) -> Content:
+def score_block(score: ScoreInfo, obs: Observation) -> list[Line]:
+    """An actor's score at the end: its points, then each objective met or missed. The
+    points stand in a column before each objective, and an objective too long for the line
+    wraps under its own words, never under the column."""
     points = f"{format_value(score.total)} of {format_value(score.most)} {plural(score.most, 'point')}"
-    lines = [Content.assemble((obs.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
-    # The points stand in a column before each objective, so that an objective too long
-    # for the line wraps its own words, never its points onto a line of their own.
+    lines: list[Line] = [Content.assemble((obs.actor_name(score.actor), "bold"), (f"  {points}", HEAD))]
     worth = [f"{format_value(o.points)} {plural(o.points, 'pt')}" for o in score.objectives]
     width = max(map(len, worth), default=0)
     for o, pts in zip(score.objectives, worth, strict=True):
         mark = ("✓ met    ", GOOD) if o.met else ("✗ missed ", BAD)
-        lines.append(Content.assemble("  ", mark, (pts.rjust(width), MUTED), "  ", o.text))
-    return Content("\n").join(lines)
+        lines.append((Content.assemble("  ", mark, (pts.rjust(width), MUTED), "  "), Content(o.text)))
+    return lines
+
+
+def scores_lines(scores: Sequence[ScoreInfo], obs: Observation) -> list[Line]:
+    """Every actor's score at the end, highest first, a blank line between."""
+    lines: list[Line] = []
+    for i, score in enumerate(ranked(scores)):
+        lines += [Content("")] * bool(i) + score_block(score, obs)
+    return lines
 
 
 def pending_roll_prompt(roll: PendingRollInfo) -> Content:

@@ -20,15 +20,15 @@ from wargame.tui.render import (
     GOOD,
     MUTED,
     WARN,
+    Line,
     flag_change_line,
     heading,
     news_line,
     objectives_block,
     percent,
-    ranked,
     roll_line,
     roll_result,
-    score_block,
+    scores_lines,
 )
 
 Part = str | Content | tuple[str, str]
@@ -180,15 +180,15 @@ def turn_block(d: TurnDebrief, obs: Observation, *, show_audience: bool, all_tra
     return Content("\n").join(s)
 
 
-def scores_block(final: FinalScores, obs: Observation, ending: str) -> Content:
-    parts: list[Content] = [Content.assemble(("Ending: ", "bold"), (ending, "bold $accent"))]
+def scores_block(final: FinalScores, obs: Observation, ending: str) -> list[Line]:
+    parts: list[Line] = [Content.assemble(("Ending: ", "bold"), (ending, "bold $accent"))]
     if final.scores:
-        parts += [Content(""), Content("\n\n").join(score_block(sc, obs) for sc in ranked(final.scores))]
+        parts += [Content(""), *scores_lines(final.scores, obs)]
     if final.own:
-        parts += [Content(""), heading("Your objectives at the end"), objectives_block(final.own)]
+        parts += [Content(""), heading("Your objectives at the end"), *objectives_block(final.own)]
     if final.note:
         parts += [Content(""), Content.styled(final.note, MUTED)]
-    return Content("\n").join(parts)
+    return parts
 
 
 def timeline_chart(values: Sequence[float | None], lo: float, hi: float, marked: int, width: int, height: int = 6) -> Content:

@@ -8,12 +8,54 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from wargame.observe.labels import format_value
 from wargame.observe.model import Observation, TrackInfo
-from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, chart, heading, tracks_block
+from wargame.tui.render import DISABLED, GOOD, MUTED, WARN, Line, chart, heading, tracks_block
+
+
+class Prose(Static):
+    """Text whose (lead, text) lines wrap under their own text (`render.Line`): an objective
+    too long for the line goes on under its first word, its mark and points left in their
+    column. Wrapped here, at the width the widget has, so the height asked for is the
+    height drawn."""
+
+    DEFAULT_CSS = "Prose { height: auto; }"
+
+    def __init__(self, lines: Sequence[Line] = (), *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self.lines: tuple[Line, ...] = tuple(lines)
+
+    def show(self, lines: Sequence[Line]) -> None:
+        self.lines = tuple(lines)
+        self.refresh(layout=True)
+
+    def wrapped(self, width: int) -> list[Content]:
+        """Every line at `width` cells, a (lead, text) line's text wrapped under itself (or
+        the whole line under the edge when the lead leaves less than a third of the room)."""
+        out: list[Content] = []
+        for line in self.lines:
+            if isinstance(line, Content):
+                out += line.wrap(width) if width > 0 else [line]
+                continue
+            lead, text = line
+            room = width - lead.cell_length
+            if width <= 0 or room * 3 < width:
+                out += (lead + text).wrap(width) if width > 0 else [lead + text]
+                continue
+            first, *rest = text.wrap(room)
+            pad = Content(" " * lead.cell_length)
+            out += [lead + first, *(pad + more for more in rest)]
+        return out
+
+    def render(self) -> Content:
+        return Content("\n").join(self.wrapped(self.content_size.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.wrapped(width))
 
 
 class TitleBar(Static):

@@ -16,9 +16,9 @@ from textual.widgets import Button, Footer, Static
 
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
-from wargame.tui.render import MUTED, heading, objectives_block, ranked, report_block, score_block
+from wargame.tui.render import MUTED, heading, objectives_block, report_block, scores_lines
 from wargame.tui.screens.base import GameScreen
-from wargame.tui.widgets import TitleBar
+from wargame.tui.widgets import Prose, TitleBar
 from wargame.words import count
 
 
@@ -52,9 +52,9 @@ class EndScreen(GameScreen):
         with VerticalScroll(id="end-box"):
             yield Static(Content((ending.text or ending.title) if ending is not None else ""), id="ending-text")
             if obs.control is not None:
-                yield Static(Content("\n\n").join(score_block(sc, obs) for sc in ranked(obs.control.scores)), id="scores")
+                yield Prose(scores_lines(obs.control.scores, obs), id="scores")
             elif obs.seat is not None:
-                yield Static(Content("\n").join([heading("Your objectives"), objectives_block(obs.seat.objectives, "met")]), id="scores")
+                yield Prose([heading("Your objectives"), *objectives_block(obs.seat.objectives)], id="scores")
             if not self.local:
                 last = obs.turn_info(played)
                 if last is not None:

@@ -9,6 +9,7 @@ session (and the save).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,13 +23,14 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.observe.model import MoveInfo, Observation
+from wargame.observe.model import MoveInfo, ObjectiveInfo, Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
 from wargame.play.commands import GameCommand
 from wargame.tui.render import (
     HEAD,
     MUTED,
+    Line,
     answer_word,
     heading,
     move_detail,
@@ -47,7 +49,7 @@ from wargame.tui.screens.base import GameScreen
 from wargame.tui.screens.review import ReviewScreen
 from wargame.tui.screens.target_picker import TargetPickerScreen
 from wargame.tui.sheet import OfferToAnswer, SheetLine, answers_for, offers_to_answer, order_sheet
-from wargame.tui.widgets import SeatStrip, TitleBar, TracksView
+from wargame.tui.widgets import Prose, SeatStrip, TitleBar, TracksView
 from wargame.words import possessive
 
 
@@ -144,7 +146,7 @@ class OrdersScreen(GameScreen):
                         Content("\n").join([heading(f"Only you know ({unit} {private.turn})"), private_block(private, obs)]),
                         id="secret-news",
                     )
-                yield Static(Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(sheet.objectives)]), id="objectives")
+                yield Prose(self._objectives(sheet.objectives), id="objectives")
                 yield Static(self._briefing(), id="brief-text")
             with Vertical(id="moves-col"):
                 if self.offers:
@@ -200,6 +202,10 @@ class OrdersScreen(GameScreen):
         if not latest:
             return Content("")
         return Content("\n").join([Content.assemble(heading("Messages"), (f"  {len(obs.messages)} · m to read all and write", MUTED)), *latest])
+
+    @staticmethod
+    def _objectives(objectives: Sequence[ObjectiveInfo]) -> list[Line]:
+        return [Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), *objectives_block(objectives)]
 
     def _briefing(self) -> Content:
         sheet = self.obs.seat
@@ -453,8 +459,7 @@ class OrdersScreen(GameScreen):
                 view.set_readings(readings)
         if sheet.objectives != self.objectives:
             self.objectives = list(sheet.objectives)
-            self.query_one("#objectives", Static).update(
-                Content("\n").join([Content.assemble(heading("Objectives"), ("  ✓ met now", MUTED)), objectives_block(sheet.objectives)]))
+            self.query_one("#objectives", Prose).show(self._objectives(sheet.objectives))
         offers = offers_to_answer(obs)
         same_offers = [o.slot for o in offers] == [o.slot for o in self.offers]
         if list(sheet.moves) == self.choices and sheet.allowed == self.allowed and (not same_offers or offers == self.offers):

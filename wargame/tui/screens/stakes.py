@@ -14,14 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from wargame.observe.model import ObjectiveInfo, Observation
 from wargame.observe.visibility import Viewer
 from wargame.play.client import GameClient
-from wargame.tui.render import MUTED, format_value, heading, objectives_block, score_block
+from wargame.tui.render import MUTED, Line, format_value, heading, objectives_block, score_block
 from wargame.tui.screens.base import GameScreen
-from wargame.tui.widgets import TitleBar
+from wargame.tui.widgets import Prose, TitleBar
 from wargame.words import plural
 
 
@@ -63,34 +63,34 @@ class StakesScreen(GameScreen, inherit_bindings=False):
         title = f"{obs.viewer.name}: your briefing" if seat is not None else "The stakes"
         yield TitleBar(Content.assemble((title, "bold")), obs.game.turn_label)
         with VerticalScroll(id="stakes"):
-            yield Static(self._body(obs), id="stakes-body")
+            yield Prose(self._body(obs), id="stakes-body")
         yield Footer()
 
-    def _body(self, obs: Observation) -> Content:
-        parts: list[Content] = []
+    def _body(self, obs: Observation) -> list[Line]:
+        parts: list[Line] = []
         if obs.game.summary:
             parts += [heading(obs.game.title), Content(obs.game.summary), Content("")]
         seat = obs.seat
         if seat is not None:
             parts += [heading("Your briefing"), Content(seat.brief or "No briefing."), Content("")]
             parts += [Content.assemble(heading("Your objectives"), ("  " + points_so_far(seat.objectives), "bold")),
-                      objectives_block(seat.objectives), Content.styled("  ✓ met now  · not yet: the points count where the game ends", MUTED), Content("")]
+                      *objectives_block(seat.objectives), Content.styled("  ✓ met now  · not yet: the points count where the game ends", MUTED), Content("")]
         elif obs.control is not None:
             parts.append(heading("Every side's objectives"))
             for score in obs.control.scores:
-                parts += [score_block(score, obs), Content("")]
+                parts += [*score_block(score, obs), Content("")]
         turns = f"{obs.game.turns} {plural(obs.game.turns, obs.game.turn_name)}"
         parts += [Content.assemble(heading("How the game can end"), (f"  checked after every {obs.game.turn_name}; at most {turns}", MUTED)), endings_block(obs)]
         parts += [Content(""), heading("Keys on every screen of the game"),
                   Content.styled("o this page · l the last results again · d the dashboard (tracks, chart, log) · v the projector view · ctrl+p everything else", MUTED)]
         if self.opening:
             parts += [Content(""), Content.styled("Press Enter to give your orders.", "bold $accent")]
-        return Content("\n").join(parts)
+        return parts
 
     def show(self, obs: Observation) -> None:
         super().show(obs)
         if self.is_mounted:
-            self.query_one("#stakes-body", Static).update(self._body(obs))
+            self.query_one("#stakes-body", Prose).show(self._body(obs))
 
     def on_mount(self) -> None:
         super().on_mount()

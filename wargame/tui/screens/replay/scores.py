@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.reactive import var
-from textual.widgets import Static
 
 from wargame.observe.visibility import FACILITATOR_VIEWER, Viewer
 from wargame.play.debrief import Debrief, FinalScores
 from wargame.tui.replay_render import scores_block
 from wargame.tui.screens.replay.pane import PanelScroll, ReplayPane
+from wargame.tui.widgets import Prose
 from wargame.words import count
 
 
@@ -24,7 +24,7 @@ class ScoresPane(ReplayPane):
         super().__init__("4 Scores", id="scores")
 
     def compose(self) -> ComposeResult:
-        yield PanelScroll(Static(id="scores-text", markup=False), id="scores-scroll")
+        yield PanelScroll(Prose(id="scores-text"), id="scores-scroll")
 
     def watch_debrief(self) -> None:
         self.redraw()
@@ -43,4 +43,4 @@ class ScoresPane(ReplayPane):
         if self.debrief is None:
             return
         final, ending = self.read(self.debrief)
-        self.query_one("#scores-text", Static).update(scores_block(final, self.debrief.end(self.viewer), ending))
+        self.query_one("#scores-text", Prose).show(scores_block(final, self.debrief.end(self.viewer), ending))
