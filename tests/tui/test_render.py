@@ -6,14 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.observe.build import observe
-from wargame.observe.model import ObjectiveInfo, ScoreInfo
-from wargame.tui.render import move_detail, ranked, score_block
+from wargame.observe.model import ObjectiveInfo, ScoreInfo, TrackInfo
+from wargame.tui.render import Line, move_detail, ranked, score_block, short_label
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def plain(lines: list[Line]) -> str:
+    """Lines as text, a (lead, text) line unwrapped."""
+    return "\n".join(line.plain if isinstance(line, Content) else line[0].plain + line[1].plain for line in lines)
 DECKS = [*sorted((ROOT / "decks").glob("*.toml")), ROOT / "tests" / "decks_format" / "offers.toml"]
 
 
@@ -44,7 +50,7 @@ def test_the_end_ranks_sides_by_their_points_against_their_most() -> None:
     full = ScoreInfo(actor=deck.actors[0], total=3, most=3, objectives=[])
     more = ScoreInfo(actor=deck.actors[1], total=4, most=10, objectives=[])
     assert ranked([more, full]) == [full, more]
-    assert "3 of 3 points" in score_block(full, obs).plain and "4 of 10 points" in score_block(more, obs).plain
+    assert "3 of 3 points" in plain(score_block(full, obs)) and "4 of 10 points" in plain(score_block(more, obs))
 
 
 def test_an_objectives_points_lead_its_line_so_a_long_one_never_strands_them() -> None:
@@ -57,7 +63,7 @@ def test_an_objectives_points_lead_its_line_so_a_long_one_never_strands_them() -
     score = ScoreInfo(actor=deck.actors[0], total=2.5, most=13.5, objectives=[
         ObjectiveInfo(text=long, points=2, met=True), ObjectiveInfo(text="Avoid war", points=10, met=False),
         ObjectiveInfo(text="Stay calm", points=1.5, met=True)])
-    rows = score_block(score, obs).plain.splitlines()[1:]
+    rows = plain(score_block(score, obs)).splitlines()[1:]
     assert rows == [f"  ✓ met      2 pts  {long}", "  ✗ missed  10 pts  Avoid war", "  ✓ met    1.5 pts  Stay calm"]
 
 
@@ -124,3 +130,17 @@ def test_the_stakes_say_when_the_weeks_are_up_in_the_games_own_length() -> None:
     assert "number of weeks" not in text and "week number" not in text
     short = endings_block(observe(Game(deck, 7, turns=4), "facilitator")).plain
     assert "the 4 weeks are up" in short and "6 weeks" not in short
+
+
+@pytest.mark.parametrize(("name", "label", "short"), [
+    ("sanctions", "Sanctions pressure", "Sanctions"),  # the deck's name for it, one of its words
+    ("unsc", "UN Security Council unity", "UNSC"),  # an acronym, in capitals like the label's "UN"
+    ("dprk.plan", "Strategic agenda", "Agenda"),  # a name the label does not say: its last word
+    ("dprk.standing", "International standing", "Standing"),
+])
+def test_a_track_label_too_long_for_its_panel_shortens_to_a_word_the_reader_knows(name: str, label: str, short: str) -> None:
+    reading = TrackInfo(name=name, label=label, full_label=label, owner=None, value=3, lo=0, hi=10, thresholds=[],
+                        secret=False, description="", history=[])
+    assert short_label(reading, 14) == short
+    assert short_label(reading, 40) == label
+    assert short_label(reading, 3) == label[:2] + "…"

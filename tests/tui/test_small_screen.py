@@ -45,7 +45,7 @@ async def test_orders_at_80x24_show_whole_words_one_track_a_line_and_quit(tmp_pa
         brief = [line[:31] for line in lines[1:-3]]
         assert "…" not in "\n".join(brief)  # no "Talks mo…"
         for label, value in (("Tension", "/10"), ("Talks momentum", "/10"), ("Sanctions", "/10"), ("UNSC", "/10"),
-                             ("Capability", "/10"), ("Standing", "/10"), ("Support", "/10"), ("Plan", "/10")):
+                             ("Capability", "/10"), ("Standing", "/10"), ("Support", "/10"), ("Agenda", "/10")):
             assert any(line.strip().startswith(label + " ") and value in line for line in brief), (label, brief)
         assert "Quit" in lines[-1]
 

@@ -105,7 +105,8 @@ def short_label(reading: TrackInfo, room: int) -> str:
     """A track's label in `room` columns, for a narrow panel: the label itself if it fits;
     else the track's name in the deck read as a word (`sanctions` for "Sanctions pressure",
     `unsc` for "UN Security Council unity", in capitals like the label's own "UN"), which the
-    deck's author chose short; else the label cut ("Talks mo…")."""
+    deck's author chose short, or the label's last word when the name is not one of its
+    words ("Agenda" for "Strategic agenda", named `plan`); else the label cut ("Talks mo…")."""
     if len(reading.label) <= room:
         return reading.label
     word = reading.name.rpartition(".")[2].replace("_", " ").replace("-", " ").strip()
@@ -113,6 +114,10 @@ def short_label(reading: TrackInfo, room: int) -> str:
     if len(word) <= 4 and word.isalpha() and acronyms and word.lower() not in reading.label.lower():
         word = word.upper()
     else:
+        if word.lower() not in reading.label.lower():
+            # A name the label does not say ("plan" for "Strategic agenda") would not match
+            # the words the objectives and the dashboard use: the label's last word instead.
+            word = next(reversed(reading.label.split()), word)
         word = word[:1].upper() + word[1:]
     if word and len(word) <= room:
         return word
