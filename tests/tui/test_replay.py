@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.widgets import Input, OptionList, Select, SelectionList, TabbedContent
 from textual.worker import WorkerCancelled
 from tui_helpers import TUTORIAL, make_app, new_game, screen_name, screen_text, settle, shows
 
@@ -100,6 +100,31 @@ async def test_stepping_through_a_saved_game(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_tab_activation_that_arrives_late_does_not_take_the_panel_back(tmp_path: Path) -> None:
+    """Two quick switches on a busy machine: the first switch's activation reached the
+    screen after the second switch, set the tab back, and the two tabs bounced the panel
+    between them for ever. A late activation (the tabs have moved on) is ignored."""
+    path = tmp_path / "game.json"
+    make_save(path, SEED)
+    app = viewer_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await opened(pilot)
+        tabs = screen.query_one("#replay-tabs", TabbedContent)
+        await pilot.press("2")  # Tracks
+        await settle(pilot)
+        late = TabbedContent.TabActivated(tabs, tabs.get_tab("tracks"))  # type: ignore[arg-type]
+        await pilot.press("3")  # Moments, then Tracks' activation arrives
+        screen.post_message(late)
+        await settle(pilot)
+        assert screen.tab == "moments" and tabs.active == "moments"
+        await shows(pilot, "Key moments")
+        # A click on a tab is no late activation: it switches.
+        await pilot.click("#--content-tab-scores")
+        await settle(pilot)
+        assert screen.tab == "scores"
+        await shows(pilot, "Ending:")
 
 
 async def test_a_seat_perspective_hides_other_seats_orders(tmp_path: Path) -> None:

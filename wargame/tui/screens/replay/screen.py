@@ -363,8 +363,12 @@ class ReplayScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab clicked (or switched to by `watch_tab`). An activation that arrives after
+        the tabs have moved on is stale and ignored: taken, two quick switches on a busy
+        machine bounced the panel between their tabs for ever."""
         event.stop()
-        self.tab = event.pane.id or self.tab
+        if event.pane.id and event.tabbed_content.active == event.pane.id:
+            self.tab = event.pane.id
 
     # -- key moments (the timeline marks them, the Moments panel lists them) ----------
     def show_key_moments(self) -> None:
