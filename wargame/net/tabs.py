@@ -149,11 +149,17 @@ def join_page(title: str, message: str = "", *, kind: str = "", status: int = 20
     return response
 
 
-def with_rejoin(page: str) -> str:
-    """The app's page with the script that rejoins after the host stops or crashes (the code
-    is kept in the tab's sessionStorage by the front door, never in the address)."""
-    script = resources.files("wargame.net").joinpath("rejoin.js").read_text("utf-8")
-    return page.replace("<head>", "<head>\n<script>\n" + script + "</script>", 1)
+PAGE_SCRIPTS = ("rejoin.js", "focus.js")
+"""Our scripts in the app's page: `rejoin.js` rejoins after the host stops or crashes (the
+code is kept in the tab's sessionStorage by the front door, never in the address);
+`focus.js` gives the terminal the keys as soon as it is drawn, with no click first."""
+
+
+def with_scripts(page: str) -> str:
+    """The app's page with `PAGE_SCRIPTS` at the top of its head."""
+    files = resources.files("wargame.net")
+    scripts = "".join(f"<script>\n{files.joinpath(name).read_text('utf-8')}</script>\n" for name in PAGE_SCRIPTS)
+    return page.replace("<head>", "<head>\n" + scripts, 1)
 
 
 def _device(request: web.Request, response: web.StreamResponse, device: str | None = None) -> str:
@@ -302,7 +308,7 @@ without one runs nothing)."""
                     "application": {"name": title},
                 }
                 response = aiohttp_jinja2.render_template("app_index.html", request, context)
-                response.text = with_rejoin(response.text or "")
+                response.text = with_scripts(response.text or "")
                 response.headers["Cache-Control"] = "no-store"
             for name, morsel in probe.cookies.items():
                 response.cookies[name] = morsel

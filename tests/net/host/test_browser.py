@@ -22,6 +22,8 @@ from wargame.net.store import open_store
 from wargame.saves.store import parse_save
 
 CHROMIUM = find_chromium()
+TERMINAL_HAS_KEYS = "document.activeElement !== null && document.activeElement.classList.contains('xterm-helper-textarea')"
+"""The seat's terminal has the keyboard (typing reaches the app)."""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
@@ -96,10 +98,10 @@ def test_a_team_plays_a_turn_in_the_browser(tmp_path: Path, browser: Any) -> Non
         wait_until("the seat to open", red_connected, timeout=60)
         assert len(children(host.proc.pid)) == 1
         # Once joined, the seat's briefing is up: read, Enter to the order sheet; pick the
-        # first move, review, confirm (keys go to the terminal once it has the focus; the
-        # page came from the code form).
+        # first move, review, confirm. The terminal takes the keys on its own (focus.js): the
+        # student who typed the code needs no click first.
+        page.wait_for_function(TERMINAL_HAS_KEYS, timeout=30000)
         time.sleep(3)
-        page.focus(".xterm-helper-textarea")
         page.screenshot(path=str(tmp_path / "2-briefing.png"))
         page.keyboard.press("Enter")
         time.sleep(1)
@@ -228,8 +230,8 @@ def test_a_browser_tab_rejoins_on_its_own_after_the_host_stops_and_after_it_is_k
             page.wait_for_selector("body.-first-byte", timeout=60000)
         page.screenshot(path=str(tmp_path / "rejoined.png"))
         assert "code" not in page.url
+        page.wait_for_function(TERMINAL_HAS_KEYS, timeout=30000)  # a rejoined tab too, no click
         time.sleep(3)
-        page.focus(".xterm-helper-textarea")
         page.keyboard.press("Enter")  # the rejoined tab's app opens on the seat's briefing again
         time.sleep(1)
         page.keyboard.press("Space")
