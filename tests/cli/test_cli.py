@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from wargame.cli import cli
+from tests.cli_run import run
 from wargame.saves.format import FORMAT_VERSION
 from wargame.saves.store import read_save, verify
 
@@ -25,12 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DECKS = ROOT / "decks"
 BROKEN = ROOT / "tests" / "decks_broken"
 TUTORIAL = str(DECKS / "tutorial.toml")
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def fails_cleanly(result: Result, *fragments: str) -> None:

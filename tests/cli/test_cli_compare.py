@@ -9,19 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from wargame.cli import cli
+from tests.cli_run import run
 from wargame.deck.compile import CompiledDeck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "play"))
 from branch_helpers import family_folder
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

@@ -8,20 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+from tests.cli_run import run
 from wargame.analysis.cache import sidecar_path
-from wargame.cli import cli
 from wargame.saves.store import read_save
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = str(ROOT / "decks" / "tutorial.toml")
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def one_line_error(result: Result, fragment: str) -> None:

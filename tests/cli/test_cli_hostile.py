@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from wargame.cli import cli
+from tests.cli_run import run
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
 from wargame.saves.store import new_save, write_save
@@ -19,12 +18,6 @@ from wargame.saves.store import new_save, write_save
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "decks" / "tutorial.toml"
 ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m\r"
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

@@ -8,19 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from wargame.cli import cli
+from tests.cli_run import run
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = str(ROOT / "decks" / "tutorial.toml")
 FIXTURES = ROOT / "tests" / "decks_lint"
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def one_line_error(result: Result, *fragments: str) -> None:

@@ -9,20 +9,14 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+from tests.cli_run import run
 from wargame import files
-from wargame.cli import cli
 from wargame.files import write_atomic, write_output
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = str(ROOT / "decks" / "tutorial.toml")
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.cli_run import run
 from wargame.cli import cli
 from wargame.deck.loader import load_deck
 from wargame.engine.game import Game
@@ -21,12 +22,6 @@ from wargame.net.store import Holder, hash_code, open_store
 from wargame.saves.store import new_save, read_save
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def fails_cleanly(result: Result, *fragments: str) -> None:

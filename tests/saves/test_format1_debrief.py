@@ -8,9 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from wargame.cli import cli
+from tests.cli_run import run
 from wargame.engine.dice import TURN_STREAM
 from wargame.observe.labels import draw_label, draw_needed
 from wargame.report.data import build_report
@@ -18,12 +17,6 @@ from wargame.saves.store import read_save, verify
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1 = sorted(FIXTURES.glob("v1-*.json"))
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(params=V1, ids=[p.stem for p in V1])
