@@ -163,10 +163,14 @@ def test_autoplay_from_a_branch_finishes_it_with_computers(tmp_path: Path) -> No
     assert all(r.startswith(STAND_IN_MARK) for t in save.history[1:] for r in t.reasons["red"])
     assert read_save(branch_path).ending is None  # the branch itself is left as it was
     one_line_error(run("autoplay", "--from", str(done)), "already over")
-    # Refused after copying the save to --save: the copy goes, so a second try is not told
-    # the file "already exists".
+    # Refused before any copy is written to --save, so a second try is not told the file
+    # "already exists".
     again = tmp_path / "again.json"
     one_line_error(run("autoplay", "--from", str(done), "--save", str(again)), "already over")
     assert not again.exists()
+    # Nor is a file given with --force lost to a save that cannot be finished.
+    again.write_text("keep me")
+    one_line_error(run("autoplay", "--from", str(done), "--save", str(again), "--force"), "already over")
+    assert again.read_text() == "keep me"
     one_line_error(run("autoplay", TUTORIAL, "--from", str(branch_path)), "give none of them")
     one_line_error(run("autoplay"), "name a DECK")

@@ -103,25 +103,21 @@ def _finish(from_save: str, save_path: str | None, quiet: bool, force: bool, age
     """Play a saved game on to its end: its computers decide as before, and each seat a team
     played is given to its computer stand-in, as when a team does not seal in time (its
     reasons say so, and its choices are not marked). Written to `save_path`, or back."""
-    import shutil
-
     from wargame.play.control import Session
+    from wargame.saves.store import read_save_bytes, resume
 
-    path = Path(save_path) if save_path else Path(from_save)
+    path = Path(from_save)
     if save_path:
+        # The save is read and checked before the copy is written: a save that cannot be
+        # finished leaves no copy behind, and an existing file given with --force is kept.
         check_output(save_path, force=force)
-        try:
-            shutil.copyfile(from_save, path)
-        except OSError as exc:
-            raise WargameError(f"{save_path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        session = Session.resume(path, programs=programs_for(agents))
-        if session.is_over:
+        save, raw = read_save_bytes(path)
+        if resume(save).is_over:
             raise WargameError(f"{from_save}: the game is already over")
-    except WargameError:
-        if save_path:
-            path.unlink(missing_ok=True)  # the copy made above: a second try must not find it "already exists"
-        raise
+        path = write_output(save_path, raw, force=force)
+    session = Session.resume(path, programs=programs_for(agents))
+    if session.is_over:
+        raise WargameError(f"{from_save}: the game is already over")
     for note in session.notes:
         click.echo(f"note: {note}", err=True)
     since = len(session.game.records)

@@ -242,6 +242,11 @@ def clean_temp_files(folder: str | Path, now: float | None = None) -> list[Path]
 
 def read_save(path: str | Path) -> SaveModel:
     """Read and validate a save; raises `SaveError` with a clear message for any bad file."""
+    return read_save_bytes(path)[0]
+
+
+def read_save_bytes(path: str | Path) -> tuple[SaveModel, bytes]:
+    """`read_save`, and the file's bytes as read (a copy of the save is these bytes)."""
     p = Path(path)
     try:
         # Never blocks on a FIFO, never reads past the limit (/dev/zero never ends).
@@ -249,7 +254,7 @@ def read_save(path: str | Path) -> SaveModel:
     except FileProblem as exc:
         message = str(exc)
         raise SaveError(f"{p}: {'no such save file' if message == 'no such file' else message}") from None
-    return parse_save(raw, str(p))
+    return parse_save(raw, str(p)), raw
 
 
 def parse_save(raw: bytes, name: str = "<save>") -> SaveModel:
